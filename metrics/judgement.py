@@ -1,0 +1,200 @@
+"""Union target types and the figures shown beside every status (methodology.md §2–§3).
+
+``judge`` takes one target, one yearly series (already aggregated for one unit) and the year being
+looked at, and returns a ``Verdict``: the status plus achievement, the straight-line expectation,
+the required pace, the projection and, for annual targets, the years met.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from metrics import progress
+from metrics.progress import NOT_AVAILABLE, TARGET_ACHIEVED, Assessment
+
+LEVEL = "level"
+CUMULATIVE = "cumulative"
+ANNUAL_FLOOR = "annual_floor"
+ANNUAL_CEILING = "annual_ceiling"
+ANNUAL_BAND = "annual_band"
+UNIT_BAND = "unit_band"
+TARGET_TYPES = (LEVEL, CUMULATIVE, ANNUAL_FLOOR, ANNUAL_CEILING, ANNUAL_BAND, UNIT_BAND)
+ANNUAL_TYPES = (ANNUAL_FLOOR, ANNUAL_CEILING, ANNUAL_BAND, UNIT_BAND)
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """What a target asks for, with the plan years it lives in."""
+
+    type: str
+    value: float
+    base_year: int
+    target_year: int  # level/cumulative: the deadline; annual: the plan's last year
+    direction: str = "up"
+    value_high: float | None = None  # the band's other end
+
+    def __post_init__(self):
+        if self.type not in TARGET_TYPES:
+            raise ValueError(f"unknown target type {self.type!r}")
+        progress.direction_sign(self.direction)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Where one unit stands on one target in one year, and why."""
+
+    status: str
+    year: int
+    target_value: float
+    actual: float | None = None
+    actual_year: int | None = None
+    achievement_pct: float | None = None
+    progress_share_pct: float | None = None
+    expected: float | None = None
+    gap: float | None = None
+    pace_per_year: float | None = None
+    pace_rate: float | None = None
+    projection: float | None = None
+    years_met: int | None = None
+    years_assessed: int | None = None
+    met_by_year: dict[int, bool] = field(default_factory=dict)
+    band_position: str | None = None
+    score: float | None = None
+    assessment: Assessment | None = None
+
+    @property
+    def met(self) -> bool | None:
+        """Whether the judged year met an annual target (None for level/cumulative)."""
+        return self.met_by_year.get(self.actual_year) if self.met_by_year else None
+
+
+def judge(spec: TargetSpec, series: dict[int, float], year: int) -> Verdict:
+    """Judge ``series`` (year -> value) against ``spec`` as seen in ``year``."""
+    series = progress.clean_series(series)
+    if spec.type == LEVEL:
+        return _level(spec, series, min(year, spec.target_year))
+    if spec.type == CUMULATIVE:
+        return _cumulative(spec, series, min(year, spec.target_year))
+    return _annual(spec, series, min(year, spec.target_year))
+
+
+def achievement_pct(actual: float, target: float, direction: str) -> float | None:
+    """Actual ÷ target (inverted when lower is better), in percent."""
+    if direction == "down":
+        return None if actual == 0 else target / actual * 100
+    return None if target == 0 else actual / target * 100
+
+
+def straight_line(base_year: int, base: float, target_year: int, target: float, year: int) -> float:
+    """Value expected in ``year`` on the straight line from the baseline to the target."""
+    if target_year == base_year:
+        return target
+    return base + (target - base) * (year - base_year) / (target_year - base_year)
+
+
+def required_pace(actual: float, target: float, years_left: int) -> tuple[float | None, float | None]:
+    """What each remaining year must add: (absolute per year, compound growth rate)."""
+    if years_left <= 0:
+        return None, None
+    per_year = (target - actual) / years_left
+    rate = None
+    if actual > 0 and target > 0:
+        rate = (target / actual) ** (1 / years_left) - 1
+    return per_year, rate
+
+
+def _level(spec: TargetSpec, series: dict[int, float], year: int) -> Verdict:
+    seen = {y: v for y, v in series.items() if y <= year}
+    a = progress.assess(seen, spec.value, spec.target_year, spec.base_year, spec.direction)
+    verdict = Verdict(a.status, year, spec.value, score=a.score, assessment=a)
+    if a.latest_year is None:
+        return verdict
+    actual, latest = a.latest_value, a.latest_year
+    figures = dict(actual=actual, actual_year=latest,
+                   achievement_pct=achievement_pct(actual, spec.value, spec.direction))
+    if a.base_year is not None and spec.value != a.base_value:
+        figures["progress_share_pct"] = (actual - a.base_value) / (spec.value - a.base_value) * 100
+    if a.base_year is not None:
+        expected = straight_line(a.base_year, a.base_value, spec.target_year, spec.value, latest)
+        figures.update(expected=expected, gap=actual - expected)
+    if not a.target_achieved:
+        figures["pace_per_year"], figures["pace_rate"] = required_pace(
+            actual, spec.value, spec.target_year - latest)
+    if a.cagr_observed is not None:
+        figures["projection"] = actual * (1 + a.cagr_observed) ** (spec.target_year - latest)
+    return replace(verdict, **figures)
+
+
+def _cumulative(spec: TargetSpec, series: dict[int, float], year: int) -> Verdict:
+    """Sum of flows since the base year against a straight-line share of the target."""
+    counted = {y: v for y, v in series.items() if spec.base_year < y <= year}
+    if not counted:
+        return Verdict(NOT_AVAILABLE, year, spec.value)
+    actual, latest = sum(counted.values()), max(counted)
+    term = spec.target_year - spec.base_year
+    elapsed = latest - spec.base_year
+    expected = spec.value * elapsed / term
+    achieved = actual >= spec.value
+    ratio = actual / expected if expected else None
+    if achieved:
+        status, score = TARGET_ACHIEVED, 5.0
+    else:
+        status = progress.status_from_ratio(ratio)
+        score = progress.score_with_target(ratio)
+    years_left = spec.target_year - latest
+    pace = (spec.value - actual) / years_left if years_left > 0 and not achieved else None
+    return Verdict(
+        status, year, spec.value, actual=actual, actual_year=latest,
+        achievement_pct=achievement_pct(actual, spec.value, "up"),
+        expected=expected, gap=actual - expected, pace_per_year=pace,
+        projection=actual + actual / elapsed * years_left, years_assessed=len(counted),
+        score=score, assessment=Assessment(status, ratio, score, target_achieved=achieved),
+    )
+
+
+def _threshold(spec: TargetSpec) -> float:
+    """The bound an annual target is judged against: the floor, the ceiling or the band's near end."""
+    if spec.type in (ANNUAL_BAND, UNIT_BAND) and spec.direction == "down":
+        return spec.value_high if spec.value_high is not None else spec.value
+    return spec.value
+
+
+def band_position(spec: TargetSpec, value: float) -> str | None:
+    """below / within / above for band targets."""
+    if spec.type not in (ANNUAL_BAND, UNIT_BAND):
+        return None
+    if value < spec.value:
+        return "below"
+    if spec.value_high is not None and value > spec.value_high:
+        return "above"
+    return "within"
+
+
+def is_met(spec: TargetSpec, value: float) -> bool:
+    """A year meets an annual target when it is on the good side of the threshold.
+
+    For bands, a value beyond the band on the good side (above 80–90 % when higher is better)
+    counts as met: the resolutions set such bands as a minimum expectation, not a cap.
+    """
+    threshold = _threshold(spec)
+    return value >= threshold if spec.direction == "up" else value <= threshold
+
+
+def _annual(spec: TargetSpec, series: dict[int, float], year: int) -> Verdict:
+    """Each year met or not; the judged year's status by the trend method against the threshold."""
+    threshold = _threshold(spec)
+    in_term = {y: v for y, v in series.items() if spec.base_year < y <= year}
+    met_by_year = {y: is_met(spec, v) for y, v in in_term.items()}
+    tally = dict(years_met=sum(met_by_year.values()), years_assessed=len(met_by_year),
+                 met_by_year=met_by_year)
+    if year not in series:
+        return Verdict(NOT_AVAILABLE, year, threshold, **tally)
+    seen = {y: v for y, v in series.items() if y <= year}
+    a = progress.assess(seen, threshold, spec.target_year, spec.base_year, spec.direction)
+    actual = series[year]
+    return Verdict(
+        a.status, year, threshold, actual=actual, actual_year=year,
+        achievement_pct=achievement_pct(actual, threshold, spec.direction),
+        expected=threshold, gap=actual - threshold, band_position=band_position(spec, actual),
+        score=a.score, assessment=a, **tally,
+    )
