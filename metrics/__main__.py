@@ -1,0 +1,7 @@
+"""``python -m metrics``."""
+
+import sys
+
+from metrics.cli import main
+
+sys.exit(main())

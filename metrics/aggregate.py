@@ -1,0 +1,111 @@
+"""Rolling values up the organisation, following the indicator's kind.
+
+A unit's own reported value wins; a unit without one gets the combination of its children's values
+(recursively): a stock or flow is the sum, a ratio is Σnumerator ÷ Σdenominator (never the mean of
+percentages), a per-unit rate is Σcount ÷ Σunits. Children that did not report are counted, so every
+aggregate says how complete it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from metrics.orgtree import Unit
+
+PERCENT_KINDS = ("ratio",)
+PART_KINDS = ("ratio", "rate")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A value for one unit and year, with what it is made of."""
+
+    value: float | None
+    numerator: float | None = None
+    denominator: float | None = None
+    reported: int = 1  # direct children (or the unit itself) that contributed
+    expected: int = 1  # direct children (or the unit itself) that were expected to
+    own: bool = True  # reported by the unit itself, not summed from below
+    provenance: frozenset[str] = frozenset()
+    sources: tuple[str, ...] = ()
+    batches: tuple[int, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return self.reported >= self.expected
+
+
+def from_observation(row: dict, kind: str) -> Figure:
+    """A unit's own observation as a figure; a ratio's value follows from its parts when given."""
+    numerator, denominator = _num(row.get("numerator")), _num(row.get("denominator"))
+    value = _num(row.get("value"))
+    if kind in PART_KINDS and numerator is not None and denominator:
+        value = ratio_value(numerator, denominator, kind)
+    source = row.get("source")
+    batch = row.get("batch")
+    return Figure(value, numerator, denominator,
+                  provenance=frozenset({row.get("provenance") or "imported"}),
+                  sources=(source,) if isinstance(source, str) and source else (),
+                  batches=(int(batch),) if batch is not None and batch == batch else ())
+
+
+def ratio_value(numerator: float, denominator: float, kind: str) -> float | None:
+    if not denominator:
+        return None
+    return numerator / denominator * (100 if kind in PERCENT_KINDS else 1)
+
+
+def _num(value) -> float | None:
+    if value is None or value != value:  # NaN
+        return None
+    return float(value)
+
+
+class Rollup:
+    """Aggregates of one indicator in one year's tree, memoised per unit."""
+
+    def __init__(self, tree: dict[str, Unit], own: dict[str, dict], kind: str,
+                 sectors: tuple[str, ...] | None = None):
+        self.tree = tree
+        self.own = own  # unit code -> observation row
+        self.kind = kind
+        self.sectors = sectors
+        self._memo: dict[str, Figure | None] = {}
+
+    def in_scope(self, code: str) -> bool:
+        """A unit concerns a sector-scoped target when it is of that sector or mixed."""
+        if not self.sectors:
+            return True
+        sector = self.tree[code].sector
+        return sector is None or sector in self.sectors
+
+    def figure(self, code: str) -> Figure | None:
+        if code not in self._memo:
+            self._memo[code] = self._compute(code)
+        return self._memo[code]
+
+    def _compute(self, code: str) -> Figure | None:
+        row = self.own.get(code)
+        if row is not None:
+            return from_observation(row, self.kind)
+        children = [c for c in self.tree[code].children if self.in_scope(c)] if code in self.tree else []
+        parts = [f for f in (self.figure(c) for c in children) if self._usable(f)]
+        if not parts:
+            return Figure(None, reported=0, expected=len(children), own=False) if children else None
+        return self._combine(parts, len(children))
+
+    def _usable(self, figure: Figure | None) -> bool:
+        if figure is None or figure.value is None:
+            return False
+        return self.kind not in PART_KINDS or (figure.numerator is not None and figure.denominator is not None)
+
+    def _combine(self, parts: list[Figure], expected: int) -> Figure:
+        common = dict(reported=len(parts), expected=expected, own=False,
+                      provenance=frozenset().union(*(p.provenance for p in parts)),
+                      sources=tuple(dict.fromkeys(s for p in parts for s in p.sources)),
+                      batches=tuple(sorted({b for p in parts for b in p.batches})))
+        if self.kind in PART_KINDS:
+            numerator = sum(p.numerator for p in parts)
+            denominator = sum(p.denominator for p in parts)
+            return Figure(ratio_value(numerator, denominator, self.kind), numerator, denominator, **common)
+        return Figure(sum(p.value for p in parts), **common)

@@ -1,0 +1,181 @@
+"""``python -m metrics``: a thin command line over the library (contract.md).
+
+Every command takes ``--db`` (default ``KPI_DB``, else ``data/kpi.duckdb``) and ``--lang vi|en``.
+Exit code 0 on success, 1 on an error the user can fix (the message says how), 2 on bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from metrics import db
+from metrics.errors import UserError
+from metrics.loading import LoadResult, init_database, load_targets, load_units
+from metrics.problems import as_text
+from metrics.scorecard import Scorecard, records
+from metrics.store import Store, rollback_batch
+
+HISTORY_COLUMNS = ["batch", "file", "sha256", "rows", "user", "time", "state"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.handler(args) or 0
+    except UserError as exc:
+        print(exc.message(args.lang), file=sys.stderr)
+        return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", type=Path, default=None,
+                        help="database file (default: $KPI_DB, else data/kpi.duckdb)")
+    common.add_argument("--lang", choices=("vi", "en"), default=os.environ.get("KPI_LANG", "vi"),
+                        help="language of messages (default: vi)")
+    parser = argparse.ArgumentParser(prog="python -m metrics", parents=[common],
+                                     description="KPI dashboard data: build, load, judge, export.")
+    sub = parser.add_subparsers(title="commands")
+
+    p = sub.add_parser("init", parents=[common], help="create the database (--demo: with the shipped data)")
+    p.add_argument("--demo", action="store_true", help="load the shipped An Giang plans, units and data")
+    p.add_argument("--force", action="store_true", help="delete an existing database file first")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("status", parents=[common], help="one row per target × unit in scope")
+    p.add_argument("--plan", help="plan code (default: the latest plan)")
+    p.add_argument("--year", type=int, help="year (default: the plan's latest year with data)")
+    p.add_argument("--unit", help="only this unit code")
+    p.add_argument("--as-of", type=int, dest="as_of", help="the data as right after this import batch")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.set_defaults(handler=cmd_status)
+
+    for noun, handler, help_text in (("units", cmd_units_import, "load or update units from CSV"),
+                                     ("targets", cmd_targets_import,
+                                      "load plans, indicators and targets from CSV")):
+        group = sub.add_parser(noun, parents=[common], help=help_text).add_subparsers(title="actions")
+        p = group.add_parser("import", parents=[common], help=help_text)
+        p.add_argument("files", nargs="+" if noun == "targets" else 1, type=Path, metavar="FILE")
+        p.set_defaults(handler=handler)
+
+    p = sub.add_parser("history", parents=[common], help="list imports, newest last")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.set_defaults(handler=cmd_history)
+
+    p = sub.add_parser("rollback", parents=[common], help="undo one import without touching the others")
+    p.add_argument("batch", type=int, metavar="BATCH_ID")
+    p.add_argument("--user", default=os.environ.get("USER", "cli"))
+    p.set_defaults(handler=cmd_rollback)
+    return parser
+
+
+def _say(args, vi: str, en: str) -> None:
+    print(vi if args.lang == "vi" else en)
+
+
+def _open(args, read_only: bool = False) -> Store:
+    return Store.open(args.db or db.default_path(), read_only=read_only)
+
+
+def cmd_init(args) -> int:
+    path = args.db or db.default_path()
+    store = init_database(path, demo=args.demo, force=args.force)
+    counts = store.rows("SELECT (SELECT count(*) FROM plans), (SELECT count(*) FROM targets), "
+                        "(SELECT count(DISTINCT code) FROM units), (SELECT count(*) FROM observations)")[0]
+    store.close()
+    _say(args, f"Đã tạo {path}: {counts[0]} kế hoạch, {counts[1]} chỉ tiêu, {counts[2]} đơn vị, {counts[3]} giá trị.",
+         f"Created {path}: {counts[0]} plans, {counts[1]} targets, {counts[2]} units, {counts[3]} values.")
+    return 0
+
+
+def cmd_status(args) -> int:
+    store = _open(args, read_only=True)
+    try:
+        card = Scorecard(store, as_of=args.as_of)
+        plan = args.plan or store.default_plan()
+        store.plan(plan)  # a clear error for an unknown plan
+        rows = card.evaluate(plan, args.year, units=[args.unit] if args.unit else None)
+    finally:
+        store.close()
+    if args.unit and not rows:
+        raise UserError("unknown-unit",
+                        f"Không có chỉ tiêu nào của kế hoạch {plan} áp dụng cho đơn vị “{args.unit}” trong năm này. "
+                        "Kiểm tra mã đơn vị (cột code trong units.csv) và năm.",
+                        f"No target of plan {plan} applies to unit “{args.unit}” in that year. "
+                        "Check the unit code (column code of units.csv) and the year.")
+    _write_table(records(rows), args.format)
+    return 0
+
+
+def _write_table(frame: pd.DataFrame, fmt: str) -> None:
+    frame = frame.map(lambda v: round(v, 6) if isinstance(v, float) else v)
+    if fmt == "json":
+        print(frame.to_json(orient="records", force_ascii=False, indent=1))
+    else:
+        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+
+
+def _report_load(args, result: LoadResult, what: str) -> int:
+    if not result.ok:
+        print(as_text(result.problems, args.lang), file=sys.stderr)
+        _say(args, "Không ghi gì vào cơ sở dữ liệu. Sửa các lỗi trên rồi chạy lại.",
+             "Nothing was written to the database. Fix the problems above and run again.")
+        return 1
+    counts = ", ".join(f"{k}: {v}" for k, v in result.counts.items())
+    _say(args, f"Đã nạp {what} ({counts}).", f"Loaded {what} ({counts}).")
+    return 0
+
+
+def cmd_units_import(args) -> int:
+    store = _open(args)
+    try:
+        return _report_load(args, load_units(store, args.files[0]), "đơn vị" if args.lang == "vi" else "units")
+    finally:
+        store.close()
+
+
+def cmd_targets_import(args) -> int:
+    store = _open(args)
+    try:
+        return _report_load(args, load_targets(store, args.files), "kế hoạch/chỉ tiêu" if args.lang == "vi"
+                            else "plans/targets")
+    finally:
+        store.close()
+
+
+def cmd_history(args) -> int:
+    store = _open(args, read_only=True)
+    try:
+        batches = store.batches()
+    finally:
+        store.close()
+    batches = batches[batches["kind"] != "rollback"]
+    frame = pd.DataFrame({
+        "batch": batches["id"], "file": batches["file_name"], "sha256": batches["sha256"],
+        "rows": batches["rows"], "user": batches["user_name"],
+        "time": batches["created_at"].map(lambda t: t.isoformat(timespec="seconds")),
+        "state": batches["rolled_back_by"].map(lambda r: "active" if pd.isna(r) else f"rolled_back_by_{int(r)}"),
+    }, columns=HISTORY_COLUMNS)
+    _write_table(frame, args.format)
+    return 0
+
+
+def cmd_rollback(args) -> int:
+    store = _open(args)
+    try:
+        with db.transaction(store.con) as cur:
+            undo = rollback_batch(cur, args.batch, args.user)
+    finally:
+        store.close()
+    _say(args, f"Đã hoàn tác đợt nhập {args.batch} (thao tác #{undo}).",
+         f"Rolled back batch {args.batch} (operation #{undo}).")
+    return 0

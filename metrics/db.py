@@ -1,0 +1,86 @@
+"""Opening the DuckDB file, and the one place where DuckDB's own errors become user errors."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+import duckdb
+
+from metrics.errors import DatabaseBusy, DatabaseUnreadable
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+DEFAULT_DB = DATA_DIR / "kpi.duckdb"
+
+# Extensions that would try to download (excel, httpfs …) must fail at once on an offline machine.
+CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": True}
+
+
+def default_path() -> Path:
+    """The database path: ``KPI_DB`` if set, else ``data/kpi.duckdb`` in the project."""
+    return Path(os.environ.get("KPI_DB") or DEFAULT_DB)
+
+
+def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the database, turning lock and format errors into messages that say what to do."""
+    path = Path(path) if path else default_path()
+    if read_only and not path.exists():
+        raise DatabaseUnreadable(
+            "database-missing",
+            f"Chưa có cơ sở dữ liệu {path}. Hãy chạy: python -m metrics init --demo",
+            f"There is no database at {path}. Run: python -m metrics init --demo",
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only, config=CONFIG)
+    except duckdb.IOException as exc:
+        raise _translate_io_error(path, exc) from exc
+    except duckdb.Error as exc:
+        raise _unreadable(path, exc) from exc
+    con.execute("SET TimeZone = 'Asia/Ho_Chi_Minh'")
+    return con
+
+
+def _translate_io_error(path: Path, exc: Exception) -> Exception:
+    text = str(exc)
+    if "lock" in text.lower():
+        return DatabaseBusy(
+            "database-busy",
+            f"Cơ sở dữ liệu {path} đang được một chương trình khác sử dụng (thường là dashboard đang chạy). "
+            "Hãy dùng trang Nhập dữ liệu của dashboard, hoặc dừng dashboard rồi chạy lại lệnh, "
+            "hoặc chỉ định một tệp khác bằng --db.",
+            f"The database {path} is in use by another program (usually the running dashboard). "
+            "Use the dashboard's Import page, or stop the dashboard and run the command again, "
+            "or point to another file with --db.",
+        )
+    return _unreadable(path, exc)
+
+
+def _unreadable(path: Path, exc: Exception) -> DatabaseUnreadable:
+    return DatabaseUnreadable(
+        "database-unreadable",
+        f"Không mở được cơ sở dữ liệu {path}: {exc}. Tệp có thể bị hỏng hoặc được tạo bởi phiên bản khác. "
+        "Hãy khôi phục từ bản sao lưu (python -m metrics restore THƯ_MỤC) hoặc tạo lại bằng "
+        "python -m metrics init --demo với một tệp mới.",
+        f"Cannot open the database {path}: {exc}. The file may be damaged or made by another version. "
+        "Restore a backup (python -m metrics restore DIR) or build a new file with "
+        "python -m metrics init --demo.",
+    )
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """Run a block in one transaction: everything is written, or nothing."""
+    cur = con.cursor()
+    cur.begin()
+    try:
+        yield cur
+    except BaseException:
+        cur.rollback()
+        raise
+    else:
+        cur.commit()
+    finally:
+        cur.close()

@@ -1,0 +1,88 @@
+"""Named schema migrations, applied in order, each in its own transaction, recorded in the database.
+
+A migration is a function taking a cursor. Add new ones at the end of ``MIGRATIONS``; never edit
+one that has shipped.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from metrics.db import transaction
+
+
+def initial_schema(cur: duckdb.DuckDBPyConnection) -> None:
+    """Units (one row per period), catalogue, plans and targets, batches and observation versions."""
+    cur.execute("""
+        CREATE TABLE units (
+            code VARCHAR NOT NULL, valid_from DATE NOT NULL, valid_to DATE,
+            name_vi VARCHAR NOT NULL, name_en VARCHAR, kind VARCHAR NOT NULL, level VARCHAR NOT NULL,
+            sector VARCHAR, parent VARCHAR, successor VARCHAR, official_code VARCHAR, source VARCHAR,
+            PRIMARY KEY (code, valid_from))""")
+    cur.execute("""
+        CREATE TABLE indicators (
+            code VARCHAR PRIMARY KEY, name_vi VARCHAR NOT NULL, name_en VARCHAR,
+            measure_vi VARCHAR, measure_en VARCHAR, kind VARCHAR NOT NULL, direction VARCHAR NOT NULL,
+            numerator_vi VARCHAR, numerator_en VARCHAR, denominator_vi VARCHAR, denominator_en VARCHAR,
+            "limit" DOUBLE, definition_vi VARCHAR, definition_en VARCHAR)""")
+    cur.execute("""
+        CREATE TABLE plans (
+            code VARCHAR PRIMARY KEY, name_vi VARCHAR NOT NULL, name_en VARCHAR, issuer VARCHAR,
+            start_year INTEGER NOT NULL, end_year INTEGER NOT NULL, unit VARCHAR NOT NULL, source VARCHAR)""")
+    cur.execute("""
+        CREATE TABLE targets (
+            plan VARCHAR NOT NULL, code VARCHAR NOT NULL, group_code VARCHAR NOT NULL,
+            group_vi VARCHAR, group_en VARCHAR, indicator VARCHAR NOT NULL, type VARCHAR NOT NULL,
+            value DOUBLE NOT NULL, value_high DOUBLE, target_year INTEGER, base_year INTEGER,
+            baseline DOUBLE, sector VARCHAR, applies_to VARCHAR NOT NULL,
+            label_vi VARCHAR, label_en VARCHAR, wording_vi VARCHAR, source VARCHAR, sort_order INTEGER,
+            PRIMARY KEY (plan, code))""")
+    cur.execute("CREATE SEQUENCE batch_ids START 1")
+    cur.execute("""
+        CREATE TABLE batches (
+            id INTEGER PRIMARY KEY DEFAULT nextval('batch_ids'), kind VARCHAR NOT NULL,
+            file_name VARCHAR, sha256 VARCHAR, rows INTEGER, user_name VARCHAR,
+            created_at TIMESTAMPTZ NOT NULL DEFAULT now(), note VARCHAR,
+            reverts INTEGER, rolled_back_by INTEGER)""")
+    cur.execute("""
+        CREATE TABLE observations (
+            unit VARCHAR NOT NULL, indicator VARCHAR NOT NULL, year INTEGER NOT NULL,
+            value DOUBLE, numerator DOUBLE, denominator DOUBLE,
+            source VARCHAR, note VARCHAR, provenance VARCHAR NOT NULL, batch INTEGER NOT NULL,
+            PRIMARY KEY (unit, indicator, year, batch))""")
+    cur.execute("""
+        CREATE TABLE period_totals (
+            unit VARCHAR NOT NULL, indicator VARCHAR NOT NULL, from_year INTEGER NOT NULL,
+            to_year INTEGER NOT NULL, value DOUBLE NOT NULL, source VARCHAR, note VARCHAR,
+            PRIMARY KEY (unit, indicator, from_year, to_year))""")
+
+
+MIGRATIONS = [
+    ("0001_initial_schema", initial_schema),
+]
+
+
+def applied(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Names of the migrations this database has, oldest first."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchall()[0][0]
+    if not exists:
+        return []
+    return [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply every migration the database lacks; return the names applied now."""
+    con.execute("""CREATE TABLE IF NOT EXISTS schema_migrations (
+        name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())""")
+    done = set(applied(con))
+    new = []
+    for name, step in MIGRATIONS:
+        if name in done:
+            continue
+        with transaction(con) as cur:
+            step(cur)
+            cur.execute("INSERT INTO schema_migrations (name) VALUES (?)", [name])
+        new.append(name)
+    return new

@@ -1,0 +1,55 @@
+"""Validation problems as data: one row per problem, collected all at once, never raised one by one."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+COLUMNS = ["row", "column", "value", "code", "severity", "message_vi", "message_en"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file.
+
+    ``row`` is the row number as the person sees the file (the header is row 1), or None for a
+    problem of the whole file; ``code`` is a stable kebab-case identifier; ``severity`` is
+    ``error`` (the file is rejected) or ``warning`` (shown, not blocking).
+    """
+
+    row: int | None
+    column: str | None
+    value: str | None
+    code: str
+    message_vi: str
+    message_en: str
+    severity: str = "error"
+
+    def message(self, lang: str = "vi") -> str:
+        return self.message_vi if lang == "vi" else self.message_en
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def to_frame(problems: list[Problem]) -> pd.DataFrame:
+    """Problems as a table with the columns of ``COLUMNS``, in file order."""
+    frame = pd.DataFrame([asdict(p) for p in problems], columns=COLUMNS)
+    return frame.sort_values("row", kind="stable", na_position="first").reset_index(drop=True)
+
+
+def as_text(problems: list[Problem], lang: str = "vi") -> str:
+    """One line per problem, for the command line."""
+    row_word = "dòng" if lang == "vi" else "row"
+    lines = []
+    for p in problems:
+        where = []
+        if p.row is not None:
+            where.append(f"{row_word} {p.row}")
+        if p.column:
+            where.append(p.column)
+        prefix = ", ".join(where)
+        lines.append(f"{prefix + ': ' if prefix else ''}{p.message(lang)} [{p.code}]")
+    return "\n".join(lines)

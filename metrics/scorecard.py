@@ -1,0 +1,196 @@
+"""Every target of a plan, for every unit it applies to, judged in one year.
+
+This is what the overview, the unit matrix, the ``status`` command and the exports all read, so
+every view says the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from metrics.aggregate import Figure, Rollup
+from metrics.judgement import ANNUAL_TYPES, TargetSpec, Verdict, judge
+from metrics.orgtree import Organisation, Unit
+from metrics.store import Store
+
+
+@dataclass
+class StatusRow:
+    """One target × unit × year, with the figures behind its status."""
+
+    target: dict
+    indicator: dict
+    unit: Unit
+    year: int
+    verdict: Verdict
+    series: dict[int, Figure]  # the yearly values the verdict was judged on, up to ``year``
+    units_by_year: dict[int, str] = field(default_factory=dict)  # who carried the series each year
+
+    @property
+    def status(self) -> str:
+        return self.verdict.status
+
+    @property
+    def break_years(self) -> list[int]:
+        """Years in which the series passed to a successor unit (a break in comparability)."""
+        years = sorted(self.units_by_year)
+        return [b for a, b in zip(years, years[1:]) if self.units_by_year[a] != self.units_by_year[b]]
+
+    @property
+    def latest(self) -> Figure | None:
+        return self.series.get(self.verdict.actual_year) if self.verdict.actual_year else None
+
+    @property
+    def provenance(self) -> set[str]:
+        return set().union(*(f.provenance for f in self.series.values())) if self.series else set()
+
+    def as_record(self) -> dict:
+        """A flat dict: the ``status`` command's columns first, then the rest."""
+        v, latest = self.verdict, self.latest
+        return {
+            "plan": self.target["plan"], "target": self.target["code"],
+            "indicator": self.target["indicator"], "unit": self.unit.code, "year": self.year,
+            "actual": v.actual, "target_value": v.target_value, "achievement_pct": v.achievement_pct,
+            "status": v.status, "target_type": self.target["type"], "group": self.target["group_code"],
+            "unit_name": self.unit.name_vi, "level": self.unit.level, "actual_year": v.actual_year,
+            "expected": v.expected, "gap": v.gap, "pace_per_year": v.pace_per_year,
+            "pace_rate_pct": None if v.pace_rate is None else v.pace_rate * 100,
+            "projection": v.projection, "years_met": v.years_met, "years_assessed": v.years_assessed,
+            "band_position": v.band_position, "score": v.score,
+            "numerator": latest.numerator if latest else None,
+            "denominator": latest.denominator if latest else None,
+            "reported_units": latest.reported if latest else None,
+            "expected_units": latest.expected if latest else None,
+            "series_break": ";".join(str(y) for y in self.break_years),
+            "provenance": ";".join(sorted(self.provenance)),
+        }
+
+
+class Scorecard:
+    """The catalogue and the values in force (or as of a batch), ready to judge any plan and year."""
+
+    def __init__(self, store: Store, as_of: int | None = None):
+        self.as_of = as_of
+        self.plans = {p["code"]: p for p in store.plans().to_dict("records")}
+        self.indicators = {i["code"]: i for i in store.indicators().to_dict("records")}
+        self._targets = store.targets
+        self.org = Organisation(store.unit_periods())
+        self.observations = store.observations(as_of=as_of)
+        self._own = _index(self.observations)
+        self._rollups: dict[tuple, Rollup] = {}
+
+    # --- catalogue helpers ----------------------------------------------------------------------
+
+    def targets(self, plan: str) -> list[dict]:
+        return self._targets(plan).to_dict("records")
+
+    def years(self, plan: str) -> list[int]:
+        """Years with any value of the plan's indicators, from the baseline year on."""
+        wanted = {t["indicator"] for t in self.targets(plan)}
+        start = self.plans[plan]["start_year"]
+        return sorted({y for (ind, y) in self._own if ind in wanted and y >= start})
+
+    def latest_year(self, plan: str) -> int:
+        years = self.years(plan)
+        return years[-1] if years else int(self.plans[plan]["start_year"])
+
+    def root(self, plan: str, year: int) -> Unit | None:
+        """The plan's unit as it was in ``year`` (the province, or its successor after a merger)."""
+        code = self.org.lineage(self.plans[plan]["unit"], year)
+        return self.org.unit(code, year) if code else None
+
+    def series_owner(self, plan: str, code: str) -> str:
+        """The code whose lineage a unit's series follows: the plan's unit for the province and its successors."""
+        plan_unit = self.plans[plan]["unit"]
+        return plan_unit if code in self.org.successors(plan_unit) else code
+
+    def applies(self, target: dict, unit: Unit) -> bool:
+        """Whether a target is tracked for a unit: its level is listed and its sector concerned."""
+        if unit.level not in target["applies_to"].split("|"):
+            return False
+        sectors = _sectors(target)
+        return not sectors or unit.sector is None or unit.sector in sectors
+
+    def units_for(self, plan: str, year: int, target: dict | None = None) -> list[Unit]:
+        """The plan's unit and every unit below it in ``year``, province first, by name."""
+        root = self.root(plan, year)
+        if root is None:
+            return []
+        units = [root] + [self.org.unit(c, year) for c in self.org.descendants(root.code, year)]
+        if target is not None:
+            units = [u for u in units if self.applies(target, u)]
+        return sorted(units, key=lambda u: u.sort_key("vi"))
+
+    # --- values ---------------------------------------------------------------------------------
+
+    def figure(self, indicator: str, code: str, year: int, sectors: tuple = ()) -> Figure | None:
+        """The value of an indicator for a unit in a year: its own, or rolled up from below."""
+        key = (indicator, year, sectors)
+        if key not in self._rollups:
+            kind = self.indicators[indicator]["kind"]
+            self._rollups[key] = Rollup(self.org.tree(year), self._own.get((indicator, year), {}),
+                                        kind, sectors or None)
+        return self._rollups[key].figure(code)
+
+    def series(self, plan: str, indicator: str, code: str, until: int,
+               sectors: tuple = ()) -> tuple[dict[int, Figure], dict[int, str]]:
+        """Yearly figures of a unit's lineage up to ``until``, and which unit carried each year."""
+        owner = self.series_owner(plan, code)
+        figures, carriers = {}, {}
+        for year in sorted({y for (ind, y) in self._own if ind == indicator and y <= until}):
+            carrier = self.org.lineage(owner, year)
+            figure = self.figure(indicator, carrier, year, sectors) if carrier else None
+            if figure is not None and figure.value is not None:
+                figures[year], carriers[year] = figure, carrier
+        return figures, carriers
+
+    # --- judging --------------------------------------------------------------------------------
+
+    def spec(self, target: dict) -> TargetSpec:
+        plan = self.plans[target["plan"]]
+        indicator = self.indicators[target["indicator"]]
+        deadline = plan["end_year"] if target["type"] in ANNUAL_TYPES else target["target_year"]
+        value_high = target["value_high"]
+        return TargetSpec(target["type"], float(target["value"]), int(target["base_year"]),
+                          int(deadline), indicator["direction"],
+                          None if pd.isna(value_high) else float(value_high))
+
+    def row(self, target: dict, unit: Unit, year: int) -> StatusRow:
+        series, carriers = self.series(target["plan"], target["indicator"], unit.code, year, _sectors(target))
+        verdict = judge(self.spec(target), {y: f.value for y, f in series.items()}, year)
+        return StatusRow(target, self.indicators[target["indicator"]], unit, year, verdict, series, carriers)
+
+    def evaluate(self, plan: str, year: int | None = None, units: list[str] | None = None,
+                 targets: list[str] | None = None) -> list[StatusRow]:
+        """Status rows for the plan in ``year`` (default: its latest year with data).
+
+        ``units`` limits the rows to those codes (a unit page); ``targets`` to those target codes.
+        """
+        year = year or self.latest_year(plan)
+        rows = []
+        for target in self.targets(plan):
+            if targets is not None and target["code"] not in targets:
+                continue
+            for unit in self.units_for(plan, year, target):
+                if units is None or unit.code in units:
+                    rows.append(self.row(target, unit, year))
+        return rows
+
+
+def _sectors(target: dict) -> tuple[str, ...]:
+    sector = target.get("sector")
+    return tuple(sector.split("|")) if isinstance(sector, str) and sector else ()
+
+
+def _index(observations: pd.DataFrame) -> dict[tuple[str, int], dict[str, dict]]:
+    """(indicator, year) -> unit -> observation row."""
+    index: dict[tuple[str, int], dict[str, dict]] = {}
+    for row in observations.to_dict("records"):
+        index.setdefault((row["indicator"], int(row["year"])), {})[row["unit"]] = row
+    return index
+
+
+def records(rows: list[StatusRow]) -> pd.DataFrame:
+    return pd.DataFrame([r.as_record() for r in rows])

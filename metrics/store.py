@@ -1,0 +1,184 @@
+"""The one module that holds the SQL: reads of the catalogue and observations, batch writes, undo.
+
+Observations are never updated or deleted. Every import is a batch; the value of a cell
+(unit × indicator × year) is the one from the newest batch that has not been rolled back. A
+rollback is itself a batch, so the state after any batch can be shown again ("as of").
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from metrics import db, migrations
+from metrics.errors import UserError
+
+OBSERVATION_COLUMNS = ["unit", "indicator", "year", "value", "numerator", "denominator",
+                       "source", "note", "provenance"]
+VALUE_BATCH_KINDS = ("published", "illustrative", "import")
+
+
+def _live_batches(as_of: int | None) -> tuple[str, list]:
+    """SQL condition (on alias ``b``) for the batches in force after batch ``as_of`` (None = now)."""
+    if as_of is None:
+        return "b.rolled_back_by IS NULL", []
+    return "b.id <= ? AND (b.rolled_back_by IS NULL OR b.rolled_back_by > ?)", [as_of, as_of]
+
+
+class Store:
+    """A DuckDB database of units, plans, targets and observation versions."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path | None = None):
+        self.con = con
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path | None = None, read_only: bool = False) -> Store:
+        """Open (and migrate, unless read-only) the database at ``path``."""
+        path = Path(path) if path else db.default_path()
+        con = db.connect(path, read_only=read_only)
+        if not read_only:
+            migrations.migrate(con)
+        return cls(con, path)
+
+    def close(self) -> None:
+        self.con.close()
+
+    @contextlib.contextmanager
+    def cursor(self):
+        """A cursor per unit of work: DuckDB connections must not be shared between threads."""
+        cur = self.con.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    def frame(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        with self.cursor() as cur:
+            return cur.execute(sql, params or []).df()
+
+    def rows(self, sql: str, params: list | None = None) -> list[tuple]:
+        with self.cursor() as cur:
+            return cur.execute(sql, params or []).fetchall()
+
+    # --- catalogue ------------------------------------------------------------------------------
+
+    def plans(self) -> pd.DataFrame:
+        return self.frame("SELECT * FROM plans ORDER BY start_year DESC, code")
+
+    def plan(self, code: str) -> dict:
+        found = self.frame("SELECT * FROM plans WHERE code = ?", [code])
+        if found.empty:
+            known = ", ".join(self.plans()["code"]) or "—"
+            raise UserError("unknown-plan", f"Không có kế hoạch “{code}”. Các kế hoạch hiện có: {known}.",
+                            f"There is no plan “{code}”. Known plans: {known}.")
+        return found.iloc[0].to_dict()
+
+    def default_plan(self) -> str | None:
+        """The most recent plan (latest start year)."""
+        plans = self.plans()
+        return None if plans.empty else str(plans.iloc[0]["code"])
+
+    def targets(self, plan: str) -> pd.DataFrame:
+        return self.frame("SELECT * FROM targets WHERE plan = ? ORDER BY sort_order, code", [plan])
+
+    def indicators(self) -> pd.DataFrame:
+        return self.frame("SELECT * FROM indicators ORDER BY code")
+
+    def unit_periods(self) -> pd.DataFrame:
+        """Every unit period, with its rank in Vietnamese (``COLLATE vi``) and English name order."""
+        return self.frame("""
+            SELECT *, dense_rank() OVER (ORDER BY name_vi COLLATE vi) AS rank_vi,
+                      dense_rank() OVER (ORDER BY name_en COLLATE en) AS rank_en
+            FROM units ORDER BY code, valid_from""")
+
+    def period_totals(self) -> pd.DataFrame:
+        return self.frame("SELECT * FROM period_totals ORDER BY unit, indicator, from_year")
+
+    # --- observations ---------------------------------------------------------------------------
+
+    def observations(self, indicators: list[str] | None = None, as_of: int | None = None,
+                     units: list[str] | None = None) -> pd.DataFrame:
+        """The value in force of every cell (optionally as it was right after batch ``as_of``)."""
+        live, params = _live_batches(as_of)
+        filters = []
+        for column, wanted in (("indicator", indicators), ("unit", units)):
+            if wanted is not None:
+                filters.append(f"o.{column} IN (SELECT unnest(?::VARCHAR[]))")
+                params.append(list(wanted))
+        where = " AND ".join([live, *filters])
+        return self.frame(f"""
+            SELECT o.unit, o.indicator, o.year, o.value, o.numerator, o.denominator,
+                   o.source, o.note, o.provenance, o.batch
+            FROM observations o JOIN batches b ON o.batch = b.id
+            WHERE {where}
+            QUALIFY row_number() OVER (PARTITION BY o.unit, o.indicator, o.year ORDER BY o.batch DESC) = 1
+            ORDER BY o.indicator, o.unit, o.year""", params)
+
+    def batches(self) -> pd.DataFrame:
+        return self.frame("SELECT * FROM batches ORDER BY id")
+
+    def data_version(self) -> tuple:
+        """Changes whenever anything a page shows could have changed (for caches)."""
+        row = self.rows("""SELECT (SELECT coalesce(max(id), 0) FROM batches),
+                                  (SELECT count(*) FROM batches WHERE rolled_back_by IS NOT NULL),
+                                  (SELECT count(*) FROM targets), (SELECT count(*) FROM units),
+                                  (SELECT max(applied_at) FROM schema_migrations)""")[0]
+        return tuple(row)
+
+    def is_empty(self) -> bool:
+        return self.rows("SELECT count(*) FROM plans")[0][0] == 0
+
+
+def write_batch(cur, frame: pd.DataFrame, kind: str, *, file_name: str | None = None,
+                sha256: str | None = None, user: str | None = None, note: str | None = None) -> int:
+    """Record a batch and its observations in the caller's transaction; return the batch id.
+
+    ``frame`` has the columns of ``OBSERVATION_COLUMNS`` (``provenance`` may be missing: it then
+    follows the batch kind, ``import`` → ``imported``).
+    """
+    if kind not in VALUE_BATCH_KINDS:
+        raise ValueError(f"unknown batch kind {kind!r}")
+    batch = cur.execute(
+        "INSERT INTO batches (kind, file_name, sha256, rows, user_name, note) "
+        "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        [kind, file_name, sha256, len(frame), user, note]).fetchall()[0][0]
+    rows = frame.copy()
+    if "provenance" not in rows or rows["provenance"].isna().all():
+        rows["provenance"] = "imported" if kind == "import" else kind
+    for column in OBSERVATION_COLUMNS:
+        if column not in rows:
+            rows[column] = None
+    rows = rows[OBSERVATION_COLUMNS].assign(batch=batch)
+    cur.register("incoming_observations", rows)
+    cur.execute("INSERT INTO observations BY NAME SELECT * FROM incoming_observations")
+    cur.unregister("incoming_observations")
+    return batch
+
+
+def rollback_batch(cur, batch: int, user: str | None = None) -> int:
+    """Undo one value batch: its cells fall back to what they were, later batches stay in force."""
+    found = cur.execute("SELECT kind, rolled_back_by FROM batches WHERE id = ?", [batch]).fetchall()
+    if not found or found[0][0] not in VALUE_BATCH_KINDS:
+        raise UserError("unknown-batch", f"Không có đợt nhập số {batch}. Xem danh sách: python -m metrics history",
+                        f"There is no import batch {batch}. See the list: python -m metrics history")
+    if found[0][1] is not None:
+        raise UserError("already-rolled-back",
+                        f"Đợt nhập {batch} đã được hoàn tác (bởi thao tác #{found[0][1]}).",
+                        f"Batch {batch} was already rolled back (by #{found[0][1]}).")
+    undo = cur.execute("INSERT INTO batches (kind, user_name, reverts, rows) VALUES ('rollback', ?, ?, 0) "
+                       "RETURNING id", [user, batch]).fetchall()[0][0]
+    cur.execute("UPDATE batches SET rolled_back_by = ? WHERE id = ?", [undo, batch])
+    return undo
+
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

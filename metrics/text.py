@@ -1,0 +1,18 @@
+"""Text folding for matching what people type: case, Vietnamese diacritics, spacing."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics (đ → d), single spaces: ``"Đơn Vị "`` → ``"don vi"``."""
+    text = unicodedata.normalize("NFD", str(text).strip().lower()).replace("đ", "d")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return re.sub(r"\s+", " ", text)
+
+
+def header_key(text: str) -> str:
+    """Fold a column header and treat spaces, dashes and underscores alike: ``"Tử số"`` → ``"tu_so"``."""
+    return re.sub(r"[\s\-_]+", "_", fold(text)).strip("_")

@@ -1,0 +1,97 @@
+"""Aggregation over units, the 2025 break, scoping and versions, on a small real database."""
+
+import pandas as pd
+import pytest
+
+from metrics.db import transaction
+from metrics.scorecard import Scorecard
+from metrics.store import rollback_batch, write_batch
+
+PLAN = "T-2023-2028"
+
+
+def row(card, target, unit, year):
+    found = [r for r in card.evaluate(PLAN, year, targets=[target]) if r.unit.code == unit]
+    assert len(found) == 1, f"expected one row for {target}/{unit}/{year}"
+    return found[0]
+
+
+def test_province_series_sums_units_and_follows_the_successor(mini_store):
+    members = row(Scorecard(mini_store), "L1", "P2", 2025)
+    assert {y: f.value for y, f in members.series.items()} == {2023: 100, 2024: 120, 2025: 130}
+    assert members.units_by_year == {2023: "P", 2024: "P", 2025: "P2"}
+    assert members.break_years == [2025]
+    assert members.series[2024].own is False and members.series[2023].own is True
+
+
+def test_ratio_is_sum_of_numerators_over_sum_of_denominators(mini_store):
+    cba = row(Scorecard(mini_store), "R1", "P", 2024)
+    latest = cba.series[2024]
+    assert (latest.numerator, latest.denominator) == (55, 62)
+    assert latest.value == pytest.approx(55 / 62 * 100)  # not the mean of 90, 90 and 50 %
+
+
+def test_per_unit_rate_is_count_over_units(mini_store):
+    intro = row(Scorecard(mini_store), "B1", "P", 2024)
+    assert intro.verdict.actual == pytest.approx(4 / 3)
+    assert intro.verdict.band_position == "within"
+
+
+def test_tree_follows_the_year(mini_store):
+    card = Scorecard(mini_store)
+    before = {u.code for u in card.units_for(PLAN, 2024)}
+    after = {u.code for u in card.units_for(PLAN, 2025)}
+    assert before == {"P", "D1", "D2", "S1", "G1", "G2"}
+    assert after == {"P2", "C1", "S1N", "G1", "G2"}
+    assert card.org.unit("G1", 2024).parent == "D1"
+    assert card.org.unit("G1", 2025).parent == "C1"
+
+
+def test_sector_scoped_target_applies_only_to_units_of_that_sector_or_mixed(mini_store):
+    card = Scorecard(mini_store)
+    applied = {r.unit.code for r in card.evaluate(PLAN, 2024, targets=["NS"])}
+    assert applied == {"P", "D1", "D2", "G1"}  # not S1 (public admin), not G2 (state enterprise)
+    province = row(card, "NS", "P", 2024).series[2024]
+    assert (province.reported, province.expected) == (1, 2)  # D2 has nothing to report
+
+
+def test_unit_without_data_is_not_available_never_zero(mini_store):
+    g2 = row(Scorecard(mini_store), "B1", "G2", 2024)
+    assert g2.status == "not_available"
+    assert g2.verdict.actual is None
+    assert g2.as_record()["actual"] is None
+
+
+def test_status_rows_cover_every_target_and_applicable_unit(mini_store):
+    rows = Scorecard(mini_store).evaluate(PLAN, 2024)
+    by_target = pd.Series([r.target["code"] for r in rows]).value_counts().to_dict()
+    assert by_target == {"L1": 4, "R1": 4, "C1": 4, "F1": 4, "B1": 6, "NS": 4}
+
+
+def test_later_import_supersedes_and_undo_restores_exactly(mini_store):
+    first = int(mini_store.batches()["id"].max())
+    change = pd.DataFrame([{"unit": "D1", "indicator": "members", "year": 2024, "value": 70.0}])
+    other = pd.DataFrame([{"unit": "D2", "indicator": "members", "year": 2024, "value": 55.0}])
+    with transaction(mini_store.con) as cur:
+        changed = write_batch(cur, change, "import", file_name="a.csv")
+    with transaction(mini_store.con) as cur:
+        write_batch(cur, other, "import", file_name="b.csv")
+    assert row(Scorecard(mini_store), "L1", "P", 2024).series[2024].value == 135
+    with transaction(mini_store.con) as cur:
+        rollback_batch(cur, changed)
+    assert row(Scorecard(mini_store), "L1", "P", 2024).series[2024].value == 125  # D2's later batch stays
+    assert row(Scorecard(mini_store, as_of=first), "L1", "P", 2024).series[2024].value == 120
+    assert row(Scorecard(mini_store, as_of=changed), "L1", "P", 2024).series[2024].value == 130
+
+
+def test_rollback_of_an_unknown_or_undone_batch_is_refused(mini_store):
+    from metrics.errors import UserError
+    with pytest.raises(UserError) as missing, transaction(mini_store.con) as cur:
+        rollback_batch(cur, 999)
+    assert missing.value.code == "unknown-batch"
+    first = int(mini_store.batches()["id"].min())
+    with transaction(mini_store.con) as cur:
+        rollback_batch(cur, first)
+    with pytest.raises(UserError) as again, transaction(mini_store.con) as cur:
+        rollback_batch(cur, first)
+    assert again.value.code == "already-rolled-back"
