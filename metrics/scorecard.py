@@ -192,5 +192,12 @@ def _index(observations: pd.DataFrame) -> dict[tuple[str, int], dict[str, dict]]
     return index
 
 
+INTEGER_COLUMNS = ("year", "actual_year", "years_met", "years_assessed", "reported_units", "expected_units")
+
+
 def records(rows: list[StatusRow]) -> pd.DataFrame:
-    return pd.DataFrame([r.as_record() for r in rows])
+    """Status rows as a table; whole-number columns stay whole numbers even when some are empty."""
+    frame = pd.DataFrame([r.as_record() for r in rows])
+    if frame.empty:
+        return frame
+    return frame.astype({c: "Int64" for c in INTEGER_COLUMNS})

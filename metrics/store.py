@@ -127,7 +127,7 @@ class Store:
         row = self.rows("""SELECT (SELECT coalesce(max(id), 0) FROM batches),
                                   (SELECT count(*) FROM batches WHERE rolled_back_by IS NOT NULL),
                                   (SELECT count(*) FROM targets), (SELECT count(*) FROM units),
-                                  (SELECT max(applied_at) FROM schema_migrations)""")[0]
+                                  (SELECT count(*) FROM schema_migrations)""")[0]
         return tuple(row)
 
     def is_empty(self) -> bool:

@@ -1,0 +1,137 @@
+"""The command line of contract.md, run as a user runs it: a subprocess on a real database file."""
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MINI
+
+ROOT = Path(__file__).resolve().parent.parent
+STATUS_COLUMNS = ["plan", "target", "indicator", "unit", "year", "actual", "target_value", "achievement_pct", "status"]
+
+
+def cli(*args, db=None, check=True):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "metrics", *map(str, args)]
+    if db is not None:
+        command += ["--db", str(db)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    if check:
+        assert done.returncode == 0, done.stderr
+    return done
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "kpi.duckdb"
+    cli("init", "--demo", db=path)
+    return path
+
+
+def read_csv(text):
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_status_csv_has_the_contract_columns_in_order(demo_db):
+    out = cli("status", "--format", "csv", db=demo_db).stdout
+    assert out.splitlines()[0].split(",")[:9] == STATUS_COLUMNS
+
+
+def test_status_lists_every_target_for_the_province_and_each_unit_it_applies_to(demo_db):
+    rows = read_csv(cli("status", "--plan", "DH-XI-2023-2028", "--year", "2024", db=demo_db).stdout)
+    targets = read_csv((ROOT / "data" / "targets.csv").read_text(encoding="utf-8"))
+    wanted = [t for t in targets if t["plan"] == "DH-XI-2023-2028"]
+    province = [r for r in rows if r["unit"] == "AG"]
+    assert sorted(r["target"] for r in province) == sorted(t["target"] for t in wanted)
+    upper_targets = {t["target"] for t in wanted if "upper" in t["applies_to"].split("|")}
+    district_883 = {r["target"] for r in rows if r["unit"] == "883"}
+    assert upper_targets <= district_883 | {t["target"] for t in wanted if t["sector"] == "public_admin"}
+    assert {r["status"] for r in rows} <= {
+        "target_achieved", "substantial_progress", "moderate_progress", "limited_progress",
+        "deterioration", "not_available", "no_target"}
+
+
+def test_status_numbers_are_plain_for_machines(demo_db):
+    rows = read_csv(cli("status", "--year", "2023", "--unit", "AG", db=demo_db).stdout)
+    members = next(r for r in rows if r["indicator"] == "members")
+    assert members["actual"] == "111258.0"
+    assert members["year"] == "2023"
+
+
+def test_status_json_matches_csv(demo_db):
+    as_json = json.loads(cli("status", "--format", "json", "--unit", "AG", "--year", "2023", db=demo_db).stdout)
+    as_csv = read_csv(cli("status", "--unit", "AG", "--year", "2023", db=demo_db).stdout)
+    assert [(r["target"], r["status"]) for r in as_json] == [(r["target"], r["status"]) for r in as_csv]
+
+
+def test_unknown_plan_fails_with_a_message_that_names_the_known_plans(demo_db):
+    done = cli("status", "--plan", "NOPE", db=demo_db, check=False)
+    assert done.returncode == 1
+    assert "DH-XI-2023-2028" in done.stderr and "NOPE" in done.stderr
+
+
+def test_init_refuses_to_overwrite_a_database_with_data(demo_db):
+    done = cli("init", "--demo", db=demo_db, check=False)
+    assert done.returncode == 1
+    assert "--force" in done.stderr
+
+
+def test_a_second_process_gets_a_clear_message_while_the_database_is_held(demo_db):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(demo_db)!r}); print('held', flush=True); time.sleep(30)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        done = cli("status", db=demo_db, check=False)
+        assert done.returncode == 1
+        assert "đang được một chương trình khác sử dụng" in done.stderr
+        english = cli("status", "--lang", "en", db=demo_db, check=False)
+        assert "in use by another program" in english.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_units_and_targets_import_load_another_federation(tmp_path):
+    db = tmp_path / "other.duckdb"
+    cli("init", db=db)
+    cli("units", "import", MINI / "units.csv", db=db)
+    done = cli("targets", "import", MINI / "plans.csv", MINI / "indicators.csv", MINI / "targets.csv", db=db)
+    assert "targets: 6" in done.stdout
+    rows = read_csv(cli("status", "--plan", "T-2023-2028", "--year", "2024", db=db).stdout)
+    assert {r["status"] for r in rows} == {"not_available"}  # a plan and units, no values yet
+    assert len(rows) == 26
+
+
+def test_targets_import_with_errors_writes_nothing(tmp_path):
+    db = tmp_path / "bad.duckdb"
+    cli("init", db=db)
+    bad = tmp_path / "targets.csv"
+    text = (MINI / "targets.csv").read_text(encoding="utf-8")
+    bad.write_text(text.replace(",members,level,200,", ",members,level,lots,").replace(",houses,", ",nohouses,"),
+                   encoding="utf-8")
+    done = cli("targets", "import", MINI / "plans.csv", MINI / "indicators.csv", bad, db=db, check=False)
+    assert done.returncode == 1
+    assert "dòng 2" in done.stderr and "[invalid-number]" in done.stderr
+    assert "dòng 4" in done.stderr and "[unknown-indicator]" in done.stderr
+    assert "plans: 0" not in done.stdout
+    empty = cli("status", db=db, check=False)
+    assert empty.returncode == 1  # still no plan: nothing was written
+
+
+def test_history_and_rollback(tmp_path):
+    db = tmp_path / "h.duckdb"
+    cli("init", "--demo", db=db)
+    history = read_csv(cli("history", db=db).stdout)
+    assert list(history[0]) == ["batch", "file", "sha256", "rows", "user", "time", "state"]
+    first = history[0]["batch"]
+    cli("rollback", first, db=db)
+    again = read_csv(cli("history", db=db).stdout)
+    assert again[0]["state"].startswith("rolled_back")
+    assert cli("rollback", first, db=db, check=False).returncode == 1
