@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from metrics import fmt
 from metrics.errors import UserError
 from metrics.i18n import pick
 from metrics.scorecard import Scorecard
@@ -31,6 +32,7 @@ class View:
     year: int
     unit: str | None
     card: Scorecard
+    as_of: int | None = None  # an import batch: the data as they were right after it
 
 
 def run(render: Callable[[View], None], title_key: str) -> None:
@@ -59,7 +61,8 @@ def language_switch() -> str:
 
 def selectors(lang: str) -> View | None:
     """Plan, year and unit in the sidebar, bound to the URL; None when there is no plan at all."""
-    card = data.scorecard()
+    as_of = as_of_selector(lang)
+    card = data.scorecard(as_of)
     plans = list(card.plans)
     if not plans:
         return None
@@ -70,7 +73,23 @@ def selectors(lang: str) -> View | None:
     years = year_options(card, plan)
     year = st.sidebar.selectbox(t("year", lang), years, index=len(years) - 1,
                                 key=state.YEAR, bind="query-params")
-    return View(lang, plan, int(year), state.get(state.UNIT), card)
+    return View(lang, plan, int(year), state.get(state.UNIT), card, as_of)
+
+
+LATEST = "latest"
+
+
+def as_of_selector(lang: str) -> int | None:
+    """Which state of the data to show: the latest, or as right after a chosen import batch."""
+    batches = data.store().batches()
+    live = batches[batches["kind"] != "rollback"].sort_values("id", ascending=False)
+    labels = {LATEST: t("as_of_latest", lang)}
+    for b in live.itertuples():
+        labels[str(b.id)] = f"#{b.id} · {fmt.date(b.created_at, lang)} · {b.file_name or b.kind}"
+    with st.sidebar.expander(t("as_of", lang), expanded=state.get(state.AS_OF) not in (None, LATEST)):
+        choice = st.selectbox(t("as_of", lang), list(labels), format_func=labels.get,
+                              key=state.AS_OF, bind="query-params", label_visibility="collapsed")
+    return None if choice in (None, LATEST) else int(choice)
 
 
 def year_options(card: Scorecard, plan: str) -> list[int]:

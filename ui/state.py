@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-LANG, PLAN, YEAR, UNIT, TARGET = "lang", "plan", "year", "unit", "target"
+LANG, PLAN, YEAR, UNIT, TARGET, AS_OF = "lang", "plan", "year", "unit", "target", "as_of"
 
 
 def lang() -> str:

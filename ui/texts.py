@@ -8,6 +8,8 @@ TEXTS = {
     "plan": ("Kế hoạch", "Plan"),
     "year": ("Năm", "Year"),
     "unit": ("Đơn vị", "Unit"),
+    "as_of": ("Số liệu tại thời điểm", "Data as of"),
+    "as_of_latest": ("Mới nhất", "Latest"),
     "page_overview": ("Tổng quan", "Overview"),
     "page_target": ("Chỉ tiêu", "Target"),
     "page_units": ("Đơn vị", "Units"),

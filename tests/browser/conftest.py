@@ -1,0 +1,116 @@
+"""Real-browser fixtures: a real ``streamlit run`` server on a free port and Debian's Chromium.
+
+Screenshots land in ``test-artifacts/`` (kept by CI as artefacts, looked at by people).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from metrics.loading import init_database
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+RENDERED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+ERROR_SELECTORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server(db_path: Path, extra_env: dict | None = None):
+    """Start ``streamlit run dashboard.py`` on a free port against ``db_path``; yield its base URL."""
+    port = free_port()
+    env = {**os.environ, "KPI_DB": str(db_path), **(extra_env or {})}
+    log_path = db_path.with_suffix(".server.log")
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false", "--server.port", str(port), "--server.address", "127.0.0.1"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_healthy(url, log_path)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def wait_healthy(url: str, log_path: Path) -> None:
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the server did not start; see {log_path}")
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("browser") / "kpi.duckdb"
+    init_database(path, demo=True).close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def server(demo_db):
+    """One read-only demo server for the whole session (tests that write start their own)."""
+    with streamlit_server(demo_db) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    assert Path(CHROMIUM).exists(), "Debian chromium is needed: apt-get install -y chromium"
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh browser page (1280×900); a screenshot of it is saved after the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    with contextlib.suppress(Exception):
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def wait_rendered(page, charts: bool = False) -> None:
+    """Wait until the script has finished (and Plotly has painted, when asked)."""
+    page.wait_for_selector(RENDERED, timeout=60_000)
+    if charts:
+        page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=30_000)
+
+
+def assert_no_error(page) -> None:
+    errors = page.locator(ERROR_SELECTORS)
+    assert errors.count() == 0, errors.first.inner_text()
