@@ -137,6 +137,7 @@ def save_units(cur: duckdb.DuckDBPyConnection, records: list[dict]) -> int:
     cur.execute("DELETE FROM units WHERE code IN (SELECT code FROM incoming_units)")
     cur.execute("INSERT INTO units BY NAME SELECT * FROM incoming_units")
     cur.unregister("incoming_units")
+    bump_version(cur)
     return len(frame)
 
 
@@ -236,4 +237,10 @@ def _replace(cur, table: str, frame: pd.DataFrame, key: str) -> int:
     cur.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM incoming)")
     cur.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
     cur.unregister("incoming")
+    bump_version(cur)
     return len(frame)
+
+
+def bump_version(cur) -> None:
+    """Tell caches that the catalogue changed (read by ``Store.data_version``)."""
+    cur.execute("UPDATE catalogue_version SET version = version + 1")

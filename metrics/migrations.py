@@ -57,8 +57,15 @@ def initial_schema(cur: duckdb.DuckDBPyConnection) -> None:
             PRIMARY KEY (unit, indicator, from_year, to_year))""")
 
 
+def catalogue_version(cur: duckdb.DuckDBPyConnection) -> None:
+    """A counter bumped by every change of units, plans, indicators or targets, so caches can tell."""
+    cur.execute("CREATE TABLE catalogue_version (version INTEGER NOT NULL)")
+    cur.execute("INSERT INTO catalogue_version VALUES (1)")
+
+
 MIGRATIONS = [
     ("0001_initial_schema", initial_schema),
+    ("0002_catalogue_version", catalogue_version),
 ]
 
 

@@ -98,12 +98,16 @@ class Organisation:
     def unit(self, code: str, year: int) -> Unit | None:
         return self.tree(year).get(code)
 
+    @cached_property
+    def _latest_periods(self) -> dict[str, Unit]:
+        latest: dict[str, Unit] = {}
+        for row in self.periods.sort_values(["code", "valid_from"]).itertuples():
+            latest[row.code] = _unit(row)
+        return latest
+
     def any_period(self, code: str) -> Unit | None:
         """The latest period of a unit, whatever the year (for names of dissolved units)."""
-        rows = self.periods[self.periods["code"] == code]
-        if rows.empty:
-            return None
-        return _unit(next(rows.iloc[[-1]].itertuples()))
+        return self._latest_periods.get(code)
 
     def successors(self, code: str) -> list[str]:
         """The unit followed by its successor, that one's successor, and so on."""

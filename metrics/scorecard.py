@@ -75,7 +75,7 @@ class Scorecard:
         self.as_of = as_of
         self.plans = {p["code"]: p for p in store.plans().to_dict("records")}
         self.indicators = {i["code"]: i for i in store.indicators().to_dict("records")}
-        self._targets = store.targets
+        self._targets = {plan: store.targets(plan).to_dict("records") for plan in self.plans}
         self.org = Organisation(store.unit_periods())
         self.observations = store.observations(as_of=as_of)
         self._own = _index(self.observations)
@@ -84,7 +84,7 @@ class Scorecard:
     # --- catalogue helpers ----------------------------------------------------------------------
 
     def targets(self, plan: str) -> list[dict]:
-        return self._targets(plan).to_dict("records")
+        return self._targets[plan]
 
     def years(self, plan: str) -> list[int]:
         """Years with any value of the plan's indicators, from the baseline year on."""

@@ -126,7 +126,7 @@ class Store:
         """Changes whenever anything a page shows could have changed (for caches)."""
         row = self.rows("""SELECT (SELECT coalesce(max(id), 0) FROM batches),
                                   (SELECT count(*) FROM batches WHERE rolled_back_by IS NOT NULL),
-                                  (SELECT count(*) FROM targets), (SELECT count(*) FROM units),
+                                  (SELECT max(version) FROM catalogue_version),
                                   (SELECT count(*) FROM schema_migrations)""")[0]
         return tuple(row)
 
