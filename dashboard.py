@@ -9,6 +9,9 @@ lang = "en" if st.query_params.get("lang") == "en" or st.session_state.get("lang
 pages = [
     st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/dashboard:",
             url_path="overview", default=True),
+    st.Page("pages/target.py", title=t("page_target", lang), icon=":material/flag:", url_path="target"),
+    st.Page("pages/units.py", title=t("page_units", lang), icon=":material/account_tree:", url_path="units"),
+    st.Page("pages/about.py", title=t("page_about", lang), icon=":material/info:", url_path="about"),
 ]
 
 st.navigation(pages).run()

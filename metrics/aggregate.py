@@ -39,7 +39,8 @@ def from_observation(row: dict, kind: str) -> Figure:
     """A unit's own observation as a figure; a ratio's value follows from its parts when given."""
     numerator, denominator = _num(row.get("numerator")), _num(row.get("denominator"))
     value = _num(row.get("value"))
-    if kind in PART_KINDS and numerator is not None and denominator:
+    if value is None and kind in PART_KINDS and numerator is not None and denominator:
+        # The stated value wins when both are given: documents round (223/242 is published as 92,14%).
         value = ratio_value(numerator, denominator, kind)
     source = row.get("source")
     batch = row.get("batch")

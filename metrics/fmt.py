@@ -52,7 +52,7 @@ def measure(value, kind: str, lang: str = "vi", signed: bool = False) -> str:
         return percent(value, lang, 2, signed)
     if kind == "rate":
         return number(value, lang, 2, signed)
-    return number(value, lang, 0 if _missing(value) or float(value).is_integer() else 1, signed)
+    return number(value, lang, 0, signed)  # stocks and flows are counts: members, houses
 
 
 def date(value: dt.date | dt.datetime, lang: str = "vi") -> str:

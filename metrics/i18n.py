@@ -25,6 +25,10 @@ STATUS_SYMBOLS = {
     "no_target": "–",
 }
 
+#: An annual target missed in a year whose trend cannot be judged yet (status ``not_available``).
+MISSED_SYMBOL = "✗"
+MISSED_LABEL = ("chưa đạt trong năm", "not met this year")
+
 #: Okabe–Ito colour-blind-safe palette, one colour per status.
 STATUS_COLOURS = {
     "target_achieved": "#009E73",
@@ -81,6 +85,13 @@ def status_label(code: str, lang: str = "vi") -> str:
 def status_badge(code: str, lang: str = "vi") -> str:
     """Symbol and label: ``✔ Đã đạt``."""
     return f"{STATUS_SYMBOLS[code]} {status_label(code, lang)}"
+
+
+def row_badge(status: str, missed: bool, lang: str = "vi") -> str:
+    """The badge of a status row: ``? Chưa đủ dữ liệu · chưa đạt trong năm`` when a year was missed."""
+    if missed:
+        return f"{MISSED_SYMBOL} {status_label(status, lang)} · {pick(MISSED_LABEL, lang)}"
+    return status_badge(status, lang)
 
 
 def name(record: dict, field: str, lang: str = "vi") -> str:

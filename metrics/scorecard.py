@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from metrics.aggregate import Figure, Rollup
+from metrics.i18n import MISSED_SYMBOL, STATUS_SYMBOLS
 from metrics.judgement import ANNUAL_TYPES, TargetSpec, Verdict, judge
 from metrics.orgtree import Organisation, Unit
 from metrics.store import Store
@@ -31,6 +32,18 @@ class StatusRow:
     @property
     def status(self) -> str:
         return self.verdict.status
+
+    @property
+    def missed_without_trend(self) -> bool:
+        """An annual target not met in the judged year, with too little data to judge the trend.
+
+        The status stays ``not_available`` (methodology §2), but views must still say "not met".
+        """
+        return self.status == "not_available" and self.verdict.met is False
+
+    @property
+    def symbol(self) -> str:
+        return MISSED_SYMBOL if self.missed_without_trend else STATUS_SYMBOLS[self.status]
 
     @property
     def break_years(self) -> list[int]:
@@ -78,6 +91,7 @@ class Scorecard:
         self._targets = {plan: store.targets(plan).to_dict("records") for plan in self.plans}
         self.org = Organisation(store.unit_periods())
         self.observations = store.observations(as_of=as_of)
+        self.period_totals = store.period_totals().to_dict("records")
         self._own = _index(self.observations)
         self._rollups: dict[tuple, Rollup] = {}
 
@@ -85,6 +99,10 @@ class Scorecard:
 
     def targets(self, plan: str) -> list[dict]:
         return self._targets[plan]
+
+    def period_totals_for(self, indicator: str) -> list[dict]:
+        """Figures published for a whole earlier term (context beside a target, never in a series)."""
+        return [p for p in self.period_totals if p["indicator"] == indicator]
 
     def years(self, plan: str) -> list[int]:
         """Years with any value of the plan's indicators, from the baseline year on."""
@@ -201,3 +219,24 @@ def records(rows: list[StatusRow]) -> pd.DataFrame:
     if frame.empty:
         return frame
     return frame.astype({c: "Int64" for c in INTEGER_COLUMNS})
+
+
+def completeness(card: Scorecard, plan: str, years: list[int]) -> pd.DataFrame:
+    """Who has reported what: per upper-level unit and year, indicators expected, reported and missing.
+
+    Expected are the indicators of the plan's targets that apply to the unit, plus, for upper-level
+    unions, those of province-only targets (the province value is built from their reports).
+    """
+    records = []
+    targets = card.targets(plan)
+    province_only = {t["indicator"] for t in targets if t["applies_to"] == "province"}
+    for year in years:
+        for unit in card.units_for(plan, year):
+            if unit.level != "upper":
+                continue
+            expected = {t["indicator"] for t in targets if card.applies(t, unit)} | province_only
+            reported = {ind for ind in expected if (fig := card.figure(ind, unit.code, year)) and fig.value is not None}
+            records.append({"unit": unit.code, "unit_name_vi": unit.name_vi, "unit_name_en": unit.name_en,
+                            "rank": unit.sort_key("vi"), "year": year, "expected": len(expected),
+                            "reported": len(reported), "missing": sorted(expected - reported)})
+    return pd.DataFrame(records)

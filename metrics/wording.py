@@ -134,3 +134,36 @@ def _annual(row: StatusRow, label: str, lang: str) -> str:
         if v.years_assessed:
             text += f"; met in {v.years_met} of {v.years_assessed} years of the term"
     return text + "."
+
+
+#: How the overview counts statuses: what is fine, what needs work, what cannot be judged.
+CATEGORIES = {
+    "achieved": ("target_achieved",),
+    "on_track": ("substantial_progress",),
+    "behind": ("moderate_progress", "limited_progress", "deterioration"),
+    "no_data": ("not_available", "no_target"),
+}
+
+
+def status_counts(rows: list[StatusRow]) -> dict[str, int]:
+    """How many rows fall in each category of ``CATEGORIES``."""
+    return {cat: sum(r.status in codes for r in rows) for cat, codes in CATEGORIES.items()}
+
+
+def summary(rows: list[StatusRow], year: int, lang: str = "vi") -> str:
+    """``22/27 chỉ tiêu đã đạt hoặc đúng tiến độ; 4 cần nỗ lực hơn; 1 chưa đủ dữ liệu (năm 2026).``"""
+    c, total = status_counts(rows), len(rows)
+    good = c["achieved"] + c["on_track"]
+    if lang == "vi":
+        text = f"{good}/{total} chỉ tiêu đã đạt hoặc đúng tiến độ"
+        if c["behind"]:
+            text += f"; {c['behind']} cần đẩy nhanh, chậm tiến độ hoặc đi lùi"
+        if c["no_data"]:
+            text += f"; {c['no_data']} chưa đủ dữ liệu"
+        return text + f" (năm {year})."
+    text = f"{good} of {total} targets achieved or on track"
+    if c["behind"]:
+        text += f"; {c['behind']} need acceleration, lag or deteriorate"
+    if c["no_data"]:
+        text += f"; {c['no_data']} without enough data"
+    return text + f" ({year})."

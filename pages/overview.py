@@ -1,28 +1,106 @@
-"""Tổng quan — every target of the plan for the selected year, with its status."""
+"""Tổng quan — every target of the plan for the selected year: what is met, on track or behind, and why."""
 
 import pandas as pd
 import streamlit as st
 
-from metrics import fmt
-from metrics.i18n import name, status_badge
-from ui import layout
+from metrics import fmt, wording
+from metrics.i18n import name, pick, row_badge
+from metrics.judgement import ANNUAL_TYPES
+from ui import layout, widgets
 from ui.texts import t
+
+HEADLINE_INDICATORS = ("members", "cba_coverage", "union_houses")
 
 
 def render(view: layout.View) -> None:
-    st.title(t("page_overview", view.lang))
     root = view.card.root(view.plan, view.year)
-    rows = [r for r in view.card.evaluate(view.plan, view.year) if root and r.unit.code == root.code]
-    table = pd.DataFrame([{
-        t("col_group", view.lang): r.target["group_code"],
-        t("col_target", view.lang): f"{r.target['code']} · {name(r.target, 'label', view.lang)}",
-        t("col_actual", view.lang): fmt.measure(r.verdict.actual, r.indicator["kind"], view.lang),
-        t("col_target_value", view.lang): fmt.measure(r.verdict.target_value, r.indicator["kind"], view.lang),
-        t("col_achievement", view.lang): fmt.percent(r.verdict.achievement_pct, view.lang),
-        t("col_status", view.lang): status_badge(r.status, view.lang),
-        t("col_year", view.lang): r.verdict.actual_year or "—",
+    unit = (view.card.org.unit(view.unit, view.year) if view.unit else None) or root
+    plan = view.card.plans[view.plan]
+    st.title(t("page_overview", view.lang))
+    st.caption(widgets.safe(f"{pick((plan['name_vi'], plan['name_en']), view.lang)} · "
+                            f"{unit.name(view.lang) if unit else '—'} · {view.year}"))
+    rows = view.card.evaluate(view.plan, view.year, units=[unit.code]) if unit else []
+    widgets.as_of_banner(view.as_of, view.lang)
+    widgets.illustrative_banner(rows, view.lang)
+    breaks = sorted({y for r in rows for y in r.break_years})
+    if breaks:
+        st.info(t("break_banner", view.lang).format(unit=unit.name(view.lang), years=", ".join(map(str, breaks))))
+    if not rows:
+        st.info(t("no_targets_for_unit", view.lang))
+        return
+    st.markdown(f"#### {widgets.safe(wording.summary(rows, view.year, view.lang))}")
+    counts_row(rows, view.lang)
+    status_strip(rows, view.lang)
+    headlines(rows, view)
+    if st.toggle(t("table_view", view.lang), key="overview_table"):
+        st.dataframe(table(rows, view.lang), hide_index=True, column_config={
+            t("col_trend", view.lang): st.column_config.LineChartColumn(t("col_trend", view.lang), width="small")})
+        return
+    for term, title_key in ((False, "term_targets"), (True, "annual_targets")):
+        group_rows = [r for r in rows if (r.target["type"] in ANNUAL_TYPES) == term]
+        if group_rows:
+            st.header(t(title_key, view.lang), divider="gray")
+            groups(group_rows, view)
+
+
+def status_strip(rows, lang: str) -> None:
+    """Every target as one coloured chip with its symbol: the whole resolution on one line."""
+    with st.container(horizontal=True, gap="small"):
+        for row in rows:
+            st.badge(f"{row.symbol} {row.target['code']}", color=widgets.BADGE_COLOURS[row.status],
+                     help=f"{name(row.target, 'label', lang)} — {row_badge(row.status, row.missed_without_trend, lang)}")
+
+
+def counts_row(rows, lang: str) -> None:
+    counts = wording.status_counts(rows)
+    columns = st.columns(4)
+    for column, key in zip(columns, ("achieved", "on_track", "behind", "no_data")):
+        column.metric(t(f"summary_{key}", lang), f"{counts[key]}/{len(rows)}", border=True)
+
+
+def headlines(rows, view: layout.View) -> None:
+    """Members, CBA coverage and houses: the three figures every leader asks for first."""
+    chosen = [r for ind in HEADLINE_INDICATORS for r in rows if r.target["indicator"] == ind][:3]
+    if not chosen:
+        return
+    st.subheader(t("headlines", view.lang))
+    for column, row in zip(st.columns(len(chosen)), chosen):
+        with column:
+            widgets.target_card(row, view.lang, link_params(view))
+
+
+def groups(rows, view: layout.View) -> None:
+    """The resolution's own groups (NK1 … NK3, HN1 … HN9), cards three to a row."""
+    by_group: dict[str, list] = {}
+    for row in rows:
+        by_group.setdefault(row.target["group_code"], []).append(row)
+    for code, members in by_group.items():
+        st.subheader(f"{widgets.safe(code)} · {widgets.safe(name(members[0].target, 'group', view.lang))}")
+        for start in range(0, len(members), 3):
+            for column, row in zip(st.columns(3), members[start:start + 3]):
+                with column:
+                    widgets.target_card(row, view.lang, link_params(view))
+
+
+def link_params(view: layout.View) -> dict:
+    params = {"plan": view.plan, "year": str(view.year), "lang": view.lang}
+    if view.as_of is not None:
+        params["as_of"] = str(view.as_of)
+    return params
+
+
+def table(rows, lang: str) -> pd.DataFrame:
+    return pd.DataFrame([{
+        t("col_group", lang): r.target["group_code"],
+        t("col_target", lang): f"{r.target['code']} · {name(r.target, 'label', lang)}",
+        t("col_actual", lang): fmt.measure(r.verdict.actual, r.indicator["kind"], lang),
+        t("col_target_value", lang): fmt.measure(r.verdict.target_value, r.indicator["kind"], lang),
+        t("col_achievement", lang): fmt.percent(r.verdict.achievement_pct, lang),
+        t("col_status", lang): row_badge(r.status, r.missed_without_trend, lang),
+        t("col_pace", lang): widgets.target_facts(r, lang).split(" · ")[-1],
+        t("col_trend", lang): [r.series[y].value for y in sorted(r.series)],
+        t("col_year", lang): r.verdict.actual_year,
     } for r in rows])
-    st.dataframe(table, hide_index=True)
 
 
 layout.run(render, "page_overview")

@@ -5,6 +5,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from metrics.loading import init_database
+from metrics.store import Store
+
+PLAN_TARGETS = 27
 
 
 @pytest.fixture(scope="module")
@@ -19,16 +22,104 @@ def app(demo_path, monkeypatch):
     monkeypatch.setenv("KPI_DB", str(demo_path))
     st.cache_resource.clear()
     st.cache_data.clear()
-    yield lambda: AppTest.from_file("../dashboard.py", default_timeout=60)
+
+    def start(page=None, **session):
+        at = AppTest.from_file("../dashboard.py", default_timeout=60)
+        for key, value in session.items():
+            at.session_state[key] = value
+        at.run()
+        if page:
+            at.switch_page(page).run()
+        assert not at.exception, at.exception
+        assert not at.error, [e.value for e in at.error]
+        return at
+
+    yield start
     st.cache_resource.clear()  # releases the DuckDB file lock
 
 
+def texts(at) -> str:
+    return "\n".join(str(e.value) for e in [*at.markdown, *at.caption, *at.title, *at.header, *at.subheader,
+                                             *at.info, *at.warning]).replace("\\", "")
+
+
 def test_overview_lists_every_target_of_the_plan(app):
-    at = app().run()
-    assert not at.exception
-    table = at.dataframe[0].value
-    assert len(table) == 27
-    assert table.iloc[:, 1].str.startswith("NK1a").any()
+    at = app()
+    shown = texts(at)
+    codes = ["NK1a", "NK1b", "NK1c", "NK2a", "NK2b", "NK3a", "NK3b", "HN1a", "HN1b", "HN2a-1", "HN2a-2",
+             "HN2b-1", "HN2b-2", "HN3", "HN4a", "HN4b", "HN4c", "HN5a", "HN5b", "HN5c", "HN6", "HN7a", "HN7b",
+             "HN8a", "HN8b", "HN9a", "HN9b"]
+    assert len(codes) == PLAN_TARGETS
+    for code in codes:
+        assert f"**{code}**" in shown, code  # a card per target
+    assert f"/{PLAN_TARGETS} chỉ tiêu đã đạt hoặc đúng tiến độ" in shown
+    assert [m.label for m in at.metric][:4] == ["Đã đạt", "Đúng tiến độ", "Cần nỗ lực hơn", "Chưa đủ dữ liệu"]
+    assert "số liệu minh họa" in shown  # the illustrative-data banner
+
+
+def test_overview_numbers_are_vietnamese(app):
+    at = app(year=2025)
+    members = next(m for m in at.metric if m.label.startswith("Đạt mức đến cuối nhiệm kỳ · 2025"))
+    assert members.value == "116.002"
+    cba = [m.value for m in at.metric if m.value.endswith("%")]
+    assert cba and all("," in v for v in cba)
+
+
+
+def test_grassroots_unit_without_data(app, demo_path):
+    st.cache_resource.clear()
+    store = Store.open(demo_path, read_only=True)
+    grassroots = store.frame("SELECT code FROM units WHERE kind = 'grassroots' ORDER BY code LIMIT 1")["code"][0]
+    store.close()
+    at = app(unit=grassroots)
+    shown = texts(at)
+    assert "Chưa đủ dữ liệu" in shown
+    values = [m.value for m in at.metric[4:]]
+    assert values and all(v == "—" for v in values)  # never 0
+
+
+def test_target_page_shows_the_series_the_sentence_and_sources(app):
+    at = app("pages/target.py", target="NK1b", year=2025)
+    shown = texts(at)
+    assert "NK1b" in at.title[0].value
+    assert "116.002 đoàn viên" in shown and "chỉ tiêu" in shown
+    assert len(at.get("plotly_chart")) >= 2  # the trend and the breakdown by unit
+    sources = at.dataframe[-1].value
+    assert "Số liệu công bố" in set(sources["Loại số liệu"])
+
+
+def test_annual_target_shows_years_met(app):
+    at = app("pages/target.py", target="HN1a", year=2026)
+    assert "Số năm đạt" in [s.value for s in at.subheader]
+    met = at.dataframe[0].value
+    assert list(met["Năm"]) == [2024, 2025, 2026]
+
+
+def test_units_page_has_matrix_ranking_and_unit(app):
+    at = app("pages/units.py", year=2024, unit="883")
+    assert len(at.tabs) == 3
+    assert len(at.get("plotly_chart")) >= 2
+    assert "Liên đoàn Lao động thành phố Long Xuyên" in texts(at)
+
+
+def test_unit_from_another_year_follows_its_successor(app):
+    at = app("pages/units.py", year=2026, unit="CDN-GD")
+    assert at.session_state["unit"] == "CDN-GD-2025"
+
+
+def test_about_page_shows_kinds_completeness_and_method(app):
+    at = app("pages/about.py", year=2026)
+    headers = [h.value for h in at.header]
+    assert headers == ["Loại số liệu theo năm", "Mức độ đầy đủ của báo cáo", "Số liệu công bố và nguồn",
+                       "Cách đánh giá"]
+    assert "Đơn vị chưa báo cáo đủ năm 2026" in [s.value for s in at.subheader]
+
+
+def test_english_switch(app):
+    at = app(lang="en")
+    assert at.title[0].value == "Overview"
+    assert [m.label for m in at.metric][:4] == ["Achieved", "On track", "Behind", "No data"]
+    assert any("," in m.value and m.value[0].isdigit() for m in at.metric[4:])  # 118,046
 
 
 def test_first_start_builds_the_database(tmp_path, monkeypatch):
@@ -38,4 +129,4 @@ def test_first_start_builds_the_database(tmp_path, monkeypatch):
     st.cache_resource.clear()
     assert not at.exception
     assert (tmp_path / "new.duckdb").exists()
-    assert len(at.dataframe[0].value) == 27
+    assert at.title[0].value == "Tổng quan"

@@ -37,7 +37,9 @@ class View:
 
 def run(render: Callable[[View], None], title_key: str) -> None:
     """Set up the page, draw the common frame, then the page; show errors as messages, never traces."""
+    leave_pages_directory_mode()
     st.set_page_config(page_title=t("app_title", state.lang()), layout="wide", initial_sidebar_state="auto")
+    state.read_url()
     lang = language_switch()
     try:
         view = selectors(lang)
@@ -50,30 +52,92 @@ def run(render: Callable[[View], None], title_key: str) -> None:
     except Exception:
         log.exception("Page %s failed", title_key)
         st.error(t("error_generic", lang))
+    finally:
+        state.write_url()
+
+
+def leave_pages_directory_mode() -> None:
+    """Make a fresh server's first deep link go through ``dashboard.py`` like every other visit.
+
+    Streamlit runs a script of ``pages/`` directly when the first request of a fresh server is a
+    deep link (``/target``), bypassing the entry script's navigation and sign-in until someone loads
+    ``/`` (stack-notes.md). ``st.navigation`` clears this legacy mode; doing the same and rerunning
+    sends this very request through the entry script. The flag is Streamlit's own (not public API):
+    a browser test proves the behaviour on a fresh server.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def choose(key: str, options: list, default, draw: Callable):
+    """Draw a selector whose value lives in the session under ``key`` (and is shared in the URL).
+
+    The widget gets its own key, re-seeded from ``key`` on every run: Streamlit forgets widget values
+    when the page changes, the view must not.
+    """
+    state.keep_valid(key, options, default)
+    if key not in st.session_state:
+        st.session_state[key] = default
+    widget_key = f"_widget_{key}"
+    st.session_state[widget_key] = st.session_state[key]
+
+    def changed() -> None:
+        st.session_state[key] = st.session_state[widget_key]
+
+    draw(widget_key, changed)
+    return st.session_state[key]
 
 
 def language_switch() -> str:
-    st.sidebar.segmented_control(
-        t("language", state.lang()), ["vi", "en"], default="vi", required=True,
-        format_func=LANGUAGE_NAMES.get, key=state.LANG, bind="query-params")
+    choose(state.LANG, ["vi", "en"], "vi", lambda key, changed: st.sidebar.segmented_control(
+        t("language", state.lang()), ["vi", "en"], required=True, format_func=LANGUAGE_NAMES.get, key=key, on_change=changed))
     return state.lang()
 
 
 def selectors(lang: str) -> View | None:
-    """Plan, year and unit in the sidebar, bound to the URL; None when there is no plan at all."""
+    """Plan, year, unit and data version in the sidebar; None when there is no plan at all."""
     as_of = as_of_selector(lang)
     card = data.scorecard(as_of)
     plans = list(card.plans)
     if not plans:
         return None
-    plan = st.sidebar.selectbox(
-        t("plan", lang), plans, format_func=lambda code: pick(
-            (card.plans[code]["name_vi"], card.plans[code]["name_en"]), lang),
-        key=state.PLAN, bind="query-params")
+    plan = choose(state.PLAN, plans, plans[0], lambda key, changed: st.sidebar.selectbox(
+        t("plan", lang), plans, key=key, on_change=changed,
+        format_func=lambda code: pick((card.plans[code]["name_vi"], card.plans[code]["name_en"]), lang)))
     years = year_options(card, plan)
-    year = st.sidebar.selectbox(t("year", lang), years, index=len(years) - 1,
-                                key=state.YEAR, bind="query-params")
-    return View(lang, plan, int(year), state.get(state.UNIT), card, as_of)
+    year = choose(state.YEAR, years, years[-1], lambda key, changed: st.sidebar.selectbox(
+        t("year", lang), years, key=key, on_change=changed))
+    unit = unit_selector(card, plan, int(year), lang)
+    return View(lang, plan, int(year), unit, card, as_of)
+
+
+def unit_selector(card: Scorecard, plan: str, year: int, lang: str) -> str | None:
+    """Every unit of the plan's organisation as it was in ``year``, indented by level.
+
+    A unit chosen in another year that no longer exists is followed to its successor.
+    """
+    units = card.units_for(plan, year)
+    if not units:
+        return None
+    by_code = {u.code: u for u in units}
+    chosen = st.session_state.get(state.UNIT)
+    if chosen and chosen not in by_code:
+        successor = card.org.lineage(chosen, year)
+        st.session_state[state.UNIT] = successor if successor in by_code else units[0].code
+    indent = {"province": "", "upper": "· ", "grassroots": "· · "}
+    return choose(state.UNIT, list(by_code), units[0].code, lambda key, changed: st.sidebar.selectbox(
+        t("unit", lang), list(by_code), key=key, on_change=changed,
+        format_func=lambda c: indent.get(by_code[c].level, "") + by_code[c].name(lang)))
+
+
+def year_options(card: Scorecard, plan: str) -> list[int]:
+    """Every year of the plan up to the latest year with data (and at least the baseline year)."""
+    info = card.plans[plan]
+    last = max(card.latest_year(plan), int(info["start_year"]))
+    return list(range(int(info["start_year"]), min(last, int(info["end_year"])) + 1))
 
 
 LATEST = "latest"
@@ -86,14 +150,8 @@ def as_of_selector(lang: str) -> int | None:
     labels = {LATEST: t("as_of_latest", lang)}
     for b in live.itertuples():
         labels[str(b.id)] = f"#{b.id} · {fmt.date(b.created_at, lang)} · {b.file_name or b.kind}"
-    with st.sidebar.expander(t("as_of", lang), expanded=state.get(state.AS_OF) not in (None, LATEST)):
-        choice = st.selectbox(t("as_of", lang), list(labels), format_func=labels.get,
-                              key=state.AS_OF, bind="query-params", label_visibility="collapsed")
+    with st.sidebar.expander(t("as_of", lang), expanded=state.get(state.AS_OF, LATEST) != LATEST):
+        choice = choose(state.AS_OF, list(labels), LATEST, lambda key, changed: st.selectbox(
+            t("as_of", lang), list(labels), format_func=labels.get, key=key, on_change=changed,
+            label_visibility="collapsed"))
     return None if choice in (None, LATEST) else int(choice)
-
-
-def year_options(card: Scorecard, plan: str) -> list[int]:
-    """Every year of the plan up to the latest year with data (and at least the baseline year)."""
-    info = card.plans[plan]
-    last = max(card.latest_year(plan), int(info["start_year"]))
-    return list(range(int(info["start_year"]), min(last, int(info["end_year"])) + 1))

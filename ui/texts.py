@@ -28,6 +28,116 @@ TEXTS = {
         "Chưa có kế hoạch nào trong cơ sở dữ liệu. Hãy nạp kế hoạch và chỉ tiêu: python -m metrics targets import …",
         "There is no plan in the database yet. Load plans and targets: python -m metrics targets import …",
     ),
+    "every_year": ("hằng năm", "every year"),
+    "achieved_share": ("đạt", "achieved"),
+    "years_met": ("đạt {met}/{total} năm", "met in {met} of {total} years"),
+    "pace_needed": ("mỗi năm cần {pace}", "needs {pace} a year"),
+    "break_note": ("⚡ Chuỗi số liệu đổi đơn vị năm {years} (sắp xếp tổ chức): so sánh cần thận trọng.",
+                   "⚡ The series changes unit in {years} (reorganisation): compare with care."),
+    "see_detail": ("Xem chi tiết", "See detail"),
+    "as_of_banner": ("Đang xem số liệu **tại thời điểm sau đợt nhập #{batch}**, không phải số liệu mới nhất.",
+                     "Showing the data **as they were right after import #{batch}**, not the latest."),
+    "summary_achieved": ("Đã đạt", "Achieved"),
+    "summary_on_track": ("Đúng tiến độ", "On track"),
+    "summary_behind": ("Cần nỗ lực hơn", "Behind"),
+    "summary_no_data": ("Chưa đủ dữ liệu", "No data"),
+    "term_targets": ("Chỉ tiêu đến hết nhiệm kỳ", "Targets for the end of the term"),
+    "annual_targets": ("Chỉ tiêu hằng năm", "Annual targets"),
+    "headlines": ("Chỉ tiêu chính", "Headline targets"),
+    "table_view": ("Xem dạng bảng", "Show as a table"),
+    "col_trend": ("Xu hướng", "Trend"),
+    "col_pace": ("Tiến độ cần", "Pace needed"),
+    "col_unit": ("Đơn vị", "Unit"),
+    "for_unit": ("Đơn vị: {unit} · năm {year}", "Unit: {unit} · {year}"),
+    "no_units": ("Chỉ tiêu này không áp dụng cho đơn vị nào trong năm đã chọn.",
+                 "This target applies to no unit in the chosen year."),
+    "years_met_title": ("Số năm đạt", "Years met"),
+    "expected_now": ("Theo lộ trình", "Expected by now"),
+    "pace_per_year": ("Cần mỗi năm", "Needed each year"),
+    "per_year": ("năm", "year"),
+    "projection": ("Dự báo {year}", "Projection {year}"),
+    "met": ("Đạt", "Met"),
+    "not_met": ("Chưa đạt", "Not met"),
+    "band": ("So với khung", "Against the band"),
+    "breakdown": ("Theo đơn vị trực thuộc {unit} — năm {year}", "By unit under {unit} — {year}"),
+    "not_reported": ("Chưa có số liệu: {units}", "No data yet: {units}"),
+    "about_target": ("Chỉ tiêu và nguồn số liệu", "The target and its sources"),
+    "source": ("Nguồn", "Source"),
+    "numerator": ("Tử số", "Numerator"),
+    "denominator": ("Mẫu số", "Denominator"),
+    "reported": ("Đơn vị báo cáo", "Units reported"),
+    "provenance": ("Loại số liệu", "Kind of figure"),
+    "period_total": ("Nhiệm kỳ {start}–{end}: {value} (nguồn: {source})", "Term {start}–{end}: {value} (source: {source})"),
+    "tab_matrix": ("Ma trận đơn vị × chỉ tiêu", "Units × targets"),
+    "tab_ranking": ("Xếp hạng theo chỉ tiêu", "Ranking on a target"),
+    "tab_unit": ("Đơn vị đang chọn", "Selected unit"),
+    "level": ("Cấp", "Level"),
+    "matrix_help": ("Mỗi ô là đánh giá của một chỉ tiêu tại một đơn vị: ✔ đã đạt, ▲ đúng tiến độ, ► cần đẩy nhanh, "
+                    "▼ chậm tiến độ, ✖ đi lùi, ? chưa đủ dữ liệu, ✗ chưa đạt trong năm (chưa đủ số liệu để đánh giá xu hướng); ô trống: chỉ tiêu không áp dụng.",
+                    "Each cell is one target at one unit: ✔ achieved, ▲ on track, ► needs acceleration, "
+                    "▼ limited progress, ✖ deteriorating, ? not enough data, ✗ not met this year (too little data for a trend); blank: the target does not apply."),
+    "no_targets_for_unit": ("Không có chỉ tiêu nào của kế hoạch áp dụng cho đơn vị này.",
+                            "No target of the plan applies to this unit."),
+    "official_code": ("mã", "code"),
+    "parent": ("trực thuộc", "under"),
+    "valid_from": ("Hoạt động từ {start}", "Active from {start}"),
+    "valid_to": ("đến {end}", "to {end}"),
+    "successor": ("kế thừa bởi {unit}", "continued by {unit}"),
+    "predecessors": ("kế thừa từ {units}", "continues {units}"),
+    "children": ("{count} đơn vị trực thuộc (năm {year})", "{count} units below (in {year})"),
+    "series_break": ("Đổi đơn vị", "Unit change"),
+    "kinds_title": ("Loại số liệu theo năm", "Kinds of figures by year"),
+    "no_values": ("Chưa có số liệu nào.", "There are no figures yet."),
+    "completeness_title": ("Mức độ đầy đủ của báo cáo", "Completeness of reporting"),
+    "all_reported": ("Mọi đơn vị đã báo cáo đủ số liệu năm {year}.", "Every unit has reported all figures for {year}."),
+    "missing_title": ("Đơn vị chưa báo cáo đủ năm {year}", "Units that have not reported everything for {year}"),
+    "missing_count": ("Số chỉ số còn thiếu", "Figures missing"),
+    "missing_list": ("Còn thiếu", "Missing"),
+    "published_title": ("Số liệu công bố và nguồn", "Published figures and their sources"),
+    "period_totals_title": ("Số liệu cả nhiệm kỳ trước", "Figures for a whole earlier term"),
+    "indicator": ("Chỉ số", "Indicator"),
+    "note": ("Ghi chú", "Note"),
+    "period": ("Giai đoạn", "Period"),
+    "method_title": ("Cách đánh giá", "How progress is judged"),
+    "method_text": (
+        "- **Chỉ tiêu đạt mức đến cuối nhiệm kỳ** (ví dụ 139.258 đoàn viên năm 2028): so sánh tốc độ tăng bình quân "
+        "hằng năm thực tế từ năm gốc với tốc độ cần có để đạt chỉ tiêu (phương pháp của Thống kê Canada, dùng trong "
+        "Open SDG). Đạt từ 95% tốc độ cần có trở lên: *Đúng tiến độ*; từ 60%: *Cần đẩy nhanh*; dưới 60%: *Chậm tiến "
+        "độ*; giảm: *Đi lùi*. Đã đạt mức chỉ tiêu thì là *Đã đạt*, dù xu hướng thế nào.\n"
+        "- **Chỉ tiêu cộng dồn cả nhiệm kỳ** (300 căn nhà Mái ấm công đoàn): so tổng đã thực hiện với phần chỉ tiêu "
+        "lẽ ra phải đạt đến nay nếu chia đều mỗi năm.\n"
+        "- **Chỉ tiêu hằng năm** (từ 96%, 80–90%): mỗi năm đạt hoặc chưa đạt; đếm số năm đạt trong nhiệm kỳ. Năm "
+        "chưa đạt được đánh giá theo xu hướng tiến về mức chỉ tiêu.\n"
+        "- **Cộng số liệu các đơn vị**: số đoàn viên, số căn nhà được cộng lại; tỷ lệ được tính bằng tổng tử số chia "
+        "tổng mẫu số (không lấy trung bình các tỷ lệ); bình quân mỗi CĐCS bằng tổng số lượng chia tổng số CĐCS.\n"
+        "- **Chưa đủ dữ liệu** là một trạng thái riêng, không bao giờ được coi là 0.\n"
+        "- **Sắp xếp tổ chức năm 2025**: khi một đơn vị được hợp nhất hoặc giải thể, chuỗi số liệu chuyển sang đơn vị "
+        "kế thừa và được đánh dấu ⚡ để người xem biết số liệu trước và sau không hoàn toàn so sánh được.",
+        "- **Level targets** (e.g. 139,258 members by 2028): the average yearly growth since the baseline is compared "
+        "with the growth the target requires (Statistics Canada's method, used by Open SDG). At least 95% of the "
+        "required growth: *On track*; at least 60%: *Needs acceleration*; below: *Limited progress*; falling: "
+        "*Deteriorating*. A target already reached is *Achieved*, whatever the trend.\n"
+        "- **Cumulative targets** (300 union houses over the term): the total so far against the share of the target "
+        "expected by now on a straight line.\n"
+        "- **Annual targets** (at least 96%, 80–90%): each year is met or not; the years met are counted. A year not "
+        "met is judged by its trend towards the target.\n"
+        "- **Adding up units**: members and houses are summed; a ratio is the sum of numerators over the sum of "
+        "denominators (never the mean of percentages); a per-union average is the total count over the number of "
+        "unions.\n"
+        "- **Not enough data** is a state of its own, never counted as zero.\n"
+        "- **The 2025 reorganisation**: when a unit is merged or dissolved, its series passes to the successor and is "
+        "marked ⚡, because figures before and after are not fully comparable."),
+    "not_for_unit": ("Chỉ tiêu này không áp dụng riêng cho {unit}; đang hiển thị {root}.",
+                     "This target does not apply to {unit} on its own; showing {root}."),
+    "contributions": ("Chỉ tiêu này đặt cho toàn tỉnh: biểu đồ cho thấy phần đóng góp của từng đơn vị, không đánh giá "
+                      "riêng từng đơn vị.",
+                      "This target is set for the province: the chart shows each unit's contribution, without "
+                      "judging units on their own."),
+    "status_strip": ("Toàn cảnh", "At a glance"),
+    "break_banner": ("⚡ Chuỗi số liệu của {unit} đổi đơn vị năm {years} (sắp xếp tổ chức năm 2025): số liệu trước và sau "
+                     "không hoàn toàn so sánh được.",
+                     "⚡ The series of {unit} changes unit in {years} (the 2025 reorganisation): figures before and after "
+                     "are not fully comparable."),
     "col_group": ("Nhóm", "Group"),
     "col_target": ("Chỉ tiêu", "Target"),
     "col_actual": ("Thực hiện", "Actual"),

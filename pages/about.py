@@ -1,0 +1,93 @@
+"""Về số liệu — which figures are published, illustrative or imported; who has reported; the method."""
+
+import pandas as pd
+import streamlit as st
+
+from metrics import fmt
+from metrics.i18n import PROVENANCE_LABELS, name, pick
+from metrics.scorecard import completeness
+from ui import layout, widgets
+from ui.texts import t
+
+
+def render(view: layout.View) -> None:
+    st.title(t("page_about", view.lang))
+    widgets.as_of_banner(view.as_of, view.lang)
+    kinds(view)
+    reporting(view)
+    published(view)
+    st.header(t("method_title", view.lang), divider="gray")
+    st.markdown(t("method_text", view.lang))
+
+
+def kinds(view: layout.View) -> None:
+    """How many values of each kind (published, illustrative, imported) there are, by year."""
+    obs = view.card.observations
+    st.header(t("kinds_title", view.lang), divider="gray")
+    if obs.empty:
+        st.info(t("no_values", view.lang))
+        return
+    counts = obs.groupby(["year", "provenance"]).size().unstack(fill_value=0)
+    counts.columns = [pick(PROVENANCE_LABELS.get(c, (c, c)), view.lang) for c in counts.columns]
+    counts.index.name = t("year", view.lang)
+    st.dataframe(counts)
+    if "illustrative" in set(obs["provenance"]):
+        st.warning(t("illustrative_banner", view.lang), icon=":material/science:")
+
+
+def reporting(view: layout.View) -> None:
+    """Completeness by unit and year, and the list of who has not reported in the selected year."""
+    st.header(t("completeness_title", view.lang), divider="gray")
+    years = [y for y in view.card.years(view.plan) if y > int(view.card.plans[view.plan]["start_year"])]
+    frame = completeness(view.card, view.plan, years)
+    if frame.empty:
+        st.info(t("no_values", view.lang))
+        return
+    names = "unit_name_vi" if view.lang == "vi" else "unit_name_en"
+    frame = frame.sort_values(["rank", "year"])
+    share = frame.assign(pct=frame["reported"] / frame["expected"] * 100).pivot_table(
+        index=names, columns="year", values="pct", sort=False)
+    share.index.name = t("col_unit", view.lang)
+    st.dataframe(share.map(lambda v: "" if pd.isna(v) else fmt.percent(v, view.lang, 0)))
+    now = frame[(frame["year"] == view.year) & (frame["reported"] < frame["expected"])]
+    if now.empty:
+        st.success(t("all_reported", view.lang).format(year=view.year))
+        return
+    indicators = {i: name(v, "name", view.lang) for i, v in view.card.indicators.items()}
+    st.subheader(t("missing_title", view.lang).format(year=view.year))
+    st.dataframe(pd.DataFrame({
+        t("col_unit", view.lang): now[names],
+        t("missing_count", view.lang): now["expected"] - now["reported"],
+        t("missing_list", view.lang): now["missing"].map(lambda ms: "; ".join(indicators.get(m, m) for m in ms)),
+    }), hide_index=True)
+
+
+def published(view: layout.View) -> None:
+    """The published figures and their documents, and figures published for a whole earlier term."""
+    obs = view.card.observations
+    shown = obs[obs["provenance"] == "published"]
+    st.header(t("published_title", view.lang), divider="gray")
+    indicators = view.card.indicators
+    table = pd.DataFrame({
+        t("col_unit", view.lang): shown["unit"].map(lambda c: view.card.org.any_period(c).name(view.lang)),
+        t("indicator", view.lang): shown["indicator"].map(lambda i: name(indicators[i], "name", view.lang)),
+        t("year", view.lang): shown["year"],
+        t("col_actual", view.lang): [fmt.measure(v, indicators[i]["kind"], view.lang)
+                                     for v, i in zip(shown["value"], shown["indicator"])],
+        t("source", view.lang): shown["source"],
+        t("note", view.lang): shown["note"],
+    })
+    st.dataframe(table, hide_index=True)
+    totals = pd.DataFrame(view.card.period_totals)
+    if not totals.empty:
+        st.subheader(t("period_totals_title", view.lang))
+        st.dataframe(pd.DataFrame({
+            t("indicator", view.lang): totals["indicator"].map(lambda i: name(indicators[i], "name", view.lang)),
+            t("period", view.lang): totals["from_year"].astype(str) + "–" + totals["to_year"].astype(str),
+            t("col_actual", view.lang): [fmt.measure(v, indicators[i]["kind"], view.lang)
+                                         for v, i in zip(totals["value"], totals["indicator"])],
+            t("source", view.lang): totals["source"], t("note", view.lang): totals["note"],
+        }), hide_index=True)
+
+
+layout.run(render, "page_about")

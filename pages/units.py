@@ -1,0 +1,111 @@
+"""Đơn vị — units × targets, ranking of units on one target, and one unit's own page."""
+
+import pandas as pd
+import streamlit as st
+
+from metrics import charts, fmt
+from metrics.i18n import LEVEL_LABELS, SECTOR_LABELS, name, pick, row_badge
+from ui import layout, state, widgets
+from ui.texts import t
+
+
+def render(view: layout.View) -> None:
+    st.title(t("page_units", view.lang))
+    widgets.as_of_banner(view.as_of, view.lang)
+    rows = view.card.evaluate(view.plan, view.year)
+    widgets.illustrative_banner(rows, view.lang)
+    matrix, rank, one = st.tabs([t("tab_matrix", view.lang), t("tab_ranking", view.lang), t("tab_unit", view.lang)])
+    with matrix:
+        matrix_tab(rows, view)
+    with rank:
+        ranking_tab(rows, view)
+    with one:
+        unit_tab(view)
+
+
+def matrix_tab(rows, view: layout.View) -> None:
+    level = st.segmented_control(t("level", view.lang), ["upper", "grassroots"], default="upper", required=True,
+                                 format_func=lambda lv: pick(LEVEL_LABELS[lv], view.lang), key="matrix_level")
+    shown = [r for r in rows if r.unit.level in ("province", level)]
+    st.caption(t("matrix_help", view.lang))
+    widgets.plotly(charts.heatmap(shown, view.lang), key="units-matrix")
+
+
+def ranking_tab(rows, view: layout.View) -> None:
+    targets = {tg["code"]: tg for tg in view.card.targets(view.plan)}
+    ranked = [c for c in targets if any(r.target["code"] == c and r.unit.level != "province" for r in rows)]
+    if not ranked:
+        st.info(t("no_units", view.lang))
+        return
+    code = layout.choose(state.TARGET, ranked, ranked[0], lambda key, changed: st.selectbox(
+        t("page_target", view.lang), ranked, key=key, on_change=changed,
+        format_func=lambda c: f"{c} · {name(targets[c], 'label', view.lang)}"))
+    on_target = [r for r in rows if r.target["code"] == code and r.unit.level == "upper"]
+    if any(r.verdict.actual is not None for r in on_target):
+        widgets.plotly(charts.ranking(on_target, view.lang), key=f"ranking-{code}")
+    missing = [r.unit.name(view.lang) for r in on_target if r.verdict.actual is None]
+    if missing:
+        st.caption(widgets.safe(t("not_reported", view.lang).format(units="; ".join(missing))))
+
+
+def unit_tab(view: layout.View) -> None:
+    """One unit as it was in the selected year: where it sits, and every target that applies to it."""
+    unit = view.card.org.unit(view.unit, view.year) if view.unit else view.card.root(view.plan, view.year)
+    if unit is None:
+        st.info(t("no_units", view.lang))
+        return
+    st.subheader(widgets.safe(unit.name(view.lang)))
+    code = unit.code
+    unit_facts(unit, view)
+    rows = view.card.evaluate(view.plan, view.year, units=[code])
+    if not rows:
+        st.info(t("no_targets_for_unit", view.lang))
+        return
+    st.dataframe(unit_table(rows, view.lang), hide_index=True, column_config={
+        t("col_trend", view.lang): st.column_config.LineChartColumn(t("col_trend", view.lang), width="small")})
+    breaks = sorted({y for r in rows for y in r.break_years})
+    if breaks:
+        st.warning(t("break_note", view.lang).format(years=", ".join(map(str, breaks))))
+
+
+def unit_facts(unit, view: layout.View) -> None:
+    lang, org = view.lang, view.card.org
+    parent = org.unit(unit.parent, view.year) if unit.parent else None
+    facts = [pick(LEVEL_LABELS[unit.level], lang)]
+    if unit.sector:
+        facts.append(pick(SECTOR_LABELS[unit.sector], lang))
+    if unit.official_code:
+        facts.append(f"{t('official_code', lang)} {unit.official_code}")
+    if parent:
+        facts.append(f"{t('parent', lang)}: {parent.name(lang)}")
+    st.caption(widgets.safe(" · ".join(facts)))
+    valid = t("valid_from", lang).format(start=fmt.date(unit.valid_from, lang))
+    if unit.valid_to:
+        valid += " " + t("valid_to", lang).format(end=fmt.date(unit.valid_to, lang))
+    successor = org.any_period(unit.successor) if unit.successor else None
+    if successor:
+        valid += " · " + t("successor", lang).format(unit=successor.name(lang))
+    predecessors = [org.any_period(p).name(lang) for p in org.predecessors.get(unit.code, [])]
+    if predecessors:
+        valid += " · " + t("predecessors", lang).format(units="; ".join(predecessors))
+    st.caption(widgets.safe(valid))
+    children = org.tree(view.year)[unit.code].children
+    if children:
+        with st.expander(t("children", lang).format(count=len(children), year=view.year)):
+            names = sorted((org.unit(c, view.year) for c in children), key=lambda u: u.sort_key(lang))
+            st.markdown("\n".join(f"- {widgets.safe(u.name(lang))}" for u in names))
+
+
+def unit_table(rows, lang: str) -> pd.DataFrame:
+    return pd.DataFrame([{
+        t("col_target", lang): f"{r.target['code']} · {name(r.target, 'label', lang)}",
+        t("col_actual", lang): fmt.measure(r.verdict.actual, r.indicator["kind"], lang),
+        t("col_target_value", lang): fmt.measure(r.verdict.target_value, r.indicator["kind"], lang),
+        t("col_status", lang): row_badge(r.status, r.missed_without_trend, lang),
+        t("col_trend", lang): [r.series[y].value for y in sorted(r.series)],
+        t("col_year", lang): r.verdict.actual_year,
+        t("series_break", lang): "⚡ " + ", ".join(map(str, r.break_years)) if r.break_years else "",
+    } for r in rows])
+
+
+layout.run(render, "page_units")

@@ -1,0 +1,79 @@
+"""The leaders' pages in a real browser: render, switch language, share a link, keep the view."""
+
+import pytest
+
+from tests.browser.conftest import assert_no_error, wait_rendered
+
+PAGES = [("overview", "Tổng quan", False), ("target", "Chỉ tiêu", True), ("units", "Đơn vị", True),
+         ("about", "Về số liệu", False)]
+
+
+def sidebar_values(page) -> list[str]:
+    """The values shown in the sidebar's selectors (plan, year, unit …)."""
+    boxes = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input[role="combobox"]')
+    return [boxes.nth(i).input_value() for i in range(boxes.count())]
+
+
+@pytest.mark.parametrize("path, title, charts", PAGES)
+def test_each_page_renders_without_error(server, page, path, title, charts):
+    page.goto(f"{server}/{path}")
+    wait_rendered(page, charts=charts)
+    assert_no_error(page)
+    assert page.get_by_role("link", name=title, exact=True).is_visible()
+    assert "year=" in page.url and "plan=" in page.url  # the view is in the address bar
+
+
+def test_overview_shows_every_target_and_vietnamese_numbers(server, page):
+    page.goto(server)
+    wait_rendered(page)
+    for code in ("NK1a", "NK2a", "NK3b", "HN1a", "HN9b"):
+        assert page.get_by_text(code, exact=True).first.is_visible()
+    assert page.get_by_text("118.046").first.is_visible()  # members 2026, Vietnamese separators
+    assert page.get_by_text("số liệu minh họa").first.is_visible()
+
+
+def test_language_switch_to_english(server, page):
+    page.goto(server)
+    wait_rendered(page)
+    page.locator("[data-testid=stSidebar]").get_by_text("English", exact=True).click()
+    page.wait_for_selector('h1:has-text("Overview")')
+    wait_rendered(page)
+    assert_no_error(page)
+    assert page.get_by_text("118,046").first.is_visible()
+    assert "lang=en" in page.url
+
+
+def test_shared_link_opens_the_same_view(server, page):
+    page.goto(f"{server}/target?lang=en&year=2024&unit=883&target=HN1a")
+    wait_rendered(page, charts=True)
+    assert_no_error(page)
+    assert page.locator("h1").first.inner_text().startswith("HN1a")
+    values = sidebar_values(page)
+    assert "2024" in values
+    assert any("Long Xuyen" in v for v in values)
+
+
+def test_view_persists_while_navigating(server, page):
+    page.goto(f"{server}/?year=2024&unit=883")
+    wait_rendered(page)
+    for name in ("Đơn vị", "Chỉ tiêu", "Về số liệu", "Tổng quan"):
+        page.get_by_role("link", name=name, exact=True).click()
+        page.wait_for_timeout(500)
+        wait_rendered(page)
+        assert_no_error(page)
+        assert "year=2024" in page.url and "unit=883" in page.url, (name, page.url)
+        assert "2024" in sidebar_values(page)
+
+
+def test_phone_width_is_readable(browser, server, request):
+    from tests.browser.conftest import ARTIFACTS
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.goto(server)
+    wait_rendered(phone)
+    assert_no_error(phone)
+    overflow = phone.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
+    assert overflow <= 400  # nothing forces sideways scrolling
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / "phone-overview.png"))
+    context.close()

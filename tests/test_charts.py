@@ -1,0 +1,85 @@
+"""Figure builders, tested on the go.Figure they return."""
+
+import pytest
+
+from metrics import charts
+from metrics.scorecard import Scorecard
+
+PLAN = "T-2023-2028"
+
+
+@pytest.fixture
+def card(mini_store):
+    return Scorecard(mini_store)
+
+
+def province_row(card, target, year=2025):
+    return next(r for r in card.evaluate(PLAN, year, targets=[target]) if r.unit.level == "province")
+
+
+def test_level_trend_has_target_line_path_projection_and_break(card):
+    fig = charts.trend(province_row(card, "L1"), "vi")
+    names = [t.name for t in fig.data]
+    assert any(n and n.startswith("Chỉ tiêu 2028: 200") for n in names)
+    assert "Lộ trình (đường thẳng)" in names and "Dự báo theo tốc độ hiện tại" in names
+    assert any(s.type == "line" and s.y0 == 200 for s in fig.layout.shapes)  # the target line
+    breaks = [a.text for a in fig.layout.annotations if "Đổi đơn vị" in (a.text or "")]
+    assert breaks == ["⚡ Đổi đơn vị 2025"]
+    assert any(s.type == "line" and s.x0 == 2024.5 for s in fig.layout.shapes)
+
+
+def test_separators_and_tick_formats_follow_the_language(card):
+    row = province_row(card, "L1")
+    vi, en = charts.trend(row, "vi"), charts.trend(row, "en")
+    assert vi.layout.separators == ",." and en.layout.separators == ".,"
+    assert vi.layout.yaxis.tickformat == ",.0f"  # never "100k"
+    actual = next(t for t in vi.data if t.name == "Thực hiện")
+    assert list(actual.text) == ["100", "120", "130"]
+
+
+def test_ratio_hover_shows_numerator_denominator_in_vietnamese(card):
+    fig = charts.trend(province_row(card, "R1", 2024), "vi")
+    actual = next(t for t in fig.data if t.name == "Thực hiện")
+    assert "88,71%" in actual.hovertext[0] and "55 / 62" in actual.hovertext[0]
+    assert fig.layout.yaxis.ticksuffix == "%"
+
+
+def test_annual_bars_are_marked_met_or_not_with_a_symbol(card):
+    fig = charts.trend(province_row(card, "F1", 2024), "vi")
+    bars = fig.data[0]
+    assert list(bars.text) == ["✖ 88,71%"]  # 55/62 is below the 90 % floor
+    assert {t.name for t in fig.data if t.name} >= {"✔ Đạt", "✖ Chưa đạt"}
+
+
+def test_cumulative_shows_running_sum_against_the_straight_line(card):
+    fig = charts.trend(province_row(card, "C1"), "vi")
+    running = next(t for t in fig.data if t.name == "Lũy kế")
+    assert list(running.y) == [10, 18]
+    path = next(t for t in fig.data if t.name == "Lộ trình (đường thẳng)")
+    assert list(path.x) == [2023, 2028] and list(path.y) == [0, 50]
+
+
+def test_heatmap_cells_carry_symbols_not_only_colours(card):
+    rows = card.evaluate(PLAN, 2024)
+    fig = charts.heatmap(rows, "vi")
+    symbols = {s for row in fig.data[0].text for s in row if s}
+    assert symbols <= {"✔", "▲", "►", "▼", "✖", "?", "✗", "–"}
+    assert len(fig.data[0].y) == len({r.unit.code for r in rows})
+
+
+def test_ranking_is_sorted_and_unjudged_contributions_have_no_target_line(card):
+    rows = [r for r in card.evaluate(PLAN, 2024, targets=["R1"]) if r.unit.level == "upper"]
+    fig = charts.ranking(rows, "vi")
+    assert list(fig.data[0].x) == sorted(fig.data[0].x, reverse=True)
+    assert any(s.type == "line" for s in fig.layout.shapes)
+    plain = charts.ranking(rows, "vi", judged=False)
+    assert not plain.layout.shapes and all(not t.startswith(("✔", "✖", "▲")) for t in plain.data[0].text)
+
+
+def test_hover_never_lets_data_inject_markup(card):
+    row = province_row(card, "L1", 2024)
+    row.series[2024] = row.series[2024].__class__(120.0, sources=("<img src=x onerror=alert(1)>",),
+                                                  provenance=frozenset({"imported"}))
+    fig = charts.trend(row, "vi")
+    hover = " ".join(next(t for t in fig.data if t.name == "Thực hiện").hovertext)
+    assert "<img" not in hover and "&lt;img" in hover

@@ -1,0 +1,124 @@
+"""Small Streamlit renderers shared by the pages: badges, cards, banners, safe text, charts."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from metrics import fmt
+from metrics.i18n import TARGET_TYPE_LABELS, name, pick, row_badge
+from metrics.judgement import ANNUAL_TYPES, CUMULATIVE
+from metrics.scorecard import StatusRow
+from ui.texts import t
+
+BADGE_COLOURS = {
+    "target_achieved": "green",
+    "substantial_progress": "blue",
+    "moderate_progress": "orange",
+    "limited_progress": "red",
+    "deterioration": "violet",
+    "not_available": "gray",
+    "no_target": "gray",
+}
+PLOTLY_CONFIG = {"displaylogo": False, "locale": "vi", "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:])")
+
+
+def safe(text) -> str:
+    """Data text (names, labels, notes) shown as plain text inside Markdown: nothing is interpreted."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text if text is not None else ""))
+
+
+def badge(row: StatusRow, lang: str) -> None:
+    """The status of a row as a coloured badge with its symbol and words (never colour alone)."""
+    st.badge(row_badge(row.status, row.missed_without_trend, lang), color=BADGE_COLOURS[row.status])
+
+
+def plotly(fig, key: str | None = None) -> None:
+    """A chart with the download-as-PNG button of the Plotly toolbar."""
+    config = {**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"],
+                                                        "filename": key or "bieu-do"}}
+    st.plotly_chart(fig, config=config, key=key)
+
+
+def goal_text(row: StatusRow, lang: str) -> str:
+    """What the target asks: ``≥ 96,00%``, ``80,00%–90,00%``, ``≥ 139.258``."""
+    kind, typ, high = row.indicator["kind"], row.target["type"], row.target.get("value_high")
+    if typ in ("annual_band", "unit_band") and high is not None and high == high:
+        return f"{fmt.measure(row.target['value'], kind, lang)}–{fmt.measure(high, kind, lang)}"
+    sign = "≤ " if typ == "annual_ceiling" or row.indicator["direction"] == "down" else "≥ "
+    return sign + fmt.measure(row.verdict.target_value, kind, lang)
+
+
+def target_facts(row: StatusRow, lang: str) -> str:
+    """One line under a status: the target, how much of it is done, and what is still needed."""
+    v, kind = row.verdict, row.indicator["kind"]
+    typ = row.target["type"]
+    goal = goal_text(row, lang)
+    when = t("every_year", lang) if typ in ANNUAL_TYPES else str(row.target["target_year"])
+    parts = [f"{t('col_target_value', lang)}: {goal} ({when})"]
+    if v.achievement_pct is not None:
+        parts.append(f"{t('achieved_share', lang)} {fmt.percent(v.achievement_pct, lang)}")
+    if typ in ANNUAL_TYPES and v.years_assessed:
+        parts.append(t("years_met", lang).format(met=v.years_met, total=v.years_assessed))
+    elif v.pace_per_year and v.pace_per_year > 0:
+        pace = fmt.points(v.pace_per_year, lang) if kind == "ratio" else fmt.measure(v.pace_per_year, kind, lang, signed=True)
+        parts.append(t("pace_needed", lang).format(pace=pace))
+    return " · ".join(parts)
+
+
+def change_delta(row: StatusRow, lang: str) -> str | None:
+    """The change on the previous year, formatted for ``st.metric``'s delta."""
+    year = row.verdict.actual_year
+    if year is None or year - 1 not in row.series or row.target["type"] == CUMULATIVE:
+        return None
+    delta = row.series[year].value - row.series[year - 1].value
+    if row.indicator["kind"] == "ratio":
+        return fmt.points(delta, lang)
+    return fmt.measure(delta, row.indicator["kind"], lang, signed=True)
+
+
+def target_card(row: StatusRow, lang: str, link_params: dict) -> None:
+    """A bordered card: label, value with its change and sparkline, status, facts, a link to the detail."""
+    v, kind = row.verdict, row.indicator["kind"]
+    with st.container(border=True):
+        st.markdown(f"**{safe(row.target['code'])}** · {safe(name(row.target, 'label', lang))}")
+        base = int(row.target["base_year"])
+        spark = [row.series[y].value for y in sorted(row.series) if y >= base]
+        if row.target["type"] == CUMULATIVE:
+            spark = _running(row)
+        label = pick(TARGET_TYPE_LABELS[row.target["type"]], lang)
+        if v.actual_year:
+            label += f" · {v.actual_year}"
+        if row.break_years:
+            label += " · ⚡"
+        st.metric(label, fmt.measure(v.actual, kind, lang), change_delta(row, lang),
+                  chart_data=spark if len(spark) > 1 else None, chart_type="line",
+                  delta_color="normal" if row.indicator["direction"] == "up" else "inverse")
+        badge(row, lang)
+        st.caption(safe(target_facts(row, lang)))
+        st.page_link("pages/target.py", label=t("see_detail", lang), icon=":material/arrow_forward:",
+                     query_params={**link_params, "target": row.target["code"]})
+
+
+def _running(row: StatusRow) -> list[float]:
+    base = int(row.target["base_year"])
+    total, out = 0.0, []
+    for year in sorted(row.series):
+        if year > base:
+            total += row.series[year].value
+            out.append(total)
+    return out
+
+
+def illustrative_banner(rows: list[StatusRow], lang: str) -> None:
+    """Say it loudly when any figure on the page is illustrative (demo) data."""
+    if any("illustrative" in r.provenance for r in rows):
+        st.warning(t("illustrative_banner", lang), icon=":material/science:")
+
+
+def as_of_banner(as_of: int | None, lang: str) -> None:
+    if as_of is not None:
+        st.info(t("as_of_banner", lang).format(batch=as_of), icon=":material/history:")
