@@ -94,6 +94,13 @@ class Scorecard:
         self.period_totals = store.period_totals().to_dict("records")
         self._own = _index(self.observations)
         self._rollups: dict[tuple, Rollup] = {}
+        self._memo: dict[tuple, object] = {}
+
+    def memo(self, key: tuple, compute):
+        """Compute once per scorecard (one scorecard per data version, so never stale)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     # --- catalogue helpers ----------------------------------------------------------------------
 
@@ -187,6 +194,10 @@ class Scorecard:
         ``units`` limits the rows to those codes (a unit page); ``targets`` to those target codes.
         """
         year = year or self.latest_year(plan)
+        key = ("evaluate", plan, year, tuple(units) if units else None, tuple(targets) if targets else None)
+        return self.memo(key, lambda: self._evaluate(plan, year, units, targets))
+
+    def _evaluate(self, plan: str, year: int, units: list[str] | None, targets: list[str] | None) -> list[StatusRow]:
         rows = []
         for target in self.targets(plan):
             if targets is not None and target["code"] not in targets:

@@ -39,7 +39,8 @@ def reporting(view: layout.View) -> None:
     """Completeness by unit and year, and the list of who has not reported in the selected year."""
     st.header(t("completeness_title", view.lang), divider="gray")
     years = [y for y in view.card.years(view.plan) if y > int(view.card.plans[view.plan]["start_year"])]
-    frame = completeness(view.card, view.plan, years)
+    frame = view.card.memo(("completeness", view.plan, tuple(years)),
+                           lambda: completeness(view.card, view.plan, years))
     if frame.empty:
         st.info(t("no_values", view.lang))
         return

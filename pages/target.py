@@ -102,7 +102,8 @@ def breakdown(target, unit, view: layout.View) -> None:
     their contributions without judging them against the province's target.
     """
     tree = view.card.org.tree(view.year)
-    rows = [view.card.row(target, tree[c], view.year) for c in tree[unit.code].children]
+    rows = view.card.memo(("breakdown", target["plan"], target["code"], unit.code, view.year), lambda: [
+        view.card.row(target, tree[c], view.year) for c in tree[unit.code].children])
     judged = any(view.card.applies(target, r.unit) for r in rows)
     rows = [r for r in rows if view.card.applies(target, r.unit) or r.verdict.actual is not None]
     if not rows:
@@ -111,7 +112,8 @@ def breakdown(target, unit, view: layout.View) -> None:
     if not judged:
         st.caption(t("contributions", view.lang))
     if any(r.verdict.actual is not None for r in rows):
-        widgets.plotly(charts.ranking(rows, view.lang, judged=judged), key=f"breakdown-{target['code']}")
+        widgets.plotly(charts.ranking(widgets.page_of(rows, "breakdown_page"), view.lang, judged=judged),
+                       key=f"breakdown-{target['code']}")
     missing = [r.unit.name(view.lang) for r in rows if r.verdict.actual is None]
     if missing:
         st.caption(widgets.safe(t("not_reported", view.lang).format(units="; ".join(missing))))

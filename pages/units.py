@@ -28,7 +28,9 @@ def matrix_tab(rows, view: layout.View) -> None:
                                  format_func=lambda lv: pick(LEVEL_LABELS[lv], view.lang), key="matrix_level")
     shown = [r for r in rows if r.unit.level in ("province", level)]
     st.caption(t("matrix_help", view.lang))
-    widgets.plotly(charts.heatmap(shown, view.lang), key="units-matrix")
+    units = widgets.page_of(list(dict.fromkeys(r.unit.code for r in shown)), "matrix_page")
+    visible = set(units)
+    widgets.plotly(charts.heatmap([r for r in shown if r.unit.code in visible], view.lang), key="units-matrix")
 
 
 def ranking_tab(rows, view: layout.View) -> None:
@@ -41,8 +43,10 @@ def ranking_tab(rows, view: layout.View) -> None:
         t("page_target", view.lang), ranked, key=key, on_change=changed,
         format_func=lambda c: f"{c} · {name(targets[c], 'label', view.lang)}"))
     on_target = [r for r in rows if r.target["code"] == code and r.unit.level == "upper"]
-    if any(r.verdict.actual is not None for r in on_target):
-        widgets.plotly(charts.ranking(on_target, view.lang), key=f"ranking-{code}")
+    with_data = sorted((r for r in on_target if r.verdict.actual is not None), key=lambda r: r.verdict.actual,
+                       reverse=on_target[0].indicator["direction"] == "up") if on_target else []
+    if with_data:
+        widgets.plotly(charts.ranking(widgets.page_of(with_data, "ranking_page"), view.lang), key=f"ranking-{code}")
     missing = [r.unit.name(view.lang) for r in on_target if r.verdict.actual is None]
     if missing:
         st.caption(widgets.safe(t("not_reported", view.lang).format(units="; ".join(missing))))

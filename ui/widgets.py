@@ -31,6 +31,16 @@ def safe(text) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text if text is not None else ""))
 
 
+PAGE_SIZE = 40  # rows of a matrix or bars of a ranking at once: readable, and quick with thousands of units
+
+
+def page_of(items: list, key: str, size: int = PAGE_SIZE) -> list:
+    """A page of a long list, with a pagination control when there is more than one page."""
+    pages = max(1, -(-len(items) // size))
+    number = st.pagination(pages, key=key) if pages > 1 else 1
+    return items[(number - 1) * size: number * size]
+
+
 def badge(row: StatusRow, lang: str) -> None:
     """The status of a row as a coloured badge with its symbol and words (never colour alone)."""
     st.badge(row_badge(row.status, row.missed_without_trend, lang), color=BADGE_COLOURS[row.status])
