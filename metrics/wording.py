@@ -7,15 +7,23 @@ numbers with Vietnamese separators (``5.124``).
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from metrics import fmt
 from metrics.i18n import name
 from metrics.judgement import ANNUAL_TYPES, CUMULATIVE
 from metrics.scorecard import StatusRow
 
 
+def half_up(value: float, digits: int = 2) -> float:
+    """Round half up, as people do by hand (31,625 → 31,63), after dropping binary noise."""
+    exact = Decimal(repr(round(value, 10)))
+    return float(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
 def pct(value: float, lang: str = "vi") -> str:
     """The one rounding rule for percentages in sentences."""
-    rounded = round(value, 2)
+    rounded = half_up(value)
     if rounded >= 100 > value:
         rounded = 99.99
     return fmt.percent(rounded, lang, 0 if float(rounded).is_integer() else 2)
@@ -65,9 +73,20 @@ def _lower_first(text: str) -> str:
     return text
 
 
+def subject(indicator: dict, lang: str = "vi") -> str:
+    """What a sentence is about: ``Tỷ lệ ký kết thỏa ước …`` for a ratio, ``Số đoàn viên …`` for a count."""
+    base = name(indicator, "name", lang)
+    prefix = {"ratio": ("Tỷ lệ", "The share of"), "stock": ("Số", "The number of"),
+              "flow": ("Số", "The number of")}.get(indicator["kind"])
+    words = prefix[0] if prefix and lang == "vi" else prefix[1] if prefix else ""
+    if not words or base.lower().startswith(words.lower()) or base.lower().startswith(("số ", "tỷ lệ", "the ")):
+        return base
+    return f"{words} {_lower_first(base)}"
+
+
 def sentence(row: StatusRow, lang: str = "vi") -> str:
     """One or two sentences on where a target stands, as a report would put it."""
-    v, label = row.verdict, name(row.target, "label", lang)
+    v, label = row.verdict, subject(row.indicator, lang)
     if v.actual is None:
         if lang == "vi":
             return f"{label}: chưa có số liệu năm {v.year}."
@@ -82,7 +101,7 @@ def sentence(row: StatusRow, lang: str = "vi") -> str:
 def _level(row: StatusRow, label: str, lang: str) -> str:
     v, ind = row.verdict, row.indicator
     parts = [f"{label} năm {v.actual_year} đạt {amount(v.actual, ind, lang)}" if lang == "vi"
-             else f"{label} reached {amount(v.actual, ind, lang)} in {v.actual_year}",
+             else f"{label} was {amount(v.actual, ind, lang)} in {v.actual_year}",
              f"{versus_target(v.actual, v.target_value, lang)} ({amount(v.target_value, ind, lang)} "
              f"{'đến năm' if lang == 'vi' else 'by'} {row.target['target_year']})"]
     change = change_on_last_year(row, lang)
@@ -92,7 +111,7 @@ def _level(row: StatusRow, label: str, lang: str) -> str:
     if v.pace_per_year is not None and v.pace_per_year > 0:
         pace = amount(v.pace_per_year, ind, lang)
         if ind["kind"] == "ratio":
-            pace = fmt.points(v.pace_per_year, lang)
+            pace = fmt.number(v.pace_per_year, lang, 2) + (" điểm %" if lang == "vi" else " pp")
         text += (f" Để đạt chỉ tiêu, mỗi năm còn lại cần tăng bình quân {pace}." if lang == "vi"
                  else f" To reach the target, each remaining year must add {pace} on average.")
     return text
@@ -119,7 +138,7 @@ def _cumulative(row: StatusRow, label: str, lang: str) -> str:
 
 def _annual(row: StatusRow, label: str, lang: str) -> str:
     v, ind = row.verdict, row.indicator
-    bound = amount(v.target_value, ind, lang)
+    bound = ("≤ " if row.target["type"] == "annual_ceiling" else "≥ ") + amount(v.target_value, ind, lang)
     if row.target["type"] in ("annual_band", "unit_band") and _present(row.target.get("value_high")):
         bound = f"{amount(row.target['value'], ind, lang)}–{amount(row.target['value_high'], ind, lang)}"
     met = v.met

@@ -1,0 +1,71 @@
+"""methodology.md §4: report sentences from the same numbers, with one rounding rule."""
+
+import pytest
+
+from metrics import wording
+from metrics.scorecard import Scorecard
+
+PLAN = "T-2023-2028"
+
+
+@pytest.mark.parametrize("share, text", [
+    (92.1487, "92,15%"),
+    (92.14, "92,14%"),
+    (99.996, "99,99%"),  # never rounded up to read "100%" when the target is not reached
+    (100.0, "100%"),
+    (54.0, "54%"),
+])
+def test_one_rounding_rule_for_percentages(share, text):
+    assert wording.pct(share) == text
+
+
+def test_versus_target_phrases():
+    assert wording.versus_target(5265, 4000) == "vượt 31,63% chỉ tiêu"  # Quảng Bình 2022 initiatives
+    assert wording.versus_target(223, 242) == "đạt 92,15% chỉ tiêu"
+    assert wording.versus_target(5265, 4000, "en") == "31.63% above target"
+
+
+@pytest.fixture
+def card(mini_store):
+    return Scorecard(mini_store)
+
+
+def province(card, target, year):
+    return next(r for r in card.evaluate(PLAN, year, targets=[target]) if r.unit.level == "province")
+
+
+def test_level_sentence_has_value_share_change_and_pace(card):
+    text = wording.sentence(province(card, "L1", 2025), "vi")
+    assert text.startswith("Số đoàn viên năm 2025 đạt 130 đoàn viên, đạt 65% chỉ tiêu (200 đoàn viên đến năm 2028)")
+    assert "tăng 10 đoàn viên so với cùng kỳ" in text
+    assert "mỗi năm còn lại cần tăng bình quân 23 đoàn viên" in text  # (200 − 130) / 3
+
+
+def test_ratio_change_is_in_percentage_points(card):
+    text = wording.sentence(province(card, "R1", 2024), "vi")
+    assert text.startswith("Tỷ lệ ký thỏa ước năm 2024 đạt 88,71%, đạt 92,41% chỉ tiêu (96% đến năm 2028)")
+    assert text.endswith("mỗi năm còn lại cần tăng bình quân 1,82 điểm %.")  # (96 − 88,71) / 4
+
+
+def test_cumulative_sentence(card):
+    text = wording.sentence(province(card, "C1", 2025), "vi")
+    assert text.startswith("Lũy kế 2024–2025, số nhà Mái ấm công đoàn đạt 18 căn, đạt 36% chỉ tiêu nhiệm kỳ (50 căn)")
+    assert "theo tiến độ cần đạt 20 căn" in text
+
+
+def test_annual_sentence_says_met_or_not_and_years_met(card):
+    text = wording.sentence(province(card, "F1", 2024), "vi")
+    assert text == "Năm 2024, tỷ lệ ký thỏa ước đạt 88,71%, chưa đạt chỉ tiêu (≥ 90%); đạt 0/1 năm của nhiệm kỳ."
+
+
+def test_no_data_sentence(card):
+    row = next(r for r in card.evaluate(PLAN, 2024, targets=["B1"]) if r.unit.code == "G2")
+    assert wording.sentence(row, "vi") == "Giới thiệu đoàn viên ưu tú: chưa có số liệu năm 2024."
+
+
+def test_summary_counts_every_row(card):
+    rows = card.evaluate(PLAN, 2024, units=["P"])
+    text = wording.summary(rows, 2024, "vi")
+    counts = wording.status_counts(rows)
+    assert sum(counts.values()) == len(rows) == 6
+    assert text.startswith(f"{counts['achieved'] + counts['on_track']}/6 chỉ tiêu đã đạt hoặc đúng tiến độ")
