@@ -53,9 +53,9 @@ def status_strip(rows, lang: str) -> None:
 
 def counts_row(rows, lang: str) -> None:
     counts = wording.status_counts(rows)
-    columns = st.columns(4)
-    for column, key in zip(columns, ("achieved", "on_track", "behind", "no_data")):
-        column.metric(t(f"summary_{key}", lang), f"{counts[key]}/{len(rows)}", border=True)
+    with st.container(horizontal=True):  # four in a row on a laptop, two on a phone
+        for key in ("achieved", "on_track", "behind", "no_data"):
+            st.metric(t(f"summary_{key}", lang), f"{counts[key]}/{len(rows)}", border=True, width=165)
 
 
 def headlines(rows, view: layout.View) -> None:

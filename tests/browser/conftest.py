@@ -100,6 +100,7 @@ def page(browser, request):
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     with contextlib.suppress(Exception):
+        page.wait_for_timeout(800)  # let the last widgets paint before the picture is taken
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
 

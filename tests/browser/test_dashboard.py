@@ -75,5 +75,6 @@ def test_phone_width_is_readable(browser, server, request):
     overflow = phone.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
     assert overflow <= 400  # nothing forces sideways scrolling
     ARTIFACTS.mkdir(exist_ok=True)
+    phone.wait_for_timeout(800)
     phone.screenshot(path=str(ARTIFACTS / "phone-overview.png"))
     context.close()
