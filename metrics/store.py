@@ -104,59 +104,85 @@ class Store:
     def observations(self, indicators: list[str] | None = None, as_of: int | None = None,
                      units: list[str] | None = None) -> pd.DataFrame:
         """The value in force of every cell (optionally as it was right after batch ``as_of``)."""
-        live, params = _live_batches(as_of)
-        filters = []
-        for column, wanted in (("indicator", indicators), ("unit", units)):
-            if wanted is not None:
-                filters.append(f"o.{column} IN (SELECT unnest(?::VARCHAR[]))")
-                params.append(list(wanted))
-        where = " AND ".join([live, *filters])
-        return self.frame(f"""
-            SELECT o.unit, o.indicator, o.year, o.value, o.numerator, o.denominator,
-                   o.source, o.note, o.provenance, o.batch
-            FROM observations o JOIN batches b ON o.batch = b.id
-            WHERE {where}
-            QUALIFY row_number() OVER (PARTITION BY o.unit, o.indicator, o.year ORDER BY o.batch DESC) = 1
-            ORDER BY o.indicator, o.unit, o.year""", params)
+        sql, params = in_force_sql(as_of, indicators=indicators, units=units)
+        return self.frame(f"{sql} ORDER BY o.indicator, o.unit, o.year", params)
 
     def batches(self) -> pd.DataFrame:
         return self.frame("SELECT * FROM batches ORDER BY id")
 
     def data_version(self) -> tuple:
         """Changes whenever anything a page shows could have changed (for caches)."""
-        row = self.rows("""SELECT (SELECT coalesce(max(id), 0) FROM batches),
-                                  (SELECT count(*) FROM batches WHERE rolled_back_by IS NOT NULL),
-                                  (SELECT max(version) FROM catalogue_version),
-                                  (SELECT count(*) FROM schema_migrations)""")[0]
-        return tuple(row)
+        with self.cursor() as cur:
+            return data_version(cur)
 
     def is_empty(self) -> bool:
         return self.rows("SELECT count(*) FROM plans")[0][0] == 0
 
 
-def write_batch(cur, frame: pd.DataFrame, kind: str, *, file_name: str | None = None,
+def in_force_sql(as_of: int | None = None, *, indicators: list[str] | None = None,
+                 units: list[str] | None = None, cells: str | None = None) -> tuple[str, list]:
+    """A SELECT of the observation in force for every cell (alias ``o``), and its parameters.
+
+    ``cells`` names a relation with columns ``unit, indicator, year`` visible to the cursor that runs
+    the query (an import's staging table): only those cells are read.
+    """
+    live, params = _live_batches(as_of)
+    filters = []
+    for column, wanted in (("indicator", indicators), ("unit", units)):
+        if wanted is not None:
+            filters.append(f"o.{column} IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(list(wanted))
+    join = (f"JOIN {cells} k ON o.unit = k.unit AND o.indicator = k.indicator AND o.year = k.year"
+            if cells else "")
+    where = " AND ".join([live, *filters])
+    return f"""
+        SELECT o.unit, o.indicator, o.year, o.value, o.numerator, o.denominator,
+               o.source, o.note, o.provenance, o.batch
+        FROM observations o JOIN batches b ON o.batch = b.id {join}
+        WHERE {where}
+        QUALIFY row_number() OVER (PARTITION BY o.unit, o.indicator, o.year ORDER BY o.batch DESC) = 1""", params
+
+
+def data_version(cur) -> tuple:
+    """``Store.data_version`` read in the caller's cursor (so inside its transaction)."""
+    return tuple(cur.execute("""SELECT (SELECT coalesce(max(id), 0) FROM batches),
+                                       (SELECT count(*) FROM batches WHERE rolled_back_by IS NOT NULL),
+                                       (SELECT max(version) FROM catalogue_version),
+                                       (SELECT count(*) FROM schema_migrations)""").fetchall()[0])
+
+
+def write_batch(cur, frame: pd.DataFrame | str, kind: str, *, file_name: str | None = None,
                 sha256: str | None = None, user: str | None = None, note: str | None = None) -> int:
     """Record a batch and its observations in the caller's transaction; return the batch id.
 
     ``frame`` has the columns of ``OBSERVATION_COLUMNS`` (``provenance`` may be missing: it then
-    follows the batch kind, ``import`` → ``imported``).
+    follows the batch kind, ``import`` → ``imported``). It may also be the name of a table or view
+    with those columns, visible to ``cur`` (an import stages millions of rows there, not in pandas).
     """
     if kind not in VALUE_BATCH_KINDS:
         raise ValueError(f"unknown batch kind {kind!r}")
+    default_provenance = "imported" if kind == "import" else kind
+    if isinstance(frame, str):
+        source, count = frame, cur.execute(f"SELECT count(*) FROM {frame}").fetchall()[0][0]
+    else:
+        rows = frame.copy()
+        for column in OBSERVATION_COLUMNS:
+            if column not in rows:
+                rows[column] = None
+        source, count = "incoming_observations", len(rows)
+        cur.register(source, rows[OBSERVATION_COLUMNS])
     batch = cur.execute(
         "INSERT INTO batches (kind, file_name, sha256, rows, user_name, note) "
         "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-        [kind, file_name, sha256, len(frame), user, note]).fetchall()[0][0]
-    rows = frame.copy()
-    if "provenance" not in rows or rows["provenance"].isna().all():
-        rows["provenance"] = "imported" if kind == "import" else kind
-    for column in OBSERVATION_COLUMNS:
-        if column not in rows:
-            rows[column] = None
-    rows = rows[OBSERVATION_COLUMNS].assign(batch=batch)
-    cur.register("incoming_observations", rows)
-    cur.execute("INSERT INTO observations BY NAME SELECT * FROM incoming_observations")
-    cur.unregister("incoming_observations")
+        [kind, file_name, sha256, count, user, note]).fetchall()[0][0]
+    cur.execute(f"""
+        INSERT INTO observations (unit, indicator, year, value, numerator, denominator, source, note,
+                                  provenance, batch)
+        SELECT unit, indicator, year, value, numerator, denominator, source, note,
+               coalesce(provenance, ?), ?
+        FROM {source}""", [default_provenance, batch])
+    if source == "incoming_observations":
+        cur.unregister(source)
     return batch
 
 
