@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics import db
+from metrics import db, ingest
 from metrics.errors import UserError
+from metrics.ingest import templates
+from metrics.ingest import text as report_text
 from metrics.loading import LoadResult, init_database, load_targets, load_units
 from metrics.problems import as_text
 from metrics.scorecard import Scorecard, records
@@ -65,7 +67,25 @@ def build_parser() -> argparse.ArgumentParser:
         group = sub.add_parser(noun, parents=[common], help=help_text).add_subparsers(title="actions")
         p = group.add_parser("import", parents=[common], help=help_text)
         p.add_argument("files", nargs="+" if noun == "targets" else 1, type=Path, metavar="FILE")
+        if noun == "targets":
+            p.add_argument("--dry-run", action="store_true", help="check and preview; write nothing")
         p.set_defaults(handler=handler)
+
+    p = sub.add_parser("import", parents=[common], help="load indicator values from CSV or Excel")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="check and preview; write nothing")
+    p.add_argument("--sheet", help="Excel sheet, by name or position (0 = first; default: the first)")
+    p.add_argument("--plan", help="plan the figures are for (default: the latest plan)")
+    p.add_argument("--encoding", help="text encoding of a CSV (default: detected), e.g. utf-8, cp1258")
+    p.add_argument("--user", default=os.environ.get("USER", "cli"), help="recorded with the batch")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("template", parents=[common], help="a blank values file to fill, CSV or Excel")
+    p.add_argument("--plan", help="plan code (default: the latest plan)")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--units", help="comma-separated unit codes (default: the plan's unit and its upper-level unions)")
+    p.add_argument("--out", type=Path, required=True, help="FILE.csv or FILE.xlsx")
+    p.set_defaults(handler=cmd_template)
 
     p = sub.add_parser("history", parents=[common], help="list imports, newest last")
     p.add_argument("--format", choices=("csv", "json"), default="csv")
@@ -178,4 +198,63 @@ def cmd_rollback(args) -> int:
         store.close()
     _say(args, f"Đã hoàn tác đợt nhập {args.batch} (thao tác #{undo}).",
          f"Rolled back batch {args.batch} (operation #{undo}).")
+    return 0
+
+
+def cmd_import(args) -> int:
+    store = _open(args, read_only=args.dry_run)
+    try:
+        with ingest.check(args.file, store=store, plan=args.plan, sheet=args.sheet, encoding=args.encoding) as report:
+            print(report_text.describe(report, args.lang))
+            print(report_text.summary(report, args.lang))
+            if not report.ok:
+                for line in report_text.problem_lines(report, args.lang):
+                    print(line, file=sys.stderr)
+                print(report_text.counts_line(report, args.lang), file=sys.stderr)
+                _say(args, "Không ghi gì vào cơ sở dữ liệu. Sửa các lỗi trên rồi chạy lại.",
+                     "Nothing was written to the database. Fix the problems above and run again.")
+                return 1
+            _print_preview(args, report)
+            if args.dry_run:
+                _say(args, "Chạy thử (--dry-run): không ghi gì.", "Dry run: nothing was written.")
+                return 0
+            result = ingest.commit(store, report, user=args.user)
+    finally:
+        store.close()
+    if result.batch is None:
+        _say(args, "Mọi giá trị đều đã có sẵn: không có gì thay đổi, không ghi gì.",
+             "Every value is already there: nothing changed, nothing was written.")
+    else:
+        _say(args, f"Đã nhập đợt #{result.batch}: {result.written} giá trị. Hoàn tác: python -m metrics rollback {result.batch}",
+             f"Imported batch #{result.batch}: {result.written} values. Undo: python -m metrics rollback {result.batch}")
+    return 0
+
+
+def _print_preview(args, report) -> None:
+    sections = (("Cảnh báo (không chặn việc nhập):", "Warnings (they do not stop the import):",
+                 report_text.problem_lines(report, args.lang, "warning")),
+                ("Giá trị thay đổi (cũ → mới):", "Changed values (old → new):", report_text.change_lines(report, args.lang)),
+                ("Đánh giá chỉ tiêu thay đổi (tỉnh):", "Target statuses that change (province):",
+                 report_text.status_lines(report, args.lang)))
+    for vi, en, lines in sections:
+        if lines:
+            _say(args, vi, en)
+            for line in lines:
+                print("  " + line)
+
+
+def cmd_template(args) -> int:
+    store = _open(args, read_only=True)
+    try:
+        plan = args.plan or store.default_plan()
+        units = [u.strip() for u in args.units.split(",") if u.strip()] if args.units else None
+        frame = templates.rows(store, plan, args.year, units, args.lang)
+    finally:
+        store.close()
+    suffix = args.out.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise UserError("unknown-format", "Tên tệp mẫu phải kết thúc bằng .csv hoặc .xlsx.",
+                        "The template file name must end in .csv or .xlsx.")
+    args.out.write_bytes(templates.as_csv(frame) if suffix == ".csv" else templates.as_xlsx(frame, args.lang))
+    _say(args, f"Đã tạo {args.out}: {len(frame)} dòng cần điền.", f"Wrote {args.out}: {len(frame)} rows to fill.")
     return 0

@@ -1,0 +1,209 @@
+"""Analysts' data intake: check a CSV or Excel file of yearly figures, preview it, commit it as one batch.
+
+    report = check("values.xlsx", store=store, sheet="2025")   # reads, validates, compares; writes nothing
+    if report.ok:
+        commit(store, report, user="analyst")                  # one transaction, one batch
+
+The page (``pages/intake.py``) and ``python -m metrics import`` are two thin clients of these calls.
+Never imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from metrics.errors import UserError
+from metrics.ingest import layout as layouts
+from metrics.ingest import preview, reading, units, validate, workbook
+from metrics.ingest.commit import CommitResult, commit
+from metrics.ingest.messages import problem
+from metrics.ingest.progress import Progress
+from metrics.ingest.report import MAX_DETAILED, Report
+from metrics.store import Store, data_version, file_sha256
+
+__all__ = ["CommitResult", "Report", "accepted_years", "check", "commit", "sheet_names"]
+
+MAX_ROWS = 10_000_000
+EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+BLOCKING = {"missing-column", "duplicate-column", "wide-layout-parts", "unreadable-file", "empty-file",
+            "file-too-large"}
+
+
+def sheet_names(source: str | Path | bytes) -> list[str]:
+    """The sheets of an Excel file (given as a path or its bytes); [] for a CSV."""
+    if isinstance(source, bytes | bytearray):
+        if not source.startswith(EXCEL_MAGIC):
+            return []
+        with tempfile.TemporaryDirectory(prefix="kpi-sheets-") as folder:
+            path = Path(folder) / "book.xlsx"
+            path.write_bytes(source)
+            return workbook.sheet_names(path)
+    path = Path(source)
+    with open(path, "rb") as handle:
+        return workbook.sheet_names(path) if handle.read(4) in EXCEL_MAGIC else []
+
+
+def accepted_years(store: Store, plan: dict) -> list[int]:
+    """Years a file for ``plan`` may hold.
+
+    The plan's term, and the term before it (the baseline history: the 2023–2028 congress reports its
+    2018 figures); earlier years only when an earlier plan covers them or the database already holds
+    figures for them (an analyst correcting history). Never a year after the plan's end.
+    """
+    start, end = int(plan["start_year"]), int(plan["end_year"])
+    years = set(range(start - (end - start), end + 1))
+    for other in store.plans().itertuples():
+        if other.start_year < start:
+            years |= set(range(int(other.start_year), min(int(other.end_year), end) + 1))
+    years |= {int(y) for (y,) in store.rows("SELECT DISTINCT year FROM observations") if y < start}
+    return sorted(years)
+
+
+def check(source: str | Path | bytes, *, store: Store, file_name: str | None = None, plan: str | None = None,
+          sheet: str | int | None = None, encoding: str | None = None, progress: Progress | None = None,
+          max_rows: int = MAX_ROWS) -> Report:
+    """Read, validate and compare a values file against the database; write nothing to it."""
+    plan = plan or store.default_plan()
+    if plan is None:
+        raise UserError("no-plan", "Chưa có kế hoạch nào; hãy nạp kế hoạch trước: python -m metrics targets import …",
+                        "There is no plan yet; load one first: python -m metrics targets import …")
+    info = store.plan(plan)
+    workdir = Path(tempfile.mkdtemp(prefix="kpi-import-"))
+    try:
+        path, name = _materialise(source, file_name, workdir)
+        report = Report(file_name=name, sha256="", plan=plan, workdir=workdir)
+        with store.cursor() as cur:
+            report.data_version = data_version(cur)
+            _read_and_check(cur, store, report, path, info, sheet, encoding, progress, max_rows)
+            if report.ok and report.to_write:
+                report.status_changes = preview.status_changes(store, cur, plan)
+        if progress:
+            progress(1.0, "comparing")
+        return report
+    except BaseException:
+        _remove(workdir)
+        raise
+
+
+def _materialise(source, file_name: str | None, workdir: Path) -> tuple[Path, str]:
+    if isinstance(source, bytes | bytearray):
+        name = Path(file_name or "upload.csv").name
+        path = workdir / ("upload" + Path(name).suffix.lower())
+        path.write_bytes(bytes(source))
+        return path, name
+    path = Path(source)
+    if not path.is_file():
+        raise UserError("file-not-found", f"Không tìm thấy tệp {path}.", f"There is no file {path}.")
+    return path, file_name or path.name
+
+
+def _read_and_check(cur, store, report: Report, path: Path, info: dict, sheet, encoding, progress, max_rows) -> None:
+    early = _read(cur, report, path, sheet, encoding, progress)
+    if early:
+        return _finish(report, early)
+    head = cur.execute("SELECT * FROM raw ORDER BY row LIMIT 30").fetchall()
+    report.header_row, report.headers = layouts.find_header(head)
+    layout = layouts.match(report.header_row, report.headers)
+    report.layout = "wide" if layout.wide else "long"
+    found = report.problems + layout.problems
+    if any(p.code in BLOCKING for p in found):
+        return _finish(report, found)
+    sql, params = layouts.cells_sql(layout)
+    cur.execute(sql, params)
+    report.rows = cur.execute("SELECT count(DISTINCT row) FROM cells").fetchall()[0][0]
+    if report.rows == 0:
+        return _finish(report, [*found, problem(None, None, None, "empty-file")])
+    if report.rows > max_rows:
+        return _finish(report, [*found, problem(None, None, None, "file-too-large",
+                                                detail=f"{report.rows:,} > {max_rows:,}")])
+    if progress:
+        progress(0.45, "checking")
+    report.convention = validate.check(cur, layout, accepted_years(store, info)).convention
+    _collect(cur, report, found)
+    if progress:
+        progress(0.75, "comparing")
+    counts = preview.compare(cur, layout)
+    report.counts = {**counts, "rejected": _rejected(cur, report)}
+    if report.ok:
+        preview.stage(cur, report.staged)
+        report.changes = preview.changes(cur)
+    else:
+        cur.execute(f"COPY (SELECT * FROM raw WHERE row > ? ORDER BY row) TO '{_quoted(report.workdir / 'rows.parquet')}'"
+                    " (FORMAT parquet)", [report.header_row])
+        cur.execute(f"COPY (SELECT row, col, value, code, detail FROM problems ORDER BY row, position) "
+                    f"TO '{_quoted(report.workdir / 'problems.parquet')}' (FORMAT parquet)")
+
+
+def _read(cur, report: Report, path: Path, sheet, encoding, progress) -> list:
+    """Load the file into ``raw``; return the problems that stop everything (an unreadable file)."""
+    size = path.stat().st_size
+    if size == 0:
+        return [problem(None, None, None, "empty-file")]
+    if size > reading.MAX_BYTES:
+        return [problem(None, None, None, "file-too-large", detail=f"{size / 2**30:.1f} GB > 2 GB")]
+    with open(path, "rb") as handle:
+        magic = handle.read(4)
+    if magic in EXCEL_MAGIC:
+        report.kind = "excel"
+        report.sha256 = file_sha256(path)
+        loaded, report.sheet = workbook.load_excel(cur, path, sheet, progress)
+    elif path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        return [problem(None, None, None, "unreadable-file", detail="not an Excel workbook")]
+    else:
+        try:
+            sniffed = reading.sniff(path, encoding)
+            scanned = reading.scan(path, sniffed.encoding, report.workdir, progress)
+            report.sha256, report.encoding, report.delimiter = scanned.sha256, sniffed.encoding, sniffed.delimiter
+            header_row, headers = layouts.find_header(reading.head_rows(sniffed))
+            loaded = reading.load_csv(cur, scanned, sniffed, max(len(headers), 1), header_row, progress)
+        except (UnicodeDecodeError, LookupError) as exc:
+            return [problem(None, None, None, "unreadable-file", detail=f"{type(exc).__name__}: {exc}"[:200])]
+        except duckdb.Error as exc:
+            return [problem(None, None, None, "unreadable-file", detail=str(exc).splitlines()[0][:200])]
+    report.problems = loaded.problems
+    if loaded.rows == 0:
+        return [*loaded.problems, problem(None, None, None, "empty-file")]
+    return []
+
+
+def _collect(cur, report: Report, found: list) -> None:
+    """Counts of every problem; the first ``MAX_DETAILED`` as worded problems, closest names for unknown ones."""
+    counts = dict(cur.execute("SELECT code, count(*) FROM problems GROUP BY code").fetchall())
+    for p in found:
+        counts[p.code] = counts.get(p.code, 0) + 1
+    rows = cur.execute("SELECT row, col, value, code, detail FROM problems ORDER BY row, position, code LIMIT ?",
+                       [MAX_DETAILED]).fetchall()
+    for what in ("unit", "indicator"):
+        unknown = sorted({r[2] for r in rows if r[3] == f"unknown-{what}"})
+        report.suggestions.update(units.suggestions(cur, what, unknown))
+    worded = [problem(row, col, value, code,
+                      report.suggestions.get(value, "") if code in ("unknown-unit", "unknown-indicator") else detail)
+              for row, col, value, code, detail in rows]
+    report.problems = sorted([*found, *worded], key=lambda p: p.row or 0)[:MAX_DETAILED]
+    report.counts_by_code = {code: int(n) for code, n in sorted(counts.items())}
+
+
+def _rejected(cur, report: Report) -> int:
+    rows = {r[0] for r in cur.execute(validate.error_rows_sql()).fetchall()}
+    rows |= {p.row for p in report.problems if p.code == "wrong-field-count"}
+    return len(rows)
+
+
+def _finish(report: Report, problems: list) -> None:
+    report.problems = sorted(problems, key=lambda p: p.row or 0)
+    counts: dict[str, int] = {}
+    for p in problems:
+        counts[p.code] = counts.get(p.code, 0) + 1
+    report.counts_by_code = counts
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _remove(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,70 @@
+"""Writing a checked file: one transaction, one batch, only the cells that change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from metrics.db import transaction
+from metrics.errors import UserError
+from metrics.ingest.progress import Progress
+from metrics.ingest.report import Report
+from metrics.store import Store, data_version, write_batch
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    batch: int | None  # None: nothing changed, nothing written
+    written: int
+
+
+def commit(store: Store, report: Report, *, user: str | None = None, progress: Progress | None = None) -> CommitResult:
+    """Write the report's created and updated cells as one import batch, if nothing changed since the check."""
+    if not report.ok:
+        raise UserError("import-has-errors",
+                        "Tệp còn lỗi nên không được nhập. Hãy sửa các lỗi đã liệt kê rồi kiểm tra lại.",
+                        "The file still has errors, so it was not imported. Fix the listed problems and check again.")
+    if report.to_write == 0:
+        report.close()
+        return CommitResult(None, 0)
+    if not report.staged.exists():
+        raise _stale()
+    if progress:
+        progress(0.0, "writing")
+    counts = report.counts
+    note = f"created={counts['created']} updated={counts['updated']} unchanged={counts['unchanged']}"
+    try:
+        with transaction(store.con) as cur:
+            if data_version(cur) != report.data_version:
+                raise _stale()
+            cur.execute("CREATE TEMP TABLE import_rows AS SELECT * FROM read_parquet(?)", [str(report.staged)])
+            batch = write_batch(cur, "import_rows", "import", file_name=report.file_name, sha256=report.sha256,
+                                user=user, note=note)
+            cur.execute("DROP TABLE import_rows")
+    except duckdb.TransactionException as exc:
+        raise _conflict() from exc
+    except duckdb.Error as exc:
+        if "conflict" in str(exc).lower():
+            raise _conflict() from exc
+        raise
+    report.close()
+    if progress:
+        progress(1.0, "writing")
+    return CommitResult(batch, report.to_write)
+
+
+def _stale() -> UserError:
+    return UserError("data-changed",
+                     "Số liệu trong cơ sở dữ liệu đã thay đổi (có người khác vừa nhập hoặc hoàn tác) kể từ lúc kiểm tra "
+                     "tệp. Không có gì được ghi. Hãy kiểm tra lại tệp để xem bản xem trước mới, rồi xác nhận.",
+                     "The data changed (someone else imported or undid something) since the file was checked. "
+                     "Nothing was written. Check the file again to see a fresh preview, then confirm.")
+
+
+def _conflict() -> UserError:
+    return UserError("import-conflict",
+                     "Một người khác đang ghi vào cơ sở dữ liệu cùng lúc nên lần nhập này bị hủy; không có gì được ghi. "
+                     "Hãy đợi một lát, kiểm tra lại tệp rồi xác nhận.",
+                     "Someone else was writing to the database at the same moment, so this import was cancelled; "
+                     "nothing was written. Wait a moment, check the file again and confirm.")

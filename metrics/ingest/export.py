@@ -1,0 +1,30 @@
+"""All values in force (or as of a batch) in the long layout of ``contract.md``, ready to import again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from metrics.store import Store, in_force_sql
+
+COLUMNS = ["unit", "indicator", "year", "value", "numerator", "denominator", "source", "note", "provenance"]
+
+
+def _plain(column: str) -> str:
+    """SQL: a number as machines and both conventions read it: ``111258``, ``92.14``; empty for none."""
+    return (f"CASE WHEN {column} IS NULL THEN NULL "
+            f"WHEN {column} = trunc({column}) AND abs({column}) < 1e15 THEN CAST(CAST({column} AS BIGINT) AS VARCHAR) "
+            f"ELSE CAST({column} AS VARCHAR) END AS {column}")
+
+
+def export_values(store: Store, path: str | Path, as_of: int | None = None) -> int:
+    """Write every cell in force to a UTF-8 CSV at ``path``; return the number of rows written."""
+    sql, params = in_force_sql(as_of)
+    numbers = ", ".join(_plain(c) for c in ("value", "numerator", "denominator"))
+    with store.cursor() as cur:
+        cur.execute(f"""CREATE TEMP TABLE export_rows AS
+                        SELECT unit, indicator, year, {numbers}, source, note, provenance FROM ({sql}) o
+                        ORDER BY indicator, unit, year""", params)
+        count = cur.execute("SELECT count(*) FROM export_rows").fetchall()[0][0]
+        target = str(path).replace("'", "''")
+        cur.execute(f"COPY export_rows TO '{target}' (HEADER, DELIMITER ',')")
+    return int(count)

@@ -1,0 +1,188 @@
+"""Which column is which: headers in Vietnamese or English, any case, diacritics optional; long or wide.
+
+Long layout: one row per unit × indicator × year (``contract.md``). Wide layout: one column per year
+(``2023``, ``Năm 2024`` …) in place of ``year``/``value``. Title rows above the header are skipped:
+the header is the first row that names at least two known columns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from metrics.ingest.messages import problem
+from metrics.problems import Problem
+from metrics.text import fold, header_key
+
+FIELDS: dict[str, tuple[str, ...]] = {
+    "unit": ("unit", "đơn vị", "mã đơn vị", "unit code"),
+    "indicator": ("indicator", "chỉ tiêu", "chỉ số", "mã chỉ tiêu", "mã chỉ số", "indicator code"),
+    "year": ("year", "năm"),
+    "value": ("value", "giá trị", "số liệu"),
+    "numerator": ("numerator", "tử số"),
+    "denominator": ("denominator", "mẫu số"),
+    "source": ("source", "nguồn", "nguồn số liệu"),
+    "note": ("note", "ghi chú"),
+    "provenance": ("provenance", "loại số liệu"),
+}
+# Columns a template or a rejected file adds for people; read only when the code column is absent.
+HELPER_FIELDS: dict[str, tuple[str, ...]] = {
+    "unit_name": ("unit name", "tên đơn vị"),
+    "indicator_name": ("indicator name", "tên chỉ tiêu", "tên chỉ số"),
+    "measure": ("measure", "đơn vị tính", "đvt"),
+    "errors": ("errors", "lỗi"),
+}
+FALLBACKS = {"unit": "unit_name", "indicator": "indicator_name"}
+NAMES_VI = {"unit": "đơn vị", "indicator": "chỉ tiêu", "year": "năm", "value": "giá trị",
+            "numerator": "tử số", "denominator": "mẫu số"}
+YEAR_HEADER = re.compile(r"^(?:nam|year)?\s*(\d{4})(?:\.0+)?$")
+HEADER_SEARCH_ROWS = 20
+TEXT_FIELDS = ("unit", "indicator", "year", "source", "note", "provenance")
+NUMBER_FIELDS = ("value", "numerator", "denominator")
+BLANKS = " \t\u00a0\u202f"
+
+_KEYS = {header_key(alias): name for name, aliases in (FIELDS | HELPER_FIELDS).items() for alias in aliases}
+
+
+def field_of(header: str) -> str | None:
+    return _KEYS.get(header_key(header))
+
+
+def year_of(header: str) -> int | None:
+    found = YEAR_HEADER.match(fold(header).replace("\x01", ""))
+    year = int(found.group(1)) if found else None
+    return year if year and 1900 <= year <= 2100 else None
+
+
+@dataclass
+class Layout:
+    """The header row, and for each field the column (index into c0 … cN) that holds it."""
+
+    header_row: int
+    headers: list[str]
+    columns: dict[str, int] = field(default_factory=dict)
+    years: dict[int, int] = field(default_factory=dict)  # column -> year, wide layout only
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def wide(self) -> bool:
+        return "year" not in self.columns and bool(self.years)
+
+    def header(self, name: str) -> str:
+        """The header as the file writes it (for problem rows), or the field's Vietnamese name."""
+        return self.headers[self.columns[name]] if name in self.columns else NAMES_VI.get(name, name)
+
+
+def find_header(head: list[tuple]) -> tuple[int, list[str]]:
+    """(row number, header texts) of the first of ``head`` rows ``(row, c0, c1, …)`` naming ≥ 2 columns."""
+    for record in head[:HEADER_SEARCH_ROWS]:
+        texts = [_clean(c) for c in record[1:]]
+        known = sum(1 for t in texts if t and (field_of(t) or year_of(t)))
+        if known >= 2:
+            return record[0], texts
+    first = head[0] if head else (1,)
+    return first[0], [_clean(c) for c in first[1:]]
+
+
+def _clean(cell) -> str:
+    return "" if cell is None else str(cell).replace("\x01", "").strip(BLANKS)
+
+
+def match(header_row: int, headers: list[str]) -> Layout:
+    """Map headers to fields; report missing, repeated and unknown columns."""
+    layout = Layout(header_row, headers)
+    helpers: dict[str, int] = {}
+    for index, text in enumerate(headers):
+        if text:
+            _place(layout, helpers, index, text)
+    for name, helper in FALLBACKS.items():
+        if name not in layout.columns and helper in helpers:
+            layout.columns[name] = helpers[helper]
+    layout.problems += _missing(layout)
+    if "year" in layout.columns and layout.years:  # long layout: year-named columns are not data
+        layout.problems += [problem(header_row, headers[i], headers[i], "unknown-column") for i in layout.years]
+        layout.years = {}
+    return layout
+
+
+def _place(layout: Layout, helpers: dict[str, int], index: int, text: str) -> None:
+    """Record what one header names: a field, a helper column, a year, or nothing known."""
+    name, year = field_of(text), year_of(text)
+    if name in FIELDS:
+        if name in layout.columns:
+            layout.problems.append(problem(layout.header_row, text, text, "duplicate-column",
+                                           detail=layout.headers[layout.columns[name]]))
+        else:
+            layout.columns[name] = index
+    elif name in HELPER_FIELDS:
+        helpers.setdefault(name, index)
+    elif year is not None:
+        if year in layout.years.values():
+            layout.problems.append(problem(layout.header_row, text, text, "duplicate-column", detail=str(year)))
+        else:
+            layout.years[index] = year
+    else:
+        layout.problems.append(problem(layout.header_row, text, text, "unknown-column"))
+
+
+EXPLAIN = {"unit": "unit / đơn vị", "indicator": "indicator / chỉ tiêu",
+           "year": "year / năm, hoặc mỗi năm một cột: 2024, 2025…",
+           "value": "value / giá trị, hoặc tử số và mẫu số", "numerator": "numerator / tử số",
+           "denominator": "denominator / mẫu số"}
+
+
+def _missing(layout: Layout) -> list[Problem]:
+    has = layout.columns.keys()
+    needed = ["unit", "indicator"]
+    if layout.years:
+        wrong = [n for n in ("numerator", "denominator") if n in has]
+        problems = [problem(layout.header_row, layout.header(n), layout.header(n), "wide-layout-parts") for n in wrong]
+    else:
+        problems = []
+        needed.append("year")
+        if "value" not in has:
+            parts = [n for n in ("numerator", "denominator") if n not in has]
+            needed += ["value"] if len(parts) == 2 else parts
+    return problems + [problem(None, NAMES_VI[n], None, "missing-column", detail=EXPLAIN[n])
+                       for n in needed if n not in has]
+
+
+# --- the staged cells --------------------------------------------------------------------------------
+
+def _cell(layout: Layout, name: str) -> str:
+    if name not in layout.columns:
+        return "CAST(NULL AS VARCHAR)"
+    return f"nullif(trim(c{layout.columns[name]}, '{BLANKS}'), '')"
+
+
+def cells_sql(layout: Layout) -> tuple[str, list]:
+    """SQL creating the temp table ``cells``: one row per figure, text as typed, where each came from."""
+    texts = ", ".join(f"{_cell(layout, n)} AS {n}_text" for n in ("unit", "indicator", "source", "note", "provenance"))
+    parts = ", ".join(f"{_cell(layout, n)} AS {n}_text" for n in ("numerator", "denominator"))
+    mapped = [f"c{i}" for i in (*layout.columns.values(), *layout.years)]
+    not_blank = " OR ".join(f"nullif(trim({c}, '{BLANKS}'), '') IS NOT NULL" for c in mapped) or "false"
+    base = f"SELECT row, {texts}, {parts}, * EXCLUDE (row) FROM raw WHERE row > ? AND ({not_blank})"
+    if not layout.wide:
+        sql = f"""CREATE OR REPLACE TEMP TABLE cells AS
+            SELECT row, unit_text, indicator_text, {_cell(layout, 'year')} AS year_text, ? AS year_col,
+                   {_cell(layout, 'value')} AS value_text, ? AS value_col, numerator_text, denominator_text,
+                   source_text, note_text, provenance_text
+            FROM ({base})"""
+        return sql, [layout.header("year"), layout.header("value"), layout.header_row]
+    selects, params = [], []
+    year_columns = list(layout.years)
+    for index in year_columns:
+        selects.append(f"""SELECT row, unit_text, indicator_text, ? AS year_text, ? AS year_col,
+                                  nullif(trim(c{index}, '{BLANKS}'), '') AS value_text, ? AS value_col,
+                                  numerator_text, denominator_text, source_text, note_text, provenance_text
+                           FROM staged_rows WHERE nullif(trim(c{index}, '{BLANKS}'), '') IS NOT NULL""")
+        params += [str(layout.years[index]), layout.headers[index], layout.headers[index]]
+    first = year_columns[0]
+    empty = " AND ".join(f"nullif(trim(c{i}, '{BLANKS}'), '') IS NULL" for i in year_columns)
+    selects.append(f"""SELECT row, unit_text, indicator_text, ? AS year_text, ? AS year_col, NULL AS value_text,
+                              ? AS value_col, numerator_text, denominator_text, source_text, note_text, provenance_text
+                       FROM staged_rows WHERE {empty}""")
+    params += [str(layout.years[first]), layout.headers[first], layout.headers[first]]
+    sql = (f"CREATE OR REPLACE TEMP TABLE cells AS WITH staged_rows AS ({base}) "
+           + " UNION ALL ".join(selects))
+    return sql, [layout.header_row, *params]

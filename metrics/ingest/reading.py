@@ -1,0 +1,280 @@
+"""Getting an uploaded CSV into DuckDB as text, one row per line the person sees, row number kept.
+
+A clean UTF-8 file is read by DuckDB's own ``read_csv`` (fast, parallel). Everything a careful
+person would still accept takes the careful way: other encodings are transcoded to a temporary UTF-8
+file first (in chunks, never the whole file in memory); blank lines, title rows above the header and
+short rows (trailing empty cells left out) are read with Python's ``csv`` so every row keeps the number
+a spreadsheet shows. Excel workbooks are read in ``workbook.py``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import charset_normalizer
+import pandas as pd
+
+from metrics.ingest.messages import problem
+from metrics.ingest.progress import Progress, run
+from metrics.problems import Problem
+
+SAMPLE_BYTES = 1 << 16
+CHUNK_BYTES = 1 << 22
+CAREFUL_CHUNK_ROWS = 100_000
+DELIMITERS = (",", ";", "\t", "|")
+HEAD_RECORDS = 30
+MAX_BYTES = 2 << 30
+# Windows-1258 writes Vietnamese tones as combining marks after the letter; these bytes are those marks.
+CP1258_TONES = re.compile(rb"[\xcc\xec\xde\xd2\xf2]")
+CP1258_LETTERS = re.compile(rb"[\xc3\xe3\xd0\xf0\xd5\xf5\xdd\xfd]")
+
+
+@dataclass
+class Sniffed:
+    """What the first bytes of a text file say about it."""
+
+    encoding: str  # a Python codec name: utf-8, utf-8-sig, utf-16, cp1258, cp1252 …
+    delimiter: str
+    head: list[list[str]]  # the first records, parsed, for finding the header
+    uniform: bool  # every record of the sample has as many cells as the first
+
+
+@dataclass
+class Loaded:
+    """A file in the ``raw`` view of a cursor: ``row`` (as the user sees it) and text cells c0 … cN."""
+
+    width: int
+    rows: int
+    problems: list[Problem] = field(default_factory=list)
+    path: str = "fast"  # fast | careful | excel (how it was read; reported in tests and benchmarks)
+
+
+def is_utf8(data: bytes) -> bool:
+    """Whether the bytes are valid UTF-8, allowing a character cut at the end of a sample."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def detect_encoding(head: bytes) -> str:
+    """BOM first; then UTF-8 if the bytes are valid UTF-8; UTF-16 without BOM by its zero bytes;
+    Windows-1258 when the bytes look like Vietnamese written that way; Windows-1252 when they fit it;
+    else charset-normalizer's guess."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if is_utf8(head):
+        return "utf-8"
+    even, odd = head[0::2], head[1::2]
+    if odd and odd.count(0) > len(odd) * 0.3 and even.count(0) < len(even) * 0.05:
+        return "utf-16-le"
+    if even and even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
+        return "utf-16-be"
+    if CP1258_TONES.search(head) or len(CP1258_LETTERS.findall(head)) >= 3:
+        return "cp1258"
+    try:  # Western Windows is the other code page people here meet; small samples fool any detector
+        head.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        best = charset_normalizer.from_bytes(head).best()
+        return best.encoding if best else "latin-1"
+
+
+def detect_delimiter(text: str) -> tuple[str, list[list[str]], bool]:
+    """The delimiter that splits the sample into the most regular table with the most columns."""
+    lines = text.splitlines(keepends=True)
+    if len(lines) > 1 and not text.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the sample may cut the last line
+    sample = "".join(lines)
+    best = None
+    for delimiter in DELIMITERS:
+        records = [r for r in csv.reader(io.StringIO(sample), delimiter=delimiter)][:HEAD_RECORDS]
+        filled = [r for r in records if any(cell.strip() for cell in r)]
+        if not filled:
+            continue
+        widths = [len(r) for r in filled]
+        width = max(widths)
+        regular = sum(w == width for w in widths) / len(widths)
+        score = (width > 1, regular >= 0.8, width, regular)
+        if best is None or score > best[0]:
+            best = (score, delimiter, records)
+    if best is None:
+        return ",", [], True
+    records = best[2]
+    widths = {len(r) for r in records}
+    return best[1], records, len(widths) == 1
+
+
+def sniff(path: Path, encoding: str | None = None) -> Sniffed:
+    with open(path, "rb") as handle:
+        head = handle.read(SAMPLE_BYTES)
+    encoding = encoding or detect_encoding(head)
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False)
+    delimiter, records, uniform = detect_delimiter(text.lstrip("\ufeff"))
+    return Sniffed(encoding, delimiter, records, uniform)
+
+
+# --- one pass over the bytes: fingerprint, transcoding, blank lines --------------------------------
+
+@dataclass
+class Scan:
+    sha256: str
+    size: int
+    utf8_path: Path  # the file itself, or its UTF-8 transcoding
+    blank_inside: bool  # a blank line with content after it (DuckDB would skip it, shifting row numbers)
+
+
+def scan(path: Path, encoding: str, workdir: Path, progress: Progress | None = None) -> Scan:
+    """Hash the file and find blank lines; transcode to UTF-8 (NFC) on the way when it is not UTF-8."""
+    utf8 = encoding in ("utf-8", "utf-8-sig")
+    target = path if utf8 else workdir / "transcoded.csv"
+    digest, size, blanks = hashlib.sha256(), path.stat().st_size, _BlankLines()
+    with open(path, "rb") as handle, contextlib.ExitStack() as stack:
+        out = None if utf8 else stack.enter_context(open(target, "wb"))
+        transcoder = None if utf8 else _Transcoder(encoding)
+        for block in iter(lambda: handle.read(CHUNK_BYTES), b""):
+            digest.update(block)
+            if transcoder:
+                block = transcoder.feed(block)
+                out.write(block)
+            blanks.feed(block)
+            if progress:
+                progress(0.05 * handle.tell() / max(size, 1), "reading")
+        if transcoder:
+            rest = transcoder.finish()
+            out.write(rest)
+            blanks.feed(rest)
+    return Scan(digest.hexdigest(), size, target, blanks.inside)
+
+
+class _Transcoder:
+    """Bytes of any encoding in, UTF-8 NFC out, whole lines at a time (a tone mark may follow its letter)."""
+
+    def __init__(self, encoding: str):
+        self.decoder = codecs.getincrementaldecoder(encoding)()
+        self.carry = ""
+
+    def feed(self, block: bytes) -> bytes:
+        text = self.carry + self.decoder.decode(block)
+        cut = text.rfind("\n") + 1
+        self.carry, text = text[cut:], text[:cut]
+        return unicodedata.normalize("NFC", text).encode("utf-8")
+
+    def finish(self) -> bytes:
+        text, self.carry = self.carry + self.decoder.decode(b"", final=True), ""
+        return unicodedata.normalize("NFC", text).encode("utf-8")
+
+
+class _BlankLines:
+    """Whether a blank line has content after it (DuckDB skips blank lines, which would shift row numbers)."""
+
+    def __init__(self):
+        self.first_blank: int | None = None
+        self.last_content = -1
+        self.offset = 0
+        self.tail = b""
+
+    def feed(self, block: bytes) -> None:
+        if self.first_blank is None:
+            joined = self.tail + block
+            found = [i for i in (joined.find(b"\n\n"), joined.find(b"\n\r\n")) if i >= 0]
+            if found:
+                self.first_blank = self.offset - len(self.tail) + min(found)
+        stripped = len(block.rstrip())
+        if stripped:
+            self.last_content = self.offset + stripped - 1
+        self.offset += len(block)
+        self.tail = block[-2:]
+
+    @property
+    def inside(self) -> bool:
+        return self.first_blank is not None and self.first_blank < self.last_content
+
+
+# --- into DuckDB -----------------------------------------------------------------------------------
+
+def load_csv(cur, scanned: Scan, sniffed: Sniffed, width: int, header_row: int,
+             progress: Progress | None = None) -> Loaded:
+    """Fill the cursor's ``raw`` view with ``width`` cells a row (the header's width).
+
+    DuckDB's reader when the file allows exact row numbers; the careful reader otherwise.
+    """
+    if sniffed.uniform and not scanned.blank_inside:
+        loaded = _load_fast(cur, scanned.utf8_path, sniffed.delimiter, width, progress)
+        if loaded is not None:
+            return loaded
+    return _load_careful(cur, scanned, sniffed.delimiter, width, header_row, progress)
+
+
+def head_rows(sniffed: Sniffed) -> list[tuple]:
+    """The sample's records as ``(row, cell, …)``, for finding the header before reading the rest."""
+    return [(number, *record) for number, record in enumerate(sniffed.head, start=1) if record]
+
+
+def _columns(width: int) -> list[str]:
+    return [f"c{i}" for i in range(width)]
+
+
+def _load_fast(cur, path: Path, delimiter: str, width: int, progress) -> Loaded | None:
+    columns = {name: "VARCHAR" for name in _columns(width)}
+    run(cur, """
+        CREATE OR REPLACE TEMP TABLE raw_table AS
+        SELECT * FROM read_csv(?, header = false, auto_detect = false, columns = ?, delim = ?,
+                               quote = '"', escape = '"', store_rejects = true, encoding = 'utf-8')""",
+        [str(path), columns, delimiter], progress, 0.05, 0.45, "reading")
+    rejected = cur.execute("SELECT count(*) FROM reject_errors").fetchall()[0][0]
+    if rejected:
+        cur.execute("DROP TABLE raw_table")
+        return None
+    cur.execute(f"""CREATE OR REPLACE TEMP VIEW raw AS
+                    SELECT CAST(rowid + 1 AS INTEGER) AS row, {", ".join(columns)} FROM raw_table""")
+    rows = cur.execute("SELECT count(*) FROM raw_table").fetchall()[0][0]
+    return Loaded(width, rows, path="fast")
+
+
+def _load_careful(cur, scanned: Scan, delimiter: str, width: int, header_row: int, progress) -> Loaded:
+    """Python's csv reader: blank lines keep their row number, short rows are padded, long rows reported."""
+    names = _columns(width)
+    cur.execute(f"""CREATE OR REPLACE TEMP TABLE raw_table (row INTEGER, {", ".join(f"{n} VARCHAR" for n in names)})""")
+    problems, chunk, count = [], [], 0
+    with open(scanned.utf8_path, encoding="utf-8-sig", newline="") as handle:
+        for number, record in enumerate(csv.reader(handle, delimiter=delimiter), start=1):
+            if not record:
+                continue
+            if len(record) > width:
+                if number > header_row and any(cell.strip() for cell in record[width:]):
+                    problems.append(problem(number, None, delimiter.join(record)[:300], "wrong-field-count",
+                                            detail=f"{len(record)} > {width}"))
+                    continue
+                record = record[:width]
+            chunk.append([number, *(cell if cell != "" else None for cell in record),
+                          *([None] * (width - len(record)))])
+            count += 1
+            if len(chunk) >= CAREFUL_CHUNK_ROWS:
+                _insert(cur, chunk, names)
+                chunk = []
+                if progress:
+                    progress(0.05 + 0.4 * min(handle.buffer.tell() / max(scanned.size, 1), 1), "reading")
+    _insert(cur, chunk, names)
+    cur.execute("CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM raw_table")
+    return Loaded(width, count, problems, path="careful")
+
+
+def _insert(cur, chunk: list[list], names: list[str]) -> None:
+    if not chunk:
+        return
+    frame = pd.DataFrame(chunk, columns=["row", *names]).astype({"row": "int32", **{n: "object" for n in names}})
+    cur.register("raw_chunk", frame)
+    cur.execute("INSERT INTO raw_table SELECT * FROM raw_chunk")
+    cur.unregister("raw_chunk")

@@ -1,0 +1,98 @@
+"""A report as plain text, for the command line (the page draws the same report as tables)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from metrics import fmt
+from metrics.i18n import status_label
+from metrics.ingest.report import Report
+
+CONVENTION_NAMES = {
+    "vi": {"vi": "kiểu Việt Nam (111.258; 92,14)", "en": "kiểu Anh (111,258; 92.14)",
+           "mixed": "lẫn hai kiểu", "none": "không có dấu phân cách"},
+    "en": {"vi": "Vietnamese (111.258; 92,14)", "en": "English (111,258; 92.14)",
+           "mixed": "mixed", "none": "no separators"},
+}
+DELIMITER_NAMES = {",": ",", ";": ";", "\t": "tab", "|": "|"}
+
+
+def describe(report: Report, lang: str = "vi") -> str:
+    """What was read: the file, its format, its layout and number convention."""
+    if report.kind == "excel":
+        form = f"Excel, {'trang tính' if lang == 'vi' else 'sheet'} “{report.sheet}”"
+    else:
+        form = f"CSV, {report.encoding}, {'dấu phân cách' if lang == 'vi' else 'delimiter'} " \
+               f"“{DELIMITER_NAMES.get(report.delimiter or ',', report.delimiter)}”"
+    layout = {"long": ("mỗi dòng một số liệu", "one figure per row"),
+              "wide": ("mỗi năm một cột", "one column per year")}[report.layout]
+    numbers = CONVENTION_NAMES[lang][report.convention]
+    if lang == "vi":
+        return (f"Tệp {report.file_name} ({form}; {layout[0]}; số viết {numbers}): {report.rows} dòng số liệu, "
+                f"kế hoạch {report.plan}.")
+    return (f"File {report.file_name} ({form}; {layout[1]}; numbers written {numbers}): {report.rows} data rows, "
+            f"plan {report.plan}.")
+
+
+def summary(report: Report, lang: str = "vi") -> str:
+    c = report.counts
+    if lang == "vi":
+        return (f"Tạo mới: {c['created']} · Cập nhật: {c['updated']} · Không đổi: {c['unchanged']} · "
+                f"Dòng bị từ chối: {c['rejected']}")
+    return (f"Created: {c['created']} · Updated: {c['updated']} · Unchanged: {c['unchanged']} · "
+            f"Rejected rows: {c['rejected']}")
+
+
+def problem_lines(report: Report, lang: str = "vi", severity: str | None = None) -> list[str]:
+    """One line per problem: row, column, value, code, message."""
+    row_word = "dòng" if lang == "vi" else "row"
+    lines = []
+    for p in report.problems:
+        if severity and p.severity != severity:
+            continue
+        where = [f"{row_word} {p.row}" if p.row is not None else ("cả tệp" if lang == "vi" else "whole file")]
+        if p.column:
+            where.append(p.column)
+        if p.value:
+            where.append(f"“{p.value}”")
+        lines.append(f"{' · '.join(where)} · {p.code} · {p.message(lang)}")
+    return lines
+
+
+def counts_line(report: Report, lang: str = "vi") -> str:
+    counts = ", ".join(f"{code}: {n}" for code, n in report.counts_by_code.items())
+    total = sum(report.counts_by_code.values())
+    note = ""
+    if report.truncated:
+        note = (f" (chỉ liệt kê {len(report.problems)} vấn đề đầu tiên trong {total})" if lang == "vi"
+                else f" (only the first {len(report.problems)} of {total} problems are listed)")
+    return (f"Số vấn đề theo loại: {counts}{note}" if lang == "vi" else f"Problems by kind: {counts}{note}")
+
+
+def change_lines(report: Report, lang: str = "vi") -> list[str]:
+    """``unit · indicator · year: old → new`` for the changed cells the report holds."""
+    lines = []
+    for c in report.changes.itertuples(index=False):
+        unit = c.unit_name_vi if lang == "vi" else (c.unit_name_en or c.unit_name_vi)
+        indicator = c.indicator_name_vi if lang == "vi" else (c.indicator_name_en or c.indicator_name_vi)
+        old = fmt.measure(_value(c.old), c.kind, lang)
+        lines.append(f"{unit} ({c.unit}) · {indicator} · {c.year}: {old} → {fmt.measure(_value(c.new), c.kind, lang)}")
+    shown, total = len(lines), report.counts["created"] + report.counts["updated"]
+    if total > shown:
+        lines.append(f"… và {total - shown} thay đổi khác" if lang == "vi" else f"… and {total - shown} more changes")
+    return lines
+
+
+def status_lines(report: Report, lang: str = "vi") -> list[str]:
+    """``NK2a Collective agreement coverage (2024): 95.8% → 96.3%, Needs acceleration → Target achieved``."""
+    lines = []
+    for s in report.status_changes.itertuples(index=False) if not report.status_changes.empty else []:
+        label = s.label_vi if lang == "vi" else s.label_en
+        values = f"{fmt.measure(_value(s.old_value), s.kind, lang)} → {fmt.measure(_value(s.new_value), s.kind, lang)}"
+        statuses = f"{status_label(s.old_status, lang)} → {status_label(s.new_status, lang)}"
+        lines.append(f"{s.target} {label} ({s.year}): {values}, {statuses}")
+    return lines
+
+
+def _value(v):
+    return None if v is None or pd.isna(v) else float(v)

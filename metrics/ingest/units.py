@@ -1,0 +1,70 @@
+"""Which unit and which indicator a cell names: by code, or by name ignoring case and diacritics.
+
+Matching happens in SQL over the distinct texts of the file (a few hundred even in a file of
+millions of rows). For the texts that match nothing, the closest known names are found in Python.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from metrics.text import fold
+
+MAX_SUGGESTED_TEXTS = 200
+FOLD_MACRO = ("CREATE OR REPLACE TEMP MACRO fold(x) AS "
+              r"trim(regexp_replace(replace(lower(strip_accents(x)), 'đ', 'd'), '\s+', ' ', 'g'))")
+
+# (what, source of code/name pairs)
+CATALOGUES = {
+    "unit": "SELECT DISTINCT code, name_vi, name_en FROM units",
+    "indicator": "SELECT code, name_vi, name_en FROM indicators",
+}
+
+
+def resolve(cur, what: str) -> None:
+    """Create ``{what}_match(text, codes)``: the codes each distinct text of ``cells`` names.
+
+    The best kind of match wins: the exact code, then the code ignoring case, then the name (vi or en)
+    ignoring case and diacritics. One code: found; several: ambiguous; none: unknown.
+    """
+    cur.execute(FOLD_MACRO)
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {what}_keys AS
+        WITH catalogue AS ({CATALOGUES[what]})
+        SELECT DISTINCT code, code AS key, 1 AS rank FROM catalogue
+        UNION SELECT DISTINCT code, fold(code), 2 FROM catalogue
+        UNION SELECT DISTINCT code, fold(name_vi), 3 FROM catalogue
+        UNION SELECT DISTINCT code, fold(name_en), 3 FROM catalogue WHERE name_en IS NOT NULL""")
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {what}_match AS
+        WITH texts AS (SELECT DISTINCT {what}_text AS text FROM cells WHERE {what}_text IS NOT NULL),
+        hits AS (
+            SELECT t.text, k.code, k.rank FROM texts t JOIN {what}_keys k ON k.rank = 1 AND k.key = t.text
+            UNION ALL
+            SELECT t.text, k.code, k.rank FROM texts t JOIN {what}_keys k ON k.rank > 1 AND k.key = fold(t.text)),
+        best AS (SELECT text, min(rank) AS rank FROM hits GROUP BY text),
+        found AS (SELECT h.text, list(DISTINCT h.code ORDER BY h.code) AS codes
+                  FROM hits h JOIN best b ON h.text = b.text AND h.rank = b.rank GROUP BY h.text)
+        SELECT t.text AS {what}_text, f.codes AS {what}_codes FROM texts t LEFT JOIN found f ON f.text = t.text""")
+
+
+def suggestions(cur, what: str, texts: list[str]) -> dict[str, str]:
+    """For texts that name nothing: up to three close names, as ``name (code)``."""
+    if not texts:
+        return {}
+    catalogue = cur.execute(CATALOGUES[what]).fetchall()
+    labels: dict[str, str] = {}
+    for code, name_vi, name_en in catalogue:
+        for key in (code, name_vi, name_en):
+            if key:
+                labels.setdefault(fold(key), f"{name_vi} ({code})")
+    keys = list(labels)
+    found = {}
+    for text in texts[:MAX_SUGGESTED_TEXTS]:
+        wanted = fold(text)
+        close = [k for k in keys if wanted and len(wanted) >= 3 and wanted in k]
+        close += difflib.get_close_matches(wanted, keys, n=3, cutoff=0.6)
+        names = list(dict.fromkeys(labels[k] for k in close))[:3]
+        if names:
+            found[text] = "; ".join(names)
+    return found

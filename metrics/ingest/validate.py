@@ -1,0 +1,236 @@
+"""Every problem of a values file at once, found in SQL over the staged ``cells``.
+
+``typed``    cells with the unit and indicator they name, the year, and each number's written form
+``checked``  the numbers read under the file's convention, and the value a ratio's parts give
+``current``  the values in force in the database for the file's cells and the year before each
+``problems`` one row per problem: row, column, value, code, detail (``messages.py`` words them)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from metrics.ingest import numbers, units
+from metrics.ingest.layout import NUMBER_FIELDS, Layout
+from metrics.ingest.messages import WARNINGS
+from metrics.store import in_force_sql
+
+PROVENANCES = ("published", "illustrative", "imported")
+# A change larger than this from the previous year is worth a second look (a warning, never an error).
+RATIO_JUMP_POINTS = 25.0
+COUNT_JUMP_FACTOR = 2.0
+COUNT_JUMP_MINIMUM = {"stock": 10.0, "flow": 10.0, "rate": 1.0}
+
+
+@dataclass
+class Checked:
+    convention: str  # vi | en | mixed | none
+
+
+def effective(kind: str, value: str, numerator: str, denominator: str) -> str:
+    """SQL: the value a figure stands for: a ratio or rate from its parts when given (as the roll-ups do)."""
+    return f"""CASE WHEN {kind} = 'ratio' AND {numerator} IS NOT NULL AND {denominator} > 0
+                    THEN {numerator} / {denominator} * 100
+                    WHEN {kind} = 'rate' AND {numerator} IS NOT NULL AND {denominator} > 0
+                    THEN {numerator} / {denominator}
+                    ELSE {value} END"""
+
+
+def check(cur, layout: Layout, years: list[int], progress=None) -> Checked:
+    """Build ``checked``, ``current`` and ``problems`` in the cursor; return the number convention."""
+    units.resolve(cur, "unit")
+    units.resolve(cur, "indicator")
+    _typed(cur)
+    convention = cur.execute(numbers.convention_sql("typed", NUMBER_FIELDS)).fetchall()[0][0]
+    _checked(cur, convention)
+    _current(cur)
+    _problems(cur, layout, years, convention)
+    return Checked(convention)
+
+
+def _typed(cur) -> None:
+    bodies = ", ".join(f"{numbers.body(f'{f}_text')} AS {f}_body, {numbers.has_percent(f'{f}_text')} AS {f}_pct"
+                       for f in NUMBER_FIELDS)
+    forms = ", ".join(f"{numbers.form(f'{f}_body')} AS {f}_form" for f in NUMBER_FIELDS)
+    cur.execute(rf"""
+        CREATE OR REPLACE TEMP TABLE typed AS
+        SELECT *, {forms} FROM (
+            SELECT c.*, um.unit_codes, im.indicator_codes,
+                   CASE WHEN len(um.unit_codes) = 1 THEN um.unit_codes[1] END AS unit,
+                   CASE WHEN len(im.indicator_codes) = 1 THEN im.indicator_codes[1] END AS indicator,
+                   CASE WHEN regexp_full_match(c.year_text, '\d{{4}}(\.0+)?')
+                        THEN CAST(left(c.year_text, 4) AS INTEGER) END AS year,
+                   i.kind, i."limit" AS upper_limit, {bodies}
+            FROM cells c
+            LEFT JOIN unit_match um ON um.unit_text = c.unit_text
+            LEFT JOIN indicator_match im ON im.indicator_text = c.indicator_text
+            LEFT JOIN indicators i ON i.code = CASE WHEN len(im.indicator_codes) = 1 THEN im.indicator_codes[1] END)""")
+
+
+def _checked(cur, convention: str) -> None:
+    readings = ", ".join(f"{numbers.reading(f'{f}_form', convention, numbers.role('kind', f))} AS {f}_reading"
+                         for f in NUMBER_FIELDS)
+    parsed = ", ".join(f"{numbers.parse(f'{f}_body', f'{f}_form', f'{f}_reading')} AS {f}" for f in NUMBER_FIELDS)
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE checked AS
+        SELECT *, {effective('kind', 'value', 'numerator', 'denominator')} AS effective,
+               pow(10, -{numbers.decimals('value_body', 'value_form', 'value_reading')}) AS tolerance
+        FROM (SELECT *, {parsed} FROM (SELECT *, {readings} FROM typed))""")
+
+
+def _current(cur) -> None:
+    """The values in force for the file's cells and for the year before each (for the change check)."""
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE cell_keys AS
+        SELECT DISTINCT unit, indicator, year FROM checked
+        WHERE unit IS NOT NULL AND indicator IS NOT NULL AND year IS NOT NULL
+        UNION SELECT DISTINCT unit, indicator, year - 1 FROM checked
+        WHERE unit IS NOT NULL AND indicator IS NOT NULL AND year IS NOT NULL""")
+    sql, params = in_force_sql(cells="cell_keys")
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE current AS {sql}", params)
+
+
+def _rules(convention: str) -> list[tuple[str, str, str, str, str]]:
+    """(condition, column, value, code, detail) over ``checked``, in the order columns usually appear."""
+    rules = [
+        ("unit_text IS NULL", "unit_col", "NULL", "missing-value", "NULL"),
+        ("indicator_text IS NULL", "indicator_col", "NULL", "missing-value", "NULL"),
+        ("year_text IS NULL", "year_col", "NULL", "missing-value", "NULL"),
+        ("unit_text IS NOT NULL AND unit_codes IS NULL", "unit_col", "unit_text", "unknown-unit", "NULL"),
+        ("len(unit_codes) > 1", "unit_col", "unit_text", "ambiguous-unit", "array_to_string(unit_codes, ', ')"),
+        ("indicator_text IS NOT NULL AND indicator_codes IS NULL", "indicator_col", "indicator_text",
+         "unknown-indicator", "NULL"),
+        ("len(indicator_codes) > 1", "indicator_col", "indicator_text", "ambiguous-indicator",
+         "array_to_string(indicator_codes, ', ')"),
+        ("year_text IS NOT NULL AND year IS NULL", "year_col", "year_text", "invalid-year", "NULL"),
+        ("year IS NOT NULL AND NOT list_contains(?::INTEGER[], year)", "year_col", "year_text",
+         "year-outside-plan", "?"),
+        ("kind IS NOT NULL AND value_text IS NULL AND numerator_text IS NULL AND denominator_text IS NULL",
+         "value_col", "NULL", "missing-value", "NULL"),
+        ("kind IN ('ratio', 'rate') AND value_text IS NULL AND numerator_text IS NULL AND denominator_text IS NOT NULL",
+         "numerator_col", "NULL", "missing-value", "NULL"),
+        ("kind IN ('ratio', 'rate') AND value_text IS NULL AND denominator_text IS NULL AND numerator_text IS NOT NULL",
+         "denominator_col", "NULL", "missing-value", "NULL"),
+        ("kind IN ('stock', 'flow') AND (numerator_text IS NOT NULL OR denominator_text IS NOT NULL)",
+         "numerator_col", "coalesce(numerator_text, denominator_text)", "unexpected-parts", "NULL"),
+        ("value_pct AND kind IS NOT NULL AND kind <> 'ratio'", "value_col", "value_text", "unexpected-percent", "NULL"),
+        ("kind IN ('stock', 'flow') AND value <> trunc(value)", "value_col", "value_text", "not-an-integer",
+         f"CAST(value AS VARCHAR) || '|{convention}'"),
+        ("kind IN ('stock', 'flow', 'rate') AND value < 0", "value_col", "value_text", "negative-count", "NULL"),
+        ("kind = 'ratio' AND (value < 0 OR value > coalesce(upper_limit, 100))", "value_col", "value_text",
+         "percent-out-of-range", "NULL"),
+        ("kind = 'ratio' AND numerator > denominator", "numerator_col", "numerator_text",
+         "numerator-above-denominator", "denominator_text"),
+        ("kind IN ('ratio', 'rate') AND numerator IS NOT NULL AND denominator = 0", "denominator_col",
+         "denominator_text", "zero-denominator", "NULL"),
+        ("kind IN ('ratio', 'rate') AND value IS NOT NULL AND numerator IS NOT NULL AND denominator > 0 "
+         "AND abs(value - effective) > greatest(tolerance, 1e-6)", "value_col", "value_text", "value-parts-mismatch",
+         "CAST(round(effective, 4) AS VARCHAR)"),
+        ("provenance_text IS NOT NULL AND provenance_text NOT IN ('published', 'illustrative', 'imported')",
+         "provenance_col", "provenance_text", "invalid-provenance", "NULL"),
+    ]
+    for f in NUMBER_FIELDS:
+        rules += [
+            (f"{f}_form = 'bad'", f"{f}_col", f"{f}_text", "not-a-number", "NULL"),
+            (f"{f}_form LIKE 'amb%' AND {f}_reading IS NULL AND kind IS NOT NULL", f"{f}_col", f"{f}_text",
+             "ambiguous-number", "NULL"),
+        ]
+    for f in ("numerator", "denominator"):
+        rules += [
+            (f"{f}_pct", f"{f}_col", f"{f}_text", "unexpected-percent", "NULL"),
+            (f"kind IN ('ratio', 'rate') AND {f} <> trunc({f})", f"{f}_col", f"{f}_text", "not-an-integer",
+             f"CAST({f} AS VARCHAR) || '|{convention}'"),
+            (f"kind IN ('ratio', 'rate') AND {f} < 0", f"{f}_col", f"{f}_text", "negative-count", "NULL"),
+        ]
+    return rules
+
+
+def _problems(cur, layout: Layout, years: list[int], convention: str) -> None:
+    columns = {f"{name}_col": layout.header(name) for name in
+               ("unit", "indicator", "numerator", "denominator", "source", "note", "provenance")}
+    order = {name: i for i, name in enumerate(("unit", "indicator", "year", "value", "numerator", "denominator",
+                                               "provenance"))}
+    span = f"{min(years)}–{max(years)}" if years else "—"
+    selects, params = [], []
+    for condition, column, value, code, detail in _rules(convention):
+        column_sql = column if column in ("year_col", "value_col") else "?"
+        if column_sql == "?":
+            params.append(columns[column])
+        if detail == "?":
+            params.append(span)
+        if "?" in condition:
+            params.append(years)
+        selects.append(f"""SELECT row, {column_sql} AS col, replace({value}, chr(1), '') AS value, '{code}' AS code,
+                                  {detail} AS detail, {order.get(column[:-4], 9)} AS position
+                           FROM checked WHERE {condition}""")
+    cur.execute("CREATE OR REPLACE TEMP TABLE problems AS " + " UNION ALL ".join(selects), params)
+    _unit_years(cur, layout)
+    _duplicates(cur, layout)
+    _implausible(cur, layout)
+
+
+def _unit_years(cur, layout: Layout) -> None:
+    """A unit must exist on 31 December of the year (the rule of the organisation tree)."""
+    cur.execute("""
+        INSERT INTO problems
+        WITH pairs AS (SELECT DISTINCT unit, year FROM checked WHERE unit IS NOT NULL AND year IS NOT NULL),
+        judged AS (
+            SELECT p.unit, p.year,
+                   bool_or(u.valid_from <= make_date(p.year, 12, 31)
+                           AND (u.valid_to IS NULL OR u.valid_to >= make_date(p.year, 12, 31))) AS valid,
+                   min(u.valid_from) AS first_day, max(u.valid_to) AS last_day, max(u.successor) AS successor
+            FROM pairs p JOIN units u ON u.code = p.unit GROUP BY p.unit, p.year)
+        SELECT c.row, ?, c.unit_text, 'unit-not-valid-in-year',
+               CASE WHEN j.first_day > make_date(c.year, 12, 31) THEN 'from:' || strftime(j.first_day, '%d/%m/%Y')
+                    WHEN j.successor IS NOT NULL THEN 'successor:' || j.successor
+                    ELSE 'to:' || strftime(j.last_day, '%d/%m/%Y') END, 0
+        FROM checked c JOIN judged j ON j.unit = c.unit AND j.year = c.year
+        WHERE NOT j.valid""", [layout.header("unit")])
+
+
+def _duplicates(cur, layout: Layout) -> None:
+    cur.execute("""
+        INSERT INTO problems
+        WITH repeated AS (
+            SELECT unit, indicator, year, min(row) AS first FROM checked
+            WHERE unit IS NOT NULL AND indicator IS NOT NULL AND year IS NOT NULL
+            GROUP BY unit, indicator, year HAVING count(*) > 1)
+        SELECT c.row, ?, c.unit_text, 'duplicate-row', CAST(r.first AS VARCHAR), 0
+        FROM checked c JOIN repeated r USING (unit, indicator, year) WHERE c.row > r.first""",
+                [layout.header("unit")])
+
+
+def _implausible(cur, layout: Layout) -> None:
+    """Compare each figure with the previous year's: from the file when it has one, else the database.
+
+    Only rows without errors are compared: a warning about a value that is rejected anyway is noise.
+    """
+    minimums = " ".join(f"WHEN '{k}' THEN {v}" for k, v in COUNT_JUMP_MINIMUM.items())
+    cur.execute(f"""
+        INSERT INTO problems
+        WITH in_file AS (
+            SELECT unit, indicator, year, any_value(effective) AS effective FROM checked
+            WHERE unit IS NOT NULL AND indicator IS NOT NULL AND year IS NOT NULL AND effective IS NOT NULL
+            GROUP BY ALL),
+        in_db AS (
+            SELECT c.unit, c.indicator, c.year,
+                   {effective('i.kind', 'c.value', 'c.numerator', 'c.denominator')} AS effective
+            FROM current c JOIN indicators i ON i.code = c.indicator),
+        previous AS (
+            SELECT * FROM in_file
+            UNION ALL SELECT * FROM in_db d WHERE NOT EXISTS (
+                SELECT 1 FROM in_file f WHERE f.unit = d.unit AND f.indicator = d.indicator AND f.year = d.year))
+        SELECT c.row, c.value_col, replace(coalesce(c.value_text, c.numerator_text || '/' || c.denominator_text),
+                                           chr(1), ''), 'implausible-change',
+               CAST(p.year AS VARCHAR) || ':' || CAST(round(p.effective, 4) AS VARCHAR), 3
+        FROM checked c JOIN previous p ON p.unit = c.unit AND p.indicator = c.indicator AND p.year = c.year - 1
+        WHERE p.effective IS NOT NULL AND c.effective IS NOT NULL AND c.row NOT IN ({error_rows_sql()}) AND (
+            (c.kind = 'ratio' AND abs(c.effective - p.effective) > {RATIO_JUMP_POINTS})
+            OR (c.kind <> 'ratio' AND abs(c.effective - p.effective) >= CASE c.kind {minimums} END
+                AND (c.effective > p.effective * {COUNT_JUMP_FACTOR} OR c.effective * {COUNT_JUMP_FACTOR} < p.effective)))""")
+
+
+def error_rows_sql() -> str:
+    """SQL: the rows that have at least one error (warnings do not reject a row)."""
+    warnings = ", ".join(f"'{w}'" for w in sorted(WARNINGS))
+    return f"SELECT DISTINCT row FROM problems WHERE row IS NOT NULL AND code NOT IN ({warnings})"

@@ -1,0 +1,123 @@
+"""Excel workbooks (.xlsx): one chosen sheet, every cell as the text a person would type.
+
+Cells that Excel stores as numbers are exact, so they are never read by a number convention: a
+whole number becomes its digits (``883``, ``2024``), any other number is marked with ``NATIVE`` so the
+number parser takes it as it is. A cell formatted as a percentage shows ``92,14%`` but holds 0.9214;
+it is read as ``92.14%``, what the person saw.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import python_calamine
+
+from metrics.errors import UserError
+from metrics.ingest.progress import Progress
+from metrics.ingest.reading import Loaded
+
+NATIVE = "\x01"  # marks a number Excel stored as a number (never typed text)
+
+
+def sheet_names(path: str | Path) -> list[str]:
+    """The sheets of a workbook, in order."""
+    try:
+        with python_calamine.CalamineWorkbook.from_path(str(path)) as book:
+            return list(book.sheet_names)
+    except Exception as exc:  # calamine raises several kinds for a damaged or foreign file
+        raise unreadable(exc) from exc
+
+
+def unreadable(exc: Exception) -> UserError:
+    return UserError("unreadable-file",
+                     f"Không đọc được tệp Excel ({exc}). Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi tải lên lại.",
+                     f"The Excel file cannot be read ({exc}). Open it in Excel, save it as .xlsx and upload it again.")
+
+
+def pick_sheet(names: list[str], sheet: str | int | None) -> str:
+    """The sheet asked for, by name (case and spaces ignored) or position (0 = first); default the first."""
+    if sheet is None or sheet == "":
+        return names[0]
+    if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit() and sheet not in names):
+        index = int(sheet)
+        if 0 <= index < len(names):
+            return names[index]
+    else:
+        wanted = str(sheet).strip().casefold()
+        for name in names:
+            if name.strip().casefold() == wanted:
+                return name
+    listed = ", ".join(f"“{n}”" for n in names)
+    raise UserError("unknown-sheet", f"Tệp không có trang tính “{sheet}”. Các trang tính: {listed}.",
+                    f"The workbook has no sheet “{sheet}”. Its sheets: {listed}.")
+
+
+def load_excel(cur, path: Path, sheet: str | int | None, progress: Progress | None = None) -> tuple[Loaded, str]:
+    """Fill the cursor's ``raw`` view from one sheet; return what was loaded and the sheet's name."""
+    name = pick_sheet(sheet_names(path), sheet)
+    if progress:
+        progress(0.05, "reading")
+    try:
+        with python_calamine.CalamineWorkbook.from_path(str(path)) as book:
+            cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise unreadable(exc) from exc
+    percent = _percent_cells(path, name) if _may_hold_percentages(cells) else set()
+    width = max((len(r) for r in cells), default=1) or 1
+    rows = []
+    for number, record in enumerate(cells, start=1):
+        texts = [_text(v, (number, col) in percent) for col, v in enumerate(record, start=1)]
+        if any(t is not None for t in texts):
+            rows.append([number, *texts, *([None] * (width - len(texts)))])
+    frame = pd.DataFrame(rows, columns=["row", *(f"c{i}" for i in range(width))])
+    frame = frame.astype({"row": "int32", **{f"c{i}": "object" for i in range(width)}})
+    cur.register("sheet_rows", frame)
+    cur.execute("CREATE OR REPLACE TEMP TABLE raw_table AS SELECT * FROM sheet_rows")
+    cur.unregister("sheet_rows")
+    cur.execute("CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM raw_table")
+    if progress:
+        progress(0.45, "reading")
+    return Loaded(width, len(rows), path="excel"), name
+
+
+def _text(value, percent: bool) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            return str(value)
+        if percent:
+            return f"{NATIVE}{value * 100:.12g}%"
+        if float(value).is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return f"{NATIVE}{value!r}"
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _may_hold_percentages(cells: list[list]) -> bool:
+    """Only a number that is not whole, or 1, can be a percentage cell that matters (0,9214 → 92,14%)."""
+    return any(isinstance(v, float) and not isinstance(v, bool) and (not v.is_integer() or v == 1)
+               for row in cells for v in row)
+
+
+def _percent_cells(path: Path, sheet: str) -> set[tuple[int, int]]:
+    """(row, column) of the numeric cells shown as percentages (calamine cannot see number formats)."""
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        found = set()
+        for row in book[sheet].iter_rows():
+            for cell in row:
+                value = getattr(cell, "value", None)
+                if isinstance(value, int | float) and "%" in (getattr(cell, "number_format", "") or ""):
+                    found.add((cell.row, cell.column))
+        return found
+    finally:
+        book.close()
