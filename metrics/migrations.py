@@ -63,9 +63,17 @@ def catalogue_version(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("INSERT INTO catalogue_version VALUES (1)")
 
 
+def value_write_counter(cur: duckdb.DuckDBPyConnection) -> None:
+    """A counter every batch write and rollback bumps: two writers at once then conflict in DuckDB
+    (which ignores an update that changes nothing), and the second is told, not silently interleaved."""
+    cur.execute("CREATE TABLE value_writes (count BIGINT NOT NULL)")
+    cur.execute("INSERT INTO value_writes VALUES (0)")
+
+
 MIGRATIONS = [
     ("0001_initial_schema", initial_schema),
     ("0002_catalogue_version", catalogue_version),
+    ("0003_value_write_counter", value_write_counter),
 ]
 
 

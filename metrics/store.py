@@ -171,6 +171,7 @@ def write_batch(cur, frame: pd.DataFrame | str, kind: str, *, file_name: str | N
                 rows[column] = None
         source, count = "incoming_observations", len(rows)
         cur.register(source, rows[OBSERVATION_COLUMNS])
+    _serialise(cur)
     batch = cur.execute(
         "INSERT INTO batches (kind, file_name, sha256, rows, user_name, note) "
         "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -186,6 +187,12 @@ def write_batch(cur, frame: pd.DataFrame | str, kind: str, *, file_name: str | N
     return batch
 
 
+def _serialise(cur) -> None:
+    """Value writes go one at a time: a second transaction writing batches at the same moment conflicts
+    here (DuckDB raises on commit or at once), instead of both writing against what each had read."""
+    cur.execute("UPDATE value_writes SET count = count + 1")
+
+
 def rollback_batch(cur, batch: int, user: str | None = None) -> int:
     """Undo one value batch: its cells fall back to what they were, later batches stay in force."""
     found = cur.execute("SELECT kind, rolled_back_by FROM batches WHERE id = ?", [batch]).fetchall()
@@ -196,6 +203,7 @@ def rollback_batch(cur, batch: int, user: str | None = None) -> int:
         raise UserError("already-rolled-back",
                         f"Đợt nhập {batch} đã được hoàn tác (bởi thao tác #{found[0][1]}).",
                         f"Batch {batch} was already rolled back (by #{found[0][1]}).")
+    _serialise(cur)
     undo = cur.execute("INSERT INTO batches (kind, user_name, reverts, rows) VALUES ('rollback', ?, ?, 0) "
                        "RETURNING id", [user, batch]).fetchall()[0][0]
     cur.execute("UPDATE batches SET rolled_back_by = ? WHERE id = ?", [undo, batch])
