@@ -51,7 +51,17 @@ EXPECTED_NOTES = {
     "windows1252.csv": {("D1", "members", 2023): ("note", "Café – résumé")},
     "title_and_blank_rows.csv": {("S1", "members", 2023): ("note", "ghi chú\nhai dòng")},
 }
-EXPECTED_WARNINGS = {"implausible_change.csv": {(3, "value", "implausible-change")}}
+PARTS = "value-without-parts"  # a rate without numerator/denominator is not added into the parent's figure
+EXPECTED_WARNINGS = {
+    "implausible_change.csv": {(3, "value", "implausible-change")},
+    "ambiguous_resolved.csv": {(3, "value", PARTS)},
+    "en_numbers.csv": {(4, "value", PARTS), (5, "value", PARTS)},
+    "excel_two_sheets.xlsx": {(5, "Giá trị", PARTS), (7, "Giá trị", PARTS)},
+    "percent_sign.csv": {(2, "value", PARTS), (3, "value", PARTS), (4, "value", PARTS)},
+    "unicode_text_utf16.txt": {(3, "giá trị", PARTS)},
+    "vi_numbers.csv": {(4, "giá trị", PARTS)},
+    "windows1258.csv": {(3, "giá trị", PARTS)},
+}
 SHEETS = {"excel_two_sheets.xlsx": "Số liệu"}
 
 EXPECTED_PROBLEMS = {
@@ -68,7 +78,7 @@ EXPECTED_PROBLEMS = {
     "missing_value.csv": {(2, "unit", "missing-value"), (3, "value", "missing-value")},
     "not_a_number.csv": {(2, "value", "not-a-number"), (3, "value", "not-a-number")},
     "ambiguous_number.csv": {(2, "value", "ambiguous-number")},
-    "not_an_integer.csv": {(2, "value", "not-an-integer")},
+    "not_an_integer.csv": {(2, "value", "not-an-integer"), (3, "value", PARTS)},
     "negative_count.csv": {(2, "value", "negative-count")},
     "percent_out_of_range.csv": {(2, "value", "percent-out-of-range"), (3, "value", "percent-out-of-range")},
     "numerator_above_denominator.csv": {(2, "numerator", "numerator-above-denominator")},

@@ -19,13 +19,13 @@ import duckdb
 from metrics.errors import UserError
 from metrics.ingest import layout as layouts
 from metrics.ingest import preview, reading, units, validate, workbook
-from metrics.ingest.commit import CommitResult, commit
+from metrics.ingest.commit import CommitResult, commit, undo
 from metrics.ingest.messages import problem
 from metrics.ingest.progress import Progress
 from metrics.ingest.report import MAX_DETAILED, Report
 from metrics.store import Store, data_version, file_sha256
 
-__all__ = ["CommitResult", "Report", "accepted_years", "check", "commit", "sheet_names"]
+__all__ = ["CommitResult", "Report", "accepted_years", "check", "commit", "sheet_names", "undo"]
 
 MAX_ROWS = 10_000_000
 EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
@@ -164,7 +164,7 @@ def _read(cur, report: Report, path: Path, sheet, encoding, progress) -> list:
             return [problem(None, None, None, "unreadable-file", detail=f"{type(exc).__name__}: {exc}"[:200])]
         except duckdb.Error as exc:
             return [problem(None, None, None, "unreadable-file", detail=str(exc).splitlines()[0][:200])]
-    report.problems = loaded.problems
+    report.problems, report.reader = loaded.problems, loaded.path
     if loaded.rows == 0:
         return [*loaded.problems, problem(None, None, None, "empty-file")]
     return []

@@ -10,7 +10,7 @@ from metrics.db import transaction
 from metrics.errors import UserError
 from metrics.ingest.progress import Progress
 from metrics.ingest.report import Report
-from metrics.store import Store, data_version, write_batch
+from metrics.store import Store, data_version, rollback_batch, write_batch
 
 
 @dataclass(frozen=True)
@@ -42,16 +42,28 @@ def commit(store: Store, report: Report, *, user: str | None = None, progress: P
             batch = write_batch(cur, "import_rows", "import", file_name=report.file_name, sha256=report.sha256,
                                 user=user, note=note)
             cur.execute("DROP TABLE import_rows")
-    except duckdb.TransactionException as exc:
-        raise _conflict() from exc
     except duckdb.Error as exc:
-        if "conflict" in str(exc).lower():
-            raise _conflict() from exc
-        raise
+        raise _translated(exc) from exc
     report.close()
     if progress:
         progress(1.0, "writing")
     return CommitResult(batch, report.to_write)
+
+
+def undo(store: Store, batch: int, *, user: str | None = None) -> int:
+    """Roll back one import batch in its own transaction; return the id of the rollback."""
+    try:
+        with transaction(store.con) as cur:
+            return rollback_batch(cur, batch, user)
+    except duckdb.Error as exc:
+        raise _translated(exc) from exc
+
+
+def _translated(exc: duckdb.Error) -> Exception:
+    """A write conflict becomes a message; any other database error stays what it is."""
+    if isinstance(exc, duckdb.TransactionException) or "conflict" in str(exc).lower():
+        return _conflict()
+    return exc
 
 
 def _stale() -> UserError:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from metrics import fmt
 from metrics.problems import Problem
 
-WARNINGS = {"unknown-column", "implausible-change"}
+WARNINGS = {"unknown-column", "implausible-change", "value-without-parts"}
 
 Words = Callable[[str, str, str], tuple[str, str]]
 
@@ -182,6 +182,12 @@ MESSAGES: dict[str, Words] = {
         "“{value}” không hợp lệ; chọn một trong: published, illustrative, imported (hoặc để trống).",
         "“{value}” is not allowed; use one of: published, illustrative, imported (or leave it empty)."),
     "implausible-change": _implausible,
+    "value-without-parts": _fixed(
+        "Chỉ có tỷ lệ {value}, không có tử số và mẫu số: giá trị được ghi cho đơn vị này nhưng không được cộng vào "
+        "số của đơn vị cấp trên (tỷ lệ chung = tổng tử số ÷ tổng mẫu số). Nên ghi thêm tử số và mẫu số.",
+        "Only the rate {value} is given, without numerator and denominator: it is recorded for this unit but "
+        "cannot be added into its parent's figure (the overall rate is Σnumerator ÷ Σdenominator). Give the "
+        "numerator and denominator as well if you can."),
 }
 
 

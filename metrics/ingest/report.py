@@ -30,6 +30,7 @@ class Report:
     plan: str
     workdir: Path
     kind: str = "csv"  # csv | excel
+    reader: str = ""  # fast (DuckDB's read_csv) | careful (Python's csv) | excel
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None

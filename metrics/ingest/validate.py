@@ -167,6 +167,7 @@ def _problems(cur, layout: Layout, years: list[int], convention: str) -> None:
     _unit_years(cur, layout)
     _duplicates(cur, layout)
     _implausible(cur, layout)
+    _without_parts(cur)
 
 
 def _unit_years(cur, layout: Layout) -> None:
@@ -234,3 +235,15 @@ def error_rows_sql() -> str:
     """SQL: the rows that have at least one error (warnings do not reject a row)."""
     warnings = ", ".join(f"'{w}'" for w in sorted(WARNINGS))
     return f"SELECT DISTINCT row FROM problems WHERE row IS NOT NULL AND code NOT IN ({warnings})"
+
+
+def _without_parts(cur) -> None:
+    """A ratio given only as a percentage is shown for its unit, but cannot be added into its parent's
+    Σnumerator ÷ Σdenominator: say so (a warning) for every unit that has a parent."""
+    cur.execute(f"""
+        INSERT INTO problems
+        SELECT c.row, c.value_col, replace(c.value_text, chr(1), ''), 'value-without-parts', NULL, 3
+        FROM checked c
+        WHERE c.kind IN ('ratio', 'rate') AND c.value IS NOT NULL AND c.numerator_text IS NULL
+              AND c.denominator_text IS NULL AND c.row NOT IN ({error_rows_sql()})
+              AND EXISTS (SELECT 1 FROM units u WHERE u.code = c.unit AND u.parent IS NOT NULL)""")

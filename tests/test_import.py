@@ -1,0 +1,310 @@
+"""The import engine end to end on real DuckDB files: preview, commit, undo, as-of, round trip, templates."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from metrics import cli as metrics_cli
+from metrics import ingest
+from metrics.db import transaction
+from metrics.errors import UserError
+from metrics.ingest import templates
+from metrics.ingest.export import export_values
+from metrics.loading import init_database, load_targets, load_units
+from metrics.scorecard import Scorecard
+from metrics.store import Store, write_batch
+from tests.conftest import MINI
+from tests.test_cli import ROOT, cli
+
+DATA = ROOT / "data"
+PLAN = "DH-XI-2023-2028"
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    init_database(path, demo=True).close()
+    return path
+
+
+@pytest.fixture
+def demo(demo_template, tmp_path):
+    path = tmp_path / "kpi.duckdb"
+    shutil.copy(demo_template, path)
+    store = Store.open(path)
+    yield store
+    store.close()
+
+
+def write(tmp_path: Path, text: str, name: str = "values.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def cell(store: Store, unit: str, indicator: str, year: int, as_of: int | None = None):
+    found = store.observations(indicators=[indicator], units=[unit], as_of=as_of)
+    found = found[found["year"] == year]
+    return None if found.empty else found.iloc[0]["value"]
+
+
+# --- preview -----------------------------------------------------------------------------------------
+
+def test_preview_counts_changes_and_the_status_the_dashboard_then_shows(demo, tmp_path):
+    path = write(tmp_path, "đơn vị;chỉ tiêu;năm;giá trị;tử số;mẫu số\n"
+                           "AG-2025;members;2026;130.000;;\n"            # the province's own figure: new
+                           "AG-2025;cba_coverage;2026;;240;245\n"          # new
+                           "883;members;2024;11.781;;\n"                   # the value already there
+                           "884;members;2024;9.000;;\n")                   # a district's figure, corrected
+    report = ingest.check(path, store=demo)
+    assert report.ok, report.problem_table().to_string()
+    assert report.counts == {"created": 2, "updated": 1, "unchanged": 1, "rejected": 0}
+    changed = report.changes.set_index(["unit", "indicator"])
+    assert changed.loc[("AG-2025", "members"), "new"] == 130000
+    assert (changed.loc[("884", "members"), "old"], changed.loc[("884", "members"), "new"]) == (8901, 9000)
+    statuses = report.status_changes.set_index(["target", "year"])
+    assert ("NK1b", 2026) in statuses.index
+    batch = ingest.commit(demo, report, user="analyst").batch
+    assert batch == demo.batches()["id"].max()
+    after = Scorecard(demo)
+    for (target, year), expected in statuses.iterrows():
+        spec = next(t for t in after.targets(PLAN) if t["code"] == target)
+        row = after.row(spec, after.root(PLAN, year), year)
+        assert row.status == expected["new_status"]
+        assert row.verdict.actual == pytest.approx(expected["new_value"])
+
+
+def test_nothing_is_written_when_every_value_is_already_there(demo, tmp_path):
+    path = write(tmp_path, "unit,indicator,year,value\n883,members,2024,11781\n")
+    report = ingest.check(path, store=demo)
+    assert report.counts["unchanged"] == 1 and report.to_write == 0
+    batches = len(demo.batches())
+    assert ingest.commit(demo, report).batch is None
+    assert len(demo.batches()) == batches
+
+
+def test_confirming_after_someone_else_changed_the_data_asks_to_check_again(demo, tmp_path):
+    report = ingest.check(write(tmp_path, "unit,indicator,year,value\n883,members,2024,12000\n"), store=demo)
+    other = ingest.check(write(tmp_path, "unit,indicator,year,value\n884,members,2024,9000\n", "b.csv"), store=demo)
+    ingest.commit(demo, other)
+    with pytest.raises(UserError) as caught:
+        ingest.commit(demo, report)
+    assert caught.value.code == "data-changed"
+    assert cell(demo, "883", "members", 2024) == 11781
+
+
+def test_two_imports_confirmed_at_once_give_a_message_not_a_trace(demo, tmp_path):
+    report = ingest.check(write(tmp_path, "unit,indicator,year,value\n883,members,2024,12000\n"), store=demo)
+    other = demo.con.cursor()
+    other.begin()
+    write_batch(other, pd.DataFrame({"unit": ["884"], "indicator": ["members"], "year": [2024], "value": [1.0]}),
+                "import")  # another analyst's import, not yet committed
+    try:
+        with pytest.raises(UserError) as caught:
+            ingest.commit(demo, report)
+    finally:
+        other.rollback()
+        other.close()
+    assert caught.value.code == "import-conflict"
+    assert "cùng lúc" in caught.value.message("vi") and "same moment" in caught.value.message("en")
+    assert cell(demo, "883", "members", 2024) == 11781
+
+
+def test_a_file_with_errors_cannot_be_committed(demo, tmp_path):
+    report = ingest.check(write(tmp_path, "unit,indicator,year,value\n883,members,2024,abc\n"), store=demo)
+    with pytest.raises(UserError) as caught:
+        ingest.commit(demo, report)
+    assert caught.value.code == "import-has-errors"
+
+
+def test_the_rejected_file_comes_back_with_an_error_column(demo, tmp_path):
+    path = write(tmp_path, "unit;indicator;year;value\n883;members;2024;abc\n884;members;2024;100\n")
+    report = ingest.check(path, store=demo)
+    name, data, mime = report.annotated("vi")
+    assert name == "values-loi.csv" and mime == "text/csv"
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["unit", "indicator", "year", "value", "lỗi"]
+    assert rows[1][:4] == ["883", "members", "2024", "abc"] and "không phải là số" in rows[1][4]
+    assert rows[2][4] == ""
+    name, data, _ = report.annotated("en")
+    assert name == "values-errors.csv" and "is not a number" in data.decode("utf-8-sig")
+
+
+def test_an_excel_file_comes_back_as_excel(demo, tmp_path):
+    book = tmp_path / "book.xlsx"
+    pd.DataFrame({"unit": ["883"], "indicator": ["members"], "year": [2024], "value": ["abc"]}).to_excel(book, index=False)
+    report = ingest.check(book, store=demo)
+    name, data, _ = report.annotated("en")
+    assert name == "book-errors.xlsx"
+    back = pd.read_excel(io.BytesIO(data), dtype=str)
+    assert list(back.columns) == ["unit", "indicator", "year", "value", "errors"]
+    assert "not a number" in back.loc[0, "errors"]
+
+
+def test_a_sheet_that_does_not_exist_is_named_with_those_that_do(demo):
+    with pytest.raises(UserError) as caught:
+        ingest.check(ROOT / "tests/fixtures/import/ok/excel_two_sheets.xlsx", store=demo, sheet="2025")
+    assert "Số liệu" in caught.value.message("en")
+    assert ingest.sheet_names(ROOT / "tests/fixtures/import/ok/excel_two_sheets.xlsx") == ["Hướng dẫn", "Số liệu"]
+
+
+def test_a_file_over_the_row_limit_is_refused(demo, tmp_path):
+    path = write(tmp_path, "unit,indicator,year,value\n" + "883,members,2024,1\n" * 5)
+    report = ingest.check(path, store=demo, max_rows=3)
+    assert [p.code for p in report.problems] == ["file-too-large"]
+
+
+def test_years_before_the_plan_are_taken_only_where_history_belongs(demo, tmp_path):
+    accepted = ingest.accepted_years(demo, demo.plan(PLAN))
+    assert 2018 in accepted and 2020 in accepted and 2028 in accepted  # previous term, older plan, end year
+    assert 2017 not in accepted and 2029 not in accepted
+
+
+def test_progress_is_reported_up_to_the_end(demo, tmp_path):
+    seen = []
+    ingest.check(write(tmp_path, "unit,indicator,year,value\n883,members,2024,12000\n"), store=demo,
+                 progress=lambda fraction, step: seen.append((fraction, step)))
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert {s for _, s in seen} <= {"reading", "checking", "comparing", "writing"}
+
+
+def test_a_clean_file_is_read_by_duckdb_and_a_messy_one_carefully(demo, tmp_path):
+    clean = write(tmp_path, "unit,indicator,year,value\n" + "".join(f"883,members,{y},{y}\n" for y in (2023, 2024)))
+    assert ingest.check(clean, store=demo).reader == "fast"
+    messy = write(tmp_path, "unit,indicator,year,value\n883,members,2023,1\n\n883,members,2024,2\n", "m.csv")
+    assert ingest.check(messy, store=demo).reader == "careful"
+
+
+# --- undo and as-of ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("order", ["A then B", "B then A"])
+def test_undo_restores_what_a_batch_replaced_even_with_later_batches(order, tmp_path):
+    store = init_database(tmp_path / "mini.duckdb", demo=True, data_dir=MINI)
+    try:
+        before = {u: cell(store, u, "members", 2024) for u in ("D1", "D2", "S1")}
+        assert before == {"D1": 60, "D2": 50, "S1": 10}
+        a = ingest.commit(store, ingest.check(write(tmp_path, "unit,indicator,year,value\nD1,members,2024,61\n"
+                                                              "D2,members,2024,51\n", "a.csv"), store=store)).batch
+        b = ingest.commit(store, ingest.check(write(tmp_path, "unit,indicator,year,value\nD2,members,2024,52\n"
+                                                              "S1,members,2024,11\n", "b.csv"), store=store)).batch
+        values = lambda as_of=None: {u: cell(store, u, "members", 2024, as_of) for u in ("D1", "D2", "S1")}  # noqa: E731
+        assert values(a) == {"D1": 61, "D2": 51, "S1": 10}
+        assert values(b) == {"D1": 61, "D2": 52, "S1": 11}
+        if order == "A then B":
+            undo_a = ingest.undo(store, a, user="t")
+            assert values() == {"D1": 60, "D2": 52, "S1": 11}  # x back, y and z stay B's
+            ingest.undo(store, b, user="t")
+            assert values() == {"D1": 60, "D2": 50, "S1": 10}  # y falls back past the undone A
+            assert values(undo_a) == {"D1": 60, "D2": 52, "S1": 11}  # the state right after the first undo
+        else:
+            undo_b = ingest.undo(store, b, user="t")
+            assert values() == {"D1": 61, "D2": 51, "S1": 10}
+            ingest.undo(store, a, user="t")
+            assert values() == before
+            assert values(undo_b) == {"D1": 61, "D2": 51, "S1": 10}
+        assert values(b) == {"D1": 61, "D2": 52, "S1": 11}  # history itself never changes
+        with pytest.raises(UserError):
+            ingest.undo(store, a)
+    finally:
+        store.close()
+
+
+def test_two_people_undoing_the_same_batch_at_once_get_a_message(tmp_path):
+    store = init_database(tmp_path / "mini.duckdb", demo=True, data_dir=MINI)
+    try:
+        batch = ingest.commit(store, ingest.check(write(tmp_path, "unit,indicator,year,value\nD1,members,2024,61\n"),
+                                                  store=store)).batch
+        with transaction(store.con) as other:
+            other.execute("UPDATE batches SET rolled_back_by = -1 WHERE id = ?", [batch])
+            with pytest.raises(UserError) as caught:
+                ingest.undo(store, batch)
+            other.rollback()
+            other.begin()  # the context manager commits what is left: nothing
+        assert caught.value.code == "import-conflict"
+    finally:
+        store.close()
+
+
+# --- round trip -------------------------------------------------------------------------------------
+
+def test_exported_values_import_into_an_empty_database_with_the_same_statuses(demo, tmp_path, capsys):
+    exported = tmp_path / "values.csv"
+    assert export_values(demo, exported) == len(demo.observations())
+    empty = Store.open(tmp_path / "empty.duckdb")
+    assert load_units(empty, DATA / "units.csv").ok
+    assert load_targets(empty, [DATA / "plans.csv", DATA / "indicators.csv", DATA / "targets.csv"]).ok
+    empty.close()
+    done = cli("import", exported, db=tmp_path / "empty.duckdb")
+    assert f"{len(demo.observations())} " in done.stdout
+    plans = demo.plans().to_dict("records")
+    latest = Scorecard(demo)
+    demo_path = demo.path
+    demo.close()
+    for plan in plans:
+        for year in range(plan["start_year"], latest.latest_year(plan["code"]) + 1):
+            tables = []
+            for db in (demo_path, tmp_path / "empty.duckdb"):
+                assert metrics_cli.main(["status", "--plan", plan["code"], "--year", str(year), "--db", str(db)]) == 0
+                tables.append(capsys.readouterr().out)
+            assert _statuses(tables[0]) == _statuses(tables[1]), (plan["code"], year)
+
+
+def _statuses(text: str) -> list[tuple]:
+    return [(r["target"], r["unit"], r["actual"], r["status"]) for r in csv.DictReader(io.StringIO(text))]
+
+
+# --- command line -----------------------------------------------------------------------------------
+
+def test_dry_run_prints_the_preview_and_writes_nothing(demo_template, tmp_path):
+    db = tmp_path / "kpi.duckdb"
+    shutil.copy(demo_template, db)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    path = write(tmp_path, "unit;indicator;year;value;numerator;denominator\nAG-2025;cba_coverage;2026;;240;245\n")
+    done = cli("import", path, "--dry-run", "--lang", "en", db=db)
+    assert "Created: 1 · Updated: 0 · Unchanged: 0 · Rejected rows: 0" in done.stdout
+    assert "Collective agreement coverage" in done.stdout and "→" in done.stdout
+    assert "Dry run: nothing was written." in done.stdout
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    done = cli("import", path, "--user", "lan", db=db)
+    assert "Đã nhập đợt #" in done.stdout
+    history = list(csv.DictReader(io.StringIO(cli("history", db=db).stdout)))
+    assert history[-1]["file"] == "values.csv" and history[-1]["user"] == "lan" and history[-1]["rows"] == "1"
+    assert history[-1]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- templates --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_filled_template_imports(suffix, demo_template, tmp_path):
+    db = tmp_path / "kpi.duckdb"
+    shutil.copy(demo_template, db)
+    out = tmp_path / f"mau{suffix}"
+    cli("template", "--plan", PLAN, "--year", "2026", "--units", "AG-2025,CD-P-LONGXUYEN", "--out", out, db=db)
+    store = Store.open(db)
+    try:
+        frame = (pd.read_csv(out, sep=";", dtype=str, encoding="utf-8-sig") if suffix == ".csv"
+                 else pd.read_excel(out, dtype=str))
+        assert list(frame.columns) == templates.HEADERS["vi"]
+        assert set(frame["đơn vị"]) == {"AG-2025", "CD-P-LONGXUYEN"}
+        kinds = store.indicators().set_index("code")["kind"]
+        counts = frame["chỉ tiêu"].map(kinds).isin(["stock", "flow"])
+        frame.loc[counts, "giá trị"] = "1.234"
+        frame.loc[~counts, "tử số"], frame.loc[~counts, "mẫu số"] = "9", "10"
+        filled = tmp_path / f"filled{suffix}"
+        if suffix == ".csv":
+            filled.write_bytes(templates.as_csv(frame))
+        else:
+            filled.write_bytes(templates.as_xlsx(frame))
+        report = ingest.check(filled, store=store)
+        assert report.ok, report.problem_table().to_string()
+        assert report.counts["created"] + report.counts["updated"] + report.counts["unchanged"] == len(frame)
+    finally:
+        store.close()
