@@ -15,6 +15,7 @@ import pandas as pd
 
 from metrics import db, ingest
 from metrics.errors import UserError
+from metrics.exports import command as export_command
 from metrics.ingest import templates
 from metrics.ingest import text as report_text
 from metrics.loading import LoadResult, init_database, load_targets, load_units
@@ -95,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("batch", type=int, metavar="BATCH_ID")
     p.add_argument("--user", default=os.environ.get("USER", "cli"))
     p.set_defaults(handler=cmd_rollback)
+
+    export_command.add_parser(sub, common)  # the deck, the report, the data (metrics/exports/command.py)
     return parser
 
 

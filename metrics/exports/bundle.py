@@ -1,0 +1,85 @@
+"""One entry point for every export, so the page's downloads and ``python -m metrics export`` agree.
+
+``build(store, Choice(...))`` pins the data (the batch asked for, or the newest), judges the plan on
+exactly that state and returns the file's bytes. The same choice gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from metrics.errors import UserError
+from metrics.exports import data, deck, report, report_pdf, report_xlsx
+from metrics.exports.pinned import Pinned, pin
+from metrics.exports.slides import Deck, build_deck
+from metrics.scorecard import Scorecard
+from metrics.store import Store
+
+FORMATS = ("pptx", "pdf", "xlsx", "csv")
+MIME_TYPES = {
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What to export: the format, the plan and year, the data state and the language."""
+
+    format: str
+    plan: str | None = None  # None: the most recent plan
+    year: int | None = None  # None: the plan's latest year with data
+    as_of: int | None = None  # None: the newest batch (the data in force now)
+    lang: str = "vi"
+
+
+def check_plan(card: Scorecard, plan: str | None) -> str:
+    plans = list(card.plans)
+    plan = plan or (max(plans, key=lambda p: (card.plans[p]["start_year"], p)) if plans else None)
+    if plan not in card.plans:
+        known = ", ".join(plans) or "—"
+        raise UserError("unknown-plan", f"Không có kế hoạch “{plan}”. Các kế hoạch hiện có: {known}.",
+                        f"There is no plan “{plan}”. Known plans: {known}.")
+    return plan
+
+
+def make_deck(card: Scorecard, pinned: Pinned, choice: Choice) -> Deck:
+    """The deck model of a choice, on a scorecard built as of ``pinned``."""
+    return build_deck(card, check_plan(card, choice.plan), choice.year, choice.lang, pinned)
+
+
+def render(model: Deck, fmt: str) -> bytes:
+    """The file of a deck model: the slides, or the report of the same figures."""
+    if fmt == "pptx":
+        return deck.render(model)
+    if fmt == "pdf":
+        return report_pdf.render(report.build_report(model))
+    if fmt == "xlsx":
+        return report_xlsx.render(report.build_report(model))
+    raise ValueError(f"not a document format: {fmt!r}")
+
+
+def build(store: Store, choice: Choice) -> bytes:
+    """The bytes of one export."""
+    if choice.format not in FORMATS:
+        raise UserError("unknown-format", f"Định dạng “{choice.format}” không được hỗ trợ; chọn một trong: "
+                        f"{', '.join(FORMATS)}.", f"Unknown format “{choice.format}”; use one of: {', '.join(FORMATS)}.")
+    pinned = pin(store, choice.as_of)
+    if choice.format == "csv":
+        return data.values_csv(store, pinned.as_of)
+    card = Scorecard(store, as_of=pinned.as_of)
+    return render(make_deck(card, pinned, choice), choice.format)
+
+
+def file_name(choice: Choice, pinned: Pinned, plan: str | None = None, year: int | None = None) -> str:
+    """``trinh-chieu_DH-XI-2023-2028_2026_dot-12.pptx`` — what, which plan and year, which data."""
+    kind = {"pptx": "trinh-chieu", "pdf": "bao-cao", "xlsx": "bao-cao", "csv": "so-lieu"}[choice.format]
+    parts = [kind]
+    if choice.format != "csv":
+        parts += [plan or choice.plan or "", str(year or choice.year or "")]
+    parts.append(f"dot-{pinned.batch}" if pinned.batch is not None else "")
+    stem = "_".join(re.sub(r"[^A-Za-z0-9.-]+", "-", p) for p in parts if p)
+    return f"{stem}.{choice.format}"

@@ -1,0 +1,69 @@
+"""``python -m metrics export``: the deck, the report or the data, as the presentation page gives them.
+
+``metrics/cli.py`` registers this command; the work is ``metrics.exports.bundle.build``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from metrics import db
+from metrics.errors import UserError
+from metrics.exports.bundle import FORMATS, Choice, build
+from metrics.exports.pinned import pin
+from metrics.store import Store
+
+WHAT = {"pptx": ("bài trình chiếu", "presentation"), "pdf": ("báo cáo PDF", "PDF report"),
+        "xlsx": ("báo cáo Excel", "Excel report"), "csv": ("số liệu (CSV)", "figures (CSV)")}
+
+
+def add_parser(sub, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("export", parents=[common], help="the deck (pptx), the report (pdf, xlsx) or the data (csv)")
+    p.add_argument("--format", choices=FORMATS, required=True, help="pptx, pdf, xlsx or csv")
+    p.add_argument("--out", type=Path, required=True, help="file to write")
+    p.add_argument("--plan", help="plan code (default: the latest plan)")
+    p.add_argument("--year", type=int, help="year judged (default: the plan's latest year with data)")
+    p.add_argument("--as-of", type=int, dest="as_of",
+                   help="the data as right after this import batch (default: the newest batch)")
+    p.set_defaults(handler=cmd_export)
+
+
+def cmd_export(args) -> int:
+    """Write one export; ``--lang`` chooses the language of the file as well as of the messages."""
+    store = Store.open(args.db or db.default_path(), read_only=True)
+    try:
+        _check_year(store, args)
+        content = build(store, Choice(args.format, args.plan, args.year, args.as_of, args.lang))
+        pinned = pin(store, args.as_of)
+    finally:
+        store.close()
+    folder = args.out.parent
+    if not folder.is_dir():
+        raise UserError("missing-folder", f"Thư mục {folder} không tồn tại. Hãy tạo thư mục hoặc chọn đường dẫn khác "
+                        "bằng --out.", f"The folder {folder} does not exist. Create it or choose another path with --out.")
+    try:
+        args.out.write_bytes(content)
+    except OSError as exc:
+        raise UserError("unwritable-output",
+                        f"Không ghi được tệp {args.out} ({exc.strerror}). Kiểm tra quyền ghi vào thư mục, tệp có đang "
+                        "mở trong chương trình khác không, hoặc chọn đường dẫn khác bằng --out.",
+                        f"Cannot write {args.out} ({exc.strerror}). Check that the folder is writable and the file is "
+                        "not open in another program, or choose another path with --out.") from exc
+    vi, en = WHAT[args.format]
+    size = f"{len(content) / 1024:.0f} KB"
+    print(f"Đã ghi {args.out} ({vi}, {size}) — {pinned.line('vi')}." if args.lang == "vi"
+          else f"Wrote {args.out} ({en}, {size}) — {pinned.line('en')}.")
+    return 0
+
+
+def _check_year(store: Store, args) -> None:
+    if args.year is None or args.format == "csv":
+        return
+    plan = store.plan(args.plan or store.default_plan())  # a clear error for an unknown plan
+    start, end = int(plan["start_year"]), int(plan["end_year"])
+    if not start <= args.year <= end:
+        raise UserError("year-out-of-plan",
+                        f"Năm {args.year} nằm ngoài kế hoạch {plan['code']} ({start}–{end}). Chọn --year trong "
+                        "khoảng đó.",
+                        f"{args.year} is outside plan {plan['code']} ({start}–{end}). Choose a --year in that range.")

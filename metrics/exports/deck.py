@@ -1,0 +1,254 @@
+"""The PowerPoint deck (16:9) of a ``Deck``: large type, native charts, status labels, speaker notes.
+
+Text is Arial (every PowerPoint has it; LibreOffice uses the metric-compatible Liberation Sans), titles
+at 36 pt or more and body text at 20 pt or more, so it reads from the back of a hall. Sizes of text
+boxes are estimated from the text so that nothing is clipped (``tests`` render the deck to check).
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from metrics.exports import deck_charts, facts
+from metrics.exports.data import fixed_zip
+from metrics.exports.deck_charts import add_runs
+from metrics.exports.slides import GROUP, SUMMARY, TITLE, Deck, Slide, slide_notes
+from metrics.exports.words import w
+from metrics.i18n import STATUS_COLOURS
+
+WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+MARGIN = Inches(0.5)
+TEXT, MUTED, ACCENT = "1A1A1A", "555555", "0072B2"
+TITLE_PT, BODY_PT, FOOTER_PT = 36, 20, 14
+FOOTER_TOP = Inches(6.95)
+#: Measured widths are stretched a little: stacked diacritics, kerning and renderers differ.
+WIDTH_MARGIN = 1.03
+LINE_HEIGHT = 1.2
+
+
+def render(deck: Deck) -> bytes:
+    """The .pptx file of the deck; the same deck always gives the same bytes."""
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = WIDTH, HEIGHT
+    blank = prs.slide_layouts[6]
+    for number, slide in enumerate(deck.slides, start=1):
+        page = prs.slides.add_slide(blank)
+        {TITLE: _title, GROUP: _group, SUMMARY: _summary}[slide.kind](page, deck, slide)
+        _footer(page, deck, number)
+        page.notes_slide.notes_text_frame.text = slide_notes(deck, slide)
+    props = prs.core_properties
+    props.title = deck.plan_name
+    props.subject = deck.subtitle()
+    props.author = props.last_modified_by = "kpi-dashboard"
+    props.created = props.modified = deck.pinned.timestamp()
+    props.revision = 1
+    out = io.BytesIO()
+    prs.save(out)
+    return fixed_zip(out.getvalue(), deck.pinned.timestamp())
+
+
+# --- text helpers -------------------------------------------------------------------------------
+
+def _latin(text: str) -> str:
+    """Vietnamese letters as their base Latin letter (``ệ`` → ``e``), for width measurement."""
+    base = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return "".join(c if ord(c) < 0x2000 else "M" for c in base.replace("đ", "d").replace("Đ", "D"))
+
+
+def text_width(text: str, size_pt: float, bold: bool = False) -> float:
+    """Width in points of ``text`` in Arial (Helvetica's metrics, which Arial shares), with a margin."""
+    return stringWidth(_latin(text), "Helvetica-Bold" if bold else "Helvetica", size_pt) * WIDTH_MARGIN
+
+
+def lines_needed(text: str, width: Emu, size_pt: float, bold: bool = False) -> int:
+    """How many lines ``text`` takes in a box ``width`` wide (greedy word wrap, as PowerPoint does)."""
+    room = Emu(width).pt
+    space = text_width(" ", size_pt, bold)
+    lines = 0
+    for paragraph in text.split("\n"):
+        used, count = 0.0, 1
+        for word in paragraph.split(" "):
+            need = text_width(word, size_pt, bold)
+            if used and used + space + need > room:
+                count, used = count + 1, need
+            else:
+                used += need + (space if used else 0)
+        lines += count
+    return lines
+
+
+def text_height(text: str, width: Emu, size_pt: float, bold: bool = False) -> Emu:
+    return Pt(lines_needed(text, width, size_pt, bold) * size_pt * LINE_HEIGHT + 6)
+
+
+def _text(page, text: str, x, y, cx, cy, size: float, bold: bool = False, colour: str = TEXT,
+          align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP):
+    box = page.shapes.add_textbox(x, y, cx, cy)
+    frame = box.text_frame
+    frame.word_wrap = True
+    frame.vertical_anchor = anchor
+    frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
+    for i, line in enumerate(text.split("\n")):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        paragraph.alignment = align
+        add_runs(paragraph, line, size, bold, colour)
+    return box
+
+
+def _heading(page, title: str, part: str = "") -> Emu:
+    """The slide title with an accent rule under it (and "(1/2)" beside the rule for a split group);
+    returns where the body starts."""
+    width = WIDTH - 2 * MARGIN
+    height = text_height(title, width, TITLE_PT, bold=True)
+    _text(page, title, MARGIN, Inches(0.3), width, height, TITLE_PT, bold=True)
+    rule_y = Inches(0.3) + height + Inches(0.05)
+    rule = page.shapes.add_shape(MSO_SHAPE.RECTANGLE, MARGIN, rule_y, Inches(1.5), Inches(0.07))
+    _fill(rule, ACCENT)
+    if part:
+        _text(page, part, MARGIN + Inches(1.65), rule_y - Pt(BODY_PT * 0.55), Inches(1.2), Pt(BODY_PT * 1.3),
+              BODY_PT, colour=MUTED)
+    return rule_y + Inches(0.25)
+
+
+def _fill(shape, colour: str) -> None:
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = RGBColor.from_string(colour)
+    shape.line.fill.background()
+    shape.shadow.inherit = False
+
+
+def status_label(page, row, x, y, cx, lang: str, size: float = BODY_PT):
+    """A coloured label with the status symbol and words (never colour alone)."""
+    cy = Pt(size * 1.9)
+    shape = page.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, x, y, cx, cy)
+    _fill(shape, STATUS_COLOURS[row.status].lstrip("#"))
+    frame = shape.text_frame
+    frame.margin_left = frame.margin_right = Inches(0.12)
+    frame.margin_top = frame.margin_bottom = 0
+    frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    frame.word_wrap = True
+    paragraph = frame.paragraphs[0]
+    paragraph.alignment = PP_ALIGN.LEFT
+    add_runs(paragraph, facts.badge(row, lang), size, bold=True)
+    return shape
+
+
+def _footer(page, deck: Deck, number: int) -> None:
+    width = WIDTH - 2 * MARGIN
+    _text(page, deck.footer(), MARGIN, FOOTER_TOP, width - Inches(1.2), Inches(0.4), FOOTER_PT, colour=MUTED)
+    _text(page, f"{number}/{len(deck.slides)}", WIDTH - MARGIN - Inches(1.2), FOOTER_TOP, Inches(1.2),
+          Inches(0.4), FOOTER_PT, colour=MUTED, align=PP_ALIGN.RIGHT)
+
+
+# --- slides -------------------------------------------------------------------------------------
+
+def _title(page, deck: Deck, slide: Slide) -> None:
+    lang, width = deck.lang, WIDTH - 2 * MARGIN
+    band = page.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, WIDTH, Inches(0.35))
+    _fill(band, ACCENT)
+    y = Inches(1.3)
+    height = text_height(slide.title, width, 40, bold=True)
+    _text(page, slide.title, MARGIN, y, width, height, 40, bold=True)
+    y += height + Inches(0.4)
+    subtitle = deck.subtitle()
+    height = text_height(subtitle, width, 28)
+    _text(page, subtitle, MARGIN, y, width, height, 28, colour=ACCENT)
+    y += height + Inches(0.5)
+    _text(page, deck.pinned.line(lang), MARGIN, y, width, text_height("x", width, 24), 24)
+    y += text_height("x", width, 24) + Inches(0.2)
+    if deck.illustrative:
+        note = w("illustrative", lang)
+        _text(page, note, MARGIN, y, width, text_height(note, width, BODY_PT), BODY_PT, colour="8A4B00")
+
+
+def _group(page, deck: Deck, slide: Slide) -> None:
+    top = _heading(page, slide.title, slide.part_label)
+    rows, lang = slide.rows, deck.lang
+    gap = Inches(0.35)
+    count = len(rows)
+    width = int((WIDTH - 2 * MARGIN - gap * (count - 1)) / count)
+    if count == 1:
+        _single(page, deck, rows[0], top)
+        return
+    bottom = FOOTER_TOP - Inches(0.15)
+    heads = [facts.headline(r, lang) for r in rows]
+    statements = [facts.statement(r, lang) for r in rows]
+    head_h = max(text_height(h, width, BODY_PT, bold=True) for h in heads)
+    text_h = max(text_height(s, width, BODY_PT) for s in statements)
+    badge_h = Pt(BODY_PT * 1.9)
+    spacing = Inches(0.12)
+    chart_h = min(Inches(3.8), bottom - top - head_h - badge_h - text_h - 3 * spacing)
+    for i, row in enumerate(rows):
+        x = MARGIN + i * (width + gap)
+        y = top
+        _text(page, heads[i], x, y, width, head_h, BODY_PT, bold=True)
+        y += head_h + spacing
+        deck_charts.add_chart(page, deck_charts.spec(row, lang), x, y, width, chart_h)
+        y += chart_h + spacing
+        status_label(page, row, x, y, min(width, Inches(4.2)), lang)
+        y += badge_h + spacing
+        _text(page, statements[i], x, y, width, text_h, BODY_PT)
+
+
+def _single(page, deck: Deck, row, top) -> None:
+    """One target: the chart on the left, the words on the right, in larger type."""
+    lang = deck.lang
+    chart_w = Inches(7.4)
+    text_x = MARGIN + chart_w + Inches(0.4)
+    text_w = WIDTH - MARGIN - text_x
+    bottom = FOOTER_TOP - Inches(0.15)
+    deck_charts.add_chart(page, deck_charts.spec(row, lang), MARGIN, top, chart_w, bottom - top)
+    y = top
+    head = facts.headline(row, lang)
+    height = text_height(head, text_w, 24, bold=True)
+    _text(page, head, text_x, y, text_w, height, 24, bold=True)
+    y += height + Inches(0.2)
+    status_label(page, row, text_x, y, text_w, lang, 24)
+    y += Pt(24 * 1.9) + Inches(0.25)
+    statement = facts.statement(row, lang)
+    size = 24 if y + text_height(statement, text_w, 24) <= bottom else BODY_PT
+    _text(page, statement, text_x, y, text_w, bottom - y, size)
+
+
+TILES = (("achieved", "target_achieved", "✔"), ("on_track", "substantial_progress", "▲"),
+         ("behind", "moderate_progress", "►▼✖"), ("no_data", "not_available", "?"))
+FOCUS_SHOWN = 5
+
+
+def _summary(page, deck: Deck, slide: Slide) -> None:
+    lang = deck.lang
+    top = _heading(page, slide.title)
+    counts, total = deck.counts(), len(deck.rows)
+    gap = Inches(0.3)
+    width = int((WIDTH - 2 * MARGIN - 3 * gap) / 4)
+    for i, (key, status, symbol) in enumerate(TILES):
+        x = MARGIN + i * (width + gap)
+        bar = page.shapes.add_shape(MSO_SHAPE.RECTANGLE, x, top, width, Inches(0.12))
+        _fill(bar, STATUS_COLOURS[status].lstrip("#"))
+        _text(page, f"{counts[key]}/{total}", x, top + Inches(0.2), width, Inches(0.9), 48, bold=True)
+        _text(page, f"{symbol} {w(key, lang)}", x, top + Inches(1.1), width, Inches(0.45), BODY_PT)
+    y = top + Inches(1.75)
+    full = WIDTH - 2 * MARGIN
+    sentence = deck.summary()
+    height = text_height(sentence, full, 24, bold=True)
+    _text(page, sentence, MARGIN, y, full, height, 24, bold=True)
+    y += height + Inches(0.25)
+    focus = deck.focus()
+    if not focus:
+        _text(page, w("all_fine", lang), MARGIN, y, full, Inches(0.5), BODY_PT)
+        return
+    _text(page, w("focus", lang) + ":", MARGIN, y, full, Inches(0.45), BODY_PT, bold=True, colour=ACCENT)
+    y += Inches(0.5)
+    lines = [f"{facts.badge(r, lang)} — {facts.headline(r, lang)}" for r in focus[:FOCUS_SHOWN]]
+    if len(focus) > FOCUS_SHOWN:
+        lines.append(w("more", lang).format(count=len(focus) - FOCUS_SHOWN))
+    text = "\n".join(lines)
+    _text(page, text, MARGIN, y, full, FOOTER_TOP - y - Inches(0.1), BODY_PT)

@@ -1,0 +1,201 @@
+"""The figures of one target, as the slides' notes, the PDF and the Excel report state them.
+
+Everything is read from a ``StatusRow`` (the engine); this module only picks and formats, so every
+export says what the dashboard says.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from metrics import fmt, wording
+from metrics.exports.words import w
+from metrics.i18n import PROVENANCE_LABELS, TARGET_TYPE_LABELS, name, pick, row_badge
+from metrics.judgement import ANNUAL_TYPES, CUMULATIVE
+from metrics.scorecard import StatusRow
+
+_SENTENCE_END = re.compile(r"\.\s+(?=[^\W\d_])")
+
+
+def statement(row: StatusRow, lang: str = "vi") -> str:
+    """The first sentence of ``wording.sentence``: what a slide shows (the rest goes to the notes)."""
+    text = wording.sentence(row, lang)
+    for match in _SENTENCE_END.finditer(text):
+        if text[match.end()].isupper():
+            return text[:match.start() + 1]
+    return text
+
+
+def wording_sentence(row: StatusRow, lang: str = "vi") -> str:
+    """The full report sentence (``wording.sentence``)."""
+    return wording.sentence(row, lang)
+
+
+def headline(row: StatusRow, lang: str = "vi") -> str:
+    """``NK1a · Phát triển thêm 28.000 đoàn viên``."""
+    return f"{row.target['code']} · {name(row.target, 'label', lang)}"
+
+
+def badge(row: StatusRow, lang: str = "vi") -> str:
+    """``▲ Đúng tiến độ`` (the symbol and the words, never colour alone)."""
+    return row_badge(row.status, row.missed_without_trend, lang)
+
+
+def _present(value) -> bool:
+    return value is not None and value == value
+
+
+def measure(row: StatusRow, value, signed: bool = False, lang: str = "vi") -> str:
+    """A value of the row's indicator: ``118.046``, ``92,14%``, ``1,21``."""
+    return fmt.measure(value, row.indicator["kind"], lang, signed)
+
+
+def with_unit(row: StatusRow, value, lang: str = "vi") -> str:
+    """``118.046 đoàn viên``, ``92,14%``, ``96%``: the rounding rule of the report sentences."""
+    if not _present(value):
+        return fmt.MISSING
+    return wording.amount(value, row.indicator, lang)
+
+
+def baseline(row: StatusRow) -> tuple[float | None, int]:
+    """The baseline the engine used (level targets), else the series' or the resolution's base-year value."""
+    base_year = int(row.target["base_year"])
+    a = row.verdict.assessment
+    if row.target["type"] not in ANNUAL_TYPES and row.target["type"] != CUMULATIVE and a is not None \
+            and a.base_year is not None:
+        return a.base_value, int(a.base_year)
+    if base_year in row.series:
+        return row.series[base_year].value, base_year
+    stated = row.target.get("baseline")
+    return (float(stated) if _present(stated) else None), base_year
+
+
+def goal(row: StatusRow, lang: str = "vi") -> str:
+    """What the target asks, with its deadline: ``≥ 96% đến năm 2028``, ``80%–90% hằng năm``."""
+    typ, high = row.target["type"], row.target.get("value_high")
+    if typ in ("annual_band", "unit_band") and _present(high):
+        text = f"{with_unit(row, row.target['value'], lang)}–{with_unit(row, high, lang)}"
+    else:
+        sign = "≤ " if typ == "annual_ceiling" or row.indicator["direction"] == "down" else "≥ "
+        text = sign + with_unit(row, row.verdict.target_value, lang)
+    if typ in ANNUAL_TYPES:
+        return f"{text} {w('every_year', lang)}"
+    if typ == CUMULATIVE:
+        start, end = int(row.target["base_year"]) + 1, int(row.target["target_year"])
+        return f"{text} {w('cumulative_by', lang).format(start=start, end=end)}"
+    return f"{text} {w('by_year', lang).format(year=int(row.target['target_year']))}"
+
+
+def latest(row: StatusRow, lang: str = "vi") -> str:
+    v = row.verdict
+    if v.actual is None:
+        return w("no_value", lang)
+    if row.target["type"] == CUMULATIVE:
+        start = int(row.target["base_year"]) + 1
+        return f"{with_unit(row, v.actual, lang)} ({w('cumulative_by', lang).format(start=start, end=v.actual_year)})"
+    return f"{with_unit(row, v.actual, lang)} ({w('in_year', lang).format(year=v.actual_year)})"
+
+
+def pace(row: StatusRow, lang: str = "vi") -> str | None:
+    """What each remaining year must add (level and cumulative targets not yet reached)."""
+    v = row.verdict
+    if row.target["type"] in ANNUAL_TYPES or not _present(v.pace_per_year) or v.pace_per_year <= 0:
+        return None
+    amount = fmt.points(v.pace_per_year, lang) if row.indicator["kind"] == "ratio" else with_unit(row, v.pace_per_year,
+                                                                                                     lang)
+    text = w("pace_value", lang).format(pace=amount)
+    if _present(v.pace_rate) and row.target["type"] != CUMULATIVE:
+        text += f" ({fmt.percent(v.pace_rate * 100, lang)}/{'năm' if lang == 'vi' else 'year'})"
+    return text
+
+
+def years_met(row: StatusRow, lang: str = "vi") -> str | None:
+    v = row.verdict
+    if row.target["type"] not in ANNUAL_TYPES:
+        return None
+    return w("years_met_value", lang).format(met=v.years_met or 0, total=v.years_assessed or 0)
+
+
+def achievement(row: StatusRow, lang: str = "vi") -> str:
+    return fmt.percent(row.verdict.achievement_pct, lang)
+
+
+def sources(row: StatusRow) -> list[str]:
+    """The distinct sources of the values shown (in year order)."""
+    return list(dict.fromkeys(s for _, f in sorted(row.series.items()) for s in f.sources))
+
+
+def provenance_words(figure, lang: str = "vi") -> str:
+    return ", ".join(pick(PROVENANCE_LABELS.get(p, (p, p)), lang) for p in sorted(figure.provenance))
+
+
+def series_line(row: StatusRow, lang: str = "vi") -> str:
+    """``2023: 111.258 (Số liệu công bố) · 2024: 113.480 (Số liệu minh họa)``."""
+    parts = []
+    for year, figure in sorted(row.series.items()):
+        text = f"{year}: {measure(row, figure.value, lang=lang)}"
+        if figure.numerator is not None and figure.denominator is not None:
+            text += f" ({fmt.number(figure.numerator, lang)}/{fmt.number(figure.denominator, lang)})"
+        parts.append(f"{text} [{provenance_words(figure, lang)}]")
+    return " · ".join(parts)
+
+
+def notes(row: StatusRow, lang: str = "vi", short: bool = False) -> list[str]:
+    """Warnings that go with the figures: a series break, illustrative values.
+
+    ``short``: a few words each, when the full explanation is given once elsewhere (the report's notes).
+    """
+    found = []
+    years = ", ".join(map(str, row.break_years))
+    if row.break_years:
+        found.append("⚡ " + w("break_short" if short else "break", lang).format(years=years))
+    if "illustrative" in row.provenance:
+        found.append(w("illustrative_item" if short else "illustrative", lang))
+    return found
+
+
+def target_type(row: StatusRow, lang: str = "vi") -> str:
+    return pick(TARGET_TYPE_LABELS[row.target["type"]], lang)
+
+
+@dataclass(frozen=True)
+class FactLine:
+    label: str
+    value: str
+
+
+def fact_lines(row: StatusRow, lang: str = "vi") -> list[FactLine]:
+    """Baseline, latest, target, achievement, years met or pace, status: the report's numbered item."""
+    base_value, base_year = baseline(row)
+    lines = [
+        FactLine(w("baseline", lang), f"{with_unit(row, base_value, lang)} ({base_year})"
+                 if _present(base_value) else f"— ({base_year})"),
+        FactLine(w("latest", lang), latest(row, lang)),
+        FactLine(w("target_value", lang), goal(row, lang)),
+        FactLine(w("achievement", lang), achievement(row, lang)),
+    ]
+    met = years_met(row, lang)
+    if met:
+        lines.append(FactLine(w("years_met", lang), met))
+    else:
+        if _present(row.verdict.expected) and row.verdict.actual is not None:
+            lines.append(FactLine(w("expected", lang), with_unit(row, row.verdict.expected, lang)))
+        needed = pace(row, lang)
+        if needed:
+            lines.append(FactLine(w("pace", lang), needed))
+    lines.append(FactLine(w("status", lang), badge(row, lang)))
+    return lines
+
+
+def speaker_notes(row: StatusRow, lang: str = "vi") -> str:
+    """Everything a presenter may be asked about one target: figures, sentence, values, sources."""
+    out = [f"{headline(row, lang)} — {badge(row, lang)}", wording.sentence(row, lang)]
+    out.append(" · ".join(f"{f.label}: {f.value}" for f in fact_lines(row, lang)[:-1]))
+    if row.series:
+        out.append(f"{w('values', lang)}: {series_line(row, lang)}")
+    for source in sources(row):
+        out.append(f"{w('sources', lang)}: {source}")
+    out.append(f"{w('target_source', lang)}: {row.target['source']}")
+    out.extend(notes(row, lang))
+    return "\n".join(out)

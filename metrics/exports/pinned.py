@@ -1,0 +1,96 @@
+"""The fixed state of the data a presentation or report is built on: an import batch and its date.
+
+"Số liệu đến ngày 15/11/2026, đợt nhập #12": the state right after batch 12, which can be shown again
+later, unchanged, whatever is imported after it (``Store.observations(as_of=12)``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from metrics import fmt
+from metrics.errors import UserError
+from metrics.store import Store
+
+#: Dates are the federation's own: batches are stored in UTC, shown in Vietnam's time zone.
+LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """An import batch (or the rollback after it) as a presentation states it."""
+
+    batch: int | None  # None: the database holds no batch at all
+    created: dt.datetime | None = None  # local time (Asia/Ho_Chi_Minh)
+    kind: str = "import"  # a value batch kind, or ``rollback``
+    reverts: int | None = None  # for a rollback: the batch it undid
+
+    @property
+    def as_of(self) -> int | None:
+        """What ``Scorecard(store, as_of=...)`` takes."""
+        return self.batch
+
+    def line(self, lang: str = "vi") -> str:
+        """``Số liệu đến ngày 15/11/2026, đợt nhập #12``."""
+        if self.batch is None:
+            return "Chưa có đợt nhập số liệu nào" if lang == "vi" else "No figures have been imported yet"
+        day = fmt.date(self.created, lang)
+        if self.kind == "rollback":
+            if lang == "vi":
+                return f"Số liệu đến ngày {day}, sau thao tác #{self.batch} (hoàn tác đợt nhập #{self.reverts})"
+            return f"Figures as of {day}, after operation #{self.batch} (undoing import #{self.reverts})"
+        if lang == "vi":
+            return f"Số liệu đến ngày {day}, đợt nhập #{self.batch}"
+        return f"Figures as of {day}, import #{self.batch}"
+
+    def timestamp(self) -> dt.datetime:
+        """A fixed moment for file metadata, so the same batch always gives the same bytes."""
+        if self.created is None:
+            return dt.datetime(2000, 1, 1)
+        return self.created.replace(tzinfo=None, microsecond=0)
+
+
+def batches(store: Store) -> pd.DataFrame:
+    """Every batch (imports and rollbacks), newest first, with its local time."""
+    found = store.batches().sort_values("id", ascending=False)
+    return found.assign(local_time=[_local(t) for t in found["created_at"]])
+
+
+def pin(store: Store, as_of: int | None = None) -> Pinned:
+    """The batch ``as_of``; for ``None`` ("latest") the newest batch, so the data in force now.
+
+    The newest batch may be a rollback: pinning it keeps the undone import out. A rolled-back import
+    can still be pinned: that is the data as they were right after it.
+    """
+    found = batches(store)
+    if as_of is not None:
+        found = found[found["id"] == int(as_of)]
+        if found.empty:
+            live = batches(store)
+            known = ", ".join(f"#{b}" for b in sorted(live.loc[live["kind"] != "rollback", "id"])) or "—"
+            raise UserError("unknown-batch",
+                            f"Không có đợt nhập số {as_of}. Các đợt nhập hiện có: {known} "
+                            "(xem: python -m metrics history).",
+                            f"There is no import batch {as_of}. Known batches: {known} "
+                            "(see: python -m metrics history).")
+    if found.empty:
+        return Pinned(None)
+    chosen = found.iloc[0]
+    reverts = chosen["reverts"]
+    created = chosen["local_time"]
+    return Pinned(int(chosen["id"]), None if created is None else pd.Timestamp(created).to_pydatetime(),
+                  str(chosen["kind"]),
+                  None if pd.isna(reverts) else int(reverts))
+
+
+def _local(value) -> dt.datetime | None:
+    if value is None or pd.isna(value):
+        return None
+    stamp = pd.Timestamp(value)
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize("UTC")
+    return stamp.tz_convert(LOCAL_TIME).to_pydatetime()

@@ -1,0 +1,61 @@
+"""The report's structure, shared by the PDF and the Excel report: the resolution's numbered list.
+
+Section 2.1 holds the targets for the end of the term, 2.2 the annual targets, each numbered from 1
+in the plan's order. Sources become numbered footnotes, numbered in order of first use across the
+report and listed at the end of every section that cites them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from metrics.exports import facts
+from metrics.exports.slides import Deck
+from metrics.exports.words import w
+from metrics.judgement import ANNUAL_TYPES
+from metrics.scorecard import StatusRow
+
+
+@dataclass
+class Item:
+    number: int
+    row: StatusRow
+    notes: list[int]  # footnote numbers: the target's own source, then the values' sources
+
+
+@dataclass
+class Section:
+    title: str
+    items: list[Item] = field(default_factory=list)
+
+    def footnotes(self, report: Report) -> list[tuple[int, str]]:
+        cited = sorted({n for item in self.items for n in item.notes})
+        return [(n, report.sources[n - 1]) for n in cited]
+
+
+@dataclass
+class Report:
+    deck: Deck
+    sections: list[Section]
+    sources: list[str]  # footnote n is sources[n - 1]
+
+    @property
+    def items(self) -> list[Item]:
+        return [item for section in self.sections for item in section.items]
+
+
+def build_report(deck: Deck) -> Report:
+    lang = deck.lang
+    sources: list[str] = []
+
+    def cite(text: str) -> int:
+        if text not in sources:
+            sources.append(text)
+        return sources.index(text) + 1
+
+    sections = [Section(w("section_term", lang)), Section(w("section_annual", lang))]
+    for row in deck.rows:
+        section = sections[1] if row.target["type"] in ANNUAL_TYPES else sections[0]
+        cited = [cite(row.target["source"])] + [cite(s) for s in facts.sources(row)]
+        section.items.append(Item(len(section.items) + 1, row, list(dict.fromkeys(cited))))
+    return Report(deck, [s for s in sections if s.items], sources)

@@ -1,0 +1,186 @@
+"""The PDF report (A4 portrait), laid out like the resolution's numbered list of targets.
+
+Text is set in DejaVu Sans, shipped in ``fonts/`` and embedded in the file, so every Vietnamese
+letter and status mark prints whatever fonts the computer has. No chart images: the report is the
+numbers and the words of a mid-term review (báo cáo sơ kết); the deck carries the charts.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from metrics.exports import facts
+from metrics.exports.report import Item, Report, Section
+from metrics.exports.words import w
+from metrics.i18n import STATUS_COLOURS, STATUS_LABELS, STATUS_SYMBOLS, status_label
+
+FONTS = Path(__file__).parent / "fonts"
+REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+ACCENT = colors.HexColor("#0072B2")
+MUTED = colors.HexColor("#555555")
+RULE = colors.HexColor("#BBBBBB")
+MARGIN = 18 * mm
+
+
+@cache
+def _register_fonts() -> None:
+    pdfmetrics.registerFont(TTFont(REGULAR, str(FONTS / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=REGULAR, fontSize=9.5, leading=13)
+    return {
+        "body": base,
+        "title": ParagraphStyle("title", base, fontName=BOLD, fontSize=15, leading=20, alignment=TA_CENTER,
+                                spaceAfter=4),
+        "subtitle": ParagraphStyle("subtitle", base, fontSize=11, leading=15, alignment=TA_CENTER),
+        "pinned": ParagraphStyle("pinned", base, fontName=BOLD, alignment=TA_CENTER, textColor=ACCENT,
+                                 spaceBefore=6),
+        "h1": ParagraphStyle("h1", base, fontName=BOLD, fontSize=12.5, leading=17, spaceBefore=12, spaceAfter=6),
+        "h2": ParagraphStyle("h2", base, fontName=BOLD, fontSize=11, leading=15, spaceBefore=10, spaceAfter=4,
+                             textColor=ACCENT),
+        "item": ParagraphStyle("item", base, fontName=BOLD, fontSize=10.5, leading=14, spaceBefore=8),
+        "quote": ParagraphStyle("quote", base, fontSize=9, leading=12, textColor=MUTED, leftIndent=8),
+        "cell": ParagraphStyle("cell", base, fontSize=8.5, leading=11),
+        "head": ParagraphStyle("head", base, fontName=BOLD, fontSize=8, leading=10, textColor=MUTED),
+        "note": ParagraphStyle("note", base, fontSize=8, leading=10.5, textColor=MUTED),
+        "foot": ParagraphStyle("foot", base, fontSize=8, leading=10.5, leftIndent=14, firstLineIndent=-14),
+    }
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    """Data text is escaped: a label with ``<`` or ``&`` is printed, never read as markup."""
+    return Paragraph(escape(text), style)
+
+
+def render(report: Report) -> bytes:
+    """The PDF file of the report; the same report always gives the same bytes."""
+    _register_fonts()
+    deck, lang = report.deck, report.deck.lang
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=16 * mm,
+                            bottomMargin=18 * mm, title=f"{w('report_title', lang).capitalize()} — {deck.plan_name}",
+                            author="kpi-dashboard", subject=deck.pinned.line(lang), creator="kpi-dashboard",
+                            invariant=1)
+    styles = _styles()
+    story = _front(report, styles) + _summary(report, styles)
+    story.append(_p(w("section_targets", lang), styles["h1"]))
+    for section in report.sections:
+        story += _section(report, section, styles)
+    story += _closing(report, styles)
+
+    def footer(canvas, document) -> None:
+        canvas.saveState()
+        canvas.setFont(REGULAR, 7.5)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(MARGIN, 10 * mm, deck.footer())
+        canvas.drawRightString(A4[0] - MARGIN, 10 * mm, w("page", lang).format(page=document.page))
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return out.getvalue()
+
+
+def _front(report: Report, styles) -> list:
+    deck, lang = report.deck, report.deck.lang
+    story = [_p(w("report_title", lang), styles["title"]), _p(deck.plan_name, styles["subtitle"]),
+             _p(f"{deck.unit_name} · {w('report_year', lang).format(year=deck.year)}", styles["subtitle"]),
+             _p(deck.pinned.line(lang), styles["pinned"])]
+    if deck.illustrative:
+        story.append(_p(w("illustrative", lang), ParagraphStyle("warn", styles["pinned"], textColor=colors.HexColor(
+            "#8A4B00"), fontName=REGULAR, spaceBefore=2)))
+    return story + [Spacer(1, 4 * mm)]
+
+
+def _summary(report: Report, styles) -> list:
+    deck, lang = report.deck, report.deck.lang
+    story = [_p(w("section_summary", lang), styles["h1"]), _p(deck.summary(), styles["body"]), Spacer(1, 3 * mm)]
+    counts = {code: sum(r.status == code for r in deck.rows) for code in STATUS_LABELS}
+    data = [[_p(w("status", lang), styles["head"]), _p(w("status_count", lang), styles["head"])]]
+    shown = [code for code, count in counts.items() if count]
+    for code in shown:
+        data.append([_p(f"{STATUS_SYMBOLS[code]} {status_label(code, lang)}", styles["cell"]),
+                     _p(f"{counts[code]}/{len(deck.rows)}", styles["cell"])])
+    table = Table(data, colWidths=[60 * mm, 30 * mm], hAlign="LEFT")
+    style = [("LINEBELOW", (0, 0), (-1, 0), 0.6, RULE), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+    for i, code in enumerate(shown, start=1):
+        style.append(("BACKGROUND", (0, i), (0, i), colors.HexColor(STATUS_COLOURS[code])))
+    table.setStyle(TableStyle(style))
+    story.append(table)
+    focus = deck.focus()
+    if focus:
+        story.append(Spacer(1, 3 * mm))
+        story.append(_p(w("focus", lang) + ":", ParagraphStyle("focus", styles["body"], fontName=BOLD)))
+        for row in focus:
+            story.append(_p(f"• {facts.badge(row, lang)} — {facts.headline(row, lang)}", styles["body"]))
+    return story
+
+
+def _section(report: Report, section: Section, styles) -> list:
+    lang = report.deck.lang
+    story = [_p(section.title, styles["h2"])]
+    for item in section.items:
+        story.append(KeepTogether(_item(item, lang, styles)))
+    story.append(Spacer(1, 3 * mm))
+    story.append(_p(w("footnotes", lang), ParagraphStyle("fh", styles["note"], fontName=BOLD)))
+    for number, text in section.footnotes(report):
+        story.append(_p(f"[{number}] {text}", styles["foot"]))
+    return story
+
+
+def _item(item: Item, lang: str, styles) -> list:
+    row = item.row
+    refs = "".join(f"[{n}]" for n in item.notes)
+    parts = [_p(f"{item.number}. {facts.headline(row, lang)}", styles["item"]),
+             _p(f"{w('wording', lang)}: «{row.target['wording_vi']}» [{item.notes[0]}]", styles["quote"]),
+             Spacer(1, 2 * mm), _facts_table(row, lang, styles), Spacer(1, 1.5 * mm),
+             Paragraph(f"{escape(facts.wording_sentence(row, lang))} <font size=7 color='#555555'>"
+                       f"<super>{refs}</super></font>", styles["body"])]
+    notes = facts.notes(row, lang, short=True)
+    if notes:
+        parts.append(_p(" ".join(notes), styles["note"]))
+    return parts
+
+
+def _facts_table(row, lang: str, styles) -> Table:
+    lines = facts.fact_lines(row, lang)
+    header = [_p(line.label, styles["head"]) for line in lines]
+    values = [_p(line.value, styles["cell"]) for line in lines]
+    width = (A4[0] - 2 * MARGIN) / len(lines)
+    table = Table([header, values], colWidths=[width] * len(lines), hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("LINEABOVE", (0, 0), (-1, 0), 0.6, RULE), ("LINEBELOW", (0, 1), (-1, 1), 0.6, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("BACKGROUND", (-1, 1), (-1, 1), colors.HexColor(STATUS_COLOURS[row.status])),
+    ]))
+    return table
+
+
+def _closing(report: Report, styles) -> list:
+    deck, lang = report.deck, report.deck.lang
+    story = [_p(w("section_notes", lang), styles["h1"]), _p(w("method_note", lang), styles["body"]),
+             Spacer(1, 2 * mm),
+             _p(f"{w('legend', lang)}: " + "; ".join(f"{STATUS_SYMBOLS[c]} {status_label(c, lang)}"
+                                                       for c in STATUS_LABELS), styles["body"])]
+    if deck.break_years:
+        story.append(_p("⚡ " + w("break", lang).format(years=", ".join(map(str, deck.break_years))), styles["body"]))
+    if deck.illustrative:
+        story.append(_p(w("illustrative", lang), styles["body"]))
+    story += [Spacer(1, 2 * mm), _p(f"{deck.pinned.line(lang)}. {w('generated', lang)}", styles["note"])]
+    return story

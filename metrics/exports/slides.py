@@ -1,0 +1,131 @@
+"""The slide model shared by the presentation page and the PowerPoint deck.
+
+A title slide, one slide per target group of the plan (in the resolution's order; a group with more
+than ``MAX_PER_SLIDE`` targets is split), and a summary slide. Each group slide holds the group's
+target rows for the plan's own unit (the province), so the page and the deck show the same targets,
+statuses and sentences.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from metrics import wording
+from metrics.exports import facts
+from metrics.exports.pinned import Pinned
+from metrics.exports.words import w
+from metrics.i18n import name, pick
+from metrics.scorecard import Scorecard, StatusRow
+
+#: Two targets side by side is the most that keeps the charts tall and the 20-point sentences readable
+#: from the back of a hall (three columns, rendered and looked at, left charts about 2 cm high); a
+#: group of three becomes a slide of two and a slide of one, which shows its chart larger.
+MAX_PER_SLIDE = 2
+TITLE, GROUP, SUMMARY = "title", "group", "summary"
+
+
+@dataclass
+class Slide:
+    kind: str  # title | group | summary
+    title: str
+    rows: list[StatusRow] = field(default_factory=list)  # group slides: the targets shown
+    group: str | None = None  # group code (NK1 …)
+    part: tuple[int, int] | None = None  # (2, 3) for the second slide of a group split in three
+
+    @property
+    def part_label(self) -> str:
+        """``(2/3)`` for a group split over several slides, else empty."""
+        return f"({self.part[0]}/{self.part[1]})" if self.part else ""
+
+
+@dataclass
+class Deck:
+    """Everything a presentation shows, built once from the engine."""
+
+    plan: str
+    plan_name: str
+    unit_name: str
+    year: int
+    lang: str
+    pinned: Pinned
+    rows: list[StatusRow]  # every target of the plan for its unit, in the resolution's order
+    slides: list[Slide]
+
+    @property
+    def illustrative(self) -> bool:
+        return any("illustrative" in r.provenance for r in self.rows)
+
+    @property
+    def break_years(self) -> list[int]:
+        return sorted({y for r in self.rows for y in r.break_years})
+
+    def subtitle(self) -> str:
+        return f"{self.unit_name} · {w('progress_in', self.lang).format(year=self.year)}"
+
+    def footer(self) -> str:
+        """The pinned-data line every slide carries (with the illustrative-data warning)."""
+        text = self.pinned.line(self.lang)
+        if self.illustrative:
+            text += f" · {w('illustrative_short', self.lang)}"
+        return text
+
+    def summary(self) -> str:
+        return wording.summary(self.rows, self.year, self.lang)
+
+    def counts(self) -> dict[str, int]:
+        return wording.status_counts(self.rows)
+
+    def focus(self) -> list[StatusRow]:
+        """Targets behind, worst first (deteriorating, limited, needs acceleration), then missed years."""
+        order = {"deterioration": 0, "limited_progress": 1, "moderate_progress": 2}
+        behind = [r for r in self.rows if r.status in order or r.missed_without_trend]
+        return sorted(behind, key=lambda r: order.get(r.status, 3))
+
+
+def build_deck(card: Scorecard, plan: str, year: int | None, lang: str, pinned: Pinned) -> Deck:
+    """The deck for ``plan`` in ``year`` (default: its latest year with data), on ``card``'s data."""
+    info = card.plans[plan]
+    year = int(year or card.latest_year(plan))
+    root = card.root(plan, year)
+    rows = card.evaluate(plan, year, units=[root.code]) if root else []
+    deck = Deck(plan, pick((info["name_vi"], info["name_en"]), lang), root.name(lang) if root else "—",
+                year, lang, pinned, rows, [])
+    deck.slides = [Slide(TITLE, deck.plan_name), *group_slides(rows, lang),
+                   Slide(SUMMARY, w("summary_title", lang))]
+    return deck
+
+
+def group_slides(rows: list[StatusRow], lang: str) -> list[Slide]:
+    """One slide per group code, in the order the groups first appear; big groups split evenly."""
+    groups: dict[str, list[StatusRow]] = {}
+    for row in rows:
+        groups.setdefault(row.target["group_code"], []).append(row)
+    slides = []
+    for code, members in groups.items():
+        parts = math.ceil(len(members) / MAX_PER_SLIDE)
+        size = math.ceil(len(members) / parts)
+        title = f"{code} · {name(members[0].target, 'group', lang)}"
+        for i in range(parts):
+            chunk = members[i * size:(i + 1) * size]
+            slides.append(Slide(GROUP, title, chunk, code, (i + 1, parts) if parts > 1 else None))
+    return slides
+
+
+def slide_notes(deck: Deck, slide: Slide) -> str:
+    """The speaker notes of a slide: every figure on it and its source, and the pinned data."""
+    lang = deck.lang
+    if slide.kind == GROUP:
+        body = "\n\n".join(facts.speaker_notes(r, lang) for r in slide.rows)
+    elif slide.kind == SUMMARY:
+        lines = [deck.summary()]
+        lines += [f"{r.target['code']}: {facts.badge(r, lang)} — {facts.statement(r, lang)}" for r in deck.rows]
+        body = "\n".join(lines)
+    else:
+        lines = [deck.plan_name, deck.subtitle()]
+        if deck.illustrative:
+            lines.append(w("illustrative", lang))
+        if deck.break_years:
+            lines.append(w("break", lang).format(years=", ".join(map(str, deck.break_years))))
+        body = "\n".join(lines)
+    return f"{body}\n\n{deck.pinned.line(lang)}"

@@ -1,0 +1,351 @@
+"""Every export built from a real demo database and opened with its own reader.
+
+python-pptx for the deck, pypdf for the PDF report, openpyxl for the Excel report, the csv module for
+the data. Values are compared with the engine's (``Scorecard``), not with the exporters' own model.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
+from pptx.util import Pt
+from pypdf import PdfReader
+
+from metrics import db, fmt, wording
+from metrics.exports import data
+from metrics.exports.bundle import Choice, build, file_name
+from metrics.exports.pinned import pin
+from metrics.judgement import ANNUAL_TYPES, CUMULATIVE
+from metrics.loading import init_database
+from metrics.scorecard import Scorecard
+from metrics.store import Store, write_batch
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = "DH-XI-2023-2028"
+GROUPS = ["NK1", "NK2", "NK3", "HN1", "HN2", "HN3", "HN4", "HN5", "HN6", "HN7", "HN8", "HN9"]
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("exports") / "x.duckdb"
+    init_database(path, demo=True).close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def store(demo_path):
+    store = Store.open(demo_path, read_only=True)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def engine_rows(store):
+    """The province's rows as the engine judges them, by target code."""
+    pinned = pin(store)
+    card = Scorecard(store, as_of=pinned.as_of)
+    year = card.latest_year(PLAN)
+    root = card.root(PLAN, year)
+    return {r.target["code"]: r for r in card.evaluate(PLAN, year, units=[root.code])}
+
+
+@pytest.fixture(scope="module")
+def deck_file(store):
+    return Presentation(io.BytesIO(build(store, Choice("pptx", PLAN))))
+
+
+@pytest.fixture(scope="module")
+def pdf_text(store) -> str:
+    reader = PdfReader(io.BytesIO(build(store, Choice("pdf", PLAN))))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+@pytest.fixture(scope="module")
+def report_book(store):
+    return openpyxl.load_workbook(io.BytesIO(build(store, Choice("xlsx", PLAN))))
+
+
+def slide_texts(slide) -> list[str]:
+    return [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+
+
+def charts(slide):
+    return [shape.chart for shape in slide.shapes if shape.has_chart]
+
+
+def codes_on(slide) -> list[str]:
+    """Target codes of a group slide, in the order of their columns."""
+    return [m.group(1) for text in slide_texts(slide)[1:] if (m := re.match(r"^(\w+(?:-\d)?) · ", text))]
+
+
+def expected_points(row) -> dict[str, float]:
+    """Category → value the chart must hold, computed from the engine's series."""
+    base = int(row.target["base_year"])
+    if row.target["type"] == CUMULATIVE:
+        total, out = 0.0, {}
+        for year in sorted(y for y in row.series if y > base):
+            total += row.series[year].value
+            out[str(year)] = total
+        return out
+    first = base + 1 if row.target["type"] in ANNUAL_TYPES else base
+    return {str(y): f.value for y, f in row.series.items() if y >= first}
+
+
+# --- the deck -----------------------------------------------------------------------------------
+
+def test_deck_has_a_title_slide_one_slide_per_group_and_a_summary(deck_file, engine_rows):
+    slides = list(deck_file.slides)
+    titles = [slide_texts(s)[0] for s in slides[1:-1]]
+    groups = [t.split(" · ")[0] for t in titles]
+    assert list(dict.fromkeys(groups)) == GROUPS  # every group, in the resolution's order
+    # Groups of three or four targets take two slides (at most two targets a slide).
+    assert {g: groups.count(g) for g in GROUPS if groups.count(g) > 1} == {"NK1": 2, "HN2": 2, "HN4": 2, "HN5": 2}
+    assert len(slides) == 1 + 16 + 1
+    assert "Tổng hợp kết quả" in slide_texts(slides[-1])[0]
+    shown = [code for s in slides[1:-1] for code in codes_on(s)]
+    assert shown == list(engine_rows)  # every target once, in order
+    assert deck_file.slide_width / deck_file.slide_height == pytest.approx(16 / 9, rel=0.01)
+
+
+def test_every_group_slide_has_native_charts_with_the_engines_values(deck_file, engine_rows):
+    for slide in list(deck_file.slides)[1:-1]:
+        codes, found = codes_on(slide), charts(slide)
+        assert len(found) == len(codes)
+        for code, chart in zip(codes, found):
+            row = engine_rows[code]
+            plot = chart.plots[0]
+            annual = row.target["type"] in ANNUAL_TYPES
+            lines = (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS)
+            assert chart.chart_type == XL_CHART_TYPE.COLUMN_CLUSTERED if annual else chart.chart_type in lines
+            if annual:  # the floor (or band) is a line over the columns
+                assert len(chart.plots) == 2
+                assert set(chart.plots[1].series[0].values) == {row.verdict.target_value}
+            points = dict(zip(plot.categories, plot.series[0].values))
+            wanted = expected_points(row)
+            assert {k: v for k, v in points.items() if v is not None} == pytest.approx(wanted), code
+
+
+def test_data_labels_are_vietnamese_numbers(deck_file, engine_rows):
+    seen = set()
+    for slide in list(deck_file.slides)[1:-1]:
+        for code, chart in zip(codes_on(slide), charts(slide)):
+            row, series = engine_rows[code], chart.plots[0].series[0]
+            wanted = expected_points(row)
+            for category, point in zip(chart.plots[0].categories, series.points):
+                if category in wanted and point.data_label.has_text_frame:
+                    text = point.data_label.text_frame.text
+                    number = fmt.measure(wanted[category], row.indicator["kind"], "vi")
+                    assert text.endswith(number), (code, text, number)
+                    seen.add(text)
+    assert {"111.258", "118.046"} <= seen  # members, Vietnamese thousands separator
+    assert any(re.fullmatch(r"✔ \d+,\d\d%", t) for t in seen)  # an annual year met, decimal comma
+
+
+def test_status_labels_and_sentences_are_on_the_slides(deck_file, engine_rows):
+    text = "\n".join(t for s in deck_file.slides for t in slide_texts(s))
+    assert "Mái ấm công đoàn" in text  # diacritics intact
+    assert "▲ Đúng tiến độ" in text and "✔ Đã đạt" in text
+    for row in engine_rows.values():
+        first = wording.sentence(row, "vi").split(". ")[0]
+        assert first in text, row.target["code"]
+
+
+def test_notes_hold_every_figure_and_source_and_the_pinned_batch(deck_file, engine_rows, store):
+    line = pin(store).line("vi")
+    assert re.fullmatch(r"Số liệu đến ngày \d\d/\d\d/\d{4}, đợt nhập #\d+", line)
+    for slide in deck_file.slides:
+        notes = slide.notes_slide.notes_text_frame.text
+        assert line in notes
+        assert any(line in t for t in slide_texts(slide))  # stated on the slide itself too
+        for code in codes_on(slide):
+            row = engine_rows[code]
+            assert wording.sentence(row, "vi") in notes
+            for figure in row.series.values():
+                for source in figure.sources:
+                    assert source in notes
+            assert fmt.measure(row.verdict.actual, row.indicator["kind"], "vi") in notes
+
+
+def test_type_is_large_enough_for_a_hall(deck_file):
+    for slide in deck_file.slides:
+        boxes = [s for s in slide.shapes if s.has_text_frame and s.text_frame.text.strip()]
+        sizes = [[r.font.size for p in b.text_frame.paragraphs for r in p.runs if r.font.size] for b in boxes]
+        assert max(sizes[0]) >= Pt(36)  # the title
+        footer_top = max(b.top for b in boxes)
+        for box, box_sizes in zip(boxes, sizes):
+            if box.top < footer_top:  # everything but the footer line
+                assert min(box_sizes) >= Pt(20), box.text_frame.text
+
+
+def test_english_deck(store):
+    prs = Presentation(io.BytesIO(build(store, Choice("pptx", PLAN, lang="en"))))
+    text = "\n".join(t for s in prs.slides for t in slide_texts(s))
+    assert "Summary" in text and "Target achieved" in text and "118,046" in text
+    assert "Figures as of" in text
+
+
+# --- the PDF and Excel reports ------------------------------------------------------------------
+
+def test_pdf_report_lists_every_target_with_its_sentence(pdf_text, engine_rows, store):
+    assert "BÁO CÁO SƠ KẾT" in pdf_text
+    assert pin(store).line("vi") in pdf_text
+    assert "2.1. Chỉ tiêu đến hết nhiệm kỳ" in pdf_text and "2.2. Chỉ tiêu hằng năm" in pdf_text
+    assert "Mái ấm công đoàn" in pdf_text
+    for code, row in engine_rows.items():
+        assert f" {code} · " in pdf_text, code
+        assert " ".join(wording.sentence(row, "vi").split()) in pdf_text, code
+    assert "số liệu minh họa" in pdf_text.lower()
+    assert "đổi đơn vị năm 2025" in pdf_text  # the 2025 reorganisation break is stated
+    assert "Thông cáo báo chí của BTV LĐLĐ tỉnh An Giang" in pdf_text  # a footnoted source
+
+
+def test_pdf_embeds_its_font(store):
+    reader = PdfReader(io.BytesIO(build(store, Choice("pdf", PLAN))))
+    fonts = {str(f["/BaseFont"]) for page in reader.pages for f in page["/Resources"]["/Font"].values()}
+    assert any("DejaVuSans" in f for f in fonts)
+    assert reader.pages[0].mediabox.width == pytest.approx(595.27, abs=1)  # A4 portrait
+
+
+def test_xlsx_report_has_one_row_per_target_with_the_engines_values(report_book, engine_rows):
+    sheet = report_book["Báo cáo"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    assert len(body) == len(engine_rows)
+    col = {name: i for i, name in enumerate(header)}
+    for line in body:
+        row = engine_rows[line[col["Mã"]]]
+        assert line[col["Thực hiện"]] == pytest.approx(row.verdict.actual)
+        assert line[col["Chỉ tiêu đề ra"]] == pytest.approx(row.verdict.target_value)
+        assert line[col["Tỷ lệ đạt (%)"]] == pytest.approx(row.verdict.achievement_pct)
+        assert line[col["Mã đánh giá"]] == row.status
+        assert line[col["Nhận định"]] == wording.sentence(row, "vi")
+    values = list(report_book["Số liệu"].iter_rows(values_only=True))
+    assert len(values) - 1 == sum(len(r.series) for r in engine_rows.values())
+    about = [c for r in report_book["Thông tin"].iter_rows(values_only=True) for c in r if c]
+    assert any(str(c).startswith("Số liệu đến ngày") for c in about)
+
+
+# --- formula injection ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=x", "\r=x"])
+def test_safe_cell_neutralises_formulas(text):
+    assert data.safe_cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("value", ["Đoàn viên", "111.258", "", 5, -3.5, None])
+def test_safe_cell_leaves_the_rest_alone(value):
+    assert data.safe_cell(value) == value
+
+
+@pytest.fixture
+def hostile_path(demo_path, tmp_path):
+    """A copy of the demo database where a target label and a source start with '='."""
+    path = tmp_path / "hostile.duckdb"
+    shutil.copy(demo_path, path)
+    store = Store.open(path)
+    with db.transaction(store.con) as cur:
+        cur.execute("UPDATE targets SET label_vi = '=HYPERLINK(\"http://x\",\"y\")' WHERE code = 'NK1a'")
+        cur.execute("UPDATE catalogue_version SET version = version + 1")
+        write_batch(cur, pd.DataFrame([{"unit": "AG", "indicator": "members", "year": 2019, "value": 100000.0,
+                                        "source": "=cmd|' /C calc'!A0"}]), "import", file_name="hostile.csv")
+    yield store
+    store.close()
+
+
+def test_spreadsheets_store_formula_like_text_as_text(hostile_path):
+    book = openpyxl.load_workbook(io.BytesIO(build(hostile_path, Choice("xlsx", PLAN))))
+    labels = [c for c in book["Báo cáo"]["D"] if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert [c.value for c in labels] == ["'=HYPERLINK(\"http://x\",\"y\")"]
+    assert labels[0].data_type == "s"
+    sources = [c.value for c in book["Số liệu"]["H"] if isinstance(c.value, str) and "calc" in c.value]
+    assert sources == ["'=cmd|' /C calc'!A0"]
+    rows = list(csv.DictReader(io.StringIO(build(hostile_path, Choice("csv")).decode("utf-8-sig"))))
+    assert [r["source"] for r in rows if "calc" in r["source"]] == ["'=cmd|' /C calc'!A0"]
+    table = data.table_csv(pd.DataFrame({"a": ["=1", "ok"], "b": [-1.5, 2]})).decode("utf-8-sig")
+    assert table.splitlines() == ["a,b", "'=1,-1.5", "ok,2.0"]
+
+
+def test_values_csv_is_the_long_layout_ready_to_import_again(store):
+    text = build(store, Choice("csv")).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0]) == ["unit", "indicator", "year", "value", "numerator", "denominator", "source", "note",
+                             "provenance"]
+    assert len(rows) == len(store.observations())
+    members = {r["year"]: r["value"] for r in rows if r["unit"] == "AG" and r["indicator"] == "members"}
+    assert members["2023"] == "111258"  # plain numbers, never 111.258
+
+
+# --- pinned data --------------------------------------------------------------------------------
+
+def test_a_pinned_deck_is_the_same_after_a_new_import(demo_path, tmp_path):
+    path = tmp_path / "pinned.duckdb"
+    shutil.copy(demo_path, path)
+    store = Store.open(path)
+    try:
+        pinned = pin(store).batch
+        before = {f: build(store, Choice(f, PLAN, as_of=pinned)) for f in ("pptx", "pdf", "xlsx")}
+        with db.transaction(store.con) as cur:
+            new = write_batch(cur, pd.DataFrame([{"unit": "AG-2025", "indicator": "members", "year": 2026,
+                                                  "value": 125000.0, "source": "Báo cáo năm 2026"}]), "import",
+                              file_name="members-2026.csv")
+        after = {f: build(store, Choice(f, PLAN, as_of=pinned)) for f in ("pptx", "pdf", "xlsx")}
+        assert after == before  # byte for byte
+        latest = Presentation(io.BytesIO(build(store, Choice("pptx", PLAN))))
+        old = Presentation(io.BytesIO(before["pptx"]))
+        assert slide_texts(latest.slides[0]) != slide_texts(old.slides[0])
+        assert any(f"đợt nhập #{new}" in t for t in slide_texts(latest.slides[0]))
+        assert any(f"đợt nhập #{pinned}" in t for t in slide_texts(old.slides[0]))
+        members = [c for c in charts(latest.slides[1]) if "2026" in c.plots[0].categories]
+        assert 125000.0 in members[1].plots[0].series[0].values  # NK1b shows the new figure
+        assert 125000.0 not in charts(old.slides[1])[1].plots[0].series[0].values
+    finally:
+        store.close()
+
+
+def test_file_names_say_what_and_which_data(store):
+    pinned = pin(store)
+    assert file_name(Choice("pptx", PLAN, 2026), pinned) == f"trinh-chieu_{PLAN}_2026_dot-{pinned.batch}.pptx"
+    assert file_name(Choice("csv"), pinned) == f"so-lieu_dot-{pinned.batch}.csv"
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "metrics", *map(str, args)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+
+
+def test_export_command_writes_the_same_bytes_as_the_page(demo_path, store, tmp_path):
+    for fmt_ in ("pptx", "pdf"):
+        out = tmp_path / f"x.{fmt_}"
+        done = cli("export", "--format", fmt_, "--out", out, "--plan", PLAN, "--year", 2026, "--db", demo_path)
+        assert done.returncode == 0, done.stderr
+        assert "đợt nhập #" in done.stdout
+        assert out.read_bytes() == build(store, Choice(fmt_, PLAN, 2026))
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--plan", "NOPE"], "Không có kế hoạch “NOPE”"),
+    (["--as-of", "99"], "Không có đợt nhập số 99"),
+    (["--year", "2031"], "nằm ngoài kế hoạch"),
+])
+def test_export_command_errors_say_what_to_do(demo_path, tmp_path, args, message):
+    done = cli("export", "--format", "pdf", "--out", tmp_path / "x.pdf", "--db", demo_path, *args)
+    assert done.returncode == 1 and message in done.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_export_command_refuses_a_missing_folder(demo_path, tmp_path):
+    done = cli("export", "--format", "xlsx", "--out", tmp_path / "no" / "x.xlsx", "--db", demo_path, "--lang", "en")
+    assert done.returncode == 1 and "does not exist" in done.stderr
