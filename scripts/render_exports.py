@@ -1,0 +1,70 @@
+"""Render the deck and the report to PNG pages, to look at them (and for the slow test).
+
+    .venv/bin/python scripts/render_exports.py [--db PATH] [--out test-artifacts/exports] [--lang vi]
+
+Builds the exports on the demo data (a fresh database unless ``--db`` is given), converts the .pptx
+to PDF with LibreOffice (headless) and every PDF page to PNG with pdftoppm (Debian packages
+libreoffice-impress and poppler-utils, installed by ./scripts/test). Prints the files written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from metrics.exports.bundle import Choice, build  # noqa: E402
+from metrics.loading import init_database  # noqa: E402
+from metrics.store import Store  # noqa: E402
+
+PLAN = "DH-XI-2023-2028"
+
+
+def render(store: Store, out: Path, lang: str = "vi", dpi: int = 60) -> list[Path]:
+    """Write deck.pptx, report.pdf, report.xlsx and their PNG pages into ``out``; return the PNGs."""
+    for tool in ("soffice", "pdftoppm"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"{tool} is missing: apt-get install -y libreoffice-impress poppler-utils")
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.png"):
+        old.unlink()
+    (out / "deck.pptx").write_bytes(build(store, Choice("pptx", PLAN, lang=lang)))
+    (out / "report.pdf").write_bytes(build(store, Choice("pdf", PLAN, lang=lang)))
+    (out / "report.xlsx").write_bytes(build(store, Choice("xlsx", PLAN, lang=lang)))
+    with tempfile.TemporaryDirectory() as profile:  # a private profile: never collides with an open LibreOffice
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                        "--outdir", str(out), str(out / "deck.pptx")],
+                       check=True, capture_output=True, timeout=180)
+    for name in ("deck", "report"):
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(out / f"{name}.pdf"), str(out / name)],
+                       check=True, timeout=120)
+    return sorted(out.glob("*.png"))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, help="database (default: a fresh demo database)")
+    parser.add_argument("--out", type=Path, default=ROOT / "test-artifacts" / "exports")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi")
+    parser.add_argument("--dpi", type=int, default=60)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        path = args.db or Path(folder) / "demo.duckdb"
+        store = Store.open(path, read_only=True) if args.db else init_database(path, demo=True)
+        try:
+            pages = render(store, args.out, args.lang, args.dpi)
+        finally:
+            store.close()
+    for page in pages:
+        print(page)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
