@@ -12,6 +12,7 @@ pages = [
     st.Page("pages/target.py", title=t("page_target", lang), icon=":material/flag:", url_path="target"),
     st.Page("pages/units.py", title=t("page_units", lang), icon=":material/account_tree:", url_path="units"),
     st.Page("pages/about.py", title=t("page_about", lang), icon=":material/info:", url_path="about"),
+    st.Page("pages/intake.py", title=t("page_intake", lang), icon=":material/upload_file:", url_path="import"),
 ]
 
 st.navigation(pages).run()

@@ -19,6 +19,7 @@ from metrics.problems import Problem, errors
 
 MAX_DETAILED = 10_000
 ERROR_COLUMN = {"vi": "lỗi", "en": "errors"}
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass
@@ -52,6 +53,10 @@ class Report:
     def ok(self) -> bool:
         """No error: the file can be imported (warnings do not stop it)."""
         return not errors(self.problems) and all(code in WARNINGS for code in self.counts_by_code)
+
+    @property
+    def error_count(self) -> int:
+        return sum(n for code, n in self.counts_by_code.items() if code not in WARNINGS)
 
     @property
     def truncated(self) -> bool:
@@ -99,11 +104,15 @@ class Report:
         for record in rows.itertuples(index=False):
             cells = ["" if v is None or v != v else str(v).replace("\x01", "") for v in record[1:width + 1]]
             table.append([*cells, " | ".join(notes.get(int(record[0]), []))])
-        stem = Path(self.file_name).stem + ("-loi" if lang == "vi" else "-errors")
         if self.kind == "excel":
             buffer = io.BytesIO()
             pd.DataFrame(table[1:], columns=table[0]).to_excel(buffer, index=False, sheet_name=(self.sheet or "Sheet1")[:31])
-            return f"{stem}.xlsx", buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            return self.annotated_name(lang), buffer.getvalue(), XLSX_MIME
         text = io.StringIO()
         csv.writer(text, delimiter=self.delimiter or ",", lineterminator="\r\n").writerows(table)
-        return f"{stem}.csv", ("\ufeff" + text.getvalue()).encode("utf-8"), "text/csv"
+        return self.annotated_name(lang), ("\ufeff" + text.getvalue()).encode("utf-8"), "text/csv"
+
+    def annotated_name(self, lang: str = "vi") -> str:
+        """``values-loi.csv`` / ``values-errors.xlsx``: the file's own name, marked."""
+        stem = Path(self.file_name).stem + ("-loi" if lang == "vi" else "-errors")
+        return stem + (".xlsx" if self.kind == "excel" else ".csv")

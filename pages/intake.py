@@ -1,0 +1,263 @@
+"""Nhập dữ liệu — upload yearly figures: check, preview, confirm; history with undo; templates to fill.
+
+Everything is done by ``metrics.ingest``; this page only draws it. Nothing is written until the analyst
+confirms, and the page re-checks that the data did not change between preview and confirm.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from metrics import fmt, ingest
+from metrics.errors import UserError
+from metrics.i18n import pick, status_badge
+from metrics.ingest import templates
+from metrics.ingest import text as report_text
+from metrics.store import VALUE_BATCH_KINDS
+from ui import data, layout, state
+from ui.texts import t
+from ui.widgets import safe
+
+USER = "dashboard"  # until sign-in exists, imports made on the page are recorded under this name
+LOCAL_TIME = "Asia/Ho_Chi_Minh"
+REPORT, DONE, ROUND, UNDO = "intake_report", "intake_done", "intake_round", "intake_undo_pending"
+
+
+def render(view: layout.View) -> None:
+    st.title(t("page_intake", view.lang))
+    st.caption(t("intake_intro", view.lang))
+    if DONE in st.session_state:
+        st.success(st.session_state.pop(DONE), icon=":material/check_circle:")
+    plans = list(view.card.plans)
+    plan = st.selectbox(t("intake_plan", view.lang), plans, index=plans.index(view.plan), key="intake_plan",
+                        format_func=lambda code: pick((view.card.plans[code]["name_vi"],
+                                                       view.card.plans[code]["name_en"]), view.lang))
+    upload, history, template = st.tabs([t("tab_upload", view.lang), t("tab_history", view.lang),
+                                         t("tab_templates", view.lang)])
+    with upload:
+        upload_section(view, plan)
+    with history:
+        history_section(view)
+    with template:
+        template_section(view, plan)
+
+
+# --- upload, check, preview, confirm ------------------------------------------------------------------
+
+def upload_section(view: layout.View, plan: str) -> None:
+    lang = view.lang
+    file = st.file_uploader(t("intake_file", lang), type=["csv", "tsv", "txt", "xlsx"], help=t("intake_file_help", lang),
+                            key=f"intake_file_{st.session_state.get(ROUND, 0)}")
+    if file is None:
+        _forget_report()
+        return
+    content = file.getvalue()
+    sheets = ingest.sheet_names(content)
+    sheet = st.selectbox(t("intake_sheet", lang), sheets, key="intake_sheet") if len(sheets) > 1 else None
+    signature = (file.file_id, sheet, plan)
+    if st.button(t("intake_check", lang), type="primary", icon=":material/fact_check:", key="intake_check"):
+        _forget_report()
+        with _progress(lang) as progress:
+            report = ingest.check(content, store=data.store(), file_name=file.name, plan=plan, sheet=sheet,
+                                  progress=progress)
+        st.session_state[REPORT] = (signature, report)
+    stored = st.session_state.get(REPORT)
+    if stored and stored[0] == signature:
+        show_report(stored[1], lang)
+
+
+class _progress:
+    """A progress bar driven by the engine's ``progress(fraction, step)`` calls; removed when done."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def __enter__(self):
+        self.bar = st.progress(0.0, text=t("progress_reading", self.lang))
+        return lambda fraction, step: self.bar.progress(min(max(fraction, 0.0), 1.0), text=t(f"progress_{step}", self.lang))
+
+    def __exit__(self, *exc):
+        self.bar.empty()
+
+
+def _forget_report() -> None:
+    stored = st.session_state.pop(REPORT, None)
+    if stored:
+        stored[1].close()
+
+
+def show_report(report: ingest.Report, lang: str) -> None:
+    st.caption(safe(report_text.describe(report, lang)))
+    counts = report.counts
+    for column, key in zip(st.columns(4), ("created", "updated", "unchanged", "rejected")):
+        column.metric(t(f"count_{key}", lang), fmt.number(counts[key], lang))
+    if not report.ok:
+        st.error(t("intake_rejected", lang).format(errors=fmt.number(report.error_count, lang)), icon=":material/block:")
+        problems(report, lang)
+        st.download_button(t("intake_download_errors", lang), data=lambda: report.annotated(lang)[1],
+                           file_name=report.annotated_name(lang), icon=":material/download:",
+                           key="intake_download_errors", on_click="ignore")
+        return
+    if report.problems:
+        st.subheader(t("intake_warnings_title", lang))
+        st.dataframe(_problem_frame(report, lang), hide_index=True)
+    if report.to_write == 0:
+        st.info(t("intake_nothing", lang))
+        return
+    st.success(t("intake_ok", lang), icon=":material/check:")
+    changes(report, lang)
+    statuses(report, lang)
+    if st.button(t("intake_confirm", lang).format(count=fmt.number(report.to_write, lang)), type="primary",
+                 icon=":material/save:", key="intake_confirm"):
+        confirm(report, lang)
+
+
+def problems(report: ingest.Report, lang: str) -> None:
+    st.subheader(t("intake_counts_title", lang))
+    counts = pd.DataFrame([{t("col_code", lang): code, t("col_count", lang): n}
+                           for code, n in report.counts_by_code.items()])
+    st.dataframe(counts, hide_index=True)
+    st.subheader(t("intake_problems_title", lang))
+    st.dataframe(_problem_frame(report, lang), hide_index=True)
+    if report.truncated:
+        st.caption(t("intake_truncated", lang).format(shown=fmt.number(len(report.problems), lang)))
+
+
+def _problem_frame(report: ingest.Report, lang: str) -> pd.DataFrame:
+    return pd.DataFrame([{
+        t("col_row", lang): p.row, t("col_column", lang): p.column, t("col_value", lang): p.value,
+        t("col_code", lang): p.code, t("col_severity", lang): t(f"severity_{p.severity}", lang),
+        t("col_message", lang): p.message(lang)} for p in report.problems])
+
+
+def changes(report: ingest.Report, lang: str) -> None:
+    st.subheader(t("intake_changes_title", lang))
+    frame = report.changes
+    st.dataframe(pd.DataFrame({
+        t("col_row", lang): frame["row"],
+        t("unit", lang): frame["unit_name_vi" if lang == "vi" else "unit_name_en"].fillna(frame["unit"]),
+        t("col_indicator", lang): frame["indicator_name_vi" if lang == "vi" else "indicator_name_en"],
+        t("year", lang): frame["year"].astype(str),
+        t("col_old", lang): [fmt.measure(_number(v), k, lang) for v, k in zip(frame["old"], frame["kind"])],
+        t("col_new", lang): [fmt.measure(_number(v), k, lang) for v, k in zip(frame["new"], frame["kind"])],
+        t("col_change", lang): [t(f"count_{c}", lang) for c in frame["change"]],
+    }), hide_index=True)
+    total = report.counts["created"] + report.counts["updated"]
+    if total > len(frame):
+        st.caption(t("intake_changes_more", lang).format(shown=fmt.number(len(frame), lang), total=fmt.number(total, lang)))
+
+
+def statuses(report: ingest.Report, lang: str) -> None:
+    st.subheader(t("intake_status_title", lang))
+    frame = report.status_changes
+    if frame.empty:
+        st.caption(t("intake_no_status_change", lang))
+        return
+    st.dataframe(pd.DataFrame({
+        t("col_target", lang): [f"{c} · {pick((vi, en), lang)}" for c, vi, en in
+                                zip(frame["target"], frame["label_vi"], frame["label_en"])],
+        t("year", lang): frame["year"].astype(str),
+        t("col_values", lang): [f"{fmt.measure(_number(a), k, lang)} → {fmt.measure(_number(b), k, lang)}"
+                                for a, b, k in zip(frame["old_value"], frame["new_value"], frame["kind"])],
+        t("col_status", lang): [f"{status_badge(a, lang)} → {status_badge(b, lang)}"
+                                for a, b in zip(frame["old_status"], frame["new_status"])],
+    }), hide_index=True)
+
+
+def _number(value):
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def confirm(report: ingest.Report, lang: str) -> None:
+    try:
+        with _progress(lang) as progress:
+            result = ingest.commit(data.store(), report, user=USER, progress=progress)
+    except UserError as exc:
+        st.error(exc.message(lang))
+        return
+    st.session_state.pop(REPORT, None)
+    st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1  # a fresh, empty uploader
+    st.session_state[DONE] = t("intake_done", lang).format(batch=result.batch, count=fmt.number(result.written, lang))
+    st.rerun()
+
+
+# --- history and undo ---------------------------------------------------------------------------------
+
+def history_section(view: layout.View) -> None:
+    lang = view.lang
+    batches = data.store().batches()
+    batches = batches[batches["kind"].isin(VALUE_BATCH_KINDS)].sort_values("id", ascending=False)
+    if batches.empty:
+        st.info(t("history_empty", lang))
+        return
+    st.dataframe(pd.DataFrame({
+        t("col_batch", lang): batches["id"].map(lambda b: f"#{b}"),
+        t("col_time", lang): batches["created_at"].map(lambda d: _local_time(d, lang)),
+        t("col_file", lang): batches["file_name"].fillna(""),
+        t("col_rows", lang): batches["rows"].map(lambda n: fmt.number(n, lang)),
+        t("col_user", lang): batches["user_name"].fillna(""),
+        t("col_state", lang): batches["rolled_back_by"].map(
+            lambda by: t("state_active", lang) if pd.isna(by) else t("state_rolled_back", lang).format(by=int(by))),
+    }), hide_index=True)
+    labels = {int(b.id): f"#{b.id} · {b.file_name or b.kind}" for b in batches.itertuples()}
+    chosen = st.selectbox(t("history_choose", lang), list(labels), format_func=labels.get, key="intake_history_batch")
+    st.page_link("pages/overview.py", label=t("history_view_as_of", lang).format(batch=chosen),
+                 icon=":material/history:", query_params={state.AS_OF: str(chosen)})
+    row = batches[batches["id"] == chosen].iloc[0]
+    if pd.isna(row["rolled_back_by"]):
+        undo(row, lang)
+
+
+def _local_time(moment: pd.Timestamp, lang: str) -> str:
+    """Batch times are stored in UTC; people read them in Vietnam's time."""
+    local = moment.tz_convert(LOCAL_TIME) if moment.tzinfo else moment
+    return f"{fmt.date(local, lang)} {local:%H:%M}"
+
+
+def undo(row: pd.Series, lang: str) -> None:
+    batch = int(row["id"])
+    if st.session_state.get(UNDO) != batch:
+        if st.button(t("undo_button", lang).format(batch=batch), icon=":material/undo:", key="intake_undo"):
+            st.session_state[UNDO] = batch
+            st.rerun()
+        return
+    st.warning(t("undo_question", lang).format(batch=batch, file=safe(row["file_name"] or row["kind"]),
+                                               rows=fmt.number(row["rows"], lang)), icon=":material/warning:")
+    yes, no = st.columns(2)
+    if no.button(t("cancel", lang), key="intake_undo_cancel"):
+        st.session_state.pop(UNDO, None)
+        st.rerun()
+    if yes.button(t("undo_confirm", lang), type="primary", key="intake_undo_confirm"):
+        st.session_state.pop(UNDO, None)
+        try:
+            ingest.undo(data.store(), batch, user=USER)
+        except UserError as exc:
+            st.error(exc.message(lang))
+            return
+        st.session_state[DONE] = t("undo_done", lang).format(batch=batch)
+        st.rerun()
+
+
+# --- templates ----------------------------------------------------------------------------------------
+
+def template_section(view: layout.View, plan: str) -> None:
+    lang = view.lang
+    st.caption(t("template_intro", lang))
+    info = view.card.plans[plan]
+    years = list(range(int(info["start_year"]), int(info["end_year"]) + 1))
+    year = st.selectbox(t("template_year", lang), years, key="intake_template_year",
+                        index=years.index(view.year) if view.year in years else 0)
+    units = {u.code: u.name(lang) for u in view.card.units_for(plan, year)}
+    chosen = st.multiselect(t("template_units", lang), list(units), format_func=units.get, key="intake_template_units")
+    frame = templates.rows(data.store(), plan, year, chosen or None, lang)
+    st.caption(t("template_rows", lang).format(rows=fmt.number(len(frame), lang)))
+    stem = f"mau-nhap-{plan}-{year}" if lang == "vi" else f"template-{plan}-{year}"
+    csv_column, xlsx_column = st.columns(2)
+    csv_column.download_button(t("template_csv", lang), data=templates.as_csv(frame), file_name=f"{stem}.csv",
+                               mime="text/csv", icon=":material/download:", key="intake_template_csv", on_click="ignore")
+    xlsx_column.download_button(
+        t("template_xlsx", lang), data=lambda: templates.as_xlsx(frame, lang), file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:",
+        key="intake_template_xlsx", on_click="ignore")
+
+
+layout.run(render, "page_intake")

@@ -1,0 +1,120 @@
+"""The import page through AppTest with real uploads: check, problems, preview, confirm, history, undo."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from metrics.loading import init_database
+
+BAD = "đơn vị;chỉ tiêu;năm;giá trị\nAG-2025;members;2026;130.000\n884;members;2024;abc\n"
+GOOD = "đơn vị;chỉ tiêu;năm;giá trị\nAG-2025;members;2026;130.000\n884;members;2024;9.000\n"
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("intake") / "template.duckdb"
+    init_database(path, demo=True).close()
+    return path
+
+
+@pytest.fixture
+def page(demo_template, tmp_path, monkeypatch):
+    """The import page on a database of its own (the page writes to it)."""
+    db = tmp_path / "kpi.duckdb"
+    shutil.copy(demo_template, db)
+    monkeypatch.setenv("KPI_DB", str(db))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file("../dashboard.py", default_timeout=60).run()
+    at.switch_page("pages/intake.py").run()
+    yield at, db
+    st.cache_resource.clear()  # releases the DuckDB file lock
+
+
+def ok(at):
+    assert not at.exception, at.exception
+    return at
+
+
+def messages(at, kind) -> list[str]:
+    return [e.value for e in getattr(at, kind)]
+
+
+def test_a_file_with_errors_is_listed_and_nothing_is_written(page):
+    at, db = page
+    ok(at.file_uploader(key="intake_file_0").upload("so-lieu.csv", BAD.encode(), "text/csv").run())
+    ok(at.button(key="intake_check").click().run())
+    assert "không thể nhập" in messages(at, "error")[0]
+    assert [(m.label, m.value) for m in at.metric] == [("Tạo mới", "1"), ("Cập nhật", "0"), ("Không đổi", "0"),
+                                                       ("Dòng bị từ chối", "1")]
+    counts, problems = at.dataframe[0].value, at.dataframe[1].value
+    assert counts.to_dict("records") == [{"Mã": "not-a-number", "Số lượng": 1}]
+    assert problems[["Dòng", "Cột", "Giá trị trong tệp", "Mã"]].to_dict("records") == [
+        {"Dòng": 3, "Cột": "giá trị", "Giá trị trong tệp": "abc", "Mã": "not-a-number"}]
+    assert not [b for b in at.button if b.key == "intake_confirm"]
+    assert len(at.get("download_button")) >= 1
+
+
+def test_preview_confirm_history_and_undo(page):
+    at, db = page
+    ok(at.file_uploader(key="intake_file_0").upload("so-lieu.csv", GOOD.encode(), "text/csv").run())
+    ok(at.button(key="intake_check").click().run())
+    assert [(m.label, m.value) for m in at.metric] == [("Tạo mới", "1"), ("Cập nhật", "1"), ("Không đổi", "0"),
+                                                       ("Dòng bị từ chối", "0")]
+    changes, statuses = at.dataframe[0].value, at.dataframe[1].value
+    assert changes[["Cũ", "Mới"]].to_dict("records") == [{"Cũ": "—", "Mới": "130.000"}, {"Cũ": "8.901", "Mới": "9.000"}]
+    members_2026 = statuses[statuses["Năm"] == "2026"].iloc[0]
+    assert members_2026["Chỉ tiêu"].startswith("NK1b")
+    assert members_2026["Giá trị"] == "118.046 → 130.000"
+    assert members_2026["Đánh giá"] == "▼ Chậm tiến độ → ▲ Đúng tiến độ"
+    ok(at.button(key="intake_confirm").click().run())
+    assert messages(at, "success")[0].startswith("Đã nhập đợt #3: 2 giá trị")
+    history = at.dataframe[0].value
+    assert history.iloc[0][["Đợt", "Tệp", "Số giá trị", "Người nhập", "Trạng thái"]].tolist() == [
+        "#3", "so-lieu.csv", "2", "dashboard", "Đang dùng"]
+    ok(at.switch_page("pages/overview.py").run())  # the cached scorecard follows the new batch
+    assert "130.000" in [m.value for m in at.metric]
+    ok(at.switch_page("pages/intake.py").run())
+    ok(at.button(key="intake_undo").click().run())
+    assert "Hoàn tác đợt #3" in messages(at, "warning")[0]
+    ok(at.button(key="intake_undo_confirm").click().run())
+    assert messages(at, "success")[0] == "Đã hoàn tác đợt #3."
+    assert at.dataframe[0].value.iloc[0]["Trạng thái"] == "Đã hoàn tác (#4)"
+    ok(at.switch_page("pages/overview.py").run())
+    assert "130.000" not in [m.value for m in at.metric] and "118.046" in [m.value for m in at.metric]
+
+
+def test_an_excel_upload_asks_for_the_sheet(page):
+    at, db = page
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer) as writer:
+        pd.DataFrame({"Ghi chú": ["Số liệu ở trang sau"]}).to_excel(writer, sheet_name="Đọc trước", index=False)
+        pd.DataFrame({"unit": ["884"], "indicator": ["members"], "year": [2024], "value": [9000]}).to_excel(
+            writer, sheet_name="2024", index=False)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    ok(at.file_uploader(key="intake_file_0").upload("bao-cao.xlsx", buffer.getvalue(), xlsx).run())
+    ok(at.selectbox(key="intake_sheet").set_value("2024").run())
+    ok(at.button(key="intake_check").click().run())
+    assert [(m.label, m.value) for m in at.metric][1] == ("Cập nhật", "1")
+    assert "trang tính “2024”" in " ".join(str(c.value) for c in at.caption)
+
+
+def test_templates_are_offered_for_the_chosen_year(page):
+    at, db = page
+    assert any("dòng cần điền" in str(c.value) for c in at.caption)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Tải mẫu CSV", "Tải mẫu Excel"]
+
+
+def test_the_page_speaks_english(page):
+    at, db = page
+    at.session_state["lang"] = "en"
+    ok(at.run())
+    assert at.title[0].value == "Import data"
+    assert [t.label for t in at.tabs] == ["Upload", "History", "Templates"]
