@@ -12,7 +12,8 @@ from __future__ import annotations
 import streamlit as st
 
 LANG, PLAN, YEAR, UNIT, TARGET, AS_OF = "lang", "plan", "year", "unit", "target", "as_of"
-SHARED = (LANG, PLAN, YEAR, UNIT, TARGET, AS_OF)
+SLIDE, PIN = "slide", "pin"  # the presentation: slide on screen, import batch the slides are pinned to
+SHARED = (LANG, PLAN, YEAR, UNIT, TARGET, AS_OF, SLIDE, PIN)
 _WRITTEN = "_url_written"
 
 

@@ -14,6 +14,26 @@ TEXTS = {
     "page_target": ("Chỉ tiêu", "Target"),
     "page_units": ("Đơn vị", "Units"),
     "page_about": ("Về số liệu", "About the data"),
+    "page_present": ("Trình chiếu", "Presentation"),
+    "present_pin": ("Số liệu trình chiếu", "Data to present"),
+    "present_pin_help": ("Bài trình chiếu dùng số liệu tại thời điểm sau đợt nhập đã chọn, nên trình chiếu lại sau "
+                         "này vẫn y như cũ dù có nhập thêm số liệu.",
+                         "The slides show the data as they were right after the chosen import, so showing them again "
+                         "later gives the same slides whatever is imported meanwhile."),
+    "present_auto": ("Tự động chuyển trang", "Advance automatically"),
+    "present_auto_off": ("Không (bấm để chuyển)", "No (click to advance)"),
+    "present_seconds": ("Mỗi {seconds} giây", "Every {seconds} seconds"),
+    "present_start": ("Bắt đầu trình chiếu", "Start the presentation"),
+    "present_downloads": ("Tải về để phát hành", "Files to hand out"),
+    "present_contents": ("{count} trang:", "{count} slides:"),
+    "present_title_slide": ("Trang bìa", "Title"),
+    "present_prev": ("Trước", "Previous"),
+    "present_next": ("Tiếp", "Next"),
+    "present_exit": ("Thoát", "Exit"),
+    "download_pptx": ("Bài trình chiếu (.pptx)", "Slides (.pptx)"),
+    "download_pdf": ("Báo cáo (.pdf)", "Report (.pdf)"),
+    "download_xlsx": ("Báo cáo (.xlsx)", "Report (.xlsx)"),
+    "download_csv": ("Số liệu (.csv)", "Figures (.csv)"),
     "illustrative_banner": (
         "Đang hiển thị **số liệu minh họa** (demo) bên cạnh số liệu công bố; số liệu minh họa không phải "
         "số liệu chính thức.",

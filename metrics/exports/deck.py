@@ -20,7 +20,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from metrics.exports import deck_charts, facts
 from metrics.exports.data import fixed_zip
 from metrics.exports.deck_charts import add_runs
-from metrics.exports.slides import GROUP, SUMMARY, TITLE, Deck, Slide, slide_notes
+from metrics.exports.slides import GROUP, SUMMARY, TILES, TITLE, Deck, Slide, slide_notes
 from metrics.exports.words import w
 from metrics.i18n import STATUS_COLOURS
 
@@ -218,8 +218,6 @@ def _single(page, deck: Deck, row, top) -> None:
     _text(page, statement, text_x, y, text_w, bottom - y, size)
 
 
-TILES = (("achieved", "target_achieved", "✔"), ("on_track", "substantial_progress", "▲"),
-         ("behind", "moderate_progress", "►▼✖"), ("no_data", "not_available", "?"))
 FOCUS_SHOWN = 5
 
 

@@ -23,6 +23,9 @@ from metrics.scorecard import Scorecard, StatusRow
 #: group of three becomes a slide of two and a slide of one, which shows its chart larger.
 MAX_PER_SLIDE = 2
 TITLE, GROUP, SUMMARY = "title", "group", "summary"
+#: The summary's four counts: category of ``wording.CATEGORIES``, the status whose colour it takes, its marks.
+TILES = (("achieved", "target_achieved", "✔"), ("on_track", "substantial_progress", "▲"),
+         ("behind", "moderate_progress", "►▼✖"), ("no_data", "not_available", "?"))
 
 
 @dataclass
@@ -129,3 +132,19 @@ def slide_notes(deck: Deck, slide: Slide) -> str:
             lines.append(w("break", lang).format(years=", ".join(map(str, deck.break_years))))
         body = "\n".join(lines)
     return f"{body}\n\n{deck.pinned.line(lang)}"
+
+
+def projected(fig, row: StatusRow | None = None, font_size: int = 18, height: int = 400):
+    """A dashboard chart (``metrics.charts``) made for a projector: larger type, and the term only.
+
+    Plotly text without its own size follows the layout font, so one setting enlarges axis labels,
+    legends and annotations; value labels stay a little smaller so neighbouring years do not collide.
+    For a level target the axis shows the term (baseline to target year), as the deck does.
+    """
+    fig.update_layout(font=dict(size=font_size), height=height, margin=dict(l=10, r=10, t=40, b=10),
+                      legend=dict(font=dict(size=font_size - 3)))
+    fig.update_traces(textfont=dict(size=font_size - 3), selector=dict(type="scatter"))
+    fig.update_traces(textfont=dict(size=font_size - 3), selector=dict(type="bar"))
+    if row is not None and row.target["type"] == "level":
+        fig.update_xaxes(range=[int(row.target["base_year"]) - 0.5, int(row.target["target_year"]) + 0.5])
+    return fig

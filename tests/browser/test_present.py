@@ -1,0 +1,104 @@
+"""The presentation mode in a real browser, on its own demo server, with the network cut off.
+
+Every request that does not go to the local server is aborted (and recorded): a conference hall
+often has no internet, so the slideshow must need nothing from outside.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from metrics.loading import init_database
+from tests.browser.conftest import ARTIFACTS, assert_no_error, streamlit_server, wait_rendered
+
+pytestmark = pytest.mark.browser
+LOCAL = re.compile(r"^(http|ws)s?://(127\.0\.0\.1|localhost)(:\d+)?/")
+
+
+@pytest.fixture(scope="module")
+def present_server(tmp_path_factory):
+    path = tmp_path_factory.mktemp("present") / "kpi.duckdb"
+    init_database(path, demo=True).close()
+    with streamlit_server(path) as url:
+        yield url
+
+
+@pytest.fixture
+def offline(browser, request):
+    """A 1280×800 laptop page that can reach only the local server; yields (page, blocked requests)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
+    blocked: list[str] = []
+
+    def route(r):
+        if LOCAL.match(r.request.url) or r.request.url.startswith(("data:", "blob:")):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page, blocked
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
+    context.close()
+
+
+def counter(page, text: str) -> None:
+    page.locator(".st-key-slide-footer").get_by_text(text, exact=True).wait_for(timeout=30_000)
+
+
+def test_slideshow_hides_the_frame_advances_and_needs_no_network(present_server, offline):
+    page, blocked = offline
+    page.goto(f"{present_server}/present")
+    wait_rendered(page)
+    assert_no_error(page)
+    assert page.get_by_text("Số liệu đến ngày").first.is_visible()  # the pinned data, stated
+    page.get_by_role("button", name="Bắt đầu trình chiếu").click()
+    counter(page, "1/18")
+    wait_rendered(page)
+    assert_no_error(page)
+    # Full-screen layout: no sidebar, no header, the slide spans the window.
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    assert not page.locator('[data-testid="stHeader"]').is_visible()
+    width = page.locator(".st-key-slide").bounding_box()["width"]
+    assert width > 1100
+    title_size = page.locator(".st-key-slide h1").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert title_size >= 48  # reads from the back of a hall
+    page.get_by_role("button", name="Tiếp").click()
+    counter(page, "2/18")
+    page.wait_for_selector('.st-key-slide [data-testid="stPlotlyChart"] .main-svg', timeout=30_000)
+    assert page.locator(".st-key-slide").get_by_text("NK1a · Phát triển thêm 28.000 đoàn viên").is_visible()
+    # Plotly's own "download as PNG" button, client-side, offline.
+    assert page.locator('.st-key-slide .modebar-btn[data-title="Download plot as a PNG"]').count() == 2
+    page.keyboard.press("ArrowRight")  # the Next button's shortcut
+    counter(page, "3/18")
+    page.get_by_role("button", name="Tiếp").click()
+    counter(page, "4/18")
+    wait_rendered(page)
+    assert_no_error(page)
+    assert "slide=4" in page.url and "pin=" in page.url  # the address shows the same slide again
+    page.get_by_role("button", name="Thoát").click()
+    page.get_by_role("button", name="Bắt đầu trình chiếu").wait_for()
+    assert page.locator('[data-testid="stSidebar"]').is_visible()
+    assert blocked == [], "\n".join(sorted(set(blocked)))
+
+
+def test_auto_advance_moves_on_by_itself(present_server, offline):
+    page, blocked = offline
+    page.goto(f"{present_server}/present?slide=5")
+    wait_rendered(page)
+    counter(page, "5/18")
+    page.get_by_role("button", name="Thoát").click()
+    page.get_by_text("Tự động chuyển trang").wait_for()
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Tự động chuyển trang").click()
+    page.get_by_role("option", name="Mỗi 10 giây").click()
+    wait_rendered(page)
+    page.get_by_role("button", name="Bắt đầu trình chiếu").click()
+    counter(page, "1/18")
+    counter(page, "2/18")  # within 30 s, nobody clicking
+    assert_no_error(page)
+    assert blocked == [], "\n".join(sorted(set(blocked)))

@@ -1,0 +1,98 @@
+"""The presentation page (Trình chiếu) through AppTest on a real demo database."""
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from metrics.exports.pinned import pin
+from metrics.loading import init_database
+from metrics.store import Store
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("present") / "kpi.duckdb"
+    init_database(path, demo=True).close()
+    return path
+
+
+@pytest.fixture
+def app(demo_path, monkeypatch):
+    monkeypatch.setenv("KPI_DB", str(demo_path))
+    st.cache_resource.clear()
+
+    def start(**session):
+        at = AppTest.from_file("../dashboard.py", default_timeout=60)
+        for key, value in session.items():
+            at.session_state[key] = value
+        at.run()
+        at.switch_page("pages/present.py").run()
+        check(at)
+        return at
+
+    yield start
+    st.cache_resource.clear()  # releases the DuckDB file lock
+
+
+def check(at) -> None:
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+
+
+def texts(at) -> str:
+    return "\n".join(str(e.value) for e in [*at.markdown, *at.caption, *at.title, *at.header, *at.subheader,
+                                             *at.info, *at.warning]).replace("\\", "")
+
+
+@pytest.fixture(scope="module")
+def newest(demo_path):
+    store = Store.open(demo_path, read_only=True)
+    try:
+        return pin(store)
+    finally:
+        store.close()
+
+
+def test_start_view_states_the_pinned_data_and_offers_the_files(app, newest):
+    at = app()
+    assert at.title[0].value == "Trình chiếu"
+    assert newest.line("vi") in texts(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Bài trình chiếu (.pptx)", "Báo cáo (.pdf)", "Báo cáo (.xlsx)", "Số liệu (.csv)"]
+    assert "18 trang:" in texts(at)
+
+
+def test_slideshow_starts_advances_and_exits(app, newest):
+    at = app()
+    at.button(key="present_go").click().run()
+    check(at)
+    assert at.session_state["slide"] == "1" and at.session_state["pin"] == str(newest.batch)
+    assert "Nghị quyết Đại hội XI Công đoàn tỉnh An Giang" in at.title[0].value
+    at.button(key="present_next").click().run()
+    check(at)
+    assert at.session_state["slide"] == "2"
+    shown = texts(at)
+    assert "NK1 · Phát triển đoàn viên, thành lập CĐCS (1/2)" in shown
+    assert "NK1a · Phát triển thêm 28.000 đoàn viên" in shown and "16.490 đoàn viên" in shown
+    assert len(at.get("plotly_chart")) == 2
+    assert "**2/18**" in shown
+    at.button(key="present_prev").click().run()
+    assert at.session_state["slide"] == "1"
+    at.button(key="present_exit").click().run()
+    check(at)
+    assert "slide" not in at.session_state
+    assert at.title[0].value == "Trình chiếu"
+
+
+def test_a_link_to_a_slide_on_an_older_batch_shows_that_batch(app):
+    at = app(slide="18", pin="1", lang="en")
+    shown = texts(at)
+    assert "Summary" in shown and "import #1" in shown
+    assert [m.label for m in at.metric] == ["✔ Achieved", "▲ On track", "►▼✖ Behind", "? No data"]
+
+
+def test_auto_advance_is_kept_for_the_slideshow(app):
+    at = app(present_auto=10)
+    at.button(key="present_go").click().run()
+    check(at)
+    assert at.session_state["present_auto"] == 10
