@@ -16,7 +16,7 @@ pages = [
     st.Page("pages/units.py", title=t("page_units", lang), icon=":material/account_tree:", url_path="units"),
     st.Page("pages/about.py", title=t("page_about", lang), icon=":material/info:", url_path="about"),
     st.Page("pages/present.py", title=t("page_present", lang), icon=":material/slideshow:", url_path="present"),
-    st.Page("pages/intake.py", title=t("page_intake", lang), icon=":material/upload_file:", url_path="import"),
+    st.Page("pages/import.py", title=t("page_intake", lang), icon=":material/upload_file:", url_path="import"),
 ]
 
 st.navigation(pages).run()

@@ -32,7 +32,7 @@ def page(demo_template, tmp_path, monkeypatch):
     st.cache_resource.clear()
     st.cache_data.clear()
     at = AppTest.from_file("../dashboard.py", default_timeout=60).run()
-    at.switch_page("pages/intake.py").run()
+    at.switch_page("pages/import.py").run()
     yield at, db
     st.cache_resource.clear()  # releases the DuckDB file lock
 
@@ -53,10 +53,10 @@ def test_a_file_with_errors_is_listed_and_nothing_is_written(page):
     assert "không thể nhập" in messages(at, "error")[0]
     assert [(m.label, m.value) for m in at.metric] == [("Tạo mới", "1"), ("Cập nhật", "0"), ("Không đổi", "0"),
                                                        ("Dòng bị từ chối", "1")]
-    counts, problems = at.dataframe[0].value, at.dataframe[1].value
+    counts, problems = at.dataframe[0].value, at.table[0].value
     assert counts.to_dict("records") == [{"Mã": "not-a-number", "Số lượng": 1}]
     assert problems[["Dòng", "Cột", "Giá trị trong tệp", "Mã"]].to_dict("records") == [
-        {"Dòng": 3, "Cột": "giá trị", "Giá trị trong tệp": "abc", "Mã": "not-a-number"}]
+        {"Dòng": "3", "Cột": "giá trị", "Giá trị trong tệp": "abc", "Mã": "not\\-a\\-number"}]
     assert not [b for b in at.button if b.key == "intake_confirm"]
     assert len(at.get("download_button")) >= 1
 
@@ -80,7 +80,7 @@ def test_preview_confirm_history_and_undo(page):
         "#3", "so-lieu.csv", "2", "dashboard", "Đang dùng"]
     ok(at.switch_page("pages/overview.py").run())  # the cached scorecard follows the new batch
     assert "130.000" in [m.value for m in at.metric]
-    ok(at.switch_page("pages/intake.py").run())
+    ok(at.switch_page("pages/import.py").run())
     ok(at.button(key="intake_undo").click().run())
     assert "Hoàn tác đợt #3" in messages(at, "warning")[0]
     ok(at.button(key="intake_undo_confirm").click().run())

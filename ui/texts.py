@@ -34,6 +34,8 @@ TEXTS = {
     "download_pdf": ("Báo cáo (.pdf)", "Report (.pdf)"),
     "download_xlsx": ("Báo cáo (.xlsx)", "Report (.xlsx)"),
     "download_csv": ("Số liệu (.csv)", "Figures (.csv)"),
+    "download_table_csv": ("Tải CSV", "Download CSV"),
+    "download_table_xlsx": ("Tải Excel", "Download Excel"),
     "illustrative_banner": (
         "Đang hiển thị **số liệu minh họa** (demo) bên cạnh số liệu công bố; số liệu minh họa không phải "
         "số liệu chính thức.",
@@ -165,7 +167,7 @@ TEXTS = {
     "col_achievement": ("Đạt (%)", "Achieved (%)"),
     "col_status": ("Đánh giá", "Status"),
     "col_year": ("Năm số liệu", "Data year"),
-    # --- Nhập dữ liệu (pages/intake.py) ---
+    # --- Nhập dữ liệu (pages/import.py) ---
     "page_intake": ("Nhập dữ liệu", "Import data"),
     "intake_intro": ("Tải lên tệp CSV hoặc Excel số liệu hằng năm. Tệp được kiểm tra và xem trước; chỉ khi bạn xác nhận "
                      "thì số liệu mới được ghi, và mỗi lần nhập đều hoàn tác được.",
@@ -254,6 +256,7 @@ TEXTS = {
     "template_year": ("Năm", "Year"),
     "template_units": ("Đơn vị (để trống: toàn tỉnh và các công đoàn cấp trên)",
                        "Units (empty: the province and its upper-level unions)"),
+    "template_units_placeholder": ("Chọn đơn vị…", "Choose units…"),
     "template_rows": ("Tệp mẫu có {rows} dòng cần điền.", "The template has {rows} rows to fill."),
     "template_csv": ("Tải mẫu CSV", "Download CSV template"),
     "template_xlsx": ("Tải mẫu Excel", "Download Excel template"),

@@ -10,9 +10,9 @@ from metrics.ingest.report import Report
 
 CONVENTION_NAMES = {
     "vi": {"vi": "kiểu Việt Nam (111.258; 92,14)", "en": "kiểu Anh (111,258; 92.14)",
-           "mixed": "lẫn hai kiểu", "none": "không có dấu phân cách"},
+           "mixed": "lẫn hai kiểu", "none": "chưa rõ kiểu, số mơ hồ được đọc theo loại chỉ số"},
     "en": {"vi": "Vietnamese (111.258; 92,14)", "en": "English (111,258; 92.14)",
-           "mixed": "mixed", "none": "no separators"},
+           "mixed": "mixed", "none": "in no clear convention, ambiguous numbers read by the indicator's type"},
 }
 DELIMITER_NAMES = {",": ",", ";": ";", "\t": "tab", "|": "|"}
 

@@ -19,10 +19,21 @@ from ui.widgets import safe
 
 USER = "dashboard"  # until sign-in exists, imports made on the page are recorded under this name
 LOCAL_TIME = "Asia/Ho_Chi_Minh"
-REPORT, DONE, ROUND, UNDO = "intake_report", "intake_done", "intake_round", "intake_undo_pending"
+WRAPPED_PROBLEMS = 50  # up to this many problems are listed with their whole message on screen
+REPORT, DONE, ROUND, UNDO, ACTION = "intake_report", "intake_done", "intake_round", "intake_undo_pending", "intake_action"
+
+
+def request(action: str) -> None:
+    """Button callbacks only record what was asked; the page acts on it in its next run.
+
+    A callback's effect survives a rerun, a button's one-run ``True`` does not (and the frame reruns a
+    fresh server's first deep link through the entry script, see ``ui.layout``).
+    """
+    st.session_state[ACTION] = action
 
 
 def render(view: layout.View) -> None:
+    action = st.session_state.pop(ACTION, None)
     st.title(t("page_intake", view.lang))
     st.caption(t("intake_intro", view.lang))
     if DONE in st.session_state:
@@ -34,16 +45,16 @@ def render(view: layout.View) -> None:
     upload, history, template = st.tabs([t("tab_upload", view.lang), t("tab_history", view.lang),
                                          t("tab_templates", view.lang)])
     with upload:
-        upload_section(view, plan)
+        upload_section(view, plan, action)
     with history:
-        history_section(view)
+        history_section(view, action)
     with template:
         template_section(view, plan)
 
 
 # --- upload, check, preview, confirm ------------------------------------------------------------------
 
-def upload_section(view: layout.View, plan: str) -> None:
+def upload_section(view: layout.View, plan: str, action: str | None) -> None:
     lang = view.lang
     file = st.file_uploader(t("intake_file", lang), type=["csv", "tsv", "txt", "xlsx"], help=t("intake_file_help", lang),
                             key=f"intake_file_{st.session_state.get(ROUND, 0)}")
@@ -54,7 +65,9 @@ def upload_section(view: layout.View, plan: str) -> None:
     sheets = ingest.sheet_names(content)
     sheet = st.selectbox(t("intake_sheet", lang), sheets, key="intake_sheet") if len(sheets) > 1 else None
     signature = (file.file_id, sheet, plan)
-    if st.button(t("intake_check", lang), type="primary", icon=":material/fact_check:", key="intake_check"):
+    st.button(t("intake_check", lang), type="primary", icon=":material/fact_check:", key="intake_check",
+              on_click=request, args=("check",))
+    if action == "check":
         _forget_report()
         with _progress(lang) as progress:
             report = ingest.check(content, store=data.store(), file_name=file.name, plan=plan, sheet=sheet,
@@ -62,7 +75,7 @@ def upload_section(view: layout.View, plan: str) -> None:
         st.session_state[REPORT] = (signature, report)
     stored = st.session_state.get(REPORT)
     if stored and stored[0] == signature:
-        show_report(stored[1], lang)
+        show_report(stored[1], lang, action)
 
 
 class _progress:
@@ -85,7 +98,7 @@ def _forget_report() -> None:
         stored[1].close()
 
 
-def show_report(report: ingest.Report, lang: str) -> None:
+def show_report(report: ingest.Report, lang: str, action: str | None) -> None:
     st.caption(safe(report_text.describe(report, lang)))
     counts = report.counts
     for column, key in zip(st.columns(4), ("created", "updated", "unchanged", "rejected")):
@@ -99,15 +112,16 @@ def show_report(report: ingest.Report, lang: str) -> None:
         return
     if report.problems:
         st.subheader(t("intake_warnings_title", lang))
-        st.dataframe(_problem_frame(report, lang), hide_index=True)
+        problem_list(report, lang)
     if report.to_write == 0:
         st.info(t("intake_nothing", lang))
         return
     st.success(t("intake_ok", lang), icon=":material/check:")
     changes(report, lang)
     statuses(report, lang)
-    if st.button(t("intake_confirm", lang).format(count=fmt.number(report.to_write, lang)), type="primary",
-                 icon=":material/save:", key="intake_confirm"):
+    st.button(t("intake_confirm", lang).format(count=fmt.number(report.to_write, lang)), type="primary",
+              icon=":material/save:", key="intake_confirm", on_click=request, args=("confirm",))
+    if action == "confirm":
         confirm(report, lang)
 
 
@@ -117,9 +131,19 @@ def problems(report: ingest.Report, lang: str) -> None:
                            for code, n in report.counts_by_code.items()])
     st.dataframe(counts, hide_index=True)
     st.subheader(t("intake_problems_title", lang))
-    st.dataframe(_problem_frame(report, lang), hide_index=True)
+    problem_list(report, lang)
     if report.truncated:
         st.caption(t("intake_truncated", lang).format(shown=fmt.number(len(report.problems), lang)))
+
+
+def problem_list(report: ingest.Report, lang: str) -> None:
+    """A short list as a table whose messages wrap (file text escaped); a long one as a scrolling grid."""
+    frame = _problem_frame(report, lang)
+    if len(frame) <= WRAPPED_PROBLEMS:
+        st.table(frame.map(lambda v: "" if v is None or v != v else safe(v)), hide_index=True)
+    else:
+        st.dataframe(frame, hide_index=True,
+                     column_config={t("col_message", lang): st.column_config.TextColumn(width="large")})
 
 
 def _problem_frame(report: ingest.Report, lang: str) -> pd.DataFrame:
@@ -182,7 +206,7 @@ def confirm(report: ingest.Report, lang: str) -> None:
 
 # --- history and undo ---------------------------------------------------------------------------------
 
-def history_section(view: layout.View) -> None:
+def history_section(view: layout.View, action: str | None) -> None:
     lang = view.lang
     batches = data.store().batches()
     batches = batches[batches["kind"].isin(VALUE_BATCH_KINDS)].sort_values("id", ascending=False)
@@ -199,12 +223,13 @@ def history_section(view: layout.View) -> None:
             lambda by: t("state_active", lang) if pd.isna(by) else t("state_rolled_back", lang).format(by=int(by))),
     }), hide_index=True)
     labels = {int(b.id): f"#{b.id} · {b.file_name or b.kind}" for b in batches.itertuples()}
-    chosen = st.selectbox(t("history_choose", lang), list(labels), format_func=labels.get, key="intake_history_batch")
+    chosen = st.selectbox(t("history_choose", lang), list(labels), format_func=labels.get,
+                          key=f"intake_history_batch_{max(labels)}")  # a new batch is chosen when it appears
     st.page_link("pages/overview.py", label=t("history_view_as_of", lang).format(batch=chosen),
                  icon=":material/history:", query_params={state.AS_OF: str(chosen)})
     row = batches[batches["id"] == chosen].iloc[0]
     if pd.isna(row["rolled_back_by"]):
-        undo(row, lang)
+        undo(row, lang, action)
 
 
 def _local_time(moment: pd.Timestamp, lang: str) -> str:
@@ -213,20 +238,13 @@ def _local_time(moment: pd.Timestamp, lang: str) -> str:
     return f"{fmt.date(local, lang)} {local:%H:%M}"
 
 
-def undo(row: pd.Series, lang: str) -> None:
+def undo(row: pd.Series, lang: str, action: str | None) -> None:
     batch = int(row["id"])
     if st.session_state.get(UNDO) != batch:
-        if st.button(t("undo_button", lang).format(batch=batch), icon=":material/undo:", key="intake_undo"):
-            st.session_state[UNDO] = batch
-            st.rerun()
+        st.button(t("undo_button", lang).format(batch=batch), icon=":material/undo:", key="intake_undo",
+                  on_click=lambda: st.session_state.update({UNDO: batch}))
         return
-    st.warning(t("undo_question", lang).format(batch=batch, file=safe(row["file_name"] or row["kind"]),
-                                               rows=fmt.number(row["rows"], lang)), icon=":material/warning:")
-    yes, no = st.columns(2)
-    if no.button(t("cancel", lang), key="intake_undo_cancel"):
-        st.session_state.pop(UNDO, None)
-        st.rerun()
-    if yes.button(t("undo_confirm", lang), type="primary", key="intake_undo_confirm"):
+    if action == "undo":
         st.session_state.pop(UNDO, None)
         try:
             ingest.undo(data.store(), batch, user=USER)
@@ -235,6 +253,11 @@ def undo(row: pd.Series, lang: str) -> None:
             return
         st.session_state[DONE] = t("undo_done", lang).format(batch=batch)
         st.rerun()
+    st.warning(t("undo_question", lang).format(batch=batch, file=safe(row["file_name"] or row["kind"]),
+                                               rows=fmt.number(row["rows"], lang)), icon=":material/warning:")
+    yes, no = st.columns(2)
+    yes.button(t("undo_confirm", lang), type="primary", key="intake_undo_confirm", on_click=request, args=("undo",))
+    no.button(t("cancel", lang), key="intake_undo_cancel", on_click=lambda: st.session_state.pop(UNDO, None))
 
 
 # --- templates ----------------------------------------------------------------------------------------
@@ -247,7 +270,8 @@ def template_section(view: layout.View, plan: str) -> None:
     year = st.selectbox(t("template_year", lang), years, key="intake_template_year",
                         index=years.index(view.year) if view.year in years else 0)
     units = {u.code: u.name(lang) for u in view.card.units_for(plan, year)}
-    chosen = st.multiselect(t("template_units", lang), list(units), format_func=units.get, key="intake_template_units")
+    chosen = st.multiselect(t("template_units", lang), list(units), format_func=units.get, key="intake_template_units",
+                            placeholder=t("template_units_placeholder", lang))
     frame = templates.rows(data.store(), plan, year, chosen or None, lang)
     st.caption(t("template_rows", lang).format(rows=fmt.number(len(frame), lang)))
     stem = f"mau-nhap-{plan}-{year}" if lang == "vi" else f"template-{plan}-{year}"
