@@ -30,7 +30,7 @@ def kinds(view: layout.View) -> None:
     counts = obs.groupby(["year", "provenance"]).size().unstack(fill_value=0)
     counts.columns = [pick(PROVENANCE_LABELS.get(c, (c, c)), view.lang) for c in counts.columns]
     counts.index.name = t("year", view.lang)
-    st.dataframe(counts)
+    widgets.table(counts, view.lang, "kinds", "loai-so-lieu")
     if "illustrative" in set(obs["provenance"]):
         st.warning(t("illustrative_banner", view.lang), icon=":material/science:")
 
@@ -49,18 +49,19 @@ def reporting(view: layout.View) -> None:
     share = frame.assign(pct=frame["reported"] / frame["expected"] * 100).pivot_table(
         index=names, columns="year", values="pct", sort=False)
     share.index.name = t("col_unit", view.lang)
-    st.dataframe(share.map(lambda v: "" if pd.isna(v) else fmt.percent(v, view.lang, 0)))
+    widgets.table(share.map(lambda v: "" if pd.isna(v) else fmt.percent(v, view.lang, 0)), view.lang, "completeness",
+                  "muc-do-day-du")
     now = frame[(frame["year"] == view.year) & (frame["reported"] < frame["expected"])]
     if now.empty:
         st.success(t("all_reported", view.lang).format(year=view.year))
         return
     indicators = {i: name(v, "name", view.lang) for i, v in view.card.indicators.items()}
     st.subheader(t("missing_title", view.lang).format(year=view.year))
-    st.dataframe(pd.DataFrame({
+    widgets.table(pd.DataFrame({
         t("col_unit", view.lang): now[names],
         t("missing_count", view.lang): now["expected"] - now["reported"],
         t("missing_list", view.lang): now["missing"].map(lambda ms: "; ".join(indicators.get(m, m) for m in ms)),
-    }), hide_index=True)
+    }), view.lang, "missing", f"chua-bao-cao_{view.year}", hide_index=True)
 
 
 def published(view: layout.View) -> None:
@@ -78,17 +79,17 @@ def published(view: layout.View) -> None:
         t("source", view.lang): shown["source"],
         t("note", view.lang): shown["note"],
     })
-    st.dataframe(table, hide_index=True)
+    widgets.table(table, view.lang, "published", "so-lieu-cong-bo", hide_index=True)
     totals = pd.DataFrame(view.card.period_totals)
     if not totals.empty:
         st.subheader(t("period_totals_title", view.lang))
-        st.dataframe(pd.DataFrame({
+        widgets.table(pd.DataFrame({
             t("indicator", view.lang): totals["indicator"].map(lambda i: name(indicators[i], "name", view.lang)),
             t("period", view.lang): totals["from_year"].astype(str) + "–" + totals["to_year"].astype(str),
             t("col_actual", view.lang): [fmt.measure(v, indicators[i]["kind"], view.lang)
                                          for v, i in zip(totals["value"], totals["indicator"])],
             t("source", view.lang): totals["source"], t("note", view.lang): totals["note"],
-        }), hide_index=True)
+        }), view.lang, "period-totals", "so-lieu-ca-nhiem-ky", hide_index=True)
 
 
 layout.run(render, "page_about")

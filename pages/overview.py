@@ -33,7 +33,8 @@ def render(view: layout.View) -> None:
     status_strip(rows, view.lang)
     headlines(rows, view)
     if st.toggle(t("table_view", view.lang), key="overview_table"):
-        st.dataframe(table(rows, view.lang), hide_index=True, column_config={
+        widgets.table(table(rows, view.lang), view.lang, "overview-table", f"chi-tieu_{view.plan}_{view.year}",
+                      hide_index=True, column_config={
             t("col_trend", view.lang): st.column_config.LineChartColumn(t("col_trend", view.lang), width="small")})
         return
     for term, title_key in ((False, "term_targets"), (True, "annual_targets")):

@@ -92,7 +92,7 @@ def years_met(row, view: layout.View) -> None:
     } for year, met in sorted(v.met_by_year.items())])
     if not frame.empty:
         st.subheader(t("years_met_title", lang))
-        st.dataframe(frame, hide_index=True)
+        widgets.table(frame, lang, "years-met", f"so-nam-dat_{row.target['code']}", hide_index=True)
 
 
 def breakdown(target, unit, view: layout.View) -> None:
@@ -129,7 +129,7 @@ def provenance(row, view: layout.View) -> None:
     if ind["kind"] in ("ratio", "rate"):
         st.caption(widgets.safe(f"{t('numerator', lang)}: {name(ind, 'numerator', lang)} · "
                                 f"{t('denominator', lang)}: {name(ind, 'denominator', lang)}"))
-    st.dataframe(values_table(row, view), hide_index=True)
+    widgets.table(values_table(row, view), lang, "values", f"so-lieu_{row.target['code']}", hide_index=True)
     totals = view.card.period_totals_for(ind["code"])
     for total in totals:
         st.caption(widgets.safe(t("period_total", lang).format(

@@ -65,7 +65,8 @@ def unit_tab(view: layout.View) -> None:
     if not rows:
         st.info(t("no_targets_for_unit", view.lang))
         return
-    st.dataframe(unit_table(rows, view.lang), hide_index=True, column_config={
+    widgets.table(unit_table(rows, view.lang), view.lang, "unit-table", f"don-vi_{code}_{view.year}", hide_index=True,
+                  column_config={
         t("col_trend", view.lang): st.column_config.LineChartColumn(t("col_trend", view.lang), width="small")})
     breaks = sorted({y for r in rows for y in r.break_years})
     if breaks:

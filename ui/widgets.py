@@ -7,6 +7,7 @@ import re
 import streamlit as st
 
 from metrics import fmt
+from metrics.exports import data as export_data
 from metrics.i18n import TARGET_TYPE_LABELS, name, pick, row_badge
 from metrics.judgement import ANNUAL_TYPES, CUMULATIVE
 from metrics.scorecard import StatusRow
@@ -51,6 +52,24 @@ def plotly(fig, key: str | None = None) -> None:
     config = {**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"],
                                                         "filename": key or "bieu-do"}}
     st.plotly_chart(fig, config=config, key=key)
+
+
+def table(frame, lang: str, key: str, file_name: str, **dataframe_args) -> None:
+    """``st.dataframe`` with CSV and Excel downloads of the same table.
+
+    The files are made on click, and their text passes ``safe_cell`` (no formula runs when they are
+    opened in a spreadsheet). A table whose index is shown keeps it as the first column.
+    """
+    st.dataframe(frame, **dataframe_args)
+    index = not dataframe_args.get("hide_index", False)
+    with st.container(horizontal=True, gap="small"):
+        st.download_button(t("download_table_csv", lang), data=lambda: export_data.table_csv(frame, index),
+                           file_name=f"{file_name}.csv", mime="text/csv", icon=":material/download:",
+                           key=f"{key}-csv", on_click="ignore", type="tertiary")
+        st.download_button(t("download_table_xlsx", lang), data=lambda: export_data.table_xlsx(frame, index=index),
+                           file_name=f"{file_name}.xlsx", icon=":material/download:", key=f"{key}-xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           on_click="ignore", type="tertiary")
 
 
 def goal_text(row: StatusRow, lang: str) -> str:

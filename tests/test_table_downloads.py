@@ -1,0 +1,60 @@
+"""Every table of the leaders' pages comes with CSV and Excel downloads (made by ``ui.widgets.table``)."""
+
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from metrics.exports import data
+from metrics.loading import init_database
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("tables") / "kpi.duckdb"
+    init_database(path, demo=True).close()
+    return path
+
+
+@pytest.fixture
+def page(demo_path, monkeypatch):
+    monkeypatch.setenv("KPI_DB", str(demo_path))
+    st.cache_resource.clear()
+
+    def open_page(path, **session):
+        at = AppTest.from_file("../dashboard.py", default_timeout=60)
+        for key, value in session.items():
+            at.session_state[key] = value
+        at.run()
+        at.switch_page(path).run()
+        assert not at.exception, at.exception
+        return at
+
+    yield open_page
+    st.cache_resource.clear()
+
+
+@pytest.mark.parametrize("path, session, tables", [
+    ("pages/target.py", {"target": "HN1a", "year": 2026}, 2),  # years met, values and sources
+    ("pages/units.py", {"unit": "883", "year": 2024}, 1),
+    ("pages/about.py", {"year": 2026}, 5),
+    ("pages/overview.py", {"overview_table": True}, 1),
+])
+def test_each_table_has_csv_and_excel_downloads(page, path, session, tables):
+    at = page(path, **session)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count("Tải CSV") == tables and labels.count("Tải Excel") == tables
+    assert len(at.dataframe) == tables
+
+
+def test_table_files_keep_the_index_and_neutralise_formulas():
+    frame = pd.DataFrame({"Đơn vị": ["=HYPERLINK(\"x\")", "Long Xuyên"], "Giá trị": [1.5, -2.0]},
+                         index=pd.Index([2024, 2025], name="Năm"))
+    text = data.table_csv(frame, index=True).decode("utf-8-sig").splitlines()
+    assert text == ["Năm,Đơn vị,Giá trị", "2024,\"'=HYPERLINK(\"\"x\"\")\",1.5", "2025,Long Xuyên,-2.0"]
+    sheet = openpyxl.load_workbook(io.BytesIO(data.table_xlsx(frame, index=True))).active
+    assert [c.value for c in sheet[2]] == [2024, "'=HYPERLINK(\"x\")", 1.5]
+    assert sheet["B2"].data_type == "s" and sheet["C3"].value == -2
