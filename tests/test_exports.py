@@ -349,3 +349,27 @@ def test_export_command_errors_say_what_to_do(demo_path, tmp_path, args, message
 def test_export_command_refuses_a_missing_folder(demo_path, tmp_path):
     done = cli("export", "--format", "xlsx", "--out", tmp_path / "no" / "x.xlsx", "--db", demo_path, "--lang", "en")
     assert done.returncode == 1 and "does not exist" in done.stderr
+
+
+def test_exports_of_a_plan_without_values_and_of_an_empty_database(tmp_path):
+    from metrics.loading import load_targets, load_units
+
+    store = init_database(tmp_path / "plans-only.duckdb", demo=False)
+    try:
+        data_dir = ROOT / "data"
+        assert load_units(store, data_dir / "units.csv").ok
+        assert load_targets(store, [data_dir / f for f in ("plans.csv", "indicators.csv", "targets.csv")]).ok
+        prs = Presentation(io.BytesIO(build(store, Choice("pptx"))))
+        assert "Chưa có đợt nhập số liệu nào" in slide_texts(prs.slides[0])
+        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(build(store, Choice("pdf")))).pages)
+        assert "chưa có số liệu" in text
+        book = openpyxl.load_workbook(io.BytesIO(build(store, Choice("xlsx"))))
+        assert book["Số liệu"].max_row == 1  # the header, no values
+    finally:
+        store.close()
+    empty = init_database(tmp_path / "empty.duckdb", demo=False)
+    try:
+        with pytest.raises(Exception, match="no plan"):
+            build(empty, Choice("pdf"))
+    finally:
+        empty.close()

@@ -38,7 +38,12 @@ class Choice:
 
 def check_plan(card: Scorecard, plan: str | None) -> str:
     plans = list(card.plans)
-    plan = plan or (max(plans, key=lambda p: (card.plans[p]["start_year"], p)) if plans else None)
+    if not plans:
+        raise UserError("no-plan", "Chưa có kế hoạch nào trong cơ sở dữ liệu. Hãy nạp kế hoạch và chỉ tiêu: "
+                        "python -m metrics targets import plans.csv indicators.csv targets.csv",
+                        "There is no plan in the database yet. Load plans and targets: "
+                        "python -m metrics targets import plans.csv indicators.csv targets.csv")
+    plan = plan or plans[0]  # the most recent plan, as Store.default_plan and the sidebar choose
     if plan not in card.plans:
         known = ", ".join(plans) or "—"
         raise UserError("unknown-plan", f"Không có kế hoạch “{plan}”. Các kế hoạch hiện có: {known}.",

@@ -72,7 +72,9 @@ def values_frame(report: Report) -> pd.DataFrame:
                 w("col_provenance", lang): facts.provenance_words(figure, lang),
                 w("col_sources", lang): "; ".join(figure.sources),
             })
-    return pd.DataFrame(records)
+    columns = [w(k, lang) for k in ("col_code", "col_unit", "col_year", "col_value", "col_numerator",
+                                    "col_denominator", "col_provenance", "col_sources")]
+    return pd.DataFrame(records, columns=columns)  # the header stays when no target has values yet
 
 
 def about_frame(report: Report) -> pd.DataFrame:
@@ -95,7 +97,7 @@ FORMATS = {"ratio": "0.00", "rate": "0.00", "stock": "#,##0", "flow": "#,##0"}
 
 def _by_kind(ws, frame: pd.DataFrame, columns: list[str], kinds: list[str]) -> None:
     """Number formats cell by cell: a percentage with two decimals, a count as a whole number."""
-    for column in columns:
+    for column in columns if kinds else []:
         index = list(frame.columns).index(column) + 1
         for offset, kind in enumerate(kinds):
             ws.cell(row=offset + 2, column=index).number_format = FORMATS.get(kind, "General")
