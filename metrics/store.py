@@ -120,11 +120,11 @@ class Store:
 
 
 def in_force_sql(as_of: int | None = None, *, indicators: list[str] | None = None,
-                 units: list[str] | None = None, cells: str | None = None) -> tuple[str, list]:
+                 units: list[str] | None = None, series: str | None = None) -> tuple[str, list]:
     """A SELECT of the observation in force for every cell (alias ``o``), and its parameters.
 
-    ``cells`` names a relation with columns ``unit, indicator, year`` visible to the cursor that runs
-    the query (an import's staging table): only those cells are read.
+    ``series`` names a relation with distinct ``unit, indicator`` pairs visible to the cursor that runs
+    the query (an import's staging table): only those series are read.
     """
     live, params = _live_batches(as_of)
     filters = []
@@ -132,8 +132,7 @@ def in_force_sql(as_of: int | None = None, *, indicators: list[str] | None = Non
         if wanted is not None:
             filters.append(f"o.{column} IN (SELECT unnest(?::VARCHAR[]))")
             params.append(list(wanted))
-    join = (f"JOIN {cells} k ON o.unit = k.unit AND o.indicator = k.indicator AND o.year = k.year"
-            if cells else "")
+    join = f"JOIN {series} k ON o.unit = k.unit AND o.indicator = k.indicator" if series else ""
     where = " AND ".join([live, *filters])
     return f"""
         SELECT o.unit, o.indicator, o.year, o.value, o.numerator, o.denominator,

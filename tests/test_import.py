@@ -308,3 +308,37 @@ def test_a_filled_template_imports(suffix, demo_template, tmp_path):
         assert report.counts["created"] + report.counts["updated"] + report.counts["unchanged"] == len(frame)
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("rows, judged", [
+    # a district and a union below it, the province's own figure, a year before the baseline
+    ("883;members;2024;12.000;;\nCS-LX-001;members;2024;500;;\nAG-2025;cba_coverage;2026;;240;245\n"
+     "AG;members;2020;99.000;;\n", {2024, 2026}),
+    # grassroots figures only: hidden by their district's own figure, so no status may move
+    ("CS-LX-001;cba_coverage;2024;;10;10\nCS-LX-001;union_houses;2024;3;;\n", {2024, 2026}),
+    # an indicator the province reports itself, in every year of the term so far
+    ("AG;new_members;2024;5.000;;\nAG-2025;new_members;2025;5.000;;\nAG-2025;new_members;2026;5.000;;\n",
+     {2024, 2025, 2026}),
+])
+def test_the_status_preview_equals_judging_everything_again(rows, judged, demo, tmp_path):
+    """The preview judges the file's years and the latest year on the values that can reach the
+    province; judging every target with full scorecards before and after the commit must agree."""
+    report = ingest.check(write(tmp_path, "đơn vị;chỉ tiêu;năm;giá trị;tử số;mẫu số\n" + rows), store=demo)
+    assert report.ok, report.problem_table().to_string()
+    before = Scorecard(demo)
+    ingest.commit(demo, report)
+    after = Scorecard(demo)
+    expected = set()
+    for year in judged:
+        root = before.root(PLAN, year)
+        for target in before.targets(PLAN):
+            if before.applies(target, root):
+                old, new = before.row(target, root, year), after.row(target, root, year)
+                if old.status != new.status or not _same(old.verdict.actual, new.verdict.actual):
+                    expected.add((target["code"], year, old.status, new.status))
+    found = {(r.target, r.year, r.old_status, r.new_status) for r in report.status_changes.itertuples()}
+    assert found == expected
+
+
+def _same(a, b) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and abs(a - b) < 1e-9)

@@ -38,10 +38,11 @@ def commit(store: Store, report: Report, *, user: str | None = None, progress: P
         with transaction(store.con) as cur:
             if data_version(cur) != report.data_version:
                 raise _stale()
-            cur.execute("CREATE TEMP TABLE import_rows AS SELECT * FROM read_parquet(?)", [str(report.staged)])
+            staged = str(report.staged).replace("'", "''")
+            cur.execute(f"CREATE TEMP VIEW import_rows AS SELECT * FROM read_parquet('{staged}')")
             batch = write_batch(cur, "import_rows", "import", file_name=report.file_name, sha256=report.sha256,
                                 user=user, note=note)
-            cur.execute("DROP TABLE import_rows")
+            cur.execute("DROP VIEW import_rows")
     except duckdb.Error as exc:
         raise _translated(exc) from exc
     report.close()

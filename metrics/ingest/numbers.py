@@ -31,16 +31,25 @@ PATTERNS = [  # order matters: the first that matches names the form
     ("en", rf"{SIGN}[1-9]\d{{0,2}}(,\d{{3}})+(\.\d+)?|{SIGN}\d*\.\d+"),
     ("sci", rf"{SIGN}\d+(\.\d+)?[eE][+-]?\d+"),
 ]
-SPACES = r"[\s\x{00a0}\x{202f}]"
+SPACES = (" ", "\u00a0", "\u202f", "\t")  # some people group thousands with (non-breaking) spaces
 
 
-def body(text: str) -> str:
-    """The cell without spaces (a thousands separator some people use) and without a trailing %."""
-    return f"rtrim(regexp_replace({text}, '{SPACES}', '', 'g'), '%')"
+def compact(text: str) -> str:
+    """SQL: the cell without spaces; most cells have none and are passed through untouched."""
+    removed = text
+    for space in SPACES:
+        removed = f"replace({removed}, chr({ord(space)}), '')"
+    spaced = " OR ".join(f"contains({text}, chr({ord(space)}))" for space in SPACES)
+    return f"CASE WHEN {spaced} THEN {removed} ELSE {text} END"
 
 
-def has_percent(text: str) -> str:
-    return f"ends_with(regexp_replace({text}, '{SPACES}', '', 'g'), '%')"
+def body(compacted: str) -> str:
+    """SQL: a compacted cell without its trailing %."""
+    return f"rtrim({compacted}, '%')"
+
+
+def has_percent(compacted: str) -> str:
+    return f"ends_with({compacted}, '%')"
 
 
 def form(b: str) -> str:

@@ -84,8 +84,11 @@ class WithValues:
         return getattr(self._store, name)
 
 
-def status_changes(store: Store, cur, plan: str) -> pd.DataFrame:
-    """Targets of the plan, for its own unit, whose value or status the import changes."""
+def status_changes(store: Store, cur, plan: str) -> pd.DataFrame | None:
+    """Targets of the plan, for its own unit, whose value or status the import changes.
+
+    None when the values the judgement would have to add up are too many to do it quickly.
+    """
     changed = [r[0] for r in cur.execute("SELECT DISTINCT indicator FROM diff WHERE change <> 'unchanged'").fetchall()]
     targets = [t for t in store.targets(plan).to_dict("records") if t["indicator"] in changed]
     if not targets:
@@ -96,20 +99,70 @@ def status_changes(store: Store, cur, plan: str) -> pd.DataFrame:
         "SELECT DISTINCT year FROM diff WHERE change <> 'unchanged' AND indicator IN (SELECT unnest(?::VARCHAR[]))",
         [indicators]).fetchall()]
     years = _years(cur, info, indicators, file_years)
-    scope = _units_under(store, info["unit"], years)
+    org = Organisation(store.unit_periods())
+    scope = _units_under(org, info["unit"], years)
     sql, params = in_force_sql(indicators=indicators, units=scope)
-    before = cur.execute(sql, params).df()
-    after = cur.execute(f"""
-        SELECT * FROM ({sql}) o WHERE NOT EXISTS (
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE status_before AS {sql}", params)
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE status_after AS
+        SELECT * FROM status_before o WHERE NOT EXISTS (
             SELECT 1 FROM diff d WHERE d.change <> 'unchanged' AND d.unit = o.unit AND d.indicator = o.indicator
                                    AND d.year = o.year)
         UNION ALL
         SELECT unit, indicator, year, value, numerator, denominator, source, note,
                coalesce(provenance, 'imported'), NULL FROM diff
         WHERE change <> 'unchanged' AND indicator IN (SELECT unnest(?::VARCHAR[]))
-              AND unit IN (SELECT unnest(?::VARCHAR[]))""", [*params, indicators, scope]).df()
-    cards = Scorecard(WithValues(store, before)), Scorecard(WithValues(store, after))
+              AND unit IN (SELECT unnest(?::VARCHAR[]))""", [indicators, scope])
+    since = min(int(t["base_year"]) for t in targets)
+    frames = [_reaching_the_top(cur, table, since) for table in ("status_before", "status_after")]
+    if frames[0] is None or frames[1] is None:
+        return None
+    cards = Scorecard(WithValues(store, frames[0])), Scorecard(WithValues(store, frames[1]))
+    for card in cards:
+        card.org = org  # one organisation, built once, for both judgements
     return pd.DataFrame(_differences(cards, plan, targets, years))
+
+
+MAX_JUDGED_VALUES = 1_000_000  # above this, the preview says statuses will show on the overview instead
+
+
+def _reaching_the_top(cur, table: str, since: int) -> pd.DataFrame | None:
+    """The values of ``table`` that can change a judgement of the plan's unit, for a quick Scorecard.
+
+    * A unit's own value hides everything reported below it that year (the roll-ups never look further
+      down), so those rows are left out.
+    * A judgement reads the years from the target's base year on (``judgement.py``: the base year or the
+      first later year with data, the years after it, the latest value); earlier years matter only to an
+      indicator with nothing since, whose latest earlier year is kept.
+    """
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {table}_judged AS
+        WITH recent AS (SELECT DISTINCT indicator FROM {table} WHERE year >= {int(since)}),
+        last_before AS (SELECT indicator, max(year) AS year FROM {table}
+                        WHERE indicator NOT IN (SELECT indicator FROM recent) GROUP BY indicator)
+        SELECT o.* FROM {table} o
+        WHERE o.year >= {int(since)}
+           OR EXISTS (SELECT 1 FROM last_before l WHERE l.indicator = o.indicator AND l.year = o.year)""")
+    table = f"{table}_judged"
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {table}_top AS
+        WITH RECURSIVE years AS (SELECT DISTINCT year FROM {table}),
+        edges AS (
+            SELECT y.year, u.code, u.parent FROM years y JOIN units u
+                ON u.valid_from <= make_date(y.year, 12, 31)
+               AND (u.valid_to IS NULL OR u.valid_to >= make_date(y.year, 12, 31))
+            WHERE u.parent IS NOT NULL),
+        above(year, code, ancestor, depth) AS (
+            SELECT year, code, parent, 1 FROM edges
+            UNION ALL
+            SELECT a.year, a.code, e.parent, a.depth + 1 FROM above a
+            JOIN edges e ON e.year = a.year AND e.code = a.ancestor WHERE a.depth < 12)
+        SELECT * FROM {table} o WHERE NOT EXISTS (
+            SELECT 1 FROM above a JOIN {table} g ON g.unit = a.ancestor AND g.year = a.year
+            WHERE a.year = o.year AND a.code = o.unit AND g.indicator = o.indicator)""")
+    if cur.execute(f"SELECT count(*) FROM {table}_top").fetchall()[0][0] > MAX_JUDGED_VALUES:
+        return None
+    return cur.execute(f"SELECT * FROM {table}_top").df()
 
 
 def _years(cur, info: dict, indicators: list[str], file_years: list[int]) -> list[int]:
@@ -123,9 +176,8 @@ def _years(cur, info: dict, indicators: list[str], file_years: list[int]) -> lis
     return sorted(years)
 
 
-def _units_under(store: Store, root: str, years: list[int]) -> list[str]:
+def _units_under(org: Organisation, root: str, years: list[int]) -> list[str]:
     """Every unit whose values can reach the plan's unit in those years (its lineage and all below)."""
-    org = Organisation(store.unit_periods())
     found: set[str] = set()
     for year in years:
         code = org.lineage(root, year)

@@ -49,22 +49,23 @@ def check(cur, layout: Layout, years: list[int], progress=None) -> Checked:
 
 
 def _typed(cur) -> None:
-    bodies = ", ".join(f"{numbers.body(f'{f}_text')} AS {f}_body, {numbers.has_percent(f'{f}_text')} AS {f}_pct"
+    compacts = ", ".join(f"{numbers.compact(f'c.{f}_text')} AS {f}_compact" for f in NUMBER_FIELDS)
+    bodies = ", ".join(f"{numbers.body(f'{f}_compact')} AS {f}_body, {numbers.has_percent(f'{f}_compact')} AS {f}_pct"
                        for f in NUMBER_FIELDS)
     forms = ", ".join(f"{numbers.form(f'{f}_body')} AS {f}_form" for f in NUMBER_FIELDS)
     cur.execute(rf"""
         CREATE OR REPLACE TEMP TABLE typed AS
-        SELECT *, {forms} FROM (
+        SELECT *, {forms} FROM (SELECT * EXCLUDE ({", ".join(f"{f}_compact" for f in NUMBER_FIELDS)}), {bodies} FROM (
             SELECT c.*, um.unit_codes, im.indicator_codes,
                    CASE WHEN len(um.unit_codes) = 1 THEN um.unit_codes[1] END AS unit,
                    CASE WHEN len(im.indicator_codes) = 1 THEN im.indicator_codes[1] END AS indicator,
                    CASE WHEN regexp_full_match(c.year_text, '\d{{4}}(\.0+)?')
                         THEN CAST(left(c.year_text, 4) AS INTEGER) END AS year,
-                   i.kind, i."limit" AS upper_limit, {bodies}
+                   i.kind, i."limit" AS upper_limit, {compacts}
             FROM cells c
             LEFT JOIN unit_match um ON um.unit_text = c.unit_text
             LEFT JOIN indicator_match im ON im.indicator_text = c.indicator_text
-            LEFT JOIN indicators i ON i.code = CASE WHEN len(im.indicator_codes) = 1 THEN im.indicator_codes[1] END)""")
+            LEFT JOIN indicators i ON i.code = CASE WHEN len(im.indicator_codes) = 1 THEN im.indicator_codes[1] END))""")
 
 
 def _checked(cur, convention: str) -> None:
@@ -79,14 +80,12 @@ def _checked(cur, convention: str) -> None:
 
 
 def _current(cur) -> None:
-    """The values in force for the file's cells and for the year before each (for the change check)."""
+    """The values in force for every series (unit × indicator) of the file: the cells it replaces and the
+    years before them (for the change check)."""
     cur.execute("""
-        CREATE OR REPLACE TEMP TABLE cell_keys AS
-        SELECT DISTINCT unit, indicator, year FROM checked
-        WHERE unit IS NOT NULL AND indicator IS NOT NULL AND year IS NOT NULL
-        UNION SELECT DISTINCT unit, indicator, year - 1 FROM checked
-        WHERE unit IS NOT NULL AND indicator IS NOT NULL AND year IS NOT NULL""")
-    sql, params = in_force_sql(cells="cell_keys")
+        CREATE OR REPLACE TEMP TABLE cell_series AS
+        SELECT DISTINCT unit, indicator FROM checked WHERE unit IS NOT NULL AND indicator IS NOT NULL""")
+    sql, params = in_force_sql(series="cell_series")
     cur.execute(f"CREATE OR REPLACE TEMP TABLE current AS {sql}", params)
 
 
