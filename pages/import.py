@@ -173,6 +173,9 @@ def changes(report: ingest.Report, lang: str) -> None:
 def statuses(report: ingest.Report, lang: str) -> None:
     st.subheader(t("intake_status_title", lang))
     frame = report.status_changes
+    if not report.statuses_judged:
+        st.caption(report_text.status_lines(report, lang)[0])
+        return
     if frame.empty:
         st.caption(t("intake_no_status_change", lang))
         return

@@ -16,6 +16,7 @@ from metrics import ingest
 from metrics.db import transaction
 from metrics.errors import UserError
 from metrics.ingest import templates
+from metrics.ingest import text as report_text
 from metrics.ingest.export import export_values
 from metrics.loading import init_database, load_targets, load_units
 from metrics.scorecard import Scorecard
@@ -342,3 +343,10 @@ def test_the_status_preview_equals_judging_everything_again(rows, judged, demo, 
 
 def _same(a, b) -> bool:
     return (a is None and b is None) or (a is not None and b is not None and abs(a - b) < 1e-9)
+
+
+def test_too_many_values_to_judge_says_so_instead_of_waiting(demo, tmp_path, monkeypatch):
+    monkeypatch.setattr("metrics.ingest.preview.MAX_JUDGED_VALUES", 10)
+    report = ingest.check(write(tmp_path, "unit,indicator,year,value\n883,members,2024,12000\n"), store=demo)
+    assert report.ok and not report.statuses_judged and report.status_changes.empty
+    assert "too large to judge" in " ".join(report_text.status_lines(report, "en"))

@@ -80,7 +80,10 @@ def check(source: str | Path | bytes, *, store: Store, file_name: str | None = N
             report.data_version = data_version(cur)
             _read_and_check(cur, store, report, path, info, sheet, encoding, progress, max_rows)
             if report.ok and report.to_write:
-                report.status_changes = preview.status_changes(store, cur, plan)
+                statuses = preview.status_changes(store, cur, plan)
+                report.statuses_judged = statuses is not None
+                if statuses is not None:
+                    report.status_changes = statuses
         if progress:
             progress(1.0, "comparing")
         return report

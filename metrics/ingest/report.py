@@ -44,6 +44,7 @@ class Report:
                                                              "rejected": 0})
     changes: pd.DataFrame = field(default_factory=pd.DataFrame)  # first changed cells, old beside new
     status_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    statuses_judged: bool = True  # False: too many values to judge before the import (see preview.py)
     data_version: tuple = ()
     suggestions: dict[str, str] = field(default_factory=dict)  # unknown text -> close names
     headers: list[str] = field(default_factory=list)

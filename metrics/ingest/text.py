@@ -83,8 +83,14 @@ def change_lines(report: Report, lang: str = "vi") -> list[str]:
     return lines
 
 
+NOT_JUDGED = ("Tệp quá lớn để đánh giá trước các chỉ tiêu; xem trang Tổng quan sau khi nhập.",
+              "The file is too large to judge the targets beforehand; see the overview after the import.")
+
+
 def status_lines(report: Report, lang: str = "vi") -> list[str]:
     """``NK2a Collective agreement coverage (2024): 95.8% → 96.3%, Needs acceleration → Target achieved``."""
+    if not report.statuses_judged:
+        return [NOT_JUDGED[0] if lang == "vi" else NOT_JUDGED[1]]
     lines = []
     for s in report.status_changes.itertuples(index=False) if not report.status_changes.empty else []:
         label = s.label_vi if lang == "vi" else s.label_en
