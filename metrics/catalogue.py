@@ -191,26 +191,24 @@ def _type_fits(t: dict, indicator: dict) -> list[Problem]:
     return [_problem(t, "type", code, vi, en) for broken, code, vi, en in rules if broken]
 
 
-def save_plans(cur, plans: list[dict]) -> int:
-    frame = pd.DataFrame([{
+def plan_rows(plans: list[dict]) -> pd.DataFrame:
+    """Plans records as rows of the ``plans`` table (what ``save_plans`` writes, what a preview compares)."""
+    return pd.DataFrame([{
         "code": p["plan"], "name_vi": p["name_vi"], "name_en": p["name_en"] or p["name_vi"],
         "issuer": p["issuer"], "start_year": p["start_year"], "end_year": p["end_year"],
         "unit": p["unit"], "source": p["source"]} for p in plans])
-    return _replace(cur, "plans", frame, "code")
 
 
-def save_indicators(cur, indicators: list[dict]) -> int:
-    frame = pd.DataFrame([{
+def indicator_rows(indicators: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame([{
         "code": i["indicator"], **{k: i[k] for k in (
             "name_vi", "measure_vi", "measure_en", "kind", "direction", "numerator_vi", "numerator_en",
             "denominator_vi", "denominator_en", "limit", "definition_vi", "definition_en")},
         "name_en": i["name_en"] or i["name_vi"]} for i in indicators])
-    return _replace(cur, "indicators", frame, "code")
 
 
-def save_targets(cur, targets: list[dict], plans: dict[str, dict]) -> int:
-    """Replace the whole target list of every plan the file names (the file is the plan's list)."""
-    frame = pd.DataFrame([{
+def target_rows(targets: list[dict], plans: dict[str, dict]) -> pd.DataFrame:
+    return pd.DataFrame([{
         "plan": t["plan"], "code": t["target"], "group_code": t["group"], "group_vi": t["group_vi"],
         "group_en": t["group_en"] or t["group_vi"], "indicator": t["indicator"], "type": t["type"],
         "value": t["value"], "value_high": t["value_high"],
@@ -220,7 +218,19 @@ def save_targets(cur, targets: list[dict], plans: dict[str, dict]) -> int:
         "label_vi": t["label_vi"], "label_en": t["label_en"] or t["label_vi"],
         "wording_vi": t["wording_vi"], "source": t["source"], "sort_order": t["order"],
     } for t in targets])
-    return _replace(cur, "targets", frame, "plan")
+
+
+def save_plans(cur, plans: list[dict]) -> int:
+    return _replace(cur, "plans", plan_rows(plans), "code")
+
+
+def save_indicators(cur, indicators: list[dict]) -> int:
+    return _replace(cur, "indicators", indicator_rows(indicators), "code")
+
+
+def save_targets(cur, targets: list[dict], plans: dict[str, dict]) -> int:
+    """Replace the whole target list of every plan the file names (the file is the plan's list)."""
+    return _replace(cur, "targets", target_rows(targets, plans), "plan")
 
 
 def save_period_totals(cur, totals: list[dict]) -> int:

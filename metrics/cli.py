@@ -167,12 +167,18 @@ def cmd_units_import(args) -> int:
 
 
 def cmd_targets_import(args) -> int:
-    store = _open(args)
+    store = _open(args, read_only=args.dry_run)
     try:
-        return _report_load(args, load_targets(store, args.files), "kế hoạch/chỉ tiêu" if args.lang == "vi"
-                            else "plans/targets")
+        result = load_targets(store, args.files, dry_run=args.dry_run)
     finally:
         store.close()
+    if result.preview is not None:
+        for line in result.preview.lines(args.lang):
+            print(line)
+    if result.ok and args.dry_run:
+        _say(args, "Chạy thử (--dry-run): không ghi gì.", "Dry run: nothing was written.")
+        return 0
+    return _report_load(args, result, "kế hoạch/chỉ tiêu" if args.lang == "vi" else "plans/targets")
 
 
 def cmd_history(args) -> int:

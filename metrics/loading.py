@@ -14,6 +14,7 @@ import pandas as pd
 from metrics import catalogue
 from metrics.db import DATA_DIR, transaction
 from metrics.errors import UserError
+from metrics.ingest.targets import compare as compare_catalogue
 from metrics.problems import Problem, as_text, errors
 from metrics.store import Store, file_sha256, write_batch
 
@@ -24,6 +25,7 @@ class LoadResult:
 
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    preview: object = None  # for plans/targets: what the load changes (metrics.ingest.targets.CataloguePreview)
 
     @property
     def ok(self) -> bool:
@@ -41,8 +43,11 @@ def load_units(store: Store, path: str | Path) -> LoadResult:
     return LoadResult({"units": count}, problems)
 
 
-def load_targets(store: Store, paths: list[str | Path]) -> LoadResult:
-    """Plans, indicators and targets files, recognised by their headers, loaded together."""
+def load_targets(store: Store, paths: list[str | Path], dry_run: bool = False) -> LoadResult:
+    """Plans, indicators and targets files, recognised by their headers, loaded together.
+
+    The result's ``preview`` says what is created, updated, unchanged or removed; ``dry_run`` stops there.
+    """
     found: dict[str, list[dict]] = {}
     problems: list[Problem] = []
     for path in paths:
@@ -66,13 +71,16 @@ def load_targets(store: Store, paths: list[str | Path]) -> LoadResult:
     problems += catalogue.check_targets(found.get("targets", []), plans, indicators)
     if errors(problems):
         return LoadResult(problems=problems)
+    preview = compare_catalogue(store, found, plans)
+    if dry_run:
+        return LoadResult({}, problems, preview)
     with transaction(store.con) as cur:
         counts = {
             "plans": catalogue.save_plans(cur, found.get("plans", [])),
             "indicators": catalogue.save_indicators(cur, found.get("indicators", [])),
             "targets": catalogue.save_targets(cur, found.get("targets", []), plans),
         }
-    return LoadResult(counts, problems)
+    return LoadResult(counts, problems, preview)
 
 
 def read_shipped_values(path: Path) -> pd.DataFrame:

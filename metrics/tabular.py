@@ -7,15 +7,18 @@ converted by its column's kind; every problem is collected, none raised.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from metrics.ingest import reading
 from metrics.problems import Problem
 from metrics.text import header_key
 
 FIRST_DATA_ROW = 2  # the header is row 1 as people see a spreadsheet
+GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}([.,]\d{3})+")
 
 
 @dataclass(frozen=True)
@@ -28,12 +31,18 @@ class Column:
 
 
 def read_text_table(path: str | Path) -> pd.DataFrame:
-    """A CSV (UTF-8, with or without BOM) or the first sheet of an .xlsx, every cell as text."""
+    """A CSV or the first sheet of an .xlsx, every cell as text.
+
+    The CSV's encoding (UTF-8 with or without BOM, UTF-16, Windows code pages) and delimiter (, ; tab |)
+    are detected the way the values import detects them.
+    """
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         frame = pd.read_excel(path, dtype=str, engine="calamine")
     else:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        sniffed = reading.sniff(path)
+        encoding = "utf-8-sig" if sniffed.encoding == "utf-8" else sniffed.encoding
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding, sep=sniffed.delimiter)
     return frame.fillna("").astype(str).apply(lambda col: col.str.strip())
 
 
@@ -104,6 +113,11 @@ def _int(text: str, col: Column) -> int:
 
 def _number(text: str, col: Column) -> float:
     """Catalogue numbers are plain (dot decimal, no thousands separator) so none can be misread."""
+    if GROUPED.fullmatch(text):  # 139.258 or 139,258: thousands or decimals? never guess
+        raise ValueError(f"“{text}” có thể là số có dấu phân cách hàng nghìn hoặc số thập phân; hãy viết số không "
+                         "có dấu phân cách hàng nghìn (139258), số thập phân dùng dấu chấm (92.14).",
+                         f"“{text}” may have a thousands separator or a decimal point; write it without thousands "
+                         "separators (139258), with a decimal point for decimals (92.14).")
     try:
         return float(text)
     except ValueError:

@@ -1,0 +1,109 @@
+"""What a plans/indicators/targets import would change, row by row and field by field.
+
+A targets file replaces the whole target list of every plan it names, so a target missing from the
+file is removed: the preview says so before anything is written.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from metrics import catalogue
+from metrics.store import Store
+
+KEYS = {"plans": ["code"], "indicators": ["code"], "targets": ["plan", "code"]}
+NAMES = {"plans": ("Kế hoạch", "Plans"), "indicators": ("Chỉ số", "Indicators"), "targets": ("Chỉ tiêu", "Targets")}
+CHANGES = {"created": ("tạo mới", "created"), "updated": ("cập nhật", "updated"),
+           "unchanged": ("không đổi", "unchanged"), "removed": ("xóa", "removed")}
+
+
+@dataclass
+class Change:
+    table: str
+    key: str
+    change: str  # created | updated | removed
+    fields: list[tuple[str, object, object]] = field(default_factory=list)  # (column, old, new)
+
+
+@dataclass
+class CataloguePreview:
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # table -> change -> count
+    changes: list[Change] = field(default_factory=list)
+
+    def lines(self, lang: str = "vi") -> list[str]:
+        out = []
+        for table, counts in self.counts.items():
+            words = " · ".join(f"{CHANGES[c][0 if lang == 'vi' else 1]}: {n}" for c, n in counts.items())
+            out.append(f"{NAMES[table][0 if lang == 'vi' else 1]}: {words}")
+            for change in (c for c in self.changes if c.table == table):
+                out.append(f"  {change.key}: " + _describe(change, lang))
+        return out
+
+
+def _describe(change: Change, lang: str) -> str:
+    if change.change != "updated":
+        if change.change == "removed":
+            return "xóa (không còn trong tệp)" if lang == "vi" else "removed (no longer in the file)"
+        return CHANGES[change.change][0 if lang == "vi" else 1]
+    return "; ".join(f"{column} {_plain(old)} → {_plain(new)}" for column, old, new in change.fields)
+
+
+def _plain(value) -> str:
+    if _missing(value):
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def _same(a, b) -> bool:
+    if _missing(a) or _missing(b):
+        return _missing(a) and _missing(b)
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return abs(float(a) - float(b)) < 1e-9
+    return str(a) == str(b)
+
+
+def compare(store: Store, found: dict[str, list[dict]], plans: dict[str, dict]) -> CataloguePreview:
+    """Incoming plans, indicators and targets against the database, the way the load will write them."""
+    incoming = {"plans": catalogue.plan_rows(found.get("plans", [])),
+                "indicators": catalogue.indicator_rows(found.get("indicators", [])),
+                "targets": catalogue.target_rows(found.get("targets", []), plans)}
+    preview = CataloguePreview()
+    for table, rows in incoming.items():
+        if rows.empty:
+            continue
+        scope = "plan" if table == "targets" else "code"  # a targets file is the whole list of its plans
+        existing = store.frame(f"SELECT * FROM {table} WHERE {scope} IN (SELECT unnest(?::VARCHAR[]))",
+                               [sorted(set(rows[scope]))])
+        _table(preview, table, existing, rows)
+    return preview
+
+
+def _table(preview: CataloguePreview, table: str, existing: pd.DataFrame, rows: pd.DataFrame) -> None:
+    keys = KEYS[table]
+    old = {tuple(r[k] for k in keys): r for r in existing.to_dict("records")}
+    counts = dict.fromkeys(CHANGES, 0)
+    for new in rows.to_dict("records"):
+        key = tuple(new[k] for k in keys)
+        label = "/".join(reversed(key)) if table == "targets" else key[0]
+        if key not in old:
+            counts["created"] += 1
+            preview.changes.append(Change(table, label, "created"))
+            continue
+        before = old.pop(key)
+        fields = [(c, before.get(c), v) for c, v in new.items() if c not in keys and not _same(before.get(c), v)]
+        counts["updated" if fields else "unchanged"] += 1
+        if fields:
+            preview.changes.append(Change(table, label, "updated", fields))
+    for key in old:
+        counts["removed"] += 1
+        preview.changes.append(Change(table, "/".join(reversed(key)) if table == "targets" else key[0], "removed"))
+    preview.counts[table] = counts

@@ -1,0 +1,44 @@
+"""`targets import`: the same forgiving reading and a preview of what the file changes, with --dry-run."""
+
+import hashlib
+
+from tests.conftest import MINI
+from tests.test_cli import cli
+
+
+def mini_db(tmp_path):
+    db = tmp_path / "kpi.duckdb"
+    cli("init", db=db)
+    cli("units", "import", MINI / "units.csv", db=db)
+    cli("targets", "import", MINI / "plans.csv", MINI / "indicators.csv", MINI / "targets.csv", db=db)
+    return db
+
+
+def test_dry_run_lists_created_updated_and_removed_targets_and_writes_nothing(tmp_path):
+    db = mini_db(tmp_path)
+    changed = tmp_path / "targets.csv"
+    lines = (MINI / "targets.csv").read_text(encoding="utf-8").splitlines()
+    lines = [line.replace(",members,level,200,", ",members,level,250,") for line in lines if ",NS," not in line]
+    lines.append(lines[-1].replace(",B1,", ",B2,"))
+    changed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    done = cli("targets", "import", changed, "--dry-run", "--lang", "en", db=db)
+    assert "Targets: created: 1 · updated: 1 · unchanged: 4 · removed: 1" in done.stdout
+    assert "L1/T-2023-2028: value 200 → 250" in done.stdout
+    assert "NS/T-2023-2028: removed (no longer in the file)" in done.stdout
+    assert "B2/T-2023-2028: created" in done.stdout
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    done = cli("targets", "import", changed, db=db)
+    assert "targets: 6" in done.stdout and "tạo mới: 1" in done.stdout
+
+
+def test_a_semicolon_windows_file_is_read_and_a_grouped_number_is_refused(tmp_path):
+    db = mini_db(tmp_path)
+    text = (MINI / "targets.csv").read_text(encoding="utf-8")
+    semicolons = tmp_path / "targets-excel.csv"
+    semicolons.write_bytes(text.replace(",", ";").replace(";members;level;200;", ";members;level;200.000;")
+                           .encode("utf-16"))
+    done = cli("targets", "import", semicolons, db=db, check=False)
+    assert done.returncode == 1
+    assert "dòng 2, value" in done.stderr and "[invalid-number]" in done.stderr
+    assert "hàng nghìn" in done.stderr
