@@ -123,7 +123,7 @@ def downloads(deck: Deck, lang: str) -> None:
 
 
 def _maker(deck: Deck, fmt: str, choice: bundle.Choice):
-    """Build the file only when it is asked for (the deck takes about a second)."""
+    """Build the file only when it is asked for (the deck takes about half a second)."""
     if fmt == "csv":
         return lambda: bundle.build(data.store(), bundle.Choice("csv", as_of=choice.as_of))
     return lambda: bundle.render(deck, fmt)
