@@ -145,11 +145,11 @@ LATEST = "latest"
 
 def as_of_selector(lang: str) -> int | None:
     """Which state of the data to show: the latest, or as right after a chosen import batch."""
-    batches = data.store().batches()
-    live = batches[batches["kind"] != "rollback"].sort_values("id", ascending=False)
+    batches = data.store().batches().sort_values("id", ascending=False)
     labels = {LATEST: t("as_of_latest", lang)}
-    for b in live.itertuples():
-        labels[str(b.id)] = f"#{b.id} · {fmt.date(b.created_at, lang)} · {b.file_name or b.kind}"
+    for b in batches.itertuples():
+        what = t("undo_of", lang).format(batch=int(b.reverts)) if b.kind == "rollback" else b.file_name or b.kind
+        labels[str(b.id)] = f"#{b.id} · {fmt.date(b.created_at, lang)} · {what}"
     with st.sidebar.expander(t("as_of", lang), expanded=state.get(state.AS_OF, LATEST) != LATEST):
         choice = choose(state.AS_OF, list(labels), LATEST, lambda key, changed: st.selectbox(
             t("as_of", lang), list(labels), format_func=labels.get, key=key, on_change=changed,

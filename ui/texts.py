@@ -10,6 +10,7 @@ TEXTS = {
     "unit": ("Đơn vị", "Unit"),
     "as_of": ("Số liệu tại thời điểm", "Data as of"),
     "as_of_latest": ("Mới nhất", "Latest"),
+    "undo_of": ("hoàn tác đợt #{batch}", "undo of #{batch}"),
     "page_overview": ("Tổng quan", "Overview"),
     "page_target": ("Chỉ tiêu", "Target"),
     "page_units": ("Đơn vị", "Units"),

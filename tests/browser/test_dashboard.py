@@ -28,7 +28,7 @@ def test_overview_shows_every_target_and_vietnamese_numbers(server, page):
     wait_rendered(page)
     for code in ("NK1a", "NK2a", "NK3b", "HN1a", "HN9b"):
         assert page.get_by_text(code, exact=True).first.is_visible()
-    assert page.get_by_text("118.046").first.is_visible()  # members 2026, Vietnamese separators
+    page.get_by_text("118.046").first.wait_for(state="visible")  # members 2026, Vietnamese separators
     assert page.get_by_text("số liệu minh họa").first.is_visible()
 
 
@@ -39,7 +39,7 @@ def test_language_switch_to_english(server, page):
     page.wait_for_selector('h1:has-text("Overview")')
     wait_rendered(page)
     assert_no_error(page)
-    assert page.get_by_text("118,046").first.is_visible()
+    page.get_by_text("118,046").first.wait_for(state="visible")
     assert "lang=en" in page.url
 
 
