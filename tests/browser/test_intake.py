@@ -51,7 +51,7 @@ def test_an_excel_file_is_imported_through_the_page(own_db, tmp_path, browser):
             page.get_by_text("Tệp hợp lệ").wait_for()
             wait_rendered(page)
             assert_no_error(page)
-            assert page.get_by_text("trang tính “Số liệu”").is_visible()
+            page.get_by_text("trang tính “Số liệu”").wait_for()
             page.screenshot(path=str(ARTIFACTS / "intake-preview.png"), full_page=True)
             page.get_by_role("button", name="Xác nhận nhập 2 giá trị").click()
             page.get_by_text("Đã nhập đợt #3").wait_for()
@@ -80,7 +80,7 @@ def test_a_rejected_file_lists_every_problem_in_the_browser(server, page, tmp_pa
     page.get_by_text("không thể nhập").wait_for()
     wait_rendered(page)
     table = page.locator('[data-testid="stTable"]')
-    assert table.get_by_text("unknown-unit").is_visible() and table.get_by_text("not-a-number").is_visible()
-    assert table.get_by_text("Có phải là: Công đoàn phường Long Xuyên", exact=False).is_visible()
-    assert page.get_by_role("button", name="Tải tệp kèm cột lỗi").is_visible()
+    for text in ("unknown-unit", "not-a-number", "Có phải là: Công đoàn phường Long Xuyên"):
+        table.get_by_text(text).first.wait_for()  # raises if it never shows
+    page.get_by_role("button", name="Tải tệp kèm cột lỗi").wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
