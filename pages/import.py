@@ -106,9 +106,10 @@ def show_report(report: ingest.Report, lang: str, action: str | None) -> None:
     if not report.ok:
         st.error(t("intake_rejected", lang).format(errors=fmt.number(report.error_count, lang)), icon=":material/block:")
         problems(report, lang)
-        st.download_button(t("intake_download_errors", lang), data=lambda: report.annotated(lang)[1],
-                           file_name=report.annotated_name(lang), icon=":material/download:",
-                           key="intake_download_errors", on_click="ignore")
+        if report.can_annotate:
+            st.download_button(t("intake_download_errors", lang), data=lambda: report.annotated(lang)[1],
+                               file_name=report.annotated_name(lang), icon=":material/download:",
+                               key="intake_download_errors", on_click="ignore")
         return
     if report.problems:
         st.subheader(t("intake_warnings_title", lang))

@@ -350,3 +350,26 @@ def test_too_many_values_to_judge_says_so_instead_of_waiting(demo, tmp_path, mon
     report = ingest.check(write(tmp_path, "unit,indicator,year,value\n883,members,2024,12000\n"), store=demo)
     assert report.ok and not report.statuses_judged and report.status_changes.empty
     assert "too large to judge" in " ".join(report_text.status_lines(report, "en"))
+
+
+def test_a_file_missing_a_column_comes_back_with_its_rows_and_the_reason(demo, tmp_path):
+    report = ingest.check(write(tmp_path, "unit;indicator;value\n883;members;1\n884;members;2\n"), store=demo)
+    name, data, _ = report.annotated("en")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert [r[:3] for r in rows] == [["unit", "indicator", "value"], ["883", "members", "1"], ["884", "members", "2"]]
+    assert rows[1][3].startswith("(whole file) The column “năm” is missing") and rows[2][3] == ""
+
+
+def test_a_row_with_too_many_cells_comes_back_as_it_was_written(demo, tmp_path):
+    report = ingest.check(write(tmp_path, "unit,indicator,year,value\n883,members,2024,92,5\n884,members,2024,1\n"),
+                          store=demo)
+    rows = list(csv.reader(io.StringIO(report.annotated("vi")[1].decode("utf-8-sig"))))
+    assert rows[1][:5] == ["883", "members", "2024", "92", "5"] and "nhiều ô hơn" in rows[1][-1]
+    assert rows[2][:4] == ["884", "members", "2024", "1"]
+
+
+def test_an_unreadable_file_offers_nothing_to_download(demo, tmp_path):
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"not a workbook")
+    report = ingest.check(path, store=demo)
+    assert [p.code for p in report.problems] == ["unreadable-file"] and not report.can_annotate

@@ -113,7 +113,9 @@ def _read_and_check(cur, store, report: Report, path: Path, info: dict, sheet, e
     layout = layouts.match(report.header_row, report.headers)
     report.layout = "wide" if layout.wide else "long"
     found = report.problems + layout.problems
+    report.file_problems = found
     if any(p.code in BLOCKING for p in found):
+        _keep_rows(cur, report)
         return _finish(report, found)
     sql, params = layouts.cells_sql(layout)
     cur.execute(sql, params)
@@ -135,10 +137,15 @@ def _read_and_check(cur, store, report: Report, path: Path, info: dict, sheet, e
         preview.stage(cur, report.staged)
         report.changes = preview.changes(cur)
     else:
-        cur.execute(f"COPY (SELECT * FROM raw WHERE row > ? ORDER BY row) TO '{_quoted(report.workdir / 'rows.parquet')}'"
-                    " (FORMAT parquet)", [report.header_row])
+        _keep_rows(cur, report)
         cur.execute(f"COPY (SELECT row, col, value, code, detail FROM problems ORDER BY row, position) "
                     f"TO '{_quoted(report.workdir / 'problems.parquet')}' (FORMAT parquet)")
+
+
+def _keep_rows(cur, report: Report) -> None:
+    """The file's rows, kept so a rejected file can be handed back with an error column."""
+    cur.execute(f"COPY (SELECT * FROM raw WHERE row > ? ORDER BY row) TO '{_quoted(report.rows_path)}' "
+                "(FORMAT parquet)", [report.header_row])
 
 
 def _read(cur, report: Report, path: Path, sheet, encoding, progress) -> list:
@@ -192,7 +199,7 @@ def _collect(cur, report: Report, found: list) -> None:
 
 def _rejected(cur, report: Report) -> int:
     rows = {r[0] for r in cur.execute(validate.error_rows_sql()).fetchall()}
-    rows |= {p.row for p in report.problems if p.code == "wrong-field-count"}
+    rows |= {p.row for p in report.file_problems if p.code == "wrong-field-count"}
     return len(rows)
 
 

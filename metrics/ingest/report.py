@@ -49,6 +49,7 @@ class Report:
     suggestions: dict[str, str] = field(default_factory=dict)  # unknown text -> close names
     headers: list[str] = field(default_factory=list)
     header_row: int = 1
+    file_problems: list[Problem] = field(default_factory=list)  # found while reading and matching headers
 
     @property
     def ok(self) -> bool:
@@ -71,6 +72,15 @@ class Report:
     def staged(self) -> Path:
         return self.workdir / "staged.parquet"
 
+    @property
+    def rows_path(self) -> Path:
+        return self.workdir / "rows.parquet"
+
+    @property
+    def can_annotate(self) -> bool:
+        """Whether the file's rows were read (an unreadable file cannot be handed back annotated)."""
+        return self.rows_path.exists()
+
     def problem_table(self, lang: str = "vi") -> pd.DataFrame:
         """Problems as rows: row, column, value, code, severity, message (in ``lang``)."""
         return pd.DataFrame([{"row": p.row, "column": p.column, "value": p.value, "code": p.code,
@@ -89,29 +99,46 @@ class Report:
     # --- the file handed back with an error column ---------------------------------------------------
 
     def annotated(self, lang: str = "vi") -> tuple[str, bytes, str]:
-        """(file name, bytes, MIME type): the file's rows with a column listing each row's problems."""
-        rows_path, problems_path = self.workdir / "rows.parquet", self.workdir / "problems.parquet"
-        rows = pd.read_parquet(rows_path) if rows_path.exists() else pd.DataFrame(columns=["row"])
-        found = pd.read_parquet(problems_path) if problems_path.exists() else pd.DataFrame()
-        notes: dict[int, list[str]] = {}
-        for p in found.itertuples(index=False):
-            if pd.isna(p.row):
-                continue
-            detail = self.suggestions.get(p.value, "") if p.code in ("unknown-unit", "unknown-indicator") else p.detail
-            text = problem(int(p.row), p.col, p.value, p.code, detail).message(lang)
-            notes.setdefault(int(p.row), []).append(f"{p.col}: {text}" if p.col else text)
+        """(file name, bytes, MIME type): the file's rows with a column listing each row's problems.
+
+        Problems of the whole file (a missing column …) are written on the first row.
+        """
+        rows = pd.read_parquet(self.rows_path) if self.can_annotate else pd.DataFrame(columns=["row"])
+        notes = self._notes(lang)
         width = len(self.headers)
+        records = {int(r[0]): ["" if v is None or v != v else str(v).replace("\x01", "") for v in r[1:width + 1]]
+                   for r in rows.itertuples(index=False)}
+        for p in self.file_problems:  # a row with more cells than the header was not loaded: as it was written
+            if p.code == "wrong-field-count" and p.row is not None:
+                records[p.row] = (p.value or "").split(self.delimiter or ",")
+        whole = notes.pop(None, [])
         table = [[*self.headers, ERROR_COLUMN[lang]]]
-        for record in rows.itertuples(index=False):
-            cells = ["" if v is None or v != v else str(v).replace("\x01", "") for v in record[1:width + 1]]
-            table.append([*cells, " | ".join(notes.get(int(record[0]), []))])
+        for index, number in enumerate(sorted(records)):
+            listed = ([("(cả tệp) " if lang == "vi" else "(whole file) ") + " | ".join(whole)] if whole and index == 0
+                      else []) + notes.get(number, [])
+            table.append([*records[number], " | ".join(listed)])
         if self.kind == "excel":
             buffer = io.BytesIO()
-            pd.DataFrame(table[1:], columns=table[0]).to_excel(buffer, index=False, sheet_name=(self.sheet or "Sheet1")[:31])
+            pd.DataFrame([r[:width] + [r[-1]] for r in table[1:]], columns=table[0]).to_excel(
+                buffer, index=False, sheet_name=(self.sheet or "Sheet1")[:31])
             return self.annotated_name(lang), buffer.getvalue(), XLSX_MIME
         text = io.StringIO()
         csv.writer(text, delimiter=self.delimiter or ",", lineterminator="\r\n").writerows(table)
         return self.annotated_name(lang), ("\ufeff" + text.getvalue()).encode("utf-8"), "text/csv"
+
+    def _notes(self, lang: str) -> dict[int | None, list[str]]:
+        """Row number (None: the whole file) -> ``column: message`` of every problem."""
+        path = self.workdir / "problems.parquet"
+        found = pd.read_parquet(path) if path.exists() else pd.DataFrame(columns=["row", "col", "value", "code", "detail"])
+        worded = [problem(None if pd.isna(p.row) else int(p.row), p.col, p.value, p.code,
+                          self.suggestions.get(p.value, "") if p.code in ("unknown-unit", "unknown-indicator")
+                          else p.detail) for p in found.itertuples(index=False)]
+        notes: dict[int | None, list[str]] = {}
+        for p in [*self.file_problems, *worded]:
+            key = None if p.row is None or p.row <= self.header_row else p.row
+            text = p.message(lang)
+            notes.setdefault(key, []).append(f"{p.column}: {text}" if p.column and key is not None else text)
+        return notes
 
     def annotated_name(self, lang: str = "vi") -> str:
         """``values-loi.csv`` / ``values-errors.xlsx``: the file's own name, marked."""
