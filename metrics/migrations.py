@@ -70,10 +70,35 @@ def value_write_counter(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("INSERT INTO value_writes VALUES (0)")
 
 
+def users_and_settings(cur: duckdb.DuckDBPyConnection) -> None:
+    """People who may sign in (bcrypt hashes only, never a password) and the app's own settings
+    (the key that signs sign-in cookies, so logins survive a restart)."""
+    cur.execute("""
+        CREATE TABLE users (
+            username VARCHAR PRIMARY KEY, display_name VARCHAR NOT NULL,
+            role VARCHAR NOT NULL CHECK (role IN ('viewer', 'analyst', 'admin')),
+            password_hash VARCHAR NOT NULL, active BOOLEAN NOT NULL DEFAULT true,
+            created_at TIMESTAMPTZ NOT NULL DEFAULT now(), updated_at TIMESTAMPTZ NOT NULL DEFAULT now())""")
+    cur.execute("CREATE TABLE settings (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
+
+
+def audit_log(cur: duckdb.DuckDBPyConnection) -> None:
+    """Who did what when: sign-ins, imports, undo, catalogue loads, user changes, backups. Append-only."""
+    cur.execute("CREATE SEQUENCE audit_ids START 1")
+    cur.execute("""
+        CREATE TABLE audit (
+            id BIGINT PRIMARY KEY DEFAULT nextval('audit_ids'),
+            happened_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+            user_name VARCHAR, action VARCHAR NOT NULL, detail VARCHAR,
+            source VARCHAR NOT NULL CHECK (source IN ('web', 'cli')))""")
+
+
 MIGRATIONS = [
     ("0001_initial_schema", initial_schema),
     ("0002_catalogue_version", catalogue_version),
     ("0003_value_write_counter", value_write_counter),
+    ("0004_users_and_settings", users_and_settings),
+    ("0005_audit_log", audit_log),
 ]
 
 
