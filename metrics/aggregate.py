@@ -63,22 +63,17 @@ def _num(value) -> float | None:
 
 
 class Rollup:
-    """Aggregates of one indicator in one year's tree, memoised per unit."""
+    """Aggregates of one indicator in one year's tree, memoised per unit.
 
-    def __init__(self, tree: dict[str, Unit], own: dict[str, dict], kind: str,
-                 sectors: tuple[str, ...] | None = None):
+    Values combine every child that reported; ``expected`` counts every child (a sector-scoped
+    target narrows it when it is shown: see ``Scorecard.figure``).
+    """
+
+    def __init__(self, tree: dict[str, Unit], own: dict[str, dict], kind: str):
         self.tree = tree
         self.own = own  # unit code -> observation row
         self.kind = kind
-        self.sectors = sectors
         self._memo: dict[str, Figure | None] = {}
-
-    def in_scope(self, code: str) -> bool:
-        """A unit concerns a sector-scoped target when it is of that sector or mixed."""
-        if not self.sectors:
-            return True
-        sector = self.tree[code].sector
-        return sector is None or sector in self.sectors
 
     def figure(self, code: str) -> Figure | None:
         if code not in self._memo:
@@ -89,7 +84,7 @@ class Rollup:
         row = self.own.get(code)
         if row is not None:
             return from_observation(row, self.kind)
-        children = [c for c in self.tree[code].children if self.in_scope(c)] if code in self.tree else []
+        children = self.tree[code].children if code in self.tree else []
         parts = [f for f in (self.figure(c) for c in children) if self._usable(f)]
         if not parts:
             return Figure(None, reported=0, expected=len(children), own=False) if children else None

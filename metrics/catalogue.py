@@ -12,11 +12,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from metrics import rollups
+from metrics.errors import DataFileError
 from metrics.judgement import ANNUAL_BAND, ANNUAL_CEILING, ANNUAL_FLOOR, CUMULATIVE, TARGET_TYPES, UNIT_BAND
 from metrics.problems import Problem
 from metrics.tabular import Column, parse_rows, read_text_table
 
 UNIT_KINDS = {
+    "national_federation": "national",
     "province": "province",
     "district_federation": "upper",
     "sector_union": "upper",
@@ -25,7 +28,7 @@ UNIT_KINDS = {
     "grassroots": "grassroots",
 }
 SECTORS = ("public_admin", "state_enterprise", "non_state")
-LEVELS = ("province", "upper", "grassroots")
+LEVELS = ("national", "province", "upper", "grassroots")
 INDICATOR_KINDS = ("stock", "flow", "ratio", "rate")
 
 UNIT_COLUMNS = [
@@ -73,6 +76,47 @@ def read_file(path: str | Path, columns: list[Column]) -> tuple[list[dict], list
     return parse_rows(read_text_table(path), columns)
 
 
+# A one-file catalogue: each row of a targets file may also carry its plan (``plan_name_vi``,
+# ``plan_start_year`` …) and its indicator (``indicator_name_vi``, ``kind``, ``direction`` …).
+INLINE_PLAN = {"plan_name_vi": "name_vi", "plan_name_en": "name_en", "plan_issuer": "issuer",
+               "plan_start_year": "start_year", "plan_end_year": "end_year", "plan_unit": "unit",
+               "plan_source": "source"}
+INLINE_INDICATOR = {"indicator_name_vi": "name_vi", "indicator_name_en": "name_en", "measure_vi": "measure_vi",
+                    "measure_en": "measure_en", "kind": "kind", "direction": "direction",
+                    "numerator_vi": "numerator_vi", "numerator_en": "numerator_en",
+                    "denominator_vi": "denominator_vi", "denominator_en": "denominator_en", "limit": "limit",
+                    "definition_vi": "definition_vi", "definition_en": "definition_en"}
+
+
+def read_targets_file(path: str | Path) -> dict[str, tuple[list[dict], list[Problem]]]:
+    """A targets file, and the plans and indicators it defines inline when it has their columns."""
+    frame = read_text_table(path)
+    found = {"targets": parse_rows(frame, TARGET_COLUMNS)}
+    for kind, key, names, columns in (("plans", "plan", INLINE_PLAN, PLAN_COLUMNS),
+                                      ("indicators", "indicator", INLINE_INDICATOR, INDICATOR_COLUMNS)):
+        inline = [c for c in frame.columns if c in names]
+        if "plan_start_year" in frame.columns and "kind" in frame.columns and inline:
+            records, problems = parse_rows(frame[[key, *inline]].rename(columns=names), columns)
+            found[kind] = (_distinct(records, key, kind), problems)
+    return found
+
+
+def _distinct(records: list[dict], key: str, kind: str) -> list[dict]:
+    """One record per code; rows repeating a code must repeat the same definition."""
+    first: dict[str, dict] = {}
+    for record in records:
+        seen = first.setdefault(record[key], record)
+        if seen is not record and {k: v for k, v in seen.items() if k != "_row"} != \
+                {k: v for k, v in record.items() if k != "_row"}:
+            raise DataFileError(
+                f"inconsistent-{kind}",
+                f"Dòng {record['_row']} định nghĩa “{record[key]}” khác với dòng {seen['_row']}. "
+                "Mỗi mã phải có cùng một định nghĩa trên mọi dòng.",
+                f"Row {record['_row']} defines “{record[key]}” differently from row {seen['_row']}. "
+                "Every row of a code must repeat the same definition.")
+    return list(first.values())
+
+
 def file_kind(path: str | Path) -> str | None:
     """Which catalogue file this is (targets, plans or indicators), from its header."""
     headers = {str(h).strip().lower() for h in read_text_table(path).columns}
@@ -102,7 +146,7 @@ def check_units(records: list[dict], known_codes: set[str]) -> list[Problem]:
                 problems.append(_problem(r, column, "unknown-unit",
                     f"Không có đơn vị mã “{r[column]}”. Hãy thêm đơn vị đó vào tệp hoặc sửa mã.",
                     f"There is no unit with code “{r[column]}”. Add it to the file or correct the code."))
-        if r["kind"] and r["kind"] != "province" and not r["parent"]:
+        if r["kind"] and UNIT_KINDS.get(r["kind"]) not in ("national", "province") and not r["parent"]:
             problems.append(_problem(r, "parent", "missing-parent",
                 "Đơn vị này cần đơn vị cấp trên (cột parent).",
                 "This unit needs a parent unit (column parent)."))
@@ -138,6 +182,8 @@ def save_units(cur: duckdb.DuckDBPyConnection, records: list[dict]) -> int:
     cur.execute("INSERT INTO units BY NAME SELECT * FROM incoming_units")
     cur.unregister("incoming_units")
     bump_version(cur)
+    rollups.rebuild_unit_years(cur)  # the trees changed: every figure follows them
+    rollups.refresh(cur)
     return len(frame)
 
 
@@ -221,11 +267,17 @@ def target_rows(targets: list[dict], plans: dict[str, dict]) -> pd.DataFrame:
 
 
 def save_plans(cur, plans: list[dict]) -> int:
-    return _replace(cur, "plans", plan_rows(plans), "code")
+    count = _replace(cur, "plans", plan_rows(plans), "code")
+    if count:
+        rollups.rebuild_unit_years(cur)  # a plan's years need their trees
+    return count
 
 
 def save_indicators(cur, indicators: list[dict]) -> int:
-    return _replace(cur, "indicators", indicator_rows(indicators), "code")
+    count = _replace(cur, "indicators", indicator_rows(indicators), "code")
+    if count:
+        rollups.refresh(cur)  # an indicator's kind decides how its values add up
+    return count
 
 
 def save_targets(cur, targets: list[dict], plans: dict[str, dict]) -> int:

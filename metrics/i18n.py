@@ -50,6 +50,7 @@ TARGET_TYPE_LABELS = {
 }
 
 LEVEL_LABELS = {
+    "national": ("Toàn quốc", "National"),
     "province": ("Tỉnh", "Province"),
     "upper": ("Công đoàn cấp trên trực tiếp cơ sở", "Upper-level union"),
     "grassroots": ("Công đoàn cơ sở", "Grassroots union"),

@@ -59,9 +59,13 @@ def load_targets(store: Store, paths: list[str | Path], dry_run: bool = False) -
                 f"Cannot tell what {Path(path).name} holds: it needs the columns of a plans, indicators "
                 "or targets file (see docs/data-files.md)."))
             continue
-        records, file_problems = catalogue.read_file(path, catalogue.FILE_KINDS[kind][1])
-        found.setdefault(kind, []).extend(records)
-        problems += file_problems
+        if kind == "targets":
+            parts = catalogue.read_targets_file(path)
+        else:
+            parts = {kind: catalogue.read_file(path, catalogue.FILE_KINDS[kind][1])}
+        for part, (records, file_problems) in parts.items():
+            found.setdefault(part, []).extend(records)
+            problems += file_problems
     plans = {p["code"]: {"code": p["code"], "start_year": p["start_year"], "end_year": p["end_year"]}
              for p in store.plans().to_dict("records")}
     plans.update({p["plan"]: p for p in found.get("plans", [])})

@@ -93,12 +93,21 @@ def audit_log(cur: duckdb.DuckDBPyConnection) -> None:
             source VARCHAR NOT NULL CHECK (source IN ('web', 'cli')))""")
 
 
+def derived_figures(cur: duckdb.DuckDBPyConnection) -> None:
+    """Values in force, yearly trees and rolled-up figures kept in tables (see metrics.rollups)."""
+    from metrics import rollups
+
+    rollups.create_tables(cur)
+    rollups.rebuild(cur)
+
+
 MIGRATIONS = [
     ("0001_initial_schema", initial_schema),
     ("0002_catalogue_version", catalogue_version),
     ("0003_value_write_counter", value_write_counter),
     ("0004_users_and_settings", users_and_settings),
     ("0005_audit_log", audit_log),
+    ("0006_derived_figures", derived_figures),
 ]
 
 

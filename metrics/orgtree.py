@@ -12,7 +12,7 @@ from functools import cached_property
 
 import pandas as pd
 
-LEVEL_ORDER = {"province": 0, "upper": 1, "grassroots": 2}
+LEVEL_ORDER = {"national": 0, "province": 1, "upper": 2, "grassroots": 3}
 
 
 @dataclass

@@ -6,15 +6,16 @@ every view says the same thing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from metrics.aggregate import Figure, Rollup
+from metrics.aggregate import Figure
 from metrics.i18n import MISSED_SYMBOL, STATUS_SYMBOLS
 from metrics.judgement import ANNUAL_TYPES, TargetSpec, Verdict, judge
 from metrics.orgtree import Organisation, Unit
-from metrics.store import Store
+from metrics.sources import MemoryFigures, StoredFigures
+from metrics.store import Store, in_force_sql
 
 
 @dataclass
@@ -84,16 +85,21 @@ class StatusRow:
 class Scorecard:
     """The catalogue and the values in force (or as of a batch), ready to judge any plan and year."""
 
-    def __init__(self, store: Store, as_of: int | None = None):
+    def __init__(self, store: Store, as_of: int | None = None, observations: pd.DataFrame | None = None,
+                 org: Organisation | None = None):
+        """``observations``: judge these values (rolled up in memory) instead of the database's;
+        ``org``: an organisation already built from the same store (to share it)."""
+        self.store = store
         self.as_of = as_of
         self.plans = {p["code"]: p for p in store.plans().to_dict("records")}
         self.indicators = {i["code"]: i for i in store.indicators().to_dict("records")}
         self._targets = {plan: store.targets(plan).to_dict("records") for plan in self.plans}
-        self.org = Organisation(store.unit_periods())
-        self.observations = store.observations(as_of=as_of)
+        self.org = org or Organisation(store.unit_periods())
         self.period_totals = store.period_totals().to_dict("records")
-        self._own = _index(self.observations)
-        self._rollups: dict[tuple, Rollup] = {}
+        if observations is not None:
+            self.source = MemoryFigures(observations, self.org, self.indicators)
+        else:
+            self.source = StoredFigures(store, self.indicators, as_of)
         self._memo: dict[tuple, object] = {}
 
     def memo(self, key: tuple, compute):
@@ -107,6 +113,18 @@ class Scorecard:
     def targets(self, plan: str) -> list[dict]:
         return self._targets[plan]
 
+    def provenance_counts(self) -> pd.DataFrame:
+        """How many values of each kind (published, illustrative, imported) there are, by year."""
+        sql, params = in_force_sql(self.as_of)
+        return self.store.frame(f"SELECT year, provenance, count(*) AS n FROM ({sql}) GROUP BY ALL ORDER BY ALL",
+                                params)
+
+    def published_values(self) -> pd.DataFrame:
+        """Every published value in force, with its source and note."""
+        sql, params = in_force_sql(self.as_of)
+        return self.store.frame(f"SELECT * FROM ({sql}) WHERE provenance = 'published' "
+                                "ORDER BY indicator, unit, year", params)
+
     def period_totals_for(self, indicator: str) -> list[dict]:
         """Figures published for a whole earlier term (context beside a target, never in a series)."""
         return [p for p in self.period_totals if p["indicator"] == indicator]
@@ -115,7 +133,7 @@ class Scorecard:
         """Years with any value of the plan's indicators, from the baseline year on."""
         wanted = {t["indicator"] for t in self.targets(plan)}
         start = self.plans[plan]["start_year"]
-        return sorted({y for (ind, y) in self._own if ind in wanted and y >= start})
+        return sorted({y for ind in wanted for y in self.source.years(ind) if y >= start})
 
     def latest_year(self, plan: str) -> int:
         years = self.years(plan)
@@ -151,25 +169,41 @@ class Scorecard:
     # --- values ---------------------------------------------------------------------------------
 
     def figure(self, indicator: str, code: str, year: int, sectors: tuple = ()) -> Figure | None:
-        """The value of an indicator for a unit in a year: its own, or rolled up from below."""
-        key = (indicator, year, sectors)
-        if key not in self._rollups:
-            kind = self.indicators[indicator]["kind"]
-            self._rollups[key] = Rollup(self.org.tree(year), self._own.get((indicator, year), {}),
-                                        kind, sectors or None)
-        return self._rollups[key].figure(code)
+        """The value of an indicator for a unit in a year: its own, or rolled up from below.
+
+        For a roll-up, ``expected`` counts the children the target concerns (its sectors, or all).
+        """
+        figure = self.source.figure(indicator, code, year)
+        if figure is None or figure.own:
+            return figure
+        unit = self.org.tree(year).get(code)
+        if unit is None:
+            return figure
+        children = [self.org.tree(year)[c] for c in unit.children]
+        expected = sum(1 for c in children if not sectors or c.sector is None or c.sector in sectors)
+        return replace(figure, expected=max(expected, figure.reported))
 
     def series(self, plan: str, indicator: str, code: str, until: int,
                sectors: tuple = ()) -> tuple[dict[int, Figure], dict[int, str]]:
         """Yearly figures of a unit's lineage up to ``until``, and which unit carried each year."""
         owner = self.series_owner(plan, code)
         figures, carriers = {}, {}
-        for year in sorted({y for (ind, y) in self._own if ind == indicator and y <= until}):
+        for year in self.source.years(indicator):
+            if year > until:
+                break
             carrier = self.org.lineage(owner, year)
             figure = self.figure(indicator, carrier, year, sectors) if carrier else None
             if figure is not None and figure.value is not None:
                 figures[year], carriers[year] = figure, carrier
         return figures, carriers
+
+    def prefetch(self, plan: str, codes: list[str], indicators: list[str] | None = None) -> None:
+        """Read at once what judging these units needs: every year of their lineage, every indicator."""
+        indicators = indicators or sorted({t["indicator"] for t in self.targets(plan)})
+        years = sorted({y for i in indicators for y in self.source.years(i)})
+        carriers = {c for code in codes for y in years
+                    if (c := self.org.lineage(self.series_owner(plan, code), y))}
+        self.source.prefetch(indicators, sorted(carriers | set(codes)))
 
     # --- judging --------------------------------------------------------------------------------
 
@@ -198,6 +232,9 @@ class Scorecard:
         return self.memo(key, lambda: self._evaluate(plan, year, units, targets))
 
     def _evaluate(self, plan: str, year: int, units: list[str] | None, targets: list[str] | None) -> list[StatusRow]:
+        chosen = [t for t in self.targets(plan) if targets is None or t["code"] in targets]
+        wanted = units if units is not None else [u.code for u in self.units_for(plan, year)]
+        self.prefetch(plan, wanted, sorted({t["indicator"] for t in chosen}))
         rows = []
         for target in self.targets(plan):
             if targets is not None and target["code"] not in targets:
@@ -211,14 +248,6 @@ class Scorecard:
 def _sectors(target: dict) -> tuple[str, ...]:
     sector = target.get("sector")
     return tuple(sector.split("|")) if isinstance(sector, str) and sector else ()
-
-
-def _index(observations: pd.DataFrame) -> dict[tuple[str, int], dict[str, dict]]:
-    """(indicator, year) -> unit -> observation row."""
-    index: dict[tuple[str, int], dict[str, dict]] = {}
-    for row in observations.to_dict("records"):
-        index.setdefault((row["indicator"], int(row["year"])), {})[row["unit"]] = row
-    return index
 
 
 INTEGER_COLUMNS = ("year", "actual_year", "years_met", "years_assessed", "reported_units", "expected_units")

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from metrics import db, migrations
+from metrics import db, migrations, rollups
 from metrics.errors import UserError
 
 OBSERVATION_COLUMNS = ["unit", "indicator", "year", "value", "numerator", "denominator",
@@ -126,20 +126,24 @@ def in_force_sql(as_of: int | None = None, *, indicators: list[str] | None = Non
     ``series`` names a relation with distinct ``unit, indicator`` pairs visible to the cursor that runs
     the query (an import's staging table): only those series are read.
     """
-    live, params = _live_batches(as_of)
-    filters = []
+    filters, params = [], []
     for column, wanted in (("indicator", indicators), ("unit", units)):
         if wanted is not None:
             filters.append(f"o.{column} IN (SELECT unnest(?::VARCHAR[]))")
             params.append(list(wanted))
     join = f"JOIN {series} k ON o.unit = k.unit AND o.indicator = k.indicator" if series else ""
+    columns = "o.unit, o.indicator, o.year, o.value, o.numerator, o.denominator, o.source, o.note, o.provenance, o.batch"
+    if as_of is None:  # the values in force now are kept in their own table (metrics.rollups)
+        where = f"WHERE {' AND '.join(filters)}" if filters else ""
+        return f"SELECT {columns} FROM current_values o {join} {where}", params
+    live, live_params = _live_batches(as_of)
     where = " AND ".join([live, *filters])
     return f"""
-        SELECT o.unit, o.indicator, o.year, o.value, o.numerator, o.denominator,
-               o.source, o.note, o.provenance, o.batch
+        SELECT {columns}
         FROM observations o JOIN batches b ON o.batch = b.id {join}
         WHERE {where}
-        QUALIFY row_number() OVER (PARTITION BY o.unit, o.indicator, o.year ORDER BY o.batch DESC) = 1""", params
+        QUALIFY row_number() OVER (PARTITION BY o.unit, o.indicator, o.year ORDER BY o.batch DESC) = 1""", \
+        live_params + params
 
 
 def data_version(cur) -> tuple:
@@ -183,6 +187,7 @@ def write_batch(cur, frame: pd.DataFrame | str, kind: str, *, file_name: str | N
         FROM {source}""", [default_provenance, batch])
     if source == "incoming_observations":
         cur.unregister(source)
+    rollups.apply_batch(cur, batch)
     return batch
 
 
@@ -206,6 +211,7 @@ def rollback_batch(cur, batch: int, user: str | None = None) -> int:
     undo = cur.execute("INSERT INTO batches (kind, user_name, reverts, rows) VALUES ('rollback', ?, ?, 0) "
                        "RETURNING id", [user, batch]).fetchall()[0][0]
     cur.execute("UPDATE batches SET rolled_back_by = ? WHERE id = ?", [undo, batch])
+    rollups.revert_batch(cur, batch)
     return undo
 
 

@@ -22,16 +22,16 @@ def render(view: layout.View) -> None:
 
 def kinds(view: layout.View) -> None:
     """How many values of each kind (published, illustrative, imported) there are, by year."""
-    obs = view.card.observations
+    found = view.card.memo(("provenance_counts",), view.card.provenance_counts)
     st.header(t("kinds_title", view.lang), divider="gray")
-    if obs.empty:
+    if found.empty:
         st.info(t("no_values", view.lang))
         return
-    counts = obs.groupby(["year", "provenance"]).size().unstack(fill_value=0)
+    counts = found.pivot_table(index="year", columns="provenance", values="n", fill_value=0)
     counts.columns = [pick(PROVENANCE_LABELS.get(c, (c, c)), view.lang) for c in counts.columns]
     counts.index.name = t("year", view.lang)
     widgets.table(counts, view.lang, "kinds", "loai-so-lieu")
-    if "illustrative" in set(obs["provenance"]):
+    if "illustrative" in set(found["provenance"]):
         st.warning(t("illustrative_banner", view.lang), icon=":material/science:")
 
 
@@ -66,8 +66,7 @@ def reporting(view: layout.View) -> None:
 
 def published(view: layout.View) -> None:
     """The published figures and their documents, and figures published for a whole earlier term."""
-    obs = view.card.observations
-    shown = obs[obs["provenance"] == "published"]
+    shown = view.card.memo(("published",), view.card.published_values)
     st.header(t("published_title", view.lang), divider="gray")
     indicators = view.card.indicators
     table = pd.DataFrame({

@@ -15,6 +15,7 @@ import streamlit as st
 from metrics import fmt
 from metrics.errors import UserError
 from metrics.i18n import pick
+from metrics.orgtree import LEVEL_ORDER
 from metrics.scorecard import Scorecard
 from ui import data, state
 from ui.texts import t
@@ -127,7 +128,8 @@ def unit_selector(card: Scorecard, plan: str, year: int, lang: str) -> str | Non
     if chosen and chosen not in by_code:
         successor = card.org.lineage(chosen, year)
         st.session_state[state.UNIT] = successor if successor in by_code else units[0].code
-    indent = {"province": "", "upper": "· ", "grassroots": "· · "}
+    top = LEVEL_ORDER.get(units[0].level, 0)
+    indent = {level: "· " * max(0, depth - top) for level, depth in LEVEL_ORDER.items()}
     return choose(state.UNIT, list(by_code), units[0].code, lambda key, changed: st.sidebar.selectbox(
         t("unit", lang), list(by_code), key=key, on_change=changed,
         format_func=lambda c: indent.get(by_code[c].level, "") + by_code[c].name(lang)))

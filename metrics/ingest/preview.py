@@ -70,20 +70,6 @@ def changes(cur, limit: int = SAMPLE_CHANGES) -> pd.DataFrame:
 
 # --- target statuses --------------------------------------------------------------------------------
 
-class WithValues:
-    """The store as a Scorecard sees it, with the given values in place of those in force."""
-
-    def __init__(self, store: Store, observations: pd.DataFrame):
-        self._store = store
-        self._observations = observations
-
-    def observations(self, indicators=None, as_of=None, units=None) -> pd.DataFrame:
-        return self._observations
-
-    def __getattr__(self, name):
-        return getattr(self._store, name)
-
-
 def status_changes(store: Store, cur, plan: str) -> pd.DataFrame | None:
     """Targets of the plan, for its own unit, whose value or status the import changes.
 
@@ -117,9 +103,8 @@ def status_changes(store: Store, cur, plan: str) -> pd.DataFrame | None:
     frames = [_reaching_the_top(cur, table, since) for table in ("status_before", "status_after")]
     if frames[0] is None or frames[1] is None:
         return None
-    cards = Scorecard(WithValues(store, frames[0])), Scorecard(WithValues(store, frames[1]))
-    for card in cards:
-        card.org = org  # one organisation, built once, for both judgements
+    cards = (Scorecard(store, observations=frames[0], org=org),  # one organisation for both judgements
+             Scorecard(store, observations=frames[1], org=org))
     return pd.DataFrame(_differences(cards, plan, targets, years))
 
 

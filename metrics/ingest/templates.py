@@ -14,7 +14,6 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from metrics.errors import UserError
 from metrics.i18n import name
-from metrics.ingest.preview import WithValues
 from metrics.scorecard import Scorecard
 from metrics.store import OBSERVATION_COLUMNS, Store
 
@@ -46,7 +45,7 @@ GUIDE = {
 
 def rows(store: Store, plan: str, year: int, units: list[str] | None = None, lang: str = "vi") -> pd.DataFrame:
     """The template's rows: the plan's unit and its upper-level unions (or ``units``) × their indicators."""
-    card = Scorecard(WithValues(store, pd.DataFrame(columns=[*OBSERVATION_COLUMNS, "batch"])))
+    card = Scorecard(store, observations=pd.DataFrame(columns=[*OBSERVATION_COLUMNS, "batch"]))
     if plan not in card.plans:
         store.plan(plan)  # raises the unknown-plan message
     scope = card.units_for(plan, year)
