@@ -2,6 +2,8 @@
 
 Every command takes ``--db`` (default ``KPI_DB``, else ``data/kpi.duckdb``) and ``--lang vi|en``.
 Exit code 0 on success, 1 on an error the user can fix (the message says how), 2 on bad usage.
+The command line needs no web sign-in (it is the tool of whoever holds the database file); every write
+names the file it wrote and is recorded in the audit log under the operating-system user, source ``cli``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics import db, ingest
+from metrics import audit, cli_admin, db, ingest, synth
 from metrics.errors import UserError
 from metrics.exports import command as export_command
 from metrics.ingest import templates
@@ -21,7 +23,7 @@ from metrics.ingest import text as report_text
 from metrics.loading import LoadResult, init_database, load_targets, load_units
 from metrics.problems import as_text
 from metrics.scorecard import Scorecard, records
-from metrics.store import Store, rollback_batch
+from metrics.store import Store
 
 HISTORY_COLUMNS = ["batch", "file", "sha256", "rows", "user", "time", "state"]
 
@@ -78,7 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sheet", help="Excel sheet, by name or position (0 = first; default: the first)")
     p.add_argument("--plan", help="plan the figures are for (default: the latest plan)")
     p.add_argument("--encoding", help="text encoding of a CSV (default: detected), e.g. utf-8, cp1258")
-    p.add_argument("--user", default=os.environ.get("USER", "cli"), help="recorded with the batch")
+    p.add_argument("--user", default=audit.cli_user(), help="recorded with the batch (default: you)")
+    p.add_argument("--progress", action="store_true", help="print each step's progress on standard error")
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("template", parents=[common], help="a blank values file to fill, CSV or Excel")
@@ -94,10 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("rollback", parents=[common], help="undo one import without touching the others")
     p.add_argument("batch", type=int, metavar="BATCH_ID")
-    p.add_argument("--user", default=os.environ.get("USER", "cli"))
+    p.add_argument("--user", default=audit.cli_user(), help="recorded with the undo (default: you)")
     p.set_defaults(handler=cmd_rollback)
 
     export_command.add_parser(sub, common)  # the deck, the report, the data (metrics/exports/command.py)
+    cli_admin.add_parsers(sub, common)  # users, backup, restore, audit (metrics/cli_admin.py)
+    synth.add_parser(sub, common)  # a generated national dataset (metrics/synth.py)
     return parser
 
 
@@ -109,9 +114,16 @@ def _open(args, read_only: bool = False) -> Store:
     return Store.open(args.db or db.default_path(), read_only=read_only)
 
 
+def _written(args) -> None:
+    """A write goes to the file of --db or KPI_DB, else the default one: say which, every time."""
+    path = Path(args.db or db.default_path()).resolve()
+    _say(args, f"Cơ sở dữ liệu: {path}", f"Database: {path}")
+
+
 def cmd_init(args) -> int:
     path = args.db or db.default_path()
     store = init_database(path, demo=args.demo, force=args.force)
+    audit.record(store, audit.cli_user(), "init", {"demo": args.demo, "force": args.force}, source="cli")
     counts = store.rows("SELECT (SELECT count(*) FROM plans), (SELECT count(*) FROM targets), "
                         "(SELECT count(DISTINCT code) FROM units), (SELECT count(*) FROM observations)")[0]
     store.close()
@@ -155,13 +167,18 @@ def _report_load(args, result: LoadResult, what: str) -> int:
         return 1
     counts = ", ".join(f"{k}: {v}" for k, v in result.counts.items())
     _say(args, f"Đã nạp {what} ({counts}).", f"Loaded {what} ({counts}).")
+    _written(args)
     return 0
 
 
 def cmd_units_import(args) -> int:
     store = _open(args)
     try:
-        return _report_load(args, load_units(store, args.files[0]), "đơn vị" if args.lang == "vi" else "units")
+        result = load_units(store, args.files[0])
+        if result.ok:
+            audit.record(store, audit.cli_user(), "units-load", {"file": str(args.files[0]), **result.counts},
+                         source="cli")
+        return _report_load(args, result, "đơn vị" if args.lang == "vi" else "units")
     finally:
         store.close()
 
@@ -170,6 +187,9 @@ def cmd_targets_import(args) -> int:
     store = _open(args, read_only=args.dry_run)
     try:
         result = load_targets(store, args.files, dry_run=args.dry_run)
+        if result.ok and not args.dry_run:
+            audit.record(store, audit.cli_user(), "targets-load",
+                         {"files": [str(f) for f in args.files], **result.counts}, source="cli")
     finally:
         store.close()
     if result.preview is not None:
@@ -201,19 +221,21 @@ def cmd_history(args) -> int:
 def cmd_rollback(args) -> int:
     store = _open(args)
     try:
-        with db.transaction(store.con) as cur:
-            undo = rollback_batch(cur, args.batch, args.user)
+        undo = ingest.undo(store, args.batch, user=args.user, source="cli", actor=audit.cli_user())
     finally:
         store.close()
     _say(args, f"Đã hoàn tác đợt nhập {args.batch} (thao tác #{undo}).",
          f"Rolled back batch {args.batch} (operation #{undo}).")
+    _written(args)
     return 0
 
 
 def cmd_import(args) -> int:
     store = _open(args, read_only=args.dry_run)
     try:
-        with ingest.check(args.file, store=store, plan=args.plan, sheet=args.sheet, encoding=args.encoding) as report:
+        progress = _progress_printer(args.lang) if args.progress else None
+        with ingest.check(args.file, store=store, plan=args.plan, sheet=args.sheet, encoding=args.encoding,
+                          progress=progress) as report:
             print(report_text.describe(report, args.lang))
             print(report_text.summary(report, args.lang))
             if not report.ok:
@@ -227,7 +249,8 @@ def cmd_import(args) -> int:
             if args.dry_run:
                 _say(args, "Chạy thử (--dry-run): không ghi gì.", "Dry run: nothing was written.")
                 return 0
-            result = ingest.commit(store, report, user=args.user)
+            result = ingest.commit(store, report, user=args.user, progress=progress, source="cli",
+                                   actor=audit.cli_user())
     finally:
         store.close()
     if result.batch is None:
@@ -236,7 +259,20 @@ def cmd_import(args) -> int:
     else:
         _say(args, f"Đã nhập đợt #{result.batch}: {result.written} giá trị. Hoàn tác: python -m metrics rollback {result.batch}",
              f"Imported batch #{result.batch}: {result.written} values. Undo: python -m metrics rollback {result.batch}")
+        _written(args)
     return 0
+
+
+def _progress_printer(lang: str):
+    """``progress(fraction, step)`` as lines on standard error: ``writing 40%`` (scripts and tests watch them)."""
+    last: list = [None]
+
+    def show(fraction: float, step: str) -> None:
+        line = f"{step} {int(fraction * 100)}%"
+        if line != last[0]:
+            print(line, file=sys.stderr, flush=True)
+            last[0] = line
+    return show
 
 
 def _print_preview(args, report) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from metrics import audit
 from metrics.db import transaction
 from metrics.errors import UserError
 from metrics.ingest.progress import Progress
@@ -19,8 +20,14 @@ class CommitResult:
     written: int
 
 
-def commit(store: Store, report: Report, *, user: str | None = None, progress: Progress | None = None) -> CommitResult:
-    """Write the report's created and updated cells as one import batch, if nothing changed since the check."""
+def commit(store: Store, report: Report, *, user: str | None = None, progress: Progress | None = None,
+           source: str = "cli", actor: str | None = None) -> CommitResult:
+    """Write the report's created and updated cells as one import batch, if nothing changed since the check.
+
+    ``user`` is recorded with the batch. The audit row names ``actor`` (default: ``user``; the command line
+    passes the operating-system user) and ``source`` (``web`` for the dashboard, ``cli`` for direct access);
+    it is written in the same transaction: an import is never without its record, nor a record without it.
+    """
     if not report.ok:
         raise UserError("import-has-errors",
                         "Tệp còn lỗi nên không được nhập. Hãy sửa các lỗi đã liệt kê rồi kiểm tra lại.",
@@ -43,6 +50,9 @@ def commit(store: Store, report: Report, *, user: str | None = None, progress: P
             batch = write_batch(cur, "import_rows", "import", file_name=report.file_name, sha256=report.sha256,
                                 user=user, note=note)
             cur.execute("DROP VIEW import_rows")
+            audit.record(cur, actor or user, "import", {
+                "batch": batch, "file": report.file_name, "sha256": report.sha256, "rows": report.to_write,
+                "plan": report.plan, "recorded_as": user}, source=source)
     except duckdb.Error as exc:
         raise _translated(exc) from exc
     report.close()
@@ -51,11 +61,14 @@ def commit(store: Store, report: Report, *, user: str | None = None, progress: P
     return CommitResult(batch, report.to_write)
 
 
-def undo(store: Store, batch: int, *, user: str | None = None) -> int:
-    """Roll back one import batch in its own transaction; return the id of the rollback."""
+def undo(store: Store, batch: int, *, user: str | None = None, source: str = "cli", actor: str | None = None) -> int:
+    """Roll back one import batch in its own transaction, with its audit row; return the id of the rollback."""
     try:
         with transaction(store.con) as cur:
-            return rollback_batch(cur, batch, user)
+            operation = rollback_batch(cur, batch, user)
+            audit.record(cur, actor or user, "undo", {"batch": batch, "operation": operation, "recorded_as": user},
+                         source=source)
+            return operation
     except duckdb.Error as exc:
         raise _translated(exc) from exc
 
