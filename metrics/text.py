@@ -1,4 +1,5 @@
-"""Text folding for matching what people type: case, Vietnamese diacritics, spacing."""
+"""Text folding for matching what people type (case, Vietnamese diacritics, spacing), and text made safe
+for spreadsheets."""
 
 from __future__ import annotations
 
@@ -16,3 +17,17 @@ def fold(text: str) -> str:
 def header_key(text: str) -> str:
     """Fold a column header and treat spaces, dashes and underscores alike: ``"Tử số"`` → ``"tu_so"``."""
     return re.sub(r"[\s\-_]+", "_", fold(text)).strip("_")
+
+
+DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A cell value that no spreadsheet runs as a formula: ``=1+1`` → ``'=1+1``; non-text unchanged.
+
+    A cell starting with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return) would be run as a
+    formula by Excel or LibreOffice (formula injection), so it is prefixed with ``'`` and stays text.
+    """
+    if isinstance(value, str) and value.startswith(DANGEROUS_START):
+        return "'" + value
+    return value

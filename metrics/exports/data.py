@@ -25,17 +25,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from metrics.ingest.export import COLUMNS as VALUE_COLUMNS
 from metrics.ingest.export import export_values
 from metrics.store import Store
+from metrics.text import DANGEROUS_START, safe_cell  # noqa: F401 (part of this module's interface)
 
-DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 TEXT_VALUE_COLUMNS = ("unit", "indicator", "source", "note", "provenance")
-
-
-def safe_cell(value):
-    """A cell value that no spreadsheet runs as a formula: ``=1+1`` → ``'=1+1``; non-text unchanged."""
-    if isinstance(value, str) and value.startswith(DANGEROUS_START):
-        return "'" + value
-    return value
 
 
 def _plain(value):

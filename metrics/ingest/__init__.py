@@ -17,10 +17,10 @@ from pathlib import Path
 import duckdb
 
 from metrics.errors import UserError
+from metrics.ingest import guard, preview, reading, units, validate, workbook
 from metrics.ingest import layout as layouts
-from metrics.ingest import preview, reading, units, validate, workbook
 from metrics.ingest.commit import CommitResult, commit, undo
-from metrics.ingest.messages import problem
+from metrics.ingest.messages import FileRejected, problem
 from metrics.ingest.progress import Progress
 from metrics.ingest.report import MAX_DETAILED, Report
 from metrics.store import Store, data_version, file_sha256
@@ -30,7 +30,8 @@ __all__ = ["CommitResult", "Report", "accepted_years", "check", "commit", "sheet
 MAX_ROWS = 10_000_000
 EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 BLOCKING = {"missing-column", "duplicate-column", "wide-layout-parts", "unreadable-file", "empty-file",
-            "file-too-large"}
+            "file-too-large", "suspicious-workbook", "too-many-columns", "cell-too-long"}
+LONG_CELLS_LISTED = 100
 
 
 def sheet_names(source: str | Path | bytes) -> list[str]:
@@ -65,8 +66,11 @@ def accepted_years(store: Store, plan: dict) -> list[int]:
 
 def check(source: str | Path | bytes, *, store: Store, file_name: str | None = None, plan: str | None = None,
           sheet: str | int | None = None, encoding: str | None = None, progress: Progress | None = None,
-          max_rows: int = MAX_ROWS) -> Report:
-    """Read, validate and compare a values file against the database; write nothing to it."""
+          max_rows: int = MAX_ROWS, max_bytes: int = reading.MAX_BYTES) -> Report:
+    """Read, validate and compare a values file against the database; write nothing to it.
+
+    ``max_bytes`` is the largest file accepted (the dashboard passes its upload limit).
+    """
     plan = plan or store.default_plan()
     if plan is None:
         raise UserError("no-plan", "Chưa có kế hoạch nào; hãy nạp kế hoạch trước: python -m metrics targets import …",
@@ -78,7 +82,7 @@ def check(source: str | Path | bytes, *, store: Store, file_name: str | None = N
         report = Report(file_name=name, sha256="", plan=plan, workdir=workdir)
         with store.cursor() as cur:
             report.data_version = data_version(cur)
-            _read_and_check(cur, store, report, path, info, sheet, encoding, progress, max_rows)
+            _read_and_check(cur, store, report, path, info, sheet, encoding, progress, max_rows, max_bytes)
             if report.ok and report.to_write:
                 statuses = preview.status_changes(store, cur, plan)
                 report.statuses_judged = statuses is not None
@@ -104,15 +108,16 @@ def _materialise(source, file_name: str | None, workdir: Path) -> tuple[Path, st
     return path, file_name or path.name
 
 
-def _read_and_check(cur, store, report: Report, path: Path, info: dict, sheet, encoding, progress, max_rows) -> None:
-    early = _read(cur, report, path, sheet, encoding, progress)
+def _read_and_check(cur, store, report: Report, path: Path, info: dict, sheet, encoding, progress, max_rows,
+                    max_bytes) -> None:
+    early = _read(cur, report, path, sheet, encoding, progress, max_bytes)
     if early:
         return _finish(report, early)
     head = cur.execute("SELECT * FROM raw ORDER BY row LIMIT 30").fetchall()
     report.header_row, report.headers = layouts.find_header(head)
     layout = layouts.match(report.header_row, report.headers)
     report.layout = "wide" if layout.wide else "long"
-    found = report.problems + layout.problems
+    found = report.problems + layout.problems + _long_cells(cur, report.headers)
     report.file_problems = found
     if any(p.code in BLOCKING for p in found):
         _keep_rows(cur, report)
@@ -148,13 +153,42 @@ def _keep_rows(cur, report: Report) -> None:
                 "(FORMAT parquet)", [report.header_row])
 
 
-def _read(cur, report: Report, path: Path, sheet, encoding, progress) -> list:
-    """Load the file into ``raw``; return the problems that stop everything (an unreadable file)."""
+def _read(cur, report: Report, path: Path, sheet, encoding, progress, max_bytes: int = reading.MAX_BYTES) -> list:
+    """Load the file into ``raw``; return the problems that stop everything (unreadable, too large, hostile)."""
     size = path.stat().st_size
     if size == 0:
         return [problem(None, None, None, "empty-file")]
-    if size > reading.MAX_BYTES:
-        return [problem(None, None, None, "file-too-large", detail=f"{size / 2**30:.1f} GB > 2 GB")]
+    if size > max_bytes:
+        return [problem(None, None, None, "file-too-large", detail=f"{_size(size)} > {_size(max_bytes)}")]
+    try:
+        return _load(cur, report, path, sheet, encoding, progress)
+    except FileRejected as exc:
+        return [exc.problem]
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**30:.1f} GB" if count >= 2**30 else f"{count / 2**20:.1f} MB" if count >= 2**20 \
+        else f"{count / 1024:.0f} KB"
+
+
+def _long_cells(cur, headers: list[str]) -> list:
+    """A cell over ``guard.MAX_CELL_CHARS`` characters (a lost quote, a pasted document): its row and column."""
+    names = [c for c in (r[0] for r in cur.execute("DESCRIBE raw").fetchall()) if c != "row"]
+    if not names:
+        return []
+    longest = ", ".join(f"coalesce(length({n}), 0)" for n in names)
+    found = cur.execute(f"SELECT row, [{longest}] FROM raw WHERE greatest({longest}) > ? ORDER BY row LIMIT ?",
+                        [guard.MAX_CELL_CHARS, LONG_CELLS_LISTED]).fetchall()
+    problems = []
+    for row, lengths in found:
+        for index, length in enumerate(lengths):
+            if length > guard.MAX_CELL_CHARS:
+                column = headers[index] if index < len(headers) and headers[index] else f"#{index + 1}"
+                problems.append(problem(row, column, None, "cell-too-long", detail=str(length)))
+    return problems
+
+
+def _load(cur, report: Report, path: Path, sheet, encoding, progress) -> list:
     with open(path, "rb") as handle:
         magic = handle.read(4)
     if magic in EXCEL_MAGIC:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from metrics.errors import UserError
 from metrics.problems import Problem
 
 WARNINGS = {"unknown-column", "implausible-change", "value-without-parts"}
@@ -99,10 +100,45 @@ def _fixed(vi: str, en: str) -> Words:
                                           en.format(value=value, detail=detail, column=column))
 
 
+def _unreadable(value, detail, column):
+    kind, _, where = detail.partition(":")
+    if kind == "binary":
+        return (f"Tệp không phải là tệp văn bản CSV: có dữ liệu nhị phân (byte điều khiển ở vị trí {where}); có thể "
+                "đây là tệp Excel, PDF, Word hay ảnh bị đổi đuôi thành .csv. Hãy mở tệp gốc bằng Excel rồi lưu dưới dạng "
+                "CSV UTF-8 hoặc Excel (.xlsx) và tải lên lại.",
+                f"This is not a CSV text file: it holds binary data (a control byte at position {where}); it may be an "
+                "Excel, PDF, Word or image file renamed to .csv. Open the original in Excel, save it as CSV UTF-8 or "
+                "Excel (.xlsx) and upload it again.")
+    return (f"Không đọc được tệp ({detail}). Hãy lưu lại dưới dạng CSV (UTF-8) hoặc Excel (.xlsx) rồi tải lên lại.",
+            f"The file cannot be read ({detail}). Save it as CSV (UTF-8) or Excel (.xlsx) and upload it again.")
+
+
+def _long_cell(value, detail, column):
+    over = detail.startswith(">")
+    length = detail.lstrip(">")
+    vi = ("hơn " if over else "") + _num(length, "vi")
+    en = ("over " if over else "") + _num(length, "en")
+    return (f"Ô này dài {vi} ký tự, quá mức cho phép (10.000). Hãy rút ngắn nội dung (ghi chú, nguồn), hoặc kiểm tra "
+            "tệp có thiếu dấu ngoặc kép đóng khiến nhiều dòng bị gộp vào một ô.",
+            f"This cell is {en} characters long, more than allowed (10,000). Shorten it (note, source), or check "
+            "that a missing closing quote has not merged many lines into one cell.")
+
+
 MESSAGES: dict[str, Words] = {
-    "unreadable-file": _fixed(
-        "Không đọc được tệp ({detail}). Hãy lưu lại dưới dạng CSV (UTF-8) hoặc Excel (.xlsx) rồi tải lên lại.",
-        "The file cannot be read ({detail}). Save it as CSV (UTF-8) or Excel (.xlsx) and upload it again."),
+    "unreadable-file": _unreadable,
+    "suspicious-workbook": _fixed(
+        "Tệp Excel có cấu trúc bất thường ({detail}): khi mở ra sẽ lớn hơn rất nhiều so với kích thước tệp (có thể là "
+        "“bom nén” hoặc trang tính có ô ở rất xa), nên không được mở. Hãy chép vùng số liệu sang một tệp Excel mới, "
+        "lưu lại rồi tải lên; hoặc lưu dưới dạng CSV UTF-8.",
+        "The Excel file is built strangely ({detail}): opened, it would be far larger than the file itself (a "
+        "“zip bomb”, or a sheet with a cell very far away), so it is not opened. Copy the figures into a new "
+        "workbook and upload that, or save them as CSV UTF-8."),
+    "too-many-columns": _fixed(
+        "Tệp có {detail} cột, quá mức cho phép (200). Tệp số liệu chỉ cần các cột đơn vị, chỉ tiêu, năm, giá trị… "
+        "(xem tệp mẫu): hãy xóa các cột thừa, hoặc kiểm tra đã chọn đúng trang tính.",
+        "The file has {detail} columns, more than allowed (200). A values file needs only unit, indicator, year, "
+        "value … (see the template): delete the extra columns, or check that you chose the right sheet."),
+    "cell-too-long": _long_cell,
     "empty-file": _fixed(
         "Tệp không có dòng số liệu nào dưới dòng tiêu đề. Hãy kiểm tra đã chọn đúng tệp/trang tính.",
         "The file has no data rows under its header. Check that you chose the right file or sheet."),
@@ -191,6 +227,14 @@ MESSAGES: dict[str, Words] = {
         "cannot be added into its parent's figure (the overall rate is Σnumerator ÷ Σdenominator). Give the "
         "numerator and denominator as well if you can."),
 }
+
+
+class FileRejected(UserError):
+    """A file stopped before it is read any further (too large, binary, a zip bomb …), with its problem."""
+
+    def __init__(self, code: str, detail: str = "", row: int | None = None, column: str | None = None):
+        self.problem = problem(row, column, None, code, detail)
+        super().__init__(code, self.problem.message_vi, self.problem.message_en)
 
 
 def problem(row: int | None, column: str | None, value: str | None, code: str, detail: str | None = None) -> Problem:

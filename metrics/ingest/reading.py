@@ -22,7 +22,8 @@ from pathlib import Path
 import charset_normalizer
 import pandas as pd
 
-from metrics.ingest.messages import problem
+from metrics.ingest import guard
+from metrics.ingest.messages import FileRejected, problem
 from metrics.ingest.progress import Progress, run
 from metrics.problems import Problem
 
@@ -32,6 +33,7 @@ CAREFUL_CHUNK_ROWS = 100_000
 DELIMITERS = (",", ";", "\t", "|")
 HEAD_RECORDS = 30
 MAX_BYTES = 2 << 30
+NUL = b"\x00"
 # Windows-1258 writes Vietnamese tones as combining marks after the letter; these bytes are those marks.
 CP1258_TONES = re.compile(rb"[\xcc\xec\xde\xd2\xf2]")
 CP1258_LETTERS = re.compile(rb"[\xc3\xe3\xd0\xf0\xd5\xf5\xdd\xfd]")
@@ -117,12 +119,23 @@ def detect_delimiter(text: str) -> tuple[str, list[list[str]], bool]:
 
 
 def sniff(path: Path, encoding: str | None = None) -> Sniffed:
+    """Encoding, delimiter and first records; a binary file or one of thousands of columns stops here."""
     with open(path, "rb") as handle:
         head = handle.read(SAMPLE_BYTES)
     encoding = encoding or detect_encoding(head)
+    if not _wide_encoding(encoding):
+        offset = guard.binary_offset(head)
+        if offset is not None:
+            raise FileRejected("unreadable-file", f"binary:{offset}")
     text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False)
     delimiter, records, uniform = detect_delimiter(text.lstrip("\ufeff"))
+    guard.check_csv_width(records)
     return Sniffed(encoding, delimiter, records, uniform)
+
+
+def _wide_encoding(encoding: str) -> bool:
+    """UTF-16 and UTF-32 text is full of zero bytes; every other encoding a CSV comes in has none."""
+    return codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
 
 
 # --- one pass over the bytes: fingerprint, transcoding, blank lines --------------------------------
@@ -138,6 +151,7 @@ class Scan:
 def scan(path: Path, encoding: str, workdir: Path, progress: Progress | None = None) -> Scan:
     """Hash the file and find blank lines; transcode to UTF-8 (NFC) on the way when it is not UTF-8."""
     utf8 = encoding in ("utf-8", "utf-8-sig")
+    wide = _wide_encoding(encoding)
     target = path if utf8 else workdir / "transcoded.csv"
     digest, size, blanks = hashlib.sha256(), path.stat().st_size, _BlankLines()
     with open(path, "rb") as handle, contextlib.ExitStack() as stack:
@@ -145,6 +159,8 @@ def scan(path: Path, encoding: str, workdir: Path, progress: Progress | None = N
         transcoder = None if utf8 else _Transcoder(encoding)
         for block in iter(lambda: handle.read(CHUNK_BYTES), b""):
             digest.update(block)
+            if not wide and NUL in block:  # binary further down than the sample looked
+                raise FileRejected("unreadable-file", f"binary:{handle.tell() - len(block) + block.index(NUL)}")
             if transcoder:
                 block = transcoder.feed(block)
                 out.write(block)
@@ -249,7 +265,7 @@ def _load_careful(cur, scanned: Scan, delimiter: str, width: int, header_row: in
     cur.execute(f"""CREATE OR REPLACE TEMP TABLE raw_table (row INTEGER, {", ".join(f"{n} VARCHAR" for n in names)})""")
     problems, chunk, count = [], [], 0
     with open(scanned.utf8_path, encoding="utf-8-sig", newline="") as handle:
-        for number, record in enumerate(csv.reader(handle, delimiter=delimiter), start=1):
+        for number, record in _records(handle, delimiter):
             if not record:
                 continue
             if len(record) > width:
@@ -269,6 +285,23 @@ def _load_careful(cur, scanned: Scan, delimiter: str, width: int, header_row: in
     _insert(cur, chunk, names)
     cur.execute("CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM raw_table")
     return Loaded(width, count, problems, path="careful")
+
+
+def _records(handle, delimiter: str):
+    """(row number, cells) of every record; a cell beyond the csv module's limit stops the file."""
+    reader = csv.reader(handle, delimiter=delimiter)
+    number = 0
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise FileRejected("cell-too-long", f">{csv.field_size_limit()}", row=number + 1) from exc
+            raise FileRejected("unreadable-file", str(exc)[:200]) from exc
+        number += 1
+        yield number, record
 
 
 def _insert(cur, chunk: list[list], names: list[str]) -> None:

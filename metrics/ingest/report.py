@@ -16,9 +16,11 @@ import pandas as pd
 
 from metrics.ingest.messages import WARNINGS, problem
 from metrics.problems import Problem, errors
+from metrics.text import safe_cell
 
 MAX_DETAILED = 10_000
 ERROR_COLUMN = {"vi": "lỗi", "en": "errors"}
+EXCEL_CELL_CHARS = 32_767
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -101,7 +103,9 @@ class Report:
     def annotated(self, lang: str = "vi") -> tuple[str, bytes, str]:
         """(file name, bytes, MIME type): the file's rows with a column listing each row's problems.
 
-        Problems of the whole file (a missing column …) are written on the first row.
+        Problems of the whole file (a missing column …) are written on the first row. Cells that a
+        spreadsheet would run as a formula stay text (``safe_cell``), and an Excel cell keeps within
+        Excel's 32,767 characters.
         """
         rows = pd.read_parquet(self.rows_path) if self.can_annotate else pd.DataFrame(columns=["row"])
         notes = self._notes(lang)
@@ -117,7 +121,9 @@ class Report:
             listed = ([("(cả tệp) " if lang == "vi" else "(whole file) ") + " | ".join(whole)] if whole and index == 0
                       else []) + notes.get(number, [])
             table.append([*records[number], " | ".join(listed)])
+        table = [[safe_cell(cell) for cell in row] for row in table]
         if self.kind == "excel":
+            table = [[cell[:EXCEL_CELL_CHARS] if isinstance(cell, str) else cell for cell in row] for row in table]
             buffer = io.BytesIO()
             pd.DataFrame([r[:width] + [r[-1]] for r in table[1:]], columns=table[0]).to_excel(
                 buffer, index=False, sheet_name=(self.sheet or "Sheet1")[:31])

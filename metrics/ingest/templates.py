@@ -16,6 +16,7 @@ from metrics.errors import UserError
 from metrics.i18n import name
 from metrics.scorecard import Scorecard
 from metrics.store import OBSERVATION_COLUMNS, Store
+from metrics.text import safe_cell
 
 HEADERS = {
     "vi": ["đơn vị", "tên đơn vị", "chỉ tiêu", "tên chỉ tiêu", "đơn vị tính", "năm", "giá trị", "tử số", "mẫu số",
@@ -88,8 +89,11 @@ def _measure(indicator: dict, lang: str) -> str:
 
 
 def as_csv(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM (Excel opens it with the right letters), semicolons (Excel in Vietnam splits on them)."""
-    return ("\ufeff" + frame.to_csv(index=False, sep=";", lineterminator="\r\n")).encode("utf-8")
+    """UTF-8 with BOM (Excel opens it with the right letters), semicolons (Excel in Vietnam splits on them).
+
+    Names come from the catalogue: one starting with ``=`` stays text in a spreadsheet (``safe_cell``).
+    """
+    return ("\ufeff" + frame.map(safe_cell).to_csv(index=False, sep=";", lineterminator="\r\n")).encode("utf-8")
 
 
 def as_xlsx(frame: pd.DataFrame, lang: str = "vi") -> bytes:
@@ -99,7 +103,7 @@ def as_xlsx(frame: pd.DataFrame, lang: str = "vi") -> bytes:
     sheet.title = "Số liệu" if lang == "vi" else "Values"
     sheet.append(list(frame.columns))
     for record in frame.itertuples(index=False):
-        sheet.append(list(record))
+        sheet.append([safe_cell(v) for v in record])
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     for cell in sheet[1]:
         cell.font, cell.fill = Font(bold=True), header_fill

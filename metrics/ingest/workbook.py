@@ -17,6 +17,8 @@ import pandas as pd
 import python_calamine
 
 from metrics.errors import UserError
+from metrics.ingest import guard
+from metrics.ingest.messages import FileRejected
 from metrics.ingest.progress import Progress
 from metrics.ingest.reading import Loaded
 
@@ -24,7 +26,9 @@ NATIVE = "\x01"  # marks a number Excel stored as a number (never typed text)
 
 
 def sheet_names(path: str | Path) -> list[str]:
-    """The sheets of a workbook, in order."""
+    """The sheets of a workbook, in order. The zip is checked first (``guard``): no Excel reader opens
+    a workbook that would unfold into far more than its size."""
+    guard.check_workbook(Path(path))
     try:
         with python_calamine.CalamineWorkbook.from_path(str(path)) as book:
             return list(book.sheet_names)
@@ -33,9 +37,7 @@ def sheet_names(path: str | Path) -> list[str]:
 
 
 def unreadable(exc: Exception) -> UserError:
-    return UserError("unreadable-file",
-                     f"Không đọc được tệp Excel ({exc}). Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi tải lên lại.",
-                     f"The Excel file cannot be read ({exc}). Open it in Excel, save it as .xlsx and upload it again.")
+    return FileRejected("unreadable-file", f"Excel: {exc}"[:200])
 
 
 def pick_sheet(names: list[str], sheet: str | int | None) -> str:
@@ -63,7 +65,12 @@ def load_excel(cur, path: Path, sheet: str | int | None, progress: Progress | No
         progress(0.05, "reading")
     try:
         with python_calamine.CalamineWorkbook.from_path(str(path)) as book:
-            cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            found = book.get_sheet_by_name(name)
+            if found.width > guard.MAX_COLUMNS:
+                raise FileRejected("too-many-columns", f"{found.width}")
+            cells = found.to_python(skip_empty_area=False)
+    except FileRejected:
+        raise
     except Exception as exc:
         raise unreadable(exc) from exc
     percent = _percent_cells(path, name) if _may_hold_percentages(cells) else set()
