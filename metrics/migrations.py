@@ -101,6 +101,20 @@ def derived_figures(cur: duckdb.DuckDBPyConnection) -> None:
     rollups.rebuild(cur)
 
 
+def observations_without_index(cur: duckdb.DuckDBPyConnection) -> None:
+    """Drop the primary key of ``observations``: DuckDB keeps such an index in memory (gigabytes at the
+    nation's tens of millions of rows) and maintains it on every insert (a second per million rows).
+    A batch's cells are unique by validation (duplicate rows are rejected) and batch ids by sequence."""
+    cur.execute("""
+        CREATE TABLE observations_new (
+            unit VARCHAR NOT NULL, indicator VARCHAR NOT NULL, year INTEGER NOT NULL,
+            value DOUBLE, numerator DOUBLE, denominator DOUBLE,
+            source VARCHAR, note VARCHAR, provenance VARCHAR NOT NULL, batch INTEGER NOT NULL)""")
+    cur.execute("INSERT INTO observations_new SELECT * FROM observations")
+    cur.execute("DROP TABLE observations")
+    cur.execute("ALTER TABLE observations_new RENAME TO observations")
+
+
 MIGRATIONS = [
     ("0001_initial_schema", initial_schema),
     ("0002_catalogue_version", catalogue_version),
@@ -108,6 +122,7 @@ MIGRATIONS = [
     ("0004_users_and_settings", users_and_settings),
     ("0005_audit_log", audit_log),
     ("0006_derived_figures", derived_figures),
+    ("0007_observations_without_index", observations_without_index),
 ]
 
 

@@ -88,59 +88,89 @@ def compute(cur, source: str, params: list, pairs: str | None, target: str) -> N
     source, provenance) up the tree into the table ``target`` (same columns as ``figures``).
 
     ``pairs`` names a relation of (indicator, year) to limit the work to; None means every pair.
+    The big source is read three times: summed by parent (every child's own value, whatever its
+    depth), for the own values of units that have children, and for the sources of each indicator
+    and year. The levels above combine those sums with the roll-ups of children that have no value of
+    their own. An aggregate names the first and last source (alphabetically) of its indicator and year
+    — aggregating source texts per unit costs more than all the sums together, and listing thousands
+    would say nothing.
     """
     pair_join = f"JOIN {pairs} pr ON pr.indicator = o.indicator AND pr.year = o.year" if pairs else ""
+    own = f"""FROM ({source}) o {pair_join}
+              JOIN unit_years u ON u.code = o.unit AND u.year = o.year
+              JOIN indicators i ON i.code = o.indicator"""
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE rollup_base AS
+        SELECT indicator, year, parent AS unit, depth - 1 AS depth, any_value(kind) AS kind, sum(value) AS total,
+               sum(numerator) AS numerator, sum(denominator) AS denominator, count(*) AS reported,
+               bit_or(provenance) AS provenance, NULL::VARCHAR AS first_source, NULL::VARCHAR AS last_source
+        FROM (SELECT o.indicator, o.year, u.parent, u.depth, i.kind, {OWN_VALUE} AS value, o.numerator,
+                     o.denominator, {PROVENANCE_BIT} AS provenance
+              {own} WHERE u.parent IS NOT NULL)
+        WHERE {USABLE}
+        GROUP BY indicator, year, parent, depth""", params)
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE rollup_own AS
-        SELECT o.indicator, o.year, o.unit, u.depth, u.children, i.kind, {OWN_VALUE} AS value,
-               o.numerator, o.denominator, {PROVENANCE_BIT} AS provenance, o.source
-        FROM ({source}) o {pair_join}
-        JOIN unit_years u ON u.code = o.unit AND u.year = o.year
-        JOIN indicators i ON i.code = o.indicator""", params)
-    deepest = cur.execute("SELECT coalesce(max(depth), 0) FROM unit_years").fetchall()[0][0]
-    cur.execute(f"CREATE OR REPLACE TEMP TABLE rollup_up AS SELECT * FROM {target} LIMIT 0")
-    for depth in range(deepest - 1, -1, -1):
+        SELECT o.indicator, o.year, o.unit, u.depth, u.parent, i.kind, {OWN_VALUE} AS value, o.numerator,
+               o.denominator, 1 AS reported, {PROVENANCE_BIT} AS provenance, o.source AS first_source,
+               o.source AS last_source
+        {own} WHERE u.children > 0""", params)
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE rollup_sources AS
+        SELECT o.indicator, o.year, min(o.source) AS first_source, max(o.source) AS last_source
+        FROM ({source}) o {pair_join} GROUP BY o.indicator, o.year""", params)
+    deepest = cur.execute("SELECT coalesce(max(depth), -1) FROM rollup_base").fetchall()[0][0]
+    cur.execute("CREATE OR REPLACE TEMP TABLE rollup_up AS SELECT * FROM rollup_own LIMIT 0")
+    for depth in range(deepest, -1, -1):
         _level(cur, depth)
     cur.execute(f"""
         INSERT INTO {target}
-        SELECT indicator, year, unit, depth, value, numerator, denominator, 1, TRUE, provenance, [source]
-        FROM rollup_own WHERE children > 0""")
-    cur.execute(f"INSERT INTO {target} SELECT * FROM rollup_up")
-    cur.execute("DROP TABLE rollup_own")
-    cur.execute("DROP TABLE rollup_up")
+        SELECT indicator, year, unit, depth, value, numerator, denominator, reported, TRUE, provenance,
+               list_filter([first_source], lambda x: x IS NOT NULL)
+        FROM rollup_own""")
+    cur.execute(f"""
+        INSERT INTO {target}
+        SELECT r.indicator, r.year, r.unit, r.depth, r.value, r.numerator, r.denominator, r.reported, FALSE,
+               r.provenance, list_distinct(list_filter([s.first_source, s.last_source], lambda x: x IS NOT NULL))
+        FROM rollup_up r LEFT JOIN rollup_sources s USING (indicator, year)""")
+    for table in ("rollup_base", "rollup_own", "rollup_up", "rollup_sources"):
+        cur.execute(f"DROP TABLE {table}")
+
+
+USABLE = "value IS NOT NULL AND (kind NOT IN ('ratio', 'rate') OR (numerator IS NOT NULL AND denominator IS NOT NULL))"
 
 
 def _level(cur, depth: int) -> None:
-    """Units at ``depth`` without a value of their own get the combination of their children's."""
-    cur.execute("""
+    """Units at ``depth`` without a value of their own get the combination of their children's: the sums
+    of children with own values (``rollup_base``) and the roll-ups of children without (``rollup_up``)."""
+    cur.execute(f"""
         INSERT INTO rollup_up
-        WITH child AS (
-            SELECT indicator, year, unit, kind, value, numerator, denominator, provenance, [source] AS sources
-            FROM rollup_own WHERE depth = ?
+        WITH parts AS (
+            SELECT indicator, year, unit, kind, total, numerator, denominator, reported, provenance,
+                   first_source, last_source
+            FROM rollup_base WHERE depth = ?
             UNION ALL
-            SELECT r.indicator, r.year, r.unit, i.kind, r.value, r.numerator, r.denominator, r.provenance, r.sources
-            FROM rollup_up r JOIN indicators i ON i.code = r.indicator WHERE r.depth = ?),
-        usable AS (
-            SELECT c.*, u.parent FROM child c JOIN unit_years u ON u.code = c.unit AND u.year = c.year
-            WHERE c.value IS NOT NULL AND u.parent IS NOT NULL
-              AND (c.kind NOT IN ('ratio', 'rate') OR (c.numerator IS NOT NULL AND c.denominator IS NOT NULL))),
+            SELECT indicator, year, parent, kind, value, numerator, denominator, 1, provenance,
+                   first_source, last_source
+            FROM rollup_up WHERE depth = ? AND {USABLE}),
         combined AS (
-            SELECT indicator, year, parent AS unit, any_value(kind) AS kind, sum(value) AS total,
-                   sum(numerator) AS numerator, sum(denominator) AS denominator, count(*) AS reported,
-                   bit_or(provenance) AS provenance, list_distinct(flatten(list(sources))) AS sources
-            FROM usable GROUP BY indicator, year, parent)
-        SELECT c.indicator, c.year, c.unit, ?,
+            SELECT indicator, year, unit, any_value(kind) AS kind, sum(total) AS total,
+                   sum(numerator) AS numerator, sum(denominator) AS denominator, sum(reported) AS reported,
+                   bit_or(provenance) AS provenance, min(first_source) AS first_source,
+                   max(last_source) AS last_source
+            FROM parts GROUP BY indicator, year, unit)
+        SELECT c.indicator, c.year, c.unit, ?, u.parent, c.kind,
                CASE WHEN c.kind IN ('ratio', 'rate')
                     THEN CASE WHEN c.denominator <> 0 THEN c.numerator / c.denominator
                               * (CASE WHEN c.kind = 'ratio' THEN 100 ELSE 1 END) END
                     ELSE c.total END,
                CASE WHEN c.kind IN ('ratio', 'rate') THEN c.numerator END,
                CASE WHEN c.kind IN ('ratio', 'rate') THEN c.denominator END,
-               c.reported, FALSE, c.provenance, c.sources[1:?]
-        FROM combined c
+               c.reported, c.provenance, c.first_source, c.last_source
+        FROM combined c JOIN unit_years u ON u.code = c.unit AND u.year = c.year
         WHERE NOT EXISTS (SELECT 1 FROM rollup_own o
                           WHERE o.unit = c.unit AND o.indicator = c.indicator AND o.year = c.year)""",
-                [depth + 1, depth + 1, depth, MAX_SOURCES])
+                [depth, depth + 1, depth])
 
 
 def refresh(cur, pairs: str | None = None) -> None:

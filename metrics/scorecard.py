@@ -89,6 +89,7 @@ class Scorecard:
                  org: Organisation | None = None):
         """``observations``: judge these values (rolled up in memory) instead of the database's;
         ``org``: an organisation already built from the same store (to share it)."""
+        store = store.snapshot()  # every read of this scorecard sees the same data
         self.store = store
         self.as_of = as_of
         self.plans = {p["code"]: p for p in store.plans().to_dict("records")}

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import threading
+import weakref
 from pathlib import Path
 
 import duckdb
@@ -46,6 +48,8 @@ class Store:
         return cls(con, path)
 
     def close(self) -> None:
+        for snapshot in list(getattr(self, "_snapshots", ())):
+            snapshot.close()  # their cursors would keep the file open (and locked) after the connection
         self.con.close()
 
     @contextlib.contextmanager
@@ -117,6 +121,47 @@ class Store:
 
     def is_empty(self) -> bool:
         return self.rows("SELECT count(*) FROM plans")[0][0] == 0
+
+    def snapshot(self) -> Snapshot:
+        """A consistent view of the data as they are now, whatever is written afterwards."""
+        snapshot = Snapshot(self)
+        if not hasattr(self, "_snapshots"):
+            self._snapshots = weakref.WeakSet()
+        self._snapshots.add(snapshot)
+        return snapshot
+
+
+class Snapshot(Store):
+    """The database as it was when the snapshot was taken: one read transaction (DuckDB keeps its view
+    unchanged while others write), shared by threads one at a time. A scorecard reads through one, so a
+    page never mixes figures from before and after an import that lands while it is drawn."""
+
+    def __init__(self, store: Store):
+        super().__init__(store.con, store.path)
+        self._cur = store.con.cursor()
+        self._cur.begin()
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def cursor(self):
+        with self._lock:
+            yield self._cur
+
+    def snapshot(self) -> Snapshot:
+        return self
+
+    def close(self) -> None:
+        """End the read transaction and its cursor (the store's own connection stays open)."""
+        if self._cur is None:
+            return
+        with contextlib.suppress(duckdb.Error), self._lock:
+            self._cur.rollback()
+        with contextlib.suppress(duckdb.Error):
+            self._cur.close()
+        self._cur = None
+
+    def __del__(self):
+        self.close()
 
 
 def in_force_sql(as_of: int | None = None, *, indicators: list[str] | None = None,

@@ -163,27 +163,39 @@ def _rows_sql(layout: Layout) -> str:
              for n in fields]
     years = [f"{_trimmed(f'c{i}')} AS y{i}" for i in layout.years]
     filled = [f"{n}_text" for n in fields if n in layout.columns] + [f"y{i}" for i in layout.years]
-    return f"""SELECT * FROM (SELECT row, {", ".join(texts + years)} FROM raw WHERE row > ?)
+    return f"""SELECT * FROM (SELECT row, {", ".join(texts + years)} FROM raw WHERE row > {int(layout.header_row)})
                WHERE coalesce({", ".join(filled) or "NULL"}) IS NOT NULL"""
 
 
+def _literal(text) -> str:
+    """A SQL string literal (views cannot take parameters)."""
+    return "NULL" if text is None else "'" + str(text).replace("'", "''") + "'"
+
+
 def cells_sql(layout: Layout) -> tuple[str, list]:
-    """SQL creating the temp table ``cells``: one row per figure, text as typed, where each came from."""
+    """SQL creating the view ``cells``: one row per figure, text as typed, where each came from.
+
+    A view, not a table: the check reads it once into ``checked``; copying millions of rows into an
+    intermediate table first cost as much as reading the file.
+    """
     rest = "numerator_text, denominator_text, source_text, note_text, provenance_text"
     if not layout.wide:
-        sql = f"""CREATE OR REPLACE TEMP TABLE cells AS
-            SELECT row, unit_text, indicator_text, year_text, ? AS year_col, value_text, ? AS value_col, {rest}
+        sql = f"""CREATE OR REPLACE TEMP VIEW cells AS
+            SELECT row, unit_text, indicator_text, year_text, {_literal(layout.header("year"))} AS year_col,
+                   value_text, {_literal(layout.header("value"))} AS value_col, {rest}
             FROM ({_rows_sql(layout)})"""
-        return sql, [layout.header("year"), layout.header("value"), layout.header_row]
-    selects, params = [], []
+        return sql, []
+    selects = []
     for index, year in layout.years.items():
-        selects.append(f"""SELECT row, unit_text, indicator_text, ? AS year_text, ? AS year_col, y{index} AS value_text,
-                                  ? AS value_col, {rest} FROM staged_rows WHERE y{index} IS NOT NULL""")
-        params += [str(year), layout.headers[index], layout.headers[index]]
+        header = _literal(layout.headers[index])
+        selects.append(f"""SELECT row, unit_text, indicator_text, {_literal(str(year))} AS year_text, {header} AS year_col,
+                                  y{index} AS value_text, {header} AS value_col, {rest}
+                           FROM staged_rows WHERE y{index} IS NOT NULL""")
     first = next(iter(layout.years))
     empty = " AND ".join(f"y{i} IS NULL" for i in layout.years)
-    selects.append(f"""SELECT row, unit_text, indicator_text, ? AS year_text, ? AS year_col, NULL AS value_text,
-                              ? AS value_col, {rest} FROM staged_rows WHERE {empty}""")
-    params += [str(layout.years[first]), layout.headers[first], layout.headers[first]]
-    sql = f"CREATE OR REPLACE TEMP TABLE cells AS WITH staged_rows AS ({_rows_sql(layout)}) " + " UNION ALL ".join(selects)
-    return sql, [layout.header_row, *params]
+    header = _literal(layout.headers[first])
+    selects.append(f"""SELECT row, unit_text, indicator_text, {_literal(str(layout.years[first]))} AS year_text,
+                              {header} AS year_col, NULL AS value_text, {header} AS value_col, {rest}
+                       FROM staged_rows WHERE {empty}""")
+    return f"CREATE OR REPLACE TEMP VIEW cells AS WITH staged_rows AS ({_rows_sql(layout)}) " + \
+        " UNION ALL ".join(selects), []

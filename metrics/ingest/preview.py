@@ -25,13 +25,22 @@ def compare(cur, layout: Layout) -> dict[str, int]:
         f"n.{name} IS NOT DISTINCT FROM c.{name}" for name in ("source", "note") if name in layout.columns)
     same_provenance = ("coalesce(n.provenance, 'imported') = c.provenance" if "provenance" in layout.columns
                        else "true")
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE error_rows AS {error_rows_sql()}")
+    # Texts are stored NFC-normalised; a file repeats a few sources and notes millions of times, so
+    # each distinct text is normalised once (normalising every cell costs more than the whole check).
+    for name in ("source", "note"):
+        cur.execute(f"""CREATE OR REPLACE TEMP TABLE {name}_nfc AS
+                        SELECT {name}_text AS raw, nfc_normalize({name}_text) AS nfc
+                        FROM (SELECT DISTINCT {name}_text FROM checked WHERE {name}_text IS NOT NULL)""")
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE diff AS
         WITH incoming AS (
-            SELECT row, unit, indicator, year, value, numerator, denominator, kind,
-                   nfc_normalize(source_text) AS source, nfc_normalize(note_text) AS note,
-                   provenance_text AS provenance
-            FROM checked WHERE row NOT IN ({error_rows_sql()}))
+            SELECT c.row, c.unit, c.indicator, c.year, c.value, c.numerator, c.denominator, c.kind,
+                   s.nfc AS source, n.nfc AS note, c.provenance_text AS provenance
+            FROM checked c
+            LEFT JOIN source_nfc s ON s.raw = c.source_text
+            LEFT JOIN note_nfc n ON n.raw = c.note_text
+            WHERE NOT EXISTS (SELECT 1 FROM error_rows e WHERE e.row = c.row))
         SELECT n.*, c.value AS old_value, c.numerator AS old_numerator, c.denominator AS old_denominator,
                CASE WHEN c.unit IS NULL THEN 'created'
                     WHEN n.value IS NOT DISTINCT FROM c.value AND n.numerator IS NOT DISTINCT FROM c.numerator
@@ -75,6 +84,8 @@ def status_changes(store: Store, cur, plan: str) -> pd.DataFrame | None:
 
     None when the values the judgement would have to add up are too many to do it quickly.
     """
+    if cur.execute("SELECT count(*) FROM diff WHERE change <> 'unchanged'").fetchall()[0][0] > MAX_JUDGED_VALUES:
+        return None  # judging would have to add up more than the file itself: say so, do not wait for it
     changed = [r[0] for r in cur.execute("SELECT DISTINCT indicator FROM diff WHERE change <> 'unchanged'").fetchall()]
     targets = [t for t in store.targets(plan).to_dict("records") if t["indicator"] in changed]
     if not targets:
