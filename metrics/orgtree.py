@@ -57,25 +57,53 @@ class Organisation:
     def __init__(self, periods: pd.DataFrame):
         self.periods = periods
         self._trees: dict[int, dict[str, Unit]] = {}
+        self._latest: dict[str, Unit | None] = {}
+
+    @cached_property
+    def _columns(self) -> dict[str, list]:
+        """The periods as plain lists (building units from these is ten times faster than itertuples)."""
+        frame = self.periods
+        columns = {c: frame[c].tolist() for c in ("code", "name_vi", "name_en", "kind", "level", "sector",
+                                                   "parent", "successor", "official_code")}
+        columns["valid_from"] = [_date(v) for v in frame["valid_from"]]
+        columns["valid_to"] = [_date(v) for v in frame["valid_to"]]
+        for lang in ("vi", "en"):
+            columns[f"rank_{lang}"] = frame[f"rank_{lang}"].tolist() if f"rank_{lang}" in frame else [0] * len(frame)
+        return columns
+
+    def _unit_at(self, i: int) -> Unit:
+        c = self._columns
+        return Unit(c["code"][i], c["name_vi"][i], c["name_en"][i], c["kind"][i], c["level"][i], _text(c["sector"][i]),
+                    _text(c["parent"][i]), c["valid_from"][i], c["valid_to"][i], _text(c["successor"][i]),
+                    _text(c["official_code"][i]), {"vi": int(c["rank_vi"][i] or 0), "en": int(c["rank_en"][i] or 0)})
 
     @cached_property
     def predecessors(self) -> dict[str, list[str]]:
         """Units whose successor is the key."""
         found: dict[str, set[str]] = {}
-        for row in self.periods.itertuples():
-            if isinstance(row.successor, str) and row.successor:
-                found.setdefault(row.successor, set()).add(row.code)
+        for code, successor in zip(self._columns["code"], self._columns["successor"]):
+            if isinstance(successor, str) and successor:
+                found.setdefault(successor, set()).add(code)
         return {code: sorted(preds) for code, preds in found.items()}
+
+    @cached_property
+    def spans(self) -> dict[str, list[tuple[dt.date, dt.date | None]]]:
+        """Every period (first day, last day or None) of each unit."""
+        found: dict[str, list] = {}
+        for code, start, end in zip(self._columns["code"], self._columns["valid_from"], self._columns["valid_to"]):
+            found.setdefault(code, []).append((start, end))
+        return found
 
     @cached_property
     def lifetimes(self) -> dict[str, tuple[dt.date, dt.date | None]]:
         """First and last day of each unit over all its periods (None = still valid)."""
-        spans = {}
-        for code, rows in self.periods.groupby("code"):
-            ends = [_date(v) for v in rows["valid_to"]]
-            spans[code] = (min(_date(v) for v in rows["valid_from"]),
-                           None if any(e is None for e in ends) else max(ends))
-        return spans
+        return {code: (min(s for s, _ in periods), None if any(e is None for _, e in periods)
+                       else max(e for _, e in periods)) for code, periods in self.spans.items()}
+
+    def valid(self, code: str, year: int) -> bool:
+        """Whether one of the unit's periods covers 31 December of ``year``."""
+        day = year_end(year)
+        return any(s <= day and (e is None or e >= day) for s, e in self.spans.get(code, ()))
 
     def tree(self, year: int) -> dict[str, Unit]:
         """Code -> unit for the units in the tree of ``year``, children filled in."""
@@ -85,11 +113,12 @@ class Organisation:
 
     def _build(self, year: int) -> dict[str, Unit]:
         day = year_end(year)
+        starts, ends = self._columns["valid_from"], self._columns["valid_to"]
         units = {}
-        for row in self.periods.itertuples():
-            start, end = _date(row.valid_from), _date(row.valid_to)
-            if start <= day and (end is None or end >= day):
-                units[row.code] = _unit(row)
+        for i in range(len(starts)):
+            if starts[i] <= day and (ends[i] is None or ends[i] >= day):
+                unit = self._unit_at(i)
+                units[unit.code] = unit
         for unit in units.values():
             if unit.parent in units:
                 units[unit.parent].children.append(unit.code)
@@ -99,15 +128,19 @@ class Organisation:
         return self.tree(year).get(code)
 
     @cached_property
-    def _latest_periods(self) -> dict[str, Unit]:
-        latest: dict[str, Unit] = {}
-        for row in self.periods.sort_values(["code", "valid_from"]).itertuples():
-            latest[row.code] = _unit(row)
-        return latest
+    def _latest_periods(self) -> dict[str, int]:
+        latest: dict[str, tuple] = {}
+        for i, (code, start) in enumerate(zip(self._columns["code"], self._columns["valid_from"])):
+            if code not in latest or start >= latest[code][0]:
+                latest[code] = (start, i)
+        return {code: i for code, (_, i) in latest.items()}
 
     def any_period(self, code: str) -> Unit | None:
         """The latest period of a unit, whatever the year (for names of dissolved units)."""
-        return self._latest_periods.get(code)
+        if code not in self._latest:
+            index = self._latest_periods.get(code)
+            self._latest[code] = None if index is None else self._unit_at(index)
+        return self._latest[code]
 
     def successors(self, code: str) -> list[str]:
         """The unit followed by its successor, that one's successor, and so on."""
@@ -136,7 +169,7 @@ class Organisation:
             elif end is not None and end < day:
                 code = self.any_period(code).successor
             else:
-                return code if code in self.tree(year) else None
+                return code if self.valid(code, year) else None
         return None
 
     def descendants(self, code: str, year: int) -> list[str]:
@@ -150,13 +183,6 @@ class Organisation:
             found.append(current)
             stack.extend(reversed(tree[current].children))
         return found
-
-
-def _unit(row) -> Unit:
-    rank = {"vi": int(getattr(row, "rank_vi", 0) or 0), "en": int(getattr(row, "rank_en", 0) or 0)}
-    return Unit(row.code, row.name_vi, row.name_en, row.kind, row.level, _text(row.sector),
-                _text(row.parent), _date(row.valid_from), _date(row.valid_to),
-                _text(row.successor), _text(row.official_code), rank)
 
 
 def _text(value) -> str | None:

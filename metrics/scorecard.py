@@ -234,16 +234,27 @@ class Scorecard:
 
     def _evaluate(self, plan: str, year: int, units: list[str] | None, targets: list[str] | None) -> list[StatusRow]:
         chosen = [t for t in self.targets(plan) if targets is None or t["code"] in targets]
-        wanted = units if units is not None else [u.code for u in self.units_for(plan, year)]
-        self.prefetch(plan, wanted, sorted({t["indicator"] for t in chosen}))
-        rows = []
-        for target in self.targets(plan):
-            if targets is not None and target["code"] not in targets:
-                continue
-            for unit in self.units_for(plan, year, target):
-                if units is None or unit.code in units:
-                    rows.append(self.row(target, unit, year))
-        return rows
+        if units is None:
+            scope = self.units_for(plan, year)
+        else:
+            scope = [u for u in (self.org.unit(code, year) for code in units) if u is not None]
+        self.prefetch(plan, [u.code for u in scope], sorted({t["indicator"] for t in chosen}))
+        return [self.row(target, unit, year) for target in chosen for unit in scope if self.applies(target, unit)]
+
+    def children(self, code: str, year: int) -> list[Unit]:
+        """The units directly below ``code`` in the tree of ``year``, by name."""
+        tree = self.org.tree(year)
+        found = [tree[c] for c in tree[code].children] if code in tree else []
+        return sorted(found, key=lambda u: u.sort_key("vi"))
+
+    def ancestors(self, code: str, year: int) -> list[Unit]:
+        """The units above ``code`` in the tree of ``year``, the top first."""
+        tree, chain = self.org.tree(year), []
+        unit = tree.get(code)
+        while unit is not None and unit.parent in tree and len(chain) < 20:
+            unit = tree[unit.parent]
+            chain.append(unit)
+        return chain[::-1]
 
 
 def _sectors(target: dict) -> tuple[str, ...]:
@@ -262,20 +273,26 @@ def records(rows: list[StatusRow]) -> pd.DataFrame:
     return frame.astype({c: "Int64" for c in INTEGER_COLUMNS})
 
 
-def completeness(card: Scorecard, plan: str, years: list[int]) -> pd.DataFrame:
-    """Who has reported what: per upper-level unit and year, indicators expected, reported and missing.
+def completeness(card: Scorecard, plan: str, years: list[int], parent: str | None = None) -> pd.DataFrame:
+    """Who has reported what: per unit reporting to ``parent`` (default: the plan's unit) and year,
+    the indicators expected, reported and missing.
 
-    Expected are the indicators of the plan's targets that apply to the unit, plus, for upper-level
-    unions, those of province-only targets (the province value is built from their reports).
+    Expected are the indicators of the plan's targets that apply to the unit, plus, for units that
+    report to the plan's unit, those of targets set for it alone (its value is built from their reports).
     """
     records = []
     targets = card.targets(plan)
-    province_only = {t["indicator"] for t in targets if t["applies_to"] == "province"}
     for year in years:
-        for unit in card.units_for(plan, year):
-            if unit.level != "upper":
-                continue
-            expected = {t["indicator"] for t in targets if card.applies(t, unit)} | province_only
+        root = card.root(plan, year)
+        top = card.org.lineage(parent, year) if parent else (root.code if root else None)
+        if top is None:
+            continue
+        units = card.children(top, year)
+        card.prefetch(plan, [u.code for u in units])
+        for unit in units:
+            expected = {t["indicator"] for t in targets if card.applies(t, unit)}
+            if root is not None and top == root.code:
+                expected |= {t["indicator"] for t in targets if t["applies_to"] == root.level}
             reported = {ind for ind in expected if (fig := card.figure(ind, unit.code, year)) and fig.value is not None}
             records.append({"unit": unit.code, "unit_name_vi": unit.name_vi, "unit_name_en": unit.name_en,
                             "rank": unit.sort_key("vi"), "year": year, "expected": len(expected),
