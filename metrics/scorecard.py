@@ -86,9 +86,10 @@ class Scorecard:
     """The catalogue and the values in force (or as of a batch), ready to judge any plan and year."""
 
     def __init__(self, store: Store, as_of: int | None = None, observations: pd.DataFrame | None = None,
-                 org: Organisation | None = None):
+                 org: Organisation | None = None, source=None):
         """``observations``: judge these values (rolled up in memory) instead of the database's;
-        ``org``: an organisation already built from the same store (to share it)."""
+        ``org``: an organisation already built from the same store (to share it); ``source``: where the
+        figures come from, when not the database's own (an import's preview)."""
         store = store.snapshot()  # every read of this scorecard sees the same data
         self.store = store
         self.as_of = as_of
@@ -97,7 +98,11 @@ class Scorecard:
         self._targets = {plan: store.targets(plan).to_dict("records") for plan in self.plans}
         self.org = org or Organisation(store.unit_periods())
         self.period_totals = store.period_totals().to_dict("records")
-        if observations is not None:
+        if as_of is not None and as_of >= _newest_batch(store):
+            as_of = self.as_of = None  # the state after the newest batch is the state now: read the kept figures
+        if source is not None:
+            self.source = source
+        elif observations is not None:
             self.source = MemoryFigures(observations, self.org, self.indicators)
         else:
             self.source = StoredFigures(store, self.indicators, as_of)
@@ -255,6 +260,10 @@ class Scorecard:
             unit = tree[unit.parent]
             chain.append(unit)
         return chain[::-1]
+
+
+def _newest_batch(store: Store) -> int:
+    return int(store.rows("SELECT coalesce(max(id), 0) FROM batches")[0][0])
 
 
 def _sectors(target: dict) -> tuple[str, ...]:

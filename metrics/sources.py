@@ -49,10 +49,15 @@ class MemoryFigures:
 class StoredFigures:
     """Figures read from the database; as of an import batch, rolled up once in SQL."""
 
-    def __init__(self, store: Store, indicators: dict[str, dict], as_of: int | None = None):
+    def __init__(self, store: Store, indicators: dict[str, dict], as_of: int | None = None,
+                 figures: str = "figures", values: str | None = None):
+        """``figures`` and ``values`` name the roll-up table and the SQL of the values in force to read
+        (an import's preview reads its own "after" versions of both)."""
         self.store = store
         self.indicators = indicators
         self.as_of = as_of
+        self.figures_table = figures
+        self.values = values
         self._known: dict[tuple[str, str], bool] = {}
         self._figures: dict[tuple[str, int, str], Figure] = {}
         self._whole: set[str] = set()
@@ -61,9 +66,15 @@ class StoredFigures:
 
     # --- which years have values ---------------------------------------------------------------
 
+    def _values_sql(self, indicators=None, units=None) -> tuple[str, list]:
+        if self.values is None:
+            return in_force_sql(self.as_of, indicators=indicators, units=units)
+        where, params = _filters(indicators, units, "o") if indicators is not None else ("true", [])
+        return f"SELECT * FROM ({self.values}) o WHERE {where}", params
+
     def _read_years(self) -> dict[str, list[int]]:
-        sql, params = ("SELECT DISTINCT indicator, year FROM current_values", []) if self.as_of is None else \
-            _distinct_pairs(self.as_of)
+        sql, params = self._values_sql()
+        sql = f"SELECT DISTINCT indicator, year FROM ({sql})"
         found: dict[str, list[int]] = defaultdict(list)
         for indicator, year in self.store.rows(sql, params):
             found[indicator].append(int(year))
@@ -105,11 +116,11 @@ class StoredFigures:
             frame = self._above[self._above["indicator"].isin(indicators)]
             return frame if units is None else frame[frame["unit"].isin(units)]
         where, params = _filters(indicators, units, "f")
-        return self.store.frame(f"SELECT * FROM figures f WHERE {where}", params)
+        return self.store.frame(f"SELECT * FROM {self.figures_table} f WHERE {where}", params)
 
     def _leaves(self, indicators: list[str], units: list[str] | None) -> pd.DataFrame:
         """Own values of units without children that year (the rest are in ``figures``)."""
-        sql, params = in_force_sql(self.as_of, indicators=indicators, units=units)
+        sql, params = self._values_sql(indicators, units)
         return self.store.frame(f"""
             SELECT o.indicator, o.year, o.unit, u.depth, {rollups.OWN_VALUE} AS value, o.numerator,
                    o.denominator, 1 AS reported, TRUE AS own,
@@ -129,11 +140,6 @@ def _filters(indicators, units, alias: str) -> tuple[str, list]:
         where.append(f"{alias}.unit IN (SELECT unnest(?::VARCHAR[]))")
         params.append(list(units))
     return " AND ".join(where), params
-
-
-def _distinct_pairs(as_of: int) -> tuple[str, list]:
-    sql, params = in_force_sql(as_of)
-    return f"SELECT DISTINCT indicator, year FROM ({sql})", params
 
 
 def _figure(row) -> Figure:

@@ -131,15 +131,12 @@ class Store:
         return snapshot
 
 
-class Snapshot(Store):
-    """The database as it was when the snapshot was taken: one read transaction (DuckDB keeps its view
-    unchanged while others write), shared by threads one at a time. A scorecard reads through one, so a
-    page never mixes figures from before and after an import that lands while it is drawn."""
+class CursorStore(Store):
+    """The store as one cursor sees it: its transaction, its temporary tables. Threads take turns."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, cur):
         super().__init__(store.con, store.path)
-        self._cur = store.con.cursor()
-        self._cur.begin()
+        self._cur = cur
         self._lock = threading.Lock()
 
     @contextlib.contextmanager
@@ -147,8 +144,19 @@ class Snapshot(Store):
         with self._lock:
             yield self._cur
 
-    def snapshot(self) -> Snapshot:
+    def snapshot(self) -> CursorStore:
         return self
+
+
+class Snapshot(CursorStore):
+    """The database as it was when the snapshot was taken: one read transaction (DuckDB keeps its view
+    unchanged while others write), shared by threads one at a time. A scorecard reads through one, so a
+    page never mixes figures from before and after an import that lands while it is drawn."""
+
+    def __init__(self, store: Store):
+        cur = store.con.cursor()
+        cur.begin()
+        super().__init__(store, cur)
 
     def close(self) -> None:
         """End the read transaction and its cursor (the store's own connection stays open)."""

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics import rollups
 from metrics.ingest.layout import Layout
 from metrics.ingest.validate import effective, error_rows_sql
-from metrics.orgtree import Organisation
 from metrics.scorecard import Scorecard
-from metrics.store import Store, in_force_sql
+from metrics.sources import StoredFigures
+from metrics.store import CursorStore, Store, in_force_sql
 
 SAMPLE_CHANGES = 1000
 CHANGE_COLUMNS = ["row", "unit", "unit_name_vi", "unit_name_en", "indicator", "indicator_name_vi",
@@ -82,83 +83,49 @@ def changes(cur, limit: int = SAMPLE_CHANGES) -> pd.DataFrame:
 def status_changes(store: Store, cur, plan: str) -> pd.DataFrame | None:
     """Targets of the plan, for its own unit, whose value or status the import changes.
 
-    None when the values the judgement would have to add up are too many to do it quickly.
+    "Before" is the scorecard of the values in force. "After" rolls the values in force with the file
+    laid over them up the tree with the same SQL as the database's own figures (``metrics.rollups``),
+    for the indicators and years the file touches, in this cursor; nothing is written. None when the
+    file changes more values than it is worth judging before the commit.
     """
     if cur.execute("SELECT count(*) FROM diff WHERE change <> 'unchanged'").fetchall()[0][0] > MAX_JUDGED_VALUES:
-        return None  # judging would have to add up more than the file itself: say so, do not wait for it
+        return None  # judging would take longer than the import itself: the overview shows it afterwards
     changed = [r[0] for r in cur.execute("SELECT DISTINCT indicator FROM diff WHERE change <> 'unchanged'").fetchall()]
     targets = [t for t in store.targets(plan).to_dict("records") if t["indicator"] in changed]
     if not targets:
         return pd.DataFrame()
-    info = store.plan(plan)
     indicators = sorted({t["indicator"] for t in targets})
     file_years = [r[0] for r in cur.execute(
         "SELECT DISTINCT year FROM diff WHERE change <> 'unchanged' AND indicator IN (SELECT unnest(?::VARCHAR[]))",
         [indicators]).fetchall()]
-    years = _years(cur, info, indicators, file_years)
-    org = Organisation(store.unit_periods())
-    scope = _units_under(org, info["unit"], years)
-    sql, params = in_force_sql(indicators=indicators, units=scope)
-    cur.execute(f"CREATE OR REPLACE TEMP TABLE status_before AS {sql}", params)
-    cur.execute("""
-        CREATE OR REPLACE TEMP TABLE status_after AS
-        SELECT * FROM status_before o WHERE NOT EXISTS (
-            SELECT 1 FROM diff d WHERE d.change <> 'unchanged' AND d.unit = o.unit AND d.indicator = o.indicator
-                                   AND d.year = o.year)
-        UNION ALL
-        SELECT unit, indicator, year, value, numerator, denominator, source, note,
-               coalesce(provenance, 'imported'), NULL FROM diff
-        WHERE change <> 'unchanged' AND indicator IN (SELECT unnest(?::VARCHAR[]))
-              AND unit IN (SELECT unnest(?::VARCHAR[]))""", [indicators, scope])
-    since = min(int(t["base_year"]) for t in targets)
-    frames = [_reaching_the_top(cur, table, since) for table in ("status_before", "status_after")]
-    if frames[0] is None or frames[1] is None:
-        return None
-    cards = (Scorecard(store, observations=frames[0], org=org),  # one organisation for both judgements
-             Scorecard(store, observations=frames[1], org=org))
-    return pd.DataFrame(_differences(cards, plan, targets, years))
+    years = _years(cur, store.plan(plan), indicators, file_years)
+    before = Scorecard(store)
+    _values_after(cur)
+    after = Scorecard(CursorStore(store, cur), org=before.org,
+                      source=StoredFigures(CursorStore(store, cur), before.indicators, figures="after_figures",
+                                           values="SELECT * FROM after_values"))
+    return pd.DataFrame(_differences((before, after), plan, targets, years))
 
 
 MAX_JUDGED_VALUES = 1_000_000  # above this, the preview says statuses will show on the overview instead
 
 
-def _reaching_the_top(cur, table: str, since: int) -> pd.DataFrame | None:
-    """The values of ``table`` that can change a judgement of the plan's unit, for a quick Scorecard.
-
-    * A unit's own value hides everything reported below it that year (the roll-ups never look further
-      down), so those rows are left out.
-    * A judgement reads the years from the target's base year on (``judgement.py``: the base year or the
-      first later year with data, the years after it, the latest value); earlier years matter only to an
-      indicator with nothing since, whose latest earlier year is kept.
-    """
-    cur.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {table}_judged AS
-        WITH recent AS (SELECT DISTINCT indicator FROM {table} WHERE year >= {int(since)}),
-        last_before AS (SELECT indicator, max(year) AS year FROM {table}
-                        WHERE indicator NOT IN (SELECT indicator FROM recent) GROUP BY indicator)
-        SELECT o.* FROM {table} o
-        WHERE o.year >= {int(since)}
-           OR EXISTS (SELECT 1 FROM last_before l WHERE l.indicator = o.indicator AND l.year = o.year)""")
-    table = f"{table}_judged"
-    cur.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {table}_top AS
-        WITH RECURSIVE years AS (SELECT DISTINCT year FROM {table}),
-        edges AS (
-            SELECT y.year, u.code, u.parent FROM years y JOIN units u
-                ON u.valid_from <= make_date(y.year, 12, 31)
-               AND (u.valid_to IS NULL OR u.valid_to >= make_date(y.year, 12, 31))
-            WHERE u.parent IS NOT NULL),
-        above(year, code, ancestor, depth) AS (
-            SELECT year, code, parent, 1 FROM edges
-            UNION ALL
-            SELECT a.year, a.code, e.parent, a.depth + 1 FROM above a
-            JOIN edges e ON e.year = a.year AND e.code = a.ancestor WHERE a.depth < 12)
-        SELECT * FROM {table} o WHERE NOT EXISTS (
-            SELECT 1 FROM above a JOIN {table} g ON g.unit = a.ancestor AND g.year = a.year
-            WHERE a.year = o.year AND a.code = o.unit AND g.indicator = o.indicator)""")
-    if cur.execute(f"SELECT count(*) FROM {table}_top").fetchall()[0][0] > MAX_JUDGED_VALUES:
-        return None
-    return cur.execute(f"SELECT * FROM {table}_top").df()
+def _values_after(cur) -> None:
+    """``after_values``: the values in force with the file's cells in place; ``after_figures``: their roll-up."""
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE after_values AS
+        SELECT * FROM current_values c WHERE NOT EXISTS (
+            SELECT 1 FROM diff d WHERE d.change <> 'unchanged' AND d.unit = c.unit AND d.indicator = c.indicator
+                                   AND d.year = c.year)
+        UNION ALL
+        SELECT unit, indicator, year, value, numerator, denominator, source, note, coalesce(provenance, 'imported'),
+               0 FROM diff WHERE change <> 'unchanged'""")
+    cur.execute("""CREATE OR REPLACE TEMP TABLE after_pairs AS
+                   SELECT DISTINCT indicator, year FROM diff WHERE change <> 'unchanged'""")
+    cur.execute("""CREATE OR REPLACE TEMP TABLE after_figures AS
+                   SELECT * FROM figures f WHERE NOT EXISTS (
+                       SELECT 1 FROM after_pairs p WHERE p.indicator = f.indicator AND p.year = f.year)""")
+    rollups.compute(cur, "SELECT * FROM after_values", [], "after_pairs", "after_figures")
 
 
 def _years(cur, info: dict, indicators: list[str], file_years: list[int]) -> list[int]:
@@ -170,16 +137,6 @@ def _years(cur, info: dict, indicators: list[str], file_years: list[int]) -> lis
     if years and latest is not None:
         years.add(min(max(int(latest), max(years)), end))
     return sorted(years)
-
-
-def _units_under(org: Organisation, root: str, years: list[int]) -> list[str]:
-    """Every unit whose values can reach the plan's unit in those years (its lineage and all below)."""
-    found: set[str] = set()
-    for year in years:
-        code = org.lineage(root, year)
-        if code:
-            found |= {code, *org.descendants(code, year)}
-    return sorted(found)
 
 
 def _differences(cards: tuple[Scorecard, Scorecard], plan: str, targets: list[dict], years: list[int]) -> list[dict]:
