@@ -16,9 +16,10 @@ PERCENT_KINDS = ("ratio",)
 PART_KINDS = ("ratio", "rate")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Figure:
-    """A value for one unit and year, with what it is made of."""
+    """A value for one unit and year, with what it is made of. (Not frozen: millions are built for a
+    national listing, and a frozen dataclass takes three times longer to build; treat it as read-only.)"""
 
     value: float | None
     numerator: float | None = None

@@ -133,30 +133,62 @@ def cmd_init(args) -> int:
 
 
 def cmd_status(args) -> int:
+    """Write the rows target by target, so that the whole nation never sits in memory at once."""
     store = _open(args, read_only=True)
     try:
         card = Scorecard(store, as_of=args.as_of)
         plan = args.plan or store.default_plan()
         store.plan(plan)  # a clear error for an unknown plan
-        rows = card.evaluate(plan, args.year, units=[args.unit] if args.unit else None)
+        year = args.year or card.latest_year(plan)
+        units = [args.unit] if args.unit else None
+        written = 0
+        with _TableWriter(args.format) as out:
+            for target in card.targets(plan):
+                rows = card.evaluate(plan, year, units=units, targets=[target["code"]])
+                if rows:
+                    out.write(records(rows))
+                    written += len(rows)
+                card.release()
     finally:
         store.close()
-    if args.unit and not rows:
+    if args.unit and not written:
         raise UserError("unknown-unit",
                         f"Không có chỉ tiêu nào của kế hoạch {plan} áp dụng cho đơn vị “{args.unit}” trong năm này. "
                         "Kiểm tra mã đơn vị (cột code trong units.csv) và năm.",
                         f"No target of plan {plan} applies to unit “{args.unit}” in that year. "
                         "Check the unit code (column code of units.csv) and the year.")
-    _write_table(records(rows), args.format)
     return 0
 
 
+class _TableWriter:
+    """CSV (one header) or a JSON array, written piece by piece to standard output."""
+
+    def __init__(self, fmt: str):
+        self.fmt, self.started = fmt, False
+
+    def __enter__(self):
+        return self
+
+    def write(self, frame: pd.DataFrame) -> None:
+        frame = frame.map(lambda v: round(v, 6) if isinstance(v, float) else v)
+        if self.fmt == "json":
+            body = frame.to_json(orient="records", force_ascii=False, indent=1).strip()[1:-1].strip()
+            if body:
+                sys.stdout.write(("[\n" if not self.started else ",\n") + body)
+                self.started = True
+        else:
+            sys.stdout.write(frame.to_csv(index=False, header=not self.started, lineterminator="\n"))
+            self.started = True
+
+    def __exit__(self, *exc):
+        if self.fmt == "json":
+            sys.stdout.write("\n]\n" if self.started else "[]\n")
+        return False
+
+
 def _write_table(frame: pd.DataFrame, fmt: str) -> None:
-    frame = frame.map(lambda v: round(v, 6) if isinstance(v, float) else v)
-    if fmt == "json":
-        print(frame.to_json(orient="records", force_ascii=False, indent=1))
-    else:
-        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+    with _TableWriter(fmt) as out:
+        out.write(frame)
 
 
 def _report_load(args, result: LoadResult, what: str) -> int:

@@ -15,7 +15,10 @@ DATA_DIR = ROOT / "data"
 DEFAULT_DB = DATA_DIR / "kpi.duckdb"
 
 # Extensions that would try to download (excel, httpfs …) must fail at once on an offline machine.
+# DuckDB would otherwise take up to 80 % of the machine's memory for its caches; with a limit it spills
+# big work (a national import) to a temporary folder instead, and the dashboard stays small.
 CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": True}
+MEMORY_LIMIT = os.environ.get("KPI_MEMORY_LIMIT", "1GB")
 
 
 def default_path() -> Path:
@@ -34,7 +37,7 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(path), read_only=read_only, config=CONFIG)
+        con = duckdb.connect(str(path), read_only=read_only, config={**CONFIG, "memory_limit": MEMORY_LIMIT})
     except duckdb.IOException as exc:
         raise _translate_io_error(path, exc) from exc
     except duckdb.Error as exc:

@@ -100,6 +100,13 @@ class Organisation:
         return {code: (min(s for s, _ in periods), None if any(e is None for _, e in periods)
                        else max(e for _, e in periods)) for code, periods in self.spans.items()}
 
+    def covers(self, code: str, years: list[int]) -> bool:
+        """Whether one period of the unit covers the year end of every year listed."""
+        if not years:
+            return True
+        first, last = year_end(min(years)), year_end(max(years))
+        return any(s <= first and (e is None or e >= last) for s, e in self.spans.get(code, ()))
+
     def valid(self, code: str, year: int) -> bool:
         """Whether one of the unit's periods covers 31 December of ``year``."""
         day = year_end(year)

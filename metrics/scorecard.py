@@ -108,6 +108,11 @@ class Scorecard:
             self.source = StoredFigures(store, self.indicators, as_of)
         self._memo: dict[tuple, object] = {}
 
+    def release(self) -> None:
+        """Forget what was computed and read so far (a long listing, target by target)."""
+        self._memo.clear()
+        self.source.release()
+
     def memo(self, key: tuple, compute):
         """Compute once per scorecard (one scorecard per data version, so never stale)."""
         if key not in self._memo:
@@ -203,13 +208,21 @@ class Scorecard:
                 figures[year], carriers[year] = figure, carrier
         return figures, carriers
 
-    def prefetch(self, plan: str, codes: list[str], indicators: list[str] | None = None) -> None:
-        """Read at once what judging these units needs: every year of their lineage, every indicator."""
+    def prefetch(self, plan: str, codes: list[str], indicators: list[str] | None = None,
+                 leaves: bool = True) -> None:
+        """Read at once what judging these units needs: every year of their lineage, every indicator.
+
+        ``leaves=False``: none of the units is a leaf, so the leaves' own values need not be read.
+        """
         indicators = indicators or sorted({t["indicator"] for t in self.targets(plan)})
         years = sorted({y for i in indicators for y in self.source.years(i)})
-        carriers = {c for code in codes for y in years
-                    if (c := self.org.lineage(self.series_owner(plan, code), y))}
-        self.source.prefetch(indicators, sorted(carriers | set(codes)))
+        carriers = set(codes)
+        for code in codes:
+            owner = self.series_owner(plan, code)
+            if owner == code and self.org.covers(code, years):
+                continue  # the unit itself carries its series every year: the common case
+            carriers |= {c for y in years if (c := self.org.lineage(owner, y))}
+        self.source.prefetch(indicators, sorted(carriers), leaves=leaves)
 
     # --- judging --------------------------------------------------------------------------------
 
@@ -243,8 +256,12 @@ class Scorecard:
             scope = self.units_for(plan, year)
         else:
             scope = [u for u in (self.org.unit(code, year) for code in units) if u is not None]
-        self.prefetch(plan, [u.code for u in scope], sorted({t["indicator"] for t in chosen}))
-        return [self.row(target, unit, year) for target in chosen for unit in scope if self.applies(target, unit)]
+        pairs = [(target, unit) for target in chosen for unit in scope if self.applies(target, unit)]
+        tree = self.org.tree(year)
+        leaves = any(not tree[unit.code].children for _, unit in pairs)
+        self.prefetch(plan, sorted({unit.code for _, unit in pairs}), sorted({t["indicator"] for t in chosen}),
+                      leaves=leaves)
+        return [self.row(target, unit, year) for target, unit in pairs]
 
     def children(self, code: str, year: int) -> list[Unit]:
         """The units directly below ``code`` in the tree of ``year``, by name."""

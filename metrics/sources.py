@@ -38,6 +38,9 @@ class MemoryFigures:
     def prefetch(self, indicators, codes) -> None:
         """Nothing to fetch: everything is in memory."""
 
+    def release(self) -> None:
+        self._rollups.clear()
+
     def figure(self, indicator: str, code: str, year: int) -> Figure | None:
         key = (indicator, year)
         if key not in self._rollups:
@@ -58,9 +61,9 @@ class StoredFigures:
         self.as_of = as_of
         self.figures_table = figures
         self.values = values
-        self._known: dict[tuple[str, str], bool] = {}
+        self._known: set[tuple[str, str]] = set()  # (indicator, unit) read in full
         self._figures: dict[tuple[str, int, str], Figure] = {}
-        self._whole: set[str] = set()
+        self._whole: set[tuple[str, bool]] = set()  # (indicator, with leaves) read for every unit
         self._years = self._read_years()
         self._above = self._figures_as_of() if as_of is not None else None
 
@@ -95,21 +98,39 @@ class StoredFigures:
             cur.execute("DROP TABLE figures_as_of")
         return frame
 
-    def prefetch(self, indicators: list[str], codes: list[str]) -> None:
-        """Read, in two queries, the figures of these units for these indicators, every year."""
+    def release(self) -> None:
+        """Forget the figures read so far."""
+        self._known.clear()
+        self._figures.clear()
+        self._whole.clear()
+
+    def prefetch(self, indicators: list[str], codes: list[str], leaves: bool = True) -> None:
+        """Read, in two queries, the figures of these units for these indicators, every year.
+
+        With many units, whole indicators are read instead; ``leaves=False`` then skips the leaves'
+        own values (millions of grassroots rows) when none of the units is a leaf.
+        """
         whole = len(codes) > BULK
-        wanted = [i for i in indicators if i not in self._whole] if whole else indicators
-        missing = sorted({c for c in codes for i in wanted if (i, c) not in self._known})
-        if not wanted or not missing:
-            return
-        units = None if whole else missing
-        for frame in (self._above_leaves(wanted, units), self._leaves(wanted, units)):
-            for row in frame.itertuples(index=False):
-                self._figures[(row.indicator, int(row.year), row.unit)] = _figure(row)
         if whole:
-            self._whole.update(wanted)
-        else:
-            self._known.update({(i, c): True for i in wanted for c in missing})
+            wanted = [i for i in indicators if (i, leaves) not in self._whole and (i, True) not in self._whole]
+            if wanted:
+                self._store_rows(self._above_leaves(wanted, None))
+                if leaves:
+                    self._store_rows(self._leaves(wanted, None))
+                self._whole.update((i, leaves) for i in wanted)
+            return
+        missing = sorted({c for c in codes for i in indicators if (i, c) not in self._known})
+        if not missing:
+            return
+        self._store_rows(self._above_leaves(indicators, missing))
+        self._store_rows(self._leaves(indicators, missing))
+        self._known.update((i, c) for i in indicators for c in missing)
+
+    def _store_rows(self, frame: pd.DataFrame) -> None:
+        columns = [frame[c].tolist() for c in ("indicator", "year", "unit", "value", "numerator", "denominator",
+                                               "reported", "own", "provenance", "sources")]
+        for indicator, year, unit, *rest in zip(*columns):
+            self._figures[(indicator, int(year), unit)] = _figure(*rest)
 
     def _above_leaves(self, indicators: list[str], units: list[str] | None) -> pd.DataFrame:
         if self._above is not None:
@@ -129,9 +150,11 @@ class StoredFigures:
             JOIN indicators i ON i.code = o.indicator""", params)
 
     def figure(self, indicator: str, code: str, year: int) -> Figure | None:
-        if indicator not in self._whole and (indicator, code) not in self._known:
-            self.prefetch([indicator], [code])
-        return self._figures.get((indicator, year, code))
+        key = (indicator, year, code)
+        if key in self._figures or (indicator, True) in self._whole or (indicator, code) in self._known:
+            return self._figures.get(key)
+        self.prefetch([indicator], [code])  # a leaf of an indicator read without its leaves, or a new unit
+        return self._figures.get(key)
 
 
 def _filters(indicators, units, alias: str) -> tuple[str, list]:
@@ -142,10 +165,17 @@ def _filters(indicators, units, alias: str) -> tuple[str, list]:
     return " AND ".join(where), params
 
 
-def _figure(row) -> Figure:
-    sources = tuple(s for s in (row.sources if row.sources is not None else []) if isinstance(s, str) and s)
-    value = None if pd.isna(row.value) else float(row.value)
-    numerator = None if pd.isna(row.numerator) else float(row.numerator)
-    denominator = None if pd.isna(row.denominator) else float(row.denominator)
-    return Figure(value, numerator, denominator, reported=int(row.reported), expected=int(row.reported),
-                  own=bool(row.own), provenance=rollups.provenance_names(row.provenance), sources=sources)
+_PROVENANCE: dict[int, frozenset[str]] = {}
+
+
+def _number(value) -> float | None:
+    return None if value is None or value != value else float(value)  # NaN is not equal to itself
+
+
+def _figure(value, numerator, denominator, reported, own, provenance, sources) -> Figure:
+    mask = int(provenance)
+    if mask not in _PROVENANCE:
+        _PROVENANCE[mask] = rollups.provenance_names(mask)
+    texts = () if sources is None else tuple(s for s in sources if s)
+    return Figure(_number(value), _number(numerator), _number(denominator), reported=int(reported),
+                  expected=int(reported), own=bool(own), provenance=_PROVENANCE[mask], sources=texts)

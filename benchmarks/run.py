@@ -1,0 +1,227 @@
+"""The scale benchmark (issue 7): import, pages, status, deck and memory, measured, not guessed.
+
+    .venv/bin/python benchmarks/run.py                 # full run: 6 M-row import, national scale (~15 min)
+    .venv/bin/python benchmarks/run.py --quick         # small sizes, to try the script (~2 min)
+
+Every step runs in its own process, so its time and its peak memory (maximum resident set size) are
+its own. Figures go to ``benchmarks/results.json`` and a table in ``benchmarks/README.md``. Run it on a
+quiet machine: the figures are wall-clock times on whatever else the two cores are doing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+ROWS_PER_GRASSROOTS_YEAR = 21.6  # what the generator writes per grassroots union and year, upper levels included
+PLAN = "SYN-2028"
+
+
+def measure_with_memory(command: list[str], env: dict | None = None) -> dict:
+    """Run a command; return its wall time (s), its own peak memory (MB, from ``os.wait4``) and output."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(map(str, command))} failed:\n{stderr[-3000:]}")
+    return {"seconds": round(elapsed, 3), "peak_mb": round(usage.ru_maxrss / 1024, 1), "stdout": stdout,
+            "stderr": stderr}
+
+
+def cli(*args, db: Path) -> dict:
+    return measure_with_memory([PYTHON, "-m", "metrics", *map(str, args), "--db", str(db)])
+
+
+def synthesise(out: Path, grassroots: int, years: int = 10) -> int:
+    cli_out = measure_with_memory([PYTHON, "-m", "metrics", "synth", "--grassroots", str(grassroots), "--years", str(years),
+                       "--out", str(out), "--lang", "en"])
+    return int(cli_out["stdout"].split("values.csv: ")[1].split()[0].replace(",", ""))
+
+
+def prepared_database(folder: Path, name: str) -> Path:
+    """An empty database holding the generated units and targets, ready for the values."""
+    db = folder / f"{name}.duckdb"
+    cli("init", db=db)
+    cli("units", "import", folder / "units.csv", db=db)
+    cli("targets", "import", folder / "targets.csv", db=db)
+    return db
+
+
+BARE = """
+import duckdb, sys, time
+con = duckdb.connect(sys.argv[1])
+start = time.perf_counter()
+con.execute("CREATE TABLE v AS SELECT * FROM read_csv(?)", [sys.argv[2]])
+con.execute("CHECKPOINT")
+print(time.perf_counter() - start)
+"""
+
+IMPORT = """
+import sys, time
+from metrics import ingest
+from metrics.store import Store
+store = Store.open(sys.argv[1])
+start = time.perf_counter()
+report = ingest.check(sys.argv[2], store=store, plan=sys.argv[3])
+checked = time.perf_counter()
+assert report.ok, report.counts_by_code
+ingest.commit(store, report, user="benchmark")
+store.con.execute("CHECKPOINT")
+done = time.perf_counter()
+print(checked - start, done - checked, report.rows)
+"""
+
+
+def import_run(folder: Path, name: str) -> dict:
+    """The project's import (check with full validation + commit) against a bare DuckDB read_csv."""
+    db = prepared_database(folder, name)
+    ours = measure_with_memory([PYTHON, "-c", IMPORT, str(db), str(folder / "values.csv"), PLAN],
+                               env={"PYTHONPATH": str(ROOT)})
+    check_s, commit_s, rows = ours["stdout"].split()
+    bare_db = folder / f"{name}-bare.duckdb"
+    bare = measure_with_memory([PYTHON, "-c", BARE, str(bare_db), str(folder / "values.csv")])
+    bare_db.unlink(missing_ok=True)
+    total = float(check_s) + float(commit_s)
+    return {"rows": int(rows), "import_seconds": round(total, 2), "check_seconds": round(float(check_s), 2),
+            "commit_seconds": round(float(commit_s), 2), "import_peak_mb": ours["peak_mb"],
+            "rows_per_second": round(int(rows) / total), "bare_read_csv_seconds": round(float(bare["stdout"]), 2),
+            "bare_peak_mb": bare["peak_mb"], "ratio": round(total / float(bare["stdout"]), 2), "database": str(db)}
+
+
+PAGES = """
+import json, os, statistics, sys, time
+os.environ["KPI_DB"] = sys.argv[1]
+os.environ["KPI_PUBLIC"] = "1"
+from streamlit.testing.v1 import AppTest
+result = {}
+for page in ["pages/overview.py", "pages/target.py", "pages/units.py", "pages/about.py", "pages/present.py"]:
+    at = AppTest.from_file(os.path.join(sys.argv[2], "dashboard.py"), default_timeout=900)
+    start = time.perf_counter(); at.run(); first = time.perf_counter() - start
+    start = time.perf_counter(); at.switch_page(page).run(); opened = time.perf_counter() - start
+    if at.exception:
+        raise SystemExit(f"{page}: {at.exception[0].value}")
+    reruns = []
+    for _ in range(int(sys.argv[3])):
+        start = time.perf_counter(); at.run(); reruns.append(time.perf_counter() - start)
+    result[page] = {"first_open_s": round(first + opened, 3), "median_rerun_s": round(statistics.median(reruns), 3)}
+print(json.dumps(result))
+"""
+
+
+def pages_run(db: Path, reruns: int) -> dict:
+    """Server-side run time of every page (AppTest runs the same script the server runs) and the peak
+    memory of that dashboard process."""
+    done = measure_with_memory([PYTHON, "-c", PAGES, str(db), str(ROOT), str(reruns)], env={"PYTHONPATH": str(ROOT)})
+    return {"pages": json.loads(done["stdout"].strip().splitlines()[-1]), "dashboard_peak_mb": done["peak_mb"]}
+
+
+def national(folder: Path, grassroots: int, reruns: int) -> dict:
+    rows = synthesise(folder, grassroots)
+    imported = import_run(folder, "national")
+    db = Path(imported["database"])
+    status = cli("status", "--year", "2026", "--format", "csv", db=db)
+    deck = cli("export", "--format", "pptx", "--out", folder / "deck.pptx", db=db)
+    return {"grassroots": grassroots, "values": rows, "import": imported,
+            "status": {"seconds": status["seconds"], "peak_mb": status["peak_mb"],
+                       "rows": status["stdout"].count("\n") - 1},
+            "deck": {"seconds": deck["seconds"], "peak_mb": deck["peak_mb"]},
+            **pages_run(db, reruns)}
+
+
+def provincial(folder: Path, reruns: int) -> dict:
+    db = folder / "demo.duckdb"
+    cli("init", "--demo", db=db)
+    deck = cli("export", "--format", "pptx", "--out", folder / "deck.pptx", db=db)
+    status = cli("status", "--format", "csv", db=db)
+    return {"status": {"seconds": status["seconds"], "peak_mb": status["peak_mb"]},
+            "deck": {"seconds": deck["seconds"], "peak_mb": deck["peak_mb"]}, **pages_run(db, reruns)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, to try the script")
+    parser.add_argument("--reruns", type=int, default=5)
+    args = parser.parse_args()
+    target_rows = 600_000 if args.quick else 6_000_000
+    sizes = [target_rows // 4, target_rows // 2, target_rows]
+    national_grassroots = 13_000 if args.quick else 130_000
+    results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+               "when": time.strftime("%Y-%m-%d %H:%M")}
+    with tempfile.TemporaryDirectory(prefix="kpi-bench-") as tmp:
+        tmp = Path(tmp)
+        results["scaling"] = []
+        for rows in sizes:
+            folder = tmp / f"rows-{rows}"
+            synthesise(folder, round(rows / ROWS_PER_GRASSROOTS_YEAR / 10))
+            run = import_run(folder, "import")
+            print(f"import {run['rows']:>10,} rows: {run['import_seconds']:7.2f} s ({run['rows_per_second']:,}/s), "
+                  f"bare read_csv {run['bare_read_csv_seconds']:6.2f} s, ratio {run['ratio']}", flush=True)
+            results["scaling"].append({k: v for k, v in run.items() if k != "database"})
+            Path(run["database"]).unlink(missing_ok=True)
+        results["provincial"] = provincial(tmp / "provincial", args.reruns)
+        print("provincial pages:", json.dumps(results["provincial"]["pages"]), flush=True)
+        results["national"] = national(tmp / "national", national_grassroots, args.reruns)
+        results["national"]["import"].pop("database")
+        print("national:", json.dumps({k: v for k, v in results["national"].items() if k != "pages"}), flush=True)
+        print("national pages:", json.dumps(results["national"]["pages"]), flush=True)
+    out = ROOT / "benchmarks" / ("results-quick.json" if args.quick else "results.json")
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if not args.quick:
+        write_readme(results)
+    print(f"wrote {out}")
+
+
+def write_readme(results: dict) -> None:
+    """Replace the figures section of benchmarks/README.md with this run's table."""
+    lines = ["<!-- figures: written by benchmarks/run.py -->", "",
+             f"Measured {results['when']} on {results['machine']['cpus']} cores, Python {results['machine']['python']}.",
+             "", "| import | rows | our import (s) | rows/s | bare read_csv (s) | ratio | peak MB |",
+             "|---|---|---|---|---|---|---|"]
+    for run in results["scaling"]:
+        lines.append(f"| generated | {run['rows']:,} | {run['import_seconds']} | {run['rows_per_second']:,} | "
+                     f"{run['bare_read_csv_seconds']} | {run['ratio']}× | {run['import_peak_mb']} |")
+    nat = results["national"]
+    lines.append(f"| national | {nat['import']['rows']:,} | {nat['import']['import_seconds']} | "
+                 f"{nat['import']['rows_per_second']:,} | {nat['import']['bare_read_csv_seconds']} | "
+                 f"{nat['import']['ratio']}× | {nat['import']['import_peak_mb']} |")
+    lines += ["", "| page | provincial: first open (s) | provincial: median rerun (s) | national: first open (s) | "
+              "national: median rerun (s) |", "|---|---|---|---|---|"]
+    for page, prov in results["provincial"]["pages"].items():
+        n = nat["pages"][page]
+        lines.append(f"| {page} | {prov['first_open_s']} | {prov['median_rerun_s']} | {n['first_open_s']} | "
+                     f"{n['median_rerun_s']} |")
+    lines += ["", "| step | provincial (s / peak MB) | national (s / peak MB) |", "|---|---|---|",
+              f"| dashboard process (all pages) | — / {results['provincial']['dashboard_peak_mb']} | "
+              f"— / {nat['dashboard_peak_mb']} |",
+              f"| status, every target × unit | {results['provincial']['status']['seconds']} / "
+              f"{results['provincial']['status']['peak_mb']} | {nat['status']['seconds']} / {nat['status']['peak_mb']} "
+              f"({nat['status']['rows']:,} rows) |",
+              f"| deck export (pptx) | {results['provincial']['deck']['seconds']} / "
+              f"{results['provincial']['deck']['peak_mb']} | {nat['deck']['seconds']} / {nat['deck']['peak_mb']} |",
+              "", "<!-- end of figures -->"]
+    readme = ROOT / "benchmarks" / "README.md"
+    text = readme.read_text(encoding="utf-8") if readme.exists() else "# Benchmarks\n\n"
+    start, end = "<!-- figures: written by benchmarks/run.py -->", "<!-- end of figures -->"
+    if start in text and end in text:
+        text = text[:text.index(start)] + "\n".join(lines) + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip() + "\n\n" + "\n".join(lines) + "\n"
+    readme.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
