@@ -192,6 +192,9 @@ class _Transcoder:
         return unicodedata.normalize("NFC", text).encode("utf-8")
 
 
+BLANK_BYTES = b" \t\r\n\x0b\x0c"
+
+
 class _BlankLines:
     """Whether a blank line has content after it (DuckDB skips blank lines, which would shift row numbers)."""
 
@@ -202,14 +205,18 @@ class _BlankLines:
         self.tail = b""
 
     def feed(self, block: bytes) -> None:
+        """Look at one chunk without copying it (two copies of every chunk cost more than the hash)."""
         if self.first_blank is None:
-            joined = self.tail + block
-            found = [i for i in (joined.find(b"\n\n"), joined.find(b"\n\r\n")) if i >= 0]
+            edge = self.tail + block[:2]  # a blank line split between two chunks
+            found = [i - len(self.tail) for i in (edge.find(b"\n\n"), edge.find(b"\n\r\n")) if i >= 0]
+            found += [i for i in (block.find(b"\n\n"), block.find(b"\n\r\n")) if i >= 0]
             if found:
-                self.first_blank = self.offset - len(self.tail) + min(found)
-        stripped = len(block.rstrip())
-        if stripped:
-            self.last_content = self.offset + stripped - 1
+                self.first_blank = self.offset + min(found)
+        end = len(block) - 1
+        while end >= 0 and block[end] in BLANK_BYTES:  # usually a step or two: chunks end in a newline
+            end -= 1
+        if end >= 0:
+            self.last_content = self.offset + end
         self.offset += len(block)
         self.tail = block[-2:]
 
