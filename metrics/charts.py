@@ -76,7 +76,7 @@ def _hover(row: StatusRow, year: int, lang: str, value: float | None = None) -> 
 
 
 def _escape(text: str) -> str:
-    """Plotly renders a subset of HTML in hover texts: never let data inject tags."""
+    """Plotly renders a subset of HTML in hover texts, tick labels and annotations: never let data inject tags."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -223,7 +223,7 @@ def heatmap(rows: list[StatusRow], lang: str = "vi") -> go.Figure:
     for i, code in enumerate(codes):
         scale += [[i / n, STATUS_COLOURS[code]], [(i + 1) / n, STATUS_COLOURS[code]]]
     fig = go.Figure(go.Heatmap(
-        z=z, x=targets, y=[names[u] for u in units], text=text, texttemplate="%{text}",
+        z=z, x=[_escape(c) for c in targets], y=[_escape(names[u]) for u in units], text=text, texttemplate="%{text}",
         textfont=dict(size=15), hovertext=hover, hoverinfo="text", colorscale=scale, zmin=0, zmax=n,
         showscale=False, xgap=2, ygap=2))
     fig.update_layout(separators=fmt.PLOTLY_SEPARATORS[lang], template="plotly_white",
@@ -236,7 +236,7 @@ def heatmap(rows: list[StatusRow], lang: str = "vi") -> go.Figure:
 
 def _cell_hover(row: StatusRow, lang: str) -> str:
     kind = row.indicator["kind"]
-    lines = [f"<b>{_escape(row.unit.name(lang))}</b>", f"{row.target['code']} · {_escape(name(row.target, 'label', lang))}",
+    lines = [f"<b>{_escape(row.unit.name(lang))}</b>", f"{_escape(row.target['code'])} · {_escape(name(row.target, 'label', lang))}",
              row_badge(row.status, row.missed_without_trend, lang)]
     if row.verdict.actual is not None:
         lines.append(f"{fmt.measure(row.verdict.actual, kind, lang)} / {fmt.measure(row.verdict.target_value, kind, lang)}")
@@ -258,7 +258,7 @@ def ranking(rows: list[StatusRow], lang: str = "vi", judged: bool = True) -> go.
     if judged:
         labels = [f"{r.symbol} {label}" for r, label in zip(with_data, labels)]
     fig = go.Figure(go.Bar(
-        y=[r.unit.name(lang) for r in with_data], x=values, orientation="h",
+        y=[_escape(r.unit.name(lang)) for r in with_data], x=values, orientation="h",
         marker_color=[STATUS_COLOURS[r.status] for r in with_data] if judged else BLUE,
         text=labels, textposition="outside", cliponaxis=False,
         hovertext=[_cell_hover(r, lang) if judged else f"{_escape(r.unit.name(lang))}: {label}"
