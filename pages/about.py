@@ -91,4 +91,4 @@ def published(view: layout.View) -> None:
         }), view.lang, "period-totals", "so-lieu-ca-nhiem-ky", hide_index=True)
 
 
-layout.run(render, "page_about")
+layout.run(render, "page_about", role="viewer")

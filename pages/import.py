@@ -13,11 +13,10 @@ from metrics.i18n import pick, status_badge
 from metrics.ingest import templates
 from metrics.ingest import text as report_text
 from metrics.store import VALUE_BATCH_KINDS
-from ui import data, layout, state
+from ui import auth, data, layout, state
 from ui.texts import t
 from ui.widgets import safe
 
-USER = "dashboard"  # until sign-in exists, imports made on the page are recorded under this name
 LOCAL_TIME = "Asia/Ho_Chi_Minh"
 WRAPPED_PROBLEMS = 50  # up to this many problems are listed with their whole message on screen
 REPORT, DONE, ROUND, UNDO, ACTION = "intake_report", "intake_done", "intake_round", "intake_undo_pending", "intake_action"
@@ -62,7 +61,10 @@ def upload_section(view: layout.View, plan: str, action: str | None) -> None:
         _forget_report()
         return
     content = file.getvalue()
-    sheets = ingest.sheet_names(content)
+    try:
+        sheets = ingest.sheet_names(content)
+    except UserError:  # a damaged or hostile workbook: the check below says what is wrong with it
+        sheets = []
     sheet = st.selectbox(t("intake_sheet", lang), sheets, key="intake_sheet") if len(sheets) > 1 else None
     signature = (file.file_id, sheet, plan)
     st.button(t("intake_check", lang), type="primary", icon=":material/fact_check:", key="intake_check",
@@ -71,11 +73,22 @@ def upload_section(view: layout.View, plan: str, action: str | None) -> None:
         _forget_report()
         with _progress(lang) as progress:
             report = ingest.check(content, store=data.store(), file_name=file.name, plan=plan, sheet=sheet,
-                                  progress=progress)
+                                  progress=progress, max_bytes=upload_limit())
         st.session_state[REPORT] = (signature, report)
     stored = st.session_state.get(REPORT)
     if stored and stored[0] == signature:
         show_report(stored[1], lang, action)
+
+
+def upload_limit() -> int:
+    """The largest upload in bytes: Streamlit's own ``server.maxUploadSize`` (MB, .streamlit/config.toml)."""
+    return int(st.get_option("server.maxUploadSize")) * 2**20
+
+
+def signed_in() -> str:
+    """Who confirms: recorded with the batch and in the audit log (the page needs an analyst to be shown)."""
+    user = auth.current_user()
+    return user.username if user else "?"
 
 
 class _progress:
@@ -175,7 +188,7 @@ def statuses(report: ingest.Report, lang: str) -> None:
     st.subheader(t("intake_status_title", lang))
     frame = report.status_changes
     if not report.statuses_judged:
-        st.caption(report_text.status_lines(report, lang)[0])
+        st.caption(safe(report_text.status_lines(report, lang)[0]))
         return
     if frame.empty:
         st.caption(t("intake_no_status_change", lang))
@@ -198,9 +211,9 @@ def _number(value):
 def confirm(report: ingest.Report, lang: str) -> None:
     try:
         with _progress(lang) as progress:
-            result = ingest.commit(data.store(), report, user=USER, progress=progress)
+            result = ingest.commit(data.store(), report, user=signed_in(), progress=progress, source="web")
     except UserError as exc:
-        st.error(exc.message(lang))
+        st.error(safe(exc.message(lang)))
         return
     st.session_state.pop(REPORT, None)
     st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1  # a fresh, empty uploader
@@ -251,9 +264,9 @@ def undo(row: pd.Series, lang: str, action: str | None) -> None:
     if action == "undo":
         st.session_state.pop(UNDO, None)
         try:
-            ingest.undo(data.store(), batch, user=USER)
+            ingest.undo(data.store(), batch, user=signed_in(), source="web")
         except UserError as exc:
-            st.error(exc.message(lang))
+            st.error(safe(exc.message(lang)))
             return
         st.session_state[DONE] = t("undo_done", lang).format(batch=batch)
         st.rerun()
@@ -288,4 +301,4 @@ def template_section(view: layout.View, plan: str) -> None:
         key="intake_template_xlsx", on_click="ignore")
 
 
-layout.run(render, "page_intake")
+layout.run(render, "page_intake", role="analyst")

@@ -24,7 +24,8 @@ def render(view: layout.View) -> None:
     widgets.illustrative_banner(rows, view.lang)
     breaks = sorted({y for r in rows for y in r.break_years})
     if breaks:
-        st.info(t("break_banner", view.lang).format(unit=unit.name(view.lang), years=", ".join(map(str, breaks))))
+        st.info(widgets.safe(t("break_banner", view.lang).format(unit=unit.name(view.lang),
+                                                                 years=", ".join(map(str, breaks)))))
     if not rows:
         st.info(t("no_targets_for_unit", view.lang))
         return
@@ -48,8 +49,9 @@ def status_strip(rows, lang: str) -> None:
     """Every target as one coloured chip with its symbol: the whole resolution on one line."""
     with st.container(horizontal=True, gap="small"):
         for row in rows:
-            st.badge(f"{row.symbol} {row.target['code']}", color=widgets.BADGE_COLOURS[row.status],
-                     help=f"{name(row.target, 'label', lang)} — {row_badge(row.status, row.missed_without_trend, lang)}")
+            st.badge(f"{row.symbol} {widgets.safe(row.target['code'])}", color=widgets.BADGE_COLOURS[row.status],
+                     help=widgets.safe(f"{name(row.target, 'label', lang)} — "
+                                       f"{row_badge(row.status, row.missed_without_trend, lang)}"))
 
 
 def counts_row(rows, lang: str) -> None:
@@ -104,4 +106,4 @@ def table(rows, lang: str) -> pd.DataFrame:
     } for r in rows])
 
 
-layout.run(render, "page_overview")
+layout.run(render, "page_overview", role="viewer")

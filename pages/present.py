@@ -243,4 +243,4 @@ def leave() -> None:
     st.session_state.pop(SHOWN, None)
 
 
-layout.run(render, "page_present")
+layout.run(render, "page_present", role="viewer")

@@ -108,7 +108,7 @@ def breakdown(target, unit, view: layout.View) -> None:
     rows = [r for r in rows if view.card.applies(target, r.unit) or r.verdict.actual is not None]
     if not rows:
         return
-    st.subheader(t("breakdown", view.lang).format(unit=unit.name(view.lang), year=view.year))
+    st.subheader(widgets.safe(t("breakdown", view.lang).format(unit=unit.name(view.lang), year=view.year)))
     if not judged:
         st.caption(t("contributions", view.lang))
     if any(r.verdict.actual is not None for r in rows):
@@ -151,4 +151,4 @@ def values_table(row, view: layout.View) -> pd.DataFrame:
     } for year, f in sorted(row.series.items())])
 
 
-layout.run(render, "page_target")
+layout.run(render, "page_target", role="viewer")

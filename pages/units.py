@@ -113,4 +113,4 @@ def unit_table(rows, lang: str) -> pd.DataFrame:
     } for r in rows])
 
 
-layout.run(render, "page_units")
+layout.run(render, "page_units", role="viewer")

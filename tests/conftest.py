@@ -1,13 +1,16 @@
-"""Shared fixtures: real DuckDB files built from small text files."""
+"""Shared fixtures: real DuckDB files built from small text files; users and sign-ins for page tests."""
 
 from pathlib import Path
 
 import pytest
 
+from metrics import users
 from metrics.loading import init_database
+from metrics.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
+PASSWORD = "mật khẩu thử nghiệm"
 
 
 @pytest.fixture
@@ -16,3 +19,20 @@ def mini_store(tmp_path):
     store = init_database(tmp_path / "mini.duckdb", demo=True, data_dir=MINI)
     yield store
     store.close()
+
+
+def add_user(path: Path, username: str, role: str, password: str = PASSWORD) -> None:
+    """A user in the database file at ``path`` (closed again: the page under test opens it)."""
+    store = Store.open(path)
+    try:
+        users.add(store, username, username.title(), role, password, by="test", source="cli")
+    finally:
+        store.close()
+
+
+def sign_in(at, username: str) -> None:
+    """Seed an ``AppTest`` session the way streamlit-authenticator leaves it after a sign-in."""
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = username
+    at.session_state["name"] = username.title()
+    at.session_state["roles"] = None  # the dashboard reads roles from the database, never from the session

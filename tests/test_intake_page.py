@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from metrics.loading import init_database
+from tests.conftest import add_user, sign_in
 
 BAD = "đơn vị;chỉ tiêu;năm;giá trị\nAG-2025;members;2026;130.000\n884;members;2024;abc\n"
 GOOD = "đơn vị;chỉ tiêu;năm;giá trị\nAG-2025;members;2026;130.000\n884;members;2024;9.000\n"
@@ -20,18 +21,21 @@ GOOD = "đơn vị;chỉ tiêu;năm;giá trị\nAG-2025;members;2026;130.000\n88
 def demo_template(tmp_path_factory):
     path = tmp_path_factory.mktemp("intake") / "template.duckdb"
     init_database(path, demo=True).close()
+    add_user(path, "lan", "analyst")
     return path
 
 
 @pytest.fixture
 def page(demo_template, tmp_path, monkeypatch):
-    """The import page on a database of its own (the page writes to it)."""
+    """The import page on a database of its own (the page writes to it), signed in as an analyst."""
     db = tmp_path / "kpi.duckdb"
     shutil.copy(demo_template, db)
     monkeypatch.setenv("KPI_DB", str(db))
     st.cache_resource.clear()
     st.cache_data.clear()
-    at = AppTest.from_file("../dashboard.py", default_timeout=60).run()
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    sign_in(at, "lan")
+    at.run()
     at.switch_page("pages/import.py").run()
     yield at, db
     st.cache_resource.clear()  # releases the DuckDB file lock
@@ -77,7 +81,7 @@ def test_preview_confirm_history_and_undo(page):
     assert messages(at, "success")[0].startswith("Đã nhập đợt #3: 2 giá trị")
     history = at.dataframe[0].value
     assert history.iloc[0][["Đợt", "Tệp", "Số giá trị", "Người nhập", "Trạng thái"]].tolist() == [
-        "#3", "so-lieu.csv", "2", "dashboard", "Đang dùng"]
+        "#3", "so-lieu.csv", "2", "lan", "Đang dùng"]
     ok(at.switch_page("pages/overview.py").run())  # the cached scorecard follows the new batch
     assert "130.000" in [m.value for m in at.metric]
     ok(at.switch_page("pages/import.py").run())

@@ -23,6 +23,7 @@ def demo_path(tmp_path_factory):
 @pytest.fixture
 def app(demo_path, monkeypatch):
     monkeypatch.setenv("KPI_DB", str(demo_path))
+    monkeypatch.setenv("KPI_PUBLIC", "1")  # the leaders' pages, open to anyone (tests/test_roles.py signs in)
     st.cache_resource.clear()
     st.cache_data.clear()
 
@@ -125,6 +126,7 @@ def test_english_switch(app):
 
 def test_first_start_builds_the_database(tmp_path, monkeypatch):
     monkeypatch.setenv("KPI_DB", str(tmp_path / "new.duckdb"))
+    monkeypatch.setenv("KPI_PUBLIC", "1")
     st.cache_resource.clear()
     at = AppTest.from_file("../dashboard.py", default_timeout=60).run()
     st.cache_resource.clear()

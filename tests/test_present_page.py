@@ -19,6 +19,7 @@ def demo_path(tmp_path_factory):
 @pytest.fixture
 def app(demo_path, monkeypatch):
     monkeypatch.setenv("KPI_DB", str(demo_path))
+    monkeypatch.setenv("KPI_PUBLIC", "1")  # the leaders' pages, open to anyone (tests/test_roles.py signs in)
     st.cache_resource.clear()
 
     def start(**session):

@@ -7,6 +7,7 @@ import logging
 import streamlit as st
 
 from metrics import db
+from metrics.errors import UserError
 from metrics.loading import init_database
 from metrics.scorecard import Scorecard
 from metrics.store import Store
@@ -16,12 +17,21 @@ log = logging.getLogger("dashboard")
 
 @st.cache_resource(show_spinner=False)
 def store() -> Store:
-    """Open the database; on the very first start, build it from the shipped demo data."""
+    """Open the database; on the very first start (no file at all), build it from the shipped demo data.
+
+    A file that exists but cannot be opened (damaged, another version, held by another program) raises
+    the error that says what to do; it is never replaced by a new database. Nothing is cached on failure,
+    so the next visit tries again (after the lock is freed or a backup restored).
+    """
     path = db.default_path()
     if not path.exists():
         log.info("No database at %s: building it from the shipped data", path)
         return init_database(path, demo=True)
-    return Store.open(path)
+    try:
+        return Store.open(path)
+    except UserError as exc:
+        log.error("Cannot open the database %s: %s", path, exc.en)
+        raise
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

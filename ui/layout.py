@@ -17,8 +17,9 @@ from metrics.errors import UserError
 from metrics.i18n import pick
 from metrics.orgtree import LEVEL_ORDER
 from metrics.scorecard import Scorecard
-from ui import data, state
+from ui import auth, data, state
 from ui.texts import t
+from ui.widgets import safe
 
 log = logging.getLogger("dashboard")
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -36,20 +37,29 @@ class View:
     as_of: int | None = None  # an import batch: the data as they were right after it
 
 
-def run(render: Callable[[View], None], title_key: str) -> None:
-    """Set up the page, draw the common frame, then the page; show errors as messages, never traces."""
+def run(render: Callable[[View], None], title_key: str, role: str = "viewer", frame: bool = True) -> None:
+    """Check the role, set up the page, draw the common frame, then the page; errors are messages, never traces.
+
+    ``role`` is the least role that may see the page (``viewer``, ``analyst``, ``admin``): the check is
+    made here, by the page itself, whatever address or navigation brought the visitor. ``frame=False``
+    leaves out the plan/year/unit selectors (the page gets a ``View`` with only the language).
+    """
     leave_pages_directory_mode()
     st.set_page_config(page_title=t("app_title", state.lang()), layout="wide", initial_sidebar_state="auto")
     state.read_url()
     lang = language_switch()
     try:
-        view = selectors(lang)
+        user = auth.current_user()
+        if not auth.may(user, role):
+            auth.denied(user, role, title_key, lang)
+            return
+        view = selectors(lang) if frame else View(lang, "", 0, None, None)
         if view is None:
             st.info(t("no_plan", lang))
             return
         render(view)
     except UserError as exc:
-        st.error(exc.message(lang))
+        st.error(safe(exc.message(lang)))
     except Exception:
         log.exception("Page %s failed", title_key)
         st.error(t("error_generic", lang))

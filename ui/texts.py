@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ui.texts_access import TEXTS as ACCESS_TEXTS
+
 TEXTS = {
     "app_title": ("Theo dõi chỉ tiêu Nghị quyết Đại hội Công đoàn", "Union congress targets"),
     "language": ("Ngôn ngữ", "Language"),
@@ -261,6 +263,7 @@ TEXTS = {
     "template_rows": ("Tệp mẫu có {rows} dòng cần điền.", "The template has {rows} rows to fill."),
     "template_csv": ("Tải mẫu CSV", "Download CSV template"),
     "template_xlsx": ("Tải mẫu Excel", "Download Excel template"),
+    **ACCESS_TEXTS,  # sign-in, roles, denials, administration
 }
 
 

@@ -27,6 +27,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 RENDERED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 ERROR_SELECTORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
+PUBLIC = {"KPI_PUBLIC": "1"}
+
 pytestmark = pytest.mark.browser
 
 
@@ -76,8 +78,9 @@ def demo_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def server(demo_db):
-    """One read-only demo server for the whole session (tests that write start their own)."""
-    with streamlit_server(demo_db) as url:
+    """One read-only demo server for the whole session, public (``KPI_PUBLIC=1``): the leaders' pages open
+    without signing in. Tests that write, or that sign in, start their own."""
+    with streamlit_server(demo_db, extra_env=PUBLIC) as url:
         yield url
 
 
@@ -115,3 +118,18 @@ def wait_rendered(page, charts: bool = False) -> None:
 def assert_no_error(page) -> None:
     errors = page.locator(ERROR_SELECTORS)
     assert errors.count() == 0, errors.first.inner_text()
+
+
+COOKIE_COMPONENT = 'iframe[title*="cookie_manager"]'
+
+
+def sign_in(page, username: str, password: str, succeeds: bool = True) -> None:
+    """Fill in the sign-in form on screen and submit it, as a person does; when it succeeds, wait until
+    the sign-in cookie is set and the page has settled (the cookie component, gone, has had its rerun)."""
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    if succeeds:
+        page.wait_for_function("document.cookie.includes('kpi_sign_in=')", timeout=30_000)
+        page.locator(COOKIE_COMPONENT).first.wait_for(state="detached")
+        wait_rendered(page)

@@ -5,15 +5,18 @@ import shutil
 import pytest
 from openpyxl import Workbook
 
-from tests.browser.conftest import ARTIFACTS, assert_no_error, streamlit_server, wait_rendered
+from tests.browser.conftest import ARTIFACTS, assert_no_error, sign_in, streamlit_server, wait_rendered
+from tests.conftest import PASSWORD, add_user
 
 
-@pytest.fixture
-def own_db(demo_db, tmp_path):
-    """A database of the test's own: the import writes to it."""
-    path = tmp_path / "kpi.duckdb"
+@pytest.fixture(scope="module")
+def analyst_server(demo_db, tmp_path_factory):
+    """A server on a database of the module's own (the import writes to it), with an analyst who signs in."""
+    path = tmp_path_factory.mktemp("intake") / "kpi.duckdb"
     shutil.copy(demo_db, path)
-    return path
+    add_user(path, "lan", "analyst")
+    with streamlit_server(path) as url:
+        yield url
 
 
 def workbook(path):
@@ -28,7 +31,7 @@ def workbook(path):
     book.save(path)
 
 
-def test_an_excel_file_is_imported_through_the_page(own_db, tmp_path, browser):
+def test_an_excel_file_is_imported_through_the_page(analyst_server, tmp_path, browser):
     xlsx = tmp_path / "bao-cao-2026.xlsx"
     workbook(xlsx)
     context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="vi-VN")
@@ -36,42 +39,46 @@ def test_an_excel_file_is_imported_through_the_page(own_db, tmp_path, browser):
     page.set_default_timeout(30_000)
     ARTIFACTS.mkdir(exist_ok=True)
     try:
-        with streamlit_server(own_db) as url:
-            page.goto(f"{url}/import")
-            wait_rendered(page)
-            assert_no_error(page)
-            assert page.get_by_role("heading", name="Nhập dữ liệu").is_visible()
-            page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(xlsx))
-            page.get_by_text("Trang tính", exact=True).wait_for()
-            wait_rendered(page)
-            page.locator('[data-testid="stSelectbox"]').filter(has_text="Trang tính").click()
-            page.get_by_role("option", name="Số liệu").click()
-            wait_rendered(page)
-            page.get_by_role("button", name="Kiểm tra tệp").click()
-            page.get_by_text("Tệp hợp lệ").wait_for()
-            wait_rendered(page)
-            assert_no_error(page)
-            page.get_by_text("trang tính “Số liệu”").wait_for()
-            page.screenshot(path=str(ARTIFACTS / "intake-preview.png"), full_page=True)
-            page.get_by_role("button", name="Xác nhận nhập 2 giá trị").click()
-            page.get_by_text("Đã nhập đợt #3").wait_for()
-            wait_rendered(page)
-            page.get_by_role("tab", name="Lịch sử nhập").click()
-            page.screenshot(path=str(ARTIFACTS / "intake-history.png"), full_page=True)
-            page.get_by_role("link", name="Tổng quan", exact=True).click()
-            page.get_by_text("130.000").first.wait_for()
-            wait_rendered(page)
-            assert_no_error(page)
-            page.screenshot(path=str(ARTIFACTS / "intake-overview-after.png"), full_page=True)
+        page.goto(f"{analyst_server}/import")
+        wait_rendered(page)
+        sign_in(page, "lan", PASSWORD)
+        page.get_by_role("heading", name="Nhập dữ liệu").wait_for()
+        wait_rendered(page)
+        assert_no_error(page)
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(xlsx))
+        page.get_by_text("Trang tính", exact=True).wait_for()
+        wait_rendered(page)
+        page.locator('[data-testid="stSelectbox"]').filter(has_text="Trang tính").click()
+        page.get_by_role("option", name="Số liệu").click()
+        wait_rendered(page)
+        page.get_by_role("button", name="Kiểm tra tệp").click()
+        page.get_by_text("Tệp hợp lệ").wait_for()
+        wait_rendered(page)
+        assert_no_error(page)
+        page.get_by_text("trang tính “Số liệu”").wait_for()
+        page.screenshot(path=str(ARTIFACTS / "intake-preview.png"), full_page=True)
+        page.get_by_role("button", name="Xác nhận nhập 2 giá trị").click()
+        page.get_by_text("Đã nhập đợt #3").wait_for()
+        wait_rendered(page)
+        page.get_by_role("tab", name="Lịch sử nhập").click()
+        page.screenshot(path=str(ARTIFACTS / "intake-history.png"), full_page=True)
+        page.get_by_role("link", name="Tổng quan", exact=True).click()
+        page.get_by_text("130.000").first.wait_for()
+        wait_rendered(page)
+        assert_no_error(page)
+        page.screenshot(path=str(ARTIFACTS / "intake-overview-after.png"), full_page=True)
     finally:
         context.close()
 
 
-def test_a_rejected_file_lists_every_problem_in_the_browser(server, page, tmp_path):
+def test_a_rejected_file_lists_every_problem_in_the_browser(analyst_server, page, tmp_path):
     bad = tmp_path / "bao-cao.csv"
     bad.write_text("đơn vị;chỉ tiêu;năm;giá trị\nLong Xuyen;members;2024;12.345\n884;members;2024;abc\n",
                    encoding="utf-8")
-    page.goto(f"{server}/import")
+    page.goto(f"{analyst_server}/import")
+    wait_rendered(page)
+    sign_in(page, "lan", PASSWORD)
+    page.get_by_role("heading", name="Nhập dữ liệu").wait_for()
     wait_rendered(page)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
     page.get_by_role("button", name="Kiểm tra tệp").wait_for()

@@ -1,0 +1,75 @@
+"""Sign-in in a real browser: a deep link to a protected page on a freshly started server shows the
+sign-in form and nothing else; signing in through the form survives a reload; signing out too."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.browser.conftest import ARTIFACTS, assert_no_error, sign_in, streamlit_server, wait_rendered
+from tests.conftest import PASSWORD, add_user
+
+pytestmark = pytest.mark.browser
+PAGE_NAMES = ["Tổng quan", "Chỉ tiêu", "Đơn vị", "Về số liệu", "Trình chiếu", "Nhập dữ liệu", "Quản trị"]
+DATA = '[data-testid="stMetric"], [data-testid="stPlotlyChart"], [data-testid="stDataFrame"], [data-testid="stTable"]'
+
+
+@pytest.fixture(scope="module")
+def people_db(demo_db, tmp_path_factory):
+    path = tmp_path_factory.mktemp("sign-in") / "kpi.duckdb"
+    shutil.copy(demo_db, path)
+    add_user(path, "lan", "analyst")
+    return path
+
+
+def only_the_sign_in_form(page) -> None:
+    """The form, and once the page has settled (the elements of a previous page fade out at the end of a
+    run), no data, no link to any page, no sidebar."""
+    page.get_by_label("Tên đăng nhập").first.wait_for()
+    page.locator('[data-testid="stSidebar"]').wait_for(state="hidden")
+    wait_rendered(page)
+    assert page.get_by_label("Tên đăng nhập").count() == 1 and page.get_by_label("Mật khẩu").is_visible()
+    assert page.locator(DATA).count() == 0
+    for name in PAGE_NAMES:
+        assert page.get_by_role("link", name=name, exact=True).count() == 0, name
+    assert page.locator('[data-testid="stFileUploader"]').count() == 0
+
+
+@pytest.mark.parametrize("path", ["import", "admin"])
+def test_a_deep_link_on_a_fresh_server_shows_only_the_sign_in_form(people_db, tmp_path, page, path):
+    fresh = tmp_path / "kpi.duckdb"  # a server of its own, started for this one request
+    shutil.copy(people_db, fresh)
+    with streamlit_server(fresh) as url:
+        page.goto(f"{url}/{path}")
+        only_the_sign_in_form(page)
+        assert_no_error(page)
+
+
+def test_signing_in_through_the_form_survives_a_reload_and_signing_out_too(people_db, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        with streamlit_server(people_db) as url:
+            page.goto(url)
+            only_the_sign_in_form(page)
+            sign_in(page, "lan", "a wrong password", succeeds=False)
+            page.get_by_text("không đúng").wait_for()
+            sign_in(page, "lan", PASSWORD)
+            page.get_by_role("link", name="Nhập dữ liệu", exact=True).wait_for()
+            assert page.get_by_role("link", name="Quản trị", exact=True).count() == 0  # an analyst
+            page.screenshot(path=str(ARTIFACTS / "signed-in.png"), full_page=True)
+            page.reload()
+            page.get_by_role("link", name="Nhập dữ liệu", exact=True).wait_for()
+            wait_rendered(page)
+            assert page.get_by_label("Mật khẩu").count() == 0
+            page.get_by_text("Đang đăng nhập: Lan").wait_for()
+            page.get_by_role("button", name="Đăng xuất").click()
+            only_the_sign_in_form(page)
+            page.wait_for_function("!document.cookie.includes('kpi_sign_in=')", timeout=30_000)
+            page.reload()
+            only_the_sign_in_form(page)
+    finally:
+        context.close()

@@ -1,0 +1,276 @@
+"""Each role sees exactly its pages and actions (AppTest): nobody, a public visitor, viewer, analyst, admin.
+Sign-in through the form, failures and the brake on guessing, sign-out, locked accounts, the admin page,
+the startup check on a database that cannot be opened, and user text that is never rendered as markup."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
+
+from metrics import audit, users
+from metrics.db import DATA_DIR
+from metrics.loading import init_database
+from metrics.store import Store
+from tests.conftest import PASSWORD, add_user, sign_in
+from ui.navigation import PAGES
+
+VIEWER_PAGES = ["Tổng quan", "Chỉ tiêu", "Đơn vị", "Về số liệu", "Trình chiếu"]
+LINKS = {"viewer": VIEWER_PAGES, "analyst": [*VIEWER_PAGES, "Nhập dữ liệu"],
+         "admin": [*VIEWER_PAGES, "Nhập dữ liệu", "Quản trị"]}
+PEOPLE = {"viewer": "minh", "analyst": "lan", "admin": "boss"}
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("roles") / "kpi.duckdb"
+    init_database(path, demo=True).close()
+    for role, name in PEOPLE.items():
+        add_user(path, name, role)
+    return path
+
+
+@pytest.fixture
+def db(template, tmp_path, monkeypatch):
+    path = tmp_path / "kpi.duckdb"
+    shutil.copy(template, path)
+    monkeypatch.setenv("KPI_DB", str(path))
+    monkeypatch.delenv("KPI_PUBLIC", raising=False)
+    st.cache_resource.clear()
+    yield path
+    st.cache_resource.clear()  # releases the DuckDB file lock
+
+
+def start(who: str | None = None) -> AppTest:
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    if who:
+        sign_in(at, who)
+    return ok(at.run())
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, at.exception
+    return at
+
+
+def open_url(at: AppTest, url: str) -> AppTest:
+    """Open an address the way a deep link does (``switch_page`` takes files only, not callable pages)."""
+    at._page_hash = calc_hash(url)
+    return ok(at.run())
+
+
+def links(at: AppTest) -> list[str]:
+    return [link.proto.label for link in at.get("page_link") if link.proto.label in LINKS["admin"] + ["Đăng nhập"]]
+
+
+def only_the_sign_in_form(at: AppTest) -> None:
+    assert [t.value for t in at.title] == ["Đăng nhập"]
+    assert [i.label for i in at.text_input] == ["Tên đăng nhập", "Mật khẩu"]
+    assert not links(at) and not at.sidebar.children.get(0)
+    for kind in ("metric", "dataframe", "selectbox", "tabs", "file_uploader", "plotly_chart"):
+        assert not at.get(kind), kind
+
+
+def test_nobody_signed_in_gets_the_sign_in_form_and_nothing_else_at_every_address(db):
+    at = start()
+    only_the_sign_in_form(at)
+    for entry in PAGES:
+        only_the_sign_in_form(open_url(at, entry.url))
+
+
+def test_a_public_deployment_opens_the_leaders_pages_but_not_import_or_admin(db, monkeypatch):
+    monkeypatch.setenv("KPI_PUBLIC", "1")
+    at = start()
+    assert at.title[0].value == "Tổng quan" and links(at) == [*VIEWER_PAGES, "Đăng nhập"]
+    for url in ("import", "admin"):
+        assert [t.value for t in open_url(at, url).title] == ["Đăng nhập"]
+        assert not at.get("file_uploader") and not at.get("tabs")
+
+
+@pytest.mark.parametrize("role", ["viewer", "analyst", "admin"])
+def test_each_role_sees_exactly_its_pages(db, role):
+    at = start(PEOPLE[role])
+    assert at.title[0].value == "Tổng quan"
+    assert links(at) == LINKS[role]
+    assert [b.label for b in at.button if b.key == "sign_out"] == ["Đăng xuất"]
+    assert any(PEOPLE[role].title() in str(c.value) for c in at.sidebar.caption)
+    for entry in PAGES:
+        open_url(at, entry.url)
+        allowed = users.allows(role, entry.role)
+        title = [t.value for t in at.title]
+        if allowed:
+            assert title and not [w for w in at.warning if "dành cho" in str(w.value)], entry.url
+        else:  # a sentence that says which role the page needs, and none of its actions
+            assert not title and "dành cho" in at.warning[0].value, entry.url
+            assert not at.get("file_uploader") and not at.get("tabs") and not at.get("download_button")
+
+
+def test_the_analyst_imports_and_undoes_as_themselves(db):
+    at = start("lan")
+    open_url(at, "import")
+    assert [t.label for t in at.tabs] == ["Tải tệp lên", "Lịch sử nhập", "Tệp mẫu"]
+    assert at.file_uploader and [b for b in at.button if b.key == "intake_undo"]
+
+
+def test_every_page_checks_the_role_itself_even_without_the_navigation(db):
+    """A page script run on its own (a fresh server's first deep link) refuses an unsigned visitor."""
+    for script, shown in (("../pages/import.py", "file_uploader"), ("../pages/admin.py", "tabs")):
+        at = ok(AppTest.from_file(script, default_timeout=60).run())
+        assert not at.get(shown) and "đăng nhập" in at.warning[0].value
+        viewer = AppTest.from_file(script, default_timeout=60)
+        sign_in(viewer, "minh")
+        ok(viewer.run())
+        assert not viewer.get(shown) and "dành cho" in viewer.warning[0].value
+
+
+def sign_in_with(at: AppTest, name: str, password: str) -> AppTest:
+    """Fill in and submit the sign-in form of the page on screen.
+
+    AppTest next to a ``pages/`` folder drops a button's click when the run asks for a url-path page,
+    and keeps it when the run asks for the main script: its default page is the sign-in form too.
+    """
+    at.text_input[0].input(name)
+    at.text_input[1].input(password)
+    at._finished_page_script_hash = ""
+    return ok(at.button[0].click().run())
+
+
+def test_signing_in_through_the_form_then_out_is_audited(db):
+    at = start()
+    sign_in_with(at, "Lan", PASSWORD)  # names are not case-sensitive
+    assert at.session_state["authentication_status"] and at.session_state["username"] == "lan"
+    ok(at.run())
+    assert links(at) == LINKS["analyst"]
+    at.button(key="sign_out").click().run()
+    ok(at.run())
+    only_the_sign_in_form(at)
+    store = Store.open(db)  # read-write, like the page's own connection: DuckDB shares one file per process
+    try:
+        assert list(audit.entries(store, user="lan")["action"]) == ["sign-out", "sign-in"]
+    finally:
+        store.close()
+
+
+def test_a_wrong_password_is_refused_audited_and_guessing_is_braked(db):
+    at = start()
+    sign_in_with(at, "lan", "not the password")
+    assert "không đúng" in at.error[0].value and not at.session_state["authentication_status"]
+    for _ in range(9):
+        sign_in_with(at, "lan", "still not it")
+    sign_in_with(at, "lan", PASSWORD)  # the right password, too late: wait
+    assert "quá nhiều lần" in at.error[0].value and not at.session_state["authentication_status"]
+    store = Store.open(db)  # read-write, like the page's own connection: DuckDB shares one file per process
+    try:
+        assert audit.recent_failures(store, "lan", 15) == 11
+    finally:
+        store.close()
+
+
+def test_a_role_change_or_a_locked_account_takes_effect_at_the_next_click(db):
+    at = start("lan")
+    store = Store.open(db)
+    try:
+        users.set_role(store, "lan", "viewer", by="boss")
+    finally:
+        store.close()
+    st.cache_resource.clear()
+    ok(at.run())
+    assert links(at) == LINKS["viewer"]
+    store = Store.open(db)
+    try:
+        users.deactivate(store, "lan", by="boss")
+    finally:
+        store.close()
+    st.cache_resource.clear()
+    only_the_sign_in_form(ok(at.run()))
+
+
+def test_the_admin_adds_a_user_changes_roles_and_cannot_remove_the_last_admin(db):
+    at = open_url(start("boss"), "admin")
+    assert [t.label for t in at.tabs] == ["Người dùng", "Nhật ký", "Kế hoạch và chỉ tiêu", "Sao lưu"]
+    at.text_input(key="admin_new_username").input("thu.ha")
+    at.text_input(key="admin_new_name").input("Trần Thu Hà")
+    at.selectbox(key="admin_new_role").set_value("analyst")
+    at.text_input(key="admin_new_password").input(PASSWORD)
+    at.text_input(key="admin_new_password2").input(PASSWORD)
+    ok(at.button[0].click().run())
+    assert at.success[0].value.startswith("Đã thêm thu\\.ha")
+    assert "thu.ha" in list(at.dataframe[0].value["Tên đăng nhập"])
+    ok(at.selectbox(key="admin_user").set_value("boss").run())
+    ok(at.button(key="admin_deactivate").click().run())
+    assert "quản trị viên cuối cùng" in at.error[0].value
+    store = Store.open(db)  # read-write, like the page's own connection: DuckDB shares one file per process
+    try:
+        assert users.get(store, "thu.ha").role == "analyst" and users.get(store, "boss").active
+        log = audit.entries(store)
+        assert list(zip(log["user_name"], log["action"], log["source"]))[0] == ("boss", "user-add", "web")
+    finally:
+        store.close()
+
+
+def test_the_admin_loads_targets_after_a_preview(db):
+    at = open_url(start("boss"), "admin")
+    content = (DATA_DIR / "targets.csv").read_bytes().replace(b"28000", b"29000", 1)
+    at.file_uploader(key="admin_targets_files").upload("targets.csv", content, "text/csv")
+    ok(at.run())
+    ok(at.button(key="admin_targets_check").click().run())
+    assert "hợp lệ" in at.success[0].value and "cập nhật: 1" in at.text[0].value
+    ok(at.button(key="admin_targets_confirm").click().run())
+    assert at.success[0].value.startswith("Đã ghi kế hoạch và chỉ tiêu")
+    store = Store.open(db)  # read-write, like the page's own connection: DuckDB shares one file per process
+    try:
+        assert store.rows("SELECT value FROM targets WHERE code = 'NK1a' AND plan = 'DH-XI-2023-2028'")[0][0] == 29000
+        assert audit.entries(store, actions=["targets-load"])["user_name"].tolist() == ["boss"]
+    finally:
+        store.close()
+
+
+def test_the_audit_log_and_the_backup_are_offered_to_the_admin(db):
+    at = open_url(start("boss"), "admin")
+    assert [b.proto.label for b in at.get("download_button")][-1] == "Tải bản sao lưu (.zip)"
+    log = at.dataframe[1].value
+    assert list(log.columns) == ["Thời điểm", "Người thực hiện", "Thao tác", "Chi tiết", "Từ"]
+    assert "Thêm người dùng" in set(log["Thao tác"]) and "dòng lệnh" in set(log["Từ"])
+
+
+def test_a_database_that_cannot_be_opened_is_reported_and_left_alone(tmp_path, monkeypatch):
+    path = tmp_path / "kpi.duckdb"
+    path.write_bytes(b"this is not a database, but someone's file" * 100)
+    before = path.read_bytes()
+    monkeypatch.setenv("KPI_DB", str(path))
+    monkeypatch.setenv("KPI_PUBLIC", "1")
+    st.cache_resource.clear()
+    at = ok(AppTest.from_file("../dashboard.py", default_timeout=60).run())
+    st.cache_resource.clear()
+    shown = " ".join(e.value for e in at.error)
+    assert "không mở được cơ sở dữ liệu" in shown and "python -m metrics restore" in shown.replace("\\", "")
+    assert not at.title and not at.get("page_link")
+    assert path.read_bytes() == before
+
+
+def test_names_and_notes_are_shown_as_plain_text_never_as_markup(db, monkeypatch):
+    """A unit named with HTML and Markdown: every element that renders Markdown gets it escaped."""
+    hostile = "<b>Công đoàn</b> **đậm** [x](javascript:alert(1))"
+    store = Store.open(db)
+    try:
+        store.con.execute("UPDATE units SET name_vi = ? WHERE code = '883'", [hostile])  # a test-only shortcut
+    finally:
+        store.close()
+    monkeypatch.setenv("KPI_PUBLIC", "1")
+    st.cache_resource.clear()
+    for script, session in (("pages/overview.py", {"unit": "883", "year": 2024}),
+                            ("pages/units.py", {"unit": "883", "year": 2024}),
+                            ("pages/target.py", {"unit": "AG", "target": "NK1b", "year": 2024})):
+        at = AppTest.from_file("../dashboard.py", default_timeout=60)
+        for key, value in session.items():
+            at.session_state[key] = value
+        ok(at.run())
+        ok(at.switch_page(script).run())
+        rendered = [str(e.value) for kind in ("markdown", "caption", "title", "header", "subheader", "info",
+                                              "warning", "error", "success") for e in getattr(at, kind)]
+        assert not [r for r in rendered if "<b>Công đoàn</b>" in r or "**đậm**" in r], script
+        html = [e for e in at.markdown if e.proto.allow_html and "<style>" not in e.value]
+        assert not html, script

@@ -1,0 +1,104 @@
+"""Words of sign-in, roles, denials and the administration page (merged into ``ui.texts.TEXTS``)."""
+
+from __future__ import annotations
+
+TEXTS = {
+    "sign_in_title": ("Đăng nhập", "Sign in"),
+    "sign_in_intro": ("Số liệu chính thức của Liên đoàn: hãy đăng nhập bằng tài khoản được quản trị viên cấp.",
+                      "The federation's official figures: sign in with the account an administrator gave you."),
+    "sign_in_public": ("Người xem không cần đăng nhập; cán bộ nghiệp vụ và quản trị viên đăng nhập để nhập số liệu "
+                       "và quản trị.",
+                       "Viewers need no account; analysts and administrators sign in to import figures and to "
+                       "administer."),
+    "sign_in_form": ("Đăng nhập", "Sign in"),
+    "sign_in_username": ("Tên đăng nhập", "User name"),
+    "sign_in_password": ("Mật khẩu", "Password"),
+    "sign_in_button": ("Đăng nhập", "Sign in"),
+    "sign_in_failed": ("Tên đăng nhập hoặc mật khẩu không đúng. Hãy thử lại; nếu quên mật khẩu, hãy nhờ quản trị viên "
+                       "đặt lại.",
+                       "Wrong user name or password. Try again; if you forgot your password, ask an administrator to "
+                       "reset it."),
+    "sign_in_done": ("Đăng nhập thành công; đang mở trang…", "Signed in; opening the page…"),
+    "sign_in_continue": ("Tiếp tục", "Continue"),
+    "sign_in_locked": ("Có quá nhiều lần đăng nhập sai với tên này; hãy đợi {minutes} phút rồi thử lại, hoặc nhờ quản "
+                       "trị viên đặt lại mật khẩu.",
+                       "Too many failed sign-ins with this name; wait {minutes} minutes and try again, or ask an "
+                       "administrator to reset the password."),
+    "sign_in_no_users": ("Chưa có tài khoản nào. Người quản trị máy chủ tạo tài khoản quản trị đầu tiên bằng lệnh: "
+                         "python -m metrics users add TÊN --role admin",
+                         "There is no account yet. The server's administrator creates the first one with: "
+                         "python -m metrics users add NAME --role admin"),
+    "signed_in_as": ("Đang đăng nhập: {name} · {role}", "Signed in: {name} · {role}"),
+    "sign_out": ("Đăng xuất", "Sign out"),
+    "denied": ("Trang “{page}” dành cho {needed}; bạn đang đăng nhập với vai trò {role}. Nếu bạn cần trang này, hãy "
+               "nhờ quản trị viên cấp quyền.",
+               "The page “{page}” is for {needed}; you are signed in as {role}. If you need it, ask an "
+               "administrator for access."),
+    "denied_anonymous": ("Trang này cần đăng nhập. Hãy mở trang chủ của dashboard và đăng nhập.",
+                         "This page needs you to sign in. Open the dashboard's home page and sign in."),
+    "database_problem": ("Dashboard không mở được cơ sở dữ liệu nên chưa hiển thị gì.",
+                         "The dashboard cannot open its database, so it shows nothing yet."),
+    "page_admin": ("Quản trị", "Administration"),
+    "admin_intro": ("Người dùng và vai trò, nhật ký thao tác, kế hoạch và chỉ tiêu, sao lưu toàn bộ dữ liệu.",
+                    "Users and roles, the audit log, plans and targets, a backup of all the data."),
+    "tab_users": ("Người dùng", "Users"),
+    "tab_audit": ("Nhật ký", "Audit log"),
+    "tab_targets": ("Kế hoạch và chỉ tiêu", "Plans and targets"),
+    "tab_backup": ("Sao lưu", "Backup"),
+    "col_username": ("Tên đăng nhập", "User name"),
+    "col_display_name": ("Họ tên", "Name"),
+    "col_role": ("Vai trò", "Role"),
+    "col_active": ("Đang hoạt động", "Active"),
+    "col_created": ("Tạo lúc", "Created"),
+    "col_updated": ("Sửa lúc", "Updated"),
+    "col_action": ("Thao tác", "Action"),
+    "col_detail": ("Chi tiết", "Detail"),
+    "col_source": ("Từ", "From"),
+    "source_web": ("dashboard", "dashboard"),
+    "source_cli": ("dòng lệnh", "command line"),
+    "user_add_title": ("Thêm người dùng", "Add a user"),
+    "user_password_repeat": ("Nhập lại mật khẩu", "Repeat the password"),
+    "user_password_help": ("Ít nhất 10 ký tự, tối đa 72 byte (chữ có dấu tính 2–3 byte).",
+                           "At least 10 characters, at most 72 bytes (letters with diacritics count 2–3)."),
+    "user_add_button": ("Thêm", "Add"),
+    "user_added": ("Đã thêm {username} ({role}).", "Added {username} ({role})."),
+    "user_change_title": ("Sửa một người dùng", "Change a user"),
+    "user_choose": ("Người dùng", "User"),
+    "user_role_button": ("Đổi vai trò", "Change the role"),
+    "user_role_done": ("{username}: vai trò mới là {role}.", "{username}: the role is now {role}."),
+    "user_password_title": ("Đặt lại mật khẩu", "Reset the password"),
+    "user_password_button": ("Đặt mật khẩu mới", "Set the new password"),
+    "user_password_done": ("Đã đặt mật khẩu mới cho {username}.", "Set a new password for {username}."),
+    "user_deactivate_button": ("Khóa tài khoản", "Deactivate"),
+    "user_activate_button": ("Mở lại tài khoản", "Reactivate"),
+    "user_deactivated": ("Đã khóa tài khoản {username}.", "Deactivated {username}."),
+    "user_activated": ("Đã mở lại tài khoản {username}.", "Reactivated {username}."),
+    "passwords_differ": ("Hai lần nhập mật khẩu không giống nhau; không thay đổi gì.",
+                         "The two passwords differ; nothing was changed."),
+    "audit_filter_user": ("Người thực hiện", "Who"),
+    "audit_filter_actions": ("Thao tác", "Actions"),
+    "audit_filter_period": ("Thời gian", "Period"),
+    "audit_everyone": ("Mọi người", "Everyone"),
+    "audit_shown": ("{count} dòng, mới nhất trước.", "{count} rows, newest first."),
+    "targets_intro": ("Tải lên tệp plans.csv, indicators.csv và/hoặc targets.csv (xem docs/data-files.md). Chương trình "
+                      "kiểm tra và cho xem trước các thay đổi; chỉ khi bạn xác nhận mới ghi.",
+                      "Upload plans.csv, indicators.csv and/or targets.csv (see docs/data-files.md). They are checked "
+                      "and the changes previewed; nothing is written until you confirm."),
+    "targets_files": ("Tệp kế hoạch, chỉ số, chỉ tiêu (CSV)", "Plans, indicators, targets files (CSV)"),
+    "targets_check": ("Kiểm tra", "Check"),
+    "targets_confirm": ("Xác nhận ghi", "Confirm and write"),
+    "targets_ok": ("Các tệp hợp lệ. Xem trước thay đổi dưới đây rồi xác nhận.",
+                   "The files are valid. See the changes below, then confirm."),
+    "targets_rejected": ("Các tệp có lỗi nên không được ghi. Hãy sửa các lỗi dưới đây rồi kiểm tra lại.",
+                         "The files have errors, so nothing is written. Fix the problems below and check again."),
+    "targets_done": ("Đã ghi kế hoạch và chỉ tiêu ({counts}).", "Plans and targets written ({counts})."),
+    "targets_unreadable": ("Không đọc được tệp {file}: hãy lưu lại dưới dạng CSV UTF-8 theo docs/data-files.md.",
+                           "Cannot read {file}: save it as CSV UTF-8 as described in docs/data-files.md."),
+    "backup_intro": ("Toàn bộ cơ sở dữ liệu (số liệu, lịch sử nhập, kế hoạch, đơn vị, người dùng, nhật ký) trong một tệp "
+                     ".zip. Khôi phục trên máy chủ bằng: python -m metrics restore TỆP.zip --db TỆP_MỚI.duckdb. Tệp có "
+                     "chứa mật khẩu đã băm của người dùng: hãy cất giữ cẩn thận.",
+                     "The whole database (figures, import history, plans, units, users, audit log) in one .zip. "
+                     "Restore it on the server with: python -m metrics restore FILE.zip --db NEW.duckdb. It holds "
+                     "the users' password hashes: keep it safe."),
+    "backup_download": ("Tải bản sao lưu (.zip)", "Download a backup (.zip)"),
+}
