@@ -39,8 +39,12 @@ def reporting(view: layout.View) -> None:
     """Completeness by unit and year, and the list of who has not reported in the selected year."""
     st.header(t("completeness_title", view.lang), divider="gray")
     years = [y for y in view.card.years(view.plan) if y > int(view.card.plans[view.plan]["start_year"])]
-    frame = view.card.memo(("completeness", view.plan, tuple(years)),
-                           lambda: completeness(view.card, view.plan, years))
+    parent = view.unit or view.card.plans[view.plan]["unit"]
+    frame = view.card.memo(("completeness", view.plan, tuple(years), parent),
+                           lambda: completeness(view.card, view.plan, years, parent))
+    unit = view.card.org.any_period(parent)
+    if unit is not None:
+        st.caption(widgets.safe(t("completeness_of", view.lang).format(unit=unit.name(view.lang))))
     if frame.empty:
         st.info(t("no_values", view.lang))
         return

@@ -12,49 +12,63 @@ from ui.texts import t
 def render(view: layout.View) -> None:
     st.title(t("page_units", view.lang))
     widgets.as_of_banner(view.as_of, view.lang)
-    rows = view.card.evaluate(view.plan, view.year)
-    widgets.illustrative_banner(rows, view.lang)
+    unit = selected(view)
+    if unit is None:
+        st.info(t("no_units", view.lang))
+        return
+    below = view.card.children(unit.code, view.year)
+    st.caption(widgets.safe(t("units_below", view.lang).format(unit=unit.name(view.lang), count=len(below),
+                                                                year=view.year)))
     matrix, rank, one = st.tabs([t("tab_matrix", view.lang), t("tab_ranking", view.lang), t("tab_unit", view.lang)])
     with matrix:
-        matrix_tab(rows, view)
+        matrix_tab(unit, below, view)
     with rank:
-        ranking_tab(rows, view)
+        ranking_tab(below, view)
     with one:
         unit_tab(view)
 
 
-def matrix_tab(rows, view: layout.View) -> None:
-    level = st.segmented_control(t("level", view.lang), ["upper", "grassroots"], default="upper", required=True,
-                                 format_func=lambda lv: pick(LEVEL_LABELS[lv], view.lang), key="matrix_level")
-    shown = [r for r in rows if r.unit.level in ("province", level)]
+def selected(view: layout.View):
+    """The sidebar's unit; its children are the rows of the matrix and the bars of the ranking."""
+    return (view.card.org.unit(view.unit, view.year) if view.unit else None) or view.card.root(view.plan, view.year)
+
+
+def matrix_tab(unit, below, view: layout.View) -> None:
+    """The unit and the units directly below it × every target, 40 units to a page."""
     st.caption(t("matrix_help", view.lang))
-    units = widgets.page_of(list(dict.fromkeys(r.unit.code for r in shown)), "matrix_page")
-    visible = set(units)
-    widgets.plotly(charts.heatmap([r for r in shown if r.unit.code in visible], view.lang), key="units-matrix")
+    shown = [unit, *widgets.page_of(below, "matrix_page")]
+    rows = view.card.evaluate(view.plan, view.year, units=[u.code for u in shown])
+    widgets.illustrative_banner(rows, view.lang)
+    if rows:
+        widgets.plotly(charts.heatmap(rows, view.lang), key="units-matrix")
+    else:
+        st.info(t("no_targets_for_unit", view.lang))
 
 
-def ranking_tab(rows, view: layout.View) -> None:
+def ranking_tab(below, view: layout.View) -> None:
+    """The units directly below the sidebar's unit on one target, best first."""
     targets = {tg["code"]: tg for tg in view.card.targets(view.plan)}
-    ranked = [c for c in targets if any(r.target["code"] == c and r.unit.level != "province" for r in rows)]
+    ranked = [c for c, tg in targets.items() if any(view.card.applies(tg, u) for u in below)]
     if not ranked:
         st.info(t("no_units", view.lang))
         return
     code = layout.choose(state.TARGET, ranked, ranked[0], lambda key, changed: st.selectbox(
         t("page_target", view.lang), ranked, key=key, on_change=changed,
         format_func=lambda c: f"{c} · {name(targets[c], 'label', view.lang)}"))
-    on_target = [r for r in rows if r.target["code"] == code and r.unit.level == "upper"]
+    on_target = view.card.evaluate(view.plan, view.year, units=[u.code for u in below], targets=[code])
     with_data = sorted((r for r in on_target if r.verdict.actual is not None), key=lambda r: r.verdict.actual,
                        reverse=on_target[0].indicator["direction"] == "up") if on_target else []
     if with_data:
         widgets.plotly(charts.ranking(widgets.page_of(with_data, "ranking_page"), view.lang), key=f"ranking-{code}")
     missing = [r.unit.name(view.lang) for r in on_target if r.verdict.actual is None]
     if missing:
-        st.caption(widgets.safe(t("not_reported", view.lang).format(units="; ".join(missing))))
+        shown = "; ".join(missing[:30]) + (f" (+{len(missing) - 30})" if len(missing) > 30 else "")
+        st.caption(widgets.safe(t("not_reported", view.lang).format(units=shown)))
 
 
 def unit_tab(view: layout.View) -> None:
     """One unit as it was in the selected year: where it sits, and every target that applies to it."""
-    unit = view.card.org.unit(view.unit, view.year) if view.unit else view.card.root(view.plan, view.year)
+    unit = selected(view)
     if unit is None:
         st.info(t("no_units", view.lang))
         return

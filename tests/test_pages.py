@@ -98,10 +98,19 @@ def test_annual_target_shows_years_met(app):
 
 
 def test_units_page_has_matrix_ranking_and_unit(app):
-    at = app("pages/units.py", year=2024, unit="883")
+    at = app("pages/units.py", year=2024)
     assert len(at.tabs) == 3
-    assert len(at.get("plotly_chart")) >= 2
-    assert "Liên đoàn Lao động thành phố Long Xuyên" in texts(at)
+    assert len(at.get("plotly_chart")) == 2  # the province and its 14 unions × targets; the ranking
+    assert "14 đơn vị trực thuộc" in texts(at)
+
+
+def test_units_page_drills_down_to_a_district(app):
+    at = app("pages/units.py", year=2024, unit="883")
+    shown = texts(at)
+    assert "Liên đoàn Lao động thành phố Long Xuyên" in shown
+    options = at.sidebar.selectbox[-1].options
+    assert any("Liên đoàn Lao động tỉnh An Giang" in o for o in options)  # the way back up
+    assert any(o.startswith("· · ↳") for o in options)  # the grassroots unions below it
 
 
 def test_unit_from_another_year_follows_its_successor(app):

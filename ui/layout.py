@@ -15,7 +15,6 @@ import streamlit as st
 from metrics import fmt
 from metrics.errors import UserError
 from metrics.i18n import pick
-from metrics.orgtree import LEVEL_ORDER
 from metrics.scorecard import Scorecard
 from ui import auth, data, state
 from ui.texts import t
@@ -126,23 +125,42 @@ def selectors(lang: str) -> View | None:
 
 
 def unit_selector(card: Scorecard, plan: str, year: int, lang: str) -> str | None:
-    """Every unit of the plan's organisation as it was in ``year``, indented by level.
+    """Drill down the organisation as it was in ``year``: the units above the chosen one, the chosen
+    one and the units directly below it (a province holds about a hundred, the nation a few dozen
+    provinces — never the 130,000 grassroots unions at once).
 
-    A unit chosen in another year that no longer exists is followed to its successor.
+    A unit chosen in another year that no longer exists is followed to its successor, else the top.
     """
-    units = card.units_for(plan, year)
-    if not units:
+    root = card.root(plan, year)
+    if root is None:
         return None
-    by_code = {u.code: u for u in units}
+    tree = card.org.tree(year)
     chosen = st.session_state.get(state.UNIT)
-    if chosen and chosen not in by_code:
-        successor = card.org.lineage(chosen, year)
-        st.session_state[state.UNIT] = successor if successor in by_code else units[0].code
-    top = LEVEL_ORDER.get(units[0].level, 0)
-    indent = {level: "· " * max(0, depth - top) for level, depth in LEVEL_ORDER.items()}
-    return choose(state.UNIT, list(by_code), units[0].code, lambda key, changed: st.sidebar.selectbox(
-        t("unit", lang), list(by_code), key=key, on_change=changed,
-        format_func=lambda c: indent.get(by_code[c].level, "") + by_code[c].name(lang)))
+    if chosen and chosen not in tree:
+        chosen = card.org.lineage(chosen, year)
+    if not chosen or chosen not in tree:
+        chosen = root.code
+    current, above = tree[chosen], []
+    if chosen != root.code:
+        chain = [u.code for u in card.ancestors(chosen, year)]
+        if root.code in chain:
+            above = [tree[c] for c in chain[chain.index(root.code):]]
+        else:
+            current = root  # a unit outside the plan's organisation: start again from the top
+    options = [*above, current, *card.children(current.code, year)]
+    by_code = {u.code: u for u in options}
+    st.session_state[state.UNIT] = current.code
+    depth = {u.code: i for i, u in enumerate([*above, current])}
+
+    def label(code: str) -> str:
+        unit = by_code[code]
+        if code in depth:
+            return "· " * depth[code] + unit.name(lang)
+        return "· " * (len(depth)) + "↳ " + unit.name(lang)
+
+    return choose(state.UNIT, list(by_code), current.code, lambda key, changed: st.sidebar.selectbox(
+        t("unit", lang), list(by_code), key=key, on_change=changed, format_func=label,
+        help=t("unit_help", lang)))
 
 
 def year_options(card: Scorecard, plan: str) -> list[int]:

@@ -12,6 +12,8 @@ TEXTS = {
     "unit": ("Đơn vị", "Unit"),
     "as_of": ("Số liệu tại thời điểm", "Data as of"),
     "as_of_latest": ("Mới nhất", "Latest"),
+    "unit_help": ("Chọn một đơn vị cấp dưới (↳) để xem sâu hơn, hoặc một đơn vị cấp trên để quay lại.",
+                  "Choose a unit below (↳) to look deeper, or one above to go back up."),
     "undo_of": ("hoàn tác đợt #{batch}", "undo of #{batch}"),
     "page_overview": ("Tổng quan", "Overview"),
     "page_target": ("Chỉ tiêu", "Target"),
@@ -93,6 +95,10 @@ TEXTS = {
     "reported": ("Đơn vị báo cáo", "Units reported"),
     "provenance": ("Loại số liệu", "Kind of figure"),
     "period_total": ("Nhiệm kỳ {start}–{end}: {value} (nguồn: {source})", "Term {start}–{end}: {value} (source: {source})"),
+    "units_below": ("{unit} và {count} đơn vị trực thuộc (năm {year}). Chọn một đơn vị trực thuộc ở thanh bên để xem "
+                    "sâu hơn.",
+                    "{unit} and its {count} units below (in {year}). Choose a unit below in the sidebar to look "
+                    "deeper."),
     "tab_matrix": ("Ma trận đơn vị × chỉ tiêu", "Units × targets"),
     "tab_ranking": ("Xếp hạng theo chỉ tiêu", "Ranking on a target"),
     "tab_unit": ("Đơn vị đang chọn", "Selected unit"),
@@ -114,6 +120,8 @@ TEXTS = {
     "kinds_title": ("Loại số liệu theo năm", "Kinds of figures by year"),
     "no_values": ("Chưa có số liệu nào.", "There are no figures yet."),
     "completeness_title": ("Mức độ đầy đủ của báo cáo", "Completeness of reporting"),
+    "completeness_of": ("Các đơn vị báo cáo cho {unit} (chọn đơn vị khác ở thanh bên).",
+                        "The units reporting to {unit} (choose another unit in the sidebar)."),
     "all_reported": ("Mọi đơn vị đã báo cáo đủ số liệu năm {year}.", "Every unit has reported all figures for {year}."),
     "missing_title": ("Đơn vị chưa báo cáo đủ năm {year}", "Units that have not reported everything for {year}"),
     "missing_count": ("Số chỉ số còn thiếu", "Figures missing"),
