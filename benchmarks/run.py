@@ -63,7 +63,7 @@ def prepared_database(folder: Path, name: str) -> Path:
 
 BARE = """
 import duckdb, sys, time
-con = duckdb.connect(sys.argv[1])
+con = duckdb.connect(sys.argv[1], config={"enable_progress_bar": False})
 start = time.perf_counter()
 con.execute("CREATE TABLE v AS SELECT * FROM read_csv(?)", [sys.argv[2]])
 con.execute("CHECKPOINT")
