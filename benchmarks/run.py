@@ -63,7 +63,8 @@ def prepared_database(folder: Path, name: str) -> Path:
 
 BARE = """
 import duckdb, sys, time
-con = duckdb.connect(sys.argv[1], config={"enable_progress_bar": False})
+con = duckdb.connect(sys.argv[1])
+con.execute("SET enable_progress_bar = false")
 start = time.perf_counter()
 con.execute("CREATE TABLE v AS SELECT * FROM read_csv(?)", [sys.argv[2]])
 con.execute("CHECKPOINT")

@@ -17,8 +17,7 @@ DEFAULT_DB = DATA_DIR / "kpi.duckdb"
 # Extensions that would try to download (excel, httpfs …) must fail at once on an offline machine.
 # DuckDB would otherwise take up to 80 % of the machine's memory for its caches; with a limit it spills
 # big work (a national import) to a temporary folder instead, and the dashboard stays small.
-CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": True,
-          "enable_progress_bar": False}  # DuckDB's own bar would print into the command line's output
+CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": True}
 MEMORY_LIMIT = os.environ.get("KPI_MEMORY_LIMIT", "1GB")
 
 
@@ -44,6 +43,7 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
     except duckdb.Error as exc:
         raise _unreadable(path, exc) from exc
     con.execute("SET TimeZone = 'Asia/Ho_Chi_Minh'")
+    con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would print into the command line's output
     return con
 
 
