@@ -206,10 +206,7 @@ def _report_load(args, result: LoadResult, what: str) -> int:
 def cmd_units_import(args) -> int:
     store = _open(args)
     try:
-        result = load_units(store, args.files[0])
-        if result.ok:
-            audit.record(store, audit.cli_user(), "units-load", {"file": str(args.files[0]), **result.counts},
-                         source="cli")
+        result = load_units(store, args.files[0], by=audit.cli_user(), source="cli")
         return _report_load(args, result, "đơn vị" if args.lang == "vi" else "units")
     finally:
         store.close()
@@ -218,10 +215,7 @@ def cmd_units_import(args) -> int:
 def cmd_targets_import(args) -> int:
     store = _open(args, read_only=args.dry_run)
     try:
-        result = load_targets(store, args.files, dry_run=args.dry_run)
-        if result.ok and not args.dry_run:
-            audit.record(store, audit.cli_user(), "targets-load",
-                         {"files": [str(f) for f in args.files], **result.counts}, source="cli")
+        result = load_targets(store, args.files, dry_run=args.dry_run, by=audit.cli_user(), source="cli")
     finally:
         store.close()
     if result.preview is not None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics import catalogue
+from metrics import audit, catalogue
 from metrics.db import DATA_DIR, transaction
 from metrics.errors import UserError
 from metrics.ingest.targets import compare as compare_catalogue
@@ -32,7 +32,8 @@ class LoadResult:
         return not errors(self.problems)
 
 
-def load_units(store: Store, path: str | Path) -> LoadResult:
+def load_units(store: Store, path: str | Path, *, by: str | None = None, source: str = "cli") -> LoadResult:
+    """Load or update units; with ``by``, the audit log records who did it, in the same transaction."""
     records, problems = catalogue.read_file(path, catalogue.UNIT_COLUMNS)
     known = {r[0] for r in store.rows("SELECT DISTINCT code FROM units")}
     problems += catalogue.check_units(records, known)
@@ -40,13 +41,17 @@ def load_units(store: Store, path: str | Path) -> LoadResult:
         return LoadResult(problems=problems)
     with transaction(store.con) as cur:
         count = catalogue.save_units(cur, records)
+        if by is not None:
+            audit.record(cur, by, "units-load", {"file": Path(path).name, "units": count}, source=source)
     return LoadResult({"units": count}, problems)
 
 
-def load_targets(store: Store, paths: list[str | Path], dry_run: bool = False) -> LoadResult:
+def load_targets(store: Store, paths: list[str | Path], dry_run: bool = False, *, by: str | None = None,
+                 source: str = "cli") -> LoadResult:
     """Plans, indicators and targets files, recognised by their headers, loaded together.
 
     The result's ``preview`` says what is created, updated, unchanged or removed; ``dry_run`` stops there.
+    With ``by``, the audit log records who loaded them, in the same transaction.
     """
     found: dict[str, list[dict]] = {}
     problems: list[Problem] = []
@@ -84,6 +89,8 @@ def load_targets(store: Store, paths: list[str | Path], dry_run: bool = False) -
             "indicators": catalogue.save_indicators(cur, found.get("indicators", [])),
             "targets": catalogue.save_targets(cur, found.get("targets", []), plans),
         }
+        if by is not None:
+            audit.record(cur, by, "targets-load", {"files": [Path(p).name for p in paths], **counts}, source=source)
     return LoadResult(counts, problems, preview)
 
 

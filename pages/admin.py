@@ -191,7 +191,7 @@ def targets_section(lang: str) -> None:
               args=(files, lang))
 
 
-def _load(files, lang: str, dry_run: bool):
+def _load(files, lang: str, dry_run: bool, by: str | None = None):
     """Save the uploads under their own names (the loader recognises files by their columns) and load them."""
     folder = Path(tempfile.mkdtemp(prefix="kpi-targets-"))
     try:
@@ -201,7 +201,7 @@ def _load(files, lang: str, dry_run: bool):
             path.write_bytes(upload.getvalue())
             paths.append(path)
         try:
-            return load_targets(data.store(), paths, dry_run=dry_run)
+            return load_targets(data.store(), paths, dry_run=dry_run, by=by, source="web")
         except UserError:
             raise
         except Exception:  # a file the catalogue reader cannot parse at all: say so, log the rest
@@ -214,10 +214,9 @@ def _load(files, lang: str, dry_run: bool):
 
 def _confirm(files, lang: str) -> None:
     def work() -> str:
-        result = _load(files, lang, dry_run=False)
+        result = _load(files, lang, dry_run=False, by=me())  # audited in the same transaction
         if not result.ok:  # the files changed meaning since the check (another admin loaded something)
             raise UserError("targets-have-errors", t("targets_rejected", "vi"), t("targets_rejected", "en"))
-        audit.record(data.store(), me(), "targets-load", {"files": [f.name for f in files], **result.counts})
         st.session_state.pop(TARGETS, None)
         return ", ".join(f"{k}: {v}" for k, v in result.counts.items())
 

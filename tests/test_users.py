@@ -163,3 +163,14 @@ def test_the_first_admin_is_made_on_the_command_line_and_every_write_is_audited(
         assert users.verify(store, "boss", PASSWORD).role == "admin"
     finally:
         store.close()
+
+
+def test_catalogue_loads_are_audited_with_the_change_and_only_when_written(store, tmp_path):
+    from metrics.loading import load_targets, load_units
+    assert load_units(store, MINI / "units.csv", by="boss", source="web").ok
+    bad = tmp_path / "targets.csv"
+    bad.write_text((MINI / "targets.csv").read_text(encoding="utf-8").replace(",members,", ",nobody,"), encoding="utf-8")
+    assert not load_targets(store, [bad], by="boss").ok  # rejected: nothing written, nothing recorded
+    assert load_targets(store, [MINI / "targets.csv"], dry_run=True, by="boss").ok  # a preview writes nothing
+    log = audit.entries(store)
+    assert list(zip(log["action"], log["source"])) == [("units-load", "web")]
