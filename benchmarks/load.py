@@ -1,0 +1,212 @@
+"""Load: many viewers browsing while an analyst imports, against a real local server. Not a test.
+
+Starts ``streamlit run dashboard.py`` on a demo database of its own (public viewing on, one analyst
+account), opens N viewer pages in one headless Debian Chromium, each cycling through the leaders' pages
+by their sidebar links, and one analyst who signs in through the form, uploads a values file on the
+import page, checks it and confirms — while the viewers keep browsing. Prints the errors (error boxes on
+a page, JavaScript errors, HTTP responses ≥ 400, tracebacks in the server log; all must be 0), the page
+latencies (click → the page's script has finished and its title is shown) and the import's times.
+
+    .venv/bin/python benchmarks/load.py                      # 20 viewers × 3 rounds of 5 pages
+    .venv/bin/python benchmarks/load.py --viewers 40 --rounds 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from metrics.loading import init_database  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, RENDERED, streamlit_server  # noqa: E402
+from tests.conftest import PASSWORD, add_user  # noqa: E402
+
+PAGES = [("Tổng quan", "Tổng quan"), ("Chỉ tiêu", None), ("Đơn vị", "Đơn vị"), ("Về số liệu", "Về số liệu"),
+         ("Trình chiếu", "Trình chiếu")]  # (sidebar link, heading shown; None: the target's own title)
+ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+CLOCK = os.sysconf("SC_CLK_TCK")
+BASE_PROBE = re.compile(r"/[\w-]+/_stcore/(host-config|health)$")
+
+
+class Tally:
+    def __init__(self):
+        self.latencies: dict[str, list[float]] = {name: [] for name, _ in PAGES}
+        self.errors: list[str] = []
+        self.probes = 0
+
+
+def watch(page, tally: Tally, who: str) -> None:
+    page.on("pageerror", lambda exc: tally.errors.append(f"{who}: JavaScript error {exc}"))
+    page.on("response", lambda r: _response(r, tally, who))
+
+
+def _response(response, tally: Tally, who: str) -> None:
+    if response.status < 400:
+        return
+    if response.status == 404 and BASE_PROBE.search(response.url):
+        tally.probes += 1  # Streamlit's page opened at /import looks for its server under /import/ first
+        return
+    tally.errors.append(f"{who}: HTTP {response.status} {response.url}")
+
+
+async def settled(page, heading: str | None) -> None:
+    """The script has finished and the page's heading is on screen."""
+    if heading:
+        await page.get_by_role("heading", name=heading, exact=True).first.wait_for(timeout=120_000)
+    await page.wait_for_selector(RENDERED, timeout=120_000)
+
+
+async def viewer(context, url: str, number: int, rounds: int, tally: Tally) -> None:
+    page = await context.new_page()
+    watch(page, tally, f"viewer {number}")
+    await page.goto(url)
+    await settled(page, "Tổng quan")
+    for _ in range(rounds):
+        for link, heading in PAGES[number % len(PAGES):] + PAGES[:number % len(PAGES)]:
+            started = time.perf_counter()
+            await page.locator('[data-testid="stSidebar"]').get_by_role("link", name=link, exact=True).click()
+            await page.wait_for_timeout(50)  # the click starts a run
+            await settled(page, heading)
+            tally.latencies[link].append(time.perf_counter() - started)
+            if await page.locator(ERRORS).count():
+                tally.errors.append(f"viewer {number} on {link}: {await page.locator(ERRORS).first.inner_text()}")
+    await page.close()
+
+
+async def analyst(context, url: str, values: Path, delay: float, tally: Tally, times: dict) -> None:
+    await asyncio.sleep(delay)  # the viewers are browsing by now
+    page = await context.new_page()
+    watch(page, tally, "analyst")
+    await page.goto(f"{url}/import")
+    await page.get_by_label("Tên đăng nhập").wait_for(timeout=120_000)
+    await page.get_by_label("Tên đăng nhập").fill("lan")
+    await page.get_by_label("Mật khẩu").fill(PASSWORD)
+    started = time.perf_counter()
+    await page.get_by_role("button", name="Đăng nhập").click()
+    await page.get_by_role("heading", name="Nhập dữ liệu").wait_for(timeout=120_000)
+    await page.wait_for_selector(RENDERED, timeout=120_000)
+    times["sign-in"] = time.perf_counter() - started
+    await page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(values))
+    await page.get_by_role("button", name="Kiểm tra tệp").wait_for(timeout=120_000)
+    await page.wait_for_selector(RENDERED, timeout=120_000)
+    started = time.perf_counter()
+    await page.get_by_role("button", name="Kiểm tra tệp").click()
+    await page.get_by_text("Tệp hợp lệ").wait_for(timeout=300_000)
+    await page.wait_for_selector(RENDERED, timeout=120_000)
+    times["check"] = time.perf_counter() - started
+    started = time.perf_counter()
+    await page.get_by_role("button", name="Xác nhận nhập").click()
+    await page.get_by_text("Đã nhập đợt").wait_for(timeout=300_000)
+    times["confirm"] = time.perf_counter() - started
+    if await page.locator(ERRORS).count():
+        tally.errors.append(f"analyst: {await page.locator(ERRORS).first.inner_text()}")
+    await page.close()
+
+
+def values_file(db: Path, path: Path) -> None:
+    """A yearly report of every grassroots union on every counted indicator, 2025 and 2026: checks clean."""
+    from metrics.store import Store
+    store = Store.open(db, read_only=True)
+    try:
+        units = store.frame("SELECT DISTINCT code FROM units WHERE kind = 'grassroots' AND valid_to IS NULL")["code"]
+        counted = store.frame("SELECT code FROM indicators WHERE kind IN ('stock', 'flow')")["code"]
+    finally:
+        store.close()
+    pd.DataFrame([{"unit": u, "indicator": i, "year": y, "value": 40 + (n % 7) + (y - 2025)}
+                  for n, (u, i) in enumerate((u, i) for u in units for i in counted) for y in (2025, 2026)]
+                 ).to_csv(path, index=False)
+
+
+async def drive(url: str, args, values: Path, tally: Tally, times: dict) -> None:
+    from playwright.async_api import async_playwright
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        contexts = [await browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+                    for _ in range(args.viewers + 1)]
+        started = time.perf_counter()
+        work = [viewer(contexts[i], url, i, args.rounds, tally) for i in range(args.viewers)]
+        if not args.no_analyst:
+            work.append(analyst(contexts[-1], url, values, args.analyst_delay, tally, times))
+        await asyncio.gather(*work)
+        times["wall"] = time.perf_counter() - started
+        await browser.close()
+
+
+def machine_busy() -> float:
+    """CPU seconds every core of the machine has spent busy since boot (``/proc/stat``)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / CLOCK  # all but idle and iowait
+
+
+def server_busy(port: str) -> float:
+    """CPU seconds of the ``streamlit run`` process listening on ``port``."""
+    for folder in Path("/proc").iterdir():
+        try:
+            command = (folder / "cmdline").read_bytes().split(b"\0")
+            if b"streamlit" in b" ".join(command) and port.encode() in command:
+                fields = (folder / "stat").read_text().rsplit(")", 1)[1].split()
+                return (int(fields[11]) + int(fields[12])) / CLOCK
+        except (OSError, ValueError):
+            continue
+    return 0.0
+
+
+def quantiles(values: list[float]) -> str:
+    if not values:
+        return "—"
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return f"median {statistics.median(ordered):5.2f} s · p95 {p95:5.2f} s · max {ordered[-1]:5.2f} s · n={len(ordered)}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--viewers", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the five pages per viewer")
+    parser.add_argument("--analyst-delay", type=float, default=5.0, help="seconds before the analyst starts")
+    parser.add_argument("--no-analyst", action="store_true", help="viewers only")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="kpi-load-"))
+    db = folder / "kpi.duckdb"
+    init_database(db, demo=True).close()
+    add_user(db, "lan", "analyst")
+    values = folder / "so-lieu.csv"
+    values_file(db, values)
+    tally, times = Tally(), {}
+    with streamlit_server(db, extra_env={"KPI_PUBLIC": "1"}) as url:
+        port = url.rsplit(":", 1)[1]
+        machine, server = machine_busy(), server_busy(port)
+        asyncio.run(drive(url, args, values, tally, times))
+        machine, server = machine_busy() - machine, server_busy(port) - server
+    log = db.with_suffix(".server.log").read_text(encoding="utf-8", errors="replace")
+    tally.errors += [f"server log: {line.strip()}" for line in log.splitlines() if "Traceback" in line]
+    every = [v for values_ in tally.latencies.values() for v in values_]
+    print(f"{args.viewers} viewers × {args.rounds} rounds of {len(PAGES)} pages, 1 analyst importing "
+          f"{len(pd.read_csv(values))} values; wall {times.get('wall', 0):.1f} s; server log {db.with_suffix('.server.log')}")
+    print(f"errors: {len(tally.errors)}  (not counted: {tally.probes} base-path probes of a deep link, "
+          "Streamlit's own 404s on /import/_stcore/…)")
+    for error in tally.errors[:20]:
+        print(f"  {error}")
+    for name, found in tally.latencies.items():
+        print(f"  {name:<12} {quantiles(found)}")
+    print(f"  {'all pages':<12} {quantiles(every)}")
+    print("  analyst: " + " · ".join(f"{k} {v:.2f} s" for k, v in times.items() if k != "wall"))
+    views = len(every) + (0 if args.no_analyst else 3)
+    print(f"CPU: {machine:.0f} s busy on {os.cpu_count()} cores over {times.get('wall', 0):.0f} s; the server {server:.0f} s "
+          f"({server / views:.2f} s a page view), the browser and this script the rest ({machine - server:.0f} s)")
+    return 1 if tally.errors else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
