@@ -80,13 +80,16 @@ def _checked(cur, convention: str) -> None:
 
 
 def _current(cur) -> None:
-    """The values in force for every series (unit × indicator) of the file: the cells it replaces and the
-    years before them (for the change check)."""
+    """The values in force for every series (unit × indicator) of the file, in the file's years and the
+    year before each: the cells it replaces and what the change check compares with. Nothing older: a
+    database holding ten years must not make this year's import read all ten."""
     cur.execute("""
         CREATE OR REPLACE TEMP TABLE cell_series AS
         SELECT DISTINCT unit, indicator FROM checked WHERE unit IS NOT NULL AND indicator IS NOT NULL""")
     sql, params = in_force_sql(series="cell_series")
-    cur.execute(f"CREATE OR REPLACE TEMP TABLE current AS {sql}", params)
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE current AS
+        SELECT * FROM ({sql}) WHERE year IN (SELECT year FROM checked UNION SELECT year - 1 FROM checked)""", params)
 
 
 def _rules(convention: str) -> list[tuple[str, str, str, str, str]]:
