@@ -1,14 +1,21 @@
 """Load: many viewers browsing while an analyst imports, against a real local server. Not a test.
 
 Starts ``streamlit run dashboard.py`` on a demo database of its own (public viewing on, one analyst
-account), opens N viewer pages in one headless Debian Chromium, each cycling through the leaders' pages
-by their sidebar links, and one analyst who signs in through the form, uploads a values file on the
-import page, checks it and confirms — while the viewers keep browsing. Prints the errors (error boxes on
-a page, JavaScript errors, HTTP responses ≥ 400, tracebacks in the server log; all must be 0), the page
-latencies (click → the page's script has finished and its title is shown) and the import's times.
+account). Two kinds of viewer browse the five leaders' pages at once, round after round:
 
-    .venv/bin/python benchmarks/load.py                      # 20 viewers × 3 rounds of 5 pages
-    .venv/bin/python benchmarks/load.py --viewers 40 --rounds 2
+- *sessions* speak the server's own WebSocket protocol (``benchmarks/stream_session.py``): the server does
+  all the work of a browser tab, the client almost none, so a two-core machine can load the server with
+  dozens of them;
+- *browser viewers* are real headless Chromium pages clicking the sidebar links; each costs a renderer,
+  so there are few of them, to prove that what the sessions measure is what a browser gets.
+
+Meanwhile one analyst signs in through the form in the browser, uploads a values file on the import page,
+checks it and confirms. The script prints the errors (exceptions and error boxes on a page, pages not
+found or never finished, JavaScript errors, HTTP responses >= 400, tracebacks in the server log; all must
+be 0), the page latencies (request -> the page's script has finished) and the import's times.
+
+    .venv/bin/python benchmarks/load.py                                 # 40 sessions + 3 browsers x 3 rounds
+    .venv/bin/python benchmarks/load.py --sessions 80 --viewers 0 --rounds 2
 """
 
 from __future__ import annotations
@@ -28,12 +35,14 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.stream_session import StreamSession  # noqa: E402
 from metrics.loading import init_database  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, RENDERED, streamlit_server  # noqa: E402
 from tests.conftest import PASSWORD, add_user  # noqa: E402
 
-PAGES = [("Tổng quan", "Tổng quan"), ("Chỉ tiêu", None), ("Đơn vị", "Đơn vị"), ("Về số liệu", "Về số liệu"),
-         ("Trình chiếu", "Trình chiếu")]  # (sidebar link, heading shown; None: the target's own title)
+PAGES = [("Tổng quan", "Tổng quan", "overview"), ("Chỉ tiêu", None, "target"), ("Đơn vị", "Đơn vị", "units"),
+         ("Về số liệu", "Về số liệu", "about"), ("Trình chiếu", "Trình chiếu", "present")]
+# (sidebar link, heading shown — None: the target's own title —, address)
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 CLOCK = os.sysconf("SC_CLK_TCK")
 BASE_PROBE = re.compile(r"/[\w-]+/_stcore/(host-config|health)$")
@@ -41,7 +50,8 @@ BASE_PROBE = re.compile(r"/[\w-]+/_stcore/(host-config|health)$")
 
 class Tally:
     def __init__(self):
-        self.latencies: dict[str, list[float]] = {name: [] for name, _ in PAGES}
+        self.latencies: dict[str, list[float]] = {name: [] for name, *_ in PAGES}
+        self.browser: dict[str, list[float]] = {name: [] for name, *_ in PAGES}
         self.errors: list[str] = []
         self.probes = 0
 
@@ -73,15 +83,27 @@ async def viewer(context, url: str, number: int, rounds: int, tally: Tally) -> N
     await page.goto(url)
     await settled(page, "Tổng quan")
     for _ in range(rounds):
-        for link, heading in PAGES[number % len(PAGES):] + PAGES[:number % len(PAGES)]:
+        for link, heading, _ in PAGES[number % len(PAGES):] + PAGES[:number % len(PAGES)]:
             started = time.perf_counter()
             await page.locator('[data-testid="stSidebar"]').get_by_role("link", name=link, exact=True).click()
             await page.wait_for_timeout(50)  # the click starts a run
             await settled(page, heading)
-            tally.latencies[link].append(time.perf_counter() - started)
+            tally.browser[link].append(time.perf_counter() - started)
             if await page.locator(ERRORS).count():
                 tally.errors.append(f"viewer {number} on {link}: {await page.locator(ERRORS).first.inner_text()}")
     await page.close()
+
+
+async def session(url: str, number: int, rounds: int, tally: Tally) -> None:
+    """A viewer over the WebSocket protocol: the same pages in the same order as a browser viewer."""
+    async with StreamSession(url) as stream:
+        for _ in range(rounds):
+            for link, heading, address in PAGES[number % len(PAGES):] + PAGES[:number % len(PAGES)]:
+                run = await stream.open(address)
+                tally.latencies[link].append(run.seconds)
+                tally.errors += [f"session {number} on {link}: {error}" for error in run.errors]
+                if not run.headings or (heading and heading not in run.headings):
+                    tally.errors.append(f"session {number} on {link}: no heading {heading!r} in {run.headings}")
 
 
 async def analyst(context, url: str, values: Path, delay: float, tally: Tally, times: dict) -> None:
@@ -97,7 +119,7 @@ async def analyst(context, url: str, values: Path, delay: float, tally: Tally, t
     await page.get_by_role("heading", name="Nhập dữ liệu").wait_for(timeout=120_000)
     await page.wait_for_selector(RENDERED, timeout=120_000)
     times["sign-in"] = time.perf_counter() - started
-    await page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(values))
+    await page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(values), timeout=120_000)
     await page.get_by_role("button", name="Kiểm tra tệp").wait_for(timeout=120_000)
     await page.wait_for_selector(RENDERED, timeout=120_000)
     started = time.perf_counter()
@@ -112,6 +134,17 @@ async def analyst(context, url: str, values: Path, delay: float, tally: Tally, t
     if await page.locator(ERRORS).count():
         tally.errors.append(f"analyst: {await page.locator(ERRORS).first.inner_text()}")
     await page.close()
+
+
+async def analyst_recorded(context, url: str, values: Path, delay: float, tally: Tally, times: dict) -> None:
+    """The analyst's run; a step that never happens is an error, with a screenshot beside the database."""
+    try:
+        await analyst(context, url, values, delay, tally, times)
+    except Exception as exc:  # playwright's TimeoutError and anything else the page does to the script
+        shot = values.with_name("analyst-failed.png")
+        for page in context.pages:
+            await page.screenshot(path=str(shot), full_page=True)
+        tally.errors.append(f"analyst: {type(exc).__name__}: {str(exc).splitlines()[0]} (screenshot {shot})")
 
 
 def values_file(db: Path, path: Path) -> None:
@@ -136,8 +169,9 @@ async def drive(url: str, args, values: Path, tally: Tally, times: dict) -> None
                     for _ in range(args.viewers + 1)]
         started = time.perf_counter()
         work = [viewer(contexts[i], url, i, args.rounds, tally) for i in range(args.viewers)]
+        work += [session(url, i, args.rounds, tally) for i in range(args.sessions)]
         if not args.no_analyst:
-            work.append(analyst(contexts[-1], url, values, args.analyst_delay, tally, times))
+            work.append(analyst_recorded(contexts[-1], url, values, args.analyst_delay, tally, times))
         await asyncio.gather(*work)
         times["wall"] = time.perf_counter() - started
         await browser.close()
@@ -170,9 +204,33 @@ def quantiles(values: list[float]) -> str:
     return f"median {statistics.median(ordered):5.2f} s · p95 {p95:5.2f} s · max {ordered[-1]:5.2f} s · n={len(ordered)}"
 
 
+def report(args, tally: Tally, times: dict, imported: int, busy: tuple[float, float], log: Path) -> None:
+    machine, server = busy
+    print(f"{args.sessions} protocol sessions and {args.viewers} browser viewers × {args.rounds} rounds of "
+          f"{len(PAGES)} pages, 1 analyst importing {imported} values; wall {times.get('wall', 0):.1f} s; "
+          f"server log {log}")
+    print(f"errors: {len(tally.errors)}  (not counted: {tally.probes} base-path probes of a deep link, "
+          "Streamlit's own 404s on /import/_stcore/…)")
+    for error in tally.errors[:20]:
+        print(f"  {error}")
+    for title, latencies in (("sessions", tally.latencies), ("browser viewers", tally.browser)):
+        every = [v for found in latencies.values() for v in found]
+        print(f"{title}: request → the page's script finished" + ("" if title == "sessions" else ", page drawn"))
+        for name, found in latencies.items():
+            print(f"  {name:<12} {quantiles(found)}")
+        print(f"  {'all pages':<12} {quantiles(every)}")
+    print("analyst: " + " · ".join(f"{k} {v:.2f} s" for k, v in times.items() if k != "wall"))
+    views = sum(len(found) for latencies in (tally.latencies, tally.browser) for found in latencies.values())
+    views += 0 if args.no_analyst else 3
+    print(f"CPU: {machine:.0f} s busy on {os.cpu_count()} cores over {times.get('wall', 0):.0f} s; the server "
+          f"{server:.0f} s ({server / max(views, 1):.2f} s a page view), the browsers and this script the rest "
+          f"({machine - server:.0f} s)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--viewers", type=int, default=20)
+    parser.add_argument("--sessions", type=int, default=40, help="viewers over the WebSocket protocol")
+    parser.add_argument("--viewers", type=int, default=3, help="viewers in a real browser")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the five pages per viewer")
     parser.add_argument("--analyst-delay", type=float, default=5.0, help="seconds before the analyst starts")
     parser.add_argument("--no-analyst", action="store_true", help="viewers only")
@@ -191,20 +249,7 @@ def main() -> int:
         machine, server = machine_busy() - machine, server_busy(port) - server
     log = db.with_suffix(".server.log").read_text(encoding="utf-8", errors="replace")
     tally.errors += [f"server log: {line.strip()}" for line in log.splitlines() if "Traceback" in line]
-    every = [v for values_ in tally.latencies.values() for v in values_]
-    print(f"{args.viewers} viewers × {args.rounds} rounds of {len(PAGES)} pages, 1 analyst importing "
-          f"{len(pd.read_csv(values))} values; wall {times.get('wall', 0):.1f} s; server log {db.with_suffix('.server.log')}")
-    print(f"errors: {len(tally.errors)}  (not counted: {tally.probes} base-path probes of a deep link, "
-          "Streamlit's own 404s on /import/_stcore/…)")
-    for error in tally.errors[:20]:
-        print(f"  {error}")
-    for name, found in tally.latencies.items():
-        print(f"  {name:<12} {quantiles(found)}")
-    print(f"  {'all pages':<12} {quantiles(every)}")
-    print("  analyst: " + " · ".join(f"{k} {v:.2f} s" for k, v in times.items() if k != "wall"))
-    views = len(every) + (0 if args.no_analyst else 3)
-    print(f"CPU: {machine:.0f} s busy on {os.cpu_count()} cores over {times.get('wall', 0):.0f} s; the server {server:.0f} s "
-          f"({server / views:.2f} s a page view), the browser and this script the rest ({machine - server:.0f} s)")
+    report(args, tally, times, len(pd.read_csv(values)), (machine, server), db.with_suffix(".server.log"))
     return 1 if tally.errors else 0
 
 
