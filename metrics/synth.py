@@ -213,7 +213,8 @@ def leaf_values(leaves: pd.DataFrame, year: int, first: int, rng) -> pd.DataFram
     """One year of every grassroots union's figures, drawn around slowly improving national rates."""
     n, t = len(leaves), year - first
     workers = np.maximum(3, (leaves["workers"].to_numpy() * (1.02 ** t) * rng.normal(1, 0.03, n)).astype(int))
-    members = np.minimum(workers, rng.binomial(workers, min(0.97, 0.86 + 0.008 * t)))
+    # At least one member: a grassroots union has members by definition, and members are a denominator.
+    members = np.clip(rng.binomial(workers, min(0.97, 0.86 + 0.008 * t)), 1, workers)
 
     def yes(p):  # one union's yes/no, reported as 1/1 or 0/1
         return rng.random(n) < min(0.995, p + 0.006 * t)

@@ -3,9 +3,10 @@
 import csv
 import io
 
+import numpy as np
 import pandas as pd
 
-from metrics.synth import synthesise
+from metrics.synth import leaf_values, synthesise
 from tests.test_cli import cli
 
 
@@ -37,3 +38,12 @@ def test_same_seed_same_files(tmp_path):
     synthesise(tmp_path / "b", provinces=2, grassroots=50, years=2, seed=3)
     for name in ("units.csv", "targets.csv", "values.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_the_smallest_unions_never_report_a_zero_denominator():
+    """At national size (130,000 unions) the rarest draw happens: a union of three workers with no
+    member drawn would make the members a zero denominator, which the import rightly refuses."""
+    leaves = pd.DataFrame({"code": [f"CS{i:06d}" for i in range(200_000)], "workers": 3})
+    values = leaf_values(leaves, year=2017, first=2017, rng=np.random.default_rng(7))
+    parts = values.dropna(subset=["denominator"])
+    assert len(parts) > 200_000 and (parts["denominator"] > 0).all()
