@@ -7,7 +7,7 @@ continues in its ``successor``; a series that passes from one unit to its succes
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import pandas as pd
@@ -15,9 +15,14 @@ import pandas as pd
 LEVEL_ORDER = {"national": 0, "province": 1, "upper": 2, "grassroots": 3}
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
-    """One unit as it was in one year."""
+    """One unit as it was in one year.
+
+    A unit without children is the same object in every year its period covers (the nation's trees
+    hold some 130,000 grassroots unions for each of a dozen years); a unit with children is its own
+    object in each year's tree, because its children change from year to year. Treat units as read-only.
+    """
 
     code: str
     name_vi: str
@@ -30,15 +35,16 @@ class Unit:
     valid_to: dt.date | None
     successor: str | None
     official_code: str | None
-    rank: dict[str, int] = field(default_factory=dict)  # position in name order, per language
-    children: list[str] = field(default_factory=list)
+    rank_vi: int = 0  # position in name order, per language
+    rank_en: int = 0
+    children: list[str] | tuple = ()
 
     def name(self, lang: str = "vi") -> str:
         return self.name_vi if lang == "vi" else (self.name_en or self.name_vi)
 
     def sort_key(self, lang: str = "vi") -> tuple:
         """Province first, then upper-level unions, then grassroots; by name in the language's order."""
-        return (LEVEL_ORDER.get(self.level, 9), self.rank.get(lang, 0), self.code)
+        return (LEVEL_ORDER.get(self.level, 9), self.rank_en if lang == "en" else self.rank_vi, self.code)
 
 
 def year_end(year: int) -> dt.date:
@@ -58,6 +64,7 @@ class Organisation:
         self.periods = periods
         self._trees: dict[int, dict[str, Unit]] = {}
         self._latest: dict[str, Unit | None] = {}
+        self._shared: dict[int, Unit] = {}  # period -> its unit, for units without children
 
     @cached_property
     def _columns(self) -> dict[str, list]:
@@ -75,7 +82,7 @@ class Organisation:
         c = self._columns
         return Unit(c["code"][i], c["name_vi"][i], c["name_en"][i], c["kind"][i], c["level"][i], _text(c["sector"][i]),
                     _text(c["parent"][i]), c["valid_from"][i], c["valid_to"][i], _text(c["successor"][i]),
-                    _text(c["official_code"][i]), {"vi": int(c["rank_vi"][i] or 0), "en": int(c["rank_en"][i] or 0)})
+                    _text(c["official_code"][i]), int(c["rank_vi"][i] or 0), int(c["rank_en"][i] or 0))
 
     @cached_property
     def predecessors(self) -> dict[str, list[str]]:
@@ -120,16 +127,24 @@ class Organisation:
 
     def _build(self, year: int) -> dict[str, Unit]:
         day = year_end(year)
-        starts, ends = self._columns["valid_from"], self._columns["valid_to"]
+        starts, ends, codes, parents = (self._columns[c] for c in ("valid_from", "valid_to", "code", "parent"))
+        periods = {codes[i]: i for i in range(len(starts)) if starts[i] <= day and (ends[i] is None or ends[i] >= day)}
+        children: dict[str, list[str]] = {}
+        for code, i in periods.items():
+            if parents[i] in periods:
+                children.setdefault(parents[i], []).append(code)
         units = {}
-        for i in range(len(starts)):
-            if starts[i] <= day and (ends[i] is None or ends[i] >= day):
-                unit = self._unit_at(i)
-                units[unit.code] = unit
-        for unit in units.values():
-            if unit.parent in units:
-                units[unit.parent].children.append(unit.code)
+        for code, i in periods.items():
+            if code in children:
+                units[code] = replace(self._shared_unit(i), children=children[code])
+            else:
+                units[code] = self._shared_unit(i)
         return units
+
+    def _shared_unit(self, i: int) -> Unit:
+        if i not in self._shared:
+            self._shared[i] = self._unit_at(i)
+        return self._shared[i]
 
     def unit(self, code: str, year: int) -> Unit | None:
         return self.tree(year).get(code)

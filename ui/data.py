@@ -40,5 +40,11 @@ def _scorecard(version: tuple, as_of: int | None) -> Scorecard:
 
 
 def scorecard(as_of: int | None = None) -> Scorecard:
-    """The scorecard for the data as it is now (or as of a batch), rebuilt when the data change."""
-    return _scorecard(store().data_version(), as_of)
+    """The scorecard for the data as it is now (or as of a batch), rebuilt when the data change.
+
+    As of the newest batch is the data as they are now: one scorecard, not a second copy of the nation's
+    organisation (the present page pins the newest batch by default)."""
+    version = store().data_version()
+    if as_of is not None and as_of >= version[0]:
+        as_of = None
+    return _scorecard(version, as_of)
