@@ -14,8 +14,8 @@ checks it and confirms. The script prints the errors (exceptions and error boxes
 found or never finished, JavaScript errors, HTTP responses >= 400, tracebacks in the server log; all must
 be 0), the page latencies (request -> the page's script has finished) and the import's times.
 
-    .venv/bin/python benchmarks/load.py                                 # 40 sessions + 3 browsers x 3 rounds
-    .venv/bin/python benchmarks/load.py --sessions 80 --viewers 0 --rounds 2
+    .venv/bin/python benchmarks/load.py                                 # 30 sessions + 3 browsers x 3 rounds, 10 s reading
+    .venv/bin/python benchmarks/load.py --sessions 80 --viewers 0 --rounds 2 --think 0   # clicking without pause
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import re
 import statistics
 import sys
@@ -40,9 +41,9 @@ from metrics.loading import init_database  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, RENDERED, streamlit_server  # noqa: E402
 from tests.conftest import PASSWORD, add_user  # noqa: E402
 
-PAGES = [("Tổng quan", "Tổng quan", "overview"), ("Chỉ tiêu", None, "target"), ("Đơn vị", "Đơn vị", "units"),
+PAGES = [("Tổng quan", "Tổng quan", ""), ("Chỉ tiêu", None, "target"), ("Đơn vị", "Đơn vị", "units"),
          ("Về số liệu", "Về số liệu", "about"), ("Trình chiếu", "Trình chiếu", "present")]
-# (sidebar link, heading shown — None: the target's own title —, address)
+# (sidebar link, heading shown — None: the target's own title —, address: the home page has none)
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 CLOCK = os.sysconf("SC_CLK_TCK")
 BASE_PROBE = re.compile(r"/[\w-]+/_stcore/(host-config|health)$")
@@ -77,7 +78,8 @@ async def settled(page, heading: str | None) -> None:
     await page.wait_for_selector(RENDERED, timeout=120_000)
 
 
-async def viewer(context, url: str, number: int, rounds: int, tally: Tally) -> None:
+async def viewer(context, url: str, number: int, rounds: int, tally: Tally, think: float) -> None:
+    await pause(think)
     page = await context.new_page()
     watch(page, tally, f"viewer {number}")
     await page.goto(url)
@@ -89,18 +91,27 @@ async def viewer(context, url: str, number: int, rounds: int, tally: Tally) -> N
             await page.wait_for_timeout(50)  # the click starts a run
             await settled(page, heading)
             tally.browser[link].append(time.perf_counter() - started)
+            await pause(think)
             if await page.locator(ERRORS).count():
                 tally.errors.append(f"viewer {number} on {link}: {await page.locator(ERRORS).first.inner_text()}")
     await page.close()
 
 
-async def session(url: str, number: int, rounds: int, tally: Tally) -> None:
+async def pause(think: float) -> None:
+    """A person reads the page before the next click: ``think`` seconds on average (0: click on at once)."""
+    if think:
+        await asyncio.sleep(random.uniform(0.5, 1.5) * think)
+
+
+async def session(url: str, number: int, rounds: int, tally: Tally, think: float) -> None:
     """A viewer over the WebSocket protocol: the same pages in the same order as a browser viewer."""
+    await pause(think)  # people arrive one after another, not all in the same second
     async with StreamSession(url) as stream:
         for _ in range(rounds):
             for link, heading, address in PAGES[number % len(PAGES):] + PAGES[:number % len(PAGES)]:
                 run = await stream.open(address)
                 tally.latencies[link].append(run.seconds)
+                await pause(think)
                 tally.errors += [f"session {number} on {link}: {error}" for error in run.errors]
                 if not run.headings or (heading and heading not in run.headings):
                     tally.errors.append(f"session {number} on {link}: no heading {heading!r} in {run.headings}")
@@ -168,8 +179,8 @@ async def drive(url: str, args, values: Path, tally: Tally, times: dict) -> None
         contexts = [await browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
                     for _ in range(args.viewers + 1)]
         started = time.perf_counter()
-        work = [viewer(contexts[i], url, i, args.rounds, tally) for i in range(args.viewers)]
-        work += [session(url, i, args.rounds, tally) for i in range(args.sessions)]
+        work = [viewer(contexts[i], url, i, args.rounds, tally, args.think) for i in range(args.viewers)]
+        work += [session(url, i, args.rounds, tally, args.think) for i in range(args.sessions)]
         if not args.no_analyst:
             work.append(analyst_recorded(contexts[-1], url, values, args.analyst_delay, tally, times))
         await asyncio.gather(*work)
@@ -207,7 +218,7 @@ def quantiles(values: list[float]) -> str:
 def report(args, tally: Tally, times: dict, imported: int, busy: tuple[float, float], log: Path) -> None:
     machine, server = busy
     print(f"{args.sessions} protocol sessions and {args.viewers} browser viewers × {args.rounds} rounds of "
-          f"{len(PAGES)} pages, 1 analyst importing {imported} values; wall {times.get('wall', 0):.1f} s; "
+          f"{len(PAGES)} pages, {args.think:g} s reading each on average, 1 analyst importing {imported} values; wall {times.get('wall', 0):.1f} s; "
           f"server log {log}")
     print(f"errors: {len(tally.errors)}  (not counted: {tally.probes} base-path probes of a deep link, "
           "Streamlit's own 404s on /import/_stcore/…)")
@@ -229,9 +240,11 @@ def report(args, tally: Tally, times: dict, imported: int, busy: tuple[float, fl
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=40, help="viewers over the WebSocket protocol")
+    parser.add_argument("--sessions", type=int, default=30, help="viewers over the WebSocket protocol")
     parser.add_argument("--viewers", type=int, default=3, help="viewers in a real browser")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the five pages per viewer")
+    parser.add_argument("--think", type=float, default=10.0,
+                        help="seconds a viewer reads a page before the next click, on average (0: none)")
     parser.add_argument("--analyst-delay", type=float, default=5.0, help="seconds before the analyst starts")
     parser.add_argument("--no-analyst", action="store_true", help="viewers only")
     args = parser.parse_args()

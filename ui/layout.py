@@ -7,7 +7,9 @@ page calls ``run`` itself instead of relying on the entry script.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import streamlit as st
@@ -66,18 +68,39 @@ def run(render: Callable[[View], None], title_key: str, role: str = "viewer", fr
         state.write_url()
 
 
+_ENTRY = threading.local()  # set while dashboard.py's navigation runs the page, in the script's own thread
+V1_RERUN = "_left_pages_directory"
+
+
+@contextmanager
+def through_entry():
+    """Mark the page run as reached through ``dashboard.py`` (its navigation and sign-in)."""
+    st.session_state.pop(V1_RERUN, None)
+    _ENTRY.active = True
+    try:
+        yield
+    finally:
+        _ENTRY.active = False
+
+
 def leave_pages_directory_mode() -> None:
     """Make a fresh server's first deep link go through ``dashboard.py`` like every other visit.
 
     Streamlit runs a script of ``pages/`` directly when the first request of a fresh server is a
     deep link (``/target``), bypassing the entry script's navigation and sign-in until someone loads
-    ``/`` (stack-notes.md). ``st.navigation`` clears this legacy mode; doing the same and rerunning
-    sends this very request through the entry script. The flag is Streamlit's own (not public API):
-    a browser test proves the behaviour on a fresh server.
+    ``/`` (stack-notes.md). ``st.navigation`` clears this legacy mode (a global flag of Streamlit's, not
+    public API); doing the same and rerunning sends this very request through the entry script. The
+    flag is not enough to tell: another visitor's ``st.navigation`` may clear it while this run is
+    already on its way to the page script. So a page run not reached through ``dashboard.py`` reruns
+    once (the second time it goes on, and the page's own role check refuses it). Browser tests prove
+    the behaviour on a fresh server.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    if getattr(_ENTRY, "active", False):
+        return
+    if not st.session_state.get(V1_RERUN):
+        st.session_state[V1_RERUN] = True
         PagesManager.uses_pages_directory = False
         st.rerun()
 

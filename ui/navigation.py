@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from metrics import users
-from ui import auth
+from ui import auth, layout
 from ui.texts import t
 
 
@@ -65,7 +65,8 @@ def run(lang: str) -> None:
             st.sidebar.page_link(page)
     if user is not None:
         auth.signed_in_box(user, lang)
-    current.run()
+    with layout.through_entry():
+        current.run()
 
 
 def _sign_in(found, lang: str, url: str, default: bool):
