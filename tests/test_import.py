@@ -373,3 +373,13 @@ def test_an_unreadable_file_offers_nothing_to_download(demo, tmp_path):
     path.write_bytes(b"not a workbook")
     report = ingest.check(path, store=demo)
     assert [p.code for p in report.problems] == ["unreadable-file"] and not report.can_annotate
+
+
+def test_an_unknown_unit_gets_the_closest_names_first_always_the_same(demo):
+    """Four units are called Long Xuyên; the three offered are the closest, in the same order every time."""
+    from metrics.ingest.units import suggestions
+
+    offered = {suggestions(demo.con.cursor(), "unit", ["Long Xuyen"])["Long Xuyen"] for _ in range(5)}
+    assert len(offered) == 1
+    names = offered.pop().split("; ")
+    assert len(names) == 3 and names[0] == "Công đoàn phường Long Xuyên (CD-P-LONGXUYEN)"

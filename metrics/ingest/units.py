@@ -52,7 +52,7 @@ def suggestions(cur, what: str, texts: list[str]) -> dict[str, str]:
     """For texts that name nothing: up to three close names, as ``name (code)``."""
     if not texts:
         return {}
-    catalogue = cur.execute(CATALOGUES[what]).fetchall()
+    catalogue = cur.execute(f"SELECT * FROM ({CATALOGUES[what]}) ORDER BY code").fetchall()
     labels: dict[str, str] = {}
     for code, name_vi, name_en in catalogue:
         for key in (code, name_vi, name_en):
@@ -64,6 +64,8 @@ def suggestions(cur, what: str, texts: list[str]) -> dict[str, str]:
         wanted = fold(text)
         close = [k for k in keys if wanted and len(wanted) >= 3 and wanted in k]
         close += difflib.get_close_matches(wanted, keys, n=3, cutoff=0.6)
+        # the closest first (ties by name), so the same file always gets the same three names
+        close.sort(key=lambda k: (-difflib.SequenceMatcher(None, wanted, k).ratio(), k))
         names = list(dict.fromkeys(labels[k] for k in close))[:3]
         if names:
             found[text] = "; ".join(names)
