@@ -185,22 +185,14 @@ def refresh(cur, pairs: str | None = None) -> None:
 def rebuild(cur) -> None:
     """Everything derived, from scratch: the values in force, the trees, the figures."""
     cur.execute("DELETE FROM current_values")
-    cur.execute("""
-        INSERT INTO current_values
-        SELECT o.unit, o.indicator, o.year, o.value, o.numerator, o.denominator, o.source, o.note,
-               o.provenance, o.batch
-        FROM observations o JOIN batches b ON o.batch = b.id
-        WHERE b.rolled_back_by IS NULL
-        QUALIFY row_number() OVER (PARTITION BY o.unit, o.indicator, o.year ORDER BY o.batch DESC) = 1""")
+    cur.execute(f"INSERT INTO current_values {_in_force()}")
     rebuild_unit_years(cur)
     refresh(cur)
 
 
 def apply_batch(cur, batch: int) -> None:
     """After ``batch`` wrote its observations: its cells take its values; their figures are refreshed."""
-    cur.execute("""
-        CREATE OR REPLACE TEMP TABLE batch_pairs AS
-        SELECT DISTINCT indicator, year FROM observations WHERE batch = ?""", [batch])
+    _touched_pairs(cur, batch)
     cur.execute("""
         DELETE FROM current_values c USING observations o
         WHERE o.batch = ? AND c.unit = o.unit AND c.indicator = o.indicator AND c.year = o.year""", [batch])
@@ -213,25 +205,34 @@ def apply_batch(cur, batch: int) -> None:
 
 def revert_batch(cur, batch: int) -> None:
     """After ``batch`` was rolled back: its cells fall back to the newest version still in force."""
-    cur.execute("""
-        CREATE OR REPLACE TEMP TABLE batch_pairs AS
-        SELECT DISTINCT indicator, year FROM observations WHERE batch = ?""", [batch])
+    _touched_pairs(cur, batch)
     cur.execute("""
         CREATE OR REPLACE TEMP TABLE batch_cells AS
         SELECT DISTINCT unit, indicator, year FROM observations WHERE batch = ?""", [batch])
     cur.execute("""
         DELETE FROM current_values c USING batch_cells k
         WHERE c.unit = k.unit AND c.indicator = k.indicator AND c.year = k.year""")
-    cur.execute("""
-        INSERT INTO current_values
-        SELECT o.unit, o.indicator, o.year, o.value, o.numerator, o.denominator, o.source, o.note,
-               o.provenance, o.batch
-        FROM observations o JOIN batch_cells k ON o.unit = k.unit AND o.indicator = k.indicator AND o.year = k.year
-        JOIN batches b ON o.batch = b.id
-        WHERE b.rolled_back_by IS NULL
-        QUALIFY row_number() OVER (PARTITION BY o.unit, o.indicator, o.year ORDER BY o.batch DESC) = 1""")
+    cur.execute(f"""INSERT INTO current_values {_in_force(
+        "JOIN batch_cells k ON o.unit = k.unit AND o.indicator = k.indicator AND o.year = k.year")}""")
     cur.execute("DROP TABLE batch_cells")
     _refresh_touched(cur)
+
+
+def _in_force(cells: str = "") -> str:
+    """SQL: the newest version not rolled back of every cell (of the cells ``cells`` joins to)."""
+    return f"""
+        SELECT o.unit, o.indicator, o.year, o.value, o.numerator, o.denominator, o.source, o.note,
+               o.provenance, o.batch
+        FROM observations o {cells} JOIN batches b ON o.batch = b.id
+        WHERE b.rolled_back_by IS NULL
+        QUALIFY row_number() OVER (PARTITION BY o.unit, o.indicator, o.year ORDER BY o.batch DESC) = 1"""
+
+
+def _touched_pairs(cur, batch: int) -> None:
+    """``batch_pairs``: the indicator × year pairs whose figures a batch's cells change."""
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE batch_pairs AS
+        SELECT DISTINCT indicator, year FROM observations WHERE batch = ?""", [batch])
 
 
 def _refresh_touched(cur) -> None:
