@@ -1,5 +1,6 @@
 """Shared fixtures: real DuckDB files built from small text files; users and sign-ins for page tests."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,13 @@ from metrics.store import Store
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
 PASSWORD = "mật khẩu thử nghiệm"
+
+
+def copy_database(template: Path, folder: Path) -> Path:
+    """A test's own ``kpi.duckdb``: a copy of a database built once per module (building takes seconds)."""
+    path = folder / "kpi.duckdb"
+    shutil.copy(template, path)
+    return path
 
 
 @pytest.fixture

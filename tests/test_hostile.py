@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import shutil
 from pathlib import Path
 
 import openpyxl
@@ -18,7 +17,7 @@ from metrics.exports import data as export_data
 from metrics.ingest import guard
 from metrics.loading import init_database
 from metrics.store import Store
-from tests.conftest import FIXTURES, MINI
+from tests.conftest import FIXTURES, MINI, copy_database
 from tests.test_cli import cli
 
 HOSTILE = FIXTURES / "hostile"
@@ -52,9 +51,7 @@ def template_db(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def db_path(template_db, tmp_path) -> Path:
-    path = tmp_path / "kpi.duckdb"
-    shutil.copy(template_db, path)
-    return path
+    return copy_database(template_db, tmp_path)
 
 
 def digest(path: Path) -> str:

@@ -21,7 +21,7 @@ from metrics.ingest.export import export_values
 from metrics.loading import init_database, load_targets, load_units
 from metrics.scorecard import Scorecard
 from metrics.store import Store, write_batch
-from tests.conftest import MINI
+from tests.conftest import MINI, copy_database
 from tests.test_cli import ROOT, cli
 
 DATA = ROOT / "data"
@@ -37,9 +37,7 @@ def demo_template(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def demo(demo_template, tmp_path):
-    path = tmp_path / "kpi.duckdb"
-    shutil.copy(demo_template, path)
-    store = Store.open(path)
+    store = Store.open(copy_database(demo_template, tmp_path))
     yield store
     store.close()
 

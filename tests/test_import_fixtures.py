@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from metrics import ingest
 from metrics.loading import init_database, load_units
 from metrics.store import Store
-from tests.conftest import FIXTURES, MINI
+from tests.conftest import FIXTURES, MINI, copy_database
 from tests.test_cli import cli
 
 IMPORT = FIXTURES / "import"
@@ -108,9 +107,7 @@ def template_db(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def db_path(template_db, tmp_path) -> Path:
-    path = tmp_path / "kpi.duckdb"
-    shutil.copy(template_db, path)
-    return path
+    return copy_database(template_db, tmp_path)
 
 
 def test_every_fixture_is_listed():

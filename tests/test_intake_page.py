@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 
 import pandas as pd
 import pytest
@@ -11,7 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from metrics.loading import init_database
-from tests.conftest import add_user, sign_in
+from tests.conftest import add_user, copy_database, sign_in
 
 BAD = "đơn vị;chỉ tiêu;năm;giá trị\nAG-2025;members;2026;130.000\n884;members;2024;abc\n"
 GOOD = "đơn vị;chỉ tiêu;năm;giá trị\nAG-2025;members;2026;130.000\n884;members;2024;9.000\n"
@@ -28,8 +27,7 @@ def demo_template(tmp_path_factory):
 @pytest.fixture
 def page(demo_template, tmp_path, monkeypatch):
     """The import page on a database of its own (the page writes to it), signed in as an analyst."""
-    db = tmp_path / "kpi.duckdb"
-    shutil.copy(demo_template, db)
+    db = copy_database(demo_template, tmp_path)
     monkeypatch.setenv("KPI_DB", str(db))
     st.cache_resource.clear()
     st.cache_data.clear()

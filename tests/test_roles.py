@@ -4,8 +4,6 @@ the startup check on a database that cannot be opened, and user text that is nev
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -15,7 +13,7 @@ from metrics import audit, users
 from metrics.db import DATA_DIR
 from metrics.loading import init_database
 from metrics.store import Store
-from tests.conftest import PASSWORD, add_user, sign_in
+from tests.conftest import PASSWORD, add_user, copy_database, sign_in
 from ui.navigation import PAGES
 
 VIEWER_PAGES = ["Tổng quan", "Chỉ tiêu", "Đơn vị", "Về số liệu", "Trình chiếu"]
@@ -35,8 +33,7 @@ def template(tmp_path_factory):
 
 @pytest.fixture
 def db(template, tmp_path, monkeypatch):
-    path = tmp_path / "kpi.duckdb"
-    shutil.copy(template, path)
+    path = copy_database(template, tmp_path)
     monkeypatch.setenv("KPI_DB", str(path))
     monkeypatch.delenv("KPI_PUBLIC", raising=False)
     st.cache_resource.clear()

@@ -11,7 +11,6 @@ import pytest
 
 from metrics import audit, ingest, users
 from metrics.errors import UserError
-from metrics.loading import init_database
 from metrics.store import Store
 from tests.conftest import MINI
 from tests.test_cli import ROOT, cli
@@ -20,10 +19,8 @@ PASSWORD = "mật khẩu đủ dài"
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = init_database(tmp_path / "kpi.duckdb", demo=True, data_dir=MINI)
-    yield store
-    store.close()
+def store(mini_store):
+    return mini_store
 
 
 def test_a_user_signs_in_with_the_password_and_only_a_hash_is_kept(store):
