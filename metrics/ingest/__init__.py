@@ -124,22 +124,23 @@ def _read_and_check(cur, store, report: Report, path: Path, info: dict, sheet, e
         return _finish(report, found)
     sql, params = layouts.cells_sql(layout)
     cur.execute(sql, params)
-    report.rows = cur.execute("SELECT count(DISTINCT row) FROM cells").fetchall()[0][0]
-    if report.rows == 0:
-        return _finish(report, [*found, problem(None, None, None, "empty-file")])
-    if report.rows > max_rows:
+    lines = cur.execute("SELECT count(*) FROM raw WHERE row > ?", [report.header_row]).fetchall()[0][0]
+    if lines > max_rows:  # lines, blank ones included: a bound known before the rows are checked
         return _finish(report, [*found, problem(None, None, None, "file-too-large",
-                                                detail=f"{report.rows:,} > {max_rows:,}")])
+                                                detail=f"{lines:,} > {max_rows:,}")])
     if progress:
         progress(0.45, "checking")
     report.convention = validate.check(cur, layout, accepted_years(store, info)).convention
+    report.rows = cur.execute("SELECT count(DISTINCT row) FROM checked").fetchall()[0][0]
+    if report.rows == 0:
+        return _finish(report, [*found, problem(None, None, None, "empty-file")])
     _collect(cur, report, found)
     if progress:
         progress(0.75, "comparing")
     counts = preview.compare(cur, layout)
     report.counts = {**counts, "rejected": _rejected(cur, report)}
     if report.ok:
-        preview.stage(cur, report.staged)
+        preview.stage(cur, report)
         report.changes = preview.changes(cur)
     else:
         _keep_rows(cur, report)
@@ -232,7 +233,7 @@ def _collect(cur, report: Report, found: list) -> None:
 
 
 def _rejected(cur, report: Report) -> int:
-    rows = {r[0] for r in cur.execute(validate.error_rows_sql()).fetchall()}
+    rows = {r[0] for r in cur.execute("SELECT row FROM error_rows").fetchall()}
     rows |= {p.row for p in report.file_problems if p.code == "wrong-field-count"}
     return len(rows)
 

@@ -9,6 +9,7 @@ import duckdb
 from metrics import audit
 from metrics.db import transaction
 from metrics.errors import UserError
+from metrics.ingest import preview
 from metrics.ingest.progress import Progress
 from metrics.ingest.report import Report
 from metrics.store import Store, data_version, rollback_batch, write_batch
@@ -45,8 +46,7 @@ def commit(store: Store, report: Report, *, user: str | None = None, progress: P
         with transaction(store.con) as cur:
             if data_version(cur) != report.data_version:
                 raise _stale()
-            staged = str(report.staged).replace("'", "''")
-            cur.execute(f"CREATE TEMP VIEW import_rows AS SELECT * FROM read_parquet('{staged}')")
+            cur.execute(f"CREATE TEMP VIEW import_rows AS {preview.written_sql(report)}")
             batch = write_batch(cur, "import_rows", "import", file_name=report.file_name, sha256=report.sha256,
                                 user=user, note=note)
             cur.execute("DROP VIEW import_rows")

@@ -39,6 +39,7 @@ YEAR_HEADER = re.compile(r"^(?:nam|year)?\s*(\d{4})(?:\.0+)?$")
 HEADER_SEARCH_ROWS = 20
 TEXT_FIELDS = ("unit", "indicator", "year", "source", "note", "provenance")
 NUMBER_FIELDS = ("value", "numerator", "denominator")
+LONG_TEXT_FIELDS = ("source", "note")
 BLANKS = " \t\u00a0\u202f"
 
 _KEYS = {header_key(alias): name for name, aliases in (FIELDS | HELPER_FIELDS).items() for alias in aliases}
@@ -149,7 +150,7 @@ def _missing(layout: Layout) -> list[Problem]:
 
 # --- the staged cells --------------------------------------------------------------------------------
 
-def _trimmed(column: str) -> str:
+def trimmed(column: str) -> str:
     """SQL: the cell without surrounding blanks, NULL when empty. Trimming a character set costs a
     second per million cells; a cell that starts and ends with a visible ASCII character skips it."""
     return (f"CASE WHEN ascii({column}) BETWEEN 33 AND 126 AND ascii(right({column}, 1)) BETWEEN 33 AND 126 "
@@ -157,14 +158,39 @@ def _trimmed(column: str) -> str:
 
 
 def _rows_sql(layout: Layout) -> str:
-    """The data rows, each field trimmed (``unit_text`` …, ``y<i>`` for a year column), blank rows left out."""
+    """The data rows, each field trimmed (``unit_text`` …, ``y<i>`` for a year column), blank rows left out.
+
+    Sources and notes are passed as written (``LONG_TEXT_FIELDS``): a file repeats a few long texts
+    millions of times, so they are trimmed and normalised once per distinct text (``long_texts_sql``)."""
     fields = ("unit", "indicator", "year", "value", "numerator", "denominator", "source", "note", "provenance")
-    texts = [f"{_trimmed(f'c{layout.columns[n]}') if n in layout.columns else 'CAST(NULL AS VARCHAR)'} AS {n}_text"
-             for n in fields]
-    years = [f"{_trimmed(f'c{i}')} AS y{i}" for i in layout.years]
-    filled = [f"{n}_text" for n in fields if n in layout.columns] + [f"y{i}" for i in layout.years]
+
+    def cell(name: str) -> str:
+        if name not in layout.columns:
+            return "CAST(NULL AS VARCHAR)"
+        column = f"c{layout.columns[name]}"
+        return column if name in LONG_TEXT_FIELDS else trimmed(column)
+
+    texts = [f"{cell(n)} AS {n}_text" for n in fields]
+    years = [f"{trimmed(f'c{i}')} AS y{i}" for i in layout.years]
+    filled = [trimmed(f"{n}_text") if n in LONG_TEXT_FIELDS else f"{n}_text" for n in fields if n in layout.columns]
+    filled += [f"y{i}" for i in layout.years]
     return f"""SELECT * FROM (SELECT row, {", ".join(texts + years)} FROM raw WHERE row > {int(layout.header_row)})
                WHERE coalesce({", ".join(filled) or "NULL"}) IS NOT NULL"""
+
+
+def distinct_texts_sql(layout: Layout, name: str) -> str:
+    """SQL: the distinct trimmed texts of one field, trimmed once per distinct cell, not once per row."""
+    if name not in layout.columns:
+        return "SELECT CAST(NULL AS VARCHAR) AS text WHERE false"
+    column = f"c{layout.columns[name]}"
+    return f"""SELECT DISTINCT {trimmed(column)} AS text
+               FROM (SELECT DISTINCT {column} AS {column} FROM raw WHERE row > {int(layout.header_row)})"""
+
+
+def long_texts_sql(name: str) -> str:
+    """SQL: each distinct source or note of ``cells`` as written (``raw``) and as stored (trimmed, NFC)."""
+    return f"""SELECT raw, nfc_normalize({trimmed("raw")}) AS nfc
+               FROM (SELECT DISTINCT {name}_text AS raw FROM checked WHERE {name}_text IS NOT NULL)"""
 
 
 def _literal(text) -> str:

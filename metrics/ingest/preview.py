@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics import rollups
-from metrics.ingest.layout import Layout
-from metrics.ingest.validate import effective, error_rows_sql
+from metrics.ingest.layout import Layout, long_texts_sql
+from metrics.ingest.validate import effective
 from metrics.scorecard import Scorecard
 from metrics.sources import StoredFigures
 from metrics.store import CursorStore, Store, in_force_sql
@@ -21,28 +21,29 @@ CHANGE_COLUMNS = ["row", "unit", "unit_name_vi", "unit_name_en", "indicator", "i
 
 
 def compare(cur, layout: Layout) -> dict[str, int]:
-    """Create ``diff``: every cell of the rows without errors against the value in force."""
+    """Create ``diff``: every cell of the rows without errors (``error_rows``, from the check) against the
+    value in force."""
     same_text = " AND ".join(
         f"n.{name} IS NOT DISTINCT FROM c.{name}" for name in ("source", "note") if name in layout.columns)
     same_provenance = ("coalesce(n.provenance, 'imported') = c.provenance" if "provenance" in layout.columns
                        else "true")
-    cur.execute(f"CREATE OR REPLACE TEMP TABLE error_rows AS {error_rows_sql()}")
-    # Texts are stored NFC-normalised; a file repeats a few sources and notes millions of times, so
-    # each distinct text is normalised once (normalising every cell costs more than the whole check).
+    # Texts are stored trimmed and NFC-normalised; a file repeats a few sources and notes millions of
+    # times, so each distinct text is cleaned once (cleaning every cell costs more than the whole check),
+    # and ``diff`` carries its number (``source_id``), not millions of copies of it.
     for name in ("source", "note"):
-        cur.execute(f"""CREATE OR REPLACE TEMP TABLE {name}_nfc AS
-                        SELECT {name}_text AS raw, nfc_normalize({name}_text) AS nfc
-                        FROM (SELECT DISTINCT {name}_text FROM checked WHERE {name}_text IS NOT NULL)""")
+        cur.execute(f"CREATE OR REPLACE TEMP TABLE {name}_nfc AS SELECT *, row_number() OVER () AS id "
+                    f"FROM ({long_texts_sql(name)})")
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE diff AS
         WITH incoming AS (
             SELECT c.row, c.unit, c.indicator, c.year, c.value, c.numerator, c.denominator, c.kind,
-                   s.nfc AS source, n.nfc AS note, c.provenance_text AS provenance
+                   s.id AS source_id, s.nfc AS source, n.id AS note_id, n.nfc AS note, c.provenance_text AS provenance
             FROM checked c
             LEFT JOIN source_nfc s ON s.raw = c.source_text
             LEFT JOIN note_nfc n ON n.raw = c.note_text
             WHERE NOT EXISTS (SELECT 1 FROM error_rows e WHERE e.row = c.row))
-        SELECT n.*, c.value AS old_value, c.numerator AS old_numerator, c.denominator AS old_denominator,
+        SELECT n.* EXCLUDE (source, note), c.value AS old_value, c.numerator AS old_numerator,
+               c.denominator AS old_denominator,
                CASE WHEN c.unit IS NULL THEN 'created'
                     WHEN n.value IS NOT DISTINCT FROM c.value AND n.numerator IS NOT DISTINCT FROM c.numerator
                          AND n.denominator IS NOT DISTINCT FROM c.denominator AND {same_text or 'true'}
@@ -53,11 +54,32 @@ def compare(cur, layout: Layout) -> dict[str, int]:
     return {name: int(counts.get(name, 0)) for name in ("created", "updated", "unchanged")}
 
 
-def stage(cur, path) -> None:
-    """Write the cells to be written (created or updated) where the commit will find them."""
-    cur.execute(f"""COPY (SELECT unit, indicator, year, value, numerator, denominator, source, note, provenance
+WRITTEN = """SELECT d.unit, d.indicator, d.year, d.value, d.numerator, d.denominator, s.nfc AS source,
+                     n.nfc AS note, d.provenance
+              FROM diff d LEFT JOIN source_nfc s ON s.id = d.source_id LEFT JOIN note_nfc n ON n.id = d.note_id
+              WHERE d.change <> 'unchanged'"""
+
+
+def stage(cur, report) -> None:
+    """Write the cells to be written (created or updated) where the commit will find them: the cells
+    with the number of their source and note, and the texts once (``written_sql`` joins them again)."""
+    cur.execute(f"""COPY (SELECT unit, indicator, year, value, numerator, denominator, source_id, note_id, provenance
                           FROM diff WHERE change <> 'unchanged' ORDER BY row)
-                    TO '{_quoted(path)}' (FORMAT parquet)""")
+                    TO '{_quoted(report.staged)}' (FORMAT parquet)""")
+    cur.execute(f"""COPY (SELECT 'source' AS field, id, nfc AS text FROM source_nfc
+                          UNION ALL SELECT 'note', id, nfc FROM note_nfc)
+                    TO '{_quoted(report.staged_texts)}' (FORMAT parquet)""")
+
+
+def written_sql(report) -> str:
+    """SQL: the staged cells with their texts, as the commit writes them."""
+    return f"""SELECT c.unit, c.indicator, c.year, c.value, c.numerator, c.denominator, s.text AS source,
+                      n.text AS note, c.provenance
+               FROM read_parquet('{_quoted(report.staged)}') c
+               LEFT JOIN (SELECT id, text FROM read_parquet('{_quoted(report.staged_texts)}') WHERE field = 'source') s
+                      ON s.id = c.source_id
+               LEFT JOIN (SELECT id, text FROM read_parquet('{_quoted(report.staged_texts)}') WHERE field = 'note') n
+                      ON n.id = c.note_id"""
 
 
 def _quoted(path) -> str:
@@ -112,14 +134,14 @@ MAX_JUDGED_VALUES = 1_000_000  # above this, the preview says statuses will show
 
 def _values_after(cur) -> None:
     """``after_values``: the values in force with the file's cells in place; ``after_figures``: their roll-up."""
-    cur.execute("""
+    cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE after_values AS
         SELECT * FROM current_values c WHERE NOT EXISTS (
             SELECT 1 FROM diff d WHERE d.change <> 'unchanged' AND d.unit = c.unit AND d.indicator = c.indicator
                                    AND d.year = c.year)
         UNION ALL
         SELECT unit, indicator, year, value, numerator, denominator, source, note, coalesce(provenance, 'imported'),
-               0 FROM diff WHERE change <> 'unchanged'""")
+               0 FROM ({WRITTEN})""")
     cur.execute("""CREATE OR REPLACE TEMP TABLE after_pairs AS
                    SELECT DISTINCT indicator, year FROM diff WHERE change <> 'unchanged'""")
     cur.execute("""CREATE OR REPLACE TEMP TABLE after_figures AS

@@ -75,6 +75,10 @@ class Report:
         return self.workdir / "staged.parquet"
 
     @property
+    def staged_texts(self) -> Path:
+        return self.workdir / "staged-texts.parquet"
+
+    @property
     def rows_path(self) -> Path:
         return self.workdir / "rows.parquet"
 

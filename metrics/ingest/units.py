@@ -21,8 +21,9 @@ CATALOGUES = {
 }
 
 
-def resolve(cur, what: str) -> None:
-    """Create ``{what}_match(text, codes)``: the codes each distinct text of ``cells`` names.
+def resolve(cur, what: str, texts: str) -> None:
+    """Create ``{what}_match(text, codes)``: the codes each distinct text names (``texts``: SQL giving
+    the file's distinct texts of that field as ``text``).
 
     The best kind of match wins: the exact code, then the code ignoring case, then the name (vi or en)
     ignoring case and diacritics. One code: found; several: ambiguous; none: unknown.
@@ -37,7 +38,7 @@ def resolve(cur, what: str) -> None:
         UNION SELECT DISTINCT code, fold(name_en), 3 FROM catalogue WHERE name_en IS NOT NULL""")
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE {what}_match AS
-        WITH texts AS (SELECT DISTINCT {what}_text AS text FROM cells WHERE {what}_text IS NOT NULL),
+        WITH texts AS (SELECT text FROM ({texts}) WHERE text IS NOT NULL),
         hits AS (
             SELECT t.text, k.code, k.rank FROM texts t JOIN {what}_keys k ON k.rank = 1 AND k.key = t.text
             UNION ALL

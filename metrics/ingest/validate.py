@@ -1,15 +1,21 @@
 """Every problem of a values file at once, found in SQL over the staged ``cells``.
 
-``typed``    cells with the unit and indicator they name, the year, and each number's written form
-``checked``  the numbers read under the file's convention, and the value a ratio's parts give
-``current``  the values in force in the database for the file's cells and the year before each
-``problems`` one row per problem: row, column, value, code, detail (``messages.py`` words them)
+``checked``    cells with the unit and indicator they name, the year, each number's written form and
+               the number it reads as under the file's convention, and the value a ratio's parts give
+``current``    the values in force in the database for the file's cells and the year before each
+``problems``   one row per problem: row, column, value, code, detail (``messages.py`` words them)
+``error_rows`` the rows with at least one error (they are not written; warnings are not errors)
+
+The file is read into a table once (``raw``); ``checked`` is the only other copy of its rows. Each
+further copy of millions of rows costs about as much as reading the file did, so the rules run over
+``checked`` and everything else works on the few distinct texts (units, indicators, sources).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from metrics.ingest import layout as layouts
 from metrics.ingest import numbers, units
 from metrics.ingest.layout import NUMBER_FIELDS, Layout
 from metrics.ingest.messages import WARNINGS
@@ -37,46 +43,53 @@ def effective(kind: str, value: str, numerator: str, denominator: str) -> str:
 
 
 def check(cur, layout: Layout, years: list[int], progress=None) -> Checked:
-    """Build ``checked``, ``current`` and ``problems`` in the cursor; return the number convention."""
-    units.resolve(cur, "unit")
-    units.resolve(cur, "indicator")
-    _typed(cur)
-    convention = cur.execute(numbers.convention_sql("typed", NUMBER_FIELDS)).fetchall()[0][0]
+    """Build ``checked``, ``current``, ``problems`` and ``error_rows`` in the cursor; return the convention."""
+    for what in ("unit", "indicator"):
+        units.resolve(cur, what, layouts.distinct_texts_sql(layout, what))
+    convention = cur.execute(numbers.convention_sql(f"(SELECT {_forms()} FROM ({_bodies('cells')}))",
+                                                    NUMBER_FIELDS)).fetchall()[0][0]
     _checked(cur, convention)
     _current(cur)
     _problems(cur, layout, years, convention)
     return Checked(convention)
 
 
-def _typed(cur) -> None:
-    compacts = ", ".join(f"{numbers.compact(f'c.{f}_text')} AS {f}_compact" for f in NUMBER_FIELDS)
+def _bodies(source: str) -> str:
+    """SQL: ``source`` with each number cell's body (spaces and trailing % removed) and its % sign."""
+    compacts = ", ".join(f"{numbers.compact(f'{f}_text')} AS {f}_compact" for f in NUMBER_FIELDS)
     bodies = ", ".join(f"{numbers.body(f'{f}_compact')} AS {f}_body, {numbers.has_percent(f'{f}_compact')} AS {f}_pct"
                        for f in NUMBER_FIELDS)
-    forms = ", ".join(f"{numbers.form(f'{f}_body')} AS {f}_form" for f in NUMBER_FIELDS)
-    cur.execute(rf"""
-        CREATE OR REPLACE TEMP TABLE typed AS
-        SELECT *, {forms} FROM (SELECT * EXCLUDE ({", ".join(f"{f}_compact" for f in NUMBER_FIELDS)}), {bodies} FROM (
-            SELECT c.*, um.unit_codes, im.indicator_codes,
-                   CASE WHEN len(um.unit_codes) = 1 THEN um.unit_codes[1] END AS unit,
-                   CASE WHEN len(im.indicator_codes) = 1 THEN im.indicator_codes[1] END AS indicator,
-                   CASE WHEN regexp_full_match(c.year_text, '\d{{4}}(\.0+)?')
-                        THEN CAST(left(c.year_text, 4) AS INTEGER) END AS year,
-                   i.kind, i."limit" AS upper_limit, {compacts}
-            FROM cells c
-            LEFT JOIN unit_match um ON um.unit_text = c.unit_text
-            LEFT JOIN indicator_match im ON im.indicator_text = c.indicator_text
-            LEFT JOIN indicators i ON i.code = CASE WHEN len(im.indicator_codes) = 1 THEN im.indicator_codes[1] END))""")
+    return f"""SELECT * EXCLUDE ({", ".join(f"{f}_compact" for f in NUMBER_FIELDS)}), {bodies}
+               FROM (SELECT *, {compacts} FROM {source})"""
+
+
+def _forms() -> str:
+    return ", ".join(f"{numbers.form(f'{f}_body')} AS {f}_form" for f in NUMBER_FIELDS)
 
 
 def _checked(cur, convention: str) -> None:
+    """One pass over the cells: names resolved, numbers read under ``convention``, into one table."""
     readings = ", ".join(f"{numbers.reading(f'{f}_form', convention, numbers.role('kind', f))} AS {f}_reading"
                          for f in NUMBER_FIELDS)
     parsed = ", ".join(f"{numbers.parse(f'{f}_body', f'{f}_form', f'{f}_reading')} AS {f}" for f in NUMBER_FIELDS)
+    named = r"""
+        SELECT c.*, um.unit_codes IS NOT NULL AS unit_found, im.indicator_codes IS NOT NULL AS indicator_found,
+               CASE WHEN len(um.unit_codes) > 1 THEN um.unit_codes END AS unit_choices,
+               CASE WHEN len(im.indicator_codes) > 1 THEN im.indicator_codes END AS indicator_choices,
+               CASE WHEN len(um.unit_codes) = 1 THEN um.unit_codes[1] END AS unit,
+               CASE WHEN len(im.indicator_codes) = 1 THEN im.indicator_codes[1] END AS indicator,
+               CASE WHEN regexp_full_match(c.year_text, '\d{4}(\.0+)?')
+                    THEN CAST(left(c.year_text, 4) AS INTEGER) END AS year,
+               i.kind, i."limit" AS upper_limit
+        FROM cells c
+        LEFT JOIN unit_match um ON um.unit_text = c.unit_text
+        LEFT JOIN indicator_match im ON im.indicator_text = c.indicator_text
+        LEFT JOIN indicators i ON i.code = CASE WHEN len(im.indicator_codes) = 1 THEN im.indicator_codes[1] END"""
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE checked AS
         SELECT *, {effective('kind', 'value', 'numerator', 'denominator')} AS effective,
                pow(10, -{numbers.decimals('value_body', 'value_form', 'value_reading')}) AS tolerance
-        FROM (SELECT *, {parsed} FROM (SELECT *, {readings} FROM typed))""")
+        FROM (SELECT *, {parsed} FROM (SELECT *, {readings} FROM (SELECT *, {_forms()} FROM ({_bodies(f"({named})")}))))""")
 
 
 def _current(cur) -> None:
@@ -98,12 +111,12 @@ def _rules(convention: str) -> list[tuple[str, str, str, str, str]]:
         ("unit_text IS NULL", "unit_col", "NULL", "missing-value", "NULL"),
         ("indicator_text IS NULL", "indicator_col", "NULL", "missing-value", "NULL"),
         ("year_text IS NULL", "year_col", "NULL", "missing-value", "NULL"),
-        ("unit_text IS NOT NULL AND unit_codes IS NULL", "unit_col", "unit_text", "unknown-unit", "NULL"),
-        ("len(unit_codes) > 1", "unit_col", "unit_text", "ambiguous-unit", "array_to_string(unit_codes, ', ')"),
-        ("indicator_text IS NOT NULL AND indicator_codes IS NULL", "indicator_col", "indicator_text",
+        ("unit_text IS NOT NULL AND NOT unit_found", "unit_col", "unit_text", "unknown-unit", "NULL"),
+        ("unit_choices IS NOT NULL", "unit_col", "unit_text", "ambiguous-unit", "array_to_string(unit_choices, ', ')"),
+        ("indicator_text IS NOT NULL AND NOT indicator_found", "indicator_col", "indicator_text",
          "unknown-indicator", "NULL"),
-        ("len(indicator_codes) > 1", "indicator_col", "indicator_text", "ambiguous-indicator",
-         "array_to_string(indicator_codes, ', ')"),
+        ("indicator_choices IS NOT NULL", "indicator_col", "indicator_text", "ambiguous-indicator",
+         "array_to_string(indicator_choices, ', ')"),
         ("year_text IS NOT NULL AND year IS NULL", "year_col", "year_text", "invalid-year", "NULL"),
         ("year IS NOT NULL AND NOT list_contains(?::INTEGER[], year)", "year_col", "year_text",
          "year-outside-plan", "?"),
@@ -167,8 +180,10 @@ def _problems(cur, layout: Layout, years: list[int], convention: str) -> None:
                            FROM checked WHERE {condition}""")
     cur.execute("CREATE OR REPLACE TEMP TABLE problems AS " + " UNION ALL ".join(selects), params)
     _unit_years(cur, layout)
+    _series(cur)
     _duplicates(cur, layout)
-    _implausible(cur, layout)
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE error_rows AS {error_rows_sql()}")  # warnings below never reject
+    _implausible(cur)
     _without_parts(cur)
 
 
@@ -191,19 +206,24 @@ def _unit_years(cur, layout: Layout) -> None:
         WHERE NOT j.valid""", [layout.header("unit")])
 
 
+def _series(cur) -> None:
+    """``series``: each unit × indicator × year of the file, how many rows give it, the first, and its value."""
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE series AS
+        SELECT unit, indicator, year, count(*) AS rows, min(row) AS first, any_value(effective) AS effective
+        FROM checked WHERE unit IS NOT NULL AND indicator IS NOT NULL AND year IS NOT NULL
+        GROUP BY unit, indicator, year""")
+
+
 def _duplicates(cur, layout: Layout) -> None:
     cur.execute("""
         INSERT INTO problems
-        WITH repeated AS (
-            SELECT unit, indicator, year, min(row) AS first FROM checked
-            WHERE unit IS NOT NULL AND indicator IS NOT NULL AND year IS NOT NULL
-            GROUP BY unit, indicator, year HAVING count(*) > 1)
         SELECT c.row, ?, c.unit_text, 'duplicate-row', CAST(r.first AS VARCHAR), 0
-        FROM checked c JOIN repeated r USING (unit, indicator, year) WHERE c.row > r.first""",
-                [layout.header("unit")])
+        FROM checked c JOIN (SELECT * FROM series WHERE rows > 1) r USING (unit, indicator, year)
+        WHERE c.row > r.first""", [layout.header("unit")])
 
 
-def _implausible(cur, layout: Layout) -> None:
+def _implausible(cur) -> None:
     """Compare each figure with the previous year's: from the file when it has one, else the database.
 
     Only rows without errors are compared: a warning about a value that is rejected anyway is noise.
@@ -211,10 +231,7 @@ def _implausible(cur, layout: Layout) -> None:
     minimums = " ".join(f"WHEN '{k}' THEN {v}" for k, v in COUNT_JUMP_MINIMUM.items())
     cur.execute(f"""
         INSERT INTO problems
-        WITH in_file AS (
-            SELECT unit, indicator, year, any_value(effective) AS effective FROM checked
-            WHERE unit IS NOT NULL AND indicator IS NOT NULL AND year IS NOT NULL AND effective IS NOT NULL
-            GROUP BY ALL),
+        WITH in_file AS (SELECT unit, indicator, year, effective FROM series WHERE effective IS NOT NULL),
         in_db AS (
             SELECT c.unit, c.indicator, c.year,
                    {effective('i.kind', 'c.value', 'c.numerator', 'c.denominator')} AS effective
@@ -227,7 +244,8 @@ def _implausible(cur, layout: Layout) -> None:
                                            chr(1), ''), 'implausible-change',
                CAST(p.year AS VARCHAR) || ':' || CAST(round(p.effective, 4) AS VARCHAR), 3
         FROM checked c JOIN previous p ON p.unit = c.unit AND p.indicator = c.indicator AND p.year = c.year - 1
-        WHERE p.effective IS NOT NULL AND c.effective IS NOT NULL AND c.row NOT IN ({error_rows_sql()}) AND (
+        WHERE p.effective IS NOT NULL AND c.effective IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM error_rows e WHERE e.row = c.row) AND (
             (c.kind = 'ratio' AND abs(c.effective - p.effective) > {RATIO_JUMP_POINTS})
             OR (c.kind <> 'ratio' AND abs(c.effective - p.effective) >= CASE c.kind {minimums} END
                 AND (c.effective > p.effective * {COUNT_JUMP_FACTOR} OR c.effective * {COUNT_JUMP_FACTOR} < p.effective)))""")
@@ -242,10 +260,11 @@ def error_rows_sql() -> str:
 def _without_parts(cur) -> None:
     """A ratio given only as a percentage is shown for its unit, but cannot be added into its parent's
     Σnumerator ÷ Σdenominator: say so (a warning) for every unit that has a parent."""
-    cur.execute(f"""
+    cur.execute("""
         INSERT INTO problems
         SELECT c.row, c.value_col, replace(c.value_text, chr(1), ''), 'value-without-parts', NULL, 3
         FROM checked c
         WHERE c.kind IN ('ratio', 'rate') AND c.value IS NOT NULL AND c.numerator_text IS NULL
-              AND c.denominator_text IS NULL AND c.row NOT IN ({error_rows_sql()})
+              AND c.denominator_text IS NULL
+              AND NOT EXISTS (SELECT 1 FROM error_rows e WHERE e.row = c.row)
               AND EXISTS (SELECT 1 FROM units u WHERE u.code = c.unit AND u.parent IS NOT NULL)""")
