@@ -73,9 +73,10 @@ print(time.perf_counter() - start)
 
 IMPORT = """
 import sys, time
-from metrics import ingest
+from metrics import db, ingest
 from metrics.store import Store
 store = Store.open(sys.argv[1])
+db.set_memory_limit(store.con, db.IMPORT_MEMORY_LIMIT)  # as python -m metrics import does
 start = time.perf_counter()
 report = ingest.check(sys.argv[2], store=store, plan=sys.argv[3])
 checked = time.perf_counter()

@@ -258,6 +258,7 @@ def cmd_rollback(args) -> int:
 
 def cmd_import(args) -> int:
     store = _open(args, read_only=args.dry_run)
+    db.set_memory_limit(store.con, db.IMPORT_MEMORY_LIMIT)
     try:
         progress = _progress_printer(args.lang) if args.progress else None
         with ingest.check(args.file, store=store, plan=args.plan, sheet=args.sheet, encoding=args.encoding,

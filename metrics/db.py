@@ -19,6 +19,13 @@ DEFAULT_DB = DATA_DIR / "kpi.duckdb"
 # big work (a national import) to a temporary folder instead, and the dashboard stays small.
 CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": True}
 MEMORY_LIMIT = os.environ.get("KPI_MEMORY_LIMIT", "1GB")
+# ``python -m metrics import`` is one import in a process of its own: it may use more, and spills less.
+IMPORT_MEMORY_LIMIT = os.environ.get("KPI_IMPORT_MEMORY_LIMIT", "4GB")
+
+
+def set_memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> None:
+    """Change the connection's DuckDB memory cap (``'4GB'``, ``'512MB'`` …)."""
+    con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
 
 
 def default_path() -> Path:

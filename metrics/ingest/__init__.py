@@ -131,7 +131,7 @@ def _read_and_check(cur, store, report: Report, path: Path, info: dict, sheet, e
     if progress:
         progress(0.45, "checking")
     report.convention = validate.check(cur, layout, accepted_years(store, info)).convention
-    report.rows = cur.execute("SELECT count(DISTINCT row) FROM checked").fetchall()[0][0]
+    report.rows = cur.execute(f"SELECT count({'DISTINCT ' if layout.wide else ''}row) FROM checked").fetchall()[0][0]
     if report.rows == 0:
         return _finish(report, [*found, problem(None, None, None, "empty-file")])
     _collect(cur, report, found)
@@ -201,10 +201,10 @@ def _load(cur, report: Report, path: Path, sheet, encoding, progress) -> list:
     else:
         try:
             sniffed = reading.sniff(path, encoding)
-            scanned = reading.scan(path, sniffed.encoding, report.workdir, progress)
-            report.sha256, report.encoding, report.delimiter = scanned.sha256, sniffed.encoding, sniffed.delimiter
             header_row, headers = layouts.find_header(reading.head_rows(sniffed))
-            loaded = reading.load_csv(cur, scanned, sniffed, max(len(headers), 1), header_row, progress)
+            scanned, loaded = reading.scan_and_load(cur, path, sniffed, max(len(headers), 1), header_row,
+                                                    report.workdir, progress)
+            report.sha256, report.encoding, report.delimiter = scanned.sha256, sniffed.encoding, sniffed.delimiter
         except (UnicodeDecodeError, LookupError) as exc:
             return [problem(None, None, None, "unreadable-file", detail=f"{type(exc).__name__}: {exc}"[:200])]
         except duckdb.Error as exc:

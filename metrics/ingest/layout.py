@@ -187,6 +187,15 @@ def distinct_texts_sql(layout: Layout, name: str) -> str:
                FROM (SELECT DISTINCT {column} AS {column} FROM raw WHERE row > {int(layout.header_row)})"""
 
 
+def number_cells_sql(layout: Layout) -> tuple[str, tuple[str, ...]]:
+    """SQL: every cell of the number columns as written (``n<i>_text``), and those names' stems; for
+    counting the file's number convention without copying its rows (spaces go in ``numbers.compact``)."""
+    indexes = [layout.columns[n] for n in NUMBER_FIELDS if n in layout.columns] + list(layout.years)
+    names = tuple(f"n{i}" for i in indexes)
+    cells = ", ".join(f"c{i} AS n{i}_text" for i in indexes) or "NULL AS none_text"
+    return f"SELECT {cells} FROM raw WHERE row > {int(layout.header_row)}", names or ("none",)
+
+
 def long_texts_sql(name: str) -> str:
     """SQL: each distinct source or note of ``cells`` as written (``raw``) and as stored (trimmed, NFC)."""
     return f"""SELECT raw, nfc_normalize({trimmed("raw")}) AS nfc

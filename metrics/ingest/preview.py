@@ -64,8 +64,8 @@ def stage(cur, report) -> None:
     """Write the cells to be written (created or updated) where the commit will find them: the cells
     with the number of their source and note, and the texts once (``written_sql`` joins them again)."""
     cur.execute(f"""COPY (SELECT unit, indicator, year, value, numerator, denominator, source_id, note_id, provenance
-                          FROM diff WHERE change <> 'unchanged' ORDER BY row)
-                    TO '{_quoted(report.staged)}' (FORMAT parquet)""")
+                          FROM diff WHERE change <> 'unchanged')
+                    TO '{_quoted(report.staged)}' (FORMAT parquet, COMPRESSION lz4_raw)""")
     cur.execute(f"""COPY (SELECT 'source' AS field, id, nfc AS text FROM source_nfc
                           UNION ALL SELECT 'note', id, nfc FROM note_nfc)
                     TO '{_quoted(report.staged_texts)}' (FORMAT parquet)""")

@@ -10,6 +10,7 @@ a spreadsheet shows. Excel workbooks are read in ``workbook.py``.
 from __future__ import annotations
 
 import codecs
+import concurrent.futures
 import contextlib
 import csv
 import hashlib
@@ -32,6 +33,7 @@ CHUNK_BYTES = 1 << 22
 CAREFUL_CHUNK_ROWS = 100_000
 DELIMITERS = (",", ";", "\t", "|")
 HEAD_RECORDS = 30
+UTF8 = ("utf-8", "utf-8-sig")
 MAX_BYTES = 2 << 30
 NUL = b"\x00"
 # Windows-1258 writes Vietnamese tones as combining marks after the letter; these bytes are those marks.
@@ -150,7 +152,7 @@ class Scan:
 
 def scan(path: Path, encoding: str, workdir: Path, progress: Progress | None = None) -> Scan:
     """Hash the file and find blank lines; transcode to UTF-8 (NFC) on the way when it is not UTF-8."""
-    utf8 = encoding in ("utf-8", "utf-8-sig")
+    utf8 = encoding in UTF8
     wide = _wide_encoding(encoding)
     target = path if utf8 else workdir / "transcoded.csv"
     digest, size, blanks = hashlib.sha256(), path.stat().st_size, _BlankLines()
@@ -226,6 +228,26 @@ class _BlankLines:
 
 
 # --- into DuckDB -----------------------------------------------------------------------------------
+
+def scan_and_load(cur, path: Path, sniffed: Sniffed, width: int, header_row: int, workdir: Path,
+                  progress: Progress | None = None) -> tuple[Scan, Loaded]:
+    """Fingerprint and load a CSV. A UTF-8 file is scanned (hash, blank lines, stray binary) on a second
+    thread while DuckDB reads it, as the two take about as long as each other; a blank line found by the
+    scan sends the file the careful way after all, and a binary one rejects it as before."""
+    if sniffed.encoding not in UTF8 or not sniffed.uniform:
+        scanned = scan(path, sniffed.encoding, workdir, progress)
+        return scanned, load_csv(cur, scanned, sniffed, width, header_row, progress)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        scanning = pool.submit(scan, path, sniffed.encoding, workdir)  # no progress: it belongs to this thread
+        try:
+            loaded = _load_fast(cur, path, sniffed.delimiter, width, progress)
+        finally:
+            scanned = scanning.result()  # a binary file is rejected even when DuckDB failed first
+    if loaded is not None and not scanned.blank_inside:
+        return scanned, loaded
+    cur.execute("DROP TABLE IF EXISTS raw_table")
+    return scanned, _load_careful(cur, scanned, sniffed.delimiter, width, header_row, progress)
+
 
 def load_csv(cur, scanned: Scan, sniffed: Sniffed, width: int, header_row: int,
              progress: Progress | None = None) -> Loaded:

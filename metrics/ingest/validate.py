@@ -46,25 +46,26 @@ def check(cur, layout: Layout, years: list[int], progress=None) -> Checked:
     """Build ``checked``, ``current``, ``problems`` and ``error_rows`` in the cursor; return the convention."""
     for what in ("unit", "indicator"):
         units.resolve(cur, what, layouts.distinct_texts_sql(layout, what))
-    convention = cur.execute(numbers.convention_sql(f"(SELECT {_forms()} FROM ({_bodies('cells')}))",
-                                                    NUMBER_FIELDS)).fetchall()[0][0]
+    cells, fields = layouts.number_cells_sql(layout)
+    convention = cur.execute(numbers.convention_sql(f"(SELECT {_forms(fields)} FROM ({_bodies(f'({cells})', fields)}))",
+                                                    fields)).fetchall()[0][0]
     _checked(cur, convention)
     _current(cur)
     _problems(cur, layout, years, convention)
     return Checked(convention)
 
 
-def _bodies(source: str) -> str:
+def _bodies(source: str, fields: tuple[str, ...] = NUMBER_FIELDS) -> str:
     """SQL: ``source`` with each number cell's body (spaces and trailing % removed) and its % sign."""
-    compacts = ", ".join(f"{numbers.compact(f'{f}_text')} AS {f}_compact" for f in NUMBER_FIELDS)
+    compacts = ", ".join(f"{numbers.compact(f'{f}_text')} AS {f}_compact" for f in fields)
     bodies = ", ".join(f"{numbers.body(f'{f}_compact')} AS {f}_body, {numbers.has_percent(f'{f}_compact')} AS {f}_pct"
-                       for f in NUMBER_FIELDS)
-    return f"""SELECT * EXCLUDE ({", ".join(f"{f}_compact" for f in NUMBER_FIELDS)}), {bodies}
+                       for f in fields)
+    return f"""SELECT * EXCLUDE ({", ".join(f"{f}_compact" for f in fields)}), {bodies}
                FROM (SELECT *, {compacts} FROM {source})"""
 
 
-def _forms() -> str:
-    return ", ".join(f"{numbers.form(f'{f}_body')} AS {f}_form" for f in NUMBER_FIELDS)
+def _forms(fields: tuple[str, ...] = NUMBER_FIELDS) -> str:
+    return ", ".join(f"{numbers.form(f'{f}_body')} AS {f}_form" for f in fields)
 
 
 def _checked(cur, convention: str) -> None:
@@ -87,7 +88,8 @@ def _checked(cur, convention: str) -> None:
         LEFT JOIN indicators i ON i.code = CASE WHEN len(im.indicator_codes) = 1 THEN im.indicator_codes[1] END"""
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE checked AS
-        SELECT *, {effective('kind', 'value', 'numerator', 'denominator')} AS effective,
+        SELECT * EXCLUDE ({", ".join(f"{f}_body" for f in NUMBER_FIELDS)}),
+               {effective('kind', 'value', 'numerator', 'denominator')} AS effective,
                pow(10, -{numbers.decimals('value_body', 'value_form', 'value_reading')}) AS tolerance
         FROM (SELECT *, {parsed} FROM (SELECT *, {readings} FROM (SELECT *, {_forms()} FROM ({_bodies(f"({named})")}))))""")
 
