@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -178,8 +179,35 @@ def test_progress_is_reported_up_to_the_end(demo, tmp_path):
 def test_a_clean_file_is_read_by_duckdb_and_a_messy_one_carefully(demo, tmp_path):
     clean = write(tmp_path, "unit,indicator,year,value\n" + "".join(f"883,members,{y},{y}\n" for y in (2023, 2024)))
     assert ingest.check(clean, store=demo).reader == "fast"
-    messy = write(tmp_path, "unit,indicator,year,value\n883,members,2023,1\n\n883,members,2024,2\n", "m.csv")
-    assert ingest.check(messy, store=demo).reader == "careful"
+    messy = write(tmp_path, "unit,indicator,year,value\n883,members,2023,1\n\n883,members,2024,x\n", "m.csv")
+    report = ingest.check(messy, store=demo)
+    assert report.reader == "careful"  # the blank line is found while DuckDB reads; row numbers stay the file's
+    assert [(p.row, p.code) for p in report.problems] == [(4, "not-a-number")]
+
+
+def test_binary_bytes_far_into_a_clean_looking_file_reject_it(demo, tmp_path):
+    head = "unit,indicator,year,value\n" + "883,members,2024,12000\n" * 5000  # past the sniffed sample
+    path = tmp_path / "values.csv"
+    path.write_bytes(head.encode() + b"\x00\x01\x02garbage\n" + b"883,members,2023,1\n")
+    before = hashlib.sha256(Path(demo.path).read_bytes()).hexdigest()
+    report = ingest.check(path, store=demo)
+    assert [p.code for p in report.problems] == ["unreadable-file"] and not report.ok
+    assert hashlib.sha256(Path(demo.path).read_bytes()).hexdigest() == before
+
+
+def test_sources_and_notes_are_stored_trimmed_and_precomposed(demo, tmp_path):
+    decomposed = unicodedata.normalize("NFD", "Báo cáo năm")
+    path = write(tmp_path, "unit,indicator,year,value,source,note\n"
+                 f"883,members,2024,12000,  {decomposed}\u00a0,ghi chú \n"
+                 f"884,members,2024,9000,{decomposed},\n")
+    report = ingest.check(path, store=demo)
+    assert report.ok, report.counts_by_code
+    ingest.commit(demo, report)
+    stored = demo.observations(indicators=["members"], units=["883", "884"])
+    stored = stored[stored["year"] == 2024].set_index("unit")
+    assert stored.loc["883", "source"] == stored.loc["884", "source"] == "Báo cáo năm"
+    assert unicodedata.is_normalized("NFC", stored.loc["883", "source"])
+    assert stored.loc["883", "note"] == "ghi chú" and pd.isna(stored.loc["884", "note"])
 
 
 # --- undo and as-of ---------------------------------------------------------------------------------

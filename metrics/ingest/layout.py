@@ -196,10 +196,14 @@ def number_cells_sql(layout: Layout) -> tuple[str, tuple[str, ...]]:
     return f"SELECT {cells} FROM raw WHERE row > {int(layout.header_row)}", names or ("none",)
 
 
-def long_texts_sql(name: str) -> str:
-    """SQL: each distinct source or note of ``cells`` as written (``raw``) and as stored (trimmed, NFC)."""
-    return f"""SELECT raw, nfc_normalize({trimmed("raw")}) AS nfc
-               FROM (SELECT DISTINCT {name}_text AS raw FROM checked WHERE {name}_text IS NOT NULL)"""
+def long_texts_sql(layout: Layout, name: str) -> str:
+    """SQL: each distinct source or note as written (``raw``), as stored (trimmed, NFC) and its number."""
+    if name not in layout.columns:
+        return "SELECT CAST(NULL AS VARCHAR) AS raw, CAST(NULL AS VARCHAR) AS nfc, CAST(NULL AS BIGINT) AS id WHERE false"
+    column = f"c{layout.columns[name]}"
+    return f"""SELECT raw, nfc_normalize({trimmed("raw")}) AS nfc, row_number() OVER () AS id
+               FROM (SELECT DISTINCT {column} AS raw FROM raw WHERE row > {int(layout.header_row)}
+                     AND {column} IS NOT NULL)"""
 
 
 def _literal(text) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics import rollups
-from metrics.ingest.layout import Layout, long_texts_sql
+from metrics.ingest.layout import Layout
 from metrics.ingest.validate import effective
 from metrics.scorecard import Scorecard
 from metrics.sources import StoredFigures
@@ -27,20 +27,14 @@ def compare(cur, layout: Layout) -> dict[str, int]:
         f"n.{name} IS NOT DISTINCT FROM c.{name}" for name in ("source", "note") if name in layout.columns)
     same_provenance = ("coalesce(n.provenance, 'imported') = c.provenance" if "provenance" in layout.columns
                        else "true")
-    # Texts are stored trimmed and NFC-normalised; a file repeats a few sources and notes millions of
-    # times, so each distinct text is cleaned once (cleaning every cell costs more than the whole check),
-    # and ``diff`` carries its number (``source_id``), not millions of copies of it.
-    for name in ("source", "note"):
-        cur.execute(f"CREATE OR REPLACE TEMP TABLE {name}_nfc AS SELECT *, row_number() OVER () AS id "
-                    f"FROM ({long_texts_sql(name)})")
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE diff AS
         WITH incoming AS (
             SELECT c.row, c.unit, c.indicator, c.year, c.value, c.numerator, c.denominator, c.kind,
-                   s.id AS source_id, s.nfc AS source, n.id AS note_id, n.nfc AS note, c.provenance_text AS provenance
+                   c.source_id, s.nfc AS source, c.note_id, n.nfc AS note, c.provenance_text AS provenance
             FROM checked c
-            LEFT JOIN source_nfc s ON s.raw = c.source_text
-            LEFT JOIN note_nfc n ON n.raw = c.note_text
+            LEFT JOIN source_nfc s ON s.id = c.source_id
+            LEFT JOIN note_nfc n ON n.id = c.note_id
             WHERE NOT EXISTS (SELECT 1 FROM error_rows e WHERE e.row = c.row))
         SELECT n.* EXCLUDE (source, note), c.value AS old_value, c.numerator AS old_numerator,
                c.denominator AS old_denominator,

@@ -1,5 +1,6 @@
 """Every problem of a values file at once, found in SQL over the staged ``cells``.
 
+``source_nfc``, ``note_nfc``  each distinct source and note, cleaned, with a number ``checked`` carries
 ``checked``    cells with the unit and indicator they name, the year, each number's written form and
                the number it reads as under the file's convention, and the value a ratio's parts give
 ``current``    the values in force in the database for the file's cells and the year before each
@@ -46,6 +47,8 @@ def check(cur, layout: Layout, years: list[int], progress=None) -> Checked:
     """Build ``checked``, ``current``, ``problems`` and ``error_rows`` in the cursor; return the convention."""
     for what in ("unit", "indicator"):
         units.resolve(cur, what, layouts.distinct_texts_sql(layout, what))
+    for name in layouts.LONG_TEXT_FIELDS:  # sources and notes: cleaned once per distinct text, then numbered
+        cur.execute(f"CREATE OR REPLACE TEMP TABLE {name}_nfc AS {layouts.long_texts_sql(layout, name)}")
     cells, fields = layouts.number_cells_sql(layout)
     convention = cur.execute(numbers.convention_sql(f"(SELECT {_forms(fields)} FROM ({_bodies(f'({cells})', fields)}))",
                                                     fields)).fetchall()[0][0]
@@ -74,7 +77,8 @@ def _checked(cur, convention: str) -> None:
                          for f in NUMBER_FIELDS)
     parsed = ", ".join(f"{numbers.parse(f'{f}_body', f'{f}_form', f'{f}_reading')} AS {f}" for f in NUMBER_FIELDS)
     named = r"""
-        SELECT c.*, um.unit_codes IS NOT NULL AS unit_found, im.indicator_codes IS NOT NULL AS indicator_found,
+        SELECT c.* EXCLUDE (source_text, note_text), s.id AS source_id, n.id AS note_id,
+               um.unit_codes IS NOT NULL AS unit_found, im.indicator_codes IS NOT NULL AS indicator_found,
                CASE WHEN len(um.unit_codes) > 1 THEN um.unit_codes END AS unit_choices,
                CASE WHEN len(im.indicator_codes) > 1 THEN im.indicator_codes END AS indicator_choices,
                CASE WHEN len(um.unit_codes) = 1 THEN um.unit_codes[1] END AS unit,
@@ -85,6 +89,8 @@ def _checked(cur, convention: str) -> None:
         FROM cells c
         LEFT JOIN unit_match um ON um.unit_text = c.unit_text
         LEFT JOIN indicator_match im ON im.indicator_text = c.indicator_text
+        LEFT JOIN source_nfc s ON s.raw = c.source_text
+        LEFT JOIN note_nfc n ON n.raw = c.note_text
         LEFT JOIN indicators i ON i.code = CASE WHEN len(im.indicator_codes) = 1 THEN im.indicator_codes[1] END"""
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE checked AS
