@@ -173,13 +173,16 @@ class Snapshot(CursorStore):
 
 
 def in_force_sql(as_of: int | None = None, *, indicators: list[str] | None = None,
-                 units: list[str] | None = None, series: str | None = None) -> tuple[str, list]:
+                 units: list[str] | None = None, series: str | None = None,
+                 years: list[int] | None = None) -> tuple[str, list]:
     """A SELECT of the observation in force for every cell (alias ``o``), and its parameters.
 
     ``series`` names a relation with distinct ``unit, indicator`` pairs visible to the cursor that runs
-    the query (an import's staging table): only those series are read.
+    the query (an import's staging table): only those series are read. ``years``: only those years.
     """
     filters, params = [], []
+    if years is not None:  # constants, not a parameter: DuckDB then skips other years' row groups
+        filters.append(f"o.year IN ({', '.join(str(int(y)) for y in years) or 'NULL'})")
     for column, wanted in (("indicator", indicators), ("unit", units)):
         if wanted is not None:
             filters.append(f"o.{column} IN (SELECT unnest(?::VARCHAR[]))")

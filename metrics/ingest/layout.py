@@ -188,12 +188,15 @@ def distinct_texts_sql(layout: Layout, name: str) -> str:
 
 
 def number_cells_sql(layout: Layout) -> tuple[str, tuple[str, ...]]:
-    """SQL: every cell of the number columns as written (``n<i>_text``), and those names' stems; for
-    counting the file's number convention without copying its rows (spaces go in ``numbers.compact``)."""
+    """SQL: the cells of the number columns as written (``n<i>_text``) in rows where one has a separator,
+    and those names' stems; for counting the file's number convention without copying its rows
+    (spaces go in ``numbers.compact``)."""
     indexes = [layout.columns[n] for n in NUMBER_FIELDS if n in layout.columns] + list(layout.years)
     names = tuple(f"n{i}" for i in indexes)
     cells = ", ".join(f"c{i} AS n{i}_text" for i in indexes) or "NULL AS none_text"
-    return f"SELECT {cells} FROM raw WHERE row > {int(layout.header_row)}", names or ("none",)
+    # only a cell with a separator can be written one way and not the other; the rest need no look
+    separated = " OR ".join(f"contains(c{i}, '.') OR contains(c{i}, ',')" for i in indexes) or "false"
+    return (f"SELECT {cells} FROM raw WHERE row > {int(layout.header_row)} AND ({separated})", names or ("none",))
 
 
 def long_texts_sql(layout: Layout, name: str) -> str:

@@ -94,7 +94,7 @@ def _checked(cur, convention: str) -> None:
         LEFT JOIN indicators i ON i.code = CASE WHEN len(im.indicator_codes) = 1 THEN im.indicator_codes[1] END"""
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE checked AS
-        SELECT * EXCLUDE ({", ".join(f"{f}_body" for f in NUMBER_FIELDS)}),
+        SELECT * EXCLUDE ({", ".join(f"{f}_body, {f}_reading" for f in NUMBER_FIELDS)}),
                {effective('kind', 'value', 'numerator', 'denominator')} AS effective,
                pow(10, -{numbers.decimals('value_body', 'value_form', 'value_reading')}) AS tolerance
         FROM (SELECT *, {parsed} FROM (SELECT *, {readings} FROM (SELECT *, {_forms()} FROM ({_bodies(f"({named})")}))))""")
@@ -103,14 +103,14 @@ def _checked(cur, convention: str) -> None:
 def _current(cur) -> None:
     """The values in force for every series (unit × indicator) of the file, in the file's years and the
     year before each: the cells it replaces and what the change check compares with. Nothing older: a
-    database holding ten years must not make this year's import read all ten."""
+    database holding ten years must not make this year's import read all ten (the years are given as
+    constants, so DuckDB skips the other years' blocks before joining)."""
     cur.execute("""
         CREATE OR REPLACE TEMP TABLE cell_series AS
         SELECT DISTINCT unit, indicator FROM checked WHERE unit IS NOT NULL AND indicator IS NOT NULL""")
-    sql, params = in_force_sql(series="cell_series")
-    cur.execute(f"""
-        CREATE OR REPLACE TEMP TABLE current AS
-        SELECT * FROM ({sql}) WHERE year IN (SELECT year FROM checked UNION SELECT year - 1 FROM checked)""", params)
+    years = {int(y) for (y,) in cur.execute("SELECT DISTINCT year FROM checked WHERE year IS NOT NULL").fetchall()}
+    sql, params = in_force_sql(series="cell_series", years=sorted(years | {y - 1 for y in years}))
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE current AS {sql}", params)
 
 
 def _rules(convention: str) -> list[tuple[str, str, str, str, str]]:
@@ -155,7 +155,8 @@ def _rules(convention: str) -> list[tuple[str, str, str, str, str]]:
     for f in NUMBER_FIELDS:
         rules += [
             (f"{f}_form = 'bad'", f"{f}_col", f"{f}_text", "not-a-number", "NULL"),
-            (f"{f}_form LIKE 'amb%' AND {f}_reading IS NULL AND kind IS NOT NULL", f"{f}_col", f"{f}_text",
+            # an ambiguous form reads as NULL exactly when neither the convention nor the indicator settles it
+            (f"{f}_form LIKE 'amb%' AND {f} IS NULL AND kind IS NOT NULL", f"{f}_col", f"{f}_text",
              "ambiguous-number", "NULL"),
         ]
     for f in ("numerator", "denominator"):
