@@ -178,13 +178,17 @@ def _rows_sql(layout: Layout) -> str:
                WHERE coalesce({", ".join(filled) or "NULL"}) IS NOT NULL"""
 
 
+def _distinct_cells(layout: Layout, name: str) -> str:
+    """SQL: each distinct non-empty cell of one field below the header, as written (``raw``)."""
+    if name not in layout.columns:
+        return "SELECT CAST(NULL AS VARCHAR) AS raw WHERE false"
+    column = f"c{layout.columns[name]}"
+    return f"SELECT DISTINCT {column} AS raw FROM raw WHERE row > {int(layout.header_row)} AND {column} IS NOT NULL"
+
+
 def distinct_texts_sql(layout: Layout, name: str) -> str:
     """SQL: the distinct trimmed texts of one field, trimmed once per distinct cell, not once per row."""
-    if name not in layout.columns:
-        return "SELECT CAST(NULL AS VARCHAR) AS text WHERE false"
-    column = f"c{layout.columns[name]}"
-    return f"""SELECT DISTINCT {trimmed(column)} AS text
-               FROM (SELECT DISTINCT {column} AS {column} FROM raw WHERE row > {int(layout.header_row)})"""
+    return f"SELECT DISTINCT {trimmed('raw')} AS text FROM ({_distinct_cells(layout, name)})"
 
 
 def number_cells_sql(layout: Layout) -> tuple[str, tuple[str, ...]]:
@@ -201,12 +205,8 @@ def number_cells_sql(layout: Layout) -> tuple[str, tuple[str, ...]]:
 
 def long_texts_sql(layout: Layout, name: str) -> str:
     """SQL: each distinct source or note as written (``raw``), as stored (trimmed, NFC) and its number."""
-    if name not in layout.columns:
-        return "SELECT CAST(NULL AS VARCHAR) AS raw, CAST(NULL AS VARCHAR) AS nfc, CAST(NULL AS BIGINT) AS id WHERE false"
-    column = f"c{layout.columns[name]}"
     return f"""SELECT raw, nfc_normalize({trimmed("raw")}) AS nfc, row_number() OVER () AS id
-               FROM (SELECT DISTINCT {column} AS raw FROM raw WHERE row > {int(layout.header_row)}
-                     AND {column} IS NOT NULL)"""
+               FROM ({_distinct_cells(layout, name)})"""
 
 
 def _literal(text) -> str:

@@ -48,10 +48,20 @@ def compare(cur, layout: Layout) -> dict[str, int]:
     return {name: int(counts.get(name, 0)) for name in ("created", "updated", "unchanged")}
 
 
-WRITTEN = """SELECT d.unit, d.indicator, d.year, d.value, d.numerator, d.denominator, s.nfc AS source,
-                     n.nfc AS note, d.provenance
-              FROM diff d LEFT JOIN source_nfc s ON s.id = d.source_id LEFT JOIN note_nfc n ON n.id = d.note_id
-              WHERE d.change <> 'unchanged'"""
+# Sources and notes as (field, id, text): the ``{name}_nfc`` tables of the check, written once beside the cells.
+TEXTS = "SELECT 'source' AS field, id, nfc AS text FROM source_nfc UNION ALL SELECT 'note', id, nfc FROM note_nfc"
+
+
+def _with_texts(cells: str, texts: str) -> str:
+    """SQL: cells carrying ``source_id``/``note_id`` as the columns written, with their texts put back."""
+    return f"""SELECT c.unit, c.indicator, c.year, c.value, c.numerator, c.denominator, s.text AS source,
+                      n.text AS note, c.provenance
+               FROM ({cells}) c
+               LEFT JOIN ({texts}) s ON s.field = 'source' AND s.id = c.source_id
+               LEFT JOIN ({texts}) n ON n.field = 'note' AND n.id = c.note_id"""
+
+
+WRITTEN = _with_texts("SELECT * FROM diff WHERE change <> 'unchanged'", TEXTS)
 
 
 def stage(cur, report) -> None:
@@ -60,20 +70,13 @@ def stage(cur, report) -> None:
     cur.execute(f"""COPY (SELECT unit, indicator, year, value, numerator, denominator, source_id, note_id, provenance
                           FROM diff WHERE change <> 'unchanged')
                     TO '{_quoted(report.staged)}' (FORMAT parquet, COMPRESSION lz4_raw)""")
-    cur.execute(f"""COPY (SELECT 'source' AS field, id, nfc AS text FROM source_nfc
-                          UNION ALL SELECT 'note', id, nfc FROM note_nfc)
-                    TO '{_quoted(report.staged_texts)}' (FORMAT parquet)""")
+    cur.execute(f"COPY ({TEXTS}) TO '{_quoted(report.staged_texts)}' (FORMAT parquet)")
 
 
 def written_sql(report) -> str:
     """SQL: the staged cells with their texts, as the commit writes them."""
-    return f"""SELECT c.unit, c.indicator, c.year, c.value, c.numerator, c.denominator, s.text AS source,
-                      n.text AS note, c.provenance
-               FROM read_parquet('{_quoted(report.staged)}') c
-               LEFT JOIN (SELECT id, text FROM read_parquet('{_quoted(report.staged_texts)}') WHERE field = 'source') s
-                      ON s.id = c.source_id
-               LEFT JOIN (SELECT id, text FROM read_parquet('{_quoted(report.staged_texts)}') WHERE field = 'note') n
-                      ON n.id = c.note_id"""
+    return _with_texts(f"SELECT * FROM read_parquet('{_quoted(report.staged)}')",
+                       f"SELECT * FROM read_parquet('{_quoted(report.staged_texts)}')")
 
 
 def _quoted(path) -> str:

@@ -231,35 +231,29 @@ class _BlankLines:
 
 def scan_and_load(cur, path: Path, sniffed: Sniffed, width: int, header_row: int, workdir: Path,
                   progress: Progress | None = None) -> tuple[Scan, Loaded]:
-    """Fingerprint and load a CSV. A UTF-8 file is scanned (hash, blank lines, stray binary) on a second
+    """Fingerprint the file and fill the cursor's ``raw`` view with ``width`` cells a row (the header's width).
+
+    DuckDB's reader when the file allows exact row numbers (same width everywhere, no blank line inside);
+    the careful reader otherwise. A UTF-8 file is scanned (hash, blank lines, stray binary) on a second
     thread while DuckDB reads it, as the two take about as long as each other; a blank line found by the
-    scan sends the file the careful way after all, and a binary one rejects it as before."""
-    if sniffed.encoding not in UTF8 or not sniffed.uniform:
+    scan sends the file the careful way after all, and a binary one rejects it as before.
+    """
+    loaded = None
+    if sniffed.encoding in UTF8 and sniffed.uniform:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            scanning = pool.submit(scan, path, sniffed.encoding, workdir)  # no progress: it belongs to this thread
+            try:
+                loaded = _load_fast(cur, path, sniffed.delimiter, width, progress)
+            finally:
+                scanned = scanning.result()  # a binary file is rejected even when DuckDB failed first
+    else:
         scanned = scan(path, sniffed.encoding, workdir, progress)
-        return scanned, load_csv(cur, scanned, sniffed, width, header_row, progress)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        scanning = pool.submit(scan, path, sniffed.encoding, workdir)  # no progress: it belongs to this thread
-        try:
-            loaded = _load_fast(cur, path, sniffed.delimiter, width, progress)
-        finally:
-            scanned = scanning.result()  # a binary file is rejected even when DuckDB failed first
+        if sniffed.uniform and not scanned.blank_inside:
+            loaded = _load_fast(cur, scanned.utf8_path, sniffed.delimiter, width, progress)
     if loaded is not None and not scanned.blank_inside:
         return scanned, loaded
     cur.execute("DROP TABLE IF EXISTS raw_table")
     return scanned, _load_careful(cur, scanned, sniffed.delimiter, width, header_row, progress)
-
-
-def load_csv(cur, scanned: Scan, sniffed: Sniffed, width: int, header_row: int,
-             progress: Progress | None = None) -> Loaded:
-    """Fill the cursor's ``raw`` view with ``width`` cells a row (the header's width).
-
-    DuckDB's reader when the file allows exact row numbers; the careful reader otherwise.
-    """
-    if sniffed.uniform and not scanned.blank_inside:
-        loaded = _load_fast(cur, scanned.utf8_path, sniffed.delimiter, width, progress)
-        if loaded is not None:
-            return loaded
-    return _load_careful(cur, scanned, sniffed.delimiter, width, header_row, progress)
 
 
 def head_rows(sniffed: Sniffed) -> list[tuple]:
