@@ -409,3 +409,14 @@ def test_an_unknown_unit_gets_the_closest_names_first_always_the_same(demo):
     assert len(offered) == 1
     names = offered.pop().split("; ")
     assert len(names) == 3 and names[0] == "Công đoàn phường Long Xuyên (CD-P-LONGXUYEN)"
+
+
+def test_the_file_line_says_only_what_was_read(demo, tmp_path):
+    binary = tmp_path / "anh.csv"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    line = report_text.describe(ingest.check(binary, store=demo), "en")
+    assert "could not be read" in line and "None" not in line and "convention" not in line
+    rows = "unit,indicator,year,value\n" + "".join(f"883,members,{2019 + i % 8},{1000 + i}\n" for i in range(1200))
+    report = ingest.check(write(tmp_path, rows), store=demo)
+    assert "1.200 dòng số liệu" in report_text.describe(report, "vi")
+    assert "1,200 data rows" in report_text.describe(report, "en")

@@ -18,19 +18,25 @@ DELIMITER_NAMES = {",": ",", ";": ";", "\t": "tab", "|": "|"}
 
 
 def describe(report: Report, lang: str = "vi") -> str:
-    """What was read: the file, its format, its layout and number convention."""
+    """What was read: the file, its format, its layout and number convention (only what is known: a file
+    that could not be read has no layout, encoding or convention to speak of)."""
+    if not report.headers:
+        return (f"Tệp {report.file_name}: không đọc được nội dung (xem lỗi bên dưới)." if lang == "vi" else
+                f"File {report.file_name}: its content could not be read (see the problem below).")
     if report.kind == "excel":
         form = f"Excel, {'trang tính' if lang == 'vi' else 'sheet'} “{report.sheet}”"
     else:
-        form = f"CSV, {report.encoding}, {'dấu phân cách' if lang == 'vi' else 'delimiter'} " \
+        encoding = f"{report.encoding}, " if report.encoding else ""
+        form = f"CSV, {encoding}{'dấu phân cách' if lang == 'vi' else 'delimiter'} " \
                f"“{DELIMITER_NAMES.get(report.delimiter or ',', report.delimiter)}”"
     layout = {"long": ("mỗi dòng một số liệu", "one figure per row"),
               "wide": ("mỗi năm một cột", "one column per year")}[report.layout]
     numbers = CONVENTION_NAMES[lang][report.convention]
+    rows = fmt.number(report.rows, lang)
     if lang == "vi":
-        return (f"Tệp {report.file_name} ({form}; {layout[0]}; số viết {numbers}): {report.rows} dòng số liệu, "
+        return (f"Tệp {report.file_name} ({form}; {layout[0]}; số viết {numbers}): {rows} dòng số liệu, "
                 f"kế hoạch {report.plan}.")
-    return (f"File {report.file_name} ({form}; {layout[1]}; numbers written {numbers}): {report.rows} data rows, "
+    return (f"File {report.file_name} ({form}; {layout[1]}; numbers written {numbers}): {rows} data rows, "
             f"plan {report.plan}.")
 
 
