@@ -143,8 +143,7 @@ def restore(source: str | Path, target: str | Path, *, force: bool = False, user
             store = Store.open(building)  # newer migrations of this program, if any, apply now
             audit.record(store, user, "restore", {"from": str(source), "backup_created_at": manifest.get("created_at"),
                                                   "counts": manifest["counts"]}, source="cli")
-            store.con.execute("CHECKPOINT")
-            store.close()
+            store.close()  # a write closes its connection, and closing writes everything into the file
             _remove(Path(str(target) + ".wal"))
             os.replace(building, target)
         finally:

@@ -136,19 +136,8 @@ def cmd_status(args) -> int:
     """Write the rows target by target, so that the whole nation never sits in memory at once."""
     store = _open(args, read_only=True)
     try:
-        card = Scorecard(store, as_of=args.as_of)
-        plan = args.plan or store.default_plan()
-        store.plan(plan)  # a clear error for an unknown plan
-        year = args.year or card.latest_year(plan)
-        units = [args.unit] if args.unit else None
-        written = 0
-        with _TableWriter(args.format) as out:
-            for target in card.targets(plan):
-                rows = card.evaluate(plan, year, units=units, targets=[target["code"]])
-                if rows:
-                    out.write(records(rows))
-                    written += len(rows)
-                card.release()
+        with store.reading():  # one state of the data for every row
+            plan, written = _write_status(store, args)
     finally:
         store.close()
     if args.unit and not written:
@@ -158,6 +147,23 @@ def cmd_status(args) -> int:
                         f"No target of plan {plan} applies to unit “{args.unit}” in that year. "
                         "Check the unit code (column code of units.csv) and the year.")
     return 0
+
+
+def _write_status(store: Store, args) -> tuple[str, int]:
+    card = Scorecard(store, as_of=args.as_of)
+    plan = args.plan or store.default_plan()
+    store.plan(plan)  # a clear error for an unknown plan
+    year = args.year or card.latest_year(plan)
+    units = [args.unit] if args.unit else None
+    written = 0
+    with _TableWriter(args.format) as out:
+        for target in card.targets(plan):
+            rows = card.evaluate(plan, year, units=units, targets=[target["code"]])
+            if rows:
+                out.write(records(rows))
+                written += len(rows)
+            card.release()
+    return plan, written
 
 
 class _TableWriter:
@@ -258,7 +264,7 @@ def cmd_rollback(args) -> int:
 
 def cmd_import(args) -> int:
     store = _open(args, read_only=args.dry_run)
-    db.set_memory_limit(store.con, db.IMPORT_MEMORY_LIMIT)
+    store.access.set_memory_limit(db.IMPORT_MEMORY_LIMIT)
     try:
         progress = _progress_printer(args.lang) if args.progress else None
         with ingest.check(args.file, store=store, plan=args.plan, sheet=args.sheet, encoding=args.encoding,

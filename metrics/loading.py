@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from metrics import audit, catalogue
-from metrics.db import DATA_DIR, transaction
+from metrics.db import DATA_DIR
 from metrics.errors import UserError
 from metrics.ingest.targets import compare as compare_catalogue
 from metrics.problems import Problem, as_text, errors
@@ -39,7 +39,7 @@ def load_units(store: Store, path: str | Path, *, by: str | None = None, source:
     problems += catalogue.check_units(records, known)
     if errors(problems):
         return LoadResult(problems=problems)
-    with transaction(store.con) as cur:
+    with store.transaction() as cur:
         count = catalogue.save_units(cur, records)
         if by is not None:
             audit.record(cur, by, "units-load", {"file": Path(path).name, "units": count}, source=source)
@@ -83,7 +83,7 @@ def load_targets(store: Store, paths: list[str | Path], dry_run: bool = False, *
     preview = compare_catalogue(store, found, plans)
     if dry_run:
         return LoadResult({}, problems, preview)
-    with transaction(store.con) as cur:
+    with store.transaction() as cur:
         counts = {
             "plans": catalogue.save_plans(cur, found.get("plans", [])),
             "indicators": catalogue.save_indicators(cur, found.get("indicators", [])),
@@ -134,7 +134,7 @@ def load_shipped(store: Store, data_dir: Path) -> None:
             raise UserError("shipped-data-invalid", f"Dữ liệu kèm theo ({step}) có lỗi:\n{as_text(outcome.problems)}",
                             f"The shipped data ({step}) has errors:\n{as_text(outcome.problems, 'en')}")
     totals, _ = catalogue.read_file(data_dir / "period_totals.csv", catalogue.PERIOD_TOTAL_COLUMNS)
-    with transaction(store.con) as cur:
+    with store.transaction() as cur:
         catalogue.save_period_totals(cur, totals)
         for path in sorted(data_dir.glob("values*.csv")):
             values = read_shipped_values(path)

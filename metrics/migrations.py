@@ -136,6 +136,11 @@ def applied(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
 
 
+def pending(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database lacks a migration of this program (reads only)."""
+    return not {name for name, _ in MIGRATIONS} <= set(applied(con))
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply every migration the database lacks; return the names applied now."""
     con.execute("""CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -83,15 +83,18 @@ class StatusRow:
 
 
 class Scorecard:
-    """The catalogue and the values in force (or as of a batch), ready to judge any plan and year."""
+    """The catalogue and the values in force (or as of a batch), ready to judge any plan and year.
+
+    It reads figures as it needs them: use it inside one hold of the data (``Store.reading``), or only while
+    the data version it was made for is current (the dashboard keeps one per version); across a write it
+    would judge some figures from before and some from after."""
 
     def __init__(self, store: Store, as_of: int | None = None, observations: pd.DataFrame | None = None,
                  org: Organisation | None = None, source=None):
         """``observations``: judge these values (rolled up in memory) instead of the database's;
         ``org``: an organisation already built from the same store (to share it); ``source``: where the
         figures come from, when not the database's own (an import's preview)."""
-        store = store.snapshot()  # every read of this scorecard sees the same data
-        self.store = store
+        self.store = store  # reads as it goes: the caller holds the data still (``Store.reading``)
         self.as_of = as_of
         self.plans = {p["code"]: p for p in store.plans().to_dict("records")}
         self.indicators = {i["code"]: i for i in store.indicators().to_dict("records")}

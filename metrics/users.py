@@ -16,7 +16,6 @@ import bcrypt
 import pandas as pd
 
 from metrics import audit
-from metrics.db import transaction
 from metrics.errors import UserError
 
 ROLES = ("viewer", "analyst", "admin")
@@ -138,7 +137,10 @@ def cookie_key(store) -> str:
     survive a restart of the dashboard). Backups leave it out: a restored database makes a new one."""
     if os.environ.get("KPI_COOKIE_KEY"):
         return os.environ["KPI_COOKIE_KEY"]
-    with store.cursor() as cur:
+    found = store.rows("SELECT value FROM settings WHERE name = ?", [COOKIE_KEY_SETTING])
+    if found:
+        return found[0][0]
+    with store.transaction() as cur:  # once, on the first start: reading needs no write after that
         cur.execute("INSERT INTO settings VALUES (?, ?) ON CONFLICT DO NOTHING",
                     [COOKIE_KEY_SETTING, secrets.token_urlsafe(48)])
         return cur.execute("SELECT value FROM settings WHERE name = ?", [COOKIE_KEY_SETTING]).fetchall()[0][0]
@@ -153,7 +155,7 @@ def add(store, username: str, display_name: str, role: str, password: str, *, by
     if len(display) > 100:
         raise UserError("invalid-display-name", "Tên hiển thị dài quá 100 ký tự.", "The display name is over 100 characters.")
     hashed = hash_password(password)
-    with transaction(store.con) as cur:
+    with store.transaction() as cur:
         if cur.execute("SELECT 1 FROM users WHERE username = ?", [name]).fetchall():
             raise UserError("user-exists", f"Đã có người dùng “{name}”. Hãy chọn tên khác, hoặc đặt lại mật khẩu/vai trò.",
                             f"There is already a user “{name}”. Choose another name, or reset their password or role.")
@@ -165,7 +167,7 @@ def add(store, username: str, display_name: str, role: str, password: str, *, by
 
 def set_role(store, username: str, role: str, *, by: str | None, source: str = "web") -> None:
     role = check_role(role)
-    with transaction(store.con) as cur:
+    with store.transaction() as cur:
         user = _existing(cur, username)
         if user.role == "admin" and role != "admin":
             _keep_an_admin(cur, user.username)
@@ -175,7 +177,7 @@ def set_role(store, username: str, role: str, *, by: str | None, source: str = "
 
 def reset_password(store, username: str, password: str, *, by: str | None, source: str = "web") -> None:
     hashed = hash_password(password)
-    with transaction(store.con) as cur:
+    with store.transaction() as cur:
         user = _existing(cur, username)
         cur.execute("UPDATE users SET password_hash = ?, updated_at = now() WHERE username = ?", [hashed, user.username])
         audit.record(cur, by, "user-password", {"username": user.username}, source=source)
@@ -183,7 +185,7 @@ def reset_password(store, username: str, password: str, *, by: str | None, sourc
 
 def deactivate(store, username: str, *, by: str | None, source: str = "web") -> None:
     """Lock the account (kept for the audit trail, never deleted); a signed-in session ends on its next click."""
-    with transaction(store.con) as cur:
+    with store.transaction() as cur:
         user = _existing(cur, username)
         if user.role == "admin":
             _keep_an_admin(cur, user.username)
@@ -192,7 +194,7 @@ def deactivate(store, username: str, *, by: str | None, source: str = "web") -> 
 
 
 def activate(store, username: str, *, by: str | None, source: str = "web") -> None:
-    with transaction(store.con) as cur:
+    with store.transaction() as cur:
         user = _existing(cur, username)
         cur.execute("UPDATE users SET active = true, updated_at = now() WHERE username = ?", [user.username])
         audit.record(cur, by, "user-activate", {"username": user.username}, source=source)

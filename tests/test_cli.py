@@ -13,11 +13,12 @@ import pytest
 from tests.conftest import MINI
 
 ROOT = Path(__file__).resolve().parent.parent
+SHORT_WAIT = {"KPI_LOCK_WAIT": "1"}  # a held file is reported after one second, not the usual ten
 STATUS_COLUMNS = ["plan", "target", "indicator", "unit", "year", "actual", "target_value", "achievement_pct", "status"]
 
 
-def cli(*args, db=None, check=True):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def cli(*args, db=None, check=True, env=None):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     command = [sys.executable, "-m", "metrics", *map(str, args)]
     if db is not None:
         command += ["--db", str(db)]
@@ -88,10 +89,10 @@ def test_a_second_process_gets_a_clear_message_while_the_database_is_held(demo_d
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
-        done = cli("status", db=demo_db, check=False)
+        done = cli("status", db=demo_db, check=False, env=SHORT_WAIT)
         assert done.returncode == 1
         assert "đang được một chương trình khác sử dụng" in done.stderr
-        english = cli("status", "--lang", "en", db=demo_db, check=False)
+        english = cli("status", "--lang", "en", db=demo_db, check=False, env=SHORT_WAIT)
         assert "in use by another program" in english.stderr
     finally:
         holder.kill()

@@ -22,7 +22,7 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Pt
 from pypdf import PdfReader
 
-from metrics import db, fmt, wording
+from metrics import fmt, wording
 from metrics.exports import data
 from metrics.exports.bundle import Choice, build, file_name
 from metrics.exports.pinned import pin
@@ -254,7 +254,7 @@ def hostile_path(demo_path, tmp_path):
     path = tmp_path / "hostile.duckdb"
     shutil.copy(demo_path, path)
     store = Store.open(path)
-    with db.transaction(store.con) as cur:
+    with store.transaction() as cur:
         cur.execute("UPDATE targets SET label_vi = '=HYPERLINK(\"http://x\",\"y\")' WHERE code = 'NK1a'")
         cur.execute("UPDATE catalogue_version SET version = version + 1")
         write_batch(cur, pd.DataFrame([{"unit": "AG", "indicator": "members", "year": 2019, "value": 100000.0,
@@ -295,7 +295,7 @@ def test_a_pinned_deck_is_the_same_after_a_new_import(demo_path, tmp_path):
     try:
         pinned = pin(store).batch
         before = {f: build(store, Choice(f, PLAN, as_of=pinned)) for f in ("pptx", "pdf", "xlsx")}
-        with db.transaction(store.con) as cur:
+        with store.transaction() as cur:
             new = write_batch(cur, pd.DataFrame([{"unit": "AG-2025", "indicator": "members", "year": 2026,
                                                   "value": 125000.0, "source": "Báo cáo năm 2026"}]), "import",
                               file_name="members-2026.csv")

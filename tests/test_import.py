@@ -14,7 +14,6 @@ import pytest
 
 from metrics import cli as metrics_cli
 from metrics import ingest
-from metrics.db import transaction
 from metrics.errors import UserError
 from metrics.ingest import templates
 from metrics.ingest import text as report_text
@@ -102,16 +101,15 @@ def test_confirming_after_someone_else_changed_the_data_asks_to_check_again(demo
 
 def test_two_imports_confirmed_at_once_give_a_message_not_a_trace(demo, tmp_path):
     report = ingest.check(write(tmp_path, "unit,indicator,year,value\n883,members,2024,12000\n"), store=demo)
-    other = demo.con.cursor()
-    other.begin()
-    write_batch(other, pd.DataFrame({"unit": ["884"], "indicator": ["members"], "year": [2024], "value": [1.0]}),
-                "import")  # another analyst's import, not yet committed
-    try:
-        with pytest.raises(UserError) as caught:
-            ingest.commit(demo, report)
-    finally:
-        other.rollback()
-        other.close()
+    with demo.transaction() as other:
+        write_batch(other, pd.DataFrame({"unit": ["884"], "indicator": ["members"], "year": [2024], "value": [1.0]}),
+                    "import")  # another analyst's import, not yet committed
+        try:
+            with pytest.raises(UserError) as caught:
+                ingest.commit(demo, report)
+        finally:
+            other.rollback()
+            other.begin()  # the context manager commits what is left: nothing
     assert caught.value.code == "import-conflict"
     assert "cùng lúc" in caught.value.message("vi") and "same moment" in caught.value.message("en")
     assert cell(demo, "883", "members", 2024) == 11781
@@ -249,7 +247,7 @@ def test_two_people_undoing_the_same_batch_at_once_get_a_message(tmp_path):
     try:
         batch = ingest.commit(store, ingest.check(write(tmp_path, "unit,indicator,year,value\nD1,members,2024,61\n"),
                                                   store=store)).batch
-        with transaction(store.con) as other:
+        with store.transaction() as other:
             other.execute("UPDATE batches SET rolled_back_by = -1 WHERE id = ?", [batch])
             with pytest.raises(UserError) as caught:
                 ingest.undo(store, batch)
@@ -352,19 +350,27 @@ def test_the_status_preview_equals_judging_everything_again(rows, judged, demo, 
     province; judging every target with full scorecards before and after the commit must agree."""
     report = ingest.check(write(tmp_path, "đơn vị;chỉ tiêu;năm;giá trị;tử số;mẫu số\n" + rows), store=demo)
     assert report.ok, report.problem_table().to_string()
-    before = Scorecard(demo)
+    before = judge_everything(Scorecard(demo), judged)  # a scorecard reads as it goes: judge before the commit
     ingest.commit(demo, report)
-    after = Scorecard(demo)
+    after = judge_everything(Scorecard(demo), judged)
     expected = set()
-    for year in judged:
-        root = before.root(PLAN, year)
-        for target in before.targets(PLAN):
-            if before.applies(target, root):
-                old, new = before.row(target, root, year), after.row(target, root, year)
-                if old.status != new.status or not _same(old.verdict.actual, new.verdict.actual):
-                    expected.add((target["code"], year, old.status, new.status))
+    for key, old in before.items():
+        new = after[key]
+        if old.status != new.status or not _same(old.verdict.actual, new.verdict.actual):
+            expected.add((*key, old.status, new.status))
     found = {(r.target, r.year, r.old_status, r.new_status) for r in report.status_changes.itertuples()}
     assert found == expected
+
+
+def judge_everything(card: Scorecard, years) -> dict:
+    """(target, year) -> the province's status row, for every target of the plan that applies to it."""
+    judged = {}
+    for year in years:
+        root = card.root(PLAN, year)
+        for target in card.targets(PLAN):
+            if card.applies(target, root):
+                judged[(target["code"], year)] = card.row(target, root, year)
+    return judged
 
 
 def _same(a, b) -> bool:
@@ -405,7 +411,11 @@ def test_an_unknown_unit_gets_the_closest_names_first_always_the_same(demo):
     """Four units are called Long Xuyên; the three offered are the closest, in the same order every time."""
     from metrics.ingest.units import suggestions
 
-    offered = {suggestions(demo.con.cursor(), "unit", ["Long Xuyen"])["Long Xuyen"] for _ in range(5)}
+    def offer() -> str:
+        with demo.cursor() as cur:
+            return suggestions(cur, "unit", ["Long Xuyen"])["Long Xuyen"]
+
+    offered = {offer() for _ in range(5)}
     assert len(offered) == 1
     names = offered.pop().split("; ")
     assert len(names) == 3 and names[0] == "Công đoàn phường Long Xuyên (CD-P-LONGXUYEN)"

@@ -3,7 +3,6 @@
 import pandas as pd
 import pytest
 
-from metrics.db import transaction
 from metrics.scorecard import Scorecard
 from metrics.store import rollback_batch, write_batch
 
@@ -72,12 +71,12 @@ def test_later_import_supersedes_and_undo_restores_exactly(mini_store):
     first = int(mini_store.batches()["id"].max())
     change = pd.DataFrame([{"unit": "D1", "indicator": "members", "year": 2024, "value": 70.0}])
     other = pd.DataFrame([{"unit": "D2", "indicator": "members", "year": 2024, "value": 55.0}])
-    with transaction(mini_store.con) as cur:
+    with mini_store.transaction() as cur:
         changed = write_batch(cur, change, "import", file_name="a.csv")
-    with transaction(mini_store.con) as cur:
+    with mini_store.transaction() as cur:
         write_batch(cur, other, "import", file_name="b.csv")
     assert row(Scorecard(mini_store), "L1", "P", 2024).series[2024].value == 135
-    with transaction(mini_store.con) as cur:
+    with mini_store.transaction() as cur:
         rollback_batch(cur, changed)
     assert row(Scorecard(mini_store), "L1", "P", 2024).series[2024].value == 125  # D2's later batch stays
     assert row(Scorecard(mini_store, as_of=first), "L1", "P", 2024).series[2024].value == 120
@@ -86,12 +85,12 @@ def test_later_import_supersedes_and_undo_restores_exactly(mini_store):
 
 def test_rollback_of_an_unknown_or_undone_batch_is_refused(mini_store):
     from metrics.errors import UserError
-    with pytest.raises(UserError) as missing, transaction(mini_store.con) as cur:
+    with pytest.raises(UserError) as missing, mini_store.transaction() as cur:
         rollback_batch(cur, 999)
     assert missing.value.code == "unknown-batch"
     first = int(mini_store.batches()["id"].min())
-    with transaction(mini_store.con) as cur:
+    with mini_store.transaction() as cur:
         rollback_batch(cur, first)
-    with pytest.raises(UserError) as again, transaction(mini_store.con) as cur:
+    with pytest.raises(UserError) as again, mini_store.transaction() as cur:
         rollback_batch(cur, first)
     assert again.value.code == "already-rolled-back"

@@ -31,7 +31,7 @@ def test_a_user_signs_in_with_the_password_and_only_a_hash_is_kept(store):
     assert users.verify(store, "nobody", PASSWORD) is None
     stored = store.rows("SELECT password_hash FROM users")[0][0]
     assert stored.startswith("$2b$12$") and PASSWORD not in stored
-    store.con.execute("CHECKPOINT")
+    store.close()  # closing writes everything into the file
     assert PASSWORD.encode() not in Path(store.path).read_bytes()
 
 

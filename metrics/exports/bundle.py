@@ -72,11 +72,12 @@ def build(store: Store, choice: Choice) -> bytes:
     if choice.format not in FORMATS:
         raise UserError("unknown-format", f"Định dạng “{choice.format}” không được hỗ trợ; chọn một trong: "
                         f"{', '.join(FORMATS)}.", f"Unknown format “{choice.format}”; use one of: {', '.join(FORMATS)}.")
-    pinned = pin(store, choice.as_of)
-    if choice.format == "csv":
-        return data.values_csv(store, pinned.as_of)
-    card = Scorecard(store, as_of=pinned.as_of)
-    return render(make_deck(card, pinned, choice), choice.format)
+    with store.reading():  # one state of the data from the first read to the last
+        pinned = pin(store, choice.as_of)
+        if choice.format == "csv":
+            return data.values_csv(store, pinned.as_of)
+        card = Scorecard(store, as_of=pinned.as_of)
+        return render(make_deck(card, pinned, choice), choice.format)
 
 
 def file_name(choice: Choice, pinned: Pinned, plan: str | None = None, year: int | None = None) -> str:
