@@ -21,7 +21,6 @@ from metrics.exports import command as export_command
 from metrics.ingest import templates
 from metrics.ingest import text as report_text
 from metrics.loading import LoadResult, init_database, load_targets, load_units
-from metrics.problems import as_text
 from metrics.scorecard import Scorecard, records
 from metrics.store import Store
 
@@ -64,14 +63,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     p.set_defaults(handler=cmd_status)
 
-    for noun, handler, help_text in (("units", cmd_units_import, "load or update units from CSV"),
+    for noun, handler, help_text in (("units", cmd_units_import, "load or update units from CSV or Excel"),
                                      ("targets", cmd_targets_import,
-                                      "load plans, indicators and targets from CSV")):
+                                      "load plans, indicators, targets and period totals from CSV or Excel")):
         group = sub.add_parser(noun, parents=[common], help=help_text).add_subparsers(title="actions")
         p = group.add_parser("import", parents=[common], help=help_text)
         p.add_argument("files", nargs="+" if noun == "targets" else 1, type=Path, metavar="FILE")
         if noun == "targets":
             p.add_argument("--dry-run", action="store_true", help="check and preview; write nothing")
+            p.add_argument("--replace", action="store_true",
+                           help="the files hold the whole target list of each plan they name: remove its other targets")
         p.set_defaults(handler=handler)
 
     p = sub.add_parser("import", parents=[common], help="load indicator values from CSV or Excel")
@@ -198,11 +199,18 @@ def _write_table(frame: pd.DataFrame, fmt: str) -> None:
 
 
 def _report_load(args, result: LoadResult, what: str) -> int:
+    warnings = [p for p in result.problems if p.severity == "warning"]
     if not result.ok:
-        print(as_text(result.problems, args.lang), file=sys.stderr)
+        for line in report_text.listed(result.problems, args.lang):
+            print(line, file=sys.stderr)
+        print(report_text.counts_of(result.problems, args.lang), file=sys.stderr)
         _say(args, "Không ghi gì vào cơ sở dữ liệu. Sửa các lỗi trên rồi chạy lại.",
              "Nothing was written to the database. Fix the problems above and run again.")
         return 1
+    if warnings:
+        _say(args, "Cảnh báo (không chặn việc nạp):", "Warnings (they do not stop the load):")
+        for line in report_text.listed(warnings, args.lang):
+            print("  " + line)
     counts = ", ".join(f"{k}: {v}" for k, v in result.counts.items())
     _say(args, f"Đã nạp {what} ({counts}).", f"Loaded {what} ({counts}).")
     _written(args)
@@ -221,7 +229,8 @@ def cmd_units_import(args) -> int:
 def cmd_targets_import(args) -> int:
     store = _open(args, read_only=args.dry_run)
     try:
-        result = load_targets(store, args.files, dry_run=args.dry_run, by=audit.cli_user(), source="cli")
+        result = load_targets(store, args.files, dry_run=args.dry_run, replace=args.replace, by=audit.cli_user(),
+                              source="cli")
     finally:
         store.close()
     if result.preview is not None:

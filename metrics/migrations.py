@@ -115,6 +115,11 @@ def observations_without_index(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("ALTER TABLE observations_new RENAME TO observations")
 
 
+def plan_headlines(cur: duckdb.DuckDBPyConnection) -> None:
+    """Each plan names its headline targets (the overview's first cards), so no federation's are built in."""
+    cur.execute("ALTER TABLE plans ADD COLUMN headline VARCHAR")
+
+
 MIGRATIONS = [
     ("0001_initial_schema", initial_schema),
     ("0002_catalogue_version", catalogue_version),
@@ -123,6 +128,7 @@ MIGRATIONS = [
     ("0005_audit_log", audit_log),
     ("0006_derived_figures", derived_figures),
     ("0007_observations_without_index", observations_without_index),
+    ("0008_plan_headlines", plan_headlines),
 ]
 
 

@@ -119,8 +119,8 @@ def test_targets_import_with_errors_writes_nothing(tmp_path):
                    encoding="utf-8")
     done = cli("targets", "import", MINI / "plans.csv", MINI / "indicators.csv", bad, db=db, check=False)
     assert done.returncode == 1
-    assert "dòng 2" in done.stderr and "[invalid-number]" in done.stderr
-    assert "dòng 4" in done.stderr and "[unknown-indicator]" in done.stderr
+    assert "dòng 2 · value · “lots” · invalid-number" in done.stderr
+    assert "dòng 4 · indicator · “nohouses” · unknown-indicator" in done.stderr
     assert "plans: 0" not in done.stdout
     empty = cli("status", db=db, check=False)
     assert empty.returncode == 1  # still no plan: nothing was written

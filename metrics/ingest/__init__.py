@@ -25,7 +25,7 @@ from metrics.ingest.progress import Progress
 from metrics.ingest.report import MAX_DETAILED, Report
 from metrics.store import Store, data_version, file_sha256
 
-__all__ = ["CommitResult", "Report", "accepted_years", "check", "commit", "sheet_names", "undo"]
+__all__ = ["CommitResult", "Report", "accepted_years", "check", "commit", "read_guarded", "sheet_names", "undo"]
 
 MAX_ROWS = 10_000_000
 EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
@@ -94,6 +94,21 @@ def check(source: str | Path | bytes, *, store: Store, file_name: str | None = N
     except BaseException:
         _remove(workdir)
         raise
+
+
+def read_guarded(cur, path: Path, workdir: Path, max_bytes: int = reading.MAX_BYTES) -> tuple[list, list]:
+    """The reader of values files alone, with all its guards (size, binary content, encodings, delimiters,
+    zip bombs, far-away cells, columns), for other files (the catalogue's): the file in the cursor's ``raw``
+    view (``row`` as the spreadsheet shows it, text cells ``c0`` …). Returns (problems that stop
+    everything, problems of single rows such as one with more cells than the header)."""
+    report = Report(file_name=path.name, sha256="", plan="", workdir=workdir)
+    early = _read(cur, report, path, None, None, None, max_bytes)
+    return early, [] if early else report.problems
+
+
+def long_cells(cur, headers: list[str]) -> list:
+    """Cells over ``guard.MAX_CELL_CHARS`` characters in ``raw``, by row and column (at most a hundred)."""
+    return _long_cells(cur, headers)
 
 
 def _materialise(source, file_name: str | None, workdir: Path) -> tuple[Path, str]:

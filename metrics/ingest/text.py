@@ -7,6 +7,7 @@ import pandas as pd
 from metrics import fmt
 from metrics.i18n import status_label
 from metrics.ingest.report import Report
+from metrics.problems import Problem
 
 CONVENTION_NAMES = {
     "vi": {"vi": "kiểu Việt Nam (111.258; 92,14)", "en": "kiểu Anh (111,258; 92.14)",
@@ -51,18 +52,30 @@ def summary(report: Report, lang: str = "vi") -> str:
 
 def problem_lines(report: Report, lang: str = "vi", severity: str | None = None) -> list[str]:
     """One line per problem: row, column, value, code, message."""
+    return listed([p for p in report.problems if not severity or p.severity == severity], lang)
+
+
+def listed(problems: list[Problem], lang: str = "vi") -> list[str]:
+    """One line per problem: row, column, value, code, message (values and catalogue files alike)."""
     row_word = "dòng" if lang == "vi" else "row"
-    lines = []
-    for p in report.problems:
-        if severity and p.severity != severity:
-            continue
+    found = []
+    for p in problems:
         where = [f"{row_word} {p.row}" if p.row is not None else ("cả tệp" if lang == "vi" else "whole file")]
         if p.column:
             where.append(p.column)
         if p.value:
             where.append(f"“{p.value}”")
-        lines.append(f"{' · '.join(where)} · {p.code} · {p.message(lang)}")
-    return lines
+        found.append(f"{' · '.join(where)} · {p.code} · {p.message(lang)}")
+    return found
+
+
+def counts_of(problems: list[Problem], lang: str = "vi") -> str:
+    """``Problems by kind: invalid-number: 2, unknown-indicator: 1``."""
+    counts: dict[str, int] = {}
+    for p in problems:
+        counts[p.code] = counts.get(p.code, 0) + 1
+    listed = ", ".join(f"{code}: {n}" for code, n in sorted(counts.items()))
+    return f"Số vấn đề theo loại: {listed}" if lang == "vi" else f"Problems by kind: {listed}"
 
 
 def counts_line(report: Report, lang: str = "vi") -> str:
