@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics import audit, cli_admin, db, ingest, synth
+from metrics import audit, cli_admin, db, fmt, ingest, synth
 from metrics.errors import UserError
 from metrics.exports import command as export_command
 from metrics.ingest import templates
 from metrics.ingest import text as report_text
+from metrics.ingest.messages import MESSAGES
 from metrics.loading import LoadResult, init_database, load_targets, load_units
 from metrics.scorecard import Scorecard, records
 from metrics.store import Store
@@ -56,8 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("status", parents=[common], help="one row per target × unit in scope")
-    p.add_argument("--plan", help="plan code (default: the latest plan)")
-    p.add_argument("--year", type=int, help="year (default: the plan's latest year with data)")
+    p.add_argument("--plan", help="plan code (default: the plan in force with the widest scope)")
+    p.add_argument("--year", type=int, help="year (default: the plan's latest year with data, within its term)")
     p.add_argument("--unit", help="only this unit code")
     p.add_argument("--as-of", type=int, dest="as_of", help="the data as right after this import batch")
     p.add_argument("--format", choices=("csv", "json"), default="csv")
@@ -79,14 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help="check and preview; write nothing")
     p.add_argument("--sheet", help="Excel sheet, by name or position (0 = first; default: the first)")
-    p.add_argument("--plan", help="plan the figures are for (default: the latest plan)")
+    p.add_argument("--plan", help="plan whose targets the preview judges (default: the plan in force with the widest scope)")
     p.add_argument("--encoding", help="text encoding of a CSV (default: detected), e.g. utf-8, cp1258")
     p.add_argument("--user", default=audit.cli_user(), help="recorded with the batch (default: you)")
     p.add_argument("--progress", action="store_true", help="print each step's progress on standard error")
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("template", parents=[common], help="a blank values file to fill, CSV or Excel")
-    p.add_argument("--plan", help="plan code (default: the latest plan)")
+    p.add_argument("--plan", help="plan code (default: the plan in force with the widest scope)")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--units", help="comma-separated unit codes (default: the plan's unit and its upper-level unions)")
     p.add_argument("--out", type=Path, required=True, help="FILE.csv or FILE.xlsx")
@@ -154,7 +155,7 @@ def _write_status(store: Store, args) -> tuple[str, int]:
     card = Scorecard(store, as_of=args.as_of)
     plan = args.plan or store.default_plan()
     store.plan(plan)  # a clear error for an unknown plan
-    year = args.year or card.latest_year(plan)
+    year = card.judged_year(plan, args.year)
     units = [args.unit] if args.unit else None
     written = 0
     with _TableWriter(args.format) as out:
@@ -334,6 +335,10 @@ def cmd_template(args) -> int:
     store = _open(args, read_only=True)
     try:
         plan = args.plan or store.default_plan()
+        accepted = ingest.accepted_years(store)
+        if args.year not in accepted:  # the import would refuse every row of it
+            vi, en = MESSAGES["year-outside-plan"](str(args.year), fmt.year_runs(accepted), "")
+            raise UserError("year-outside-plan", vi, en)
         units = [u.strip() for u in args.units.split(",") if u.strip()] if args.units else None
         frame = templates.rows(store, plan, args.year, units, args.lang)
     finally:

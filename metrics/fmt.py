@@ -63,3 +63,14 @@ def date(value: dt.date | dt.datetime, lang: str = "vi") -> str:
 def plotly_tickformat(kind: str) -> str:
     """d3 format for an axis of this indicator kind (with ``layout.separators`` set per language)."""
     return {"ratio": ",.0f", "rate": ",.1f"}.get(kind, ",.0f")
+
+
+def year_runs(years: list[int]) -> str:
+    """``2013–2018, 2020–2028``: years as the runs they make (— for none)."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][1] + 1:
+            runs[-1][1] = year
+        else:
+            runs.append([year, year])
+    return ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in runs) or "—"

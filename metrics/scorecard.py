@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from metrics.aggregate import Figure
+from metrics.errors import UserError
 from metrics.i18n import MISSED_SYMBOL, STATUS_SYMBOLS
 from metrics.judgement import ANNUAL_TYPES, TargetSpec, Verdict, judge
 from metrics.orgtree import Organisation, Unit
@@ -150,8 +151,15 @@ class Scorecard:
         return sorted({y for ind in wanted for y in self.source.years(ind) if y >= start})
 
     def latest_year(self, plan: str) -> int:
-        years = self.years(plan)
+        """The year a plan is judged in by default: its latest year with data, within its term (a finished
+        2018–2023 plan is judged in 2023), else its first year."""
+        end = int(self.plans[plan]["end_year"])
+        years = [y for y in self.years(plan) if y <= end]
         return years[-1] if years else int(self.plans[plan]["start_year"])
+
+    def judged_year(self, plan: str, year: int | None) -> int:
+        """``year`` if the plan's term holds it (default: ``latest_year``); a year outside it is refused."""
+        return self.latest_year(plan) if year is None else check_year(self.plans[plan], year)
 
     def root(self, plan: str, year: int) -> Unit | None:
         """The plan's unit as it was in ``year`` (the province, or its successor after a merger)."""
@@ -280,6 +288,18 @@ class Scorecard:
             unit = tree[unit.parent]
             chain.append(unit)
         return chain[::-1]
+
+
+def check_year(plan: dict, year: int) -> int:
+    """``year``, if the plan's term holds it; else the message that says which years it has."""
+    start, end = int(plan["start_year"]), int(plan["end_year"])
+    if not start <= year <= end:
+        raise UserError("year-out-of-plan",
+                        f"Năm {year} nằm ngoài kế hoạch {plan['code']} ({start}–{end}). Hãy chọn --year trong khoảng "
+                        "đó, hoặc chọn kế hoạch khác bằng --plan.",
+                        f"{year} is outside plan {plan['code']} ({start}–{end}). Choose a --year in that range, or "
+                        "another plan with --plan.")
+    return year
 
 
 def _newest_batch(store: Store) -> int:

@@ -8,6 +8,7 @@ rollback is itself a batch, so the state after any batch can be shown again ("as
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import threading
 from pathlib import Path
@@ -88,7 +89,7 @@ class Store:
         with self.access.writing() as con, db.transaction(con) as cur:
             yield cur
 
-    def frame(self, sql: str, params: list | None = None) -> pd.DataFrame:
+    def frame(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
         with self.cursor() as cur:
             return cur.execute(sql, params or []).df()
 
@@ -98,8 +99,20 @@ class Store:
 
     # --- catalogue ------------------------------------------------------------------------------
 
-    def plans(self) -> pd.DataFrame:
-        return self.frame("SELECT * FROM plans ORDER BY start_year DESC, code")
+    def plans(self, year: int | None = None) -> pd.DataFrame:
+        """Every plan, the one a person expects by default first: in force in ``year`` (default: this year;
+        else the nearest in time), then the widest scope (the level of its unit: the nation, a province, an
+        upper-level union), the longest term, the latest start."""
+        year = int(year or dt.date.today().year)
+        return self.frame("""
+            SELECT p.* FROM plans p
+            LEFT JOIN (SELECT code, min(CASE level WHEN 'national' THEN 0 WHEN 'province' THEN 1
+                                                   WHEN 'upper' THEN 2 ELSE 3 END) AS scope
+                       FROM units GROUP BY code) u ON u.code = p.unit
+            ORDER BY CASE WHEN $year < p.start_year THEN p.start_year - $year
+                          WHEN $year > p.end_year THEN $year - p.end_year ELSE 0 END,
+                     coalesce(u.scope, 9), p.end_year - p.start_year DESC, p.start_year DESC, p.code""",
+                          {"year": year})
 
     def plan(self, code: str) -> dict:
         found = self.frame("SELECT * FROM plans WHERE code = ?", [code])
@@ -110,7 +123,7 @@ class Store:
         return found.iloc[0].to_dict()
 
     def default_plan(self) -> str | None:
-        """The most recent plan (latest start year)."""
+        """The plan in force with the widest scope (see ``plans``)."""
         plans = self.plans()
         return None if plans.empty else str(plans.iloc[0]["code"])
 

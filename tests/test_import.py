@@ -159,10 +159,13 @@ def test_a_file_over_the_row_limit_is_refused(demo, tmp_path):
     assert [p.code for p in report.problems] == ["file-too-large"]
 
 
-def test_years_before_the_plan_are_taken_only_where_history_belongs(demo, tmp_path):
-    accepted = ingest.accepted_years(demo, demo.plan(PLAN))
-    assert 2018 in accepted and 2020 in accepted and 2028 in accepted  # previous term, older plan, end year
-    assert 2017 not in accepted and 2029 not in accepted
+def test_an_import_takes_every_year_some_loaded_plan_or_the_term_before_it_covers(demo, tmp_path):
+    accepted = ingest.accepted_years(demo)
+    assert accepted == list(range(2015, 2029))  # CTHD 2020–2025 and its term before, DH-XI 2023–2028
+    report = ingest.check(write(tmp_path, "unit,indicator,year,value\nAG,members,2016,90000\nAG-2025,members,2029,1\n"),
+                          store=demo, plan=PLAN)  # one file of history, checked against the newer plan
+    assert [(p.row, p.code) for p in report.problems] == [(3, "year-outside-plan")]
+    assert "2015–2028" in report.problems[0].message_en
 
 
 def test_progress_is_reported_up_to_the_end(demo, tmp_path):

@@ -12,6 +12,7 @@ from metrics import db
 from metrics.errors import UserError
 from metrics.exports.bundle import FORMATS, Choice, build
 from metrics.exports.pinned import pin
+from metrics.scorecard import check_year
 from metrics.store import Store
 
 WHAT = {"pptx": ("bài trình chiếu", "presentation"), "pdf": ("báo cáo PDF", "PDF report"),
@@ -22,7 +23,7 @@ def add_parser(sub, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("export", parents=[common], help="the deck (pptx), the report (pdf, xlsx) or the data (csv)")
     p.add_argument("--format", choices=FORMATS, required=True, help="pptx, pdf, xlsx or csv")
     p.add_argument("--out", type=Path, required=True, help="file to write")
-    p.add_argument("--plan", help="plan code (default: the latest plan)")
+    p.add_argument("--plan", help="plan code (default: the plan in force with the widest scope)")
     p.add_argument("--year", type=int, help="year judged (default: the plan's latest year with data)")
     p.add_argument("--as-of", type=int, dest="as_of",
                    help="the data as right after this import batch (default: the newest batch)")
@@ -61,9 +62,4 @@ def _check_year(store: Store, args) -> None:
     if args.year is None or args.format == "csv":
         return
     plan = store.plan(args.plan or store.default_plan())  # a clear error for an unknown plan
-    start, end = int(plan["start_year"]), int(plan["end_year"])
-    if not start <= args.year <= end:
-        raise UserError("year-out-of-plan",
-                        f"Năm {args.year} nằm ngoài kế hoạch {plan['code']} ({start}–{end}). Chọn --year trong "
-                        "khoảng đó.",
-                        f"{args.year} is outside plan {plan['code']} ({start}–{end}). Choose a --year in that range.")
+    check_year(plan, args.year)

@@ -48,19 +48,17 @@ def sheet_names(source: str | Path | bytes) -> list[str]:
         return workbook.sheet_names(path) if handle.read(4) in EXCEL_MAGIC else []
 
 
-def accepted_years(store: Store, plan: dict) -> list[int]:
-    """Years a file for ``plan`` may hold.
-
-    The plan's term, and the term before it (the baseline history: the 2023–2028 congress reports its
-    2018 figures); earlier years only when an earlier plan covers them or the database already holds
-    figures for them (an analyst correcting history). Never a year after the plan's end.
+def accepted_years(store: Store) -> list[int]:
+    """Years a values file may hold, whichever plan it is checked against: every year some loaded plan
+    covers and the term before it (the baseline history: the 2023–2028 congress reports its 2018 figures),
+    so one file of a federation's history loads at once; and any year the database already holds figures
+    for (an analyst correcting history). Never a year after the last plan's end.
     """
-    start, end = int(plan["start_year"]), int(plan["end_year"])
-    years = set(range(start - (end - start), end + 1))
-    for other in store.plans().itertuples():
-        if other.start_year < start:
-            years |= set(range(int(other.start_year), min(int(other.end_year), end) + 1))
-    years |= {int(y) for (y,) in store.rows("SELECT DISTINCT year FROM observations") if y < start}
+    years: set[int] = set()
+    for plan in store.plans().itertuples():
+        start, end = int(plan.start_year), int(plan.end_year)
+        years |= set(range(start - max(end - start, 1), end + 1))  # a one-year plan has a baseline year too
+    years |= {int(y) for (y,) in store.rows("SELECT DISTINCT year FROM observations")}
     return sorted(years)
 
 
@@ -75,14 +73,14 @@ def check(source: str | Path | bytes, *, store: Store, file_name: str | None = N
     if plan is None:
         raise UserError("no-plan", "Chưa có kế hoạch nào; hãy nạp kế hoạch trước: python -m metrics targets import …",
                         "There is no plan yet; load one first: python -m metrics targets import …")
-    info = store.plan(plan)
+    store.plan(plan)  # a clear error for an unknown plan (its targets are the ones the preview judges)
     workdir = Path(tempfile.mkdtemp(prefix="kpi-import-"))
     try:
         path, name = _materialise(source, file_name, workdir)
         report = Report(file_name=name, sha256="", plan=plan, workdir=workdir)
         with store.cursor() as cur:
             report.data_version = data_version(cur)
-            _read_and_check(cur, store, report, path, info, sheet, encoding, progress, max_rows, max_bytes)
+            _read_and_check(cur, store, report, path, sheet, encoding, progress, max_rows, max_bytes)
             if report.ok and report.to_write:
                 statuses = preview.status_changes(store, cur, plan)
                 report.statuses_judged = statuses is not None
@@ -123,7 +121,7 @@ def _materialise(source, file_name: str | None, workdir: Path) -> tuple[Path, st
     return path, file_name or path.name
 
 
-def _read_and_check(cur, store, report: Report, path: Path, info: dict, sheet, encoding, progress, max_rows,
+def _read_and_check(cur, store, report: Report, path: Path, sheet, encoding, progress, max_rows,
                     max_bytes) -> None:
     early = _read(cur, report, path, sheet, encoding, progress, max_bytes)
     if early:
@@ -145,7 +143,7 @@ def _read_and_check(cur, store, report: Report, path: Path, info: dict, sheet, e
                                                 detail=f"{lines:,} > {max_rows:,}")])
     if progress:
         progress(0.45, "checking")
-    report.convention = validate.check(cur, layout, accepted_years(store, info)).convention
+    report.convention = validate.check(cur, layout, accepted_years(store)).convention
     report.rows = cur.execute(f"SELECT count({'DISTINCT ' if layout.wide else ''}row) FROM checked").fetchall()[0][0]
     if report.rows == 0:
         return _finish(report, [*found, problem(None, None, None, "empty-file")])

@@ -179,8 +179,10 @@ MESSAGES: dict[str, Words] = {
         "“{value}” không phải là năm. Hãy ghi năm bằng 4 chữ số, ví dụ 2025.",
         "“{value}” is not a year. Write the year with 4 digits, e.g. 2025."),
     "year-outside-plan": _fixed(
-        "Năm {value} nằm ngoài kỳ của kế hoạch (nhận các năm {detail}). Hãy kiểm tra lại năm, hoặc chọn kế hoạch khác.",
-        "The year {value} is outside the plan (years {detail} are accepted). Check the year, or choose another plan."),
+        "Năm {value} nằm ngoài các kỳ kế hoạch đã nạp và kỳ trước mỗi kế hoạch (nhận các năm {detail}). Hãy kiểm tra "
+        "lại năm, hoặc nạp kế hoạch có năm đó trước (python -m metrics targets import).",
+        "The year {value} is outside the terms of the loaded plans and the term before each (years {detail} are "
+        "accepted). Check the year, or first load the plan that covers it (python -m metrics targets import)."),
     "unit-not-valid-in-year": _unit_not_valid,
     "not-a-number": _fixed(
         "“{value}” không phải là số. Hãy ghi số, ví dụ 111.258 hoặc 92,14.",

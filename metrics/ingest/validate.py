@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from metrics import fmt
 from metrics.ingest import layout as layouts
 from metrics.ingest import numbers, units
 from metrics.ingest.layout import NUMBER_FIELDS, Layout
@@ -174,7 +175,7 @@ def _problems(cur, layout: Layout, years: list[int], convention: str) -> None:
                ("unit", "indicator", "numerator", "denominator", "source", "note", "provenance")}
     order = {name: i for i, name in enumerate(("unit", "indicator", "year", "value", "numerator", "denominator",
                                                "provenance"))}
-    span = f"{min(years)}–{max(years)}" if years else "—"
+    span = fmt.year_runs(years)
     selects, params = [], []
     for condition, column, value, code, detail in _rules(convention):
         column_sql = column if column in ("year_col", "value_col") else "?"
