@@ -131,6 +131,10 @@ def cmd_init(args) -> int:
     store.close()
     _say(args, f"Đã tạo {path}: {counts[0]} kế hoạch, {counts[1]} chỉ tiêu, {counts[2]} đơn vị, {counts[3]} giá trị.",
          f"Created {path}: {counts[0]} plans, {counts[1]} targets, {counts[2]} units, {counts[3]} values.")
+    if not args.demo:
+        _say(args, "Tiếp theo, nạp các tệp của đơn vị mình: units import, targets import, rồi import số liệu "
+                   "(xem docs/data-files.md).",
+             "Next, load your own files: units import, targets import, then import the figures (see docs/data-files.md).")
     return 0
 
 

@@ -52,9 +52,12 @@ TEXTS = {
         "another plan or year.",
     ),
     "no_plan": (
-        "Chưa có kế hoạch nào trong cơ sở dữ liệu. Hãy nạp kế hoạch và chỉ tiêu: python -m metrics targets import …",
-        "There is no plan in the database yet. Load plans and targets: python -m metrics targets import …",
+        "Chưa có kế hoạch nào trong cơ sở dữ liệu. Hãy nạp các tệp của đơn vị mình: python -m metrics units import "
+        "units.csv, rồi python -m metrics targets import plans.csv indicators.csv targets.csv (xem docs/data-files.md).",
+        "There is no plan in the database yet. Load your own files: python -m metrics units import units.csv, then "
+        "python -m metrics targets import plans.csv indicators.csv targets.csv (see docs/data-files.md).",
     ),
+    "example": (" (ví dụ {code}: “{label}”)", " (e.g. {code}: “{label}”)"),
     "every_year": ("hằng năm", "every year"),
     "achieved_share": ("đạt", "achieved"),
     "years_met": ("đạt {met}/{total} năm", "met in {met} of {total} years"),
@@ -133,26 +136,26 @@ TEXTS = {
     "period": ("Giai đoạn", "Period"),
     "method_title": ("Cách đánh giá", "How progress is judged"),
     "method_text": (
-        "- **Chỉ tiêu đạt mức đến cuối nhiệm kỳ** (ví dụ 139.258 đoàn viên năm 2028): so sánh tốc độ tăng bình quân "
+        "- **Chỉ tiêu đạt mức đến cuối nhiệm kỳ**{level}: so sánh tốc độ tăng bình quân "
         "hằng năm thực tế từ năm gốc với tốc độ cần có để đạt chỉ tiêu (phương pháp của Thống kê Canada, dùng trong "
         "Open SDG). Đạt từ 95% tốc độ cần có trở lên: *Đúng tiến độ*; từ 60%: *Cần đẩy nhanh*; dưới 60%: *Chậm tiến "
         "độ*; giảm: *Đi lùi*. Đã đạt mức chỉ tiêu thì là *Đã đạt*, dù xu hướng thế nào.\n"
-        "- **Chỉ tiêu cộng dồn cả nhiệm kỳ** (300 căn nhà Mái ấm công đoàn): so tổng đã thực hiện với phần chỉ tiêu "
+        "- **Chỉ tiêu cộng dồn cả nhiệm kỳ**{cumulative}: so tổng đã thực hiện với phần chỉ tiêu "
         "lẽ ra phải đạt đến nay nếu chia đều mỗi năm.\n"
-        "- **Chỉ tiêu hằng năm** (từ 96%, 80–90%): mỗi năm đạt hoặc chưa đạt; đếm số năm đạt trong nhiệm kỳ. Năm "
+        "- **Chỉ tiêu hằng năm**{annual}: mỗi năm đạt hoặc chưa đạt; đếm số năm đạt trong nhiệm kỳ. Năm "
         "chưa đạt được đánh giá theo xu hướng tiến về mức chỉ tiêu.\n"
         "- **Cộng số liệu các đơn vị**: số đoàn viên, số căn nhà được cộng lại; tỷ lệ được tính bằng tổng tử số chia "
         "tổng mẫu số (không lấy trung bình các tỷ lệ); bình quân mỗi CĐCS bằng tổng số lượng chia tổng số CĐCS.\n"
         "- **Chưa đủ dữ liệu** là một trạng thái riêng, không bao giờ được coi là 0.\n"
         "- **Sắp xếp tổ chức năm 2025**: khi một đơn vị được hợp nhất hoặc giải thể, chuỗi số liệu chuyển sang đơn vị "
         "kế thừa và được đánh dấu ⚡ để người xem biết số liệu trước và sau không hoàn toàn so sánh được.",
-        "- **Level targets** (e.g. 139,258 members by 2028): the average yearly growth since the baseline is compared "
+        "- **Level targets**{level}: the average yearly growth since the baseline is compared "
         "with the growth the target requires (Statistics Canada's method, used by Open SDG). At least 95% of the "
         "required growth: *On track*; at least 60%: *Needs acceleration*; below: *Limited progress*; falling: "
         "*Deteriorating*. A target already reached is *Achieved*, whatever the trend.\n"
-        "- **Cumulative targets** (300 union houses over the term): the total so far against the share of the target "
+        "- **Cumulative targets**{cumulative}: the total so far against the share of the target "
         "expected by now on a straight line.\n"
-        "- **Annual targets** (at least 96%, 80–90%): each year is met or not; the years met are counted. A year not "
+        "- **Annual targets**{annual}: each year is met or not; the years met are counted. A year not "
         "met is judged by its trend towards the target.\n"
         "- **Adding up units**: members and houses are summed; a ratio is the sum of numerators over the sum of "
         "denominators (never the mean of percentages); a per-union average is the total count over the number of "
