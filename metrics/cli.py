@@ -86,11 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--progress", action="store_true", help="print each step's progress on standard error")
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("template", parents=[common], help="a blank values file to fill, CSV or Excel")
+    p = sub.add_parser("template", parents=[common], help="a values file to fill (or to correct: --filled), CSV or Excel")
     p.add_argument("--plan", help="plan code (default: the plan in force with the widest scope)")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--units", help="comma-separated unit codes (default: the plan's unit and its upper-level unions)")
     p.add_argument("--out", type=Path, required=True, help="FILE.csv or FILE.xlsx")
+    p.add_argument("--filled", action="store_true", help="fill in the figures in force, to correct some of them")
     p.set_defaults(handler=cmd_template)
 
     p = sub.add_parser("history", parents=[common], help="list imports, newest last")
@@ -325,7 +326,9 @@ def _progress_printer(lang: str):
 def _print_preview(args, report) -> None:
     sections = (("Cảnh báo (không chặn việc nhập):", "Warnings (they do not stop the import):",
                  report_text.problem_lines(report, args.lang, "warning")),
-                ("Giá trị thay đổi (cũ → mới):", "Changed values (old → new):", report_text.change_lines(report, args.lang)),
+                ("Số liệu thay đổi (cũ → mới):", "Changed figures (old → new):", report_text.change_lines(report, args.lang)),
+                ("Nguồn, ghi chú thay đổi (cũ → mới):", "Changed sources and notes (old → new):",
+                 report_text.text_lines(report, args.lang)),
                 ("Đánh giá chỉ tiêu thay đổi (tỉnh):", "Target statuses that change (province):",
                  report_text.status_lines(report, args.lang)))
     for vi, en, lines in sections:
@@ -344,13 +347,13 @@ def cmd_template(args) -> int:
             vi, en = MESSAGES["year-outside-plan"](str(args.year), fmt.year_runs(accepted), "")
             raise UserError("year-outside-plan", vi, en)
         units = [u.strip() for u in args.units.split(",") if u.strip()] if args.units else None
-        frame = templates.rows(store, plan, args.year, units, args.lang)
+        frame = templates.rows(store, plan, args.year, units, args.lang, filled=args.filled)
     finally:
         store.close()
     suffix = args.out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise UserError("unknown-format", "Tên tệp mẫu phải kết thúc bằng .csv hoặc .xlsx.",
                         "The template file name must end in .csv or .xlsx.")
-    args.out.write_bytes(templates.as_csv(frame) if suffix == ".csv" else templates.as_xlsx(frame, args.lang))
+    args.out.write_bytes(templates.as_csv(frame, args.lang) if suffix == ".csv" else templates.as_xlsx(frame, args.lang))
     _say(args, f"Đã tạo {args.out}: {len(frame)} dòng cần điền.", f"Wrote {args.out}: {len(frame)} rows to fill.")
     return 0

@@ -64,7 +64,7 @@ def test_preview_counts_changes_and_the_status_the_dashboard_then_shows(demo, tm
                            "884;members;2024;9.000;;\n")                   # a district's figure, corrected
     report = ingest.check(path, store=demo)
     assert report.ok, report.problem_table().to_string()
-    assert report.counts == {"created": 2, "updated": 1, "unchanged": 1, "rejected": 0}
+    assert report.counts == {"created": 2, "updated": 1, "annotated": 0, "unchanged": 1, "rejected": 0, "skipped": 0}
     changed = report.changes.set_index(["unit", "indicator"])
     assert changed.loc[("AG-2025", "members"), "new"] == 130000
     assert (changed.loc[("884", "members"), "old"], changed.loc[("884", "members"), "new"]) == (8901, 9000)
@@ -297,7 +297,7 @@ def test_dry_run_prints_the_preview_and_writes_nothing(demo_template, tmp_path):
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     path = write(tmp_path, "unit;indicator;year;value;numerator;denominator\nAG-2025;cba_coverage;2026;;240;245\n")
     done = cli("import", path, "--dry-run", "--lang", "en", db=db)
-    assert "Created: 1 · Updated: 0 · Unchanged: 0 · Rejected rows: 0" in done.stdout
+    assert "Created: 1 · Figures updated: 0 · Source/note only: 0 · Unchanged: 0 · Rejected rows: 0" in done.stdout
     assert "Collective agreement coverage" in done.stdout and "→" in done.stdout
     assert "Dry run: nothing was written." in done.stdout
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before

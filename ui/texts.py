@@ -219,10 +219,14 @@ TEXTS = {
     "intake_nothing": ("Mọi giá trị trong tệp đều đã có sẵn: không có gì để nhập.",
                        "Every value in the file is already there: there is nothing to import."),
     "count_created": ("Tạo mới", "Created"),
-    "count_updated": ("Cập nhật", "Updated"),
+    "count_updated": ("Cập nhật số liệu", "Figures updated"),
+    "count_annotated": ("Chỉ đổi nguồn/ghi chú", "Source/note only"),
+    "intake_skipped": ("{rows} dòng không có số liệu được bỏ qua (số đã có không bị xóa).",
+                       "{rows} rows without a figure were skipped (figures already there stay)."),
     "count_unchanged": ("Không đổi", "Unchanged"),
     "count_rejected": ("Dòng bị từ chối", "Rejected rows"),
-    "intake_changes_title": ("Giá trị thay đổi", "Changed values"),
+    "intake_changes_title": ("Số liệu thay đổi", "Changed figures"),
+    "intake_texts_title": ("Nguồn, ghi chú thay đổi", "Changed sources and notes"),
     "intake_changes_more": ("Hiển thị {shown} trong {total} thay đổi.", "Showing {shown} of {total} changes."),
     "intake_status_title": ("Đánh giá chỉ tiêu sẽ thay đổi (toàn tỉnh)", "Target statuses that will change (province)"),
     "intake_no_status_change": ("Không đánh giá chỉ tiêu nào của toàn tỉnh thay đổi.",
@@ -240,6 +244,10 @@ TEXTS = {
     "col_indicator": ("Chỉ số", "Indicator"),
     "col_old": ("Cũ", "Old"),
     "col_new": ("Mới", "New"),
+    "col_old_source": ("Nguồn cũ", "Old source"),
+    "col_new_source": ("Nguồn mới", "New source"),
+    "col_old_note": ("Ghi chú cũ", "Old note"),
+    "col_new_note": ("Ghi chú mới", "New note"),
     "col_change": ("Thay đổi", "Change"),
     "col_values": ("Giá trị", "Value"),
     "severity_error": ("Lỗi", "Error"),
@@ -263,15 +271,22 @@ TEXTS = {
     "undo_confirm": ("Xác nhận hoàn tác", "Confirm undo"),
     "cancel": ("Hủy", "Cancel"),
     "undo_done": ("Đã hoàn tác đợt #{batch}.", "Batch #{batch} was undone."),
-    "template_intro": ("Tải tệp mẫu có sẵn đơn vị, chỉ số, tên và đơn vị tính; điền giá trị, xóa các dòng không có số "
-                       "liệu, rồi tải lên ở thẻ Tải tệp lên.",
-                       "Download a template with units, indicators, names and measures; fill in the values, delete "
-                       "the rows you have no figure for, and upload it under Upload."),
+    "template_intro": ("Tải tệp mẫu có sẵn đơn vị, chỉ số, tên và đơn vị tính; điền giá trị rồi tải lên ở thẻ Tải tệp "
+                       "lên, nguyên như vậy: dòng để trống được bỏ qua, dòng ghi “tổng của các đơn vị trực thuộc” tự "
+                       "cộng từ các đơn vị ở dưới.",
+                       "Download a template with units, indicators, names and measures; fill in the values and upload "
+                       "it under Upload as it is: rows left blank are skipped, rows marked “the sum of the units "
+                       "below” add up by themselves."),
     "template_year": ("Năm", "Year"),
     "template_units": ("Đơn vị (để trống: toàn tỉnh và các công đoàn cấp trên)",
                        "Units (empty: the province and its upper-level unions)"),
     "template_units_placeholder": ("Chọn đơn vị…", "Choose units…"),
     "template_rows": ("Tệp mẫu có {rows} dòng cần điền.", "The template has {rows} rows to fill."),
+    "template_filled": ("Điền sẵn số liệu hiện hành (để sửa)", "Filled with the figures in force (to correct)"),
+    "template_filled_help": ("Mỗi ô có số liệu đang dùng của đơn vị trong năm đó; sửa ô cần sửa rồi nhập lại tệp: ô không "
+                             "đổi không bị ghi lại.",
+                             "Each cell holds the unit's figure in force for that year; change the cells to correct and "
+                             "import the file again: unchanged cells are not written again."),
     "template_csv": ("Tải mẫu CSV", "Download CSV template"),
     "template_xlsx": ("Tải mẫu Excel", "Download Excel template"),
     **ACCESS_TEXTS,  # sign-in, roles, denials, administration

@@ -143,15 +143,17 @@ def _read_and_check(cur, store, report: Report, path: Path, sheet, encoding, pro
                                                 detail=f"{lines:,} > {max_rows:,}")])
     if progress:
         progress(0.45, "checking")
-    report.convention = validate.check(cur, layout, accepted_years(store)).convention
-    report.rows = cur.execute(f"SELECT count({'DISTINCT ' if layout.wide else ''}row) FROM checked").fetchall()[0][0]
+    checked = validate.check(cur, layout, accepted_years(store))
+    report.convention = checked.convention
+    figures = cur.execute(f"SELECT count({'DISTINCT ' if layout.wide else ''}row) FROM checked").fetchall()[0][0]
+    report.rows = figures + checked.blank
     if report.rows == 0:
         return _finish(report, [*found, problem(None, None, None, "empty-file")])
     _collect(cur, report, found)
     if progress:
         progress(0.75, "comparing")
     counts = preview.compare(cur, layout)
-    report.counts = {**counts, "rejected": _rejected(cur, report)}
+    report.counts = {**counts, "rejected": _rejected(cur, report), "skipped": checked.blank}
     if report.ok:
         preview.stage(cur, report)
         report.changes = preview.changes(cur)
@@ -233,14 +235,18 @@ def _collect(cur, report: Report, found: list) -> None:
     counts = dict(cur.execute("SELECT code, count(*) FROM problems GROUP BY code").fetchall())
     for p in found:
         counts[p.code] = counts.get(p.code, 0) + 1
-    rows = cur.execute("SELECT row, col, value, code, detail FROM problems ORDER BY row, position, code LIMIT ?",
-                       [MAX_DETAILED]).fetchall()
+    rows = cur.execute("""
+        SELECT p.row, p.col, p.value, p.code, p.detail, w.unit, w.indicator FROM problems p
+        LEFT JOIN (SELECT row, any_value(unit_text) AS unit, any_value(indicator_text) AS indicator
+                   FROM checked GROUP BY row) w ON w.row = p.row
+        ORDER BY p.row, p.position, p.code LIMIT ?""", [MAX_DETAILED]).fetchall()
     for what in ("unit", "indicator"):
         unknown = sorted({r[2] for r in rows if r[3] == f"unknown-{what}"})
         report.suggestions.update(units.suggestions(cur, what, unknown))
     worded = [problem(row, col, value, code,
-                      report.suggestions.get(value, "") if code in ("unknown-unit", "unknown-indicator") else detail)
-              for row, col, value, code, detail in rows]
+                      report.suggestions.get(value, "") if code in ("unknown-unit", "unknown-indicator") else detail,
+                      unit, indicator)  # the row's unit and indicator, so a problem says whose figure it is
+              for row, col, value, code, detail, unit, indicator in rows]
     report.problems = sorted([*found, *worded], key=lambda p: p.row or 0)[:MAX_DETAILED]
     report.counts_by_code = {code: int(n) for code, n in sorted(counts.items())}
 

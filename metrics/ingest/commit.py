@@ -40,7 +40,8 @@ def commit(store: Store, report: Report, *, user: str | None = None, progress: P
     if progress:
         progress(0.0, "writing")
     counts = report.counts
-    note = f"created={counts['created']} updated={counts['updated']} unchanged={counts['unchanged']}"
+    note = (f"created={counts['created']} updated={counts['updated']} annotated={counts['annotated']} "
+            f"unchanged={counts['unchanged']}")
     try:
         with store.transaction() as cur:
             if data_version(cur) != report.data_version:

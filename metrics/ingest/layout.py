@@ -26,11 +26,13 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "note": ("note", "ghi chú"),
     "provenance": ("provenance", "loại số liệu"),
 }
-# Columns a template or a rejected file adds for people; read only when the code column is absent.
+# Columns a template or a rejected file adds for people (never figures); names are read only when the code
+# column is absent.
 HELPER_FIELDS: dict[str, tuple[str, ...]] = {
     "unit_name": ("unit name", "tên đơn vị"),
     "indicator_name": ("indicator name", "tên chỉ tiêu", "tên chỉ số"),
     "measure": ("measure", "đơn vị tính", "đvt"),
+    "how": ("how it adds up", "cách tính"),
     "errors": ("errors", "lỗi"),
 }
 FALLBACKS = {"unit": "unit_name", "indicator": "indicator_name"}

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from metrics.errors import UserError
 from metrics.problems import Problem
 
-WARNINGS = {"unknown-column", "implausible-change", "value-without-parts"}
+WARNINGS = {"unknown-column", "implausible-change", "value-without-parts", "own-figure-over-units"}
 
 Words = Callable[[str, str, str], tuple[str, str]]
 
@@ -222,6 +222,13 @@ MESSAGES: dict[str, Words] = {
         "“{value}” không hợp lệ; chọn một trong: published, illustrative, imported (hoặc để trống).",
         "“{value}” is not allowed; use one of: published, illustrative, imported (or leave it empty)."),
     "implausible-change": _implausible,
+    "own-figure-over-units": _fixed(
+        "Dòng này ghi số riêng {value} cho một đơn vị mà tệp cũng có số của {detail} đơn vị trực thuộc: số riêng được "
+        "dùng, số của các đơn vị trực thuộc không được cộng lên cho đơn vị này. Nếu số của đơn vị chỉ là tổng các đơn vị "
+        "trực thuộc, hãy để trống dòng này.",
+        "This row gives the unit's own figure {value} while the file also gives figures for {detail} units below it: "
+        "the own figure counts, and those units' figures are not added up for it. If the unit's figure is only the "
+        "sum of the units below, leave this row blank."),
     "value-without-parts": _fixed(
         "Chỉ có tỷ lệ {value}, không có tử số và mẫu số: giá trị được ghi cho đơn vị này nhưng không được cộng vào "
         "số của đơn vị cấp trên (tỷ lệ chung = tổng tử số ÷ tổng mẫu số). Nên ghi thêm tử số và mẫu số.",
@@ -239,7 +246,8 @@ class FileRejected(UserError):
         super().__init__(code, self.problem.message_vi, self.problem.message_en)
 
 
-def problem(row: int | None, column: str | None, value: str | None, code: str, detail: str | None = None) -> Problem:
+def problem(row: int | None, column: str | None, value: str | None, code: str, detail: str | None = None,
+            unit: str | None = None, indicator: str | None = None) -> Problem:
     """A ``Problem`` with its message in both languages; severity follows from the code."""
     vi, en = MESSAGES[code](value if value is not None else "", detail or "", column or "")
-    return Problem(row, column, value, code, vi, en, "warning" if code in WARNINGS else "error")
+    return Problem(row, column, value, code, vi, en, "warning" if code in WARNINGS else "error", unit, indicator)
