@@ -11,6 +11,7 @@ another process holds the file, then says who holds it.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import re
@@ -339,3 +340,12 @@ class Access:
             with contextlib.suppress(duckdb.Error):
                 self._con.close()
         self._con, self._mode = None, None
+
+
+@atexit.register
+def _close_all() -> None:
+    """Close what lingers when the process ends (DuckDB's bindings complain about connections left open)."""
+    for access in list(Access._all.values()):
+        with access._cond:
+            access._close()
+
