@@ -9,9 +9,10 @@ import streamlit as st
 
 from metrics import fmt, ingest
 from metrics.errors import UserError
-from metrics.i18n import pick, status_badge
+from metrics.i18n import pick
 from metrics.ingest import templates
 from metrics.ingest import text as report_text
+from metrics.statuses import badge as status_badge
 from metrics.store import VALUE_BATCH_KINDS
 from ui import auth, data, layout, state
 from ui.texts import t

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics import fmt
-from metrics.i18n import status_label
 from metrics.ingest.report import Report
+from metrics.statuses import label as status_label
 
 CONVENTION_NAMES = {
     "vi": {"vi": "kiểu Việt Nam (111.258; 92,14)", "en": "kiểu Anh (111,258; 92.14)",
