@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics import audit, catalogue
+from metrics import audit, catalogue, rollups
 from metrics.db import DATA_DIR, transaction
 from metrics.errors import UserError
 from metrics.ingest.targets import compare as compare_catalogue
@@ -89,6 +89,8 @@ def load_targets(store: Store, paths: list[str | Path], dry_run: bool = False, *
             "indicators": catalogue.save_indicators(cur, found.get("indicators", [])),
             "targets": catalogue.save_targets(cur, found.get("targets", []), plans),
         }
+        if found.get("targets"):
+            rollups.refresh_scopes(cur)  # a target's sectors decide which units its figures add up
         if by is not None:
             audit.record(cur, by, "targets-load", {"files": [Path(p).name for p in paths], **counts}, source=source)
     return LoadResult(counts, problems, preview)

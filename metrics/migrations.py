@@ -115,6 +115,13 @@ def observations_without_index(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("ALTER TABLE observations_new RENAME TO observations")
 
 
+def scoped_figures(cur: duckdb.DuckDBPyConnection) -> None:
+    """Roll-ups per sector scope: a target for one sector adds up only that sector's units."""
+    from metrics import rollups
+
+    rollups.add_scope(cur)
+
+
 MIGRATIONS = [
     ("0001_initial_schema", initial_schema),
     ("0002_catalogue_version", catalogue_version),
@@ -123,6 +130,7 @@ MIGRATIONS = [
     ("0005_audit_log", audit_log),
     ("0006_derived_figures", derived_figures),
     ("0007_observations_without_index", observations_without_index),
+    ("0008_scoped_figures", scoped_figures),
 ]
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from metrics import statuses
+from metrics import rollups, statuses
 from metrics.aggregate import Figure
 from metrics.judgement import ANNUAL_TYPES, LEVEL, TargetSpec, Verdict, judge
 from metrics.orgtree import Organisation, Unit
@@ -179,9 +179,10 @@ class Scorecard:
     def figure(self, indicator: str, code: str, year: int, sectors: tuple = ()) -> Figure | None:
         """The value of an indicator for a unit in a year: its own, or rolled up from below.
 
-        For a roll-up, ``expected`` counts the children the target concerns (its sectors, or all).
+        A target scoped to sectors rolls up only the units of those sectors; ``expected`` counts the
+        children the target concerns (its sectors, or all).
         """
-        figure = self.source.figure(indicator, code, year)
+        figure = self.source.figure(indicator, code, year, rollups.scope_key(sectors))
         if figure is None or figure.own:
             return figure
         unit = self.org.tree(year).get(code)
@@ -336,10 +337,13 @@ def completeness(card: Scorecard, plan: str, years: list[int], parent: str | Non
         units = card.children(top, year)
         card.prefetch(plan, [u.code for u in units])
         for unit in units:
-            expected = {t["indicator"] for t in targets if card.applies(t, unit)}
-            if root is not None and top == root.code:
-                expected |= {t["indicator"] for t in targets if t["applies_to"] == root.level}
-            reported = {ind for ind in expected if (fig := card.figure(ind, unit.code, year)) and fig.value is not None}
+            wanted = [t for t in targets if card.applies(t, unit)
+                      or (root is not None and top == root.code and t["applies_to"] == root.level)]
+            expected = {t["indicator"] for t in wanted}
+            # reported in the target's own scope: a public-administration unit's figure does not answer a
+            # target for non-state enterprises
+            reported = {t["indicator"] for t in wanted
+                        if (fig := card.figure(t["indicator"], unit.code, year, _sectors(t))) and fig.value is not None}
             records.append({"unit": unit.code, "unit_name_vi": unit.name_vi, "unit_name_en": unit.name_en,
                             "rank": unit.sort_key("vi"), "year": year, "expected": len(expected),
                             "reported": len(reported), "missing": sorted(expected - reported)})

@@ -81,6 +81,22 @@ def test_preview_counts_changes_and_the_status_the_dashboard_then_shows(demo, tm
         assert row.verdict.actual == pytest.approx(expected["new_value"])
 
 
+def test_a_ratio_stands_for_its_stated_value_in_the_preview_the_rollups_and_the_reference(demo, tmp_path):
+    """223/242 is published as 92,14%: the preview said 92,15% (parts first), the roll-ups 92,14%."""
+    path = write(tmp_path, "đơn vị;chỉ tiêu;năm;giá trị;tử số;mẫu số\n883;cba_coverage;2024;92,14;223;242\n")
+    report = ingest.check(path, store=demo)
+    assert report.ok, report.problem_table().to_string()
+    assert report.changes.set_index(["unit", "indicator"]).loc[("883", "cba_coverage"), "new"] == pytest.approx(92.14)
+    ingest.commit(demo, report, user="analyst")
+    stored = Scorecard(demo)
+    reference = Scorecard(demo, observations=demo.observations())
+    for card in (stored, reference):
+        assert card.figure("cba_coverage", "883", 2024).value == pytest.approx(92.14)
+    again = ingest.check(write(tmp_path, "unit,indicator,year,value,numerator,denominator\n"
+                                         "883,cba_coverage,2024,92.14,223,242\n", "again.csv"), store=demo)
+    assert again.counts["unchanged"] == 1
+
+
 def test_nothing_is_written_when_every_value_is_already_there(demo, tmp_path):
     path = write(tmp_path, "unit,indicator,year,value\n883,members,2024,11781\n")
     report = ingest.check(path, store=demo)

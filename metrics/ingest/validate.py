@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from metrics import rollups
 from metrics.ingest import layout as layouts
 from metrics.ingest import numbers, units
 from metrics.ingest.layout import NUMBER_FIELDS, Layout
@@ -35,12 +36,9 @@ class Checked:
 
 
 def effective(kind: str, value: str, numerator: str, denominator: str) -> str:
-    """SQL: the value a figure stands for: a ratio or rate from its parts when given (as the roll-ups do)."""
-    return f"""CASE WHEN {kind} = 'ratio' AND {numerator} IS NOT NULL AND {denominator} > 0
-                    THEN {numerator} / {denominator} * 100
-                    WHEN {kind} = 'rate' AND {numerator} IS NOT NULL AND {denominator} > 0
-                    THEN {numerator} / {denominator}
-                    ELSE {value} END"""
+    """SQL: the value a figure stands for — the one definition the roll-ups, the reference and the exports
+    use (``metrics.rollups.value_sql``): the stated value, else what a ratio's parts give."""
+    return rollups.value_sql(kind, value, numerator, denominator)
 
 
 def check(cur, layout: Layout, years: list[int], progress=None) -> Checked:
@@ -96,6 +94,7 @@ def _checked(cur, convention: str) -> None:
         CREATE OR REPLACE TEMP TABLE checked AS
         SELECT * EXCLUDE ({", ".join(f"{f}_body, {f}_reading" for f in NUMBER_FIELDS)}),
                {effective('kind', 'value', 'numerator', 'denominator')} AS effective,
+               {rollups.parts_value_sql('kind', 'numerator', 'denominator')} AS from_parts,
                pow(10, -{numbers.decimals('value_body', 'value_form', 'value_reading')}) AS tolerance
         FROM (SELECT *, {parsed} FROM (SELECT *, {readings} FROM (SELECT *, {_forms()} FROM ({_bodies(f"({named})")}))))""")
 
@@ -147,8 +146,8 @@ def _rules(convention: str) -> list[tuple[str, str, str, str, str]]:
         ("kind IN ('ratio', 'rate') AND numerator IS NOT NULL AND denominator = 0", "denominator_col",
          "denominator_text", "zero-denominator", "NULL"),
         ("kind IN ('ratio', 'rate') AND value IS NOT NULL AND numerator IS NOT NULL AND denominator > 0 "
-         "AND abs(value - effective) > greatest(tolerance, 1e-6)", "value_col", "value_text", "value-parts-mismatch",
-         "CAST(round(effective, 4) AS VARCHAR)"),
+         "AND abs(value - from_parts) > greatest(tolerance, 1e-6)", "value_col", "value_text", "value-parts-mismatch",
+         "CAST(round(from_parts, 4) AS VARCHAR)"),
         ("provenance_text IS NOT NULL AND provenance_text NOT IN ('published', 'illustrative', 'imported')",
          "provenance_col", "provenance_text", "invalid-provenance", "NULL"),
     ]
