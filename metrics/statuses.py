@@ -50,7 +50,7 @@ TABLE: tuple[Status, ...] = (
     Status("deterioration", "◄", "Đi lùi", "Deteriorating", "#C0392B", _LIGHT, "violet"),
     Status("not_achieved", "✖", "Chưa đạt", "Not achieved", "#7F0E1C", _LIGHT, "red"),
     Status("not_available", "?", "Chưa đủ dữ liệu", "Not enough data", "#B8B8B8", _DARK, "gray"),
-    Status("no_target", "–", "Chưa có chỉ tiêu", "No target set", "#DCDCDC", _DARK, "gray"),
+    Status("no_target", "–", "Chưa có chỉ tiêu", "No target set", "#B8B8B8", _DARK, "gray"),
 )
 BY_CODE = {s.code: s for s in TABLE}
 CODES = tuple(BY_CODE)
