@@ -1,5 +1,6 @@
 """The one table of statuses: complete, unambiguous, readable, and the colour the dashboard's badges use."""
 
+import re
 import tomllib
 from itertools import combinations
 from pathlib import Path
@@ -59,3 +60,12 @@ def test_the_dashboards_palette_slots_are_the_tables_colours():
     theme = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["theme"]
     for s in statuses.TABLE:
         assert theme[f"{s.badge}Color"].upper() == s.colour.upper(), s.code
+
+
+def test_the_methodology_document_has_the_codes_table():
+    """docs/methodology.md states every status with the code's symbol, words and colour, nothing else."""
+    text = (ROOT / "docs" / "methodology.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\w+)` \| (.+?) \| (.+?) \| (.+?) \| `(#[0-9A-Fa-f]{6})` \|$", text, re.MULTILINE)
+    assert rows == [(s.code, s.symbol, s.vi, s.en, s.colour) for s in statuses.TABLE]
+    for target_type in ("level", "cumulative", "floor", "ceiling", "band", "per-unit rate"):
+        assert target_type in text
