@@ -140,7 +140,7 @@ def _annual(row: StatusRow, lang: str) -> ChartSpec:
     v = row.verdict
     base, end = int(row.target["base_year"]), int(row.target["target_year"])
     # The years judged so far (future years of an annual target hold nothing to draw).
-    last = max([y for y in row.series if base < y <= end] + [v.actual_year or base + 1])
+    last = max([y for y in row.series if base < y <= end] + [v.actual_year or base + 1, base + 1])
     years = list(range(base + 1, last + 1))
     values = [row.series[y].value if y in row.series else None for y in years]
     codes = [statuses.year_code(v.met_by_year[y]) if y in v.met_by_year else None for y in years]
