@@ -81,7 +81,7 @@ def figures_row(row, lang: str) -> None:
     for start in range(0, len(cells), 3):
         for column, cell in zip(st.columns(3), cells[start:start + 3]):
             label, value, *delta = cell
-            column.metric(label, value, delta[0] if delta else None, delta_color="off", border=True)
+            column.metric(label, value, delta[0] if delta else None, delta_color="off", delta_arrow="off", border=True)
 
 
 def years_met(row, view: layout.View) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from metrics.judgement import ANNUAL_TYPES
 from tests.conftest import MINI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +55,18 @@ def test_status_lists_every_target_for_the_province_and_each_unit_it_applies_to(
     assert upper_targets <= district_883 | {t["target"] for t in wanted if t["sector"] == "public_admin"}
     assert {r["status"] for r in rows} <= {
         "target_achieved", "substantial_progress", "moderate_progress", "limited_progress",
-        "deterioration", "not_available", "no_target"}
+        "deterioration", "not_achieved", "not_available", "no_target"}
+
+
+def test_status_2024_says_not_achieved_for_every_annual_target_below_its_bound(demo_db):
+    """It said not_available with "0 of 1 years met" for HN1b at 58,4% against ≥ 65%."""
+    out = cli("status", "--year", "2024", "--unit", "AG", "--format", "csv", db=demo_db).stdout
+    rows = {r["target"]: r for r in csv.DictReader(io.StringIO(out))}
+    annual = [r for r in rows.values() if r["target_type"] in ANNUAL_TYPES and r["actual"]]
+    below = [r for r in annual if r["years_met"] == "0"]
+    assert len(below) >= 7 and {r["status"] for r in below} == {"not_achieved"}
+    assert rows["HN1b"]["status"] == "not_achieved" and float(rows["HN1b"]["actual"]) < 65
+    assert rows["HN1a"]["achievement_pct"] == ""  # a band has no "% achieved"
 
 
 def test_status_numbers_are_plain_for_machines(demo_db):

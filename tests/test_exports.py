@@ -364,7 +364,12 @@ def test_exports_of_a_plan_without_values_and_of_an_empty_database(tmp_path):
         text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(build(store, Choice("pdf")))).pages)
         assert "chưa có số liệu" in text
         book = openpyxl.load_workbook(io.BytesIO(build(store, Choice("xlsx"))))
-        assert book["Số liệu"].max_row == 1  # the header, no values
+        values = list(book["Số liệu"].iter_rows(min_row=2, values_only=True))
+        targets = pd.read_csv(data_dir / "targets.csv")
+        stated = targets[(targets["plan"] == PLAN) & targets["baseline"].notna() & (targets["type"] == "level")]
+        # no imported value: only the baselines the resolution states, cited to the resolution itself
+        assert sorted((v[0], v[3]) for v in values) == sorted(zip(stated["target"], stated["baseline"]))
+        assert {v[-1] for v in values} == set(stated["source"])
     finally:
         store.close()
     empty = init_database(tmp_path / "empty.duckdb", demo=False)
