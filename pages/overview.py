@@ -57,7 +57,7 @@ def counts_row(rows, lang: str) -> None:
     """One count per status that occurs, in the one table's symbol and words."""
     with st.container(horizontal=True):  # four in a row on a laptop, two on a phone
         for status, count in wording.status_counts(rows):
-            st.metric(status.badge_text(lang), f"{count}/{len(rows)}", border=True, width=165)
+            st.metric(status.badge_text(lang), f"{count}/{len(rows)}", border=True, width=140)
 
 
 def headlines(rows, view: layout.View) -> None:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from metrics import charts, fmt, statuses, wording
 from metrics.i18n import PROVENANCE_LABELS, TARGET_TYPE_LABELS, name, pick
-from metrics.judgement import ANNUAL_TYPES, CUMULATIVE, band_position
+from metrics.judgement import ANNUAL_TYPES, BAND_TYPES, CUMULATIVE, band_position
 from ui import layout, state, widgets
 from ui.texts import t
 
@@ -90,7 +90,8 @@ def years_met(row, view: layout.View) -> None:
     frame = pd.DataFrame([{
         t("year", lang): year, t("col_actual", lang): fmt.measure(row.series[year].value, kind, lang),
         t("col_status", lang): statuses.badge(statuses.year_code(met), lang),
-        t("band", lang): charts.band_label(band_position(spec, row.series[year].value), lang),
+        **({t("band", lang): charts.band_label(band_position(spec, row.series[year].value), lang)}
+           if v.band_position or row.target["type"] in BAND_TYPES else {}),
     } for year, met in sorted(v.met_by_year.items())])
     if not frame.empty:
         st.subheader(t("years_met_title", lang))

@@ -86,6 +86,18 @@ def completeness_missing(store, unit: str) -> list[str]:
     return [] if found.empty else list(found.iloc[0]["missing"])
 
 
+def test_a_stated_baseline_is_the_base_where_the_data_have_no_base_year(mini_store):
+    """Without a 2023 value the base moved to 2024 and the target page read "on the path, +0"."""
+    with transaction(mini_store.con) as cur:
+        cur.execute("UPDATE targets SET baseline = 80 WHERE code = 'R1'")
+    card = Scorecard(mini_store)
+    cba = row(card, "R1", "P", 2024)
+    assert (cba.verdict.assessment.base_year, cba.verdict.assessment.base_value) == (2023, 80)
+    assert cba.verdict.expected == pytest.approx(80 + (96 - 80) / 5) and cba.verdict.gap != 0
+    assert cba.series[2023].value == 80 and cba.series[2023].sources == ("test",)  # cited to the target's source
+    assert 2023 not in row(card, "R1", "D1", 2024).series  # a district has no stated baseline
+
+
 def test_unit_without_data_is_not_available_never_zero(mini_store):
     g2 = row(Scorecard(mini_store), "B1", "G2", 2024)
     assert g2.status == "not_available"
