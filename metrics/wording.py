@@ -266,8 +266,9 @@ def _annual(row: StatusRow, label: str, lang: str) -> str:
     else:
         verdict = "meeting the target" if met else "short of the target"
         text = f"In {v.actual_year}, {_lower_first(label)} was {amount(v.actual, ind, lang)}, {verdict} ({bound})"
-    extra = [x for x in (trend_words(row, lang), term_count(row, lang)) if x]
-    return "; ".join([text, *extra]) + "."
+    trend, count = trend_words(row, lang), term_count(row, lang)
+    text = "; ".join([text, trend] if trend else [text]) + "."
+    return f"{text} {count[0].upper()}{count[1:]}." if count else text
 
 
 def status_counts(rows: list[StatusRow]) -> list[tuple[statuses.Status, int]]:

@@ -55,7 +55,7 @@ def test_cumulative_sentence(card):
 
 def test_annual_sentence_says_met_or_not_and_years_met(card):
     text = wording.sentence(province(card, "F1", 2024), "vi")
-    assert text == "Năm 2024, tỷ lệ ký thỏa ước đạt 88,71%, chưa đạt chỉ tiêu (≥ 90%); cả nhiệm kỳ: đạt 0/1 năm."
+    assert text == "Năm 2024, tỷ lệ ký thỏa ước đạt 88,71%, chưa đạt chỉ tiêu (≥ 90%). Cả nhiệm kỳ: đạt 0/1 năm."
 
 
 def test_no_data_sentence(card):
@@ -78,7 +78,7 @@ def test_annual_sentence_gives_the_trend_beside_the_status(card):
     row.series[2023] = row.series[2024].__class__(95.0)
     row.verdict = judge(TargetSpec("annual_floor", 90, 2022, 2028), {2023: 95.0, 2024: 55 / 62 * 100}, 2024)
     text = wording.sentence(row, "vi")
-    assert "chưa đạt chỉ tiêu (≥ 90%); ↘ kém hơn năm trước (giảm 6,29 điểm %); cả nhiệm kỳ: đạt 1/2 năm." in text
+    assert "chưa đạt chỉ tiêu (≥ 90%); ↘ kém hơn năm trước (giảm 6,29 điểm %). Cả nhiệm kỳ: đạt 1/2 năm." in text
 
 
 def test_a_passed_deadline_is_named_and_has_no_pace(mini_store):

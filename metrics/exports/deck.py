@@ -229,15 +229,17 @@ def _summary(page, deck: Deck, slide: Slide) -> None:
     gap = Inches(0.3)
     per_row = max(4, len(counts))
     width = int((WIDTH - 2 * MARGIN - (per_row - 1) * gap) / per_row)
-    for i, (status, count) in enumerate(counts):  # one tile per status that occurs: the table's symbol and word
+    labels = [status.badge_text(lang) for status, _ in counts]
+    # the largest type (20 pt down to 14) in which every tile's label takes the lines the longest needs
+    size = next((pt for pt in (BODY_PT, 18, 16, 14) if all(lines_needed(t, width, pt) == 1 for t in labels)), 14)
+    label_h = max((text_height(t, width, size) for t in labels), default=Inches(0.45))
+    for i, ((status, count), label) in enumerate(zip(counts, labels)):  # one tile per status that occurs
         x = MARGIN + i * (width + gap)
         bar = page.shapes.add_shape(MSO_SHAPE.RECTANGLE, x, top, width, Inches(0.12))
         _fill(bar, status.colour.lstrip("#"))
         _text(page, f"{count}/{total}", x, top + Inches(0.2), width, Inches(0.9), 48 if per_row <= 5 else 36, bold=True)
-        label = status.badge_text(lang)
-        size = BODY_PT if per_row <= 5 else 16
-        _text(page, label, x, top + Inches(1.1), width, text_height(label, width, size), size)
-    y = top + Inches(1.75)
+        _text(page, label, x, top + Inches(1.1), width, label_h, size)
+    y = top + Inches(1.1) + label_h + Inches(0.2)
     full = WIDTH - 2 * MARGIN
     sentence = deck.summary()
     height = text_height(sentence, full, 24, bold=True)
