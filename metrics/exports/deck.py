@@ -230,8 +230,7 @@ def _summary(page, deck: Deck, slide: Slide) -> None:
     per_row = max(4, len(counts))
     width = int((WIDTH - 2 * MARGIN - (per_row - 1) * gap) / per_row)
     labels = [status.badge_text(lang) for status, _ in counts]
-    # the largest type (20 pt down to 14) in which every tile's label takes the lines the longest needs
-    size = next((pt for pt in (BODY_PT, 18, 16, 14) if all(lines_needed(t, width, pt) == 1 for t in labels)), 14)
+    size = BODY_PT  # hall type: a long label takes a second line, and what follows moves down
     label_h = max((text_height(t, width, size) for t in labels), default=Inches(0.45))
     for i, ((status, count), label) in enumerate(zip(counts, labels)):  # one tile per status that occurs
         x = MARGIN + i * (width + gap)
