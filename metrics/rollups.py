@@ -137,8 +137,8 @@ def compute(cur, source: str, params: list, pairs: str | None, target: str, scop
     ``pairs`` names a relation of (indicator, year) to limit the work to; None means every pair.
     """
     for scope in scopes(cur):
-        if scoped_only and not scope:
-            continue
+        if (scoped_only and not scope) or (scope and pairs and not _touches(cur, scope, pairs)):
+            continue  # e.g. an import of members only: no sector scope of any target has work to do
         units = "unit_years"
         if scope:
             cur.execute("""CREATE OR REPLACE TEMP TABLE scope_units AS SELECT * FROM unit_years
@@ -147,6 +147,12 @@ def compute(cur, source: str, params: list, pairs: str | None, target: str, scop
         _compute_scope(cur, source, params, pairs, target, scope, units)
     cur.execute("DROP TABLE IF EXISTS scope_units")
     cur.execute("DROP TABLE scope_indicators")
+
+
+def _touches(cur, scope: str, pairs: str) -> bool:
+    return bool(cur.execute(f"""SELECT count(*) FROM scope_indicators s
+                                JOIN (SELECT DISTINCT indicator FROM {pairs}) p USING (indicator)
+                                WHERE s.scope = ?""", [scope]).fetchall()[0][0])
 
 
 def _compute_scope(cur, source: str, params: list, pairs: str | None, target: str, scope: str, units: str) -> None:
