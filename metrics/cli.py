@@ -41,13 +41,24 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def _global_options(defaults: bool) -> argparse.ArgumentParser:
+    """``--db`` and ``--lang``, accepted before and after the command name.
+
+    Only the top-level parser has defaults: a subcommand's own default would overwrite the value given
+    before the command name (argparse copies every default of a subparser into the result).
+    """
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--db", type=Path, default=None if defaults else argparse.SUPPRESS,
+                         help="database file (default: $KPI_DB, else data/kpi.duckdb)")
+    options.add_argument("--lang", choices=("vi", "en"),
+                         default=os.environ.get("KPI_LANG", "vi") if defaults else argparse.SUPPRESS,
+                         help="language of messages (default: vi)")
+    return options
+
+
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", type=Path, default=None,
-                        help="database file (default: $KPI_DB, else data/kpi.duckdb)")
-    common.add_argument("--lang", choices=("vi", "en"), default=os.environ.get("KPI_LANG", "vi"),
-                        help="language of messages (default: vi)")
-    parser = argparse.ArgumentParser(prog="python -m metrics", parents=[common],
+    common = _global_options(defaults=False)  # every command's own copy: no defaults of its own
+    parser = argparse.ArgumentParser(prog="python -m metrics", parents=[_global_options(defaults=True)],
                                      description="KPI dashboard data: build, load, judge, export.")
     sub = parser.add_subparsers(title="commands")
 
