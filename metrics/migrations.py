@@ -136,13 +136,14 @@ def applied(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply every migration the database lacks; return the names applied now."""
+def migrate(con: duckdb.DuckDBPyConnection, until: int | None = None) -> list[str]:
+    """Apply every migration the database lacks (only the first ``until``, if given: the schema a backup
+    was made with); return the names applied now."""
     con.execute("""CREATE TABLE IF NOT EXISTS schema_migrations (
         name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())""")
     done = set(applied(con))
     new = []
-    for name, step in MIGRATIONS:
+    for name, step in MIGRATIONS[:until]:
         if name in done:
             continue
         with transaction(con) as cur:
