@@ -7,6 +7,7 @@ converted by its column's kind; every problem is collected, none raised.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,7 +106,7 @@ def _problem(row, col, value, code, vi, en) -> Problem:
 
 
 def _int(text: str, col: Column) -> int:
-    if not text.lstrip("-").isdigit():
+    if not re.fullmatch(r"-?[0-9]+", text):  # ASCII digits: str.isdigit() also takes ² and ①, int() does not
         raise ValueError(f"“{text}” không phải số nguyên (ví dụ: 2025).",
                          f"“{text}” is not a whole number (e.g. 2025).")
     return int(text)
@@ -119,7 +120,10 @@ def _number(text: str, col: Column) -> float:
                          f"“{text}” may have a thousands separator or a decimal point; write it without thousands "
                          "separators (139258), with a decimal point for decimals (92.14).")
     try:
-        return float(text)
+        number = float(text)
+        if not math.isfinite(number):  # inf, nan, 1e309: no figure a target can be
+            raise ValueError(text)
+        return number
     except ValueError:
         raise ValueError(f"“{text}” không phải số; hãy viết số không có dấu phân cách hàng nghìn, "
                          "dùng dấu chấm thập phân (ví dụ 139258 hoặc 92.14).",

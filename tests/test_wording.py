@@ -69,3 +69,14 @@ def test_summary_counts_every_row(card):
     counts = wording.status_counts(rows)
     assert sum(counts.values()) == len(rows) == 6
     assert text.startswith(f"{counts['achieved'] + counts['on_track']}/6 chỉ tiêu đã đạt hoặc đúng tiến độ")
+
+
+@pytest.mark.parametrize("value, vi", [
+    (111258, "111.258"),
+    (1e29, "99.999.999.999.999.991.433.150.857.216"),  # as the double holds it: babel's 28 digits would fail
+    (float("inf"), "—"),
+])
+def test_numbers_of_any_size_are_written_never_a_crash(value, vi):
+    from metrics import fmt
+    assert fmt.number(value) == vi
+    assert fmt.number(1.7e308).startswith("169.999.999")

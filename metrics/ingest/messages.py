@@ -95,6 +95,13 @@ def _not_integer(value, detail, column):
             + (f" Note: {en_note}." if en_note else "") + " Correct the number.")
 
 
+def _too_large(value, detail, column):
+    return (f"“{value}” lớn quá mức hợp lý cho chỉ số này (tối đa {_num(detail, 'vi')}). Có thể thừa chữ số, hoặc số "
+            "bị ghi dạng 1e20; hãy kiểm tra lại với báo cáo gốc và sửa.",
+            f"“{value}” is larger than any plausible figure of this indicator (at most {_num(detail, 'en')}). A digit "
+            "too many, or a number written as 1e20? Check it against the source report and correct it.")
+
+
 def _fixed(vi: str, en: str) -> Words:
     return lambda value, detail, column: (vi.format(value=value, detail=detail, column=column),
                                           en.format(value=value, detail=detail, column=column))
@@ -194,6 +201,12 @@ MESSAGES: dict[str, Words] = {
     "negative-count": _fixed(
         "Số lượng không thể âm ({value}). Hãy sửa lại.",
         "A count cannot be negative ({value}). Correct it."),
+    "number-too-large": _too_large,
+    "number-too-small": _fixed(
+        "“{value}” khác 0 nhưng nhỏ đến mức máy chỉ đọc được thành 0. Hãy ghi số như trong báo cáo (ví dụ 0,0001 "
+        "hoặc 0), không ghi dạng 1e-400.",
+        "“{value}” is not zero but so small that it can only be read as 0. Write the figure as the report gives it "
+        "(e.g. 0.0001, or 0), not as 1e-400."),
     "percent-out-of-range": _fixed(
         "Tỷ lệ phần trăm phải từ 0 đến 100; “{value}” nằm ngoài khoảng này. Hãy ghi phần trăm (92,14), "
         "không ghi phân số (0,9214) hay số lượng.",

@@ -27,6 +27,12 @@ PROVENANCES = ("published", "illustrative", "imported")
 RATIO_JUMP_POINTS = 25.0
 COUNT_JUMP_FACTOR = 2.0
 COUNT_JUMP_MINIMUM = {"stock": 10.0, "flow": 10.0, "rate": 1.0}
+# The largest figure a value file may hold (docs/data-files.md, "Plausible bounds"). A count of people,
+# unions, enterprises, houses or cases: ten times the country's population; a per-unit rate (members
+# per union, introductions per union): a million. Beyond them a figure is a typing or export slip
+# (1e20, a 400-digit number); far beyond, it is no number at all (1e309 reads as infinity).
+MAX_COUNT = 1e9
+MAX_RATE = 1e6
 
 
 @dataclass
@@ -140,6 +146,9 @@ def _rules(convention: str) -> list[tuple[str, str, str, str, str]]:
         ("kind IN ('stock', 'flow') AND value <> trunc(value)", "value_col", "value_text", "not-an-integer",
          f"CAST(value AS VARCHAR) || '|{convention}'"),
         ("kind IN ('stock', 'flow', 'rate') AND value < 0", "value_col", "value_text", "negative-count", "NULL"),
+        (f"kind IN ('stock', 'flow') AND abs(value) > {MAX_COUNT}", "value_col", "value_text", "number-too-large",
+         f"'{MAX_COUNT:.0f}'"),
+        (f"kind = 'rate' AND abs(value) > {MAX_RATE}", "value_col", "value_text", "number-too-large", f"'{MAX_RATE:.0f}'"),
         ("kind = 'ratio' AND (value < 0 OR value > coalesce(upper_limit, 100))", "value_col", "value_text",
          "percent-out-of-range", "NULL"),
         ("kind = 'ratio' AND numerator > denominator", "numerator_col", "numerator_text",
@@ -158,6 +167,9 @@ def _rules(convention: str) -> list[tuple[str, str, str, str, str]]:
             # an ambiguous form reads as NULL exactly when neither the convention nor the indicator settles it
             (f"{f}_form LIKE 'amb%' AND {f} IS NULL AND kind IS NOT NULL", f"{f}_col", f"{f}_text",
              "ambiguous-number", "NULL"),
+            # 1e-400 reads as 0: a figure written as not zero must never be stored as zero
+            (f"{f} = 0 AND regexp_matches(split_part(lower({f}_text), 'e', 1), '[1-9]')", f"{f}_col", f"{f}_text",
+             "number-too-small", "NULL"),
         ]
     for f in ("numerator", "denominator"):
         rules += [
@@ -165,6 +177,8 @@ def _rules(convention: str) -> list[tuple[str, str, str, str, str]]:
             (f"kind IN ('ratio', 'rate') AND {f} <> trunc({f})", f"{f}_col", f"{f}_text", "not-an-integer",
              f"CAST({f} AS VARCHAR) || '|{convention}'"),
             (f"kind IN ('ratio', 'rate') AND {f} < 0", f"{f}_col", f"{f}_text", "negative-count", "NULL"),
+            (f"kind IN ('ratio', 'rate') AND abs({f}) > {MAX_COUNT}", f"{f}_col", f"{f}_text", "number-too-large",
+             f"'{MAX_COUNT:.0f}'"),
         ]
     return rules
 
