@@ -16,7 +16,7 @@ import pandas as pd
 
 from metrics.ingest import reading
 from metrics.problems import Problem
-from metrics.text import header_key
+from metrics.text import CONTROL, header_key, visible
 
 FIRST_DATA_ROW = 2  # the header is row 1 as people see a spreadsheet
 GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}([.,]\d{3})+")
@@ -154,8 +154,15 @@ def _choices(text: str, col: Column) -> tuple[str, ...]:
     return items
 
 
+def _text(text: str, col: Column) -> str:
+    if CONTROL.search(text):  # a terminal escape in a name would be obeyed wherever the name is printed
+        raise ValueError(f"“{visible(text)}” chứa ký tự điều khiển vô hình (hiện là \ufffd); hãy gõ lại ô này.",
+                         f"“{visible(text)}” holds an invisible control character (shown as \ufffd); retype this cell.")
+    return text
+
+
 _CONVERTERS = {
-    "text": lambda text, col: text,
+    "text": _text,
     "int": _int,
     "number": _number,
     "date": _date,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import openpyxl
 import pandas as pd
 import pytest
 import streamlit as st
@@ -120,3 +121,23 @@ def test_the_page_speaks_english(page):
     ok(at.run())
     assert at.title[0].value == "Import data"
     assert [t.label for t in at.tabs] == ["Upload", "History", "Templates"]
+
+
+def test_a_hidden_first_sheet_is_shown_as_hidden_and_not_read_by_default(page):
+    at, db = page
+    book = openpyxl.Workbook()
+    old = book.active
+    old.title = "Cũ"
+    old.append(["unit", "indicator", "year", "value"])
+    old.append(["884", "members", 2024, "không rõ"])
+    old.sheet_state = "hidden"
+    book.create_sheet("2024").append(["unit", "indicator", "year", "value"])
+    book["2024"].append(["884", "members", 2024, 9000])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    ok(at.file_uploader(key="intake_file_0").upload("bao-cao.xlsx", buffer.getvalue(), xlsx).run())
+    chooser = at.selectbox(key="intake_sheet")
+    assert chooser.options == ["Cũ (trang ẩn)", "2024"] and chooser.value == "2024"
+    ok(at.button(key="intake_check").click().run())
+    assert [(m.label, m.value) for m in at.metric][1] == ("Cập nhật", "1")

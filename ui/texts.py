@@ -195,6 +195,7 @@ TEXTS = {
                          "denominator), or one column per year. Headers in Vietnamese or English, with or without "
                          "diacritics."),
     "intake_sheet": ("Trang tính", "Sheet"),
+    "intake_sheet_hidden": ("{sheet} (trang ẩn)", "{sheet} (hidden sheet)"),
     "intake_check": ("Kiểm tra tệp", "Check the file"),
     "progress_reading": ("Đang đọc tệp…", "Reading the file…"),
     "progress_checking": ("Đang kiểm tra từng dòng…", "Checking every row…"),
