@@ -170,6 +170,7 @@ def _finish(building: Path, manifest: dict, source: Path, user: str | None) -> N
     try:
         with db.transaction(store.con) as cur:
             rollups.rebuild(cur)
+            cur.execute("UPDATE users SET session_version = gen_random_uuid()::VARCHAR")  # everyone signs in again
             audit.record(cur, user, "restore", {"from": str(source), "backup_created_at": manifest.get("created_at"),
                                                 "counts": manifest["counts"]}, source="cli")
         store.con.execute("CHECKPOINT")

@@ -30,6 +30,7 @@ HISTORY_COLUMNS = ["batch", "file", "sha256", "rows", "user", "time", "state"]
 
 
 def main(argv: list[str] | None = None) -> int:
+    db.private_files()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):

@@ -28,6 +28,12 @@ def set_memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> None:
     con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
 
 
+def private_files() -> None:
+    """Files this process creates from now on (the database's write-ahead log, backups, the sign-in key,
+    temporary files) are readable by their owner only: the command line and the dashboard call this first."""
+    os.umask(os.umask(0) | 0o077)
+
+
 def default_path() -> Path:
     """The database path: ``KPI_DB`` if set, else ``data/kpi.duckdb`` in the project."""
     return Path(os.environ.get("KPI_DB") or DEFAULT_DB)
@@ -43,12 +49,15 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
             f"There is no database at {path}. Run: python -m metrics init --demo",
         )
     path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.exists()
     try:
         con = duckdb.connect(str(path), read_only=read_only, config={**CONFIG, "memory_limit": MEMORY_LIMIT})
     except duckdb.IOException as exc:
         raise _translate_io_error(path, exc) from exc
     except duckdb.Error as exc:
         raise _unreadable(path, exc) from exc
+    if new:  # users' password hashes and every figure: for the account that runs the program only
+        path.chmod(0o600)
     con.execute("SET TimeZone = 'Asia/Ho_Chi_Minh'")
     con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would print into the command line's output
     return con

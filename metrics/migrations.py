@@ -115,6 +115,15 @@ def observations_without_index(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("ALTER TABLE observations_new RENAME TO observations")
 
 
+def session_versions(cur: duckdb.DuckDBPyConnection) -> None:
+    """A session version per user, carried in the sign-in cookie and changed to end every sign-in of that
+    user (sign-out, new password, new role, account locked). The cookie key leaves the database: it sat
+    in a file anyone with a copy could read, so the old one is dropped (everyone signs in again)."""
+    cur.execute("ALTER TABLE users ADD COLUMN session_version VARCHAR")
+    cur.execute("UPDATE users SET session_version = gen_random_uuid()::VARCHAR")
+    cur.execute("DELETE FROM settings WHERE name = 'cookie_key'")
+
+
 MIGRATIONS = [
     ("0001_initial_schema", initial_schema),
     ("0002_catalogue_version", catalogue_version),
@@ -123,6 +132,7 @@ MIGRATIONS = [
     ("0005_audit_log", audit_log),
     ("0006_derived_figures", derived_figures),
     ("0007_observations_without_index", observations_without_index),
+    ("0008_session_versions", session_versions),
 ]
 
 
