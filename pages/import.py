@@ -79,6 +79,8 @@ def upload_section(view: layout.View, plan: str, action: str | None) -> None:
     stored = st.session_state.get(REPORT)
     if stored and stored[0] == signature:
         show_report(stored[1], lang, action)
+    elif stored:  # another file, sheet or plan: that check is of no use any more
+        _forget_report()
 
 
 def sheet_selector(sheets: list, lang: str) -> str:

@@ -92,9 +92,9 @@ def test_a_second_process_gets_a_clear_message_while_the_database_is_held(demo_d
         assert holder.stdout.readline().strip() == "held"
         done = cli("status", db=demo_db, check=False)
         assert done.returncode == 1
-        assert "đang được một chương trình khác sử dụng" in done.stderr
+        assert f"đang được một chương trình khác (PID {holder.pid}) sử dụng" in done.stderr
         english = cli("status", "--lang", "en", db=demo_db, check=False)
-        assert "in use by another program" in english.stderr
+        assert f"in use by another program (PID {holder.pid})" in english.stderr
     finally:
         holder.kill()
         holder.wait()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import io
+import tempfile
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -141,3 +144,20 @@ def test_a_hidden_first_sheet_is_shown_as_hidden_and_not_read_by_default(page):
     assert chooser.options == ["Cũ (trang ẩn)", "2024"] and chooser.value == "2024"
     ok(at.button(key="intake_check").click().run())
     assert [(m.label, m.value) for m in at.metric][1] == ("Cập nhật", "1")
+
+
+def test_a_check_leaves_no_folder_behind_once_its_session_is_gone(page):
+    """Each check keeps its rows in a folder until confirmed or replaced; a session that ends (the tab is
+    closed) takes its folder with it."""
+    before = set(Path(tempfile.gettempdir()).glob("kpi-import-*"))
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    sign_in(at, "lan")
+    at.run()
+    at.switch_page("pages/import.py").run()
+    for name in ("a.csv", "b.csv"):
+        ok(at.file_uploader(key="intake_file_0").upload(name, BAD.encode(), "text/csv").run())
+        ok(at.button(key="intake_check").click().run())
+    assert len(set(Path(tempfile.gettempdir()).glob("kpi-import-*")) - before) == 1  # the first went with the second
+    del at
+    gc.collect()
+    assert set(Path(tempfile.gettempdir()).glob("kpi-import-*")) - before == set()
