@@ -3,7 +3,8 @@
 A unit's own reported value wins; a unit without one gets the combination of its children's values
 (recursively): a stock or flow is the sum, a ratio is Σnumerator ÷ Σdenominator (never the mean of
 percentages), a per-unit rate is Σcount ÷ Σunits. Children that did not report are counted, so every
-aggregate says how complete it is.
+aggregate says how complete it is. A target scoped to sectors rolls up only the units of those sectors
+(and units without a sector, through their own in-scope units below).
 """
 
 from __future__ import annotations
@@ -39,16 +40,23 @@ class Figure:
 def from_observation(row: dict, kind: str) -> Figure:
     """A unit's own observation as a figure; a ratio's value follows from its parts when given."""
     numerator, denominator = _num(row.get("numerator")), _num(row.get("denominator"))
-    value = _num(row.get("value"))
-    if value is None and kind in PART_KINDS and numerator is not None and denominator:
-        # The stated value wins when both are given: documents round (223/242 is published as 92,14%).
-        value = ratio_value(numerator, denominator, kind)
+    value = stated_value(_num(row.get("value")), numerator, denominator, kind)
     source = row.get("source")
     batch = row.get("batch")
     return Figure(value, numerator, denominator,
                   provenance=frozenset({row.get("provenance") or "imported"}),
                   sources=(source,) if isinstance(source, str) and source else (),
                   batches=(int(batch),) if batch is not None and batch == batch else ())
+
+
+def stated_value(value: float | None, numerator: float | None, denominator: float | None, kind: str) -> float | None:
+    """The value a figure stands for: the stated value, else what a ratio's or rate's parts give.
+
+    The one definition (``metrics.rollups.value_sql`` is its SQL): documents round (223/242 is published
+    as 92,14%), and the import refuses a stated value its parts contradict beyond its own rounding."""
+    if value is not None or kind not in PART_KINDS or numerator is None or not denominator:
+        return value
+    return ratio_value(numerator, denominator, kind)
 
 
 def ratio_value(numerator: float, denominator: float, kind: str) -> float | None:
@@ -66,15 +74,20 @@ def _num(value) -> float | None:
 class Rollup:
     """Aggregates of one indicator in one year's tree, memoised per unit.
 
-    Values combine every child that reported; ``expected`` counts every child (a sector-scoped
-    target narrows it when it is shown: see ``Scorecard.figure``).
+    Values combine every child in scope that reported; ``expected`` counts every child in scope.
+    ``sectors``: the target's sectors (empty: every unit).
     """
 
-    def __init__(self, tree: dict[str, Unit], own: dict[str, dict], kind: str):
+    def __init__(self, tree: dict[str, Unit], own: dict[str, dict], kind: str, sectors: tuple[str, ...] = ()):
         self.tree = tree
         self.own = own  # unit code -> observation row
         self.kind = kind
+        self.sectors = sectors
         self._memo: dict[str, Figure | None] = {}
+
+    def in_scope(self, code: str) -> bool:
+        unit = self.tree.get(code)
+        return not self.sectors or unit is None or unit.sector is None or unit.sector in self.sectors
 
     def figure(self, code: str) -> Figure | None:
         if code not in self._memo:
@@ -82,10 +95,12 @@ class Rollup:
         return self._memo[code]
 
     def _compute(self, code: str) -> Figure | None:
+        if not self.in_scope(code):
+            return None
         row = self.own.get(code)
         if row is not None:
             return from_observation(row, self.kind)
-        children = self.tree[code].children if code in self.tree else []
+        children = [c for c in (self.tree[code].children if code in self.tree else []) if self.in_scope(c)]
         parts = [f for f in (self.figure(c) for c in children) if self._usable(f)]
         if not parts:
             return Figure(None, reported=0, expected=len(children), own=False) if children else None

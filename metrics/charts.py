@@ -1,23 +1,17 @@
 """Figure builders: data in, ``plotly.graph_objects.Figure`` out. No Streamlit, no I/O.
 
 Every figure uses the language's separators (``111.258`` in Vietnamese), an explicit tick format (so
-axes never read ``100k``), the Okabe–Ito colour-blind-safe palette, and a symbol or a label beside
-every colour. Hover texts are formatted here, with babel, not by Plotly.
+axes never read ``100k``), colour-blind-safe colours, and a symbol or a label beside every colour. A
+status (a year met or not, a matrix cell, a ranked unit) takes its symbol, word and colour from the one
+table, ``metrics.statuses``. Hover texts are formatted here, with babel, not by Plotly.
 """
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from metrics import fmt
-from metrics.i18n import (
-    BAND_LABELS,
-    PROVENANCE_LABELS,
-    STATUS_COLOURS,
-    name,
-    pick,
-    row_badge,
-)
+from metrics import fmt, statuses
+from metrics.i18n import BAND_LABELS, PROVENANCE_LABELS, name, pick
 from metrics.judgement import ANNUAL_TYPES, CUMULATIVE
 from metrics.scorecard import StatusRow
 
@@ -32,8 +26,6 @@ WORDS = {
     "path": ("Lộ trình (đường thẳng)", "Straight-line path"),
     "projection": ("Dự báo theo tốc độ hiện tại", "Projection at the current pace"),
     "break": ("Đổi đơn vị", "Unit changed"),
-    "met": ("Đạt", "Met"),
-    "not_met": ("Chưa đạt", "Not met"),
     "band": ("Khung chỉ tiêu", "Target band"),
     "source": ("Nguồn", "Source"),
     "no_data": ("Chưa đủ dữ liệu", "Not enough data"),
@@ -161,30 +153,30 @@ def _cumulative(row: StatusRow, lang: str) -> go.Figure:
 
 
 def _annual(row: StatusRow, lang: str) -> go.Figure:
-    """One bar per year, each marked met (✔) or not (✖), against the floor, ceiling or band."""
+    """One bar per year, each a status of the one table (✔ Đã đạt, ✖ Chưa đạt), against the bound or band."""
     v, kind = row.verdict, row.indicator["kind"]
     years = sorted(row.series)
-    met = [v.met_by_year.get(y) for y in years]
-    colours = [GREEN if m else (VERMILLION if m is False else GREY) for m in met]
-    marks = ["✔ " if m else ("✖ " if m is False else "") for m in met]
+    codes = [statuses.year_code(v.met_by_year.get(y)) if y in v.met_by_year else None for y in years]
     fig = go.Figure(go.Bar(
-        x=years, y=[row.series[y].value for y in years], marker_color=colours, showlegend=False,
-        text=[m + fmt.measure(row.series[y].value, kind, lang) for m, y in zip(marks, years)],
+        x=years, y=[row.series[y].value for y in years], showlegend=False,
+        marker_color=[statuses.colour(c) if c else GREY for c in codes],
+        text=[(statuses.status(c).symbol + " " if c else "") + fmt.measure(row.series[y].value, kind, lang)
+              for c, y in zip(codes, years)],
         textposition="outside", cliponaxis=False, hovertext=[_hover(row, y, lang) for y in years],
         hoverinfo="text"))
     low, high = row.target["value"], row.target.get("value_high")
     if row.target["type"] in ("annual_band", "unit_band") and high == high and high is not None:
-        fig.add_hrect(y0=low, y1=high, fillcolor=GREEN, opacity=0.15, line_width=0)
+        fig.add_hrect(y0=low, y1=high, fillcolor=SKY, opacity=0.2, line_width=0)
         legend = f"{word('band', lang)} {fmt.measure(low, kind, lang)}–{fmt.measure(high, kind, lang)}"
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=legend,
-                                 marker=dict(symbol="square", size=14, color=GREEN, opacity=0.3)))
+                                 marker=dict(symbol="square", size=14, color=SKY, opacity=0.4)))
     else:
         fig.add_hline(y=low, line=dict(color=VERMILLION, dash="dash", width=2))
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=dict(color=VERMILLION, dash="dash"),
                                  name=f"{word('target', lang)}: {fmt.measure(low, kind, lang)}"))
-    for m, label in ((True, word("met", lang)), (False, word("not_met", lang))):
-        fig.add_trace(go.Bar(x=[None], y=[None], marker_color=GREEN if m else VERMILLION,
-                             name=("✔ " if m else "✖ ") + label))
+    for code in dict.fromkeys(c for c in codes if c):
+        fig.add_trace(go.Bar(x=[None], y=[None], marker_color=statuses.colour(code),
+                             name=statuses.badge(code, lang)))
     fig.update_layout(barmode="overlay")
     if kind == "ratio":
         fig.update_yaxes(range=[0, 112])
@@ -200,32 +192,30 @@ def _mark_breaks(fig: go.Figure, row: StatusRow, lang: str) -> None:
 
 
 def heatmap(rows: list[StatusRow], lang: str = "vi") -> go.Figure:
-    """Units × targets, each cell the status colour with its symbol (never colour alone)."""
+    """Units × targets, each cell the status colour with its symbol in the ink that reads on it."""
     units = list(dict.fromkeys(r.unit.code for r in rows))
     targets = list(dict.fromkeys(r.target["code"] for r in rows))
-    names = {r.unit.code: r.unit.name(lang) for r in rows}
+    names = {r.unit.code: _escape(r.unit.name(lang)) for r in rows}
     cell = {(r.unit.code, r.target["code"]): r for r in rows}
-    codes = list(STATUS_COLOURS)
-    z, text, hover = [], [], []
+    codes = list(statuses.CODES)
+    z, hover = [], []
     for unit in units:
-        z_row, text_row, hover_row = [], [], []
-        for target in targets:
-            r = cell.get((unit, target))
-            status = r.status if r else None
-            z_row.append(codes.index(status) + 0.5 if status else None)  # the middle of its colour band
-            text_row.append(r.symbol if r else "")
-            hover_row.append(_cell_hover(r, lang) if r else "")
-        z.append(z_row)
-        text.append(text_row)
-        hover.append(hover_row)
+        found = [cell.get((unit, target)) for target in targets]
+        z.append([codes.index(r.status) + 0.5 if r else None for r in found])  # the middle of its colour band
+        hover.append([_cell_hover(r, lang) if r else "" for r in found])
     n = len(codes)
     scale = []
     for i, code in enumerate(codes):
-        scale += [[i / n, STATUS_COLOURS[code]], [(i + 1) / n, STATUS_COLOURS[code]]]
+        scale += [[i / n, statuses.colour(code)], [(i + 1) / n, statuses.colour(code)]]
+    x = [_escape(c) for c in targets]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[_escape(c) for c in targets], y=[_escape(names[u]) for u in units], text=text, texttemplate="%{text}",
-        textfont=dict(size=15), hovertext=hover, hoverinfo="text", colorscale=scale, zmin=0, zmax=n,
+        z=z, x=x, y=[names[u] for u in units], hovertext=hover, hoverinfo="text", colorscale=scale, zmin=0, zmax=n,
         showscale=False, xgap=2, ygap=2))
+    marks = [(x[j], names[u], cell[(u, t)]) for u in units for j, t in enumerate(targets) if (u, t) in cell]
+    fig.add_trace(go.Scatter(  # the symbols, each in the ink of its cell's colour (a heatmap has one text colour)
+        x=[m[0] for m in marks], y=[m[1] for m in marks], mode="text", text=[m[2].symbol for m in marks],
+        textfont=dict(size=15, color=[statuses.status(m[2].status).ink for m in marks]), hoverinfo="skip",
+        showlegend=False))
     fig.update_layout(separators=fmt.PLOTLY_SEPARATORS[lang], template="plotly_white",
                       height=max(320, 28 * len(units) + 120), font=dict(family=FONT, size=13),
                       margin=dict(l=10, r=10, t=10, b=10))
@@ -237,7 +227,7 @@ def heatmap(rows: list[StatusRow], lang: str = "vi") -> go.Figure:
 def _cell_hover(row: StatusRow, lang: str) -> str:
     kind = row.indicator["kind"]
     lines = [f"<b>{_escape(row.unit.name(lang))}</b>", f"{_escape(row.target['code'])} · {_escape(name(row.target, 'label', lang))}",
-             row_badge(row.status, row.missed_without_trend, lang)]
+             row.badge(lang)]
     if row.verdict.actual is not None:
         lines.append(f"{fmt.measure(row.verdict.actual, kind, lang)} / {fmt.measure(row.verdict.target_value, kind, lang)}")
     return "<br>".join(lines)
@@ -259,7 +249,7 @@ def ranking(rows: list[StatusRow], lang: str = "vi", judged: bool = True) -> go.
         labels = [f"{r.symbol} {label}" for r, label in zip(with_data, labels)]
     fig = go.Figure(go.Bar(
         y=[_escape(r.unit.name(lang)) for r in with_data], x=values, orientation="h",
-        marker_color=[STATUS_COLOURS[r.status] for r in with_data] if judged else BLUE,
+        marker_color=[statuses.colour(r.status) for r in with_data] if judged else BLUE,
         text=labels, textposition="outside", cliponaxis=False,
         hovertext=[_cell_hover(r, lang) if judged else f"{_escape(r.unit.name(lang))}: {label}"
                    for r, label in zip(with_data, labels)], hoverinfo="text"))

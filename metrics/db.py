@@ -15,6 +15,7 @@ import atexit
 import contextlib
 import os
 import re
+import sys
 import threading
 import time
 import weakref
@@ -40,12 +41,18 @@ IMPORT_MEMORY_LIMIT = os.environ.get("KPI_IMPORT_MEMORY_LIMIT", "4GB")
 LOCK_WAIT = float(os.environ.get("KPI_LOCK_WAIT", "10"))
 LINGER = float(os.environ.get("KPI_DB_LINGER", "2"))
 RETRY_SECONDS = 0.1
-_HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
+_HOLDER = re.compile(r"\(PID (\d+)\)")
 
 
 def set_memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> None:
     """Change the connection's DuckDB memory cap (``'4GB'``, ``'512MB'`` …)."""
     con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
+
+
+def private_files() -> None:
+    """Files this process creates from now on (the database's write-ahead log, backups, the sign-in key,
+    temporary files) are readable by their owner only: the command line and the dashboard call this first."""
+    os.umask(os.umask(0) | 0o077)
 
 
 def default_path() -> Path:
@@ -72,12 +79,15 @@ def _connect(path: Path, read_only: bool, memory_limit: str, waited: float) -> d
     if read_only and not path.exists():
         raise missing(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.exists()
     try:
         con = duckdb.connect(str(path), read_only=read_only, config={**CONFIG, "memory_limit": memory_limit})
     except duckdb.IOException as exc:
         raise _translate_io_error(path, exc, waited) from exc
     except duckdb.Error as exc:
         raise _unreadable(path, exc) from exc
+    if new:  # users' password hashes and every figure: for the account that runs the program only
+        path.chmod(0o600)
     con.execute("SET TimeZone = 'Asia/Ho_Chi_Minh'")
     con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would print into the command line's output
     return con
@@ -94,38 +104,43 @@ def missing(path: Path) -> DatabaseUnreadable:
         "sample data: python -m metrics init --demo.")
 
 
-def holder(text: str) -> str | None:
-    """Who holds the file, from DuckDB's lock message: ``PID 123: streamlit run dashboard.py``."""
-    found = _HOLDER.search(text)
-    if not found:
-        return None
-    pid = found.group(2)
+def holder(message: str) -> tuple[str, str, int | None]:
+    """Who holds the file, from DuckDB's message and the holder's command line: (vi, en, pid)."""
+    found = _HOLDER.search(message)
+    pid = int(found.group(1)) if found else None
     try:
-        words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\x00")
-        command = " ".join(w.decode("utf-8", "replace") for w in words if w)
-    except OSError:
-        command = found.group(1)
-    command = re.sub(r"^\S*python[\d.]*\s+", "python ", command)  # the interpreter's path says nothing
-    return f"PID {pid}: {command[:160]}"
+        words = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except (OSError, TypeError):
+        words = []
+    # The program's own words, not a script's text: a ``python -c`` script that imports metrics is no command.
+    if any(Path(word).name == "streamlit" for word in words):
+        return "dashboard (streamlit)", "the dashboard (streamlit)", pid
+    if "metrics" in words:
+        verb = " ".join(words[words.index("metrics") + 1:][:2]).strip()
+        return f"một lệnh python -m metrics {verb}".rstrip(), f"a command python -m metrics {verb}".rstrip(), pid
+    return "một chương trình khác", "another program", pid
 
 
 def _translate_io_error(path: Path, exc: Exception, waited: float) -> Exception:
     text = str(exc)
-    if "lock" not in text.lower():
-        return _unreadable(path, exc)
-    who = holder(text)
-    held_vi = f" ({who})" if who else ""
+    if "lock" in text.lower():
+        return _busy(path, holder(text), waited)
+    return _unreadable(path, exc)
+
+
+def _busy(path: Path, who: tuple[str, str, int | None], waited: float) -> DatabaseBusy:
+    """Said where it happens: the dashboard has no --db to offer, the command line has."""
+    vi, en, pid = who
+    process = f" (PID {pid})" if pid else ""
     waited_vi = f" Đã chờ {waited:g} giây." if waited else ""
     waited_en = f" Waited {waited:g} s." if waited else ""
-    return DatabaseBusy(
-        "database-busy",
-        f"Cơ sở dữ liệu {path} đang được một chương trình khác sử dụng{held_vi}.{waited_vi} "
-        "Hãy thử lại sau ít phút. Nếu đó là dashboard đang nhập số liệu, hãy đợi nó xong, hoặc dùng trang Nhập dữ "
-        "liệu của dashboard, hoặc dừng dashboard rồi chạy lại lệnh; hoặc chỉ định một tệp khác bằng --db.",
-        f"The database {path} is in use by another program{held_vi}.{waited_en} "
-        "Try again in a few minutes. If it is the dashboard writing, wait for it to finish, or use the dashboard's "
-        "Import page, or stop the dashboard and run the command again; or point to another file with --db.",
-    )
+    in_dashboard = "streamlit" in sys.modules  # a check, not an import: metrics never imports Streamlit
+    todo_vi = ("Hãy đợi việc đó xong rồi tải lại trang." if in_dashboard else
+               "Hãy đợi việc đó xong (hoặc dừng nó) rồi chạy lại lệnh, hoặc chỉ định một tệp khác bằng --db.")
+    todo_en = ("Wait until it has finished, then reload the page." if in_dashboard else
+               "Wait until it has finished (or stop it) and run the command again, or point to another file with --db.")
+    return DatabaseBusy("database-busy", f"Cơ sở dữ liệu {path} đang được {vi}{process} sử dụng.{waited_vi} {todo_vi}",
+                        f"The database {path} is in use by {en}{process}.{waited_en} {todo_en}")
 
 
 def _unreadable(path: Path, exc: Exception) -> DatabaseUnreadable:

@@ -1,8 +1,16 @@
-"""Union target types and the figures shown beside every status (methodology.md §2–§3).
+"""Union target types, the status model and the figures shown beside every status (docs/methodology.md).
 
 ``judge`` takes one target, one yearly series (already aggregated for one unit) and the year being
 looked at, and returns a ``Verdict``: the status plus achievement, the straight-line expectation,
-the required pace, the projection and, for annual targets, the years met.
+the required pace, the projection and, for annual targets, the years met and the trend.
+
+- Term targets (level, cumulative) before their target year: the trend method (``metrics.progress``)
+  and the straight line, unchanged.
+- At or after the target year: final, ``target_achieved`` or ``not_achieved`` (no trend word once the
+  deadline has passed); ``not_available`` when nothing up to the deadline says it was reached and the
+  deadline year has no value yet.
+- Annual targets: the judged year is ``target_achieved`` or ``not_achieved`` when it has a value,
+  ``not_available`` when it has none; the trend on the year before is shown beside it, never as the status.
 """
 
 from __future__ import annotations
@@ -10,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from metrics import progress
-from metrics.progress import NOT_AVAILABLE, TARGET_ACHIEVED, Assessment
+from metrics.progress import NO_TARGET, NOT_ACHIEVED, NOT_AVAILABLE, TARGET_ACHIEVED, Assessment
 
 LEVEL = "level"
 CUMULATIVE = "cumulative"
@@ -20,6 +28,9 @@ ANNUAL_BAND = "annual_band"
 UNIT_BAND = "unit_band"
 TARGET_TYPES = (LEVEL, CUMULATIVE, ANNUAL_FLOOR, ANNUAL_CEILING, ANNUAL_BAND, UNIT_BAND)
 ANNUAL_TYPES = (ANNUAL_FLOOR, ANNUAL_CEILING, ANNUAL_BAND, UNIT_BAND)
+BAND_TYPES = (ANNUAL_BAND, UNIT_BAND)
+#: Where "x % of the target" means something; a band shows where the value sits instead.
+ACHIEVEMENT_TYPES = (LEVEL, CUMULATIVE, ANNUAL_FLOOR, ANNUAL_CEILING)
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,7 @@ class TargetSpec:
     target_year: int  # level/cumulative: the deadline; annual: the plan's last year
     direction: str = "up"
     value_high: float | None = None  # the band's other end
+    baseline: float | None = None  # the value stated for ``base_year`` (targets.csv): the base of a level target
 
     def __post_init__(self):
         if self.type not in TARGET_TYPES:
@@ -61,6 +73,8 @@ class Verdict:
     band_position: str | None = None
     score: float | None = None
     assessment: Assessment | None = None
+    final: bool = False  # judged at or after a term target's deadline: achieved or not, no trend word
+    trend: str | None = None  # annual targets: better / worse / same as the year before (never the status)
 
     @property
     def met(self) -> bool | None:
@@ -72,10 +86,24 @@ def judge(spec: TargetSpec, series: dict[int, float], year: int) -> Verdict:
     """Judge ``series`` (year -> value) against ``spec`` as seen in ``year``."""
     series = progress.clean_series(series)
     if spec.type == LEVEL:
-        return _level(spec, series, min(year, spec.target_year))
+        if spec.baseline is not None:
+            series = dict(sorted({**series, spec.base_year: spec.baseline}.items()))
+        return _final(spec, series, year, _level(spec, series, min(year, spec.target_year)))
     if spec.type == CUMULATIVE:
-        return _cumulative(spec, series, min(year, spec.target_year))
+        return _final(spec, series, year, _cumulative(spec, series, min(year, spec.target_year)))
     return _annual(spec, series, min(year, spec.target_year))
+
+
+def _final(spec: TargetSpec, series: dict[int, float], year: int, verdict: Verdict) -> Verdict:
+    """At or after the deadline a term target is reached or not: no trend, no pace, no projection."""
+    if year < spec.target_year:
+        return verdict
+    achieved = verdict.status == TARGET_ACHIEVED
+    if not achieved and spec.target_year not in series:
+        return replace(verdict, status=NOT_AVAILABLE, final=True, score=None, pace_per_year=None,
+                       pace_rate=None, projection=None)
+    return replace(verdict, status=TARGET_ACHIEVED if achieved else NOT_ACHIEVED, final=True,
+                   score=5.0 if achieved else None, pace_per_year=None, pace_rate=None, projection=None)
 
 
 def achievement_pct(actual: float, target: float, direction: str) -> float | None:
@@ -154,14 +182,14 @@ def _cumulative(spec: TargetSpec, series: dict[int, float], year: int) -> Verdic
 
 def _threshold(spec: TargetSpec) -> float:
     """The bound an annual target is judged against: the floor, the ceiling or the band's near end."""
-    if spec.type in (ANNUAL_BAND, UNIT_BAND) and spec.direction == "down":
+    if spec.type in BAND_TYPES and spec.direction == "down":
         return spec.value_high if spec.value_high is not None else spec.value
     return spec.value
 
 
 def band_position(spec: TargetSpec, value: float) -> str | None:
     """below / within / above for band targets."""
-    if spec.type not in (ANNUAL_BAND, UNIT_BAND):
+    if spec.type not in BAND_TYPES:
         return None
     if value < spec.value:
         return "below"
@@ -181,7 +209,7 @@ def is_met(spec: TargetSpec, value: float) -> bool:
 
 
 def _annual(spec: TargetSpec, series: dict[int, float], year: int) -> Verdict:
-    """Each year met or not; the judged year's status by the trend method against the threshold."""
+    """The judged year met or not (its status), the years met so far, and the trend on the year before."""
     threshold = _threshold(spec)
     in_term = {y: v for y, v in series.items() if spec.base_year < y <= year}
     met_by_year = {y: is_met(spec, v) for y, v in in_term.items()}
@@ -189,12 +217,22 @@ def _annual(spec: TargetSpec, series: dict[int, float], year: int) -> Verdict:
                  met_by_year=met_by_year)
     if year not in series:
         return Verdict(NOT_AVAILABLE, year, threshold, **tally)
-    seen = {y: v for y, v in series.items() if y <= year}
-    a = progress.assess(seen, threshold, spec.target_year, spec.base_year, spec.direction)
     actual = series[year]
-    return Verdict(
-        a.status, year, threshold, actual=actual, actual_year=year,
-        achievement_pct=achievement_pct(actual, threshold, spec.direction),
-        expected=threshold, gap=actual - threshold, band_position=band_position(spec, actual),
-        score=a.score, assessment=a, **tally,
-    )
+    figures = dict(actual=actual, actual_year=year, expected=threshold, gap=actual - threshold,
+                   band_position=band_position(spec, actual), trend=trend(spec, series, year), **tally)
+    if year <= spec.base_year:  # the baseline year: the target applies from the year after
+        return Verdict(NO_TARGET, year, threshold, **figures)
+    met = met_by_year[year]
+    achievement = achievement_pct(actual, threshold, spec.direction) if spec.type in ACHIEVEMENT_TYPES else None
+    return Verdict(TARGET_ACHIEVED if met else NOT_ACHIEVED, year, threshold, achievement_pct=achievement,
+                   score=5.0 if met else None, **figures)
+
+
+def trend(spec: TargetSpec, series: dict[int, float], year: int) -> str | None:
+    """better / worse / same than the year before, in the direction the target wants; None without it."""
+    if year - 1 not in series or year not in series:
+        return None
+    change = (series[year] - series[year - 1]) * progress.direction_sign(spec.direction)
+    if abs(change) < 1e-9:
+        return "same"
+    return "better" if change > 0 else "worse"

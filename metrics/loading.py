@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics import audit, catalogue, catalogue_files
+from metrics import audit, catalogue, catalogue_files, rollups
 from metrics.db import DATA_DIR
 from metrics.errors import UserError
 from metrics.ingest.targets import compare as compare_catalogue
@@ -113,6 +113,8 @@ def load_targets(store: Store, paths: list[str | Path], dry_run: bool = False, *
             "targets": catalogue.save_targets(cur, found.get("targets", []), plans, replace=replace),
             "period_totals": catalogue.save_period_totals(cur, found.get("period_totals", [])),
         }
+        if found.get("targets"):
+            rollups.refresh_scopes(cur)  # a target's sectors decide which units its figures add up
         if by is not None:
             audit.record(cur, by, "targets-load", {"files": [Path(p).name for p in paths], **counts,
                                                     "replace": replace}, source=source)

@@ -115,6 +115,22 @@ def observations_without_index(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("ALTER TABLE observations_new RENAME TO observations")
 
 
+def scoped_figures(cur: duckdb.DuckDBPyConnection) -> None:
+    """Roll-ups per sector scope: a target for one sector adds up only that sector's units."""
+    from metrics import rollups
+
+    rollups.add_scope(cur)
+
+
+def session_versions(cur: duckdb.DuckDBPyConnection) -> None:
+    """A session version per user, carried in the sign-in cookie and changed to end every sign-in of that
+    user (sign-out, new password, new role, account locked). The cookie key leaves the database: it sat
+    in a file anyone with a copy could read, so the old one is dropped (everyone signs in again)."""
+    cur.execute("ALTER TABLE users ADD COLUMN session_version VARCHAR")
+    cur.execute("UPDATE users SET session_version = gen_random_uuid()::VARCHAR")
+    cur.execute("DELETE FROM settings WHERE name = 'cookie_key'")
+
+
 def plan_headlines(cur: duckdb.DuckDBPyConnection) -> None:
     """Each plan names its headline targets (the overview's first cards), so no federation's are built in."""
     cur.execute("ALTER TABLE plans ADD COLUMN headline VARCHAR")
@@ -128,7 +144,9 @@ MIGRATIONS = [
     ("0005_audit_log", audit_log),
     ("0006_derived_figures", derived_figures),
     ("0007_observations_without_index", observations_without_index),
-    ("0008_plan_headlines", plan_headlines),
+    ("0008_scoped_figures", scoped_figures),
+    ("0009_session_versions", session_versions),
+    ("0010_plan_headlines", plan_headlines),
 ]
 
 
@@ -147,13 +165,14 @@ def pending(con: duckdb.DuckDBPyConnection) -> bool:
     return not {name for name, _ in MIGRATIONS} <= set(applied(con))
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply every migration the database lacks; return the names applied now."""
+def migrate(con: duckdb.DuckDBPyConnection, until: int | None = None) -> list[str]:
+    """Apply every migration the database lacks (only the first ``until``, if given: the schema a backup
+    was made with); return the names applied now."""
     con.execute("""CREATE TABLE IF NOT EXISTS schema_migrations (
         name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())""")
     done = set(applied(con))
     new = []
-    for name, step in MIGRATIONS:
+    for name, step in MIGRATIONS[:until]:
         if name in done:
             continue
         with transaction(con) as cur:

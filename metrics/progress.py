@@ -21,11 +21,13 @@ SUBSTANTIAL = "substantial_progress"
 MODERATE = "moderate_progress"
 LIMITED = "limited_progress"
 DETERIORATION = "deterioration"
+NOT_ACHIEVED = "not_achieved"  # final: a term target's deadline passed unmet, or an annual target's year missed
 NOT_AVAILABLE = "not_available"
 NO_TARGET = "no_target"
 
-#: Every status code, best first (the order tables and legends use).
-STATUSES = (TARGET_ACHIEVED, SUBSTANTIAL, MODERATE, LIMITED, DETERIORATION, NOT_AVAILABLE, NO_TARGET)
+#: Every status code, best first (the order tables and legends use; ``metrics.statuses`` holds their words).
+#: ``assess`` (the reference method) never returns ``NOT_ACHIEVED``: ``metrics.judgement`` gives it.
+STATUSES = (TARGET_ACHIEVED, SUBSTANTIAL, MODERATE, LIMITED, DETERIORATION, NOT_ACHIEVED, NOT_AVAILABLE, NO_TARGET)
 
 WITH_TARGET_THRESHOLDS = (0.95, 0.6, 0.0)
 WITHOUT_TARGET_THRESHOLDS = (0.015, 0.005, 0.0)

@@ -8,7 +8,11 @@ Three tables, all derived (they can be rebuilt at any time from ``units`` and ``
   depth below the root), so that roll-ups follow the tree as it was;
 - ``figures``: for every unit that has a value in a year — its own, or the combination of its
   children's — the value, numerator and denominator, how many children contributed, how many there
-  are, and the kinds of figures behind it. Leaves' own values stay in ``current_values``.
+  are, and the kinds of figures behind it. Leaves' own values stay in ``current_values``. Each
+  indicator is rolled up once over every unit (``scope`` '') and once more for every sector scope a
+  target puts on it (``scope`` 'non_state', 'non_state|state_enterprise' …): a target for non-state
+  enterprises adds up only the units of that sector (and mixed units, without a sector, through their
+  own in-scope units), in its values, its parts and its count of reporting units.
 
 The roll-up is the one of ``metrics.aggregate`` (own value wins; stocks and flows add up; ratios are
 Σnumerator ÷ Σdenominator; per-unit rates Σcount ÷ Σunits), written in SQL and run level by level from
@@ -20,14 +24,32 @@ from __future__ import annotations
 
 PROVENANCE_BITS = {"published": 1, "illustrative": 2, "imported": 4}
 MAX_SOURCES = 5
-OWN_VALUE = """CASE WHEN o.value IS NULL AND i.kind IN ('ratio', 'rate') AND o.denominator <> 0
-                    THEN o.numerator / o.denominator * (CASE WHEN i.kind = 'ratio' THEN 100 ELSE 1 END)
-                    ELSE o.value END"""
+
+
+def parts_value_sql(kind: str, numerator: str, denominator: str) -> str:
+    """SQL: what a ratio's or rate's parts give (NULL without them)."""
+    return f"""CASE WHEN {kind} IN ('ratio', 'rate') AND {numerator} IS NOT NULL AND {denominator} <> 0
+                    THEN {numerator} / {denominator} * (CASE WHEN {kind} = 'ratio' THEN 100 ELSE 1 END) END"""
+
+
+def value_sql(kind: str, value: str, numerator: str, denominator: str) -> str:
+    """SQL: the value a figure stands for — the stated value, else what its parts give.
+
+    The one definition, shared with ``metrics.aggregate.stated_value`` (Python), the import's preview and
+    checks, the roll-ups and the exports: a document's stated figure wins (223/242 is published as 92,14%;
+    the import refuses a stated value that its parts contradict beyond the value's own rounding)."""
+    return f"coalesce({value}, {parts_value_sql(kind, numerator, denominator)})"
+
+
+OWN_VALUE = value_sql("i.kind", "o.value", "o.numerator", "o.denominator")
 PROVENANCE_BIT = "CASE o.provenance WHEN 'published' THEN 1 WHEN 'illustrative' THEN 2 ELSE 4 END"
 
 
 def provenance_names(mask: int) -> frozenset[str]:
     return frozenset(name for name, bit in PROVENANCE_BITS.items() if int(mask) & bit)
+
+
+TABLES = ("current_values", "unit_years", "figures")  # derived from the values: rebuilt, never restored
 
 
 def create_tables(cur) -> None:
@@ -44,7 +66,34 @@ def create_tables(cur) -> None:
         CREATE TABLE figures (
             indicator VARCHAR NOT NULL, year INTEGER NOT NULL, unit VARCHAR NOT NULL, depth INTEGER NOT NULL,
             value DOUBLE, numerator DOUBLE, denominator DOUBLE, reported INTEGER NOT NULL,
-            own BOOLEAN NOT NULL, provenance INTEGER NOT NULL, sources VARCHAR[])""")
+            own BOOLEAN NOT NULL, provenance INTEGER NOT NULL, sources VARCHAR[], scope VARCHAR NOT NULL DEFAULT '')""")
+
+
+def add_scope(cur) -> None:
+    """Migration step: ``figures`` gains the sector scope of each roll-up, and scoped roll-ups are made."""
+    columns = {r[0] for r in cur.execute("SELECT column_name FROM information_schema.columns "
+                                         "WHERE table_name = 'figures'").fetchall()}
+    if "scope" not in columns:
+        cur.execute("ALTER TABLE figures ADD COLUMN scope VARCHAR NOT NULL DEFAULT ''")
+    refresh(cur)
+
+
+def scope_key(sectors) -> str:
+    """'' for every unit, else the sectors sorted and joined: ``non_state|state_enterprise``."""
+    return "|".join(sorted(sectors))
+
+
+def scopes(cur) -> list[str]:
+    """'' (every unit) and every sector scope a target puts on an indicator.
+
+    Leaves ``scope_indicators`` (scope, indicator) in the cursor for ``compute``."""
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE scope_indicators AS
+        SELECT DISTINCT array_to_string(list_sort(string_split(sector, '|')), '|') AS scope, indicator
+        FROM targets WHERE coalesce(sector, '') <> ''
+        UNION SELECT '' AS scope, code AS indicator FROM indicators""")
+    found = [r[0] for r in cur.execute("SELECT DISTINCT scope FROM scope_indicators ORDER BY scope").fetchall()]
+    return found if "" in found else ["", *found]
 
 
 # --- the organisation by year -------------------------------------------------------------------
@@ -83,11 +132,35 @@ def rebuild_unit_years(cur, years: list[int] | None = None) -> None:
 
 # --- figures -----------------------------------------------------------------------------------
 
-def compute(cur, source: str, params: list, pairs: str | None, target: str) -> None:
+def compute(cur, source: str, params: list, pairs: str | None, target: str, scoped_only: bool = False) -> None:
     """Roll ``source`` (in-force values: unit, indicator, year, value, numerator, denominator,
-    source, provenance) up the tree into the table ``target`` (same columns as ``figures``).
+    source, provenance) up the tree into the table ``target`` (same columns as ``figures``), over every
+    unit and once more for each sector scope of the targets.
 
     ``pairs`` names a relation of (indicator, year) to limit the work to; None means every pair.
+    """
+    for scope in scopes(cur):
+        if (scoped_only and not scope) or (scope and pairs and not _touches(cur, scope, pairs)):
+            continue  # e.g. an import of members only: no sector scope of any target has work to do
+        units = "unit_years"
+        if scope:
+            cur.execute("""CREATE OR REPLACE TEMP TABLE scope_units AS SELECT * FROM unit_years
+                           WHERE sector IS NULL OR list_contains(string_split(?, '|'), sector)""", [scope])
+            units = "scope_units"
+        _compute_scope(cur, source, params, pairs, target, scope, units)
+    cur.execute("DROP TABLE IF EXISTS scope_units")
+    cur.execute("DROP TABLE scope_indicators")
+
+
+def _touches(cur, scope: str, pairs: str) -> bool:
+    return bool(cur.execute(f"""SELECT count(*) FROM scope_indicators s
+                                JOIN (SELECT DISTINCT indicator FROM {pairs}) p USING (indicator)
+                                WHERE s.scope = ?""", [scope]).fetchall()[0][0])
+
+
+def _compute_scope(cur, source: str, params: list, pairs: str | None, target: str, scope: str, units: str) -> None:
+    """One scope's roll-up: the units of ``units`` (the whole tree, or those in the scope) only.
+
     The big source is read three times: summed by parent (every child's own value, whatever its
     depth), for the own values of units that have children, and for the sources of each indicator
     and year. The levels above combine those sums with the roll-ups of children that have no value of
@@ -96,8 +169,9 @@ def compute(cur, source: str, params: list, pairs: str | None, target: str) -> N
     would say nothing.
     """
     pair_join = f"JOIN {pairs} pr ON pr.indicator = o.indicator AND pr.year = o.year" if pairs else ""
-    own = f"""FROM ({source}) o {pair_join}
-              JOIN unit_years u ON u.code = o.unit AND u.year = o.year
+    scoped = "JOIN (SELECT indicator FROM scope_indicators WHERE scope = ?) si ON si.indicator = o.indicator"
+    own = f"""FROM ({source}) o {pair_join} {scoped}
+              JOIN {units} u ON u.code = o.unit AND u.year = o.year
               JOIN indicators i ON i.code = o.indicator"""
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE rollup_base AS
@@ -108,31 +182,32 @@ def compute(cur, source: str, params: list, pairs: str | None, target: str) -> N
                      o.denominator, {PROVENANCE_BIT} AS provenance
               {own} WHERE u.parent IS NOT NULL)
         WHERE {USABLE}
-        GROUP BY indicator, year, parent, depth""", params)
+        GROUP BY indicator, year, parent, depth""", [*params, scope])
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE rollup_own AS
         SELECT o.indicator, o.year, o.unit, u.depth, u.parent, i.kind, {OWN_VALUE} AS value, o.numerator,
                o.denominator, 1 AS reported, {PROVENANCE_BIT} AS provenance, o.source AS first_source,
                o.source AS last_source
-        {own} WHERE u.children > 0""", params)
+        {own} WHERE u.children > 0""", [*params, scope])
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE rollup_sources AS
         SELECT o.indicator, o.year, min(o.source) AS first_source, max(o.source) AS last_source
-        FROM ({source}) o {pair_join} GROUP BY o.indicator, o.year""", params)
+        FROM ({source}) o {pair_join} {scoped} JOIN {units} u ON u.code = o.unit AND u.year = o.year
+        GROUP BY o.indicator, o.year""", [*params, scope])
     deepest = cur.execute("SELECT coalesce(max(depth), -1) FROM rollup_base").fetchall()[0][0]
     cur.execute("CREATE OR REPLACE TEMP TABLE rollup_up AS SELECT * FROM rollup_own LIMIT 0")
     for depth in range(deepest, -1, -1):
-        _level(cur, depth)
+        _level(cur, depth, units)
     cur.execute(f"""
         INSERT INTO {target}
         SELECT indicator, year, unit, depth, value, numerator, denominator, reported, TRUE, provenance,
-               list_filter([first_source], lambda x: x IS NOT NULL)
-        FROM rollup_own""")
+               list_filter([first_source], lambda x: x IS NOT NULL), ?
+        FROM rollup_own""", [scope])
     cur.execute(f"""
         INSERT INTO {target}
         SELECT r.indicator, r.year, r.unit, r.depth, r.value, r.numerator, r.denominator, r.reported, FALSE,
-               r.provenance, list_distinct(list_filter([s.first_source, s.last_source], lambda x: x IS NOT NULL))
-        FROM rollup_up r LEFT JOIN rollup_sources s USING (indicator, year)""")
+               r.provenance, list_distinct(list_filter([s.first_source, s.last_source], lambda x: x IS NOT NULL)), ?
+        FROM rollup_up r LEFT JOIN rollup_sources s USING (indicator, year)""", [scope])
     for table in ("rollup_base", "rollup_own", "rollup_up", "rollup_sources"):
         cur.execute(f"DROP TABLE {table}")
 
@@ -140,7 +215,7 @@ def compute(cur, source: str, params: list, pairs: str | None, target: str) -> N
 USABLE = "value IS NOT NULL AND (kind NOT IN ('ratio', 'rate') OR (numerator IS NOT NULL AND denominator IS NOT NULL))"
 
 
-def _level(cur, depth: int) -> None:
+def _level(cur, depth: int, units: str = "unit_years") -> None:
     """Units at ``depth`` without a value of their own get the combination of their children's: the sums
     of children with own values (``rollup_base``) and the roll-ups of children without (``rollup_up``)."""
     cur.execute(f"""
@@ -167,7 +242,7 @@ def _level(cur, depth: int) -> None:
                CASE WHEN c.kind IN ('ratio', 'rate') THEN c.numerator END,
                CASE WHEN c.kind IN ('ratio', 'rate') THEN c.denominator END,
                c.reported, c.provenance, c.first_source, c.last_source
-        FROM combined c JOIN unit_years u ON u.code = c.unit AND u.year = c.year
+        FROM combined c JOIN {units} u ON u.code = c.unit AND u.year = c.year
         WHERE NOT EXISTS (SELECT 1 FROM rollup_own o
                           WHERE o.unit = c.unit AND o.indicator = c.indicator AND o.year = c.year)""",
                 [depth, depth + 1, depth])
@@ -180,6 +255,12 @@ def refresh(cur, pairs: str | None = None) -> None:
     else:
         cur.execute(f"DELETE FROM figures f USING {pairs} p WHERE f.indicator = p.indicator AND f.year = p.year")
     compute(cur, "SELECT * FROM current_values", [], pairs, "figures")
+
+
+def refresh_scopes(cur) -> None:
+    """After the targets changed: the sector-scoped roll-ups again (the scopes may have changed)."""
+    cur.execute("DELETE FROM figures WHERE scope <> ''")
+    compute(cur, "SELECT * FROM current_values", [], None, "figures", scoped_only=True)
 
 
 def rebuild(cur) -> None:

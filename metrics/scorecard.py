@@ -10,10 +10,10 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from metrics import rollups, statuses
 from metrics.aggregate import Figure
 from metrics.errors import UserError
-from metrics.i18n import MISSED_SYMBOL, STATUS_SYMBOLS
-from metrics.judgement import ANNUAL_TYPES, TargetSpec, Verdict, judge
+from metrics.judgement import ANNUAL_TYPES, LEVEL, TargetSpec, Verdict, judge
 from metrics.orgtree import Organisation, Unit
 from metrics.sources import MemoryFigures, StoredFigures
 from metrics.store import Store, in_force_sql
@@ -36,16 +36,12 @@ class StatusRow:
         return self.verdict.status
 
     @property
-    def missed_without_trend(self) -> bool:
-        """An annual target not met in the judged year, with too little data to judge the trend.
-
-        The status stays ``not_available`` (methodology §2), but views must still say "not met".
-        """
-        return self.status == "not_available" and self.verdict.met is False
-
-    @property
     def symbol(self) -> str:
-        return MISSED_SYMBOL if self.missed_without_trend else STATUS_SYMBOLS[self.status]
+        return statuses.status(self.status).symbol
+
+    def badge(self, lang: str = "vi") -> str:
+        """``✖ Chưa đạt``: the status's symbol and word from the one table."""
+        return statuses.badge(self.status, lang)
 
     @property
     def break_years(self) -> list[int]:
@@ -80,6 +76,7 @@ class StatusRow:
             "expected_units": latest.expected if latest else None,
             "series_break": ";".join(str(y) for y in self.break_years),
             "provenance": ";".join(sorted(self.provenance)),
+            "trend": v.trend,
         }
 
 
@@ -193,9 +190,10 @@ class Scorecard:
     def figure(self, indicator: str, code: str, year: int, sectors: tuple = ()) -> Figure | None:
         """The value of an indicator for a unit in a year: its own, or rolled up from below.
 
-        For a roll-up, ``expected`` counts the children the target concerns (its sectors, or all).
+        A target scoped to sectors rolls up only the units of those sectors; ``expected`` counts the
+        children the target concerns (its sectors, or all).
         """
-        figure = self.source.figure(indicator, code, year)
+        figure = self.source.figure(indicator, code, year, rollups.scope_key(sectors))
         if figure is None or figure.own:
             return figure
         unit = self.org.tree(year).get(code)
@@ -237,19 +235,42 @@ class Scorecard:
 
     # --- judging --------------------------------------------------------------------------------
 
-    def spec(self, target: dict) -> TargetSpec:
+    def spec(self, target: dict, unit: Unit | None = None) -> TargetSpec:
+        """What the target asks; for the plan's own unit, with the baseline the targets file states."""
         plan = self.plans[target["plan"]]
         indicator = self.indicators[target["indicator"]]
         deadline = plan["end_year"] if target["type"] in ANNUAL_TYPES else target["target_year"]
         value_high = target["value_high"]
         return TargetSpec(target["type"], float(target["value"]), int(target["base_year"]),
                           int(deadline), indicator["direction"],
-                          None if pd.isna(value_high) else float(value_high))
+                          None if pd.isna(value_high) else float(value_high), self._baseline(target, unit))
+
+    def _baseline(self, target: dict, unit: Unit | None) -> float | None:
+        """The stated baseline of a level target, for the plan's unit (and its successors) only."""
+        stated = target.get("baseline")
+        if unit is None or target["type"] != LEVEL or stated is None or pd.isna(stated):
+            return None
+        plan_unit = self.plans[target["plan"]]["unit"]
+        return float(stated) if self.series_owner(target["plan"], unit.code) == plan_unit else None
 
     def row(self, target: dict, unit: Unit, year: int) -> StatusRow:
         series, carriers = self.series(target["plan"], target["indicator"], unit.code, year, _sectors(target))
-        verdict = judge(self.spec(target), {y: f.value for y, f in series.items()}, year)
+        spec = self.spec(target, unit)
+        if spec.baseline is not None and spec.base_year <= year:
+            series, carriers = self._with_baseline(target, spec, series, carriers)
+        verdict = judge(spec, {y: f.value for y, f in series.items()}, year)
         return StatusRow(target, self.indicators[target["indicator"]], unit, year, verdict, series, carriers)
+
+    def _with_baseline(self, target: dict, spec: TargetSpec, series: dict, carriers: dict) -> tuple[dict, dict]:
+        """The base year's figure is the stated baseline (cited to the target's own document) when the
+        data lack it or say otherwise: what is judged is what is shown."""
+        known = series.get(spec.base_year)
+        if known is not None and abs(known.value - spec.baseline) < 1e-9:
+            return series, carriers
+        figure = Figure(spec.baseline, provenance=frozenset({"published"}), sources=(target["source"],))
+        carrier = self.org.lineage(self.plans[target["plan"]]["unit"], spec.base_year)
+        return (dict(sorted({**series, spec.base_year: figure}.items())),
+                dict(sorted({**carriers, spec.base_year: carrier or self.plans[target["plan"]]["unit"]}.items())))
 
     def evaluate(self, plan: str, year: int | None = None, units: list[str] | None = None,
                  targets: list[str] | None = None) -> list[StatusRow]:
@@ -339,10 +360,13 @@ def completeness(card: Scorecard, plan: str, years: list[int], parent: str | Non
         units = card.children(top, year)
         card.prefetch(plan, [u.code for u in units])
         for unit in units:
-            expected = {t["indicator"] for t in targets if card.applies(t, unit)}
-            if root is not None and top == root.code:
-                expected |= {t["indicator"] for t in targets if t["applies_to"] == root.level}
-            reported = {ind for ind in expected if (fig := card.figure(ind, unit.code, year)) and fig.value is not None}
+            wanted = [t for t in targets if card.applies(t, unit)
+                      or (root is not None and top == root.code and t["applies_to"] == root.level)]
+            expected = {t["indicator"] for t in wanted}
+            # reported in the target's own scope: a public-administration unit's figure does not answer a
+            # target for non-state enterprises
+            reported = {t["indicator"] for t in wanted
+                        if (fig := card.figure(t["indicator"], unit.code, year, _sectors(t))) and fig.value is not None}
             records.append({"unit": unit.code, "unit_name_vi": unit.name_vi, "unit_name_en": unit.name_en,
                             "rank": unit.sort_key("vi"), "year": year, "expected": len(expected),
                             "reported": len(reported), "missing": sorted(expected - reported)})

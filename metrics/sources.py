@@ -30,22 +30,23 @@ class MemoryFigures:
         self._own: dict[tuple[str, int], dict[str, dict]] = defaultdict(dict)
         for row in observations.to_dict("records"):
             self._own[(row["indicator"], int(row["year"]))][row["unit"]] = row
-        self._rollups: dict[tuple[str, int], Rollup] = {}
+        self._rollups: dict[tuple[str, int, str], Rollup] = {}
 
     def years(self, indicator: str) -> list[int]:
         return sorted(y for (ind, y) in self._own if ind == indicator)
 
-    def prefetch(self, indicators, codes) -> None:
+    def prefetch(self, indicators, codes, leaves: bool = True) -> None:
         """Nothing to fetch: everything is in memory."""
 
     def release(self) -> None:
         self._rollups.clear()
 
-    def figure(self, indicator: str, code: str, year: int) -> Figure | None:
-        key = (indicator, year)
+    def figure(self, indicator: str, code: str, year: int, scope: str = "") -> Figure | None:
+        """``scope``: the target's sectors as ``rollups.scope_key`` writes them ('' for every unit)."""
+        key = (indicator, year, scope)
         if key not in self._rollups:
-            self._rollups[key] = Rollup(self.org.tree(year), self._own.get(key, {}),
-                                        self.indicators[indicator]["kind"])
+            self._rollups[key] = Rollup(self.org.tree(year), self._own.get((indicator, year), {}),
+                                        self.indicators[indicator]["kind"], tuple(scope.split("|")) if scope else ())
         return self._rollups[key].figure(code)
 
 
@@ -62,7 +63,8 @@ class StoredFigures:
         self.figures_table = figures
         self.values = values
         self._known: set[tuple[str, str]] = set()  # (indicator, unit) read in full
-        self._figures: dict[tuple[str, int, str], Figure] = {}
+        self._figures: dict[tuple[str, int, str, str], Figure] = {}  # (indicator, year, unit, scope)
+        self._leaves: set[tuple[str, int, str]] = set()  # read from current_values: the same in every scope
         self._whole: set[tuple[str, bool]] = set()  # (indicator, with leaves) read for every unit
         self._years = self._read_years()
         self._above = self._figures_as_of() if as_of is not None else None
@@ -102,6 +104,7 @@ class StoredFigures:
         """Forget the figures read so far."""
         self._known.clear()
         self._figures.clear()
+        self._leaves.clear()
         self._whole.clear()
 
     def prefetch(self, indicators: list[str], codes: list[str], leaves: bool = True) -> None:
@@ -116,21 +119,23 @@ class StoredFigures:
             if wanted:
                 self._store_rows(self._above_leaves(wanted, None))
                 if leaves:
-                    self._store_rows(self._leaves(wanted, None))
+                    self._store_rows(self._leaf_values(wanted, None), leaf=True)
                 self._whole.update((i, leaves) for i in wanted)
             return
         missing = sorted({c for c in codes for i in indicators if (i, c) not in self._known})
         if not missing:
             return
         self._store_rows(self._above_leaves(indicators, missing))
-        self._store_rows(self._leaves(indicators, missing))
+        self._store_rows(self._leaf_values(indicators, missing), leaf=True)
         self._known.update((i, c) for i in indicators for c in missing)
 
-    def _store_rows(self, frame: pd.DataFrame) -> None:
-        columns = [frame[c].tolist() for c in ("indicator", "year", "unit", "value", "numerator", "denominator",
-                                               "reported", "own", "provenance", "sources")]
-        for indicator, year, unit, *rest in zip(*columns):
-            self._figures[(indicator, int(year), unit)] = _figure(*rest)
+    def _store_rows(self, frame: pd.DataFrame, leaf: bool = False) -> None:
+        columns = [frame[c].tolist() for c in ("indicator", "year", "unit", "scope", "value", "numerator",
+                                               "denominator", "reported", "own", "provenance", "sources")]
+        for indicator, year, unit, scope, *rest in zip(*columns):
+            self._figures[(indicator, int(year), unit, scope)] = _figure(*rest)
+            if leaf:
+                self._leaves.add((indicator, int(year), unit))
 
     def _above_leaves(self, indicators: list[str], units: list[str] | None) -> pd.DataFrame:
         if self._above is not None:
@@ -139,22 +144,25 @@ class StoredFigures:
         where, params = _filters(indicators, units, "f")
         return self.store.frame(f"SELECT * FROM {self.figures_table} f WHERE {where}", params)
 
-    def _leaves(self, indicators: list[str], units: list[str] | None) -> pd.DataFrame:
+    def _leaf_values(self, indicators: list[str], units: list[str] | None) -> pd.DataFrame:
         """Own values of units without children that year (the rest are in ``figures``)."""
         sql, params = self._values_sql(indicators, units)
         return self.store.frame(f"""
             SELECT o.indicator, o.year, o.unit, u.depth, {rollups.OWN_VALUE} AS value, o.numerator,
                    o.denominator, 1 AS reported, TRUE AS own,
-                   {rollups.PROVENANCE_BIT} AS provenance, [o.source] AS sources
+                   {rollups.PROVENANCE_BIT} AS provenance, [o.source] AS sources, '' AS scope
             FROM ({sql}) o JOIN unit_years u ON u.code = o.unit AND u.year = o.year AND u.children = 0
             JOIN indicators i ON i.code = o.indicator""", params)
 
-    def figure(self, indicator: str, code: str, year: int) -> Figure | None:
-        key = (indicator, year, code)
-        if key in self._figures or (indicator, True) in self._whole or (indicator, code) in self._known:
-            return self._figures.get(key)
-        self.prefetch([indicator], [code])  # a leaf of an indicator read without its leaves, or a new unit
-        return self._figures.get(key)
+    def figure(self, indicator: str, code: str, year: int, scope: str = "") -> Figure | None:
+        """``scope``: the target's sectors as ``rollups.scope_key`` writes them ('' for every unit). A leaf's
+        own value is the same in every scope (a target only asks for the leaves in its scope)."""
+        if not ((indicator, True) in self._whole or (indicator, code) in self._known
+                or (indicator, year, code, scope) in self._figures):
+            self.prefetch([indicator], [code])  # a leaf of an indicator read without its leaves, or a new unit
+        if (indicator, year, code) in self._leaves:
+            scope = ""
+        return self._figures.get((indicator, year, code, scope))
 
 
 def _filters(indicators, units, alias: str) -> tuple[str, list]:

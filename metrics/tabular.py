@@ -27,7 +27,7 @@ from metrics.ingest import read_guarded
 from metrics.ingest.messages import problem
 from metrics.ingest.workbook import NATIVE
 from metrics.problems import Problem
-from metrics.text import header_key
+from metrics.text import CONTROL, header_key, visible
 
 GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}([.,]\d{3})+")
 MAX_ROWS = 1_000_000  # a nation's organisation is about 200,000 unit periods
@@ -214,7 +214,7 @@ def _problem(row, col, value, code, vi, en) -> Problem:
 
 
 def _int(text: str, col: Column) -> int:
-    if not text.lstrip("-").isdigit():
+    if not re.fullmatch(r"-?[0-9]+", text):  # ASCII digits: str.isdigit() also takes ² and ①, int() does not
         raise ValueError(f"“{text}” không phải số nguyên (ví dụ: 2025).",
                          f"“{text}” is not a whole number (e.g. 2025).")
     return int(text)
@@ -266,8 +266,15 @@ def _choices(text: str, col: Column) -> tuple[str, ...]:
     return items
 
 
+def _text(text: str, col: Column) -> str:
+    if CONTROL.search(text):  # a terminal escape in a name would be obeyed wherever the name is printed
+        raise ValueError(f"“{visible(text)}” chứa ký tự điều khiển vô hình (hiện là \ufffd); hãy gõ lại ô này.",
+                         f"“{visible(text)}” holds an invisible control character (shown as \ufffd); retype this cell.")
+    return text
+
+
 _CONVERTERS = {
-    "text": lambda text, col: text,
+    "text": _text,
     "int": _int,
     "number": _number,
     "date": _date,

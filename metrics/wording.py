@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from metrics import fmt
-from metrics.i18n import name
-from metrics.judgement import ANNUAL_TYPES, CUMULATIVE
+from metrics import fmt, statuses
+from metrics.i18n import BAND_LABELS, name, pick
+from metrics.judgement import ANNUAL_TYPES, BAND_TYPES, CUMULATIVE
 from metrics.scorecard import StatusRow
 
 
@@ -48,18 +48,28 @@ def versus_target(actual: float, target: float, lang: str = "vi") -> str:
 
 def change_on_last_year(row: StatusRow, lang: str = "vi") -> str | None:
     """``tăng 5.124 đoàn viên so với cùng kỳ`` from the two latest years of the series."""
+    change = _delta_words(row, lang)
+    if change is None:
+        return None
+    if change == "":
+        return "không đổi so với cùng kỳ" if lang == "vi" else "unchanged on the previous year"
+    return f"{change} so với cùng kỳ" if lang == "vi" else f"{change} on the previous year"
+
+
+def _delta_words(row: StatusRow, lang: str) -> str | None:
+    """``tăng 5.124 đoàn viên``, ``giảm 1,20 điểm %``; "" when unchanged; None without the year before."""
     year = row.verdict.actual_year
     if year is None or year - 1 not in row.series or year not in row.series:
         return None
     delta = row.series[year].value - row.series[year - 1].value
     if round(delta, 2) == 0:
-        return "không đổi so với cùng kỳ" if lang == "vi" else "unchanged on the previous year"
+        return ""
     size = amount(abs(delta), row.indicator, lang)
     if row.indicator["kind"] == "ratio":
         size = fmt.number(abs(delta), lang, 2) + (" điểm %" if lang == "vi" else " pp")
     if lang == "vi":
-        return f"{'tăng' if delta > 0 else 'giảm'} {size} so với cùng kỳ"
-    return f"{'up' if delta > 0 else 'down'} {size} on the previous year"
+        return f"{'tăng' if delta > 0 else 'giảm'} {size}"
+    return f"{'up' if delta > 0 else 'down'} {size}"
 
 
 def _present(value) -> bool:
@@ -108,13 +118,85 @@ def _level(row: StatusRow, label: str, lang: str) -> str:
     if change:
         parts.append(change)
     text = ", ".join(parts) + "."
+    if v.final:
+        return text + deadline(row, lang)
     if v.pace_per_year is not None and v.pace_per_year > 0:
         pace = amount(v.pace_per_year, ind, lang)
         if ind["kind"] == "ratio":
             pace = fmt.number(v.pace_per_year, lang, 2) + (" điểm %" if lang == "vi" else " pp")
         text += (f" Để đạt chỉ tiêu, mỗi năm còn lại cần tăng bình quân {pace}." if lang == "vi"
                  else f" To reach the target, each remaining year must add {pace} on average.")
-    return text
+    return text + reconcile(row, lang)
+
+
+def deadline(row: StatusRow, lang: str = "vi") -> str:
+    """The final word on a term target whose deadline has come: ``Chưa đạt, hết hạn năm 2023.``"""
+    v, end = row.verdict, int(row.target["target_year"])
+    if v.status == "not_available":
+        return (f" Chưa có số liệu năm {end}, năm hết hạn chỉ tiêu." if lang == "vi"
+                else f" No figure yet for {end}, the target's deadline.")
+    word = statuses.label(v.status, lang)
+    return f" {word}, hết hạn năm {end}." if lang == "vi" else f" {word}; the deadline was {end}."
+
+
+def _ahead(row: StatusRow, value: float, reference: float) -> bool:
+    return value >= reference if row.indicator["direction"] == "up" else value <= reference
+
+
+def reconcile(row: StatusRow, lang: str = "vi") -> str:
+    """When the status and the straight line or the projection seem to disagree, say both and why.
+
+    On track is judged by the pace (level: at least 95 % of the growth required; cumulative: at least
+    95 % of the straight-line share), so a target can be on track while below the straight line or
+    projected a little short, and behind while above it.
+    """
+    v, ind = row.verdict, row.indicator
+    facts = []
+    if row.target["type"] != CUMULATIVE and v.expected is not None and not _ahead(row, v.actual, v.expected):
+        facts.append(_below_line(row, lang))
+    if v.projection is not None and not _ahead(row, v.projection, v.target_value):
+        facts.append(_short_projection(row, lang))
+    on_track = v.status == "substantial_progress"
+    if on_track and facts:
+        joined = "; ".join(facts)
+        return (f" Đánh giá {statuses.label(v.status, lang).lower()} vì {_basis(row, lang)}; tuy vậy {joined}."
+                if lang == "vi" else f" Judged {statuses.label(v.status, lang).lower()} because {_basis(row, lang)};"
+                f" even so, {joined}.")
+    behind = v.status in ("moderate_progress", "limited_progress")
+    if behind and v.expected is not None and _ahead(row, v.actual, v.expected) and row.target["type"] != CUMULATIVE:
+        above = amount(abs(v.actual - v.expected), ind, lang, signed=False)
+        return (f" Thực hiện cao hơn lộ trình đều {above}, nhưng đánh giá {statuses.label(v.status, lang).lower()} vì "
+                f"{_basis(row, lang)}." if lang == "vi" else
+                f" Above the straight line by {above}, but judged {statuses.label(v.status, lang).lower()} because "
+                f"{_basis(row, lang)}.")
+    return ""
+
+
+def _basis(row: StatusRow, lang: str) -> str:
+    v = row.verdict
+    share = pct((v.assessment.value if v.assessment and v.assessment.value is not None else 0) * 100, lang)
+    if row.target["type"] == CUMULATIVE:
+        return (f"lũy kế bằng {share} mức cần có theo lộ trình (từ 95% trở lên là đúng tiến độ)" if lang == "vi"
+                else f"the total is {share} of the straight-line share (95% or more is on track)")
+    return (f"tốc độ tăng bình quân bằng {share} tốc độ cần có (từ 95% trở lên là đúng tiến độ)" if lang == "vi"
+            else f"the yearly growth is {share} of the growth required (95% or more is on track)")
+
+
+def _below_line(row: StatusRow, lang: str) -> str:
+    v, ind = row.verdict, row.indicator
+    gap = amount(abs(v.actual - v.expected), ind, lang)
+    expected = amount(v.expected, ind, lang)
+    return (f"thực hiện thấp hơn lộ trình đều {gap} ({expected} cần có năm {v.actual_year})" if lang == "vi"
+            else f"the figure is {gap} below the straight line ({expected} expected in {v.actual_year})")
+
+
+def _short_projection(row: StatusRow, lang: str) -> str:
+    v, ind = row.verdict, row.indicator
+    end = int(row.target["target_year"])
+    short = amount(abs(v.target_value - v.projection), ind, lang)
+    projected = amount(v.projection, ind, lang)
+    return (f"nếu giữ tốc độ hiện nay, đến năm {end} đạt {projected}, còn thiếu {short} so với chỉ tiêu"
+            if lang == "vi" else f"at the current pace {end} would end at {projected}, {short} short of the target")
 
 
 def _cumulative(row: StatusRow, label: str, lang: str) -> str:
@@ -123,66 +205,80 @@ def _cumulative(row: StatusRow, label: str, lang: str) -> str:
     span = f"{first}–{v.actual_year}" if v.actual_year > first else str(first)
     if lang == "vi":
         text = (f"Lũy kế {span}, {_lower_first(label)} đạt {amount(v.actual, ind, lang)}, "
-                f"{versus_target(v.actual, v.target_value, lang)} nhiệm kỳ ({amount(v.target_value, ind, lang)}); "
-                f"theo tiến độ cần đạt {amount(v.expected, ind, lang)}.")
+                f"{versus_target(v.actual, v.target_value, lang)} nhiệm kỳ ({amount(v.target_value, ind, lang)})")
+        text += "." if v.final else f"; theo tiến độ cần đạt {amount(v.expected, ind, lang)}."
     else:
         text = (f"Over {span}, {_lower_first(label)} totalled {amount(v.actual, ind, lang)}, "
-                f"{versus_target(v.actual, v.target_value, lang)} for the term ({amount(v.target_value, ind, lang)}); "
-                f"the straight line expects {amount(v.expected, ind, lang)} by now.")
+                f"{versus_target(v.actual, v.target_value, lang)} for the term ({amount(v.target_value, ind, lang)})")
+        text += "." if v.final else f"; the straight line expects {amount(v.expected, ind, lang)} by now."
+    if v.final:
+        return text + deadline(row, lang)
     if v.pace_per_year:
         pace = amount(v.pace_per_year, ind, lang)
         text += (f" Mỗi năm còn lại cần thực hiện bình quân {pace}." if lang == "vi"
                  else f" Each remaining year needs {pace} on average.")
-    return text
+    return text + reconcile(row, lang)
+
+
+def bound_text(row: StatusRow, lang: str = "vi") -> str:
+    """What an annual target asks: ``≥ 65%``, ``≤ 5``, ``80%–90%`` (a band: both bounds)."""
+    ind, v = row.indicator, row.verdict
+    if row.target["type"] in BAND_TYPES and _present(row.target.get("value_high")):
+        return f"{amount(row.target['value'], ind, lang)}–{amount(row.target['value_high'], ind, lang)}"
+    return ("≤ " if row.target["type"] == "annual_ceiling" else "≥ ") + amount(v.target_value, ind, lang)
+
+
+def term_count(row: StatusRow, lang: str = "vi") -> str | None:
+    """``cả nhiệm kỳ: đạt 2/3 năm``: the years met so far, worded apart from the year's own status."""
+    v = row.verdict
+    if row.target["type"] not in ANNUAL_TYPES or not v.years_assessed:
+        return None
+    if lang == "vi":
+        return f"cả nhiệm kỳ: đạt {v.years_met}/{v.years_assessed} năm"
+    return f"over the term so far: met in {v.years_met} of {v.years_assessed} years"
+
+
+def trend_words(row: StatusRow, lang: str = "vi") -> str | None:
+    """``↗ tốt hơn năm trước (tăng 3,70 điểm %)``: an annual target's trend, beside its status."""
+    v = row.verdict
+    if v.trend is None:
+        return None
+    change = _delta_words(row, lang)
+    text = statuses.trend_text(v.trend, lang)
+    return f"{text} ({change})" if change else text
 
 
 def _annual(row: StatusRow, label: str, lang: str) -> str:
     v, ind = row.verdict, row.indicator
-    bound = ("≤ " if row.target["type"] == "annual_ceiling" else "≥ ") + amount(v.target_value, ind, lang)
-    if row.target["type"] in ("annual_band", "unit_band") and _present(row.target.get("value_high")):
-        bound = f"{amount(row.target['value'], ind, lang)}–{amount(row.target['value_high'], ind, lang)}"
-    met = v.met
+    bound = bound_text(row, lang)
+    if v.status == "no_target":
+        first = int(row.target["base_year"]) + 1
+        return (f"Năm {v.actual_year} (năm gốc), {_lower_first(label)} đạt {amount(v.actual, ind, lang)}; "
+                f"chỉ tiêu hằng năm ({bound}) áp dụng từ năm {first}." if lang == "vi" else
+                f"In {v.actual_year} (the baseline year), {_lower_first(label)} was {amount(v.actual, ind, lang)}; "
+                f"the annual target ({bound}) applies from {first}.")
+    met = v.status == "target_achieved"
+    if v.band_position:
+        bound = f"{pick(BAND_LABELS[v.band_position], lang)} {bound}"
     if lang == "vi":
         verdict = "đạt chỉ tiêu" if met else "chưa đạt chỉ tiêu"
         text = f"Năm {v.actual_year}, {_lower_first(label)} đạt {amount(v.actual, ind, lang)}, {verdict} ({bound})"
-        if v.years_assessed:
-            text += f"; đạt {v.years_met}/{v.years_assessed} năm của nhiệm kỳ"
     else:
         verdict = "meeting the target" if met else "short of the target"
         text = f"In {v.actual_year}, {_lower_first(label)} was {amount(v.actual, ind, lang)}, {verdict} ({bound})"
-        if v.years_assessed:
-            text += f"; met in {v.years_met} of {v.years_assessed} years of the term"
-    return text + "."
+    trend, count = trend_words(row, lang), term_count(row, lang)
+    text = "; ".join([text, trend] if trend else [text]) + "."
+    return f"{text} {count[0].upper()}{count[1:]}." if count else text
 
 
-#: How the overview counts statuses: what is fine, what needs work, what cannot be judged.
-CATEGORIES = {
-    "achieved": ("target_achieved",),
-    "on_track": ("substantial_progress",),
-    "behind": ("moderate_progress", "limited_progress", "deterioration"),
-    "no_data": ("not_available", "no_target"),
-}
-
-
-def status_counts(rows: list[StatusRow]) -> dict[str, int]:
-    """How many rows fall in each category of ``CATEGORIES``."""
-    return {cat: sum(r.status in codes for r in rows) for cat, codes in CATEGORIES.items()}
+def status_counts(rows: list[StatusRow]) -> list[tuple[statuses.Status, int]]:
+    """How many rows have each status, in the one table's order (statuses nobody has left out)."""
+    return statuses.counts([r.status for r in rows])
 
 
 def summary(rows: list[StatusRow], year: int, lang: str = "vi") -> str:
-    """``22/27 chỉ tiêu đã đạt hoặc đúng tiến độ; 4 cần nỗ lực hơn; 1 chưa đủ dữ liệu (năm 2026).``"""
-    c, total = status_counts(rows), len(rows)
-    good = c["achieved"] + c["on_track"]
+    """``Năm 2024, 27 chỉ tiêu: ✔ Đã đạt 14 · ✖ Chưa đạt 7 · ….``: the table's own words, nothing else."""
+    counted = " · ".join(f"{s.badge_text(lang)} {n}" for s, n in status_counts(rows))
     if lang == "vi":
-        text = f"{good}/{total} chỉ tiêu đã đạt hoặc đúng tiến độ"
-        if c["behind"]:
-            text += f"; {c['behind']} cần đẩy nhanh, chậm tiến độ hoặc đi lùi"
-        if c["no_data"]:
-            text += f"; {c['no_data']} chưa đủ dữ liệu"
-        return text + f" (năm {year})."
-    text = f"{good} of {total} targets achieved or on track"
-    if c["behind"]:
-        text += f"; {c['behind']} need acceleration, lag or deteriorate"
-    if c["no_data"]:
-        text += f"; {c['no_data']} without enough data"
-    return text + f" ({year})."
+        return f"Năm {year}, {len(rows)} chỉ tiêu: {counted}."
+    return f"{year}, {len(rows)} targets: {counted}."

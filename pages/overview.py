@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from metrics import fmt, wording
-from metrics.i18n import name, pick, row_badge
+from metrics import fmt, statuses, wording
+from metrics.i18n import name, pick
 from metrics.judgement import ANNUAL_TYPES
 from ui import layout, widgets
 from ui.texts import t
@@ -47,16 +47,15 @@ def status_strip(rows, lang: str) -> None:
     """Every target as one coloured chip with its symbol: the whole resolution on one line."""
     with st.container(horizontal=True, gap="small"):
         for row in rows:
-            st.badge(f"{row.symbol} {widgets.safe(row.target['code'])}", color=widgets.BADGE_COLOURS[row.status],
-                     help=widgets.safe(f"{name(row.target, 'label', lang)} — "
-                                       f"{row_badge(row.status, row.missed_without_trend, lang)}"))
+            st.badge(f"{row.symbol} {widgets.safe(row.target['code'])}", color=statuses.status(row.status).badge,
+                     help=widgets.safe(f"{name(row.target, 'label', lang)} — {row.badge(lang)}"))
 
 
 def counts_row(rows, lang: str) -> None:
-    counts = wording.status_counts(rows)
+    """One count per status that occurs, in the one table's symbol and words."""
     with st.container(horizontal=True):  # four in a row on a laptop, two on a phone
-        for key in ("achieved", "on_track", "behind", "no_data"):
-            st.metric(t(f"summary_{key}", lang), f"{counts[key]}/{len(rows)}", border=True, width=165)
+        for status, count in wording.status_counts(rows):
+            st.metric(status.badge_text(lang), f"{count}/{len(rows)}", border=True, width=140)
 
 
 def headlines(rows, view: layout.View) -> None:
@@ -98,8 +97,8 @@ def table(rows, lang: str) -> pd.DataFrame:
         t("col_target", lang): f"{r.target['code']} · {name(r.target, 'label', lang)}",
         t("col_actual", lang): fmt.measure(r.verdict.actual, r.indicator["kind"], lang),
         t("col_target_value", lang): fmt.measure(r.verdict.target_value, r.indicator["kind"], lang),
-        t("col_achievement", lang): fmt.percent(r.verdict.achievement_pct, lang),
-        t("col_status", lang): row_badge(r.status, r.missed_without_trend, lang),
+        t("col_achievement", lang): widgets.standing(r, lang) or fmt.MISSING,
+        t("col_status", lang): r.badge(lang),
         t("col_pace", lang): widgets.target_facts(r, lang).split(" · ")[-1],
         t("col_trend", lang): [r.series[y].value for y in sorted(r.series)],
         t("col_year", lang): r.verdict.actual_year,

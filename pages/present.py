@@ -12,7 +12,7 @@ import streamlit as st
 from metrics import charts
 from metrics.exports import bundle, facts
 from metrics.exports.pinned import batches, pin
-from metrics.exports.slides import GROUP, SUMMARY, TILES, TITLE, Deck, build_deck, projected
+from metrics.exports.slides import GROUP, SUMMARY, TITLE, Deck, build_deck, projected
 from metrics.exports.words import w
 from ui import data, layout, state, widgets
 from ui.texts import t
@@ -54,7 +54,7 @@ def pinned_batch(view: layout.View) -> int | None:
     """The batch chosen here, else the sidebar's "as of", else None (the newest batch)."""
     chosen = state.get(state.PIN)
     known = set(batches(data.store())["id"])
-    if chosen is not None and str(chosen).isdigit() and int(chosen) in known:
+    if chosen is not None and state.is_number(str(chosen)) and int(chosen) in known:
         return int(chosen)
     st.session_state.pop(state.PIN, None)
     return view.as_of
@@ -154,7 +154,7 @@ def guarded(deck: Deck) -> None:
 
 def current(deck: Deck) -> int:
     value = str(state.get(state.SLIDE, "1"))
-    number = int(value) if value.isdigit() else 1
+    number = int(value) if state.is_number(value) else 1
     return min(max(number, 1), len(deck.slides))
 
 
@@ -216,8 +216,8 @@ def target_words(row, lang: str, chart: bool = False) -> None:
 def summary(deck: Deck) -> None:
     lang, counts, total = deck.lang, deck.counts(), len(deck.rows)
     st.header(widgets.safe(w("summary_title", lang)), divider="blue")
-    for column, (key, _, marks) in zip(st.columns(4), TILES):
-        column.metric(f"{marks} {w(key, lang)}", f"{counts[key]}/{total}", border=True)
+    for column, (status, count) in zip(st.columns(max(4, len(counts))), counts):
+        column.metric(status.badge_text(lang), f"{count}/{total}", border=True)
     st.markdown(f"**{widgets.safe(deck.summary())}**")
     focus = deck.focus()
     if focus:

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from metrics import charts, fmt, wording
+from metrics import charts, fmt, statuses, wording
 from metrics.i18n import PROVENANCE_LABELS, TARGET_TYPE_LABELS, name, pick
-from metrics.judgement import ANNUAL_TYPES, CUMULATIVE, band_position
+from metrics.judgement import ANNUAL_TYPES, BAND_TYPES, CUMULATIVE, band_position
 from ui import layout, state, widgets
 from ui.texts import t
 
@@ -60,10 +60,12 @@ def figures_row(row, lang: str) -> None:
     cells = [
         (t("col_actual", lang) + (f" {v.actual_year}" if v.actual_year else ""), fmt.measure(v.actual, kind, lang)),
         (t("col_target_value", lang), widgets.goal_text(row, lang)),
+        (t("band", lang), widgets.standing(row, lang)) if v.band_position else
         (t("col_achievement", lang), fmt.percent(v.achievement_pct, lang)),
     ]
     if row.target["type"] in ANNUAL_TYPES:
-        cells.append((t("years_met_title", lang), f"{v.years_met or 0}/{v.years_assessed or 0}"))
+        cells.append((t("years_met_title", lang), f"{v.years_met or 0}/{v.years_assessed or 0}",
+                      wording.trend_words(row, lang)))
     else:
         gap = None if v.gap is None else (fmt.points(v.gap, lang) if kind == "ratio"
                                           else fmt.measure(v.gap, kind, lang, signed=True))
@@ -79,7 +81,7 @@ def figures_row(row, lang: str) -> None:
     for start in range(0, len(cells), 3):
         for column, cell in zip(st.columns(3), cells[start:start + 3]):
             label, value, *delta = cell
-            column.metric(label, value, delta[0] if delta else None, delta_color="off", border=True)
+            column.metric(label, value, delta[0] if delta else None, delta_color="off", delta_arrow="off", border=True)
 
 
 def years_met(row, view: layout.View) -> None:
@@ -87,8 +89,9 @@ def years_met(row, view: layout.View) -> None:
     spec = view.card.spec(row.target)
     frame = pd.DataFrame([{
         t("year", lang): year, t("col_actual", lang): fmt.measure(row.series[year].value, kind, lang),
-        t("col_status", lang): ("✔ " + t("met", lang)) if met else ("✖ " + t("not_met", lang)),
-        t("band", lang): charts.band_label(band_position(spec, row.series[year].value), lang),
+        t("col_status", lang): statuses.badge(statuses.year_code(met), lang),
+        **({t("band", lang): charts.band_label(band_position(spec, row.series[year].value), lang)}
+           if v.band_position or row.target["type"] in BAND_TYPES else {}),
     } for year, met in sorted(v.met_by_year.items())])
     if not frame.empty:
         st.subheader(t("years_met_title", lang))

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from metrics import charts, fmt
-from metrics.i18n import LEVEL_LABELS, SECTOR_LABELS, name, pick, row_badge
+from metrics import charts, fmt, statuses
+from metrics.i18n import LEVEL_LABELS, SECTOR_LABELS, name, pick
 from ui import layout, state, widgets
 from ui.texts import t
 
@@ -35,7 +35,8 @@ def selected(view: layout.View):
 
 def matrix_tab(unit, below, view: layout.View) -> None:
     """The unit and the units directly below it × every target, 40 units to a page."""
-    st.caption(t("matrix_help", view.lang))
+    legend = ", ".join(statuses.badge(s.code, view.lang) for s in statuses.TABLE)
+    st.caption(t("matrix_help", view.lang).format(legend=legend))
     shown = [unit, *widgets.page_of(below, "matrix_page")]
     rows = view.card.evaluate(view.plan, view.year, units=[u.code for u in shown])
     widgets.illustrative_banner(rows, view.lang)
@@ -120,7 +121,7 @@ def unit_table(rows, lang: str) -> pd.DataFrame:
         t("col_target", lang): f"{r.target['code']} · {name(r.target, 'label', lang)}",
         t("col_actual", lang): fmt.measure(r.verdict.actual, r.indicator["kind"], lang),
         t("col_target_value", lang): fmt.measure(r.verdict.target_value, r.indicator["kind"], lang),
-        t("col_status", lang): row_badge(r.status, r.missed_without_trend, lang),
+        t("col_status", lang): r.badge(lang),
         t("col_trend", lang): [r.series[y].value for y in sorted(r.series)],
         t("col_year", lang): r.verdict.actual_year,
         t("series_break", lang): "⚡ " + ", ".join(map(str, r.break_years)) if r.break_years else "",

@@ -93,8 +93,18 @@ def test_every_catalogue_command_refuses_the_hostile_corpus(name, command, db_pa
     before = digest(db_path)
     code, printed = run([*COMMANDS[command], HOSTILE / "rejected" / name], db_path, capsys)
     assert code == 1
-    assert HOSTILE_EXPECTED[name][2] in printed and "Không ghi gì" in printed and "Traceback" not in printed
+    assert any(code in printed for code in refusals(name)), printed
+    assert "Không ghi gì" in printed and "Traceback" not in printed
     assert digest(db_path) == before
+
+
+def refusals(name: str) -> set[str]:
+    """What a catalogue command may answer: a file it cannot read is refused as the values import refuses it;
+    a readable file of values rows (bad numbers, escapes) is first of all not a catalogue file."""
+    entries = HOSTILE_EXPECTED[name]
+    entries = entries if isinstance(entries, list) else [entries]
+    codes = {entry[2] for entry in entries}
+    return codes if all(entry[0] is None for entry in entries) else codes | {"unknown-file-kind"}
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))

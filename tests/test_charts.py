@@ -2,7 +2,7 @@
 
 import pytest
 
-from metrics import charts
+from metrics import charts, statuses
 from metrics.scorecard import Scorecard
 
 PLAN = "T-2023-2028"
@@ -48,7 +48,8 @@ def test_annual_bars_are_marked_met_or_not_with_a_symbol(card):
     fig = charts.trend(province_row(card, "F1", 2024), "vi")
     bars = fig.data[0]
     assert list(bars.text) == ["✖ 88,71%"]  # 55/62 is below the 90 % floor
-    assert {t.name for t in fig.data if t.name} >= {"✔ Đạt", "✖ Chưa đạt"}
+    assert list(bars.marker.color) == [statuses.colour("not_achieved")]
+    assert "✖ Chưa đạt" in {t.name for t in fig.data if t.name}  # the legend names the table's status
 
 
 def test_cumulative_shows_running_sum_against_the_straight_line(card):
@@ -62,9 +63,13 @@ def test_cumulative_shows_running_sum_against_the_straight_line(card):
 def test_heatmap_cells_carry_symbols_not_only_colours(card):
     rows = card.evaluate(PLAN, 2024)
     fig = charts.heatmap(rows, "vi")
-    symbols = {s for row in fig.data[0].text for s in row if s}
-    assert symbols <= {"✔", "▲", "►", "▼", "✖", "?", "✗", "–"}
-    assert len(fig.data[0].y) == len({r.unit.code for r in rows})
+    marks = fig.data[1]
+    by_cell = {(r.target["code"], r.unit.name("vi")): r for r in rows}
+    shown = [by_cell[(x, y)] for x, y in zip(marks.x, marks.y)]
+    assert len(shown) == len(rows)
+    assert list(marks.text) == [r.symbol for r in shown]
+    assert list(marks.textfont.color) == [statuses.status(r.status).ink for r in shown]  # readable on its cell
+    assert len(set(fig.data[0].y)) == len({r.unit.code for r in rows})
 
 
 def test_ranking_is_sorted_and_unjudged_contributions_have_no_target_line(card):

@@ -7,7 +7,8 @@ from pathlib import Path
 from metrics.cli import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
-SETTINGS = ("KPI_DB", "KPI_PUBLIC", "KPI_COOKIE_KEY", "maxUploadSize", "KPI_LOCK_WAIT", "KPI_DB_LINGER", "KPI_DEMO")
+SETTINGS = ("KPI_DB", "KPI_PUBLIC", "KPI_COOKIE_KEY", "KPI_COOKIE_KEY_FILE", "KPI_COOKIE_SECURE", "maxUploadSize",
+            "KPI_LOCK_WAIT", "KPI_DB_LINGER", "KPI_DEMO")
 
 
 def commands() -> set[str]:

@@ -351,6 +351,31 @@ def test_export_command_refuses_a_missing_folder(demo_path, tmp_path):
     assert done.returncode == 1 and "does not exist" in done.stderr
 
 
+def test_2024_annual_targets_below_their_bound_are_not_achieved_in_every_export(store):
+    """The PDF printed "✗ Chưa đủ dữ liệu · chưa đạt trong năm" for HN1b (58,4% against ≥ 65%)."""
+    card = Scorecard(store)
+    rows = card.evaluate(PLAN, 2024, units=[card.root(PLAN, 2024).code])
+    below = sorted(r.target["code"] for r in rows
+                   if r.target["type"] in ANNUAL_TYPES and r.verdict.actual is not None and not r.verdict.met)
+    assert len(below) == 7 and "HN1b" in below
+    book = openpyxl.load_workbook(io.BytesIO(build(store, Choice("xlsx", PLAN, 2024))))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    shown = {r[header.index("Mã")]: (r[header.index("Mã đánh giá")], r[header.index("Đánh giá")])
+             for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert {c: shown[c] for c in below} == {c: ("not_achieved", "✖ Chưa đạt") for c in below}
+    deck = Presentation(io.BytesIO(build(store, Choice("pptx", PLAN, 2024))))
+    labelled = {}
+    for slide in list(deck.slides)[1:-1]:
+        codes = codes_on(slide)
+        labels = [t for t in slide_texts(slide) if t in {"✖ Chưa đạt", "✔ Đã đạt"} or t.startswith(("▲", "►", "▼", "◄", "?"))]
+        labelled.update(zip(codes, labels))
+    assert {c: labelled[c] for c in below} == {c: "✖ Chưa đạt" for c in below}
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(build(store, Choice("pdf", PLAN, 2024)))).pages)
+    assert "Chưa đủ dữ liệu · chưa đạt trong năm" not in text
+    assert " ".join(text.split()).count("✖ Chưa đạt") >= 2 * len(below)  # each item and its line in the focus list
+
+
 def test_exports_of_a_plan_without_values_and_of_an_empty_database(tmp_path):
     from metrics.loading import load_targets, load_units
 
@@ -364,7 +389,12 @@ def test_exports_of_a_plan_without_values_and_of_an_empty_database(tmp_path):
         text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(build(store, Choice("pdf")))).pages)
         assert "chưa có số liệu" in text
         book = openpyxl.load_workbook(io.BytesIO(build(store, Choice("xlsx"))))
-        assert book["Số liệu"].max_row == 1  # the header, no values
+        values = list(book["Số liệu"].iter_rows(min_row=2, values_only=True))
+        targets = pd.read_csv(data_dir / "targets.csv")
+        stated = targets[(targets["plan"] == PLAN) & targets["baseline"].notna() & (targets["type"] == "level")]
+        # no imported value: only the baselines the resolution states, cited to the resolution itself
+        assert sorted((v[0], v[3]) for v in values) == sorted(zip(stated["target"], stated["baseline"]))
+        assert {v[-1] for v in values} == set(stated["source"])
     finally:
         store.close()
     empty = init_database(tmp_path / "empty.duckdb", demo=False)

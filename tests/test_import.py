@@ -80,6 +80,22 @@ def test_preview_counts_changes_and_the_status_the_dashboard_then_shows(demo, tm
         assert row.verdict.actual == pytest.approx(expected["new_value"])
 
 
+def test_a_ratio_stands_for_its_stated_value_in_the_preview_the_rollups_and_the_reference(demo, tmp_path):
+    """223/242 is published as 92,14%: the preview said 92,15% (parts first), the roll-ups 92,14%."""
+    path = write(tmp_path, "đơn vị;chỉ tiêu;năm;giá trị;tử số;mẫu số\n883;cba_coverage;2024;92,14;223;242\n")
+    report = ingest.check(path, store=demo)
+    assert report.ok, report.problem_table().to_string()
+    assert report.changes.set_index(["unit", "indicator"]).loc[("883", "cba_coverage"), "new"] == pytest.approx(92.14)
+    ingest.commit(demo, report, user="analyst")
+    stored = Scorecard(demo)
+    reference = Scorecard(demo, observations=demo.observations())
+    for card in (stored, reference):
+        assert card.figure("cba_coverage", "883", 2024).value == pytest.approx(92.14)
+    again = ingest.check(write(tmp_path, "unit,indicator,year,value,numerator,denominator\n"
+                                         "883,cba_coverage,2024,92.14,223,242\n", "again.csv"), store=demo)
+    assert again.counts["unchanged"] == 1
+
+
 def test_nothing_is_written_when_every_value_is_already_there(demo, tmp_path):
     path = write(tmp_path, "unit,indicator,year,value\n883,members,2024,11781\n")
     report = ingest.check(path, store=demo)
@@ -196,7 +212,7 @@ def test_binary_bytes_far_into_a_clean_looking_file_reject_it(demo, tmp_path):
     assert hashlib.sha256(Path(demo.path).read_bytes()).hexdigest() == before
 
 
-def test_sources_and_notes_are_stored_trimmed_and_precomposed(demo, tmp_path):
+def test_sources_are_stored_trimmed_notes_as_written_both_precomposed(demo, tmp_path):
     decomposed = unicodedata.normalize("NFD", "Báo cáo năm")
     path = write(tmp_path, "unit,indicator,year,value,source,note\n"
                  f"883,members,2024,12000,  {decomposed}\u00a0,ghi chú \n"
@@ -208,7 +224,7 @@ def test_sources_and_notes_are_stored_trimmed_and_precomposed(demo, tmp_path):
     stored = stored[stored["year"] == 2024].set_index("unit")
     assert stored.loc["883", "source"] == stored.loc["884", "source"] == "Báo cáo năm"
     assert unicodedata.is_normalized("NFC", stored.loc["883", "source"])
-    assert stored.loc["883", "note"] == "ghi chú" and pd.isna(stored.loc["884", "note"])
+    assert stored.loc["883", "note"] == "ghi chú " and pd.isna(stored.loc["884", "note"])  # exactly as written
 
 
 # --- undo and as-of ---------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """methodology.md §2–§3: union target types and the figures shown with every status."""
 
+from dataclasses import replace
+
 import pytest
 
 from metrics.judgement import TargetSpec, is_met, judge
@@ -61,7 +63,7 @@ def test_level_judged_after_the_deadline_uses_the_deadline_year():
     spec = TargetSpec("level", 100, base_year=2020, target_year=2025)
     v = judge(spec, {2020: 90, 2025: 95, 2026: 101}, 2026)
     assert v.actual_year == 2025
-    assert v.status != "target_achieved"
+    assert v.status == "not_achieved"
 
 
 def test_lower_is_better_achievement_is_inverted():
@@ -78,12 +80,58 @@ def test_annual_floor_counts_years_met():
     assert v.met is True
 
 
-def test_annual_floor_missed_is_judged_by_the_trend_against_the_floor():
+def test_annual_floor_missed_is_not_achieved_whatever_the_trend():
     v = judge(CBA_FLOOR, {2023: 92.14, 2024: 97, 2025: 95}, 2025)
-    assert v.met is False
-    assert v.status == "substantial_progress"  # rising from the 2023 base fast enough for 96 by 2028
-    falling = judge(CBA_FLOOR, {2023: 92.14, 2024: 91, 2025: 90}, 2025)
-    assert falling.status == "deterioration"
+    assert (v.met, v.status, v.trend) == (False, "not_achieved", "worse")
+    rising = judge(CBA_FLOOR, {2023: 92.14, 2024: 91, 2025: 93}, 2025)
+    assert (rising.status, rising.trend) == ("not_achieved", "better")  # the trend is beside it, never the status
+
+
+def test_annual_year_missed_with_one_value_is_not_achieved_not_no_data():
+    """Demo 2024 said "Chưa đủ dữ liệu" for HN1b at 58,4% against ≥ 65%."""
+    v = judge(TargetSpec("annual_floor", 65, 2023, 2028), {2024: 58.4}, 2024)
+    assert (v.status, v.trend, v.years_met, v.years_assessed) == ("not_achieved", None, 0, 1)
+
+
+def test_annual_trend_follows_the_direction():
+    ceiling = TargetSpec("annual_ceiling", 5, base_year=2020, target_year=2025, direction="down")
+    assert judge(ceiling, {2021: 6, 2022: 5.5}, 2022).trend == "better"  # lower is better
+    assert judge(ceiling, {2021: 4, 2022: 4}, 2022).trend == "same"
+    assert judge(ceiling, {2020: 4, 2022: 4.5}, 2022).trend is None  # no value the year before
+
+
+def test_annual_target_in_its_baseline_year_has_no_target_yet():
+    assert judge(CBA_FLOOR, {2023: 92.14}, 2023).status == "no_target"
+
+
+def test_level_target_unmet_at_its_deadline_is_not_achieved():
+    """12 M members by end-2023, 11 M in 2023: no pace any more, it was not reached."""
+    spec = TargetSpec("level", 12_000_000, base_year=2018, target_year=2023)
+    v = judge(spec, {2018: 10_000_000, 2023: 11_000_000}, 2023)
+    assert (v.status, v.final, v.pace_per_year, v.projection) == ("not_achieved", True, None, None)
+    assert judge(spec, {2018: 10_000_000, 2022: 11_900_000}, 2022).status == "substantial_progress"
+    assert judge(spec, {2018: 10_000_000, 2023: 12_100_000}, 2025).status == "target_achieved"
+
+
+def test_level_deadline_without_its_value_is_not_available_unless_already_reached():
+    spec = TargetSpec("level", 100, base_year=2020, target_year=2025)
+    assert judge(spec, {2020: 90, 2024: 95}, 2025).status == "not_available"
+    assert judge(spec, {2020: 90, 2024: 101}, 2026).status == "target_achieved"
+
+
+def test_cumulative_unmet_at_its_deadline_is_not_achieved():
+    v = judge(HOUSES, {y: 55 for y in range(2024, 2029)}, 2028)
+    assert (v.actual, v.status, v.final) == (275, "not_achieved", True)
+
+
+def test_a_stated_baseline_is_the_base_of_a_level_target():
+    """Without data in the base year the base used to move to the first year with data ("+0 on the path")."""
+    spec = TargetSpec("level", 139258, base_year=2023, target_year=2028, baseline=111258)
+    v = judge(spec, {2024: 113480, 2025: 116002}, 2025)
+    assert (v.assessment.base_year, v.assessment.base_value) == (2023, 111258)
+    assert v.expected == pytest.approx(111258 + 28000 * 2 / 5)
+    moved = judge(replace(spec, baseline=None), {2024: 113480, 2025: 116002}, 2025)
+    assert moved.assessment.base_year == 2024  # the reference method's own rule, without a stated baseline
 
 
 def test_annual_target_without_a_value_in_the_year_is_not_available():
@@ -98,7 +146,7 @@ def test_annual_ceiling_lower_is_better():
 
 
 @pytest.mark.parametrize("value, position, status", [
-    (78.0, "below", "deterioration"),
+    (78.0, "below", "not_achieved"),
     (85.0, "within", "target_achieved"),
     (92.0, "above", "target_achieved"),
 ])
@@ -106,6 +154,7 @@ def test_annual_band_below_within_above(value, position, status):
     v = judge(INFORMED_BAND, {2024: 82.0, 2025: value}, 2025)
     assert v.band_position == position
     assert v.status == status
+    assert v.achievement_pct is None  # "107,75% of 80–90%" means nothing: the position and both bounds say it
 
 
 def test_band_above_counts_as_met_when_higher_is_better():

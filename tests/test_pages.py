@@ -1,5 +1,6 @@
 """Every page through Streamlit's AppTest on a real demo database."""
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -7,9 +8,15 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from metrics import statuses
+from metrics.judgement import ANNUAL_TYPES
 from metrics.loading import init_database
+from metrics.scorecard import Scorecard
+from metrics.store import Store
 
 PLAN_TARGETS = 27
+BADGES = [statuses.badge(s.code) for s in statuses.TABLE]
+EN_BADGES = [statuses.badge(s.code, "en") for s in statuses.TABLE]
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -56,9 +63,26 @@ def test_overview_lists_every_target_of_the_plan(app):
     assert len(codes) == PLAN_TARGETS
     for code in codes:
         assert f"**{code}**" in shown, code  # a card per target
-    assert f"/{PLAN_TARGETS} chỉ tiêu đã đạt hoặc đúng tiến độ" in shown
-    assert [m.label for m in at.metric][:4] == ["Đã đạt", "Đúng tiến độ", "Cần nỗ lực hơn", "Chưa đủ dữ liệu"]
+    assert f"Năm 2026, {PLAN_TARGETS} chỉ tiêu: ✔ Đã đạt" in shown  # the headline counts in the table's words
+    counts = [m for m in at.metric if m.label in BADGES]
+    assert [m.label for m in counts] == [b for b in BADGES if b in {m.label for m in counts}]  # the table's order
+    assert sum(int(m.value.split("/")[0]) for m in counts) == PLAN_TARGETS
     assert "số liệu minh họa" in shown  # the illustrative-data banner
+
+
+def test_overview_2024_says_not_achieved_for_every_annual_target_below_its_bound(app, demo_path, tmp_path):
+    """2024 used to say "9 chưa đủ dữ liệu", 7 of them with a value below their floor (HN1b 58,4% < 65%)."""
+    at = app(year=2024)
+    missed = next(m for m in at.metric if m.label == "✖ Chưa đạt")
+    card = Scorecard(Store.open(shutil.copy(demo_path, tmp_path / "copy.duckdb")))  # the page holds the file
+    try:
+        rows = card.evaluate("DH-XI-2023-2028", 2024, units=["AG"])
+    finally:
+        card.store.close()
+    below = [r for r in rows if r.target["type"] in ANNUAL_TYPES and r.verdict.actual is not None and not r.verdict.met]
+    assert len(below) >= 7 and all(r.status == "not_achieved" for r in below)
+    assert missed.value == f"{len(below)}/{PLAN_TARGETS}"
+    assert "HN1b" in texts(at) and "cả nhiệm kỳ: đạt 0/1 năm" in texts(at)
 
 
 def test_overview_numbers_are_vietnamese(app):
@@ -76,7 +100,7 @@ def test_grassroots_unit_without_data(app):
     at = app(unit=grassroots)
     shown = texts(at)
     assert "Chưa đủ dữ liệu" in shown
-    values = [m.value for m in at.metric[4:]]
+    values = [m.value for m in at.metric if m.label not in BADGES]
     assert values and all(v == "—" for v in values)  # never 0
 
 
@@ -92,7 +116,8 @@ def test_target_page_shows_the_series_the_sentence_and_sources(app):
 
 def test_annual_target_shows_years_met(app):
     at = app("pages/target.py", target="HN1a", year=2026)
-    assert "Số năm đạt" in [s.value for s in at.subheader]
+    assert "Cả nhiệm kỳ: số năm đạt" in [s.value for s in at.subheader]
+    assert list(at.dataframe[0].value["Đánh giá"]) == ["✔ Đã đạt", "✖ Chưa đạt", "✔ Đã đạt"]  # 84,6 · 78,9 · 86,2
     met = at.dataframe[0].value
     assert list(met["Năm"]) == [2024, 2025, 2026]
 
@@ -129,8 +154,8 @@ def test_about_page_shows_kinds_completeness_and_method(app):
 def test_english_switch(app):
     at = app(lang="en")
     assert at.title[0].value == "Overview"
-    assert [m.label for m in at.metric][:4] == ["Achieved", "On track", "Behind", "No data"]
-    assert any("," in m.value and m.value[0].isdigit() for m in at.metric[4:])  # 118,046
+    assert {m.label for m in at.metric} >= {"✔ Target achieved", "▲ On track"}
+    assert any("," in m.value and m.value[0].isdigit() for m in at.metric if m.label not in EN_BADGES)  # 118,046
 
 
 def test_a_missing_database_says_how_to_load_ones_own_files_and_builds_nothing(tmp_path, monkeypatch):
@@ -158,3 +183,21 @@ def test_first_start_of_the_demo_builds_the_database(tmp_path, monkeypatch):
     assert not at.exception
     assert (tmp_path / "new.duckdb").exists()
     assert at.title[0].value == "Tổng quan"
+
+
+@pytest.mark.parametrize("param, value", [("year", "²"), ("year", "①"), ("year", "٢٠٢٤"), ("slide", "²"),
+                                          ("pin", "³")])
+def test_a_number_in_another_script_in_the_address_is_ignored_not_a_crash(demo_path, monkeypatch, param, value):
+    """``str.isdigit`` takes ``²``, ``①`` and Arabic-Indic digits; ``int`` does not (a shared link, a typo)."""
+    monkeypatch.setenv("KPI_DB", str(demo_path))
+    monkeypatch.setenv("KPI_PUBLIC", "1")
+    st.cache_resource.clear()
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.query_params[param] = value
+    at.run()
+    if param != "year":
+        at.switch_page("pages/present.py").run()
+    st.cache_resource.clear()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert at.title

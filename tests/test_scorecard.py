@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from metrics.scorecard import Scorecard
+from metrics import rollups
+from metrics.scorecard import Scorecard, completeness
 from metrics.store import rollback_batch, write_batch
 
 PLAN = "T-2023-2028"
@@ -52,6 +53,48 @@ def test_sector_scoped_target_applies_only_to_units_of_that_sector_or_mixed(mini
     assert applied == {"P", "D1", "D2", "G1"}  # not S1 (public admin), not G2 (state enterprise)
     province = row(card, "NS", "P", 2024).series[2024]
     assert (province.reported, province.expected) == (1, 2)  # D2 has nothing to report
+
+
+def test_sector_scoped_target_rolls_up_only_units_in_its_sector(mini_store):
+    """A non-state target added a public-administration union's parts (63,64% instead of 60%) and counted
+    it as a reporting unit; the SQL roll-ups and the Python reference must both leave it out."""
+    values = pd.DataFrame([
+        {"unit": "G1", "indicator": "dialogue_ns", "year": 2024, "value": None, "numerator": 3.0, "denominator": 5.0},
+        {"unit": "S1", "indicator": "dialogue_ns", "year": 2024, "value": None, "numerator": 4.0, "denominator": 6.0},
+        {"unit": "G2", "indicator": "dialogue_ns", "year": 2024, "value": None, "numerator": 1.0, "denominator": 1.0},
+    ])
+    with mini_store.transaction() as cur:
+        write_batch(cur, values, "import", file_name="dialogue.csv")
+    for card in (Scorecard(mini_store), Scorecard(mini_store, observations=mini_store.observations())):
+        figure = row(card, "NS", "P", 2024).series[2024]
+        assert (figure.numerator, figure.denominator) == (3, 5)
+        assert figure.value == pytest.approx(60.0)
+        assert (figure.reported, figure.expected) == (1, 2)
+        assert card.figure("dialogue_ns", "P", 2024).value == pytest.approx(8 / 12 * 100)  # unscoped: every unit
+    # D2's only figure comes from a state enterprise (G2): it has not answered the non-state target
+    assert "dialogue_ns" in completeness_missing(mini_store, "D2")
+    with mini_store.transaction() as cur:
+        cur.execute("UPDATE targets SET sector = NULL WHERE code = 'NS'")
+        rollups.refresh_scopes(cur)
+    assert row(Scorecard(mini_store), "NS", "P", 2024).series[2024].value == pytest.approx(8 / 12 * 100)
+
+
+def completeness_missing(store, unit: str) -> list[str]:
+    frame = completeness(Scorecard(store), PLAN, [2024])
+    found = frame[frame["unit"] == unit]
+    return [] if found.empty else list(found.iloc[0]["missing"])
+
+
+def test_a_stated_baseline_is_the_base_where_the_data_have_no_base_year(mini_store):
+    """Without a 2023 value the base moved to 2024 and the target page read "on the path, +0"."""
+    with mini_store.transaction() as cur:
+        cur.execute("UPDATE targets SET baseline = 80 WHERE code = 'R1'")
+    card = Scorecard(mini_store)
+    cba = row(card, "R1", "P", 2024)
+    assert (cba.verdict.assessment.base_year, cba.verdict.assessment.base_value) == (2023, 80)
+    assert cba.verdict.expected == pytest.approx(80 + (96 - 80) / 5) and cba.verdict.gap != 0
+    assert cba.series[2023].value == 80 and cba.series[2023].sources == ("test",)  # cited to the target's source
+    assert 2023 not in row(card, "R1", "D1", 2024).series  # a district has no stated baseline
 
 
 def test_unit_without_data_is_not_available_never_zero(mini_store):

@@ -262,3 +262,25 @@ def test_period_totals():
     assert set(totals["indicator"]) <= set(read("indicators.csv")["indicator"])
     assert (totals["source"] != "").all()
     assert dict(zip(totals["indicator"], totals["value"].astype(int)))["union_houses"] == 555
+
+
+PROJECT_FILE = re.compile(r"[\w./-]+\.(md|py|csv|tsv|txt|xlsx|duckdb|json|toml|parquet)\b|\bseeds/|\bREADME\b",
+                          re.IGNORECASE)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("*.csv")))
+def test_no_source_cites_a_file_of_this_project(name):
+    """A shipped figure cites a real document (shown in hovers, source tables and PDF footnotes), never
+    a file of this project such as product.md."""
+    frame = read(name)
+    cited = [c for c in frame.columns if c in ("source", "note")]
+    found = [(c, v) for c in cited for v in frame[c] if isinstance(v, str) and PROJECT_FILE.search(v)]
+    assert found == []
+
+
+def test_published_figures_name_their_document():
+    published = values().query("provenance == 'published'")
+    assert not published["source"].str.contains("chưa xác định|not identified|unknown", case=False).any()
+    merged = published[published["unit"] == "AG-2025"]
+    assert len(merged) and merged["source"].str.contains("Lao Động").all()
+    assert merged["source"].str.contains("1623430").all()  # news.laodong.vn, the article's number

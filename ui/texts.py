@@ -60,17 +60,13 @@ TEXTS = {
     "example": (" (ví dụ {code}: “{label}”)", " (e.g. {code}: “{label}”)"),
     "every_year": ("hằng năm", "every year"),
     "achieved_share": ("đạt", "achieved"),
-    "years_met": ("đạt {met}/{total} năm", "met in {met} of {total} years"),
+    "deadline_passed": ("hết hạn năm {year}", "deadline {year}"),
     "pace_needed": ("mỗi năm cần {pace}", "needs {pace} a year"),
     "break_note": ("⚡ Chuỗi số liệu đổi đơn vị năm {years} (sắp xếp tổ chức): so sánh cần thận trọng.",
                    "⚡ The series changes unit in {years} (reorganisation): compare with care."),
     "see_detail": ("Xem chi tiết", "See detail"),
     "as_of_banner": ("Đang xem số liệu **tại thời điểm sau đợt nhập #{batch}**, không phải số liệu mới nhất.",
                      "Showing the data **as they were right after import #{batch}**, not the latest."),
-    "summary_achieved": ("Đã đạt", "Achieved"),
-    "summary_on_track": ("Đúng tiến độ", "On track"),
-    "summary_behind": ("Cần nỗ lực hơn", "Behind"),
-    "summary_no_data": ("Chưa đủ dữ liệu", "No data"),
     "term_targets": ("Chỉ tiêu đến hết nhiệm kỳ", "Targets for the end of the term"),
     "annual_targets": ("Chỉ tiêu hằng năm", "Annual targets"),
     "headlines": ("Chỉ tiêu chính", "Headline targets"),
@@ -81,13 +77,11 @@ TEXTS = {
     "for_unit": ("Đơn vị: {unit} · năm {year}", "Unit: {unit} · {year}"),
     "no_units": ("Chỉ tiêu này không áp dụng cho đơn vị nào trong năm đã chọn.",
                  "This target applies to no unit in the chosen year."),
-    "years_met_title": ("Số năm đạt", "Years met"),
+    "years_met_title": ("Cả nhiệm kỳ: số năm đạt", "Over the term: years met"),
     "expected_now": ("Theo lộ trình", "Expected by now"),
     "pace_per_year": ("Cần mỗi năm", "Needed each year"),
     "per_year": ("năm", "year"),
     "projection": ("Dự báo {year}", "Projection {year}"),
-    "met": ("Đạt", "Met"),
-    "not_met": ("Chưa đạt", "Not met"),
     "band": ("So với khung", "Against the band"),
     "breakdown": ("Theo đơn vị trực thuộc {unit} — năm {year}", "By unit under {unit} — {year}"),
     "not_reported": ("Chưa có số liệu: {units}", "No data yet: {units}"),
@@ -106,10 +100,8 @@ TEXTS = {
     "tab_ranking": ("Xếp hạng theo chỉ tiêu", "Ranking on a target"),
     "tab_unit": ("Đơn vị đang chọn", "Selected unit"),
     "level": ("Cấp", "Level"),
-    "matrix_help": ("Mỗi ô là đánh giá của một chỉ tiêu tại một đơn vị: ✔ đã đạt, ▲ đúng tiến độ, ► cần đẩy nhanh, "
-                    "▼ chậm tiến độ, ✖ đi lùi, ? chưa đủ dữ liệu, ✗ chưa đạt trong năm (chưa đủ số liệu để đánh giá xu hướng); ô trống: chỉ tiêu không áp dụng.",
-                    "Each cell is one target at one unit: ✔ achieved, ▲ on track, ► needs acceleration, "
-                    "▼ limited progress, ✖ deteriorating, ? not enough data, ✗ not met this year (too little data for a trend); blank: the target does not apply."),
+    "matrix_help": ("Mỗi ô là đánh giá của một chỉ tiêu tại một đơn vị: {legend}; ô trống: chỉ tiêu không áp dụng.",
+                    "Each cell is one target at one unit: {legend}; blank: the target does not apply."),
     "no_targets_for_unit": ("Không có chỉ tiêu nào của kế hoạch áp dụng cho đơn vị này.",
                             "No target of the plan applies to this unit."),
     "official_code": ("mã", "code"),
@@ -139,11 +131,12 @@ TEXTS = {
         "- **Chỉ tiêu đạt mức đến cuối nhiệm kỳ**{level}: so sánh tốc độ tăng bình quân "
         "hằng năm thực tế từ năm gốc với tốc độ cần có để đạt chỉ tiêu (phương pháp của Thống kê Canada, dùng trong "
         "Open SDG). Đạt từ 95% tốc độ cần có trở lên: *Đúng tiến độ*; từ 60%: *Cần đẩy nhanh*; dưới 60%: *Chậm tiến "
-        "độ*; giảm: *Đi lùi*. Đã đạt mức chỉ tiêu thì là *Đã đạt*, dù xu hướng thế nào.\n"
+        "độ*; giảm: *Đi lùi*. Đã đạt mức chỉ tiêu thì là *Đã đạt*, dù xu hướng thế nào. Từ năm đích trở đi chỉ còn "
+        "*Đã đạt* hoặc *Chưa đạt*.\n"
         "- **Chỉ tiêu cộng dồn cả nhiệm kỳ**{cumulative}: so tổng đã thực hiện với phần chỉ tiêu "
         "lẽ ra phải đạt đến nay nếu chia đều mỗi năm.\n"
-        "- **Chỉ tiêu hằng năm**{annual}: mỗi năm đạt hoặc chưa đạt; đếm số năm đạt trong nhiệm kỳ. Năm "
-        "chưa đạt được đánh giá theo xu hướng tiến về mức chỉ tiêu.\n"
+        "- **Chỉ tiêu hằng năm**{annual}: năm được xem là *Đã đạt* hoặc *Chưa đạt*; xu hướng so với năm "
+        "trước (tốt hơn, kém hơn) chỉ ghi kèm, không phải là kết quả đánh giá; số năm đạt cả nhiệm kỳ được đếm riêng.\n"
         "- **Cộng số liệu các đơn vị**: số đoàn viên, số căn nhà được cộng lại; tỷ lệ được tính bằng tổng tử số chia "
         "tổng mẫu số (không lấy trung bình các tỷ lệ); bình quân mỗi CĐCS bằng tổng số lượng chia tổng số CĐCS.\n"
         "- **Chưa đủ dữ liệu** là một trạng thái riêng, không bao giờ được coi là 0.\n"
@@ -152,11 +145,12 @@ TEXTS = {
         "- **Level targets**{level}: the average yearly growth since the baseline is compared "
         "with the growth the target requires (Statistics Canada's method, used by Open SDG). At least 95% of the "
         "required growth: *On track*; at least 60%: *Needs acceleration*; below: *Limited progress*; falling: "
-        "*Deteriorating*. A target already reached is *Achieved*, whatever the trend.\n"
+        "*Deteriorating*. A target already reached is *Achieved*, whatever the trend. From its target year on it is "
+        "only *Achieved* or *Not achieved*.\n"
         "- **Cumulative targets**{cumulative}: the total so far against the share of the target "
         "expected by now on a straight line.\n"
-        "- **Annual targets**{annual}: each year is met or not; the years met are counted. A year not "
-        "met is judged by its trend towards the target.\n"
+        "- **Annual targets**{annual}: the year is *Target achieved* or *Not achieved*; the trend on the "
+        "year before (better, worse) is shown beside it, never as the status; the years met are counted apart.\n"
         "- **Adding up units**: members and houses are summed; a ratio is the sum of numerators over the sum of "
         "denominators (never the mean of percentages); a per-union average is the total count over the number of "
         "unions.\n"
@@ -198,6 +192,11 @@ TEXTS = {
                          "denominator), or one column per year. Headers in Vietnamese or English, with or without "
                          "diacritics."),
     "intake_sheet": ("Trang tính", "Sheet"),
+    "backup_refused": ("Không tạo bản sao lưu: tài khoản này không còn là quản trị viên đang đăng nhập. Hãy đăng nhập "
+                       "lại bằng tài khoản quản trị.",
+                       "No backup was made: this account is no longer a signed-in administrator. Sign in again "
+                       "with an administrator's account."),
+    "intake_sheet_hidden": ("{sheet} (trang ẩn)", "{sheet} (hidden sheet)"),
     "intake_check": ("Kiểm tra tệp", "Check the file"),
     "progress_reading": ("Đang đọc tệp…", "Reading the file…"),
     "progress_checking": ("Đang kiểm tra từng dòng…", "Checking every row…"),

@@ -6,22 +6,13 @@ import re
 
 import streamlit as st
 
-from metrics import fmt
+from metrics import fmt, statuses, wording
 from metrics.exports import data as export_data
-from metrics.i18n import TARGET_TYPE_LABELS, name, pick, row_badge
+from metrics.i18n import BAND_LABELS, TARGET_TYPE_LABELS, name, pick
 from metrics.judgement import ANNUAL_TYPES, CUMULATIVE
 from metrics.scorecard import StatusRow
 from ui.texts import t
 
-BADGE_COLOURS = {
-    "target_achieved": "green",
-    "substantial_progress": "blue",
-    "moderate_progress": "orange",
-    "limited_progress": "red",
-    "deterioration": "violet",
-    "not_available": "gray",
-    "no_target": "gray",
-}
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "vi", "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:])")
@@ -44,7 +35,7 @@ def page_of(items: list, key: str, size: int = PAGE_SIZE) -> list:
 
 def badge(row: StatusRow, lang: str) -> None:
     """The status of a row as a coloured badge with its symbol and words (never colour alone)."""
-    st.badge(row_badge(row.status, row.missed_without_trend, lang), color=BADGE_COLOURS[row.status])
+    st.badge(row.badge(lang), color=statuses.status(row.status).badge)
 
 
 def plotly(fig, key: str | None = None) -> None:
@@ -81,21 +72,31 @@ def goal_text(row: StatusRow, lang: str) -> str:
     return sign + fmt.measure(row.verdict.target_value, kind, lang)
 
 
+def standing(row: StatusRow, lang: str) -> str | None:
+    """How far the value is: ``đạt 92,14%`` (level, cumulative, floor, ceiling) or a band's ``trong khung``."""
+    v = row.verdict
+    if v.band_position:
+        return pick(BAND_LABELS[v.band_position], lang)
+    if v.achievement_pct is not None:
+        return f"{t('achieved_share', lang)} {fmt.percent(v.achievement_pct, lang)}"
+    return None
+
+
 def target_facts(row: StatusRow, lang: str) -> str:
-    """One line under a status: the target, how much of it is done, and what is still needed."""
+    """One line under a status: the target, how far it is, the trend or what is still needed."""
     v, kind = row.verdict, row.indicator["kind"]
     typ = row.target["type"]
     goal = goal_text(row, lang)
     when = t("every_year", lang) if typ in ANNUAL_TYPES else str(row.target["target_year"])
-    parts = [f"{t('col_target_value', lang)}: {goal} ({when})"]
-    if v.achievement_pct is not None:
-        parts.append(f"{t('achieved_share', lang)} {fmt.percent(v.achievement_pct, lang)}")
-    if typ in ANNUAL_TYPES and v.years_assessed:
-        parts.append(t("years_met", lang).format(met=v.years_met, total=v.years_assessed))
+    parts = [f"{t('col_target_value', lang)}: {goal} ({when})", standing(row, lang)]
+    if typ in ANNUAL_TYPES:
+        parts += [wording.trend_words(row, lang), wording.term_count(row, lang)]
+    elif v.final:
+        parts.append(t("deadline_passed", lang).format(year=row.target["target_year"]))
     elif v.pace_per_year and v.pace_per_year > 0:
         pace = fmt.points(v.pace_per_year, lang) if kind == "ratio" else fmt.measure(v.pace_per_year, kind, lang, signed=True)
         parts.append(t("pace_needed", lang).format(pace=pace))
-    return " · ".join(parts)
+    return " · ".join(p for p in parts if p)
 
 
 def change_delta(row: StatusRow, lang: str) -> str | None:
@@ -123,9 +124,10 @@ def target_card(row: StatusRow, lang: str, link_params: dict) -> None:
             label += f" · {v.actual_year}"
         if row.break_years:
             label += " · ⚡"
+        # Sparkline and change take the status's colour: a card never says "good" in one colour and "behind" in words.
         st.metric(label, fmt.measure(v.actual, kind, lang), change_delta(row, lang),
                   chart_data=spark if len(spark) > 1 else None, chart_type="line",
-                  delta_color="normal" if row.indicator["direction"] == "up" else "inverse")
+                  delta_color=statuses.status(row.status).badge)
         badge(row, lang)
         st.caption(safe(target_facts(row, lang)))
         st.page_link("pages/target.py", label=t("see_detail", lang), icon=":material/arrow_forward:",

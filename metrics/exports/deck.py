@@ -17,12 +17,12 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from metrics import statuses
 from metrics.exports import deck_charts, facts
 from metrics.exports.data import fixed_zip
 from metrics.exports.deck_charts import add_runs
-from metrics.exports.slides import GROUP, SUMMARY, TILES, TITLE, Deck, Slide, slide_notes
+from metrics.exports.slides import GROUP, SUMMARY, TITLE, Deck, Slide, slide_notes
 from metrics.exports.words import w
-from metrics.i18n import STATUS_COLOURS
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
@@ -129,7 +129,8 @@ def status_label(page, row, x, y, cx, lang: str, size: float = BODY_PT):
     """A coloured label with the status symbol and words (never colour alone)."""
     cy = Pt(size * 1.9)
     shape = page.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, x, y, cx, cy)
-    _fill(shape, STATUS_COLOURS[row.status].lstrip("#"))
+    status = statuses.status(row.status)
+    _fill(shape, status.colour.lstrip("#"))
     frame = shape.text_frame
     frame.margin_left = frame.margin_right = Inches(0.12)
     frame.margin_top = frame.margin_bottom = 0
@@ -137,7 +138,7 @@ def status_label(page, row, x, y, cx, lang: str, size: float = BODY_PT):
     frame.word_wrap = True
     paragraph = frame.paragraphs[0]
     paragraph.alignment = PP_ALIGN.LEFT
-    add_runs(paragraph, facts.badge(row, lang), size, bold=True)
+    add_runs(paragraph, facts.badge(row, lang), size, bold=True, colour=status.ink.lstrip("#"))
     return shape
 
 
@@ -226,14 +227,18 @@ def _summary(page, deck: Deck, slide: Slide) -> None:
     top = _heading(page, slide.title)
     counts, total = deck.counts(), len(deck.rows)
     gap = Inches(0.3)
-    width = int((WIDTH - 2 * MARGIN - 3 * gap) / 4)
-    for i, (key, status, symbol) in enumerate(TILES):
+    per_row = max(4, len(counts))
+    width = int((WIDTH - 2 * MARGIN - (per_row - 1) * gap) / per_row)
+    labels = [status.badge_text(lang) for status, _ in counts]
+    size = BODY_PT  # hall type: a long label takes a second line, and what follows moves down
+    label_h = max((text_height(t, width, size) for t in labels), default=Inches(0.45))
+    for i, ((status, count), label) in enumerate(zip(counts, labels)):  # one tile per status that occurs
         x = MARGIN + i * (width + gap)
         bar = page.shapes.add_shape(MSO_SHAPE.RECTANGLE, x, top, width, Inches(0.12))
-        _fill(bar, STATUS_COLOURS[status].lstrip("#"))
-        _text(page, f"{counts[key]}/{total}", x, top + Inches(0.2), width, Inches(0.9), 48, bold=True)
-        _text(page, f"{symbol} {w(key, lang)}", x, top + Inches(1.1), width, Inches(0.45), BODY_PT)
-    y = top + Inches(1.75)
+        _fill(bar, status.colour.lstrip("#"))
+        _text(page, f"{count}/{total}", x, top + Inches(0.2), width, Inches(0.9), 48 if per_row <= 5 else 36, bold=True)
+        _text(page, label, x, top + Inches(1.1), width, label_h, size)
+    y = top + Inches(1.1) + label_h + Inches(0.2)
     full = WIDTH - 2 * MARGIN
     sentence = deck.summary()
     height = text_height(sentence, full, 24, bold=True)

@@ -2,8 +2,8 @@
 
 - level target: a line of the yearly values and a flat line at the target value;
 - cumulative target: the running sum against the straight-line path to the target;
-- annual target: one column per year (green when met, vermilion when not) and the floor (or the
-  band's two ends) as a line.
+- annual target: one column per year in the colour of its status (``metrics.statuses``: achieved or not
+  achieved) and the floor (or the band's two ends) as a line.
 
 PowerPoint formats numbers by the viewer's locale, so every data label is set point by point to the
 babel-formatted text (``111.258``, ``92,14%``). Axis numbers show only where no separator is needed
@@ -30,7 +30,7 @@ from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
-from metrics import fmt, wording
+from metrics import fmt, statuses, wording
 from metrics.exports.words import w
 from metrics.judgement import ANNUAL_TYPES, CUMULATIVE
 from metrics.scorecard import StatusRow
@@ -63,7 +63,7 @@ class ChartSpec:
 #: font and draws nothing): they get a font that has them. PowerPoint on Windows substitutes a font
 #: with the glyph when DejaVu Sans is not installed.
 SYMBOL_FONT = "DejaVu Sans"
-SYMBOLS = frozenset("✔✖✗⚡")
+SYMBOLS = frozenset("✔✖◄⚡↗↘")
 FONT = "Arial"
 
 
@@ -140,14 +140,14 @@ def _annual(row: StatusRow, lang: str) -> ChartSpec:
     v = row.verdict
     base, end = int(row.target["base_year"]), int(row.target["target_year"])
     # The years judged so far (future years of an annual target hold nothing to draw).
-    last = max([y for y in row.series if base < y <= end] + [v.actual_year or base + 1])
+    last = max([y for y in row.series if base < y <= end] + [v.actual_year or base + 1, base + 1])
     years = list(range(base + 1, last + 1))
     values = [row.series[y].value if y in row.series else None for y in years]
-    met = [v.met_by_year.get(y) for y in years]
-    marks = ["✔ " if m else ("✖ " if m is False else "") for m in met]
+    codes = [statuses.year_code(v.met_by_year[y]) if y in v.met_by_year else None for y in years]
+    marks = [statuses.status(c).symbol + " " if c else "" for c in codes]
     actual = SeriesSpec(w("actual", lang), values,
                         [None if x is None else m + _fmt(row, x, lang) for x, m in zip(values, marks)], "actual",
-                        [GREEN if m else (VERMILLION if m is False else GREY) for m in met])
+                        [statuses.colour(c).lstrip("#") if c else GREY for c in codes])
     low, high = row.target["value"], row.target.get("value_high")
     if row.target["type"] in ("annual_band", "unit_band") and _present(high):
         band = f"{w('band', lang)}: {_goal(row, low, lang)}–{_goal(row, high, lang)}"

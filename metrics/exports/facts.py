@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from metrics import fmt, wording
 from metrics.exports.words import w
-from metrics.i18n import PROVENANCE_LABELS, TARGET_TYPE_LABELS, name, pick, row_badge
+from metrics.i18n import BAND_LABELS, PROVENANCE_LABELS, TARGET_TYPE_LABELS, name, pick
 from metrics.judgement import ANNUAL_TYPES, CUMULATIVE
 from metrics.scorecard import StatusRow
 
@@ -38,8 +38,8 @@ def headline(row: StatusRow, lang: str = "vi") -> str:
 
 
 def badge(row: StatusRow, lang: str = "vi") -> str:
-    """``▲ Đúng tiến độ`` (the symbol and the words, never colour alone)."""
-    return row_badge(row.status, row.missed_without_trend, lang)
+    """``▲ Đúng tiến độ`` (the symbol and the words of the one table, never colour alone)."""
+    return row.badge(lang)
 
 
 def _present(value) -> bool:
@@ -118,6 +118,9 @@ def years_met(row: StatusRow, lang: str = "vi") -> str | None:
 
 
 def achievement(row: StatusRow, lang: str = "vi") -> str:
+    """``92,14%`` of the target, or where a band's value sits (``trong khung``): never "107% of a band"."""
+    if row.verdict.band_position:
+        return pick(BAND_LABELS[row.verdict.band_position], lang)
     return fmt.percent(row.verdict.achievement_pct, lang)
 
 
@@ -173,11 +176,13 @@ def fact_lines(row: StatusRow, lang: str = "vi") -> list[FactLine]:
                  if _present(base_value) else f"— ({base_year})"),
         FactLine(w("latest", lang), latest(row, lang)),
         FactLine(w("target_value", lang), goal(row, lang)),
-        FactLine(w("achievement", lang), achievement(row, lang)),
+        FactLine(w("band_position" if row.verdict.band_position else "achievement", lang), achievement(row, lang)),
     ]
     met = years_met(row, lang)
     if met:
         lines.append(FactLine(w("years_met", lang), met))
+        if row.verdict.trend:
+            lines.append(FactLine(w("trend", lang), wording.trend_words(row, lang)))
     else:
         if _present(row.verdict.expected) and row.verdict.actual is not None:
             lines.append(FactLine(w("expected", lang), with_unit(row, row.verdict.expected, lang)))

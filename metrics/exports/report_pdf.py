@@ -21,10 +21,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from metrics import statuses
 from metrics.exports import facts
 from metrics.exports.report import Item, Report, Section
 from metrics.exports.words import w
-from metrics.i18n import STATUS_COLOURS, STATUS_LABELS, STATUS_SYMBOLS, status_label
 
 FONTS = Path(__file__).parent / "fonts"
 REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -109,17 +109,16 @@ def _front(report: Report, styles) -> list:
 def _summary(report: Report, styles) -> list:
     deck, lang = report.deck, report.deck.lang
     story = [_p(w("section_summary", lang), styles["h1"]), _p(deck.summary(), styles["body"]), Spacer(1, 3 * mm)]
-    counts = {code: sum(r.status == code for r in deck.rows) for code in STATUS_LABELS}
+    counts = deck.counts()
     data = [[_p(w("status", lang), styles["head"]), _p(w("status_count", lang), styles["head"])]]
-    shown = [code for code, count in counts.items() if count]
-    for code in shown:
-        data.append([_p(f"{STATUS_SYMBOLS[code]} {status_label(code, lang)}", styles["cell"]),
-                     _p(f"{counts[code]}/{len(deck.rows)}", styles["cell"])])
+    for status, count in counts:
+        data.append([_p(status.badge_text(lang), _inked(styles["cell"], status)),
+                     _p(f"{count}/{len(deck.rows)}", styles["cell"])])
     table = Table(data, colWidths=[60 * mm, 30 * mm], hAlign="LEFT")
     style = [("LINEBELOW", (0, 0), (-1, 0), 0.6, RULE), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
              ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
-    for i, code in enumerate(shown, start=1):
-        style.append(("BACKGROUND", (0, i), (0, i), colors.HexColor(STATUS_COLOURS[code])))
+    for i, (status, _) in enumerate(counts, start=1):
+        style.append(("BACKGROUND", (0, i), (0, i), colors.HexColor(status.colour)))
     table.setStyle(TableStyle(style))
     story.append(table)
     focus = deck.focus()
@@ -157,17 +156,23 @@ def _item(item: Item, lang: str, styles) -> list:
     return parts
 
 
+def _inked(style: ParagraphStyle, status) -> ParagraphStyle:
+    """A cell style whose text reads on the status's colour."""
+    return ParagraphStyle(f"{style.name}-{status.code}", style, textColor=colors.HexColor(status.ink))
+
+
 def _facts_table(row, lang: str, styles) -> Table:
     lines = facts.fact_lines(row, lang)
+    status = statuses.status(row.status)
     header = [_p(line.label, styles["head"]) for line in lines]
-    values = [_p(line.value, styles["cell"]) for line in lines]
+    values = [_p(line.value, styles["cell"]) for line in lines[:-1]] + [_p(lines[-1].value, _inked(styles["cell"], status))]
     width = (A4[0] - 2 * MARGIN) / len(lines)
     table = Table([header, values], colWidths=[width] * len(lines), hAlign="LEFT")
     table.setStyle(TableStyle([
         ("LINEABOVE", (0, 0), (-1, 0), 0.6, RULE), ("LINEBELOW", (0, 1), (-1, 1), 0.6, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("BACKGROUND", (-1, 1), (-1, 1), colors.HexColor(STATUS_COLOURS[row.status])),
+        ("BACKGROUND", (-1, 1), (-1, 1), colors.HexColor(status.colour)),
     ]))
     return table
 
@@ -176,8 +181,7 @@ def _closing(report: Report, styles) -> list:
     deck, lang = report.deck, report.deck.lang
     story = [_p(w("section_notes", lang), styles["h1"]), _p(w("method_note", lang), styles["body"]),
              Spacer(1, 2 * mm),
-             _p(f"{w('legend', lang)}: " + "; ".join(f"{STATUS_SYMBOLS[c]} {status_label(c, lang)}"
-                                                       for c in STATUS_LABELS), styles["body"])]
+             _p(f"{w('legend', lang)}: " + "; ".join(s.badge_text(lang) for s in statuses.TABLE), styles["body"])]
     if deck.break_years:
         story.append(_p("⚡ " + w("break", lang).format(years=", ".join(map(str, deck.break_years))), styles["body"]))
     if deck.illustrative:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 from openpyxl import Workbook
 
+from metrics import wording
 from metrics.exports import facts
 from metrics.exports.data import workbook_bytes, write_sheet
 from metrics.exports.report import Report
@@ -43,10 +44,12 @@ def report_frame(report: Report) -> pd.DataFrame:
                 w("col_target_high", lang): _number(high),
                 w("col_target_year", lang): int(row.target["target_year"]),
                 w("col_achievement", lang): _number(v.achievement_pct),
+                w("col_band_position", lang): facts.achievement(row, lang) if v.band_position else None,
                 w("col_years_met", lang): v.years_met,
                 w("col_years_assessed", lang): v.years_assessed,
                 w("col_expected", lang): _number(v.expected),
                 w("col_pace", lang): _number(v.pace_per_year),
+                w("col_trend", lang): wording.trend_words(row, lang),
                 w("col_status_code", lang): row.status,
                 w("col_status", lang): facts.badge(row, lang),
                 w("col_sentence", lang): facts.wording_sentence(row, lang),

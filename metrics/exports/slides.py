@@ -23,9 +23,8 @@ from metrics.scorecard import Scorecard, StatusRow
 #: group of three becomes a slide of two and a slide of one, which shows its chart larger.
 MAX_PER_SLIDE = 2
 TITLE, GROUP, SUMMARY = "title", "group", "summary"
-#: The summary's four counts: category of ``wording.CATEGORIES``, the status whose colour it takes, its marks.
-TILES = (("achieved", "target_achieved", "✔"), ("on_track", "substantial_progress", "▲"),
-         ("behind", "moderate_progress", "►▼✖"), ("no_data", "not_available", "?"))
+#: The targets needing attention on the summary, worst first.
+FOCUS_ORDER = ("not_achieved", "deterioration", "limited_progress", "moderate_progress")
 
 
 @dataclass
@@ -76,14 +75,14 @@ class Deck:
     def summary(self) -> str:
         return wording.summary(self.rows, self.year, self.lang)
 
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> list:
+        """(status, count) for every status that occurs, in the one table's order."""
         return wording.status_counts(self.rows)
 
     def focus(self) -> list[StatusRow]:
-        """Targets behind, worst first (deteriorating, limited, needs acceleration), then missed years."""
-        order = {"deterioration": 0, "limited_progress": 1, "moderate_progress": 2}
-        behind = [r for r in self.rows if r.status in order or r.missed_without_trend]
-        return sorted(behind, key=lambda r: order.get(r.status, 3))
+        """Targets not achieved or behind, worst first (not achieved, deteriorating, limited, needs acceleration)."""
+        behind = [r for r in self.rows if r.status in FOCUS_ORDER]
+        return sorted(behind, key=lambda r: FOCUS_ORDER.index(r.status))
 
 
 def build_deck(card: Scorecard, plan: str, year: int | None, lang: str, pinned: Pinned) -> Deck:

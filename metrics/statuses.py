@@ -1,0 +1,99 @@
+"""The one table of statuses: code → symbol, Vietnamese, English, colour. Every view reads it.
+
+Badges, chips, counts, sentences, chart legends and bars, sparklines, tables, the unit matrix, the
+ranking, the slideshow, PowerPoint, PDF, Excel and CSV all take a status's symbol, word and colour from
+here, so one target reads the same everywhere (docs/methodology.md, "Statuses").
+
+Colours: the good states are blue (achieved) and blue-green (on track), the bad ones a red family
+(amber, orange-red, red, dark red), the states without a verdict grey. Blue against red stays apart for
+every kind of colour blindness, where green against red does not; a test simulates protanopia,
+deuteranopia and tritanopia and keeps every pair apart. ``ink`` is the text colour that reads on the
+colour (contrast ≥ 4.5 : 1). ``badge`` is the Streamlit palette slot the dashboard's badges and metric
+sparklines use; ``.streamlit/config.toml`` sets each slot to the colour here (a test keeps them equal).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Status:
+    code: str
+    symbol: str
+    vi: str
+    en: str
+    colour: str  # the fill: chart bars, matrix cells, badges, PDF and slide labels
+    ink: str  # text on the fill
+    badge: str  # Streamlit's named colour for this status (its hex is set in .streamlit/config.toml)
+
+    def label(self, lang: str = "vi") -> str:
+        return self.vi if lang == "vi" else self.en
+
+    def badge_text(self, lang: str = "vi") -> str:
+        """Symbol and word: ``✔ Đã đạt`` (never colour alone)."""
+        return f"{self.symbol} {self.label(lang)}"
+
+
+TARGET_ACHIEVED = "target_achieved"
+NOT_ACHIEVED = "not_achieved"
+NOT_AVAILABLE = "not_available"
+
+_DARK, _LIGHT = "#1A1A1A", "#FFFFFF"
+
+#: Every status, best first: the order of legends, counts and tables.
+TABLE: tuple[Status, ...] = (
+    Status("target_achieved", "✔", "Đã đạt", "Target achieved", "#1F5FA8", _LIGHT, "blue"),
+    Status("substantial_progress", "▲", "Đúng tiến độ", "On track", "#2A9D8F", _DARK, "green"),
+    Status("moderate_progress", "►", "Cần đẩy nhanh", "Needs acceleration", "#E9B000", _DARK, "yellow"),
+    Status("limited_progress", "▼", "Chậm tiến độ", "Limited progress", "#E3661E", _DARK, "orange"),
+    Status("deterioration", "◄", "Đi lùi", "Deteriorating", "#C0392B", _LIGHT, "violet"),
+    Status("not_achieved", "✖", "Chưa đạt", "Not achieved", "#7F0E1C", _LIGHT, "red"),
+    Status("not_available", "?", "Chưa đủ dữ liệu", "Not enough data", "#B8B8B8", _DARK, "gray"),
+    Status("no_target", "–", "Chưa có chỉ tiêu", "No target set", "#B8B8B8", _DARK, "gray"),
+)
+BY_CODE = {s.code: s for s in TABLE}
+CODES = tuple(BY_CODE)
+
+#: The trend of an annual target: secondary information beside its status, never the status itself.
+TRENDS = {
+    "better": ("↗", "tốt hơn năm trước", "better than the year before"),
+    "worse": ("↘", "kém hơn năm trước", "worse than the year before"),
+    "same": ("→", "không đổi so với năm trước", "unchanged on the year before"),
+}
+
+
+def status(code: str) -> Status:
+    return BY_CODE[code]
+
+
+def label(code: str, lang: str = "vi") -> str:
+    return BY_CODE[code].label(lang)
+
+
+def badge(code: str, lang: str = "vi") -> str:
+    """``✔ Đã đạt``: the symbol and the word of a status."""
+    return BY_CODE[code].badge_text(lang)
+
+
+def colour(code: str) -> str:
+    return BY_CODE[code].colour
+
+
+def year_code(met: bool | None) -> str:
+    """A single year of an annual target as a status: met → achieved, missed → not achieved."""
+    return NOT_AVAILABLE if met is None else (TARGET_ACHIEVED if met else NOT_ACHIEVED)
+
+
+def trend_text(trend: str | None, lang: str = "vi") -> str:
+    """``↗ tốt hơn năm trước``; empty when there is no year before to compare with."""
+    if trend is None:
+        return ""
+    arrow, vi, en = TRENDS[trend]
+    return f"{arrow} {vi if lang == 'vi' else en}"
+
+
+def counts(codes: list[str]) -> list[tuple[Status, int]]:
+    """How many of each status, in the table's order, leaving out the statuses nobody has."""
+    found = [(s, sum(c == s.code for c in codes)) for s in TABLE]
+    return [(s, n) for s, n in found if n]
