@@ -12,7 +12,8 @@ import duckdb
 import pandas as pd
 
 from metrics import rollups
-from metrics.judgement import ANNUAL_BAND, ANNUAL_CEILING, ANNUAL_FLOOR, CUMULATIVE, TARGET_TYPES, UNIT_BAND
+from metrics.judgement import (ANNUAL_BAND, ANNUAL_CEILING, ANNUAL_FLOOR, ANNUAL_TYPES, CUMULATIVE, TARGET_TYPES,
+                               UNIT_BAND)
 from metrics.problems import Problem
 from metrics.tabular import Column
 
@@ -178,7 +179,24 @@ def check_targets(targets: list[dict], plans: dict[str, dict], indicators: dict[
                 f"There is no indicator “{t['indicator']}”. Load the indicators file with it or correct the code."))
         elif indicator and t["type"]:
             problems += _type_fits(t, indicator)
+        if t["plan"] in plans and t["type"]:
+            problems += _base_year_fits(t, plans[t["plan"]])
     return problems
+
+
+def _base_year_fits(t: dict, plan: dict) -> list[Problem]:
+    """A target counts the years after its base year up to its deadline: at least one must be left."""
+    base = t["base_year"] or default_base_year(plan)
+    deadline = plan["end_year"] if t["type"] in ANNUAL_TYPES or not t["target_year"] else t["target_year"]
+    if base is None or deadline is None or int(base) < int(deadline):
+        return []
+    return [_problem(t, "base_year", "base-year-not-before-deadline",
+        f"Năm gốc {base} không trước năm đích {deadline}: chỉ tiêu tính các năm sau năm gốc nên không còn năm nào "
+        "để đánh giá. Hãy để trống base_year (mặc định: năm bắt đầu kế hoạch, hoặc năm trước đó với kế hoạch một "
+        "năm) hoặc ghi năm trước đó.",
+        f"Base year {base} is not before the deadline {deadline}: a target counts the years after its base year, "
+        "so none would be judged. Leave base_year empty (default: the plan's start year, or the year before a "
+        "one-year plan) or give an earlier year.")]
 
 
 def _type_fits(t: dict, indicator: dict) -> list[Problem]:
@@ -269,11 +287,18 @@ def target_rows(targets: list[dict], plans: dict[str, dict]) -> pd.DataFrame:
         "group_en": t["group_en"] or t["group_vi"], "indicator": t["indicator"], "type": t["type"],
         "value": t["value"], "value_high": t["value_high"],
         "target_year": t["target_year"] or plans[t["plan"]]["end_year"],
-        "base_year": t["base_year"] or plans[t["plan"]]["start_year"], "baseline": t["baseline"],
+        "base_year": t["base_year"] or default_base_year(plans[t["plan"]]), "baseline": t["baseline"],
         "sector": "|".join(t["sector"] or ()) or None, "applies_to": "|".join(t["applies_to"]),
         "label_vi": t["label_vi"], "label_en": t["label_en"] or t["label_vi"],
         "wording_vi": t["wording_vi"], "source": t["source"], "sort_order": t["order"],
     } for t in targets])
+
+
+def default_base_year(plan: dict) -> int:
+    """The plan's start year (a congress's own year closes the term before it), or the year before a one-year
+    plan (a 2024–2024 plan is judged on 2024 against 2023: its start year cannot be its own baseline)."""
+    start, end = int(plan["start_year"]), int(plan["end_year"])
+    return start if end > start else start - 1
 
 
 PERIOD_TOTAL_KEYS = ["unit", "indicator", "from_year", "to_year"]

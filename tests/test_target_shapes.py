@@ -1,0 +1,86 @@
+"""The target shapes real resolutions use, each from its own catalogue lines to its verdict, with the verdicts
+worked out by hand in the comments. Each federation here is a folder of real CSV files (the mini province's
+units) loaded the way ``init --demo`` loads ``data/``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from metrics import loading
+from metrics.loading import init_database
+from metrics.scorecard import Scorecard
+from tests.conftest import MINI
+
+PLANS = "plan,name_vi,name_en,issuer,start_year,end_year,unit,source\n"
+INDICATORS = MINI / "indicators.csv"
+TARGETS = ("plan,target,group,group_vi,group_en,indicator,type,value,value_high,target_year,base_year,baseline,"
+           "sector,applies_to,label_vi,label_en,wording_vi,source,order\n")
+VALUES = "unit,indicator,year,value,numerator,denominator,source,note,provenance\n"
+
+
+def federation(folder: Path, plans: str, targets: str, values: str, indicators: str = "", units: str = ""):
+    """A database built from catalogue lines (headers above) and the mini province's units and indicators."""
+    folder.mkdir(exist_ok=True)
+    (folder / "units.csv").write_text((MINI / "units.csv").read_text(encoding="utf-8") + units, encoding="utf-8")
+    (folder / "indicators.csv").write_text(INDICATORS.read_text(encoding="utf-8") + indicators, encoding="utf-8")
+    (folder / "plans.csv").write_text(PLANS + plans, encoding="utf-8")
+    (folder / "targets.csv").write_text(TARGETS + targets, encoding="utf-8")
+    (folder / "values.csv").write_text(VALUES + values, encoding="utf-8")
+    return init_database(folder / "kpi.duckdb", demo=True, data_dir=folder)
+
+
+def verdicts(store, plan: str, year: int, unit: str = "P") -> dict:
+    return {r.target["code"]: r.verdict for r in Scorecard(store).evaluate(plan, year) if r.unit.code == unit}
+
+
+def problems(folder: Path, targets: str, plans: str = "", indicators: str = "") -> list[tuple]:
+    """(row, column, code) of every problem ``targets import`` finds in these lines, on the mini province."""
+    paths = []
+    for name, header, text in (("plans.csv", PLANS, plans), ("targets.csv", TARGETS, targets),
+                               ("indicators.csv", INDICATORS.read_text(encoding="utf-8"), indicators)):
+        if text:
+            paths.append(folder / name)
+            paths[-1].write_text(header + text, encoding="utf-8")
+    store = init_database(folder / "check.duckdb", demo=True, data_dir=MINI)
+    try:
+        result = loading.load_targets(store, paths, dry_run=True)
+    finally:
+        store.close()
+    return [(p.row, p.column, p.code) for p in result.problems]
+
+
+# --- one-year plans --------------------------------------------------------------------------------
+
+ONE_YEAR = "K-2024,Kế hoạch năm 2024,Plan for 2024,BTV LĐLĐ tỉnh,2024,2024,P,test\n"
+
+
+def test_a_one_year_plan_is_judged_on_its_year_against_the_year_before(tmp_path):
+    store = federation(tmp_path / "f", ONE_YEAR,
+        "K-2024,H,1,Nhà,Houses,houses,cumulative,12,,,,,,province,Nhà 2024,Houses 2024,12 căn,test,1\n"
+        "K-2024,F,2,Thỏa ước,CBA,cba,annual_floor,90,,,,,,province,Thỏa ước,CBA,Từ 90%,test,2\n"
+        "K-2024,L,3,Đoàn viên,Members,members,level,120,,,,,,province,Đoàn viên,Members,120 đoàn viên,test,3\n",
+        "P,houses,2023,30,,,r,,published\nP,houses,2024,10,,,r,,published\n"
+        "P,cba,2023,,80,100,r,,published\nP,cba,2024,,92,100,r,,published\n"
+        "P,members,2023,100,,,r,,published\nP,members,2024,121,,,r,,published\n")
+    try:
+        got = verdicts(store, "K-2024", 2024)
+    finally:
+        store.close()
+    # The baseline is 2023, the year before the plan (before: 2024 itself, so nothing was ever judged).
+    # H: the 2024 flow only (the 2023 houses belong to the year before): 10 < 12 at the deadline → not achieved.
+    assert (got["H"].status, got["H"].actual, got["H"].years_assessed) == ("not_achieved", 10, 1)
+    # F: 92% ≥ 90% in 2024, the one year of the term: met 1 of 1 (before: no_target, "0/0 years").
+    assert (got["F"].status, got["F"].years_met, got["F"].years_assessed) == ("target_achieved", 1, 1)
+    # L: 121 ≥ 120 by 2024 → achieved, from the base 100 in 2023.
+    assert (got["L"].status, got["L"].actual) == ("target_achieved", 121)
+
+
+def test_a_base_year_that_is_not_before_the_deadline_is_refused(tmp_path):
+    found = problems(tmp_path,
+        "K-2024,H,1,Nhà,Houses,houses,cumulative,12,,2024,2024,,,province,Nhà,Houses,12 căn,test,1\n"
+        "K-2024,F,2,Thỏa ước,CBA,cba,annual_floor,90,,,2024,,,province,Thỏa ước,CBA,Từ 90%,test,2\n"
+        "K-2024,G,2,Thỏa ước,CBA,cba,annual_floor,90,,,2023,,,province,Thỏa ước,CBA,Từ 90%,test,3\n", ONE_YEAR)
+    # a cumulative target counting the years after 2024 up to 2024 counts none; a floor from 2025 in a 2024 plan
+    assert found == [(2, "base_year", "base-year-not-before-deadline"), (3, "base_year", "base-year-not-before-deadline")]
