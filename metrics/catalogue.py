@@ -12,8 +12,15 @@ import duckdb
 import pandas as pd
 
 from metrics import rollups
-from metrics.judgement import (ANNUAL_BAND, ANNUAL_CEILING, ANNUAL_FLOOR, ANNUAL_TYPES, CUMULATIVE, TARGET_TYPES,
-                               UNIT_BAND)
+from metrics.judgement import (
+    ANNUAL_CEILING,
+    ANNUAL_FLOOR,
+    ANNUAL_TYPES,
+    BANDED_TYPES,
+    CUMULATIVE,
+    TARGET_TYPES,
+    UNIT_BAND,
+)
 from metrics.problems import Problem
 from metrics.tabular import Column
 
@@ -217,11 +224,18 @@ def _type_fits(t: dict, indicator: dict) -> list[Problem]:
         (t["type"] == ANNUAL_CEILING and indicator["direction"] != "down", "ceiling-needs-down",
          "Mức trần hằng năm cần chỉ số có hướng giảm là tốt (down).",
          "An annual ceiling needs a lower-is-better indicator."),
-        (t["type"] in (ANNUAL_BAND, UNIT_BAND) and t["value_high"] is not None and t["value"] is not None
+        (t["type"] in BANDED_TYPES and t["value_high"] is not None and t["value"] is not None
          and t["value_high"] < t["value"], "invalid-band",
          "Cận trên của khung nhỏ hơn cận dưới.", "The band's high end is below its low end."),
     ]
-    return [_problem(t, "type", code, vi, en) for broken, code, vi, en in rules if broken]
+    problems = [_problem(t, "type", code, vi, en) for broken, code, vi, en in rules if broken]
+    if t["value_high"] is not None and t["type"] not in BANDED_TYPES:
+        problems.append(_problem(t, "value_high", "unexpected-value-high",
+            f"Chỉ tiêu loại {t['type']} chỉ có một mức (cột value); cận trên chỉ dùng cho khung (annual_band, "
+            "unit_band, hoặc level: “đạt 45–50% vào năm 2028”). Hãy xóa ô này hoặc đổi loại chỉ tiêu.",
+            f"A {t['type']} target has one bound (column value); a high end belongs to a band (annual_band, "
+            "unit_band, or level: “45–50% by 2028”). Clear this cell or change the target's type."))
+    return problems
 
 
 def check_plans(plans: list[dict], targets: dict[str, set[str]]) -> list[Problem]:

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from metrics import fmt, statuses
 from metrics.i18n import BAND_LABELS, PROVENANCE_LABELS, name, pick
-from metrics.judgement import ANNUAL_TYPES, CUMULATIVE
+from metrics.judgement import ANNUAL_TYPES, CUMULATIVE, has_band
 from metrics.scorecard import StatusRow
 
 BLUE, ORANGE, GREEN, VERMILLION, GREY, SKY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#999999", "#56B4E9"
@@ -121,7 +121,10 @@ def _level(row: StatusRow, lang: str) -> go.Figure:
 def _target_line(fig: go.Figure, row: StatusRow, lang: str, target_year: int) -> None:
     kind = row.indicator["kind"]
     value = row.verdict.target_value
-    label = f"{word('target', lang)} {target_year}: {fmt.measure(value, kind, lang)}"
+    high = row.target.get("value_high") if has_band(row.target["type"], row.target.get("value_high")) else None
+    shown = fmt.measure(value, kind, lang) if high is None else \
+        f"{fmt.measure(row.target['value'], kind, lang)}–{fmt.measure(high, kind, lang)}"
+    label = f"{word('target', lang)} {target_year}: {shown}"
     fig.add_trace(go.Scatter(
         x=[target_year], y=[value], mode="markers", name=label,
         marker=dict(symbol="star", size=16, color=VERMILLION), hovertext=[label], hoverinfo="text"))

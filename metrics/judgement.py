@@ -31,6 +31,13 @@ ANNUAL_TYPES = (ANNUAL_FLOOR, ANNUAL_CEILING, ANNUAL_BAND, UNIT_BAND)
 BAND_TYPES = (ANNUAL_BAND, UNIT_BAND)
 #: Where "x % of the target" means something; a band shows where the value sits instead.
 ACHIEVEMENT_TYPES = (LEVEL, CUMULATIVE, ANNUAL_FLOOR, ANNUAL_CEILING)
+#: Types that may have a band (``value_high``): the annual ones, and a level target "45–50% by 2028".
+BANDED_TYPES = (*BAND_TYPES, LEVEL)
+
+
+def has_band(target_type: str, value_high) -> bool:
+    """Whether a target (its type and ``value_high``) asks for a band rather than one bound."""
+    return target_type in BANDED_TYPES and value_high is not None and value_high == value_high
 
 
 @dataclass(frozen=True)
@@ -132,22 +139,26 @@ def required_pace(actual: float, target: float, years_left: int) -> tuple[float 
 
 
 def _level(spec: TargetSpec, series: dict[int, float], year: int) -> Verdict:
+    """The trend method towards the target; a band over the term ("45–50% by 2028") towards its near end,
+    reached inside the band or beyond it on the good side, shown by its position instead of a "% achieved"."""
+    goal = _threshold(spec)
     seen = {y: v for y, v in series.items() if y <= year}
-    a = progress.assess(seen, spec.value, spec.target_year, spec.base_year, spec.direction)
-    verdict = Verdict(a.status, year, spec.value, score=a.score, assessment=a)
+    a = progress.assess(seen, goal, spec.target_year, spec.base_year, spec.direction)
+    verdict = Verdict(a.status, year, goal, score=a.score, assessment=a)
     if a.latest_year is None:
         return verdict
     actual, latest = a.latest_value, a.latest_year
-    figures = dict(actual=actual, actual_year=latest,
-                   achievement_pct=achievement_pct(actual, spec.value, spec.direction))
-    if a.base_year is not None and spec.value != a.base_value:
-        figures["progress_share_pct"] = (actual - a.base_value) / (spec.value - a.base_value) * 100
+    banded = spec.value_high is not None
+    figures = dict(actual=actual, actual_year=latest, band_position=band_position(spec, actual),
+                   achievement_pct=None if banded else achievement_pct(actual, goal, spec.direction))
+    if a.base_year is not None and goal != a.base_value:
+        figures["progress_share_pct"] = (actual - a.base_value) / (goal - a.base_value) * 100
     if a.base_year is not None:
-        expected = straight_line(a.base_year, a.base_value, spec.target_year, spec.value, latest)
+        expected = straight_line(a.base_year, a.base_value, spec.target_year, goal, latest)
         figures.update(expected=expected, gap=actual - expected)
     if not a.target_achieved:
         figures["pace_per_year"], figures["pace_rate"] = required_pace(
-            actual, spec.value, spec.target_year - latest)
+            actual, goal, spec.target_year - latest)
     if a.cagr_observed is not None:
         figures["projection"] = actual * (1 + a.cagr_observed) ** (spec.target_year - latest)
     return replace(verdict, **figures)
@@ -181,15 +192,15 @@ def _cumulative(spec: TargetSpec, series: dict[int, float], year: int) -> Verdic
 
 
 def _threshold(spec: TargetSpec) -> float:
-    """The bound an annual target is judged against: the floor, the ceiling or the band's near end."""
-    if spec.type in BAND_TYPES and spec.direction == "down":
+    """The bound a target is judged against: its value, or a band's near end (its high end when lower is better)."""
+    if has_band(spec.type, spec.value_high) and spec.direction == "down":
         return spec.value_high if spec.value_high is not None else spec.value
     return spec.value
 
 
 def band_position(spec: TargetSpec, value: float) -> str | None:
-    """below / within / above for band targets."""
-    if spec.type not in BAND_TYPES:
+    """below / within / above for band targets (annual, and level targets with a band)."""
+    if spec.type not in BAND_TYPES and not has_band(spec.type, spec.value_high):
         return None
     if value < spec.value:
         return "below"

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from metrics import fmt, statuses
 from metrics.i18n import BAND_LABELS, name, pick
-from metrics.judgement import ANNUAL_TYPES, BAND_TYPES, CUMULATIVE
+from metrics.judgement import ANNUAL_TYPES, CUMULATIVE, has_band
 from metrics.scorecard import StatusRow
 
 
@@ -112,8 +112,7 @@ def _level(row: StatusRow, label: str, lang: str) -> str:
     v, ind = row.verdict, row.indicator
     parts = [f"{label} năm {v.actual_year} đạt {amount(v.actual, ind, lang)}" if lang == "vi"
              else f"{label} was {amount(v.actual, ind, lang)} in {v.actual_year}",
-             f"{versus_target(v.actual, v.target_value, lang)} ({amount(v.target_value, ind, lang)} "
-             f"{'đến năm' if lang == 'vi' else 'by'} {row.target['target_year']})"]
+             f"{_against(row, lang)} {'đến năm' if lang == 'vi' else 'by'} {row.target['target_year']})"]
     change = change_on_last_year(row, lang)
     if change:
         parts.append(change)
@@ -127,6 +126,14 @@ def _level(row: StatusRow, label: str, lang: str) -> str:
         text += (f" Để đạt chỉ tiêu, mỗi năm còn lại cần tăng bình quân {pace}." if lang == "vi"
                  else f" To reach the target, each remaining year must add {pace} on average.")
     return text + reconcile(row, lang)
+
+
+def _against(row: StatusRow, lang: str) -> str:
+    """``đạt 92,14% chỉ tiêu (96%`` — or, for a band over the term, where the value sits: ``trong khung (45%–50%``."""
+    v = row.verdict
+    if v.band_position:
+        return f"{pick(BAND_LABELS[v.band_position], lang)} ({bound_text(row, lang)}"
+    return f"{versus_target(v.actual, v.target_value, lang)} ({amount(v.target_value, row.indicator, lang)}"
 
 
 def deadline(row: StatusRow, lang: str = "vi") -> str:
@@ -223,7 +230,7 @@ def _cumulative(row: StatusRow, label: str, lang: str) -> str:
 def bound_text(row: StatusRow, lang: str = "vi") -> str:
     """What an annual target asks: ``≥ 65%``, ``≤ 5``, ``80%–90%`` (a band: both bounds)."""
     ind, v = row.indicator, row.verdict
-    if row.target["type"] in BAND_TYPES and _present(row.target.get("value_high")):
+    if has_band(row.target["type"], row.target.get("value_high")):
         return f"{amount(row.target['value'], ind, lang)}–{amount(row.target['value_high'], ind, lang)}"
     return ("≤ " if row.target["type"] == "annual_ceiling" else "≥ ") + amount(v.target_value, ind, lang)
 

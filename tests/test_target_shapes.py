@@ -84,3 +84,48 @@ def test_a_base_year_that_is_not_before_the_deadline_is_refused(tmp_path):
         "K-2024,G,2,Thỏa ước,CBA,cba,annual_floor,90,,,2023,,,province,Thỏa ước,CBA,Từ 90%,test,3\n", ONE_YEAR)
     # a cumulative target counting the years after 2024 up to 2024 counts none; a floor from 2025 in a 2024 plan
     assert found == [(2, "base_year", "base-year-not-before-deadline"), (3, "base_year", "base-year-not-before-deadline")]
+
+
+# --- a band over the term on a level target ----------------------------------------------------------
+
+TERM = "T,Nghị quyết 2023–2028,Resolution 2023–2028,Đại hội,2023,2028,P,test\n"
+
+
+@pytest.fixture(scope="module")
+def banded(tmp_path_factory):
+    """R: "45–50% of units with a CBA by 2028", the mini province from 40% (2023) to 44% (2024), 47% (2025)."""
+    folder = tmp_path_factory.mktemp("band")
+    store = federation(folder, TERM,
+        "T,R,1,Thỏa ước,CBA,cba,level,45,50,2028,,,,province,Thỏa ước,CBA,Đạt 45–50% vào năm 2028,test,1\n",
+        "P,cba,2023,,40,100,r,,published\nP,cba,2024,,44,100,r,,published\nP2,cba,2025,,47,100,r,,published\n")
+    yield store
+    store.close()
+
+
+def test_a_level_band_is_judged_towards_its_near_end_and_shows_its_position(banded):
+    from metrics import wording
+    from metrics.exports import facts
+    from ui.widgets import goal_text
+
+    row = next(r for r in Scorecard(banded).evaluate("T", 2024) if r.unit.code == "P")
+    v = row.verdict
+    # 2024: 44% below the band. Growth 40 → 44 in 1 year: 10%/year; needed 40 → 45 in 5 years: (45/40)^(1/5) − 1
+    # = 2,383%/year; R = 0,10 / 0,02383 = 4,2 ≥ 0,95 → on track. No "% achieved" of a band: its position.
+    assert (v.status, v.target_value, v.band_position, v.achievement_pct) == ("substantial_progress", 45, "below", None)
+    assert goal_text(row, "vi") == "45,00%–50,00%"  # before: "≥ 45,00%"
+    assert facts.goal(row, "vi") == "45%–50% đến năm 2028"
+    assert "dưới khung (45%–50% đến năm 2028)" in wording.sentence(row, "vi")
+    assert "below the band (45%–50% by 2028)" in wording.sentence(row, "en")
+
+
+def test_a_level_band_is_reached_inside_it(banded):
+    row = next(r for r in Scorecard(banded).evaluate("T", 2025) if r.unit.code == "P2")
+    # 2025: 47% ≥ 45% (the near end), inside 45–50% → achieved, "trong khung".
+    assert (row.verdict.status, row.verdict.band_position) == ("target_achieved", "within")
+
+
+def test_a_high_end_on_a_target_that_has_one_bound_is_refused_not_dropped(tmp_path):
+    found = problems(tmp_path,
+        "T,F,1,Thỏa ước,CBA,cba,annual_floor,45,50,,,,,province,Thỏa ước,CBA,Từ 45%,test,1\n"
+        "T,L,1,Thỏa ước,CBA,cba,level,50,45,2028,,,,province,Thỏa ước,CBA,45–50%,test,2\n", TERM)
+    assert found == [(2, "value_high", "unexpected-value-high"), (3, "type", "invalid-band")]

@@ -9,7 +9,7 @@ import streamlit as st
 from metrics import fmt, statuses, wording
 from metrics.exports import data as export_data
 from metrics.i18n import BAND_LABELS, TARGET_TYPE_LABELS, name, pick
-from metrics.judgement import ANNUAL_TYPES, CUMULATIVE
+from metrics.judgement import ANNUAL_TYPES, CUMULATIVE, has_band
 from metrics.scorecard import StatusRow
 from ui.texts import t
 
@@ -66,7 +66,7 @@ def table(frame, lang: str, key: str, file_name: str, **dataframe_args) -> None:
 def goal_text(row: StatusRow, lang: str) -> str:
     """What the target asks: ``≥ 96,00%``, ``80,00%–90,00%``, ``≥ 139.258``."""
     kind, typ, high = row.indicator["kind"], row.target["type"], row.target.get("value_high")
-    if typ in ("annual_band", "unit_band") and high is not None and high == high:
+    if has_band(typ, high):
         return f"{fmt.measure(row.target['value'], kind, lang)}–{fmt.measure(high, kind, lang)}"
     sign = "≤ " if typ == "annual_ceiling" or row.indicator["direction"] == "down" else "≥ "
     return sign + fmt.measure(row.verdict.target_value, kind, lang)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from metrics import fmt, wording
 from metrics.exports.words import w
 from metrics.i18n import BAND_LABELS, PROVENANCE_LABELS, TARGET_TYPE_LABELS, name, pick
-from metrics.judgement import ANNUAL_TYPES, CUMULATIVE
+from metrics.judgement import ANNUAL_TYPES, CUMULATIVE, has_band
 from metrics.scorecard import StatusRow
 
 _SENTENCE_END = re.compile(r"\.\s+(?=[^\W\d_])")
@@ -74,7 +74,7 @@ def baseline(row: StatusRow) -> tuple[float | None, int]:
 def goal(row: StatusRow, lang: str = "vi") -> str:
     """What the target asks, with its deadline: ``≥ 96% đến năm 2028``, ``80%–90% hằng năm``."""
     typ, high = row.target["type"], row.target.get("value_high")
-    if typ in ("annual_band", "unit_band") and _present(high):
+    if has_band(typ, high):
         text = f"{with_unit(row, row.target['value'], lang)}–{with_unit(row, high, lang)}"
     else:
         sign = "≤ " if typ == "annual_ceiling" or row.indicator["direction"] == "down" else "≥ "
