@@ -72,6 +72,7 @@ INDICATOR_COLUMNS = [
     Column("numerator_vi", aliases=("tử số",)), Column("numerator_en", aliases=("tử số tiếng anh",)),
     Column("denominator_vi", aliases=("mẫu số",)), Column("denominator_en", aliases=("mẫu số tiếng anh",)),
     Column("limit", False, "number", aliases=("giới hạn",)),
+    Column("decimals", False, "int", aliases=("số chữ số thập phân", "số lẻ")),
     Column("definition_vi", True, aliases=("định nghĩa", "khái niệm")),
     Column("definition_en", aliases=("định nghĩa tiếng anh",)),
 ]
@@ -292,6 +293,7 @@ def indicator_rows(indicators: list[dict]) -> pd.DataFrame:
         "code": i["indicator"], **{k: i[k] for k in (
             "name_vi", "measure_vi", "measure_en", "kind", "direction", "numerator_vi", "numerator_en",
             "denominator_vi", "denominator_en", "limit", "definition_vi", "definition_en")},
+        "decimals": i.get("decimals"),
         "name_en": i["name_en"] or i["name_vi"]} for i in indicators])
 
 

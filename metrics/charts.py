@@ -55,7 +55,7 @@ def _hover(row: StatusRow, year: int, lang: str, value: float | None = None) -> 
     """``2025 · 116.002 đoàn viên · Số liệu công bố · Nguồn: …``"""
     figure = row.series[year]
     kind = row.indicator["kind"]
-    shown = fmt.measure(figure.value if value is None else value, kind, lang)
+    shown = fmt.shown(figure.value if value is None else value, row.indicator, lang)
     parts = [f"<b>{year}</b>: {shown}"]
     if kind in ("ratio", "rate") and figure.numerator is not None:
         parts.append(f"{fmt.number(figure.numerator, lang)} / {fmt.number(figure.denominator, lang)}")
@@ -95,7 +95,7 @@ def _actual_trace(row: StatusRow, lang: str) -> go.Scatter:
         line=dict(color=BLUE, width=3),
         marker=dict(size=11, color=[BLUE if o else "white" for o in own], line=dict(color=BLUE, width=2),
                     symbol="circle"),
-        text=[fmt.measure(row.series[y].value, row.indicator["kind"], lang) for y in years],
+        text=[fmt.shown(row.series[y].value, row.indicator, lang) for y in years],
         textposition="top center", hovertext=[_hover(row, y, lang) for y in years], hoverinfo="text")
 
 
@@ -103,7 +103,6 @@ def _level(row: StatusRow, lang: str) -> go.Figure:
     fig = go.Figure(_actual_trace(row, lang))
     v, target_year = row.verdict, int(row.target["target_year"])
     a = v.assessment
-    kind = row.indicator["kind"]
     _target_line(fig, row, lang, target_year)
     if a is not None and a.base_year is not None and a.base_year < target_year:
         fig.add_trace(go.Scatter(
@@ -114,16 +113,15 @@ def _level(row: StatusRow, lang: str) -> go.Figure:
             x=[v.actual_year, target_year], y=[v.actual, v.projection], mode="lines+markers",
             name=word("projection", lang), line=dict(color=ORANGE, dash="dash", width=2),
             marker=dict(symbol="diamond-open", size=10),
-            hovertext=["", f"{target_year}: {fmt.measure(v.projection, kind, lang)}"], hoverinfo="text"))
+            hovertext=["", f"{target_year}: {fmt.shown(v.projection, row.indicator, lang)}"], hoverinfo="text"))
     return fig
 
 
 def _target_line(fig: go.Figure, row: StatusRow, lang: str, target_year: int) -> None:
-    kind = row.indicator["kind"]
     value = row.verdict.target_value
     high = row.target.get("value_high") if has_band(row.target["type"], row.target.get("value_high")) else None
-    shown = fmt.measure(value, kind, lang) if high is None else \
-        f"{fmt.measure(row.target['value'], kind, lang)}–{fmt.measure(high, kind, lang)}"
+    shown = fmt.shown(value, row.indicator, lang) if high is None else \
+        f"{fmt.shown(row.target['value'], row.indicator, lang)}–{fmt.shown(high, row.indicator, lang)}"
     label = f"{word('target', lang)} {target_year}: {shown}"
     fig.add_trace(go.Scatter(
         x=[target_year], y=[value], mode="markers", name=label,
@@ -139,14 +137,13 @@ def _cumulative(row: StatusRow, lang: str) -> go.Figure:
     for y in years:
         total += row.series[y].value
         running.append(total)
-    kind = row.indicator["kind"]
     fig = go.Figure([
         go.Bar(x=years, y=[row.series[y].value for y in years], name=word("yearly", lang), marker_color=SKY,
                hovertext=[_hover(row, y, lang) for y in years], hoverinfo="text"),
         go.Scatter(x=years, y=running, mode="lines+markers+text", name=word("cumulative", lang),
                    line=dict(color=BLUE, width=3), marker=dict(size=10),
-                   text=[fmt.measure(r, kind, lang) for r in running], textposition="top center",
-                   hovertext=[f"{y}: {fmt.measure(r, kind, lang)}" for y, r in zip(years, running)],
+                   text=[fmt.shown(r, row.indicator, lang) for r in running], textposition="top center",
+                   hovertext=[f"{y}: {fmt.shown(r, row.indicator, lang)}" for y, r in zip(years, running)],
                    hoverinfo="text"),
         go.Scatter(x=[base, target_year], y=[0, row.verdict.target_value], mode="lines", name=word("path", lang),
                    line=dict(color=GREY, dash="dot", width=2), hoverinfo="skip"),
@@ -163,20 +160,20 @@ def _annual(row: StatusRow, lang: str) -> go.Figure:
     fig = go.Figure(go.Bar(
         x=years, y=[row.series[y].value for y in years], showlegend=False,
         marker_color=[statuses.colour(c) if c else GREY for c in codes],
-        text=[(statuses.status(c).symbol + " " if c else "") + fmt.measure(row.series[y].value, kind, lang)
+        text=[(statuses.status(c).symbol + " " if c else "") + fmt.shown(row.series[y].value, row.indicator, lang)
               for c, y in zip(codes, years)],
         textposition="outside", cliponaxis=False, hovertext=[_hover(row, y, lang) for y in years],
         hoverinfo="text"))
     low, high = row.target["value"], row.target.get("value_high")
     if row.target["type"] in ("annual_band", "unit_band") and high == high and high is not None:
         fig.add_hrect(y0=low, y1=high, fillcolor=SKY, opacity=0.2, line_width=0)
-        legend = f"{word('band', lang)} {fmt.measure(low, kind, lang)}–{fmt.measure(high, kind, lang)}"
+        legend = f"{word('band', lang)} {fmt.shown(low, row.indicator, lang)}–{fmt.shown(high, row.indicator, lang)}"
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=legend,
                                  marker=dict(symbol="square", size=14, color=SKY, opacity=0.4)))
     else:
         fig.add_hline(y=low, line=dict(color=VERMILLION, dash="dash", width=2))
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=dict(color=VERMILLION, dash="dash"),
-                                 name=f"{word('target', lang)}: {fmt.measure(low, kind, lang)}"))
+                                 name=f"{word('target', lang)}: {fmt.shown(low, row.indicator, lang)}"))
     for code in dict.fromkeys(c for c in codes if c):
         fig.add_trace(go.Bar(x=[None], y=[None], marker_color=statuses.colour(code),
                              name=statuses.badge(code, lang)))
@@ -228,11 +225,10 @@ def heatmap(rows: list[StatusRow], lang: str = "vi") -> go.Figure:
 
 
 def _cell_hover(row: StatusRow, lang: str) -> str:
-    kind = row.indicator["kind"]
     lines = [f"<b>{_escape(row.unit.name(lang))}</b>", f"{_escape(row.target['code'])} · {_escape(name(row.target, 'label', lang))}",
              row.badge(lang)]
     if row.verdict.actual is not None:
-        lines.append(f"{fmt.measure(row.verdict.actual, kind, lang)} / {fmt.measure(row.verdict.target_value, kind, lang)}")
+        lines.append(f"{fmt.shown(row.verdict.actual, row.indicator, lang)} / {fmt.shown(row.verdict.target_value, row.indicator, lang)}")
     return "<br>".join(lines)
 
 
@@ -245,9 +241,10 @@ def ranking(rows: list[StatusRow], lang: str = "vi", judged: bool = True) -> go.
     with_data = [r for r in rows if r.verdict.actual is not None]
     reverse = rows[0].indicator["direction"] == "up" if rows else True
     with_data.sort(key=lambda r: r.verdict.actual, reverse=reverse)
-    kind = rows[0].indicator["kind"] if rows else "stock"
+    indicator = rows[0].indicator if rows else {"kind": "stock"}
+    kind = indicator["kind"]
     values = [r.verdict.actual for r in with_data]
-    labels = [fmt.measure(v, kind, lang) for v in values]
+    labels = [fmt.shown(v, indicator, lang) for v in values]
     if judged:
         labels = [f"{r.symbol} {label}" for r, label in zip(with_data, labels)]
     fig = go.Figure(go.Bar(
@@ -261,7 +258,7 @@ def ranking(rows: list[StatusRow], lang: str = "vi", judged: bool = True) -> go.
         target = with_data[0].verdict.target_value
         right = max(right, target)
         fig.add_vline(x=target, line=dict(color=VERMILLION, dash="dash", width=2),
-                      annotation_text=f"{word('target', lang)}: {fmt.measure(target, kind, lang)}",
+                      annotation_text=f"{word('target', lang)}: {fmt.shown(target, indicator, lang)}",
                       annotation_position="top")
     base_layout(fig, kind, lang, height=max(300, 30 * len(with_data) + 100))
     fig.update_xaxes(tickformat=fmt.plotly_tickformat(kind), ticksuffix="%" if kind == "ratio" else "",

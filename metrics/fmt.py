@@ -49,13 +49,25 @@ def points(value, lang: str = "vi", digits: int = 2) -> str:
     return number(value, lang, digits, signed=True) + (" điểm %" if lang == "vi" else " pp")
 
 
-def measure(value, kind: str, lang: str = "vi", signed: bool = False) -> str:
-    """A value of an indicator, formatted by its kind: ratio as percent, rate with 2 decimals."""
+def measure(value, kind: str, lang: str = "vi", signed: bool = False, decimals: int = 0) -> str:
+    """A value of an indicator, formatted by its kind: ratio as percent, rate with 2 decimals; stocks and flows
+    are counts (members, houses), or amounts with the indicator's ``decimals`` (money: 5,43 tỷ đồng)."""
     if kind == "ratio":
         return percent(value, lang, 2, signed)
     if kind == "rate":
         return number(value, lang, 2, signed)
-    return number(value, lang, 0, signed)  # stocks and flows are counts: members, houses
+    return number(value, lang, decimals, signed)
+
+
+def decimals_of(indicator: dict) -> int:
+    """How many decimals an indicator's figures have (``decimals`` in indicators.csv; counts have none)."""
+    found = indicator.get("decimals")
+    return 0 if found is None or found != found else int(found)
+
+
+def shown(value, indicator: dict, lang: str = "vi", signed: bool = False) -> str:
+    """A value of ``indicator`` as every view writes it (``measure`` with the indicator's own decimals)."""
+    return measure(value, indicator["kind"], lang, signed, decimals_of(indicator))
 
 
 def date(value: dt.date | dt.datetime, lang: str = "vi") -> str:

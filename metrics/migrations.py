@@ -136,6 +136,14 @@ def plan_headlines(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("ALTER TABLE plans ADD COLUMN headline VARCHAR")
 
 
+def target_shapes(cur: duckdb.DuckDBPyConnection) -> None:
+    """An indicator may count in decimals (money: 5,43 tỷ đồng); a target may be set for one unit inside its
+    plan, or as a share of a plan figure given per year (another indicator)."""
+    cur.execute("ALTER TABLE indicators ADD COLUMN decimals INTEGER")
+    cur.execute("ALTER TABLE targets ADD COLUMN unit VARCHAR")
+    cur.execute("ALTER TABLE targets ADD COLUMN basis VARCHAR")
+
+
 MIGRATIONS = [
     ("0001_initial_schema", initial_schema),
     ("0002_catalogue_version", catalogue_version),
@@ -147,6 +155,7 @@ MIGRATIONS = [
     ("0008_scoped_figures", scoped_figures),
     ("0009_session_versions", session_versions),
     ("0010_plan_headlines", plan_headlines),
+    ("0011_target_shapes", target_shapes),
 ]
 
 

@@ -33,7 +33,7 @@ def amount(value: float, indicator: dict, lang: str = "vi", signed: bool = False
     """A value with its unit of measure: ``116.002 đoàn viên``, ``92,14%``."""
     if indicator["kind"] == "ratio":
         return pct(value, lang) if not signed else fmt.points(value, lang)
-    text = fmt.measure(value, indicator["kind"], lang, signed)
+    text = fmt.shown(value, indicator, lang, signed)
     measure = name(indicator, "measure", lang)
     return f"{text} {measure}".strip()
 

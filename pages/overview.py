@@ -95,8 +95,8 @@ def table(rows, lang: str) -> pd.DataFrame:
     return pd.DataFrame([{
         t("col_group", lang): r.target["group_code"],
         t("col_target", lang): f"{r.target['code']} · {name(r.target, 'label', lang)}",
-        t("col_actual", lang): fmt.measure(r.verdict.actual, r.indicator["kind"], lang),
-        t("col_target_value", lang): fmt.measure(r.verdict.target_value, r.indicator["kind"], lang),
+        t("col_actual", lang): fmt.shown(r.verdict.actual, r.indicator, lang),
+        t("col_target_value", lang): fmt.shown(r.verdict.target_value, r.indicator, lang),
         t("col_achievement", lang): widgets.standing(r, lang) or fmt.MISSING,
         t("col_status", lang): r.badge(lang),
         t("col_pace", lang): widgets.target_facts(r, lang).split(" · ")[-1],

@@ -58,7 +58,7 @@ def figures_row(row, lang: str) -> None:
     """Actual, target, achievement, straight-line expectation, pace and projection."""
     v, kind = row.verdict, row.indicator["kind"]
     cells = [
-        (t("col_actual", lang) + (f" {v.actual_year}" if v.actual_year else ""), fmt.measure(v.actual, kind, lang)),
+        (t("col_actual", lang) + (f" {v.actual_year}" if v.actual_year else ""), fmt.shown(v.actual, row.indicator, lang)),
         (t("col_target_value", lang), widgets.goal_text(row, lang)),
         (t("band", lang), widgets.standing(row, lang)) if v.band_position else
         (t("col_achievement", lang), fmt.percent(v.achievement_pct, lang)),
@@ -68,16 +68,16 @@ def figures_row(row, lang: str) -> None:
                       wording.trend_words(row, lang)))
     else:
         gap = None if v.gap is None else (fmt.points(v.gap, lang) if kind == "ratio"
-                                          else fmt.measure(v.gap, kind, lang, signed=True))
-        cells.append((t("expected_now", lang), fmt.measure(v.expected, kind, lang), gap))
+                                          else fmt.shown(v.gap, row.indicator, lang, signed=True))
+        cells.append((t("expected_now", lang), fmt.shown(v.expected, row.indicator, lang), gap))
         pace = None
         if v.pace_per_year is not None:
-            pace = fmt.points(v.pace_per_year, lang) if kind == "ratio" else fmt.measure(v.pace_per_year, kind, lang)
+            pace = fmt.points(v.pace_per_year, lang) if kind == "ratio" else fmt.shown(v.pace_per_year, row.indicator, lang)
         rate = f"{fmt.percent(v.pace_rate * 100, lang)}/{t('per_year', lang)}" if v.pace_rate is not None else None
         cells.append((t("pace_per_year", lang), pace or "—", rate))
         if row.target["type"] != CUMULATIVE or v.projection is not None:
             cells.append((t("projection", lang).format(year=row.target["target_year"]),
-                          fmt.measure(v.projection, kind, lang)))
+                          fmt.shown(v.projection, row.indicator, lang)))
     for start in range(0, len(cells), 3):
         for column, cell in zip(st.columns(3), cells[start:start + 3]):
             label, value, *delta = cell
@@ -85,10 +85,10 @@ def figures_row(row, lang: str) -> None:
 
 
 def years_met(row, view: layout.View) -> None:
-    v, kind, lang = row.verdict, row.indicator["kind"], view.lang
+    v, lang = row.verdict, view.lang
     spec = view.card.spec(row.target)
     frame = pd.DataFrame([{
-        t("year", lang): year, t("col_actual", lang): fmt.measure(row.series[year].value, kind, lang),
+        t("year", lang): year, t("col_actual", lang): fmt.shown(row.series[year].value, row.indicator, lang),
         t("col_status", lang): statuses.badge(statuses.year_code(met), lang),
         **({t("band", lang): charts.band_label(band_position(spec, row.series[year].value), lang)}
            if v.band_position or row.target["type"] in BAND_TYPES else {}),
@@ -136,16 +136,16 @@ def provenance(row, view: layout.View) -> None:
     totals = view.card.period_totals_for(ind["code"])
     for total in totals:
         st.caption(widgets.safe(t("period_total", lang).format(
-            start=total["from_year"], end=total["to_year"], value=fmt.measure(total["value"], ind["kind"], lang),
+            start=total["from_year"], end=total["to_year"], value=fmt.shown(total["value"], ind, lang),
             source=total["source"])))
 
 
 def values_table(row, view: layout.View) -> pd.DataFrame:
-    kind, lang, org = row.indicator["kind"], view.lang, view.card.org
+    lang, org = view.lang, view.card.org
     return pd.DataFrame([{
         t("year", lang): year,
         t("col_unit", lang): org.any_period(row.units_by_year[year]).name(lang) if year in row.units_by_year else "",
-        t("col_actual", lang): fmt.measure(f.value, kind, lang),
+        t("col_actual", lang): fmt.shown(f.value, row.indicator, lang),
         t("numerator", lang): fmt.number(f.numerator, lang) if f.numerator is not None else "",
         t("denominator", lang): fmt.number(f.denominator, lang) if f.denominator is not None else "",
         t("reported", lang): "" if f.own else f"{f.reported}/{f.expected}",

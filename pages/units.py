@@ -119,8 +119,8 @@ def unit_facts(unit, view: layout.View) -> None:
 def unit_table(rows, lang: str) -> pd.DataFrame:
     return pd.DataFrame([{
         t("col_target", lang): f"{r.target['code']} · {name(r.target, 'label', lang)}",
-        t("col_actual", lang): fmt.measure(r.verdict.actual, r.indicator["kind"], lang),
-        t("col_target_value", lang): fmt.measure(r.verdict.target_value, r.indicator["kind"], lang),
+        t("col_actual", lang): fmt.shown(r.verdict.actual, r.indicator, lang),
+        t("col_target_value", lang): fmt.shown(r.verdict.target_value, r.indicator, lang),
         t("col_status", lang): r.badge(lang),
         t("col_trend", lang): [r.series[y].value for y in sorted(r.series)],
         t("col_year", lang): r.verdict.actual_year,

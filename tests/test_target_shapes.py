@@ -129,3 +129,52 @@ def test_a_high_end_on_a_target_that_has_one_bound_is_refused_not_dropped(tmp_pa
         "T,F,1,Thỏa ước,CBA,cba,annual_floor,45,50,,,,,province,Thỏa ước,CBA,Từ 45%,test,1\n"
         "T,L,1,Thỏa ước,CBA,cba,level,50,45,2028,,,,province,Thỏa ước,CBA,45–50%,test,2\n", TERM)
     assert found == [(2, "value_high", "unexpected-value-high"), (3, "type", "invalid-band")]
+
+
+# --- decimal flows (money) ---------------------------------------------------------------------------
+
+DUES = ("dues,Thu kinh phí công đoàn,Union fees collected,tỷ đồng,bn VND,flow,up,,,,,,"
+        "Số kinh phí công đoàn thu được trong năm,Union fees collected in the year,2\n")
+#: the mini catalogue with a ``decimals`` column last (empty: a count) and a money indicator
+_LINES = INDICATORS.read_text(encoding="utf-8").splitlines()
+INDICATORS_WITH_DECIMALS = "\n".join([_LINES[0] + ",decimals"] + [line + "," for line in _LINES[1:]]) + "\n" + DUES
+
+
+def test_money_is_a_flow_with_decimals_read_the_vietnamese_way_and_judged(tmp_path):
+    from metrics import fmt, ingest, wording
+
+    folder = tmp_path / "f"
+    folder.mkdir()
+    (folder / "indicators.csv").write_text(INDICATORS_WITH_DECIMALS, encoding="utf-8")
+    (folder / "plans.csv").write_text(PLANS + TERM, encoding="utf-8")
+    (folder / "targets.csv").write_text(TARGETS +
+        "T,D,1,Tài chính,Finance,dues,cumulative,30,,2028,,,,province,Thu KPCĐ,Union fees,Thu 30 tỷ đồng,test,1\n",
+        encoding="utf-8")
+    store = init_database(folder / "kpi.duckdb", demo=False)
+    try:
+        assert loading.load_units(store, MINI / "units.csv").ok
+        assert loading.load_targets(store, [folder / n for n in ("plans.csv", "indicators.csv", "targets.csv")]).ok
+        values = folder / "kinh-phi.csv"
+        values.write_text("đơn vị;chỉ tiêu;năm;giá trị\nP;dues;2024;5,43\nP2;dues;2025;6,1\n", encoding="utf-8")
+        report = ingest.check(values, store=store)
+        assert [p.code for p in report.problems] == []  # before: "not-an-integer" on both rows
+        ingest.commit(store, report, user="test")
+        row = next(r for r in Scorecard(store).evaluate("T", 2025) if r.unit.code == "P2")
+    finally:
+        store.close()
+    # 5,43 + 6,1 = 11,53 tỷ after 2 of 5 years; expected 30 × 2/5 = 12; 11,53 / 12 = 0,961 ≥ 0,95 → on track.
+    assert (row.verdict.status, round(row.verdict.actual, 2)) == ("substantial_progress", 11.53)
+    assert fmt.shown(row.verdict.actual, row.indicator, "vi") == "11,53"  # before: "12"
+    assert "11,53 tỷ đồng" in wording.sentence(row, "vi")
+
+
+def test_a_count_still_needs_a_whole_number(tmp_path):
+    from metrics import ingest
+
+    store = init_database(tmp_path / "kpi.duckdb", demo=True, data_dir=MINI)
+    try:
+        values = tmp_path / "v.csv"
+        values.write_text("unit,indicator,year,value\nP,members,2024,\"100,5\"\n", encoding="utf-8")
+        assert [p.code for p in ingest.check(values, store=store).problems] == ["not-an-integer"]
+    finally:
+        store.close()

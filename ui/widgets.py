@@ -65,11 +65,11 @@ def table(frame, lang: str, key: str, file_name: str, **dataframe_args) -> None:
 
 def goal_text(row: StatusRow, lang: str) -> str:
     """What the target asks: ``≥ 96,00%``, ``80,00%–90,00%``, ``≥ 139.258``."""
-    kind, typ, high = row.indicator["kind"], row.target["type"], row.target.get("value_high")
+    typ, high = row.target["type"], row.target.get("value_high")
     if has_band(typ, high):
-        return f"{fmt.measure(row.target['value'], kind, lang)}–{fmt.measure(high, kind, lang)}"
+        return f"{fmt.shown(row.target['value'], row.indicator, lang)}–{fmt.shown(high, row.indicator, lang)}"
     sign = "≤ " if typ == "annual_ceiling" or row.indicator["direction"] == "down" else "≥ "
-    return sign + fmt.measure(row.verdict.target_value, kind, lang)
+    return sign + fmt.shown(row.verdict.target_value, row.indicator, lang)
 
 
 def standing(row: StatusRow, lang: str) -> str | None:
@@ -94,7 +94,7 @@ def target_facts(row: StatusRow, lang: str) -> str:
     elif v.final:
         parts.append(t("deadline_passed", lang).format(year=row.target["target_year"]))
     elif v.pace_per_year and v.pace_per_year > 0:
-        pace = fmt.points(v.pace_per_year, lang) if kind == "ratio" else fmt.measure(v.pace_per_year, kind, lang, signed=True)
+        pace = fmt.points(v.pace_per_year, lang) if kind == "ratio" else fmt.shown(v.pace_per_year, row.indicator, lang, signed=True)
         parts.append(t("pace_needed", lang).format(pace=pace))
     return " · ".join(p for p in parts if p)
 
@@ -107,12 +107,12 @@ def change_delta(row: StatusRow, lang: str) -> str | None:
     delta = row.series[year].value - row.series[year - 1].value
     if row.indicator["kind"] == "ratio":
         return fmt.points(delta, lang)
-    return fmt.measure(delta, row.indicator["kind"], lang, signed=True)
+    return fmt.shown(delta, row.indicator, lang, signed=True)
 
 
 def target_card(row: StatusRow, lang: str, link_params: dict) -> None:
     """A bordered card: label, value with its change and sparkline, status, facts, a link to the detail."""
-    v, kind = row.verdict, row.indicator["kind"]
+    v = row.verdict
     with st.container(border=True):
         st.markdown(f"**{safe(row.target['code'])}** · {safe(name(row.target, 'label', lang))}")
         base = int(row.target["base_year"])
@@ -125,7 +125,7 @@ def target_card(row: StatusRow, lang: str, link_params: dict) -> None:
         if row.break_years:
             label += " · ⚡"
         # Sparkline and change take the status's colour: a card never says "good" in one colour and "behind" in words.
-        st.metric(label, fmt.measure(v.actual, kind, lang), change_delta(row, lang),
+        st.metric(label, fmt.shown(v.actual, row.indicator, lang), change_delta(row, lang),
                   chart_data=spark if len(spark) > 1 else None, chart_type="line",
                   delta_color=statuses.status(row.status).badge)
         badge(row, lang)

@@ -97,7 +97,7 @@ def spec(row: StatusRow, lang: str = "vi") -> ChartSpec:
 
 
 def _fmt(row: StatusRow, value, lang: str) -> str:
-    return fmt.measure(value, row.indicator["kind"], lang)
+    return fmt.shown(value, row.indicator, lang)
 
 
 def _goal(row: StatusRow, value, lang: str) -> str:

@@ -48,7 +48,7 @@ def _present(value) -> bool:
 
 def measure(row: StatusRow, value, signed: bool = False, lang: str = "vi") -> str:
     """A value of the row's indicator: ``118.046``, ``92,14%``, ``1,21``."""
-    return fmt.measure(value, row.indicator["kind"], lang, signed)
+    return fmt.shown(value, row.indicator, lang, signed)
 
 
 def with_unit(row: StatusRow, value, lang: str = "vi") -> str:

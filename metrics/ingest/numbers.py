@@ -63,11 +63,13 @@ def form(b: str) -> str:
             f"{cases} ELSE 'bad' END")
 
 
-def role(kind: str, field: str) -> str:
-    """SQL: how an ambiguous cell of this field can be settled: ``count``, ``percent`` or ``other``."""
+def role(kind: str, field: str, decimals: str = "0") -> str:
+    """SQL: how an ambiguous cell of this field can be settled: ``count``, ``percent`` or ``other`` (an amount
+    in decimals, such as money, is settled only by the file's convention)."""
     if field in ("numerator", "denominator"):
         return "'count'"
-    return f"CASE WHEN {kind} IN ('stock', 'flow') THEN 'count' WHEN {kind} = 'ratio' THEN 'percent' ELSE 'other' END"
+    return (f"CASE WHEN {kind} IN ('stock', 'flow') AND {decimals} = 0 THEN 'count' WHEN {kind} = 'ratio' "
+            "THEN 'percent' ELSE 'other' END")
 
 
 def reading(f: str, convention: str, r: str) -> str:

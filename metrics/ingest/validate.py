@@ -84,7 +84,7 @@ def _forms(fields: tuple[str, ...] = NUMBER_FIELDS) -> str:
 
 def _checked(cur, convention: str) -> None:
     """One pass over the cells: names resolved, numbers read under ``convention``, into one table."""
-    readings = ", ".join(f"{numbers.reading(f'{f}_form', convention, numbers.role('kind', f))} AS {f}_reading"
+    readings = ", ".join(f"{numbers.reading(f'{f}_form', convention, numbers.role('kind', f, 'decimals'))} AS {f}_reading"
                          for f in NUMBER_FIELDS)
     parsed = ", ".join(f"{numbers.parse(f'{f}_body', f'{f}_form', f'{f}_reading')} AS {f}" for f in NUMBER_FIELDS)
     named = r"""
@@ -96,7 +96,7 @@ def _checked(cur, convention: str) -> None:
                CASE WHEN len(im.indicator_codes) = 1 THEN im.indicator_codes[1] END AS indicator,
                CASE WHEN regexp_full_match(c.year_text, '\d{4}(\.0+)?')
                     THEN CAST(left(c.year_text, 4) AS INTEGER) END AS year,
-               i.kind, i."limit" AS upper_limit
+               i.kind, i."limit" AS upper_limit, coalesce(i.decimals, 0) AS decimals
         FROM cells c
         LEFT JOIN unit_match um ON um.unit_text = c.unit_text
         LEFT JOIN indicator_match im ON im.indicator_text = c.indicator_text
@@ -157,7 +157,7 @@ def _rules(convention: str) -> list[tuple[str, str, str, str, str]]:
         ("kind IN ('stock', 'flow') AND (numerator_text IS NOT NULL OR denominator_text IS NOT NULL)",
          "numerator_col", "coalesce(numerator_text, denominator_text)", "unexpected-parts", "NULL"),
         ("value_pct AND kind IS NOT NULL AND kind <> 'ratio'", "value_col", "value_text", "unexpected-percent", "NULL"),
-        ("kind IN ('stock', 'flow') AND value <> trunc(value)", "value_col", "value_text", "not-an-integer",
+        ("kind IN ('stock', 'flow') AND decimals = 0 AND value <> trunc(value)", "value_col", "value_text", "not-an-integer",
          f"CAST(value AS VARCHAR) || '|{convention}'"),
         ("kind IN ('stock', 'flow', 'rate') AND value < 0", "value_col", "value_text", "negative-count", "NULL"),
         (f"kind IN ('stock', 'flow') AND abs(value) > {MAX_COUNT}", "value_col", "value_text", "number-too-large",
