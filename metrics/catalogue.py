@@ -89,7 +89,9 @@ TARGET_COLUMNS = [
     Column("base_year", False, "int", aliases=("năm gốc",)),
     Column("baseline", False, "number", aliases=("giá trị gốc", "số gốc")),
     Column("sector", False, "choices", SECTORS, aliases=("khu vực",)),
-    Column("applies_to", True, "choices", LEVELS, aliases=("áp dụng cho", "cấp áp dụng")),
+    Column("applies_to", False, "choices", LEVELS, aliases=("áp dụng cho", "cấp áp dụng")),
+    Column("unit", aliases=("đơn vị", "mã đơn vị")),
+    Column("basis", aliases=("so với", "chỉ số kế hoạch")),
     Column("label_vi", True, aliases=("tên chỉ tiêu", "tên ngắn")),
     Column("label_en", aliases=("tên chỉ tiêu tiếng anh",)),
     Column("wording_vi", True, aliases=("nguyên văn", "nội dung nghị quyết")),
@@ -189,6 +191,31 @@ def check_targets(targets: list[dict], plans: dict[str, dict], indicators: dict[
             problems += _type_fits(t, indicator)
         if t["plan"] in plans and t["type"]:
             problems += _base_year_fits(t, plans[t["plan"]])
+        if not t["applies_to"] and not t.get("unit"):
+            problems.append(_problem(t, "applies_to", "missing-value",
+                "Hãy ghi cấp áp dụng (province|upper …) hoặc mã một đơn vị ở cột unit.",
+                "Give the levels the target applies to (province|upper …) or one unit's code in column unit."))
+    return problems
+
+
+def check_target_refs(targets: list[dict], units: set[str], indicators: dict[str, dict]) -> list[Problem]:
+    """A target's own unit exists; its plan figure (``basis``) is an indicator of amounts, not a percentage."""
+    problems = []
+    for t in targets:
+        if t.get("unit") and t["unit"] not in units:
+            problems.append(_problem(t, "unit", "unknown-unit",
+                f"Không có đơn vị mã “{t['unit']}”. Hãy nạp units import trước hoặc sửa mã.",
+                f"There is no unit with code “{t['unit']}”. Load it with units import first or correct the code."))
+        basis = indicators.get(t.get("basis") or "")
+        if t.get("basis") and basis is None:
+            problems.append(_problem(t, "basis", "unknown-indicator",
+                f"Không có chỉ số “{t['basis']}” (số kế hoạch). Hãy thêm vào tệp indicators hoặc sửa mã.",
+                f"There is no indicator “{t['basis']}” (the plan figure). Add it to the indicators file or correct "
+                "the code."))
+        elif basis is not None and basis["kind"] not in ("stock", "flow"):
+            problems.append(_problem(t, "basis", "basis-needs-amount",
+                "Số kế hoạch phải là chỉ số dạng số lượng (stock hoặc flow), không phải tỷ lệ.",
+                "The plan figure must be an amount (a stock or flow indicator), not a ratio."))
     return problems
 
 
@@ -304,7 +331,8 @@ def target_rows(targets: list[dict], plans: dict[str, dict]) -> pd.DataFrame:
         "value": t["value"], "value_high": t["value_high"],
         "target_year": t["target_year"] or plans[t["plan"]]["end_year"],
         "base_year": t["base_year"] or default_base_year(plans[t["plan"]]), "baseline": t["baseline"],
-        "sector": "|".join(t["sector"] or ()) or None, "applies_to": "|".join(t["applies_to"]),
+        "sector": "|".join(t["sector"] or ()) or None, "applies_to": "|".join(t["applies_to"] or ()),
+        "unit": t.get("unit"), "basis": t.get("basis"),
         "label_vi": t["label_vi"], "label_en": t["label_en"] or t["label_vi"],
         "wording_vi": t["wording_vi"], "source": t["source"], "sort_order": t["order"],
     } for t in targets])

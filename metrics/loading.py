@@ -133,6 +133,7 @@ def _cross_checks(store: Store, found: dict, plans: dict, indicators: dict, repl
         codes.setdefault(t["plan"], set()).add(t["target"])
     units = {r[0] for r in store.rows("SELECT DISTINCT code FROM units")}
     return (catalogue.check_targets(targets, plans, indicators)
+            + catalogue.check_target_refs(targets, units, indicators)
             + catalogue.check_plans(found.get("plans", []), codes)
             + catalogue.check_period_totals(found.get("period_totals", []), units, set(indicators)))
 

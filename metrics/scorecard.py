@@ -169,8 +169,11 @@ class Scorecard:
         return plan_unit if code in self.org.successors(plan_unit) else code
 
     def applies(self, target: dict, unit: Unit) -> bool:
-        """Whether a target is tracked for a unit: its level is listed and its sector concerned."""
-        if unit.level not in target["applies_to"].split("|"):
+        """Whether a target is tracked for a unit: its own unit (or that unit's successor), else its level is
+        listed and its sector concerned."""
+        if _text(target.get("unit")):
+            return unit.code in self.org.successors(target["unit"])
+        if unit.level not in (target["applies_to"] or "").split("|"):
             return False
         sectors = _sectors(target)
         return not sectors or unit.sector is None or unit.sector in sectors
@@ -245,21 +248,42 @@ class Scorecard:
                           int(deadline), indicator["direction"],
                           None if pd.isna(value_high) else float(value_high), self._baseline(target, unit))
 
+    def target_unit(self, target: dict) -> str:
+        """The unit a target is set for: its own (a sub-unit's target), else the plan's."""
+        return _text(target.get("unit")) or self.plans[target["plan"]]["unit"]
+
     def _baseline(self, target: dict, unit: Unit | None) -> float | None:
-        """The stated baseline of a level target, for the plan's unit (and its successors) only."""
+        """The stated baseline of a level target, for the target's unit (and its successors) only."""
         stated = target.get("baseline")
         if unit is None or target["type"] != LEVEL or stated is None or pd.isna(stated):
             return None
-        plan_unit = self.plans[target["plan"]]["unit"]
-        return float(stated) if self.series_owner(target["plan"], unit.code) == plan_unit else None
+        owner = self.target_unit(target)
+        return float(stated) if unit.code in self.org.successors(owner) else None
 
     def row(self, target: dict, unit: Unit, year: int) -> StatusRow:
         series, carriers = self.series(target["plan"], target["indicator"], unit.code, year, _sectors(target))
+        indicator = self.indicators[target["indicator"]]
+        if _text(target.get("basis")):
+            series, indicator = self._share_of_plan(target, unit, year, series), share_indicator(
+                indicator, self.indicators[target["basis"]])
         spec = self.spec(target, unit)
         if spec.baseline is not None and spec.base_year <= year:
             series, carriers = self._with_baseline(target, spec, series, carriers)
         verdict = judge(spec, {y: f.value for y, f in series.items()}, year)
-        return StatusRow(target, self.indicators[target["indicator"]], unit, year, verdict, series, carriers)
+        return StatusRow(target, indicator, unit, year, verdict, series, carriers)
+
+    def _share_of_plan(self, target: dict, unit: Unit, year: int, done: dict[int, Figure]) -> dict[int, Figure]:
+        """A target set as a share of a plan figure: each year, what was done ÷ that year's plan figure × 100
+        (each rolled up on its own first: a ratio of sums), where both are known."""
+        plan_figures, _ = self.series(target["plan"], target["basis"], unit.code, year, _sectors(target))
+        shares = {}
+        for y, figure in done.items():
+            basis = plan_figures.get(y)
+            if basis is not None and basis.value:
+                shares[y] = replace(figure, value=figure.value / basis.value * 100, numerator=figure.value,
+                                    denominator=basis.value, provenance=figure.provenance | basis.provenance,
+                                    sources=tuple(dict.fromkeys(figure.sources + basis.sources)))
+        return shares
 
     def _with_baseline(self, target: dict, spec: TargetSpec, series: dict, carriers: dict) -> tuple[dict, dict]:
         """The base year's figure is the stated baseline (cited to the target's own document) when the
@@ -268,9 +292,10 @@ class Scorecard:
         if known is not None and abs(known.value - spec.baseline) < 1e-9:
             return series, carriers
         figure = Figure(spec.baseline, provenance=frozenset({"published"}), sources=(target["source"],))
-        carrier = self.org.lineage(self.plans[target["plan"]]["unit"], spec.base_year)
+        owner = self.target_unit(target)
+        carrier = self.org.lineage(owner, spec.base_year)
         return (dict(sorted({**series, spec.base_year: figure}.items())),
-                dict(sorted({**carriers, spec.base_year: carrier or self.plans[target["plan"]]["unit"]}.items())))
+                dict(sorted({**carriers, spec.base_year: carrier or owner}.items())))
 
     def evaluate(self, plan: str, year: int | None = None, units: list[str] | None = None,
                  targets: list[str] | None = None) -> list[StatusRow]:
@@ -291,9 +316,22 @@ class Scorecard:
         pairs = [(target, unit) for target in chosen for unit in scope if self.applies(target, unit)]
         tree = self.org.tree(year)
         leaves = any(not tree[unit.code].children for _, unit in pairs)
-        self.prefetch(plan, sorted({unit.code for _, unit in pairs}), sorted({t["indicator"] for t in chosen}),
-                      leaves=leaves)
+        indicators = {t["indicator"] for t in chosen} | {t["basis"] for t in chosen if _text(t.get("basis"))}
+        self.prefetch(plan, sorted({unit.code for _, unit in pairs}), sorted(indicators), leaves=leaves)
         return [self.row(target, unit, year) for target, unit in pairs]
+
+    def plan_rows(self, plan: str, year: int) -> list[StatusRow]:
+        """The plan as a whole, as the overview of its unit and the deck show it: every target for the plan's
+        unit, and each target set for one unit inside it judged for that unit (in the plan's order)."""
+        root = self.root(plan, year)
+        rows = self.evaluate(plan, year, units=[root.code]) if root else []
+        for target in self.targets(plan):
+            code = _text(target.get("unit"))
+            carrier = self.org.lineage(code, year) if code else None
+            if carrier and (root is None or carrier != root.code):
+                rows += self.evaluate(plan, year, units=[carrier], targets=[target["code"]])
+        order = {t["code"]: i for i, t in enumerate(self.targets(plan))}
+        return sorted(rows, key=lambda r: order[r.target["code"]])
 
     def children(self, code: str, year: int) -> list[Unit]:
         """The units directly below ``code`` in the tree of ``year``, by name."""
@@ -325,6 +363,20 @@ def check_year(plan: dict, year: int) -> int:
 
 def _newest_batch(store: Store) -> int:
     return int(store.rows("SELECT coalesce(max(id), 0) FROM batches")[0][0])
+
+
+def share_indicator(done: dict, basis: dict) -> dict:
+    """What a share-of-plan target is judged on: a percentage whose parts are the amount done and the plan
+    figure (``đạt 120,44% kế hoạch``), as every view shows a ratio with its numerator and denominator."""
+    return {**done, "kind": "ratio", "limit": None, "decimals": None, "measure_vi": "% kế hoạch",
+            "measure_en": "% of plan", "name_vi": f"{done['name_vi']} so với kế hoạch",
+            "name_en": f"{done.get('name_en') or done['name_vi']} against plan",
+            "numerator_vi": done["name_vi"], "numerator_en": done.get("name_en") or done["name_vi"],
+            "denominator_vi": basis["name_vi"], "denominator_en": basis.get("name_en") or basis["name_vi"]}
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _sectors(target: dict) -> tuple[str, ...]:

@@ -31,8 +31,9 @@ def pct(value: float, lang: str = "vi") -> str:
 
 def amount(value: float, indicator: dict, lang: str = "vi", signed: bool = False) -> str:
     """A value with its unit of measure: ``116.002 đoàn viên``, ``92,14%``."""
-    if indicator["kind"] == "ratio":
-        return pct(value, lang) if not signed else fmt.points(value, lang)
+    if indicator["kind"] == "ratio":  # a share of a plan figure says of what: "120,44% kế hoạch"
+        of = name(indicator, "measure", lang).removeprefix("%").strip()
+        return f"{pct(value, lang) if not signed else fmt.points(value, lang)} {of}".strip()
     text = fmt.shown(value, indicator, lang, signed)
     measure = name(indicator, "measure", lang)
     return f"{text} {measure}".strip()
@@ -97,6 +98,8 @@ def subject(indicator: dict, lang: str = "vi") -> str:
 def sentence(row: StatusRow, lang: str = "vi") -> str:
     """One or two sentences on where a target stands, as a report would put it."""
     v, label = row.verdict, subject(row.indicator, lang)
+    if isinstance(row.target.get("unit"), str) and row.target["unit"]:  # a target set for one unit names it
+        label = f"{label} ({row.unit.name(lang)})"
     if v.actual is None:
         if lang == "vi":
             return f"{label}: chưa có số liệu năm {v.year}."

@@ -17,7 +17,8 @@ def render(view: layout.View) -> None:
     st.title(t("page_overview", view.lang))
     st.caption(widgets.safe(f"{pick((plan['name_vi'], plan['name_en']), view.lang)} · "
                             f"{unit.name(view.lang) if unit else '—'} · {view.year}"))
-    rows = view.card.evaluate(view.plan, view.year, units=[unit.code]) if unit else []
+    rows = [] if unit is None else view.card.plan_rows(view.plan, view.year) if unit.code == root.code else \
+        view.card.evaluate(view.plan, view.year, units=[unit.code])
     widgets.as_of_banner(view.as_of, view.lang)
     widgets.illustrative_banner(rows, view.lang)
     breaks = sorted({y for r in rows for y in r.break_years})

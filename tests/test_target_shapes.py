@@ -17,16 +17,19 @@ PLANS = "plan,name_vi,name_en,issuer,start_year,end_year,unit,source\n"
 INDICATORS = MINI / "indicators.csv"
 TARGETS = ("plan,target,group,group_vi,group_en,indicator,type,value,value_high,target_year,base_year,baseline,"
            "sector,applies_to,label_vi,label_en,wording_vi,source,order\n")
+TARGETS_OF_PARTS = TARGETS.replace("order\n", "order,unit,basis\n")  # with a target's own unit and plan figure
 VALUES = "unit,indicator,year,value,numerator,denominator,source,note,provenance\n"
 
 
-def federation(folder: Path, plans: str, targets: str, values: str, indicators: str = "", units: str = ""):
+def federation(folder: Path, plans: str, targets: str, values: str, indicators: str = "", units: str = "",
+               header: str = TARGETS):
     """A database built from catalogue lines (headers above) and the mini province's units and indicators."""
     folder.mkdir(exist_ok=True)
     (folder / "units.csv").write_text((MINI / "units.csv").read_text(encoding="utf-8") + units, encoding="utf-8")
-    (folder / "indicators.csv").write_text(INDICATORS.read_text(encoding="utf-8") + indicators, encoding="utf-8")
+    catalogue = indicators if indicators.startswith("indicator,") else INDICATORS.read_text(encoding="utf-8") + indicators
+    (folder / "indicators.csv").write_text(catalogue, encoding="utf-8")
     (folder / "plans.csv").write_text(PLANS + plans, encoding="utf-8")
-    (folder / "targets.csv").write_text(TARGETS + targets, encoding="utf-8")
+    (folder / "targets.csv").write_text(header + targets, encoding="utf-8")
     (folder / "values.csv").write_text(VALUES + values, encoding="utf-8")
     return init_database(folder / "kpi.duckdb", demo=True, data_dir=folder)
 
@@ -35,14 +38,14 @@ def verdicts(store, plan: str, year: int, unit: str = "P") -> dict:
     return {r.target["code"]: r.verdict for r in Scorecard(store).evaluate(plan, year) if r.unit.code == unit}
 
 
-def problems(folder: Path, targets: str, plans: str = "", indicators: str = "") -> list[tuple]:
+def problems(folder: Path, targets: str, plans: str = "", indicators: str = "", header: str = TARGETS) -> list[tuple]:
     """(row, column, code) of every problem ``targets import`` finds in these lines, on the mini province."""
     paths = []
-    for name, header, text in (("plans.csv", PLANS, plans), ("targets.csv", TARGETS, targets),
-                               ("indicators.csv", INDICATORS.read_text(encoding="utf-8"), indicators)):
+    for name, top, text in (("plans.csv", PLANS, plans), ("targets.csv", header, targets),
+                            ("indicators.csv", INDICATORS.read_text(encoding="utf-8"), indicators)):
         if text:
             paths.append(folder / name)
-            paths[-1].write_text(header + text, encoding="utf-8")
+            paths[-1].write_text(top + text, encoding="utf-8")
     store = init_database(folder / "check.duckdb", demo=True, data_dir=MINI)
     try:
         result = loading.load_targets(store, paths, dry_run=True)
@@ -178,3 +181,61 @@ def test_a_count_still_needs_a_whole_number(tmp_path):
         assert [p.code for p in ingest.check(values, store=store).problems] == ["not-an-integer"]
     finally:
         store.close()
+
+
+# --- a target for one unit inside the plan, and a target as a share of a plan figure -------------------
+
+DUES_PLAN = ("dues_plan,Kế hoạch thu kinh phí công đoàn,Union fees planned,tỷ đồng,bn VND,flow,up,,,,,,"
+             "Số thu kinh phí công đoàn được giao trong năm,Union fees the year's plan sets,2\n")
+
+
+@pytest.fixture(scope="module")
+def plan_parts(tmp_path_factory):
+    """U: the education union (S1) alone, 50 members by 2028 from 8 in 2023; K: fees collected each year at
+    least 100% of the year's plan figure."""
+    folder = tmp_path_factory.mktemp("parts")
+    store = federation(folder, TERM,
+        "T,U,1,Đoàn viên,Members,members,level,50,,2028,,8,,,Công đoàn ngành Giáo dục có 50 đoàn viên,Education union: "
+        "50 members,Công đoàn ngành Giáo dục phấn đấu có 50 đoàn viên,test,1,S1,\n"
+        "T,K,2,Tài chính,Finance,dues,annual_floor,100,,,,,,province,Thu KPCĐ đạt kế hoạch,Fees as planned,"
+        "Hằng năm thu kinh phí công đoàn đạt từ 100% kế hoạch trở lên,test,2,,dues_plan\n",
+        "S1,members,2024,10,,,r,,published\nP,dues,2024,5.42,,,r,,published\nP,dues_plan,2024,4.5,,,r,,published\n",
+        indicators=INDICATORS_WITH_DECIMALS + DUES_PLAN, header=TARGETS_OF_PARTS)
+    yield store
+    store.close()
+
+
+def test_a_target_set_for_one_unit_is_judged_for_that_unit_and_shown_with_the_plan(plan_parts):
+    from metrics import wording
+
+    card = Scorecard(plan_parts)
+    rows = card.plan_rows("T", 2024)
+    unit_row = next(r for r in rows if r.target["code"] == "U")
+    # Only S1 carries U (not the province, not the districts): 8 (stated, 2023) → 10 (2024): +25%/year;
+    # needed (50/8)^(1/5) − 1 = 44,27%/year; R = 0,25 / 0,4427 = 0,56 < 0,6 → limited progress.
+    assert [r.unit.code for r in card.evaluate("T", 2024) if r.target["code"] == "U"] == ["S1"]
+    assert (unit_row.unit.code, unit_row.verdict.status, unit_row.verdict.actual) == ("S1", "limited_progress", 10)
+    assert wording.sentence(unit_row, "vi").startswith("Số đoàn viên (Công đoàn ngành Giáo dục) năm 2024 đạt 10")
+
+
+def test_a_share_of_a_plan_figure_is_judged_on_what_was_done_over_the_years_plan(plan_parts):
+    from metrics import wording
+    from metrics.exports import facts
+
+    row = next(r for r in Scorecard(plan_parts).plan_rows("T", 2024) if r.target["code"] == "K")
+    # 2024: 5,42 tỷ collected of 4,5 tỷ planned = 120,44% ≥ 100% → achieved (met 1 of 1 year).
+    v = row.verdict
+    assert (v.status, round(v.actual, 2), v.years_met) == ("target_achieved", 120.44, 1)
+    assert (row.latest.numerator, row.latest.denominator) == (5.42, 4.5)
+    assert "đạt 120,44% kế hoạch, đạt chỉ tiêu (≥ 100% kế hoạch)" in wording.sentence(row, "vi")
+    assert facts.goal(row, "en") == "≥ 100% of plan every year"
+
+
+def test_a_unit_or_plan_figure_that_does_not_exist_is_refused(tmp_path):
+    found = problems(tmp_path,
+        "T,U,1,Đoàn viên,Members,members,level,50,,2028,,,,,Đoàn viên,Members,50 đoàn viên,test,1,NOPE,\n"
+        "T,K,2,Thỏa ước,CBA,cba,annual_floor,100,,,,,,province,Thỏa ước,CBA,Đạt kế hoạch,test,2,,cba\n"
+        "T,V,3,Đoàn viên,Members,members,level,50,,2028,,,,,Đoàn viên,Members,50 đoàn viên,test,3,,\n",
+        TERM, header=TARGETS_OF_PARTS)
+    # an unknown unit; a plan figure that is a percentage; neither levels nor a unit
+    assert sorted(found) == [(2, "unit", "unknown-unit"), (3, "basis", "basis-needs-amount"), (4, "applies_to", "missing-value")]

@@ -90,7 +90,7 @@ def build_deck(card: Scorecard, plan: str, year: int | None, lang: str, pinned: 
     info = card.plans[plan]
     year = int(year or card.latest_year(plan))
     root = card.root(plan, year)
-    rows = card.evaluate(plan, year, units=[root.code]) if root else []
+    rows = card.plan_rows(plan, year)  # the plan's unit, and each target set for one unit inside it
     deck = Deck(plan, pick((info["name_vi"], info["name_en"]), lang), root.name(lang) if root else "—",
                 year, lang, pinned, rows, [])
     deck.slides = [Slide(TITLE, deck.plan_name), *group_slides(rows, lang),
