@@ -324,7 +324,7 @@ class Scorecard:
         """The plan as a whole, as the overview of its unit and the deck show it: every target for the plan's
         unit, and each target set for one unit inside it judged for that unit (in the plan's order)."""
         root = self.root(plan, year)
-        rows = self.evaluate(plan, year, units=[root.code]) if root else []
+        rows = list(self.evaluate(plan, year, units=[root.code])) if root else []  # a copy: evaluate is memoised
         for target in self.targets(plan):
             code = _text(target.get("unit"))
             carrier = self.org.lineage(code, year) if code else None

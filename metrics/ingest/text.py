@@ -57,6 +57,12 @@ def summary(report: Report, lang: str = "vi") -> str:
             f"Unchanged: {c['unchanged']} · Rejected rows: {c['rejected']}{skipped}")
 
 
+def _as_written(value, kind: str, lang: str) -> str:
+    """A figure in a preview: an amount's decimals kept (5,43 tỷ đồng), a count as a whole number."""
+    whole = value is None or value != value or float(value).is_integer()
+    return fmt.measure(value, kind, lang, decimals=0 if whole else 2)
+
+
 def problem_lines(report: Report, lang: str = "vi", severity: str | None = None) -> list[str]:
     """One line per problem: row, column, value, code, message."""
     return listed([p for p in report.problems if not severity or p.severity == severity], lang)
@@ -112,7 +118,7 @@ def _changed(report: Report, figures: bool) -> list:
 
 def change_lines(report: Report, lang: str = "vi") -> list[str]:
     """``unit · indicator · year: old → new`` for the cells whose figure changes."""
-    lines = [f"{_where(c, lang)}: {fmt.measure(_value(c.old), c.kind, lang)} → {fmt.measure(_value(c.new), c.kind, lang)}"
+    lines = [f"{_where(c, lang)}: {_as_written(_value(c.old), c.kind, lang)} → {_as_written(_value(c.new), c.kind, lang)}"
              for c in _changed(report, figures=True)]
     return lines + _more(len(lines), report.counts["created"] + report.counts["updated"], lang)
 
@@ -152,7 +158,7 @@ def status_lines(report: Report, lang: str = "vi") -> list[str]:
     lines = []
     for s in report.status_changes.itertuples(index=False) if not report.status_changes.empty else []:
         label = s.label_vi if lang == "vi" else s.label_en
-        values = f"{fmt.measure(_value(s.old_value), s.kind, lang)} → {fmt.measure(_value(s.new_value), s.kind, lang)}"
+        values = f"{_as_written(_value(s.old_value), s.kind, lang)} → {_as_written(_value(s.new_value), s.kind, lang)}"
         statuses = f"{status_label(s.old_status, lang)} → {status_label(s.new_status, lang)}"
         lines.append(f"{s.target} {label} ({s.year}): {values}, {statuses}")
     return lines
