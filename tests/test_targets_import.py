@@ -76,8 +76,8 @@ def test_a_target_of_infinity_or_a_year_in_superscript_is_refused(tmp_path):
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     done = cli("targets", "import", bad, db=db, check=False)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
-    assert "dòng 2, value" in done.stderr and "[invalid-number]" in done.stderr
-    assert "dòng 2, target_year" in done.stderr and "[invalid-int]" in done.stderr
+    assert "dòng 2 · value · “1e309” · invalid-number" in done.stderr
+    assert "dòng 2 · target_year · “²028” · invalid-int" in done.stderr
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
 
 
@@ -87,5 +87,5 @@ def test_a_terminal_escape_in_a_name_is_refused_and_never_printed(tmp_path):
     text = (MINI / "targets.csv").read_text(encoding="utf-8")
     bad.write_text(text.replace(",Tổng số đoàn viên,", ",Tổng số \x1b[2Jđoàn viên,", 1), encoding="utf-8")
     done = cli("targets", "import", bad, db=db, check=False)
-    assert done.returncode == 1 and "[invalid-text]" in done.stderr and "dòng 2, label_vi" in done.stderr
+    assert done.returncode == 1 and "dòng 2 · label_vi · “Tổng số �[2Jđoàn viên” · invalid-text" in done.stderr
     assert "\x1b" not in done.stderr + done.stdout

@@ -74,7 +74,7 @@ def listed(problems: list[Problem], lang: str = "vi") -> list[str]:
             where.append(p.column)
         if p.value:
             where.append(f"“{p.value}”")
-        found.append(f"{' · '.join(where)} · {p.code} · {p.message(lang)}")
+        found.append(visible(f"{' · '.join(where)} · {p.code} · {p.message(lang)}"))  # a cell is never echoed raw
     return found
 
 
