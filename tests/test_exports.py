@@ -18,6 +18,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from pptx import Presentation
+from pptx.chart.plot import PlotTypeInspector
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Pt
 from pypdf import PdfReader
@@ -118,38 +119,58 @@ def test_deck_has_a_title_slide_one_slide_per_group_and_a_summary(deck_file, eng
     assert deck_file.slide_width / deck_file.slide_height == pytest.approx(16 / 9, rel=0.01)
 
 
+def value_series(chart):
+    """The series of the target's values (the columns, the line or the running sum), wherever it is drawn."""
+    return next(s for plot in chart.plots for s in plot.series if s.name in ("Thực hiện", "Lũy kế"))
+
+
+def plot_of(chart, chart_type):
+    return next((p for p in chart.plots if PlotTypeInspector.chart_type(p) == chart_type), None)
+
+
 def test_every_group_slide_has_native_charts_with_the_engines_values(deck_file, engine_rows):
     for slide in list(deck_file.slides)[1:-1]:
         codes, found = codes_on(slide), charts(slide)
         assert len(found) == len(codes)
         for code, chart in zip(codes, found):
             row = engine_rows[code]
-            plot = chart.plots[0]
             annual = row.target["type"] in ANNUAL_TYPES
-            lines = (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS)
-            assert chart.chart_type == XL_CHART_TYPE.COLUMN_CLUSTERED if annual else chart.chart_type in lines
-            if annual:  # the floor (or band) is a line over the columns
-                assert len(chart.plots) == 2
-                assert set(chart.plots[1].series[0].values) == {row.verdict.target_value}
-            points = dict(zip(plot.categories, plot.series[0].values))
+            series = value_series(chart)
+            if annual:  # columns, with the floor as a line over them or the band as a shaded range behind
+                assert plot_of(chart, XL_CHART_TYPE.COLUMN_CLUSTERED).series[0].name == series.name
+                high = row.target.get("value_high")
+                if high == high and high is not None:
+                    band = plot_of(chart, XL_CHART_TYPE.AREA_STACKED)
+                    assert [set(s.values) for s in band.series] == [{row.target["value"]}, {high - row.target["value"]}]
+                else:
+                    assert {row.verdict.target_value} in [set(s.values) for s in plot_of(chart, XL_CHART_TYPE.LINE).series]
+            else:
+                assert chart.chart_type in (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS)
+            points = dict(zip(chart.plots[0].categories, series.values))
             wanted = expected_points(row)
             assert {k: v for k, v in points.items() if v is not None} == pytest.approx(wanted), code
+
+
+def labelled(chart) -> dict[str, str]:
+    """Category -> the text of the value label drawn there."""
+    series = value_series(chart)
+    return {c: p.data_label.text_frame.text for c, p in zip(chart.plots[0].categories, series.points)
+            if p.data_label.has_text_frame and p.data_label.text_frame.text}
 
 
 def test_data_labels_are_vietnamese_numbers(deck_file, engine_rows):
     seen = set()
     for slide in list(deck_file.slides)[1:-1]:
         for code, chart in zip(codes_on(slide), charts(slide)):
-            row, series = engine_rows[code], chart.plots[0].series[0]
+            row = engine_rows[code]
             wanted = expected_points(row)
-            for category, point in zip(chart.plots[0].categories, series.points):
-                if category in wanted and point.data_label.has_text_frame:
-                    text = point.data_label.text_frame.text
-                    number = fmt.measure(wanted[category], row.indicator["kind"], "vi")
-                    assert text.endswith(number), (code, text, number)
-                    seen.add(text)
-    assert {"111.258", "118.046"} <= seen  # members, Vietnamese thousands separator
+            for category, text in labelled(chart).items():
+                number = fmt.short(wanted[category], row.indicator["kind"], "vi")
+                assert text.endswith(number), (code, text, number)
+                seen.add(text)
+    assert "118.046" in seen  # members, Vietnamese thousands separator
     assert any(re.fullmatch(r"✔ \d+,\d\d%", t) for t in seen)  # an annual year met, decimal comma
+    assert "✔ 100%" in seen  # a whole percentage without ",00"
 
 
 def test_status_labels_and_sentences_are_on_the_slides(deck_file, engine_rows):
