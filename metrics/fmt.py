@@ -40,11 +40,12 @@ def percent(value, lang: str = "vi", digits: int = 2, signed: bool = False) -> s
     return number(value, lang, digits, signed) + "%"
 
 
-def points(value, lang: str = "vi", digits: int = 2) -> str:
-    """A difference of percentages: ``+0,50 điểm %`` / ``+0.50 pp``."""
+def points(value, lang: str = "vi", digits: int = 2, signed: bool = True) -> str:
+    """A difference of percentages: ``+0,50 điểm %`` / ``+0.50 pp``; whole, without decimals: ``+10 điểm %``."""
     if _missing(value):
         return MISSING
-    return number(value, lang, digits, signed=True) + (" điểm %" if lang == "vi" else " pp")
+    whole = digits and float(half_up(value, digits)) == round(value) and value != 0
+    return number(value, lang, 0 if whole else digits, signed=signed) + (" điểm %" if lang == "vi" else " pp")
 
 
 def measure(value, kind: str, lang: str = "vi", signed: bool = False) -> str:

@@ -60,7 +60,7 @@ def _delta_words(row: StatusRow, lang: str) -> str | None:
         return ""
     size = amount(abs(delta), row.indicator, lang)
     if row.indicator["kind"] == "ratio":
-        size = fmt.number(abs(delta), lang, 2) + (" điểm %" if lang == "vi" else " pp")
+        size = fmt.points(abs(delta), lang, signed=False)
     if lang == "vi":
         return f"{'tăng' if delta > 0 else 'giảm'} {size}"
     return f"{'up' if delta > 0 else 'down'} {size}"
@@ -117,7 +117,7 @@ def _level(row: StatusRow, label: str, lang: str) -> str:
     if v.pace_per_year is not None and v.pace_per_year > 0:
         pace = amount(v.pace_per_year, ind, lang)
         if ind["kind"] == "ratio":
-            pace = fmt.number(v.pace_per_year, lang, 2) + (" điểm %" if lang == "vi" else " pp")
+            pace = fmt.points(v.pace_per_year, lang, signed=False)
         text += (f" Để đạt chỉ tiêu, mỗi năm còn lại cần tăng bình quân {pace}." if lang == "vi"
                  else f" To reach the target, each remaining year must add {pace} on average.")
     return text + reconcile(row, lang)

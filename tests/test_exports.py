@@ -19,7 +19,8 @@ import pandas as pd
 import pytest
 from pptx import Presentation
 from pptx.chart.plot import PlotTypeInspector
-from pptx.enum.chart import XL_CHART_TYPE
+from pptx.enum.chart import XL_CHART_TYPE, XL_TICK_LABEL_POSITION
+from pptx.enum.dml import MSO_FILL
 from pptx.util import Pt
 from pypdf import PdfReader
 
@@ -424,3 +425,90 @@ def test_exports_of_a_plan_without_values_and_of_an_empty_database(tmp_path):
             build(empty, Choice("pdf"))
     finally:
         empty.close()
+
+
+# --- issue 14: honest charts, one note once, starting points, numbers as written -------------------
+
+def chart_of(deck_file, code):
+    for slide in list(deck_file.slides)[1:-1]:
+        for found, chart in zip(codes_on(slide), charts(slide)):
+            if found == code:
+                return chart
+    raise AssertionError(code)
+
+
+def axis(chart):
+    value_axis = chart.value_axis
+    return value_axis.minimum_scale, value_axis.maximum_scale, value_axis.tick_labels.number_format
+
+
+def test_the_members_axis_starts_at_zero_and_writes_its_numbers_the_vietnamese_way(deck_file):
+    """It started at 100.000 with its numbers hidden, which made the gap to the target look larger."""
+    low, high, number_format = axis(chart_of(deck_file, "NK1b"))
+    assert low == 0 and high >= 139258
+    assert '#"."##0' in number_format  # a literal dot: 111.258 whatever the viewer's locale
+    assert chart_of(deck_file, "NK1b").value_axis.tick_label_position != XL_TICK_LABEL_POSITION.NONE
+
+
+def test_every_axis_shows_its_numbers_and_starts_at_zero_or_says_where_it_starts(deck_file, engine_rows):
+    for code in engine_rows:
+        chart = chart_of(deck_file, code)
+        low, _, number_format = axis(chart)
+        assert chart.value_axis.tick_label_position != XL_TICK_LABEL_POSITION.NONE, code
+        assert number_format and "#,##0" not in number_format, code  # never the viewer's separators
+        if low != 0:
+            assert chart.has_title and chart.chart_title.text_frame.text == f"Trục dọc từ {low:g}%, không từ 0", code
+
+
+def test_level_and_cumulative_charts_draw_the_path_and_the_projection(deck_file, engine_rows):
+    for code, row in engine_rows.items():
+        if row.target["type"] in ANNUAL_TYPES:
+            continue
+        names = [s.name for plot in chart_of(deck_file, code).plots for s in plot.series]
+        assert "Lộ trình" in names, code
+        end = int(row.target["target_year"])
+        projected = f"Dự báo {end}: {fmt.short(row.verdict.projection, row.indicator['kind'], 'vi')}"
+        assert projected in names, code
+        series = next(s for plot in chart_of(deck_file, code).plots for s in plot.series if s.name == projected)
+        values = dict(zip(chart_of(deck_file, code).plots[0].categories, series.values))
+        assert values[str(end)] == pytest.approx(row.verdict.projection)
+        assert values[str(row.verdict.actual_year)] == pytest.approx(row.verdict.actual)
+
+
+def test_a_band_is_a_shaded_range(deck_file):
+    band = plot_of(chart_of(deck_file, "HN1a"), XL_CHART_TYPE.AREA_STACKED)
+    base, shade = band.series
+    assert set(base.values) == {80} and set(shade.values) == {10} and shade.name == "Khung: 80–90%"
+    assert base.format.fill.type == MSO_FILL.BACKGROUND  # the base is invisible: only 80–90 is shaded
+    assert shade.format.fill.type == MSO_FILL.SOLID
+
+
+def test_pdf_states_each_shared_note_once(pdf_text):
+    """The ⚡ and illustrative-data notes were printed under all 27 targets."""
+    assert pdf_text.count("đổi đơn vị năm 2025") == 1
+    assert pdf_text.count("Có số liệu minh họa (demo), không phải số liệu chính thức.") == 1
+    assert pdf_text.count("Số liệu minh họa (demo) — không phải số liệu chính thức") == 1  # a source, listed once
+    assert pdf_text.count("Áp dụng cho cả 27 chỉ tiêu") == 2  # each note says whom it concerns
+    assert "xem lưu ý chung" not in pdf_text  # no target points to a note every target shares
+
+
+def test_pdf_starting_points_come_from_the_data(pdf_text, engine_rows):
+    """"Năm gốc" read "— (2023)" for almost every target."""
+    assert "— (2023)" not in pdf_text
+    assert "111.258 đoàn viên (2023)" in pdf_text  # data: the resolution's own 2023 figure
+    assert "92,14% (2023)" in pdf_text
+    assert "86,67% (2024)" in pdf_text  # no 2023 figure: the first year with data, as the engine judges
+    assert "36.641 đoàn viên (2018–2023)" in pdf_text and "555 căn (2018–2023)" in pdf_text  # previous term
+    assert "Thông cáo báo chí của BTV LĐLĐ tỉnh An Giang về Đại hội XI" in pdf_text  # ... and its source
+    hn1b = engine_rows["HN1b"].series
+    assert f"2024: ✖ {fmt.short(hn1b[2024].value, 'ratio')}" in pdf_text  # an annual target's earlier years
+
+
+def test_round_targets_and_ranges_are_written_as_people_write_them(pdf_text, deck_file):
+    deck_text = "\n".join(t for s in deck_file.slides for t in slide_texts(s))
+    names = " ".join(s.name for slide in deck_file.slides for chart in charts(slide) for plot in chart.plots
+                     for s in plot.series)
+    for text in (pdf_text, deck_text, names):
+        assert not re.search(r"\d,00(?!\d)", text), re.search(r".{30}\d,00.{10}", text)
+    assert "80–90% hằng năm" in pdf_text and "1–2 người/CĐCS hằng năm" in pdf_text and "≥ 100% hằng năm" in pdf_text
+    assert "trong khung 1–2 người/CĐCS" in deck_text and "Khung: 1–2" in names

@@ -43,3 +43,13 @@ def test_span_writes_the_unit_once(low, high, kind, lang, text):
 def test_years_never_repeat_a_single_year():
     assert fmt.years(2024, 2026) == "2024–2026"
     assert fmt.years(2024, 2024) == "2024"
+
+
+@pytest.mark.parametrize("value, signed, lang, text", [
+    (10.0, False, "vi", "10 điểm %"),
+    (0.5, True, "vi", "+0,50 điểm %"),
+    (-1.2, True, "vi", "-1,20 điểm %"),
+    (3.0, True, "en", "+3 pp"),
+])
+def test_points_drop_only_needless_decimals(value, signed, lang, text):
+    assert fmt.points(value, lang, signed=signed) == text

@@ -2,7 +2,7 @@
 
 Section 2.1 holds the targets for the end of the term, 2.2 the annual targets, each numbered from 1
 in the plan's order. Sources become numbered footnotes, numbered in order of first use across the
-report and listed at the end of every section that cites them.
+report and listed once, at the end of the section that first cites them.
 """
 
 from __future__ import annotations
@@ -29,7 +29,11 @@ class Section:
     items: list[Item] = field(default_factory=list)
 
     def footnotes(self, report: Report) -> list[tuple[int, str]]:
-        cited = sorted({n for item in self.items for n in item.notes})
+        """The sources this section cites first (one cited again later keeps its number and is not
+        listed again)."""
+        before = report.sections[:report.sections.index(self)]
+        earlier = {n for section in before for item in section.items for n in item.notes}
+        cited = sorted({n for item in self.items for n in item.notes} - earlier)
         return [(n, report.sources[n - 1]) for n in cited]
 
 

@@ -198,4 +198,4 @@ def _closing(report: Report, styles) -> list:
              Spacer(1, 2 * mm),
              _p(f"{w('legend', lang)}: " + "; ".join(s.badge_text(lang) for s in statuses.TABLE), styles["body"])]
     story += [Spacer(1, 2 * mm), _p(f"{deck.pinned.line(lang)}. {w('generated', lang)}", styles["note"])]
-    return story
+    return [KeepTogether(story)]  # never a last page holding one line
