@@ -104,3 +104,14 @@ def test_on_track_but_projected_short_says_both(mini_store):
     text = wording.sentence(row, "vi")
     assert "đúng tiến độ vì lũy kế bằng 98,15% mức cần có" in text
     assert "đến năm 2028 đạt 27.483 căn, còn thiếu 517 căn so với chỉ tiêu" in text
+
+
+@pytest.mark.parametrize("value, vi", [
+    (111258, "111.258"),
+    (1e29, "99.999.999.999.999.991.433.150.857.216"),  # as the double holds it: babel's 28 digits would fail
+    (float("inf"), "—"),
+])
+def test_numbers_of_any_size_are_written_never_a_crash(value, vi):
+    from metrics import fmt
+    assert fmt.number(value) == vi
+    assert fmt.number(1.7e308).startswith("169.999.999")
