@@ -62,7 +62,8 @@ def measure(value, kind: str, lang: str = "vi", signed: bool = False) -> str:
 
 def half_up(value: float, digits: int = 2) -> Decimal:
     """Round half up, as people do by hand (31,625 → 31,63), after dropping binary noise."""
-    return Decimal(repr(round(value, 10))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    with decimal.localcontext(prec=DIGITS_OF_A_FLOAT):  # 28 digits would fail above 1e26
+        return Decimal(repr(round(value, 10))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
 def short(value, kind: str, lang: str = "vi") -> str:

@@ -22,6 +22,8 @@ from metrics import fmt
     (139258, "stock", "vi", "139.258"),
     (139258, "stock", "en", "139,258"),
     (28000.4, "flow", "vi", "28.000"),
+    (1e29, "rate", "vi", "99.999.999.999.999.991.433.150.857.216"),  # any size, never a crash
+    (float("inf"), "ratio", "vi", "—"),
     (None, "ratio", "vi", "—"),
     (float("nan"), "rate", "vi", "—"),
 ])
