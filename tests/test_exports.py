@@ -512,3 +512,14 @@ def test_round_targets_and_ranges_are_written_as_people_write_them(pdf_text, dec
         assert not re.search(r"\d,00(?!\d)", text), re.search(r".{30}\d,00.{10}", text)
     assert "80–90% hằng năm" in pdf_text and "1–2 người/CĐCS hằng năm" in pdf_text and "≥ 100% hằng năm" in pdf_text
     assert "trong khung 1–2 người/CĐCS" in deck_text and "Khung: 1–2" in names
+
+
+def test_the_title_slide_states_the_shared_notes_once(deck_file):
+    """The ⚡ note that every figure crosses the 2025 reorganisation was only in the speaker notes, while
+    the illustrative-data note stood on the slide: a presenter's audience saw one warning of two."""
+    slides = list(deck_file.slides)
+    title = " ".join(slide_texts(slides[0]))
+    assert "⚡ Chuỗi số liệu đổi đơn vị năm 2025" in title
+    assert "Có số liệu minh họa (demo), không phải số liệu chính thức." in title
+    assert not any("đổi đơn vị năm" in t for s in slides[1:] for t in slide_texts(s))  # stated once
+

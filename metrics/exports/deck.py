@@ -129,9 +129,23 @@ def _title(page, deck: Deck, slide: Slide) -> None:
     y += height + Inches(0.5)
     _text(page, deck.pinned.line(lang), MARGIN, y, width, text_height("x", width, 24), 24)
     y += text_height("x", width, 24) + Inches(0.2)
-    if deck.illustrative:
-        note = w("illustrative", lang)
-        _text(page, note, MARGIN, y, width, text_height(note, width, BODY_PT), BODY_PT, colour="8A4B00")
+    for note, colour in _title_notes(deck):
+        height = text_height(note, width, BODY_PT)
+        _text(page, note, MARGIN, y, width, height, BODY_PT, colour=colour)
+        y += height + Inches(0.1)
+
+
+def _title_notes(deck: Deck) -> list[tuple[str, str]]:
+    """The notes every slide's figures share, stated once on the title slide (as at the front of the
+    report): illustrative data, and the ⚡ change of unit, naming its targets when not all have it."""
+    found = [(w("illustrative", deck.lang), "8A4B00")] if deck.illustrative else []
+    if deck.break_years:
+        note = facts.note_text("break", deck.break_years, deck.lang)
+        codes = [r.target["code"] for r in deck.rows if r.break_years]
+        if len(codes) < len(deck.rows):
+            note += " " + w("scope_some", deck.lang).format(codes=", ".join(codes))
+        found.append((note, MUTED))
+    return found
 
 
 def _group(page, deck: Deck, slide: Slide) -> None:
