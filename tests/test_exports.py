@@ -523,3 +523,9 @@ def test_the_title_slide_states_the_shared_notes_once(deck_file):
     assert "Có số liệu minh họa (demo), không phải số liệu chính thức." in title
     assert not any("đổi đơn vị năm" in t for s in slides[1:] for t in slide_texts(s))  # stated once
 
+
+def test_pdf_cites_sources_in_ascending_order(pdf_text):
+    """A target's markers read [1][3][2][4] (the order of first use) where a reader expects [1][2][3][4]."""
+    for run in re.findall(r"(?:\[\d+\]){2,}", pdf_text):
+        numbers = [int(n) for n in re.findall(r"\d+", run)]
+        assert numbers == sorted(numbers), run
