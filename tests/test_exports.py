@@ -529,3 +529,16 @@ def test_pdf_cites_sources_in_ascending_order(pdf_text):
     for run in re.findall(r"(?:\[\d+\]){2,}", pdf_text):
         numbers = [int(n) for n in re.findall(r"\d+", run)]
         assert numbers == sorted(numbers), run
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_title_slide_fits_above_its_footer(store, lang):
+    """With both notes, the English title slide's last line ran into the footer."""
+    prs = Presentation(io.BytesIO(build(store, Choice("pptx", PLAN, lang=lang))))
+    boxes = sorted((s for s in prs.slides[0].shapes if s.has_text_frame and s.text_frame.text), key=lambda s: s.top)
+    footer = min(s.top for s in boxes if s.text_frame.text.endswith(f"1/{len(prs.slides)}"))
+    body = [s for s in boxes if s.top < footer]
+    assert len(body) == 5  # title, subtitle, pinned batch, illustrative note, ⚡ note
+    for upper, lower in zip(body, body[1:]):
+        assert upper.top + upper.height <= lower.top, upper.text_frame.text
+    assert body[-1].top + body[-1].height <= footer

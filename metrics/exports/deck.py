@@ -116,23 +116,20 @@ def _footer(page, deck: Deck, number: int) -> None:
 # --- slides -------------------------------------------------------------------------------------
 
 def _title(page, deck: Deck, slide: Slide) -> None:
+    """The plan, the federation and year, the pinned batch and the shared notes, from 1.3" down; moved up
+    as far as the band allows when a long (English) title would push the notes into the footer."""
     lang, width = deck.lang, WIDTH - 2 * MARGIN
     band = page.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, WIDTH, Inches(0.35))
     _fill(band, ACCENT)
-    y = Inches(1.3)
-    height = text_height(slide.title, width, 40, bold=True)
-    _text(page, slide.title, MARGIN, y, width, height, 40, bold=True)
-    y += height + Inches(0.4)
-    subtitle = deck.subtitle()
-    height = text_height(subtitle, width, 28)
-    _text(page, subtitle, MARGIN, y, width, height, 28, colour=ACCENT)
-    y += height + Inches(0.5)
-    _text(page, deck.pinned.line(lang), MARGIN, y, width, text_height("x", width, 24), 24)
-    y += text_height("x", width, 24) + Inches(0.2)
-    for note, colour in _title_notes(deck):
-        height = text_height(note, width, BODY_PT)
-        _text(page, note, MARGIN, y, width, height, BODY_PT, colour=colour)
-        y += height + Inches(0.1)
+    blocks = [(slide.title, 40, True, TEXT, Inches(0.4)), (deck.subtitle(), 28, False, ACCENT, Inches(0.5)),
+              (deck.pinned.line(lang), 24, False, TEXT, Inches(0.2))]
+    blocks += [(note, BODY_PT, False, colour, Inches(0.1)) for note, colour in _title_notes(deck)]
+    heights = [text_height(text, width, size, bold=bold) for text, size, bold, _, _ in blocks]
+    total = sum(heights) + sum(gap for *_, gap in blocks[:-1])
+    y = max(Inches(0.6), min(Inches(1.3), FOOTER_TOP - Inches(0.15) - total))
+    for (text, size, bold, colour, gap), height in zip(blocks, heights):
+        _text(page, text, MARGIN, y, width, height, size, bold=bold, colour=colour)
+        y += height + gap
 
 
 def _title_notes(deck: Deck) -> list[tuple[str, str]]:
