@@ -87,5 +87,5 @@ def test_a_terminal_escape_in_a_name_is_refused_and_never_printed(tmp_path):
     text = (MINI / "targets.csv").read_text(encoding="utf-8")
     bad.write_text(text.replace(",Tổng số đoàn viên,", ",Tổng số \x1b[2Jđoàn viên,", 1), encoding="utf-8")
     done = cli("targets", "import", bad, db=db, check=False)
-    assert done.returncode == 1 and "dòng 2 · label_vi · “Tổng số \ufffd[2Jđoàn viên” · invalid-text" in done.stderr
+    assert done.returncode == 1 and "dòng 2 · label_vi · “Tổng số �[2Jđoàn viên” · invalid-text" in done.stderr
     assert "\x1b" not in done.stderr + done.stdout

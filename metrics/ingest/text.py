@@ -79,8 +79,8 @@ def listed(problems: list[Problem], lang: str = "vi") -> list[str]:
         if p.column:
             where.append(p.column)
         if p.value:
-            where.append(f"“{visible(p.value)}”")  # a cell's terminal escape is shown, never run
-        found.append(f"{' · '.join(where)} · {p.code} · {p.message(lang)}")
+            where.append(f"“{p.value}”")
+        found.append(visible(f"{' · '.join(where)} · {p.code} · {p.message(lang)}"))  # a cell is never echoed raw
     return found
 
 
