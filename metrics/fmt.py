@@ -46,6 +46,22 @@ def points(value, lang: str = "vi", digits: int = 2) -> str:
     return number(value, lang, digits, signed=True) + (" điểm %" if lang == "vi" else " pp")
 
 
+def short(value, kind: str, lang: str = "vi", signed: bool = False) -> str:
+    """A value as a person writes a target: ``100%``, ``96%``, ``1`` (no ``,00`` on a whole number), else
+    as ``measure`` writes it (``92,14%``, ``1,25``)."""
+    if not _missing(value) and kind in ("ratio", "rate") and round(value, 2) == round(value):
+        return number(value, lang, 0, signed) + ("%" if kind == "ratio" else "")
+    return measure(value, kind, lang, signed)
+
+
+def span(low, high, kind: str, lang: str = "vi", unit: str = "") -> str:
+    """A range as people write it, the unit once: ``80–90%``, ``1–2 người/CĐCS``, ``92,5–95%``."""
+    low_text, high_text = short(low, kind, lang), short(high, kind, lang)
+    if kind == "ratio" and low_text.endswith("%") and high_text.endswith("%"):
+        low_text = low_text[:-1]
+    return f"{low_text}–{high_text} {unit}".strip()
+
+
 def measure(value, kind: str, lang: str = "vi", signed: bool = False) -> str:
     """A value of an indicator, formatted by its kind: ratio as percent, rate with 2 decimals."""
     if kind == "ratio":

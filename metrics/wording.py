@@ -221,11 +221,14 @@ def _cumulative(row: StatusRow, label: str, lang: str) -> str:
 
 
 def bound_text(row: StatusRow, lang: str = "vi") -> str:
-    """What an annual target asks: ``≥ 65%``, ``≤ 5``, ``80%–90%`` (a band: both bounds)."""
+    """What an annual target asks, as a person writes it: ``≥ 65%``, ``≤ 5``, ``80–90%``, ``1–2 người/CĐCS``
+    (a band: both bounds, the unit once)."""
     ind, v = row.indicator, row.verdict
+    unit = "" if ind["kind"] == "ratio" else name(ind, "measure", lang)
     if row.target["type"] in BAND_TYPES and _present(row.target.get("value_high")):
-        return f"{amount(row.target['value'], ind, lang)}–{amount(row.target['value_high'], ind, lang)}"
-    return ("≤ " if row.target["type"] == "annual_ceiling" else "≥ ") + amount(v.target_value, ind, lang)
+        return fmt.span(row.target["value"], row.target["value_high"], ind["kind"], lang, unit)
+    sign = "≤ " if row.target["type"] == "annual_ceiling" else "≥ "
+    return f"{sign}{fmt.short(v.target_value, ind['kind'], lang)} {unit}".strip()
 
 
 def term_count(row: StatusRow, lang: str = "vi") -> str | None:

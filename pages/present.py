@@ -193,7 +193,7 @@ def draw(deck: Deck, slide) -> None:
         if len(slide.rows) == 1:
             chart, words = st.columns([3, 2], gap="large")
             with chart:
-                widgets.plotly(projected(charts.trend(slide.rows[0], lang), slide.rows[0], height=500),
+                widgets.plotly(projected(charts.trend(slide.rows[0], lang), slide.rows[0], height=500), lang,
                                key=f"present-{slide.rows[0].target['code']}")
             with words:
                 target_words(slide.rows[0], lang)
@@ -208,7 +208,7 @@ def draw(deck: Deck, slide) -> None:
 def target_words(row, lang: str, chart: bool = False) -> None:
     st.markdown(f"**{widgets.safe(facts.headline(row, lang))}**")
     if chart:
-        widgets.plotly(projected(charts.trend(row, lang), row), key=f"present-{row.target['code']}")
+        widgets.plotly(projected(charts.trend(row, lang), row), lang, key=f"present-{row.target['code']}")
     widgets.badge(row, lang)
     st.markdown(widgets.safe(facts.statement(row, lang)))
 

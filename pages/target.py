@@ -23,7 +23,7 @@ def render(view: layout.View) -> None:
     row = view.card.row(target, unit, view.year)
     header(row, view)
     figures_row(row, view.lang)
-    widgets.plotly(charts.trend(row, view.lang), key=f"trend-{code}")
+    widgets.plotly(charts.trend(row, view.lang), view.lang, key=f"trend-{code}")
     if target["type"] in ANNUAL_TYPES:
         years_met(row, view)
     breakdown(target, unit, view)
@@ -115,7 +115,7 @@ def breakdown(target, unit, view: layout.View) -> None:
     if not judged:
         st.caption(t("contributions", view.lang))
     if any(r.verdict.actual is not None for r in rows):
-        widgets.plotly(charts.ranking(widgets.page_of(rows, "breakdown_page"), view.lang, judged=judged),
+        widgets.plotly(charts.ranking(widgets.page_of(rows, "breakdown_page"), view.lang, judged=judged), view.lang,
                        key=f"breakdown-{target['code']}")
     missing = [r.unit.name(view.lang) for r in rows if r.verdict.actual is None]
     if missing:

@@ -41,7 +41,7 @@ def matrix_tab(unit, below, view: layout.View) -> None:
     rows = view.card.evaluate(view.plan, view.year, units=[u.code for u in shown])
     widgets.illustrative_banner(rows, view.lang)
     if rows:
-        widgets.plotly(charts.heatmap(rows, view.lang), key="units-matrix")
+        widgets.plotly(charts.heatmap(rows, view.lang), view.lang, key="units-matrix")
     else:
         st.info(t("no_targets_for_unit", view.lang))
 
@@ -60,7 +60,7 @@ def ranking_tab(below, view: layout.View) -> None:
     with_data = sorted((r for r in on_target if r.verdict.actual is not None), key=lambda r: r.verdict.actual,
                        reverse=on_target[0].indicator["direction"] == "up") if on_target else []
     if with_data:
-        widgets.plotly(charts.ranking(widgets.page_of(with_data, "ranking_page"), view.lang), key=f"ranking-{code}")
+        widgets.plotly(charts.ranking(widgets.page_of(with_data, "ranking_page"), view.lang), view.lang, key=f"ranking-{code}")
     missing = [r.unit.name(view.lang) for r in on_target if r.verdict.actual is None]
     if missing:
         shown = "; ".join(missing[:30]) + (f" (+{len(missing) - 30})" if len(missing) > 30 else "")

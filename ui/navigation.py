@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from metrics import users
-from ui import auth, layout
+from ui import auth, client, layout
 from ui.texts import t
 
 
@@ -65,6 +65,7 @@ def run(lang: str) -> None:
             st.sidebar.page_link(page)
     if user is not None:
         auth.signed_in_box(user, lang)
+    client.inject(lang)
     with layout.through_entry():
         current.run()
 

@@ -11,9 +11,13 @@ from metrics.exports import data as export_data
 from metrics.i18n import BAND_LABELS, TARGET_TYPE_LABELS, name, pick
 from metrics.judgement import ANNUAL_TYPES, CUMULATIVE
 from metrics.scorecard import StatusRow
+from ui import client
 from ui.texts import t
 
-PLOTLY_CONFIG = {"displaylogo": False, "locale": "vi", "toImageButtonOptions": {"format": "png", "scale": 2}}
+# Plotly's own words in the page's language (``client.PLOTLY_LOCALES``, inline: nothing fetched); charts do not
+# zoom or pan (a finger on a phone scrolls the page), so the toolbar holds only the PNG download.
+PLOTLY_CONFIG = {"displaylogo": False, "locales": client.PLOTLY_LOCALES, "responsive": True,
+                 "modeBarButtons": [["toImage"]], "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:])")
 
@@ -38,10 +42,10 @@ def badge(row: StatusRow, lang: str) -> None:
     st.badge(row.badge(lang), color=statuses.status(row.status).badge)
 
 
-def plotly(fig, key: str | None = None) -> None:
-    """A chart with the download-as-PNG button of the Plotly toolbar."""
-    config = {**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"],
-                                                        "filename": key or "bieu-do"}}
+def plotly(fig, lang: str, key: str | None = None) -> None:
+    """A chart with the download-as-PNG button of the Plotly toolbar, Plotly's words in ``lang``."""
+    config = {**PLOTLY_CONFIG, "locale": "vi" if lang == "vi" else "en-US",
+              "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"], "filename": key or "bieu-do"}}
     st.plotly_chart(fig, config=config, key=key)
 
 
@@ -64,12 +68,13 @@ def table(frame, lang: str, key: str, file_name: str, **dataframe_args) -> None:
 
 
 def goal_text(row: StatusRow, lang: str) -> str:
-    """What the target asks: ``≥ 96,00%``, ``80,00%–90,00%``, ``≥ 139.258``."""
+    """What the target asks, as a person writes it: ``≥ 96%``, ``80–90%``, ``1–2 người/CĐCS``, ``≥ 139.258``."""
     kind, typ, high = row.indicator["kind"], row.target["type"], row.target.get("value_high")
+    unit = name(row.indicator, "measure", lang) if kind == "rate" else ""
     if typ in ("annual_band", "unit_band") and high is not None and high == high:
-        return f"{fmt.measure(row.target['value'], kind, lang)}–{fmt.measure(high, kind, lang)}"
+        return fmt.span(row.target["value"], high, kind, lang, unit)
     sign = "≤ " if typ == "annual_ceiling" or row.indicator["direction"] == "down" else "≥ "
-    return sign + fmt.measure(row.verdict.target_value, kind, lang)
+    return f"{sign}{fmt.short(row.verdict.target_value, kind, lang)} {unit}".strip()
 
 
 def standing(row: StatusRow, lang: str) -> str | None:
