@@ -22,8 +22,9 @@ def render(view: layout.View) -> None:
         return
     row = view.card.row(target, unit, view.year)
     header(row, view)
-    figures_row(row, view.lang)
-    widgets.plotly(charts.trend(row, view.lang), view.lang, key=f"trend-{code}")
+    widgets.plotly(charts.trend(row, view.lang), view.lang, key=f"trend-{code}")  # the chart before the figures
+    with st.container(key="figures"):
+        figures_row(row, view.lang)
     if target["type"] in ANNUAL_TYPES:
         years_met(row, view)
     breakdown(target, unit, view)
@@ -46,12 +47,9 @@ def header(row, view: layout.View) -> None:
     st.title(f"{widgets.safe(row.target['code'])} · {widgets.safe(name(row.target, 'label', view.lang))}")
     st.caption(widgets.safe(f"{row.target['group_code']} · {name(row.target, 'group', view.lang)} · "
                             f"{pick(TARGET_TYPE_LABELS[row.target['type']], view.lang)}"))
-    widgets.as_of_banner(view.as_of, view.lang)
-    widgets.illustrative_banner([row], view.lang)
+    widgets.notices(view, [row], row.unit)
     widgets.badge(row, view.lang)
     st.markdown(widgets.safe(wording.sentence(row, view.lang)))
-    if row.break_years:
-        st.warning(t("break_note", view.lang).format(years=", ".join(map(str, row.break_years))))
 
 
 def figures_row(row, lang: str) -> None:

@@ -12,6 +12,11 @@ TEXTS = {
     "unit": ("Đơn vị", "Unit"),
     "as_of": ("Số liệu tại thời điểm", "Data as of"),
     "as_of_latest": ("Mới nhất", "Latest"),
+    "unit_elsewhere": ("{unit} không có trong năm {year} (sắp xếp tổ chức): đang xem {shown}. Chọn lại năm khác để "
+                       "xem {unit}.",
+                       "{unit} did not exist in {year} (reorganisation): showing {shown}. Choose another year to see "
+                       "{unit} again."),
+    "unit_unknown": ("Không có đơn vị mã {code}: đang xem {shown}.", "There is no unit with the code {code}: showing {shown}."),
     "unit_help": ("Chọn một đơn vị cấp dưới (↳) để xem sâu hơn, hoặc một đơn vị cấp trên để quay lại.",
                   "Choose a unit below (↳) to look deeper, or one above to go back up."),
     "undo_of": ("hoàn tác đợt #{batch}", "undo of #{batch}"),
@@ -20,6 +25,10 @@ TEXTS = {
     "page_units": ("Đơn vị", "Units"),
     "page_about": ("Về số liệu", "About the data"),
     "page_present": ("Trình chiếu", "Presentation"),
+    "not_found_title": ("Không có trang này", "No such page"),
+    "not_found_text": ("Dashboard không có trang nào ở địa chỉ {address}. Có thể địa chỉ bị gõ nhầm hoặc đã cũ.",
+                       "The dashboard has no page at {address}. The address may be mistyped or out of date."),
+    "not_found_pages": ("Các trang bạn có thể mở:", "The pages you can open:"),
     "present_pin": ("Số liệu trình chiếu", "Data to present"),
     "present_pin_help": ("Bài trình chiếu dùng số liệu tại thời điểm sau đợt nhập đã chọn, nên trình chiếu lại sau "
                          "này vẫn y như cũ dù có nhập thêm số liệu.",
@@ -67,7 +76,10 @@ TEXTS = {
     "term_targets": ("Chỉ tiêu đến hết nhiệm kỳ", "Targets for the end of the term"),
     "annual_targets": ("Chỉ tiêu hằng năm", "Annual targets"),
     "headlines": ("Chỉ tiêu chính", "Headline targets"),
-    "table_view": ("Xem dạng bảng", "Show as a table"),
+    "table_view": ("Dạng bảng", "As a table"),
+    "detail_title": ("Xem thêm", "More"),
+    "detail_cards": ("Thẻ từng chỉ tiêu", "Every target's card"),
+    "years_met_short": ("Số năm đạt", "Years met"),
     "col_trend": ("Xu hướng", "Trend"),
     "col_pace": ("Tiến độ cần", "Pace needed"),
     "col_unit": ("Đơn vị", "Unit"),
@@ -93,6 +105,8 @@ TEXTS = {
                     "sâu hơn.",
                     "{unit} and its {count} units below (in {year}). Choose a unit below in the sidebar to look "
                     "deeper."),
+    "not_ranked": ("Chỉ tiêu đang chọn ({target}) không đặt cho các đơn vị trực thuộc: đang xếp hạng theo {shown}.",
+                   "The chosen target ({target}) is not set for the units below: ranking on {shown}."),
     "tab_matrix": ("Ma trận đơn vị × chỉ tiêu", "Units × targets"),
     "tab_ranking": ("Xếp hạng theo chỉ tiêu", "Ranking on a target"),
     "tab_unit": ("Đơn vị đang chọn", "Selected unit"),

@@ -89,19 +89,26 @@ def standing(row: StatusRow, lang: str) -> str | None:
 
 def target_facts(row: StatusRow, lang: str) -> str:
     """One line under a status: the target, how far it is, the trend or what is still needed."""
-    v, kind = row.verdict, row.indicator["kind"]
     typ = row.target["type"]
     goal = goal_text(row, lang)
     when = t("every_year", lang) if typ in ANNUAL_TYPES else str(row.target["target_year"])
     parts = [f"{t('col_target_value', lang)}: {goal} ({when})", standing(row, lang)]
     if typ in ANNUAL_TYPES:
         parts += [wording.trend_words(row, lang), wording.term_count(row, lang)]
-    elif v.final:
+    elif row.verdict.final:
         parts.append(t("deadline_passed", lang).format(year=row.target["target_year"]))
-    elif v.pace_per_year and v.pace_per_year > 0:
-        pace = fmt.points(v.pace_per_year, lang) if kind == "ratio" else fmt.measure(v.pace_per_year, kind, lang, signed=True)
-        parts.append(t("pace_needed", lang).format(pace=pace))
+    else:
+        parts.append(pace_text(row, lang))
     return " · ".join(p for p in parts if p)
+
+
+def pace_text(row: StatusRow, lang: str) -> str | None:
+    """``mỗi năm cần +10.606``: what each remaining year must add to a term target (None: nothing to add)."""
+    v, kind = row.verdict, row.indicator["kind"]
+    if row.target["type"] in ANNUAL_TYPES or v.final or not v.pace_per_year or v.pace_per_year <= 0:
+        return None
+    pace = fmt.points(v.pace_per_year, lang) if kind == "ratio" else fmt.measure(v.pace_per_year, kind, lang, signed=True)
+    return t("pace_needed", lang).format(pace=pace)
 
 
 def change_delta(row: StatusRow, lang: str) -> str | None:
@@ -110,9 +117,14 @@ def change_delta(row: StatusRow, lang: str) -> str | None:
     if year is None or year - 1 not in row.series or row.target["type"] == CUMULATIVE:
         return None
     delta = row.series[year].value - row.series[year - 1].value
+    if round(delta, 0 if row.indicator["kind"] in ("stock", "flow") else 2) == 0:
+        return UNCHANGED[lang]  # never "↑ +0,00 điểm %"
     if row.indicator["kind"] == "ratio":
         return fmt.points(delta, lang)
     return fmt.measure(delta, row.indicator["kind"], lang, signed=True)
+
+
+UNCHANGED = {"vi": "không đổi", "en": "unchanged"}
 
 
 def target_card(row: StatusRow, lang: str, link_params: dict) -> None:
@@ -130,9 +142,11 @@ def target_card(row: StatusRow, lang: str, link_params: dict) -> None:
         if row.break_years:
             label += " · ⚡"
         # Sparkline and change take the status's colour: a card never says "good" in one colour and "behind" in words.
-        st.metric(label, fmt.measure(v.actual, kind, lang), change_delta(row, lang),
+        delta = change_delta(row, lang)
+        st.metric(label, fmt.measure(v.actual, kind, lang), delta,
                   chart_data=spark if len(spark) > 1 else None, chart_type="line",
-                  delta_color=statuses.status(row.status).badge)
+                  delta_color=statuses.status(row.status).badge,
+                  delta_arrow="off" if delta == UNCHANGED[lang] else "auto")
         badge(row, lang)
         st.caption(safe(target_facts(row, lang)))
         st.page_link("pages/target.py", label=t("see_detail", lang), icon=":material/arrow_forward:",
@@ -149,12 +163,20 @@ def _running(row: StatusRow) -> list[float]:
     return out
 
 
-def illustrative_banner(rows: list[StatusRow], lang: str) -> None:
-    """Say it loudly when any figure on the page is illustrative (demo) data."""
+def notices(view, rows: list[StatusRow] = (), unit=None) -> None:
+    """What the reader must know before the figures, in one compact block under the title (three boxes
+    used to stack a screen's height on a phone): a choice that had to change, data as of an import,
+    illustrative figures, a series that changes unit."""
+    lines = [f":material/swap_horiz: {safe(note)}" for note in view.notes]
+    if view.as_of is not None:
+        lines.append(":material/history: " + t("as_of_banner", view.lang).format(batch=view.as_of))
     if any("illustrative" in r.provenance for r in rows):
-        st.warning(t("illustrative_banner", lang), icon=":material/science:")
-
-
-def as_of_banner(as_of: int | None, lang: str) -> None:
-    if as_of is not None:
-        st.info(t("as_of_banner", lang).format(batch=as_of), icon=":material/history:")
+        lines.append(":material/science: " + t("illustrative_banner", view.lang))
+    breaks = sorted({y for r in rows for y in r.break_years})
+    if breaks and unit is not None:
+        lines.append(safe(t("break_banner", view.lang).format(unit=unit.name(view.lang),
+                                                               years=", ".join(map(str, breaks)))))
+    if lines:
+        with st.container(key="notices", gap="small"):
+            for line in lines:
+                st.markdown(line)
