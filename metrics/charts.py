@@ -384,5 +384,22 @@ def ranking(rows: list[StatusRow], lang: str = "vi", judged: bool = True) -> go.
     return fig
 
 
+HALL_TYPE = {"ticks": 20, "labels": 20, "legend": 18}  # px: read from the back of a hall at 1280 × 720 too
+
+
+def for_hall(fig: go.Figure, row: StatusRow | None = None) -> go.Figure:
+    """A chart made for a projector: type for the back of the hall, no fixed height (the slide gives the
+    chart all the room its words leave), the term only for a level target (baseline to target year)."""
+    fig.update_layout(height=None, autosize=True, font=dict(size=HALL_TYPE["ticks"]),
+                      legend=dict(font=dict(size=HALL_TYPE["legend"])), margin=dict(l=10, r=10, t=24, b=10))
+    fig.update_xaxes(tickfont=dict(size=HALL_TYPE["ticks"]))
+    fig.update_yaxes(tickfont=dict(size=HALL_TYPE["ticks"]))
+    fig.update_traces(textfont=dict(size=HALL_TYPE["labels"]), selector=dict(type="scatter"))
+    fig.update_traces(textfont=dict(size=HALL_TYPE["labels"]), selector=dict(type="bar"))
+    if row is not None and row.target["type"] == "level":
+        fig.update_xaxes(range=[int(row.target["base_year"]) - 0.5, int(row.target["target_year"]) + 0.5])
+    return fig
+
+
 def band_label(position: str | None, lang: str) -> str:
     return pick(BAND_LABELS[position], lang) if position else ""

@@ -100,14 +100,20 @@
       if (stroked(path)) lines.push(linePoints(path));
     }
     const boxes = [];
-    for (const mark of gd.querySelectorAll(".scatterlayer .points path, .barlayer .bars path, .legend")) {
+    const marks = ".scatterlayer .points path, .barlayer .bars path, .legend, .xtick text, .ytick text";
+    for (const mark of gd.querySelectorAll(marks)) {
       const r = rectOf(mark);
-      if (r.width > 0 && r.height > 0) boxes.push(r);
+      if (r.width > 0 && r.height > 0 && mark.style.visibility !== "hidden") boxes.push(r);
     }
-    return { lines, boxes };
+    const plot = gd.querySelector(".nsewdrag"), svg = gd.querySelector(".main-svg");
+    const area = plot && svg ? { ...rectOf(svg), bottom: rectOf(plot).bottom } : null;
+    return { lines, boxes, area };
   }
 
   function hits(rect, found) {
+    const area = found.area;
+    if (area && (rect.bottom > area.bottom + 1 || rect.top < area.top || rect.left < area.left
+      || rect.right > area.right)) return true;
     if (found.boxes.some((box) => overlaps(rect, box, 1))) return true;
     return found.lines.some((points) => points.some((p) =>
       p.x > rect.left + 1 && p.x < rect.right - 1 && p.y > rect.top + 1 && p.y < rect.bottom - 1));
@@ -139,18 +145,35 @@
     }
   }
 
-  function shifted(rect, dy) {
-    return { ...rect, top: rect.top + dy, bottom: rect.bottom + dy };
+  function shifted(rect, dx, dy) {
+    return { ...rect, left: rect.left + dx, right: rect.right + dx, top: rect.top + dy, bottom: rect.bottom + dy };
+  }
+
+  function pointOf(text) {
+    // The middle of the marker a line's label belongs to (same index in its trace), or null.
+    const trace = text.closest(".trace");
+    if (!trace) return null;
+    const index = [...trace.querySelectorAll(".textpoint")].indexOf(text.closest(".textpoint"));
+    const marker = trace.querySelectorAll(".points path")[index];
+    if (!marker) return null;
+    const r = marker.getBoundingClientRect();
+    return { x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2 };
   }
 
   function place(label, kept, found) {
-    // Where the label may stay: as drawn, else on the other side of its point (a line label only), else nowhere.
+    // Where the label may stay: as drawn, else around its point (a line's label only), else nowhere.
     const free = (rect) => !kept.some((other) => overlaps(rect, other, 0)) && !hits(rect, found);
-    if (free(label.rect)) return 0;
-    if (!label.element.closest(".textpoint") || label.element.getAttribute("transform")) return null;
-    const jump = label.rect.height + 12; // the label's height and the marker between the two places
-    for (const dy of [-jump, jump]) {
-      if (free(shifted(label.rect, dy))) return dy;
+    if (free(label.rect)) return [0, 0];
+    const point = label.element.closest(".textpoint") && !label.element.getAttribute("transform")
+      ? pointOf(label.element) : null;
+    if (point === null) return null;
+    const { width: w, height: h } = label.rect;
+    const x = (label.rect.left + label.rect.right) / 2, y = (label.rect.top + label.rect.bottom) / 2;
+    const around = [[0, -h / 2 - 10], [0, h / 2 + 10], [w / 2 + 10, h / 2 + 4], [w / 2 + 10, -h / 2 - 4],
+      [-w / 2 - 10, -h / 2 - 4], [-w / 2 - 10, h / 2 + 4]];
+    for (const [cx, cy] of around) {
+      const dx = point.x + cx - x, dy = point.y + cy - y;
+      if (free(shifted(label.rect, dx, dy))) return [dx, dy];
     }
     return null;
   }
@@ -166,18 +189,19 @@
     const kept = [];
     for (const label of labels(gd)) {
       const inside = label.element.classList.contains("bartext-inside");
-      const dy = inside ? (kept.some((other) => overlaps(label.rect, other, 0)) ? null : 0)
+      const move = inside ? (kept.some((other) => overlaps(label.rect, other, 0)) ? null : [0, 0])
         : place(label, kept, found);
-      if (dy === null) {
+      if (move === null) {
         label.element.setAttribute(HIDDEN, "");
         label.element.style.visibility = "hidden";
         continue;
       }
-      if (dy !== 0) {
+      const [dx, dy] = move;
+      if (dx !== 0 || dy !== 0) {
         label.element.setAttribute(HIDDEN, "moved");
-        label.element.style.transform = `translateY(${dy}px)`;
+        label.element.style.transform = `translate(${dx}px, ${dy}px)`;
       }
-      kept.push(shifted(label.rect, dy));
+      kept.push(shifted(label.rect, dx, dy));
     }
     gd.setAttribute("data-kpi-decluttered", String(Date.now()));
   }

@@ -42,11 +42,12 @@ def badge(row: StatusRow, lang: str) -> None:
     st.badge(row.badge(lang), color=statuses.status(row.status).badge)
 
 
-def plotly(fig, lang: str, key: str | None = None) -> None:
-    """A chart with the download-as-PNG button of the Plotly toolbar, Plotly's words in ``lang``."""
+def plotly(fig, lang: str, key: str | None = None, height="content") -> None:
+    """A chart with the download-as-PNG button of the Plotly toolbar, Plotly's words in ``lang``; our own
+    type sizes and colours (``theme=None``: Streamlit's theme would set every tick to 12 px)."""
     config = {**PLOTLY_CONFIG, "locale": "vi" if lang == "vi" else "en-US",
               "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"], "filename": key or "bieu-do"}}
-    st.plotly_chart(fig, config=config, key=key)
+    st.plotly_chart(fig, config=config, key=key, theme=None, height=height)
 
 
 def table(frame, lang: str, key: str, file_name: str, **dataframe_args) -> None:
