@@ -229,8 +229,10 @@ def test_the_audit_log_and_the_backup_are_offered_to_the_admin(db):
     at = open_url(start("boss"), "admin")
     assert [b.proto.label for b in at.get("download_button")][-1] == "Tải bản sao lưu (.zip)"
     log = at.dataframe[1].value
-    assert list(log.columns) == ["Thời điểm", "Người thực hiện", "Thao tác", "Chi tiết", "Từ"]
-    assert "Thêm người dùng" in set(log["Thao tác"]) and "dòng lệnh" in set(log["Từ"])
+    assert list(log.columns) == ["Thời điểm", "Người thực hiện", "Thao tác", "Chi tiết", "Thực hiện trên"]
+    assert "Thêm người dùng" in set(log["Thao tác"]) and "dòng lệnh" in set(log["Thực hiện trên"])
+    added = log[log["Thao tác"] == "Thêm người dùng"]["Chi tiết"].iloc[0]
+    assert added.startswith("tài khoản ") and "vai trò" in added and "{" not in added  # words, not JSON
 
 
 def test_a_database_that_cannot_be_opened_is_reported_and_left_alone(tmp_path, monkeypatch):

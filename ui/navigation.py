@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from metrics import users
-from ui import auth, client, layout
+from ui import auth, client, layout, state
 from ui.texts import t
 from ui.widgets import safe
 
@@ -62,7 +62,7 @@ def run(lang: str) -> None:
     if unknown:
         open_to = user is not None or auth.public()
         pages.append(st.Page(lambda: not_found(unknown, linked, lang) if open_to else
-                             auth.sign_in_page(found or auth.authenticator(), lang),
+                             sign_in_page(found, lang),
                              title=t("not_found_title", lang), url_path=unknown))
     current = st.navigation(pages, position="hidden")
     if linked and (user is not None or auth.public()):
@@ -114,8 +114,17 @@ def not_found(address: str, linked: list, lang: str) -> None:
 
 def _sign_in(found, lang: str, url: str, default: bool):
     """The sign-in form at ``url``, with this run's authenticator (built now if the run has none yet)."""
-    return st.Page(lambda: auth.sign_in_page(found or auth.authenticator(), lang), title=t("sign_in_title", lang),
-                   icon=":material/login:", url_path=url, default=default)
+    return st.Page(lambda: sign_in_page(found, lang), title=t("sign_in_title", lang), icon=":material/login:",
+                   url_path=url, default=default)
+
+
+def sign_in_page(found, lang: str) -> None:
+    """The language first (the sidebar, with its switch, is not shown to a visitor not signed in), then the form."""
+    st.session_state["_widget_sign_in_lang"] = lang
+    st.segmented_control(t("language", lang), ["vi", "en"], required=True, format_func=layout.LANGUAGE_NAMES.get,
+                         key="_widget_sign_in_lang", on_change=lambda: st.session_state.update(
+                             {state.LANG: st.session_state["_widget_sign_in_lang"]}))
+    auth.sign_in_page(found or auth.authenticator(), lang)
 
 
 def roles_pages(role: str | None) -> list[str]:

@@ -238,7 +238,7 @@ TEXTS = {
     "col_row": ("Dòng", "Row"),
     "col_column": ("Cột", "Column"),
     "col_value": ("Giá trị trong tệp", "Value in the file"),
-    "col_code": ("Mã", "Code"),
+    "col_code": ("Loại vấn đề", "Kind of problem"),
     "col_severity": ("Mức", "Level"),
     "col_message": ("Nội dung", "What to do"),
     "col_count": ("Số lượng", "Count"),
