@@ -103,8 +103,13 @@ def breakdown(target, unit, view: layout.View) -> None:
     their contributions without judging them against the province's target.
     """
     tree = view.card.org.tree(view.year)
-    rows = view.card.memo(("breakdown", target["plan"], target["code"], unit.code, view.year), lambda: [
-        view.card.row(target, tree[c], view.year) for c in tree[unit.code].children])
+    children = tree[unit.code].children
+
+    def rows_below():
+        view.card.prefetch(target["plan"], children, [target["indicator"]])  # two queries, not two per unit
+        return [view.card.row(target, tree[c], view.year) for c in children]
+
+    rows = view.card.memo(("breakdown", target["plan"], target["code"], unit.code, view.year), rows_below)
     judged = any(view.card.applies(target, r.unit) for r in rows)
     rows = [r for r in rows if view.card.applies(target, r.unit) or r.verdict.actual is not None]
     if not rows:

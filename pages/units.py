@@ -18,13 +18,21 @@ def render(view: layout.View) -> None:
     below = view.card.children(unit.code, view.year)
     st.caption(widgets.safe(t("units_below", view.lang).format(unit=unit.name(view.lang), count=len(below),
                                                                 year=view.year)))
-    matrix, rank, one = st.tabs([t("tab_matrix", view.lang), t("tab_ranking", view.lang), t("tab_unit", view.lang)])
-    with matrix:
-        matrix_tab(unit, below, view)
-    with rank:
+    views = {"matrix": t("tab_matrix", view.lang), "ranking": t("tab_ranking", view.lang),
+             "unit": t("tab_unit", view.lang)}
+    # One view at a time (tabs drew all three, charts included, on every visit: a second of the browser's time)
+    shown = layout.choose(VIEW, list(views), "matrix", lambda key, changed: st.segmented_control(
+        t("units_view", view.lang), list(views), format_func=views.get, required=True, key=key, on_change=changed,
+        label_visibility="collapsed"))
+    if shown == "ranking":
         ranking_tab(below, view)
-    with one:
+    elif shown == "unit":
         unit_tab(view)
+    else:
+        matrix_tab(unit, below, view)
+
+
+VIEW = "units_view"  # which of the three the page shows; kept while moving between pages
 
 
 def selected(view: layout.View):

@@ -150,11 +150,14 @@ def test_annual_target_shows_years_met(app):
     assert list(met["Năm"]) == [2024, 2025, 2026]
 
 
-def test_units_page_has_matrix_ranking_and_unit(app):
+def test_units_page_has_matrix_ranking_and_unit_one_at_a_time(app):
     at = app("pages/units.py", year=2024)
-    assert len(at.tabs) == 3
-    assert len(at.get("plotly_chart")) == 2  # the province and its 14 unions × targets; the ranking
+    assert len(at.get("plotly_chart")) == 1  # the province and its 14 unions × targets, and only that
     assert "14 đơn vị trực thuộc" in texts(at)
+    at = app("pages/units.py", year=2024, units_view="ranking")
+    assert len(at.get("plotly_chart")) == 1 and at.selectbox(key="_widget_target")  # the ranking on one target
+    at = app("pages/units.py", year=2024, units_view="unit")
+    assert not at.get("plotly_chart") and len(at.dataframe) == 1  # the chosen unit's own targets
 
 
 def test_units_page_drills_down_to_a_district(app):
@@ -188,6 +191,7 @@ def test_moving_between_years_does_not_lose_the_chosen_unit(app):
 def test_the_ranking_keeps_the_target_chosen_on_the_target_page(app):
     """Opening Đơn vị replaced the chosen target (NK3a became NK1c, and Chỉ tiêu then showed NK1c)."""
     at = app("pages/target.py", target="NK1b", year=2026)
+    at.session_state["units_view"] = "ranking"
     at.switch_page("pages/units.py").run()
     assert at.session_state["target"] == "NK1b"
     ranking = at.selectbox(key="_widget_target")

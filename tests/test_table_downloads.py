@@ -40,7 +40,7 @@ def page(demo_path, monkeypatch):
 
 @pytest.mark.parametrize("path, session, tables", [
     ("pages/target.py", {"target": "HN1a", "year": 2026}, 2),  # years met, values and sources
-    ("pages/units.py", {"unit": "883", "year": 2024}, 1),
+    ("pages/units.py", {"unit": "883", "year": 2024, "units_view": "unit"}, 1),
     ("pages/about.py", {"year": 2026}, 5),
     ("pages/overview.py", {"overview_detail": "table"}, 1),
 ])

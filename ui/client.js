@@ -29,10 +29,23 @@
     return null;
   }
 
+  // Streamlit's own "Page not found" dialog (a fresh server's first request of an address that is no
+  // script in pages/, before the app's navigation runs): the app then draws the page asked for, or its
+  // own message with the pages one may open, so the dialog only stands in the way.
+  const NOT_FOUND = "The page that you have requested does not seem to exist";
+
+  function dismissNotFound(node) {
+    if (!node.nodeValue.includes(NOT_FOUND)) return;
+    const close = node.parentElement && node.parentElement.closest('[role="dialog"]');
+    const button = close && close.querySelector("button");
+    if (button) setTimeout(() => button.click(), 0);
+  }
+
   function translateNode(node) {
     if (node.nodeType === Node.TEXT_NODE) {
       const parent = node.parentElement;
       if (!parent || parent.closest(SKIP)) return;
+      dismissNotFound(node);
       const done = translated(node.nodeValue);
       if (done !== null && done !== node.nodeValue) {
         changed.push([new WeakRef(node), null, node.nodeValue]);
@@ -242,6 +255,15 @@
     }
   });
 
+  // --- the code of charts and tables, loaded while the first page is read ---------------------------
+  function preload(names) {
+    const index = document.querySelector('script[type="module"][src*="static/js/index"]');
+    if (!index || !names || !names.length) return;
+    const load = () => names.forEach((name) => import(new URL(name, index.src).href).catch(() => {}));
+    if ("requestIdleCallback" in window) requestIdleCallback(load, { timeout: 3000 });
+    else setTimeout(load, 1500);
+  }
+
   window.kpiClient = {
     update(next) {
       if (!next.words) {
@@ -260,6 +282,7 @@
   };
   translateNode(document.body);
   watchCharts();
+  preload(settings.preload);
   observer.observe(document.body, { subtree: true, childList: true, characterData: true,
                                     attributes: true, attributeFilter: ATTRIBUTES });
 })();

@@ -13,9 +13,12 @@ Plotly's own words go through Plotly's supported ``config.locales`` (``PLOTLY_LO
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import streamlit as st
+
+from metrics import charts
 
 HERE = Path(__file__).parent
 SCRIPT = (HERE / "client.js").read_text(encoding="utf-8")
@@ -91,6 +94,9 @@ STREAMLIT_VI = {
     "Next page": "Trang sau",
     "Vega visualization": "Biểu đồ nhỏ",
     "Page not found": "Không tìm thấy trang",
+    # a fresh server's first request of an address that is no page script (Streamlit's pages/ mode, ui/layout.py)
+    "The page that you have requested does not seem to exist. Running the app's main page.":
+        "Không có trang ở địa chỉ này; đang mở trang chính.",
     "Copy to clipboard": "Chép vào bộ nhớ tạm",
 }
 #: Words Streamlit builds around a value: (JavaScript regular expression, replacement).
@@ -146,6 +152,22 @@ PLOTLY_LOCALES = {"vi": {"dictionary": PLOTLY_VI, "format": {
 }}}
 
 
+# Streamlit loads the code of a chart or a table the first time a page shows one (Plotly's is megabytes
+# to parse); the script loads these while the first page is read, so the first click on a page with a
+# chart does not wait for it. Names as this Streamlit ships them; none found, nothing is preloaded.
+JS_FOLDER = Path(st.__file__).parent / "static" / "static" / "js"
+PRELOAD = [found[0].name for stem in ("PlotlyChart", "DataFrame", "withFullScreenWrapper")
+           if (found := sorted(JS_FOLDER.glob(f"{stem}.*.js")))]
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_up_plotly() -> threading.Thread:
+    """Once per process, in the background: Plotly's first figure costs a third of a second."""
+    thread = threading.Thread(target=charts.warm_up, name="plotly-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def words(lang: str) -> dict | None:
     """The translations the script applies in a session of ``lang`` (None: English, Streamlit's own)."""
     if lang != "vi":
@@ -156,11 +178,12 @@ def words(lang: str) -> dict | None:
 
 
 def script(lang: str) -> str:
-    settings = json.dumps({"lang": lang, "words": words(lang)}, ensure_ascii=False)
+    settings = json.dumps({"lang": lang, "words": words(lang), "preload": PRELOAD}, ensure_ascii=False)
     return SCRIPT.replace("KPI;", f"{settings};", 1)
 
 
 def inject(lang: str) -> None:
     """Our CSS and script, first thing of every run (an element of no height, in a hidden container)."""
+    _warm_up_plotly()
     with st.container(key="kpi-client"):
         st.html(f"<style>{STYLE}</style><script>{script(lang)}</script>", unsafe_allow_javascript=True)

@@ -52,11 +52,12 @@ def run(lang: str) -> None:
         if auth.may(user, entry.role):
             linked.append(page)
     pages.append(_page(PAGES[0], user, found, lang, HOME_URL, default=True))  # "/"
-    if user is None and auth.public():
+    if user is None:
         sign_in = _sign_in(found, lang, SIGN_IN_URL, False)
         pages.append(sign_in)
-        linked.append(sign_in)
-    elif user is not None:  # signed in at /sign-in: go on to the overview
+        if auth.public():
+            linked.append(sign_in)
+    else:  # signed in at /sign-in: go on to the overview
         pages.append(st.Page(lambda: st.switch_page(pages[0]), title=t("sign_in_title", lang), url_path=SIGN_IN_URL))
     unknown = _unknown_address({p.url_path for p in pages} | {HOME_URL})
     if unknown:

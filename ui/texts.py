@@ -107,6 +107,7 @@ TEXTS = {
                     "deeper."),
     "not_ranked": ("Chỉ tiêu đang chọn ({target}) không đặt cho các đơn vị trực thuộc: đang xếp hạng theo {shown}.",
                    "The chosen target ({target}) is not set for the units below: ranking on {shown}."),
+    "units_view": ("Xem", "View"),
     "tab_matrix": ("Ma trận đơn vị × chỉ tiêu", "Units × targets"),
     "tab_ranking": ("Xếp hạng theo chỉ tiêu", "Ranking on a target"),
     "tab_unit": ("Đơn vị đang chọn", "Selected unit"),
