@@ -38,10 +38,14 @@ PAGES = [("overview", "Tổng quan"), ("target", "Chỉ tiêu"), ("units", "Đơ
 PASSWORD = "mật khẩu đo thời gian"
 
 # Resolves with the milliseconds from `start` to the first frame where the page is drawn.
-DRAWN = """(start) => new Promise((resolve) => {
+DRAWN = """([start, path]) => new Promise((resolve) => {
+  let ran = !path;  // after a click, the new page's run must have been seen
   const done = () => {
+    if (path && !location.pathname.endsWith('/' + path)) return false;
     const app = document.querySelector('[data-testid="stApp"]');
-    if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+    const state = app && app.getAttribute('data-test-script-state');
+    ran = ran || state === 'running';
+    if (!ran || state !== 'notRunning') return false;
     if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')) return false;
     const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
     return charts.every((c) => c.querySelector('.js-plotly-plot[data-kpi-decluttered]'));
@@ -65,14 +69,13 @@ def demo_copy(folder: Path) -> Path:
 THINK = 1500  # ms between a page being drawn and the next click: a person reads before clicking
 
 
-def click_to_drawn(page, name: str) -> float:
+def click_to_drawn(page, path: str, name: str) -> float:
     """Click the sidebar link ``name`` (hidden in a phone's collapsed sidebar: clicked all the same) and time it."""
     link = page.locator('[data-testid="stSidebar"]').get_by_role("link", name=name, exact=True)
     page.wait_for_timeout(THINK)
     start = page.evaluate("performance.now()")
     link.dispatch_event("click")
-    page.wait_for_timeout(30)  # let the click leave before watching (the old page is still "drawn")
-    return page.evaluate(DRAWN, start)
+    return page.evaluate(DRAWN, [start, path])
 
 
 def open_by_address(context, url: str) -> float:
@@ -80,7 +83,7 @@ def open_by_address(context, url: str) -> float:
     try:
         start = time.perf_counter()
         page.goto(url)
-        page.evaluate(DRAWN, 0)
+        page.evaluate(DRAWN, [0, None])
         return (time.perf_counter() - start) * 1000
     finally:
         page.close()
@@ -93,7 +96,7 @@ def sign_in(page, url: str) -> None:
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_function("document.cookie.includes('kpi_sign_in=')", timeout=60_000)
     page.get_by_role("link", name="Quản trị", exact=True).wait_for(state="attached", timeout=60_000)
-    page.evaluate(DRAWN, 0)
+    page.evaluate(DRAWN, [0, None])
 
 
 def measure(browser, url: str, size: str, rounds: int) -> dict:
@@ -106,7 +109,7 @@ def measure(browser, url: str, size: str, rounds: int) -> dict:
     clicks: dict[str, list[float]] = {path: [] for path, _ in PAGES}
     for _ in range(rounds):
         for path, name in PAGES:
-            clicks[path].append(click_to_drawn(page, name))
+            clicks[path].append(click_to_drawn(page, path, name))
     addresses = {path: open_by_address(context, f"{url}/{path}") for path, _ in PAGES}
     context.close()
     return {"clicks": clicks, "addresses": addresses}
