@@ -46,8 +46,8 @@ REASONS = {
 
 
 def words(action: str, detail: str | None, lang: str = "vi") -> str:
-    """The details of one audit row, in words."""
-    if not detail:
+    """The details of one audit row, in words (a row without any, read back as NaN by pandas: nothing)."""
+    if not isinstance(detail, str) or not detail:
         return ""
     try:
         found = json.loads(detail)

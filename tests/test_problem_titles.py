@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from metrics import audit_words, problem_titles
+from metrics import audit, audit_words, problem_titles
 from metrics.ingest.messages import MESSAGES
 
 
@@ -46,3 +46,11 @@ def test_audit_details_read_as_words(action, detail, vi, en):
 def test_no_detail_is_empty_and_text_that_is_not_json_is_kept():
     assert audit_words.words("sign-out", None) == ""
     assert audit_words.words("import", "not json") == "not json"
+
+
+def test_a_row_without_details_read_back_from_the_log_is_empty(mini_store):
+    """The admin page crashed on its log: a row stored without details comes back from DuckDB as NaN."""
+    audit.record(mini_store, "lan", "sign-in")
+    audit.record(mini_store, "lan", "import", {"batch": 3, "rows": 2})
+    log = audit.entries(mini_store)
+    assert [audit_words.words(a, d, "vi") for a, d in zip(log["action"], log["detail"])] == ["đợt #3 · 2 giá trị", ""]
