@@ -51,12 +51,13 @@ def base_layout(fig: go.Figure, kind: str, lang: str, height: int = PLOT_HEIGHT)
     fig.update_layout(
         separators=fmt.PLOTLY_SEPARATORS[lang], template="plotly_white", height=height,
         font=dict(family=FONT, size=14), margin=dict(l=10, r=10, t=30, b=10),
-        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0),
+        legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, xanchor="left", x=0),
         hoverlabel=dict(font=dict(family=FONT)), dragmode=False,
     )
     fig.update_yaxes(tickformat=fmt.plotly_tickformat(kind), ticksuffix="%" if kind == "ratio" else "",
                      rangemode="tozero" if kind != "ratio" else "normal", fixedrange=True)
-    fig.update_xaxes(dtick=1, tickformat="d", tickangle=0, fixedrange=True)
+    # Years a little below the axis: on a phone the first year reaches left under the value axis's "0".
+    fig.update_xaxes(dtick=1, tickformat="d", tickangle=0, fixedrange=True, ticklabelstandoff=8)
     return fig
 
 
