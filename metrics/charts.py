@@ -404,8 +404,10 @@ def for_hall(fig: go.Figure, row: StatusRow | None = None) -> go.Figure:
     """A chart made for a projector: type for the back of the hall, no fixed height (the slide gives the
     chart all the room its words leave), the term only for a level target (baseline to target year)."""
     fig.update_layout(height=None, autosize=True, font=dict(size=HALL_TYPE["ticks"]),
-                      legend=dict(font=dict(size=HALL_TYPE["legend"])), margin=dict(l=10, r=10, t=24, b=10))
-    fig.update_xaxes(tickfont=dict(size=HALL_TYPE["ticks"]))
+                      legend=dict(font=dict(size=HALL_TYPE["legend"]), orientation="v", x=1.02, xanchor="left", yref="paper",
+                                  y=1, yanchor="top"),
+                      margin=dict(l=10, r=10, t=24, b=10))
+    fig.update_xaxes(tickfont=dict(size=HALL_TYPE["ticks"]), ticklabelstandoff=HALL_TYPE["ticks"] // 2 + 2)
     fig.update_yaxes(tickfont=dict(size=HALL_TYPE["ticks"]))
     fig.update_traces(textfont=dict(size=HALL_TYPE["labels"]), selector=dict(type="scatter"))
     fig.update_traces(textfont=dict(size=HALL_TYPE["labels"]), selector=dict(type="bar"))
