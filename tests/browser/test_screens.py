@@ -278,7 +278,7 @@ def test_a_phone_gets_a_unit_list_and_no_chart_toolbar(browser, server):
         phone.goto(f"{server}/units")
         wait_rendered(phone)
         phone.locator(".st-key-narrow-only").get_by_role("link").first.wait_for()
-        assert not phone.locator(".st-key-wide-only").is_visible()  # the matrix needs a wider screen
+        phone.locator(".st-key-wide-only").wait_for(state="hidden", timeout=10_000)  # the matrix needs a wider screen
         phone.goto(f"{server}/target?target=NK1b")
         phone.wait_for_function(DRAWN, timeout=60_000)
         assert not phone.locator(".modebar-container").first.is_visible()
@@ -286,6 +286,9 @@ def test_a_phone_gets_a_unit_list_and_no_chart_toolbar(browser, server):
                                                           "!== 'hidden').map(t => t.textContent)")
         assert ticks and all(re.fullmatch(r"20\d\d", t) for t in ticks), ticks  # whole years, never "20"
         assert ticks[-1] == "2028"  # the axis ends at the plan's end
+        # The chart starts on the first screen (a four-line title and the notices pushed it below).
+        plot_top = phone.locator(".js-plotly-plot .nsewdrag").first.evaluate("e => e.getBoundingClientRect().top")
+        assert plot_top <= 844 - 120, plot_top
     finally:
         context.close()
 
