@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from metrics import audit, cli_admin, db, ingest, synth
+from metrics.cli_output import TableWriter, write_file, write_table
 from metrics.errors import UserError
 from metrics.exports import command as export_command
 from metrics.ingest import templates
@@ -29,6 +30,7 @@ HISTORY_COLUMNS = ["batch", "file", "sha256", "rows", "user", "time", "state"]
 
 
 def main(argv: list[str] | None = None) -> int:
+    db.private_files()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
@@ -39,15 +41,29 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(exc.message(args.lang), file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader left early (``status | head``): nothing more to say to anyone
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own recipe: no error at exit
+        return 1
+
+
+def _global_options(defaults: bool) -> argparse.ArgumentParser:
+    """``--db`` and ``--lang``, accepted before and after the command name.
+
+    Only the top-level parser has defaults: a subcommand's own default would overwrite the value given
+    before the command name (argparse copies every default of a subparser into the result).
+    """
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--db", type=Path, default=None if defaults else argparse.SUPPRESS,
+                         help="database file (default: $KPI_DB, else data/kpi.duckdb)")
+    options.add_argument("--lang", choices=("vi", "en"),
+                         default=os.environ.get("KPI_LANG", "vi") if defaults else argparse.SUPPRESS,
+                         help="language of messages (default: vi)")
+    return options
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", type=Path, default=None,
-                        help="database file (default: $KPI_DB, else data/kpi.duckdb)")
-    common.add_argument("--lang", choices=("vi", "en"), default=os.environ.get("KPI_LANG", "vi"),
-                        help="language of messages (default: vi)")
-    parser = argparse.ArgumentParser(prog="python -m metrics", parents=[common],
+    common = _global_options(defaults=False)  # every command's own copy: no defaults of its own
+    parser = argparse.ArgumentParser(prog="python -m metrics", parents=[_global_options(defaults=True)],
                                      description="KPI dashboard data: build, load, judge, export.")
     sub = parser.add_subparsers(title="commands")
 
@@ -89,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--units", help="comma-separated unit codes (default: the plan's unit and its upper-level unions)")
     p.add_argument("--out", type=Path, required=True, help="FILE.csv or FILE.xlsx")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
     p.set_defaults(handler=cmd_template)
 
     p = sub.add_parser("history", parents=[common], help="list imports, newest last")
@@ -110,13 +127,17 @@ def _say(args, vi: str, en: str) -> None:
     print(vi if args.lang == "vi" else en)
 
 
+def _path(args) -> Path:
+    return Path(args.db or db.default_path())
+
+
 def _open(args, read_only: bool = False) -> Store:
-    return Store.open(args.db or db.default_path(), read_only=read_only)
+    return Store.open(_path(args), read_only=read_only)
 
 
 def _written(args) -> None:
     """A write goes to the file of --db or KPI_DB, else the default one: say which, every time."""
-    path = Path(args.db or db.default_path()).resolve()
+    path = _path(args).resolve()
     _say(args, f"Cơ sở dữ liệu: {path}", f"Database: {path}")
 
 
@@ -142,7 +163,7 @@ def cmd_status(args) -> int:
         year = args.year or card.latest_year(plan)
         units = [args.unit] if args.unit else None
         written = 0
-        with _TableWriter(args.format) as out:
+        with TableWriter(args.format, digits=6) as out:
             for target in card.targets(plan):
                 rows = card.evaluate(plan, year, units=units, targets=[target["code"]])
                 if rows:
@@ -158,37 +179,6 @@ def cmd_status(args) -> int:
                         f"No target of plan {plan} applies to unit “{args.unit}” in that year. "
                         "Check the unit code (column code of units.csv) and the year.")
     return 0
-
-
-class _TableWriter:
-    """CSV (one header) or a JSON array, written piece by piece to standard output."""
-
-    def __init__(self, fmt: str):
-        self.fmt, self.started = fmt, False
-
-    def __enter__(self):
-        return self
-
-    def write(self, frame: pd.DataFrame) -> None:
-        frame = frame.map(lambda v: round(v, 6) if isinstance(v, float) else v)
-        if self.fmt == "json":
-            body = frame.to_json(orient="records", force_ascii=False, indent=1).strip()[1:-1].strip()
-            if body:
-                sys.stdout.write(("[\n" if not self.started else ",\n") + body)
-                self.started = True
-        else:
-            sys.stdout.write(frame.to_csv(index=False, header=not self.started, lineterminator="\n"))
-            self.started = True
-
-    def __exit__(self, *exc):
-        if self.fmt == "json":
-            sys.stdout.write("\n]\n" if self.started else "[]\n")
-        return False
-
-
-def _write_table(frame: pd.DataFrame, fmt: str) -> None:
-    with _TableWriter(fmt) as out:
-        out.write(frame)
 
 
 def _report_load(args, result: LoadResult, what: str) -> int:
@@ -240,7 +230,7 @@ def cmd_history(args) -> int:
         "time": batches["created_at"].map(lambda t: t.isoformat(timespec="seconds")),
         "state": batches["rolled_back_by"].map(lambda r: "active" if pd.isna(r) else f"rolled_back_by_{int(r)}"),
     }, columns=HISTORY_COLUMNS)
-    _write_table(frame, args.format)
+    write_table(frame, args.format)
     return 0
 
 
@@ -327,6 +317,7 @@ def cmd_template(args) -> int:
     if suffix not in (".csv", ".xlsx"):
         raise UserError("unknown-format", "Tên tệp mẫu phải kết thúc bằng .csv hoặc .xlsx.",
                         "The template file name must end in .csv or .xlsx.")
-    args.out.write_bytes(templates.as_csv(frame) if suffix == ".csv" else templates.as_xlsx(frame, args.lang))
+    content = templates.as_csv(frame) if suffix == ".csv" else templates.as_xlsx(frame, args.lang)
+    write_file(args.out, content, force=args.force, database=_path(args))
     _say(args, f"Đã tạo {args.out}: {len(frame)} dòng cần điền.", f"Wrote {args.out}: {len(frame)} rows to fill.")
     return 0

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from metrics import audit, backup, db, users
+from metrics.cli_output import write_table
 from metrics.errors import UserError
 from metrics.store import Store
 
@@ -60,13 +61,6 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_audit)
 
 
-def _write_table(frame, fmt: str) -> None:
-    if fmt == "json":
-        print(frame.to_json(orient="records", force_ascii=False, indent=1))
-    else:
-        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
-
-
 def _say(args, vi: str, en: str) -> None:
     print(vi if args.lang == "vi" else en)
 
@@ -112,7 +106,7 @@ def cmd_users_add(args) -> int:
 
 def cmd_users_list(args) -> int:
     frame = _with_store(args, users.listing, read_only=True)
-    _write_table(frame.assign(created_at=_local(frame["created_at"]), updated_at=_local(frame["updated_at"])), args.format)
+    write_table(frame.assign(created_at=_local(frame["created_at"]), updated_at=_local(frame["updated_at"])), args.format)
     return 0
 
 
@@ -167,10 +161,10 @@ def cmd_restore(args) -> int:
 def cmd_audit(args) -> int:
     frame = _with_store(args, lambda s: audit.entries(s, user=args.user, actions=[args.action] if args.action else None,
                                                       limit=args.limit), read_only=True)
-    _write_table(frame.assign(happened_at=_local(frame["happened_at"])), args.format)
+    write_table(frame.assign(happened_at=_local(frame["happened_at"])), args.format)
+    return 0
 
 
 def _local(moments):
     """Times are stored in UTC; the people who read them are in Vietnam."""
     return moments.dt.tz_convert(LOCAL_TIME).dt.strftime("%Y-%m-%d %H:%M:%S")
-    return 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import sys
 from pathlib import Path
 
 import duckdb
@@ -28,6 +30,12 @@ def set_memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> None:
     con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
 
 
+def private_files() -> None:
+    """Files this process creates from now on (the database's write-ahead log, backups, the sign-in key,
+    temporary files) are readable by their owner only: the command line and the dashboard call this first."""
+    os.umask(os.umask(0) | 0o077)
+
+
 def default_path() -> Path:
     """The database path: ``KPI_DB`` if set, else ``data/kpi.duckdb`` in the project."""
     return Path(os.environ.get("KPI_DB") or DEFAULT_DB)
@@ -43,12 +51,15 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
             f"There is no database at {path}. Run: python -m metrics init --demo",
         )
     path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.exists()
     try:
         con = duckdb.connect(str(path), read_only=read_only, config={**CONFIG, "memory_limit": MEMORY_LIMIT})
     except duckdb.IOException as exc:
         raise _translate_io_error(path, exc) from exc
     except duckdb.Error as exc:
         raise _unreadable(path, exc) from exc
+    if new:  # users' password hashes and every figure: for the account that runs the program only
+        path.chmod(0o600)
     con.execute("SET TimeZone = 'Asia/Ho_Chi_Minh'")
     con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would print into the command line's output
     return con
@@ -57,16 +68,41 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
 def _translate_io_error(path: Path, exc: Exception) -> Exception:
     text = str(exc)
     if "lock" in text.lower():
-        return DatabaseBusy(
-            "database-busy",
-            f"Cơ sở dữ liệu {path} đang được một chương trình khác sử dụng (thường là dashboard đang chạy). "
-            "Hãy dùng trang Nhập dữ liệu của dashboard, hoặc dừng dashboard rồi chạy lại lệnh, "
-            "hoặc chỉ định một tệp khác bằng --db.",
-            f"The database {path} is in use by another program (usually the running dashboard). "
-            "Use the dashboard's Import page, or stop the dashboard and run the command again, "
-            "or point to another file with --db.",
-        )
+        return _busy(path, holder(text))
     return _unreadable(path, exc)
+
+
+_HOLDER = re.compile(r"\(PID (\d+)\)")
+
+
+def holder(message: str) -> tuple[str, str, int | None]:
+    """Who holds the file, from DuckDB's message and the holder's command line: (vi, en, pid)."""
+    found = _HOLDER.search(message)
+    pid = int(found.group(1)) if found else None
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except (OSError, TypeError):
+        command = ""
+    if "streamlit" in command:
+        return "dashboard (streamlit)", "the dashboard (streamlit)", pid
+    if "metrics" in command:
+        words = command.split()
+        verb = " ".join(words[words.index("metrics") + 1:][:2]) if "metrics" in words else ""
+        return f"một lệnh python -m metrics {verb}".rstrip(), f"a command python -m metrics {verb}".rstrip(), pid
+    return "một chương trình khác", "another program", pid
+
+
+def _busy(path: Path, who: tuple[str, str, int | None]) -> DatabaseBusy:
+    """Said where it happens: the dashboard has no --db to offer, the command line has."""
+    vi, en, pid = who
+    process = f" (PID {pid})" if pid else ""
+    in_dashboard = "streamlit" in sys.modules  # a check, not an import: metrics never imports Streamlit
+    todo_vi = ("Hãy đợi việc đó xong rồi tải lại trang." if in_dashboard else
+               "Hãy đợi việc đó xong (hoặc dừng nó) rồi chạy lại lệnh, hoặc chỉ định một tệp khác bằng --db.")
+    todo_en = ("Wait until it has finished, then reload the page." if in_dashboard else
+               "Wait until it has finished (or stop it) and run the command again, or point to another file with --db.")
+    return DatabaseBusy("database-busy", f"Cơ sở dữ liệu {path} đang được {vi}{process} sử dụng. {todo_vi}",
+                        f"The database {path} is in use by {en}{process}. {todo_en}")
 
 
 def _unreadable(path: Path, exc: Exception) -> DatabaseUnreadable:

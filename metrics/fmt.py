@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import math
 
 from babel.dates import format_date
@@ -12,6 +13,7 @@ LOCALES = {"vi": "vi_VN", "en": "en_US"}
 MISSING = "—"
 #: Plotly's ``layout.separators`` (decimal, thousands) per language.
 PLOTLY_SEPARATORS = {"vi": ",.", "en": ".,"}
+DIGITS_OF_A_FLOAT = 330  # the largest float has 309 digits before the point
 
 
 def _missing(value) -> bool:
@@ -29,7 +31,8 @@ def number(value, lang: str = "vi", digits: int = 0, signed: bool = False) -> st
         return MISSING
     if digits == 0:
         value = round(value)
-    return format_decimal(value, format=_pattern(digits, signed), locale=LOCALES[lang])
+    with decimal.localcontext(prec=DIGITS_OF_A_FLOAT):  # babel rounds in Decimal: 28 digits would fail above 1e28
+        return format_decimal(value, format=_pattern(digits, signed), locale=LOCALES[lang])
 
 
 def percent(value, lang: str = "vi", digits: int = 2, signed: bool = False) -> str:

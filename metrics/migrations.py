@@ -122,6 +122,15 @@ def scoped_figures(cur: duckdb.DuckDBPyConnection) -> None:
     rollups.add_scope(cur)
 
 
+def session_versions(cur: duckdb.DuckDBPyConnection) -> None:
+    """A session version per user, carried in the sign-in cookie and changed to end every sign-in of that
+    user (sign-out, new password, new role, account locked). The cookie key leaves the database: it sat
+    in a file anyone with a copy could read, so the old one is dropped (everyone signs in again)."""
+    cur.execute("ALTER TABLE users ADD COLUMN session_version VARCHAR")
+    cur.execute("UPDATE users SET session_version = gen_random_uuid()::VARCHAR")
+    cur.execute("DELETE FROM settings WHERE name = 'cookie_key'")
+
+
 MIGRATIONS = [
     ("0001_initial_schema", initial_schema),
     ("0002_catalogue_version", catalogue_version),
@@ -131,6 +140,7 @@ MIGRATIONS = [
     ("0006_derived_figures", derived_figures),
     ("0007_observations_without_index", observations_without_index),
     ("0008_scoped_figures", scoped_figures),
+    ("0009_session_versions", session_versions),
 ]
 
 
@@ -144,13 +154,14 @@ def applied(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply every migration the database lacks; return the names applied now."""
+def migrate(con: duckdb.DuckDBPyConnection, until: int | None = None) -> list[str]:
+    """Apply every migration the database lacks (only the first ``until``, if given: the schema a backup
+    was made with); return the names applied now."""
     con.execute("""CREATE TABLE IF NOT EXISTS schema_migrations (
         name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())""")
     done = set(applied(con))
     new = []
-    for name, step in MIGRATIONS:
+    for name, step in MIGRATIONS[:until]:
         if name in done:
             continue
         with transaction(con) as cur:

@@ -49,6 +49,9 @@ def provenance_names(mask: int) -> frozenset[str]:
     return frozenset(name for name, bit in PROVENANCE_BITS.items() if int(mask) & bit)
 
 
+TABLES = ("current_values", "unit_years", "figures")  # derived from the values: rebuilt, never restored
+
+
 def create_tables(cur) -> None:
     cur.execute("""
         CREATE TABLE current_values (

@@ -7,6 +7,7 @@ converted by its column's kind; every problem is collected, none raised.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ import pandas as pd
 
 from metrics.ingest import reading
 from metrics.problems import Problem
-from metrics.text import header_key
+from metrics.text import CONTROL, header_key, visible
 
 FIRST_DATA_ROW = 2  # the header is row 1 as people see a spreadsheet
 GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}([.,]\d{3})+")
@@ -105,7 +106,7 @@ def _problem(row, col, value, code, vi, en) -> Problem:
 
 
 def _int(text: str, col: Column) -> int:
-    if not text.lstrip("-").isdigit():
+    if not re.fullmatch(r"-?[0-9]+", text):  # ASCII digits: str.isdigit() also takes ² and ①, int() does not
         raise ValueError(f"“{text}” không phải số nguyên (ví dụ: 2025).",
                          f"“{text}” is not a whole number (e.g. 2025).")
     return int(text)
@@ -119,7 +120,10 @@ def _number(text: str, col: Column) -> float:
                          f"“{text}” may have a thousands separator or a decimal point; write it without thousands "
                          "separators (139258), with a decimal point for decimals (92.14).")
     try:
-        return float(text)
+        number = float(text)
+        if not math.isfinite(number):  # inf, nan, 1e309: no figure a target can be
+            raise ValueError(text)
+        return number
     except ValueError:
         raise ValueError(f"“{text}” không phải số; hãy viết số không có dấu phân cách hàng nghìn, "
                          "dùng dấu chấm thập phân (ví dụ 139258 hoặc 92.14).",
@@ -150,8 +154,15 @@ def _choices(text: str, col: Column) -> tuple[str, ...]:
     return items
 
 
+def _text(text: str, col: Column) -> str:
+    if CONTROL.search(text):  # a terminal escape in a name would be obeyed wherever the name is printed
+        raise ValueError(f"“{visible(text)}” chứa ký tự điều khiển vô hình (hiện là \ufffd); hãy gõ lại ô này.",
+                         f"“{visible(text)}” holds an invisible control character (shown as \ufffd); retype this cell.")
+    return text
+
+
 _CONVERTERS = {
-    "text": lambda text, col: text,
+    "text": _text,
     "int": _int,
     "number": _number,
     "date": _date,

@@ -31,3 +31,13 @@ def safe_cell(value):
     if isinstance(value, str) and value.startswith(DANGEROUS_START):
         return "'" + value
     return value
+
+
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # as ``ingest.validate.CONTROL``
+REPLACEMENT = "\ufffd"
+
+
+def visible(text):
+    """Text with every control character (ESC of a terminal sequence, NUL, BEL …) shown as �: safe to
+    print in a terminal or a page whatever a file held. Tab and line breaks stay; non-text is unchanged."""
+    return CONTROL.sub(REPLACEMENT, text) if isinstance(text, str) else text

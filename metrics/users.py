@@ -10,14 +10,18 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import bcrypt
 import pandas as pd
+from zxcvbn import zxcvbn
 
 from metrics import audit
 from metrics.db import transaction
 from metrics.errors import UserError
+from metrics.text import fold
 
 ROLES = ("viewer", "analyst", "admin")
 ROLE_LABELS = {"viewer": ("Người xem", "Viewer"), "analyst": ("Cán bộ nghiệp vụ", "Analyst"),
@@ -26,9 +30,14 @@ MIN_PASSWORD = 10
 MAX_PASSWORD_BYTES = 72  # bcrypt reads no further: a longer password is refused, never silently cut
 BCRYPT_ROUNDS = 12
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
-COOKIE_KEY_SETTING = "cookie_key"
-# Compared against when the user is unknown, so a wrong name takes as long as a wrong password.
-_DUMMY_HASH = bcrypt.hashpw(b"not a password of anyone", bcrypt.gensalt(4))
+COOKIE_KEY_ENV, COOKIE_KEY_FILE_ENV = "KPI_COOKIE_KEY", "KPI_COOKIE_KEY_FILE"
+KEY_SUFFIX = ".cookie-key"  # the key file beside the database: kpi.duckdb.cookie-key
+# Compared against when the user is unknown, so a wrong name takes as long as a wrong password (same cost).
+_DUMMY_HASH = bcrypt.hashpw(b"not a password of anyone", bcrypt.gensalt(BCRYPT_ROUNDS))
+MIN_GUESSES_SCORE = 3  # zxcvbn: 3 = "safely unguessable" (10^8 guesses and more)
+# Words a person here reaches for first; zxcvbn's own lists are English.
+LOCAL_WORDS = ("matkhau", "congdoan", "doanvien", "anhyeuem", "emyeuanh", "vietnam", "angiang", "hanoi",
+               "saigon", "ldld", "liendoan", "laodong", "quantri", "admin")
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,7 @@ class User:
     display_name: str
     role: str
     active: bool
+    session_version: str | None = field(default=None, compare=False)  # in the cookie; changed to end sign-ins
 
     def may(self, role: str) -> bool:
         """Whether this user's role includes ``role`` (an admin may do what an analyst may)."""
@@ -72,9 +82,10 @@ def check_role(role: str) -> str:
     return role
 
 
-def check_password(password: str) -> None:
+def check_password(password: str, username: str = "", display_name: str = "") -> None:
     """At least 10 characters, at most 72 bytes (bcrypt's limit), no spaces at either end (the sign-in
-    form trims them, so such a password could never be typed back)."""
+    form trims them, so such a password could never be typed back), and not easily guessed: no repeats,
+    sequences, keyboard rows, common words or the user's own name (zxcvbn's estimate)."""
     if password != password.strip():
         raise UserError("password-spaces", "Mật khẩu không được bắt đầu hoặc kết thúc bằng dấu cách.",
                         "A password cannot start or end with a space.")
@@ -87,10 +98,32 @@ def check_password(password: str) -> None:
                         "thừa nên mật khẩu này không được nhận. Hãy chọn mật khẩu ngắn hơn.",
                         f"The password is longer than {MAX_PASSWORD_BYTES} bytes (letters with diacritics count 2–3); "
                         "bcrypt ignores the rest, so it is refused. Choose a shorter one.")
+    if _guessable(password, username, display_name):
+        raise UserError("password-too-weak",
+                        "Mật khẩu quá dễ đoán (lặp một ký tự, dãy số hoặc phím liền nhau, từ thông dụng, hay chứa tên "
+                        "người dùng). Hãy dùng một câu ngắn dễ nhớ gồm vài từ, ví dụ “mùa lúa chín ở Tri Tôn”.",
+                        "The password is too easy to guess (a repeated character, a sequence or keyboard row, a "
+                        "common word, or the user's own name). Use a short sentence of a few words that is easy "
+                        "to remember.")
 
 
-def hash_password(password: str) -> str:
-    check_password(password)
+def _guessable(password: str, username: str, display_name: str) -> bool:
+    """The user's own name in it (``lannguyen12`` for lan.nguyen), or a zxcvbn score below 3."""
+    def letters(text: str) -> str:
+        return re.sub(r"[^a-z0-9]", "", fold(text))
+    names = [n for n in (letters(username), letters(display_name)) if len(n) >= 3]
+    if any(name in letters(password) for name in names):
+        return True
+    hints = [username, display_name, *re.split(r"[._\-\s]+", f"{username} {fold(display_name)}"), *LOCAL_WORDS]
+    return zxcvbn(password, [h for h in hints if h])["score"] < MIN_GUESSES_SCORE
+
+
+def _new_version() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def hash_password(password: str, username: str = "", display_name: str = "") -> str:
+    check_password(password, username, display_name)
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(BCRYPT_ROUNDS)).decode("ascii")
 
 
@@ -99,7 +132,7 @@ def hash_password(password: str) -> str:
 def get(store, username: str | None) -> User | None:
     if not username:
         return None
-    found = store.rows("SELECT username, display_name, role, active FROM users WHERE username = ?",
+    found = store.rows("SELECT username, display_name, role, active, session_version FROM users WHERE username = ?",
                        [str(username).strip().lower()])
     return User(*found[0]) if found else None
 
@@ -134,14 +167,50 @@ def credentials(store) -> dict:
 
 
 def cookie_key(store) -> str:
-    """``KPI_COOKIE_KEY`` if set; else a random key made once and kept in the database (so sign-ins
-    survive a restart of the dashboard). Backups leave it out: a restored database makes a new one."""
-    if os.environ.get("KPI_COOKIE_KEY"):
-        return os.environ["KPI_COOKIE_KEY"]
+    """The key that signs sign-in cookies, never in the database (a copy of the database must not let
+    anyone forge a sign-in): ``KPI_COOKIE_KEY`` if set; else the file ``KPI_COOKIE_KEY_FILE``, or
+    ``<database>.cookie-key`` beside the database, made once with a random key, readable by its owner
+    only (0600), so that sign-ins survive a restart of the dashboard."""
+    if os.environ.get(COOKIE_KEY_ENV):
+        return os.environ[COOKIE_KEY_ENV]
+    return _key_file(key_path(store))
+
+
+def key_path(store) -> Path:
+    configured = os.environ.get(COOKIE_KEY_FILE_ENV)
+    return Path(configured) if configured else Path(str(store.path) + KEY_SUFFIX)
+
+
+def _key_file(path: Path) -> str:
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_key(path)
+    with os.fdopen(handle, "w", encoding="ascii") as out:
+        out.write(secrets.token_urlsafe(48))
+    return _read_key(path)
+
+
+def _read_key(path: Path) -> str:
+    if path.stat().st_mode & 0o077:
+        raise UserError("cookie-key-exposed",
+                        f"Tệp khóa đăng nhập {path} có thể được người khác đọc. Hãy xóa tệp này (mọi người sẽ phải đăng "
+                        f"nhập lại; một khóa mới được tạo), hoặc nếu chắc chắn chưa ai đọc được: chmod 600 {path}.",
+                        f"The sign-in key file {path} is readable by others. Delete it (everyone signs in again; a new "
+                        f"key is made), or if you are sure nobody has read it: chmod 600 {path}.")
+    for _ in range(50):  # a second process may have created it a moment ago and still be writing
+        key = path.read_text(encoding="ascii").strip()
+        if key:
+            return key
+        time.sleep(0.02)
+    raise UserError("cookie-key-empty", f"Tệp khóa đăng nhập {path} trống. Hãy xóa tệp này rồi mở lại dashboard.",
+                    f"The sign-in key file {path} is empty. Delete it and open the dashboard again.")
+
+
+def end_sessions(store, username: str) -> None:
+    """End every sign-in of this user, on every device: their cookies carry a version that no longer is."""
     with store.cursor() as cur:
-        cur.execute("INSERT INTO settings VALUES (?, ?) ON CONFLICT DO NOTHING",
-                    [COOKIE_KEY_SETTING, secrets.token_urlsafe(48)])
-        return cur.execute("SELECT value FROM settings WHERE name = ?", [COOKIE_KEY_SETTING]).fetchall()[0][0]
+        cur.execute("UPDATE users SET session_version = ? WHERE username = ?", [_new_version(), username])
 
 
 # --- changes, each with its audit row -----------------------------------------------------------------
@@ -152,13 +221,13 @@ def add(store, username: str, display_name: str, role: str, password: str, *, by
     display = (display_name or "").strip() or name
     if len(display) > 100:
         raise UserError("invalid-display-name", "Tên hiển thị dài quá 100 ký tự.", "The display name is over 100 characters.")
-    hashed = hash_password(password)
+    hashed = hash_password(password, name, display)
     with transaction(store.con) as cur:
         if cur.execute("SELECT 1 FROM users WHERE username = ?", [name]).fetchall():
             raise UserError("user-exists", f"Đã có người dùng “{name}”. Hãy chọn tên khác, hoặc đặt lại mật khẩu/vai trò.",
                             f"There is already a user “{name}”. Choose another name, or reset their password or role.")
-        cur.execute("INSERT INTO users (username, display_name, role, password_hash) VALUES (?, ?, ?, ?)",
-                    [name, display, role, hashed])
+        cur.execute("INSERT INTO users (username, display_name, role, password_hash, session_version) "
+                    "VALUES (?, ?, ?, ?, ?)", [name, display, role, hashed, _new_version()])
         audit.record(cur, by, "user-add", {"username": name, "role": role}, source=source)
     return User(name, display, role, True)
 
@@ -169,15 +238,19 @@ def set_role(store, username: str, role: str, *, by: str | None, source: str = "
         user = _existing(cur, username)
         if user.role == "admin" and role != "admin":
             _keep_an_admin(cur, user.username)
-        cur.execute("UPDATE users SET role = ?, updated_at = now() WHERE username = ?", [role, user.username])
+        cur.execute("UPDATE users SET role = ?, session_version = ?, updated_at = now() WHERE username = ?",
+                    [role, _new_version() if role != user.role else user.session_version, user.username])
         audit.record(cur, by, "user-role", {"username": user.username, "from": user.role, "to": role}, source=source)
 
 
 def reset_password(store, username: str, password: str, *, by: str | None, source: str = "web") -> None:
-    hashed = hash_password(password)
+    """A new password; every sign-in with the old one ends."""
+    found = get(store, username)
+    hashed = hash_password(password, found.username if found else username, found.display_name if found else "")
     with transaction(store.con) as cur:
         user = _existing(cur, username)
-        cur.execute("UPDATE users SET password_hash = ?, updated_at = now() WHERE username = ?", [hashed, user.username])
+        cur.execute("UPDATE users SET password_hash = ?, session_version = ?, updated_at = now() WHERE username = ?",
+                    [hashed, _new_version(), user.username])
         audit.record(cur, by, "user-password", {"username": user.username}, source=source)
 
 
@@ -187,7 +260,8 @@ def deactivate(store, username: str, *, by: str | None, source: str = "web") -> 
         user = _existing(cur, username)
         if user.role == "admin":
             _keep_an_admin(cur, user.username)
-        cur.execute("UPDATE users SET active = false, updated_at = now() WHERE username = ?", [user.username])
+        cur.execute("UPDATE users SET active = false, session_version = ?, updated_at = now() WHERE username = ?",
+                    [_new_version(), user.username])
         audit.record(cur, by, "user-deactivate", {"username": user.username}, source=source)
 
 
@@ -200,7 +274,8 @@ def activate(store, username: str, *, by: str | None, source: str = "web") -> No
 
 def _existing(cur, username: str) -> User:
     name = (username or "").strip().lower()
-    found = cur.execute("SELECT username, display_name, role, active FROM users WHERE username = ?", [name]).fetchall()
+    found = cur.execute("SELECT username, display_name, role, active, session_version FROM users WHERE username = ?",
+                        [name]).fetchall()
     if not found:
         raise UserError("unknown-user", f"Không có người dùng “{username}”. Xem danh sách: python -m metrics users list",
                         f"There is no user “{username}”. See the list: python -m metrics users list")

@@ -228,9 +228,19 @@ def _confirm(files, lang: str) -> None:
 
 def backup_section(lang: str) -> None:
     st.caption(t("backup_intro", lang))
-    st.download_button(t("backup_download", lang), data=lambda: backup.backup_zip(data.store(), user=me(), source="web"),
+    who = auth.current_user()  # the file is made later, outside this run, where no session can be read
+    st.download_button(t("backup_download", lang), data=lambda: backup_for(who.username, who.session_version),
                        file_name=f"kpi-backup-{dt.date.today():%Y-%m-%d}.zip", mime="application/zip",
                        icon=":material/download:", key="admin_backup", on_click="ignore")
+
+
+def backup_for(username: str, version: str | None) -> bytes:
+    """The backup, made when the button is clicked: only for an administrator still signed in as such
+    then (every password hash is in it), and audited under their name."""
+    if not auth.still_may(username, version, "admin"):
+        log.warning("Backup refused: %s is no longer a signed-in administrator", username)
+        raise UserError("not-allowed", t("backup_refused", "vi"), t("backup_refused", "en"))
+    return backup.backup_zip(data.store(), user=username, source="web")
 
 
 layout.run(render, "page_admin", role="admin", frame=False)

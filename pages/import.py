@@ -14,6 +14,7 @@ from metrics.ingest import templates
 from metrics.ingest import text as report_text
 from metrics.statuses import badge as status_badge
 from metrics.store import VALUE_BATCH_KINDS
+from metrics.text import visible
 from ui import auth, data, layout, state
 from ui.texts import t
 from ui.widgets import safe
@@ -63,10 +64,10 @@ def upload_section(view: layout.View, plan: str, action: str | None) -> None:
         return
     content = file.getvalue()
     try:
-        sheets = ingest.sheet_names(content)
+        sheets = ingest.sheets(content)
     except UserError:  # a damaged or hostile workbook: the check below says what is wrong with it
         sheets = []
-    sheet = st.selectbox(t("intake_sheet", lang), sheets, key="intake_sheet") if len(sheets) > 1 else None
+    sheet = sheet_selector(sheets, lang) if len(sheets) > 1 else None
     signature = (file.file_id, sheet, plan)
     st.button(t("intake_check", lang), type="primary", icon=":material/fact_check:", key="intake_check",
               on_click=request, args=("check",))
@@ -79,6 +80,16 @@ def upload_section(view: layout.View, plan: str, action: str | None) -> None:
     stored = st.session_state.get(REPORT)
     if stored and stored[0] == signature:
         show_report(stored[1], lang, action)
+    elif stored:  # another file, sheet or plan: that check is of no use any more
+        _forget_report()
+
+
+def sheet_selector(sheets: list, lang: str) -> str:
+    """Every sheet, hidden ones said to be hidden; the first one Excel shows is chosen to begin with."""
+    hidden = {s.name for s in sheets if s.hidden}
+    first = next((i for i, s in enumerate(sheets) if not s.hidden), 0)
+    return st.selectbox(t("intake_sheet", lang), [s.name for s in sheets], index=first, key="intake_sheet",
+                        format_func=lambda n: visible(t("intake_sheet_hidden", lang).format(sheet=n) if n in hidden else n))
 
 
 def upload_limit() -> int:

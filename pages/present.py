@@ -63,7 +63,7 @@ def pinned_batch(view: layout.View) -> int | None:
     """The batch chosen here, else the sidebar's "as of", else None (the newest batch)."""
     chosen = state.get(state.PIN)
     known = set(batches(data.store())["id"])
-    if chosen is not None and str(chosen).isdigit() and int(chosen) in known:
+    if chosen is not None and state.is_number(str(chosen)) and int(chosen) in known:
         return int(chosen)
     st.session_state.pop(state.PIN, None)
     return view.as_of
@@ -163,7 +163,7 @@ def guarded(deck: Deck) -> None:
 
 def current(deck: Deck) -> int:
     value = str(state.get(state.SLIDE, "1"))
-    number = int(value) if value.isdigit() else 1
+    number = int(value) if state.is_number(value) else 1
     return min(max(number, 1), len(deck.slides))
 
 

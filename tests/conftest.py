@@ -1,5 +1,6 @@
 """Shared fixtures: real DuckDB files built from small text files; users and sign-ins for page tests."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from metrics import users
 from metrics.loading import init_database
 from metrics.store import Store
+from ui.auth import SESSION
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
@@ -39,8 +41,15 @@ def add_user(path: Path, username: str, role: str, password: str = PASSWORD) -> 
 
 
 def sign_in(at, username: str) -> None:
-    """Seed an ``AppTest`` session the way streamlit-authenticator leaves it after a sign-in."""
+    """Seed an ``AppTest`` session the way the sign-in leaves it (the database is ``$KPI_DB``): the
+    package's keys, and the session version the user has now (an older one is a sign-in that ended)."""
+    store = Store.open(os.environ["KPI_DB"])
+    try:
+        version = users.get(store, username).session_version
+    finally:
+        store.close()
     at.session_state["authentication_status"] = True
     at.session_state["username"] = username
     at.session_state["name"] = username.title()
     at.session_state["roles"] = None  # the dashboard reads roles from the database, never from the session
+    at.session_state[SESSION] = version

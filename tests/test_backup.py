@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import json
+import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -34,7 +39,7 @@ def test_backup_and_restore_give_the_same_status_history_and_users(source, tmp_p
     folder = tmp_path / "backup"
     done = cli("backup", folder, db=source)
     assert "observations" in json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["counts"]
-    assert {p.suffix for p in folder.iterdir()} == {".sql", ".parquet", ".json"}
+    assert {p.suffix for p in folder.iterdir()} == {".parquet", ".json"}  # data only: no SQL to run
     assert str(folder) in done.stdout
     restored = tmp_path / "restored.duckdb"
     cli("restore", folder, db=restored)
@@ -99,3 +104,94 @@ def test_a_backup_needs_a_new_folder_and_a_restore_a_backup(source, tmp_path):
         store.close()
     done = cli("restore", tmp_path / "used", db=tmp_path / "new.duckdb", check=False)
     assert done.returncode == 1 and "manifest.json" in done.stderr and "Traceback" not in done.stderr
+
+
+HOSTILE = Path(__file__).parent / "fixtures" / "hostile" / "backups"
+PWNED = Path("/tmp/kpi-hostile-backup-pwned.txt")
+REFUSED = {  # file -> the code of its refusal (tests/fixtures/hostile/make_hostile.py says how each was made)
+    "extra_table.zip": "backup-mismatch",
+    "swapped_users.zip": "backup-mismatch",
+    "manifest_without_counts.zip": "not-a-backup",
+    "manifest_deeply_nested.zip": "not-a-backup",
+    "missing_parquet.zip": "backup-mismatch",
+    "corrupt_parquet.zip": "backup-mismatch",
+    "foreign_columns.zip": "backup-mismatch",
+    "nested_path.zip": "not-a-backup",
+    "parent_path.zip": "not-a-backup",
+    "bomb.zip": "not-a-backup",
+    "link_entry.zip": "not-a-backup",
+}
+RESTORED = ("intact.zip", "sql_in_schema.zip", "version_1_without_load_sql.zip")  # their SQL, if any, never runs
+
+
+def test_every_hostile_backup_is_listed():
+    assert {p.name for p in HOSTILE.iterdir()} == set(REFUSED) | set(RESTORED)
+
+
+@pytest.fixture(scope="module")
+def holding(tmp_path_factory):
+    """A database with data that a restore must leave byte for byte when it refuses."""
+    path = tmp_path_factory.mktemp("holding") / "kpi.duckdb"
+    cli("init", "--demo", db=path)
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_a_hostile_backup_is_refused_with_what_to_do_and_changes_nothing(name, holding, tmp_path):
+    target = tmp_path / "kpi.duckdb"
+    shutil.copy(holding, target)
+    before = hashlib.sha256(target.read_bytes()).hexdigest()
+    done = cli("restore", HOSTILE / name, "--force", db=target, check=False)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    code = REFUSED[name]
+    message = {"not-a-backup": "không phải là bản sao lưu", "backup-mismatch": "không khớp"}[code]
+    assert message in done.stderr and "Hãy" in done.stderr
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kpi.duckdb"]  # nothing half-built left beside it
+    english = cli("restore", HOSTILE / name, "--force", "--lang", "en", db=target, check=False)
+    assert english.returncode == 1 and ("not a backup" in english.stderr or "does not match" in english.stderr)
+
+
+@pytest.mark.parametrize("name", RESTORED)
+def test_a_backup_restores_from_data_only_and_never_runs_its_sql(name, tmp_path):
+    PWNED.unlink(missing_ok=True)
+    target = tmp_path / "kpi.duckdb"
+    cli("restore", HOSTILE / name, db=target)
+    assert not PWNED.exists()
+    store = Store.open(target, read_only=True)
+    try:
+        tables = {r[0] for r in store.rows("SELECT table_name FROM duckdb_tables()")}
+        assert "stolen" not in tables
+        assert [u for (u,) in store.rows("SELECT username FROM users")] == ["lan"]
+        assert store.rows("SELECT count(*) FROM figures")[0][0] > 0  # computed again from the values
+    finally:
+        store.close()
+
+
+def test_a_restored_database_goes_on_numbering_imports_and_audit_rows(source, tmp_path):
+    folder = tmp_path / "backup"
+    cli("backup", folder, db=source)
+    restored = tmp_path / "restored.duckdb"
+    cli("restore", folder, db=restored)
+    store = Store.open(restored, read_only=True)
+    try:
+        last_batch, last_audit = store.rows("SELECT (SELECT max(id) FROM batches), (SELECT max(id) FROM audit)")[0]
+    finally:
+        store.close()
+    values = tmp_path / "values.csv"
+    values.write_text("unit,indicator,year,value\n883,union_houses,2024,11\n", encoding="utf-8")
+    assert f"#{last_batch + 1}:" in cli("import", values, db=restored).stdout
+    logged = csv.DictReader(io.StringIO(cli("audit", "--limit", "1", db=restored).stdout))
+    assert int(next(logged)["id"]) == last_audit + 1
+
+
+def test_backup_paths_the_shell_allows(source, tmp_path):
+    """A quote in the folder's name; a folder that is a file (refused, with what to do)."""
+    quoted = tmp_path / "sao lưu 'tháng 11'"
+    cli("backup", quoted, db=source)
+    cli("restore", quoted, db=tmp_path / "from-quoted.duckdb")
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x", encoding="utf-8")
+    done = cli("backup", a_file, db=source, check=False)
+    assert done.returncode == 1 and "Traceback" not in done.stderr and "là một tệp" in done.stderr
+    assert a_file.read_text(encoding="utf-8") == "x"

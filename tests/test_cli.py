@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from metrics import audit
 from metrics.judgement import ANNUAL_TYPES
+from metrics.store import Store
 from tests.conftest import MINI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,9 +104,9 @@ def test_a_second_process_gets_a_clear_message_while_the_database_is_held(demo_d
         assert holder.stdout.readline().strip() == "held"
         done = cli("status", db=demo_db, check=False)
         assert done.returncode == 1
-        assert "đang được một chương trình khác sử dụng" in done.stderr
+        assert f"đang được một chương trình khác (PID {holder.pid}) sử dụng" in done.stderr
         english = cli("status", "--lang", "en", db=demo_db, check=False)
-        assert "in use by another program" in english.stderr
+        assert f"in use by another program (PID {holder.pid})" in english.stderr
     finally:
         holder.kill()
         holder.wait()
@@ -147,3 +149,54 @@ def test_history_and_rollback(tmp_path):
     again = read_csv(cli("history", db=db).stdout)
     assert again[0]["state"].startswith("rolled_back")
     assert cli("rollback", first, db=db, check=False).returncode == 1
+
+
+FORMULA = "=cmd|' /C calc'!A0"
+
+
+def test_command_line_csv_never_hands_a_spreadsheet_a_formula(tmp_path):
+    """A failed sign-in under a formula-like name, a file named like a formula: text in every CSV output."""
+    db = tmp_path / "f.duckdb"
+    cli("init", "--demo", db=db)
+    values = tmp_path / "=1+1.csv"
+    values.write_text("unit,indicator,year,value\n883,union_houses,2024,11\n", encoding="utf-8")
+    cli("import", values, db=db)
+    store = Store.open(db)
+    try:
+        audit.record(store, FORMULA, "sign-in-failed", {"reason": "password"})
+    finally:
+        store.close()
+    logged = read_csv(cli("audit", db=db).stdout)
+    assert logged[0]["user_name"] == "'" + FORMULA
+    history = read_csv(cli("history", db=db).stdout)
+    assert history[-1]["file"] == "'=1+1.csv"
+    assert json.loads(cli("history", "--format", "json", db=db).stdout)[-1]["file"] == "=1+1.csv"  # JSON as stored
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(demo_db):
+    """``status | head``: the pipe is closed before the command writes its first line."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.Popen([sys.executable, "-m", "metrics", "status", "--db", str(demo_db)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=ROOT, env=env)
+    done.stdout.close()
+    error = done.stderr.read().decode()
+    assert done.wait(timeout=120) != 0
+    assert "Traceback" not in error and "BrokenPipe" not in error, error
+
+
+def test_export_and_template_never_overwrite_without_force_and_never_the_database(demo_db, tmp_path):
+    existing = tmp_path / "report.csv"
+    existing.write_text("keep me", encoding="utf-8")
+    for command in (["export", "--format", "csv"], ["template", "--year", "2025"]):
+        refused = cli(*command, "--out", existing, db=demo_db, check=False)
+        assert refused.returncode == 1 and "--force" in refused.stderr and "Traceback" not in refused.stderr
+        assert existing.read_text(encoding="utf-8") == "keep me"
+        missing = cli(*command, "--out", tmp_path / "no-such-folder" / "x.csv", db=demo_db, check=False)
+        assert missing.returncode == 1 and "không tồn tại" in missing.stderr and "Traceback" not in missing.stderr
+    before = demo_db.read_bytes()
+    for target in (demo_db, Path(str(demo_db) + ".wal")):
+        refused = cli("export", "--format", "csv", "--out", target, "--force", db=demo_db, check=False)
+        assert refused.returncode == 1 and "không bao giờ ghi đè" in refused.stderr
+    assert demo_db.read_bytes() == before and not Path(str(demo_db) + ".wal").exists()
+    cli("export", "--format", "csv", "--out", existing, "--force", db=demo_db)
+    assert existing.read_bytes().startswith(b"\xef\xbb\xbfunit,indicator")

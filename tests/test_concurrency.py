@@ -102,8 +102,30 @@ def test_the_command_line_says_what_to_do_while_the_dashboard_holds_the_database
         for command in (["import", values], ["users", "list"], ["backup", tmp_path / "b"]):
             done = cli(*command, db=db, check=False)
             assert done.returncode == 1, command
-            assert "đang được một chương trình khác sử dụng" in done.stderr and "Traceback" not in done.stderr
-            assert "trang Nhập dữ liệu" in done.stderr or "dừng dashboard" in done.stderr
+            assert f"đang được một chương trình khác (PID {holder.pid}) sử dụng" in done.stderr
+            assert "Traceback" not in done.stderr and "--db" in done.stderr and "dashboard" not in done.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@pytest.mark.parametrize("holder_line, vi, en", [
+    (["metrics", "import", "so-lieu.csv"], "một lệnh python -m metrics import so-lieu.csv",
+     "a command python -m metrics import so-lieu.csv"),
+    (["streamlit", "run", "dashboard.py"], "dashboard (streamlit)", "the dashboard (streamlit)"),
+])
+def test_the_busy_message_names_what_holds_the_database(tmp_path, holder_line, vi, en):
+    """Not always the dashboard: another command-line import holds the file just as well."""
+    db = tmp_path / "kpi.duckdb"
+    init_database(db, demo=True).close()
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); time.sleep(60)", str(db), *holder_line],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        done = cli("history", db=db, check=False)
+        assert f"đang được {vi} (PID {holder.pid}) sử dụng" in done.stderr, done.stderr
+        assert f"in use by {en} (PID {holder.pid})" in cli("history", "--lang", "en", db=db, check=False).stderr
     finally:
         holder.kill()
         holder.wait()

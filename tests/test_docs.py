@@ -7,7 +7,7 @@ from pathlib import Path
 from metrics.cli import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
-SETTINGS = ("KPI_DB", "KPI_PUBLIC", "KPI_COOKIE_KEY", "maxUploadSize")
+SETTINGS = ("KPI_DB", "KPI_PUBLIC", "KPI_COOKIE_KEY", "KPI_COOKIE_KEY_FILE", "KPI_COOKIE_SECURE", "maxUploadSize")
 
 
 def commands() -> set[str]:

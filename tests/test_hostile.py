@@ -21,7 +21,7 @@ from tests.conftest import FIXTURES, MINI, copy_database
 from tests.test_cli import cli
 
 HOSTILE = FIXTURES / "hostile"
-EXPECTED = {  # file -> (row, column, code) of its one problem
+EXPECTED = {  # file -> (row, column, code) of its one problem, or a list of its problems
     "image_renamed.csv": (None, None, "unreadable-file"),
     "pdf_renamed.csv": (None, None, "unreadable-file"),
     "nul_bytes.csv": (None, None, "unreadable-file"),
@@ -37,6 +37,25 @@ EXPECTED = {  # file -> (row, column, code) of its one problem
     "million_empty_rows.xlsx": (None, None, "suspicious-workbook"),
     "zip_not_a_workbook.xlsx": (None, None, "unreadable-file"),
     "oversized.csv": (None, None, "file-too-large"),
+    "overflow_to_infinity.csv": (2, "value", "number-too-large"),
+    "four_hundred_digits.csv": (2, "value", "number-too-large"),
+    "houses_1e20.csv": (2, "value", "number-too-large"),
+    "ratio_parts_1e308.csv": [(2, "numerator", "number-too-large"), (2, "denominator", "number-too-large")],
+    "underflow_to_zero.csv": (2, "value", "number-too-small"),
+    "utf16_nul.csv": (None, None, "unreadable-file"),
+    "utf8_with_a_cp1258_line.csv": (4, None, "mixed-encoding"),
+    "terminal_escapes.csv": [(2, "note", "control-character"), (3, "unit", "unknown-unit"),
+                             (3, "unit", "control-character")],
+    "cr_only_line_ends.csv": (3, "value", "not-a-number"),
+    "formula_error.xlsx": (2, "value", "formula-error"),
+    "formula_without_value.xlsx": (2, "value", "formula-without-value"),
+}
+# accepted file -> what is stored: the notes in file order, or (sheet read, value)
+ACCEPTED = {
+    "utf32.csv": ["Đơn vị"],
+    "cr_inside_quoted_note.csv": ["dòng một\rdòng hai"],
+    "note_with_leading_tab.csv": ["\tthụt vào đầu dòng ", "  hai dấu cách"],  # notes are kept exactly as written
+    "hidden_first_sheet.xlsx": ("Số liệu", 7.0),
 }
 LIMIT = {"oversized.csv": 8 * 1024}  # the dashboard's upload limit, scaled down to keep the file small
 WHAT_TO_DO = ("Hãy", "hãy")  # every Vietnamese message says what to do next
@@ -58,6 +77,11 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def expected(name: str) -> list[tuple]:
+    found = EXPECTED[name]
+    return found if isinstance(found, list) else [found]
+
+
 def test_every_hostile_file_is_listed():
     assert {p.name for p in (HOSTILE / "rejected").iterdir()} == set(EXPECTED)
 
@@ -70,7 +94,7 @@ def test_a_hostile_file_is_rejected_with_what_to_do_and_changes_nothing(name, db
     try:
         with ingest.check(path, store=store, max_bytes=LIMIT.get(name, ingest.reading.MAX_BYTES)) as report:
             assert not report.ok
-            assert [(p.row, p.column, p.code) for p in report.problems] == [EXPECTED[name]]
+            assert [(p.row, p.column, p.code) for p in report.problems] == expected(name)
             message = report.problems[0].message_vi
             assert any(word in message for word in WHAT_TO_DO), message
             assert report.problems[0].message_en
@@ -81,8 +105,46 @@ def test_a_hostile_file_is_rejected_with_what_to_do_and_changes_nothing(name, db
         return  # the command line takes files up to 2 GB
     done = cli("import", path, db=db_path, check=False)
     assert done.returncode == 1, done.stdout
-    assert EXPECTED[name][2] in done.stderr and "Traceback" not in done.stderr
+    assert expected(name)[0][2] in done.stderr and "Traceback" not in done.stderr
     assert digest(db_path) == before
+
+
+def test_every_accepted_hostile_file_is_listed():
+    assert {p.name for p in (HOSTILE / "accepted").iterdir()} == set(ACCEPTED) | {"formulas_and_markup_in_notes.csv"}
+
+
+@pytest.mark.parametrize("name", sorted(ACCEPTED))
+def test_an_accepted_file_is_stored_as_written(name, db_path):
+    store = Store.open(db_path)
+    try:
+        with ingest.check(HOSTILE / "accepted" / name, store=store) as report:
+            assert report.ok, report.problem_table("en").to_string()
+            sheet = report.sheet
+            batch = ingest.commit(store, report, user="test").batch
+        stored = store.frame("SELECT note, value FROM observations WHERE batch = ? ORDER BY year", [batch])
+    finally:
+        store.close()
+    if isinstance(ACCEPTED[name], tuple):
+        assert (sheet, stored["value"].tolist()) == (ACCEPTED[name][0], [ACCEPTED[name][1]])
+    else:
+        assert stored["note"].tolist() == ACCEPTED[name]
+
+
+def test_a_hidden_sheet_is_read_only_when_asked_for(db_path):
+    path = HOSTILE / "accepted" / "hidden_first_sheet.xlsx"
+    assert [(s.name, s.hidden) for s in ingest.sheets(path)] == [("Số liệu cũ", True), ("Số liệu", False)]
+    store = Store.open(db_path, read_only=True)
+    try:
+        with ingest.check(path, store=store, sheet="Số liệu cũ") as report:
+            assert [(p.row, p.code) for p in report.problems] == [(2, "not-a-number")]
+    finally:
+        store.close()
+
+
+def test_a_terminal_escape_is_never_printed(db_path):
+    done = cli("import", HOSTILE / "rejected" / "terminal_escapes.csv", db=db_path, check=False)
+    assert "\x1b" not in done.stdout + done.stderr and "\x07" not in done.stdout + done.stderr
+    assert "control-character" in done.stderr and "\ufffd" in done.stderr
 
 
 def test_a_megabyte_cell_in_a_csv_is_refused_too(db_path, tmp_path):

@@ -211,7 +211,7 @@ def test_binary_bytes_far_into_a_clean_looking_file_reject_it(demo, tmp_path):
     assert hashlib.sha256(Path(demo.path).read_bytes()).hexdigest() == before
 
 
-def test_sources_and_notes_are_stored_trimmed_and_precomposed(demo, tmp_path):
+def test_sources_are_stored_trimmed_notes_as_written_both_precomposed(demo, tmp_path):
     decomposed = unicodedata.normalize("NFD", "Báo cáo năm")
     path = write(tmp_path, "unit,indicator,year,value,source,note\n"
                  f"883,members,2024,12000,  {decomposed}\u00a0,ghi chú \n"
@@ -223,7 +223,7 @@ def test_sources_and_notes_are_stored_trimmed_and_precomposed(demo, tmp_path):
     stored = stored[stored["year"] == 2024].set_index("unit")
     assert stored.loc["883", "source"] == stored.loc["884", "source"] == "Báo cáo năm"
     assert unicodedata.is_normalized("NFC", stored.loc["883", "source"])
-    assert stored.loc["883", "note"] == "ghi chú" and pd.isna(stored.loc["884", "note"])
+    assert stored.loc["883", "note"] == "ghi chú " and pd.isna(stored.loc["884", "note"])  # exactly as written
 
 
 # --- undo and as-of ---------------------------------------------------------------------------------

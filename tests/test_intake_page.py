@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import io
+import tempfile
+from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 import streamlit as st
@@ -120,3 +124,40 @@ def test_the_page_speaks_english(page):
     ok(at.run())
     assert at.title[0].value == "Import data"
     assert [t.label for t in at.tabs] == ["Upload", "History", "Templates"]
+
+
+def test_a_hidden_first_sheet_is_shown_as_hidden_and_not_read_by_default(page):
+    at, db = page
+    book = openpyxl.Workbook()
+    old = book.active
+    old.title = "Cũ"
+    old.append(["unit", "indicator", "year", "value"])
+    old.append(["884", "members", 2024, "không rõ"])
+    old.sheet_state = "hidden"
+    book.create_sheet("2024").append(["unit", "indicator", "year", "value"])
+    book["2024"].append(["884", "members", 2024, 9000])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    ok(at.file_uploader(key="intake_file_0").upload("bao-cao.xlsx", buffer.getvalue(), xlsx).run())
+    chooser = at.selectbox(key="intake_sheet")
+    assert chooser.options == ["Cũ (trang ẩn)", "2024"] and chooser.value == "2024"
+    ok(at.button(key="intake_check").click().run())
+    assert [(m.label, m.value) for m in at.metric][1] == ("Cập nhật", "1")
+
+
+def test_a_check_leaves_no_folder_behind_once_its_session_is_gone(page):
+    """Each check keeps its rows in a folder until confirmed or replaced; a session that ends (the tab is
+    closed) takes its folder with it."""
+    before = set(Path(tempfile.gettempdir()).glob("kpi-import-*"))
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    sign_in(at, "lan")
+    at.run()
+    at.switch_page("pages/import.py").run()
+    for name in ("a.csv", "b.csv"):
+        ok(at.file_uploader(key="intake_file_0").upload(name, BAD.encode(), "text/csv").run())
+        ok(at.button(key="intake_check").click().run())
+    assert len(set(Path(tempfile.gettempdir()).glob("kpi-import-*")) - before) == 1  # the first went with the second
+    del at
+    gc.collect()
+    assert set(Path(tempfile.gettempdir()).glob("kpi-import-*")) - before == set()

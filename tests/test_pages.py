@@ -225,3 +225,21 @@ def test_first_start_builds_the_database(tmp_path, monkeypatch):
     assert not at.exception
     assert (tmp_path / "new.duckdb").exists()
     assert at.title[0].value == "Tổng quan"
+
+
+@pytest.mark.parametrize("param, value", [("year", "²"), ("year", "①"), ("year", "٢٠٢٤"), ("slide", "²"),
+                                          ("pin", "³")])
+def test_a_number_in_another_script_in_the_address_is_ignored_not_a_crash(demo_path, monkeypatch, param, value):
+    """``str.isdigit`` takes ``²``, ``①`` and Arabic-Indic digits; ``int`` does not (a shared link, a typo)."""
+    monkeypatch.setenv("KPI_DB", str(demo_path))
+    monkeypatch.setenv("KPI_PUBLIC", "1")
+    st.cache_resource.clear()
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.query_params[param] = value
+    at.run()
+    if param != "year":
+        at.switch_page("pages/present.py").run()
+    st.cache_resource.clear()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert at.title

@@ -4,6 +4,9 @@ the startup check on a database that cannot be opened, and user text that is nev
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -167,6 +170,8 @@ def test_a_wrong_password_is_refused_audited_and_guessing_is_braked(db):
 
 
 def test_a_role_change_or_a_locked_account_takes_effect_at_the_next_click(db):
+    """A new role ends the sign-in (the person signs in again and gets the new role's pages); so does a
+    locked account."""
     at = start("lan")
     store = Store.open(db)
     try:
@@ -174,7 +179,8 @@ def test_a_role_change_or_a_locked_account_takes_effect_at_the_next_click(db):
     finally:
         store.close()
     st.cache_resource.clear()
-    ok(at.run())
+    only_the_sign_in_form(ok(at.run()))
+    at = start("lan")
     assert links(at) == LINKS["viewer"]
     store = Store.open(db)
     try:
@@ -273,3 +279,25 @@ def test_names_and_notes_are_shown_as_plain_text_never_as_markup(db, monkeypatch
         assert not [r for r in rendered if "<b>Công đoàn</b>" in r or "**đậm**" in r], script
         html = [e for e in at.markdown if e.proto.allow_html and "<style>" not in e.value]
         assert not html, script
+
+
+def test_a_database_held_by_a_command_line_import_is_reported_in_the_dashboards_words(template, tmp_path,
+                                                                                      monkeypatch):
+    """The message names the holder (not always "the dashboard": here a command-line import) and says
+    what to do here: wait and reload; no --db, which means nothing on a page."""
+    path = copy_database(template, tmp_path)
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); time.sleep(60)", str(path), "metrics", "import", "x.csv"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        monkeypatch.setenv("KPI_DB", str(path))
+        monkeypatch.setenv("KPI_PUBLIC", "1")
+        st.cache_resource.clear()
+        at = ok(AppTest.from_file("../dashboard.py", default_timeout=60).run())
+        st.cache_resource.clear()
+    finally:
+        holder.kill()
+        holder.wait()
+    shown = " ".join(e.value for e in at.error).replace("\\", "")
+    assert "python -m metrics import x.csv" in shown and "tải lại trang" in shown and "--db" not in shown

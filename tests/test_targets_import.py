@@ -42,3 +42,28 @@ def test_a_semicolon_windows_file_is_read_and_a_grouped_number_is_refused(tmp_pa
     assert done.returncode == 1
     assert "dòng 2, value" in done.stderr and "[invalid-number]" in done.stderr
     assert "hàng nghìn" in done.stderr
+
+
+def test_a_target_of_infinity_or_a_year_in_superscript_is_refused(tmp_path):
+    """``1e309`` and ``inf`` are no target values; ``²`` passes ``str.isdigit`` but is no year."""
+    db = mini_db(tmp_path)
+    bad = tmp_path / "targets.csv"
+    text = (MINI / "targets.csv").read_text(encoding="utf-8")
+    bad.write_text(text.replace(",members,level,200,,2028,", ",members,level,1e309,,2028,")
+                   .replace(",2028,2023,100,", ",²028,2023,100,", 1), encoding="utf-8")
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    done = cli("targets", "import", bad, db=db, check=False)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "dòng 2, value" in done.stderr and "[invalid-number]" in done.stderr
+    assert "dòng 2, target_year" in done.stderr and "[invalid-int]" in done.stderr
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+def test_a_terminal_escape_in_a_name_is_refused_and_never_printed(tmp_path):
+    db = mini_db(tmp_path)
+    bad = tmp_path / "targets.csv"
+    text = (MINI / "targets.csv").read_text(encoding="utf-8")
+    bad.write_text(text.replace(",Tổng số đoàn viên,", ",Tổng số \x1b[2Jđoàn viên,", 1), encoding="utf-8")
+    done = cli("targets", "import", bad, db=db, check=False)
+    assert done.returncode == 1 and "[invalid-text]" in done.stderr and "dòng 2, label_vi" in done.stderr
+    assert "\x1b" not in done.stderr + done.stdout

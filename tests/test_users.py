@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -84,12 +85,75 @@ def test_the_authenticator_gets_hashes_only(store):
     assert entry["password"].startswith("$2b$") and entry["roles"] == ["analyst"] and entry["name"] == "Lan"
 
 
-def test_the_cookie_key_is_made_once_or_taken_from_the_environment(store, monkeypatch):
+def test_the_cookie_key_is_made_once_beside_the_database_never_in_it_or_taken_from_the_environment(
+        store, monkeypatch, tmp_path):
     monkeypatch.delenv("KPI_COOKIE_KEY", raising=False)
+    monkeypatch.delenv("KPI_COOKIE_KEY_FILE", raising=False)
     first = users.cookie_key(store)
     assert len(first) >= 48 and users.cookie_key(store) == first
+    key_file = Path(str(store.path) + ".cookie-key")
+    assert key_file.read_text(encoding="ascii") == first and key_file.stat().st_mode & 0o777 == 0o600
+    store.con.execute("CHECKPOINT")
+    assert first.encode() not in Path(store.path).read_bytes()
+    assert store.rows("SELECT count(*) FROM settings")[0][0] == 0
+    monkeypatch.setenv("KPI_COOKIE_KEY_FILE", str(tmp_path / "elsewhere.key"))
+    assert users.cookie_key(store) != first and (tmp_path / "elsewhere.key").exists()
     monkeypatch.setenv("KPI_COOKIE_KEY", "from-the-environment")
     assert users.cookie_key(store) == "from-the-environment"
+
+
+def test_a_key_file_others_can_read_is_refused_with_what_to_do(store, monkeypatch):
+    monkeypatch.delenv("KPI_COOKIE_KEY", raising=False)
+    monkeypatch.delenv("KPI_COOKIE_KEY_FILE", raising=False)
+    users.cookie_key(store)
+    Path(str(store.path) + ".cookie-key").chmod(0o644)
+    with pytest.raises(UserError) as caught:
+        users.cookie_key(store)
+    assert caught.value.code == "cookie-key-exposed" and "chmod 600" in caught.value.vi
+
+
+def test_a_new_database_and_its_backups_are_for_their_owner_only(tmp_path):
+    db = tmp_path / "private.duckdb"
+    cli("init", "--demo", db=db)
+    assert db.stat().st_mode & 0o777 == 0o600
+    cli("backup", tmp_path / "backup", db=db)
+    assert {p.stat().st_mode & 0o777 for p in (tmp_path / "backup").iterdir()} == {0o600}
+
+
+def test_sign_out_new_password_new_role_and_lock_each_end_every_sign_in(store):
+    users.add(store, "boss", "", "admin", PASSWORD, by="root")
+    users.add(store, "lan", "", "analyst", PASSWORD, by="boss")
+    seen = [users.get(store, "lan").session_version]
+    for change in (lambda: users.end_sessions(store, "lan"),
+                   lambda: users.reset_password(store, "lan", "một mật khẩu mới hẳn", by="boss"),
+                   lambda: users.set_role(store, "lan", "viewer", by="boss"),
+                   lambda: users.deactivate(store, "lan", by="boss")):
+        change()
+        seen.append(users.get(store, "lan").session_version)
+    assert len(set(seen)) == len(seen) and all(seen)
+    users.set_role(store, "boss", "admin", by="boss")  # no change of role: the sign-in goes on
+    assert users.get(store, "boss").session_version == users.get(store, "boss").session_version
+
+
+def test_an_unknown_name_takes_as_long_as_a_wrong_password(store):
+    users.add(store, "lan", "", "analyst", PASSWORD, by="root")
+
+    def took(name: str) -> float:
+        start = time.perf_counter()
+        users.verify(store, name, "không phải mật khẩu")
+        return time.perf_counter() - start
+    known = min(took("lan") for _ in range(3))
+    unknown = min(took("khong-co-ai") for _ in range(3))
+    assert 0.5 < unknown / known < 2, (known, unknown)
+
+
+@pytest.mark.parametrize("password", ["aaaaaaaaaa", "1234567890", "qwertyuiop", "lan.nguyen1", "lannguyen12",
+                                      "Nguyen Thi Lan", "matkhau2024", "Password123"])
+def test_easily_guessed_passwords_and_the_users_own_name_are_refused(store, password):
+    with pytest.raises(UserError) as caught:
+        users.add(store, "lan.nguyen", "Nguyễn Thị Lan", "viewer", password, by="root")
+    assert caught.value.code == "password-too-weak" and "Hãy" in caught.value.vi
+    assert users.count(store) == 0
 
 
 def test_every_change_is_audited_in_its_own_transaction(store):

@@ -112,3 +112,14 @@ def test_bounds_are_written_as_a_person_writes_them(card):
     assert wording.bound_text(band, "vi") == "1–2 người/CĐCS"
     assert wording.bound_text(band, "en") == "1–2 per union"
     assert wording.bound_text(province(card, "F1", 2024), "vi") == "≥ 90%"
+
+
+@pytest.mark.parametrize("value, vi", [
+    (111258, "111.258"),
+    (1e29, "99.999.999.999.999.991.433.150.857.216"),  # as the double holds it: babel's 28 digits would fail
+    (float("inf"), "—"),
+])
+def test_numbers_of_any_size_are_written_never_a_crash(value, vi):
+    from metrics import fmt
+    assert fmt.number(value) == vi
+    assert fmt.number(1.7e308).startswith("169.999.999")

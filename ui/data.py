@@ -23,6 +23,7 @@ def store() -> Store:
     the error that says what to do; it is never replaced by a new database. Nothing is cached on failure,
     so the next visit tries again (after the lock is freed or a backup restored).
     """
+    db.private_files()
     path = db.default_path()
     if not path.exists():
         log.info("No database at %s: building it from the shipped data", path)

@@ -23,7 +23,12 @@ def read_url() -> None:
     for key in SHARED:
         value = st.query_params.get(key)
         if value is not None and value != written.get(key):
-            st.session_state[key] = int(value) if key == YEAR and value.isdigit() else value
+            st.session_state[key] = int(value) if key == YEAR and is_number(value) else value
+
+
+def is_number(text) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes ``²`` and ``①``, which ``int`` refuses."""
+    return isinstance(text, str) and text.isascii() and text.isdigit()
 
 
 def write_url() -> None:

@@ -204,6 +204,11 @@ TEXTS = {
                          "denominator), or one column per year. Headers in Vietnamese or English, with or without "
                          "diacritics."),
     "intake_sheet": ("Trang tính", "Sheet"),
+    "backup_refused": ("Không tạo bản sao lưu: tài khoản này không còn là quản trị viên đang đăng nhập. Hãy đăng nhập "
+                       "lại bằng tài khoản quản trị.",
+                       "No backup was made: this account is no longer a signed-in administrator. Sign in again "
+                       "with an administrator's account."),
+    "intake_sheet_hidden": ("{sheet} (trang ẩn)", "{sheet} (hidden sheet)"),
     "intake_check": ("Kiểm tra tệp", "Check the file"),
     "progress_reading": ("Đang đọc tệp…", "Reading the file…"),
     "progress_checking": ("Đang kiểm tra từng dòng…", "Checking every row…"),

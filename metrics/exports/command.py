@@ -9,6 +9,7 @@ import argparse
 from pathlib import Path
 
 from metrics import db
+from metrics.cli_output import check_out, write_file
 from metrics.errors import UserError
 from metrics.exports.bundle import FORMATS, Choice, build
 from metrics.exports.pinned import pin
@@ -21,7 +22,8 @@ WHAT = {"pptx": ("bài trình chiếu", "presentation"), "pdf": ("báo cáo PDF"
 def add_parser(sub, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("export", parents=[common], help="the deck (pptx), the report (pdf, xlsx) or the data (csv)")
     p.add_argument("--format", choices=FORMATS, required=True, help="pptx, pdf, xlsx or csv")
-    p.add_argument("--out", type=Path, required=True, help="file to write")
+    p.add_argument("--out", type=Path, required=True, help="file to write (an existing one only with --force)")
+    p.add_argument("--force", action="store_true", help="replace an existing file (never the database itself)")
     p.add_argument("--plan", help="plan code (default: the latest plan)")
     p.add_argument("--year", type=int, help="year judged (default: the plan's latest year with data)")
     p.add_argument("--as-of", type=int, dest="as_of",
@@ -31,6 +33,7 @@ def add_parser(sub, common: argparse.ArgumentParser) -> None:
 
 def cmd_export(args) -> int:
     """Write one export; ``--lang`` chooses the language of the file as well as of the messages."""
+    check_out(args.out, force=args.force, database=Path(args.db or db.default_path()))  # before the work
     store = Store.open(args.db or db.default_path(), read_only=True)
     try:
         _check_year(store, args)
@@ -38,18 +41,7 @@ def cmd_export(args) -> int:
         pinned = pin(store, args.as_of)
     finally:
         store.close()
-    folder = args.out.parent
-    if not folder.is_dir():
-        raise UserError("missing-folder", f"Thư mục {folder} không tồn tại. Hãy tạo thư mục hoặc chọn đường dẫn khác "
-                        "bằng --out.", f"The folder {folder} does not exist. Create it or choose another path with --out.")
-    try:
-        args.out.write_bytes(content)
-    except OSError as exc:
-        raise UserError("unwritable-output",
-                        f"Không ghi được tệp {args.out} ({exc.strerror}). Kiểm tra quyền ghi vào thư mục, tệp có đang "
-                        "mở trong chương trình khác không, hoặc chọn đường dẫn khác bằng --out.",
-                        f"Cannot write {args.out} ({exc.strerror}). Check that the folder is writable and the file is "
-                        "not open in another program, or choose another path with --out.") from exc
+    write_file(args.out, content, force=args.force, database=Path(args.db or db.default_path()))
     vi, en = WHAT[args.format]
     size = f"{len(content) / 1024:.0f} KB"
     print(f"Đã ghi {args.out} ({vi}, {size}) — {pinned.line('vi')}." if args.lang == "vi"

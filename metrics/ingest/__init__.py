@@ -25,7 +25,7 @@ from metrics.ingest.progress import Progress
 from metrics.ingest.report import MAX_DETAILED, Report
 from metrics.store import Store, data_version, file_sha256
 
-__all__ = ["CommitResult", "Report", "accepted_years", "check", "commit", "sheet_names", "undo"]
+__all__ = ["CommitResult", "Report", "accepted_years", "check", "commit", "sheet_names", "sheets", "undo"]
 
 MAX_ROWS = 10_000_000
 EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
@@ -34,18 +34,23 @@ BLOCKING = {"missing-column", "duplicate-column", "wide-layout-parts", "unreadab
 LONG_CELLS_LISTED = 100
 
 
-def sheet_names(source: str | Path | bytes) -> list[str]:
-    """The sheets of an Excel file (given as a path or its bytes); [] for a CSV."""
+def sheets(source: str | Path | bytes) -> list[workbook.Sheet]:
+    """The sheets of an Excel file (given as a path or its bytes), each with whether it is hidden; [] for a CSV."""
     if isinstance(source, bytes | bytearray):
         if not source.startswith(EXCEL_MAGIC):
             return []
         with tempfile.TemporaryDirectory(prefix="kpi-sheets-") as folder:
             path = Path(folder) / "book.xlsx"
             path.write_bytes(source)
-            return workbook.sheet_names(path)
+            return workbook.sheets(path)
     path = Path(source)
     with open(path, "rb") as handle:
-        return workbook.sheet_names(path) if handle.read(4) in EXCEL_MAGIC else []
+        return workbook.sheets(path) if handle.read(4) in EXCEL_MAGIC else []
+
+
+def sheet_names(source: str | Path | bytes) -> list[str]:
+    """The names of ``sheets(source)``."""
+    return [s.name for s in sheets(source)]
 
 
 def accepted_years(store: Store, plan: dict) -> list[int]:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from metrics.errors import UserError
 from metrics.problems import Problem
+from metrics.text import visible
 
 WARNINGS = {"unknown-column", "implausible-change", "value-without-parts"}
 
@@ -95,6 +96,13 @@ def _not_integer(value, detail, column):
             + (f" Note: {en_note}." if en_note else "") + " Correct the number.")
 
 
+def _too_large(value, detail, column):
+    return (f"“{value}” lớn quá mức hợp lý cho chỉ số này (tối đa {_num(detail, 'vi')}). Có thể thừa chữ số, hoặc số "
+            "bị ghi dạng 1e20; hãy kiểm tra lại với báo cáo gốc và sửa.",
+            f"“{value}” is larger than any plausible figure of this indicator (at most {_num(detail, 'en')}). A digit "
+            "too many, or a number written as 1e20? Check it against the source report and correct it.")
+
+
 def _fixed(vi: str, en: str) -> Words:
     return lambda value, detail, column: (vi.format(value=value, detail=detail, column=column),
                                           en.format(value=value, detail=detail, column=column))
@@ -139,6 +147,13 @@ MESSAGES: dict[str, Words] = {
         "The file has {detail} columns, more than allowed (200). A values file needs only unit, indicator, year, "
         "value … (see the template): delete the extra columns, or check that you chose the right sheet."),
     "cell-too-long": _long_cell,
+    "mixed-encoding": _fixed(
+        "Tệp được lưu bằng UTF-8 nhưng từ dòng này có chữ được lưu bằng bảng mã khác (thường là Windows-1258 "
+        "hoặc TCVN3, khi dán từ một tệp cũ), nên đọc kiểu nào cũng sẽ có chữ bị sai dấu. Hãy mở tệp, gõ lại các "
+        "dòng bị lỗi chữ rồi lưu toàn bộ dưới dạng CSV UTF-8 (hoặc Excel) và tải lên lại.",
+        "The file is saved as UTF-8, but from this row on it holds text in another encoding (usually Windows-1258 "
+        "or TCVN3, pasted from an older file), so part of it would be garbled whichever way it is read. Open the "
+        "file, retype the garbled lines, save it all as CSV UTF-8 (or Excel) and upload it again."),
     "empty-file": _fixed(
         "Tệp không có dòng số liệu nào dưới dòng tiêu đề. Hãy kiểm tra đã chọn đúng tệp/trang tính.",
         "The file has no data rows under its header. Check that you chose the right file or sheet."),
@@ -194,6 +209,30 @@ MESSAGES: dict[str, Words] = {
     "negative-count": _fixed(
         "Số lượng không thể âm ({value}). Hãy sửa lại.",
         "A count cannot be negative ({value}). Correct it."),
+    "number-too-large": _too_large,
+    "formula-error": _fixed(
+        "Ô này là công thức và kết quả Excel lưu là lỗi {value} (chia cho 0, tham chiếu hỏng…), không phải số. Hãy sửa "
+        "công thức trong Excel, hoặc ghi số liệu thay cho công thức.",
+        "This cell is a formula whose stored result is the error {value} (a division by 0, a broken reference …), "
+        "not a number. Correct the formula in Excel, or type the figure instead of the formula."),
+    "formula-without-value": _fixed(
+        "Ô này là công thức ({value}) nhưng tệp không lưu kết quả của nó (tệp do một chương trình không tính công "
+        "thức tạo ra), nên không có số để đọc. Hãy mở tệp bằng Excel hoặc LibreOffice để tính lại rồi lưu, hoặc ghi "
+        "số liệu thay cho công thức.",
+        "This cell is a formula ({value}) but the file does not hold its result (it was made by a program that does "
+        "not calculate), so there is no number to read. Open the file in Excel or LibreOffice so that it "
+        "recalculates, save it, or type the figure instead of the formula."),
+    "control-character": _fixed(
+        "Ô này chứa ký tự điều khiển vô hình ({detail}, hiện là �), thường do dán từ một chương trình khác; ký "
+        "tự như vậy làm rối màn hình và tệp xuất nên không được nhận. Hãy gõ lại nội dung ô rồi lưu tệp.",
+        "This cell holds an invisible control character ({detail}, shown as �), usually pasted from another "
+        "program; such characters garble screens and exports, so they are not accepted. Retype the cell and save "
+        "the file."),
+    "number-too-small": _fixed(
+        "“{value}” khác 0 nhưng nhỏ đến mức máy chỉ đọc được thành 0. Hãy ghi số như trong báo cáo (ví dụ 0,0001 "
+        "hoặc 0), không ghi dạng 1e-400.",
+        "“{value}” is not zero but so small that it can only be read as 0. Write the figure as the report gives it "
+        "(e.g. 0.0001, or 0), not as 1e-400."),
     "percent-out-of-range": _fixed(
         "Tỷ lệ phần trăm phải từ 0 đến 100; “{value}” nằm ngoài khoảng này. Hãy ghi phần trăm (92,14), "
         "không ghi phân số (0,9214) hay số lượng.",
@@ -238,6 +277,8 @@ class FileRejected(UserError):
 
 
 def problem(row: int | None, column: str | None, value: str | None, code: str, detail: str | None = None) -> Problem:
-    """A ``Problem`` with its message in both languages; severity follows from the code."""
+    """A ``Problem`` with its message in both languages; severity follows from the code. File text in it
+    (value, column, detail) is ``visible``: a terminal escape in a cell is shown, never obeyed."""
+    value, column, detail = visible(value), visible(column), visible(detail)
     vi, en = MESSAGES[code](value if value is not None else "", detail or "", column or "")
     return Problem(row, column, value, code, vi, en, "warning" if code in WARNINGS else "error")

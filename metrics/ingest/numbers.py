@@ -8,6 +8,8 @@ Every cell gets a *form*:
 ``amb_dot``    ``111.258`` — thousands (vi) or decimals (en)
 ``amb_comma``  ``111,258`` — decimals (vi) or thousands (en)
 ``native``     a number Excel stored as a number (exact)
+``formula_error``     an Excel formula whose stored result is an error (``#DIV/0!``)
+``formula_uncached``  an Excel formula saved without its result
 ``sci``        ``1e-05`` (machines write this)
 ``bad``        not a number
 
@@ -20,7 +22,7 @@ it is a decimal; anything else stays ambiguous and is reported, never guessed.
 
 from __future__ import annotations
 
-from metrics.ingest.workbook import NATIVE
+from metrics.ingest.workbook import FORMULA_ERROR, FORMULA_UNCACHED, NATIVE
 
 SIGN = "[+-]?"
 PATTERNS = [  # order matters: the first that matches names the form
@@ -56,6 +58,8 @@ def form(b: str) -> str:
     """SQL: the form of a cleaned cell ``b`` (see the module docstring); NULL for an empty cell."""
     cases = " ".join(f"WHEN regexp_full_match({b}, '(?:{pattern})') THEN '{name}'" for name, pattern in PATTERNS)
     return (f"CASE WHEN {b} IS NULL OR {b} = '' THEN NULL WHEN starts_with({b}, chr({ord(NATIVE)})) THEN 'native' "
+            f"WHEN starts_with({b}, chr({ord(FORMULA_ERROR)})) THEN 'formula_error' "
+            f"WHEN starts_with({b}, chr({ord(FORMULA_UNCACHED)})) THEN 'formula_uncached' "
             f"{cases} ELSE 'bad' END")
 
 

@@ -36,6 +36,7 @@ HEAD_RECORDS = 30
 UTF8 = ("utf-8", "utf-8-sig")
 MAX_BYTES = 2 << 30
 NUL = b"\x00"
+NUL_CHAR = "\x00"
 # Windows-1258 writes Vietnamese tones as combining marks after the letter; these bytes are those marks.
 CP1258_TONES = re.compile(rb"[\xcc\xec\xde\xd2\xf2]")
 CP1258_LETTERS = re.compile(rb"[\xc3\xe3\xd0\xf0\xd5\xf5\xdd\xfd]")
@@ -71,20 +72,21 @@ def is_utf8(data: bytes) -> bool:
 
 
 def detect_encoding(head: bytes) -> str:
-    """BOM first; then UTF-8 if the bytes are valid UTF-8; UTF-16 without BOM by its zero bytes;
-    Windows-1258 when the bytes look like Vietnamese written that way; Windows-1252 when they fit it;
-    else charset-normalizer's guess."""
+    """BOM first (UTF-32's before UTF-16's, which it starts with); then UTF-8 if the bytes are valid
+    UTF-8; UTF-32 and UTF-16 without BOM by their zero bytes; Windows-1258 when the bytes look like
+    Vietnamese written that way; Windows-1252 when they fit it; else charset-normalizer's guess.
+    (``sniff`` refuses a UTF-8 file with a line of another code page before any code page is used.)"""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     if is_utf8(head):
         return "utf-8"
-    even, odd = head[0::2], head[1::2]
-    if odd and odd.count(0) > len(odd) * 0.3 and even.count(0) < len(even) * 0.05:
-        return "utf-16-le"
-    if even and even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
-        return "utf-16-be"
+    wide = _zero_pattern(head)
+    if wide:
+        return wide
     if CP1258_TONES.search(head) or len(CP1258_LETTERS.findall(head)) >= 3:
         return "cp1258"
     try:  # Western Windows is the other code page people here meet; small samples fool any detector
@@ -95,6 +97,38 @@ def detect_encoding(head: bytes) -> str:
         return best.encoding if best else "latin-1"
 
 
+def _zero_pattern(head: bytes) -> str | None:
+    """UTF-32 or UTF-16 without a BOM, by where the zero bytes of ASCII characters fall."""
+    def zeros(lane: bytes) -> float:
+        return lane.count(0) / max(len(lane), 1)
+    lanes = [head[i::4] for i in range(4)]
+    if len(head) >= 8 and zeros(lanes[0]) < 0.05 and min(map(zeros, lanes[1:])) > 0.9:
+        return "utf-32-le"
+    if len(head) >= 8 and zeros(lanes[3]) < 0.05 and min(map(zeros, lanes[:3])) > 0.9:
+        return "utf-32-be"
+    even, odd = head[0::2], head[1::2]
+    if odd and zeros(odd) > 0.3 and zeros(even) < 0.05:
+        return "utf-16-le"
+    if even and zeros(even) > 0.3 and zeros(odd) < 0.05:
+        return "utf-16-be"
+    return None
+
+
+UTF8_LETTERS = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
+def _refuse_mixed_utf8(head: bytes) -> None:
+    """Mostly UTF-8 (Vietnamese letters written as UTF-8) with bytes that are not: a line pasted from a
+    file of another code page. Read as UTF-8 that line is lost, read as a code page every other one is
+    garbled (mojibake): say where, and let the person save the file again."""
+    if len(UTF8_LETTERS.findall(head)) < 3:
+        return
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FileRejected("mixed-encoding", row=head[:exc.start].count(b"\n") + 1) from exc
+
+
 def detect_delimiter(text: str) -> tuple[str, list[list[str]], bool]:
     """The delimiter that splits the sample into the most regular table with the most columns."""
     lines = text.splitlines(keepends=True)
@@ -103,7 +137,10 @@ def detect_delimiter(text: str) -> tuple[str, list[list[str]], bool]:
     sample = "".join(lines)
     best = None
     for delimiter in DELIMITERS:
-        records = [r for r in csv.reader(io.StringIO(sample), delimiter=delimiter)][:HEAD_RECORDS]
+        try:  # newline="": a bare CR (old Mac line ends, or inside a quoted cell) is the reader's to judge
+            records = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)][:HEAD_RECORDS]
+        except csv.Error:  # not a table with this delimiter
+            continue
         filled = [r for r in records if any(cell.strip() for cell in r)]
         if not filled:
             continue
@@ -124,11 +161,13 @@ def sniff(path: Path, encoding: str | None = None) -> Sniffed:
     """Encoding, delimiter and first records; a binary file or one of thousands of columns stops here."""
     with open(path, "rb") as handle:
         head = handle.read(SAMPLE_BYTES)
-    encoding = encoding or detect_encoding(head)
+    given, encoding = encoding, encoding or detect_encoding(head)
     if not _wide_encoding(encoding):
         offset = guard.binary_offset(head)
         if offset is not None:
             raise FileRejected("unreadable-file", f"binary:{offset}")
+        if not given and encoding not in UTF8:
+            _refuse_mixed_utf8(head)
     text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False)
     delimiter, records, uniform = detect_delimiter(text.lstrip("\ufeff"))
     guard.check_csv_width(records)
@@ -182,15 +221,21 @@ class _Transcoder:
     def __init__(self, encoding: str):
         self.decoder = codecs.getincrementaldecoder(encoding)()
         self.carry = ""
+        self.read = 0  # characters decoded before this block (for saying where a NUL is)
 
     def feed(self, block: bytes) -> bytes:
         text = self.carry + self.decoder.decode(block)
+        if NUL_CHAR in text:  # a NUL written in UTF-16 or UTF-32: binary, as a NUL byte is in any other encoding
+            raise FileRejected("unreadable-file", f"binary:{self.read + text.index(NUL_CHAR)}")
+        self.read += len(text) - len(self.carry)
         cut = text.rfind("\n") + 1
         self.carry, text = text[cut:], text[:cut]
         return unicodedata.normalize("NFC", text).encode("utf-8")
 
     def finish(self) -> bytes:
         text, self.carry = self.carry + self.decoder.decode(b"", final=True), ""
+        if NUL_CHAR in text:
+            raise FileRejected("unreadable-file", f"binary:{self.read + text.index(NUL_CHAR)}")
         return unicodedata.normalize("NFC", text).encode("utf-8")
 
 
@@ -323,8 +368,23 @@ def _records(handle, delimiter: str):
             if "field larger than field limit" in str(exc):
                 raise FileRejected("cell-too-long", f">{csv.field_size_limit()}", row=number + 1) from exc
             raise FileRejected("unreadable-file", str(exc)[:200]) from exc
+        except UnicodeDecodeError as exc:  # UTF-8 at the start, another code page further down
+            raise FileRejected("mixed-encoding", row=_first_bad_line(handle.name)) from exc
         number += 1
         yield number, record
+
+
+def _first_bad_line(path: str) -> int | None:
+    """The line (as an editor numbers it) of the first bytes that are not UTF-8."""
+    decoder, lines = codecs.getincrementaldecoder("utf-8")(), 0
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(CHUNK_BYTES), b""):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                return lines + block[:max(exc.start, 0)].count(b"\n") + 1
+            lines += block.count(b"\n")
+    return None
 
 
 def _insert(cur, chunk: list[list], names: list[str]) -> None:

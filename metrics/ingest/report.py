@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,8 +94,13 @@ class Report:
                               "severity": p.severity, "message": p.message(lang)} for p in self.problems],
                             columns=["row", "column", "value", "code", "severity", "message"])
 
+    def __post_init__(self):
+        # A report the page keeps in a session that simply ends (the tab closed) is never closed: its
+        # folder goes when the report is collected, or when the process exits.
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self.workdir, ignore_errors=True)
+
     def close(self) -> None:
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        self._cleanup()
 
     def __enter__(self):
         return self

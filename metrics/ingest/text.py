@@ -7,6 +7,7 @@ import pandas as pd
 from metrics import fmt
 from metrics.ingest.report import Report
 from metrics.statuses import label as status_label
+from metrics.text import visible
 
 CONVENTION_NAMES = {
     "vi": {"vi": "kiểu Việt Nam (111.258; 92,14)", "en": "kiểu Anh (111,258; 92.14)",
@@ -19,7 +20,11 @@ DELIMITER_NAMES = {",": ",", ";": ";", "\t": "tab", "|": "|"}
 
 def describe(report: Report, lang: str = "vi") -> str:
     """What was read: the file, its format, its layout and number convention (only what is known: a file
-    that could not be read has no layout, encoding or convention to speak of)."""
+    that could not be read has no layout, encoding or convention to speak of). Names are ``visible``."""
+    return visible(_describe(report, lang))
+
+
+def _describe(report: Report, lang: str) -> str:
     if not report.headers:
         return (f"Tệp {report.file_name}: không đọc được nội dung (xem lỗi bên dưới)." if lang == "vi" else
                 f"File {report.file_name}: its content could not be read (see the problem below).")

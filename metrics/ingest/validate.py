@@ -28,6 +28,16 @@ PROVENANCES = ("published", "illustrative", "imported")
 RATIO_JUMP_POINTS = 25.0
 COUNT_JUMP_FACTOR = 2.0
 COUNT_JUMP_MINIMUM = {"stock": 10.0, "flow": 10.0, "rate": 1.0}
+# The largest figure a value file may hold (docs/data-files.md, "Plausible bounds"). A count of people,
+# unions, enterprises, houses or cases: ten times the country's population; a per-unit rate (members
+# per union, introductions per union): a million. Beyond them a figure is a typing or export slip
+# (1e20, a 400-digit number); far beyond, it is no number at all (1e309 reads as infinity).
+MAX_COUNT = 1e9
+MAX_RATE = 1e6
+# Control characters no report holds, and which a terminal obeys (ESC clears the screen, sets the title):
+# C0 except tab, line feed and carriage return (a note may span lines), DEL and C1. RE2 syntax.
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}]"
+MARKERS = "chr(1) || chr(2) || chr(3)"  # the Excel reader's own marks before a number (workbook.py)
 
 
 @dataclass
@@ -139,6 +149,9 @@ def _rules(convention: str) -> list[tuple[str, str, str, str, str]]:
         ("kind IN ('stock', 'flow') AND value <> trunc(value)", "value_col", "value_text", "not-an-integer",
          f"CAST(value AS VARCHAR) || '|{convention}'"),
         ("kind IN ('stock', 'flow', 'rate') AND value < 0", "value_col", "value_text", "negative-count", "NULL"),
+        (f"kind IN ('stock', 'flow') AND abs(value) > {MAX_COUNT}", "value_col", "value_text", "number-too-large",
+         f"'{MAX_COUNT:.0f}'"),
+        (f"kind = 'rate' AND abs(value) > {MAX_RATE}", "value_col", "value_text", "number-too-large", f"'{MAX_RATE:.0f}'"),
         ("kind = 'ratio' AND (value < 0 OR value > coalesce(upper_limit, 100))", "value_col", "value_text",
          "percent-out-of-range", "NULL"),
         ("kind = 'ratio' AND numerator > denominator", "numerator_col", "numerator_text",
@@ -154,9 +167,14 @@ def _rules(convention: str) -> list[tuple[str, str, str, str, str]]:
     for f in NUMBER_FIELDS:
         rules += [
             (f"{f}_form = 'bad'", f"{f}_col", f"{f}_text", "not-a-number", "NULL"),
+            (f"{f}_form = 'formula_error'", f"{f}_col", f"{f}_text", "formula-error", "NULL"),
+            (f"{f}_form = 'formula_uncached'", f"{f}_col", f"{f}_text", "formula-without-value", "NULL"),
             # an ambiguous form reads as NULL exactly when neither the convention nor the indicator settles it
             (f"{f}_form LIKE 'amb%' AND {f} IS NULL AND kind IS NOT NULL", f"{f}_col", f"{f}_text",
              "ambiguous-number", "NULL"),
+            # 1e-400 reads as 0: a figure written as not zero must never be stored as zero
+            (f"{f} = 0 AND regexp_matches(split_part(lower({f}_text), 'e', 1), '[1-9]')", f"{f}_col", f"{f}_text",
+             "number-too-small", "NULL"),
         ]
     for f in ("numerator", "denominator"):
         rules += [
@@ -164,6 +182,8 @@ def _rules(convention: str) -> list[tuple[str, str, str, str, str]]:
             (f"kind IN ('ratio', 'rate') AND {f} <> trunc({f})", f"{f}_col", f"{f}_text", "not-an-integer",
              f"CAST({f} AS VARCHAR) || '|{convention}'"),
             (f"kind IN ('ratio', 'rate') AND {f} < 0", f"{f}_col", f"{f}_text", "negative-count", "NULL"),
+            (f"kind IN ('ratio', 'rate') AND abs({f}) > {MAX_COUNT}", f"{f}_col", f"{f}_text", "number-too-large",
+             f"'{MAX_COUNT:.0f}'"),
         ]
     return rules
 
@@ -183,16 +203,34 @@ def _problems(cur, layout: Layout, years: list[int], convention: str) -> None:
             params.append(span)
         if "?" in condition:
             params.append(years)
-        selects.append(f"""SELECT row, {column_sql} AS col, replace({value}, chr(1), '') AS value, '{code}' AS code,
+        selects.append(f"""SELECT row, {column_sql} AS col, ltrim({value}, {MARKERS}) AS value, '{code}' AS code,
                                   {detail} AS detail, {order.get(column[:-4], 9)} AS position
                            FROM checked WHERE {condition}""")
     cur.execute("CREATE OR REPLACE TEMP TABLE problems AS " + " UNION ALL ".join(selects), params)
     _unit_years(cur, layout)
     _series(cur)
     _duplicates(cur, layout)
+    _controls(cur, layout)
     cur.execute(f"CREATE OR REPLACE TEMP TABLE error_rows AS {error_rows_sql()}")  # warnings below never reject
     _implausible(cur)
     _without_parts(cur)
+
+
+def _controls(cur, layout: Layout) -> None:
+    """A control character in any cell (a terminal escape, a NUL from UTF-16): refused, shown as �."""
+    cells = [(f"{name}_text", layout.header(name))
+             for name in ("unit", "indicator", "numerator", "denominator", "provenance")]
+    cells += [(f"{name}_text", None) for name in ("year", "value")]  # in a wide file, each year's own column
+    selects = [f"""SELECT row, {'?' if header is not None else column.replace('_text', '_col')} AS col,
+                          ltrim({column}, {MARKERS}) AS text FROM checked""" for column, header in cells]
+    selects += [f"""SELECT c.row, ?, t.raw FROM checked c JOIN {name}_nfc t ON t.id = c.{name}_id"""
+                for name in ("source", "note")]
+    params = [header for _, header in cells if header is not None] + [layout.header("source"), layout.header("note")]
+    cur.execute(f"""
+        INSERT INTO problems
+        SELECT row, col, regexp_replace(text, '{CONTROL}', chr(65533), 'g'), 'control-character',
+               printf('U+%04X', unicode(regexp_extract(text, '{CONTROL}'))), 8
+        FROM ({" UNION ALL ".join(selects)}) WHERE regexp_matches(text, '{CONTROL}')""", params)
 
 
 def _unit_years(cur, layout: Layout) -> None:

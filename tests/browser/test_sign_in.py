@@ -4,9 +4,12 @@ sign-in form and nothing else; signing in through the form survives a reload; si
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
+import jwt
 import pytest
 
+from metrics.store import Store
 from tests.browser.conftest import ARTIFACTS, assert_no_error, sign_in, streamlit_server, wait_rendered
 from tests.conftest import PASSWORD, add_user
 
@@ -73,3 +76,78 @@ def test_signing_in_through_the_form_survives_a_reload_and_signing_out_too(peopl
             only_the_sign_in_form(page)
     finally:
         context.close()
+
+
+def test_a_copied_cookie_survives_a_restart_but_not_a_sign_out_and_a_forged_one_is_no_sign_in(people_db, tmp_path,
+                                                                                                 browser):
+    """The cookie is signed with the key beside the database (never in it) and carries the session version:
+    a restart keeps the sign-in; signing out ends it everywhere, also for a copy taken before; a cookie
+    signed with another algorithm (alg=none, HS512 with the right key) shows the form, never an error."""
+    db = tmp_path / "kpi.duckdb"
+    shutil.copy(people_db, db)
+    first = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = first.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        with streamlit_server(db) as url:
+            page.goto(url)
+            sign_in(page, "lan", PASSWORD)
+            copied = [c for c in first.cookies() if c["name"] == "kpi_sign_in"]
+        assert oct(Path(str(db) + ".cookie-key").stat().st_mode & 0o777) == "0o600"
+        assert b"cookie_key" not in db.read_bytes()
+        with streamlit_server(db) as url:  # a restart: the key is read again from its file
+            page.goto(url)
+            page.get_by_role("link", name="Nhập dữ liệu", exact=True).wait_for()
+            page.get_by_role("button", name="Đăng xuất").click()
+            only_the_sign_in_form(page)
+            key = Path(str(db) + ".cookie-key").read_text(encoding="ascii")
+            claims = jwt.decode(copied[0]["value"], key, algorithms=["HS256"])
+            forged = [jwt.encode(claims, key, algorithm="HS512"), jwt.encode(claims, None, algorithm="none")]
+            for value in [copied[0]["value"], *forged]:
+                other = browser.new_context(locale="vi-VN")
+                other.add_cookies([{**copied[0], "value": value}])
+                replay = other.new_page()
+                replay.goto(url)
+                only_the_sign_in_form(replay)
+                assert_no_error(replay)
+                other.close()
+    finally:
+        first.close()
+
+
+def test_the_backup_is_made_for_the_administrator_signed_in_when_it_is_clicked(people_db, tmp_path, browser):
+    """The zip holds every password hash: it is made when clicked, for an administrator still signed in
+    then, and audited under their name (it was ``?``). A sign-out in another tab ends the first tab's right."""
+    db = tmp_path / "kpi.duckdb"
+    shutil.copy(people_db, db)
+    add_user(db, "boss", "admin")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    downloads = []
+    page.on("download", lambda download: downloads.append(download))
+    try:
+        with streamlit_server(db) as url:
+            page.goto(url)
+            sign_in(page, "boss", PASSWORD)
+            page.goto(f"{url}/admin")
+            page.get_by_role("tab", name="Sao lưu").click()
+            button = page.get_by_role("button", name="Tải bản sao lưu (.zip)")
+            with page.expect_download() as done:
+                button.click()
+            assert done.value.suggested_filename.endswith(".zip")
+            other = context.new_page()
+            other.goto(url)
+            other.get_by_role("button", name="Đăng xuất").click()
+            only_the_sign_in_form(other)
+            button.click()  # the first tab still shows the button of a sign-in that has ended
+            page.wait_for_timeout(5_000)
+            assert len(downloads) == 1
+    finally:
+        context.close()
+    store = Store.open(db, read_only=True)
+    try:
+        logged = store.rows("SELECT user_name, source FROM audit WHERE action = 'backup'")
+    finally:
+        store.close()
+    assert logged == [("boss", "web")]

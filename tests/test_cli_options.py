@@ -1,0 +1,105 @@
+"""Global options (``--db``, ``--lang``) work before and after the command name, for every command.
+
+Each command runs twice on its own copy of a demo database, once as ``python -m metrics --db X --lang en
+COMMAND …`` and once as ``python -m metrics COMMAND … --db X --lang en``, with ``KPI_DB`` pointing at a
+decoy file that must never come into being: the database that was read or written is X and no other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from metrics.cli import build_parser
+from tests.test_cli import ROOT, cli
+
+VALUES = "unit,indicator,year,value\n883,union_houses,2024,11\n"
+UNITS = ROOT / "data" / "units.csv"
+TARGETS = [ROOT / "data" / n for n in ("plans.csv", "indicators.csv", "targets.csv")]
+PASSWORD = "một câu mật khẩu dài\n"
+
+# command -> (arguments, whether it writes the database, words of its English output, standard input)
+CASES = {
+    "init": (["--force"], True, "Created", None),
+    "status": (["--year", "2024"], False, "plan,target", None),
+    "units import": ([UNITS], True, "Loaded units", None),
+    "targets import": ([*TARGETS, "--dry-run"], False, "Dry run", None),
+    "import": (["{values}"], True, "Imported batch", None),
+    "template": (["--year", "2025", "--out", "{tmp}/t.csv"], False, "Wrote", None),
+    "history": ([], False, "batch,file", None),
+    "rollback": (["1"], True, "Rolled back batch 1", None),
+    "export": (["--format", "csv", "--out", "{tmp}/x.csv"], False, "Wrote", None),
+    "users add": (["minh", "--role", "viewer", "--password-stdin"], True, "Added user minh", PASSWORD),
+    "users list": ([], False, "username,display_name", None),
+    "users set-role": (["lan", "analyst"], True, "the role is now Analyst", None),
+    "users reset-password": (["lan", "--password-stdin"], True, "Set a new password", PASSWORD),
+    "users deactivate": (["lan"], True, "Deactivated lan", None),
+    "users activate": (["lan"], True, "Reactivated lan", None),
+    "backup": (["{tmp}/backup"], True, "Backed up", None),
+    "restore": (["{backup}", "--force"], True, "Restored the backup", None),
+    "audit": ([], False, "happened_at", None),
+    "synth": (["--provinces", "1", "--grassroots", "5", "--years", "1", "--out", "{tmp}/synth"], None, "Wrote to",
+              None),
+}
+
+
+def commands() -> set[str]:
+    """Every command the parser knows, nested ones as ``users add``."""
+    found = set()
+    for name, parser in build_parser()._subparsers._group_actions[0].choices.items():
+        nested = [a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction"]
+        found |= {f"{name} {action}" for action in nested[0].choices} if nested else {name}
+    return found
+
+
+def test_every_command_is_walked():
+    assert set(CASES) == commands()
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> tuple[Path, Path]:
+    """A demo database with a second administrator (so lan can be changed), and a backup of it."""
+    folder = tmp_path_factory.mktemp("options")
+    path = folder / "kpi.duckdb"
+    cli("init", "--demo", db=path)
+    for name in ("boss", "lan"):
+        done = subprocess.run([sys.executable, "-m", "metrics", "users", "add", name, "--role", "admin",
+                               "--password-stdin", "--db", str(path)], input=PASSWORD, capture_output=True,
+                              text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+        assert done.returncode == 0, done.stderr
+    cli("backup", folder / "backup", db=path)
+    return path, folder / "backup"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("position", ["before", "after"])
+@pytest.mark.parametrize("command", sorted(CASES))
+def test_global_options_choose_the_database_and_language(command, position, template, tmp_path):
+    arguments, writes, english, stdin = CASES[command]
+    db = tmp_path / "chosen.duckdb"
+    shutil.copy(template[0], db)
+    values = tmp_path / "values.csv"
+    values.write_text(VALUES, encoding="utf-8")
+    fill = {"tmp": tmp_path, "values": values, "backup": template[1]}
+    arguments = [str(a).format(**fill) for a in arguments]
+    options = ["--db", str(db), "--lang", "en"]
+    line = [*options, *command.split(), *arguments] if position == "before" else [*command.split(), *arguments, *options]
+    decoy = tmp_path / "decoy.duckdb"
+    env = {k: v for k, v in os.environ.items() if k != "KPI_LANG"}
+    before = digest(db)
+    done = subprocess.run([sys.executable, "-m", "metrics", *line], input=stdin, capture_output=True, text=True,
+                          cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT), "KPI_DB": str(decoy)}, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert english in done.stdout, done.stdout[:500]
+    assert not decoy.exists() and not Path(str(decoy) + ".wal").exists()
+    if writes is not None:
+        assert (digest(db) != before) == writes
