@@ -131,6 +131,7 @@ def test_the_backup_is_made_for_the_administrator_signed_in_when_it_is_clicked(p
             page.goto(url)
             sign_in(page, "boss", PASSWORD)
             page.goto(f"{url}/admin")
+            wait_rendered(page)  # a tab clicked while the page is still being drawn is drawn again unselected
             page.get_by_role("tab", name="Sao lưu").click()
             button = page.get_by_role("button", name="Tải bản sao lưu (.zip)")
             with page.expect_download() as done:
