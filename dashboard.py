@@ -1,5 +1,8 @@
 """Entry point: ``streamlit run dashboard.py``. Signs the visitor in and wires the navigation of their role
-(``ui.navigation``); each page draws its own frame and checks the role itself."""
+(``ui.navigation``); each page draws its own frame and checks the role itself. The whole run reads the
+database through one read lease (``ui.data.reading``): nothing changes under a page while it is drawn."""
+
+import contextlib
 
 import streamlit as st
 
@@ -13,11 +16,11 @@ lang = "en" if st.query_params.get("lang") == "en" or st.session_state.get("lang
 # as favicon, fetched from fonts.gstatic.com, a request to the internet on every visit (offline halls).
 st.set_page_config(page_icon="📊")
 
-try:
-    data.store()  # a database that cannot be opened is reported here, before anything else
-except UserError as exc:
-    st.error(t("database_problem", lang), icon=":material/error:")
-    st.error(safe(exc.message(lang)))
-    st.stop()
-
-navigation.run(lang)
+with contextlib.ExitStack() as run:
+    try:
+        run.enter_context(data.reading())  # a database that cannot be opened is reported here, before anything else
+    except UserError as exc:
+        st.error(t("database_problem", lang), icon=":material/error:")
+        st.error(safe(exc.message(lang)))
+        st.stop()
+    navigation.run(lang)

@@ -44,6 +44,13 @@ TITLES = {
     "duplicate-row": ("Dòng trùng lặp", "Duplicate row"),
     "invalid-provenance": ("Loại số liệu không hợp lệ", "Invalid provenance"),
     "implausible-change": ("Thay đổi bất thường", "Implausible change"),
+    "own-figure-over-units": ("Số riêng thay cho tổng đơn vị trực thuộc", "Own figure over its units' sum"),
+    "mixed-encoding": ("Lẫn bảng mã chữ", "Mixed text encodings"),
+    "number-too-large": ("Số quá lớn", "Number too large"),
+    "number-too-small": ("Số quá nhỏ", "Number too small"),
+    "formula-error": ("Công thức bị lỗi", "Formula error"),
+    "formula-without-value": ("Công thức chưa có kết quả", "Formula without a value"),
+    "control-character": ("Có ký tự điều khiển", "Control character"),
     "value-without-parts": ("Tỷ lệ thiếu tử số, mẫu số", "Percentage without parts"),
     # plans, targets and units files
     "unknown-plan": ("Không có kế hoạch này", "Unknown plan"),

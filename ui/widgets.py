@@ -73,7 +73,7 @@ def goal_text(row: StatusRow, lang: str) -> str:
     kind, typ, high = row.indicator["kind"], row.target["type"], row.target.get("value_high")
     unit = name(row.indicator, "measure", lang) if kind == "rate" else ""
     if typ in ("annual_band", "unit_band") and high is not None and high == high:
-        return fmt.span(row.target["value"], high, kind, lang, unit)
+        return f"{fmt.span(row.target['value'], high, kind, lang)} {unit}".strip()
     sign = "≤ " if typ == "annual_ceiling" or row.indicator["direction"] == "down" else "≥ "
     return f"{sign}{fmt.short(row.verdict.target_value, kind, lang)} {unit}".strip()
 
