@@ -1,4 +1,4 @@
-"""methodology.md §4: report sentences from the same numbers, with one rounding rule."""
+"""docs/methodology.md, "Wording": report sentences from the same numbers, with one rounding rule."""
 
 import pytest
 

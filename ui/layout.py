@@ -1,6 +1,6 @@
 """The frame every page shares: page setup, language, plan/year/unit selectors, banner, error boundary.
 
-Pages in ``pages/`` can be run directly by a deep link on a fresh server (stack-notes.md), so each
+Pages in ``pages/`` can be run directly by a deep link on a fresh server (docs/stack.md), so each
 page calls ``run`` itself instead of relying on the entry script.
 """
 
@@ -89,7 +89,7 @@ def leave_pages_directory_mode() -> None:
 
     Streamlit runs a script of ``pages/`` directly when the first request of a fresh server is a
     deep link (``/target``), bypassing the entry script's navigation and sign-in until someone loads
-    ``/`` (stack-notes.md). ``st.navigation`` clears this legacy mode (a global flag of Streamlit's, not
+    ``/`` (docs/stack.md). ``st.navigation`` clears this legacy mode (a global flag of Streamlit's, not
     public API); doing the same and rerunning sends this very request through the entry script. The
     flag is not enough to tell: another visitor's ``st.navigation`` may clear it while this run is
     already on its way to the page script. So a page run not reached through ``dashboard.py`` reruns
