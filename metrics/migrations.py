@@ -131,6 +131,15 @@ def session_versions(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("DELETE FROM settings WHERE name = 'cookie_key'")
 
 
+def sign_in_tickets(cur: duckdb.DuckDBPyConnection) -> None:
+    """One-time sign-in tickets (``metrics.sign_in``): the SHA-256 of each, never the ticket, valid for
+    seconds. In the database rather than a process, so that any dashboard process can take one."""
+    cur.execute("""
+        CREATE TABLE sign_in_tickets (
+            ticket_sha256 VARCHAR NOT NULL, username VARCHAR NOT NULL, session_version VARCHAR,
+            next_path VARCHAR NOT NULL, expires_at TIMESTAMPTZ NOT NULL)""")
+
+
 MIGRATIONS = [
     ("0001_initial_schema", initial_schema),
     ("0002_catalogue_version", catalogue_version),
@@ -141,6 +150,7 @@ MIGRATIONS = [
     ("0007_observations_without_index", observations_without_index),
     ("0008_scoped_figures", scoped_figures),
     ("0009_session_versions", session_versions),
+    ("0011_sign_in_tickets", sign_in_tickets),
 ]
 
 
