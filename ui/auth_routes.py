@@ -52,22 +52,29 @@ def https(request: Request) -> bool:
 def finish_sign_in(request: Request) -> Response:
     """Take the ticket once, set the cookie, and open the page the person signed in on."""
     try:
-        store = Store.open(db.default_path())
-    except UserError as exc:
+        found, value = _redeem(request.query_params.get("t"))
+    except UserError as exc:  # the database or the key file cannot be read: say what to do, never a trace
         return _page(503, exc.vi, exc.en)
-    try:
-        found = sign_in.redeem_ticket(store, request.query_params.get("t"))
-        if found is None:
-            return _page(400, "Liên kết đăng nhập này đã được dùng hoặc đã hết hạn. Hãy đăng nhập lại.",
-                         "This sign-in link has been used or has expired. Please sign in again.")
-        value = sign_in.token(found.user, users.cookie_key(store))
-        audit.record(store, found.user.username, "sign-in")
-    finally:
-        store.close()
+    if found is None:
+        return _page(400, "Liên kết đăng nhập này đã được dùng hoặc đã hết hạn. Hãy đăng nhập lại.",
+                     "This sign-in link has been used or has expired. Please sign in again.")
     response = RedirectResponse(found.next_path, status_code=303, headers=NO_STORE)
     response.set_cookie(COOKIE_NAME, value, max_age=sign_in.TOKEN_DAYS * 86400, path=base() + "/",
                         secure=https(request), httponly=True, samesite="strict")
     return response
+
+
+def _redeem(ticket: str | None) -> tuple[sign_in.Redeemed | None, str | None]:
+    store = Store.open(db.default_path())
+    try:
+        found = sign_in.redeem_ticket(store, ticket)
+        if found is None:
+            return None, None
+        value = sign_in.token(found.user, users.cookie_key(store))
+        audit.record(store, found.user.username, "sign-in")
+        return found, value
+    finally:
+        store.close()
 
 
 def finish_sign_out(request: Request) -> Response:
