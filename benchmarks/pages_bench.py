@@ -23,7 +23,6 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from metrics.db import transaction  # noqa: E402
 from metrics.loading import init_database  # noqa: E402
 from metrics.store import write_batch  # noqa: E402
 
@@ -41,7 +40,7 @@ def scaled_copy(path: Path, scale: int) -> None:
         copies.append(units.assign(code=units["code"] + f"-x{i}", name_vi=units["name_vi"] + f" (bản sao {i})",
                                    name_en=units["name_en"] + f" (copy {i})", successor=None))
         rows.append(values.assign(unit=values["unit"] + f"-x{i}"))
-    with transaction(store.con) as cur:
+    with store.transaction() as cur:
         extra = pd.concat(copies)
         extra["level"] = "upper"
         cur.register("extra", extra)

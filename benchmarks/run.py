@@ -77,13 +77,13 @@ import sys, time
 from metrics import db, ingest
 from metrics.store import Store
 store = Store.open(sys.argv[1])
-db.set_memory_limit(store.con, db.IMPORT_MEMORY_LIMIT)  # as python -m metrics import does
+store.access.set_memory_limit(db.IMPORT_MEMORY_LIMIT)  # as python -m metrics import does
 start = time.perf_counter()
 report = ingest.check(sys.argv[2], store=store, plan=sys.argv[3])
 checked = time.perf_counter()
 assert report.ok, report.counts_by_code
 ingest.commit(store, report, user="benchmark")
-store.con.execute("CHECKPOINT")
+store.close()
 done = time.perf_counter()
 print(checked - start, done - checked, report.rows)
 """

@@ -53,8 +53,8 @@ def record(target, user: str | None, action: str, detail: dict | None = None, *,
         raise ValueError(f"unknown audit source {source!r}")
     text = json.dumps(detail, ensure_ascii=False, default=str, sort_keys=True) if detail else None
     sql = "INSERT INTO audit (user_name, action, detail, source) VALUES (?, ?, ?, ?)"
-    if hasattr(target, "cursor") and hasattr(target, "con"):  # a Store: a cursor of its own
-        with target.cursor() as cur:
+    if hasattr(target, "transaction"):  # a Store: a write of its own
+        with target.transaction() as cur:
             cur.execute(sql, [user, action, text, source])
     else:
         target.execute(sql, [user, action, text, source])

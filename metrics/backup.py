@@ -168,14 +168,13 @@ def _finish(building: Path, manifest: dict, source: Path, user: str | None) -> N
     """Newer migrations of this program, the derived figures from the restored values, new sessions."""
     store = Store.open(building)
     try:
-        with db.transaction(store.con) as cur:
+        with store.transaction() as cur:
             rollups.rebuild(cur)
             cur.execute("UPDATE users SET session_version = gen_random_uuid()::VARCHAR")  # everyone signs in again
             audit.record(cur, user, "restore", {"from": str(source), "backup_created_at": manifest.get("created_at"),
                                                 "counts": manifest["counts"]}, source="cli")
-        store.con.execute("CHECKPOINT")
     finally:
-        store.close()
+        store.close()  # a write closes its connection, and closing writes everything into the file
 
 
 def read_manifest(folder: Path) -> dict:

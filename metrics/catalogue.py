@@ -1,22 +1,20 @@
-"""The catalogue files: units, plans, indicators, targets and period totals (docs/data-files.md).
+"""The catalogue: units, plans, indicators, targets and period totals (docs/data-files.md).
 
-``read_*`` functions turn a file into typed records plus problems; ``check_*`` functions look across
-records (and what the database already holds); ``save_*`` functions write records in a cursor that
-the caller owns, so a whole import is one transaction.
+The columns of each file are defined here (``metrics.catalogue_files`` reads files into typed records);
+``check_*`` functions look across records (and what the database already holds); ``save_*`` functions
+write records in a cursor that the caller owns, so a whole load is one transaction. Loads merge: a row
+replaces the row with the same key and leaves the others alone.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from metrics import rollups
-from metrics.errors import DataFileError
 from metrics.judgement import ANNUAL_BAND, ANNUAL_CEILING, ANNUAL_FLOOR, CUMULATIVE, TARGET_TYPES, UNIT_BAND
 from metrics.problems import Problem
-from metrics.tabular import Column, parse_rows, read_text_table
+from metrics.tabular import Column
 
 UNIT_KINDS = {
     "national_federation": "national",
@@ -32,99 +30,70 @@ LEVELS = ("national", "province", "upper", "grassroots")
 INDICATOR_KINDS = ("stock", "flow", "ratio", "rate")
 
 UNIT_COLUMNS = [
-    Column("code", True), Column("name_vi", True), Column("name_en"),
-    Column("kind", True, "choice", tuple(UNIT_KINDS)), Column("sector", False, "choice", SECTORS),
-    Column("parent"), Column("valid_from", True, "date"), Column("valid_to", False, "date"),
-    Column("successor"), Column("official_code"), Column("source", True),
+    Column("code", True, aliases=("mã", "mã đơn vị")),
+    Column("name_vi", True, aliases=("tên", "tên đơn vị")),
+    Column("name_en", aliases=("tên tiếng anh",)),
+    Column("kind", True, "choice", tuple(UNIT_KINDS), aliases=("loại đơn vị",)),
+    Column("sector", False, "choice", SECTORS, aliases=("khu vực",)),
+    Column("parent", aliases=("đơn vị cấp trên", "cấp trên")),
+    Column("valid_from", True, "date", aliases=("hiệu lực từ", "từ ngày")),
+    Column("valid_to", False, "date", aliases=("hiệu lực đến", "đến ngày")),
+    Column("successor", aliases=("đơn vị kế thừa", "kế thừa")),
+    Column("official_code", aliases=("mã hành chính",)),
+    Column("source", True, aliases=("nguồn",)),
 ]
 PLAN_COLUMNS = [
-    Column("plan", True), Column("name_vi", True), Column("name_en"), Column("issuer", True),
-    Column("start_year", True, "int"), Column("end_year", True, "int"), Column("unit", True),
-    Column("source", True),
+    Column("plan", True, aliases=("kế hoạch", "mã kế hoạch")),
+    Column("name_vi", True, aliases=("tên", "tên kế hoạch")),
+    Column("name_en", aliases=("tên tiếng anh",)),
+    Column("issuer", True, aliases=("cơ quan ban hành", "ban hành")),
+    Column("start_year", True, "int", aliases=("năm bắt đầu", "từ năm")),
+    Column("end_year", True, "int", aliases=("năm kết thúc", "đến năm")),
+    Column("unit", True, aliases=("đơn vị", "mã đơn vị")),
+    Column("source", True, aliases=("nguồn",)),
+    Column("headline", False, "codes", aliases=("chỉ tiêu chính",)),
 ]
 INDICATOR_COLUMNS = [
-    Column("indicator", True), Column("name_vi", True), Column("name_en"),
-    Column("measure_vi", True), Column("measure_en"),
-    Column("kind", True, "choice", INDICATOR_KINDS), Column("direction", True, "choice", ("up", "down")),
-    Column("numerator_vi"), Column("numerator_en"), Column("denominator_vi"), Column("denominator_en"),
-    Column("limit", False, "number"), Column("definition_vi", True), Column("definition_en"),
+    Column("indicator", True, aliases=("chỉ số", "mã chỉ số")),
+    Column("name_vi", True, aliases=("tên", "tên chỉ số")),
+    Column("name_en", aliases=("tên tiếng anh",)),
+    Column("measure_vi", True, aliases=("đơn vị tính", "đvt")),
+    Column("measure_en", aliases=("đơn vị tính tiếng anh",)),
+    Column("kind", True, "choice", INDICATOR_KINDS, aliases=("loại chỉ số", "tính chất")),
+    Column("direction", True, "choice", ("up", "down"), aliases=("chiều", "hướng")),
+    Column("numerator_vi", aliases=("tử số",)), Column("numerator_en", aliases=("tử số tiếng anh",)),
+    Column("denominator_vi", aliases=("mẫu số",)), Column("denominator_en", aliases=("mẫu số tiếng anh",)),
+    Column("limit", False, "number", aliases=("giới hạn",)),
+    Column("definition_vi", True, aliases=("định nghĩa", "khái niệm")),
+    Column("definition_en", aliases=("định nghĩa tiếng anh",)),
 ]
 TARGET_COLUMNS = [
-    Column("plan", True), Column("target", True), Column("group", True), Column("group_vi", True),
-    Column("group_en"), Column("indicator", True), Column("type", True, "choice", TARGET_TYPES),
-    Column("value", True, "number"), Column("value_high", False, "number"),
-    Column("target_year", False, "int"), Column("base_year", False, "int"),
-    Column("baseline", False, "number"), Column("sector", False, "choices", SECTORS),
-    Column("applies_to", True, "choices", LEVELS), Column("label_vi", True), Column("label_en"),
-    Column("wording_vi", True), Column("source", True), Column("order", True, "int"),
+    Column("plan", True, aliases=("kế hoạch", "mã kế hoạch")),
+    Column("target", True, aliases=("chỉ tiêu", "mã chỉ tiêu")),
+    Column("group", True, aliases=("nhóm", "mã nhóm")),
+    Column("group_vi", True, aliases=("tên nhóm",)), Column("group_en", aliases=("tên nhóm tiếng anh",)),
+    Column("indicator", True, aliases=("chỉ số", "mã chỉ số")),
+    Column("type", True, "choice", TARGET_TYPES, aliases=("loại chỉ tiêu", "dạng chỉ tiêu")),
+    Column("value", True, "number", aliases=("giá trị", "mức")),
+    Column("value_high", False, "number", aliases=("giá trị cao", "cận trên")),
+    Column("target_year", False, "int", aliases=("năm đích", "năm đạt")),
+    Column("base_year", False, "int", aliases=("năm gốc",)),
+    Column("baseline", False, "number", aliases=("giá trị gốc", "số gốc")),
+    Column("sector", False, "choices", SECTORS, aliases=("khu vực",)),
+    Column("applies_to", True, "choices", LEVELS, aliases=("áp dụng cho", "cấp áp dụng")),
+    Column("label_vi", True, aliases=("tên chỉ tiêu", "tên ngắn")),
+    Column("label_en", aliases=("tên chỉ tiêu tiếng anh",)),
+    Column("wording_vi", True, aliases=("nguyên văn", "nội dung nghị quyết")),
+    Column("source", True, aliases=("nguồn",)),
+    Column("order", True, "int", aliases=("thứ tự",)),
 ]
 PERIOD_TOTAL_COLUMNS = [
-    Column("unit", True), Column("indicator", True), Column("from_year", True, "int"),
-    Column("to_year", True, "int"), Column("value", True, "number"), Column("source", True),
-    Column("note"),
+    Column("unit", True, aliases=("đơn vị", "mã đơn vị")),
+    Column("indicator", True, aliases=("chỉ số", "mã chỉ số", "chỉ tiêu")),
+    Column("from_year", True, "int", aliases=("từ năm",)), Column("to_year", True, "int", aliases=("đến năm",)),
+    Column("value", True, "number", aliases=("giá trị",)), Column("source", True, aliases=("nguồn",)),
+    Column("note", aliases=("ghi chú",)),
 ]
-
-# How a catalogue file is recognised by its header.
-FILE_KINDS = {
-    "targets": ({"plan", "target", "type"}, TARGET_COLUMNS),
-    "plans": ({"plan", "start_year", "end_year"}, PLAN_COLUMNS),
-    "indicators": ({"indicator", "kind", "direction"}, INDICATOR_COLUMNS),
-}
-
-
-def read_file(path: str | Path, columns: list[Column]) -> tuple[list[dict], list[Problem]]:
-    return parse_rows(read_text_table(path), columns)
-
-
-# A one-file catalogue: each row of a targets file may also carry its plan (``plan_name_vi``,
-# ``plan_start_year`` …) and its indicator (``indicator_name_vi``, ``kind``, ``direction`` …).
-INLINE_PLAN = {"plan_name_vi": "name_vi", "plan_name_en": "name_en", "plan_issuer": "issuer",
-               "plan_start_year": "start_year", "plan_end_year": "end_year", "plan_unit": "unit",
-               "plan_source": "source"}
-INLINE_INDICATOR = {"indicator_name_vi": "name_vi", "indicator_name_en": "name_en", "measure_vi": "measure_vi",
-                    "measure_en": "measure_en", "kind": "kind", "direction": "direction",
-                    "numerator_vi": "numerator_vi", "numerator_en": "numerator_en",
-                    "denominator_vi": "denominator_vi", "denominator_en": "denominator_en", "limit": "limit",
-                    "definition_vi": "definition_vi", "definition_en": "definition_en"}
-
-
-def read_targets_file(path: str | Path) -> dict[str, tuple[list[dict], list[Problem]]]:
-    """A targets file, and the plans and indicators it defines inline when it has their columns."""
-    frame = read_text_table(path)
-    found = {"targets": parse_rows(frame, TARGET_COLUMNS)}
-    for kind, key, names, columns in (("plans", "plan", INLINE_PLAN, PLAN_COLUMNS),
-                                      ("indicators", "indicator", INLINE_INDICATOR, INDICATOR_COLUMNS)):
-        inline = [c for c in frame.columns if c in names]
-        if "plan_start_year" in frame.columns and "kind" in frame.columns and inline:
-            records, problems = parse_rows(frame[[key, *inline]].rename(columns=names), columns)
-            found[kind] = (_distinct(records, key, kind), problems)
-    return found
-
-
-def _distinct(records: list[dict], key: str, kind: str) -> list[dict]:
-    """One record per code; rows repeating a code must repeat the same definition."""
-    first: dict[str, dict] = {}
-    for record in records:
-        seen = first.setdefault(record[key], record)
-        if seen is not record and {k: v for k, v in seen.items() if k != "_row"} != \
-                {k: v for k, v in record.items() if k != "_row"}:
-            raise DataFileError(
-                f"inconsistent-{kind}",
-                f"Dòng {record['_row']} định nghĩa “{record[key]}” khác với dòng {seen['_row']}. "
-                "Mỗi mã phải có cùng một định nghĩa trên mọi dòng.",
-                f"Row {record['_row']} defines “{record[key]}” differently from row {seen['_row']}. "
-                "Every row of a code must repeat the same definition.")
-    return list(first.values())
-
-
-def file_kind(path: str | Path) -> str | None:
-    """Which catalogue file this is (targets, plans or indicators), from its header."""
-    headers = {str(h).strip().lower() for h in read_text_table(path).columns}
-    for kind, (needed, _) in FILE_KINDS.items():
-        if needed <= headers:
-            return kind
-    return None
-
 
 def _problem(record, column, code, vi, en) -> Problem:
     return Problem(record["_row"], column, str(record.get(column) or ""), code, vi, en)
@@ -237,12 +206,53 @@ def _type_fits(t: dict, indicator: dict) -> list[Problem]:
     return [_problem(t, "type", code, vi, en) for broken, code, vi, en in rules if broken]
 
 
+def check_plans(plans: list[dict], targets: dict[str, set[str]]) -> list[Problem]:
+    """A plan's term runs forwards; its headline targets are its own (``targets``: plan → target codes)."""
+    problems = []
+    for p in plans:
+        if p["start_year"] and p["end_year"] and p["end_year"] < p["start_year"]:
+            problems.append(_problem(p, "end_year", "invalid-period",
+                "Năm kết thúc trước năm bắt đầu.", "The term ends before it starts."))
+        unknown = [c for c in p.get("headline") or () if c not in targets.get(p["plan"], set())]
+        if unknown:
+            problems.append(_problem(p, "headline", "unknown-target",
+                f"Kế hoạch {p['plan']} không có chỉ tiêu {', '.join(unknown)}. Cột headline liệt kê mã chỉ tiêu của "
+                "chính kế hoạch, cách nhau bởi |.",
+                f"Plan {p['plan']} has no target {', '.join(unknown)}. The headline column lists the plan's own "
+                "target codes, separated by |."))
+    return problems
+
+
+def check_period_totals(totals: list[dict], units: set[str], indicators: set[str]) -> list[Problem]:
+    """Figures for a whole term name known units and indicators, once each, over a forward period."""
+    problems, seen = [], {}
+    for r in totals:
+        for column, known in (("unit", units), ("indicator", indicators)):
+            if r[column] and r[column] not in known:
+                problems.append(_problem(r, column, f"unknown-{column}",
+                    f"Không có {'đơn vị' if column == 'unit' else 'chỉ số'} “{r[column]}”. Hãy nạp "
+                    f"{'units import' if column == 'unit' else 'tệp indicators'} trước hoặc sửa mã.",
+                    f"There is no {column} “{r[column]}”. Load it first "
+                    f"({'units import' if column == 'unit' else 'the indicators file'}) or correct the code."))
+        if r["from_year"] and r["to_year"] and r["to_year"] < r["from_year"]:
+            problems.append(_problem(r, "to_year", "invalid-period",
+                "Năm kết thúc trước năm bắt đầu.", "The period ends before it starts."))
+        key = (r["unit"], r["indicator"], r["from_year"], r["to_year"])
+        if key in seen:
+            problems.append(_problem(r, "unit", "duplicate-row",
+                f"Trùng đơn vị, chỉ số và giai đoạn với dòng {seen[key]}. Hãy giữ một dòng.",
+                f"Same unit, indicator and period as row {seen[key]}. Keep one of them."))
+        seen.setdefault(key, r["_row"])
+    return problems
+
+
 def plan_rows(plans: list[dict]) -> pd.DataFrame:
     """Plans records as rows of the ``plans`` table (what ``save_plans`` writes, what a preview compares)."""
     return pd.DataFrame([{
         "code": p["plan"], "name_vi": p["name_vi"], "name_en": p["name_en"] or p["name_vi"],
         "issuer": p["issuer"], "start_year": p["start_year"], "end_year": p["end_year"],
-        "unit": p["unit"], "source": p["source"]} for p in plans])
+        "unit": p["unit"], "source": p["source"], "headline": "|".join(p.get("headline") or ()) or None}
+        for p in plans])
 
 
 def indicator_rows(indicators: list[dict]) -> pd.DataFrame:
@@ -266,37 +276,47 @@ def target_rows(targets: list[dict], plans: dict[str, dict]) -> pd.DataFrame:
     } for t in targets])
 
 
+PERIOD_TOTAL_KEYS = ["unit", "indicator", "from_year", "to_year"]
+
+
+def period_total_rows(totals: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame([{k: r[k] for k in (*PERIOD_TOTAL_KEYS, "value", "source", "note")} for r in totals])
+
+
 def save_plans(cur, plans: list[dict]) -> int:
-    count = _replace(cur, "plans", plan_rows(plans), "code")
+    count = _merge(cur, "plans", plan_rows(plans), ["code"])
     if count:
         rollups.rebuild_unit_years(cur)  # a plan's years need their trees
     return count
 
 
 def save_indicators(cur, indicators: list[dict]) -> int:
-    count = _replace(cur, "indicators", indicator_rows(indicators), "code")
+    count = _merge(cur, "indicators", indicator_rows(indicators), ["code"])
     if count:
         rollups.refresh(cur)  # an indicator's kind decides how its values add up
     return count
 
 
-def save_targets(cur, targets: list[dict], plans: dict[str, dict]) -> int:
-    """Replace the whole target list of every plan the file names (the file is the plan's list)."""
-    return _replace(cur, "targets", target_rows(targets, plans), "plan")
+def save_targets(cur, targets: list[dict], plans: dict[str, dict], replace: bool = False) -> int:
+    """Add or update the file's targets; with ``replace``, the file is the whole target list of every plan
+    it names, and their targets missing from it are removed."""
+    rows = target_rows(targets, plans)
+    if replace and not rows.empty:
+        cur.execute("DELETE FROM targets WHERE plan IN (SELECT unnest(?::VARCHAR[]))", [sorted(set(rows["plan"]))])
+    return _merge(cur, "targets", rows, ["plan", "code"])
 
 
 def save_period_totals(cur, totals: list[dict]) -> int:
-    frame = pd.DataFrame([{k: r[k] for k in (
-        "unit", "indicator", "from_year", "to_year", "value", "source", "note")} for r in totals])
-    return _replace(cur, "period_totals", frame, "unit")
+    return _merge(cur, "period_totals", period_total_rows(totals), PERIOD_TOTAL_KEYS)
 
 
-def _replace(cur, table: str, frame: pd.DataFrame, key: str) -> int:
-    """Delete the rows whose ``key`` the frame holds, then insert the frame."""
+def _merge(cur, table: str, frame: pd.DataFrame, keys: list[str]) -> int:
+    """Replace the rows whose ``keys`` the frame holds, and add the others; leave the rest alone."""
     if frame.empty:
         return 0
     cur.register("incoming", frame)
-    cur.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM incoming)")
+    match = " AND ".join(f"t.{k} = i.{k}" for k in keys)
+    cur.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM incoming i WHERE {match})")
     cur.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
     cur.unregister("incoming")
     bump_version(cur)

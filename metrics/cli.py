@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics import audit, cli_admin, db, ingest, synth
+from metrics import audit, cli_admin, db, fmt, ingest, synth
 from metrics.cli_output import TableWriter, write_file, write_table
 from metrics.errors import UserError
 from metrics.exports import command as export_command
 from metrics.ingest import templates
 from metrics.ingest import text as report_text
+from metrics.ingest.messages import MESSAGES
 from metrics.loading import LoadResult, init_database, load_targets, load_units
-from metrics.problems import as_text
 from metrics.scorecard import Scorecard, records
 from metrics.store import Store
 
@@ -73,38 +73,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("status", parents=[common], help="one row per target × unit in scope")
-    p.add_argument("--plan", help="plan code (default: the latest plan)")
-    p.add_argument("--year", type=int, help="year (default: the plan's latest year with data)")
+    p.add_argument("--plan", help="plan code (default: the plan in force with the widest scope)")
+    p.add_argument("--year", type=int, help="year (default: the plan's latest year with data, within its term)")
     p.add_argument("--unit", help="only this unit code")
     p.add_argument("--as-of", type=int, dest="as_of", help="the data as right after this import batch")
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     p.set_defaults(handler=cmd_status)
 
-    for noun, handler, help_text in (("units", cmd_units_import, "load or update units from CSV"),
+    for noun, handler, help_text in (("units", cmd_units_import, "load or update units from CSV or Excel"),
                                      ("targets", cmd_targets_import,
-                                      "load plans, indicators and targets from CSV")):
+                                      "load plans, indicators, targets and period totals from CSV or Excel")):
         group = sub.add_parser(noun, parents=[common], help=help_text).add_subparsers(title="actions")
         p = group.add_parser("import", parents=[common], help=help_text)
         p.add_argument("files", nargs="+" if noun == "targets" else 1, type=Path, metavar="FILE")
         if noun == "targets":
             p.add_argument("--dry-run", action="store_true", help="check and preview; write nothing")
+            p.add_argument("--replace", action="store_true",
+                           help="the files hold the whole target list of each plan they name: remove its other targets")
         p.set_defaults(handler=handler)
 
     p = sub.add_parser("import", parents=[common], help="load indicator values from CSV or Excel")
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help="check and preview; write nothing")
     p.add_argument("--sheet", help="Excel sheet, by name or position (0 = first; default: the first)")
-    p.add_argument("--plan", help="plan the figures are for (default: the latest plan)")
+    p.add_argument("--plan", help="plan whose targets the preview judges (default: the plan in force with the widest scope)")
     p.add_argument("--encoding", help="text encoding of a CSV (default: detected), e.g. utf-8, cp1258")
     p.add_argument("--user", default=audit.cli_user(), help="recorded with the batch (default: you)")
     p.add_argument("--progress", action="store_true", help="print each step's progress on standard error")
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("template", parents=[common], help="a blank values file to fill, CSV or Excel")
-    p.add_argument("--plan", help="plan code (default: the latest plan)")
+    p = sub.add_parser("template", parents=[common], help="a values file to fill (or to correct: --filled), CSV or Excel")
+    p.add_argument("--plan", help="plan code (default: the plan in force with the widest scope)")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--units", help="comma-separated unit codes (default: the plan's unit and its upper-level unions)")
     p.add_argument("--out", type=Path, required=True, help="FILE.csv or FILE.xlsx")
+    p.add_argument("--filled", action="store_true", help="fill in the figures in force, to correct some of them")
     p.add_argument("--force", action="store_true", help="replace an existing file")
     p.set_defaults(handler=cmd_template)
 
@@ -150,6 +153,10 @@ def cmd_init(args) -> int:
     store.close()
     _say(args, f"Đã tạo {path}: {counts[0]} kế hoạch, {counts[1]} chỉ tiêu, {counts[2]} đơn vị, {counts[3]} giá trị.",
          f"Created {path}: {counts[0]} plans, {counts[1]} targets, {counts[2]} units, {counts[3]} values.")
+    if not args.demo:
+        _say(args, "Tiếp theo, nạp các tệp của đơn vị mình: units import, targets import, rồi import số liệu "
+                   "(xem docs/data-files.md).",
+             "Next, load your own files: units import, targets import, then import the figures (see docs/data-files.md).")
     return 0
 
 
@@ -157,19 +164,8 @@ def cmd_status(args) -> int:
     """Write the rows target by target, so that the whole nation never sits in memory at once."""
     store = _open(args, read_only=True)
     try:
-        card = Scorecard(store, as_of=args.as_of)
-        plan = args.plan or store.default_plan()
-        store.plan(plan)  # a clear error for an unknown plan
-        year = args.year or card.latest_year(plan)
-        units = [args.unit] if args.unit else None
-        written = 0
-        with TableWriter(args.format, digits=6) as out:
-            for target in card.targets(plan):
-                rows = card.evaluate(plan, year, units=units, targets=[target["code"]])
-                if rows:
-                    out.write(records(rows))
-                    written += len(rows)
-                card.release()
+        with store.reading():  # one state of the data for every row
+            plan, written = _write_status(store, args)
     finally:
         store.close()
     if args.unit and not written:
@@ -181,12 +177,36 @@ def cmd_status(args) -> int:
     return 0
 
 
+def _write_status(store: Store, args) -> tuple[str, int]:
+    card = Scorecard(store, as_of=args.as_of)
+    plan = args.plan or store.default_plan()
+    store.plan(plan)  # a clear error for an unknown plan
+    year = card.judged_year(plan, args.year)
+    units = [args.unit] if args.unit else None
+    written = 0
+    with TableWriter(args.format, digits=6) as out:
+        for target in card.targets(plan):
+            rows = card.evaluate(plan, year, units=units, targets=[target["code"]])
+            if rows:
+                out.write(records(rows))
+                written += len(rows)
+            card.release()
+    return plan, written
+
+
 def _report_load(args, result: LoadResult, what: str) -> int:
+    warnings = [p for p in result.problems if p.severity == "warning"]
     if not result.ok:
-        print(as_text(result.problems, args.lang), file=sys.stderr)
+        for line in report_text.listed(result.problems, args.lang):
+            print(line, file=sys.stderr)
+        print(report_text.counts_of(result.problems, args.lang), file=sys.stderr)
         _say(args, "Không ghi gì vào cơ sở dữ liệu. Sửa các lỗi trên rồi chạy lại.",
              "Nothing was written to the database. Fix the problems above and run again.")
         return 1
+    if warnings:
+        _say(args, "Cảnh báo (không chặn việc nạp):", "Warnings (they do not stop the load):")
+        for line in report_text.listed(warnings, args.lang):
+            print("  " + line)
     counts = ", ".join(f"{k}: {v}" for k, v in result.counts.items())
     _say(args, f"Đã nạp {what} ({counts}).", f"Loaded {what} ({counts}).")
     _written(args)
@@ -205,7 +225,8 @@ def cmd_units_import(args) -> int:
 def cmd_targets_import(args) -> int:
     store = _open(args, read_only=args.dry_run)
     try:
-        result = load_targets(store, args.files, dry_run=args.dry_run, by=audit.cli_user(), source="cli")
+        result = load_targets(store, args.files, dry_run=args.dry_run, replace=args.replace, by=audit.cli_user(),
+                              source="cli")
     finally:
         store.close()
     if result.preview is not None:
@@ -248,7 +269,7 @@ def cmd_rollback(args) -> int:
 
 def cmd_import(args) -> int:
     store = _open(args, read_only=args.dry_run)
-    db.set_memory_limit(store.con, db.IMPORT_MEMORY_LIMIT)
+    store.access.set_memory_limit(db.IMPORT_MEMORY_LIMIT)
     try:
         progress = _progress_printer(args.lang) if args.progress else None
         with ingest.check(args.file, store=store, plan=args.plan, sheet=args.sheet, encoding=args.encoding,
@@ -295,7 +316,9 @@ def _progress_printer(lang: str):
 def _print_preview(args, report) -> None:
     sections = (("Cảnh báo (không chặn việc nhập):", "Warnings (they do not stop the import):",
                  report_text.problem_lines(report, args.lang, "warning")),
-                ("Giá trị thay đổi (cũ → mới):", "Changed values (old → new):", report_text.change_lines(report, args.lang)),
+                ("Số liệu thay đổi (cũ → mới):", "Changed figures (old → new):", report_text.change_lines(report, args.lang)),
+                ("Nguồn, ghi chú thay đổi (cũ → mới):", "Changed sources and notes (old → new):",
+                 report_text.text_lines(report, args.lang)),
                 ("Đánh giá chỉ tiêu thay đổi (tỉnh):", "Target statuses that change (province):",
                  report_text.status_lines(report, args.lang)))
     for vi, en, lines in sections:
@@ -309,15 +332,19 @@ def cmd_template(args) -> int:
     store = _open(args, read_only=True)
     try:
         plan = args.plan or store.default_plan()
+        accepted = ingest.accepted_years(store)
+        if args.year not in accepted:  # the import would refuse every row of it
+            vi, en = MESSAGES["year-outside-plan"](str(args.year), fmt.year_runs(accepted), "")
+            raise UserError("year-outside-plan", vi, en)
         units = [u.strip() for u in args.units.split(",") if u.strip()] if args.units else None
-        frame = templates.rows(store, plan, args.year, units, args.lang)
+        frame = templates.rows(store, plan, args.year, units, args.lang, filled=args.filled)
     finally:
         store.close()
     suffix = args.out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise UserError("unknown-format", "Tên tệp mẫu phải kết thúc bằng .csv hoặc .xlsx.",
                         "The template file name must end in .csv or .xlsx.")
-    content = templates.as_csv(frame) if suffix == ".csv" else templates.as_xlsx(frame, args.lang)
+    content = templates.as_csv(frame, args.lang) if suffix == ".csv" else templates.as_xlsx(frame, args.lang)
     write_file(args.out, content, force=args.force, database=_path(args))
     _say(args, f"Đã tạo {args.out}: {len(frame)} dòng cần điền.", f"Wrote {args.out}: {len(frame)} rows to fill.")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -42,11 +43,12 @@ def percent(value, lang: str = "vi", digits: int = 2, signed: bool = False) -> s
     return number(value, lang, digits, signed) + "%"
 
 
-def points(value, lang: str = "vi", digits: int = 2) -> str:
-    """A difference of percentages: ``+0,50 điểm %`` / ``+0.50 pp``."""
+def points(value, lang: str = "vi", digits: int = 2, signed: bool = True) -> str:
+    """A difference of percentages: ``+0,50 điểm %`` / ``+0.50 pp``; whole, without decimals: ``+10 điểm %``."""
     if _missing(value):
         return MISSING
-    return number(value, lang, digits, signed=True) + (" điểm %" if lang == "vi" else " pp")
+    whole = digits and float(half_up(value, digits)) == round(value) and value != 0
+    return number(value, lang, 0 if whole else digits, signed=signed) + (" điểm %" if lang == "vi" else " pp")
 
 
 def measure(value, kind: str, lang: str = "vi", signed: bool = False) -> str:
@@ -58,6 +60,42 @@ def measure(value, kind: str, lang: str = "vi", signed: bool = False) -> str:
     return number(value, lang, 0, signed)  # stocks and flows are counts: members, houses
 
 
+def half_up(value: float, digits: int = 2) -> Decimal:
+    """Round half up, as people do by hand (31,625 → 31,63), after dropping binary noise."""
+    with decimal.localcontext(prec=DIGITS_OF_A_FLOAT):  # 28 digits would fail above 1e26
+        return Decimal(repr(round(value, 10))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def short(value, kind: str, lang: str = "vi") -> str:
+    """A value as a person writes it: ``100%``, ``1``, ``139.258`` when whole, else ``92,14%``, ``1,21``.
+
+    Percentages and rates keep two decimals unless they are whole; counts are whole. Rounding never
+    lands on a whole number the value does not reach: 99,996% reads ``99,99%``, never ``100%``, and
+    64,996% reads ``64,99%`` beside a floor of 65%.
+    """
+    if _missing(value):
+        return MISSING
+    if kind not in ("ratio", "rate"):
+        return number(value, lang)
+    rounded = half_up(value)
+    if rounded == rounded.to_integral_value() and 0 < value < rounded:
+        rounded -= Decimal("0.01")
+    whole = rounded == rounded.to_integral_value()
+    text = number(float(rounded), lang, 0 if whole else 2)
+    return text + "%" if kind == "ratio" else text
+
+
+def span(low, high, kind: str, lang: str = "vi") -> str:
+    """A range as a person writes it, the unit once: ``80–90%``, ``1–2``, ``1,5–2``."""
+    first = short(low, kind, lang)
+    return f"{first.removesuffix('%')}–{short(high, kind, lang)}"
+
+
+def years(first: int, last: int) -> str:
+    """``2024–2026``, or ``2024`` when the span is one year (never ``2024–2024``)."""
+    return str(first) if first == last else f"{first}–{last}"
+
+
 def date(value: dt.date | dt.datetime, lang: str = "vi") -> str:
     """``15/11/2026`` in both languages (the day-first form official documents use)."""
     return format_date(value, "dd/MM/yyyy", locale=LOCALES[lang])
@@ -66,3 +104,14 @@ def date(value: dt.date | dt.datetime, lang: str = "vi") -> str:
 def plotly_tickformat(kind: str) -> str:
     """d3 format for an axis of this indicator kind (with ``layout.separators`` set per language)."""
     return {"ratio": ",.0f", "rate": ",.1f"}.get(kind, ",.0f")
+
+
+def year_runs(years: list[int]) -> str:
+    """``2013–2018, 2020–2028``: years as the runs they make (— for none)."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][1] + 1:
+            runs[-1][1] = year
+        else:
+            runs.append([year, year])
+    return ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in runs) or "—"

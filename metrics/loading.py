@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics import audit, catalogue, rollups
-from metrics.db import DATA_DIR, transaction
+from metrics import audit, catalogue, catalogue_files, rollups
+from metrics.db import DATA_DIR
 from metrics.errors import UserError
 from metrics.ingest.targets import compare as compare_catalogue
 from metrics.problems import Problem, as_text, errors
@@ -34,66 +34,107 @@ class LoadResult:
 
 def load_units(store: Store, path: str | Path, *, by: str | None = None, source: str = "cli") -> LoadResult:
     """Load or update units; with ``by``, the audit log records who did it, in the same transaction."""
-    records, problems = catalogue.read_file(path, catalogue.UNIT_COLUMNS)
+    found, problems = read_files([path], expected="units")
+    records = found.get("units", [])
     known = {r[0] for r in store.rows("SELECT DISTINCT code FROM units")}
     problems += catalogue.check_units(records, known)
     if errors(problems):
         return LoadResult(problems=problems)
-    with transaction(store.con) as cur:
+    with store.transaction() as cur:
         count = catalogue.save_units(cur, records)
         if by is not None:
             audit.record(cur, by, "units-load", {"file": Path(path).name, "units": count}, source=source)
     return LoadResult({"units": count}, problems)
 
 
-def load_targets(store: Store, paths: list[str | Path], dry_run: bool = False, *, by: str | None = None,
-                 source: str = "cli") -> LoadResult:
-    """Plans, indicators and targets files, recognised by their headers, loaded together.
-
-    The result's ``preview`` says what is created, updated, unchanged or removed; ``dry_run`` stops there.
-    With ``by``, the audit log records who loaded them, in the same transaction.
-    """
+def read_files(paths: list[str | Path], expected: str | None = None) -> tuple[dict[str, list[dict]], list[Problem]]:
+    """The records of every file, by part (plans, indicators, targets, period_totals, units), and every
+    problem of every file. ``expected``: the one kind the command takes (``units``); else any but units."""
     found: dict[str, list[dict]] = {}
     problems: list[Problem] = []
     for path in paths:
-        kind = catalogue.file_kind(path)
-        if kind is None:
-            problems.append(Problem(None, None, str(path), "unknown-file-kind",
-                f"Không nhận ra tệp {Path(path).name}: cần các cột của tệp plans, indicators hoặc targets "
-                "(xem docs/data-files.md).",
-                f"Cannot tell what {Path(path).name} holds: it needs the columns of a plans, indicators "
-                "or targets file (see docs/data-files.md)."))
+        kind, table = catalogue_files.read(path)
+        problems += table.problems
+        if not table.readable:
             continue
-        if kind == "targets":
-            parts = catalogue.read_targets_file(path)
-        else:
-            parts = {kind: catalogue.read_file(path, catalogue.FILE_KINDS[kind][1])}
-        for part, (records, file_problems) in parts.items():
+        wrong = _wrong_kind(Path(path).name, kind, expected)
+        if wrong:
+            problems.append(wrong)
+            continue
+        for part, (records, part_problems) in catalogue_files.records(kind, table).items():
             found.setdefault(part, []).extend(records)
-            problems += file_problems
+            problems += part_problems
+    return found, problems
+
+
+def _wrong_kind(name: str, kind: str | None, expected: str | None) -> Problem | None:
+    if kind is None:
+        return Problem(None, None, name, "unknown-file-kind",
+            f"Không nhận ra tệp {name}: cần các cột của một tệp units, plans, indicators, targets hoặc period_totals "
+            "(tiêu đề tiếng Anh hoặc tiếng Việt, xem docs/data-files.md).",
+            f"Cannot tell what {name} holds: it needs the columns of a units, plans, indicators, targets or "
+            "period_totals file (English or Vietnamese headers, see docs/data-files.md).")
+    fits = kind == expected if expected else kind != "units"
+    if fits:
+        return None
+    command = "units import" if kind == "units" else "targets import"
+    return Problem(None, None, name, "wrong-file-kind",
+        f"Tệp {name} là tệp {kind} (nhận ra từ các cột): hãy nạp bằng python -m metrics {command} {name}.",
+        f"{name} is a {kind} file (by its columns): load it with python -m metrics {command} {name}.")
+
+
+def load_targets(store: Store, paths: list[str | Path], dry_run: bool = False, *, replace: bool = False,
+                 by: str | None = None, source: str = "cli") -> LoadResult:
+    """Plans, indicators, targets and period totals files, recognised by their columns, loaded together.
+
+    Loads merge: a plan, indicator, target or period total in the files is added or replaces the one with
+    the same code; the others stay. ``replace``: the files hold the whole target list of every plan they
+    name (its other targets are removed). The result's ``preview`` says what is created, updated, unchanged
+    or removed; ``dry_run`` stops there. With ``by``, the audit log records who loaded them, in the same
+    transaction.
+    """
+    found, problems = read_files(paths)  # every problem at once: the checks across files run on what was read
     plans = {p["code"]: {"code": p["code"], "start_year": p["start_year"], "end_year": p["end_year"]}
              for p in store.plans().to_dict("records")}
     plans.update({p["plan"]: p for p in found.get("plans", [])})
     indicators = {i["code"]: {"kind": i["kind"], "direction": i["direction"]}
                   for i in store.indicators().to_dict("records")}
     indicators.update({i["indicator"]: i for i in found.get("indicators", [])})
-    problems += catalogue.check_targets(found.get("targets", []), plans, indicators)
+    problems += _cross_checks(store, found, plans, indicators, replace)
     if errors(problems):
         return LoadResult(problems=problems)
-    preview = compare_catalogue(store, found, plans)
+    preview = compare_catalogue(store, found, plans, replace=replace)
     if dry_run:
         return LoadResult({}, problems, preview)
-    with transaction(store.con) as cur:
+    with store.transaction() as cur:
         counts = {
             "plans": catalogue.save_plans(cur, found.get("plans", [])),
             "indicators": catalogue.save_indicators(cur, found.get("indicators", [])),
-            "targets": catalogue.save_targets(cur, found.get("targets", []), plans),
+            "targets": catalogue.save_targets(cur, found.get("targets", []), plans, replace=replace),
+            "period_totals": catalogue.save_period_totals(cur, found.get("period_totals", [])),
         }
         if found.get("targets"):
             rollups.refresh_scopes(cur)  # a target's sectors decide which units its figures add up
         if by is not None:
-            audit.record(cur, by, "targets-load", {"files": [Path(p).name for p in paths], **counts}, source=source)
+            audit.record(cur, by, "targets-load", {"files": [Path(p).name for p in paths], **counts,
+                                                    "replace": replace}, source=source)
     return LoadResult(counts, problems, preview)
+
+
+def _cross_checks(store: Store, found: dict, plans: dict, indicators: dict, replace: bool) -> list[Problem]:
+    """Targets against plans and indicators, plans' headlines against their targets, period totals against
+    units and indicators — the database's and the files' together."""
+    targets = found.get("targets", [])
+    codes: dict[str, set[str]] = {}
+    if not replace:
+        for plan, code in store.rows("SELECT plan, code FROM targets"):
+            codes.setdefault(plan, set()).add(code)
+    for t in targets:
+        codes.setdefault(t["plan"], set()).add(t["target"])
+    units = {r[0] for r in store.rows("SELECT DISTINCT code FROM units")}
+    return (catalogue.check_targets(targets, plans, indicators)
+            + catalogue.check_plans(found.get("plans", []), codes)
+            + catalogue.check_period_totals(found.get("period_totals", []), units, set(indicators)))
 
 
 def read_shipped_values(path: Path) -> pd.DataFrame:
@@ -126,18 +167,17 @@ def init_database(path: Path, demo: bool, data_dir: Path = DATA_DIR, force: bool
 
 def load_shipped(store: Store, data_dir: Path) -> None:
     """Load every shipped file in one transaction per step, failing loudly on any problem."""
+    catalogue_paths = [data_dir / name for name in ("plans.csv", "indicators.csv", "targets.csv", "period_totals.csv")]
     for step, result in (
         ("units.csv", lambda: load_units(store, data_dir / "units.csv")),
-        ("plans/indicators/targets", lambda: load_targets(
-            store, [data_dir / "plans.csv", data_dir / "indicators.csv", data_dir / "targets.csv"])),
+        ("plans/indicators/targets/period_totals", lambda: load_targets(
+            store, [p for p in catalogue_paths if p.exists()])),
     ):
         outcome = result()
         if not outcome.ok:
             raise UserError("shipped-data-invalid", f"Dữ liệu kèm theo ({step}) có lỗi:\n{as_text(outcome.problems)}",
                             f"The shipped data ({step}) has errors:\n{as_text(outcome.problems, 'en')}")
-    totals, _ = catalogue.read_file(data_dir / "period_totals.csv", catalogue.PERIOD_TOTAL_COLUMNS)
-    with transaction(store.con) as cur:
-        catalogue.save_period_totals(cur, totals)
+    with store.transaction() as cur:
         for path in sorted(data_dir.glob("values*.csv")):
             values = read_shipped_values(path)
             kinds = set(values["provenance"].dropna())

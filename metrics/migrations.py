@@ -131,6 +131,11 @@ def session_versions(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("DELETE FROM settings WHERE name = 'cookie_key'")
 
 
+def plan_headlines(cur: duckdb.DuckDBPyConnection) -> None:
+    """Each plan names its headline targets (the overview's first cards), so no federation's are built in."""
+    cur.execute("ALTER TABLE plans ADD COLUMN headline VARCHAR")
+
+
 def sign_in_tickets(cur: duckdb.DuckDBPyConnection) -> None:
     """One-time sign-in tickets (``metrics.sign_in``): the SHA-256 of each, never the ticket, valid for
     seconds. In the database rather than a process, so that any dashboard process can take one."""
@@ -150,6 +155,7 @@ MIGRATIONS = [
     ("0007_observations_without_index", observations_without_index),
     ("0008_scoped_figures", scoped_figures),
     ("0009_session_versions", session_versions),
+    ("0010_plan_headlines", plan_headlines),
     ("0011_sign_in_tickets", sign_in_tickets),
 ]
 
@@ -162,6 +168,11 @@ def applied(con: duckdb.DuckDBPyConnection) -> list[str]:
     if not exists:
         return []
     return [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
+
+
+def pending(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database lacks a migration of this program (reads only)."""
+    return not {name for name, _ in MIGRATIONS} <= set(applied(con))
 
 
 def migrate(con: duckdb.DuckDBPyConnection, until: int | None = None) -> list[str]:

@@ -25,6 +25,8 @@ class Problem:
     message_vi: str
     message_en: str
     severity: str = "error"
+    unit: str | None = None  # the unit and indicator the row names, as written (a values file's problems)
+    indicator: str | None = None
 
     def message(self, lang: str = "vi") -> str:
         return self.message_vi if lang == "vi" else self.message_en

@@ -12,6 +12,7 @@ import pandas as pd
 
 from metrics import rollups, statuses
 from metrics.aggregate import Figure
+from metrics.errors import UserError
 from metrics.judgement import ANNUAL_TYPES, LEVEL, TargetSpec, Verdict, judge
 from metrics.orgtree import Organisation, Unit
 from metrics.sources import MemoryFigures, StoredFigures
@@ -80,15 +81,18 @@ class StatusRow:
 
 
 class Scorecard:
-    """The catalogue and the values in force (or as of a batch), ready to judge any plan and year."""
+    """The catalogue and the values in force (or as of a batch), ready to judge any plan and year.
+
+    It reads figures as it needs them: use it inside one hold of the data (``Store.reading``), or only while
+    the data version it was made for is current (the dashboard keeps one per version); across a write it
+    would judge some figures from before and some from after."""
 
     def __init__(self, store: Store, as_of: int | None = None, observations: pd.DataFrame | None = None,
                  org: Organisation | None = None, source=None):
         """``observations``: judge these values (rolled up in memory) instead of the database's;
         ``org``: an organisation already built from the same store (to share it); ``source``: where the
         figures come from, when not the database's own (an import's preview)."""
-        store = store.snapshot()  # every read of this scorecard sees the same data
-        self.store = store
+        self.store = store  # reads as it goes: the caller holds the data still (``Store.reading``)
         self.as_of = as_of
         self.plans = {p["code"]: p for p in store.plans().to_dict("records")}
         self.indicators = {i["code"]: i for i in store.indicators().to_dict("records")}
@@ -144,8 +148,15 @@ class Scorecard:
         return sorted({y for ind in wanted for y in self.source.years(ind) if y >= start})
 
     def latest_year(self, plan: str) -> int:
-        years = self.years(plan)
+        """The year a plan is judged in by default: its latest year with data, within its term (a finished
+        2018–2023 plan is judged in 2023), else its first year."""
+        end = int(self.plans[plan]["end_year"])
+        years = [y for y in self.years(plan) if y <= end]
         return years[-1] if years else int(self.plans[plan]["start_year"])
+
+    def judged_year(self, plan: str, year: int | None) -> int:
+        """``year`` if the plan's term holds it (default: ``latest_year``); a year outside it is refused."""
+        return self.latest_year(plan) if year is None else check_year(self.plans[plan], year)
 
     def root(self, plan: str, year: int) -> Unit | None:
         """The plan's unit as it was in ``year`` (the province, or its successor after a merger)."""
@@ -298,6 +309,18 @@ class Scorecard:
             unit = tree[unit.parent]
             chain.append(unit)
         return chain[::-1]
+
+
+def check_year(plan: dict, year: int) -> int:
+    """``year``, if the plan's term holds it; else the message that says which years it has."""
+    start, end = int(plan["start_year"]), int(plan["end_year"])
+    if not start <= year <= end:
+        raise UserError("year-out-of-plan",
+                        f"Năm {year} nằm ngoài kế hoạch {plan['code']} ({start}–{end}). Hãy chọn --year trong khoảng "
+                        "đó, hoặc chọn kế hoạch khác bằng --plan.",
+                        f"{year} is outside plan {plan['code']} ({start}–{end}). Choose a --year in that range, or "
+                        "another plan with --plan.")
+    return year
 
 
 def _newest_batch(store: Store) -> int:

@@ -22,11 +22,9 @@ import time
 import urllib.parse
 from dataclasses import dataclass
 
-import duckdb
 import jwt
 
 from metrics import users
-from metrics.db import transaction
 
 TICKET_SECONDS = 30  # from the password check to the browser at the route: a redirect, never a person
 TOKEN_DAYS = 7
@@ -60,7 +58,7 @@ def issue_ticket(store, user: users.User, next_path: str, seconds: float = TICKE
     """A new one-time ticket for ``user`` (whose password was just checked); tickets past their time are
     dropped on the way."""
     ticket = secrets.token_urlsafe(32)
-    with transaction(store.con) as cur:
+    with store.transaction() as cur:
         cur.execute("DELETE FROM sign_in_tickets WHERE expires_at < now()")
         cur.execute("INSERT INTO sign_in_tickets (ticket_sha256, username, session_version, next_path, expires_at) "
                     "VALUES (?, ?, ?, ?, now() + to_seconds(?))",
@@ -73,13 +71,10 @@ def redeem_ticket(store, ticket: str | None) -> Redeemed | None:
     unknown, used, past its time, or its user was locked or signed out meanwhile."""
     if not ticket or len(ticket) > 100:
         return None
-    try:
-        with transaction(store.con) as cur:
-            found = cur.execute("DELETE FROM sign_in_tickets WHERE ticket_sha256 = ? "
-                                "RETURNING username, session_version, next_path, expires_at >= now()",
-                                [_digest(ticket)]).fetchall()
-    except duckdb.TransactionException:  # taken at the same moment by another request: that one has it
-        return None
+    with store.transaction() as cur:  # one writer at a time (metrics.db.Access): two requests cannot both get it
+        found = cur.execute("DELETE FROM sign_in_tickets WHERE ticket_sha256 = ? "
+                            "RETURNING username, session_version, next_path, expires_at >= now()",
+                            [_digest(ticket)]).fetchall()
     if not found or not found[0][3]:
         return None
     username, version, next_path, _ = found[0]

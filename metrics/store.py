@@ -8,12 +8,11 @@ rollback is itself a batch, so the state after any batch can be shown again ("as
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import threading
-import weakref
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from metrics import db, migrations, rollups
@@ -32,36 +31,65 @@ def _live_batches(as_of: int | None) -> tuple[str, list]:
 
 
 class Store:
-    """A DuckDB database of units, plans, targets and observation versions."""
+    """A DuckDB database of units, plans, targets and observation versions.
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path | None = None):
-        self.con = con
-        self.path = path
+    The store holds no connection of its own: each unit of work takes one from the file's ``Access`` —
+    ``cursor()`` to read, ``transaction()`` to write, ``reading()`` to hold the data still over a longer
+    read (a page, a report). Between them the file is free for other processes.
+    """
+
+    def __init__(self, access: db.Access, read_only: bool = False):
+        self.access = access
+        self.path = access.path
+        self.read_only = read_only
 
     @classmethod
     def open(cls, path: str | Path | None = None, read_only: bool = False) -> Store:
-        """Open (and migrate, unless read-only) the database at ``path``."""
+        """The database at ``path``, opened once to check it (and migrated, unless read-only)."""
         path = Path(path) if path else db.default_path()
-        con = db.connect(path, read_only=read_only)
-        if not read_only:
-            migrations.migrate(con)
-        return cls(con, path)
+        store = cls(db.Access.of(path), read_only)
+        if read_only:
+            with store.access.reading():
+                pass
+        elif not path.exists() or store._pending_migrations():
+            with store.access.writing() as con:
+                migrations.migrate(con)
+        return store
+
+    def _pending_migrations(self) -> bool:
+        with self.access.reading() as con:
+            return migrations.pending(con)
 
     def close(self) -> None:
-        for snapshot in list(getattr(self, "_snapshots", ())):
-            snapshot.close()  # their cursors would keep the file open (and locked) after the connection
-        self.con.close()
+        """Free the file now if nothing else in this process is using it."""
+        self.access.release()
 
     @contextlib.contextmanager
     def cursor(self):
         """A cursor per unit of work: DuckDB connections must not be shared between threads."""
-        cur = self.con.cursor()
-        try:
-            yield cur
-        finally:
-            cur.close()
+        with self.access.reading() as con:
+            cur = con.cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
 
-    def frame(self, sql: str, params: list | None = None) -> pd.DataFrame:
+    @contextlib.contextmanager
+    def reading(self):
+        """Hold the database for a longer read: nothing changes under it (another process cannot write,
+        a write in this process waits) unless the same thread writes meanwhile."""
+        with self.access.reading():
+            yield self
+
+    @contextlib.contextmanager
+    def transaction(self):
+        """A cursor in one write transaction: everything is written, or nothing."""
+        if self.read_only:
+            raise RuntimeError(f"{self.path} was opened read-only")
+        with self.access.writing() as con, db.transaction(con) as cur:
+            yield cur
+
+    def frame(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
         with self.cursor() as cur:
             return cur.execute(sql, params or []).df()
 
@@ -71,8 +99,20 @@ class Store:
 
     # --- catalogue ------------------------------------------------------------------------------
 
-    def plans(self) -> pd.DataFrame:
-        return self.frame("SELECT * FROM plans ORDER BY start_year DESC, code")
+    def plans(self, year: int | None = None) -> pd.DataFrame:
+        """Every plan, the one a person expects by default first: in force in ``year`` (default: this year;
+        else the nearest in time), then the widest scope (the level of its unit: the nation, a province, an
+        upper-level union), the longest term, the latest start."""
+        year = int(year or dt.date.today().year)
+        return self.frame("""
+            SELECT p.* FROM plans p
+            LEFT JOIN (SELECT code, min(CASE level WHEN 'national' THEN 0 WHEN 'province' THEN 1
+                                                   WHEN 'upper' THEN 2 ELSE 3 END) AS scope
+                       FROM units GROUP BY code) u ON u.code = p.unit
+            ORDER BY CASE WHEN $year < p.start_year THEN p.start_year - $year
+                          WHEN $year > p.end_year THEN $year - p.end_year ELSE 0 END,
+                     coalesce(u.scope, 9), p.end_year - p.start_year DESC, p.start_year DESC, p.code""",
+                          {"year": year})
 
     def plan(self, code: str) -> dict:
         found = self.frame("SELECT * FROM plans WHERE code = ?", [code])
@@ -83,7 +123,7 @@ class Store:
         return found.iloc[0].to_dict()
 
     def default_plan(self) -> str | None:
-        """The most recent plan (latest start year)."""
+        """The plan in force with the widest scope (see ``plans``)."""
         plans = self.plans()
         return None if plans.empty else str(plans.iloc[0]["code"])
 
@@ -122,20 +162,12 @@ class Store:
     def is_empty(self) -> bool:
         return self.rows("SELECT count(*) FROM plans")[0][0] == 0
 
-    def snapshot(self) -> Snapshot:
-        """A consistent view of the data as they are now, whatever is written afterwards."""
-        snapshot = Snapshot(self)
-        if not hasattr(self, "_snapshots"):
-            self._snapshots = weakref.WeakSet()
-        self._snapshots.add(snapshot)
-        return snapshot
-
 
 class CursorStore(Store):
     """The store as one cursor sees it: its transaction, its temporary tables. Threads take turns."""
 
     def __init__(self, store: Store, cur):
-        super().__init__(store.con, store.path)
+        super().__init__(store.access, store.read_only)
         self._cur = cur
         self._lock = threading.Lock()
 
@@ -143,33 +175,6 @@ class CursorStore(Store):
     def cursor(self):
         with self._lock:
             yield self._cur
-
-    def snapshot(self) -> CursorStore:
-        return self
-
-
-class Snapshot(CursorStore):
-    """The database as it was when the snapshot was taken: one read transaction (DuckDB keeps its view
-    unchanged while others write), shared by threads one at a time. A scorecard reads through one, so a
-    page never mixes figures from before and after an import that lands while it is drawn."""
-
-    def __init__(self, store: Store):
-        cur = store.con.cursor()
-        cur.begin()
-        super().__init__(store, cur)
-
-    def close(self) -> None:
-        """End the read transaction and its cursor (the store's own connection stays open)."""
-        if self._cur is None:
-            return
-        with contextlib.suppress(duckdb.Error), self._lock:
-            self._cur.rollback()
-        with contextlib.suppress(duckdb.Error):
-            self._cur.close()
-        self._cur = None
-
-    def __del__(self):
-        self.close()
 
 
 def in_force_sql(as_of: int | None = None, *, indicators: list[str] | None = None,

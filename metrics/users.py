@@ -19,7 +19,6 @@ import pandas as pd
 from zxcvbn import zxcvbn
 
 from metrics import audit
-from metrics.db import transaction
 from metrics.errors import UserError
 from metrics.text import fold
 
@@ -202,7 +201,7 @@ def _read_key(path: Path) -> str:
 
 def end_sessions(store, username: str) -> None:
     """End every sign-in of this user, on every device: their cookies carry a version that no longer is."""
-    with store.cursor() as cur:
+    with store.transaction() as cur:
         cur.execute("UPDATE users SET session_version = ? WHERE username = ?", [_new_version(), username])
 
 
@@ -215,7 +214,7 @@ def add(store, username: str, display_name: str, role: str, password: str, *, by
     if len(display) > 100:
         raise UserError("invalid-display-name", "Tên hiển thị dài quá 100 ký tự.", "The display name is over 100 characters.")
     hashed = hash_password(password, name, display)
-    with transaction(store.con) as cur:
+    with store.transaction() as cur:
         if cur.execute("SELECT 1 FROM users WHERE username = ?", [name]).fetchall():
             raise UserError("user-exists", f"Đã có người dùng “{name}”. Hãy chọn tên khác, hoặc đặt lại mật khẩu/vai trò.",
                             f"There is already a user “{name}”. Choose another name, or reset their password or role.")
@@ -227,7 +226,7 @@ def add(store, username: str, display_name: str, role: str, password: str, *, by
 
 def set_role(store, username: str, role: str, *, by: str | None, source: str = "web") -> None:
     role = check_role(role)
-    with transaction(store.con) as cur:
+    with store.transaction() as cur:
         user = _existing(cur, username)
         if user.role == "admin" and role != "admin":
             _keep_an_admin(cur, user.username)
@@ -240,7 +239,7 @@ def reset_password(store, username: str, password: str, *, by: str | None, sourc
     """A new password; every sign-in with the old one ends."""
     found = get(store, username)
     hashed = hash_password(password, found.username if found else username, found.display_name if found else "")
-    with transaction(store.con) as cur:
+    with store.transaction() as cur:
         user = _existing(cur, username)
         cur.execute("UPDATE users SET password_hash = ?, session_version = ?, updated_at = now() WHERE username = ?",
                     [hashed, _new_version(), user.username])
@@ -249,7 +248,7 @@ def reset_password(store, username: str, password: str, *, by: str | None, sourc
 
 def deactivate(store, username: str, *, by: str | None, source: str = "web") -> None:
     """Lock the account (kept for the audit trail, never deleted); a signed-in session ends on its next click."""
-    with transaction(store.con) as cur:
+    with store.transaction() as cur:
         user = _existing(cur, username)
         if user.role == "admin":
             _keep_an_admin(cur, user.username)
@@ -259,7 +258,7 @@ def deactivate(store, username: str, *, by: str | None, source: str = "web") -> 
 
 
 def activate(store, username: str, *, by: str | None, source: str = "web") -> None:
-    with transaction(store.con) as cur:
+    with store.transaction() as cur:
         user = _existing(cur, username)
         cur.execute("UPDATE users SET active = true, updated_at = now() WHERE username = ?", [user.username])
         audit.record(cur, by, "user-activate", {"username": user.username}, source=source)

@@ -1,13 +1,12 @@
 """Sentences in the style of official Vietnamese reports, generated from the verdict (methodology §4).
 
-One rounding rule everywhere: percentages to two decimals (``92,14%``), whole percentages without
-decimals (``100%``); a share that is not 100 % is never rounded up to read ``100%``; counts as whole
-numbers with Vietnamese separators (``5.124``).
+One rounding rule everywhere (``fmt.short``): percentages and rates to two decimals (``92,14%``,
+``1,21``), whole ones without decimals (``100%``, ``1–2 người/CĐCS``); a value is never rounded up to a
+whole number it does not reach (``99,99%``, never ``100%``); counts as whole numbers with Vietnamese
+separators (``5.124``); a range writes its unit once (``80–90%``).
 """
 
 from __future__ import annotations
-
-from decimal import ROUND_HALF_UP, Decimal
 
 from metrics import fmt, statuses
 from metrics.i18n import BAND_LABELS, name, pick
@@ -15,27 +14,22 @@ from metrics.judgement import ANNUAL_TYPES, BAND_TYPES, CUMULATIVE
 from metrics.scorecard import StatusRow
 
 
-def half_up(value: float, digits: int = 2) -> float:
-    """Round half up, as people do by hand (31,625 → 31,63), after dropping binary noise."""
-    exact = Decimal(repr(round(value, 10)))
-    return float(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
-
-
 def pct(value: float, lang: str = "vi") -> str:
-    """The one rounding rule for percentages in sentences."""
-    rounded = half_up(value)
-    if rounded >= 100 > value:
-        rounded = 99.99
-    return fmt.percent(rounded, lang, 0 if float(rounded).is_integer() else 2)
+    """The one rounding rule for percentages in sentences (``fmt.short``)."""
+    return fmt.short(value, "ratio", lang)
 
 
 def amount(value: float, indicator: dict, lang: str = "vi", signed: bool = False) -> str:
     """A value with its unit of measure: ``116.002 đoàn viên``, ``92,14%``."""
     if indicator["kind"] == "ratio":
         return pct(value, lang) if not signed else fmt.points(value, lang)
-    text = fmt.measure(value, indicator["kind"], lang, signed)
-    measure = name(indicator, "measure", lang)
-    return f"{text} {measure}".strip()
+    text = fmt.measure(value, indicator["kind"], lang, signed) if signed else fmt.short(value, indicator["kind"], lang)
+    return f"{text} {_measure(indicator, lang)}".strip()
+
+
+def _measure(indicator: dict, lang: str) -> str:
+    """The unit of measure written after a number (``đoàn viên``, ``người/CĐCS``); none for a percentage."""
+    return "" if indicator["kind"] == "ratio" else name(indicator, "measure", lang)
 
 
 def versus_target(actual: float, target: float, lang: str = "vi") -> str:
@@ -66,7 +60,7 @@ def _delta_words(row: StatusRow, lang: str) -> str | None:
         return ""
     size = amount(abs(delta), row.indicator, lang)
     if row.indicator["kind"] == "ratio":
-        size = fmt.number(abs(delta), lang, 2) + (" điểm %" if lang == "vi" else " pp")
+        size = fmt.points(abs(delta), lang, signed=False)
     if lang == "vi":
         return f"{'tăng' if delta > 0 else 'giảm'} {size}"
     return f"{'up' if delta > 0 else 'down'} {size}"
@@ -123,7 +117,7 @@ def _level(row: StatusRow, label: str, lang: str) -> str:
     if v.pace_per_year is not None and v.pace_per_year > 0:
         pace = amount(v.pace_per_year, ind, lang)
         if ind["kind"] == "ratio":
-            pace = fmt.number(v.pace_per_year, lang, 2) + (" điểm %" if lang == "vi" else " pp")
+            pace = fmt.points(v.pace_per_year, lang, signed=False)
         text += (f" Để đạt chỉ tiêu, mỗi năm còn lại cần tăng bình quân {pace}." if lang == "vi"
                  else f" To reach the target, each remaining year must add {pace} on average.")
     return text + reconcile(row, lang)
@@ -224,7 +218,7 @@ def bound_text(row: StatusRow, lang: str = "vi") -> str:
     """What an annual target asks: ``≥ 65%``, ``≤ 5``, ``80%–90%`` (a band: both bounds)."""
     ind, v = row.indicator, row.verdict
     if row.target["type"] in BAND_TYPES and _present(row.target.get("value_high")):
-        return f"{amount(row.target['value'], ind, lang)}–{amount(row.target['value_high'], ind, lang)}"
+        return f"{fmt.span(row.target['value'], row.target['value_high'], ind['kind'], lang)} {_measure(ind, lang)}".strip()
     return ("≤ " if row.target["type"] == "annual_ceiling" else "≥ ") + amount(v.target_value, ind, lang)
 
 

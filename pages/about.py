@@ -5,6 +5,7 @@ import streamlit as st
 
 from metrics import fmt
 from metrics.i18n import PROVENANCE_LABELS, name, pick
+from metrics.judgement import ANNUAL_TYPES, CUMULATIVE, LEVEL
 from metrics.scorecard import completeness
 from ui import layout, widgets
 from ui.texts import t
@@ -17,7 +18,17 @@ def render(view: layout.View) -> None:
     reporting(view)
     published(view)
     st.header(t("method_title", view.lang), divider="gray")
-    st.markdown(t("method_text", view.lang))
+    st.markdown(t("method_text", view.lang).format(**method_examples(view)))
+
+
+def method_examples(view: layout.View) -> dict[str, str]:
+    """An example of each kind of target from the plan on screen (nothing when it has none of that kind)."""
+    examples = {}
+    for kind, types in (("level", {LEVEL}), ("cumulative", {CUMULATIVE}), ("annual", ANNUAL_TYPES)):
+        found = next((t_ for t_ in view.card.targets(view.plan) if t_["type"] in types), None)
+        examples[kind] = "" if found is None else t("example", view.lang).format(
+            code=widgets.safe(found["code"]), label=widgets.safe(name(found, "label", view.lang)))
+    return examples
 
 
 def kinds(view: layout.View) -> None:

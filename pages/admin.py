@@ -169,52 +169,56 @@ def audit_section(lang: str) -> None:
 
 def targets_section(lang: str) -> None:
     st.caption(t("targets_intro", lang))
-    files = st.file_uploader(t("targets_files", lang), type=["csv"], accept_multiple_files=True, key="admin_targets_files")
+    files = st.file_uploader(t("targets_files", lang), type=["csv", "xlsx"], accept_multiple_files=True,
+                             key="admin_targets_files")
     if not files:
         st.session_state.pop(TARGETS, None)
         return
-    signature = tuple(f.file_id for f in files)
+    replace = st.checkbox(t("targets_replace", lang), key="admin_targets_replace")
+    signature = (tuple(f.file_id for f in files), replace)
     st.button(t("targets_check", lang), key="admin_targets_check", icon=":material/fact_check:",
-              on_click=lambda: st.session_state.update({TARGETS: (signature, _load(files, lang, dry_run=True))}))
+              on_click=lambda: st.session_state.update({TARGETS: (signature, _load(files, replace, dry_run=True))}))
     stored = st.session_state.get(TARGETS)
     if not stored or stored[0] != signature or stored[1] is None:
         return
     result = stored[1]
     if not result.ok:
         st.error(t("targets_rejected", lang))
-        frame = to_frame(result.problems)
-        st.dataframe(frame[["row", "column", "value", "code", f"message_{lang}"]], hide_index=True)
+        problems_table(result.problems, lang)
         return
     st.success(t("targets_ok", lang))
+    warnings = [p for p in result.problems if p.severity == "warning"]
+    if warnings:
+        st.warning(t("targets_warnings", lang))
+        problems_table(warnings, lang)
     st.text("\n".join(result.preview.lines(lang)))  # plain text: names from the files are never interpreted
     st.button(t("targets_confirm", lang), type="primary", key="admin_targets_confirm", on_click=_confirm,
-              args=(files, lang))
+              args=(files, replace, lang))
 
 
-def _load(files, lang: str, dry_run: bool, by: str | None = None):
+def problems_table(problems, lang: str) -> None:
+    frame = to_frame(problems)
+    st.dataframe(frame[["row", "column", "value", "code", f"message_{lang}"]], hide_index=True)
+
+
+def _load(files, replace: bool, dry_run: bool, by: str | None = None):
     """Save the uploads under their own names (the loader recognises files by their columns) and load them."""
     folder = Path(tempfile.mkdtemp(prefix="kpi-targets-"))
     try:
         paths = []
         for index, upload in enumerate(files):
-            path = folder / f"{index}-{Path(upload.name).name}"
+            path = folder / str(index) / Path(upload.name).name  # problems name the file as the user knows it
+            path.parent.mkdir()
             path.write_bytes(upload.getvalue())
             paths.append(path)
-        try:
-            return load_targets(data.store(), paths, dry_run=dry_run, by=by, source="web")
-        except UserError:
-            raise
-        except Exception:  # a file the catalogue reader cannot parse at all: say so, log the rest
-            log.exception("Plans/targets upload could not be read")
-            raise UserError("unreadable-file", t("targets_unreadable", "vi").format(file=", ".join(f.name for f in files)),
-                            t("targets_unreadable", "en").format(file=", ".join(f.name for f in files))) from None
+        return load_targets(data.store(), paths, dry_run=dry_run, replace=replace, by=by, source="web")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _confirm(files, lang: str) -> None:
+def _confirm(files, replace: bool, lang: str) -> None:
     def work() -> str:
-        result = _load(files, lang, dry_run=False, by=me())  # audited in the same transaction
+        result = _load(files, replace, dry_run=False, by=me())  # audited in the same transaction
         if not result.ok:  # the files changed meaning since the check (another admin loaded something)
             raise UserError("targets-have-errors", t("targets_rejected", "vi"), t("targets_rejected", "en"))
         st.session_state.pop(TARGETS, None)

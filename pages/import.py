@@ -126,8 +126,10 @@ def _forget_report() -> None:
 def show_report(report: ingest.Report, lang: str, action: str | None) -> None:
     st.caption(safe(report_text.describe(report, lang)))
     counts = report.counts
-    for column, key in zip(st.columns(4), ("created", "updated", "unchanged", "rejected")):
+    for column, key in zip(st.columns(5), ("created", "updated", "annotated", "unchanged", "rejected")):
         column.metric(t(f"count_{key}", lang), fmt.number(counts[key], lang))
+    if counts.get("skipped"):
+        st.caption(t("intake_skipped", lang).format(rows=fmt.number(counts["skipped"], lang)))
     if not report.ok:
         st.error(t("intake_rejected", lang).format(errors=fmt.number(report.error_count, lang)), icon=":material/block:")
         problems(report, lang)
@@ -174,26 +176,40 @@ def problem_list(report: ingest.Report, lang: str) -> None:
 
 def _problem_frame(report: ingest.Report, lang: str) -> pd.DataFrame:
     return pd.DataFrame([{
-        t("col_row", lang): p.row, t("col_column", lang): p.column, t("col_value", lang): p.value,
+        t("col_row", lang): p.row, t("unit", lang): p.unit, t("col_indicator", lang): p.indicator,
+        t("col_column", lang): p.column, t("col_value", lang): p.value,
         t("col_code", lang): p.code, t("col_severity", lang): t(f"severity_{p.severity}", lang),
         t("col_message", lang): p.message(lang)} for p in report.problems])
 
 
 def changes(report: ingest.Report, lang: str) -> None:
-    st.subheader(t("intake_changes_title", lang))
+    """Two lists: the figures that change (old → new), and the sources and notes that change."""
     frame = report.changes
-    st.dataframe(pd.DataFrame({
+    names = pd.DataFrame({
         t("col_row", lang): frame["row"],
         t("unit", lang): frame["unit_name_vi" if lang == "vi" else "unit_name_en"].fillna(frame["unit"]),
         t("col_indicator", lang): frame["indicator_name_vi" if lang == "vi" else "indicator_name_en"],
-        t("year", lang): frame["year"].astype(str),
-        t("col_old", lang): [fmt.measure(_number(v), k, lang) for v, k in zip(frame["old"], frame["kind"])],
-        t("col_new", lang): [fmt.measure(_number(v), k, lang) for v, k in zip(frame["new"], frame["kind"])],
-        t("col_change", lang): [t(f"count_{c}", lang) for c in frame["change"]],
-    }), hide_index=True)
-    total = report.counts["created"] + report.counts["updated"]
-    if total > len(frame):
-        st.caption(t("intake_changes_more", lang).format(shown=fmt.number(len(frame), lang), total=fmt.number(total, lang)))
+        t("year", lang): frame["year"].astype(str)})
+    figures = frame["change"].isin(["created", "updated"])
+    if figures.any():
+        st.subheader(t("intake_changes_title", lang))
+        st.dataframe(names[figures].assign(**{
+            t("col_old", lang): [fmt.measure(_number(v), k, lang) for v, k in zip(frame["old"][figures], frame["kind"][figures])],
+            t("col_new", lang): [fmt.measure(_number(v), k, lang) for v, k in zip(frame["new"][figures], frame["kind"][figures])],
+            t("col_change", lang): [t(f"count_{c}", lang) for c in frame["change"][figures]]}), hide_index=True)
+        _more(int(figures.sum()), report.counts["created"] + report.counts["updated"], lang)
+    texts = frame["texts_changed"].astype(bool)
+    if texts.any():
+        st.subheader(t("intake_texts_title", lang))
+        st.dataframe(names[texts].assign(**{
+            t("col_old_source", lang): frame["old_source"][texts], t("col_new_source", lang): frame["new_source"][texts],
+            t("col_old_note", lang): frame["old_note"][texts], t("col_new_note", lang): frame["new_note"][texts]}),
+            hide_index=True)
+
+
+def _more(shown: int, total: int, lang: str) -> None:
+    if total > shown:
+        st.caption(t("intake_changes_more", lang).format(shown=fmt.number(shown, lang), total=fmt.number(total, lang)))
 
 
 def statuses(report: ingest.Report, lang: str) -> None:
@@ -301,11 +317,12 @@ def template_section(view: layout.View, plan: str) -> None:
     units = {u.code: u.name(lang) for u in view.card.units_for(plan, year)}
     chosen = st.multiselect(t("template_units", lang), list(units), format_func=units.get, key="intake_template_units",
                             placeholder=t("template_units_placeholder", lang))
-    frame = templates.rows(data.store(), plan, year, chosen or None, lang)
+    filled = st.toggle(t("template_filled", lang), key="intake_template_filled", help=t("template_filled_help", lang))
+    frame = templates.rows(data.store(), plan, year, chosen or None, lang, filled=filled)
     st.caption(t("template_rows", lang).format(rows=fmt.number(len(frame), lang)))
-    stem = f"mau-nhap-{plan}-{year}" if lang == "vi" else f"template-{plan}-{year}"
+    stem = (f"mau-nhap-{plan}-{year}" if lang == "vi" else f"template-{plan}-{year}") + ("-da-dien" if filled else "")
     csv_column, xlsx_column = st.columns(2)
-    csv_column.download_button(t("template_csv", lang), data=templates.as_csv(frame), file_name=f"{stem}.csv",
+    csv_column.download_button(t("template_csv", lang), data=templates.as_csv(frame, lang), file_name=f"{stem}.csv",
                                mime="text/csv", icon=":material/download:", key="intake_template_csv", on_click="ignore")
     xlsx_column.download_button(
         t("template_xlsx", lang), data=lambda: templates.as_xlsx(frame, lang), file_name=f"{stem}.xlsx",

@@ -9,8 +9,6 @@ from metrics.judgement import ANNUAL_TYPES
 from ui import layout, widgets
 from ui.texts import t
 
-HEADLINE_INDICATORS = ("members", "cba_coverage", "union_houses")
-
 
 def render(view: layout.View) -> None:
     root = view.card.root(view.plan, view.year)
@@ -61,8 +59,10 @@ def counts_row(rows, lang: str) -> None:
 
 
 def headlines(rows, view: layout.View) -> None:
-    """Members, CBA coverage and houses: the three figures every leader asks for first."""
-    chosen = [r for ind in HEADLINE_INDICATORS for r in rows if r.target["indicator"] == ind][:3]
+    """The targets the plan names as its headline (``plans.csv``, column ``headline``): the figures its
+    leaders ask for first, in the plan's order."""
+    named = (view.card.plans[view.plan].get("headline") or "").split("|")
+    chosen = [r for code in named for r in rows if r.target["code"] == code][:4]
     if not chosen:
         return
     st.subheader(t("headlines", view.lang))

@@ -5,11 +5,17 @@
 Builds the exports on the demo data (a fresh database unless ``--db`` is given), converts the .pptx
 to PDF with LibreOffice (headless) and every PDF page to PNG with pdftoppm (Debian packages
 libreoffice-impress and poppler-utils, installed by ./scripts/test). Prints the files written.
+
+The deck names Arial, which PowerPoint has and LibreOffice draws with its metric twin Liberation Sans.
+A machine without it would draw DejaVu Sans, a tenth wider, and wrap what PowerPoint keeps on one
+line; so LibreOffice gets Liberation Sans from .cache/fonts (unpacked there by ./scripts/test from
+Debian's fonts-liberation2, never installed for the whole machine) when the machine lacks it.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -24,6 +30,21 @@ from metrics.loading import init_database  # noqa: E402
 from metrics.store import Store  # noqa: E402
 
 PLAN = "DH-XI-2023-2028"
+FONTS = ROOT / ".cache" / "fonts"
+
+
+def font_config(folder: Path) -> dict[str, str]:
+    """The environment for LibreOffice: the machine's fonts, plus Liberation Sans when it lacks it."""
+    env = dict(os.environ)
+    listed = subprocess.run(["fc-list", ":family=Liberation Sans"], capture_output=True, text=True).stdout
+    if listed.strip() or not FONTS.is_dir():
+        return env
+    conf = folder / "fonts.conf"
+    conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+                    '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+                    f"<dir>{FONTS}</dir><cachedir>{folder / 'cache'}</cachedir></fontconfig>")
+    env["FONTCONFIG_FILE"] = str(conf)
+    return env
 
 
 def render(store: Store, out: Path, lang: str = "vi", dpi: int = 60) -> list[Path]:
@@ -40,7 +61,7 @@ def render(store: Store, out: Path, lang: str = "vi", dpi: int = 60) -> list[Pat
     with tempfile.TemporaryDirectory() as profile:  # a private profile: never collides with an open LibreOffice
         subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
                         "--outdir", str(out), str(out / "deck.pptx")],
-                       check=True, capture_output=True, timeout=180)
+                       check=True, capture_output=True, timeout=180, env=font_config(Path(profile)))
     for name in ("deck", "report"):
         subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(out / f"{name}.pdf"), str(out / name)],
                        check=True, timeout=120)

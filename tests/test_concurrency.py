@@ -13,7 +13,7 @@ import pytest
 from metrics import audit, ingest
 from metrics.errors import UserError
 from metrics.loading import init_database
-from tests.test_cli import cli
+from tests.test_cli import SHORT_WAIT, cli
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ def test_the_command_line_says_what_to_do_while_the_dashboard_holds_the_database
     try:
         assert holder.stdout.readline().strip() == "held"
         for command in (["import", values], ["users", "list"], ["backup", tmp_path / "b"]):
-            done = cli(*command, db=db, check=False)
+            done = cli(*command, db=db, check=False, env=SHORT_WAIT)
             assert done.returncode == 1, command
             assert f"đang được một chương trình khác (PID {holder.pid}) sử dụng" in done.stderr
             assert "Traceback" not in done.stderr and "--db" in done.stderr and "dashboard" not in done.stderr

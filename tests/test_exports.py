@@ -18,11 +18,13 @@ import openpyxl
 import pandas as pd
 import pytest
 from pptx import Presentation
-from pptx.enum.chart import XL_CHART_TYPE
+from pptx.chart.plot import PlotTypeInspector
+from pptx.enum.chart import XL_CHART_TYPE, XL_TICK_LABEL_POSITION
+from pptx.enum.dml import MSO_FILL
 from pptx.util import Pt
 from pypdf import PdfReader
 
-from metrics import db, fmt, wording
+from metrics import fmt, wording
 from metrics.exports import data
 from metrics.exports.bundle import Choice, build, file_name
 from metrics.exports.pinned import pin
@@ -118,38 +120,58 @@ def test_deck_has_a_title_slide_one_slide_per_group_and_a_summary(deck_file, eng
     assert deck_file.slide_width / deck_file.slide_height == pytest.approx(16 / 9, rel=0.01)
 
 
+def value_series(chart):
+    """The series of the target's values (the columns, the line or the running sum), wherever it is drawn."""
+    return next(s for plot in chart.plots for s in plot.series if s.name in ("Thực hiện", "Lũy kế"))
+
+
+def plot_of(chart, chart_type):
+    return next((p for p in chart.plots if PlotTypeInspector.chart_type(p) == chart_type), None)
+
+
 def test_every_group_slide_has_native_charts_with_the_engines_values(deck_file, engine_rows):
     for slide in list(deck_file.slides)[1:-1]:
         codes, found = codes_on(slide), charts(slide)
         assert len(found) == len(codes)
         for code, chart in zip(codes, found):
             row = engine_rows[code]
-            plot = chart.plots[0]
             annual = row.target["type"] in ANNUAL_TYPES
-            lines = (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS)
-            assert chart.chart_type == XL_CHART_TYPE.COLUMN_CLUSTERED if annual else chart.chart_type in lines
-            if annual:  # the floor (or band) is a line over the columns
-                assert len(chart.plots) == 2
-                assert set(chart.plots[1].series[0].values) == {row.verdict.target_value}
-            points = dict(zip(plot.categories, plot.series[0].values))
+            series = value_series(chart)
+            if annual:  # columns, with the floor as a line over them or the band as a shaded range behind
+                assert plot_of(chart, XL_CHART_TYPE.COLUMN_CLUSTERED).series[0].name == series.name
+                high = row.target.get("value_high")
+                if high == high and high is not None:
+                    band = plot_of(chart, XL_CHART_TYPE.AREA_STACKED)
+                    assert [set(s.values) for s in band.series] == [{row.target["value"]}, {high - row.target["value"]}]
+                else:
+                    assert {row.verdict.target_value} in [set(s.values) for s in plot_of(chart, XL_CHART_TYPE.LINE).series]
+            else:
+                assert chart.chart_type in (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS)
+            points = dict(zip(chart.plots[0].categories, series.values))
             wanted = expected_points(row)
             assert {k: v for k, v in points.items() if v is not None} == pytest.approx(wanted), code
+
+
+def labelled(chart) -> dict[str, str]:
+    """Category -> the text of the value label drawn there."""
+    series = value_series(chart)
+    return {c: p.data_label.text_frame.text for c, p in zip(chart.plots[0].categories, series.points)
+            if p.data_label.has_text_frame and p.data_label.text_frame.text}
 
 
 def test_data_labels_are_vietnamese_numbers(deck_file, engine_rows):
     seen = set()
     for slide in list(deck_file.slides)[1:-1]:
         for code, chart in zip(codes_on(slide), charts(slide)):
-            row, series = engine_rows[code], chart.plots[0].series[0]
+            row = engine_rows[code]
             wanted = expected_points(row)
-            for category, point in zip(chart.plots[0].categories, series.points):
-                if category in wanted and point.data_label.has_text_frame:
-                    text = point.data_label.text_frame.text
-                    number = fmt.measure(wanted[category], row.indicator["kind"], "vi")
-                    assert text.endswith(number), (code, text, number)
-                    seen.add(text)
-    assert {"111.258", "118.046"} <= seen  # members, Vietnamese thousands separator
+            for category, text in labelled(chart).items():
+                number = fmt.short(wanted[category], row.indicator["kind"], "vi")
+                assert text.endswith(number), (code, text, number)
+                seen.add(text)
+    assert "118.046" in seen  # members, Vietnamese thousands separator
     assert any(re.fullmatch(r"✔ \d+,\d\d%", t) for t in seen)  # an annual year met, decimal comma
+    assert "✔ 100%" in seen  # a whole percentage without ",00"
 
 
 def test_status_labels_and_sentences_are_on_the_slides(deck_file, engine_rows):
@@ -254,7 +276,7 @@ def hostile_path(demo_path, tmp_path):
     path = tmp_path / "hostile.duckdb"
     shutil.copy(demo_path, path)
     store = Store.open(path)
-    with db.transaction(store.con) as cur:
+    with store.transaction() as cur:
         cur.execute("UPDATE targets SET label_vi = '=HYPERLINK(\"http://x\",\"y\")' WHERE code = 'NK1a'")
         cur.execute("UPDATE catalogue_version SET version = version + 1")
         write_batch(cur, pd.DataFrame([{"unit": "AG", "indicator": "members", "year": 2019, "value": 100000.0,
@@ -295,7 +317,7 @@ def test_a_pinned_deck_is_the_same_after_a_new_import(demo_path, tmp_path):
     try:
         pinned = pin(store).batch
         before = {f: build(store, Choice(f, PLAN, as_of=pinned)) for f in ("pptx", "pdf", "xlsx")}
-        with db.transaction(store.con) as cur:
+        with store.transaction() as cur:
             new = write_batch(cur, pd.DataFrame([{"unit": "AG-2025", "indicator": "members", "year": 2026,
                                                   "value": 125000.0, "source": "Báo cáo năm 2026"}]), "import",
                               file_name="members-2026.csv")
@@ -403,3 +425,120 @@ def test_exports_of_a_plan_without_values_and_of_an_empty_database(tmp_path):
             build(empty, Choice("pdf"))
     finally:
         empty.close()
+
+
+# --- issue 14: honest charts, one note once, starting points, numbers as written -------------------
+
+def chart_of(deck_file, code):
+    for slide in list(deck_file.slides)[1:-1]:
+        for found, chart in zip(codes_on(slide), charts(slide)):
+            if found == code:
+                return chart
+    raise AssertionError(code)
+
+
+def axis(chart):
+    value_axis = chart.value_axis
+    return value_axis.minimum_scale, value_axis.maximum_scale, value_axis.tick_labels.number_format
+
+
+def test_the_members_axis_starts_at_zero_and_writes_its_numbers_the_vietnamese_way(deck_file):
+    """It started at 100.000 with its numbers hidden, which made the gap to the target look larger."""
+    low, high, number_format = axis(chart_of(deck_file, "NK1b"))
+    assert low == 0 and high >= 139258
+    assert '#"."##0' in number_format  # a literal dot: 111.258 whatever the viewer's locale
+    assert chart_of(deck_file, "NK1b").value_axis.tick_label_position != XL_TICK_LABEL_POSITION.NONE
+
+
+def test_every_axis_shows_its_numbers_and_starts_at_zero_or_says_where_it_starts(deck_file, engine_rows):
+    for code in engine_rows:
+        chart = chart_of(deck_file, code)
+        low, _, number_format = axis(chart)
+        assert chart.value_axis.tick_label_position != XL_TICK_LABEL_POSITION.NONE, code
+        assert number_format and "#,##0" not in number_format, code  # never the viewer's separators
+        if low != 0:
+            assert chart.has_title and chart.chart_title.text_frame.text == f"Trục dọc từ {low:g}%, không từ 0", code
+
+
+def test_level_and_cumulative_charts_draw_the_path_and_the_projection(deck_file, engine_rows):
+    for code, row in engine_rows.items():
+        if row.target["type"] in ANNUAL_TYPES:
+            continue
+        names = [s.name for plot in chart_of(deck_file, code).plots for s in plot.series]
+        assert "Lộ trình" in names, code
+        end = int(row.target["target_year"])
+        projected = f"Dự báo {end}: {fmt.short(row.verdict.projection, row.indicator['kind'], 'vi')}"
+        assert projected in names, code
+        series = next(s for plot in chart_of(deck_file, code).plots for s in plot.series if s.name == projected)
+        values = dict(zip(chart_of(deck_file, code).plots[0].categories, series.values))
+        assert values[str(end)] == pytest.approx(row.verdict.projection)
+        assert values[str(row.verdict.actual_year)] == pytest.approx(row.verdict.actual)
+
+
+def test_a_band_is_a_shaded_range(deck_file):
+    band = plot_of(chart_of(deck_file, "HN1a"), XL_CHART_TYPE.AREA_STACKED)
+    base, shade = band.series
+    assert set(base.values) == {80} and set(shade.values) == {10} and shade.name == "Khung: 80–90%"
+    assert base.format.fill.type == MSO_FILL.BACKGROUND  # the base is invisible: only 80–90 is shaded
+    assert shade.format.fill.type == MSO_FILL.SOLID
+
+
+def test_pdf_states_each_shared_note_once(pdf_text):
+    """The ⚡ and illustrative-data notes were printed under all 27 targets."""
+    assert pdf_text.count("đổi đơn vị năm 2025") == 1
+    assert pdf_text.count("Có số liệu minh họa (demo), không phải số liệu chính thức.") == 1
+    assert pdf_text.count("Số liệu minh họa (demo) — không phải số liệu chính thức") == 1  # a source, listed once
+    assert pdf_text.count("Áp dụng cho cả 27 chỉ tiêu") == 2  # each note says whom it concerns
+    assert "xem lưu ý chung" not in pdf_text  # no target points to a note every target shares
+
+
+def test_pdf_starting_points_come_from_the_data(pdf_text, engine_rows):
+    """"Năm gốc" read "— (2023)" for almost every target."""
+    assert "— (2023)" not in pdf_text
+    assert "111.258 đoàn viên (2023)" in pdf_text  # data: the resolution's own 2023 figure
+    assert "92,14% (2023)" in pdf_text
+    assert "86,67% (2024)" in pdf_text  # no 2023 figure: the first year with data, as the engine judges
+    assert "36.641 đoàn viên (2018–2023)" in pdf_text and "555 căn (2018–2023)" in pdf_text  # previous term
+    assert "Thông cáo báo chí của BTV LĐLĐ tỉnh An Giang về Đại hội XI" in pdf_text  # ... and its source
+    hn1b = engine_rows["HN1b"].series
+    assert f"2024: ✖ {fmt.short(hn1b[2024].value, 'ratio')}" in pdf_text  # an annual target's earlier years
+
+
+def test_round_targets_and_ranges_are_written_as_people_write_them(pdf_text, deck_file):
+    deck_text = "\n".join(t for s in deck_file.slides for t in slide_texts(s))
+    names = " ".join(s.name for slide in deck_file.slides for chart in charts(slide) for plot in chart.plots
+                     for s in plot.series)
+    for text in (pdf_text, deck_text, names):
+        assert not re.search(r"\d,00(?!\d)", text), re.search(r".{30}\d,00.{10}", text)
+    assert "80–90% hằng năm" in pdf_text and "1–2 người/CĐCS hằng năm" in pdf_text and "≥ 100% hằng năm" in pdf_text
+    assert "trong khung 1–2 người/CĐCS" in deck_text and "Khung: 1–2" in names
+
+
+def test_the_title_slide_states_the_shared_notes_once(deck_file):
+    """The ⚡ note that every figure crosses the 2025 reorganisation was only in the speaker notes, while
+    the illustrative-data note stood on the slide: a presenter's audience saw one warning of two."""
+    slides = list(deck_file.slides)
+    title = " ".join(slide_texts(slides[0]))
+    assert "⚡ Chuỗi số liệu đổi đơn vị năm 2025" in title
+    assert "Có số liệu minh họa (demo), không phải số liệu chính thức." in title
+    assert not any("đổi đơn vị năm" in t for s in slides[1:] for t in slide_texts(s))  # stated once
+
+
+def test_pdf_cites_sources_in_ascending_order(pdf_text):
+    """A target's markers read [1][3][2][4] (the order of first use) where a reader expects [1][2][3][4]."""
+    for run in re.findall(r"(?:\[\d+\]){2,}", pdf_text):
+        numbers = [int(n) for n in re.findall(r"\d+", run)]
+        assert numbers == sorted(numbers), run
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_title_slide_fits_above_its_footer(store, lang):
+    """With both notes, the English title slide's last line ran into the footer."""
+    prs = Presentation(io.BytesIO(build(store, Choice("pptx", PLAN, lang=lang))))
+    boxes = sorted((s for s in prs.slides[0].shapes if s.has_text_frame and s.text_frame.text), key=lambda s: s.top)
+    footer = min(s.top for s in boxes if s.text_frame.text.endswith(f"1/{len(prs.slides)}"))
+    body = [s for s in boxes if s.top < footer]
+    assert len(body) == 5  # title, subtitle, pinned batch, illustrative note, ⚡ note
+    for upper, lower in zip(body, body[1:]):
+        assert upper.top + upper.height <= lower.top, upper.text_frame.text
+    assert body[-1].top + body[-1].height <= footer

@@ -14,7 +14,6 @@ import pytest
 
 from metrics import cli as metrics_cli
 from metrics import ingest
-from metrics.db import transaction
 from metrics.errors import UserError
 from metrics.ingest import templates
 from metrics.ingest import text as report_text
@@ -65,7 +64,7 @@ def test_preview_counts_changes_and_the_status_the_dashboard_then_shows(demo, tm
                            "884;members;2024;9.000;;\n")                   # a district's figure, corrected
     report = ingest.check(path, store=demo)
     assert report.ok, report.problem_table().to_string()
-    assert report.counts == {"created": 2, "updated": 1, "unchanged": 1, "rejected": 0}
+    assert report.counts == {"created": 2, "updated": 1, "annotated": 0, "unchanged": 1, "rejected": 0, "skipped": 0}
     changed = report.changes.set_index(["unit", "indicator"])
     assert changed.loc[("AG-2025", "members"), "new"] == 130000
     assert (changed.loc[("884", "members"), "old"], changed.loc[("884", "members"), "new"]) == (8901, 9000)
@@ -118,16 +117,15 @@ def test_confirming_after_someone_else_changed_the_data_asks_to_check_again(demo
 
 def test_two_imports_confirmed_at_once_give_a_message_not_a_trace(demo, tmp_path):
     report = ingest.check(write(tmp_path, "unit,indicator,year,value\n883,members,2024,12000\n"), store=demo)
-    other = demo.con.cursor()
-    other.begin()
-    write_batch(other, pd.DataFrame({"unit": ["884"], "indicator": ["members"], "year": [2024], "value": [1.0]}),
-                "import")  # another analyst's import, not yet committed
-    try:
-        with pytest.raises(UserError) as caught:
-            ingest.commit(demo, report)
-    finally:
-        other.rollback()
-        other.close()
+    with demo.transaction() as other:
+        write_batch(other, pd.DataFrame({"unit": ["884"], "indicator": ["members"], "year": [2024], "value": [1.0]}),
+                    "import")  # another analyst's import, not yet committed
+        try:
+            with pytest.raises(UserError) as caught:
+                ingest.commit(demo, report)
+        finally:
+            other.rollback()
+            other.begin()  # the context manager commits what is left: nothing
     assert caught.value.code == "import-conflict"
     assert "cùng lúc" in caught.value.message("vi") and "same moment" in caught.value.message("en")
     assert cell(demo, "883", "members", 2024) == 11781
@@ -177,10 +175,13 @@ def test_a_file_over_the_row_limit_is_refused(demo, tmp_path):
     assert [p.code for p in report.problems] == ["file-too-large"]
 
 
-def test_years_before_the_plan_are_taken_only_where_history_belongs(demo, tmp_path):
-    accepted = ingest.accepted_years(demo, demo.plan(PLAN))
-    assert 2018 in accepted and 2020 in accepted and 2028 in accepted  # previous term, older plan, end year
-    assert 2017 not in accepted and 2029 not in accepted
+def test_an_import_takes_every_year_some_loaded_plan_or_the_term_before_it_covers(demo, tmp_path):
+    accepted = ingest.accepted_years(demo)
+    assert accepted == list(range(2015, 2029))  # CTHD 2020–2025 and its term before, DH-XI 2023–2028
+    report = ingest.check(write(tmp_path, "unit,indicator,year,value\nAG,members,2016,90000\nAG-2025,members,2029,1\n"),
+                          store=demo, plan=PLAN)  # one file of history, checked against the newer plan
+    assert [(p.row, p.code) for p in report.problems] == [(3, "year-outside-plan")]
+    assert "2015–2028" in report.problems[0].message_en
 
 
 def test_progress_is_reported_up_to_the_end(demo, tmp_path):
@@ -265,7 +266,7 @@ def test_two_people_undoing_the_same_batch_at_once_get_a_message(tmp_path):
     try:
         batch = ingest.commit(store, ingest.check(write(tmp_path, "unit,indicator,year,value\nD1,members,2024,61\n"),
                                                   store=store)).batch
-        with transaction(store.con) as other:
+        with store.transaction() as other:
             other.execute("UPDATE batches SET rolled_back_by = -1 WHERE id = ?", [batch])
             with pytest.raises(UserError) as caught:
                 ingest.undo(store, batch)
@@ -312,7 +313,7 @@ def test_dry_run_prints_the_preview_and_writes_nothing(demo_template, tmp_path):
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     path = write(tmp_path, "unit;indicator;year;value;numerator;denominator\nAG-2025;cba_coverage;2026;;240;245\n")
     done = cli("import", path, "--dry-run", "--lang", "en", db=db)
-    assert "Created: 1 · Updated: 0 · Unchanged: 0 · Rejected rows: 0" in done.stdout
+    assert "Created: 1 · Figures updated: 0 · Source/note only: 0 · Unchanged: 0 · Rejected rows: 0" in done.stdout
     assert "Collective agreement coverage" in done.stdout and "→" in done.stdout
     assert "Dry run: nothing was written." in done.stdout
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
@@ -368,19 +369,27 @@ def test_the_status_preview_equals_judging_everything_again(rows, judged, demo, 
     province; judging every target with full scorecards before and after the commit must agree."""
     report = ingest.check(write(tmp_path, "đơn vị;chỉ tiêu;năm;giá trị;tử số;mẫu số\n" + rows), store=demo)
     assert report.ok, report.problem_table().to_string()
-    before = Scorecard(demo)
+    before = judge_everything(Scorecard(demo), judged)  # a scorecard reads as it goes: judge before the commit
     ingest.commit(demo, report)
-    after = Scorecard(demo)
+    after = judge_everything(Scorecard(demo), judged)
     expected = set()
-    for year in judged:
-        root = before.root(PLAN, year)
-        for target in before.targets(PLAN):
-            if before.applies(target, root):
-                old, new = before.row(target, root, year), after.row(target, root, year)
-                if old.status != new.status or not _same(old.verdict.actual, new.verdict.actual):
-                    expected.add((target["code"], year, old.status, new.status))
+    for key, old in before.items():
+        new = after[key]
+        if old.status != new.status or not _same(old.verdict.actual, new.verdict.actual):
+            expected.add((*key, old.status, new.status))
     found = {(r.target, r.year, r.old_status, r.new_status) for r in report.status_changes.itertuples()}
     assert found == expected
+
+
+def judge_everything(card: Scorecard, years) -> dict:
+    """(target, year) -> the province's status row, for every target of the plan that applies to it."""
+    judged = {}
+    for year in years:
+        root = card.root(PLAN, year)
+        for target in card.targets(PLAN):
+            if card.applies(target, root):
+                judged[(target["code"], year)] = card.row(target, root, year)
+    return judged
 
 
 def _same(a, b) -> bool:
@@ -421,7 +430,11 @@ def test_an_unknown_unit_gets_the_closest_names_first_always_the_same(demo):
     """Four units are called Long Xuyên; the three offered are the closest, in the same order every time."""
     from metrics.ingest.units import suggestions
 
-    offered = {suggestions(demo.con.cursor(), "unit", ["Long Xuyen"])["Long Xuyen"] for _ in range(5)}
+    def offer() -> str:
+        with demo.cursor() as cur:
+            return suggestions(cur, "unit", ["Long Xuyen"])["Long Xuyen"]
+
+    offered = {offer() for _ in range(5)}
     assert len(offered) == 1
     names = offered.pop().split("; ")
     assert len(names) == 3 and names[0] == "Công đoàn phường Long Xuyên (CD-P-LONGXUYEN)"

@@ -57,7 +57,8 @@ def test_a_file_with_errors_is_listed_and_nothing_is_written(page):
     ok(at.file_uploader(key="intake_file_0").upload("so-lieu.csv", BAD.encode(), "text/csv").run())
     ok(at.button(key="intake_check").click().run())
     assert "không thể nhập" in messages(at, "error")[0]
-    assert [(m.label, m.value) for m in at.metric] == [("Tạo mới", "1"), ("Cập nhật", "0"), ("Không đổi", "0"),
+    assert [(m.label, m.value) for m in at.metric] == [("Tạo mới", "1"), ("Cập nhật số liệu", "0"),
+                                                       ("Chỉ đổi nguồn/ghi chú", "0"), ("Không đổi", "0"),
                                                        ("Dòng bị từ chối", "1")]
     counts, problems = at.dataframe[0].value, at.table[0].value
     assert counts.to_dict("records") == [{"Mã": "not-a-number", "Số lượng": 1}]
@@ -71,7 +72,8 @@ def test_preview_confirm_history_and_undo(page):
     at, db = page
     ok(at.file_uploader(key="intake_file_0").upload("so-lieu.csv", GOOD.encode(), "text/csv").run())
     ok(at.button(key="intake_check").click().run())
-    assert [(m.label, m.value) for m in at.metric] == [("Tạo mới", "1"), ("Cập nhật", "1"), ("Không đổi", "0"),
+    assert [(m.label, m.value) for m in at.metric] == [("Tạo mới", "1"), ("Cập nhật số liệu", "1"),
+                                                       ("Chỉ đổi nguồn/ghi chú", "0"), ("Không đổi", "0"),
                                                        ("Dòng bị từ chối", "0")]
     changes, statuses = at.dataframe[0].value, at.dataframe[1].value
     assert changes[["Cũ", "Mới"]].to_dict("records") == [{"Cũ": "—", "Mới": "130.000"}, {"Cũ": "8.901", "Mới": "9.000"}]
@@ -107,7 +109,7 @@ def test_an_excel_upload_asks_for_the_sheet(page):
     ok(at.file_uploader(key="intake_file_0").upload("bao-cao.xlsx", buffer.getvalue(), xlsx).run())
     ok(at.selectbox(key="intake_sheet").set_value("2024").run())
     ok(at.button(key="intake_check").click().run())
-    assert [(m.label, m.value) for m in at.metric][1] == ("Cập nhật", "1")
+    assert [(m.label, m.value) for m in at.metric][1] == ("Cập nhật số liệu", "1")
     assert "trang tính “2024”" in " ".join(str(c.value) for c in at.caption)
 
 
@@ -124,6 +126,27 @@ def test_the_page_speaks_english(page):
     ok(at.run())
     assert at.title[0].value == "Import data"
     assert [t.label for t in at.tabs] == ["Upload", "History", "Templates"]
+
+
+def test_changed_sources_are_listed_apart_from_changed_figures(page):
+    at, db = page
+    text = ("đơn vị;chỉ tiêu;năm;giá trị;nguồn\n884;members;2024;8.901;Báo cáo chính thức 2024\n"
+            "883;members;2024;11.800;Báo cáo chính thức 2024\n")
+    ok(at.file_uploader(key="intake_file_0").upload("so-lieu.csv", text.encode(), "text/csv").run())
+    ok(at.button(key="intake_check").click().run())
+    assert [(m.label, m.value) for m in at.metric][1:3] == [("Cập nhật số liệu", "1"), ("Chỉ đổi nguồn/ghi chú", "1")]
+    assert [s.value for s in at.subheader][:2] == ["Số liệu thay đổi", "Nguồn, ghi chú thay đổi"]
+    figures, texts = at.dataframe[0].value, at.dataframe[1].value
+    assert list(figures["Đơn vị"].str.contains("Long Xuyên")) == [True]  # 883 only: its figure changes
+    assert len(texts) == 2 and set(texts["Nguồn mới"]) == {"Báo cáo chính thức 2024"}
+
+
+def test_a_template_filled_with_the_figures_in_force_is_offered(page):
+    at, db = page
+    blank = at.get("download_button")[0].proto.url
+    ok(at.toggle(key="intake_template_filled").set_value(True).run())
+    assert [b.proto.label for b in at.get("download_button")] == ["Tải mẫu CSV", "Tải mẫu Excel"]
+    assert at.get("download_button")[0].proto.url != blank  # another file: the one with the figures in force
 
 
 def test_a_hidden_first_sheet_is_shown_as_hidden_and_not_read_by_default(page):
@@ -143,7 +166,7 @@ def test_a_hidden_first_sheet_is_shown_as_hidden_and_not_read_by_default(page):
     chooser = at.selectbox(key="intake_sheet")
     assert chooser.options == ["Cũ (trang ẩn)", "2024"] and chooser.value == "2024"
     ok(at.button(key="intake_check").click().run())
-    assert [(m.label, m.value) for m in at.metric][1] == ("Cập nhật", "1")
+    assert [(m.label, m.value) for m in at.metric][1] == ("Cập nhật số liệu", "1")
 
 
 def test_a_check_leaves_no_folder_behind_once_its_session_is_gone(page):

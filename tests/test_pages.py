@@ -158,8 +158,24 @@ def test_english_switch(app):
     assert any("," in m.value and m.value[0].isdigit() for m in at.metric if m.label not in EN_BADGES)  # 118,046
 
 
-def test_first_start_builds_the_database(tmp_path, monkeypatch):
+def test_a_missing_database_says_how_to_load_ones_own_files_and_builds_nothing(tmp_path, monkeypatch):
+    """Another federation's dashboard, started before its database exists, is never filled with An Giang."""
+    monkeypatch.setenv("KPI_DB", str(tmp_path / "hcm.duckdb"))
+    monkeypatch.delenv("KPI_DEMO", raising=False)
+    monkeypatch.setenv("KPI_PUBLIC", "1")
+    st.cache_resource.clear()
+    at = AppTest.from_file("../dashboard.py", default_timeout=60).run()
+    st.cache_resource.clear()
+    assert not at.exception
+    shown = " ".join(e.value for e in at.error).replace("\\", "")
+    assert "python -m metrics init" in shown and "targets import" in shown and "docs/data-files.md" in shown
+    assert "--demo" in shown.split("Chỉ để xem thử")[1]  # the demo is offered only as a demo
+    assert not (tmp_path / "hcm.duckdb").exists() and not at.title
+
+
+def test_first_start_of_the_demo_builds_the_database(tmp_path, monkeypatch):
     monkeypatch.setenv("KPI_DB", str(tmp_path / "new.duckdb"))
+    monkeypatch.setenv("KPI_DEMO", "1")
     monkeypatch.setenv("KPI_PUBLIC", "1")
     st.cache_resource.clear()
     at = AppTest.from_file("../dashboard.py", default_timeout=60).run()

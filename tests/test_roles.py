@@ -302,7 +302,8 @@ def test_names_and_notes_are_shown_as_plain_text_never_as_markup(db, monkeypatch
     hostile = "<b>Công đoàn</b> **đậm** [x](javascript:alert(1))"
     store = Store.open(db)
     try:
-        store.con.execute("UPDATE units SET name_vi = ? WHERE code = '883'", [hostile])  # a test-only shortcut
+        with store.transaction() as cur:  # a test-only shortcut
+            cur.execute("UPDATE units SET name_vi = ? WHERE code = '883'", [hostile])
     finally:
         store.close()
     monkeypatch.setenv("KPI_PUBLIC", "1")

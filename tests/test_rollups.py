@@ -4,7 +4,6 @@ import pandas as pd
 import pytest
 
 from metrics import rollups
-from metrics.db import transaction
 from metrics.loading import init_database
 from metrics.scorecard import Scorecard
 from metrics.store import rollback_batch, write_batch
@@ -61,14 +60,14 @@ def test_sql_rollups_equal_the_reference_on_the_reorganised_mini_plan(mini_store
 
 def test_figures_follow_imports_and_undo_in_the_same_transaction(mini_store):
     first = int(mini_store.batches()["id"].max())
-    with transaction(mini_store.con) as cur:
+    with mini_store.transaction() as cur:
         batch = write_batch(cur, pd.DataFrame([{"unit": "D1", "indicator": "members", "year": 2024, "value": 70.0},
                                                {"unit": "G1", "indicator": "members", "year": 2025, "value": 5.0}]),
                             "import")
     after = Scorecard(mini_store)
     assert after.source.figure("members", "P", 2024).value == 130
     assert every_figure(after) == every_figure(reference(mini_store))
-    with transaction(mini_store.con) as cur:
+    with mini_store.transaction() as cur:
         rollback_batch(cur, batch)
     undone = Scorecard(mini_store)
     assert undone.source.figure("members", "P", 2024).value == 120
@@ -79,7 +78,7 @@ def test_figures_follow_imports_and_undo_in_the_same_transaction(mini_store):
 
 def test_a_failed_write_leaves_no_figure_behind(mini_store):
     before = every_figure(Scorecard(mini_store))
-    with pytest.raises(RuntimeError), transaction(mini_store.con) as cur:
+    with pytest.raises(RuntimeError), mini_store.transaction() as cur:
         write_batch(cur, pd.DataFrame([{"unit": "D2", "indicator": "members", "year": 2024, "value": 999.0}]),
                     "import")
         raise RuntimeError("the import stops half-way")

@@ -4,7 +4,6 @@ import pandas as pd
 import pytest
 
 from metrics import rollups
-from metrics.db import transaction
 from metrics.scorecard import Scorecard, completeness
 from metrics.store import rollback_batch, write_batch
 
@@ -64,7 +63,7 @@ def test_sector_scoped_target_rolls_up_only_units_in_its_sector(mini_store):
         {"unit": "S1", "indicator": "dialogue_ns", "year": 2024, "value": None, "numerator": 4.0, "denominator": 6.0},
         {"unit": "G2", "indicator": "dialogue_ns", "year": 2024, "value": None, "numerator": 1.0, "denominator": 1.0},
     ])
-    with transaction(mini_store.con) as cur:
+    with mini_store.transaction() as cur:
         write_batch(cur, values, "import", file_name="dialogue.csv")
     for card in (Scorecard(mini_store), Scorecard(mini_store, observations=mini_store.observations())):
         figure = row(card, "NS", "P", 2024).series[2024]
@@ -74,7 +73,7 @@ def test_sector_scoped_target_rolls_up_only_units_in_its_sector(mini_store):
         assert card.figure("dialogue_ns", "P", 2024).value == pytest.approx(8 / 12 * 100)  # unscoped: every unit
     # D2's only figure comes from a state enterprise (G2): it has not answered the non-state target
     assert "dialogue_ns" in completeness_missing(mini_store, "D2")
-    with transaction(mini_store.con) as cur:
+    with mini_store.transaction() as cur:
         cur.execute("UPDATE targets SET sector = NULL WHERE code = 'NS'")
         rollups.refresh_scopes(cur)
     assert row(Scorecard(mini_store), "NS", "P", 2024).series[2024].value == pytest.approx(8 / 12 * 100)
@@ -88,7 +87,7 @@ def completeness_missing(store, unit: str) -> list[str]:
 
 def test_a_stated_baseline_is_the_base_where_the_data_have_no_base_year(mini_store):
     """Without a 2023 value the base moved to 2024 and the target page read "on the path, +0"."""
-    with transaction(mini_store.con) as cur:
+    with mini_store.transaction() as cur:
         cur.execute("UPDATE targets SET baseline = 80 WHERE code = 'R1'")
     card = Scorecard(mini_store)
     cba = row(card, "R1", "P", 2024)
@@ -115,12 +114,12 @@ def test_later_import_supersedes_and_undo_restores_exactly(mini_store):
     first = int(mini_store.batches()["id"].max())
     change = pd.DataFrame([{"unit": "D1", "indicator": "members", "year": 2024, "value": 70.0}])
     other = pd.DataFrame([{"unit": "D2", "indicator": "members", "year": 2024, "value": 55.0}])
-    with transaction(mini_store.con) as cur:
+    with mini_store.transaction() as cur:
         changed = write_batch(cur, change, "import", file_name="a.csv")
-    with transaction(mini_store.con) as cur:
+    with mini_store.transaction() as cur:
         write_batch(cur, other, "import", file_name="b.csv")
     assert row(Scorecard(mini_store), "L1", "P", 2024).series[2024].value == 135
-    with transaction(mini_store.con) as cur:
+    with mini_store.transaction() as cur:
         rollback_batch(cur, changed)
     assert row(Scorecard(mini_store), "L1", "P", 2024).series[2024].value == 125  # D2's later batch stays
     assert row(Scorecard(mini_store, as_of=first), "L1", "P", 2024).series[2024].value == 120
@@ -129,12 +128,12 @@ def test_later_import_supersedes_and_undo_restores_exactly(mini_store):
 
 def test_rollback_of_an_unknown_or_undone_batch_is_refused(mini_store):
     from metrics.errors import UserError
-    with pytest.raises(UserError) as missing, transaction(mini_store.con) as cur:
+    with pytest.raises(UserError) as missing, mini_store.transaction() as cur:
         rollback_batch(cur, 999)
     assert missing.value.code == "unknown-batch"
     first = int(mini_store.batches()["id"].min())
-    with transaction(mini_store.con) as cur:
+    with mini_store.transaction() as cur:
         rollback_batch(cur, first)
-    with pytest.raises(UserError) as again, transaction(mini_store.con) as cur:
+    with pytest.raises(UserError) as again, mini_store.transaction() as cur:
         rollback_batch(cur, first)
     assert again.value.code == "already-rolled-back"

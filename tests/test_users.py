@@ -32,7 +32,7 @@ def test_a_user_signs_in_with_the_password_and_only_a_hash_is_kept(store):
     assert users.verify(store, "nobody", PASSWORD) is None
     stored = store.rows("SELECT password_hash FROM users")[0][0]
     assert stored.startswith("$2b$12$") and PASSWORD not in stored
-    store.con.execute("CHECKPOINT")
+    store.close()  # closing writes everything into the file
     assert PASSWORD.encode() not in Path(store.path).read_bytes()
 
 
@@ -92,7 +92,7 @@ def test_the_cookie_key_is_made_once_beside_the_database_never_in_it_or_taken_fr
     assert len(first) >= 48 and users.cookie_key(store) == first
     key_file = Path(str(store.path) + ".cookie-key")
     assert key_file.read_text(encoding="ascii") == first and key_file.stat().st_mode & 0o777 == 0o600
-    store.con.execute("CHECKPOINT")
+    store.close()  # a write closes its connection, and closing writes everything into the file
     assert first.encode() not in Path(store.path).read_bytes()
     assert store.rows("SELECT count(*) FROM settings")[0][0] == 0
     monkeypatch.setenv("KPI_COOKIE_KEY_FILE", str(tmp_path / "elsewhere.key"))

@@ -1,13 +1,18 @@
-"""The dashboard's access to the database: one connection per process, one scorecard per data version."""
+"""The dashboard's access to the database: one store per process, one scorecard per data version.
+
+The store holds no connection between page runs: a run reads through a shared read-only connection
+(``reading``), a write opens the file for writing only for its own moment, and an idle dashboard leaves the
+file free, so the command line can read and write while the dashboard runs (``metrics.db.Access``).
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 
 import streamlit as st
 
 from metrics import db
-from metrics.errors import UserError
 from metrics.loading import init_database
 from metrics.scorecard import Scorecard
 from metrics.store import Store
@@ -15,9 +20,17 @@ from metrics.store import Store
 log = logging.getLogger("dashboard")
 
 
+def builds_demo() -> bool:
+    """Whether a missing database is built from the shipped An Giang demo: only the demo's own file
+    (``data/kpi.duckdb``, no ``KPI_DB``) or when asked for (``KPI_DEMO=1``). Any other federation's
+    database is made with its own files, never filled with An Giang's."""
+    wanted = os.environ.get("KPI_DEMO", "").strip().lower() in ("1", "true", "yes", "on")
+    return wanted or db.default_path().resolve() == db.DEFAULT_DB.resolve()
+
+
 @st.cache_resource(show_spinner=False)
 def store() -> Store:
-    """Open the database; on the very first start (no file at all), build it from the shipped demo data.
+    """Open the database; on the very first start of the demo (no file at all), build it from the shipped data.
 
     A file that exists but cannot be opened (damaged, another version, held by another program) raises
     the error that says what to do; it is never replaced by a new database. Nothing is cached on failure,
@@ -26,13 +39,20 @@ def store() -> Store:
     db.private_files()
     path = db.default_path()
     if not path.exists():
-        log.info("No database at %s: building it from the shipped data", path)
-        return init_database(path, demo=True)
+        if not builds_demo():
+            raise db.missing(path)
+        log.info("No database at %s: building it from the shipped demo data", path)
+        init_database(path, demo=True).close()
     try:
         return Store.open(path)
-    except UserError as exc:
-        log.error("Cannot open the database %s: %s", path, exc.en)
+    except Exception as exc:
+        log.error("Cannot open the database %s: %s", path, getattr(exc, "en", exc))
         raise
+
+
+def reading():
+    """Hold the data still for one page run: a read lease on the database for the whole run."""
+    return store().reading()
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

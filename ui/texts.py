@@ -52,9 +52,12 @@ TEXTS = {
         "another plan or year.",
     ),
     "no_plan": (
-        "Chưa có kế hoạch nào trong cơ sở dữ liệu. Hãy nạp kế hoạch và chỉ tiêu: python -m metrics targets import …",
-        "There is no plan in the database yet. Load plans and targets: python -m metrics targets import …",
+        "Chưa có kế hoạch nào trong cơ sở dữ liệu. Hãy nạp các tệp của đơn vị mình: python -m metrics units import "
+        "units.csv, rồi python -m metrics targets import plans.csv indicators.csv targets.csv (xem docs/data-files.md).",
+        "There is no plan in the database yet. Load your own files: python -m metrics units import units.csv, then "
+        "python -m metrics targets import plans.csv indicators.csv targets.csv (see docs/data-files.md).",
     ),
+    "example": (" (ví dụ {code}: “{label}”)", " (e.g. {code}: “{label}”)"),
     "every_year": ("hằng năm", "every year"),
     "achieved_share": ("đạt", "achieved"),
     "deadline_passed": ("hết hạn năm {year}", "deadline {year}"),
@@ -125,28 +128,28 @@ TEXTS = {
     "period": ("Giai đoạn", "Period"),
     "method_title": ("Cách đánh giá", "How progress is judged"),
     "method_text": (
-        "- **Chỉ tiêu đạt mức đến cuối nhiệm kỳ** (ví dụ 139.258 đoàn viên năm 2028): so sánh tốc độ tăng bình quân "
+        "- **Chỉ tiêu đạt mức đến cuối nhiệm kỳ**{level}: so sánh tốc độ tăng bình quân "
         "hằng năm thực tế từ năm gốc với tốc độ cần có để đạt chỉ tiêu (phương pháp của Thống kê Canada, dùng trong "
         "Open SDG). Đạt từ 95% tốc độ cần có trở lên: *Đúng tiến độ*; từ 60%: *Cần đẩy nhanh*; dưới 60%: *Chậm tiến "
         "độ*; giảm: *Đi lùi*. Đã đạt mức chỉ tiêu thì là *Đã đạt*, dù xu hướng thế nào. Từ năm đích trở đi chỉ còn "
         "*Đã đạt* hoặc *Chưa đạt*.\n"
-        "- **Chỉ tiêu cộng dồn cả nhiệm kỳ** (300 căn nhà Mái ấm công đoàn): so tổng đã thực hiện với phần chỉ tiêu "
+        "- **Chỉ tiêu cộng dồn cả nhiệm kỳ**{cumulative}: so tổng đã thực hiện với phần chỉ tiêu "
         "lẽ ra phải đạt đến nay nếu chia đều mỗi năm.\n"
-        "- **Chỉ tiêu hằng năm** (từ 96%, 80–90%): năm được xem là *Đã đạt* hoặc *Chưa đạt*; xu hướng so với năm "
+        "- **Chỉ tiêu hằng năm**{annual}: năm được xem là *Đã đạt* hoặc *Chưa đạt*; xu hướng so với năm "
         "trước (tốt hơn, kém hơn) chỉ ghi kèm, không phải là kết quả đánh giá; số năm đạt cả nhiệm kỳ được đếm riêng.\n"
         "- **Cộng số liệu các đơn vị**: số đoàn viên, số căn nhà được cộng lại; tỷ lệ được tính bằng tổng tử số chia "
         "tổng mẫu số (không lấy trung bình các tỷ lệ); bình quân mỗi CĐCS bằng tổng số lượng chia tổng số CĐCS.\n"
         "- **Chưa đủ dữ liệu** là một trạng thái riêng, không bao giờ được coi là 0.\n"
         "- **Sắp xếp tổ chức năm 2025**: khi một đơn vị được hợp nhất hoặc giải thể, chuỗi số liệu chuyển sang đơn vị "
         "kế thừa và được đánh dấu ⚡ để người xem biết số liệu trước và sau không hoàn toàn so sánh được.",
-        "- **Level targets** (e.g. 139,258 members by 2028): the average yearly growth since the baseline is compared "
+        "- **Level targets**{level}: the average yearly growth since the baseline is compared "
         "with the growth the target requires (Statistics Canada's method, used by Open SDG). At least 95% of the "
         "required growth: *On track*; at least 60%: *Needs acceleration*; below: *Limited progress*; falling: "
         "*Deteriorating*. A target already reached is *Achieved*, whatever the trend. From its target year on it is "
         "only *Achieved* or *Not achieved*.\n"
-        "- **Cumulative targets** (300 union houses over the term): the total so far against the share of the target "
+        "- **Cumulative targets**{cumulative}: the total so far against the share of the target "
         "expected by now on a straight line.\n"
-        "- **Annual targets** (at least 96%, 80–90%): the year is *Target achieved* or *Not achieved*; the trend on the "
+        "- **Annual targets**{annual}: the year is *Target achieved* or *Not achieved*; the trend on the "
         "year before (better, worse) is shown beside it, never as the status; the years met are counted apart.\n"
         "- **Adding up units**: members and houses are summed; a ratio is the sum of numerators over the sum of "
         "denominators (never the mean of percentages); a per-union average is the total count over the number of "
@@ -215,10 +218,14 @@ TEXTS = {
     "intake_nothing": ("Mọi giá trị trong tệp đều đã có sẵn: không có gì để nhập.",
                        "Every value in the file is already there: there is nothing to import."),
     "count_created": ("Tạo mới", "Created"),
-    "count_updated": ("Cập nhật", "Updated"),
+    "count_updated": ("Cập nhật số liệu", "Figures updated"),
+    "count_annotated": ("Chỉ đổi nguồn/ghi chú", "Source/note only"),
+    "intake_skipped": ("{rows} dòng không có số liệu được bỏ qua (số đã có không bị xóa).",
+                       "{rows} rows without a figure were skipped (figures already there stay)."),
     "count_unchanged": ("Không đổi", "Unchanged"),
     "count_rejected": ("Dòng bị từ chối", "Rejected rows"),
-    "intake_changes_title": ("Giá trị thay đổi", "Changed values"),
+    "intake_changes_title": ("Số liệu thay đổi", "Changed figures"),
+    "intake_texts_title": ("Nguồn, ghi chú thay đổi", "Changed sources and notes"),
     "intake_changes_more": ("Hiển thị {shown} trong {total} thay đổi.", "Showing {shown} of {total} changes."),
     "intake_status_title": ("Đánh giá chỉ tiêu sẽ thay đổi (toàn tỉnh)", "Target statuses that will change (province)"),
     "intake_no_status_change": ("Không đánh giá chỉ tiêu nào của toàn tỉnh thay đổi.",
@@ -236,6 +243,10 @@ TEXTS = {
     "col_indicator": ("Chỉ số", "Indicator"),
     "col_old": ("Cũ", "Old"),
     "col_new": ("Mới", "New"),
+    "col_old_source": ("Nguồn cũ", "Old source"),
+    "col_new_source": ("Nguồn mới", "New source"),
+    "col_old_note": ("Ghi chú cũ", "Old note"),
+    "col_new_note": ("Ghi chú mới", "New note"),
     "col_change": ("Thay đổi", "Change"),
     "col_values": ("Giá trị", "Value"),
     "severity_error": ("Lỗi", "Error"),
@@ -259,15 +270,22 @@ TEXTS = {
     "undo_confirm": ("Xác nhận hoàn tác", "Confirm undo"),
     "cancel": ("Hủy", "Cancel"),
     "undo_done": ("Đã hoàn tác đợt #{batch}.", "Batch #{batch} was undone."),
-    "template_intro": ("Tải tệp mẫu có sẵn đơn vị, chỉ số, tên và đơn vị tính; điền giá trị, xóa các dòng không có số "
-                       "liệu, rồi tải lên ở thẻ Tải tệp lên.",
-                       "Download a template with units, indicators, names and measures; fill in the values, delete "
-                       "the rows you have no figure for, and upload it under Upload."),
+    "template_intro": ("Tải tệp mẫu có sẵn đơn vị, chỉ số, tên và đơn vị tính; điền giá trị rồi tải lên ở thẻ Tải tệp "
+                       "lên, nguyên như vậy: dòng để trống được bỏ qua, dòng ghi “tổng của các đơn vị trực thuộc” tự "
+                       "cộng từ các đơn vị ở dưới.",
+                       "Download a template with units, indicators, names and measures; fill in the values and upload "
+                       "it under Upload as it is: rows left blank are skipped, rows marked “the sum of the units "
+                       "below” add up by themselves."),
     "template_year": ("Năm", "Year"),
     "template_units": ("Đơn vị (để trống: toàn tỉnh và các công đoàn cấp trên)",
                        "Units (empty: the province and its upper-level unions)"),
     "template_units_placeholder": ("Chọn đơn vị…", "Choose units…"),
     "template_rows": ("Tệp mẫu có {rows} dòng cần điền.", "The template has {rows} rows to fill."),
+    "template_filled": ("Điền sẵn số liệu hiện hành (để sửa)", "Filled with the figures in force (to correct)"),
+    "template_filled_help": ("Mỗi ô có số liệu đang dùng của đơn vị trong năm đó; sửa ô cần sửa rồi nhập lại tệp: ô không "
+                             "đổi không bị ghi lại.",
+                             "Each cell holds the unit's figure in force for that year; change the cells to correct and "
+                             "import the file again: unchanged cells are not written again."),
     "template_csv": ("Tải mẫu CSV", "Download CSV template"),
     "template_xlsx": ("Tải mẫu Excel", "Download Excel template"),
     **ACCESS_TEXTS,  # sign-in, roles, denials, administration

@@ -80,11 +80,17 @@ TEXTS = {
     "audit_filter_period": ("Thời gian", "Period"),
     "audit_everyone": ("Mọi người", "Everyone"),
     "audit_shown": ("{count} dòng, mới nhất trước.", "{count} rows, newest first."),
-    "targets_intro": ("Tải lên tệp plans.csv, indicators.csv và/hoặc targets.csv (xem docs/data-files.md). Chương trình "
-                      "kiểm tra và cho xem trước các thay đổi; chỉ khi bạn xác nhận mới ghi.",
-                      "Upload plans.csv, indicators.csv and/or targets.csv (see docs/data-files.md). They are checked "
-                      "and the changes previewed; nothing is written until you confirm."),
-    "targets_files": ("Tệp kế hoạch, chỉ số, chỉ tiêu (CSV)", "Plans, indicators, targets files (CSV)"),
+    "targets_intro": ("Tải lên tệp kế hoạch, chỉ số, chỉ tiêu và/hoặc số liệu cả giai đoạn (CSV hoặc Excel, tiêu đề tiếng "
+                      "Việt hoặc tiếng Anh; xem docs/data-files.md). Chương trình kiểm tra và cho xem trước các thay đổi; "
+                      "chỉ khi bạn xác nhận mới ghi. Tệp được gộp vào dữ liệu đã có: những gì không có trong tệp được "
+                      "giữ nguyên.",
+                      "Upload plans, indicators, targets and/or period totals files (CSV or Excel, English or Vietnamese "
+                      "headers; see docs/data-files.md). They are checked and the changes previewed; nothing is written "
+                      "until you confirm. The files are merged into what is there: what they do not hold stays."),
+    "targets_files": ("Tệp kế hoạch, chỉ số, chỉ tiêu, số liệu cả giai đoạn", "Plans, indicators, targets, period totals files"),
+    "targets_replace": ("Thay toàn bộ danh sách chỉ tiêu của các kế hoạch trong tệp (xóa chỉ tiêu không có trong tệp)",
+                        "Replace the whole target list of the plans in the files (remove targets not in them)"),
+    "targets_warnings": ("Cảnh báo (không chặn việc ghi):", "Warnings (they do not stop the load):"),
     "targets_check": ("Kiểm tra", "Check"),
     "targets_confirm": ("Xác nhận ghi", "Confirm and write"),
     "targets_ok": ("Các tệp hợp lệ. Xem trước thay đổi dưới đây rồi xác nhận.",
@@ -92,8 +98,6 @@ TEXTS = {
     "targets_rejected": ("Các tệp có lỗi nên không được ghi. Hãy sửa các lỗi dưới đây rồi kiểm tra lại.",
                          "The files have errors, so nothing is written. Fix the problems below and check again."),
     "targets_done": ("Đã ghi kế hoạch và chỉ tiêu ({counts}).", "Plans and targets written ({counts})."),
-    "targets_unreadable": ("Không đọc được tệp {file}: hãy lưu lại dưới dạng CSV UTF-8 theo docs/data-files.md.",
-                           "Cannot read {file}: save it as CSV UTF-8 as described in docs/data-files.md."),
     "backup_intro": ("Toàn bộ cơ sở dữ liệu (số liệu, lịch sử nhập, kế hoạch, đơn vị, người dùng, nhật ký) trong một tệp "
                      ".zip. Khôi phục trên máy chủ bằng: python -m metrics restore TỆP.zip --db TỆP_MỚI.duckdb. Tệp có "
                      "chứa mật khẩu đã băm của người dùng: hãy cất giữ cẩn thận.",

@@ -30,7 +30,7 @@ class Choice:
     """What to export: the format, the plan and year, the data state and the language."""
 
     format: str
-    plan: str | None = None  # None: the most recent plan
+    plan: str | None = None  # None: the plan in force with the widest scope
     year: int | None = None  # None: the plan's latest year with data
     as_of: int | None = None  # None: the newest batch (the data in force now)
     lang: str = "vi"
@@ -43,7 +43,7 @@ def check_plan(card: Scorecard, plan: str | None) -> str:
                         "python -m metrics targets import plans.csv indicators.csv targets.csv",
                         "There is no plan in the database yet. Load plans and targets: "
                         "python -m metrics targets import plans.csv indicators.csv targets.csv")
-    plan = plan or plans[0]  # the most recent plan, as Store.default_plan and the sidebar choose
+    plan = plan or plans[0]  # the plan in force with the widest scope, as Store.default_plan and the sidebar choose
     if plan not in card.plans:
         known = ", ".join(plans) or "—"
         raise UserError("unknown-plan", f"Không có kế hoạch “{plan}”. Các kế hoạch hiện có: {known}.",
@@ -72,11 +72,12 @@ def build(store: Store, choice: Choice) -> bytes:
     if choice.format not in FORMATS:
         raise UserError("unknown-format", f"Định dạng “{choice.format}” không được hỗ trợ; chọn một trong: "
                         f"{', '.join(FORMATS)}.", f"Unknown format “{choice.format}”; use one of: {', '.join(FORMATS)}.")
-    pinned = pin(store, choice.as_of)
-    if choice.format == "csv":
-        return data.values_csv(store, pinned.as_of)
-    card = Scorecard(store, as_of=pinned.as_of)
-    return render(make_deck(card, pinned, choice), choice.format)
+    with store.reading():  # one state of the data from the first read to the last
+        pinned = pin(store, choice.as_of)
+        if choice.format == "csv":
+            return data.values_csv(store, pinned.as_of)
+        card = Scorecard(store, as_of=pinned.as_of)
+        return render(make_deck(card, pinned, choice), choice.format)
 
 
 def file_name(choice: Choice, pinned: Pinned, plan: str | None = None, year: int | None = None) -> str:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from metrics import db
 from metrics.cli_output import check_out, write_file
-from metrics.errors import UserError
 from metrics.exports.bundle import FORMATS, Choice, build
 from metrics.exports.pinned import pin
+from metrics.scorecard import check_year
 from metrics.store import Store
 
 WHAT = {"pptx": ("bài trình chiếu", "presentation"), "pdf": ("báo cáo PDF", "PDF report"),
@@ -24,7 +24,7 @@ def add_parser(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=FORMATS, required=True, help="pptx, pdf, xlsx or csv")
     p.add_argument("--out", type=Path, required=True, help="file to write (an existing one only with --force)")
     p.add_argument("--force", action="store_true", help="replace an existing file (never the database itself)")
-    p.add_argument("--plan", help="plan code (default: the latest plan)")
+    p.add_argument("--plan", help="plan code (default: the plan in force with the widest scope)")
     p.add_argument("--year", type=int, help="year judged (default: the plan's latest year with data)")
     p.add_argument("--as-of", type=int, dest="as_of",
                    help="the data as right after this import batch (default: the newest batch)")
@@ -53,9 +53,4 @@ def _check_year(store: Store, args) -> None:
     if args.year is None or args.format == "csv":
         return
     plan = store.plan(args.plan or store.default_plan())  # a clear error for an unknown plan
-    start, end = int(plan["start_year"]), int(plan["end_year"])
-    if not start <= args.year <= end:
-        raise UserError("year-out-of-plan",
-                        f"Năm {args.year} nằm ngoài kế hoạch {plan['code']} ({start}–{end}). Chọn --year trong "
-                        "khoảng đó.",
-                        f"{args.year} is outside plan {plan['code']} ({start}–{end}). Choose a --year in that range.")
+    check_year(plan, args.year)

@@ -8,20 +8,19 @@ boxes are estimated from the text so that nothing is clipped (``tests`` render t
 from __future__ import annotations
 
 import io
-import unicodedata
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from metrics import statuses
-from metrics.exports import deck_charts, facts
+from metrics.exports import chart_draw, deck_charts, facts
 from metrics.exports.data import fixed_zip
 from metrics.exports.deck_charts import add_runs
 from metrics.exports.slides import GROUP, SUMMARY, TITLE, Deck, Slide, slide_notes
+from metrics.exports.textfit import text_height
 from metrics.exports.words import w
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -29,9 +28,6 @@ MARGIN = Inches(0.5)
 TEXT, MUTED, ACCENT = "1A1A1A", "555555", "0072B2"
 TITLE_PT, BODY_PT, FOOTER_PT = 36, 20, 14
 FOOTER_TOP = Inches(6.95)
-#: Measured widths are stretched a little: stacked diacritics, kerning and renderers differ.
-WIDTH_MARGIN = 1.03
-LINE_HEIGHT = 1.2
 
 
 def render(deck: Deck) -> bytes:
@@ -56,38 +52,6 @@ def render(deck: Deck) -> bytes:
 
 
 # --- text helpers -------------------------------------------------------------------------------
-
-def _latin(text: str) -> str:
-    """Vietnamese letters as their base Latin letter (``ệ`` → ``e``), for width measurement."""
-    base = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return "".join(c if ord(c) < 0x2000 else "M" for c in base.replace("đ", "d").replace("Đ", "D"))
-
-
-def text_width(text: str, size_pt: float, bold: bool = False) -> float:
-    """Width in points of ``text`` in Arial (Helvetica's metrics, which Arial shares), with a margin."""
-    return stringWidth(_latin(text), "Helvetica-Bold" if bold else "Helvetica", size_pt) * WIDTH_MARGIN
-
-
-def lines_needed(text: str, width: Emu, size_pt: float, bold: bool = False) -> int:
-    """How many lines ``text`` takes in a box ``width`` wide (greedy word wrap, as PowerPoint does)."""
-    room = Emu(width).pt
-    space = text_width(" ", size_pt, bold)
-    lines = 0
-    for paragraph in text.split("\n"):
-        used, count = 0.0, 1
-        for word in paragraph.split(" "):
-            need = text_width(word, size_pt, bold)
-            if used and used + space + need > room:
-                count, used = count + 1, need
-            else:
-                used += need + (space if used else 0)
-        lines += count
-    return lines
-
-
-def text_height(text: str, width: Emu, size_pt: float, bold: bool = False) -> Emu:
-    return Pt(lines_needed(text, width, size_pt, bold) * size_pt * LINE_HEIGHT + 6)
-
 
 def _text(page, text: str, x, y, cx, cy, size: float, bold: bool = False, colour: str = TEXT,
           align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP):
@@ -115,7 +79,7 @@ def _heading(page, title: str, part: str = "") -> Emu:
     if part:
         _text(page, part, MARGIN + Inches(1.65), rule_y - Pt(BODY_PT * 0.55), Inches(1.2), Pt(BODY_PT * 1.3),
               BODY_PT, colour=MUTED)
-    return rule_y + Inches(0.25)
+    return rule_y + Inches(0.15)
 
 
 def _fill(shape, colour: str) -> None:
@@ -152,22 +116,33 @@ def _footer(page, deck: Deck, number: int) -> None:
 # --- slides -------------------------------------------------------------------------------------
 
 def _title(page, deck: Deck, slide: Slide) -> None:
+    """The plan, the federation and year, the pinned batch and the shared notes, from 1.3" down; moved up
+    as far as the band allows when a long (English) title would push the notes into the footer."""
     lang, width = deck.lang, WIDTH - 2 * MARGIN
     band = page.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, WIDTH, Inches(0.35))
     _fill(band, ACCENT)
-    y = Inches(1.3)
-    height = text_height(slide.title, width, 40, bold=True)
-    _text(page, slide.title, MARGIN, y, width, height, 40, bold=True)
-    y += height + Inches(0.4)
-    subtitle = deck.subtitle()
-    height = text_height(subtitle, width, 28)
-    _text(page, subtitle, MARGIN, y, width, height, 28, colour=ACCENT)
-    y += height + Inches(0.5)
-    _text(page, deck.pinned.line(lang), MARGIN, y, width, text_height("x", width, 24), 24)
-    y += text_height("x", width, 24) + Inches(0.2)
-    if deck.illustrative:
-        note = w("illustrative", lang)
-        _text(page, note, MARGIN, y, width, text_height(note, width, BODY_PT), BODY_PT, colour="8A4B00")
+    blocks = [(slide.title, 40, True, TEXT, Inches(0.4)), (deck.subtitle(), 28, False, ACCENT, Inches(0.5)),
+              (deck.pinned.line(lang), 24, False, TEXT, Inches(0.2))]
+    blocks += [(note, BODY_PT, False, colour, Inches(0.1)) for note, colour in _title_notes(deck)]
+    heights = [text_height(text, width, size, bold=bold) for text, size, bold, _, _ in blocks]
+    total = sum(heights) + sum(gap for *_, gap in blocks[:-1])
+    y = max(Inches(0.6), min(Inches(1.3), FOOTER_TOP - Inches(0.15) - total))
+    for (text, size, bold, colour, gap), height in zip(blocks, heights):
+        _text(page, text, MARGIN, y, width, height, size, bold=bold, colour=colour)
+        y += height + gap
+
+
+def _title_notes(deck: Deck) -> list[tuple[str, str]]:
+    """The notes every slide's figures share, stated once on the title slide (as at the front of the
+    report): illustrative data, and the ⚡ change of unit, naming its targets when not all have it."""
+    found = [(w("illustrative", deck.lang), "8A4B00")] if deck.illustrative else []
+    if deck.break_years:
+        note = facts.note_text("break", deck.break_years, deck.lang)
+        codes = [r.target["code"] for r in deck.rows if r.break_years]
+        if len(codes) < len(deck.rows):
+            note += " " + w("scope_some", deck.lang).format(codes=", ".join(codes))
+        found.append((note, MUTED))
+    return found
 
 
 def _group(page, deck: Deck, slide: Slide) -> None:
@@ -185,14 +160,14 @@ def _group(page, deck: Deck, slide: Slide) -> None:
     head_h = max(text_height(h, width, BODY_PT, bold=True) for h in heads)
     text_h = max(text_height(s, width, BODY_PT) for s in statements)
     badge_h = Pt(BODY_PT * 1.9)
-    spacing = Inches(0.12)
+    spacing = Inches(0.08)
     chart_h = min(Inches(3.8), bottom - top - head_h - badge_h - text_h - 3 * spacing)
     for i, row in enumerate(rows):
         x = MARGIN + i * (width + gap)
         y = top
         _text(page, heads[i], x, y, width, head_h, BODY_PT, bold=True)
         y += head_h + spacing
-        deck_charts.add_chart(page, deck_charts.spec(row, lang), x, y, width, chart_h)
+        chart_draw.add_chart(page, deck_charts.spec(row, lang), x, y, width, chart_h)
         y += chart_h + spacing
         status_label(page, row, x, y, min(width, Inches(4.2)), lang)
         y += badge_h + spacing
@@ -206,7 +181,7 @@ def _single(page, deck: Deck, row, top) -> None:
     text_x = MARGIN + chart_w + Inches(0.4)
     text_w = WIDTH - MARGIN - text_x
     bottom = FOOTER_TOP - Inches(0.15)
-    deck_charts.add_chart(page, deck_charts.spec(row, lang), MARGIN, top, chart_w, bottom - top)
+    chart_draw.add_chart(page, deck_charts.spec(row, lang), MARGIN, top, chart_w, bottom - top)
     y = top
     head = facts.headline(row, lang)
     height = text_height(head, text_w, 24, bold=True)

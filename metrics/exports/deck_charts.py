@@ -1,63 +1,35 @@
-"""Native, editable PowerPoint charts of one target: the data first (``ChartSpec``), then the drawing.
+"""What the deck's chart of one target shows (``ChartSpec``), as on the dashboard (``metrics.charts``):
 
-- level target: a line of the yearly values and a flat line at the target value;
-- cumulative target: the running sum against the straight-line path to the target;
+- level target: the yearly values, the target as a line, the straight path from the baseline to the
+  target, and the projection to the target year at the pace observed so far;
+- cumulative target: the running sum, the straight path from zero to the target, the target, the
+  projection;
 - annual target: one column per year in the colour of its status (``metrics.statuses``: achieved or not
-  achieved) and the floor (or the band's two ends) as a line.
+  achieved) against the floor as a line, or a band as a shaded range with thin edges (the shade is
+  drawn behind the columns, the edges over them).
 
-PowerPoint formats numbers by the viewer's locale, so every data label is set point by point to the
-babel-formatted text (``111.258``, ``92,14%``). Axis numbers show only where no separator is needed
-(percentages, small counts); elsewhere the data labels carry the values.
+Values are labelled as a person writes them (``111.258``, ``92,14%``, ``100%``): PowerPoint would
+format numbers by the viewer's locale, so every label is set point by point. The value axis starts at
+zero, except a percentage target's line chart, which starts just below its values and says so on the
+chart. Drawing is ``chart_draw``; where things go is ``chart_layout``.
 """
 
 from __future__ import annotations
 
-import copy
-import math
 from dataclasses import dataclass
 
-from lxml import etree
-from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import (
-    XL_CHART_TYPE,
-    XL_LABEL_POSITION,
-    XL_LEGEND_POSITION,
-    XL_MARKER_STYLE,
-    XL_TICK_LABEL_POSITION,
-)
-from pptx.enum.dml import MSO_LINE_DASH_STYLE
-from pptx.oxml.ns import qn
-from pptx.util import Emu, Pt
+from pptx.util import Pt
 
-from metrics import fmt, statuses, wording
+from metrics import fmt, statuses
 from metrics.exports.words import w
-from metrics.judgement import ANNUAL_TYPES, CUMULATIVE
+from metrics.judgement import ANNUAL_TYPES, BAND_TYPES, CUMULATIVE
 from metrics.scorecard import StatusRow
 
-BLUE, SKY, GREEN, VERMILLION, GREY = "0072B2", "56B4E9", "009E73", "D55E00", "999999"
+BLUE, SKY, GREEN, VERMILLION, ORANGE, GREY = "0072B2", "56B4E9", "009E73", "D55E00", "E69F00", "8C8C8C"
 TEXT = "1A1A1A"
-LABEL_PT, AXIS_PT = 16, 14
-
-
-@dataclass
-class SeriesSpec:
-    name: str
-    values: list[float | None]
-    labels: list[str | None]  # the text of each point's data label (None: no label)
-    role: str  # actual | cumulative | target | path | band
-    colours: list[str | None] | None = None  # per point (annual columns: met / not met)
-
-
-@dataclass
-class ChartSpec:
-    kind: str  # line | column
-    categories: list[str]
-    series: list[SeriesSpec]
-    value_min: float
-    value_max: float
-    number_format: str | None  # axis numbers; None = no axis numbers (the labels carry them)
-
+#: Percentage charts whose values all lie above this start their axis just below them (and say so).
+ZOOM_FROM = 50.0
 
 #: Status marks that Arial lacks and LibreOffice would not find on its own (it picks the colour-emoji
 #: font and draws nothing): they get a font that has them. PowerPoint on Windows substitutes a font
@@ -65,6 +37,36 @@ class ChartSpec:
 SYMBOL_FONT = "DejaVu Sans"
 SYMBOLS = frozenset("✔✖◄⚡↗↘")
 FONT = "Arial"
+
+
+@dataclass
+class SeriesSpec:
+    name: str
+    values: list[float | None]
+    labels: list[str | None]  # the text of each point's data label (None: no label)
+    role: str  # actual | cumulative | target | path | projection | band_base | band | band_edge
+    colours: list[str | None] | None = None  # per point (annual columns: achieved / not achieved)
+
+    @property
+    def labelled(self) -> bool:
+        return self.role in ("actual", "cumulative")
+
+
+@dataclass
+class ChartSpec:
+    kind: str  # line | column
+    categories: list[str]
+    series: list[SeriesSpec]
+    measure: str  # the indicator's kind: ratio | rate | stock | flow (how the axis writes numbers)
+    zero: bool  # whether the value axis starts at zero
+    lang: str = "vi"
+
+    def values(self) -> list[float]:
+        """Every value drawn (a band's top included), for the axis."""
+        found = [v for s in self.series if s.role != "band" for v in s.values if v is not None]
+        bases = {i: v for s in self.series if s.role == "band_base" for i, v in enumerate(s.values)}
+        return found + [bases.get(i, 0) + v for s in self.series if s.role == "band"
+                        for i, v in enumerate(s.values) if v is not None]
 
 
 def add_runs(paragraph, text: str, size: float, bold: bool = False, colour: str = TEXT) -> None:
@@ -96,44 +98,59 @@ def spec(row: StatusRow, lang: str = "vi") -> ChartSpec:
     return _level(row, lang)
 
 
-def _fmt(row: StatusRow, value, lang: str) -> str:
-    return fmt.measure(value, row.indicator["kind"], lang)
+def label(row: StatusRow, value, lang: str) -> str | None:
+    """A value as a person writes it: ``111.258``, ``92,14%``, ``100%``."""
+    return None if value is None else fmt.short(value, row.indicator["kind"], lang)
 
 
-def _goal(row: StatusRow, value, lang: str) -> str:
-    """A target value as the resolution writes it: ``96%``, ``100%``, ``139.258``."""
-    return wording.pct(value, lang) if row.indicator["kind"] == "ratio" else _fmt(row, value, lang)
+def _line(years: list[int], start: tuple[int, float], end: tuple[int, float]) -> list[float | None]:
+    """The straight line from ``start`` to ``end`` (year, value) at each year, None outside it."""
+    (y0, v0), (y1, v1) = start, end
+    return [v0 + (v1 - v0) * (y - y0) / (y1 - y0) if y0 <= y <= y1 and y1 != y0 else None for y in years]
+
+
+def _references(row: StatusRow, years: list[int], start: tuple[int, float] | None, lang: str) -> list[SeriesSpec]:
+    """The target, the straight path from ``start`` to it and the projection, as on the dashboard."""
+    v, end = row.verdict, int(row.target["target_year"])
+    target = v.target_value
+    found = [SeriesSpec(f"{w('target', lang)} {end}: {label(row, target, lang)}", [target] * len(years),
+                        [None] * len(years), "target")]
+    if start is not None and start[0] < end:
+        found.append(SeriesSpec(w("path", lang), _line(years, start, (end, target)), [None] * len(years), "path"))
+    if _present(v.projection) and v.actual_year is not None and v.actual_year < end:
+        name = f"{w('projection', lang)} {end}: {label(row, v.projection, lang)}"
+        found.append(SeriesSpec(name, _line(years, (v.actual_year, v.actual), (end, v.projection)),
+                                [None] * len(years), "projection"))
+    return found
 
 
 def _level(row: StatusRow, lang: str) -> ChartSpec:
     start, end = int(row.target["base_year"]), int(row.target["target_year"])
-    first = min([y for y in row.series if y >= start], default=start)
+    a = row.verdict.assessment
+    base = (int(a.base_year), a.base_value) if a is not None and a.base_year is not None else None
+    first = min([y for y in row.series if y >= start] + ([base[0]] if base else []), default=start)
     years = list(range(min(start, first), end + 1))
     values = [row.series[y].value if y in row.series else None for y in years]
-    target = row.verdict.target_value
-    actual = SeriesSpec(w("actual", lang), values, [None if v is None else _fmt(row, v, lang) for v in values],
-                        "actual")
-    name = f"{w('target', lang)} {end}: {_goal(row, target, lang)}"
-    goal = SeriesSpec(name, [target] * len(years), _none(len(years)), "target")
-    return _finish(row, "line", years, [actual, goal])
+    if base is not None and base[0] not in row.series:  # the baseline stated in targets.csv
+        values[years.index(base[0])] = base[1]
+    actual = SeriesSpec(w("actual", lang), values, [label(row, v, lang) for v in values], "actual")
+    series = [actual, *_references(row, years, base, lang)]
+    kind = row.indicator["kind"]
+    lowest = min((x for s in series for x in s.values if x is not None), default=0.0)
+    return ChartSpec("line", [str(y) for y in years], series, kind, kind != "ratio" or lowest < ZOOM_FROM, lang)
 
 
 def _cumulative(row: StatusRow, lang: str) -> ChartSpec:
     base, end = int(row.target["base_year"]), int(row.target["target_year"])
-    years = list(range(base + 1, end + 1))
-    running, total = [], 0.0
+    years = list(range(base, end + 1))
     last = max((y for y in row.series if base < y <= end), default=None)
+    running, total = [], 0.0
     for y in years:
-        if y in row.series:
-            total += row.series[y].value
-        running.append(total if last is not None and y <= last else None)
-    target = row.verdict.target_value
-    path = [target * (y - base) / (end - base) for y in years]
-    done = SeriesSpec(w("cumulative", lang), running, [None if v is None else _fmt(row, v, lang) for v in running],
-                      "cumulative")
-    name = f"{w('target', lang)} {end}: {_goal(row, target, lang)}"
-    line = SeriesSpec(f"{w('path', lang)} → {name}", path, _none(len(years)), "path")
-    return _finish(row, "line", years, [done, line])
+        total += row.series[y].value if base < y and y in row.series else 0.0
+        running.append(total if last is not None and base < y <= last else None)
+    done = SeriesSpec(w("cumulative", lang), running, [label(row, v, lang) for v in running], "cumulative")
+    return ChartSpec("line", [str(y) for y in years], [done, *_references(row, years, (base, 0.0), lang)],
+                     row.indicator["kind"], True, lang)
 
 
 def _annual(row: StatusRow, lang: str) -> ChartSpec:
@@ -146,168 +163,18 @@ def _annual(row: StatusRow, lang: str) -> ChartSpec:
     codes = [statuses.year_code(v.met_by_year[y]) if y in v.met_by_year else None for y in years]
     marks = [statuses.status(c).symbol + " " if c else "" for c in codes]
     actual = SeriesSpec(w("actual", lang), values,
-                        [None if x is None else m + _fmt(row, x, lang) for x, m in zip(values, marks)], "actual",
+                        [None if x is None else m + label(row, x, lang) for x, m in zip(values, marks)], "actual",
                         [statuses.colour(c).lstrip("#") if c else GREY for c in codes])
     low, high = row.target["value"], row.target.get("value_high")
-    if row.target["type"] in ("annual_band", "unit_band") and _present(high):
-        band = f"{w('band', lang)}: {_goal(row, low, lang)}–{_goal(row, high, lang)}"
-        lines = [SeriesSpec(band if i == 0 else " ", [end_] * len(years), _none(len(years)), "band")
-                 for i, end_ in enumerate((low, high))]
+    kind, count = row.indicator["kind"], len(years)
+    if row.target["type"] in BAND_TYPES and _present(high):
+        name = f"{w('band', lang)}: {fmt.span(low, high, kind, lang)}"
+        lines = [SeriesSpec(" ", [low] * count, [None] * count, "band_base"),
+                 SeriesSpec(name, [high - low] * count, [None] * count, "band"),
+                 *(SeriesSpec(f"{w('band', lang)}: {label(row, edge, lang)}", [edge] * count, [None] * count,
+                              "band_edge") for edge in (low, high))]
     else:
         sign = "≤" if row.target["type"] == "annual_ceiling" else "≥"
-        name = f"{w('target', lang)}: {sign} {_goal(row, v.target_value, lang)}"
-        lines = [SeriesSpec(name, [v.target_value] * len(years), _none(len(years)), "target")]
-    return _finish(row, "column", years, [actual, *lines])
-
-
-def _none(count: int) -> list[None]:
-    return [None] * count
-
-
-def _finish(row: StatusRow, kind: str, years: list[int], series: list[SeriesSpec]) -> ChartSpec:
-    numbers = [x for s in series for x in s.values if x is not None]
-    top = max(numbers, default=1.0) or 1.0
-    bottom = min(numbers, default=0.0)
-    indicator_kind = row.indicator["kind"]
-    if kind == "column" or row.target["type"] == CUMULATIVE:
-        low = 0.0
-    elif indicator_kind == "ratio":
-        low = max(0.0, math.floor((bottom - 5) / 10) * 10)
-    else:
-        step = 10 ** max(0, int(math.log10(max(top - bottom, 1))))
-        low = max(0.0, math.floor((bottom - (top - bottom) * 0.3) / step) * step)
-    high = top + (top - low) * 0.18  # room for the labels above the highest point
-    if indicator_kind == "ratio":
-        axis = '0"%"'
-    elif indicator_kind != "rate" and top < 1000:
-        axis = "0"
-    else:
-        axis = None
-    return ChartSpec(kind, [str(y) for y in years], series, low, high, axis)
-
-
-def add_chart(slide, chart_spec: ChartSpec, x, y, cx, cy):
-    """Draw the chart on a slide; return the python-pptx chart."""
-    data = CategoryChartData()
-    data.categories = chart_spec.categories
-    for s in chart_spec.series:
-        data.add_series(s.name, s.values)
-    chart_type = XL_CHART_TYPE.COLUMN_CLUSTERED if chart_spec.kind == "column" else XL_CHART_TYPE.LINE_MARKERS
-    chart = slide.shapes.add_chart(chart_type, x, y, cx, cy, data).chart
-    if chart_spec.kind == "column":
-        _lines_over_columns(chart)
-    _style_axes(chart, chart_spec)
-    _legend(chart, chart_spec)
-    chart.font.name = FONT
-    all_series = [s for plot in chart.plots for s in plot.series]
-    crowded = _crowded(chart_spec, cx)
-    for series, wanted in zip(all_series, chart_spec.series):
-        _style_series(series, wanted, crowded)
-    return chart
-
-
-def _legend(chart, chart_spec: ChartSpec) -> None:
-    """A legend above the plot naming the reference lines only (target, band, path).
-
-    The values are labelled on the points; a label at the end of the target line would collide
-    with them, so the line is named in the legend instead.
-    """
-    chart.has_legend = True
-    chart.legend.position = XL_LEGEND_POSITION.TOP
-    chart.legend.include_in_layout = False
-    chart.legend.font.size = Pt(AXIS_PT)
-    legend = chart._chartSpace.find(".//" + qn("c:legend"))
-    position = legend.find(qn("c:legendPos"))
-    for index, series in enumerate(chart_spec.series):
-        if series.role in ("actual", "cumulative") or not series.name.strip():
-            entry = etree.Element(qn("c:legendEntry"))
-            etree.SubElement(entry, qn("c:idx")).set("val", str(index))
-            etree.SubElement(entry, qn("c:delete")).set("val", "1")
-            position.addnext(entry)
-
-
-def _crowded(chart_spec: ChartSpec, cx) -> bool:
-    """Whether value labels on every point would overlap (then only the first and last are labelled)."""
-    spacing = Emu(cx).pt * 0.85 / max(1, len(chart_spec.categories))
-    widest = max((len(t) for t in chart_spec.series[0].labels if t), default=0)
-    return widest * LABEL_PT * 0.62 > spacing
-
-
-def _lines_over_columns(chart) -> None:
-    """Move every series but the first out of the column plot into a line plot on the same axes.
-
-    python-pptx draws one plot type per chart; a combo chart is the column plot plus a ``c:lineChart``
-    sharing its axes. The workbook behind the chart keeps every series, so it stays editable.
-    """
-    bar = chart._chartSpace.find(".//" + qn("c:barChart"))
-    moving = bar.findall(qn("c:ser"))[1:]
-    line = etree.SubElement(bar.getparent(), qn("c:lineChart"))
-    bar.addnext(line)
-    etree.SubElement(line, qn("c:grouping")).set("val", "standard")
-    etree.SubElement(line, qn("c:varyColors")).set("val", "0")
-    for ser in moving:
-        for child in ser.findall(qn("c:invertIfNegative")):
-            ser.remove(child)
-        line.append(ser)
-    etree.SubElement(line, qn("c:marker")).set("val", "1")
-    for ax_id in bar.findall(qn("c:axId")):
-        line.append(copy.deepcopy(ax_id))
-    gap = bar.find(qn("c:gapWidth"))
-    if gap is not None:
-        gap.set("val", "60")
-
-
-def _style_axes(chart, chart_spec: ChartSpec) -> None:
-    value_axis, category_axis = chart.value_axis, chart.category_axis
-    value_axis.minimum_scale = chart_spec.value_min
-    value_axis.maximum_scale = chart_spec.value_max
-    value_axis.has_major_gridlines = True
-    value_axis.major_gridlines.format.line.color.rgb = RGBColor.from_string("DDDDDD")
-    value_axis.format.line.fill.background()
-    if chart_spec.number_format:
-        value_axis.tick_labels.number_format = chart_spec.number_format
-        value_axis.tick_labels.number_format_is_linked = False
-        value_axis.tick_labels.font.size = Pt(AXIS_PT)
-    else:
-        value_axis.tick_label_position = XL_TICK_LABEL_POSITION.NONE
-    category_axis.tick_labels.font.size = Pt(AXIS_PT)
-    category_axis.format.line.color.rgb = RGBColor.from_string("888888")
-
-
-def _style_series(series, wanted: SeriesSpec, crowded: bool = False) -> None:
-    colour = {"actual": BLUE, "cumulative": BLUE, "target": VERMILLION, "path": GREY, "band": GREEN}[wanted.role]
-    if wanted.role in ("actual", "cumulative") and wanted.colours:  # columns
-        series.format.fill.solid()
-        series.format.fill.fore_color.rgb = RGBColor.from_string(SKY)
-        for i, point_colour in enumerate(wanted.colours):
-            if point_colour and wanted.values[i] is not None:
-                point = series.points[i]
-                point.format.fill.solid()
-                point.format.fill.fore_color.rgb = RGBColor.from_string(point_colour)
-    else:
-        line = series.format.line
-        line.color.rgb = RGBColor.from_string(colour)
-        line.width = Pt(4 if wanted.role in ("actual", "cumulative") else 2.5)
-        if wanted.role in ("target", "path", "band"):
-            line.dash_style = MSO_LINE_DASH_STYLE.DASH
-            series.marker.style = XL_MARKER_STYLE.NONE
-        else:
-            series.marker.style = XL_MARKER_STYLE.CIRCLE
-            series.marker.size = 9
-            series.marker.format.fill.solid()
-            series.marker.format.fill.fore_color.rgb = RGBColor.from_string(colour)
-        series.smooth = False
-    shown = [i for i, v in enumerate(wanted.values) if v is not None]
-    for i, text in enumerate(wanted.labels):
-        if text is None or wanted.values[i] is None:
-            continue
-        if crowded and wanted.role in ("actual", "cumulative") and i not in (shown[0], shown[-1]):
-            continue
-        label = series.points[i].data_label
-        label.position = XL_LABEL_POSITION.OUTSIDE_END if wanted.colours else XL_LABEL_POSITION.ABOVE
-        frame = label.text_frame
-        frame._txBody.bodyPr.set("wrap", "none")  # LibreOffice wraps custom labels otherwise: "111.\n258"
-        add_runs(frame.paragraphs[0], text, LABEL_PT, bold=True, colour=TEXT)
-        # A white ground keeps a label readable where it crosses the target line.
-        fill = etree.SubElement(label._dLbl.get_or_add_spPr(), qn("a:solidFill"))
-        etree.SubElement(fill, qn("a:srgbClr")).set("val", "FFFFFF")
+        name = f"{w('target', lang)}: {sign} {label(row, v.target_value, lang)}"
+        lines = [SeriesSpec(name, [v.target_value] * count, [None] * count, "target")]
+    return ChartSpec("column", [str(y) for y in years], [actual, *lines], kind, True, lang)

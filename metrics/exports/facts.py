@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from metrics import fmt, wording
+from metrics import fmt, statuses, wording
 from metrics.exports.words import w
 from metrics.i18n import BAND_LABELS, PROVENANCE_LABELS, TARGET_TYPE_LABELS, name, pick
-from metrics.judgement import ANNUAL_TYPES, CUMULATIVE
+from metrics.judgement import ANNUAL_TYPES, BAND_TYPES, CUMULATIVE
 from metrics.scorecard import StatusRow
 
 _SENTENCE_END = re.compile(r"\.\s+(?=[^\W\d_])")
@@ -72,10 +72,10 @@ def baseline(row: StatusRow) -> tuple[float | None, int]:
 
 
 def goal(row: StatusRow, lang: str = "vi") -> str:
-    """What the target asks, with its deadline: ``≥ 96% đến năm 2028``, ``80%–90% hằng năm``."""
+    """What the target asks, with its deadline: ``≥ 96% đến năm 2028``, ``80–90% hằng năm``."""
     typ, high = row.target["type"], row.target.get("value_high")
-    if typ in ("annual_band", "unit_band") and _present(high):
-        text = f"{with_unit(row, row.target['value'], lang)}–{with_unit(row, high, lang)}"
+    if typ in BAND_TYPES and _present(high):
+        text = wording.bound_text(row, lang)
     else:
         sign = "≤ " if typ == "annual_ceiling" or row.indicator["direction"] == "down" else "≥ "
         text = sign + with_unit(row, row.verdict.target_value, lang)
@@ -93,7 +93,7 @@ def latest(row: StatusRow, lang: str = "vi") -> str:
         return w("no_value", lang)
     if row.target["type"] == CUMULATIVE:
         start = int(row.target["base_year"]) + 1
-        return f"{with_unit(row, v.actual, lang)} ({w('cumulative_by', lang).format(start=start, end=v.actual_year)})"
+        return f"{with_unit(row, v.actual, lang)} ({w('cumulative_in', lang).format(years=fmt.years(start, v.actual_year))})"
     return f"{with_unit(row, v.actual, lang)} ({w('in_year', lang).format(year=v.actual_year)})"
 
 
@@ -121,7 +121,7 @@ def achievement(row: StatusRow, lang: str = "vi") -> str:
     """``92,14%`` of the target, or where a band's value sits (``trong khung``): never "107% of a band"."""
     if row.verdict.band_position:
         return pick(BAND_LABELS[row.verdict.band_position], lang)
-    return fmt.percent(row.verdict.achievement_pct, lang)
+    return wording.pct(row.verdict.achievement_pct, lang) if _present(row.verdict.achievement_pct) else fmt.MISSING
 
 
 def sources(row: StatusRow) -> list[str]:
@@ -144,18 +144,26 @@ def series_line(row: StatusRow, lang: str = "vi") -> str:
     return " · ".join(parts)
 
 
-def notes(row: StatusRow, lang: str = "vi", short: bool = False) -> list[str]:
-    """Warnings that go with the figures: a series break, illustrative values.
+#: Notes that go with the figures: a series that changes unit (the 2025 reorganisation), illustrative values.
+NOTES = ("illustrative", "break")
 
-    ``short``: a few words each, when the full explanation is given once elsewhere (the report's notes).
-    """
-    found = []
-    years = ", ".join(map(str, row.break_years))
-    if row.break_years:
-        found.append("⚡ " + w("break_short" if short else "break", lang).format(years=years))
-    if "illustrative" in row.provenance:
-        found.append(w("illustrative_item" if short else "illustrative", lang))
-    return found
+
+def note_keys(row: StatusRow) -> list[str]:
+    """Which of ``NOTES`` apply to the row's figures."""
+    found = ["illustrative"] if "illustrative" in row.provenance else []
+    return found + (["break"] if row.break_years else [])
+
+
+def note_text(key: str, years: list[int], lang: str = "vi", short: bool = False) -> str:
+    """A note in full, or in a few words that point to where it is stated in full (``short``)."""
+    if key == "break":
+        return "⚡ " + w("break_short" if short else "break", lang).format(years=", ".join(map(str, years)))
+    return w("illustrative_item" if short else "illustrative", lang)
+
+
+def notes(row: StatusRow, lang: str = "vi", short: bool = False) -> list[str]:
+    """The row's notes (``note_text`` of each of its ``note_keys``)."""
+    return [note_text(key, row.break_years, lang, short) for key in note_keys(row)]
 
 
 def target_type(row: StatusRow, lang: str = "vi") -> str:
@@ -168,12 +176,54 @@ class FactLine:
     value: str
 
 
-def fact_lines(row: StatusRow, lang: str = "vi") -> list[FactLine]:
-    """Baseline, latest, target, achievement, years met or pace, status: the report's numbered item."""
-    base_value, base_year = baseline(row)
+def previous_term(row: StatusRow, totals: list[dict]) -> dict | None:
+    """The total published for the whole term before (``period_totals``) of the row's indicator and unit,
+    or of a unit that carried its series: the context of a cumulative target (36.641 new members in
+    2018–2023 beside 28.000 asked for 2024–2028)."""
+    carriers = {row.unit.code, *row.units_by_year.values()}
+    base = int(row.target["base_year"])
+    found = [t for t in totals if t["indicator"] == row.target["indicator"] and t["unit"] in carriers
+             and int(t["to_year"]) <= base]
+    return max(found, key=lambda t: int(t["to_year"]), default=None)
+
+
+def earlier_years(row: StatusRow, lang: str = "vi") -> str:
+    """An annual target's years before the judged one, each with its mark (``2024: ✖ 58,40%``), from the
+    base year's value (or the one stated in targets.csv) on."""
+    v, base, stated = row.verdict, int(row.target["base_year"]), row.target.get("baseline")
+    lines = [] if base in row.series or not _present(stated) else [f"{base}: {with_unit(row, stated, lang)}"]
+    for year in sorted(y for y in row.series if v.actual_year is None or y < v.actual_year):
+        met = v.met_by_year.get(year)
+        mark = "" if met is None else statuses.status(statuses.year_code(met)).symbol + " "
+        lines.append(f"{year}: {mark}{with_unit(row, row.series[year].value, lang)}")
+    return "\n".join(lines)
+
+
+def starting_point(row: StatusRow, lang: str = "vi", totals: list[dict] = ()) -> FactLine:
+    """Where the target starts from, by its type.
+
+    - level: the baseline the engine judged from (stated in targets.csv, or the first year with data);
+    - cumulative: the sum counts from zero, so the previous term's published total gives the scale;
+    - annual: the base year's value when the data have it, and the years before the judged one.
+    """
+    typ = row.target["type"]
+    if typ == CUMULATIVE:
+        total = previous_term(row, totals)
+        text = (f"{with_unit(row, total['value'], lang)} ({fmt.years(int(total['from_year']), int(total['to_year']))})"
+                if total else w("no_value", lang))
+        return FactLine(w("previous_term", lang), text)
+    if typ in ANNUAL_TYPES:
+        return FactLine(w("earlier_years", lang), earlier_years(row, lang) or w("no_value", lang))
+    value, year = baseline(row)
+    if _present(value):
+        return FactLine(w("baseline", lang), f"{with_unit(row, value, lang)} ({year})")
+    return FactLine(w("baseline", lang), w("no_value_in", lang).format(year=year))
+
+
+def fact_lines(row: StatusRow, lang: str = "vi", totals: list[dict] = ()) -> list[FactLine]:
+    """Starting point, latest, target, achievement, years met or pace, status: the report's numbered item."""
     lines = [
-        FactLine(w("baseline", lang), f"{with_unit(row, base_value, lang)} ({base_year})"
-                 if _present(base_value) else f"— ({base_year})"),
+        starting_point(row, lang, totals),
         FactLine(w("latest", lang), latest(row, lang)),
         FactLine(w("target_value", lang), goal(row, lang)),
         FactLine(w("band_position" if row.verdict.band_position else "achievement", lang), achievement(row, lang)),

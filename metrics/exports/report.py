@@ -2,7 +2,7 @@
 
 Section 2.1 holds the targets for the end of the term, 2.2 the annual targets, each numbered from 1
 in the plan's order. Sources become numbered footnotes, numbered in order of first use across the
-report and listed at the end of every section that cites them.
+report and listed once, at the end of the section that first cites them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from metrics.exports import facts
 from metrics.exports.slides import Deck
 from metrics.exports.words import w
-from metrics.judgement import ANNUAL_TYPES
+from metrics.judgement import ANNUAL_TYPES, CUMULATIVE
 from metrics.scorecard import StatusRow
 
 
@@ -29,7 +29,11 @@ class Section:
     items: list[Item] = field(default_factory=list)
 
     def footnotes(self, report: Report) -> list[tuple[int, str]]:
-        cited = sorted({n for item in self.items for n in item.notes})
+        """The sources this section cites first (one cited again later keeps its number and is not
+        listed again)."""
+        before = report.sections[:report.sections.index(self)]
+        earlier = {n for section in before for item in section.items for n in item.notes}
+        cited = sorted({n for item in self.items for n in item.notes} - earlier)
         return [(n, report.sources[n - 1]) for n in cited]
 
 
@@ -42,6 +46,25 @@ class Report:
     @property
     def items(self) -> list[Item]:
         return [item for section in self.sections for item in section.items]
+
+    def notes(self) -> list[tuple[str, list[str]]]:
+        """(note, codes of the targets it concerns) for every note of ``facts.NOTES`` that applies.
+
+        Each is stated once, at the front; a target repeats none of them, but names in a few words one
+        that concerns only some targets (``own_notes``).
+        """
+        found = []
+        for key in facts.NOTES:
+            codes = [i.row.target["code"] for i in self.items if key in facts.note_keys(i.row)]
+            if codes:
+                found.append((key, codes))
+        return found
+
+    def own_notes(self, item: Item) -> list[str]:
+        """The item's notes that not every target shares, in a few words each."""
+        shared = {key for key, codes in self.notes() if len(codes) == len(self.items)}
+        return [facts.note_text(key, item.row.break_years, self.deck.lang, short=True)
+                for key in facts.note_keys(item.row) if key not in shared]
 
 
 def build_report(deck: Deck) -> Report:
@@ -56,6 +79,8 @@ def build_report(deck: Deck) -> Report:
     sections = [Section(w("section_term", lang)), Section(w("section_annual", lang))]
     for row in deck.rows:
         section = sections[1] if row.target["type"] in ANNUAL_TYPES else sections[0]
+        earlier = facts.previous_term(row, deck.period_totals) if row.target["type"] == CUMULATIVE else None
         cited = [cite(row.target["source"])] + [cite(s) for s in facts.sources(row)]
+        cited += [cite(earlier["source"])] if earlier else []
         section.items.append(Item(len(section.items) + 1, row, list(dict.fromkeys(cited))))
     return Report(deck, [s for s in sections if s.items], sources)

@@ -8,8 +8,6 @@ numbers and the words of a mid-term review (báo cáo sơ kết); the deck carri
 from __future__ import annotations
 
 import io
-from functools import cache
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -18,27 +16,18 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from metrics import statuses
 from metrics.exports import facts
 from metrics.exports.report import Item, Report, Section
+from metrics.exports.textfit import BOLD, REGULAR, register_fonts
 from metrics.exports.words import w
 
-FONTS = Path(__file__).parent / "fonts"
-REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 ACCENT = colors.HexColor("#0072B2")
 MUTED = colors.HexColor("#555555")
 RULE = colors.HexColor("#BBBBBB")
 MARGIN = 18 * mm
-
-
-@cache
-def _register_fonts() -> None:
-    pdfmetrics.registerFont(TTFont(REGULAR, str(FONTS / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
-    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -58,6 +47,8 @@ def _styles() -> dict[str, ParagraphStyle]:
         "cell": ParagraphStyle("cell", base, fontSize=8.5, leading=11),
         "head": ParagraphStyle("head", base, fontName=BOLD, fontSize=8, leading=10, textColor=MUTED),
         "note": ParagraphStyle("note", base, fontSize=8, leading=10.5, textColor=MUTED),
+        "warn": ParagraphStyle("warn", base, alignment=TA_CENTER, textColor=colors.HexColor("#8A4B00"), spaceBefore=2),
+        "notice": ParagraphStyle("notice", base, alignment=TA_CENTER, textColor=MUTED, spaceBefore=2),
         "foot": ParagraphStyle("foot", base, fontSize=8, leading=10.5, leftIndent=14, firstLineIndent=-14),
     }
 
@@ -69,7 +60,7 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 
 def render(report: Report) -> bytes:
     """The PDF file of the report; the same report always gives the same bytes."""
-    _register_fonts()
+    register_fonts()
     deck, lang = report.deck, report.deck.lang
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=16 * mm,
@@ -100,10 +91,19 @@ def _front(report: Report, styles) -> list:
     story = [_p(w("report_title", lang), styles["title"]), _p(deck.plan_name, styles["subtitle"]),
              _p(f"{deck.unit_name} · {w('report_year', lang).format(year=deck.year)}", styles["subtitle"]),
              _p(deck.pinned.line(lang), styles["pinned"])]
-    if deck.illustrative:
-        story.append(_p(w("illustrative", lang), ParagraphStyle("warn", styles["pinned"], textColor=colors.HexColor(
-            "#8A4B00"), fontName=REGULAR, spaceBefore=2)))
-    return story + [Spacer(1, 4 * mm)]
+    return story + _shared_notes(report, styles) + [Spacer(1, 4 * mm)]
+
+
+def _shared_notes(report: Report, styles) -> list:
+    """Every note on the figures, once, with the targets it concerns (never repeated under each target)."""
+    lang, total = report.deck.lang, len(report.items)
+    story = []
+    for key, codes in report.notes():
+        scope = (w("scope_all", lang).format(count=total) if len(codes) == total
+                 else w("scope_some", lang).format(codes=", ".join(codes)))
+        text = facts.note_text(key, report.deck.break_years, lang)
+        story.append(_p(f"{text} {scope}", styles["warn" if key == "illustrative" else "notice"]))
+    return story
 
 
 def _summary(report: Report, styles) -> list:
@@ -134,7 +134,7 @@ def _section(report: Report, section: Section, styles) -> list:
     lang = report.deck.lang
     story = [_p(section.title, styles["h2"])]
     for item in section.items:
-        story.append(KeepTogether(_item(item, lang, styles)))
+        story.append(KeepTogether(_item(report, item, styles)))
     story.append(Spacer(1, 3 * mm))
     story.append(_p(w("footnotes", lang), ParagraphStyle("fh", styles["note"], fontName=BOLD)))
     for number, text in section.footnotes(report):
@@ -142,15 +142,15 @@ def _section(report: Report, section: Section, styles) -> list:
     return story
 
 
-def _item(item: Item, lang: str, styles) -> list:
-    row = item.row
-    refs = "".join(f"[{n}]" for n in item.notes)
+def _item(report: Report, item: Item, styles) -> list:
+    row, lang = item.row, report.deck.lang
+    refs = "".join(f"[{n}]" for n in sorted(item.notes))  # [1][2][3], as a reader expects
     parts = [_p(f"{item.number}. {facts.headline(row, lang)}", styles["item"]),
              _p(f"{w('wording', lang)}: «{row.target['wording_vi']}» [{item.notes[0]}]", styles["quote"]),
-             Spacer(1, 2 * mm), _facts_table(row, lang, styles), Spacer(1, 1.5 * mm),
+             Spacer(1, 2 * mm), _facts_table(row, report.deck, styles), Spacer(1, 1.5 * mm),
              Paragraph(f"{escape(facts.wording_sentence(row, lang))} <font size=7 color='#555555'>"
                        f"<super>{refs}</super></font>", styles["body"])]
-    notes = facts.notes(row, lang, short=True)
+    notes = report.own_notes(item)
     if notes:
         parts.append(_p(" ".join(notes), styles["note"]))
     return parts
@@ -161,13 +161,28 @@ def _inked(style: ParagraphStyle, status) -> ParagraphStyle:
     return ParagraphStyle(f"{style.name}-{status.code}", style, textColor=colors.HexColor(status.ink))
 
 
-def _facts_table(row, lang: str, styles) -> Table:
-    lines = facts.fact_lines(row, lang)
+def _lines(text: str, style: ParagraphStyle) -> Paragraph:
+    """A cell of several lines (``\\n``), each escaped."""
+    return Paragraph("<br/>".join(escape(line) for line in text.split("\n")), style)
+
+
+def _widths(texts: list[str], style: ParagraphStyle) -> list[float]:
+    """Column widths that fill the page: an even share each, the first (the starting point: a year and
+    its value a line, ``2024: ✔ 84,60%``) widened so that its lines do not break, taken from the others."""
+    total, padding = A4[0] - 2 * MARGIN, 8
+    even = total / len(texts)
+    need = max(pdfmetrics.stringWidth(line, style.fontName, style.fontSize) + padding for line in texts[0].split("\n"))
+    first = min(max(need, even), 1.6 * even)
+    rest = (total - first) / (len(texts) - 1)
+    return [first] + [rest] * (len(texts) - 1)
+
+
+def _facts_table(row, deck, styles) -> Table:
+    lines = facts.fact_lines(row, deck.lang, deck.period_totals)
     status = statuses.status(row.status)
     header = [_p(line.label, styles["head"]) for line in lines]
-    values = [_p(line.value, styles["cell"]) for line in lines[:-1]] + [_p(lines[-1].value, _inked(styles["cell"], status))]
-    width = (A4[0] - 2 * MARGIN) / len(lines)
-    table = Table([header, values], colWidths=[width] * len(lines), hAlign="LEFT")
+    values = [_lines(line.value, styles["cell"]) for line in lines[:-1]] + [_p(lines[-1].value, _inked(styles["cell"], status))]
+    table = Table([header, values], colWidths=_widths([line.value for line in lines], styles["cell"]), hAlign="LEFT")
     table.setStyle(TableStyle([
         ("LINEABOVE", (0, 0), (-1, 0), 0.6, RULE), ("LINEBELOW", (0, 1), (-1, 1), 0.6, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 3),
@@ -182,9 +197,5 @@ def _closing(report: Report, styles) -> list:
     story = [_p(w("section_notes", lang), styles["h1"]), _p(w("method_note", lang), styles["body"]),
              Spacer(1, 2 * mm),
              _p(f"{w('legend', lang)}: " + "; ".join(s.badge_text(lang) for s in statuses.TABLE), styles["body"])]
-    if deck.break_years:
-        story.append(_p("⚡ " + w("break", lang).format(years=", ".join(map(str, deck.break_years))), styles["body"]))
-    if deck.illustrative:
-        story.append(_p(w("illustrative", lang), styles["body"]))
     story += [Spacer(1, 2 * mm), _p(f"{deck.pinned.line(lang)}. {w('generated', lang)}", styles["note"])]
-    return story
+    return [KeepTogether(story)]  # never a last page holding one line

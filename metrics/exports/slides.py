@@ -53,6 +53,7 @@ class Deck:
     pinned: Pinned
     rows: list[StatusRow]  # every target of the plan for its unit, in the resolution's order
     slides: list[Slide]
+    period_totals: list[dict] = field(default_factory=list)  # totals published for whole earlier terms
 
     @property
     def illustrative(self) -> bool:
@@ -92,7 +93,7 @@ def build_deck(card: Scorecard, plan: str, year: int | None, lang: str, pinned: 
     root = card.root(plan, year)
     rows = card.evaluate(plan, year, units=[root.code]) if root else []
     deck = Deck(plan, pick((info["name_vi"], info["name_en"]), lang), root.name(lang) if root else "—",
-                year, lang, pinned, rows, [])
+                year, lang, pinned, rows, [], card.period_totals)
     deck.slides = [Slide(TITLE, deck.plan_name), *group_slides(rows, lang),
                    Slide(SUMMARY, w("summary_title", lang))]
     return deck

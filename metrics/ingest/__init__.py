@@ -25,7 +25,8 @@ from metrics.ingest.progress import Progress
 from metrics.ingest.report import MAX_DETAILED, Report
 from metrics.store import Store, data_version, file_sha256
 
-__all__ = ["CommitResult", "Report", "accepted_years", "check", "commit", "sheet_names", "sheets", "undo"]
+__all__ = ["CommitResult", "Report", "accepted_years", "check", "commit", "read_guarded", "sheet_names", "sheets",
+           "undo"]
 
 MAX_ROWS = 10_000_000
 EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
@@ -53,19 +54,17 @@ def sheet_names(source: str | Path | bytes) -> list[str]:
     return [s.name for s in sheets(source)]
 
 
-def accepted_years(store: Store, plan: dict) -> list[int]:
-    """Years a file for ``plan`` may hold.
-
-    The plan's term, and the term before it (the baseline history: the 2023–2028 congress reports its
-    2018 figures); earlier years only when an earlier plan covers them or the database already holds
-    figures for them (an analyst correcting history). Never a year after the plan's end.
+def accepted_years(store: Store) -> list[int]:
+    """Years a values file may hold, whichever plan it is checked against: every year some loaded plan
+    covers and the term before it (the baseline history: the 2023–2028 congress reports its 2018 figures),
+    so one file of a federation's history loads at once; and any year the database already holds figures
+    for (an analyst correcting history). Never a year after the last plan's end.
     """
-    start, end = int(plan["start_year"]), int(plan["end_year"])
-    years = set(range(start - (end - start), end + 1))
-    for other in store.plans().itertuples():
-        if other.start_year < start:
-            years |= set(range(int(other.start_year), min(int(other.end_year), end) + 1))
-    years |= {int(y) for (y,) in store.rows("SELECT DISTINCT year FROM observations") if y < start}
+    years: set[int] = set()
+    for plan in store.plans().itertuples():
+        start, end = int(plan.start_year), int(plan.end_year)
+        years |= set(range(start - max(end - start, 1), end + 1))  # a one-year plan has a baseline year too
+    years |= {int(y) for (y,) in store.rows("SELECT DISTINCT year FROM observations")}
     return sorted(years)
 
 
@@ -80,14 +79,14 @@ def check(source: str | Path | bytes, *, store: Store, file_name: str | None = N
     if plan is None:
         raise UserError("no-plan", "Chưa có kế hoạch nào; hãy nạp kế hoạch trước: python -m metrics targets import …",
                         "There is no plan yet; load one first: python -m metrics targets import …")
-    info = store.plan(plan)
+    store.plan(plan)  # a clear error for an unknown plan (its targets are the ones the preview judges)
     workdir = Path(tempfile.mkdtemp(prefix="kpi-import-"))
     try:
         path, name = _materialise(source, file_name, workdir)
         report = Report(file_name=name, sha256="", plan=plan, workdir=workdir)
         with store.cursor() as cur:
             report.data_version = data_version(cur)
-            _read_and_check(cur, store, report, path, info, sheet, encoding, progress, max_rows, max_bytes)
+            _read_and_check(cur, store, report, path, sheet, encoding, progress, max_rows, max_bytes)
             if report.ok and report.to_write:
                 statuses = preview.status_changes(store, cur, plan)
                 report.statuses_judged = statuses is not None
@@ -99,6 +98,21 @@ def check(source: str | Path | bytes, *, store: Store, file_name: str | None = N
     except BaseException:
         _remove(workdir)
         raise
+
+
+def read_guarded(cur, path: Path, workdir: Path, max_bytes: int = reading.MAX_BYTES) -> tuple[list, list]:
+    """The reader of values files alone, with all its guards (size, binary content, encodings, delimiters,
+    zip bombs, far-away cells, columns), for other files (the catalogue's): the file in the cursor's ``raw``
+    view (``row`` as the spreadsheet shows it, text cells ``c0`` …). Returns (problems that stop
+    everything, problems of single rows such as one with more cells than the header)."""
+    report = Report(file_name=path.name, sha256="", plan="", workdir=workdir)
+    early = _read(cur, report, path, None, None, None, max_bytes)
+    return early, [] if early else report.problems
+
+
+def long_cells(cur, headers: list[str]) -> list:
+    """Cells over ``guard.MAX_CELL_CHARS`` characters in ``raw``, by row and column (at most a hundred)."""
+    return _long_cells(cur, headers)
 
 
 def _materialise(source, file_name: str | None, workdir: Path) -> tuple[Path, str]:
@@ -113,7 +127,7 @@ def _materialise(source, file_name: str | None, workdir: Path) -> tuple[Path, st
     return path, file_name or path.name
 
 
-def _read_and_check(cur, store, report: Report, path: Path, info: dict, sheet, encoding, progress, max_rows,
+def _read_and_check(cur, store, report: Report, path: Path, sheet, encoding, progress, max_rows,
                     max_bytes) -> None:
     early = _read(cur, report, path, sheet, encoding, progress, max_bytes)
     if early:
@@ -135,15 +149,17 @@ def _read_and_check(cur, store, report: Report, path: Path, info: dict, sheet, e
                                                 detail=f"{lines:,} > {max_rows:,}")])
     if progress:
         progress(0.45, "checking")
-    report.convention = validate.check(cur, layout, accepted_years(store, info)).convention
-    report.rows = cur.execute(f"SELECT count({'DISTINCT ' if layout.wide else ''}row) FROM checked").fetchall()[0][0]
+    checked = validate.check(cur, layout, accepted_years(store))
+    report.convention = checked.convention
+    figures = cur.execute(f"SELECT count({'DISTINCT ' if layout.wide else ''}row) FROM checked").fetchall()[0][0]
+    report.rows = figures + checked.blank
     if report.rows == 0:
         return _finish(report, [*found, problem(None, None, None, "empty-file")])
     _collect(cur, report, found)
     if progress:
         progress(0.75, "comparing")
     counts = preview.compare(cur, layout)
-    report.counts = {**counts, "rejected": _rejected(cur, report)}
+    report.counts = {**counts, "rejected": _rejected(cur, report), "skipped": checked.blank}
     if report.ok:
         preview.stage(cur, report)
         report.changes = preview.changes(cur)
@@ -225,14 +241,18 @@ def _collect(cur, report: Report, found: list) -> None:
     counts = dict(cur.execute("SELECT code, count(*) FROM problems GROUP BY code").fetchall())
     for p in found:
         counts[p.code] = counts.get(p.code, 0) + 1
-    rows = cur.execute("SELECT row, col, value, code, detail FROM problems ORDER BY row, position, code LIMIT ?",
-                       [MAX_DETAILED]).fetchall()
+    rows = cur.execute("""
+        SELECT p.row, p.col, p.value, p.code, p.detail, w.unit, w.indicator FROM problems p
+        LEFT JOIN (SELECT row, any_value(unit_text) AS unit, any_value(indicator_text) AS indicator
+                   FROM checked GROUP BY row) w ON w.row = p.row
+        ORDER BY p.row, p.position, p.code LIMIT ?""", [MAX_DETAILED]).fetchall()
     for what in ("unit", "indicator"):
         unknown = sorted({r[2] for r in rows if r[3] == f"unknown-{what}"})
         report.suggestions.update(units.suggestions(cur, what, unknown))
     worded = [problem(row, col, value, code,
-                      report.suggestions.get(value, "") if code in ("unknown-unit", "unknown-indicator") else detail)
-              for row, col, value, code, detail in rows]
+                      report.suggestions.get(value, "") if code in ("unknown-unit", "unknown-indicator") else detail,
+                      unit, indicator)  # the row's unit and indicator, so a problem says whose figure it is
+              for row, col, value, code, detail, unit, indicator in rows]
     report.problems = sorted([*found, *worded], key=lambda p: p.row or 0)[:MAX_DETAILED]
     report.counts_by_code = {code: int(n) for code, n in sorted(counts.items())}
 

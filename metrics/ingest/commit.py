@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import duckdb
 
 from metrics import audit
-from metrics.db import transaction
 from metrics.errors import UserError
 from metrics.ingest import preview
 from metrics.ingest.progress import Progress
@@ -41,9 +40,10 @@ def commit(store: Store, report: Report, *, user: str | None = None, progress: P
     if progress:
         progress(0.0, "writing")
     counts = report.counts
-    note = f"created={counts['created']} updated={counts['updated']} unchanged={counts['unchanged']}"
+    note = (f"created={counts['created']} updated={counts['updated']} annotated={counts['annotated']} "
+            f"unchanged={counts['unchanged']}")
     try:
-        with transaction(store.con) as cur:
+        with store.transaction() as cur:
             if data_version(cur) != report.data_version:
                 raise _stale()
             cur.execute(f"CREATE TEMP VIEW import_rows AS {preview.written_sql(report)}")
@@ -64,7 +64,7 @@ def commit(store: Store, report: Report, *, user: str | None = None, progress: P
 def undo(store: Store, batch: int, *, user: str | None = None, source: str = "cli", actor: str | None = None) -> int:
     """Roll back one import batch in its own transaction, with its audit row; return the id of the rollback."""
     try:
-        with transaction(store.con) as cur:
+        with store.transaction() as cur:
             operation = rollback_batch(cur, batch, user)
             audit.record(cur, actor or user, "undo", {"batch": batch, "operation": operation, "recorded_as": user},
                          source=source)

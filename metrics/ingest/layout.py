@@ -8,6 +8,7 @@ the header is the first row that names at least two known columns.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from metrics.ingest.messages import problem
@@ -25,11 +26,13 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "note": ("note", "ghi chú"),
     "provenance": ("provenance", "loại số liệu"),
 }
-# Columns a template or a rejected file adds for people; read only when the code column is absent.
+# Columns a template or a rejected file adds for people (never figures); names are read only when the code
+# column is absent.
 HELPER_FIELDS: dict[str, tuple[str, ...]] = {
     "unit_name": ("unit name", "tên đơn vị"),
     "indicator_name": ("indicator name", "tên chỉ tiêu", "tên chỉ số"),
     "measure": ("measure", "đơn vị tính", "đvt"),
+    "how": ("how it adds up", "cách tính"),
     "errors": ("errors", "lỗi"),
 }
 FALLBACKS = {"unit": "unit_name", "indicator": "indicator_name"}
@@ -74,11 +77,13 @@ class Layout:
         return self.headers[self.columns[name]] if name in self.columns else NAMES_VI.get(name, name)
 
 
-def find_header(head: list[tuple]) -> tuple[int, list[str]]:
-    """(row number, header texts) of the first of ``head`` rows ``(row, c0, c1, …)`` naming ≥ 2 columns."""
+def find_header(head: list[tuple], names: Callable[[str], bool] | None = None) -> tuple[int, list[str]]:
+    """(row number, header texts) of the first of ``head`` rows ``(row, c0, c1, …)`` naming ≥ 2 columns
+    (of a values file, or those ``names`` knows)."""
+    names = names or (lambda text: bool(field_of(text) or year_of(text)))
     for record in head[:HEADER_SEARCH_ROWS]:
         texts = [_clean(c) for c in record[1:]]
-        known = sum(1 for t in texts if t and (field_of(t) or year_of(t)))
+        known = sum(1 for t in texts if t and names(t))
         if known >= 2:
             return record[0], texts
     first = head[0] if head else (1,)

@@ -12,7 +12,7 @@ from metrics.errors import UserError
 from metrics.problems import Problem
 from metrics.text import visible
 
-WARNINGS = {"unknown-column", "implausible-change", "value-without-parts"}
+WARNINGS = {"unknown-column", "implausible-change", "value-without-parts", "own-figure-over-units"}
 
 Words = Callable[[str, str, str], tuple[str, str]]
 
@@ -194,8 +194,10 @@ MESSAGES: dict[str, Words] = {
         "“{value}” không phải là năm. Hãy ghi năm bằng 4 chữ số, ví dụ 2025.",
         "“{value}” is not a year. Write the year with 4 digits, e.g. 2025."),
     "year-outside-plan": _fixed(
-        "Năm {value} nằm ngoài kỳ của kế hoạch (nhận các năm {detail}). Hãy kiểm tra lại năm, hoặc chọn kế hoạch khác.",
-        "The year {value} is outside the plan (years {detail} are accepted). Check the year, or choose another plan."),
+        "Năm {value} nằm ngoài các kỳ kế hoạch đã nạp và kỳ trước mỗi kế hoạch (nhận các năm {detail}). Hãy kiểm tra "
+        "lại năm, hoặc nạp kế hoạch có năm đó trước (python -m metrics targets import).",
+        "The year {value} is outside the terms of the loaded plans and the term before each (years {detail} are "
+        "accepted). Check the year, or first load the plan that covers it (python -m metrics targets import)."),
     "unit-not-valid-in-year": _unit_not_valid,
     "not-a-number": _fixed(
         "“{value}” không phải là số. Hãy ghi số, ví dụ 111.258 hoặc 92,14.",
@@ -259,6 +261,13 @@ MESSAGES: dict[str, Words] = {
         "“{value}” không hợp lệ; chọn một trong: published, illustrative, imported (hoặc để trống).",
         "“{value}” is not allowed; use one of: published, illustrative, imported (or leave it empty)."),
     "implausible-change": _implausible,
+    "own-figure-over-units": _fixed(
+        "Dòng này ghi số riêng {value} cho một đơn vị mà tệp cũng có số của {detail} đơn vị trực thuộc: số riêng được "
+        "dùng, số của các đơn vị trực thuộc không được cộng lên cho đơn vị này. Nếu số của đơn vị chỉ là tổng các đơn vị "
+        "trực thuộc, hãy để trống dòng này.",
+        "This row gives the unit's own figure {value} while the file also gives figures for {detail} units below it: "
+        "the own figure counts, and those units' figures are not added up for it. If the unit's figure is only the "
+        "sum of the units below, leave this row blank."),
     "value-without-parts": _fixed(
         "Chỉ có tỷ lệ {value}, không có tử số và mẫu số: giá trị được ghi cho đơn vị này nhưng không được cộng vào "
         "số của đơn vị cấp trên (tỷ lệ chung = tổng tử số ÷ tổng mẫu số). Nên ghi thêm tử số và mẫu số.",
@@ -276,9 +285,12 @@ class FileRejected(UserError):
         super().__init__(code, self.problem.message_vi, self.problem.message_en)
 
 
-def problem(row: int | None, column: str | None, value: str | None, code: str, detail: str | None = None) -> Problem:
+def problem(row: int | None, column: str | None, value: str | None, code: str, detail: str | None = None,
+            unit: str | None = None, indicator: str | None = None) -> Problem:
     """A ``Problem`` with its message in both languages; severity follows from the code. File text in it
-    (value, column, detail) is ``visible``: a terminal escape in a cell is shown, never obeyed."""
+    (value, column, detail, the row's unit and indicator) is ``visible``: a terminal escape in a cell is
+    shown, never obeyed."""
     value, column, detail = visible(value), visible(column), visible(detail)
+    unit, indicator = visible(unit), visible(indicator)
     vi, en = MESSAGES[code](value if value is not None else "", detail or "", column or "")
-    return Problem(row, column, value, code, vi, en, "warning" if code in WARNINGS else "error")
+    return Problem(row, column, value, code, vi, en, "warning" if code in WARNINGS else "error", unit, indicator)

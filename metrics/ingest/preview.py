@@ -22,9 +22,10 @@ CHANGE_COLUMNS = ["row", "unit", "unit_name_vi", "unit_name_en", "indicator", "i
 
 def compare(cur, layout: Layout) -> dict[str, int]:
     """Create ``diff``: every cell of the rows without errors (``error_rows``, from the check) against the
-    value in force."""
-    same_text = " AND ".join(
-        f"n.{name} IS NOT DISTINCT FROM c.{name}" for name in ("source", "note") if name in layout.columns)
+    value in force. ``change``: created, updated (the figure changes), annotated (only its source, note or
+    provenance changes) or unchanged; texts are compared only when the file has their column."""
+    texts = [name for name in ("source", "note") if name in layout.columns]
+    same_text = " AND ".join(f"n.{name} IS NOT DISTINCT FROM c.{name}" for name in texts) or "true"
     same_provenance = ("coalesce(n.provenance, 'imported') = c.provenance" if "provenance" in layout.columns
                        else "true")
     cur.execute(f"""
@@ -37,15 +38,25 @@ def compare(cur, layout: Layout) -> dict[str, int]:
             LEFT JOIN note_nfc n ON n.id = c.note_id
             WHERE NOT EXISTS (SELECT 1 FROM error_rows e WHERE e.row = c.row))
         SELECT n.* EXCLUDE (source, note), c.value AS old_value, c.numerator AS old_numerator,
-               c.denominator AS old_denominator,
+               c.denominator AS old_denominator, c.source AS old_source, c.note AS old_note,
+               {_texts_changed(texts)} AS texts_changed,
                CASE WHEN c.unit IS NULL THEN 'created'
-                    WHEN n.value IS NOT DISTINCT FROM c.value AND n.numerator IS NOT DISTINCT FROM c.numerator
-                         AND n.denominator IS NOT DISTINCT FROM c.denominator AND {same_text or 'true'}
-                         AND {same_provenance} THEN 'unchanged'
-                    ELSE 'updated' END AS change
+                    WHEN NOT (n.value IS NOT DISTINCT FROM c.value AND n.numerator IS NOT DISTINCT FROM c.numerator
+                              AND n.denominator IS NOT DISTINCT FROM c.denominator) THEN 'updated'
+                    WHEN {same_text} AND {same_provenance} THEN 'unchanged'
+                    ELSE 'annotated' END AS change
         FROM incoming n LEFT JOIN current c USING (unit, indicator, year)""")
     counts = dict(cur.execute("SELECT change, count(*) FROM diff GROUP BY change").fetchall())
-    return {name: int(counts.get(name, 0)) for name in ("created", "updated", "unchanged")}
+    return {name: int(counts.get(name, 0)) for name in CHANGES}
+
+
+CHANGES = ("created", "updated", "annotated", "unchanged")
+
+
+def _texts_changed(texts: list[str]) -> str:
+    """SQL: the source or the note of an existing cell changes (for the preview's second list)."""
+    changed = " OR ".join(f"n.{name} IS DISTINCT FROM c.{name}" for name in texts)
+    return f"(c.unit IS NOT NULL AND ({changed}))" if changed else "false"
 
 
 # Sources and notes as (field, id, text): the ``{name}_nfc`` tables of the check, written once beside the cells.
@@ -84,17 +95,25 @@ def _quoted(path) -> str:
 
 
 def changes(cur, limit: int = SAMPLE_CHANGES) -> pd.DataFrame:
-    """The first ``limit`` changed cells, old beside new, with unit and indicator names."""
+    """The first ``limit`` cells whose figure changes, then the first ``limit`` whose source or note changes
+    (a file may re-source hundreds of figures and correct four), old beside new, with unit and indicator names."""
     return cur.execute(f"""
+        WITH chosen AS (
+            (SELECT * FROM diff WHERE change IN ('created', 'updated') ORDER BY row, year LIMIT $limit)
+            UNION  -- a cell whose figure and source both change is listed once
+            (SELECT * FROM diff WHERE texts_changed ORDER BY row, year LIMIT $limit))
         SELECT d.row, d.unit, u.name_vi AS unit_name_vi, u.name_en AS unit_name_en, d.indicator,
                i.name_vi AS indicator_name_vi, i.name_en AS indicator_name_en, d.kind, d.year,
                {effective('d.kind', 'd.old_value', 'd.old_numerator', 'd.old_denominator')} AS old,
-               {effective('d.kind', 'd.value', 'd.numerator', 'd.denominator')} AS new, d.change
-        FROM diff d
+               {effective('d.kind', 'd.value', 'd.numerator', 'd.denominator')} AS new, d.change,
+               d.texts_changed, d.old_source, s.nfc AS new_source, d.old_note, n.nfc AS new_note
+        FROM chosen d
         LEFT JOIN (SELECT code, arg_max(name_vi, valid_from) AS name_vi, arg_max(name_en, valid_from) AS name_en
                    FROM units GROUP BY code) u ON u.code = d.unit
         LEFT JOIN indicators i ON i.code = d.indicator
-        WHERE d.change <> 'unchanged' ORDER BY d.row, d.year LIMIT ?""", [limit]).df()
+        LEFT JOIN source_nfc s ON s.id = d.source_id
+        LEFT JOIN note_nfc n ON n.id = d.note_id
+        ORDER BY d.row, d.year""", {"limit": limit}).df()
 
 
 # --- target statuses --------------------------------------------------------------------------------

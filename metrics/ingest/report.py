@@ -43,8 +43,8 @@ class Report:
     rows: int = 0  # data rows read (blank rows left out)
     problems: list[Problem] = field(default_factory=list)  # in file order, at most MAX_DETAILED
     counts_by_code: dict[str, int] = field(default_factory=dict)  # every problem, counted
-    counts: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0,
-                                                             "rejected": 0})
+    counts: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "annotated": 0,
+                                                             "unchanged": 0, "rejected": 0, "skipped": 0})
     changes: pd.DataFrame = field(default_factory=pd.DataFrame)  # first changed cells, old beside new
     status_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
     statuses_judged: bool = True  # False: too many values to judge before the import (see preview.py)
@@ -69,7 +69,7 @@ class Report:
 
     @property
     def to_write(self) -> int:
-        return self.counts["created"] + self.counts["updated"] if self.ok else 0
+        return self.counts["created"] + self.counts["updated"] + self.counts["annotated"] if self.ok else 0
 
     @property
     def staged(self) -> Path:
@@ -89,10 +89,11 @@ class Report:
         return self.rows_path.exists()
 
     def problem_table(self, lang: str = "vi") -> pd.DataFrame:
-        """Problems as rows: row, column, value, code, severity, message (in ``lang``)."""
-        return pd.DataFrame([{"row": p.row, "column": p.column, "value": p.value, "code": p.code,
-                              "severity": p.severity, "message": p.message(lang)} for p in self.problems],
-                            columns=["row", "column", "value", "code", "severity", "message"])
+        """Problems as rows: row, the row's unit and indicator, column, value, code, severity, message."""
+        columns = ["row", "unit", "indicator", "column", "value", "code", "severity", "message"]
+        return pd.DataFrame([{"row": p.row, "unit": p.unit, "indicator": p.indicator, "column": p.column,
+                              "value": p.value, "code": p.code, "severity": p.severity, "message": p.message(lang)}
+                             for p in self.problems], columns=columns)
 
     def __post_init__(self):
         # A report the page keeps in a session that simply ends (the tab closed) is never closed: its

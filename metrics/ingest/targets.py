@@ -1,7 +1,8 @@
-"""What a plans/indicators/targets import would change, row by row and field by field.
+"""What a plans/indicators/targets/period totals load would change, row by row and field by field.
 
-A targets file replaces the whole target list of every plan it names, so a target missing from the
-file is removed: the preview says so before anything is written.
+A load merges: what the files hold is created or updated, the rest stays. Only with ``replace`` are the
+files the whole target list of every plan they name, and a target missing from them is removed: the
+preview says so before anything is written.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import pandas as pd
 from metrics import catalogue
 from metrics.store import Store
 
-KEYS = {"plans": ["code"], "indicators": ["code"], "targets": ["plan", "code"]}
-NAMES = {"plans": ("Kế hoạch", "Plans"), "indicators": ("Chỉ số", "Indicators"), "targets": ("Chỉ tiêu", "Targets")}
+KEYS = {"plans": ["code"], "indicators": ["code"], "targets": ["plan", "code"],
+        "period_totals": catalogue.PERIOD_TOTAL_KEYS}
+NAMES = {"plans": ("Kế hoạch", "Plans"), "indicators": ("Chỉ số", "Indicators"), "targets": ("Chỉ tiêu", "Targets"),
+         "period_totals": ("Số liệu cả giai đoạn", "Period totals")}
 CHANGES = {"created": ("tạo mới", "created"), "updated": ("cập nhật", "updated"),
            "unchanged": ("không đổi", "unchanged"), "removed": ("xóa", "removed")}
 
@@ -71,39 +74,50 @@ def _same(a, b) -> bool:
     return str(a) == str(b)
 
 
-def compare(store: Store, found: dict[str, list[dict]], plans: dict[str, dict]) -> CataloguePreview:
-    """Incoming plans, indicators and targets against the database, the way the load will write them."""
+def compare(store: Store, found: dict[str, list[dict]], plans: dict[str, dict], *,
+            replace: bool = False) -> CataloguePreview:
+    """Incoming plans, indicators, targets and period totals against the database, the way the load writes
+    them (``replace``: the targets of the plans named are the whole list)."""
     incoming = {"plans": catalogue.plan_rows(found.get("plans", [])),
                 "indicators": catalogue.indicator_rows(found.get("indicators", [])),
-                "targets": catalogue.target_rows(found.get("targets", []), plans)}
+                "targets": catalogue.target_rows(found.get("targets", []), plans),
+                "period_totals": catalogue.period_total_rows(found.get("period_totals", []))}
     preview = CataloguePreview()
     for table, rows in incoming.items():
         if rows.empty:
             continue
-        scope = "plan" if table == "targets" else "code"  # a targets file is the whole list of its plans
+        whole = table == "targets" and replace  # the file is the whole list of its plans: compare with all of it
+        scope = "plan" if whole else KEYS[table][0]
         existing = store.frame(f"SELECT * FROM {table} WHERE {scope} IN (SELECT unnest(?::VARCHAR[]))",
-                               [sorted(set(rows[scope]))])
-        _table(preview, table, existing, rows)
+                               [sorted({str(v) for v in rows[scope]})])
+        _table(preview, table, existing, rows, whole)
     return preview
 
 
-def _table(preview: CataloguePreview, table: str, existing: pd.DataFrame, rows: pd.DataFrame) -> None:
+def _label(table: str, key: tuple) -> str:
+    if table == "targets":
+        return "/".join(reversed(key))
+    return " · ".join(str(k) for k in key)
+
+
+def _table(preview: CataloguePreview, table: str, existing: pd.DataFrame, rows: pd.DataFrame, whole: bool) -> None:
     keys = KEYS[table]
     old = {tuple(r[k] for k in keys): r for r in existing.to_dict("records")}
     counts = dict.fromkeys(CHANGES, 0)
     for new in rows.to_dict("records"):
         key = tuple(new[k] for k in keys)
-        label = "/".join(reversed(key)) if table == "targets" else key[0]
         if key not in old:
             counts["created"] += 1
-            preview.changes.append(Change(table, label, "created"))
+            preview.changes.append(Change(table, _label(table, key), "created"))
             continue
         before = old.pop(key)
         fields = [(c, before.get(c), v) for c, v in new.items() if c not in keys and not _same(before.get(c), v)]
         counts["updated" if fields else "unchanged"] += 1
         if fields:
-            preview.changes.append(Change(table, label, "updated", fields))
-    for key in old:
+            preview.changes.append(Change(table, _label(table, key), "updated", fields))
+    for key in old if whole else ():
         counts["removed"] += 1
-        preview.changes.append(Change(table, "/".join(reversed(key)) if table == "targets" else key[0], "removed"))
+        preview.changes.append(Change(table, _label(table, key), "removed"))
+    if not whole:
+        del counts["removed"]
     preview.counts[table] = counts

@@ -1,7 +1,10 @@
-"""Blank files to fill: one row per unit × indicator of a plan for one year, with names and measures.
+"""Files to fill: one row per unit × indicator of a plan for one year, with names and measures, blank or
+filled with the figures in force (for corrections).
 
-A template is a long-layout values file; its helper columns (unit name, indicator name, measure) are
-for people and ignored on import. Rows left without a figure must be deleted before importing.
+A template is a long-layout values file that imports as it comes: its helper columns (unit name, indicator
+name, measure, how it adds up) are for people and ignored, and rows left without a figure are skipped. A
+row whose figure is the sum of units below it in the template says so; filled in, it is that unit's own
+figure and replaces the sum.
 """
 
 from __future__ import annotations
@@ -20,58 +23,102 @@ from metrics.text import safe_cell
 
 HEADERS = {
     "vi": ["đơn vị", "tên đơn vị", "chỉ tiêu", "tên chỉ tiêu", "đơn vị tính", "năm", "giá trị", "tử số", "mẫu số",
-           "nguồn", "ghi chú"],
+           "nguồn", "ghi chú", "cách tính"],
     "en": ["unit", "unit name", "indicator", "indicator name", "measure", "year", "value", "numerator",
-           "denominator", "source", "note"],
+           "denominator", "source", "note", "how it adds up"],
 }
+FIGURES = slice(6, 11)  # value, numerator, denominator, source, note
+SUM = {"vi": "tổng của các đơn vị trực thuộc ở dưới: để trống, trừ khi có số riêng của đơn vị",
+       "en": "the sum of the units below: leave blank unless the unit has its own figure"}
 GUIDE = {
     "vi": ["Cách điền", "",
            "Mỗi dòng là một chỉ số của một đơn vị trong một năm. Điền cột “giá trị”; với tỷ lệ (%) có thể điền "
            "“tử số” và “mẫu số” thay cho giá trị.",
            "Số viết kiểu Việt Nam (111.258; 92,14) hoặc kiểu Anh (111,258; 92.14) đều được; tỷ lệ có hoặc "
            "không có dấu %.",
-           "Xóa các dòng chưa có số liệu trước khi nhập: một dòng để trống giá trị sẽ bị báo lỗi.",
-           "Các cột “tên đơn vị”, “tên chỉ tiêu”, “đơn vị tính” chỉ để đọc; không cần sửa.",
+           "Dòng để trống số liệu được bỏ qua khi nhập (số đã có không bị xóa): không cần xóa dòng nào.",
+           "Dòng có cột “cách tính” ghi “tổng của các đơn vị trực thuộc” được tự cộng từ các đơn vị ở dưới: để trống; "
+           "nếu điền, số đó là số riêng của đơn vị và thay cho tổng.",
+           "Tệp mẫu điền sẵn (--filled) có số liệu hiện hành: chỉ sửa ô cần sửa rồi nhập lại; ô không đổi không bị ghi.",
+           "Các cột “tên đơn vị”, “tên chỉ tiêu”, “đơn vị tính”, “cách tính” chỉ để đọc; không cần sửa.",
            "Nhập tệp ở trang Nhập dữ liệu, hoặc: python -m metrics import TỆP"],
     "en": ["How to fill in", "",
            "Each row is one indicator of one unit in one year. Fill in “value”; for a percentage you may give "
            "“numerator” and “denominator” instead.",
            "Numbers may be written the Vietnamese way (111.258; 92,14) or the English way (111,258; 92.14); "
            "percentages with or without %.",
-           "Delete the rows you have no figure for before importing: a row without a value is reported as an error.",
-           "The columns “unit name”, “indicator name” and “measure” are for reading only.",
+           "Rows left without a figure are skipped on import (figures already there stay): no need to delete any.",
+           "A row whose “how it adds up” says “the sum of the units below” is added up from them: leave it blank; "
+           "filled in, it is the unit's own figure and replaces the sum.",
+           "A filled template (--filled) holds the figures in force: change only the cells to correct and import it; "
+           "unchanged cells are not written again.",
+           "The columns “unit name”, “indicator name”, “measure” and “how it adds up” are for reading only.",
            "Import the file on the Import page, or: python -m metrics import FILE"],
 }
 
 
-def rows(store: Store, plan: str, year: int, units: list[str] | None = None, lang: str = "vi") -> pd.DataFrame:
-    """The template's rows: the plan's unit and its upper-level unions (or ``units``) × their indicators."""
+def rows(store: Store, plan: str, year: int, units: list[str] | None = None, lang: str = "vi",
+         filled: bool = False) -> pd.DataFrame:
+    """The template's rows: the plan's unit and its upper-level unions (or ``units``) × their indicators;
+    ``filled``: with each unit's own figure in force in ``year``, its source and note."""
     card = Scorecard(store, observations=pd.DataFrame(columns=[*OBSERVATION_COLUMNS, "batch"]))
     if plan not in card.plans:
         store.plan(plan)  # raises the unknown-plan message
-    scope = card.units_for(plan, year)
-    if units:
-        known = {u.code: u for u in scope}
-        missing = [c for c in units if c not in known]
-        if missing:
-            raise UserError("unknown-unit",
-                            f"Các đơn vị {', '.join(missing)} không thuộc kế hoạch {plan} trong năm {year}.",
-                            f"Units {', '.join(missing)} are not part of plan {plan} in {year}.")
-        scope = [known[c] for c in units]
-    else:
-        scope = [u for u in scope if u.level in ("province", "upper")]
-    targets = card.targets(plan)
-    province_only = {t["indicator"] for t in targets if t["applies_to"] == "province"}
+    scope = _scope(card, plan, year, units)
+    wanted = _indicators(card, plan, scope)
+    below = {(u.parent, code) for u in scope for code in wanted[u.code]}
     records = []
     for unit in scope:
-        wanted = {t["indicator"] for t in targets if card.applies(t, unit)}
-        if unit.level != "province":
-            wanted |= province_only
-        for code in sorted(wanted, key=lambda c: _order(targets, c)):
+        for code in sorted(wanted[unit.code], key=lambda c: _order(card.targets(plan), c)):
             indicator = card.indicators[code]
             records.append([unit.code, unit.name(lang), code, name(indicator, "name", lang),
-                            _measure(indicator, lang), year, None, None, None, None, None])
-    return pd.DataFrame(records, columns=HEADERS[lang])
+                            _measure(indicator, lang), year, None, None, None, None, None,
+                            SUM[lang] if (unit.code, code) in below else None])
+    frame = pd.DataFrame(records, columns=HEADERS[lang])
+    return _fill(store, frame, year) if filled else frame
+
+
+def _scope(card: Scorecard, plan: str, year: int, units: list[str] | None) -> list:
+    scope = card.units_for(plan, year)
+    if not units:
+        return [u for u in scope if u.level in ("province", "upper")]
+    known = {u.code: u for u in scope}
+    missing = [c for c in units if c not in known]
+    if missing:
+        raise UserError("unknown-unit",
+                        f"Các đơn vị {', '.join(missing)} không thuộc kế hoạch {plan} trong năm {year}.",
+                        f"Units {', '.join(missing)} are not part of plan {plan} in {year}.")
+    return [known[c] for c in units]
+
+
+def _indicators(card: Scorecard, plan: str, scope: list) -> dict[str, set[str]]:
+    """Each unit's indicators: those of the targets tracked for it; units below the plan's unit also report
+    those of the targets set for the plan's unit alone (its figure is built from theirs)."""
+    targets = card.targets(plan)
+    province_only = {t["indicator"] for t in targets if t["applies_to"] == "province"}
+    wanted = {}
+    for unit in scope:
+        wanted[unit.code] = {t["indicator"] for t in targets if card.applies(t, unit)}
+        if unit.level != "province":
+            wanted[unit.code] |= province_only
+    return wanted
+
+
+def _fill(store: Store, frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The units' own figures in force in ``year`` (never a sum from below: that one fills itself)."""
+    unit, indicator = frame.columns[0], frame.columns[2]
+    found = store.observations(indicators=sorted(set(frame[indicator])), units=sorted(set(frame[unit])))
+    found = found[found["year"] == year].set_index(["unit", "indicator"])
+    for index, (code, what) in enumerate(zip(frame[unit], frame[indicator])):
+        if (code, what) in found.index:
+            cell = found.loc[(code, what)]
+            frame.iloc[index, FIGURES] = [_number(cell["value"]), _number(cell["numerator"]),
+                                          _number(cell["denominator"]), cell["source"], cell["note"]]
+    return frame
+
+
+def _number(value):
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def _order(targets: list[dict], indicator: str) -> int:
@@ -88,12 +135,28 @@ def _measure(indicator: dict, lang: str) -> str:
     return measure
 
 
-def as_csv(frame: pd.DataFrame) -> bytes:
+def as_csv(frame: pd.DataFrame, lang: str = "vi") -> bytes:
     """UTF-8 with BOM (Excel opens it with the right letters), semicolons (Excel in Vietnam splits on them).
 
-    Names come from the catalogue: one starting with ``=`` stays text in a spreadsheet (``safe_cell``).
+    Figures are written so that the import reads them back exactly: no thousands separator, a decimal comma
+    in Vietnamese (a dot in English), never exactly three decimals (``1,125`` could be a thousand). Names
+    come from the catalogue: one starting with ``=`` stays text in a spreadsheet (``safe_cell``).
     """
+    frame = frame.copy()
+    for column in frame.columns[6:9]:
+        frame[column] = frame[column].map(lambda v: _written(v, lang))
     return ("\ufeff" + frame.map(safe_cell).to_csv(index=False, sep=";", lineterminator="\r\n")).encode("utf-8")
+
+
+def _written(value, lang: str) -> str | None:
+    if isinstance(value, str) or value is None or pd.isna(value):  # typed by a person: as it is
+        return value
+    if float(value).is_integer():
+        return str(int(value))
+    text = repr(float(value))
+    if len(text.split(".")[1]) == 3:
+        text += "0"
+    return text.replace(".", ",") if lang == "vi" else text
 
 
 def as_xlsx(frame: pd.DataFrame, lang: str = "vi") -> bytes:
@@ -107,7 +170,7 @@ def as_xlsx(frame: pd.DataFrame, lang: str = "vi") -> bytes:
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     for cell in sheet[1]:
         cell.font, cell.fill = Font(bold=True), header_fill
-    widths = [12, 40, 26, 40, 30, 8, 12, 12, 12, 24, 24]
+    widths = [12, 40, 26, 40, 30, 8, 12, 12, 12, 24, 24, 40]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[sheet.cell(1, index).column_letter].width = width
     for row in sheet.iter_rows(min_row=2, min_col=1, max_col=3):

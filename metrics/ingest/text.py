@@ -6,6 +6,7 @@ import pandas as pd
 
 from metrics import fmt
 from metrics.ingest.report import Report
+from metrics.problems import Problem
 from metrics.statuses import label as status_label
 from metrics.text import visible
 
@@ -48,26 +49,42 @@ def _describe(report: Report, lang: str) -> str:
 def summary(report: Report, lang: str = "vi") -> str:
     c = report.counts
     if lang == "vi":
-        return (f"Tạo mới: {c['created']} · Cập nhật: {c['updated']} · Không đổi: {c['unchanged']} · "
-                f"Dòng bị từ chối: {c['rejected']}")
-    return (f"Created: {c['created']} · Updated: {c['updated']} · Unchanged: {c['unchanged']} · "
-            f"Rejected rows: {c['rejected']}")
+        skipped = f" · Dòng trống số liệu, bỏ qua: {c['skipped']}" if c.get("skipped") else ""
+        return (f"Tạo mới: {c['created']} · Cập nhật số liệu: {c['updated']} · Chỉ đổi nguồn/ghi chú: "
+                f"{c['annotated']} · Không đổi: {c['unchanged']} · Dòng bị từ chối: {c['rejected']}{skipped}")
+    skipped = f" · Rows without a figure, skipped: {c['skipped']}" if c.get("skipped") else ""
+    return (f"Created: {c['created']} · Figures updated: {c['updated']} · Source/note only: {c['annotated']} · "
+            f"Unchanged: {c['unchanged']} · Rejected rows: {c['rejected']}{skipped}")
 
 
 def problem_lines(report: Report, lang: str = "vi", severity: str | None = None) -> list[str]:
     """One line per problem: row, column, value, code, message."""
+    return listed([p for p in report.problems if not severity or p.severity == severity], lang)
+
+
+def listed(problems: list[Problem], lang: str = "vi") -> list[str]:
+    """One line per problem: row, column, value, code, message (values and catalogue files alike)."""
     row_word = "dòng" if lang == "vi" else "row"
-    lines = []
-    for p in report.problems:
-        if severity and p.severity != severity:
-            continue
+    found = []
+    for p in problems:
         where = [f"{row_word} {p.row}" if p.row is not None else ("cả tệp" if lang == "vi" else "whole file")]
+        if p.unit or p.indicator:
+            where[0] += f" ({' · '.join(x for x in (p.unit, p.indicator) if x)})"
         if p.column:
             where.append(p.column)
         if p.value:
             where.append(f"“{p.value}”")
-        lines.append(f"{' · '.join(where)} · {p.code} · {p.message(lang)}")
-    return lines
+        found.append(visible(f"{' · '.join(where)} · {p.code} · {p.message(lang)}"))  # a cell is never echoed raw
+    return found
+
+
+def counts_of(problems: list[Problem], lang: str = "vi") -> str:
+    """``Problems by kind: invalid-number: 2, unknown-indicator: 1``."""
+    counts: dict[str, int] = {}
+    for p in problems:
+        counts[p.code] = counts.get(p.code, 0) + 1
+    listed = ", ".join(f"{code}: {n}" for code, n in sorted(counts.items()))
+    return f"Số vấn đề theo loại: {listed}" if lang == "vi" else f"Problems by kind: {listed}"
 
 
 def counts_line(report: Report, lang: str = "vi") -> str:
@@ -80,18 +97,48 @@ def counts_line(report: Report, lang: str = "vi") -> str:
     return (f"Số vấn đề theo loại: {counts}{note}" if lang == "vi" else f"Problems by kind: {counts}{note}")
 
 
+def _where(c, lang: str) -> str:
+    unit = c.unit_name_vi if lang == "vi" else (c.unit_name_en or c.unit_name_vi)
+    indicator = c.indicator_name_vi if lang == "vi" else (c.indicator_name_en or c.indicator_name_vi)
+    return f"{unit} ({c.unit}) · {indicator} · {c.year}"
+
+
+def _changed(report: Report, figures: bool) -> list:
+    if report.changes.empty:
+        return []
+    rows = report.changes.itertuples(index=False)
+    return [c for c in rows if (c.change in ("created", "updated")) == figures and (figures or c.texts_changed)]
+
+
 def change_lines(report: Report, lang: str = "vi") -> list[str]:
-    """``unit · indicator · year: old → new`` for the changed cells the report holds."""
+    """``unit · indicator · year: old → new`` for the cells whose figure changes."""
+    lines = [f"{_where(c, lang)}: {fmt.measure(_value(c.old), c.kind, lang)} → {fmt.measure(_value(c.new), c.kind, lang)}"
+             for c in _changed(report, figures=True)]
+    return lines + _more(len(lines), report.counts["created"] + report.counts["updated"], lang)
+
+
+def text_lines(report: Report, lang: str = "vi") -> list[str]:
+    """``unit · indicator · year: source “old” → “new”`` for the cells whose source or note changes (the figure
+    itself may change or not: it is listed above when it does)."""
+    words = {"vi": ("nguồn", "ghi chú"), "en": ("source", "note")}[lang]
     lines = []
-    for c in report.changes.itertuples(index=False):
-        unit = c.unit_name_vi if lang == "vi" else (c.unit_name_en or c.unit_name_vi)
-        indicator = c.indicator_name_vi if lang == "vi" else (c.indicator_name_en or c.indicator_name_vi)
-        old = fmt.measure(_value(c.old), c.kind, lang)
-        lines.append(f"{unit} ({c.unit}) · {indicator} · {c.year}: {old} → {fmt.measure(_value(c.new), c.kind, lang)}")
-    shown, total = len(lines), report.counts["created"] + report.counts["updated"]
-    if total > shown:
-        lines.append(f"… và {total - shown} thay đổi khác" if lang == "vi" else f"… and {total - shown} more changes")
+    for c in report.changes.itertuples(index=False) if not report.changes.empty else []:
+        if not c.texts_changed:
+            continue
+        parts = [f"{word} “{_text(old)}” → “{_text(new)}”" for word, old, new in
+                 ((words[0], c.old_source, c.new_source), (words[1], c.old_note, c.new_note)) if _text(old) != _text(new)]
+        lines.append(f"{_where(c, lang)}: {'; '.join(parts)}")
     return lines
+
+
+def _text(value) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _more(shown: int, total: int, lang: str) -> list[str]:
+    if total <= shown:
+        return []
+    return [f"… và {total - shown} thay đổi khác" if lang == "vi" else f"… and {total - shown} more changes"]
 
 
 NOT_JUDGED = ("Tệp quá lớn để đánh giá trước các chỉ tiêu; xem trang Tổng quan sau khi nhập.",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from metrics import rollups
+from metrics import fmt, rollups
 from metrics.ingest import layout as layouts
 from metrics.ingest import numbers, units
 from metrics.ingest.layout import NUMBER_FIELDS, Layout
@@ -28,6 +28,7 @@ PROVENANCES = ("published", "illustrative", "imported")
 RATIO_JUMP_POINTS = 25.0
 COUNT_JUMP_FACTOR = 2.0
 COUNT_JUMP_MINIMUM = {"stock": 10.0, "flow": 10.0, "rate": 1.0}
+SMALL_BASE = 10  # a ratio or rate over fewer units or people than this swings by chance
 # The largest figure a value file may hold (docs/data-files.md, "Plausible bounds"). A count of people,
 # unions, enterprises, houses or cases: ten times the country's population; a per-unit rate (members
 # per union, introductions per union): a million. Beyond them a figure is a typing or export slip
@@ -43,6 +44,7 @@ MARKERS = "chr(1) || chr(2) || chr(3)"  # the Excel reader's own marks before a 
 @dataclass
 class Checked:
     convention: str  # vi | en | mixed | none
+    blank: int = 0  # rows without any figure, skipped (a template's rows left empty)
 
 
 def effective(kind: str, value: str, numerator: str, denominator: str) -> str:
@@ -61,9 +63,10 @@ def check(cur, layout: Layout, years: list[int], progress=None) -> Checked:
     convention = cur.execute(numbers.convention_sql(f"(SELECT {_forms(fields)} FROM ({_bodies(f'({cells})', fields)}))",
                                                     fields)).fetchall()[0][0]
     _checked(cur, convention)
+    blank = _skip_blank(cur)
     _current(cur)
     _problems(cur, layout, years, convention)
-    return Checked(convention)
+    return Checked(convention, blank)
 
 
 def _bodies(source: str, fields: tuple[str, ...] = NUMBER_FIELDS) -> str:
@@ -109,6 +112,16 @@ def _checked(cur, convention: str) -> None:
         FROM (SELECT *, {parsed} FROM (SELECT *, {readings} FROM (SELECT *, {_forms()} FROM ({_bodies(f"({named})")}))))""")
 
 
+def _skip_blank(cur) -> int:
+    """Rows without a value, numerator or denominator are skipped, not refused: a template comes with a row
+    for every unit and indicator, and a row left empty says "no figure" (it replaces nothing)."""
+    blank = "value_text IS NULL AND numerator_text IS NULL AND denominator_text IS NULL"
+    rows = cur.execute(f"""SELECT count(DISTINCT row) FROM checked WHERE {blank}
+                           AND row NOT IN (SELECT row FROM checked WHERE NOT ({blank}))""").fetchall()[0][0]
+    cur.execute(f"DELETE FROM checked WHERE {blank}")
+    return int(rows)
+
+
 def _current(cur) -> None:
     """The values in force for every series (unit × indicator) of the file, in the file's years and the
     year before each: the cells it replaces and what the change check compares with. Nothing older: a
@@ -137,8 +150,6 @@ def _rules(convention: str) -> list[tuple[str, str, str, str, str]]:
         ("year_text IS NOT NULL AND year IS NULL", "year_col", "year_text", "invalid-year", "NULL"),
         ("year IS NOT NULL AND NOT list_contains(?::INTEGER[], year)", "year_col", "year_text",
          "year-outside-plan", "?"),
-        ("kind IS NOT NULL AND value_text IS NULL AND numerator_text IS NULL AND denominator_text IS NULL",
-         "value_col", "NULL", "missing-value", "NULL"),
         ("kind IN ('ratio', 'rate') AND value_text IS NULL AND numerator_text IS NULL AND denominator_text IS NOT NULL",
          "numerator_col", "NULL", "missing-value", "NULL"),
         ("kind IN ('ratio', 'rate') AND value_text IS NULL AND denominator_text IS NULL AND numerator_text IS NOT NULL",
@@ -193,7 +204,7 @@ def _problems(cur, layout: Layout, years: list[int], convention: str) -> None:
                ("unit", "indicator", "numerator", "denominator", "source", "note", "provenance")}
     order = {name: i for i, name in enumerate(("unit", "indicator", "year", "value", "numerator", "denominator",
                                                "provenance"))}
-    span = f"{min(years)}–{max(years)}" if years else "—"
+    span = fmt.year_runs(years)
     selects, params = [], []
     for condition, column, value, code, detail in _rules(convention):
         column_sql = column if column in ("year_col", "value_col") else "?"
@@ -214,6 +225,7 @@ def _problems(cur, layout: Layout, years: list[int], convention: str) -> None:
     cur.execute(f"CREATE OR REPLACE TEMP TABLE error_rows AS {error_rows_sql()}")  # warnings below never reject
     _implausible(cur)
     _without_parts(cur)
+    _own_over_units(cur)
 
 
 def _controls(cur, layout: Layout) -> None:
@@ -256,7 +268,8 @@ def _series(cur) -> None:
     """``series``: each unit × indicator × year of the file, how many rows give it, the first, and its value."""
     cur.execute("""
         CREATE OR REPLACE TEMP TABLE series AS
-        SELECT unit, indicator, year, count(*) AS rows, min(row) AS first, any_value(effective) AS effective
+        SELECT unit, indicator, year, count(*) AS rows, min(row) AS first, any_value(effective) AS effective,
+               any_value(denominator) AS denominator
         FROM checked WHERE unit IS NOT NULL AND indicator IS NOT NULL AND year IS NOT NULL
         GROUP BY unit, indicator, year""")
 
@@ -272,15 +285,17 @@ def _duplicates(cur, layout: Layout) -> None:
 def _implausible(cur) -> None:
     """Compare each figure with the previous year's: from the file when it has one, else the database.
 
-    Only rows without errors are compared: a warning about a value that is rejected anyway is noise.
+    Only rows without errors are compared: a warning about a value that is rejected anyway is noise. A ratio
+    or rate over a small base (fewer than ``SMALL_BASE`` in its denominator, either year) moves a lot for
+    one case (1/1 → 0/1 is 100 points) and is not compared either.
     """
     minimums = " ".join(f"WHEN '{k}' THEN {v}" for k, v in COUNT_JUMP_MINIMUM.items())
     cur.execute(f"""
         INSERT INTO problems
-        WITH in_file AS (SELECT unit, indicator, year, effective FROM series WHERE effective IS NOT NULL),
+        WITH in_file AS (SELECT unit, indicator, year, effective, denominator FROM series WHERE effective IS NOT NULL),
         in_db AS (
             SELECT c.unit, c.indicator, c.year,
-                   {effective('i.kind', 'c.value', 'c.numerator', 'c.denominator')} AS effective
+                   {effective('i.kind', 'c.value', 'c.numerator', 'c.denominator')} AS effective, c.denominator
             FROM current c JOIN indicators i ON i.code = c.indicator),
         previous AS (
             SELECT * FROM in_file
@@ -291,7 +306,8 @@ def _implausible(cur) -> None:
                CAST(p.year AS VARCHAR) || ':' || CAST(round(p.effective, 4) AS VARCHAR), 3
         FROM checked c JOIN previous p ON p.unit = c.unit AND p.indicator = c.indicator AND p.year = c.year - 1
         WHERE p.effective IS NOT NULL AND c.effective IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM error_rows e WHERE e.row = c.row) AND (
+          AND NOT EXISTS (SELECT 1 FROM error_rows e WHERE e.row = c.row) AND NOT {_in_force("c")}
+          AND least(coalesce(c.denominator, {SMALL_BASE}), coalesce(p.denominator, {SMALL_BASE})) >= {SMALL_BASE} AND (
             (c.kind = 'ratio' AND abs(c.effective - p.effective) > {RATIO_JUMP_POINTS})
             OR (c.kind <> 'ratio' AND abs(c.effective - p.effective) >= CASE c.kind {minimums} END
                 AND (c.effective > p.effective * {COUNT_JUMP_FACTOR} OR c.effective * {COUNT_JUMP_FACTOR} < p.effective)))""")
@@ -306,11 +322,34 @@ def error_rows_sql() -> str:
 def _without_parts(cur) -> None:
     """A ratio given only as a percentage is shown for its unit, but cannot be added into its parent's
     Σnumerator ÷ Σdenominator: say so (a warning) for every unit that has a parent."""
-    cur.execute("""
+    cur.execute(f"""
         INSERT INTO problems
         SELECT c.row, c.value_col, replace(c.value_text, chr(1), ''), 'value-without-parts', NULL, 3
         FROM checked c
         WHERE c.kind IN ('ratio', 'rate') AND c.value IS NOT NULL AND c.numerator_text IS NULL
               AND c.denominator_text IS NULL
-              AND NOT EXISTS (SELECT 1 FROM error_rows e WHERE e.row = c.row)
+              AND NOT EXISTS (SELECT 1 FROM error_rows e WHERE e.row = c.row) AND NOT {_in_force("c")}
               AND EXISTS (SELECT 1 FROM units u WHERE u.code = c.unit AND u.parent IS NOT NULL)""")
+
+
+def _own_over_units(cur) -> None:
+    """A unit's own figure replaces the sum of the units below it: when the file gives both (a template's
+    province row filled in beside its districts' rows), say which one counts (a warning)."""
+    cur.execute(f"""
+        INSERT INTO problems
+        SELECT c.row, c.value_col, replace(coalesce(c.value_text, c.numerator_text || '/' || c.denominator_text),
+                                           chr(1), ''), 'own-figure-over-units', CAST(count(DISTINCT k.unit) AS VARCHAR), 3
+        FROM checked c
+        JOIN checked k ON k.indicator = c.indicator AND k.year = c.year AND k.unit <> c.unit
+        JOIN units u ON u.code = k.unit AND u.parent = c.unit AND u.valid_from <= make_date(c.year, 12, 31)
+                        AND (u.valid_to IS NULL OR u.valid_to >= make_date(c.year, 12, 31))
+        WHERE NOT EXISTS (SELECT 1 FROM error_rows e WHERE e.row = c.row) AND NOT {_in_force("c")}
+        GROUP BY c.row, c.value_col, c.value_text, c.numerator_text, c.denominator_text""")
+
+
+def _in_force(alias: str) -> str:
+    """SQL: the row's figure is the one already in force (a filled template's untouched rows): warnings about
+    it would be about figures nobody is changing."""
+    same = " AND ".join(f"cu.{f} IS NOT DISTINCT FROM {alias}.{f}" for f in ("value", "numerator", "denominator"))
+    return (f"EXISTS (SELECT 1 FROM current cu WHERE cu.unit = {alias}.unit AND cu.indicator = {alias}.indicator "
+            f"AND cu.year = {alias}.year AND {same})")

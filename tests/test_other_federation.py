@@ -1,0 +1,92 @@
+"""Nothing of An Giang outside ``data/``: another federation's dashboard shows its own plan's examples and its
+own headline targets (named in its plans file), and no code names a shipped plan, target, indicator or unit."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import MINI
+from tests.test_cli import ROOT, cli
+from tests.test_pages import texts
+
+
+@pytest.fixture(scope="module")
+def other_db(tmp_path_factory) -> Path:
+    """A federation set up from its own files only (the mini province), its plan naming two headline targets."""
+    folder = tmp_path_factory.mktemp("other")
+    db = folder / "kpi.duckdb"
+    plans = folder / "plans.csv"
+    lines = (MINI / "plans.csv").read_text(encoding="utf-8").splitlines()
+    plans.write_text(f"{lines[0]},headline\n{lines[1]},R1|L1\n", encoding="utf-8")
+    cli("init", db=db)
+    cli("units", "import", MINI / "units.csv", db=db)
+    cli("targets", "import", plans, MINI / "indicators.csv", MINI / "targets.csv", MINI / "period_totals.csv", db=db)
+    cli("import", MINI / "values.csv", db=db)
+    return db
+
+
+def page(db: Path, script: str, monkeypatch) -> AppTest:
+    monkeypatch.setenv("KPI_DB", str(db))
+    monkeypatch.setenv("KPI_PUBLIC", "1")
+    st.cache_resource.clear()
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.session_state["year"] = 2024
+    at.run()
+    at.switch_page(script).run()
+    st.cache_resource.clear()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    return at
+
+
+def test_the_headline_cards_are_the_targets_the_plan_names_in_its_order(other_db, monkeypatch):
+    at = page(other_db, "pages/overview.py", monkeypatch)
+    shown = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert shown[:2] == ["**R1** · Tỷ lệ ký thỏa ước", "**L1** · Tổng số đoàn viên"]
+    assert "Chỉ tiêu chính" in [s.value for s in at.subheader]
+
+
+def test_a_plan_without_headline_targets_shows_none_rather_than_another_federations(tmp_path, monkeypatch):
+    db = tmp_path / "kpi.duckdb"
+    cli("init", db=db)
+    cli("units", "import", MINI / "units.csv", db=db)
+    cli("targets", "import", MINI / "plans.csv", MINI / "indicators.csv", MINI / "targets.csv", db=db)
+    at = page(db, "pages/overview.py", monkeypatch)
+    assert "Chỉ tiêu chính" not in [s.value for s in at.subheader]
+
+
+def test_the_method_takes_its_examples_from_the_plan_on_screen(other_db, monkeypatch):
+    shown = texts(page(other_db, "pages/about.py", monkeypatch))
+    assert "(ví dụ L1: “Tổng số đoàn viên”)" in shown and "(ví dụ C1: “Nhà Mái ấm”)" in shown
+    assert "(ví dụ F1: “Thỏa ước hằng năm”)" in shown
+    assert "139.258" not in shown and "300 căn" not in shown
+
+
+def test_a_missing_database_on_the_command_line_says_how_to_load_ones_own_files(tmp_path):
+    done = cli("status", db=tmp_path / "none.duckdb", check=False)
+    assert done.returncode == 1 and "python -m metrics init" in done.stderr and "targets import" in done.stderr
+    own, demo = done.stderr.split("Chỉ để xem thử")
+    assert "--demo" not in own and "--demo" in demo
+
+
+def shipped_codes() -> set[str]:
+    found = set()
+    for name, column in (("plans.csv", "plan"), ("targets.csv", "target"), ("indicators.csv", "indicator"),
+                         ("units.csv", "code")):
+        with open(ROOT / "data" / name, encoding="utf-8") as handle:
+            found |= {row[column] for row in csv.DictReader(handle)}
+    return found
+
+
+def test_no_code_names_a_shipped_plan_target_indicator_or_unit():
+    """metrics/synth.py generates a national dataset of its own and is left out."""
+    codes = shipped_codes()
+    sources = [*ROOT.glob("ui/*.py"), *ROOT.glob("pages/*.py"), *ROOT.glob("metrics/**/*.py"), ROOT / "dashboard.py"]
+    found = [(path.name, code) for path in sources if path.name != "synth.py"
+             for code in codes if re.search(rf"""["']{re.escape(code)}["']""", path.read_text(encoding="utf-8"))]
+    assert found == []
