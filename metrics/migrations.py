@@ -136,6 +136,15 @@ def plan_headlines(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("ALTER TABLE plans ADD COLUMN headline VARCHAR")
 
 
+def sign_in_tickets(cur: duckdb.DuckDBPyConnection) -> None:
+    """One-time sign-in tickets (``metrics.sign_in``): the SHA-256 of each, never the ticket, valid for
+    seconds. In the database rather than a process, so that any dashboard process can take one."""
+    cur.execute("""
+        CREATE TABLE sign_in_tickets (
+            ticket_sha256 VARCHAR NOT NULL, username VARCHAR NOT NULL, session_version VARCHAR,
+            next_path VARCHAR NOT NULL, expires_at TIMESTAMPTZ NOT NULL)""")
+
+
 MIGRATIONS = [
     ("0001_initial_schema", initial_schema),
     ("0002_catalogue_version", catalogue_version),
@@ -147,6 +156,7 @@ MIGRATIONS = [
     ("0008_scoped_figures", scoped_figures),
     ("0009_session_versions", session_versions),
     ("0010_plan_headlines", plan_headlines),
+    ("0011_sign_in_tickets", sign_in_tickets),
 ]
 
 
