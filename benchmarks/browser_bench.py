@@ -94,7 +94,10 @@ def sign_in(page, url: str) -> None:
     page.get_by_label("Tên đăng nhập").fill("bench")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_function("document.cookie.includes('kpi_sign_in=')", timeout=60_000)
+    deadline = time.time() + 60  # the cookie is HttpOnly: the browser keeps it, the page cannot read it
+    while not any(c["name"] == "kpi_sign_in" for c in page.context.cookies()):
+        assert time.time() < deadline, "no sign-in cookie after 60 s"
+        page.wait_for_timeout(200)
     page.get_by_role("link", name="Quản trị", exact=True).wait_for(state="attached", timeout=60_000)
     page.evaluate(DRAWN, [0, None])
 
