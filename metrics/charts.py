@@ -37,17 +37,33 @@ def word(key: str, lang: str) -> str:
     return pick(WORDS[key], lang)
 
 
-def base_layout(fig: go.Figure, kind: str, lang: str, height: int = 380) -> go.Figure:
-    """Separators, tick formats, fonts and margins shared by every figure."""
+PLOT_HEIGHT = 380  # px of a page's chart; label placement below assumes the plot area this leaves
+LABEL_PX = 24  # a data label's height and its gap to the point or bar, at the default 14 px type
+
+
+def base_layout(fig: go.Figure, kind: str, lang: str, height: int = PLOT_HEIGHT) -> go.Figure:
+    """Separators, tick formats, fonts and margins shared by every figure.
+
+    No zoom or pan (``fixedrange``): on a phone a finger scrolls the page, not the plot. Years are whole
+    years, one tick each; where they would not fit side by side the browser drops every other one
+    (``ui/client.js``), never turning them sideways.
+    """
     fig.update_layout(
         separators=fmt.PLOTLY_SEPARATORS[lang], template="plotly_white", height=height,
         font=dict(family=FONT, size=14), margin=dict(l=10, r=10, t=30, b=10),
-        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0),
-        hoverlabel=dict(font=dict(family=FONT)),
+        legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, xanchor="left", x=0),
+        hoverlabel=dict(font=dict(family=FONT)), dragmode=False,
     )
     fig.update_yaxes(tickformat=fmt.plotly_tickformat(kind), ticksuffix="%" if kind == "ratio" else "",
-                     rangemode="tozero" if kind != "ratio" else "normal")
-    fig.update_xaxes(dtick=1, tickformat="d")
+                     rangemode="tozero" if kind != "ratio" else "normal", fixedrange=True)
+    # Years a little below the axis: on a phone the first year reaches left under the value axis's "0".
+    fig.update_xaxes(dtick=1, tickformat="d", tickangle=0, fixedrange=True, ticklabelstandoff=8)
+    return fig
+
+
+def year_range(fig: go.Figure, first: int, last: int) -> go.Figure:
+    """The x axis from the first year shown to ``last`` (the plan's end or the projection), half a year each side."""
+    fig.update_xaxes(range=[first - 0.5, last + 0.5], tick0=first)
     return fig
 
 
@@ -84,27 +100,83 @@ def trend(row: StatusRow, lang: str = "vi") -> go.Figure:
     if not row.series:
         fig.add_annotation(text=word("no_data", lang), showarrow=False, xref="paper", yref="paper",
                            x=0.5, y=0.5, font=dict(size=18, color=GREY))
-    return base_layout(fig, row.indicator["kind"], lang)
+    base_layout(fig, row.indicator["kind"], lang)
+    first, last = _span(row)
+    return year_range(fig, first, last) if first is not None else fig
 
 
-def _actual_trace(row: StatusRow, lang: str) -> go.Scatter:
+def _span(row: StatusRow) -> tuple[int | None, int | None]:
+    """First and last year on the axis: the series, and for a term target up to its target year."""
+    years = sorted(row.series)
+    if row.target["type"] == CUMULATIVE:
+        years = [y for y in years if y > int(row.target["base_year"])] or years
+    if not years:
+        return None, None
+    last = years[-1] if row.target["type"] in ANNUAL_TYPES else max(years[-1], int(row.target["target_year"]))
+    first = min(years[0], int(row.target["base_year"])) if row.target["type"] == CUMULATIVE else years[0]
+    return first, last
+
+
+PLOT_AREA_PX = 220  # the plot area of a PLOT_HEIGHT chart at its smallest (a phone's legend takes rows)
+
+
+def label_sides(points: list[tuple[int, float]], lines, y_span: float) -> list[str]:
+    """Above or below each point, so that its label clears the lines (target, path) drawn at that year.
+
+    ``lines(year)`` gives the values of the lines at a year. A label goes below its point when a line
+    runs just above it and not just below; the browser hides any label that still meets a line or
+    another label at the width it is drawn (``ui/client.js``).
+    """
+    near = LABEL_PX / PLOT_AREA_PX * (y_span or 1)
+    sides = []
+    for year, value in points:
+        above = any(value < line <= value + near for line in lines(year))
+        below = any(value - near <= line < value for line in lines(year))
+        sides.append("bottom center" if above and not below else "top center")
+    return sides
+
+
+def _actual_trace(row: StatusRow, lang: str, lines=lambda year: [], y_span: float = 0) -> go.Scatter:
     years = sorted(row.series)
     own = [bool(row.series[y].provenance & {"published", "imported"}) for y in years]
+    values = [row.series[y].value for y in years]
     return go.Scatter(
-        x=years, y=[row.series[y].value for y in years], mode="lines+markers+text", name=word("actual", lang),
+        x=years, y=values, mode="lines+markers+text", name=word("actual", lang),
         line=dict(color=BLUE, width=3),
         marker=dict(size=11, color=[BLUE if o else "white" for o in own], line=dict(color=BLUE, width=2),
                     symbol="circle"),
-        text=[fmt.shown(row.series[y].value, row.indicator, lang) for y in years],
-        textposition="top center", hovertext=[_hover(row, y, lang) for y in years], hoverinfo="text")
+        text=[fmt.shown(v, row.indicator, lang) for v in values], cliponaxis=False,
+        textposition=label_sides(list(zip(years, values)), lines, y_span),
+        hovertext=[_hover(row, y, lang) for y in years], hoverinfo="text")
+
+
+def _path_at(start: tuple[int, float], end: tuple[int, float], year: int) -> list[float]:
+    """The straight line from ``start`` to ``end`` at ``year`` (nothing outside it)."""
+    (x0, y0), (x1, y1) = start, end
+    if not x0 <= year <= x1 or x1 == x0:
+        return []
+    return [y0 + (y1 - y0) * (year - x0) / (x1 - x0)]
+
+
+def _y_span(row: StatusRow, *extra) -> float:
+    values = [f.value for f in row.series.values()] + [v for v in extra if v is not None]
+    if not values:
+        return 0.0
+    return max(values) - (min(values) if row.indicator["kind"] == "ratio" else min(0.0, min(values)))
 
 
 def _level(row: StatusRow, lang: str) -> go.Figure:
-    fig = go.Figure(_actual_trace(row, lang))
     v, target_year = row.verdict, int(row.target["target_year"])
     a = v.assessment
+    has_path = a is not None and a.base_year is not None and a.base_year < target_year
+    path = ((a.base_year, a.base_value), (target_year, v.target_value)) if has_path else None
+
+    def lines(year: int) -> list[float]:
+        return [v.target_value, *(_path_at(*path, year) if path else [])]
+
+    fig = go.Figure(_actual_trace(row, lang, lines, _y_span(row, v.target_value, v.projection)))
     _target_line(fig, row, lang, target_year)
-    if a is not None and a.base_year is not None and a.base_year < target_year:
+    if path:
         fig.add_trace(go.Scatter(
             x=[a.base_year, target_year], y=[a.base_value, v.target_value], mode="lines",
             name=word("path", lang), line=dict(color=GREY, dash="dot", width=2), hoverinfo="skip"))
@@ -118,10 +190,10 @@ def _level(row: StatusRow, lang: str) -> go.Figure:
 
 
 def _target_line(fig: go.Figure, row: StatusRow, lang: str, target_year: int) -> None:
-    value = row.verdict.target_value
+    kind, value = row.indicator["kind"], row.verdict.target_value
     high = row.target.get("value_high") if has_band(row.target["type"], row.target.get("value_high")) else None
-    shown = fmt.shown(value, row.indicator, lang) if high is None else \
-        f"{fmt.shown(row.target['value'], row.indicator, lang)}–{fmt.shown(high, row.indicator, lang)}"
+    shown = fmt.short(value, kind, lang, fmt.decimals_of(row.indicator)) if high is None else \
+        fmt.span(row.target["value"], high, kind, lang, fmt.decimals_of(row.indicator))
     label = f"{word('target', lang)} {target_year}: {shown}"
     fig.add_trace(go.Scatter(
         x=[target_year], y=[value], mode="markers", name=label,
@@ -130,65 +202,87 @@ def _target_line(fig: go.Figure, row: StatusRow, lang: str, target_year: int) ->
 
 
 def _cumulative(row: StatusRow, lang: str) -> go.Figure:
-    """Yearly flows as bars, their running sum as a line, against the straight-line share."""
-    base, target_year = int(row.target["base_year"]), int(row.target["target_year"])
+    """Yearly flows as bars, their running sum as a line, against the straight-line share, with the
+    projection to the target year at the pace so far (the figure the "Dự báo" card gives)."""
+    v, base, target_year = row.verdict, int(row.target["base_year"]), int(row.target["target_year"])
     years = [y for y in sorted(row.series) if base < y <= target_year]
     running, total = [], 0.0
     for y in years:
         total += row.series[y].value
         running.append(total)
+    kind = row.indicator["kind"]
+    path = ((base, 0.0), (target_year, v.target_value))
+    span = max([*running, v.target_value, v.projection or 0.0])
+    sides = label_sides(list(zip(years, running)), lambda year: [v.target_value, *_path_at(*path, year)], span)
     fig = go.Figure([
         go.Bar(x=years, y=[row.series[y].value for y in years], name=word("yearly", lang), marker_color=SKY,
                hovertext=[_hover(row, y, lang) for y in years], hoverinfo="text"),
         go.Scatter(x=years, y=running, mode="lines+markers+text", name=word("cumulative", lang),
-                   line=dict(color=BLUE, width=3), marker=dict(size=10),
-                   text=[fmt.shown(r, row.indicator, lang) for r in running], textposition="top center",
+                   line=dict(color=BLUE, width=3), marker=dict(size=10), cliponaxis=False,
+                   text=[fmt.shown(r, row.indicator, lang) for r in running], textposition=sides,
                    hovertext=[f"{y}: {fmt.shown(r, row.indicator, lang)}" for y, r in zip(years, running)],
                    hoverinfo="text"),
-        go.Scatter(x=[base, target_year], y=[0, row.verdict.target_value], mode="lines", name=word("path", lang),
+        go.Scatter(x=[base, target_year], y=[0, v.target_value], mode="lines", name=word("path", lang),
                    line=dict(color=GREY, dash="dot", width=2), hoverinfo="skip"),
     ])
     _target_line(fig, row, lang, target_year)
+    if v.projection is not None and years and years[-1] < target_year:
+        fig.add_trace(go.Scatter(
+            x=[years[-1], target_year], y=[running[-1], v.projection], mode="lines+markers",
+            name=word("projection", lang), line=dict(color=ORANGE, dash="dash", width=2),
+            marker=dict(symbol="diamond-open", size=10),
+            hovertext=["", f"{target_year}: {fmt.measure(v.projection, kind, lang)}"], hoverinfo="text"))
     return fig
+
+
+def bar_label_sides(values: list[float], line: float | None, y_span: float) -> list[str]:
+    """Each bar's label outside its end, or inside when the target line runs just beyond the end (the
+    label would sit on the line); Plotly hides an inside label the bar cannot hold (``uniformtext``)."""
+    near = LABEL_PX / PLOT_AREA_PX * (y_span or 1)
+    return ["inside" if line is not None and value <= line <= value + near else "outside" for value in values]
 
 
 def _annual(row: StatusRow, lang: str) -> go.Figure:
     """One bar per year, each a status of the one table (✔ Đã đạt, ✖ Chưa đạt), against the bound or band."""
     v, kind = row.verdict, row.indicator["kind"]
     years = sorted(row.series)
+    values = [row.series[y].value for y in years]
     codes = [statuses.year_code(v.met_by_year.get(y)) if y in v.met_by_year else None for y in years]
-    fig = go.Figure(go.Bar(
-        x=years, y=[row.series[y].value for y in years], showlegend=False,
-        marker_color=[statuses.colour(c) if c else GREY for c in codes],
-        text=[(statuses.status(c).symbol + " " if c else "") + fmt.shown(row.series[y].value, row.indicator, lang)
-              for c, y in zip(codes, years)],
-        textposition="outside", cliponaxis=False, hovertext=[_hover(row, y, lang) for y in years],
-        hoverinfo="text"))
     low, high = row.target["value"], row.target.get("value_high")
-    if row.target["type"] in ("annual_band", "unit_band") and high == high and high is not None:
+    band = row.target["type"] in ("annual_band", "unit_band") and high == high and high is not None
+    span = 112 if kind == "ratio" else max([*values, low, high if band else 0]) * 1.1
+    fig = go.Figure(go.Bar(
+        x=years, y=values, showlegend=False,
+        marker_color=[statuses.colour(c) if c else GREY for c in codes],
+        text=[(statuses.status(c).symbol + " " if c else "") + fmt.short(value, kind, lang)
+              for c, value in zip(codes, values)],
+        textposition=bar_label_sides(values, None if band else low, span), insidetextanchor="end",
+        cliponaxis=False, hovertext=[_hover(row, y, lang) for y in years], hoverinfo="text"))
+    if band:
         fig.add_hrect(y0=low, y1=high, fillcolor=SKY, opacity=0.2, line_width=0)
-        legend = f"{word('band', lang)} {fmt.shown(low, row.indicator, lang)}–{fmt.shown(high, row.indicator, lang)}"
+        legend = f"{word('band', lang)} {fmt.span(low, high, kind, lang)}"
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=legend,
                                  marker=dict(symbol="square", size=14, color=SKY, opacity=0.4)))
     else:
         fig.add_hline(y=low, line=dict(color=VERMILLION, dash="dash", width=2))
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=dict(color=VERMILLION, dash="dash"),
-                                 name=f"{word('target', lang)}: {fmt.shown(low, row.indicator, lang)}"))
+                                 name=f"{word('target', lang)}: {fmt.short(low, kind, lang)}"))
     for code in dict.fromkeys(c for c in codes if c):
         fig.add_trace(go.Bar(x=[None], y=[None], marker_color=statuses.colour(code),
                              name=statuses.badge(code, lang)))
-    fig.update_layout(barmode="overlay")
+    fig.update_layout(barmode="overlay", uniformtext=dict(minsize=11, mode="hide"))
     if kind == "ratio":
         fig.update_yaxes(range=[0, 112])
     return fig
 
 
 def _mark_breaks(fig: go.Figure, row: StatusRow, lang: str) -> None:
-    """A vertical line where the series passes to a successor unit (e.g. the 2025 merger)."""
+    """A vertical line where the series passes to a successor unit (e.g. the 2025 merger), named in the
+    legend (a note printed in the plot would sit on bars or labels)."""
     for year in row.break_years:
-        fig.add_vline(x=year - 0.5, line=dict(color=GREY, width=2, dash="dashdot"),
-                      annotation_text=f"⚡ {word('break', lang)} {year}", annotation_position="bottom right",
-                      annotation_font=dict(color="#555555"))
+        fig.add_vline(x=year - 0.5, line=dict(color=GREY, width=2, dash="dashdot"))
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"⚡ {word('break', lang)} {year}",
+                                 line=dict(color=GREY, width=2, dash="dashdot"), hoverinfo="skip"))
 
 
 def heatmap(rows: list[StatusRow], lang: str = "vi") -> go.Figure:
@@ -232,8 +326,24 @@ def _cell_hover(row: StatusRow, lang: str) -> str:
     return "<br>".join(lines)
 
 
+NAME_LINE_PX, BAR_PX = 16, 24  # a ranked unit: its name on lines of their own, the bar below them
+NAME_CHARS = 40  # a line of a unit's name: fits a phone's width at 12 px
+
+
+def wrap(text: str, width: int = NAME_CHARS) -> list[str]:
+    """Words on lines of at most ``width`` characters (a longer word keeps a line to itself)."""
+    lines: list[str] = []
+    for word_ in text.split():
+        if lines and len(lines[-1]) + 1 + len(word_) <= width:
+            lines[-1] += " " + word_
+        else:
+            lines.append(word_)
+    return lines or [""]
+
+
 def ranking(rows: list[StatusRow], lang: str = "vi", judged: bool = True) -> go.Figure:
-    """Units on one target, best first.
+    """Units on one target, best first, each name in full on its own line above its bar (a name beside
+    the bar was cut at a phone's width), the value at the bar's end.
 
     ``judged``: each bar in its status colour with its symbol, and the target line. Otherwise (a
     target set for the province only) the bars show each unit's contribution, neutral and unjudged.
@@ -247,24 +357,63 @@ def ranking(rows: list[StatusRow], lang: str = "vi", judged: bool = True) -> go.
     labels = [fmt.shown(v, indicator, lang) for v in values]
     if judged:
         labels = [f"{r.symbol} {label}" for r, label in zip(with_data, labels)]
+    names = [_escape(r.unit.name(lang)) for r in with_data]
+    wrapped = [wrap(n) for n in names]
+    lines = max((len(w) for w in wrapped), default=1)
+    row_px = BAR_PX + NAME_LINE_PX * lines + 10
     fig = go.Figure(go.Bar(
-        y=[_escape(r.unit.name(lang)) for r in with_data], x=values, orientation="h",
+        y=names, x=values, orientation="h", width=BAR_PX / row_px,
         marker_color=[statuses.colour(r.status) for r in with_data] if judged else BLUE,
-        text=labels, textposition="outside", cliponaxis=False,
-        hovertext=[_cell_hover(r, lang) if judged else f"{_escape(r.unit.name(lang))}: {label}"
-                   for r, label in zip(with_data, labels)], hoverinfo="text"))
+        text=labels, textposition="auto", insidetextanchor="end", cliponaxis=False,
+        hovertext=[_cell_hover(r, lang) if judged else f"{n}: {label}" for r, n, label in
+                   zip(with_data, names, labels)], hoverinfo="text"))
+    fig.update_layout(annotations=[  # in one update: one add_annotation each cost a tenth of a second per chart
+        dict(text="<br>".join(parts), x=0, xref="paper", xanchor="left", y=unit_name, yref="y", yanchor="bottom",
+             yshift=BAR_PX / 2 + 1, showarrow=False, font=dict(size=12), align="left")
+        for unit_name, parts in zip(names, wrapped)])
     right = max(values, default=0)
     if with_data and judged:
         target = with_data[0].verdict.target_value
         right = max(right, target)
         fig.add_vline(x=target, line=dict(color=VERMILLION, dash="dash", width=2),
-                      annotation_text=f"{word('target', lang)}: {fmt.shown(target, indicator, lang)}",
-                      annotation_position="top")
-    base_layout(fig, kind, lang, height=max(300, 30 * len(with_data) + 100))
+                      annotation_text=f"{word('target', lang)}: {fmt.short(target, kind, lang)}",
+                      annotation_position="top", annotation_yanchor="bottom")
+    base_layout(fig, kind, lang, height=max(200, row_px * len(with_data) + 90))
     fig.update_xaxes(tickformat=fmt.plotly_tickformat(kind), ticksuffix="%" if kind == "ratio" else "",
-                     dtick=None, range=[0, (right or 1) * 1.2])
-    fig.update_yaxes(autorange="reversed", tickformat=None, ticksuffix="", type="category")
-    fig.update_layout(showlegend=False)
+                     dtick=None, range=[0, (right or 1) * 1.15])
+    fig.update_yaxes(autorange="reversed", tickformat=None, ticksuffix="", type="category", showticklabels=False)
+    fig.update_layout(showlegend=False, margin=dict(l=10, r=10, t=36, b=10))
+    return fig
+
+
+def warm_up() -> None:
+    """Build one figure of each kind, so that Plotly's validators and template are loaded (a third of a
+    second, once per process) before a visitor's first chart needs them."""
+    for kind in ("stock", "ratio"):
+        fig = go.Figure([go.Scatter(x=[2024, 2025], y=[1, 2], mode="lines+markers+text", text=["1", "2"]),
+                         go.Bar(x=[2024], y=[1], text=["1"]), go.Heatmap(z=[[1]])])
+        fig.add_hline(y=1)
+        fig.add_hrect(y0=0, y1=1)
+        fig.update_layout(annotations=[dict(text="x", x=0, y=0)])
+        base_layout(fig, kind, "vi").to_json()
+
+
+HALL_TYPE = {"ticks": 20, "labels": 20, "legend": 18}  # px: read from the back of a hall at 1280 × 720 too
+
+
+def for_hall(fig: go.Figure, row: StatusRow | None = None) -> go.Figure:
+    """A chart made for a projector: type for the back of the hall, no fixed height (the slide gives the
+    chart all the room its words leave), the term only for a level target (baseline to target year)."""
+    fig.update_layout(height=None, autosize=True, font=dict(size=HALL_TYPE["ticks"]),
+                      legend=dict(font=dict(size=HALL_TYPE["legend"]), orientation="v", x=1.02, xanchor="left", yref="paper",
+                                  y=1, yanchor="top"),
+                      margin=dict(l=10, r=10, t=24, b=10))
+    fig.update_xaxes(tickfont=dict(size=HALL_TYPE["ticks"]), ticklabelstandoff=HALL_TYPE["ticks"] // 2 + 2)
+    fig.update_yaxes(tickfont=dict(size=HALL_TYPE["ticks"]))
+    fig.update_traces(textfont=dict(size=HALL_TYPE["labels"]), selector=dict(type="scatter"))
+    fig.update_traces(textfont=dict(size=HALL_TYPE["labels"]), selector=dict(type="bar"))
+    if row is not None and row.target["type"] == "level":
+        fig.update_xaxes(range=[int(row.target["base_year"]) - 0.5, int(row.target["target_year"]) + 0.5])
     return fig
 
 

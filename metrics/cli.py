@@ -1,4 +1,4 @@
-"""``python -m metrics``: a thin command line over the library (contract.md).
+"""``python -m metrics``: a thin command line over the library (docs/interfaces.md).
 
 Every command takes ``--db`` (default ``KPI_DB``, else ``data/kpi.duckdb``) and ``--lang vi|en``.
 Exit code 0 on success, 1 on an error the user can fix (the message says how), 2 on bad usage.

@@ -136,6 +136,15 @@ def plan_headlines(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("ALTER TABLE plans ADD COLUMN headline VARCHAR")
 
 
+def sign_in_tickets(cur: duckdb.DuckDBPyConnection) -> None:
+    """One-time sign-in tickets (``metrics.sign_in``): the SHA-256 of each, never the ticket, valid for
+    seconds. In the database rather than a process, so that any dashboard process can take one."""
+    cur.execute("""
+        CREATE TABLE sign_in_tickets (
+            ticket_sha256 VARCHAR NOT NULL, username VARCHAR NOT NULL, session_version VARCHAR,
+            next_path VARCHAR NOT NULL, expires_at TIMESTAMPTZ NOT NULL)""")
+
+
 def target_shapes(cur: duckdb.DuckDBPyConnection) -> None:
     """An indicator may count in decimals (money: 5,43 tỷ đồng); a target may be set for one unit inside its
     plan, or as a share of a plan figure given per year (another indicator)."""
@@ -155,7 +164,8 @@ MIGRATIONS = [
     ("0008_scoped_figures", scoped_figures),
     ("0009_session_versions", session_versions),
     ("0010_plan_headlines", plan_headlines),
-    ("0011_target_shapes", target_shapes),
+    ("0011_sign_in_tickets", sign_in_tickets),
+    ("0012_target_shapes", target_shapes),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Trend-based progress status (methodology.md §1).
+"""Trend-based progress status (docs/methodology.md, "The status model").
 
 This follows the published method of Statistics Canada as implemented by Open SDG's ``sdg-build``
 (``sdg/ProgressMeasure.py``, release 2.4.0+), step by step, so results agree with that public

@@ -158,13 +158,6 @@ def verify(store, username: str, password: str) -> User | None:
     return get(store, name) if matches and found else None
 
 
-def credentials(store) -> dict:
-    """Active users in the shape streamlit-authenticator reads: hashes only, never a password."""
-    rows = store.rows("SELECT username, display_name, role, password_hash FROM users WHERE active ORDER BY username")
-    return {"usernames": {u: {"name": name, "password": hashed, "roles": [role], "email": None}
-                          for u, name, role, hashed in rows}}
-
-
 def cookie_key(store) -> str:
     """The key that signs sign-in cookies, never in the database (a copy of the database must not let
     anyone forge a sign-in): ``KPI_COOKIE_KEY`` if set; else the file ``KPI_COOKIE_KEY_FILE``, or

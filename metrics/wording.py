@@ -228,7 +228,8 @@ def _cumulative(row: StatusRow, label: str, lang: str) -> str:
 
 
 def bound_text(row: StatusRow, lang: str = "vi") -> str:
-    """What an annual target asks: ``≥ 65%``, ``≤ 5``, ``80%–90%`` (a band: both bounds)."""
+    """What an annual target asks, as a person writes it: ``≥ 65%``, ``≤ 5``, ``80–90%``, ``1–2 người/CĐCS``
+    (a band: both bounds, the unit once)."""
     ind, v = row.indicator, row.verdict
     if has_band(row.target["type"], row.target.get("value_high")):
         span = fmt.span(row.target['value'], row.target['value_high'], ind['kind'], lang, fmt.decimals_of(ind))

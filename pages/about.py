@@ -13,7 +13,7 @@ from ui.texts import t
 
 def render(view: layout.View) -> None:
     st.title(t("page_about", view.lang))
-    widgets.as_of_banner(view.as_of, view.lang)
+    widgets.notices(view)
     kinds(view)
     reporting(view)
     published(view)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from metrics import audit, backup, users
+from metrics import audit, audit_words, backup, problem_titles, users
 from metrics.errors import UserError
 from metrics.i18n import pick
 from metrics.loading import load_targets
@@ -150,7 +150,8 @@ def audit_section(lang: str) -> None:
     who = who_column.selectbox(t("audit_filter_user", lang), [None, *people], key="admin_audit_user",
                                format_func=lambda u: t("audit_everyone", lang) if u is None else u)
     actions = what_column.multiselect(t("audit_filter_actions", lang), list(audit.ACTIONS), key="admin_audit_actions",
-                                      format_func=lambda a: pick(audit.ACTIONS[a], lang))
+                                      format_func=lambda a: pick(audit.ACTIONS[a], lang),
+                                      placeholder=t("audit_all_actions", lang))
     today = dt.date.today()
     period = when_column.date_input(t("audit_filter_period", lang), (today - dt.timedelta(days=30), today),
                                     key="admin_audit_period", format="DD/MM/YYYY")
@@ -160,7 +161,7 @@ def audit_section(lang: str) -> None:
     frame = pd.DataFrame({
         t("col_time", lang): _local(found["happened_at"]), t("audit_filter_user", lang): found["user_name"].fillna(""),
         t("col_action", lang): found["action"].map(lambda a: pick(audit.ACTIONS.get(a, (a, a)), lang)),
-        t("col_detail", lang): found["detail"].fillna(""),
+        t("col_detail", lang): [audit_words.words(a, d, lang) for a, d in zip(found["action"], found["detail"])],
         t("col_source", lang): found["source"].map(lambda s: t(f"source_{s}", lang))})
     widgets.table(frame, lang, "audit", "nhat-ky" if lang == "vi" else "audit-log", hide_index=True)
 
@@ -197,8 +198,7 @@ def targets_section(lang: str) -> None:
 
 
 def problems_table(problems, lang: str) -> None:
-    frame = to_frame(problems)
-    st.dataframe(frame[["row", "column", "value", "code", f"message_{lang}"]], hide_index=True)
+    st.dataframe(problem_titles.frame(to_frame(problems), lang, t), hide_index=True)  # in words, not codes
 
 
 def _load(files, replace: bool, dry_run: bool, by: str | None = None):

@@ -7,7 +7,7 @@ confirms, and the page re-checks that the data did not change between preview an
 import pandas as pd
 import streamlit as st
 
-from metrics import fmt, ingest
+from metrics import fmt, ingest, problem_titles
 from metrics.errors import UserError
 from metrics.i18n import pick
 from metrics.ingest import templates
@@ -155,7 +155,7 @@ def show_report(report: ingest.Report, lang: str, action: str | None) -> None:
 
 def problems(report: ingest.Report, lang: str) -> None:
     st.subheader(t("intake_counts_title", lang))
-    counts = pd.DataFrame([{t("col_code", lang): code, t("col_count", lang): n}
+    counts = pd.DataFrame([{t("col_code", lang): problem_titles.title(code, lang), t("col_count", lang): n}
                            for code, n in report.counts_by_code.items()])
     st.dataframe(counts, hide_index=True)
     st.subheader(t("intake_problems_title", lang))
@@ -178,7 +178,7 @@ def _problem_frame(report: ingest.Report, lang: str) -> pd.DataFrame:
     return pd.DataFrame([{
         t("col_row", lang): p.row, t("unit", lang): p.unit, t("col_indicator", lang): p.indicator,
         t("col_column", lang): p.column, t("col_value", lang): p.value,
-        t("col_code", lang): p.code, t("col_severity", lang): t(f"severity_{p.severity}", lang),
+        t("col_code", lang): problem_titles.title(p.code, lang), t("col_severity", lang): t(f"severity_{p.severity}", lang),
         t("col_message", lang): p.message(lang)} for p in report.problems])
 
 

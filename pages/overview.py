@@ -1,4 +1,8 @@
-"""Tổng quan — every target of the plan for the selected year: what is met, on track or behind, and why."""
+"""Tổng quan — every target of the plan for the selected year: what is met, on track or behind, and why.
+
+First one compact scorecard (every target's status, name and value on one laptop screen, each a link to
+its page), then the headline cards; the card of every target and the table are there on demand.
+"""
 
 import pandas as pd
 import streamlit as st
@@ -17,46 +21,37 @@ def render(view: layout.View) -> None:
     st.title(t("page_overview", view.lang))
     st.caption(widgets.safe(f"{pick((plan['name_vi'], plan['name_en']), view.lang)} · "
                             f"{unit.name(view.lang) if unit else '—'} · {view.year}"))
-    rows = [] if unit is None else view.card.plan_rows(view.plan, view.year) if unit.code == root.code else \
-        view.card.evaluate(view.plan, view.year, units=[unit.code])
-    widgets.as_of_banner(view.as_of, view.lang)
-    widgets.illustrative_banner(rows, view.lang)
-    breaks = sorted({y for r in rows for y in r.break_years})
-    if breaks:
-        st.info(widgets.safe(t("break_banner", view.lang).format(unit=unit.name(view.lang),
-                                                                 years=", ".join(map(str, breaks)))))
+    rows = [] if unit is None else view.card.plan_rows(view.plan, view.year) if root and unit.code == root.code \
+        else view.card.evaluate(view.plan, view.year, units=[unit.code])
+    widgets.notices(view, rows, unit)
     if not rows:
         st.info(t("no_targets_for_unit", view.lang))
         return
     st.markdown(f"#### {widgets.safe(wording.summary(rows, view.year, view.lang))}")
-    counts_row(rows, view.lang)
-    status_strip(rows, view.lang)
+    scorecard(rows, view)
     headlines(rows, view)
-    if st.toggle(t("table_view", view.lang), key="overview_table"):
-        widgets.table(table(rows, view.lang), view.lang, "overview-table", f"chi-tieu_{view.plan}_{view.year}",
-                      hide_index=True, column_config={
-            t("col_trend", view.lang): st.column_config.LineChartColumn(t("col_trend", view.lang), width="small")})
-        return
-    for term, title_key in ((False, "term_targets"), (True, "annual_targets")):
-        group_rows = [r for r in rows if (r.target["type"] in ANNUAL_TYPES) == term]
-        if group_rows:
-            st.header(t(title_key, view.lang), divider="gray")
-            groups(group_rows, view)
+    details(rows, view)
 
 
-def status_strip(rows, lang: str) -> None:
-    """Every target as one coloured chip with its symbol: the whole resolution on one line."""
-    with st.container(horizontal=True, gap="small"):
-        for row in rows:
-            st.badge(f"{row.symbol} {widgets.safe(row.target['code'])}", color=statuses.status(row.status).badge,
-                     help=widgets.safe(f"{name(row.target, 'label', lang)} — {row.badge(lang)}"))
+def scorecard(rows, view: layout.View) -> None:
+    """Every target on one line: its status (symbol, word, colour), code and name, value against the target;
+    the line is the link to the target's page. Two columns on a laptop, one on a phone."""
+    half = -(-len(rows) // 2)
+    with st.container(key="scorecard"):
+        for column, part in zip(st.columns(2, gap="medium"), (rows[:half], rows[half:])):
+            with column:
+                for row in part:
+                    st.page_link("pages/target.py", label=score_line(row, view.lang),
+                                 query_params={**link_params(view), "target": row.target["code"]})
 
 
-def counts_row(rows, lang: str) -> None:
-    """One count per status that occurs, in the one table's symbol and words."""
-    with st.container(horizontal=True):  # four in a row on a laptop, two on a phone
-        for status, count in wording.status_counts(rows):
-            st.metric(status.badge_text(lang), f"{count}/{len(rows)}", border=True, width=140)
+def score_line(row, lang: str) -> str:
+    """``:blue-badge[✔ Đã đạt] **NK1a** Phát triển thêm 28.000 đoàn viên · 8.120 / ≥ 28.000`` (data escaped)."""
+    status = statuses.status(row.status)
+    value = fmt.shown(row.verdict.actual, row.indicator, lang)
+    return (f":{status.badge}-badge[{status.badge_text(lang)}] **{widgets.safe(row.target['code'])}** "
+            f"{widgets.safe(name(row.target, 'label', lang))} · {widgets.safe(value)} / "
+            f"{widgets.safe(widgets.goal_text(row, lang))}")
 
 
 def headlines(rows, view: layout.View) -> None:
@@ -70,6 +65,25 @@ def headlines(rows, view: layout.View) -> None:
     for column, row in zip(st.columns(len(chosen)), chosen):
         with column:
             widgets.target_card(row, view.lang, link_params(view))
+
+
+DETAIL = "overview_detail"  # the details asked for: every target's card, or the table
+
+
+def details(rows, view: layout.View) -> None:
+    """Every target's card, or the table, when asked for (the page stays short otherwise)."""
+    options = {"cards": t("detail_cards", view.lang), "table": t("table_view", view.lang)}
+    shown = st.segmented_control(t("detail_title", view.lang), list(options), format_func=options.get, key=DETAIL)
+    if shown == "table":
+        widgets.table(table(rows, view.lang), view.lang, "overview-table", f"chi-tieu_{view.plan}_{view.year}",
+                      hide_index=True, height="content", column_config={
+            t("col_trend", view.lang): st.column_config.LineChartColumn(t("col_trend", view.lang), width="small")})
+    elif shown == "cards":
+        for term, title_key in ((False, "term_targets"), (True, "annual_targets")):
+            group_rows = [r for r in rows if (r.target["type"] in ANNUAL_TYPES) == term]
+            if group_rows:
+                st.header(t(title_key, view.lang), divider="gray")
+                groups(group_rows, view)
 
 
 def groups(rows, view: layout.View) -> None:
@@ -93,14 +107,18 @@ def link_params(view: layout.View) -> dict:
 
 
 def table(rows, lang: str) -> pd.DataFrame:
+    """One row per target: both bounds of a band, the pace only where a term target needs one, the
+    years met of an annual target in a column of their own."""
     return pd.DataFrame([{
         t("col_group", lang): r.target["group_code"],
         t("col_target", lang): f"{r.target['code']} · {name(r.target, 'label', lang)}",
         t("col_actual", lang): fmt.shown(r.verdict.actual, r.indicator, lang),
-        t("col_target_value", lang): fmt.shown(r.verdict.target_value, r.indicator, lang),
+        t("col_target_value", lang): widgets.goal_text(r, lang),
         t("col_achievement", lang): widgets.standing(r, lang) or fmt.MISSING,
         t("col_status", lang): r.badge(lang),
-        t("col_pace", lang): widgets.target_facts(r, lang).split(" · ")[-1],
+        t("col_pace", lang): widgets.pace_text(r, lang) or fmt.MISSING,
+        t("years_met_short", lang): (f"{r.verdict.years_met or 0}/{r.verdict.years_assessed}"
+                                     if r.target["type"] in ANNUAL_TYPES and r.verdict.years_assessed else ""),
         t("col_trend", lang): [r.series[y].value for y in sorted(r.series)],
         t("col_year", lang): r.verdict.actual_year,
     } for r in rows])

@@ -12,7 +12,7 @@ import streamlit as st
 from metrics import charts
 from metrics.exports import bundle, facts
 from metrics.exports.pinned import batches, pin
-from metrics.exports.slides import GROUP, SUMMARY, TITLE, Deck, build_deck, projected
+from metrics.exports.slides import GROUP, SUMMARY, TITLE, Deck, build_deck
 from metrics.exports.words import w
 from ui import data, layout, state, widgets
 from ui.texts import t
@@ -36,6 +36,15 @@ SLIDESHOW_CSS = """<style>
   padding: 0.5rem 2.5rem; border-top: 1px solid #dddddd; }
 .st-key-slide-footer p { font-size: 1rem !important; }
 [data-testid="stMain"] { padding-bottom: 4.5rem; }
+/* The slide fills the screen above the footer; its charts take every pixel its words leave. */
+.st-key-slide { height: calc(100vh - 7rem) !important; flex: none !important; }
+.st-key-slide > [data-testid="stLayoutWrapper"]:has(> [data-testid="stHorizontalBlock"]) {
+  flex: 1 1 0 !important; min-height: 0 !important; }
+.st-key-slide [data-testid="stHorizontalBlock"] { height: 100% !important; }
+.st-key-slide [data-testid="stColumn"] > [data-testid="stVerticalBlock"] { height: 100% !important; }
+.st-key-slide [data-testid="stLayoutWrapper"]:has(> [class*="st-key-slide-chart"]) {
+  flex: 1 1 0 !important; min-height: 200px !important; }
+.st-key-slide [class*="st-key-slide-chart"] { height: 100% !important; }
 </style>"""
 
 
@@ -193,8 +202,7 @@ def draw(deck: Deck, slide) -> None:
         if len(slide.rows) == 1:
             chart, words = st.columns([3, 2], gap="large")
             with chart:
-                widgets.plotly(projected(charts.trend(slide.rows[0], lang), slide.rows[0], height=500),
-                               key=f"present-{slide.rows[0].target['code']}")
+                hall_chart(slide.rows[0], lang)
             with words:
                 target_words(slide.rows[0], lang)
         else:
@@ -205,10 +213,17 @@ def draw(deck: Deck, slide) -> None:
         summary(deck)
 
 
+def hall_chart(row, lang: str) -> None:
+    """The target's chart, as tall as the slide leaves room for (``.st-key-slide-chart`` in the CSS above)."""
+    with st.container(key=f"slide-chart-{row.target['code']}", height="stretch"):
+        widgets.plotly(charts.for_hall(charts.trend(row, lang), row), lang, key=f"present-{row.target['code']}",
+                       height="stretch")
+
+
 def target_words(row, lang: str, chart: bool = False) -> None:
     st.markdown(f"**{widgets.safe(facts.headline(row, lang))}**")
     if chart:
-        widgets.plotly(projected(charts.trend(row, lang), row), key=f"present-{row.target['code']}")
+        hall_chart(row, lang)
     widgets.badge(row, lang)
     st.markdown(widgets.safe(facts.statement(row, lang)))
 

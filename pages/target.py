@@ -22,8 +22,9 @@ def render(view: layout.View) -> None:
         return
     row = view.card.row(target, unit, view.year)
     header(row, view)
-    figures_row(row, view.lang)
-    widgets.plotly(charts.trend(row, view.lang), key=f"trend-{code}")
+    widgets.plotly(charts.trend(row, view.lang), view.lang, key=f"trend-{code}")  # the chart before the figures
+    with st.container(key="figures"):
+        figures_row(row, view.lang)
     if target["type"] in ANNUAL_TYPES:
         years_met(row, view)
     breakdown(target, unit, view)
@@ -46,12 +47,9 @@ def header(row, view: layout.View) -> None:
     st.title(f"{widgets.safe(row.target['code'])} · {widgets.safe(name(row.target, 'label', view.lang))}")
     st.caption(widgets.safe(f"{row.target['group_code']} · {name(row.target, 'group', view.lang)} · "
                             f"{pick(TARGET_TYPE_LABELS[row.target['type']], view.lang)}"))
-    widgets.as_of_banner(view.as_of, view.lang)
-    widgets.illustrative_banner([row], view.lang)
+    widgets.notices(view, [row], row.unit)
     widgets.badge(row, view.lang)
     st.markdown(widgets.safe(wording.sentence(row, view.lang)))
-    if row.break_years:
-        st.warning(t("break_note", view.lang).format(years=", ".join(map(str, row.break_years))))
 
 
 def figures_row(row, lang: str) -> None:
@@ -105,8 +103,13 @@ def breakdown(target, unit, view: layout.View) -> None:
     their contributions without judging them against the province's target.
     """
     tree = view.card.org.tree(view.year)
-    rows = view.card.memo(("breakdown", target["plan"], target["code"], unit.code, view.year), lambda: [
-        view.card.row(target, tree[c], view.year) for c in tree[unit.code].children])
+    children = tree[unit.code].children
+
+    def rows_below():
+        view.card.prefetch(target["plan"], children, [target["indicator"]])  # two queries, not two per unit
+        return [view.card.row(target, tree[c], view.year) for c in children]
+
+    rows = view.card.memo(("breakdown", target["plan"], target["code"], unit.code, view.year), rows_below)
     judged = any(view.card.applies(target, r.unit) for r in rows)
     rows = [r for r in rows if view.card.applies(target, r.unit) or r.verdict.actual is not None]
     if not rows:
@@ -115,7 +118,7 @@ def breakdown(target, unit, view: layout.View) -> None:
     if not judged:
         st.caption(t("contributions", view.lang))
     if any(r.verdict.actual is not None for r in rows):
-        widgets.plotly(charts.ranking(widgets.page_of(rows, "breakdown_page"), view.lang, judged=judged),
+        widgets.plotly(charts.ranking(widgets.page_of(rows, "breakdown_page"), view.lang, judged=judged), view.lang,
                        key=f"breakdown-{target['code']}")
     missing = [r.unit.name(view.lang) for r in rows if r.verdict.actual is None]
     if missing:

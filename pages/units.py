@@ -11,7 +11,6 @@ from ui.texts import t
 
 def render(view: layout.View) -> None:
     st.title(t("page_units", view.lang))
-    widgets.as_of_banner(view.as_of, view.lang)
     unit = selected(view)
     if unit is None:
         st.info(t("no_units", view.lang))
@@ -19,13 +18,21 @@ def render(view: layout.View) -> None:
     below = view.card.children(unit.code, view.year)
     st.caption(widgets.safe(t("units_below", view.lang).format(unit=unit.name(view.lang), count=len(below),
                                                                 year=view.year)))
-    matrix, rank, one = st.tabs([t("tab_matrix", view.lang), t("tab_ranking", view.lang), t("tab_unit", view.lang)])
-    with matrix:
-        matrix_tab(unit, below, view)
-    with rank:
+    views = {"matrix": t("tab_matrix", view.lang), "ranking": t("tab_ranking", view.lang),
+             "unit": t("tab_unit", view.lang)}
+    # One view at a time (tabs drew all three, charts included, on every visit: a second of the browser's time)
+    shown = layout.choose(VIEW, list(views), "matrix", lambda key, changed: st.segmented_control(
+        t("units_view", view.lang), list(views), format_func=views.get, required=True, key=key, on_change=changed,
+        label_visibility="collapsed"))
+    if shown == "ranking":
         ranking_tab(below, view)
-    with one:
+    elif shown == "unit":
         unit_tab(view)
+    else:
+        matrix_tab(unit, below, view)
+
+
+VIEW = "units_view"  # which of the three the page shows; kept while moving between pages
 
 
 def selected(view: layout.View):
@@ -39,11 +46,26 @@ def matrix_tab(unit, below, view: layout.View) -> None:
     st.caption(t("matrix_help", view.lang).format(legend=legend))
     shown = [unit, *widgets.page_of(below, "matrix_page")]
     rows = view.card.evaluate(view.plan, view.year, units=[u.code for u in shown])
-    widgets.illustrative_banner(rows, view.lang)
-    if rows:
-        widgets.plotly(charts.heatmap(rows, view.lang), key="units-matrix")
-    else:
+    widgets.notices(view, rows)
+    if not rows:
         st.info(t("no_targets_for_unit", view.lang))
+        return
+    with st.container(key="wide-only"):
+        widgets.plotly(charts.heatmap(rows, view.lang), view.lang, key="units-matrix")
+    with st.container(key="narrow-only"):  # a phone cannot show 27 columns: one line per unit instead
+        unit_list(shown, rows, view)
+
+
+def unit_list(units, rows, view: layout.View) -> None:
+    """Each unit with how many of its targets have each status; the name opens that unit's view."""
+    by_unit: dict[str, list] = {}
+    for row in rows:
+        by_unit.setdefault(row.unit.code, []).append(row)
+    for unit in units:
+        found = by_unit.get(unit.code, [])
+        counts = " ".join(f":{s.badge}-badge[{s.symbol} {n}]" for s, n in statuses.counts([r.status for r in found]))
+        st.page_link("pages/units.py", label=f"**{widgets.safe(unit.name(view.lang))}**  \n{counts}",
+                     query_params={"unit": unit.code, "year": str(view.year), "plan": view.plan})
 
 
 def ranking_tab(below, view: layout.View) -> None:
@@ -53,14 +75,17 @@ def ranking_tab(below, view: layout.View) -> None:
     if not ranked:
         st.info(t("no_units", view.lang))
         return
-    code = layout.choose(state.TARGET, ranked, ranked[0], lambda key, changed: st.selectbox(
+    chosen = state.get(state.TARGET)
+    code = layout.choose_among(state.TARGET, ranked, lambda key, changed: st.selectbox(
         t("page_target", view.lang), ranked, key=key, on_change=changed,
         format_func=lambda c: f"{c} · {name(targets[c], 'label', view.lang)}"))
+    if chosen in targets and chosen != code:  # the target chosen elsewhere stays chosen; say why it is not here
+        st.caption(widgets.safe(t("not_ranked", view.lang).format(target=chosen, shown=code)))
     on_target = view.card.evaluate(view.plan, view.year, units=[u.code for u in below], targets=[code])
     with_data = sorted((r for r in on_target if r.verdict.actual is not None), key=lambda r: r.verdict.actual,
                        reverse=on_target[0].indicator["direction"] == "up") if on_target else []
     if with_data:
-        widgets.plotly(charts.ranking(widgets.page_of(with_data, "ranking_page"), view.lang), key=f"ranking-{code}")
+        widgets.plotly(charts.ranking(widgets.page_of(with_data, "ranking_page"), view.lang), view.lang, key=f"ranking-{code}")
     missing = [r.unit.name(view.lang) for r in on_target if r.verdict.actual is None]
     if missing:
         shown = "; ".join(missing[:30]) + (f" (+{len(missing) - 30})" if len(missing) > 30 else "")

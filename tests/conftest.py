@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from metrics import sign_in as signing
 from metrics import users
 from metrics.loading import init_database
 from metrics.store import Store
-from ui.auth import SESSION
+from ui.auth import TOKEN
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
@@ -41,15 +42,11 @@ def add_user(path: Path, username: str, role: str, password: str = PASSWORD) -> 
 
 
 def sign_in(at, username: str) -> None:
-    """Seed an ``AppTest`` session the way the sign-in leaves it (the database is ``$KPI_DB``): the
-    package's keys, and the session version the user has now (an older one is a sign-in that ended)."""
+    """Seed an ``AppTest`` session with the sign-in the cookie would carry (the database is ``$KPI_DB``):
+    a real token, signed with the database's key, with the session version the user has now. AppTest
+    sends no cookies, so it goes into the session's state, where it is checked exactly like a cookie."""
     store = Store.open(os.environ["KPI_DB"])
     try:
-        version = users.get(store, username).session_version
+        at.session_state[TOKEN] = signing.token(users.get(store, username), users.cookie_key(store))
     finally:
         store.close()
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = username
-    at.session_state["name"] = username.title()
-    at.session_state["roles"] = None  # the dashboard reads roles from the database, never from the session
-    at.session_state[SESSION] = version

@@ -23,9 +23,29 @@ def test_level_trend_has_target_line_path_projection_and_break(card):
     assert any(n and n.startswith("Chỉ tiêu 2028: 200") for n in names)
     assert "Lộ trình (đường thẳng)" in names and "Dự báo theo tốc độ hiện tại" in names
     assert any(s.type == "line" and s.y0 == 200 for s in fig.layout.shapes)  # the target line
-    breaks = [a.text for a in fig.layout.annotations if "Đổi đơn vị" in (a.text or "")]
-    assert breaks == ["⚡ Đổi đơn vị 2025"]
+    assert "⚡ Đổi đơn vị 2025" in names  # in the legend: a note printed in the plot sat on the bars
+    assert not [a for a in fig.layout.annotations if "Đổi đơn vị" in (a.text or "")]
     assert any(s.type == "line" and s.x0 == 2024.5 for s in fig.layout.shapes)
+
+
+def test_the_year_axis_ends_at_the_target_year_in_whole_years(card):
+    """A phone showed ticks cut to "20" and an axis running to 2030 past a 2028 plan."""
+    row = province_row(card, "L1")
+    fig = charts.trend(row, "vi")
+    first = min(row.series)
+    assert list(fig.layout.xaxis.range) == [first - 0.5, 2028.5]
+    assert fig.layout.xaxis.dtick == 1 and fig.layout.xaxis.tickformat == "d" and fig.layout.xaxis.tickangle == 0
+    assert fig.layout.xaxis.fixedrange and fig.layout.yaxis.fixedrange  # a finger scrolls the page, not the plot
+    annual = charts.trend(province_row(card, "F1", 2024), "vi")
+    assert annual.layout.xaxis.range[1] == 2024.5  # nothing to draw after the judged year
+
+
+def test_a_label_goes_below_its_point_when_a_line_runs_just_above_it():
+    lines = lambda year: [100.0]  # noqa: E731
+    assert charts.label_sides([(2024, 99.0), (2025, 60.0), (2026, 101.0)], lines, 100) == [
+        "bottom center", "top center", "top center"]
+    assert charts.bar_label_sides([98.0, 50.0, 100.0], 100.0, 112) == ["inside", "outside", "inside"]
+    assert charts.bar_label_sides([98.0], None, 112) == ["outside"]  # a band has no line to clear
 
 
 def test_separators_and_tick_formats_follow_the_language(card):
@@ -48,16 +68,23 @@ def test_annual_bars_are_marked_met_or_not_with_a_symbol(card):
     fig = charts.trend(province_row(card, "F1", 2024), "vi")
     bars = fig.data[0]
     assert list(bars.text) == ["✖ 88,71%"]  # 55/62 is below the 90 % floor
+    assert "Chỉ tiêu: 90%" in {t.name for t in fig.data if t.name}  # no ",00" on a round target
     assert list(bars.marker.color) == [statuses.colour("not_achieved")]
     assert "✖ Chưa đạt" in {t.name for t in fig.data if t.name}  # the legend names the table's status
 
 
 def test_cumulative_shows_running_sum_against_the_straight_line(card):
-    fig = charts.trend(province_row(card, "C1"), "vi")
+    row = province_row(card, "C1")
+    fig = charts.trend(row, "vi")
     running = next(t for t in fig.data if t.name == "Lũy kế")
     assert list(running.y) == [10, 18]
     path = next(t for t in fig.data if t.name == "Lộ trình (đường thẳng)")
     assert list(path.x) == [2023, 2028] and list(path.y) == [0, 50]
+    # the projection the "Dự báo 2028" card gives, drawn too (NK3a drew none)
+    projection = next(t for t in fig.data if t.name == "Dự báo theo tốc độ hiện tại")
+    assert row.verdict.projection is not None
+    assert list(projection.x) == [2025, 2028] and list(projection.y) == [18, row.verdict.projection]
+    assert list(fig.layout.xaxis.range) == [2022.5, 2028.5]
 
 
 def test_heatmap_cells_carry_symbols_not_only_colours(card):

@@ -1,4 +1,4 @@
-"""The command line of contract.md, run as a user runs it: a subprocess on a real database file."""
+"""The command line of docs/interfaces.md, run as a user runs it: a subprocess on a real database file."""
 
 import csv
 import io

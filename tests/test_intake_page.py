@@ -61,9 +61,9 @@ def test_a_file_with_errors_is_listed_and_nothing_is_written(page):
                                                        ("Chỉ đổi nguồn/ghi chú", "0"), ("Không đổi", "0"),
                                                        ("Dòng bị từ chối", "1")]
     counts, problems = at.dataframe[0].value, at.table[0].value
-    assert counts.to_dict("records") == [{"Mã": "not-a-number", "Số lượng": 1}]
-    assert problems[["Dòng", "Cột", "Giá trị trong tệp", "Mã"]].to_dict("records") == [
-        {"Dòng": "3", "Cột": "giá trị", "Giá trị trong tệp": "abc", "Mã": "not\\-a\\-number"}]
+    assert counts.to_dict("records") == [{"Loại vấn đề": "Không phải số", "Số lượng": 1}]  # words, not not-a-number
+    assert problems[["Dòng", "Cột", "Giá trị trong tệp", "Loại vấn đề"]].to_dict("records") == [
+        {"Dòng": "3", "Cột": "giá trị", "Giá trị trong tệp": "abc", "Loại vấn đề": "Không phải số"}]
     assert not [b for b in at.button if b.key == "intake_confirm"]
     assert len(at.get("download_button")) >= 1
 

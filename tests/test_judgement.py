@@ -1,4 +1,4 @@
-"""methodology.md §2–§3: union target types and the figures shown with every status."""
+"""docs/methodology.md: union target types and the figures shown with every status."""
 
 from dataclasses import replace
 

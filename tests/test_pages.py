@@ -54,6 +54,20 @@ def texts(at) -> str:
                                              *at.info, *at.warning]).replace("\\", "")
 
 
+def links(at) -> list[str]:
+    """The labels of the page's links (the overview's scorecard lines), Markdown escapes removed."""
+    return [e.proto.label.replace("\\", "") for e in at.get("page_link")]
+
+
+def scorecard(at) -> dict[str, str]:
+    """The overview's scorecard: target code → its line."""
+    found = {}
+    for label in links(at):
+        if "-badge[" in label and "**" in label:
+            found[label.split("**")[1]] = label
+    return found
+
+
 def test_overview_lists_every_target_of_the_plan(app):
     at = app()
     shown = texts(at)
@@ -61,19 +75,32 @@ def test_overview_lists_every_target_of_the_plan(app):
              "HN2b-1", "HN2b-2", "HN3", "HN4a", "HN4b", "HN4c", "HN5a", "HN5b", "HN5c", "HN6", "HN7a", "HN7b",
              "HN8a", "HN8b", "HN9a", "HN9b"]
     assert len(codes) == PLAN_TARGETS
-    for code in codes:
-        assert f"**{code}**" in shown, code  # a card per target
+    lines = scorecard(at)
+    assert list(lines) == codes  # one scorecard line per target, in the resolution's order
+    for line in lines.values():
+        assert any(f"[{badge}]" in line for badge in BADGES), line  # its status: symbol and word
+    assert "NK2a** Ký kết thỏa ước lao động tập thể · 95,20% / ≥ 96%" in lines["NK2a"]  # name, value, target
     assert f"Năm 2026, {PLAN_TARGETS} chỉ tiêu: ✔ Đã đạt" in shown  # the headline counts in the table's words
-    counts = [m for m in at.metric if m.label in BADGES]
-    assert [m.label for m in counts] == [b for b in BADGES if b in {m.label for m in counts}]  # the table's order
-    assert sum(int(m.value.split("/")[0]) for m in counts) == PLAN_TARGETS
+    counted = {badge: sum(f"[{badge}]" in line for line in lines.values()) for badge in BADGES}
+    summary = next(m.value for m in at.markdown if m.value.startswith("#### Năm 2026"))
+    for badge, count in counted.items():
+        assert (f"{badge} {count}" in summary) == (count > 0), badge  # the counts agree with the lines
     assert "số liệu minh họa" in shown  # the illustrative-data banner
+
+
+def test_overview_is_short_and_gives_details_on_demand(app):
+    """The overview was 7.700 px tall on a laptop: every target's card is now asked for."""
+    at = app()
+    assert not [m for m in at.metric if m.label.startswith("Mức tối thiểu")]  # no annual target's card yet
+    assert len([m for m in at.metric if "·" in m.label]) == 3  # the three headline cards
+    at = app(overview_detail="cards")
+    assert len([m for m in at.metric if "·" in m.label]) == 3 + PLAN_TARGETS
 
 
 def test_overview_2024_says_not_achieved_for_every_annual_target_below_its_bound(app, demo_path, tmp_path):
     """2024 used to say "9 chưa đủ dữ liệu", 7 of them with a value below their floor (HN1b 58,4% < 65%)."""
-    at = app(year=2024)
-    missed = next(m for m in at.metric if m.label == "✖ Chưa đạt")
+    at = app(year=2024, overview_detail="cards")
+    missed = [code for code, line in scorecard(at).items() if "[✖ Chưa đạt]" in line]
     card = Scorecard(Store.open(shutil.copy(demo_path, tmp_path / "copy.duckdb")))  # the page holds the file
     try:
         rows = card.evaluate("DH-XI-2023-2028", 2024, units=["AG"])
@@ -81,7 +108,8 @@ def test_overview_2024_says_not_achieved_for_every_annual_target_below_its_bound
         card.store.close()
     below = [r for r in rows if r.target["type"] in ANNUAL_TYPES and r.verdict.actual is not None and not r.verdict.met]
     assert len(below) >= 7 and all(r.status == "not_achieved" for r in below)
-    assert missed.value == f"{len(below)}/{PLAN_TARGETS}"
+    assert set(missed) >= {r.target["code"] for r in below}
+    assert f"✖ Chưa đạt {len(missed)}" in texts(at)
     assert "HN1b" in texts(at) and "cả nhiệm kỳ: đạt 0/1 năm" in texts(at)
 
 
@@ -100,8 +128,8 @@ def test_grassroots_unit_without_data(app):
     at = app(unit=grassroots)
     shown = texts(at)
     assert "Chưa đủ dữ liệu" in shown
-    values = [m.value for m in at.metric if m.label not in BADGES]
-    assert values and all(v == "—" for v in values)  # never 0
+    lines = scorecard(at)
+    assert lines and all(" · — / " in line for line in lines.values())  # no value is "—", never 0
 
 
 def test_target_page_shows_the_series_the_sentence_and_sources(app):
@@ -122,11 +150,14 @@ def test_annual_target_shows_years_met(app):
     assert list(met["Năm"]) == [2024, 2025, 2026]
 
 
-def test_units_page_has_matrix_ranking_and_unit(app):
+def test_units_page_has_matrix_ranking_and_unit_one_at_a_time(app):
     at = app("pages/units.py", year=2024)
-    assert len(at.tabs) == 3
-    assert len(at.get("plotly_chart")) == 2  # the province and its 14 unions × targets; the ranking
+    assert len(at.get("plotly_chart")) == 1  # the province and its 14 unions × targets, and only that
     assert "14 đơn vị trực thuộc" in texts(at)
+    at = app("pages/units.py", year=2024, units_view="ranking")
+    assert len(at.get("plotly_chart")) == 1 and at.selectbox(key="_widget_target")  # the ranking on one target
+    at = app("pages/units.py", year=2024, units_view="unit")
+    assert not at.get("plotly_chart") and len(at.dataframe) == 1  # the chosen unit's own targets
 
 
 def test_units_page_drills_down_to_a_district(app):
@@ -138,9 +169,36 @@ def test_units_page_drills_down_to_a_district(app):
     assert any(o.startswith("· · ↳") for o in options)  # the grassroots unions below it
 
 
-def test_unit_from_another_year_follows_its_successor(app):
+def test_unit_from_another_year_follows_its_successor_and_says_so(app):
     at = app("pages/units.py", year=2026, unit="CDN-GD")
-    assert at.session_state["unit"] == "CDN-GD-2025"
+    assert at.sidebar.selectbox[-1].value == "CDN-GD-2025"  # the successor carries its series in 2026
+    assert "Công đoàn ngành Giáo dục tỉnh An Giang không có trong năm 2026" in texts(at)  # and the page says so
+    assert at.session_state["unit"] == "CDN-GD"  # the choice itself is kept for the years it existed
+
+
+def test_moving_between_years_does_not_lose_the_chosen_unit(app):
+    """2026 → 2024 moved the chosen ward silently to another unit, and back in 2026 it stayed there."""
+    at = app("pages/overview.py", year=2026, unit="CD-P-LONGXUYEN")
+    assert at.sidebar.selectbox[-1].value == "CD-P-LONGXUYEN"
+    at.sidebar.selectbox(key="_widget_year").select(2024).run()
+    assert at.sidebar.selectbox[-1].value != "CD-P-LONGXUYEN"  # the ward was created in 2025
+    assert "Công đoàn phường Long Xuyên không có trong năm 2024" in texts(at)
+    at.sidebar.selectbox(key="_widget_year").select(2026).run()
+    assert at.sidebar.selectbox[-1].value == "CD-P-LONGXUYEN"
+    assert "không có trong năm" not in texts(at)
+
+
+def test_the_ranking_keeps_the_target_chosen_on_the_target_page(app):
+    """Opening Đơn vị replaced the chosen target (NK3a became NK1c, and Chỉ tiêu then showed NK1c)."""
+    at = app("pages/target.py", target="NK1b", year=2026)
+    at.session_state["units_view"] = "ranking"
+    at.switch_page("pages/units.py").run()
+    assert at.session_state["target"] == "NK1b"
+    ranking = at.selectbox(key="_widget_target")
+    assert ranking.value != "NK1b"  # the members target is set for the province only: not ranked
+    assert "Chỉ tiêu đang chọn (NK1b) không đặt cho các đơn vị trực thuộc" in texts(at)
+    at.switch_page("pages/target.py").run()
+    assert at.title[0].value.startswith("NK1b")
 
 
 def test_about_page_shows_kinds_completeness_and_method(app):
@@ -154,7 +212,7 @@ def test_about_page_shows_kinds_completeness_and_method(app):
 def test_english_switch(app):
     at = app(lang="en")
     assert at.title[0].value == "Overview"
-    assert {m.label for m in at.metric} >= {"✔ Target achieved", "▲ On track"}
+    assert {"✔ Target achieved", "▲ On track"} <= {b for b in EN_BADGES if f"[{b}]" in " ".join(links(at))}
     assert any("," in m.value and m.value[0].isdigit() for m in at.metric if m.label not in EN_BADGES)  # 118,046
 
 

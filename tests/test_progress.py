@@ -1,4 +1,4 @@
-"""methodology.md §1: the reference trend method, case by case, with values worked out by hand."""
+"""docs/methodology.md, "The status model": the trend method, case by case, with values worked out by hand."""
 
 import math
 

@@ -4,11 +4,13 @@ the startup check on a database that cannot be opened, and user text that is nev
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 
 import pytest
 import streamlit as st
+from starlette.requests import Request
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
@@ -17,6 +19,8 @@ from metrics.db import DATA_DIR
 from metrics.loading import init_database
 from metrics.store import Store
 from tests.conftest import PASSWORD, add_user, copy_database, sign_in
+from ui import auth_routes
+from ui.auth import TOKEN
 from ui.navigation import PAGES
 
 VIEWER_PAGES = ["Tổng quan", "Chỉ tiêu", "Đơn vị", "Về số liệu", "Trình chiếu"]
@@ -138,15 +142,53 @@ def sign_in_with(at: AppTest, name: str, password: str) -> AppTest:
     return ok(at.button[0].click().run())
 
 
+def ticket_link(at: AppTest) -> str:
+    """The address the page sends the browser to after a right password (its fallback link shows it)."""
+    links = [b.proto.url for b in at.get("link_button")]
+    assert len(links) == 1 and links[0].startswith("/auth/sign-in?t="), links
+    return links[0]
+
+
+def server_request(address: str, cookies: dict | None = None) -> Request:
+    """The request a browser makes for ``address`` on the dashboard's server, as Starlette hands it over."""
+    path, _, query = address.partition("?")
+    headers = [(b"cookie", "; ".join(f"{k}={v}" for k, v in (cookies or {}).items()).encode())] if cookies else []
+    return Request({"type": "http", "method": "GET", "scheme": "http", "server": ("127.0.0.1", 8501), "path": path,
+                    "query_string": query.encode(), "headers": headers})
+
+
 def test_signing_in_through_the_form_then_out_is_audited(db):
+    """A right password gives a one-time ticket (its SHA-256 alone is stored), not a sign-in: the server
+    route takes the ticket, sets the HttpOnly cookie, audits the sign-in; the cookie signs in later runs;
+    signing out ends it at once and for good."""
     at = start()
     sign_in_with(at, "Lan", PASSWORD)  # names are not case-sensitive
-    assert at.session_state["authentication_status"] and at.session_state["username"] == "lan"
+    address = ticket_link(at)
+    assert "thành công" in at.success[0].value and not links(at)  # no sign-in in this session: the cookie does it
+    ticket = address.split("t=", 1)[1]
+    store = Store.open(db)
+    try:
+        stored = store.rows("SELECT ticket_sha256, username FROM sign_in_tickets")
+    finally:
+        store.close()
+    assert stored == [(hashlib.sha256(ticket.encode()).hexdigest(), "lan")]
+    response = auth_routes.finish_sign_in(server_request(address))
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("kpi_sign_in=") and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert "Secure" not in cookie  # plain HTTP here
+    assert auth_routes.finish_sign_in(server_request(address)).status_code == 400  # once only
+    token = cookie.split(";")[0].split("=", 1)[1]
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.session_state[TOKEN] = token
     ok(at.run())
     assert links(at) == LINKS["analyst"]
     at.button(key="sign_out").click().run()
     ok(at.run())
     only_the_sign_in_form(at)
+    again = AppTest.from_file("../dashboard.py", default_timeout=60)
+    again.session_state[TOKEN] = token  # a copy of the cookie, kept from before the sign-out
+    only_the_sign_in_form(ok(again.run()))
     store = Store.open(db)  # read-write, like the page's own connection: DuckDB shares one file per process
     try:
         assert list(audit.entries(store, user="lan")["action"]) == ["sign-out", "sign-in"]
@@ -157,14 +199,15 @@ def test_signing_in_through_the_form_then_out_is_audited(db):
 def test_a_wrong_password_is_refused_audited_and_guessing_is_braked(db):
     at = start()
     sign_in_with(at, "lan", "not the password")
-    assert "không đúng" in at.error[0].value and not at.session_state["authentication_status"]
+    assert "không đúng" in at.error[0].value and not at.get("link_button")
     for _ in range(9):
         sign_in_with(at, "lan", "still not it")
     sign_in_with(at, "lan", PASSWORD)  # the right password, too late: wait
-    assert "quá nhiều lần" in at.error[0].value and not at.session_state["authentication_status"]
+    assert "quá nhiều lần" in at.error[0].value and not at.get("link_button")
     store = Store.open(db)  # read-write, like the page's own connection: DuckDB shares one file per process
     try:
         assert audit.recent_failures(store, "lan", 15) == 11
+        assert store.rows("SELECT count(*) FROM sign_in_tickets")[0][0] == 0
     finally:
         store.close()
 
@@ -235,8 +278,10 @@ def test_the_audit_log_and_the_backup_are_offered_to_the_admin(db):
     at = open_url(start("boss"), "admin")
     assert [b.proto.label for b in at.get("download_button")][-1] == "Tải bản sao lưu (.zip)"
     log = at.dataframe[1].value
-    assert list(log.columns) == ["Thời điểm", "Người thực hiện", "Thao tác", "Chi tiết", "Từ"]
-    assert "Thêm người dùng" in set(log["Thao tác"]) and "dòng lệnh" in set(log["Từ"])
+    assert list(log.columns) == ["Thời điểm", "Người thực hiện", "Thao tác", "Chi tiết", "Thực hiện trên"]
+    assert "Thêm người dùng" in set(log["Thao tác"]) and "dòng lệnh" in set(log["Thực hiện trên"])
+    added = log[log["Thao tác"] == "Thêm người dùng"]["Chi tiết"].iloc[0]
+    assert added.startswith("tài khoản ") and "vai trò" in added and "{" not in added  # words, not JSON
 
 
 def test_a_database_that_cannot_be_opened_is_reported_and_left_alone(tmp_path, monkeypatch):

@@ -271,7 +271,7 @@ PROJECT_FILE = re.compile(r"[\w./-]+\.(md|py|csv|tsv|txt|xlsx|duckdb|json|toml|p
 @pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("*.csv")))
 def test_no_source_cites_a_file_of_this_project(name):
     """A shipped figure cites a real document (shown in hovers, source tables and PDF footnotes), never
-    a file of this project such as product.md."""
+    a file of this project such as the team's own notes."""
     frame = read(name)
     cited = [c for c in frame.columns if c in ("source", "note")]
     found = [(c, v) for c in cited for v in frame[c] if isinstance(v, str) and PROJECT_FILE.search(v)]

@@ -40,9 +40,9 @@ def page(demo_path, monkeypatch):
 
 @pytest.mark.parametrize("path, session, tables", [
     ("pages/target.py", {"target": "HN1a", "year": 2026}, 2),  # years met, values and sources
-    ("pages/units.py", {"unit": "883", "year": 2024}, 1),
+    ("pages/units.py", {"unit": "883", "year": 2024, "units_view": "unit"}, 1),
     ("pages/about.py", {"year": 2026}, 5),
-    ("pages/overview.py", {"overview_table": True}, 1),
+    ("pages/overview.py", {"overview_detail": "table"}, 1),
 ])
 def test_each_table_has_csv_and_excel_downloads(page, path, session, tables):
     at = page(path, **session)
@@ -59,3 +59,15 @@ def test_table_files_keep_the_index_and_neutralise_formulas():
     sheet = openpyxl.load_workbook(io.BytesIO(data.table_xlsx(frame, index=True))).active
     assert [c.value for c in sheet[2]] == [2024, "'=HYPERLINK(\"x\")", 1.5]
     assert sheet["B2"].data_type == "s" and sheet["C3"].value == -2
+
+
+def test_the_overview_table_shows_every_row_both_bounds_and_no_term_count_as_pace(page):
+    """The table view dropped a band's upper bound and put "đạt 2/3 năm" in its pace column."""
+    at = page("pages/overview.py", overview_detail="table")
+    frame = at.dataframe[0].value  # drawn at the height of its rows: tests/browser/test_screens.py
+    hn1a = frame[frame["Chỉ tiêu"].str.startswith("HN1a")].iloc[0]
+    assert hn1a["Chỉ tiêu đề ra"] == "80–90%"
+    assert hn1a["Tiến độ cần"] == "—" and hn1a["Số năm đạt"] == "2/3"
+    assert not frame["Tiến độ cần"].str.contains("đạt").any()  # "đạt 2/3 năm" is no pace
+    nk1b = frame[frame["Chỉ tiêu"].str.startswith("NK1b")].iloc[0]
+    assert nk1b["Tiến độ cần"] == "mỗi năm cần +10.606"

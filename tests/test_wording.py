@@ -1,4 +1,4 @@
-"""methodology.md §4: report sentences from the same numbers, with one rounding rule."""
+"""docs/methodology.md, "Wording": report sentences from the same numbers, with one rounding rule."""
 
 import pytest
 
@@ -104,6 +104,14 @@ def test_on_track_but_projected_short_says_both(mini_store):
     text = wording.sentence(row, "vi")
     assert "đúng tiến độ vì lũy kế bằng 98,15% mức cần có" in text
     assert "đến năm 2028 đạt 27.483 căn, còn thiếu 517 căn so với chỉ tiêu" in text
+
+
+def test_bounds_are_written_as_a_person_writes_them(card):
+    """Not "1,00 người/CĐCS–2,00 người/CĐCS": both bounds, no ",00", the unit once."""
+    band = province(card, "B1", 2024)
+    assert wording.bound_text(band, "vi") == "1–2 người/CĐCS"
+    assert wording.bound_text(band, "en") == "1–2 per union"
+    assert wording.bound_text(province(card, "F1", 2024), "vi") == "≥ 90%"
 
 
 @pytest.mark.parametrize("value, vi", [

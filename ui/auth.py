@@ -1,39 +1,47 @@
-"""Sign-in, sign-out and roles for the dashboard: streamlit-authenticator 0.4.2 over ``metrics.users``.
+"""Sign-in, sign-out and roles for the dashboard, over ``metrics.users`` and ``metrics.sign_in``.
 
-The package keeps the sign-in in a signed cookie (7 days), so a reload or a new tab stays signed in; it
-reads the cookie from the request and sets or deletes it through a small component that must reach the
-browser: nothing may rerun the app before that component has run (it reruns the app itself).
-The role is read from the database on every run, never from the session: a role change or a locked
-account takes effect at the next click.
-
-The cookie carries the user's session version (``metrics.users``) beside the package's name and expiry;
-every run compares the session's version with the database's, so signing out, a new password, a new role
-or a locked account ends every sign-in of that user, on every device, at its next click. A cookie the
-package cannot trust (another algorithm, ``alg=none``, a bad signature, a missing field) is no sign-in.
-Every name costs one bcrypt check of the same cost, known or not: the time taken tells nothing.
+The sign-in lives in an HttpOnly cookie that only the server sets and deletes (``ui.auth_routes``): no
+script in the page can read it. The form checks the password here, then sends the browser to the
+server route with a one-time ticket; the route sets the cookie and opens the page the person was on.
+Every run reads the cookie the page was opened with (``st.context.cookies``) and checks its signature
+and the user's session version against the database, so signing out, a new password, a new role or a
+locked account ends every sign-in of that user, on every device, at its next click. The role is read
+from the database on every run, never from the session. Every name costs one bcrypt check of the same
+cost, known or not: the time taken tells nothing.
 """
 
 from __future__ import annotations
 
 import os
+import urllib.parse
+from dataclasses import dataclass
 
-import jwt
 import streamlit as st
-import streamlit_authenticator as stauth
-from streamlit_authenticator.utilities.exceptions import LoginError
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from metrics import audit, users
+from metrics import audit, sign_in, users
+from metrics.store import Store
 from ui import data
+from ui.auth_routes import COOKIE_NAME, SIGN_IN_PATH, SIGN_OUT_PATH, base
 from ui.texts import t
 from ui.widgets import safe
 
-COOKIE_NAME = "kpi_sign_in"
-COOKIE_DAYS = 7
 LOCK_FAILURES, LOCK_MINUTES = 10, 15  # failed sign-ins of one name before the form refuses it for a while
 SIGN_OUT = "_auth_sign_out"
-SESSION = "_auth_session_version"  # the version this session signed in with (users.session_version)
-STATUS, USERNAME = "authentication_status", "username"  # streamlit-authenticator's own session keys
-ALGORITHM = "HS256"
+# A session may hold a token in its state instead of a cookie: AppTest sends no cookies, so the tests
+# seed a real token there. It is checked exactly like the cookie; no widget can write this key.
+TOKEN = "_auth_token"
+
+
+@dataclass(frozen=True)
+class Authenticator:
+    """The database and the key that signs sign-in tokens, for one run."""
+    store: Store
+    key: str
+
+    def holder(self, token: str | None) -> users.User | None:
+        return sign_in.holder(self.store, self.key, token)
 
 
 def public() -> bool:
@@ -41,14 +49,21 @@ def public() -> bool:
     return os.environ.get("KPI_PUBLIC", "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def authenticator() -> Authenticator:
+    store = data.store()
+    return Authenticator(store, users.cookie_key(store))
+
+
+def _token() -> str | None:
+    cookie = st.context.cookies.get(COOKIE_NAME)  # AppTest's stand-in client answers with a non-string
+    return (cookie if isinstance(cookie, str) else None) or st.session_state.get(TOKEN)
+
+
 def current_user() -> users.User | None:
-    """The signed-in user as the database says now (None: nobody, an account locked meanwhile, or a
-    sign-in ended since: signed out elsewhere, new password, new role)."""
-    if not st.session_state.get(STATUS):
-        return None
-    user = users.get(data.store(), st.session_state.get(USERNAME))
-    valid = user is not None and user.active and user.session_version == st.session_state.get(SESSION)
-    return user if valid else None
+    """The signed-in user as the database says now (None: nobody, a token that is not ours, an account
+    locked meanwhile, or a sign-in ended since: signed out elsewhere, new password, new role)."""
+    token = _token()
+    return authenticator().holder(token) if token else None
 
 
 def still_may(username: str, version: str | None, role: str) -> bool:
@@ -63,141 +78,80 @@ def may(user: users.User | None, role: str) -> bool:
     return user.may(role) if user is not None else role == "viewer" and public()
 
 
-def authenticator() -> stauth.Authenticate:
-    """This run's authenticator over the active users (hashes only); sign-ins are audited and braked, and
-    the cookie carries the session version."""
-    store = data.store()
-    found = stauth.Authenticate(users.credentials(store), COOKIE_NAME, users.cookie_key(store), COOKIE_DAYS,
-                                auto_hash=False, login_sleep_time=0)
-    controller = found.authentication_controller
-    controller.login = _login(store, controller.login)
-    _versioned_cookie(found.cookie_controller.cookie_model)
-    return found
-
-
-def _login(store, check):
-    """The package's login with our checks: a cookie counts only with the user's current session version;
-    a password is checked by ``users.verify`` (the same bcrypt cost for every name), then the package
-    records the sign-in in the session as it does for a cookie."""
-    def login(username=None, password=None, *args, token=None, **kwargs):
-        if not username:  # the cookie of a sign-in already recorded
-            user = users.get(store, token.get("username")) if token else None
-            if token and (user is None or not user.active or user.session_version != token.get("session")):
-                raise LoginError("revoked")
-            st.session_state[SESSION] = token.get("session") if token else None
-            return check(username, password, *args, token=token, **kwargs)
-        name = str(username).strip().lower()[:64]
-        if audit.recent_failures(store, name, LOCK_MINUTES) >= LOCK_FAILURES:
-            audit.record(store, name, "sign-in-failed", {"reason": "too many failures"})
-            raise LoginError("locked")
-        user = users.verify(store, name, str(password or "").strip())  # the form trims, as the package does
-        audit.record(store, name, "sign-in" if user else "sign-in-failed", None if user else {"reason": "password"})
-        if user is None:
-            st.session_state[STATUS] = False
-            return False
-        st.session_state[SESSION] = user.session_version
-        check(None, None, token={"username": user.username})
-        return True
-    return login
-
-
-def _versioned_cookie(model) -> None:
-    """The package's cookie, with the session version in it, and decoded so that no token can raise."""
-    key = model.cookie_key
-
-    def encode() -> str:
-        return jwt.encode({"username": st.session_state[USERNAME], "exp_date": model.exp_date,
-                           "session": st.session_state.get(SESSION)}, key, algorithm=ALGORITHM)
-
-    def decode():
-        try:
-            claims = jwt.decode(model.token, key, algorithms=[ALGORITHM])
-        except jwt.InvalidTokenError:  # alg=none, HS512, a bad signature, not a token at all
-            return False
-        fields = {"username": str, "exp_date": (int, float), "session": str}
-        if not isinstance(claims, dict) or not all(isinstance(claims.get(k), t) for k, t in fields.items()):
-            return False
-        return claims
-
-    model._token_encode, model._token_decode = encode, decode
-    model.cookie_manager.set = _secure(model.cookie_manager.set)
-
-
-def _secure(set_cookie):
-    """Behind HTTPS (the request came over it, or ``KPI_COOKIE_SECURE=1``) the cookie is ``Secure``: the
-    browser never sends it over plain HTTP. SameSite=Strict as the package sets it."""
-    def secure_set(*args, **kwargs):
-        return set_cookie(*args, **{**kwargs, "secure": https(), "same_site": "strict"})
-    return secure_set
-
-
-def https() -> bool:
-    if os.environ.get("KPI_COOKIE_SECURE", "").strip().lower() in ("1", "true", "yes", "on"):
-        return True
-    headers = st.context.headers
-    return (headers.get("X-Forwarded-Proto") or "").lower() == "https" or \
-        str(st.context.url or "").lower().startswith("https://")
-
-
-def restore() -> tuple[users.User | None, stauth.Authenticate | None]:
-    """At the start of every run: finish a sign-out, take a sign-in from the cookie.
-
-    The authenticator (and its cookie component, which costs the browser a rerun) is built only when
-    there is cookie work to do: a sign-out to finish, a cookie to read for a visitor who is not signed in
-    yet, or one to delete. Returns the user and the authenticator, if one was built.
-    """
-    signed_in = bool(st.session_state.get(STATUS))
-    user = current_user()
-    cookie = COOKIE_NAME in st.context.cookies  # as the browser sent it when this session began
-    signed_out = bool(st.session_state.get("logout"))  # the package's own flag: this session signed out
-    if not signed_in:
-        st.session_state.pop(SIGN_OUT, None)  # asked for by a session that has ended meanwhile
-    if not ((signed_in and (st.session_state.get(SIGN_OUT) or user is None)) or (not signed_in and cookie)):
-        return user, None
-    found = authenticator()
-    if st.session_state.pop(SIGN_OUT, False):
-        audit.record(data.store(), st.session_state.get(USERNAME), "sign-out")
-        users.end_sessions(data.store(), st.session_state.get(USERNAME))  # a copy of the cookie is worth nothing
-        found.logout(location="unrendered")  # also deletes the cookie
-    elif signed_out and not signed_in:
-        found.cookie_controller.delete_cookie()  # again each run: a rerun may have cut the last one short
-    else:
-        try:
-            found.login(location="unrendered")
-        except LoginError:  # the cookie of an account that was locked or removed meanwhile
-            st.session_state[STATUS] = None
-            st.session_state["logout"] = True
-    user = current_user()
-    if user is None and st.session_state.get(STATUS):  # locked while signed in: end the session now
-        found.logout(location="unrendered")
+def restore() -> tuple[users.User | None, Authenticator | None]:
+    """At the start of every run: the user of the cookie, and a sign-out asked for by the last click
+    (the session ends in the database at once, then the server route deletes the cookie)."""
+    token = _token()
+    found = authenticator() if token else None
+    user = found.holder(token) if found else None
+    if st.session_state.pop(SIGN_OUT, False) and user is not None:
+        audit.record(found.store, user.username, "sign-out")
+        users.end_sessions(found.store, user.username)  # a copy of the cookie is worth nothing now
+        st.session_state.pop(TOKEN, None)
+        _go(f"{base()}{SIGN_OUT_PATH}?{urllib.parse.urlencode({'next': _here()})}")
+        user = None
     return user, found
 
 
-def sign_in_page(found: stauth.Authenticate, lang: str) -> None:
-    """The sign-in form and nothing else: no data, no navigation.
+def _here() -> str:
+    """The address of the page on screen, path and query (``st.context.url`` has no query), to come back to."""
+    path = urllib.parse.urlsplit(st.context.url or "").path
+    query = urllib.parse.urlencode({k: st.query_params.get_all(k) for k in st.query_params}, doseq=True)
+    return sign_in.local_path(path + (f"?{query}" if query else ""), base() + "/")
 
-    On success the package's cookie component, drawn with the form, stores the sign-in in the browser
-    and reruns the app, which then opens the address asked for with the pages of the user's role. No
-    ``st.rerun`` here: it would remove the component before the browser has run it.
-    """
+
+def _go(url: str) -> None:
+    """Send the browser to a server address (the frame's own redirect, which ``st.login`` uses too)."""
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        message = ForwardMsg()
+        message.auth_redirect.url = url
+        ctx.enqueue(message)
+
+
+def check(found: Authenticator, username: str, password: str) -> users.User | None | bool:
+    """The user, None (wrong name or password), or False (too many failures of this name: wait);
+    every attempt is audited."""
+    name = str(username or "").strip().lower()[:64]
+    if audit.recent_failures(found.store, name, LOCK_MINUTES) >= LOCK_FAILURES:
+        audit.record(found.store, name, "sign-in-failed", {"reason": "too many failures"})
+        return False
+    user = users.verify(found.store, name, str(password or "").strip())  # spaces at the ends never count
+    if user is None:
+        audit.record(found.store, name, "sign-in-failed", {"reason": "password"})
+    return user
+
+
+def sign_in_page(found: Authenticator, lang: str) -> None:
+    """The sign-in form and nothing else: no data, no navigation."""
     st.set_page_config(page_title=t("sign_in_title", lang), layout="centered")
     st.title(t("sign_in_title", lang))
     st.caption(t("sign_in_public" if public() else "sign_in_intro", lang))
-    if users.count(data.store()) == 0:
+    if users.count(found.store) == 0:
         st.info(t("sign_in_no_users", lang))
-    fields = {"Form name": t("sign_in_form", lang), "Username": t("sign_in_username", lang),
-              "Password": t("sign_in_password", lang), "Login": t("sign_in_button", lang)}
-    try:
-        found.login(location="main", fields=fields, key="sign_in")
-    except LoginError:
+    with st.form("sign_in"):
+        st.subheader(t("sign_in_form", lang))
+        name = st.text_input(t("sign_in_username", lang), autocomplete="username")
+        password = st.text_input(t("sign_in_password", lang), type="password", autocomplete="current-password")
+        submitted = st.form_submit_button(t("sign_in_button", lang))
+    if submitted:
+        _submit(found, name, password, lang)
+
+
+def _submit(found: Authenticator, name: str, password: str, lang: str) -> None:
+    """A right password: a one-time ticket, and the browser goes to the route that sets the cookie."""
+    user = check(found, name, password)
+    if user is False:
         st.error(t("sign_in_locked", lang).format(minutes=LOCK_MINUTES))
         return
-    if st.session_state.get(STATUS):
-        st.success(t("sign_in_done", lang))
-        st.button(t("sign_in_continue", lang), key="sign_in_continue")  # for a browser that does not rerun
-    elif st.session_state.get(STATUS) is False:
+    if user is None:
         st.error(t("sign_in_failed", lang))
-        st.session_state[STATUS] = None  # said once; the next attempt starts afresh
+        return
+    ticket = sign_in.issue_ticket(found.store, user, _here())
+    url = f"{base()}{SIGN_IN_PATH}?{urllib.parse.urlencode({'t': ticket})}"
+    _go(url)
+    st.success(t("sign_in_done", lang))
+    st.link_button(t("sign_in_continue", lang), url)  # for a browser that does not follow
 
 
 def signed_in_box(user: users.User, lang: str) -> None:

@@ -1,6 +1,6 @@
 """The frame every page shares: page setup, language, plan/year/unit selectors, banner, error boundary.
 
-Pages in ``pages/`` can be run directly by a deep link on a fresh server (stack-notes.md), so each
+Pages in ``pages/`` can be run directly by a deep link on a fresh server (docs/stack.md), so each
 page calls ``run`` itself instead of relying on the entry script.
 """
 
@@ -36,6 +36,7 @@ class View:
     unit: str | None
     card: Scorecard
     as_of: int | None = None  # an import batch: the data as they were right after it
+    notes: tuple[str, ...] = ()  # what the page says first: a choice that had to change (the unit in that year)
 
 
 def run(render: Callable[[View], None], title_key: str, role: str = "viewer", frame: bool = True) -> None:
@@ -88,7 +89,7 @@ def leave_pages_directory_mode() -> None:
 
     Streamlit runs a script of ``pages/`` directly when the first request of a fresh server is a
     deep link (``/target``), bypassing the entry script's navigation and sign-in until someone loads
-    ``/`` (stack-notes.md). ``st.navigation`` clears this legacy mode (a global flag of Streamlit's, not
+    ``/`` (docs/stack.md). ``st.navigation`` clears this legacy mode (a global flag of Streamlit's, not
     public API); doing the same and rerunning sends this very request through the entry script. The
     flag is not enough to tell: another visitor's ``st.navigation`` may clear it while this run is
     already on its way to the page script. So a page run not reached through ``dashboard.py`` reruns
@@ -124,6 +125,22 @@ def choose(key: str, options: list, default, draw: Callable):
     return st.session_state[key]
 
 
+def choose_among(key: str, options: list, draw: Callable):
+    """A selector over some of the values ``key`` may hold (the ranking's targets are those set for the
+    units below): shows the remembered value when it is among them, else the first, and remembers
+    only what the user picks here, so a narrower list never replaces the choice made on another page."""
+    remembered = st.session_state.get(key)
+    shown = remembered if remembered in options else options[0]
+    widget_key = f"_widget_{key}"
+    st.session_state[widget_key] = shown
+
+    def changed() -> None:
+        st.session_state[key] = st.session_state[widget_key]
+
+    draw(widget_key, changed)
+    return shown
+
+
 def language_switch() -> str:
     choose(state.LANG, ["vi", "en"], "vi", lambda key, changed: st.sidebar.segmented_control(
         t("language", state.lang()), ["vi", "en"], required=True, format_func=LANGUAGE_NAMES.get, key=key, on_change=changed))
@@ -143,36 +160,36 @@ def selectors(lang: str) -> View | None:
     years = year_options(card, plan)
     year = choose(state.YEAR, years, years[-1], lambda key, changed: st.sidebar.selectbox(
         t("year", lang), years, key=key, on_change=changed))
-    unit = unit_selector(card, plan, int(year), lang)
-    return View(lang, plan, int(year), unit, card, as_of)
+    unit, note = unit_selector(card, plan, int(year), lang)
+    return View(lang, plan, int(year), unit, card, as_of, (note,) if note else ())
 
 
-def unit_selector(card: Scorecard, plan: str, year: int, lang: str) -> str | None:
+def unit_selector(card: Scorecard, plan: str, year: int, lang: str) -> tuple[str | None, str | None]:
     """Drill down the organisation as it was in ``year``: the units above the chosen one, the chosen
     one and the units directly below it (a province holds about a hundred, the nation a few dozen
     provinces — never the 130,000 grassroots unions at once).
 
-    A unit chosen in another year that no longer exists is followed to its successor, else the top.
+    The session keeps the unit the user chose; a year in which it did not exist shows the unit that
+    carries its series then (its predecessor or successor), else the top, and says so (the second
+    value returned); back in a year of its own, the chosen unit is shown again.
     """
     root = card.root(plan, year)
     if root is None:
-        return None
+        return None, None
     tree = card.org.tree(year)
-    chosen = st.session_state.get(state.UNIT)
-    if chosen and chosen not in tree:
-        chosen = card.org.lineage(chosen, year)
-    if not chosen or chosen not in tree:
-        chosen = root.code
-    current, above = tree[chosen], []
-    if chosen != root.code:
-        chain = [u.code for u in card.ancestors(chosen, year)]
+    chosen = st.session_state.get(state.UNIT) or root.code
+    shown = chosen if chosen in tree else card.org.lineage(chosen, year)
+    if not shown or shown not in tree:
+        shown = root.code
+    current, above = tree[shown], []
+    if shown != root.code:
+        chain = [u.code for u in card.ancestors(shown, year)]
         if root.code in chain:
             above = [tree[c] for c in chain[chain.index(root.code):]]
         else:
             current = root  # a unit outside the plan's organisation: start again from the top
     options = [*above, current, *card.children(current.code, year)]
     by_code = {u.code: u for u in options}
-    st.session_state[state.UNIT] = current.code
     depth = {u.code: i for i, u in enumerate([*above, current])}
 
     def label(code: str) -> str:
@@ -181,9 +198,19 @@ def unit_selector(card: Scorecard, plan: str, year: int, lang: str) -> str | Non
             return "· " * depth[code] + unit.name(lang)
         return "· " * (len(depth)) + "↳ " + unit.name(lang)
 
-    return choose(state.UNIT, list(by_code), current.code, lambda key, changed: st.sidebar.selectbox(
-        t("unit", lang), list(by_code), key=key, on_change=changed, format_func=label,
-        help=t("unit_help", lang)))
+    st.session_state["_widget_unit"] = current.code
+    st.sidebar.selectbox(t("unit", lang), list(by_code), key="_widget_unit", format_func=label,
+                         help=t("unit_help", lang), on_change=lambda: st.session_state.update(
+                             {state.UNIT: st.session_state["_widget_unit"]}))
+    return current.code, None if current.code == chosen else unit_note(card, chosen, current, year, lang)
+
+
+def unit_note(card: Scorecard, chosen: str, shown, year: int, lang: str) -> str:
+    """Why the page shows another unit than the one chosen (it did not exist in ``year``)."""
+    unit = card.org.any_period(chosen)
+    if unit is None:
+        return t("unit_unknown", lang).format(code=chosen, shown=shown.name(lang))
+    return t("unit_elsewhere", lang).format(unit=unit.name(lang), year=year, shown=shown.name(lang))
 
 
 def year_options(card: Scorecard, plan: str) -> list[int]:

@@ -53,8 +53,8 @@ TEXTS = {
     "col_updated": ("Sửa lúc", "Updated"),
     "col_action": ("Thao tác", "Action"),
     "col_detail": ("Chi tiết", "Detail"),
-    "col_source": ("Từ", "From"),
-    "source_web": ("dashboard", "dashboard"),
+    "col_source": ("Thực hiện trên", "From"),
+    "source_web": ("trang web", "the dashboard"),
     "source_cli": ("dòng lệnh", "command line"),
     "user_add_title": ("Thêm người dùng", "Add a user"),
     "user_password_repeat": ("Nhập lại mật khẩu", "Repeat the password"),
@@ -79,6 +79,7 @@ TEXTS = {
     "audit_filter_actions": ("Thao tác", "Actions"),
     "audit_filter_period": ("Thời gian", "Period"),
     "audit_everyone": ("Mọi người", "Everyone"),
+    "audit_all_actions": ("Mọi thao tác", "Every action"),
     "audit_shown": ("{count} dòng, mới nhất trước.", "{count} rows, newest first."),
     "targets_intro": ("Tải lên tệp kế hoạch, chỉ số, chỉ tiêu và/hoặc số liệu cả giai đoạn (CSV hoặc Excel, tiêu đề tiếng "
                       "Việt hoặc tiếng Anh; xem docs/data-files.md). Chương trình kiểm tra và cho xem trước các thay đổi; "

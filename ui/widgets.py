@@ -11,9 +11,13 @@ from metrics.exports import data as export_data
 from metrics.i18n import BAND_LABELS, TARGET_TYPE_LABELS, name, pick
 from metrics.judgement import ANNUAL_TYPES, CUMULATIVE, has_band
 from metrics.scorecard import StatusRow
+from ui import client
 from ui.texts import t
 
-PLOTLY_CONFIG = {"displaylogo": False, "locale": "vi", "toImageButtonOptions": {"format": "png", "scale": 2}}
+# Plotly's own words in the page's language (``client.PLOTLY_LOCALES``, inline: nothing fetched); charts do not
+# zoom or pan (a finger on a phone scrolls the page), so the toolbar holds only the PNG download.
+PLOTLY_CONFIG = {"displaylogo": False, "locales": client.PLOTLY_LOCALES, "responsive": True,
+                 "modeBarButtons": [["toImage"]], "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:])")
 
@@ -38,11 +42,12 @@ def badge(row: StatusRow, lang: str) -> None:
     st.badge(row.badge(lang), color=statuses.status(row.status).badge)
 
 
-def plotly(fig, key: str | None = None) -> None:
-    """A chart with the download-as-PNG button of the Plotly toolbar."""
-    config = {**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"],
-                                                        "filename": key or "bieu-do"}}
-    st.plotly_chart(fig, config=config, key=key)
+def plotly(fig, lang: str, key: str | None = None, height="content") -> None:
+    """A chart with the download-as-PNG button of the Plotly toolbar, Plotly's words in ``lang``; our own
+    type sizes and colours (``theme=None``: Streamlit's theme would set every tick to 12 px)."""
+    config = {**PLOTLY_CONFIG, "locale": "vi" if lang == "vi" else "en-US",
+              "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"], "filename": key or "bieu-do"}}
+    st.plotly_chart(fig, config=config, key=key, theme=None, height=height)
 
 
 def table(frame, lang: str, key: str, file_name: str, **dataframe_args) -> None:
@@ -64,12 +69,13 @@ def table(frame, lang: str, key: str, file_name: str, **dataframe_args) -> None:
 
 
 def goal_text(row: StatusRow, lang: str) -> str:
-    """What the target asks: ``≥ 96,00%``, ``80,00%–90,00%``, ``≥ 139.258``."""
-    typ, high = row.target["type"], row.target.get("value_high")
+    """What the target asks, as a person writes it: ``≥ 96%``, ``80–90%``, ``1–2 người/CĐCS``, ``≥ 139.258``."""
+    kind, typ, high = row.indicator["kind"], row.target["type"], row.target.get("value_high")
+    unit, decimals = (name(row.indicator, "measure", lang) if kind == "rate" else ""), fmt.decimals_of(row.indicator)
     if has_band(typ, high):
-        return f"{fmt.shown(row.target['value'], row.indicator, lang)}–{fmt.shown(high, row.indicator, lang)}"
+        return f"{fmt.span(row.target['value'], high, kind, lang, decimals)} {unit}".strip()
     sign = "≤ " if typ == "annual_ceiling" or row.indicator["direction"] == "down" else "≥ "
-    return sign + fmt.shown(row.verdict.target_value, row.indicator, lang)
+    return f"{sign}{fmt.short(row.verdict.target_value, kind, lang, decimals)} {unit}".strip()
 
 
 def standing(row: StatusRow, lang: str) -> str | None:
@@ -84,19 +90,26 @@ def standing(row: StatusRow, lang: str) -> str | None:
 
 def target_facts(row: StatusRow, lang: str) -> str:
     """One line under a status: the target, how far it is, the trend or what is still needed."""
-    v, kind = row.verdict, row.indicator["kind"]
     typ = row.target["type"]
     goal = goal_text(row, lang)
     when = t("every_year", lang) if typ in ANNUAL_TYPES else str(row.target["target_year"])
     parts = [f"{t('col_target_value', lang)}: {goal} ({when})", standing(row, lang)]
     if typ in ANNUAL_TYPES:
         parts += [wording.trend_words(row, lang), wording.term_count(row, lang)]
-    elif v.final:
+    elif row.verdict.final:
         parts.append(t("deadline_passed", lang).format(year=row.target["target_year"]))
-    elif v.pace_per_year and v.pace_per_year > 0:
-        pace = fmt.points(v.pace_per_year, lang) if kind == "ratio" else fmt.shown(v.pace_per_year, row.indicator, lang, signed=True)
-        parts.append(t("pace_needed", lang).format(pace=pace))
+    else:
+        parts.append(pace_text(row, lang))
     return " · ".join(p for p in parts if p)
+
+
+def pace_text(row: StatusRow, lang: str) -> str | None:
+    """``mỗi năm cần +10.606``: what each remaining year must add to a term target (None: nothing to add)."""
+    v, kind = row.verdict, row.indicator["kind"]
+    if row.target["type"] in ANNUAL_TYPES or v.final or not v.pace_per_year or v.pace_per_year <= 0:
+        return None
+    pace = fmt.points(v.pace_per_year, lang) if kind == "ratio" else fmt.measure(v.pace_per_year, kind, lang, signed=True)
+    return t("pace_needed", lang).format(pace=pace)
 
 
 def change_delta(row: StatusRow, lang: str) -> str | None:
@@ -105,9 +118,14 @@ def change_delta(row: StatusRow, lang: str) -> str | None:
     if year is None or year - 1 not in row.series or row.target["type"] == CUMULATIVE:
         return None
     delta = row.series[year].value - row.series[year - 1].value
+    if round(delta, 0 if row.indicator["kind"] in ("stock", "flow") else 2) == 0:
+        return UNCHANGED[lang]  # never "↑ +0,00 điểm %"
     if row.indicator["kind"] == "ratio":
         return fmt.points(delta, lang)
     return fmt.shown(delta, row.indicator, lang, signed=True)
+
+
+UNCHANGED = {"vi": "không đổi", "en": "unchanged"}
 
 
 def target_card(row: StatusRow, lang: str, link_params: dict) -> None:
@@ -125,9 +143,11 @@ def target_card(row: StatusRow, lang: str, link_params: dict) -> None:
         if row.break_years:
             label += " · ⚡"
         # Sparkline and change take the status's colour: a card never says "good" in one colour and "behind" in words.
-        st.metric(label, fmt.shown(v.actual, row.indicator, lang), change_delta(row, lang),
+        delta = change_delta(row, lang)
+        st.metric(label, fmt.shown(v.actual, row.indicator, lang), delta,
                   chart_data=spark if len(spark) > 1 else None, chart_type="line",
-                  delta_color=statuses.status(row.status).badge)
+                  delta_color=statuses.status(row.status).badge,
+                  delta_arrow="off" if delta == UNCHANGED[lang] else "auto")
         badge(row, lang)
         st.caption(safe(target_facts(row, lang)))
         st.page_link("pages/target.py", label=t("see_detail", lang), icon=":material/arrow_forward:",
@@ -144,12 +164,20 @@ def _running(row: StatusRow) -> list[float]:
     return out
 
 
-def illustrative_banner(rows: list[StatusRow], lang: str) -> None:
-    """Say it loudly when any figure on the page is illustrative (demo) data."""
+def notices(view, rows: list[StatusRow] = (), unit=None) -> None:
+    """What the reader must know before the figures, in one compact block under the title (three boxes
+    used to stack a screen's height on a phone): a choice that had to change, data as of an import,
+    illustrative figures, a series that changes unit."""
+    lines = [f":material/swap_horiz: {safe(note)}" for note in view.notes]
+    if view.as_of is not None:
+        lines.append(":material/history: " + t("as_of_banner", view.lang).format(batch=view.as_of))
     if any("illustrative" in r.provenance for r in rows):
-        st.warning(t("illustrative_banner", lang), icon=":material/science:")
-
-
-def as_of_banner(as_of: int | None, lang: str) -> None:
-    if as_of is not None:
-        st.info(t("as_of_banner", lang).format(batch=as_of), icon=":material/history:")
+        lines.append(":material/science: " + t("illustrative_banner", view.lang))
+    breaks = sorted({y for r in rows for y in r.break_years})
+    if breaks and unit is not None:
+        lines.append(safe(t("break_banner", view.lang).format(unit=unit.name(view.lang),
+                                                               years=", ".join(map(str, breaks)))))
+    if lines:
+        with st.container(key="notices", gap="small"):
+            for line in lines:
+                st.markdown(line)

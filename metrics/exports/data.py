@@ -134,7 +134,7 @@ def fixed_zip(data: bytes, when: dt.datetime) -> bytes:
 
 
 def values_csv(store: Store, as_of: int | None = None) -> bytes:
-    """Every value in force (or as of a batch) in the long layout of contract.md, ready to import again.
+    """Every value in force (or as of a batch) in the long layout of docs/interfaces.md, ready to import again.
 
     The rows come from ``metrics.ingest.export`` (the import round trip uses the same writer); here
     the text columns are neutralised and a byte-order mark is added for Excel.

@@ -1,4 +1,4 @@
-"""All values in force (or as of a batch) in the long layout of ``contract.md``, ready to import again."""
+"""All values in force (or as of a batch) in the long layout of ``docs/interfaces.md``, ready to import again."""
 
 from __future__ import annotations
 

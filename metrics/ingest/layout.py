@@ -1,6 +1,6 @@
 """Which column is which: headers in Vietnamese or English, any case, diacritics optional; long or wide.
 
-Long layout: one row per unit × indicator × year (``contract.md``). Wide layout: one column per year
+Long layout: one row per unit × indicator × year (``docs/interfaces.md``). Wide layout: one column per year
 (``2023``, ``Năm 2024`` …) in place of ``year``/``value``. Title rows above the header are skipped:
 the header is the first row that names at least two known columns.
 """

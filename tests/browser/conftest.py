@@ -120,16 +120,21 @@ def assert_no_error(page) -> None:
     assert errors.count() == 0, errors.first.inner_text()
 
 
-COOKIE_COMPONENT = 'iframe[title*="cookie_manager"]'
-
-
 def sign_in(page, username: str, password: str, succeeds: bool = True) -> None:
     """Fill in the sign-in form on screen and submit it, as a person does; when it succeeds, wait until
-    the sign-in cookie is set and the page has settled (the cookie component, gone, has had its rerun)."""
+    the server has set the sign-in cookie and the page it leads back to has settled."""
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     if succeeds:
-        page.wait_for_function("document.cookie.includes('kpi_sign_in=')", timeout=30_000)
-        page.locator(COOKIE_COMPONENT).first.wait_for(state="detached")
+        deadline = time.time() + 30
+        while not sign_in_cookie(page.context):
+            assert time.time() < deadline, "no sign-in cookie after 30 s"
+            page.wait_for_timeout(200)
+        page.get_by_label("Mật khẩu").wait_for(state="detached")
         wait_rendered(page)
+
+
+def sign_in_cookie(context) -> dict | None:
+    """The sign-in cookie as the browser keeps it (with its flags), or None."""
+    return next((c for c in context.cookies() if c["name"] == "kpi_sign_in"), None)

@@ -53,5 +53,4 @@ def test_a_dashboard_that_holds_the_file_lets_readers_in_and_is_named_to_a_write
             cli(*command, db=db)
         refused = cli("import", members_2026(tmp_path, 125432), db=db, check=False, env={"KPI_LOCK_WAIT": "1"})
         assert refused.returncode == 1 and "Traceback" not in refused.stderr
-        assert "đang được dashboard (" in refused.stderr and "PID" in refused.stderr  # names the holder (issue 12)
-        assert "dashboard (streamlit)" in refused.stderr  # who holds it
+        assert "đang được dashboard (streamlit) (PID " in refused.stderr  # who holds it, by name and process

@@ -91,7 +91,9 @@ def test_a_rejected_file_lists_every_problem_in_the_browser(analyst_server, page
     page.get_by_text("không thể nhập").wait_for()
     wait_rendered(page)
     table = page.locator('[data-testid="stTable"]')
-    for text in ("unknown-unit", "not-a-number", "Có phải là: Công đoàn phường Long Xuyên"):
+    # Each problem in words, never its code (unknown-unit, not-a-number).
+    for text in ("Không có đơn vị này", "Không phải số", "Có phải là: Công đoàn phường Long Xuyên"):
         table.get_by_text(text).first.wait_for()  # raises if it never shows
+    assert table.get_by_text("unknown-unit").count() == 0 and table.get_by_text("not-a-number").count() == 0
     page.get_by_role("button", name="Tải tệp kèm cột lỗi").wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0

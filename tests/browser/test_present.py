@@ -12,8 +12,11 @@ import pytest
 
 from metrics.loading import init_database
 from tests.browser.conftest import ARTIFACTS, PUBLIC, assert_no_error, streamlit_server, wait_rendered
+from tests.browser.test_screens import COLLISIONS
+from ui import client
 
 pytestmark = pytest.mark.browser
+PNG_BUTTON = client.PLOTLY_VI["Download plot as a PNG"]  # Plotly's own tooltip, in Vietnamese
 LOCAL = re.compile(r"^(http|ws)s?://(127\.0\.0\.1|localhost)(:\d+)?/")
 
 
@@ -73,7 +76,7 @@ def test_slideshow_hides_the_frame_advances_and_needs_no_network(present_server,
     page.wait_for_selector('.st-key-slide [data-testid="stPlotlyChart"] .main-svg', timeout=30_000)
     assert page.locator(".st-key-slide").get_by_text("NK1a · Phát triển thêm 28.000 đoàn viên").is_visible()
     # Plotly's own "download as PNG" button, client-side, offline.
-    assert page.locator('.st-key-slide .modebar-btn[data-title="Download plot as a PNG"]').count() == 2
+    assert page.locator(f'.st-key-slide .modebar-btn[data-title="{PNG_BUTTON}"]').count() == 2
     page.keyboard.press("ArrowRight")  # the Next button's shortcut
     counter(page, "3/18")
     page.get_by_role("button", name="Tiếp").click()
@@ -112,6 +115,50 @@ def test_charts_of_the_pages_offer_a_png_download_offline(present_server, offlin
     page.goto(f"{present_server}/{path}")
     wait_rendered(page, charts=True)
     assert_no_error(page)
-    buttons = page.locator('.modebar-btn[data-title="Download plot as a PNG"]')
+    buttons = page.locator(f'.modebar-btn[data-title="{PNG_BUTTON}"]')
     assert buttons.count() >= charts
     assert blocked == [], "\n".join(sorted(set(blocked)))
+
+
+# The slide's charts once Plotly has drawn them and ui/client.js has placed their labels.
+SLIDE_DRAWN = """() => {
+  const charts = [...document.querySelectorAll('.st-key-slide [data-testid="stPlotlyChart"]')];
+  return charts.length > 0 && charts.every((c) => c.querySelector('.js-plotly-plot[data-kpi-decluttered]'));
+}"""
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
+def test_the_start_button_enters_full_screen_and_the_charts_fill_the_slide(browser, present_server, width, height):
+    """The slideshow only hid the sidebar: no real full screen, charts in the top half, the bottom third
+    empty, axis type ~11 px, at the back of a hall."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(f"{present_server}/present")
+        wait_rendered(page)
+        assert page.evaluate("document.fullscreenElement") is None
+        page.get_by_role("button", name="Bắt đầu trình chiếu").click()
+        page.wait_for_function("document.fullscreenElement !== null")
+        counter(page, "1/18")
+        page.get_by_role("button", name="Tiếp").click()
+        counter(page, "2/18")
+        page.wait_for_function(SLIDE_DRAWN, timeout=60_000)
+        page.wait_for_timeout(300)
+        assert page.evaluate("document.fullscreenElement !== null")  # still, from slide to slide
+        footer = page.locator(".st-key-slide-footer").bounding_box()["y"]
+        plots = [p.bounding_box() for p in page.locator(".st-key-slide .nsewdrag").all()]
+        assert len(plots) == 2 and min(p["height"] for p in plots) >= 0.25 * height, plots  # was ~80 px at 720
+        words = [w.bounding_box() for w in page.locator('.st-key-slide [data-testid="stMarkdownContainer"]').all()]
+        assert max(w["y"] + w["height"] for w in words) >= footer - 0.1 * height, (words, footer)  # no empty bottom
+        assert page.evaluate(COLLISIONS) == []  # the legend stood over the years below the plot
+        sizes = page.locator(".st-key-slide .xtick text, .st-key-slide .ytick text").evaluate_all(
+            "ts => ts.map((t) => parseFloat(getComputedStyle(t).fontSize))")
+        assert sizes and min(sizes) >= 16, sizes  # axis numbers read from the back of the hall
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"slide-{width}x{height}.png"))
+        page.get_by_role("button", name="Thoát").click()
+        page.wait_for_function("document.fullscreenElement === null")
+        page.get_by_role("button", name="Bắt đầu trình chiếu").wait_for()
+    finally:
+        context.close()

@@ -1,0 +1,56 @@
+"""Problem kinds and audit details in words: the pages never show ``implausible-change`` or raw JSON."""
+
+import json
+
+import pytest
+
+from metrics import audit, audit_words, problem_titles
+from metrics.ingest.messages import MESSAGES
+
+
+def test_every_problem_the_import_can_report_has_words_in_both_languages():
+    missing = [code for code in MESSAGES if code not in problem_titles.TITLES]
+    assert missing == []
+    for vi, en in problem_titles.TITLES.values():
+        assert vi and en and "-" not in vi.split()[0]
+
+
+def test_a_problem_kind_reads_as_words():
+    assert problem_titles.title("implausible-change") == "Thay đổi bất thường"
+    assert problem_titles.title("implausible-change", "en") == "Implausible change"
+    assert problem_titles.title("some-new-code") == "some new code"  # never the bare kebab-case code
+
+
+@pytest.mark.parametrize("action, detail, vi, en", [
+    ("import", {"batch": 3, "file": "so-lieu.csv", "rows": 1250, "plan": "DH-XI", "sha256": "ab" * 32,
+                "recorded_as": "lan"},
+     "đợt #3 · tệp so-lieu.csv · 1.250 giá trị · kế hoạch DH-XI · SHA-256 abababababab… · ghi tên lan",
+     "batch #3 · file so-lieu.csv · 1,250 values · plan DH-XI · SHA-256 abababababab… · recorded as lan"),
+    ("user-role", {"username": "minh", "from": "viewer", "to": "analyst"},
+     "tài khoản minh · vai trò Người xem → Cán bộ nghiệp vụ", None),
+    ("sign-in-failed", {"reason": "password"}, "sai mật khẩu", "wrong password"),
+    ("init", {"demo": True, "force": False}, "có số liệu mẫu", "with the demo data"),
+    ("backup", {"folder": "/srv/kpi", "counts": {"values": 1000, "units": 30}},
+     "thư mục /srv/kpi · 2 bảng, 1.030 dòng", None),
+    ("targets-load", {"files": ["a.csv", "b.csv"], "plans": 1, "targets": 27, "mystery": "x"},
+     "tệp a.csv, b.csv · 1 kế hoạch · 27 chỉ tiêu · mystery: x", None),
+])
+def test_audit_details_read_as_words(action, detail, vi, en):
+    text = json.dumps(detail, ensure_ascii=False, sort_keys=False)
+    assert audit_words.words(action, text, "vi") == vi
+    if en:
+        assert audit_words.words(action, text, "en") == en
+    assert "{" not in audit_words.words(action, text, "vi")
+
+
+def test_no_detail_is_empty_and_text_that_is_not_json_is_kept():
+    assert audit_words.words("sign-out", None) == ""
+    assert audit_words.words("import", "not json") == "not json"
+
+
+def test_a_row_without_details_read_back_from_the_log_is_empty(mini_store):
+    """The admin page crashed on its log: a row stored without details comes back from DuckDB as NaN."""
+    audit.record(mini_store, "lan", "sign-in")
+    audit.record(mini_store, "lan", "import", {"batch": 3, "rows": 2})
+    log = audit.entries(mini_store)
+    assert [audit_words.words(a, d, "vi") for a, d in zip(log["action"], log["detail"])] == ["đợt #3 · 2 giá trị", ""]

@@ -1,0 +1,288 @@
+// What the dashboard asks of the browser itself (ui/client.py inserts this with its settings as `KPI`):
+// the page's language, Streamlit's own English words in Vietnamese, chart labels dropped where they would
+// collide, the slideshow's full screen. Idempotent: a second insertion only updates the settings.
+(function () {
+  const settings = KPI;
+  document.documentElement.lang = settings.lang;
+  if (window.kpiClient) {
+    window.kpiClient.update(settings);
+    return;
+  }
+  let current = settings;
+  const changed = []; // [WeakRef(node), attribute or null, the English original]: undone when English is chosen
+  const SKIP = ".js-plotly-plot svg, script, style, code, pre";
+  const ATTRIBUTES = ["aria-label", "title", "placeholder", "data-title", "data-tooltip"];
+
+  // --- Streamlit's own words ------------------------------------------------------------------------
+  function translated(text) {
+    const words = current.words;
+    if (!words) return null;
+    const trimmed = text.trim();
+    if (!trimmed) return null;
+    if (Object.prototype.hasOwnProperty.call(words.exact, trimmed)) {
+      return text.replace(trimmed, words.exact[trimmed]);
+    }
+    for (const [pattern, replacement] of words.patterns) {
+      const re = new RegExp(pattern);
+      if (re.test(trimmed)) return text.replace(trimmed, trimmed.replace(re, replacement));
+    }
+    return null;
+  }
+
+  // Streamlit's own "Page not found" dialog (a fresh server's first request of an address that is no
+  // script in pages/, before the app's navigation runs): the app then draws the page asked for, or its
+  // own message with the pages one may open, so the dialog only stands in the way.
+  const NOT_FOUND = "The page that you have requested does not seem to exist";
+
+  function dismissNotFound(node) {
+    if (!node.nodeValue.includes(NOT_FOUND)) return;
+    const close = node.parentElement && node.parentElement.closest('[role="dialog"]');
+    const button = close && close.querySelector("button");
+    if (button) setTimeout(() => button.click(), 0);
+  }
+
+  function translateNode(node) {
+    if (node.nodeType === Node.TEXT_NODE) {
+      const parent = node.parentElement;
+      if (!parent || parent.closest(SKIP)) return;
+      dismissNotFound(node);
+      const done = translated(node.nodeValue);
+      if (done !== null && done !== node.nodeValue) {
+        changed.push([new WeakRef(node), null, node.nodeValue]);
+        node.nodeValue = done;
+      }
+      return;
+    }
+    if (node.nodeType !== Node.ELEMENT_NODE || node.closest(SKIP)) return;
+    translateAttributes(node);
+    for (const element of node.querySelectorAll("[aria-label], [title], [placeholder], [data-title]")) {
+      if (!element.closest(SKIP)) translateAttributes(element);
+    }
+    const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) translateNode(walker.currentNode);
+  }
+
+  function translateAttributes(element) {
+    for (const name of ATTRIBUTES) {
+      const value = element.getAttribute(name);
+      if (value === null) continue;
+      const done = translated(value);
+      if (done !== null && done !== value) {
+        changed.push([new WeakRef(element), name, value]);
+        element.setAttribute(name, done);
+      }
+    }
+  }
+
+  // --- chart labels that would collide --------------------------------------------------------------
+  const HIDDEN = "data-kpi-hidden";
+
+  function rectOf(element) {
+    const r = element.getBoundingClientRect();
+    return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height };
+  }
+
+  function overlaps(a, b, pad) {
+    return a.left < b.right - pad && b.left < a.right - pad && a.top < b.bottom - pad && b.top < a.bottom - pad;
+  }
+
+  function linePoints(path) {
+    // Points along a stroked path, every 3 px, in screen coordinates.
+    const matrix = path.getScreenCTM();
+    if (!matrix || typeof path.getTotalLength !== "function") return [];
+    let length = 0;
+    try { length = path.getTotalLength(); } catch (e) { return []; }
+    const points = [];
+    for (let at = 0; at <= length; at += 3) {
+      const p = path.getPointAtLength(at);
+      points.push(new DOMPoint(p.x, p.y).matrixTransform(matrix));
+    }
+    return points;
+  }
+
+  function stroked(path) {
+    const style = getComputedStyle(path);
+    const fill = style.fill;
+    const filled = fill && fill !== "none" && !/rgba\(.*,\s*0\)$/.test(fill) && style.fillOpacity !== "0";
+    return !filled && style.stroke && style.stroke !== "none" && parseFloat(style.strokeWidth || "0") > 0;
+  }
+
+  function obstacles(gd) {
+    const lines = [];
+    for (const path of gd.querySelectorAll(".shapelayer path, .scatterlayer .js-line")) {
+      if (stroked(path)) lines.push(linePoints(path));
+    }
+    const boxes = [];
+    const marks = ".scatterlayer .points path, .barlayer .bars path, .legend, .xtick text, .ytick text";
+    for (const mark of gd.querySelectorAll(marks)) {
+      const r = rectOf(mark);
+      if (r.width > 0 && r.height > 0 && mark.style.visibility !== "hidden") boxes.push(r);
+    }
+    const plot = gd.querySelector(".nsewdrag"), svg = gd.querySelector(".main-svg");
+    const area = plot && svg ? { ...rectOf(svg), bottom: rectOf(plot).bottom } : null;
+    return { lines, boxes, area };
+  }
+
+  function hits(rect, found) {
+    const area = found.area;
+    if (area && (rect.bottom > area.bottom + 1 || rect.top < area.top || rect.left < area.left
+      || rect.right > area.right)) return true;
+    if (found.boxes.some((box) => overlaps(rect, box, 1))) return true;
+    return found.lines.some((points) => points.some((p) =>
+      p.x > rect.left + 1 && p.x < rect.right - 1 && p.y > rect.top + 1 && p.y < rect.bottom - 1));
+  }
+
+  function labels(gd) {
+    // Data labels, the latest (rightmost) first: when two collide, the newer figure stays.
+    const found = [...gd.querySelectorAll(".scatterlayer .textpoint text, .barlayer text.bartext")];
+    return found
+      .map((element) => ({ element, rect: rectOf(element) }))
+      .filter((label) => label.rect.width > 0)
+      .sort((a, b) => b.rect.left - a.rect.left);
+  }
+
+  function thinTicks(gd) {
+    // Year ticks that would overlap: keep every other one until none do (the last year always stays).
+    const ticks = [...gd.querySelectorAll(".xaxislayer-above .xtick text")]
+      .map((element) => ({ element, rect: rectOf(element) }))
+      .filter((tick) => tick.rect.width > 0)
+      .sort((a, b) => b.rect.left - a.rect.left);
+    let kept = null;
+    for (const tick of ticks) {
+      if (kept && tick.rect.right + 4 > kept.rect.left) {
+        tick.element.setAttribute(HIDDEN, "");
+        tick.element.style.visibility = "hidden";
+      } else {
+        kept = tick;
+      }
+    }
+  }
+
+  function shifted(rect, dx, dy) {
+    return { ...rect, left: rect.left + dx, right: rect.right + dx, top: rect.top + dy, bottom: rect.bottom + dy };
+  }
+
+  function pointOf(text) {
+    // The middle of the marker a line's label belongs to (same index in its trace), or null.
+    const trace = text.closest(".trace");
+    if (!trace) return null;
+    const index = [...trace.querySelectorAll(".textpoint")].indexOf(text.closest(".textpoint"));
+    const marker = trace.querySelectorAll(".points path")[index];
+    if (!marker) return null;
+    const r = marker.getBoundingClientRect();
+    return { x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2 };
+  }
+
+  function place(label, kept, found) {
+    // Where the label may stay: as drawn, else around its point (a line's label only), else nowhere.
+    const free = (rect) => !kept.some((other) => overlaps(rect, other, 0)) && !hits(rect, found);
+    if (free(label.rect)) return [0, 0];
+    const point = label.element.closest(".textpoint") && !label.element.getAttribute("transform")
+      ? pointOf(label.element) : null;
+    if (point === null) return null;
+    const { width: w, height: h } = label.rect;
+    const x = (label.rect.left + label.rect.right) / 2, y = (label.rect.top + label.rect.bottom) / 2;
+    const around = [[0, -h / 2 - 10], [0, h / 2 + 10], [w / 2 + 10, h / 2 + 4], [w / 2 + 10, -h / 2 - 4],
+      [-w / 2 - 10, -h / 2 - 4], [-w / 2 - 10, h / 2 + 4]];
+    for (const [cx, cy] of around) {
+      const dx = point.x + cx - x, dy = point.y + cy - y;
+      if (free(shifted(label.rect, dx, dy))) return [dx, dy];
+    }
+    return null;
+  }
+
+  function declutter(gd) {
+    for (const element of gd.querySelectorAll(`[${HIDDEN}]`)) {
+      element.removeAttribute(HIDDEN);
+      element.style.visibility = "";
+      element.style.transform = "";
+    }
+    thinTicks(gd);
+    const found = obstacles(gd);
+    const kept = [];
+    for (const label of labels(gd)) {
+      const inside = label.element.classList.contains("bartext-inside");
+      const move = inside ? (kept.some((other) => overlaps(label.rect, other, 0)) ? null : [0, 0])
+        : place(label, kept, found);
+      if (move === null) {
+        label.element.setAttribute(HIDDEN, "");
+        label.element.style.visibility = "hidden";
+        continue;
+      }
+      const [dx, dy] = move;
+      if (dx !== 0 || dy !== 0) {
+        label.element.setAttribute(HIDDEN, "moved");
+        label.element.style.transform = `translate(${dx}px, ${dy}px)`;
+      }
+      kept.push(shifted(label.rect, dx, dy));
+    }
+    gd.setAttribute("data-kpi-decluttered", String(Date.now()));
+  }
+
+  function watchCharts() {
+    for (const gd of document.querySelectorAll(".js-plotly-plot")) {
+      if (gd.kpiWatched || typeof gd.on !== "function" || !gd._fullLayout) continue;
+      gd.kpiWatched = true;
+      gd.on("plotly_afterplot", () => requestAnimationFrame(() => declutter(gd)));
+      declutter(gd);
+    }
+  }
+
+  // --- the slideshow's full screen ------------------------------------------------------------------
+  document.addEventListener("click", (event) => {
+    const target = event.target instanceof Element ? event.target : null;
+    if (!target) return;
+    if (target.closest(".st-key-present_go button") && !document.fullscreenElement) {
+      document.documentElement.requestFullscreen({ navigationUI: "hide" }).catch(() => {});
+    } else if (target.closest(".st-key-present_exit button") && document.fullscreenElement) {
+      document.exitFullscreen().catch(() => {});
+    }
+  }, true);
+
+  // --- one observer for everything the app adds or changes ------------------------------------------
+  let scheduled = false;
+  const observer = new MutationObserver((mutations) => {
+    for (const mutation of mutations) {
+      if (mutation.type === "childList") mutation.addedNodes.forEach(translateNode);
+      else if (mutation.type === "characterData") translateNode(mutation.target);
+      else if (mutation.type === "attributes") {
+        if (!mutation.target.closest(SKIP)) translateAttributes(mutation.target);
+      }
+    }
+    if (!scheduled) {
+      scheduled = true;
+      requestAnimationFrame(() => { scheduled = false; watchCharts(); });
+    }
+  });
+
+  // --- the code of charts and tables, loaded while the first page is read ---------------------------
+  function preload(names) {
+    const index = document.querySelector('script[type="module"][src*="static/js/index"]');
+    if (!index || !names || !names.length) return;
+    const load = () => names.forEach((name) => import(new URL(name, index.src).href).catch(() => {}));
+    if ("requestIdleCallback" in window) requestIdleCallback(load, { timeout: 3000 });
+    else setTimeout(load, 1500);
+  }
+
+  window.kpiClient = {
+    update(next) {
+      if (!next.words) {
+        for (const [ref, attribute, original] of changed.splice(0)) {
+          const node = ref.deref();
+          if (!node) continue;
+          if (attribute) node.setAttribute(attribute, original);
+          else node.nodeValue = original;
+        }
+      }
+      current = next;
+      document.documentElement.lang = next.lang;
+      translateNode(document.body);
+    },
+    declutter,
+  };
+  translateNode(document.body);
+  watchCharts();
+  preload(settings.preload);
+  observer.observe(document.body, { subtree: true, childList: true, characterData: true,
+                                    attributes: true, attributeFilter: ATTRIBUTES });
+})();
