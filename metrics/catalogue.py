@@ -214,8 +214,10 @@ def check_target_refs(targets: list[dict], units: set[str], indicators: dict[str
                 "the code."))
         elif basis is not None and basis["kind"] not in ("stock", "flow"):
             problems.append(_problem(t, "basis", "basis-needs-amount",
-                "Số kế hoạch phải là chỉ số dạng số lượng (stock hoặc flow), không phải tỷ lệ.",
-                "The plan figure must be an amount (a stock or flow indicator), not a ratio."))
+                "Số kế hoạch phải là chỉ số dạng số lượng (stock hoặc flow), không phải tỷ lệ. Hãy ghi vào cột basis "
+                "mã của chỉ số chứa số kế hoạch từng năm.",
+                "The plan figure must be an amount (a stock or flow indicator), not a ratio. Put in the basis column "
+                "the code of the indicator that holds each year's plan figure."))
     return problems
 
 

@@ -1,7 +1,7 @@
 """A problem's kind in words (``implausible-change`` → ``Thay đổi bất thường``), for the pages that list
 problems. The code stays the stable identifier in files and on the command line; a reader gets words.
 
-``tests/test_problem_titles.py`` keeps every code the import engine can report in this table.
+``tests/test_problem_titles.py`` keeps every code the import and the catalogue files can report in this table.
 """
 
 from __future__ import annotations
@@ -64,6 +64,11 @@ TITLES = {
     "cumulative-needs-flow": ("Cộng dồn cần chỉ số phát sinh", "Cumulative needs a flow"),
     "cumulative-needs-up": ("Cộng dồn cần chiều tăng", "Cumulative needs 'up'"),
     "unit-band-needs-rate": ("Khung mỗi đơn vị cần chỉ số bình quân", "A per-unit band needs a rate"),
+    "unknown-target": ("Không có chỉ tiêu này", "Unknown target"),
+    "wrong-file-kind": ("Sai loại tệp cho lệnh này", "Wrong kind of file for this command"),
+    "unexpected-value-high": ("Cận trên không áp dụng", "High end not expected"),
+    "basis-needs-amount": ("Số kế hoạch cần chỉ số số lượng", "The plan figure needs an amount"),
+    "base-year-not-before-deadline": ("Năm gốc không trước năm đích", "Base year not before the deadline"),
 }
 
 
