@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 from metrics.store import Store
-from tests.conftest import MINI
 from tests.test_cli import cli, read_csv
+from tests.test_targets_import import mini_db as build_mini_db
 
 THIS_YEAR = dt.date.today().year
 PLANS_HEADER = "plan,name_vi,issuer,start_year,end_year,unit,source"
@@ -29,11 +29,7 @@ def plan_files(tmp_path, *plans: tuple[str, int, int, str]):
 
 @pytest.fixture
 def mini_db(tmp_path):
-    db = tmp_path / "kpi.duckdb"
-    cli("init", db=db)
-    cli("units", "import", MINI / "units.csv", db=db)
-    cli("targets", "import", MINI / "plans.csv", MINI / "indicators.csv", MINI / "targets.csv", db=db)
-    return db
+    return build_mini_db(tmp_path)
 
 
 def test_the_default_plan_is_in_force_with_the_widest_scope_not_the_one_loaded_last(mini_db, tmp_path):
