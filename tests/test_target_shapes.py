@@ -121,6 +121,14 @@ def test_a_level_band_is_judged_towards_its_near_end_and_shows_its_position(band
     assert "below the band (45–50% by 2028)" in wording.sentence(row, "en")
 
 
+def test_a_level_bands_deck_chart_names_the_band_not_its_near_end(banded):
+    from metrics.exports import deck_charts
+
+    row = next(r for r in Scorecard(banded).evaluate("T", 2024) if r.unit.code == "P")
+    names = [s.name for s in deck_charts.spec(row, "vi").series if s.role == "target"]
+    assert names == ["Chỉ tiêu 2028: 45–50%"]  # before: "Chỉ tiêu 2028: 45%", as if the band were a floor
+
+
 def test_a_level_band_is_reached_inside_it(banded):
     row = next(r for r in Scorecard(banded).evaluate("T", 2025) if r.unit.code == "P2")
     # 2025: 47% ≥ 45% (the near end), inside 45–50% → achieved, "trong khung".

@@ -112,8 +112,9 @@ def _line(years: list[int], start: tuple[int, float], end: tuple[int, float]) ->
 def _references(row: StatusRow, years: list[int], start: tuple[int, float] | None, lang: str) -> list[SeriesSpec]:
     """The target, the straight path from ``start`` to it and the projection, as on the dashboard."""
     v, end = row.verdict, int(row.target["target_year"])
-    target = v.target_value
-    found = [SeriesSpec(f"{w('target', lang)} {end}: {label(row, target, lang)}", [target] * len(years),
+    target, high = v.target_value, row.target.get("value_high")
+    goal = fmt.span(row.target["value"], high, row.indicator["kind"], lang) if _present(high) else label(row, target, lang)
+    found = [SeriesSpec(f"{w('target', lang)} {end}: {goal}", [target] * len(years),
                         [None] * len(years), "target")]
     if start is not None and start[0] < end:
         found.append(SeriesSpec(w("path", lang), _line(years, start, (end, target)), [None] * len(years), "path"))
