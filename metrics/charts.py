@@ -250,7 +250,8 @@ def _annual(row: StatusRow, lang: str) -> go.Figure:
     codes = [statuses.year_code(v.met_by_year.get(y)) if y in v.met_by_year else None for y in years]
     low, high = row.target["value"], row.target.get("value_high")
     band = row.target["type"] in ("annual_band", "unit_band") and high == high and high is not None
-    span = 112 if kind == "ratio" else max([*values, low, high if band else 0]) * 1.1
+    top = max([*values, low, high if band else 0]) * 1.1
+    span = max(112, top) if kind == "ratio" else top  # a share of plan goes past 100%: the axis follows it
     fig = go.Figure(go.Bar(
         x=years, y=values, showlegend=False,
         marker_color=[statuses.colour(c) if c else GREY for c in codes],
@@ -272,7 +273,7 @@ def _annual(row: StatusRow, lang: str) -> go.Figure:
                              name=statuses.badge(code, lang)))
     fig.update_layout(barmode="overlay", uniformtext=dict(minsize=11, mode="hide"))
     if kind == "ratio":
-        fig.update_yaxes(range=[0, 112])
+        fig.update_yaxes(range=[0, span])
     return fig
 
 

@@ -239,6 +239,14 @@ def test_a_share_of_a_plan_figure_is_judged_on_what_was_done_over_the_years_plan
     assert facts.goal(row, "en") == "≥ 100% of plan every year"
 
 
+def test_a_share_of_plan_above_100_percent_stays_inside_its_chart(plan_parts):
+    from metrics import charts
+
+    row = next(r for r in Scorecard(plan_parts).plan_rows("T", 2024) if r.target["code"] == "K")
+    top = charts.trend(row, "vi").layout.yaxis.range[1]
+    assert top >= 120.44 * 1.05  # before: the axis stopped at 112% and cut the 120,44% bar and its label off
+
+
 def test_a_unit_or_plan_figure_that_does_not_exist_is_refused(tmp_path):
     found = problems(tmp_path,
         "T,U,1,Đoàn viên,Members,members,level,50,,2028,,,,,Đoàn viên,Members,50 đoàn viên,test,1,NOPE,\n"
