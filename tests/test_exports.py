@@ -196,7 +196,7 @@ def test_notes_hold_every_figure_and_source_and_the_pinned_batch(deck_file, engi
             for figure in row.series.values():
                 for source in figure.sources:
                     assert source in notes
-            assert fmt.measure(row.verdict.actual, row.indicator["kind"], "vi") in notes
+            assert fmt.shown(row.verdict.actual, row.indicator, "vi") in notes
 
 
 def test_type_is_large_enough_for_a_hall(deck_file):

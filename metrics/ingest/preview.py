@@ -17,7 +17,7 @@ from metrics.store import CursorStore, Store, in_force_sql
 
 SAMPLE_CHANGES = 1000
 CHANGE_COLUMNS = ["row", "unit", "unit_name_vi", "unit_name_en", "indicator", "indicator_name_vi",
-                  "indicator_name_en", "kind", "year", "old", "new", "change"]
+                  "indicator_name_en", "kind", "decimals", "year", "old", "new", "change"]
 
 
 def compare(cur, layout: Layout) -> dict[str, int]:
@@ -103,7 +103,7 @@ def changes(cur, limit: int = SAMPLE_CHANGES) -> pd.DataFrame:
             UNION  -- a cell whose figure and source both change is listed once
             (SELECT * FROM diff WHERE texts_changed ORDER BY row, year LIMIT $limit))
         SELECT d.row, d.unit, u.name_vi AS unit_name_vi, u.name_en AS unit_name_en, d.indicator,
-               i.name_vi AS indicator_name_vi, i.name_en AS indicator_name_en, d.kind, d.year,
+               i.name_vi AS indicator_name_vi, i.name_en AS indicator_name_en, d.kind, i.decimals, d.year,
                {effective('d.kind', 'd.old_value', 'd.old_numerator', 'd.old_denominator')} AS old,
                {effective('d.kind', 'd.value', 'd.numerator', 'd.denominator')} AS new, d.change,
                d.texts_changed, d.old_source, s.nfc AS new_source, d.old_note, n.nfc AS new_note
@@ -191,7 +191,8 @@ def _differences(cards: tuple[Scorecard, Scorecard], plan: str, targets: list[di
             if old.status == new.status and _same(old.verdict.actual, new.verdict.actual):
                 continue
             found.append({"target": target["code"], "label_vi": target["label_vi"], "label_en": target["label_en"],
-                          "year": year, "kind": old.indicator["kind"], "old_value": old.verdict.actual,
+                          "year": year, "kind": old.indicator["kind"], "decimals": old.indicator.get("decimals"),
+                          "old_value": old.verdict.actual,
                           "new_value": new.verdict.actual, "old_status": old.status, "new_status": new.status})
     return found
 
