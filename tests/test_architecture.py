@@ -22,3 +22,11 @@ def test_metrics_never_imports_streamlit():
     count, streamlit_modules = done.stdout.strip().splitlines()
     assert int(count) >= 15  # every module of the package was imported, not just its __init__
     assert streamlit_modules == "[]"
+
+
+def test_the_fast_lane_leaves_every_browser_test_out():
+    """``-m "not browser"`` still started Chromium: the folder's ``pytestmark`` in its conftest did nothing."""
+    listed = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "not browser",
+                             "-p", "no:cacheprovider", "tests"], cwd=ROOT, capture_output=True, text=True, check=True)
+    names = [line for line in listed.stdout.splitlines() if "::" in line]
+    assert names and not [n for n in names if n.startswith("tests/browser/")]
