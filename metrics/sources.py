@@ -10,6 +10,7 @@ judge "what if", and tests use it as the reference for the SQL.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Protocol
 
 import pandas as pd
 
@@ -19,6 +20,26 @@ from metrics.orgtree import Organisation
 from metrics.store import Store, in_force_sql
 
 BULK = 2_000  # beyond this many units, fetch whole indicators instead of listing codes
+
+
+class FigureSource(Protocol):
+    """What a scorecard reads its figures through (``StoredFigures``, ``MemoryFigures``)."""
+
+    def years(self, indicator: str) -> list[int]:
+        """Years with any figure of the indicator, in order."""
+        ...
+
+    def prefetch(self, indicators: list[str], codes: list[str], leaves: bool = True) -> None:
+        """Read at once the figures of these units (``leaves=False``: none of them is a leaf)."""
+        ...
+
+    def release(self) -> None:
+        """Forget what was read."""
+        ...
+
+    def figure(self, indicator: str, code: str, year: int, scope: str = "") -> Figure | None:
+        """The unit's figure: its own, or rolled up in ``scope`` (``rollups.scope_key``)."""
+        ...
 
 
 class MemoryFigures:
@@ -35,7 +56,7 @@ class MemoryFigures:
     def years(self, indicator: str) -> list[int]:
         return sorted(y for (ind, y) in self._own if ind == indicator)
 
-    def prefetch(self, indicators, codes, leaves: bool = True) -> None:
+    def prefetch(self, indicators: list[str], codes: list[str], leaves: bool = True) -> None:
         """Nothing to fetch: everything is in memory."""
 
     def release(self) -> None:
