@@ -23,7 +23,6 @@ both on the shipped data.
 from __future__ import annotations
 
 PROVENANCE_BITS = {"published": 1, "illustrative": 2, "imported": 4}
-MAX_SOURCES = 5
 
 
 def parts_value_sql(kind: str, numerator: str, denominator: str) -> str:
