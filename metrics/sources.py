@@ -17,6 +17,7 @@ import pandas as pd
 from metrics import rollups
 from metrics.aggregate import Figure, Rollup
 from metrics.orgtree import Organisation
+from metrics.shared import number_or_none
 from metrics.store import Store, in_force_sql
 
 BULK = 2_000  # beyond this many units, fetch whole indicators instead of listing codes
@@ -197,8 +198,6 @@ def _filters(indicators, units, alias: str) -> tuple[str, list]:
 _PROVENANCE: dict[int, frozenset[str]] = {}
 
 
-def _number(value) -> float | None:
-    return None if value is None or value != value else float(value)  # NaN is not equal to itself
 
 
 def _figure(value, numerator, denominator, reported, own, provenance, sources) -> Figure:
@@ -206,5 +205,5 @@ def _figure(value, numerator, denominator, reported, own, provenance, sources) -
     if mask not in _PROVENANCE:
         _PROVENANCE[mask] = rollups.provenance_names(mask)
     texts = () if sources is None else tuple(s for s in sources if s)
-    return Figure(_number(value), _number(numerator), _number(denominator), reported=int(reported),
+    return Figure(number_or_none(value), number_or_none(numerator), number_or_none(denominator), reported=int(reported),
                   expected=int(reported), own=bool(own), provenance=_PROVENANCE[mask], sources=texts)

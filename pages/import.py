@@ -12,6 +12,7 @@ from metrics.errors import UserError
 from metrics.i18n import pick
 from metrics.ingest import templates
 from metrics.ingest import text as report_text
+from metrics.shared import local_times, number_or_none
 from metrics.statuses import badge as status_badge
 from metrics.store import VALUE_BATCH_KINDS
 from metrics.text import visible
@@ -19,7 +20,6 @@ from ui import auth, data, layout, state
 from ui.texts import t
 from ui.widgets import safe
 
-LOCAL_TIME = "Asia/Ho_Chi_Minh"
 WRAPPED_PROBLEMS = 50  # up to this many problems are listed with their whole message on screen
 REPORT, DONE, ROUND, UNDO, ACTION = "intake_report", "intake_done", "intake_round", "intake_undo_pending", "intake_action"
 
@@ -209,7 +209,7 @@ def changes(report: ingest.Report, lang: str) -> None:
 
 def _figure(value, kind: str, decimals, lang: str) -> str:
     """A figure as every view writes it, with its indicator's decimals (11,75 tỷ đồng)."""
-    return fmt.shown(_number(value), {"kind": kind, "decimals": decimals}, lang)
+    return fmt.shown(number_or_none(value), {"kind": kind, "decimals": decimals}, lang)
 
 
 def _figures(values: pd.Series, frame: pd.DataFrame, chosen: pd.Series, lang: str) -> list[str]:
@@ -241,8 +241,6 @@ def statuses(report: ingest.Report, lang: str) -> None:
     }), hide_index=True)
 
 
-def _number(value):
-    return None if value is None or pd.isna(value) else float(value)
 
 
 def confirm(report: ingest.Report, lang: str) -> None:
@@ -288,7 +286,7 @@ def history_section(view: layout.View, action: str | None) -> None:
 
 def _local_time(moment: pd.Timestamp, lang: str) -> str:
     """Batch times are stored in UTC; people read them in Vietnam's time."""
-    local = moment.tz_convert(LOCAL_TIME) if moment.tzinfo else moment
+    local = local_times(moment)
     return f"{fmt.date(local, lang)} {local:%H:%M}"
 
 

@@ -23,6 +23,7 @@ from metrics.ingest.commit import CommitResult, commit, undo
 from metrics.ingest.messages import FileRejected, problem
 from metrics.ingest.progress import Progress
 from metrics.ingest.report import MAX_DETAILED, Report
+from metrics.shared import sql_text
 from metrics.store import Store, data_version, file_sha256
 
 __all__ = ["CommitResult", "Report", "accepted_years", "check", "commit", "read_guarded", "sheet_names", "sheets",
@@ -166,12 +167,12 @@ def _read_and_check(cur, store, report: Report, path: Path, sheet, encoding, pro
     else:
         _keep_rows(cur, report)
         cur.execute(f"COPY (SELECT row, col, value, code, detail FROM problems ORDER BY row, position) "
-                    f"TO '{_quoted(report.workdir / 'problems.parquet')}' (FORMAT parquet)")
+                    f"TO {sql_text(report.workdir / 'problems.parquet')} (FORMAT parquet)")
 
 
 def _keep_rows(cur, report: Report) -> None:
     """The file's rows, kept so a rejected file can be handed back with an error column."""
-    cur.execute(f"COPY (SELECT * FROM raw WHERE row > ? ORDER BY row) TO '{_quoted(report.rows_path)}' "
+    cur.execute(f"COPY (SELECT * FROM raw WHERE row > ? ORDER BY row) TO {sql_text(report.rows_path)} "
                 "(FORMAT parquet)", [report.header_row])
 
 
@@ -270,9 +271,6 @@ def _finish(report: Report, problems: list) -> None:
         counts[p.code] = counts.get(p.code, 0) + 1
     report.counts_by_code = counts
 
-
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 def _remove(folder: Path) -> None:

@@ -12,6 +12,7 @@ from metrics import rollups
 from metrics.ingest.layout import Layout
 from metrics.ingest.validate import effective
 from metrics.scorecard import Scorecard
+from metrics.shared import sql_text
 from metrics.sources import StoredFigures
 from metrics.store import CursorStore, Store, in_force_sql
 
@@ -80,18 +81,15 @@ def stage(cur, report) -> None:
     with the number of their source and note, and the texts once (``written_sql`` joins them again)."""
     cur.execute(f"""COPY (SELECT unit, indicator, year, value, numerator, denominator, source_id, note_id, provenance
                           FROM diff WHERE change <> 'unchanged')
-                    TO '{_quoted(report.staged)}' (FORMAT parquet, COMPRESSION lz4_raw)""")
-    cur.execute(f"COPY ({TEXTS}) TO '{_quoted(report.staged_texts)}' (FORMAT parquet)")
+                    TO {sql_text(report.staged)} (FORMAT parquet, COMPRESSION lz4_raw)""")
+    cur.execute(f"COPY ({TEXTS}) TO {sql_text(report.staged_texts)} (FORMAT parquet)")
 
 
 def written_sql(report) -> str:
     """SQL: the staged cells with their texts, as the commit writes them."""
-    return _with_texts(f"SELECT * FROM read_parquet('{_quoted(report.staged)}')",
-                       f"SELECT * FROM read_parquet('{_quoted(report.staged_texts)}')")
+    return _with_texts(f"SELECT * FROM read_parquet({sql_text(report.staged)})",
+                       f"SELECT * FROM read_parquet({sql_text(report.staged_texts)})")
 
-
-def _quoted(path) -> str:
-    return str(path).replace("'", "''")
 
 
 def changes(cur, limit: int = SAMPLE_CHANGES) -> pd.DataFrame:
