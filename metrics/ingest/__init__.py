@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import duckdb
@@ -81,7 +82,8 @@ def check(source: str | Path | bytes, *, store: Store, file_name: str | None = N
         raise UserError("no-plan", "Chưa có kế hoạch nào; hãy nạp kế hoạch trước: python -m metrics targets import …",
                         "There is no plan yet; load one first: python -m metrics targets import …")
     store.plan(plan)  # a clear error for an unknown plan (its targets are the ones the preview judges)
-    workdir = Path(tempfile.mkdtemp(prefix="kpi-import-"))
+    sweep_abandoned()
+    workdir = Path(tempfile.mkdtemp(prefix=WORKDIR_PREFIX))
     try:
         path, name = _materialise(source, file_name, workdir)
         report = Report(file_name=name, sha256="", plan=plan, workdir=workdir)
@@ -272,6 +274,25 @@ def _finish(report: Report, problems: list) -> None:
     report.counts_by_code = counts
 
 
-
 def _remove(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
+
+
+WORKDIR_PREFIX = "kpi-import-"
+ABANDONED_AFTER = 24 * 3600  # seconds: no check is kept open for a day; its session ended without closing it
+
+
+def sweep_abandoned(now: float | None = None, folder: Path | None = None) -> list[Path]:
+    """Remove the working folders of checks whose session ended without closing them (a server that was
+    killed, a tab closed before Python collected the report): untouched for a day; return those removed."""
+    now = time.time() if now is None else now
+    removed = []
+    for path in (folder or Path(tempfile.gettempdir())).glob(WORKDIR_PREFIX + "*"):
+        try:
+            stale = path.is_dir() and not path.is_symlink() and now - path.stat().st_mtime > ABANDONED_AFTER
+        except OSError:
+            continue
+        if stale:
+            _remove(path)
+            removed.append(path)
+    return removed
