@@ -156,7 +156,9 @@ TEXTS = {
         "tổng mẫu số (không lấy trung bình các tỷ lệ); bình quân mỗi CĐCS bằng tổng số lượng chia tổng số CĐCS.\n"
         "- **Chưa đủ dữ liệu** là một trạng thái riêng, không bao giờ được coi là 0.\n"
         "- **Sắp xếp tổ chức năm 2025**: khi một đơn vị được hợp nhất hoặc giải thể, chuỗi số liệu chuyển sang đơn vị "
-        "kế thừa và được đánh dấu ⚡ để người xem biết số liệu trước và sau không hoàn toàn so sánh được.",
+        "kế thừa và được đánh dấu ⚡ để người xem biết số liệu trước và sau không hoàn toàn so sánh được. Đơn vị mới "
+        "hợp nhất từ nhiều đơn vị có số liệu các năm trước là tổng của các đơn vị cũ (*tái lập*, khi đủ số liệu của "
+        "mọi đơn vị); tốc độ tăng chỉ tính giữa các năm cùng một phạm vi, không tính qua năm hợp nhất.",
         "- **Level targets**{level}: the average yearly growth since the baseline is compared "
         "with the growth the target requires (Statistics Canada's method, used by Open SDG). At least 95% of the "
         "required growth: *On track*; at least 60%: *Needs acceleration*; below: *Limited progress*; falling: "
@@ -171,7 +173,9 @@ TEXTS = {
         "unions.\n"
         "- **Not enough data** is a state of its own, never counted as zero.\n"
         "- **The 2025 reorganisation**: when a unit is merged or dissolved, its series passes to the successor and is "
-        "marked ⚡, because figures before and after are not fully comparable."),
+        "marked ⚡, because figures before and after are not fully comparable. A unit formed by merging several has, "
+        "for the years before, the sum of the old units' figures (*reconstructed*, when every one of them has a "
+        "figure); growth is counted only between years on the same footing, never across the merger."),
     "not_for_unit": ("Chỉ tiêu này không áp dụng riêng cho {unit}; đang hiển thị {root}.",
                      "This target does not apply to {unit} on its own; showing {root}."),
     "contributions": ("Chỉ tiêu này đặt cho toàn tỉnh: biểu đồ cho thấy phần đóng góp của từng đơn vị, không đánh giá "
