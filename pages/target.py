@@ -102,12 +102,11 @@ def breakdown(target, unit, view: layout.View) -> None:
     When the target is not set for those units (the province's 139.258 members), the chart shows
     their contributions without judging them against the province's target.
     """
-    tree = view.card.org.tree(view.year)
-    children = tree[unit.code].children
+    below = view.card.children(unit.code, view.year)  # (before a merger: the units it was formed from, as they were)
 
     def rows_below():
-        view.card.prefetch(target["plan"], children, [target["indicator"]])  # two queries, not two per unit
-        return [view.card.row(target, tree[c], view.year) for c in children]
+        view.card.prefetch(target["plan"], [u.code for u in below], [target["indicator"]])  # two queries, not two per unit
+        return [view.card.row(target, u, view.year) for u in below]
 
     rows = view.card.memo(("breakdown", target["plan"], target["code"], unit.code, view.year), rows_below)
     judged = any(view.card.applies(target, r.unit) for r in rows)

@@ -134,10 +134,10 @@ def unit_facts(unit, view: layout.View) -> None:
     if predecessors:
         valid += " · " + t("predecessors", lang).format(units="; ".join(predecessors))
     st.caption(widgets.safe(valid))
-    children = org.tree(view.year)[unit.code].children
+    children = view.card.children(unit.code, view.year)  # (before a merger: the units it was formed from)
     if children:
         with st.expander(t("children", lang).format(count=len(children), year=view.year)):
-            names = sorted((org.unit(c, view.year) for c in children), key=lambda u: u.sort_key(lang))
+            names = sorted(children, key=lambda u: u.sort_key(lang))
             st.markdown("\n".join(f"- {widgets.safe(u.name(lang))}" for u in names))
 
 

@@ -282,3 +282,31 @@ def test_a_database_made_before_after_merger_gets_the_column(tmp_path):
         assert con.execute("SELECT code, after_merger FROM plans").fetchall() == [("P", None)]  # None: carry
     finally:
         con.close()
+
+
+# --- An Giang's demo: AG carried by AG-2025 (AG + KG), KG without figures ----------------------------------------
+
+def test_an_giangs_merger_with_kien_giang_is_no_longer_counted_as_growth(tmp_path):
+    """Before: 111.258 members of An Giang in 2023 against 116.002 of the merged province in 2025 was growth
+    (limited progress, projected to 123.500 by 2028) and the annual trends compared 2025 with An Giang alone."""
+    store = init_database(tmp_path / "kpi.duckdb", demo=True)
+    try:
+        card = Scorecard(store)
+        members = one(card, "DH-XI-2023-2028", "NK1b", 2025)
+        assert members.unit.code == "AG-2025" and members.break_years == [2025]
+        assert (members.status, members.verdict.projection, members.verdict.expected) == ("not_available", None, None)
+        assert members.verdict.pace_per_year == pytest.approx((139258 - 116002) / 3)  # the plan as written: carried
+        assert members.unreconstructed == {2023: ("KG",), 2024: ("KG",)}
+        later = one(card, "DH-XI-2023-2028", "NK1b", 2026)
+        # growth 2025 → 2026 of the merged province alone, projected from there
+        assert later.verdict.assessment.base_year == 2025
+        assert later.verdict.projection == pytest.approx(later.verdict.actual * (later.verdict.actual / 116002) ** 2)
+        informed = one(card, "DH-XI-2023-2028", "HN1a", 2025)
+        assert informed.verdict.trend == "not_comparable"  # was "worse": 2025 against An Giang alone in 2024
+        new = one(card, "DH-XI-2023-2028", "NK1a", 2025)
+        # the sum of the term's flows is unchanged (An Giang's 2024, the merged province's 2025); the projection
+        # goes on at the merged province's own yearly flow, not at the mean of both
+        flow_2025 = new.series[2025].value
+        assert new.verdict.projection == pytest.approx(new.verdict.actual + flow_2025 * 3)
+    finally:
+        store.close()
