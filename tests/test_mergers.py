@@ -7,11 +7,16 @@ from __future__ import annotations
 
 import shutil
 
+import duckdb
 import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
+from metrics import charts, wording
 from metrics import cli as metrics_cli
 from metrics.errors import UserError
 from metrics.loading import init_database, load_targets
+from metrics.migrations import MIGRATIONS, migrate
 from metrics.orgtree import Organisation
 from metrics.scorecard import Scorecard, completeness
 from metrics.store import Store
@@ -185,7 +190,6 @@ def test_a_target_that_cannot_be_rebased_says_which_units_lack_the_base_year(bui
                          "A-REBASE,M22,1,Đoàn viên,Members,members,level,300,,2028,2022,,,province,Đoàn viên 2022,"
                          "Members 2022,Có 300 đoàn viên,test,5\n", encoding="utf-8")
         assert load_targets(store, [extra]).ok
-        from metrics import wording
         row = one(Scorecard(store), "A-REBASE", "M22", 2026)
         assert row.status == "not_available" and row.rebase.missing == ("A", "B")
         assert "An Thu Province Federation" in wording.sentence(row, "en")
@@ -271,9 +275,6 @@ def test_after_merger_has_a_vietnamese_header_and_survives_a_backup(built, tmp_p
 
 
 def test_a_database_made_before_after_merger_gets_the_column(tmp_path):
-    import duckdb
-
-    from metrics.migrations import MIGRATIONS, migrate
     con = duckdb.connect(str(tmp_path / "old.duckdb"))
     try:
         migrate(con, until=len(MIGRATIONS) - 1)
@@ -310,3 +311,77 @@ def test_an_giangs_merger_with_kien_giang_is_no_longer_counted_as_growth(tmp_pat
         assert new.verdict.projection == pytest.approx(new.verdict.actual + flow_2025 * 3)
     finally:
         store.close()
+
+
+# --- every view says so: the chart, the target page's tables, the rebased target, the ended plan ---------------
+
+def test_the_chart_draws_reconstructed_years_apart_and_names_them(card):
+    row = one(card, "AB-2023-2028", "M", 2026)
+    for lang, name in (("vi", "Tái lập: cộng các đơn vị trước hợp nhất"),
+                       ("en", "Reconstructed: sum of the units before the merger")):
+        traces = {trace.name: trace for trace in charts.trend(row, lang).data}
+        rebuilt = traces[name]
+        assert tuple(rebuilt.x) == (2023, 2024, 2025) and rebuilt.marker.symbol == "square-open"  # joined to 2025
+        assert rebuilt.line.dash == "dot"
+        actual = traces["Thực hiện" if lang == "vi" else "Actual"]
+        assert tuple(actual.x) == (2025, 2026)  # the merged unit's own years only
+    carried = {trace.name: trace for trace in charts.trend(one(card, "A-CARRY", "M", 2026), "en").data}
+    # as was (A's 100 and 110) and, beside it, as is (A + B: 180 and 195), joined to AB's first year
+    assert tuple(carried["Actual"].y) == (100, 110, 200, 214)
+    assert tuple(carried["Reconstructed: sum of the units before the merger"].y) == (180, 195, 200)
+    bars = charts.trend(one(card, "AB-2023-2028", "C", 2026), "en")
+    yearly = next(trace for trace in bars.data if trace.type == "bar" and None not in trace.x)
+    assert tuple(yearly.marker.pattern.shape) == ("/", "", "")  # 2024 hatched: reconstructed
+
+
+@pytest.fixture
+def page(built, monkeypatch):
+    monkeypatch.setenv("KPI_DB", str(built))
+    monkeypatch.setenv("KPI_PUBLIC", "1")
+
+    def open_page(plan: str, year: int, target: str, lang: str = "vi"):
+        st.cache_resource.clear()
+        at = AppTest.from_file("../dashboard.py", default_timeout=60)
+        at.session_state["plan"], at.session_state["year"], at.session_state["target"] = plan, year, target
+        at.session_state["lang"] = lang
+        at.run()
+        at.switch_page("pages/target.py").run()
+        assert not at.exception and not at.error, [e.value for e in at.error]
+        return at
+
+    yield open_page
+    st.cache_resource.clear()
+
+
+def test_the_target_page_shows_each_unit_before_the_merger_beside_the_sum(page):
+    at = page("AB-2023-2028", 2026, "C")
+    tables = {tuple(frame.value.columns): frame.value for frame in at.dataframe}
+    as_was = tables[("Năm", "Liên đoàn Lao động tỉnh An Thử", "Liên đoàn Lao động tỉnh Bình Thử", "Tổng (tái lập)")]
+    assert as_was.to_dict("records") == [
+        {"Năm": 2023, "Liên đoàn Lao động tỉnh An Thử": "50,00% (30/60)", "Liên đoàn Lao động tỉnh Bình Thử": "—",
+         "Tổng (tái lập)": "chưa tái lập được: thiếu số liệu của Liên đoàn Lao động tỉnh Bình Thử"},
+        {"Năm": 2024, "Liên đoàn Lao động tỉnh An Thử": "55,00% (33/60)",
+         "Liên đoàn Lao động tỉnh Bình Thử": "35,00% (14/40)", "Tổng (tái lập)": "47,00% (47/100)"}]
+    figures = next(frame for columns, frame in tables.items() if "Tái lập (cộng các đơn vị trước hợp nhất)" in columns)
+    assert figures["Tái lập (cộng các đơn vị trước hợp nhất)"].tolist() == [
+        "chưa tái lập được: thiếu số liệu của Liên đoàn Lao động tỉnh Bình Thử",
+        "Liên đoàn Lao động tỉnh An Thử + Liên đoàn Lao động tỉnh Bình Thử", "", ""]
+    english = page("AB-2023-2028", 2026, "M", "en")
+    assert any("Before the merger — each unit" in h.value for h in english.subheader)
+    assert any("**reconstructed**" in m.value for m in english.markdown)
+
+
+def test_the_target_page_shows_a_rebased_target_and_the_target_as_written(page):
+    at = page("A-REBASE", 2026, "M")
+    target = next(m for m in at.metric if m.label == "Chỉ tiêu đề ra")
+    assert (target.value, target.delta) == ("≥ 540", "tính lại theo đơn vị sau hợp nhất")
+    details = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "Chỉ tiêu trong văn bản của Liên đoàn Lao động tỉnh An Thử: 300 đoàn viên" in details
+    assert "× 180 đoàn viên ÷ 100 đoàn viên (năm 2023, sau ÷ trước hợp nhất) = 540 đoàn viên" in details
+
+
+def test_every_page_of_an_ended_plan_says_it_ended_and_its_years_stop(page):
+    at = page("A-END", 2024, "M")
+    assert any("Kế hoạch kết thúc khi Liên đoàn Lao động tỉnh An Thử hợp nhất ngày 1/7/2025" in m.value
+               for m in at.markdown)
+    assert at.sidebar.selectbox(key="_widget_year").options == ["2023", "2024"]

@@ -187,6 +187,15 @@ TEXTS = {
                      "không hoàn toàn so sánh được.",
                      "⚡ The series of {unit} changes unit in {years} (the 2025 reorganisation): figures before and after "
                      "are not fully comparable."),
+    "reconstructed_note": ("Số liệu năm {years} của {unit} là **tái lập**: cộng các đơn vị trước hợp nhất ({units}).",
+                           "The figures of {unit} for {years} are **reconstructed**: the sum of the units before the "
+                           "merger ({units})."),
+    "reconstructed_col": ("Tái lập (cộng các đơn vị trước hợp nhất)", "Reconstructed (sum of the units before the merger)"),
+    "not_reconstructed": ("chưa tái lập được: thiếu số liệu của {units}", "not reconstructed: no figure of {units}"),
+    "as_was_title": ("Trước hợp nhất — từng đơn vị", "Before the merger — each unit"),
+    "as_was_help": ("Số liệu riêng của từng đơn vị trước hợp nhất và tổng của các đơn vị (số liệu tái lập của {unit}).",
+                    "Each unit's own figure before the merger, and their total (the reconstructed figure of {unit})."),
+    "as_was_total": ("Tổng (tái lập)", "Total (reconstructed)"),
     "col_group": ("Nhóm", "Group"),
     "col_target": ("Chỉ tiêu", "Target"),
     "col_actual": ("Thực hiện", "Actual"),
