@@ -181,3 +181,33 @@ def test_the_units_page_of_2024_shows_the_old_provinces_as_they_were(federation,
     units = at.sidebar.selectbox(key="_widget_unit").options  # the merged province, the old ones below it
     assert units == ["Liên đoàn Lao động tỉnh Vĩnh Long", "· ↳ Liên đoàn Lao động tỉnh Bến Tre",
                      "· ↳ Liên đoàn Lao động tỉnh Trà Vinh", "· ↳ Liên đoàn Lao động tỉnh Vĩnh Long (trước hợp nhất)"], units
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_term_report_says_once_which_years_are_reconstructed(federation):
+    text = " ".join(pdf_text(federation["term_pdf"]).split())
+    assert text.count("Số liệu năm 2023, 2024 là tái lập: cộng các đơn vị trước hợp nhất") == 1
+    assert "(2023, tái lập)" in text  # D1's starting point (118.000): the three old provinces added up
+    assert ("Trước hợp nhất — từng đơn vị: 2023: Liên đoàn Lao động tỉnh Bến Tre 41.000 + Liên đoàn Lao động tỉnh "
+            "Trà Vinh 38.500 + Liên đoàn Lao động tỉnh Vĩnh Long (trước hợp nhất) 38.500 = 118.000") in text
+    assert "2023: thiếu số liệu của Liên đoàn Lao động tỉnh Trà Vinh" in text  # D2's 2023
+
+
+def test_a_rebased_plans_deck_and_an_ended_plans_report_say_so(federation, tmp_path):
+    deck = tmp_path / "ben-tre.pptx"
+    cli("export", "--format", "pptx", "--plan", "BT-CT-2023-2027", "--out", deck, db=federation["db"])
+    slides = Presentation(str(deck)).slides
+    shown = " ".join(shape.text_frame.text for slide in slides for shape in slide.shapes if shape.has_text_frame)
+    notes = " ".join(slide.notes_slide.notes_text_frame.text for slide in slides if slide.has_notes_slide)
+    assert "132.390 đoàn viên đến năm 2027, tính lại theo đơn vị sau hợp nhất" in shown
+    assert "Chỉ tiêu trong văn bản của Liên đoàn Lao động tỉnh Bến Tre: 46.000 đoàn viên" in notes
+    report = tmp_path / "tra-vinh.pdf"
+    cli("export", "--format", "pdf", "--plan", "TV-CT-2021-2025", "--out", report, db=federation["db"])
+    assert "Kế hoạch kết thúc khi Liên đoàn Lao động tỉnh Trà Vinh hợp nhất ngày 1/7/2025" in " ".join(
+        pdf_text(report).split())
+    refused = cli("export", "--format", "pdf", "--plan", "TV-CT-2021-2025", "--year", "2025", "--out",
+                  tmp_path / "late.pdf", db=federation["db"], check=False)
+    assert refused.returncode == 1 and "1/7/2025" in refused.stderr and not (tmp_path / "late.pdf").exists()
