@@ -385,3 +385,13 @@ def test_every_page_of_an_ended_plan_says_it_ended_and_its_years_stop(page):
     assert any("Kế hoạch kết thúc khi Liên đoàn Lao động tỉnh An Thử hợp nhất ngày 1/7/2025" in m.value
                for m in at.markdown)
     assert at.sidebar.selectbox(key="_widget_year").options == ["2023", "2024"]
+
+
+def test_a_template_for_a_year_before_the_merger_asks_the_units_that_reported_then(built, tmp_path):
+    """The merged unit did not exist in 2024: its template asked AB itself (which no file can fill for 2024)."""
+    out = tmp_path / "mau-2024.csv"
+    assert metrics_cli.main(["template", "--plan", "AB-2023-2028", "--year", "2024", "--filled", "--out", str(out),
+                             "--db", str(built)]) == 0
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert sorted({line.split(";")[0] for line in lines[1:]}) == ["A", "A1", "B"]
+    assert "A;Liên đoàn Lao động tỉnh An Thử;members;Số đoàn viên;đoàn viên;2024;110;" in "\n".join(lines)
