@@ -312,7 +312,8 @@ def _mark_reconstructed(fig: go.Figure, row: StatusRow, lang: str) -> None:
     fig.add_trace(go.Scatter(
         x=[y for y, _ in points], y=[v for _, v in points], mode="lines+markers+text", name=word("reconstructed", lang),
         line=dict(color=GREEN, width=2, dash="dot"), cliponaxis=False,
-        marker=dict(symbol="square-open", size=11, color=GREEN, line=dict(width=2)),
+        marker=dict(symbol="square-open", size=[11 if y in own else 0 for y, _ in points], color=GREEN,
+                    line=dict(width=2)),  # (the year it joins is the unit's own: its own marker shows)
         text=[fmt.shown(v, row.indicator, lang) if y in own else "" for y, v in points], textposition="top center",
         hovertext=[_reconstructed_hover(row, y, lang) for y, _ in points], hoverinfo="text"))
 

@@ -178,6 +178,14 @@ def test_the_units_page_of_2024_shows_the_old_provinces_as_they_were(federation,
     assert not at.exception and not at.error, [e.value for e in at.error]
     shown = " ".join(c.value for c in at.caption).replace("\\", "")
     assert "Liên đoàn Lao động tỉnh Vĩnh Long và 3 đơn vị trực thuộc (năm 2024)" in shown, shown
+    as_was = next(frame.value for frame in at.dataframe if "Đơn vị" in frame.value.columns)
+    assert as_was.to_dict("records") == [  # each as it was in 2024: their sums are the merged province's figures
+        {"Đơn vị": "Liên đoàn Lao động tỉnh Bến Tre", "D1 · Đoàn viên công đoàn": "41.800",
+         "D2 · Ký kết thỏa ước lao động tập thể": "59,02%"},
+        {"Đơn vị": "Liên đoàn Lao động tỉnh Trà Vinh", "D1 · Đoàn viên công đoàn": "39.400",
+         "D2 · Ký kết thỏa ước lao động tập thể": "57,78%"},
+        {"Đơn vị": "Liên đoàn Lao động tỉnh Vĩnh Long (trước hợp nhất)", "D1 · Đoàn viên công đoàn": "39.200",
+         "D2 · Ký kết thỏa ước lao động tập thể": "60,38%"}]
     units = at.sidebar.selectbox(key="_widget_unit").options  # the merged province, the old ones below it
     assert units == ["Liên đoàn Lao động tỉnh Vĩnh Long", "· ↳ Liên đoàn Lao động tỉnh Bến Tre",
                      "· ↳ Liên đoàn Lao động tỉnh Trà Vinh", "· ↳ Liên đoàn Lao động tỉnh Vĩnh Long (trước hợp nhất)"], units
