@@ -165,7 +165,9 @@ def _level(spec: TargetSpec, series: dict[int, float], year: int, like: dict[int
     banded = spec.value_high is not None
     figures = dict(actual=actual, actual_year=latest, band_position=band_position(spec, actual),
                    achievement_pct=None if banded else achievement_pct(actual, goal, spec.direction))
-    moved = like is not None and a.base_year == latest  # after a merger, nothing like-for-like before it yet
+    # after a merger, nothing like-for-like before the latest year yet: no straight line from it (at the
+    # deadline the line is the target itself, whatever its base)
+    moved = like is not None and a.base_year == latest and latest < spec.target_year
     if a.base_year is not None and goal != a.base_value and not moved:
         figures["progress_share_pct"] = (actual - a.base_value) / (goal - a.base_value) * 100
     if a.base_year is not None and not moved:

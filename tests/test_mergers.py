@@ -309,6 +309,8 @@ def test_an_giangs_merger_with_kien_giang_is_no_longer_counted_as_growth(tmp_pat
         # goes on at the merged province's own yearly flow, not at the mean of both
         flow_2025 = new.series[2025].value
         assert new.verdict.projection == pytest.approx(new.verdict.actual + flow_2025 * 3)
+        final = one(card, "CTHD-2020-2025", "P6", 2025)  # at its deadline the straight line is the target itself
+        assert final.verdict.final and final.verdict.expected == final.verdict.target_value == 90
     finally:
         store.close()
 
