@@ -9,7 +9,7 @@ aggregate says how complete it is. A target scoped to sectors rolls up only the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from metrics.orgtree import Unit
 from metrics.shared import number_or_none
@@ -32,10 +32,15 @@ class Figure:
     provenance: frozenset[str] = frozenset()
     sources: tuple[str, ...] = ()
     batches: tuple[int, ...] = ()
+    parts: tuple[str, ...] = ()  # reconstructed: the units before a merger whose figures it adds up (as is)
 
     @property
     def complete(self) -> bool:
         return self.reported >= self.expected
+
+    @property
+    def reconstructed(self) -> bool:
+        return bool(self.parts)
 
 
 def from_observation(row: dict, kind: str) -> Figure:
@@ -101,20 +106,36 @@ class Rollup:
         parts = [f for f in (self.figure(c) for c in children) if self._usable(f)]
         if not parts:
             return Figure(None, reported=0, expected=len(children), own=False) if children else None
-        return self._combine(parts, len(children))
+        return combine(parts, self.kind, len(children))
 
     def _usable(self, figure: Figure | None) -> bool:
-        if figure is None or figure.value is None:
-            return False
-        return self.kind not in PART_KINDS or (figure.numerator is not None and figure.denominator is not None)
+        return usable(figure, self.kind)
 
-    def _combine(self, parts: list[Figure], expected: int) -> Figure:
-        common = dict(reported=len(parts), expected=expected, own=False,
-                      provenance=frozenset().union(*(p.provenance for p in parts)),
-                      sources=tuple(dict.fromkeys(s for p in parts for s in p.sources)),
-                      batches=tuple(sorted({b for p in parts for b in p.batches})))
-        if self.kind in PART_KINDS:
-            numerator = sum(p.numerator for p in parts)
-            denominator = sum(p.denominator for p in parts)
-            return Figure(ratio_value(numerator, denominator, self.kind), numerator, denominator, **common)
-        return Figure(sum(p.value for p in parts), **common)
+
+def usable(figure: Figure | None, kind: str) -> bool:
+    """Whether a figure can be added up: it has a value, and a ratio or rate its numerator and denominator."""
+    if figure is None or figure.value is None:
+        return False
+    return kind not in PART_KINDS or (figure.numerator is not None and figure.denominator is not None)
+
+
+def combine(parts: list[Figure], kind: str, expected: int) -> Figure:
+    """The one rule that adds figures up: a stock or flow is the sum, a ratio or rate Σnumerator ÷ Σdenominator.
+    The roll-up of a unit's children and the reconstruction of a merged unit's years before it both use it."""
+    common = dict(reported=len(parts), expected=expected, own=False,
+                  provenance=frozenset().union(*(p.provenance for p in parts)),
+                  sources=tuple(dict.fromkeys(s for p in parts for s in p.sources)),
+                  batches=tuple(sorted({b for p in parts for b in p.batches})))
+    if kind in PART_KINDS:
+        numerator = sum(p.numerator for p in parts)
+        denominator = sum(p.denominator for p in parts)
+        return Figure(ratio_value(numerator, denominator, kind), numerator, denominator, **common)
+    return Figure(sum(p.value for p in parts), **common)
+
+
+def reconstruct(parts: dict[str, Figure | None], kind: str) -> Figure | None:
+    """A merged unit's figure in a year before it began: its predecessors' figures combined by the roll-up's
+    rule (``combine``), marked with their codes. None unless every predecessor has a figure that adds up."""
+    if not parts or not all(usable(f, kind) for f in parts.values()):
+        return None
+    return replace(combine(list(parts.values()), kind, len(parts)), parts=tuple(parts))

@@ -21,6 +21,7 @@ from metrics.judgement import (
     TARGET_TYPES,
     UNIT_BAND,
 )
+from metrics.mergers import AFTER_MERGER
 from metrics.problems import Problem
 from metrics.tabular import Column
 
@@ -60,6 +61,7 @@ PLAN_COLUMNS = [
     Column("unit", True, aliases=("đơn vị", "mã đơn vị")),
     Column("source", True, aliases=("nguồn",)),
     Column("headline", False, "codes", aliases=("chỉ tiêu chính",)),
+    Column("after_merger", False, "choice", AFTER_MERGER, aliases=("sau hợp nhất", "khi hợp nhất")),
 ]
 INDICATOR_COLUMNS = [
     Column("indicator", True, aliases=("chỉ số", "mã chỉ số")),
@@ -313,7 +315,8 @@ def plan_rows(plans: list[dict]) -> pd.DataFrame:
     return pd.DataFrame([{
         "code": p["plan"], "name_vi": p["name_vi"], "name_en": p["name_en"] or p["name_vi"],
         "issuer": p["issuer"], "start_year": p["start_year"], "end_year": p["end_year"],
-        "unit": p["unit"], "source": p["source"], "headline": "|".join(p.get("headline") or ()) or None}
+        "unit": p["unit"], "source": p["source"], "headline": "|".join(p.get("headline") or ()) or None,
+        "after_merger": p.get("after_merger")}
         for p in plans])
 
 

@@ -25,7 +25,7 @@ from metrics.text import header_key
 # ``plan_start_year`` …) and its indicator (``indicator_name_vi``, ``kind``, ``direction`` …).
 INLINE_PLAN = {"plan_name_vi": "name_vi", "plan_name_en": "name_en", "plan_issuer": "issuer",
                "plan_start_year": "start_year", "plan_end_year": "end_year", "plan_unit": "unit",
-               "plan_source": "source", "plan_headline": "headline"}
+               "plan_source": "source", "plan_headline": "headline", "plan_after_merger": "after_merger"}
 INLINE_INDICATOR = {"indicator_name_vi": "name_vi", "indicator_name_en": "name_en", "measure_vi": "measure_vi",
                     "measure_en": "measure_en", "kind": "kind", "direction": "direction",
                     "numerator_vi": "numerator_vi", "numerator_en": "numerator_en",

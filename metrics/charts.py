@@ -26,6 +26,7 @@ WORDS = {
     "path": ("Lộ trình (đường thẳng)", "Straight-line path"),
     "projection": ("Dự báo theo tốc độ hiện tại", "Projection at the current pace"),
     "break": ("Đổi đơn vị", "Unit changed"),
+    "reconstructed": ("Tái lập: cộng các đơn vị trước hợp nhất", "Reconstructed: sum of the units before the merger"),
     "band": ("Khung chỉ tiêu", "Target band"),
     "source": ("Nguồn", "Source"),
     "no_data": ("Chưa đủ dữ liệu", "Not enough data"),
@@ -78,6 +79,8 @@ def _hover(row: StatusRow, year: int, lang: str, value: float | None = None) -> 
     parts.append(", ".join(pick(PROVENANCE_LABELS.get(p, (p, p)), lang) for p in sorted(figure.provenance)))
     if not figure.own:
         parts.append(f"{figure.reported}/{figure.expected} " + ("đơn vị báo cáo" if lang == "vi" else "units reported"))
+    if figure.parts:
+        parts.append(f"{word('reconstructed', lang)}: {_escape(' + '.join(row.name_of(p, lang) for p in figure.parts))}")
     for source in figure.sources[:2]:
         parts.append(f"{word('source', lang)}: {_escape(source)}")
     return "<br>".join(parts)
@@ -97,6 +100,7 @@ def trend(row: StatusRow, lang: str = "vi") -> go.Figure:
     else:
         fig = _level(row, lang)
     _mark_breaks(fig, row, lang)
+    _mark_reconstructed(fig, row, lang)
     if not row.series:
         fig.add_annotation(text=word("no_data", lang), showarrow=False, xref="paper", yref="paper",
                            x=0.5, y=0.5, font=dict(size=18, color=GREY))
@@ -137,7 +141,7 @@ def label_sides(points: list[tuple[int, float]], lines, y_span: float) -> list[s
 
 
 def _actual_trace(row: StatusRow, lang: str, lines=lambda year: [], y_span: float = 0) -> go.Scatter:
-    years = sorted(row.series)
+    years = [y for y in sorted(row.series) if not row.series[y].parts]  # (reconstructed years: their own trace)
     own = [bool(row.series[y].provenance & {"published", "imported"}) for y in years]
     values = [row.series[y].value for y in years]
     return go.Scatter(
@@ -275,6 +279,54 @@ def _annual(row: StatusRow, lang: str) -> go.Figure:
     if kind == "ratio":
         fig.update_yaxes(range=[0, span])
     return fig
+
+
+def reconstructed_points(row: StatusRow) -> list[tuple[int, float]]:
+    """Years before a merger as the merged unit stood, the sum of the units it was formed from: a merged unit's
+    own years, or those a carried plan's latest years are compared with; joined to the unit's first own year."""
+    points = {y: r.figure.value for y, r in row.reconstructions.items() if r.figure is not None}
+    if not points:
+        return []
+    unit = row.reconstructions[max(points)].unit
+    after = [y for y in sorted(row.series) if y > max(points) and row.footing.get(y) == unit]
+    if after and not row.series[after[0]].parts:
+        points[after[0]] = row.series[after[0]].value
+    return sorted(points.items())
+
+
+def _mark_reconstructed(fig: go.Figure, row: StatusRow, lang: str) -> None:
+    """Reconstructed years as a dotted line with open squares, named in the legend; in a bar chart, the bars
+    of reconstructed years hatched."""
+    points = reconstructed_points(row)
+    if not points:
+        return
+    if row.target["type"] in ANNUAL_TYPES or row.target["type"] == CUMULATIVE:
+        for trace in fig.data:
+            if isinstance(trace, go.Bar) and trace.x and None not in trace.x:
+                trace.marker.pattern = dict(shape=["/" if row.series.get(x) and row.series[x].parts else ""
+                                                   for x in trace.x], fgcolor=GREY, solidity=0.3)
+        fig.add_trace(go.Bar(x=[None], y=[None], name=word("reconstructed", lang), marker_color="white",
+                             marker_line=dict(color=GREY, width=1), marker_pattern=dict(shape="/", fgcolor=GREY)))
+        return
+    own = {y for y, r in row.reconstructions.items() if r.figure is not None}
+    fig.add_trace(go.Scatter(
+        x=[y for y, _ in points], y=[v for _, v in points], mode="lines+markers+text", name=word("reconstructed", lang),
+        line=dict(color=GREEN, width=2, dash="dot"), cliponaxis=False,
+        marker=dict(symbol="square-open", size=[11 if y in own else 0 for y, _ in points], color=GREEN,
+                    line=dict(width=2)),  # (the year it joins is the unit's own: its own marker shows)
+        text=[fmt.shown(v, row.indicator, lang) if y in own else "" for y, v in points], textposition="top center",
+        hovertext=[_reconstructed_hover(row, y, lang) for y, _ in points], hoverinfo="text"))
+
+
+def _reconstructed_hover(row: StatusRow, year: int, lang: str) -> str:
+    found = row.reconstructions.get(year)
+    if found is None or found.figure is None:
+        return _hover(row, year, lang)
+    parts = [f"<b>{year}</b>: {fmt.shown(found.figure.value, row.indicator, lang)}",
+             f"{word('reconstructed', lang)}:"]
+    parts += [f"{_escape(row.name_of(code, lang))}: {fmt.shown(f.value, row.indicator, lang)}"
+              for code, f in found.parts.items() if f is not None]
+    return "<br>".join(parts)
 
 
 def _mark_breaks(fig: go.Figure, row: StatusRow, lang: str) -> None:

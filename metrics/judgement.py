@@ -11,6 +11,8 @@ the required pace, the projection and, for annual targets, the years met and the
   deadline year has no value yet.
 - Annual targets: the judged year is ``target_achieved`` or ``not_achieved`` when it has a value,
   ``not_available`` when it has none; the trend on the year before is shown beside it, never as the status.
+- Across a merger (a series carried on by a unit formed from several): growth, the trend on the year before
+  and the projection are taken only between years on the same footing (``comparable``), never across it.
 """
 
 from __future__ import annotations
@@ -89,16 +91,27 @@ class Verdict:
         return self.met_by_year.get(self.actual_year) if self.met_by_year else None
 
 
-def judge(spec: TargetSpec, series: dict[int, float], year: int) -> Verdict:
-    """Judge ``series`` (year -> value) against ``spec`` as seen in ``year``."""
+NOT_COMPARABLE = "not_comparable"  # the trend across a merger: the two years are not on the same footing
+
+
+def judge(spec: TargetSpec, series: dict[int, float], year: int,
+          comparable: dict[int, float] | None = None) -> Verdict:
+    """Judge ``series`` (year -> value) against ``spec`` as seen in ``year``.
+
+    ``comparable``: the values like-for-like with the latest one — the years of the unit that carries it now
+    and earlier years reconstructed as that unit stood (the sum of the units it was formed from) — when the
+    series passed to a unit formed by merging several; growth, trend and projection use only these (the
+    status of a level target, the cumulative projection, an annual target's trend). None: all comparable.
+    """
     series = progress.clean_series(series)
+    like = None if comparable is None else progress.clean_series(comparable)
     if spec.type == LEVEL:
-        if spec.baseline is not None:
+        if spec.baseline is not None:  # (``comparable`` holds it only when it is on the latest footing)
             series = dict(sorted({**series, spec.base_year: spec.baseline}.items()))
-        return _final(spec, series, year, _level(spec, series, min(year, spec.target_year)))
+        return _final(spec, series, year, _level(spec, series, min(year, spec.target_year), like))
     if spec.type == CUMULATIVE:
-        return _final(spec, series, year, _cumulative(spec, series, min(year, spec.target_year)))
-    return _annual(spec, series, min(year, spec.target_year))
+        return _final(spec, series, year, _cumulative(spec, series, min(year, spec.target_year), like))
+    return _annual(spec, series, min(year, spec.target_year), like)
 
 
 def _final(spec: TargetSpec, series: dict[int, float], year: int, verdict: Verdict) -> Verdict:
@@ -138,11 +151,12 @@ def required_pace(actual: float, target: float, years_left: int) -> tuple[float 
     return per_year, rate
 
 
-def _level(spec: TargetSpec, series: dict[int, float], year: int) -> Verdict:
+def _level(spec: TargetSpec, series: dict[int, float], year: int, like: dict[int, float] | None = None) -> Verdict:
     """The trend method towards the target; a band over the term ("45–50% by 2028") towards its near end,
-    reached inside the band or beyond it on the good side, shown by its position instead of a "% achieved"."""
+    reached inside the band or beyond it on the good side, shown by its position instead of a "% achieved".
+    ``like``: only these values are compared (the base moves to the first of them after the base year)."""
     goal = _threshold(spec)
-    seen = {y: v for y, v in series.items() if y <= year}
+    seen = {y: v for y, v in (series if like is None else like).items() if y <= year}
     a = progress.assess(seen, goal, spec.target_year, spec.base_year, spec.direction)
     verdict = Verdict(a.status, year, goal, score=a.score, assessment=a)
     if a.latest_year is None:
@@ -151,9 +165,12 @@ def _level(spec: TargetSpec, series: dict[int, float], year: int) -> Verdict:
     banded = spec.value_high is not None
     figures = dict(actual=actual, actual_year=latest, band_position=band_position(spec, actual),
                    achievement_pct=None if banded else achievement_pct(actual, goal, spec.direction))
-    if a.base_year is not None and goal != a.base_value:
+    # after a merger, nothing like-for-like before the latest year yet: no straight line from it (at the
+    # deadline the line is the target itself, whatever its base)
+    moved = like is not None and a.base_year == latest and latest < spec.target_year
+    if a.base_year is not None and goal != a.base_value and not moved:
         figures["progress_share_pct"] = (actual - a.base_value) / (goal - a.base_value) * 100
-    if a.base_year is not None:
+    if a.base_year is not None and not moved:
         expected = straight_line(a.base_year, a.base_value, spec.target_year, goal, latest)
         figures.update(expected=expected, gap=actual - expected)
     if not a.target_achieved:
@@ -164,8 +181,10 @@ def _level(spec: TargetSpec, series: dict[int, float], year: int) -> Verdict:
     return replace(verdict, **figures)
 
 
-def _cumulative(spec: TargetSpec, series: dict[int, float], year: int) -> Verdict:
-    """Sum of flows since the base year against a straight-line share of the target."""
+def _cumulative(spec: TargetSpec, series: dict[int, float], year: int,
+                like: dict[int, float] | None = None) -> Verdict:
+    """Sum of flows since the base year against a straight-line share of the target; the projection goes on at
+    the average yearly flow (of the comparable years only, ``like``, after a merger)."""
     counted = {y: v for y, v in series.items() if spec.base_year < y <= year}
     if not counted:
         return Verdict(NOT_AVAILABLE, year, spec.value)
@@ -182,11 +201,15 @@ def _cumulative(spec: TargetSpec, series: dict[int, float], year: int) -> Verdic
         score = progress.score_with_target(ratio)
     years_left = spec.target_year - latest
     pace = (spec.value - actual) / years_left if years_left > 0 and not achieved else None
+    yearly = actual / elapsed
+    if like is not None:
+        same = [like[y] for y in counted if y in like]
+        yearly = sum(same) / len(same) if same else yearly
     return Verdict(
         status, year, spec.value, actual=actual, actual_year=latest,
         achievement_pct=achievement_pct(actual, spec.value, "up"),
         expected=expected, gap=actual - expected, pace_per_year=pace,
-        projection=actual + actual / elapsed * years_left, years_assessed=len(counted),
+        projection=actual + yearly * years_left, years_assessed=len(counted),
         score=score, assessment=Assessment(status, ratio, score, target_achieved=achieved),
     )
 
@@ -219,7 +242,7 @@ def is_met(spec: TargetSpec, value: float) -> bool:
     return value >= threshold if spec.direction == "up" else value <= threshold
 
 
-def _annual(spec: TargetSpec, series: dict[int, float], year: int) -> Verdict:
+def _annual(spec: TargetSpec, series: dict[int, float], year: int, like: dict[int, float] | None = None) -> Verdict:
     """The judged year met or not (its status), the years met so far, and the trend on the year before."""
     threshold = _threshold(spec)
     in_term = {y: v for y, v in series.items() if spec.base_year < y <= year}
@@ -230,7 +253,7 @@ def _annual(spec: TargetSpec, series: dict[int, float], year: int) -> Verdict:
         return Verdict(NOT_AVAILABLE, year, threshold, **tally)
     actual = series[year]
     figures = dict(actual=actual, actual_year=year, expected=threshold, gap=actual - threshold,
-                   band_position=band_position(spec, actual), trend=trend(spec, series, year), **tally)
+                   band_position=band_position(spec, actual), trend=trend(spec, series, year, like), **tally)
     if year <= spec.base_year:  # the baseline year: the target applies from the year after
         return Verdict(NO_TARGET, year, threshold, **figures)
     met = met_by_year[year]
@@ -239,8 +262,14 @@ def _annual(spec: TargetSpec, series: dict[int, float], year: int) -> Verdict:
                    score=5.0 if met else None, **figures)
 
 
-def trend(spec: TargetSpec, series: dict[int, float], year: int) -> str | None:
-    """better / worse / same than the year before, in the direction the target wants; None without it."""
+def trend(spec: TargetSpec, series: dict[int, float], year: int, like: dict[int, float] | None = None) -> str | None:
+    """better / worse / same than the year before, in the direction the target wants; None without it;
+    ``not_comparable`` when the year before is on another footing (``like``: the comparable values)."""
+    if like is not None and year in like:
+        if year - 1 in like:
+            series = like
+        elif year - 1 in series:
+            return NOT_COMPARABLE
     if year - 1 not in series or year not in series:
         return None
     change = (series[year] - series[year - 1]) * progress.direction_sign(spec.direction)

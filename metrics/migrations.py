@@ -163,6 +163,11 @@ def target_shapes(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("ALTER TABLE targets ADD COLUMN basis VARCHAR")
 
 
+def plan_after_merger(cur: duckdb.DuckDBPyConnection) -> None:
+    """What becomes of a plan when its unit merges with others (carry, rebase, end; empty: carry)."""
+    cur.execute("ALTER TABLE plans ADD COLUMN after_merger VARCHAR")
+
+
 MIGRATIONS = [
     ("0001_initial_schema", initial_schema),
     ("0002_catalogue_version", catalogue_version),
@@ -176,6 +181,7 @@ MIGRATIONS = [
     ("0010_plan_headlines", plan_headlines),
     ("0011_sign_in_tickets", sign_in_tickets),
     ("0012_target_shapes", target_shapes),
+    ("0013_plan_after_merger", plan_after_merger),
 ]
 
 

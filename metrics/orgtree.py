@@ -157,6 +157,14 @@ class Organisation:
                 latest[code] = (start, i)
         return {code: i for code, (_, i) in latest.items()}
 
+    @cached_property
+    def _first_periods(self) -> dict[str, int]:
+        first: dict[str, tuple] = {}
+        for i, (code, start) in enumerate(zip(self._columns["code"], self._columns["valid_from"])):
+            if code not in first or start < first[code][0]:
+                first[code] = (start, i)
+        return {code: i for code, (_, i) in first.items()}
+
     def any_period(self, code: str) -> Unit | None:
         """The latest period of a unit, whatever the year (for names of dissolved units)."""
         if code not in self._latest:
@@ -171,28 +179,87 @@ class Organisation:
             chain.append(unit.successor)
         return chain
 
-    def lineage(self, code: str, year: int) -> str | None:
-        """The unit that carries ``code``'s series in ``year``.
+    def carriers(self, code: str, year: int) -> list[str]:
+        """The units that carry ``code``'s series in ``year``.
 
-        Forward through successors after the unit ended; backward to its predecessor before it began,
-        when there is exactly one (a merger of several has no single past).
+        The unit itself in a year whose 31 December it covers; forward through successors after it ended;
+        before it began, every predecessor valid that year — recursively, a predecessor that had not begun
+        either gives its own (a merger of several has several carriers: its series is their sum, "as is").
+        Empty when no unit does.
         """
-        seen = set()
-        while code and code not in seen:
-            seen.add(code)
-            span = self.lifetimes.get(code)
-            if span is None:
-                return None
-            start, end = span
-            day = year_end(year)
-            if start > day:
-                preds = self.predecessors.get(code, [])
-                code = preds[0] if len(preds) == 1 else None
-            elif end is not None and end < day:
-                code = self.any_period(code).successor
-            else:
-                return code if self.valid(code, year) else None
+        return self._carriers(code, year, set())
+
+    def _carriers(self, code: str | None, year: int, seen: set[str]) -> list[str]:
+        if not code or code in seen or code not in self.lifetimes:
+            return []
+        seen.add(code)
+        start, end = self.lifetimes[code]
+        day = year_end(year)
+        if start > day:
+            found = [c for p in self.predecessors.get(code, []) for c in self._carriers(p, year, seen)]
+            return list(dict.fromkeys(found))
+        if end is not None and end < day:
+            return self._carriers(self.any_period(code).successor, year, seen)
+        return [code] if self.valid(code, year) else []
+
+    def lineage(self, code: str, year: int) -> str | None:
+        """The one unit that carries ``code``'s series in ``year`` (``carriers``): forward through successors
+        after the unit ended; backward to its predecessor before it began, when there is exactly one (a
+        merger of several has no single past: its years before are reconstructed, see ``carriers``)."""
+        found = self.carriers(code, year)
+        return found[0] if len(found) == 1 else None
+
+    def as_is(self, code: str, year: int) -> Unit | None:
+        """``code`` as it stands in ``year``: its unit in that year's tree; in a year before it was formed by
+        merging several units, the unit itself (its first period) with those units below it as its parts.
+        None when neither."""
+        unit = self.unit(code, year)
+        if unit is not None:
+            return unit
+        parts = self.carriers(code, year)
+        if len(parts) < 2 or code not in self.lifetimes:
+            return None
+        return replace(self._unit_at(self._first_periods[code]), children=parts)
+
+    def merged_into(self, code: str, year: int) -> str | None:
+        """The later unit formed by merging several that ``code`` is a part of in ``year`` (its as-is parent),
+        or None."""
+        for later in self.successors(code)[1:]:
+            if not self.valid(later, year):
+                return later if len(self.carriers(later, year)) > 1 and code in self.carriers(later, year) else None
         return None
+
+    def footing(self, code: str) -> str:
+        """The unit ``code``'s figures are like-for-like with: back through successions of one unit by one
+        (a new name, a new code), up to a unit formed by merging several, or the first of the line."""
+        seen = {code}
+        while len(preds := self.predecessors.get(code, [])) == 1 and preds[0] not in seen:
+            code = preds[0]
+            seen.add(code)
+        return code
+
+    def merger(self, code: str) -> tuple[str, dt.date] | None:
+        """The unit that ``code`` (or the line of single successions it begins) merged into with others, and the
+        day that unit began; None when it never merged with others."""
+        for later in self.successors(code)[1:]:
+            if len(self.predecessors.get(later, [])) > 1:
+                return later, self.lifetimes[later][0]
+        return None
+
+    def merged_parts(self, code: str) -> set[str]:
+        """Every unit that stood as a part of ``code`` before it (or a unit it continues alone) was formed by
+        merging several: the units its as-is series adds up in those years, and their predecessors."""
+        chain = [code]
+        while len(preds := self.predecessors.get(chain[-1], [])) == 1 and preds[0] not in chain:
+            chain.append(preds[0])
+        stack = [p for c in chain if len(self.predecessors.get(c, [])) > 1 for p in self.predecessors[c]]
+        found: set[str] = set()
+        while stack:
+            part = stack.pop()
+            if part not in found:
+                found.add(part)
+                stack.extend(self.predecessors.get(part, []))
+        return found
 
     def descendants(self, code: str, year: int) -> list[str]:
         """Every unit below ``code`` in the tree of ``year``, depth first."""

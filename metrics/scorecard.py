@@ -10,11 +10,13 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from metrics import rollups, statuses
+from metrics import mergers, rollups, statuses
 from metrics.aggregate import Figure
 from metrics.errors import UserError
-from metrics.judgement import ANNUAL_TYPES, LEVEL, TargetSpec, Verdict, judge
+from metrics.judgement import ANNUAL_TYPES, CUMULATIVE, LEVEL, TargetSpec, Verdict, judge
+from metrics.mergers import PlanMerger, Rebase, Reconstruction
 from metrics.orgtree import Organisation, Unit
+from metrics.progress import NOT_AVAILABLE
 from metrics.sources import FigureSource, MemoryFigures, StoredFigures
 from metrics.store import Store, in_force_sql
 
@@ -30,6 +32,17 @@ class StatusRow:
     verdict: Verdict
     series: dict[int, Figure]  # the yearly values the verdict was judged on, up to ``year``
     units_by_year: dict[int, str] = field(default_factory=dict)  # who carried the series each year
+    # years before a merger rebuilt as the merged unit stood (as is), each with its parts' own figures (as was):
+    # the series' own years (a merged unit's series), or those its latest years are compared with (``carry``)
+    reconstructions: dict[int, Reconstruction] = field(default_factory=dict)
+    footing: dict[int, str] = field(default_factory=dict)  # year -> the unit its figure is like-for-like with
+    rebase: Rebase | None = None  # the target as the merged unit carries it (plans.csv ``after_merger`` rebase)
+    names: dict[str, tuple[str, str]] = field(default_factory=dict)  # the merger's units: code -> (vi, en) name
+
+    def name_of(self, code: str, lang: str = "vi") -> str:
+        """The name of a unit the merger concerns (a part of a reconstruction, the plan's old unit)."""
+        found = self.names.get(code)
+        return code if found is None else (found[0] if lang == "vi" else found[1] or found[0])
 
     @property
     def status(self) -> str:
@@ -48,6 +61,35 @@ class StatusRow:
         """Years in which the series passed to a successor unit (a break in comparability)."""
         years = sorted(self.units_by_year)
         return [b for a, b in zip(years, years[1:]) if self.units_by_year[a] != self.units_by_year[b]]
+
+    @property
+    def reconstructed_years(self) -> list[int]:
+        """Years judged (from the base year on) whose reconstructed, as-is figure the verdict used."""
+        base = int(self.target["base_year"])
+        return sorted(y for y, r in self.reconstructions.items() if r.figure is not None and y >= base)
+
+    @property
+    def unreconstructed(self) -> dict[int, tuple[str, ...]]:
+        """Years judged that could not be reconstructed, and the units before the merger whose figure they lack."""
+        base = int(self.target["base_year"])
+        return {y: r.missing for y, r in sorted(self.reconstructions.items()) if r.figure is None and y >= base}
+
+    def comparable_with_previous(self, year: int) -> bool:
+        """Whether ``year``'s figure may be compared with the year before's (False across a merger, unless
+        the year before is reconstructed as ``year``'s unit stood)."""
+        before = self.footing.get(year - 1)
+        if before is None or before == self.footing.get(year):
+            return True
+        found = self.reconstructions.get(year - 1)
+        return found is not None and found.figure is not None
+
+    def previous_value(self, year: int) -> float | None:
+        """The year before's figure like-for-like with ``year``'s: its own, or its reconstruction (None: none)."""
+        if self.footing.get(year - 1) not in (None, self.footing.get(year)):
+            found = self.reconstructions.get(year - 1)
+            return found.figure.value if found is not None and found.figure is not None else None
+        figure = self.series.get(year - 1)
+        return None if figure is None else figure.value
 
     @property
     def latest(self) -> Figure | None:
@@ -77,6 +119,10 @@ class StatusRow:
             "series_break": ";".join(str(y) for y in self.break_years),
             "provenance": ";".join(sorted(self.provenance)),
             "trend": v.trend,
+            "reconstructed": ";".join(str(y) for y in self.reconstructed_years),
+            "reconstruction_missing": ";".join(f"{y}:{'|'.join(m)}" for y, m in self.unreconstructed.items()),
+            "target_as_written": self.rebase.value if self.rebase and self.rebase.scaled else None,
+            "rebase_factor": self.rebase.factor if self.rebase else None,
         }
 
 
@@ -150,31 +196,67 @@ class Scorecard:
 
     def latest_year(self, plan: str) -> int:
         """The year a plan is judged in by default: its latest year with data, within its term (a finished
-        2018–2023 plan is judged in 2023), else its first year."""
-        end = int(self.plans[plan]["end_year"])
+        2018–2023 plan is judged in 2023; a plan that ended with its unit's merger, in its unit's last year),
+        else its first year."""
+        end = self.last_year(plan)
         years = [y for y in self.years(plan) if y <= end]
-        return years[-1] if years else int(self.plans[plan]["start_year"])
+        return years[-1] if years else min(int(self.plans[plan]["start_year"]), end)
+
+    def last_year(self, plan: str) -> int:
+        """The plan's last year judged: the end of its term, or the last year its unit covered when the plan
+        ended with its unit's merger (plans.csv ``after_merger`` end)."""
+        end, merger = int(self.plans[plan]["end_year"]), self.merger(plan)
+        return min(end, merger.last_year) if merger is not None and merger.rule == mergers.END else end
 
     def judged_year(self, plan: str, year: int | None) -> int:
         """``year`` if the plan's term holds it (default: ``latest_year``); a year outside it is refused."""
-        return self.latest_year(plan) if year is None else check_year(self.plans[plan], year)
+        return self.latest_year(plan) if year is None else check_year(self.plans[plan], year, self.ended(plan))
+
+    def merger(self, plan: str) -> PlanMerger | None:
+        """How the plan goes on after its unit merged with others (None: its unit never did)."""
+        return self.memo(("merger", plan), lambda: mergers.plan_merger(self.plans[plan], self.org))
+
+    def ended(self, plan: str) -> PlanMerger | None:
+        """The merger the plan ended with (plans.csv ``after_merger`` end), if it did."""
+        merger = self.merger(plan)
+        return merger if merger is not None and merger.rule == mergers.END else None
+
+    def owner(self, plan: str) -> str:
+        """The unit whose series the plan follows: its own unit (its successors carry it on), or for a plan
+        rebased on its unit's merger, the merged unit (its years before the merger reconstructed)."""
+        merger = self.merger(plan)
+        return merger.successor if merger is not None and merger.rule == mergers.REBASE else self.plans[plan]["unit"]
+
+    def unit(self, code: str, year: int) -> Unit | None:
+        """A unit as it stood in ``year``: in that year's tree, or a unit formed later by merging several, with
+        those units below it (``Organisation.as_is``)."""
+        return self.org.as_is(code, year)
 
     def root(self, plan: str, year: int) -> Unit | None:
-        """The plan's unit as it was in ``year`` (the province, or its successor after a merger)."""
-        code = self.org.lineage(self.plans[plan]["unit"], year)
-        return self.org.unit(code, year) if code else None
+        """The plan's unit as it was in ``year`` (the province, or its successor after a merger; before a
+        merger of several, the merged unit as is, the units it was formed from below it)."""
+        owner = self.owner(plan)
+        code = self.org.lineage(owner, year)
+        return self.org.unit(code, year) if code else self.org.as_is(owner, year)
 
     def series_owner(self, plan: str, code: str) -> str:
         """The code whose lineage a unit's series follows: the plan's unit for the province and its successors."""
-        plan_unit = self.plans[plan]["unit"]
-        return plan_unit if code in self.org.successors(plan_unit) else code
+        owner = self.owner(plan)
+        if code == owner or (code in self.org.successors(self.plans[plan]["unit"]) and code not in self.stand_ins(plan)):
+            return owner
+        return code
+
+    def stand_ins(self, plan: str) -> set[str]:
+        """The units that stood as parts of the plan's unit before it was formed by merging them: shown as they
+        were, their figures added up into the plan's unit's, never judged against its targets."""
+        return self.memo(("stand_ins", plan), lambda: self.org.merged_parts(self.owner(plan)))
 
     def applies(self, target: dict, unit: Unit) -> bool:
         """Whether a target is tracked for a unit: its own unit (or that unit's successor), else its level is
-        listed and its sector concerned."""
+        listed and its sector concerned (never a unit that stood as a part of the plan's merged unit)."""
         if _text(target.get("unit")):
             return unit.code in self.org.successors(target["unit"])
-        if unit.level not in (target["applies_to"] or "").split("|"):
+        if unit.level not in (target["applies_to"] or "").split("|") or unit.code in self.stand_ins(target["plan"]):
             return False
         sectors = _sectors(target)
         return not sectors or unit.sector is None or unit.sector in sectors
@@ -184,7 +266,9 @@ class Scorecard:
         root = self.root(plan, year)
         if root is None:
             return []
-        units = [root] + [self.org.unit(c, year) for c in self.org.descendants(root.code, year)]
+        tops = [root.code] if root.code in self.org.tree(year) else list(root.children)
+        below = [c for top in tops for c in self.org.descendants(top, year)]
+        units = [root] + [self.org.unit(c, year) for c in [*tops, *below] if c != root.code]
         if target is not None:
             units = [u for u in units if self.applies(target, u)]
         return sorted(units, key=lambda u: u.sort_key("vi"))
@@ -209,17 +293,35 @@ class Scorecard:
 
     def series(self, plan: str, indicator: str, code: str, until: int,
                sectors: tuple = ()) -> tuple[dict[int, Figure], dict[int, str]]:
-        """Yearly figures of a unit's lineage up to ``until``, and which unit carried each year."""
+        """Yearly figures of a unit's lineage up to ``until``, and which unit carried each year (a year before a
+        merger of several: the merged unit, its figure reconstructed from theirs)."""
+        figures, carriers, _ = self.lineage_series(plan, indicator, code, until, sectors)
+        return figures, carriers
+
+    def lineage_series(self, plan: str, indicator: str, code: str, until: int, sectors: tuple = ()
+                       ) -> tuple[dict[int, Figure], dict[int, str], dict[int, Reconstruction]]:
+        """``series``, with the years before a merger of several: each reconstructed (or not) from its parts."""
         owner = self.series_owner(plan, code)
-        figures, carriers = {}, {}
+        figures, carriers, rebuilt = {}, {}, {}
         for year in self.source.years(indicator):
             if year > until:
                 break
             carrier = self.org.lineage(owner, year)
-            figure = self.figure(indicator, carrier, year, sectors) if carrier else None
+            if carrier is None:
+                found = self.reconstruction(indicator, owner, year, sectors)
+                if found is not None:
+                    rebuilt[year] = found
+                figure, carrier = (found.figure if found else None), owner
+            else:
+                figure = self.figure(indicator, carrier, year, sectors)
             if figure is not None and figure.value is not None:
                 figures[year], carriers[year] = figure, carrier
-        return figures, carriers
+        return figures, carriers, rebuilt
+
+    def reconstruction(self, indicator: str, code: str, year: int, sectors: tuple = ()) -> Reconstruction | None:
+        """``code``'s figure in a year before it was formed by merging several, from theirs (None otherwise)."""
+        return mergers.reconstruction(self.org, code, year, lambda part: self.figure(indicator, part, year, sectors),
+                                      self.indicators[indicator]["kind"])
 
     def prefetch(self, plan: str, codes: list[str], indicators: list[str] | None = None,
                  leaves: bool = True) -> None:
@@ -234,7 +336,9 @@ class Scorecard:
             owner = self.series_owner(plan, code)
             if owner == code and self.org.covers(code, years):
                 continue  # the unit itself carries its series every year: the common case
-            carriers |= {c for y in years if (c := self.org.lineage(owner, y))}
+            # every carrier, the parts of a merged unit's years before it and of the unit its series passed to
+            lines = {owner} | {self.org.footing(c) for c in self.org.successors(owner)}
+            carriers |= {c for line in lines for y in years for c in self.org.carriers(line, y)}
         self.source.prefetch(indicators, sorted(carriers), leaves=leaves)
 
     # --- judging --------------------------------------------------------------------------------
@@ -262,16 +366,75 @@ class Scorecard:
         return float(stated) if unit.code in self.org.successors(owner) else None
 
     def row(self, target: dict, unit: Unit, year: int) -> StatusRow:
-        series, carriers = self.series(target["plan"], target["indicator"], unit.code, year, _sectors(target))
+        sectors = _sectors(target)
+        series, carriers, rebuilt = self.lineage_series(target["plan"], target["indicator"], unit.code, year, sectors)
         indicator = self.indicators[target["indicator"]]
         if _text(target.get("basis")):
             series, indicator = self._share_of_plan(target, unit, year, series), share_indicator(
                 indicator, self.indicators[target["basis"]])
+            rebuilt = {}  # a share of plan is judged on the shares, not on either figure's reconstruction
+        rebase = self._rebase(target, unit, sectors)
+        if rebase is not None:
+            target = mergers.scaled_target(target, rebase)
         spec = self.spec(target, unit)
         if spec.baseline is not None and spec.base_year <= year:
             series, carriers = self._with_baseline(target, spec, series, carriers)
-        verdict = judge(spec, {y: f.value for y, f in series.items()}, year)
-        return StatusRow(target, indicator, unit, year, verdict, series, carriers)
+        like, compared = mergers.comparable(series, carriers, self.org, year, spec.base_year, lambda code, y: (
+            None if _text(target.get("basis")) else self.reconstruction(target["indicator"], code, y, sectors)))
+        verdict = judge(spec, {y: f.value for y, f in series.items()}, year, like)
+        if rebase is not None and rebase.failed:
+            verdict = Verdict(NOT_AVAILABLE, year, verdict.target_value, actual=verdict.actual,
+                              actual_year=verdict.actual_year)
+        footing = {y: self.org.footing(c) for y, c in carriers.items()}
+        rebuilt = {**rebuilt, **compared}
+        return StatusRow(target, indicator, unit, year, verdict, series, carriers, rebuilt, footing, rebase,
+                         self._names(rebuilt, rebase))
+
+    def _names(self, rebuilt: dict[int, Reconstruction], rebase: Rebase | None) -> dict[str, tuple[str, str]]:
+        codes = {code for r in rebuilt.values() for code in r.parts}
+        if rebase is not None:
+            codes |= {rebase.unit, rebase.successor, *rebase.missing}
+        return {code: (unit.name("vi"), unit.name("en")) for code in sorted(codes)
+                if (unit := self.org.any_period(code)) is not None}
+
+    def _rebase(self, target: dict, unit: Unit, sectors: tuple) -> Rebase | None:
+        """How the merged unit carries a target of a plan rebased on its unit's merger (None: not rebased)."""
+        merger = self.merger(target["plan"])
+        if merger is None or merger.rule != mergers.REBASE or _text(target.get("unit")) \
+                or self.series_owner(target["plan"], unit.code) != merger.successor:
+            return None
+        key = ("rebase", target["plan"], target["code"])
+        return self.memo(key, lambda: self._rebase_of(target, merger, sectors))
+
+    def _rebase_of(self, target: dict, merger: PlanMerger, sectors: tuple) -> Rebase:
+        stated = target.get("baseline")
+        stated = None if stated is None or pd.isna(stated) else float(stated)
+        high = target.get("value_high")
+        common = dict(unit=merger.unit, successor=merger.successor, value=float(target["value"]),
+                      value_high=None if high is None or pd.isna(high) else float(high), baseline=stated)
+        kind = self.indicators[target["indicator"]]["kind"]
+        if target["type"] not in (LEVEL, CUMULATIVE) or kind not in mergers.ADDITIVE_KINDS or _text(target.get("basis")):
+            return Rebase(**common)  # a ratio, a percentage, an annual bound: as written
+        base = int(target["base_year"])
+        as_is, _, rebuilt = self.lineage_series(target["plan"], target["indicator"], merger.successor,
+                                                merger.last_year, sectors)
+        as_was, _ = self.series(target["plan"], target["indicator"], merger.unit, merger.last_year, sectors)
+        as_was = {y: f.value for y, f in as_was.items()}
+        if stated is not None and target["type"] == LEVEL:
+            as_was[base] = stated
+        years = mergers.rebase_years(target["type"], base, {y: f.value for y, f in as_is.items()}, as_was,
+                                     merger.last_year)
+        if not years:
+            if base in rebuilt:
+                missing = rebuilt[base].missing
+            elif base not in as_is:
+                missing = tuple(self.org.carriers(merger.successor, base))
+            else:
+                missing = (merger.unit,)
+            return Rebase(**common, years=(base,), missing=tuple(missing) or (merger.unit,))
+        now, before = sum(as_is[y].value for y in years), sum(as_was[y] for y in years)
+        return Rebase(**common, factor=now / before if before else None, as_is=now, as_was=before, years=years,
+                      missing=() if before else (merger.unit,))
 
     def _share_of_plan(self, target: dict, unit: Unit, year: int, done: dict[int, Figure]) -> dict[int, Figure]:
         """A target set as a share of a plan figure: each year, what was done ÷ that year's plan figure × 100
@@ -313,10 +476,9 @@ class Scorecard:
         if units is None:
             scope = self.units_for(plan, year)
         else:
-            scope = [u for u in (self.org.unit(code, year) for code in units) if u is not None]
+            scope = [u for u in (self.unit(code, year) for code in units) if u is not None]
         pairs = [(target, unit) for target in chosen for unit in scope if self.applies(target, unit)]
-        tree = self.org.tree(year)
-        leaves = any(not tree[unit.code].children for _, unit in pairs)
+        leaves = any(not unit.children for _, unit in pairs)
         indicators = {t["indicator"] for t in chosen} | {t["basis"] for t in chosen if _text(t.get("basis"))}
         self.prefetch(plan, sorted({unit.code for _, unit in pairs}), sorted(indicators), leaves=leaves)
         return [self.row(target, unit, year) for target, unit in pairs]
@@ -335,24 +497,39 @@ class Scorecard:
         return sorted(rows, key=lambda r: order[r.target["code"]])
 
     def children(self, code: str, year: int) -> list[Unit]:
-        """The units directly below ``code`` in the tree of ``year``, by name."""
+        """The units directly below ``code`` in the tree of ``year``, by name (in a year before ``code`` was
+        formed by merging several: those units, as they were)."""
         tree = self.org.tree(year)
-        found = [tree[c] for c in tree[code].children] if code in tree else []
+        unit = tree.get(code) or self.org.as_is(code, year)
+        found = [tree[c] for c in unit.children if c in tree] if unit is not None else []
         return sorted(found, key=lambda u: u.sort_key("vi"))
 
     def ancestors(self, code: str, year: int) -> list[Unit]:
-        """The units above ``code`` in the tree of ``year``, the top first."""
+        """The units above ``code`` in the tree of ``year``, the top first (above a unit that later merged with
+        others, in a year before that: the merged unit as is)."""
         tree, chain = self.org.tree(year), []
         unit = tree.get(code)
         while unit is not None and unit.parent in tree and len(chain) < 20:
             unit = tree[unit.parent]
             chain.append(unit)
+        top = chain[-1].code if chain else code
+        merged = self.org.merged_into(top, year) if top in tree else None
+        if merged is not None:
+            chain.append(self.org.as_is(merged, year))
         return chain[::-1]
 
 
-def check_year(plan: dict, year: int) -> int:
-    """``year``, if the plan's term holds it; else the message that says which years it has."""
+def check_year(plan: dict, year: int, ended: PlanMerger | None = None) -> int:
+    """``year``, if the plan's term holds it; else the message that says which years it has (``ended``: the
+    plan ended with its unit's merger, so its last year is that unit's)."""
     start, end = int(plan["start_year"]), int(plan["end_year"])
+    if ended is not None and ended.last_year < year <= end:
+        last = max(start, ended.last_year)
+        raise UserError("year-out-of-plan",
+                        f"{ended.words('vi')}: năm cuối được đánh giá là {last} (kế hoạch {plan['code']}). Hãy chọn "
+                        f"--year từ {start} đến {last}, hoặc chọn kế hoạch khác bằng --plan.",
+                        f"{ended.words('en')}: its last year judged is {last} (plan {plan['code']}). Choose a --year "
+                        f"from {start} to {last}, or another plan with --plan.")
     if not start <= year <= end:
         raise UserError("year-out-of-plan",
                         f"Năm {year} nằm ngoài kế hoạch {plan['code']} ({start}–{end}). Hãy chọn --year trong khoảng "
@@ -408,13 +585,16 @@ def completeness(card: Scorecard, plan: str, years: list[int], parent: str | Non
     for year in years:
         root = card.root(plan, year)
         top = card.org.lineage(parent, year) if parent else (root.code if root else None)
+        if top is None and parent and card.org.as_is(parent, year) is not None:
+            top = parent  # a merged unit in a year before it: the units it was formed from report
         if top is None:
             continue
         units = card.children(top, year)
         card.prefetch(plan, [u.code for u in units])
         for unit in units:
             wanted = [t for t in targets if card.applies(t, unit)
-                      or (root is not None and top == root.code and t["applies_to"] == root.level)]
+                      or (root is not None and top == root.code and t["applies_to"] == root.level)
+                      or (_text(t.get("unit")) and top in card.org.successors(t["unit"]))]
             expected = {t["indicator"] for t in wanted}
             # reported in the target's own scope: a public-administration unit's figure does not answer a
             # target for non-state enterprises

@@ -60,6 +60,8 @@ TRENDS = {
     "better": ("↗", "tốt hơn năm trước", "better than the year before"),
     "worse": ("↘", "kém hơn năm trước", "worse than the year before"),
     "same": ("→", "không đổi so với năm trước", "unchanged on the year before"),
+    # across a merger: the year before was another unit's (no arrow: no growth is counted across it)
+    "not_comparable": ("⚡", "không so sánh được (đổi đơn vị)", "not comparable (unit changed)"),
 }
 
 

@@ -45,7 +45,11 @@ def versus_target(actual: float, target: float, lang: str = "vi") -> str:
 
 
 def change_on_last_year(row: StatusRow, lang: str = "vi") -> str | None:
-    """``tăng 5.124 đoàn viên so với cùng kỳ`` from the two latest years of the series."""
+    """``tăng 5.124 đoàn viên so với cùng kỳ`` from the two latest years of the series (across a merger, against
+    the year before as the merged unit stood, or "not comparable")."""
+    year = row.verdict.actual_year
+    if year is not None and year - 1 in row.series and not row.comparable_with_previous(year):
+        return NOT_COMPARABLE[lang]
     change = _delta_words(row, lang)
     if change is None:
         return None
@@ -57,9 +61,9 @@ def change_on_last_year(row: StatusRow, lang: str = "vi") -> str | None:
 def _delta_words(row: StatusRow, lang: str) -> str | None:
     """``tăng 5.124 đoàn viên``, ``giảm 1,20 điểm %``; "" when unchanged; None without the year before."""
     year = row.verdict.actual_year
-    if year is None or year - 1 not in row.series or year not in row.series:
+    if year is None or year not in row.series or row.previous_value(year) is None:
         return None
-    delta = row.series[year].value - row.series[year - 1].value
+    delta = row.series[year].value - row.previous_value(year)
     if round(delta, 2) == 0:
         return ""
     size = amount(abs(delta), row.indicator, lang)
@@ -68,6 +72,11 @@ def _delta_words(row: StatusRow, lang: str) -> str | None:
     if lang == "vi":
         return f"{'tăng' if delta > 0 else 'giảm'} {size}"
     return f"{'up' if delta > 0 else 'down'} {size}"
+
+
+NOT_COMPARABLE = {"vi": "không so sánh được với năm trước (đổi đơn vị)",
+                  "en": "not comparable with the year before (unit changed)"}
+REBASED = {"vi": "tính lại theo đơn vị sau hợp nhất", "en": "recalculated for the merged unit"}
 
 
 def _present(value) -> bool:
@@ -99,20 +108,74 @@ def sentence(row: StatusRow, lang: str = "vi") -> str:
         label = f"{label} ({row.unit.name(lang)})"
     if v.actual is None:
         if lang == "vi":
-            return f"{label}: chưa có số liệu năm {v.year}."
-        return f"{label}: no data for {v.year}."
+            return f"{label}: chưa có số liệu năm {v.year}." + merger_note(row, lang)
+        return f"{label}: no data for {v.year}." + merger_note(row, lang)
     if row.target["type"] == CUMULATIVE:
-        return _cumulative(row, label, lang)
+        return _cumulative(row, label, lang) + merger_note(row, lang)
     if row.target["type"] in ANNUAL_TYPES:
-        return _annual(row, label, lang)
-    return _level(row, label, lang)
+        return _annual(row, label, lang) + merger_note(row, lang)
+    return _level(row, label, lang) + merger_note(row, lang)
+
+
+def _names(row: StatusRow, codes, lang: str) -> str:
+    return ", ".join(row.name_of(code, lang) for code in codes)
+
+
+def merger_note(row: StatusRow, lang: str = "vi") -> str:
+    """What a merger leaves unsaid by the figures: a target that could not be recalculated for the merged unit,
+    years before the merger that could not be added up, growth not comparable across the merger."""
+    if row.rebase is not None and row.rebase.failed:
+        years = ", ".join(map(str, row.rebase.years))
+        return (f" Chưa tính lại được chỉ tiêu theo đơn vị sau hợp nhất: thiếu số liệu năm {years} của "
+                f"{_names(row, row.rebase.missing, lang)}." if lang == "vi" else
+                f" The target cannot be recalculated for the merged unit: no figure for {years} of "
+                f"{_names(row, row.rebase.missing, lang)}.")
+    missing = row.unreconstructed
+    carried = len(set(row.footing.values())) > 1  # the series passed to the merged unit (``carry``)
+    if not missing or (carried and row.status != "not_available" and row.verdict.trend != "not_comparable"):
+        return ""  # (a carried plan's figures are as was: the missing sum matters only where it stops a comparison)
+    by_units: dict[tuple[str, ...], list[int]] = {}
+    for year, codes in missing.items():
+        by_units.setdefault(codes, []).append(year)
+    parts = "; ".join(f"{_names(row, codes, lang)} ({', '.join(map(str, years))})" for codes, years in by_units.items())
+    return (f" Chưa cộng được số liệu các đơn vị trước hợp nhất: thiếu số liệu của {parts}." if lang == "vi" else
+            f" The units before the merger cannot be added up: no figure of {parts}.")
+
+
+def rebased_words(row: StatusRow, lang: str = "vi") -> str:
+    """``, tính lại theo đơn vị sau hợp nhất`` after a target the merged unit carries scaled (``rebase``)."""
+    return f", {REBASED[lang]}" if row.rebase is not None and row.rebase.scaled else ""
+
+
+def rebase_detail(row: StatusRow, lang: str = "vi") -> str | None:
+    """The target as written and how the merged unit carries it (``after_merger`` rebase), for the detail."""
+    r = row.rebase
+    if r is None:
+        return None
+    old, new = row.name_of(r.unit, lang), row.name_of(r.successor, lang)
+    if not r.scaled:
+        return (f"Kế hoạch của {old}, do {new} tiếp tục trên số liệu sau hợp nhất; chỉ tiêu giữ nguyên như văn bản."
+                if lang == "vi" else f"A plan of {old}, carried on by {new} on its figures after the merger; the "
+                "target stays as written.")
+    ind, years = row.indicator, "+".join(map(str, r.years))
+    text = (f"Chỉ tiêu trong văn bản của {old}: {amount(r.value, ind, lang)}; {REBASED['vi']}: × "
+            f"{amount(r.as_is, ind, lang)} ÷ {amount(r.as_was, ind, lang)} (năm {years}, sau ÷ trước hợp nhất) = "
+            f"{amount(r.value * r.factor, ind, lang)}." if lang == "vi" else
+            f"The target as written for {old}: {amount(r.value, ind, lang)}; {REBASED['en']}: × "
+            f"{amount(r.as_is, ind, lang)} ÷ {amount(r.as_was, ind, lang)} ({years}, after ÷ before the merger) = "
+            f"{amount(r.value * r.factor, ind, lang)}.")
+    if r.baseline is not None:
+        text += (f" Số gốc trong văn bản (trước hợp nhất): {amount(r.baseline, ind, lang)}." if lang == "vi"
+                 else f" The baseline as written (before the merger): {amount(r.baseline, ind, lang)}.")
+    return text
 
 
 def _level(row: StatusRow, label: str, lang: str) -> str:
     v, ind = row.verdict, row.indicator
     parts = [f"{label} năm {v.actual_year} đạt {amount(v.actual, ind, lang)}" if lang == "vi"
              else f"{label} was {amount(v.actual, ind, lang)} in {v.actual_year}",
-             f"{_against(row, lang)} {'đến năm' if lang == 'vi' else 'by'} {row.target['target_year']})"]
+             f"{_against(row, lang)} {'đến năm' if lang == 'vi' else 'by'} {row.target['target_year']}"
+             f"{rebased_words(row, lang)})"]
     change = change_on_last_year(row, lang)
     if change:
         parts.append(change)
@@ -212,11 +275,13 @@ def _cumulative(row: StatusRow, label: str, lang: str) -> str:
     span = f"{first}–{v.actual_year}" if v.actual_year > first else str(first)
     if lang == "vi":
         text = (f"Lũy kế {span}, {_lower_first(label)} đạt {amount(v.actual, ind, lang)}, "
-                f"{versus_target(v.actual, v.target_value, lang)} nhiệm kỳ ({amount(v.target_value, ind, lang)})")
+                f"{versus_target(v.actual, v.target_value, lang)} nhiệm kỳ ({amount(v.target_value, ind, lang)}"
+                f"{rebased_words(row, lang)})")
         text += "." if v.final else f"; theo tiến độ cần đạt {amount(v.expected, ind, lang)}."
     else:
         text = (f"Over {span}, {_lower_first(label)} totalled {amount(v.actual, ind, lang)}, "
-                f"{versus_target(v.actual, v.target_value, lang)} for the term ({amount(v.target_value, ind, lang)})")
+                f"{versus_target(v.actual, v.target_value, lang)} for the term ({amount(v.target_value, ind, lang)}"
+                f"{rebased_words(row, lang)})")
         text += "." if v.final else f"; the straight line expects {amount(v.expected, ind, lang)} by now."
     if v.final:
         return text + deadline(row, lang)

@@ -318,10 +318,11 @@ def template_section(view: layout.View, plan: str) -> None:
     lang = view.lang
     st.caption(t("template_intro", lang))
     info = view.card.plans[plan]
-    years = list(range(int(info["start_year"]), int(info["end_year"]) + 1))
+    years = list(range(int(info["start_year"]), view.card.last_year(plan) + 1))  # (to the merger, for an ended plan)
     year = st.selectbox(t("template_year", lang), years, key="intake_template_year",
                         index=years.index(view.year) if view.year in years else 0)
-    units = {u.code: u.name(lang) for u in view.card.units_for(plan, year)}
+    tree = view.card.org.tree(year)  # the units that report that year (before a merger: the units it joined)
+    units = {u.code: u.name(lang) for u in view.card.units_for(plan, year) if u.code in tree}
     chosen = st.multiselect(t("template_units", lang), list(units), format_func=units.get, key="intake_template_units",
                             placeholder=t("template_units_placeholder", lang))
     filled = st.toggle(t("template_filled", lang), key="intake_template_filled", help=t("template_filled_help", lang))

@@ -27,6 +27,7 @@ def render(view: layout.View) -> None:
         figures_row(row, view.lang)
     if target["type"] in ANNUAL_TYPES:
         years_met(row, view)
+    as_was(row, view)
     breakdown(target, unit, view)
     provenance(row, view)
 
@@ -57,7 +58,7 @@ def figures_row(row, lang: str) -> None:
     v, kind = row.verdict, row.indicator["kind"]
     cells = [
         (t("col_actual", lang) + (f" {v.actual_year}" if v.actual_year else ""), fmt.shown(v.actual, row.indicator, lang)),
-        (t("col_target_value", lang), widgets.goal_text(row, lang)),
+        (t("col_target_value", lang), widgets.goal_text(row, lang), *rebased(row, lang)),
         (t("band", lang), widgets.standing(row, lang)) if v.band_position else
         (t("col_achievement", lang), fmt.percent(v.achievement_pct, lang)),
     ]
@@ -82,6 +83,38 @@ def figures_row(row, lang: str) -> None:
             column.metric(label, value, delta[0] if delta else None, delta_color="off", delta_arrow="off", border=True)
 
 
+def rebased(row, lang: str) -> list[str]:
+    """``tính lại theo đơn vị sau hợp nhất`` under a target the merged unit carries scaled (none otherwise)."""
+    return [wording.REBASED[lang]] if row.rebase is not None and row.rebase.scaled else []
+
+
+def as_was(row, view: layout.View) -> None:
+    """Beside the reconstructed years, each unit before the merger with its own figure, and their total."""
+    lang, found = view.lang, {y: r for y, r in sorted(row.reconstructions.items())}
+    if not any(r.figure is not None for r in found.values()):
+        return  # nothing added up (a unit before the merger has no figures at all): the sentence says why
+    codes = list(dict.fromkeys(code for r in found.values() for code in r.parts))
+    frame = pd.DataFrame([{
+        t("year", lang): year,
+        **{row.name_of(code, lang): figure_text(r.parts.get(code), row.indicator, lang) for code in codes},
+        t("as_was_total", lang): figure_text(r.figure, row.indicator, lang) if r.figure is not None else
+        t("not_reconstructed", lang).format(units="; ".join(row.name_of(c, lang) for c in r.missing)),
+    } for year, r in found.items()])
+    st.subheader(t("as_was_title", lang))
+    st.caption(widgets.safe(t("as_was_help", lang).format(unit=row.unit.name(lang))))
+    widgets.table(frame, lang, "as-was", f"truoc-hop-nhat_{row.target['code']}", hide_index=True)
+
+
+def figure_text(figure, indicator: dict, lang: str) -> str:
+    """``57,78% (130/225)`` for a ratio with its parts, ``39.400`` for a count; ``—`` for none."""
+    if figure is None or figure.value is None:
+        return "—"
+    text = fmt.shown(figure.value, indicator, lang)
+    if indicator["kind"] in ("ratio", "rate") and figure.numerator is not None and figure.denominator is not None:
+        text += f" ({fmt.number(figure.numerator, lang)}/{fmt.number(figure.denominator, lang)})"
+    return text
+
+
 def years_met(row, view: layout.View) -> None:
     v, lang = row.verdict, view.lang
     spec = view.card.spec(row.target)
@@ -102,12 +135,11 @@ def breakdown(target, unit, view: layout.View) -> None:
     When the target is not set for those units (the province's 139.258 members), the chart shows
     their contributions without judging them against the province's target.
     """
-    tree = view.card.org.tree(view.year)
-    children = tree[unit.code].children
+    below = view.card.children(unit.code, view.year)  # (before a merger: the units it was formed from, as they were)
 
     def rows_below():
-        view.card.prefetch(target["plan"], children, [target["indicator"]])  # two queries, not two per unit
-        return [view.card.row(target, tree[c], view.year) for c in children]
+        view.card.prefetch(target["plan"], [u.code for u in below], [target["indicator"]])  # two queries, not two per unit
+        return [view.card.row(target, u, view.year) for u in below]
 
     rows = view.card.memo(("breakdown", target["plan"], target["code"], unit.code, view.year), rows_below)
     judged = any(view.card.applies(target, r.unit) for r in rows)
@@ -131,6 +163,9 @@ def provenance(row, view: layout.View) -> None:
     st.subheader(t("about_target", lang))
     st.markdown(f"> {widgets.safe(row.target['wording_vi'])}")
     st.caption(widgets.safe(f"{t('source', lang)}: {row.target['source']}"))
+    detail = wording.rebase_detail(row, lang)
+    if detail:
+        st.caption(widgets.safe(detail))
     st.markdown(f"**{widgets.safe(name(ind, 'name', lang))}** — {widgets.safe(name(ind, 'definition', lang))}")
     if ind["kind"] in ("ratio", "rate"):
         st.caption(widgets.safe(f"{t('numerator', lang)}: {name(ind, 'numerator', lang)} · "
@@ -144,17 +179,39 @@ def provenance(row, view: layout.View) -> None:
 
 
 def values_table(row, view: layout.View) -> pd.DataFrame:
+    """Every figure judged, with its unit, parts, kind and source; a reconstructed year says of which units, a
+    year that could not be reconstructed which units lack a figure."""
     lang, org = view.lang, view.card.org
-    return pd.DataFrame([{
+    missing = {y: r for y, r in row.reconstructions.items() if r.figure is None and y not in row.series
+               and row.unit.code == r.unit}
+    shown = sorted({**row.series, **missing}.items())
+    frame = pd.DataFrame([{
         t("year", lang): year,
-        t("col_unit", lang): org.any_period(row.units_by_year[year]).name(lang) if year in row.units_by_year else "",
-        t("col_actual", lang): fmt.shown(f.value, row.indicator, lang),
-        t("numerator", lang): fmt.number(f.numerator, lang) if f.numerator is not None else "",
-        t("denominator", lang): fmt.number(f.denominator, lang) if f.denominator is not None else "",
-        t("reported", lang): "" if f.own else f"{f.reported}/{f.expected}",
-        t("provenance", lang): ", ".join(pick(PROVENANCE_LABELS.get(p, (p, p)), lang) for p in sorted(f.provenance)),
-        t("source", lang): "; ".join(f.sources),
-    } for year, f in sorted(row.series.items())])
+        t("col_unit", lang): org.any_period(row.units_by_year.get(year, row.unit.code)).name(lang),
+        t("col_actual", lang): fmt.shown(f.value, row.indicator, lang) if year in row.series else "—",
+        t("numerator", lang): fmt.number(f.numerator, lang) if year in row.series and f.numerator is not None else "",
+        t("denominator", lang): fmt.number(f.denominator, lang) if year in row.series and f.denominator is not None
+        else "",
+        t("reported", lang): "" if year not in row.series or f.own else f"{f.reported}/{f.expected}",
+        t("provenance", lang): ", ".join(pick(PROVENANCE_LABELS.get(p, (p, p)), lang) for p in sorted(f.provenance))
+        if year in row.series else "",
+        t("source", lang): "; ".join(f.sources) if year in row.series else "",
+        t("reconstructed_col", lang): reconstructed_text(row, year, lang),
+    } for year, f in shown])
+    if not any(frame[t("reconstructed_col", lang)]):
+        frame = frame.drop(columns=[t("reconstructed_col", lang)])
+    return frame
+
+
+def reconstructed_text(row, year: int, lang: str) -> str:
+    """``Bến Tre + Trà Vinh + Vĩnh Long`` for a reconstructed year of the series, or which units lack a figure."""
+    figure = row.series.get(year)
+    if figure is not None and figure.parts:
+        return " + ".join(row.name_of(code, lang) for code in figure.parts)
+    found = row.reconstructions.get(year)
+    if figure is None and found is not None and found.figure is None:
+        return t("not_reconstructed", lang).format(units="; ".join(row.name_of(c, lang) for c in found.missing))
+    return ""
 
 
 layout.run(render, "page_target", role="viewer")

@@ -47,6 +47,7 @@ def matrix_tab(unit, below, view: layout.View) -> None:
     shown = [unit, *widgets.page_of(below, "matrix_page")]
     rows = view.card.evaluate(view.plan, view.year, units=[u.code for u in shown])
     widgets.notices(view, rows)
+    as_was(rows, below, view)
     if not rows:
         st.info(t("no_targets_for_unit", view.lang))
         return
@@ -54,6 +55,30 @@ def matrix_tab(unit, below, view: layout.View) -> None:
         widgets.plotly(charts.heatmap(rows, view.lang), view.lang, key="units-matrix")
     with st.container(key="narrow-only"):  # a phone cannot show 27 columns: one line per unit instead
         unit_list(shown, rows, view)
+
+
+def as_was(rows, below, view: layout.View) -> None:
+    """In a year before the plan's unit was formed by merging several, those units as they were: each with its
+    own figure of every target's indicator (their sum is the merged unit's reconstructed figure)."""
+    parts = [u for u in below if u.code in view.card.stand_ins(view.plan)]
+    judged = [r for r in rows if r.unit.code == view.card.owner(view.plan)]
+    if not parts or not judged:
+        return
+    lang = view.lang
+    frame = pd.DataFrame([{
+        t("col_unit", lang): u.name(lang),
+        **{f"{r.target['code']} · {name(r.indicator, 'name', lang)}": fmt.shown(
+            figure.value if (figure := view.card.figure(r.target["indicator"], u.code, view.year, sectors(r))) else None,
+            r.indicator, lang) for r in judged if not isinstance(r.target.get("basis"), str)},
+    } for u in parts])
+    st.subheader(t("as_was_title", lang))
+    st.caption(widgets.safe(t("as_was_help", lang).format(unit=judged[0].unit.name(lang))))
+    widgets.table(frame, lang, "as-was-units", f"truoc-hop-nhat_{view.year}", hide_index=True)
+
+
+def sectors(row) -> tuple[str, ...]:
+    sector = row.target.get("sector")
+    return tuple(sector.split("|")) if isinstance(sector, str) and sector else ()
 
 
 def unit_list(units, rows, view: layout.View) -> None:
@@ -134,10 +159,10 @@ def unit_facts(unit, view: layout.View) -> None:
     if predecessors:
         valid += " · " + t("predecessors", lang).format(units="; ".join(predecessors))
     st.caption(widgets.safe(valid))
-    children = org.tree(view.year)[unit.code].children
+    children = view.card.children(unit.code, view.year)  # (before a merger: the units it was formed from)
     if children:
         with st.expander(t("children", lang).format(count=len(children), year=view.year)):
-            names = sorted((org.unit(c, view.year) for c in children), key=lambda u: u.sort_key(lang))
+            names = sorted(children, key=lambda u: u.sort_key(lang))
             st.markdown("\n".join(f"- {widgets.safe(u.name(lang))}" for u in names))
 
 

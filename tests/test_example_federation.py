@@ -34,9 +34,19 @@ def federation(tmp_path_factory) -> dict[str, Path]:
     for command in walkthrough():
         args = [str(folder / a) if a.startswith("vinh-long") else a for a in command[3:]]
         done = cli(*args)
-        outputs[" ".join(command[3:5])] = done.stdout
+        outputs[" ".join(command[3:])] = done.stdout
     return {"db": folder / "vinh-long.duckdb", "pptx": folder / "vinh-long-2026.pptx",
-            "pdf": folder / "vinh-long-2026.pdf", "outputs": outputs}
+            "pdf": folder / "vinh-long-2026.pdf", "term_pdf": folder / "vinh-long-2023-2028.pdf", "outputs": outputs}
+
+
+def printed(federation, *args: str) -> dict[tuple[str, str], dict]:
+    """The rows the walkthrough's ``status`` command with these arguments printed, by target and unit."""
+    key = " ".join(["status", *args, "--format", "csv", "--db", "vinh-long.duckdb"])
+    return {(r["target"], r["unit"]): r for r in read_csv(federation["outputs"][key])}
+
+
+def verdicts(rows: dict) -> dict[tuple[str, str], tuple[str, float]]:
+    return {key: (r["status"], round(float(r["actual"]), 2)) for key, r in rows.items()}
 
 
 def test_the_walkthrough_is_the_whole_setup_from_an_empty_database(federation):
@@ -46,9 +56,8 @@ def test_the_walkthrough_is_the_whole_setup_from_an_empty_database(federation):
 
 
 def test_the_statuses_are_the_ones_worked_out_by_hand(federation):
-    rows = {(r["target"], r["unit"]): r for r in read_csv(cli("status", "--format", "csv", db=federation["db"]).stdout)}
-    got = {key: (r["status"], round(float(r["actual"]), 2)) for key, r in rows.items()}
-    assert got == {
+    rows = printed(federation, "--plan", "VL-CT-2026")
+    assert verdicts(rows) == {
         # members of the three units: 64.000 + 40.500 + 21.000 = 125.500 ≥ 125.000 in 2026, the deadline
         ("T1", "VL-2025"): ("target_achieved", 125500),
         # new members in 2026 (2025 is the baseline year of a one-year plan): 3.000 + 800 + 1.500 = 5.300 < 6.000
@@ -66,8 +75,63 @@ def test_the_statuses_are_the_ones_worked_out_by_hand(federation):
     assert (rows[("T5", "VL-2025")]["numerator"], rows[("T5", "VL-2025")]["denominator"]) == ("54.2", "45.0")
 
 
+def test_a_2023_based_target_is_judged_across_the_merger_on_the_old_provinces_added_up(federation):
+    rows = printed(federation, "--plan", "VL-DH-2023-2028")
+    assert verdicts(rows) == {
+        # 2023: 38.500 + 41.000 + 38.500 = 118.000 (reconstructed), 2026: 125.500;
+        # R = ((125.500/118.000)^(1/3) − 1) / ((135.000/118.000)^(1/5) − 1) = 2,075% / 2,728% = 0,76
+        ("D1", "VL-2025"): ("moderate_progress", 125500),
+        # 2023 has no sum (Trà Vinh reported no agreements): the base is 2024, (160 + 180 + 130) / (265 + 305 +
+        # 225) = 470/795 = 59,12%; R = ((72/59,12)^(1/2) − 1) / ((80/59,12)^(1/4) − 1) = 10,36% / 7,85% = 1,32
+        ("D2", "VL-2025"): ("substantial_progress", 72),
+    }
+    assert (rows[("D1", "VL-2025")]["reconstructed"], rows[("D1", "VL-2025")]["reconstruction_missing"]) == (
+        "2023;2024", "")
+    assert (rows[("D2", "VL-2025")]["reconstructed"], rows[("D2", "VL-2025")]["reconstruction_missing"]) == (
+        "2024", "2023:TV")
+
+
+def test_status_before_the_merger_prints_the_merged_provinces_row_reconstructed(federation):
+    """Before: the merged province had no unit in 2024, and ``status --year 2024`` printed nothing, exit 0."""
+    rows = printed(federation, "--plan", "VL-DH-2023-2028", "--year", "2024")
+    assert verdicts(rows) == {
+        # 39.200 + 41.800 + 39.400 = 120.400: R = (120.400/118.000 − 1) / 2,728% = 2,03% / 2,73% = 0,75
+        ("D1", "VL-2025"): ("moderate_progress", 120400),
+        ("D2", "VL-2025"): ("not_available", 59.12),  # one year only: 2023 cannot be reconstructed
+    }
+    assert rows[("D1", "VL-2025")]["reconstructed"] == "2023;2024" and rows[("D1", "VL-2025")]["year"] == "2024"
+
+
+def test_a_rebased_plan_is_carried_by_the_merged_province_with_its_targets_scaled(federation):
+    rows = printed(federation, "--plan", "BT-CT-2023-2027")
+    assert verdicts(rows) == {
+        # 46.000 × 118.000 ÷ 41.000 (as is ÷ Bến Tre's stated 2023 baseline) = 132.390: R = 2,075% / 2,919% = 0,71
+        ("B1", "VL-2025"): ("moderate_progress", 125500),
+        # no new members in 2023: scaled by 2024, 4.500 ÷ 1.700: 6.000 → 15.882; 4.500 + 5.300 = 9.800 against
+        # 15.882 × 3/4 = 11.912 by 2026: 0,82
+        ("B2", "VL-2025"): ("moderate_progress", 9800),
+        ("B3", "VL-2025"): ("target_achieved", 72),  # a percentage stays as written: 72% ≥ 65%
+    }
+    b1 = rows[("B1", "VL-2025")]
+    assert (round(float(b1["target_value"])), b1["target_as_written"], round(float(b1["rebase_factor"]), 4)) == (
+        132390, "46000.0", 2.878)
+
+
+def test_an_ended_plan_stops_with_its_province(federation):
+    rows = printed(federation, "--plan", "TV-CT-2021-2025")
+    assert verdicts(rows) == {
+        # 35.000 stated for 2021 → 39.400 in 2024: R = ((39.400/35.000)^(1/3) − 1) / ((40.000/35.000)^(1/4) − 1) = 1,19
+        ("V1", "TV"): ("substantial_progress", 39400),
+        ("V2", "TV"): ("target_achieved", 57.78),  # 130/225 ≥ 55%
+    }
+    assert {r["year"] for r in rows.values()} == {"2024"}
+    refused = cli("status", "--plan", "TV-CT-2021-2025", "--year", "2025", db=federation["db"], check=False)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "Kế hoạch kết thúc khi Liên đoàn Lao động tỉnh Trà Vinh hợp nhất ngày 1/7/2025" in refused.stderr
+
+
 def test_the_import_preview_keeps_the_amounts_decimals(federation):
-    preview = federation["outputs"]["import data/examples/vinh-long/values.csv"]
+    preview = federation["outputs"]["import data/examples/vinh-long/values.csv --dry-run --plan VL-CT-2026 --db vinh-long.duckdb"]
     assert "Chi chăm lo đoàn viên · 2026: — → 6,25" in preview and "T5 Thu kinh phí đạt kế hoạch (2026): — → 120,44%" in preview
 
 
@@ -76,6 +140,7 @@ def test_the_overview_shows_every_target_of_the_plan_in_its_own_words(federation
     monkeypatch.setenv("KPI_PUBLIC", "1")
     st.cache_resource.clear()
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.session_state["plan"] = "VL-CT-2026"  # (the default is the longest plan in force, VL-DH-2023-2028)
     at.run()
     at.switch_page("pages/overview.py").run()
     st.cache_resource.clear()
@@ -97,6 +162,63 @@ def test_the_deck_and_the_report_open_and_say_the_same(federation):
     pdf = subprocess.run(["pdftotext", "-layout", str(federation["pdf"]), "-"], capture_output=True, text=True,
                          check=True).stdout
     assert "120,44% kế hoạch" in pdf and "11,75 tỷ đồng" in pdf and "An Giang" not in pdf
+
+
+def test_the_units_page_of_2024_shows_the_old_provinces_as_they_were(federation, monkeypatch):
+    """Decision 2 of issue 15's mergers: in a year before the merger, the merged province stands with the three
+    old provinces below it, each as it was."""
+    monkeypatch.setenv("KPI_DB", str(federation["db"]))
+    monkeypatch.setenv("KPI_PUBLIC", "1")
+    st.cache_resource.clear()
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.session_state["plan"], at.session_state["year"] = "VL-DH-2023-2028", 2024
+    at.run()
+    at.switch_page("pages/units.py").run()
+    st.cache_resource.clear()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    shown = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "Liên đoàn Lao động tỉnh Vĩnh Long và 3 đơn vị trực thuộc (năm 2024)" in shown, shown
+    as_was = next(frame.value for frame in at.dataframe if "Đơn vị" in frame.value.columns)
+    assert as_was.to_dict("records") == [  # each as it was in 2024: their sums are the merged province's figures
+        {"Đơn vị": "Liên đoàn Lao động tỉnh Bến Tre", "D1 · Đoàn viên công đoàn": "41.800",
+         "D2 · Ký kết thỏa ước lao động tập thể": "59,02%"},
+        {"Đơn vị": "Liên đoàn Lao động tỉnh Trà Vinh", "D1 · Đoàn viên công đoàn": "39.400",
+         "D2 · Ký kết thỏa ước lao động tập thể": "57,78%"},
+        {"Đơn vị": "Liên đoàn Lao động tỉnh Vĩnh Long (trước hợp nhất)", "D1 · Đoàn viên công đoàn": "39.200",
+         "D2 · Ký kết thỏa ước lao động tập thể": "60,38%"}]
+    units = at.sidebar.selectbox(key="_widget_unit").options  # the merged province, the old ones below it
+    assert units == ["Liên đoàn Lao động tỉnh Vĩnh Long", "· ↳ Liên đoàn Lao động tỉnh Bến Tre",
+                     "· ↳ Liên đoàn Lao động tỉnh Trà Vinh", "· ↳ Liên đoàn Lao động tỉnh Vĩnh Long (trước hợp nhất)"], units
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_term_report_says_once_which_years_are_reconstructed(federation):
+    text = " ".join(pdf_text(federation["term_pdf"]).split())
+    assert text.count("Số liệu năm 2023, 2024 là tái lập: cộng các đơn vị trước hợp nhất") == 1
+    assert "(2023, tái lập)" in text  # D1's starting point (118.000): the three old provinces added up
+    assert ("Trước hợp nhất — từng đơn vị: 2023: Liên đoàn Lao động tỉnh Bến Tre 41.000 + Liên đoàn Lao động tỉnh "
+            "Trà Vinh 38.500 + Liên đoàn Lao động tỉnh Vĩnh Long (trước hợp nhất) 38.500 = 118.000") in text
+    assert "2023: thiếu số liệu của Liên đoàn Lao động tỉnh Trà Vinh" in text  # D2's 2023
+
+
+def test_a_rebased_plans_deck_and_an_ended_plans_report_say_so(federation, tmp_path):
+    deck = tmp_path / "ben-tre.pptx"
+    cli("export", "--format", "pptx", "--plan", "BT-CT-2023-2027", "--out", deck, db=federation["db"])
+    slides = Presentation(str(deck)).slides
+    shown = " ".join(shape.text_frame.text for slide in slides for shape in slide.shapes if shape.has_text_frame)
+    notes = " ".join(slide.notes_slide.notes_text_frame.text for slide in slides if slide.has_notes_slide)
+    assert "132.390 đoàn viên đến năm 2027, tính lại theo đơn vị sau hợp nhất" in shown
+    assert "Chỉ tiêu trong văn bản của Liên đoàn Lao động tỉnh Bến Tre: 46.000 đoàn viên" in notes
+    report = tmp_path / "tra-vinh.pdf"
+    cli("export", "--format", "pdf", "--plan", "TV-CT-2021-2025", "--out", report, db=federation["db"])
+    assert "Kế hoạch kết thúc khi Liên đoàn Lao động tỉnh Trà Vinh hợp nhất ngày 1/7/2025" in " ".join(
+        pdf_text(report).split())
+    refused = cli("export", "--format", "pdf", "--plan", "TV-CT-2021-2025", "--year", "2025", "--out",
+                  tmp_path / "late.pdf", db=federation["db"], check=False)
+    assert refused.returncode == 1 and "1/7/2025" in refused.stderr and not (tmp_path / "late.pdf").exists()
 
 
 def test_a_one_year_share_of_plan_chart_shows_its_target_and_its_numbers_above_100(federation):

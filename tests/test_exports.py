@@ -427,7 +427,7 @@ def test_exports_of_a_plan_without_values_and_of_an_empty_database(tmp_path):
         stated = targets[(targets["plan"] == PLAN) & targets["baseline"].notna() & (targets["type"] == "level")]
         # no imported value: only the baselines the resolution states, cited to the resolution itself
         assert sorted((v[0], v[3]) for v in values) == sorted(zip(stated["target"], stated["baseline"]))
-        assert {v[-1] for v in values} == set(stated["source"])
+        assert {v[7] for v in values} == set(stated["source"])  # (the column after them: reconstructed from)
     finally:
         store.close()
     empty = init_database(tmp_path / "empty.duckdb", demo=False)

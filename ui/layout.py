@@ -176,7 +176,7 @@ def unit_selector(card: Scorecard, plan: str, year: int, lang: str) -> tuple[str
     root = card.root(plan, year)
     if root is None:
         return None, None
-    tree = card.org.tree(year)
+    tree = {**card.org.tree(year), root.code: root}  # (before a merger of several: the merged unit as it stands)
     chosen = st.session_state.get(state.UNIT) or root.code
     shown = chosen if chosen in tree else card.org.lineage(chosen, year)
     if not shown or shown not in tree:

@@ -156,7 +156,9 @@ TEXTS = {
         "tổng mẫu số (không lấy trung bình các tỷ lệ); bình quân mỗi CĐCS bằng tổng số lượng chia tổng số CĐCS.\n"
         "- **Chưa đủ dữ liệu** là một trạng thái riêng, không bao giờ được coi là 0.\n"
         "- **Sắp xếp tổ chức năm 2025**: khi một đơn vị được hợp nhất hoặc giải thể, chuỗi số liệu chuyển sang đơn vị "
-        "kế thừa và được đánh dấu ⚡ để người xem biết số liệu trước và sau không hoàn toàn so sánh được.",
+        "kế thừa và được đánh dấu ⚡ để người xem biết số liệu trước và sau không hoàn toàn so sánh được. Đơn vị mới "
+        "hợp nhất từ nhiều đơn vị có số liệu các năm trước là tổng của các đơn vị cũ (*tái lập*, khi đủ số liệu của "
+        "mọi đơn vị); tốc độ tăng chỉ tính giữa các năm cùng một phạm vi, không tính qua năm hợp nhất.",
         "- **Level targets**{level}: the average yearly growth since the baseline is compared "
         "with the growth the target requires (Statistics Canada's method, used by Open SDG). At least 95% of the "
         "required growth: *On track*; at least 60%: *Needs acceleration*; below: *Limited progress*; falling: "
@@ -171,7 +173,9 @@ TEXTS = {
         "unions.\n"
         "- **Not enough data** is a state of its own, never counted as zero.\n"
         "- **The 2025 reorganisation**: when a unit is merged or dissolved, its series passes to the successor and is "
-        "marked ⚡, because figures before and after are not fully comparable."),
+        "marked ⚡, because figures before and after are not fully comparable. A unit formed by merging several has, "
+        "for the years before, the sum of the old units' figures (*reconstructed*, when every one of them has a "
+        "figure); growth is counted only between years on the same footing, never across the merger."),
     "not_for_unit": ("Chỉ tiêu này không áp dụng riêng cho {unit}; đang hiển thị {root}.",
                      "This target does not apply to {unit} on its own; showing {root}."),
     "contributions": ("Chỉ tiêu này đặt cho toàn tỉnh: biểu đồ cho thấy phần đóng góp của từng đơn vị, không đánh giá "
@@ -183,6 +187,15 @@ TEXTS = {
                      "không hoàn toàn so sánh được.",
                      "⚡ The series of {unit} changes unit in {years} (the 2025 reorganisation): figures before and after "
                      "are not fully comparable."),
+    "reconstructed_note": ("Số liệu năm {years} của {unit} là **tái lập**: cộng các đơn vị trước hợp nhất ({units}).",
+                           "The figures of {unit} for {years} are **reconstructed**: the sum of the units before the "
+                           "merger ({units})."),
+    "reconstructed_col": ("Tái lập (cộng các đơn vị trước hợp nhất)", "Reconstructed (sum of the units before the merger)"),
+    "not_reconstructed": ("chưa tái lập được: thiếu số liệu của {units}", "not reconstructed: no figure of {units}"),
+    "as_was_title": ("Trước hợp nhất — từng đơn vị", "Before the merger — each unit"),
+    "as_was_help": ("Số liệu riêng của từng đơn vị trước hợp nhất và tổng của các đơn vị (số liệu tái lập của {unit}).",
+                    "Each unit's own figure before the merger, and their total (the reconstructed figure of {unit})."),
+    "as_was_total": ("Tổng (tái lập)", "Total (reconstructed)"),
     "col_group": ("Nhóm", "Group"),
     "col_target": ("Chỉ tiêu", "Target"),
     "col_actual": ("Thực hiện", "Actual"),

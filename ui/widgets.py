@@ -93,7 +93,7 @@ def target_facts(row: StatusRow, lang: str) -> str:
     typ = row.target["type"]
     goal = goal_text(row, lang)
     when = t("every_year", lang) if typ in ANNUAL_TYPES else str(row.target["target_year"])
-    parts = [f"{t('col_target_value', lang)}: {goal} ({when})", standing(row, lang)]
+    parts = [f"{t('col_target_value', lang)}: {goal} ({when}{wording.rebased_words(row, lang)})", standing(row, lang)]
     if typ in ANNUAL_TYPES:
         parts += [wording.trend_words(row, lang), wording.term_count(row, lang)]
     elif row.verdict.final:
@@ -117,7 +117,9 @@ def change_delta(row: StatusRow, lang: str) -> str | None:
     year = row.verdict.actual_year
     if year is None or year - 1 not in row.series or row.target["type"] == CUMULATIVE:
         return None
-    delta = row.series[year].value - row.series[year - 1].value
+    if row.previous_value(year) is None:  # across a merger, with nothing like for like before it
+        return NOT_COMPARABLE[lang]
+    delta = row.series[year].value - row.previous_value(year)
     if round(delta, 0 if row.indicator["kind"] in ("stock", "flow") else 2) == 0:
         return UNCHANGED[lang]  # never "↑ +0,00 điểm %"
     if row.indicator["kind"] == "ratio":
@@ -126,6 +128,7 @@ def change_delta(row: StatusRow, lang: str) -> str | None:
 
 
 UNCHANGED = {"vi": "không đổi", "en": "unchanged"}
+NOT_COMPARABLE = {"vi": "⚡ không so sánh được", "en": "⚡ not comparable"}
 
 
 def target_card(row: StatusRow, lang: str, link_params: dict) -> None:
@@ -147,7 +150,7 @@ def target_card(row: StatusRow, lang: str, link_params: dict) -> None:
         st.metric(label, fmt.shown(v.actual, row.indicator, lang), delta,
                   chart_data=spark if len(spark) > 1 else None, chart_type="line",
                   delta_color=statuses.status(row.status).badge,
-                  delta_arrow="off" if delta == UNCHANGED[lang] else "auto")
+                  delta_arrow="off" if delta in (UNCHANGED[lang], NOT_COMPARABLE[lang]) else "auto")
         badge(row, lang)
         st.caption(safe(target_facts(row, lang)))
         st.page_link("pages/target.py", label=t("see_detail", lang), icon=":material/arrow_forward:",
@@ -164,11 +167,27 @@ def _running(row: StatusRow) -> list[float]:
     return out
 
 
+def reconstructed_notes(rows: list[StatusRow], lang: str) -> list[str]:
+    """``Số liệu năm 2023, 2024 của … là tái lập: cộng các đơn vị trước hợp nhất (…)``, once per merged unit."""
+    found: dict[str, tuple[str, set[int], dict[str, str]]] = {}
+    for row in rows:
+        for year in row.reconstructed_years:
+            _, years, names = found.setdefault(row.unit.code, (row.unit.name(lang), set(), {}))
+            years.add(year)
+            names.update({code: row.name_of(code, lang) for code in row.reconstructions[year].parts})
+    return [":material/add_circle: " + t("reconstructed_note", lang).format(
+        years=", ".join(map(str, sorted(years))), unit=safe(unit), units=safe("; ".join(names.values())))
+        for unit, years, names in found.values()]
+
+
 def notices(view, rows: list[StatusRow] = (), unit=None) -> None:
     """What the reader must know before the figures, in one compact block under the title (three boxes
     used to stack a screen's height on a phone): a choice that had to change, data as of an import,
     illustrative figures, a series that changes unit."""
     lines = [f":material/swap_horiz: {safe(note)}" for note in view.notes]
+    ended = view.card.ended(view.plan) if view.card is not None and view.plan else None
+    if ended is not None:
+        lines.append(f":material/event_busy: {safe(ended.words(view.lang))}.")
     if view.as_of is not None:
         lines.append(":material/history: " + t("as_of_banner", view.lang).format(batch=view.as_of))
     if any("illustrative" in r.provenance for r in rows):
@@ -177,6 +196,7 @@ def notices(view, rows: list[StatusRow] = (), unit=None) -> None:
     if breaks and unit is not None:
         lines.append(safe(t("break_banner", view.lang).format(unit=unit.name(view.lang),
                                                                years=", ".join(map(str, breaks)))))
+    lines += reconstructed_notes(rows, view.lang)
     if lines:
         with st.container(key="notices", gap="small"):
             for line in lines:

@@ -146,9 +146,7 @@ def _title_notes(deck: Deck) -> list[tuple[str, str]]:
     """The notes every slide's figures share, stated once on the title slide (as at the front of the
     report): illustrative data, and the ⚡ change of unit, naming its targets when not all have it."""
     found = [(w("illustrative", deck.lang), "8A4B00")] if deck.illustrative else []
-    if deck.break_years:
-        note = facts.note_text("break", deck.break_years, deck.lang)
-        codes = [r.target["code"] for r in deck.rows if r.break_years]
+    for note, codes in deck.front_notes():
         if len(codes) < len(deck.rows):
             note += " " + w("scope_some", deck.lang).format(codes=", ".join(codes))
         found.append((note, MUTED))

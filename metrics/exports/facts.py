@@ -83,8 +83,8 @@ def goal(row: StatusRow, lang: str = "vi") -> str:
         return f"{text} {w('every_year', lang)}"
     if typ == CUMULATIVE:
         start, end = int(row.target["base_year"]) + 1, int(row.target["target_year"])
-        return f"{text} {w('cumulative_by', lang).format(start=start, end=end)}"
-    return f"{text} {w('by_year', lang).format(year=int(row.target['target_year']))}"
+        return f"{text} {w('cumulative_by', lang).format(start=start, end=end)}{wording.rebased_words(row, lang)}"
+    return f"{text} {w('by_year', lang).format(year=int(row.target['target_year']))}{wording.rebased_words(row, lang)}"
 
 
 def latest(row: StatusRow, lang: str = "vi") -> str:
@@ -144,26 +144,50 @@ def series_line(row: StatusRow, lang: str = "vi") -> str:
     return " · ".join(parts)
 
 
-#: Notes that go with the figures: a series that changes unit (the 2025 reorganisation), illustrative values.
-NOTES = ("illustrative", "break")
+#: Notes that go with the figures: illustrative values, a series that changes unit (the 2025 reorganisation),
+#: years before a merger reconstructed as the sum of the units before it.
+NOTES = ("illustrative", "break", "reconstructed")
+
+
+def note_years(key: str, row: StatusRow) -> list[int]:
+    """The years a note concerns in one row (none for the illustrative note)."""
+    return {"break": row.break_years, "reconstructed": row.reconstructed_years}.get(key, [])
 
 
 def note_keys(row: StatusRow) -> list[str]:
     """Which of ``NOTES`` apply to the row's figures."""
-    found = ["illustrative"] if "illustrative" in row.provenance else []
-    return found + (["break"] if row.break_years else [])
+    return [key for key in NOTES if (key == "illustrative" and "illustrative" in row.provenance) or note_years(key, row)]
 
 
 def note_text(key: str, years: list[int], lang: str = "vi", short: bool = False) -> str:
     """A note in full, or in a few words that point to where it is stated in full (``short``)."""
-    if key == "break":
-        return "⚡ " + w("break_short" if short else "break", lang).format(years=", ".join(map(str, years)))
+    if key in ("break", "reconstructed"):
+        text = w(f"{key}_short" if short else key, lang).format(years=", ".join(map(str, years)))
+        return "⚡ " + text if key == "break" else text
     return w("illustrative_item" if short else "illustrative", lang)
 
 
 def notes(row: StatusRow, lang: str = "vi", short: bool = False) -> list[str]:
     """The row's notes (``note_text`` of each of its ``note_keys``)."""
-    return [note_text(key, row.break_years, lang, short) for key in note_keys(row)]
+    return [note_text(key, note_years(key, row), lang, short) for key in note_keys(row)]
+
+
+def as_was_line(row: StatusRow, lang: str = "vi") -> str | None:
+    """``Trước hợp nhất — từng đơn vị: 2023: Bến Tre 41.000 + … = 118.000``: each unit's own figure beside
+    every reconstructed year judged, or which units lack one."""
+    years = sorted(y for y in row.reconstructions if y >= int(row.target["base_year"]))
+    if not years:
+        return None
+    parts = []
+    for year in years:
+        found = row.reconstructions[year]
+        if found.figure is None:
+            missing = ", ".join(row.name_of(code, lang) for code in found.missing)
+            parts.append(f"{year}: {w('no_figure_of', lang).format(units=missing)}")
+            continue
+        each = " + ".join(f"{row.name_of(code, lang)} {measure(row, f.value, lang=lang)}" for code, f in found.parts.items())
+        parts.append(f"{year}: {each} = {measure(row, found.figure.value, lang=lang)}")
+    return f"{w('as_was', lang)}: " + "; ".join(parts)
 
 
 def target_type(row: StatusRow, lang: str = "vi") -> str:
@@ -215,8 +239,15 @@ def starting_point(row: StatusRow, lang: str = "vi", totals: list[dict] = ()) ->
     if typ in ANNUAL_TYPES:
         return FactLine(w("earlier_years", lang), earlier_years(row, lang) or w("no_value", lang))
     value, year = baseline(row)
+    own = min((y for y in row.series if y >= int(row.target["base_year"])), default=None)  # as the plan starts
+    if _present(value) and own is not None and own < year and row.footing.get(own) != row.footing.get(year):
+        # carried across a merger: the plan's own starting point, and the year growth is compared from
+        text = (f"{with_unit(row, row.series[own].value, lang)} ({own}); {w('compared_from', lang)} "
+                f"{with_unit(row, value, lang)} ({year})")
+        return FactLine(w("baseline", lang), text)
     if _present(value):
-        return FactLine(w("baseline", lang), f"{with_unit(row, value, lang)} ({year})")
+        mark = f", {w('reconstructed_mark', lang)}" if year in row.reconstructed_years else ""
+        return FactLine(w("baseline", lang), f"{with_unit(row, value, lang)} ({year}{mark})")
     return FactLine(w("baseline", lang), w("no_value_in", lang).format(year=year))
 
 
@@ -239,6 +270,9 @@ def fact_lines(row: StatusRow, lang: str = "vi", totals: list[dict] = ()) -> lis
         needed = pace(row, lang)
         if needed:
             lines.append(FactLine(w("pace", lang), needed))
+    detail = wording.rebase_detail(row, lang)
+    if detail:
+        lines.append(FactLine(w("as_written", lang), detail))
     lines.append(FactLine(w("status", lang), badge(row, lang)))
     return lines
 
@@ -249,6 +283,8 @@ def speaker_notes(row: StatusRow, lang: str = "vi") -> str:
     out.append(" · ".join(f"{f.label}: {f.value}" for f in fact_lines(row, lang)[:-1]))
     if row.series:
         out.append(f"{w('values', lang)}: {series_line(row, lang)}")
+    if as_was_line(row, lang):
+        out.append(as_was_line(row, lang))
     for source in sources(row):
         out.append(f"{w('sources', lang)}: {source}")
     out.append(f"{w('target_source', lang)}: {row.target['source']}")

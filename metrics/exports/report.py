@@ -63,7 +63,7 @@ class Report:
     def own_notes(self, item: Item) -> list[str]:
         """The item's notes that not every target shares, in a few words each."""
         shared = {key for key, codes in self.notes() if len(codes) == len(self.items)}
-        return [facts.note_text(key, item.row.break_years, self.deck.lang, short=True)
+        return [facts.note_text(key, facts.note_years(key, item.row), self.deck.lang, short=True)
                 for key in facts.note_keys(item.row) if key not in shared]
 
 

@@ -101,8 +101,10 @@ def _shared_notes(report: Report, styles) -> list:
     for key, codes in report.notes():
         scope = (w("scope_all", lang).format(count=total) if len(codes) == total
                  else w("scope_some", lang).format(codes=", ".join(codes)))
-        text = facts.note_text(key, report.deck.break_years, lang)
+        text = facts.note_text(key, report.deck.note_years(key), lang)
         story.append(_p(f"{text} {scope}", styles["warn" if key == "illustrative" else "notice"]))
+    if report.deck.ended:
+        story.insert(0, _p(f"{report.deck.ended}.", styles["notice"]))
     return story
 
 
@@ -151,6 +153,9 @@ def _item(report: Report, item: Item, styles) -> list:
              Paragraph(f"{escape(facts.wording_sentence(row, lang))} <font size=7 color='#555555'>"
                        f"<super>{refs}</super></font>", styles["body"])]
     notes = report.own_notes(item)
+    as_was = facts.as_was_line(row, lang)
+    if as_was:
+        notes.append(as_was)
     if notes:
         parts.append(_p(" ".join(notes), styles["note"]))
     return parts

@@ -71,9 +71,12 @@ def values_frame(report: Report) -> pd.DataFrame:
                 w("col_denominator", lang): number_or_none(figure.denominator),
                 w("col_provenance", lang): facts.provenance_words(figure, lang),
                 w("col_sources", lang): "; ".join(figure.sources),
+                w("col_parts", lang): "; ".join(
+                    f"{row.name_of(code, lang)}: {number_or_none(part.value)}" for code, part in
+                    row.reconstructions[year].parts.items() if part is not None) if figure.parts else None,
             })
     columns = [w(k, lang) for k in ("col_code", "col_unit", "col_year", "col_value", "col_numerator",
-                                    "col_denominator", "col_provenance", "col_sources")]
+                                    "col_denominator", "col_provenance", "col_sources", "col_parts")]
     return pd.DataFrame(records, columns=columns)  # the header stays when no target has values yet
 
 
@@ -84,8 +87,7 @@ def about_frame(report: Report) -> pd.DataFrame:
               (w("about_summary", lang), deck.summary())]
     if deck.illustrative:
         facts_.append(("", w("illustrative", lang)))
-    if deck.break_years:
-        facts_.append(("", w("break", lang).format(years=", ".join(map(str, deck.break_years)))))
+    facts_ += [("", note) for note, _ in deck.front_notes()]
     facts_.append(("", w("method_note", lang)))
     return pd.DataFrame(facts_, columns=[w("about_key", lang), w("about_value", lang)])
 

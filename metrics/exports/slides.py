@@ -59,9 +59,25 @@ class Deck:
     def illustrative(self) -> bool:
         return any("illustrative" in r.provenance for r in self.rows)
 
+    ended: str = ""  # the plan ended with its unit's merger: "Kế hoạch kết thúc khi … hợp nhất ngày 1/7/2025"
+
     @property
     def break_years(self) -> list[int]:
-        return sorted({y for r in self.rows for y in r.break_years})
+        return self.note_years("break")
+
+    def note_years(self, key: str) -> list[int]:
+        """The years a note of ``facts.NOTES`` concerns over the whole deck (stated once, at the front)."""
+        return sorted({y for r in self.rows for y in facts.note_years(key, r)})
+
+    def front_notes(self) -> list[tuple[str, list[str]]]:
+        """Every note on the figures the deck states once, with the codes of the targets it concerns: the plan's
+        end, then the change of unit and the reconstructed years."""
+        found = [(self.ended + ".", [r.target["code"] for r in self.rows])] if self.ended else []
+        for key in ("break", "reconstructed"):
+            codes = [r.target["code"] for r in self.rows if facts.note_years(key, r)]
+            if codes:
+                found.append((facts.note_text(key, self.note_years(key), self.lang), codes))
+        return found
 
     def subtitle(self) -> str:
         return f"{self.unit_name} · {w('progress_in', self.lang).format(year=self.year)}"
@@ -89,11 +105,12 @@ class Deck:
 def build_deck(card: Scorecard, plan: str, year: int | None, lang: str, pinned: Pinned) -> Deck:
     """The deck for ``plan`` in ``year`` (default: its latest year with data), on ``card``'s data."""
     info = card.plans[plan]
-    year = int(year or card.latest_year(plan))
+    year = card.judged_year(plan, year)  # (a year after a plan ended with its unit's merger is refused)
     root = card.root(plan, year)
     rows = card.plan_rows(plan, year)  # the plan's unit, and each target set for one unit inside it
+    ended = card.ended(plan)
     deck = Deck(plan, pick((info["name_vi"], info["name_en"]), lang), root.name(lang) if root else "—",
-                year, lang, pinned, rows, [], card.period_totals)
+                year, lang, pinned, rows, [], card.period_totals, ended.words(lang) if ended else "")
     deck.slides = [Slide(TITLE, deck.plan_name), *group_slides(rows, lang),
                    Slide(SUMMARY, w("summary_title", lang))]
     return deck
@@ -128,8 +145,7 @@ def slide_notes(deck: Deck, slide: Slide) -> str:
         lines = [deck.plan_name, deck.subtitle()]
         if deck.illustrative:
             lines.append(w("illustrative", lang))
-        if deck.break_years:
-            lines.append(w("break", lang).format(years=", ".join(map(str, deck.break_years))))
+        lines += [note for note, _ in deck.front_notes()]
         body = "\n".join(lines)
     return f"{body}\n\n{deck.pinned.line(lang)}"
 

@@ -17,6 +17,18 @@ WORDS = {
               "fully comparable."),
     "break_short": ("Chuỗi số liệu đổi đơn vị năm {years} (xem lưu ý chung).",
                     "The series changes unit in {years} (see the general notes)."),
+    "reconstructed": ("Số liệu năm {years} là tái lập: cộng các đơn vị trước hợp nhất (số liệu riêng của từng đơn vị ở "
+                      "phần số liệu).",
+                      "Figures for {years} are reconstructed: the sum of the units before the merger (each unit's own "
+                      "figure is listed with the figures)."),
+    "reconstructed_short": ("Số liệu năm {years} là tái lập (xem lưu ý chung).",
+                            "Figures for {years} are reconstructed (see the general notes)."),
+    "as_written": ("Chỉ tiêu trong văn bản", "Target as written"),
+    "compared_from": ("sau hợp nhất, tốc độ tăng so từ", "after the merger, growth compared from"),
+    "reconstructed_mark": ("tái lập", "reconstructed"),
+    "as_was": ("Trước hợp nhất — từng đơn vị", "Before the merger — each unit"),
+    "no_figure_of": ("thiếu số liệu của {units}", "no figure of {units}"),
+    "col_parts": ("Tái lập từ (trước hợp nhất)", "Reconstructed from (before the merger)"),
     "illustrative_item": ("Có số liệu minh họa (xem lưu ý chung).", "Includes illustrative figures (see the general notes)."),
     "scope_all": ("Áp dụng cho cả {count} chỉ tiêu.", "This applies to all {count} targets."),
     "scope_some": ("Áp dụng cho: {codes}.", "This applies to: {codes}."),

@@ -180,7 +180,7 @@ def _differences(cards: tuple[Scorecard, Scorecard], plan: str, targets: list[di
     found = []
     for year in years:
         root = before.root(plan, year)
-        if root is None:
+        if root is None or year > before.last_year(plan):  # (a plan that ended with its unit's merger)
             continue
         for target in targets:
             if not before.applies(target, root):

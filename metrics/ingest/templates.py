@@ -66,7 +66,7 @@ def rows(store: Store, plan: str, year: int, units: list[str] | None = None, lan
     if plan not in card.plans:
         store.plan(plan)  # raises the unknown-plan message
     scope = _scope(card, plan, year, units)
-    wanted = _indicators(card, plan, scope)
+    wanted = _indicators(card, plan, scope, year)
     below = {(u.parent, code) for u in scope for code in wanted[u.code]}
     records = []
     for unit in scope:
@@ -80,7 +80,8 @@ def rows(store: Store, plan: str, year: int, units: list[str] | None = None, lan
 
 
 def _scope(card: Scorecard, plan: str, year: int, units: list[str] | None) -> list:
-    scope = card.units_for(plan, year)
+    tree = card.org.tree(year)
+    scope = [u for u in card.units_for(plan, year) if u.code in tree]  # (a merged unit before it: its parts report)
     if not units:
         return [u for u in scope if u.level in ("province", "upper")]
     known = {u.code: u for u in scope}
@@ -92,16 +93,20 @@ def _scope(card: Scorecard, plan: str, year: int, units: list[str] | None) -> li
     return [known[c] for c in units]
 
 
-def _indicators(card: Scorecard, plan: str, scope: list) -> dict[str, set[str]]:
+def _indicators(card: Scorecard, plan: str, scope: list, year: int) -> dict[str, set[str]]:
     """Each unit's indicators: those of the targets tracked for it; units below the plan's unit also report
-    those of the targets set for the plan's unit alone (its figure is built from theirs)."""
+    those of the targets set for the plan's unit alone (its figure is built from theirs), and so do, before a
+    merger, the units the plan's merged unit was formed from."""
     targets = card.targets(plan)
     province_only = {t["indicator"] for t in targets if t["applies_to"] == "province"}
+    root = card.root(plan, year)
     wanted = {}
     for unit in scope:
         wanted[unit.code] = {t["indicator"] for t in targets if card.applies(t, unit)}
         if unit.level != "province":
             wanted[unit.code] |= province_only
+        if unit.code in card.stand_ins(plan) and root is not None:  # a unit the plan's merged unit adds up
+            wanted[unit.code] |= {t["indicator"] for t in targets if card.applies(t, root)}
     return wanted
 
 
