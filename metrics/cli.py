@@ -169,12 +169,37 @@ def cmd_status(args) -> int:
     finally:
         store.close()
     if args.unit and not written:
+        _explain_merged_part(args, plan)
         raise UserError("unknown-unit",
                         f"Không có chỉ tiêu nào của kế hoạch {plan} áp dụng cho đơn vị “{args.unit}” trong năm này. "
                         "Kiểm tra mã đơn vị (cột code trong units.csv) và năm.",
                         f"No target of plan {plan} applies to unit “{args.unit}” in that year. "
                         "Check the unit code (column code of units.csv) and the year.")
     return 0
+
+
+def _explain_merged_part(args, plan: str) -> None:
+    """A unit shown only as a part of a later merged unit (an old province in 2024) is not judged on its own
+    against the plan of the merged one: say so, rather than "check the unit code"."""
+    store = _open(args, read_only=True)
+    try:
+        card = Scorecard(store)
+        year = card.judged_year(plan, args.year)
+        merged = card.org.merged_into(args.unit, year)
+        part, whole = card.org.any_period(args.unit), card.org.any_period(merged) if merged else None
+    finally:
+        store.close()
+    if whole is None or part is None:
+        return
+    raise UserError("merged-part",
+                    f"Năm {year}, {part.name_vi} ({part.code}) là một phần của {whole.name_vi} ({whole.code}) trước hợp "
+                    f"nhất: kế hoạch {plan} đặt chỉ tiêu cho {whole.code}, với số liệu năm đó là tổng (tái lập) các "
+                    f"đơn vị trước hợp nhất. Xem --unit {whole.code}; số liệu riêng của {part.code} có trên trang "
+                    "Chỉ tiêu (bảng «Trước hợp nhất — từng đơn vị»).",
+                    f"In {year}, {part.name_en or part.name_vi} ({part.code}) is a part of {whole.name_en or whole.name_vi} "
+                    f"({whole.code}) before its merger: plan {plan} sets its targets for {whole.code}, whose figure that "
+                    f"year is the (reconstructed) sum of the units before the merger. See --unit {whole.code}; "
+                    f"{part.code}'s own figures are on the Target page (table “Before the merger — each unit”).")
 
 
 def _write_status(store: Store, args) -> tuple[str, int]:

@@ -98,6 +98,15 @@ def test_a_ratio_is_reconstructed_as_a_ratio_of_sums_and_only_when_every_predece
     assert (level.verdict.assessment.base_year, level.status) == (2024, "substantial_progress")
 
 
+def test_status_of_an_old_province_in_a_year_before_the_merger_says_where_its_figures_went(built, capsys):
+    """``status --unit B --year 2024`` said "no target applies … check the unit code", as if B were a typo."""
+    assert metrics_cli.main(["status", "--plan", "AB-2023-2028", "--year", "2024", "--unit", "B",
+                             "--db", str(built)]) == 1
+    said = capsys.readouterr().err
+    assert "là một phần của Liên đoàn Lao động tỉnh An Bình (AB) trước hợp nhất" in said and "--unit AB" in said
+    assert "Kiểm tra mã đơn vị" not in said
+
+
 def test_status_in_a_year_before_the_merger_prints_the_merged_units_row(built, capsys):
     """Before: the merged unit had no unit in 2024, so ``status --year 2024`` printed nothing and exited 0."""
     assert metrics_cli.main(["status", "--plan", "AB-2023-2028", "--year", "2024", "--format", "csv",
