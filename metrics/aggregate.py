@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from metrics.orgtree import Unit
+from metrics.shared import number_or_none
 
 PERCENT_KINDS = ("ratio",)
 PART_KINDS = ("ratio", "rate")
@@ -39,8 +40,8 @@ class Figure:
 
 def from_observation(row: dict, kind: str) -> Figure:
     """A unit's own observation as a figure; a ratio's value follows from its parts when given."""
-    numerator, denominator = _num(row.get("numerator")), _num(row.get("denominator"))
-    value = stated_value(_num(row.get("value")), numerator, denominator, kind)
+    numerator, denominator = number_or_none(row.get("numerator")), number_or_none(row.get("denominator"))
+    value = stated_value(number_or_none(row.get("value")), numerator, denominator, kind)
     source = row.get("source")
     batch = row.get("batch")
     return Figure(value, numerator, denominator,
@@ -65,10 +66,6 @@ def ratio_value(numerator: float, denominator: float, kind: str) -> float | None
     return numerator / denominator * (100 if kind in PERCENT_KINDS else 1)
 
 
-def _num(value) -> float | None:
-    if value is None or value != value:  # NaN
-        return None
-    return float(value)
 
 
 class Rollup:

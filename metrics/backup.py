@@ -34,6 +34,7 @@ import duckdb
 
 from metrics import audit, db, migrations, rollups
 from metrics.errors import UserError
+from metrics.shared import sql_text
 from metrics.store import Store
 
 MANIFEST = "manifest.json"
@@ -48,9 +49,6 @@ TABLE_FILE = re.compile(r"^[a-z_][a-z0-9_]{0,62}\.parquet$")
 IGNORED = {"schema.sql", "load.sql"}  # written by version 1 backups; never read
 EXCLUDED_SETTINGS = ("cookie_key",)  # the old place of the sign-in key: never in a backup, never restored
 
-
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 def _ident(name: str) -> str:
@@ -68,7 +66,7 @@ def backup(store: Store, folder: str | Path, *, user: str | None = None, source:
         try:
             names = _table_names(cur)
             for name in names:
-                cur.execute(f"COPY ({_select(name)}) TO '{_quoted(folder / (name + '.parquet'))}' (FORMAT parquet)")
+                cur.execute(f"COPY ({_select(name)}) TO {sql_text(folder / (name + '.parquet'))} (FORMAT parquet)")
             applied = migrations.applied(cur)
         finally:
             cur.rollback()

@@ -15,9 +15,8 @@ from pathlib import Path
 from metrics import audit, backup, db, users
 from metrics.cli_output import write_table
 from metrics.errors import UserError
+from metrics.shared import local_times
 from metrics.store import Store
-
-LOCAL_TIME = "Asia/Ho_Chi_Minh"
 
 
 def add_parsers(sub, common: argparse.ArgumentParser) -> None:
@@ -167,4 +166,4 @@ def cmd_audit(args) -> int:
 
 def _local(moments):
     """Times are stored in UTC; the people who read them are in Vietnam."""
-    return moments.dt.tz_convert(LOCAL_TIME).dt.strftime("%Y-%m-%d %H:%M:%S")
+    return local_times(moments).dt.strftime("%Y-%m-%d %H:%M:%S")

@@ -7,6 +7,7 @@ import decimal
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
+import pandas as pd
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
@@ -64,12 +65,15 @@ def measure(value, kind: str, lang: str = "vi", signed: bool = False, decimals: 
 def decimals_of(indicator: dict) -> int:
     """How many decimals an indicator's figures have (``decimals`` in indicators.csv; counts have none)."""
     found = indicator.get("decimals")
-    return 0 if found is None or found != found else int(found)
+    return 0 if found is None or found is pd.NA or found != found else int(found)
 
 
 def shown(value, indicator: dict, lang: str = "vi", signed: bool = False) -> str:
-    """A value of ``indicator`` as every view writes it (``measure`` with the indicator's own decimals)."""
-    return measure(value, indicator["kind"], lang, signed, decimals_of(indicator))
+    """A value of ``indicator`` as every view writes it, with the indicator's own decimals: as a person writes
+    it (``100%``, ``95%`` beside ``93,13%``; ``short``); a change keeps its decimals (``+0,53 điểm %``)."""
+    if signed:
+        return measure(value, indicator["kind"], lang, signed, decimals_of(indicator))
+    return short(value, indicator["kind"], lang, decimals_of(indicator))
 
 
 def half_up(value: float, digits: int = 2) -> Decimal:

@@ -94,11 +94,22 @@ def audit_log(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 def derived_figures(cur: duckdb.DuckDBPyConnection) -> None:
-    """Values in force, yearly trees and rolled-up figures kept in tables (see metrics.rollups)."""
-    from metrics import rollups
-
-    rollups.create_tables(cur)
-    rollups.rebuild(cur)
+    """Values in force, yearly trees and rolled-up figures kept in tables (see metrics.rollups); filled
+    by ``migrate`` once every migration is applied."""
+    cur.execute("""
+        CREATE TABLE current_values (
+            unit VARCHAR NOT NULL, indicator VARCHAR NOT NULL, year INTEGER NOT NULL,
+            value DOUBLE, numerator DOUBLE, denominator DOUBLE, source VARCHAR, note VARCHAR,
+            provenance VARCHAR NOT NULL, batch INTEGER NOT NULL)""")
+    cur.execute("""
+        CREATE TABLE unit_years (
+            year INTEGER NOT NULL, code VARCHAR NOT NULL, parent VARCHAR, depth INTEGER NOT NULL,
+            level VARCHAR NOT NULL, sector VARCHAR, children INTEGER NOT NULL)""")
+    cur.execute("""
+        CREATE TABLE figures (
+            indicator VARCHAR NOT NULL, year INTEGER NOT NULL, unit VARCHAR NOT NULL, depth INTEGER NOT NULL,
+            value DOUBLE, numerator DOUBLE, denominator DOUBLE, reported INTEGER NOT NULL,
+            own BOOLEAN NOT NULL, provenance INTEGER NOT NULL, sources VARCHAR[])""")
 
 
 def observations_without_index(cur: duckdb.DuckDBPyConnection) -> None:
@@ -116,10 +127,9 @@ def observations_without_index(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 def scoped_figures(cur: duckdb.DuckDBPyConnection) -> None:
-    """Roll-ups per sector scope: a target for one sector adds up only that sector's units."""
-    from metrics import rollups
-
-    rollups.add_scope(cur)
+    """Roll-ups per sector scope: a target for one sector adds up only that sector's units (made by
+    ``migrate`` once every migration is applied)."""
+    cur.execute("ALTER TABLE figures ADD COLUMN scope VARCHAR NOT NULL DEFAULT ''")
 
 
 def session_versions(cur: duckdb.DuckDBPyConnection) -> None:
@@ -169,6 +179,11 @@ MIGRATIONS = [
 ]
 
 
+#: Migrations after which the derived tables are rebuilt from the values (by the code of today, on the
+#: schema of today: a migration holds its own DDL and never calls code that may change after it).
+REBUILDS = {"0006_derived_figures", "0008_scoped_figures"}
+
+
 def applied(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Names of the migrations this database has, oldest first."""
     exists = con.execute(
@@ -186,7 +201,7 @@ def pending(con: duckdb.DuckDBPyConnection) -> bool:
 
 def migrate(con: duckdb.DuckDBPyConnection, until: int | None = None) -> list[str]:
     """Apply every migration the database lacks (only the first ``until``, if given: the schema a backup
-    was made with); return the names applied now."""
+    was made with, whose restore rebuilds the derived tables itself); return the names applied now."""
     con.execute("""CREATE TABLE IF NOT EXISTS schema_migrations (
         name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())""")
     done = set(applied(con))
@@ -198,4 +213,9 @@ def migrate(con: duckdb.DuckDBPyConnection, until: int | None = None) -> list[st
             step(cur)
             cur.execute("INSERT INTO schema_migrations (name) VALUES (?)", [name])
         new.append(name)
+    if until is None and REBUILDS & set(new):
+        from metrics import rollups  # the derived tables' contents, on the schema just completed
+
+        with transaction(con) as cur:
+            rollups.rebuild(cur)
     return new

@@ -24,10 +24,8 @@ DETERIORATION = "deterioration"
 NOT_ACHIEVED = "not_achieved"  # final: a term target's deadline passed unmet, or an annual target's year missed
 NOT_AVAILABLE = "not_available"
 NO_TARGET = "no_target"
-
-#: Every status code, best first (the order tables and legends use; ``metrics.statuses`` holds their words).
-#: ``assess`` (the reference method) never returns ``NOT_ACHIEVED``: ``metrics.judgement`` gives it.
-STATUSES = (TARGET_ACHIEVED, SUBSTANTIAL, MODERATE, LIMITED, DETERIORATION, NOT_ACHIEVED, NOT_AVAILABLE, NO_TARGET)
+# ``metrics.statuses`` holds every code's words, symbol and colour, best first. ``assess`` (the reference
+# method) never returns ``NOT_ACHIEVED``: ``metrics.judgement`` gives it.
 
 WITH_TARGET_THRESHOLDS = (0.95, 0.6, 0.0)
 WITHOUT_TARGET_THRESHOLDS = (0.015, 0.005, 0.0)

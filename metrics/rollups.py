@@ -23,7 +23,6 @@ both on the shipped data.
 from __future__ import annotations
 
 PROVENANCE_BITS = {"published": 1, "illustrative": 2, "imported": 4}
-MAX_SOURCES = 5
 
 
 def parts_value_sql(kind: str, numerator: str, denominator: str) -> str:
@@ -50,32 +49,6 @@ def provenance_names(mask: int) -> frozenset[str]:
 
 
 TABLES = ("current_values", "unit_years", "figures")  # derived from the values: rebuilt, never restored
-
-
-def create_tables(cur) -> None:
-    cur.execute("""
-        CREATE TABLE current_values (
-            unit VARCHAR NOT NULL, indicator VARCHAR NOT NULL, year INTEGER NOT NULL,
-            value DOUBLE, numerator DOUBLE, denominator DOUBLE, source VARCHAR, note VARCHAR,
-            provenance VARCHAR NOT NULL, batch INTEGER NOT NULL)""")
-    cur.execute("""
-        CREATE TABLE unit_years (
-            year INTEGER NOT NULL, code VARCHAR NOT NULL, parent VARCHAR, depth INTEGER NOT NULL,
-            level VARCHAR NOT NULL, sector VARCHAR, children INTEGER NOT NULL)""")
-    cur.execute("""
-        CREATE TABLE figures (
-            indicator VARCHAR NOT NULL, year INTEGER NOT NULL, unit VARCHAR NOT NULL, depth INTEGER NOT NULL,
-            value DOUBLE, numerator DOUBLE, denominator DOUBLE, reported INTEGER NOT NULL,
-            own BOOLEAN NOT NULL, provenance INTEGER NOT NULL, sources VARCHAR[], scope VARCHAR NOT NULL DEFAULT '')""")
-
-
-def add_scope(cur) -> None:
-    """Migration step: ``figures`` gains the sector scope of each roll-up, and scoped roll-ups are made."""
-    columns = {r[0] for r in cur.execute("SELECT column_name FROM information_schema.columns "
-                                         "WHERE table_name = 'figures'").fetchall()}
-    if "scope" not in columns:
-        cur.execute("ALTER TABLE figures ADD COLUMN scope VARCHAR NOT NULL DEFAULT ''")
-    refresh(cur)
 
 
 def scope_key(sectors) -> str:

@@ -15,7 +15,7 @@ from metrics.aggregate import Figure
 from metrics.errors import UserError
 from metrics.judgement import ANNUAL_TYPES, LEVEL, TargetSpec, Verdict, judge
 from metrics.orgtree import Organisation, Unit
-from metrics.sources import MemoryFigures, StoredFigures
+from metrics.sources import FigureSource, MemoryFigures, StoredFigures
 from metrics.store import Store, in_force_sql
 
 
@@ -88,7 +88,7 @@ class Scorecard:
     would judge some figures from before and some from after."""
 
     def __init__(self, store: Store, as_of: int | None = None, observations: pd.DataFrame | None = None,
-                 org: Organisation | None = None, source=None):
+                 org: Organisation | None = None, source: FigureSource | None = None):
         """``observations``: judge these values (rolled up in memory) instead of the database's;
         ``org``: an organisation already built from the same store (to share it); ``source``: where the
         figures come from, when not the database's own (an import's preview)."""
@@ -101,6 +101,7 @@ class Scorecard:
         self.period_totals = store.period_totals().to_dict("records")
         if as_of is not None and as_of >= _newest_batch(store):
             as_of = self.as_of = None  # the state after the newest batch is the state now: read the kept figures
+        self.source: FigureSource
         if source is not None:
             self.source = source
         elif observations is not None:

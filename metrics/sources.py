@@ -10,15 +10,37 @@ judge "what if", and tests use it as the reference for the SQL.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Protocol
 
 import pandas as pd
 
 from metrics import rollups
 from metrics.aggregate import Figure, Rollup
 from metrics.orgtree import Organisation
+from metrics.shared import number_or_none
 from metrics.store import Store, in_force_sql
 
 BULK = 2_000  # beyond this many units, fetch whole indicators instead of listing codes
+
+
+class FigureSource(Protocol):
+    """What a scorecard reads its figures through (``StoredFigures``, ``MemoryFigures``)."""
+
+    def years(self, indicator: str) -> list[int]:
+        """Years with any figure of the indicator, in order."""
+        ...
+
+    def prefetch(self, indicators: list[str], codes: list[str], leaves: bool = True) -> None:
+        """Read at once the figures of these units (``leaves=False``: none of them is a leaf)."""
+        ...
+
+    def release(self) -> None:
+        """Forget what was read."""
+        ...
+
+    def figure(self, indicator: str, code: str, year: int, scope: str = "") -> Figure | None:
+        """The unit's figure: its own, or rolled up in ``scope`` (``rollups.scope_key``)."""
+        ...
 
 
 class MemoryFigures:
@@ -35,7 +57,7 @@ class MemoryFigures:
     def years(self, indicator: str) -> list[int]:
         return sorted(y for (ind, y) in self._own if ind == indicator)
 
-    def prefetch(self, indicators, codes, leaves: bool = True) -> None:
+    def prefetch(self, indicators: list[str], codes: list[str], leaves: bool = True) -> None:
         """Nothing to fetch: everything is in memory."""
 
     def release(self) -> None:
@@ -176,8 +198,6 @@ def _filters(indicators, units, alias: str) -> tuple[str, list]:
 _PROVENANCE: dict[int, frozenset[str]] = {}
 
 
-def _number(value) -> float | None:
-    return None if value is None or value != value else float(value)  # NaN is not equal to itself
 
 
 def _figure(value, numerator, denominator, reported, own, provenance, sources) -> Figure:
@@ -185,5 +205,5 @@ def _figure(value, numerator, denominator, reported, own, provenance, sources) -
     if mask not in _PROVENANCE:
         _PROVENANCE[mask] = rollups.provenance_names(mask)
     texts = () if sources is None else tuple(s for s in sources if s)
-    return Figure(_number(value), _number(numerator), _number(denominator), reported=int(reported),
+    return Figure(number_or_none(value), number_or_none(numerator), number_or_none(denominator), reported=int(reported),
                   expected=int(reported), own=bool(own), provenance=_PROVENANCE[mask], sources=texts)

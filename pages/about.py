@@ -88,7 +88,7 @@ def published(view: layout.View) -> None:
         t("col_unit", view.lang): shown["unit"].map(lambda c: view.card.org.any_period(c).name(view.lang)),
         t("indicator", view.lang): shown["indicator"].map(lambda i: name(indicators[i], "name", view.lang)),
         t("year", view.lang): shown["year"],
-        t("col_actual", view.lang): [fmt.measure(v, indicators[i]["kind"], view.lang)
+        t("col_actual", view.lang): [fmt.shown(v, indicators[i], view.lang)
                                      for v, i in zip(shown["value"], shown["indicator"])],
         t("source", view.lang): shown["source"],
         t("note", view.lang): shown["note"],
@@ -100,7 +100,7 @@ def published(view: layout.View) -> None:
         widgets.table(pd.DataFrame({
             t("indicator", view.lang): totals["indicator"].map(lambda i: name(indicators[i], "name", view.lang)),
             t("period", view.lang): totals["from_year"].astype(str) + "–" + totals["to_year"].astype(str),
-            t("col_actual", view.lang): [fmt.measure(v, indicators[i]["kind"], view.lang)
+            t("col_actual", view.lang): [fmt.shown(v, indicators[i], view.lang)
                                          for v, i in zip(totals["value"], totals["indicator"])],
             t("source", view.lang): totals["source"], t("note", view.lang): totals["note"],
         }), view.lang, "period-totals", "so-lieu-ca-nhiem-ky", hide_index=True)

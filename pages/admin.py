@@ -19,12 +19,12 @@ from metrics.errors import UserError
 from metrics.i18n import pick
 from metrics.loading import load_targets
 from metrics.problems import to_frame
+from metrics.shared import local_times
 from ui import auth, data, layout, widgets
 from ui.texts import t
 from ui.widgets import safe
 
 log = logging.getLogger("dashboard")
-LOCAL_TIME = "Asia/Ho_Chi_Minh"
 OUTCOME, TARGETS = "admin_outcome", "admin_targets_result"  # (kind, message) of the last action; checked files
 
 
@@ -64,7 +64,7 @@ def act(work, done) -> None:
 
 
 def _local(moments: pd.Series) -> pd.Series:
-    return moments.dt.tz_convert(LOCAL_TIME).dt.strftime("%d/%m/%Y %H:%M")
+    return local_times(moments).dt.strftime("%d/%m/%Y %H:%M")
 
 
 # --- users ------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from metrics.errors import UserError
 from metrics.i18n import pick
 from metrics.ingest import templates
 from metrics.ingest import text as report_text
+from metrics.shared import local_times, number_or_none
 from metrics.statuses import badge as status_badge
 from metrics.store import VALUE_BATCH_KINDS
 from metrics.text import visible
@@ -19,7 +20,6 @@ from ui import auth, data, layout, state
 from ui.texts import t
 from ui.widgets import safe
 
-LOCAL_TIME = "Asia/Ho_Chi_Minh"
 WRAPPED_PROBLEMS = 50  # up to this many problems are listed with their whole message on screen
 REPORT, DONE, ROUND, UNDO, ACTION = "intake_report", "intake_done", "intake_round", "intake_undo_pending", "intake_action"
 
@@ -194,8 +194,8 @@ def changes(report: ingest.Report, lang: str) -> None:
     if figures.any():
         st.subheader(t("intake_changes_title", lang))
         st.dataframe(names[figures].assign(**{
-            t("col_old", lang): [fmt.measure(_number(v), k, lang) for v, k in zip(frame["old"][figures], frame["kind"][figures])],
-            t("col_new", lang): [fmt.measure(_number(v), k, lang) for v, k in zip(frame["new"][figures], frame["kind"][figures])],
+            t("col_old", lang): _figures(frame["old"], frame, figures, lang),
+            t("col_new", lang): _figures(frame["new"], frame, figures, lang),
             t("col_change", lang): [t(f"count_{c}", lang) for c in frame["change"][figures]]}), hide_index=True)
         _more(int(figures.sum()), report.counts["created"] + report.counts["updated"], lang)
     texts = frame["texts_changed"].astype(bool)
@@ -205,6 +205,15 @@ def changes(report: ingest.Report, lang: str) -> None:
             t("col_old_source", lang): frame["old_source"][texts], t("col_new_source", lang): frame["new_source"][texts],
             t("col_old_note", lang): frame["old_note"][texts], t("col_new_note", lang): frame["new_note"][texts]}),
             hide_index=True)
+
+
+def _figure(value, kind: str, decimals, lang: str) -> str:
+    """A figure as every view writes it, with its indicator's decimals (11,75 tỷ đồng)."""
+    return fmt.shown(number_or_none(value), {"kind": kind, "decimals": decimals}, lang)
+
+
+def _figures(values: pd.Series, frame: pd.DataFrame, chosen: pd.Series, lang: str) -> list[str]:
+    return [_figure(v, k, d, lang) for v, k, d in zip(values[chosen], frame["kind"][chosen], frame["decimals"][chosen])]
 
 
 def _more(shown: int, total: int, lang: str) -> None:
@@ -225,15 +234,13 @@ def statuses(report: ingest.Report, lang: str) -> None:
         t("col_target", lang): [f"{c} · {pick((vi, en), lang)}" for c, vi, en in
                                 zip(frame["target"], frame["label_vi"], frame["label_en"])],
         t("year", lang): frame["year"].astype(str),
-        t("col_values", lang): [f"{fmt.measure(_number(a), k, lang)} → {fmt.measure(_number(b), k, lang)}"
-                                for a, b, k in zip(frame["old_value"], frame["new_value"], frame["kind"])],
+        t("col_values", lang): [f"{_figure(a, k, d, lang)} → {_figure(b, k, d, lang)}" for a, b, k, d in
+                                zip(frame["old_value"], frame["new_value"], frame["kind"], frame["decimals"])],
         t("col_status", lang): [f"{status_badge(a, lang)} → {status_badge(b, lang)}"
                                 for a, b in zip(frame["old_status"], frame["new_status"])],
     }), hide_index=True)
 
 
-def _number(value):
-    return None if value is None or pd.isna(value) else float(value)
 
 
 def confirm(report: ingest.Report, lang: str) -> None:
@@ -279,7 +286,7 @@ def history_section(view: layout.View, action: str | None) -> None:
 
 def _local_time(moment: pd.Timestamp, lang: str) -> str:
     """Batch times are stored in UTC; people read them in Vietnam's time."""
-    local = moment.tz_convert(LOCAL_TIME) if moment.tzinfo else moment
+    local = local_times(moment)
     return f"{fmt.date(local, lang)} {local:%H:%M}"
 
 

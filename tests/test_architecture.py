@@ -22,3 +22,33 @@ def test_metrics_never_imports_streamlit():
     count, streamlit_modules = done.stdout.strip().splitlines()
     assert int(count) >= 15  # every module of the package was imported, not just its __init__
     assert streamlit_modules == "[]"
+
+
+def test_the_fast_lane_leaves_every_browser_test_out():
+    """``-m "not browser"`` still started Chromium: the folder's ``pytestmark`` in its conftest did nothing."""
+    listed = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "not browser",
+                             "-p", "no:cacheprovider", "tests"], cwd=ROOT, capture_output=True, text=True, check=True)
+    names = [line for line in listed.stdout.splitlines() if "::" in line]
+    assert names and not [n for n in names if n.startswith("tests/browser/")]
+
+
+def test_the_project_installs_with_its_pinned_runtime_and_a_kpi_command(tmp_path):
+    """``python -m metrics`` worked only inside .venv; the project now declares its dependencies (the
+    pins of requirements.txt) and a ``kpi`` command, built here from a copy of the package."""
+    import shutil
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pins = [line.split("#")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()
+            if line.strip() and not line.startswith("#")]
+    assert project["dependencies"] == pins
+    source = tmp_path / "src"
+    shutil.copytree(ROOT / "metrics", source / "metrics", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", source)
+    target = tmp_path / "installed"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
+                    "--target", str(target), str(source)], check=True, capture_output=True)
+    assert (target / "metrics" / "exports" / "fonts" / "DejaVuSans.ttf").is_file()  # the PDF's font comes along
+    done = subprocess.run([str(target / "bin" / "kpi"), "--help"], capture_output=True, text=True, cwd=tmp_path,
+                          env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0 and "status" in done.stdout, done.stderr

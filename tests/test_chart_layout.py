@@ -81,3 +81,11 @@ def test_labels_cover_no_other_label_no_target_and_stay_in_the_chart(rows, width
         lines = {s.name for s in spec.series if s.role in chart_layout.REFERENCE_ROLES + ("band",)}
         assert lines <= named, row.target["code"]  # every line is named: on the chart or in the legend
     assert placed >= 2 * len(rows)
+
+
+def test_a_share_of_plan_above_100_percent_writes_its_ticks_above_100():
+    """Vĩnh Long's fees reached 120,44% of plan: the axis ran to 150% with nothing written above 100%,
+    as if the bar were off the scale."""
+    axis = scale(0, 120.44, "ratio", "vi", True, room=0.1)
+    assert axis.ticks()[-1] >= 120.44
+    assert axis.number_format == '0"%"'

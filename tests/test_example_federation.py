@@ -97,3 +97,18 @@ def test_the_deck_and_the_report_open_and_say_the_same(federation):
     pdf = subprocess.run(["pdftotext", "-layout", str(federation["pdf"]), "-"], capture_output=True, text=True,
                          check=True).stdout
     assert "120,44% kế hoạch" in pdf and "11,75 tỷ đồng" in pdf and "An Giang" not in pdf
+
+
+def test_a_one_year_share_of_plan_chart_shows_its_target_and_its_numbers_above_100(federation):
+    """T5 (120,44% of plan, one year): its target line through a single year drew nothing, hidden in the
+    column, and the axis wrote no number above 100%."""
+    from pptx.enum.chart import XL_MARKER_STYLE
+
+    deck = Presentation(str(federation["pptx"]))
+    slide = next(s for s in deck.slides
+                 if any(sh.has_text_frame and sh.text_frame.text.startswith("T5 ·") for sh in s.shapes))
+    chart = next(sh.chart for sh in slide.shapes if sh.has_chart)
+    target = next(s for p in chart.plots for s in p.series if s.name.startswith("Chỉ tiêu"))
+    assert target.marker.style == XL_MARKER_STYLE.DASH
+    assert chart.value_axis.tick_labels.number_format == '0"%"'
+    assert chart.value_axis.maximum_scale >= 120.44

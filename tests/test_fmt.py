@@ -55,3 +55,20 @@ def test_years_never_repeat_a_single_year():
 ])
 def test_points_drop_only_needless_decimals(value, signed, lang, text):
     assert fmt.points(value, lang, signed=signed) == text
+
+
+@pytest.mark.parametrize("value, indicator, text", [
+    (100.0, {"kind": "ratio"}, "100%"),  # the overview read "100,00%" and "95,00%"
+    (95.0, {"kind": "ratio"}, "95%"),
+    (93.13, {"kind": "ratio"}, "93,13%"),
+    (1.21, {"kind": "rate"}, "1,21"),
+    (11.75, {"kind": "flow", "decimals": 2}, "11,75"),
+    (12.0, {"kind": "flow", "decimals": 2}, "12"),
+    (118046, {"kind": "stock", "decimals": None}, "118.046"),
+])
+def test_every_view_writes_a_figure_as_a_person_does(value, indicator, text):
+    assert fmt.shown(value, indicator, "vi") == text
+
+
+def test_a_change_keeps_its_decimals():
+    assert fmt.shown(0.5, {"kind": "rate"}, "vi", signed=True) == "+0,50"

@@ -449,3 +449,24 @@ def test_the_file_line_says_only_what_was_read(demo, tmp_path):
     report = ingest.check(write(tmp_path, rows), store=demo)
     assert "1.200 dòng số liệu" in report_text.describe(report, "vi")
     assert "1,200 data rows" in report_text.describe(report, "en")
+
+
+def test_working_folders_of_abandoned_checks_are_swept(tmp_path):
+    """A check's folder outlived a session that never closed it (a killed server): swept after a day,
+    a fresh one, another program's folder and a link left alone."""
+    import os
+    import time
+
+    from metrics import ingest
+
+    old, new, other = tmp_path / "kpi-import-old", tmp_path / "kpi-import-new", tmp_path / "other-old"
+    for folder in (old, new, other):
+        folder.mkdir()
+        (folder / "upload.csv").write_text("x")
+    link = tmp_path / "kpi-import-link"
+    link.symlink_to(other)
+    day_ago = time.time() - 25 * 3600
+    for path in (old, other):
+        os.utime(path, (day_ago, day_ago))
+    assert ingest.sweep_abandoned(folder=tmp_path) == [old]
+    assert not old.exists() and new.exists() and other.exists() and link.exists()

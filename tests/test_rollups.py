@@ -83,3 +83,18 @@ def test_a_failed_write_leaves_no_figure_behind(mini_store):
                     "import")
         raise RuntimeError("the import stops half-way")
     assert every_figure(Scorecard(mini_store)) == before
+
+
+@pytest.mark.parametrize("store_name", ["demo", "mini_store"])
+def test_both_figure_sources_judge_every_target_alike(store_name, request):
+    """The database's roll-ups and the Python reference, each behind ``Scorecard.evaluate`` (the
+    ``FigureSource`` protocol): the same statuses, values and series for every plan and year."""
+    store = request.getfixturevalue(store_name)
+    stored, memory = Scorecard(store), reference(store)
+    compared = 0
+    for plan in stored.plans:
+        for year in stored.years(plan):
+            a, b = stored.evaluate(plan, year), memory.evaluate(plan, year)
+            assert [r.as_record() for r in a] == [r.as_record() for r in b]
+            compared += len(a)
+    assert compared > 0

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from metrics import users
 from ui import auth, client, layout, state
 from ui.texts import t
 from ui.widgets import safe
@@ -127,7 +126,3 @@ def sign_in_page(found, lang: str) -> None:
                              {state.LANG: st.session_state["_widget_sign_in_lang"]}))
     auth.sign_in_page(found or auth.authenticator(), lang)
 
-
-def roles_pages(role: str | None) -> list[str]:
-    """The addresses linked for a role (None: a visitor of a public deployment): for tests and the README."""
-    return [e.url for e in PAGES if (users.allows(role, e.role) if role else e.role == "viewer")]

@@ -27,6 +27,7 @@ PLACES = {chart_labels.ABOVE: XL_LABEL_POSITION.ABOVE, chart_labels.BELOW: XL_LA
           chart_labels.OUTSIDE_END: XL_LABEL_POSITION.OUTSIDE_END,
           chart_labels.INSIDE_END: XL_LABEL_POSITION.INSIDE_END,
           chart_labels.INSIDE_BASE: XL_LABEL_POSITION.INSIDE_BASE}
+SINGLE_YEAR_DASH = 36  # points: a dash as wide as a third of the column, as thick as the line
 LINES = {  # role: colour, width in points, dash
     "actual": (BLUE, 4.0, None), "cumulative": (BLUE, 4.0, None),
     "target": (VERMILLION, 2.5, MSO_LINE_DASH_STYLE.DASH),
@@ -207,6 +208,10 @@ def _style(series, wanted: SeriesSpec) -> None:
     series.marker.style = XL_MARKER_STYLE.CIRCLE if wanted.labelled else XL_MARKER_STYLE.NONE
     if wanted.labelled:
         _marker(series.marker, colour, chart_labels.MARKER)
+    elif wanted.role in ("target", "band_edge") and sum(v is not None for v in wanted.values) == 1:
+        # a line through one year is a single point, which draws nothing: a wide dash marks the level
+        series.marker.style = XL_MARKER_STYLE.DASH
+        _marker(series.marker, colour, SINGLE_YEAR_DASH)
     elif wanted.role == "projection":  # a diamond where the projection ends, as on the dashboard
         last = max(i for i, v in enumerate(wanted.values) if v is not None)
         series.points[last].marker.style = XL_MARKER_STYLE.DIAMOND

@@ -62,15 +62,17 @@ def scale(lowest: float, highest: float, kind: str, lang: str, zero: bool = True
     if best is None:  # nothing to show: one step of one
         best = (0, 0.0, 1.0, 1.0)
     _, low, high, step = best
-    return Scale(low, high, step, number_format(low, high, step, kind, lang))
+    return Scale(low, high, step, number_format(low, high, step, kind, lang, highest))
 
 
-def number_format(low: float, high: float, step: float, kind: str, lang: str) -> str:
+def number_format(low: float, high: float, step: float, kind: str, lang: str, highest: float | None = None) -> str:
     """An Excel number format that writes this axis's ticks the ``lang`` way on any computer."""
     thousands, decimal = fmt.PLOTLY_SEPARATORS[lang][1], fmt.PLOTLY_SEPARATORS[lang][0]
     if kind == "ratio":
-        # A share cannot pass 100%: a tick above it (room for labels) stays blank.
-        return '[>100.5]"";0"%"' if high > 100 else '0"%"'
+        # A share of a whole cannot pass 100%: a tick above it (room for labels) stays blank; a share of a
+        # plan figure can (120,44% of plan), and then its ticks are written.
+        blank = high > 100 and (highest is None or highest <= 100.5)
+        return '[>100.5]"";0"%"' if blank else '0"%"'
     if step < 1:
         ticks = Scale(low, high, step, "").ticks()
         texts = [fmt.number(t, lang, 2).rstrip("0").rstrip(decimal) for t in ticks]

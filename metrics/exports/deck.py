@@ -20,13 +20,13 @@ from metrics.exports import chart_draw, deck_charts, facts
 from metrics.exports.data import fixed_zip
 from metrics.exports.deck_charts import add_runs
 from metrics.exports.slides import GROUP, SUMMARY, TITLE, Deck, Slide, slide_notes
-from metrics.exports.textfit import text_height
+from metrics.exports.textfit import lines_needed, text_height
 from metrics.exports.words import w
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
 TEXT, MUTED, ACCENT = "1A1A1A", "555555", "0072B2"
-TITLE_PT, BODY_PT, FOOTER_PT = 36, 20, 14
+TITLE_PT, TITLE_MIN_PT, BODY_PT, FOOTER_PT = 36, 28, 20, 14
 FOOTER_TOP = Inches(6.95)
 
 
@@ -71,8 +71,9 @@ def _heading(page, title: str, part: str = "") -> Emu:
     """The slide title with an accent rule under it (and "(1/2)" beside the rule for a split group);
     returns where the body starts."""
     width = WIDTH - 2 * MARGIN
-    height = text_height(title, width, TITLE_PT, bold=True)
-    _text(page, title, MARGIN, Inches(0.3), width, height, TITLE_PT, bold=True)
+    size = title_size(title, width)
+    height = text_height(title, width, size, bold=True)
+    _text(page, title, MARGIN, Inches(0.3), width, height, size, bold=True)
     rule_y = Inches(0.3) + height + Inches(0.05)
     rule = page.shapes.add_shape(MSO_SHAPE.RECTANGLE, MARGIN, rule_y, Inches(1.5), Inches(0.07))
     _fill(rule, ACCENT)
@@ -80,6 +81,15 @@ def _heading(page, title: str, part: str = "") -> Emu:
         _text(page, part, MARGIN + Inches(1.65), rule_y - Pt(BODY_PT * 0.55), Inches(1.2), Pt(BODY_PT * 1.3),
               BODY_PT, colour=MUTED)
     return rule_y + Inches(0.15)
+
+
+def title_size(title: str, width: Emu) -> float:
+    """The largest title size that keeps a group's title on one line, down to ``TITLE_MIN_PT``: a title on
+    two lines takes the height the charts below it need (English names run longer than Vietnamese ones)."""
+    for size in range(TITLE_PT, TITLE_MIN_PT - 1, -2):
+        if lines_needed(title, width, size, bold=True) == 1:
+            return size
+    return TITLE_MIN_PT
 
 
 def _fill(shape, colour: str) -> None:

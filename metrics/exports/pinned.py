@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from metrics import fmt
 from metrics.errors import UserError
+from metrics.shared import local_times
 from metrics.store import Store
-
-#: Dates are the federation's own: batches are stored in UTC, shown in Vietnam's time zone.
-LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass(frozen=True)
@@ -93,4 +90,4 @@ def _local(value) -> dt.datetime | None:
     stamp = pd.Timestamp(value)
     if stamp.tzinfo is None:
         stamp = stamp.tz_localize("UTC")
-    return stamp.tz_convert(LOCAL_TIME).to_pydatetime()
+    return local_times(stamp).to_pydatetime()

@@ -13,10 +13,7 @@ from metrics.exports.data import workbook_bytes, write_sheet
 from metrics.exports.report import Report
 from metrics.exports.words import w
 from metrics.i18n import name
-
-
-def _number(value):
-    return None if value is None or value != value else float(value)
+from metrics.shared import number_or_none
 
 
 def report_frame(report: Report) -> pd.DataFrame:
@@ -36,19 +33,19 @@ def report_frame(report: Report) -> pd.DataFrame:
                 w("col_wording", lang): row.target["wording_vi"],
                 w("col_type", lang): facts.target_type(row, lang),
                 w("col_measure", lang): name(row.indicator, "measure", lang),
-                w("col_baseline", lang): _number(base_value),
+                w("col_baseline", lang): number_or_none(base_value),
                 w("col_base_year", lang): base_year,
-                w("col_actual", lang): _number(v.actual),
+                w("col_actual", lang): number_or_none(v.actual),
                 w("col_actual_year", lang): v.actual_year,
-                w("col_target", lang): _number(v.target_value),
-                w("col_target_high", lang): _number(high),
+                w("col_target", lang): number_or_none(v.target_value),
+                w("col_target_high", lang): number_or_none(high),
                 w("col_target_year", lang): int(row.target["target_year"]),
-                w("col_achievement", lang): _number(v.achievement_pct),
+                w("col_achievement", lang): number_or_none(v.achievement_pct),
                 w("col_band_position", lang): facts.achievement(row, lang) if v.band_position else None,
                 w("col_years_met", lang): v.years_met,
                 w("col_years_assessed", lang): v.years_assessed,
-                w("col_expected", lang): _number(v.expected),
-                w("col_pace", lang): _number(v.pace_per_year),
+                w("col_expected", lang): number_or_none(v.expected),
+                w("col_pace", lang): number_or_none(v.pace_per_year),
                 w("col_trend", lang): wording.trend_words(row, lang),
                 w("col_status_code", lang): row.status,
                 w("col_status", lang): facts.badge(row, lang),
@@ -69,9 +66,9 @@ def values_frame(report: Report) -> pd.DataFrame:
             carrier = row.units_by_year.get(year, row.unit.code)
             records.append({
                 w("col_code", lang): row.target["code"], w("col_unit", lang): carrier,
-                w("col_year", lang): year, w("col_value", lang): _number(figure.value),
-                w("col_numerator", lang): _number(figure.numerator),
-                w("col_denominator", lang): _number(figure.denominator),
+                w("col_year", lang): year, w("col_value", lang): number_or_none(figure.value),
+                w("col_numerator", lang): number_or_none(figure.numerator),
+                w("col_denominator", lang): number_or_none(figure.denominator),
                 w("col_provenance", lang): facts.provenance_words(figure, lang),
                 w("col_sources", lang): "; ".join(figure.sources),
             })

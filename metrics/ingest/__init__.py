@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import duckdb
@@ -23,6 +24,7 @@ from metrics.ingest.commit import CommitResult, commit, undo
 from metrics.ingest.messages import FileRejected, problem
 from metrics.ingest.progress import Progress
 from metrics.ingest.report import MAX_DETAILED, Report
+from metrics.shared import sql_text
 from metrics.store import Store, data_version, file_sha256
 
 __all__ = ["CommitResult", "Report", "accepted_years", "check", "commit", "read_guarded", "sheet_names", "sheets",
@@ -80,7 +82,8 @@ def check(source: str | Path | bytes, *, store: Store, file_name: str | None = N
         raise UserError("no-plan", "Chưa có kế hoạch nào; hãy nạp kế hoạch trước: python -m metrics targets import …",
                         "There is no plan yet; load one first: python -m metrics targets import …")
     store.plan(plan)  # a clear error for an unknown plan (its targets are the ones the preview judges)
-    workdir = Path(tempfile.mkdtemp(prefix="kpi-import-"))
+    sweep_abandoned()
+    workdir = Path(tempfile.mkdtemp(prefix=WORKDIR_PREFIX))
     try:
         path, name = _materialise(source, file_name, workdir)
         report = Report(file_name=name, sha256="", plan=plan, workdir=workdir)
@@ -166,12 +169,12 @@ def _read_and_check(cur, store, report: Report, path: Path, sheet, encoding, pro
     else:
         _keep_rows(cur, report)
         cur.execute(f"COPY (SELECT row, col, value, code, detail FROM problems ORDER BY row, position) "
-                    f"TO '{_quoted(report.workdir / 'problems.parquet')}' (FORMAT parquet)")
+                    f"TO {sql_text(report.workdir / 'problems.parquet')} (FORMAT parquet)")
 
 
 def _keep_rows(cur, report: Report) -> None:
     """The file's rows, kept so a rejected file can be handed back with an error column."""
-    cur.execute(f"COPY (SELECT * FROM raw WHERE row > ? ORDER BY row) TO '{_quoted(report.rows_path)}' "
+    cur.execute(f"COPY (SELECT * FROM raw WHERE row > ? ORDER BY row) TO {sql_text(report.rows_path)} "
                 "(FORMAT parquet)", [report.header_row])
 
 
@@ -271,9 +274,25 @@ def _finish(report: Report, problems: list) -> None:
     report.counts_by_code = counts
 
 
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
 def _remove(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
+
+
+WORKDIR_PREFIX = "kpi-import-"
+ABANDONED_AFTER = 24 * 3600  # seconds: no check is kept open for a day; its session ended without closing it
+
+
+def sweep_abandoned(now: float | None = None, folder: Path | None = None) -> list[Path]:
+    """Remove the working folders of checks whose session ended without closing them (a server that was
+    killed, a tab closed before Python collected the report): untouched for a day; return those removed."""
+    now = time.time() if now is None else now
+    removed = []
+    for path in (folder or Path(tempfile.gettempdir())).glob(WORKDIR_PREFIX + "*"):
+        try:
+            stale = path.is_dir() and not path.is_symlink() and now - path.stat().st_mtime > ABANDONED_AFTER
+        except OSError:
+            continue
+        if stale:
+            _remove(path)
+            removed.append(path)
+    return removed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from metrics.shared import sql_text
 from metrics.store import Store, in_force_sql
 
 COLUMNS = ["unit", "indicator", "year", "value", "numerator", "denominator", "source", "note", "provenance"]
@@ -25,6 +26,5 @@ def export_values(store: Store, path: str | Path, as_of: int | None = None) -> i
                         SELECT unit, indicator, year, {numbers}, source, note, provenance FROM ({sql}) o
                         ORDER BY indicator, unit, year""", params)
         count = cur.execute("SELECT count(*) FROM export_rows").fetchall()[0][0]
-        target = str(path).replace("'", "''")
-        cur.execute(f"COPY export_rows TO '{target}' (HEADER, DELIMITER ',')")
+        cur.execute(f"COPY export_rows TO {sql_text(path)} (HEADER, DELIMITER ',')")
     return int(count)

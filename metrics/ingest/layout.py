@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from metrics.ingest.messages import problem
 from metrics.problems import Problem
+from metrics.shared import sql_text
 from metrics.text import fold, header_key
 
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -218,9 +219,6 @@ def long_texts_sql(layout: Layout, name: str) -> str:
                FROM ({_distinct_cells(layout, name)})"""
 
 
-def _literal(text) -> str:
-    """A SQL string literal (views cannot take parameters)."""
-    return "NULL" if text is None else "'" + str(text).replace("'", "''") + "'"
 
 
 def cells_sql(layout: Layout) -> tuple[str, list]:
@@ -232,20 +230,20 @@ def cells_sql(layout: Layout) -> tuple[str, list]:
     rest = "numerator_text, denominator_text, source_text, note_text, provenance_text"
     if not layout.wide:
         sql = f"""CREATE OR REPLACE TEMP VIEW cells AS
-            SELECT row, unit_text, indicator_text, year_text, {_literal(layout.header("year"))} AS year_col,
-                   value_text, {_literal(layout.header("value"))} AS value_col, {rest}
+            SELECT row, unit_text, indicator_text, year_text, {sql_text(layout.header("year"))} AS year_col,
+                   value_text, {sql_text(layout.header("value"))} AS value_col, {rest}
             FROM ({_rows_sql(layout)})"""
         return sql, []
     selects = []
     for index, year in layout.years.items():
-        header = _literal(layout.headers[index])
-        selects.append(f"""SELECT row, unit_text, indicator_text, {_literal(str(year))} AS year_text, {header} AS year_col,
+        header = sql_text(layout.headers[index])
+        selects.append(f"""SELECT row, unit_text, indicator_text, {sql_text(str(year))} AS year_text, {header} AS year_col,
                                   y{index} AS value_text, {header} AS value_col, {rest}
                            FROM staged_rows WHERE y{index} IS NOT NULL""")
     first = next(iter(layout.years))
     empty = " AND ".join(f"y{i} IS NULL" for i in layout.years)
-    header = _literal(layout.headers[first])
-    selects.append(f"""SELECT row, unit_text, indicator_text, {_literal(str(layout.years[first]))} AS year_text,
+    header = sql_text(layout.headers[first])
+    selects.append(f"""SELECT row, unit_text, indicator_text, {sql_text(str(layout.years[first]))} AS year_text,
                               {header} AS year_col, NULL AS value_text, {header} AS value_col, {rest}
                        FROM staged_rows WHERE {empty}""")
     return f"CREATE OR REPLACE TEMP VIEW cells AS WITH staged_rows AS ({_rows_sql(layout)}) " + \

@@ -12,12 +12,13 @@ from metrics import rollups
 from metrics.ingest.layout import Layout
 from metrics.ingest.validate import effective
 from metrics.scorecard import Scorecard
+from metrics.shared import sql_text
 from metrics.sources import StoredFigures
 from metrics.store import CursorStore, Store, in_force_sql
 
 SAMPLE_CHANGES = 1000
 CHANGE_COLUMNS = ["row", "unit", "unit_name_vi", "unit_name_en", "indicator", "indicator_name_vi",
-                  "indicator_name_en", "kind", "year", "old", "new", "change"]
+                  "indicator_name_en", "kind", "decimals", "year", "old", "new", "change"]
 
 
 def compare(cur, layout: Layout) -> dict[str, int]:
@@ -80,18 +81,15 @@ def stage(cur, report) -> None:
     with the number of their source and note, and the texts once (``written_sql`` joins them again)."""
     cur.execute(f"""COPY (SELECT unit, indicator, year, value, numerator, denominator, source_id, note_id, provenance
                           FROM diff WHERE change <> 'unchanged')
-                    TO '{_quoted(report.staged)}' (FORMAT parquet, COMPRESSION lz4_raw)""")
-    cur.execute(f"COPY ({TEXTS}) TO '{_quoted(report.staged_texts)}' (FORMAT parquet)")
+                    TO {sql_text(report.staged)} (FORMAT parquet, COMPRESSION lz4_raw)""")
+    cur.execute(f"COPY ({TEXTS}) TO {sql_text(report.staged_texts)} (FORMAT parquet)")
 
 
 def written_sql(report) -> str:
     """SQL: the staged cells with their texts, as the commit writes them."""
-    return _with_texts(f"SELECT * FROM read_parquet('{_quoted(report.staged)}')",
-                       f"SELECT * FROM read_parquet('{_quoted(report.staged_texts)}')")
+    return _with_texts(f"SELECT * FROM read_parquet({sql_text(report.staged)})",
+                       f"SELECT * FROM read_parquet({sql_text(report.staged_texts)})")
 
-
-def _quoted(path) -> str:
-    return str(path).replace("'", "''")
 
 
 def changes(cur, limit: int = SAMPLE_CHANGES) -> pd.DataFrame:
@@ -103,7 +101,7 @@ def changes(cur, limit: int = SAMPLE_CHANGES) -> pd.DataFrame:
             UNION  -- a cell whose figure and source both change is listed once
             (SELECT * FROM diff WHERE texts_changed ORDER BY row, year LIMIT $limit))
         SELECT d.row, d.unit, u.name_vi AS unit_name_vi, u.name_en AS unit_name_en, d.indicator,
-               i.name_vi AS indicator_name_vi, i.name_en AS indicator_name_en, d.kind, d.year,
+               i.name_vi AS indicator_name_vi, i.name_en AS indicator_name_en, d.kind, i.decimals, d.year,
                {effective('d.kind', 'd.old_value', 'd.old_numerator', 'd.old_denominator')} AS old,
                {effective('d.kind', 'd.value', 'd.numerator', 'd.denominator')} AS new, d.change,
                d.texts_changed, d.old_source, s.nfc AS new_source, d.old_note, n.nfc AS new_note
@@ -191,7 +189,8 @@ def _differences(cards: tuple[Scorecard, Scorecard], plan: str, targets: list[di
             if old.status == new.status and _same(old.verdict.actual, new.verdict.actual):
                 continue
             found.append({"target": target["code"], "label_vi": target["label_vi"], "label_en": target["label_en"],
-                          "year": year, "kind": old.indicator["kind"], "old_value": old.verdict.actual,
+                          "year": year, "kind": old.indicator["kind"], "decimals": old.indicator.get("decimals"),
+                          "old_value": old.verdict.actual,
                           "new_value": new.verdict.actual, "old_status": old.status, "new_status": new.status})
     return found
 

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from metrics.errors import UserError
 from metrics.i18n import name
 from metrics.scorecard import Scorecard
+from metrics.shared import number_or_none
 from metrics.store import OBSERVATION_COLUMNS, Store
 from metrics.text import safe_cell
 
@@ -112,13 +113,11 @@ def _fill(store: Store, frame: pd.DataFrame, year: int) -> pd.DataFrame:
     for index, (code, what) in enumerate(zip(frame[unit], frame[indicator])):
         if (code, what) in found.index:
             cell = found.loc[(code, what)]
-            frame.iloc[index, FIGURES] = [_number(cell["value"]), _number(cell["numerator"]),
-                                          _number(cell["denominator"]), cell["source"], cell["note"]]
+            frame.iloc[index, FIGURES] = [number_or_none(cell["value"]), number_or_none(cell["numerator"]),
+                                          number_or_none(cell["denominator"]), cell["source"], cell["note"]]
     return frame
 
 
-def _number(value):
-    return None if value is None or pd.isna(value) else float(value)
 
 
 def _order(targets: list[dict], indicator: str) -> int:

@@ -7,6 +7,7 @@ import pandas as pd
 from metrics import fmt
 from metrics.ingest.report import Report
 from metrics.problems import Problem
+from metrics.shared import number_or_none
 from metrics.statuses import label as status_label
 from metrics.text import visible
 
@@ -118,7 +119,7 @@ def _changed(report: Report, figures: bool) -> list:
 
 def change_lines(report: Report, lang: str = "vi") -> list[str]:
     """``unit · indicator · year: old → new`` for the cells whose figure changes."""
-    lines = [f"{_where(c, lang)}: {_as_written(_value(c.old), c.kind, lang)} → {_as_written(_value(c.new), c.kind, lang)}"
+    lines = [f"{_where(c, lang)}: {_as_written(number_or_none(c.old), c.kind, lang)} → {_as_written(number_or_none(c.new), c.kind, lang)}"
              for c in _changed(report, figures=True)]
     return lines + _more(len(lines), report.counts["created"] + report.counts["updated"], lang)
 
@@ -158,11 +159,9 @@ def status_lines(report: Report, lang: str = "vi") -> list[str]:
     lines = []
     for s in report.status_changes.itertuples(index=False) if not report.status_changes.empty else []:
         label = s.label_vi if lang == "vi" else s.label_en
-        values = f"{_as_written(_value(s.old_value), s.kind, lang)} → {_as_written(_value(s.new_value), s.kind, lang)}"
+        values = f"{_as_written(number_or_none(s.old_value), s.kind, lang)} → {_as_written(number_or_none(s.new_value), s.kind, lang)}"
         statuses = f"{status_label(s.old_status, lang)} → {status_label(s.new_status, lang)}"
         lines.append(f"{s.target} {label} ({s.year}): {values}, {statuses}")
     return lines
 
 
-def _value(v):
-    return None if v is None or pd.isna(v) else float(v)

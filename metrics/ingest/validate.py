@@ -23,7 +23,6 @@ from metrics.ingest.layout import NUMBER_FIELDS, Layout
 from metrics.ingest.messages import WARNINGS
 from metrics.store import in_force_sql
 
-PROVENANCES = ("published", "illustrative", "imported")
 # A change larger than this from the previous year is worth a second look (a warning, never an error).
 RATIO_JUMP_POINTS = 25.0
 COUNT_JUMP_FACTOR = 2.0
