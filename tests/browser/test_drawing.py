@@ -24,7 +24,7 @@ COUNT_DRAWINGS = """Object.defineProperty(HTMLElement.prototype, '_ev', {
   },
 });"""
 
-DRAWINGS = """() => [...document.querySelectorAll('.js-plotly-plot')].map((gd) => [
+DRAWINGS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')].map((gd) => [
   (gd.closest('[class*="st-key-"]').className.match(/st-key-([^ ]+)/) || [])[1], gd.kpiDrawings])"""
 
 SIZES = {"phone": (390, 844), "laptop": (1440, 900), "hall": (1920, 1080)}
