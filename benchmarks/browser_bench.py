@@ -48,19 +48,9 @@ PAGES = [("overview", "Tổng quan"), ("target", "Chỉ tiêu"), ("units", "Đơ
          ("present", "Trình chiếu"), ("import", "Nhập dữ liệu"), ("admin", "Quản trị")]
 PASSWORD = "mật khẩu đo thời gian"
 
-# Before a click: note any run of the script from now on (a quick page starts and finishes its run between
-# two animation frames, unseen by the frames themselves).
-ARM = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  window.kpiRan = false;
-  if (window.kpiRunWatch) window.kpiRunWatch.disconnect();
-  window.kpiRunWatch = new MutationObserver((records) => {
-    if (records.some((r) => r.oldValue === 'running' || app.getAttribute('data-test-script-state') === 'running')) {
-      window.kpiRan = true;
-    }
-  });
-  window.kpiRunWatch.observe(app, { attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state'] });
-}"""
+# Before a click: from now on, wait for the server's "script finished" (a quick page's run can start and
+# finish within one rendering of the page, so its "running" state is never drawn and cannot be waited for).
+ARM = """() => { window.kpiBench.finished = false; }"""
 
 # Resolves with the milliseconds from `start` to the first frame where the page is drawn.
 DRAWN = """([start, path]) => new Promise((resolve) => {
@@ -68,7 +58,7 @@ DRAWN = """([start, path]) => new Promise((resolve) => {
     if (path && !location.pathname.endsWith('/' + path)) return false;
     const app = document.querySelector('[data-testid="stApp"]');
     const state = app && app.getAttribute('data-test-script-state');
-    if (path && !window.kpiRan) return false;  // after a click, the new page's run must have been seen (ARM)
+    if (path && !window.kpiBench.finished) return false;  // after a click: the new page's run has finished
     if (state !== 'notRunning') return false;
     if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')) return false;
     const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
@@ -78,16 +68,29 @@ DRAWN = """([start, path]) => new Promise((resolve) => {
   requestAnimationFrame(tick);
 })"""
 
-# --breakdown: the server's messages as the page receives them, and each chart's drawing, from Plotly's
-# beforeplot (caught the moment Plotly gives the chart its events) to its afterplot.
+# In every page of the benchmark: the server's messages as the page receives them (and whether one was
+# Streamlit's "script finished": field 6 of a ForwardMsg), and each chart's drawing, from Plotly's beforeplot
+# (caught the moment Plotly gives the chart its events) to its afterplot.
 WATCH = """(() => {
-  window.kpiBench = { messages: [], plotly: 0, drawings: 0 };
+  window.kpiBench = { messages: [], plotly: 0, drawings: 0, finished: true };
+  const finishes = (buffer) => {  // the ForwardMsg's top-level fields, read until field 6
+    const bytes = new Uint8Array(buffer);
+    let at = 0;
+    const varint = () => { let value = 0, shift = 0, b; do { b = bytes[at++]; value += (b & 127) * 2 ** shift; shift += 7; } while (b & 128 && at < bytes.length); return value; };
+    while (at < bytes.length) {
+      const tag = varint(), field = Math.floor(tag / 8), wire = tag % 8;
+      if (field === 6) return true;
+      if (wire === 0) varint(); else if (wire === 2) at += varint(); else if (wire === 1) at += 8; else if (wire === 5) at += 4; else return false;
+    }
+    return false;
+  };
   const Socket = window.WebSocket;
   window.WebSocket = function (...args) {
     const socket = new Socket(...args);
     socket.addEventListener('message', (event) => {
-      const size = event.data.byteLength ?? event.data.size ?? event.data.length;
-      window.kpiBench.messages.push([performance.now(), size]);
+      const data = event.data;
+      window.kpiBench.messages.push([performance.now(), data.byteLength ?? data.size ?? data.length]);
+      if (data instanceof ArrayBuffer && finishes(data)) window.kpiBench.finished = true;
     });
     return socket;
   };
@@ -184,8 +187,7 @@ class Session:
         self.url, self.breakdown, self.label = url, breakdown, f"{size} {name}".strip()
         self.context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN",
                                            is_mobile=size == "phone", has_touch=size == "phone")
-        if breakdown:
-            self.context.add_init_script(WATCH)
+        self.context.add_init_script(WATCH)
         self.page = self.context.new_page()
         self.page.set_default_timeout(60_000)
         sign_in(self.page, url)
