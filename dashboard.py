@@ -11,8 +11,9 @@ import contextlib
 
 import streamlit as st
 
+from metrics import charts
 from metrics.errors import UserError
-from ui import auth_routes, data, navigation
+from ui import auth_routes, data, memory, navigation
 from ui.texts import t
 from ui.widgets import safe
 
@@ -36,3 +37,5 @@ if __name__ == "__main__":
     main()
 else:  # imported by ``streamlit run`` (or any ASGI server) to serve the dashboard
     app = st.App(__file__, routes=auth_routes.routes())
+    charts.warm_up()  # Plotly's validators and template, before the first visitor's chart needs them
+    memory.settle()  # then all of it out of the way of the collection after every page run

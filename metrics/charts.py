@@ -8,7 +8,15 @@ table, ``metrics.statuses``. Hover texts are formatted here, with babel, not by 
 
 from __future__ import annotations
 
+import hashlib
+import math
+from functools import cache
+from pathlib import Path
+
 import plotly.graph_objects as go
+import plotly.io as pio
+from reportlab.pdfbase.pdfmetrics import registerFont, stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
 
 from metrics import fmt, statuses
 from metrics.i18n import BAND_LABELS, PROVENANCE_LABELS, name, pick
@@ -38,6 +46,125 @@ def word(key: str, lang: str) -> str:
     return pick(WORDS[key], lang)
 
 
+# --- the look of every figure, written into the figure itself ------------------------------------------
+# Plotly's "plotly_white" look, without its template. A template object in a figure costs the browser a
+# whole second drawing of the chart: Streamlit's chart copies the figure once drawn and hands the copy to
+# Plotly, which compares a template by identity and redraws everything. So no figure carries one (the
+# process-wide default template is none), and each says what plotly_white said about what it draws.
+pio.templates.default = None
+INK = "#2a3f5f"  # plotly_white's text and line colour
+GRID = "#EBF0F8"
+LOOK = dict(paper_bgcolor="white", plot_bgcolor="white", hovermode="closest", autotypenumbers="strict",
+            colorway=["#636efa", "#EF553B", "#00cc96", "#ab63fa", "#FFA15A", "#19d3f3", "#FF6692", "#B6E880",
+                      "#FF97FF", "#FECB52"],
+            shapedefaults=dict(line=dict(color=INK)),
+            annotationdefaults=dict(arrowcolor=INK, arrowhead=0, arrowwidth=1))
+AXIS_LOOK = dict(gridcolor=GRID, linecolor=GRID, ticks="", zerolinecolor=GRID, zerolinewidth=2, automargin=True,
+                 title=dict(standoff=15))
+BAR_EDGE = dict(color="white", width=0.5)
+
+
+def look(fig: go.Figure, font_size: int) -> go.Figure:
+    """plotly_white's colours, our type."""
+    fig.update_layout(**LOOK, font=dict(family=FONT, size=font_size, color=INK),
+                      hoverlabel=dict(font=dict(family=FONT), align="left"))
+    fig.update_xaxes(**AXIS_LOOK)
+    fig.update_yaxes(**AXIS_LOOK)
+    return fig
+
+
+# --- room for the axes' words, reserved before the browser draws ---------------------------------------
+# Plotly draws a chart, then measures its tick labels and, when the margins are too small for them
+# (``automargin``), draws the whole chart again, once or twice: the units matrix was drawn four times
+# (plotly.js issue 2704). Margins wide enough from the start make one drawing. The words are measured
+# here in DejaVu Sans, the widest of the fonts a browser falls back to for ``FONT`` (Arial, Roboto, Noto
+# Sans and Helvetica are narrower: a few pixels to spare there); a wider font still gets its room, from
+# the same automargin, at the cost of the second drawing.
+MEASURE_FONT = Path(__file__).parent / "exports" / "fonts" / "DejaVuSans.ttf"
+TICK_GAP = 16  # px between a y tick label's room and the edge: Plotly's own padding and a little more
+X_LABEL_GAP = 18  # px below an x tick label (standoff excluded)
+ROTATED_GAP = 26  # px above codes written upwards at the matrix's top
+
+
+@cache
+def _measure_font() -> str:
+    registerFont(TTFont("KpiChartSans", str(MEASURE_FONT)))
+    return "KpiChartSans"
+
+
+def text_px(text: str, size: float) -> float:
+    """The width of ``text`` at ``size`` px in DejaVu Sans, a little stretched (renderers differ)."""
+    return stringWidth(text, _measure_font(), size) * 1.03
+
+
+def widest(texts, size: float) -> float:
+    return max((text_px(t, size) for t in texts), default=0.0)
+
+
+def tick_text(value: float, kind: str) -> str:
+    """A tick label as Plotly writes it with ``plotly_tickformat`` (widths only: the grouping mark is a
+    dot in Vietnamese and a comma in English, both as wide in DejaVu Sans)."""
+    decimals = 1 if fmt.plotly_tickformat(kind).endswith(".1f") else 0
+    return f"{value:,.{decimals}f}" + ("%" if kind == "ratio" else "")
+
+
+def value_labels(values, kind: str, axis_range=None) -> list[str]:
+    """The widest tick labels a value axis can show: its ends, or, left to Plotly, the data's ends with
+    room for the padding Plotly adds (labels above the points) and a rounder top tick."""
+    numbers = [v for v in values if v is not None and isinstance(v, (int, float)) and math.isfinite(v)]
+    if axis_range is not None:
+        ends = list(axis_range)
+    elif numbers:
+        ends = [min(0.0, min(numbers)) * 1.3, max(0.0, max(numbers)) * 1.3]
+    else:
+        ends = [0.0, 1.0]
+    return [tick_text(v, kind) for v in ends]
+
+
+def reserve(fig: go.Figure, *, left: float = 0, right: float = 0, top: float = 0, bottom: float = 0) -> go.Figure:
+    """Margins at least as wide as asked (px, rounded up), never narrower than the figure's own."""
+    margin = fig.layout.margin
+    fig.update_layout(margin=dict(
+        l=max(margin.l or 0, math.ceil(left)), r=max(margin.r or 0, math.ceil(right)),
+        t=max(margin.t or 0, math.ceil(top)), b=max(margin.b or 0, math.ceil(bottom))))
+    return fig
+
+
+def x_label_room(size: float, standoff: float) -> float:
+    """Below the plot: one line of x tick labels at ``size`` px, ``standoff`` px from the axis."""
+    return math.ceil(size * 1.2) + standoff + X_LABEL_GAP
+
+
+def _numbers(fig: go.Figure, axis: str) -> list[float]:
+    """Every value the figure puts on its ``axis`` ("x" or "y"): traces and lines across the plot."""
+    found: list = []
+    for trace in fig.data:
+        found += list(getattr(trace, axis, None) or [])
+    for shape in fig.layout.shapes:
+        if shape[f"{axis}ref"] == axis:
+            found += [shape[f"{axis}0"], shape[f"{axis}1"]]
+    return [v for v in found if isinstance(v, (int, float)) and not isinstance(v, bool)]
+
+
+def fit_year_chart(fig: go.Figure, kind: str, size: float, standoff: float) -> go.Figure:
+    """Room for a chart of years (x) and values (y): the value labels on the left, the years below and
+    half a year's label past the right end."""
+    labels = value_labels(_numbers(fig, "y"), kind, fig.layout.yaxis.range)
+    year = text_px("2028", size)
+    return reserve(fig, left=widest(labels, size) + TICK_GAP, right=year / 2 + 2,
+                   bottom=x_label_room(size, standoff))
+
+
+def revision(fig: go.Figure) -> go.Figure:
+    """``datarevision``: a digest of the figure. Streamlit gives Plotly a copy of the figure once drawn;
+    without a revision Plotly takes every copied list for new data and draws the chart again. The digest
+    changes with any change of the figure, so new data are always drawn."""
+    digest = hashlib.blake2b(fig.to_json(validate=False).encode(), digest_size=8).hexdigest()
+    fig.update_layout(datarevision=digest)
+    return fig
+
+
+STANDOFF = 8  # px between the year axis and its labels
 PLOT_HEIGHT = 380  # px of a page's chart; label placement below assumes the plot area this leaves
 LABEL_PX = 24  # a data label's height and its gap to the point or bar, at the default 14 px type
 
@@ -49,16 +176,16 @@ def base_layout(fig: go.Figure, kind: str, lang: str, height: int = PLOT_HEIGHT)
     years, one tick each; where they would not fit side by side the browser drops every other one
     (``ui/client.js``), never turning them sideways.
     """
+    look(fig, 14)
     fig.update_layout(
-        separators=fmt.PLOTLY_SEPARATORS[lang], template="plotly_white", height=height,
-        font=dict(family=FONT, size=14), margin=dict(l=10, r=10, t=30, b=10),
+        separators=fmt.PLOTLY_SEPARATORS[lang], height=height, margin=dict(l=10, r=10, t=30, b=10),
         legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, xanchor="left", x=0),
-        hoverlabel=dict(font=dict(family=FONT)), dragmode=False,
+        dragmode=False,
     )
     fig.update_yaxes(tickformat=fmt.plotly_tickformat(kind), ticksuffix="%" if kind == "ratio" else "",
                      rangemode="tozero" if kind != "ratio" else "normal", fixedrange=True)
     # Years a little below the axis: on a phone the first year reaches left under the value axis's "0".
-    fig.update_xaxes(dtick=1, tickformat="d", tickangle=0, fixedrange=True, ticklabelstandoff=8)
+    fig.update_xaxes(dtick=1, tickformat="d", tickangle=0, fixedrange=True, ticklabelstandoff=STANDOFF)
     return fig
 
 
@@ -106,7 +233,10 @@ def trend(row: StatusRow, lang: str = "vi") -> go.Figure:
                            x=0.5, y=0.5, font=dict(size=18, color=GREY))
     base_layout(fig, row.indicator["kind"], lang)
     first, last = _span(row)
-    return year_range(fig, first, last) if first is not None else fig
+    if first is not None:
+        year_range(fig, first, last)
+    fit_year_chart(fig, row.indicator["kind"], 14, STANDOFF)
+    return revision(fig)
 
 
 def _span(row: StatusRow) -> tuple[int | None, int | None]:
@@ -220,6 +350,7 @@ def _cumulative(row: StatusRow, lang: str) -> go.Figure:
     sides = label_sides(list(zip(years, running)), lambda year: [v.target_value, *_path_at(*path, year)], span)
     fig = go.Figure([
         go.Bar(x=years, y=[row.series[y].value for y in years], name=word("yearly", lang), marker_color=SKY,
+               marker_line=BAR_EDGE,
                hovertext=[_hover(row, y, lang) for y in years], hoverinfo="text"),
         go.Scatter(x=years, y=running, mode="lines+markers+text", name=word("cumulative", lang),
                    line=dict(color=BLUE, width=3), marker=dict(size=10), cliponaxis=False,
@@ -258,7 +389,7 @@ def _annual(row: StatusRow, lang: str) -> go.Figure:
     span = max(112, top) if kind == "ratio" else top  # a share of plan goes past 100%: the axis follows it
     fig = go.Figure(go.Bar(
         x=years, y=values, showlegend=False,
-        marker_color=[statuses.colour(c) if c else GREY for c in codes],
+        marker_color=[statuses.colour(c) if c else GREY for c in codes], marker_line=BAR_EDGE,
         text=[(statuses.status(c).symbol + " " if c else "") + fmt.short(value, kind, lang)
               for c, value in zip(codes, values)],
         textposition=bar_label_sides(values, None if band else low, span), insidetextanchor="end",
@@ -273,7 +404,7 @@ def _annual(row: StatusRow, lang: str) -> go.Figure:
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=dict(color=VERMILLION, dash="dash"),
                                  name=f"{word('target', lang)}: {fmt.short(low, kind, lang)}"))
     for code in dict.fromkeys(c for c in codes if c):
-        fig.add_trace(go.Bar(x=[None], y=[None], marker_color=statuses.colour(code),
+        fig.add_trace(go.Bar(x=[None], y=[None], marker_color=statuses.colour(code), marker_line=BAR_EDGE,
                              name=statuses.badge(code, lang)))
     fig.update_layout(barmode="overlay", uniformtext=dict(minsize=11, mode="hide"))
     if kind == "ratio":
@@ -363,12 +494,17 @@ def heatmap(rows: list[StatusRow], lang: str = "vi") -> go.Figure:
         x=[m[0] for m in marks], y=[m[1] for m in marks], mode="text", text=[m[2].symbol for m in marks],
         textfont=dict(size=15, color=[statuses.status(m[2].status).ink for m in marks]), hoverinfo="skip",
         showlegend=False))
-    fig.update_layout(separators=fmt.PLOTLY_SEPARATORS[lang], template="plotly_white",
-                      height=max(320, 28 * len(units) + 120), font=dict(family=FONT, size=13),
+    look(fig, MATRIX_TYPE)
+    fig.update_layout(separators=fmt.PLOTLY_SEPARATORS[lang], height=max(320, 28 * len(units) + 120),
                       margin=dict(l=10, r=10, t=10, b=10))
     fig.update_xaxes(side="top", type="category")
     fig.update_yaxes(autorange="reversed", type="category")
-    return fig
+    # The units' names on the left; the codes on top, written upwards where they do not fit side by side.
+    reserve(fig, left=widest(names.values(), MATRIX_TYPE) + TICK_GAP, top=widest(x, MATRIX_TYPE) + ROTATED_GAP)
+    return revision(fig)
+
+
+MATRIX_TYPE = 13  # px
 
 
 def _cell_hover(row: StatusRow, lang: str) -> str:
@@ -416,7 +552,7 @@ def ranking(rows: list[StatusRow], lang: str = "vi", judged: bool = True) -> go.
     row_px = BAR_PX + NAME_LINE_PX * lines + 10
     fig = go.Figure(go.Bar(
         y=names, x=values, orientation="h", width=BAR_PX / row_px,
-        marker_color=[statuses.colour(r.status) for r in with_data] if judged else BLUE,
+        marker_color=[statuses.colour(r.status) for r in with_data] if judged else BLUE, marker_line=BAR_EDGE,
         text=labels, textposition="auto", insidetextanchor="end", cliponaxis=False,
         hovertext=[_cell_hover(r, lang) if judged else f"{n}: {label}" for r, n, label in
                    zip(with_data, names, labels)], hoverinfo="text"))
@@ -436,7 +572,13 @@ def ranking(rows: list[StatusRow], lang: str = "vi", judged: bool = True) -> go.
                      dtick=None, range=[0, (right or 1) * 1.15])
     fig.update_yaxes(autorange="reversed", tickformat=None, ticksuffix="", type="category", showticklabels=False)
     fig.update_layout(showlegend=False, margin=dict(l=10, r=10, t=36, b=10))
-    return fig
+    # Half of the first value label (0) past the left end and half of the last past the right, with Plotly's
+    # padding (too little on the right and Plotly swings between two sets of ticks, drawing the chart again
+    # each time), the labels below.
+    first, last = value_labels([], kind, fig.layout.xaxis.range)
+    reserve(fig, left=text_px(first, 14) / 2 + TICK_GAP - 4, right=text_px(last, 14) / 2 + TICK_GAP - 4,
+            bottom=x_label_room(14, STANDOFF))
+    return revision(fig)
 
 
 def warm_up() -> None:
@@ -448,7 +590,8 @@ def warm_up() -> None:
         fig.add_hline(y=1)
         fig.add_hrect(y0=0, y1=1)
         fig.update_layout(annotations=[dict(text="x", x=0, y=0)])
-        base_layout(fig, kind, "vi").to_json()
+        revision(base_layout(fig, kind, "vi"))
+    text_px("0", 14)
 
 
 HALL_TYPE = {"ticks": 20, "labels": 20, "legend": 18}  # px: read from the back of a hall at 1280 × 720 too
@@ -467,7 +610,9 @@ def for_hall(fig: go.Figure, row: StatusRow | None = None) -> go.Figure:
     fig.update_traces(textfont=dict(size=HALL_TYPE["labels"]), selector=dict(type="bar"))
     if row is not None and row.target["type"] == "level":
         fig.update_xaxes(range=[int(row.target["base_year"]) - 0.5, int(row.target["target_year"]) + 0.5])
-    return fig
+    kind = row.indicator["kind"] if row is not None else "stock"
+    fit_year_chart(fig, kind, HALL_TYPE["ticks"], HALL_TYPE["ticks"] // 2 + 2)
+    return revision(fig)
 
 
 def band_label(position: str | None, lang: str) -> str:

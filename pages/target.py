@@ -6,7 +6,7 @@ import streamlit as st
 from metrics import charts, fmt, statuses, wording
 from metrics.i18n import PROVENANCE_LABELS, TARGET_TYPE_LABELS, name, pick
 from metrics.judgement import ANNUAL_TYPES, BAND_TYPES, CUMULATIVE, band_position
-from ui import layout, state, widgets
+from ui import figures, layout, state, widgets
 from ui.texts import t
 
 
@@ -22,7 +22,9 @@ def render(view: layout.View) -> None:
         return
     row = view.card.row(target, unit, view.year)
     header(row, view)
-    widgets.plotly(charts.trend(row, view.lang), view.lang, key=f"trend-{code}")  # the chart before the figures
+    trend = figures.figure(view.card, ("trend", target["plan"], code, unit.code, view.year, view.lang),
+                           lambda: charts.trend(row, view.lang))
+    widgets.plotly(trend, view.lang, key=f"trend-{code}")  # the chart before the figures
     with st.container(key="figures"):
         figures_row(row, view.lang)
     if target["type"] in ANNUAL_TYPES:
@@ -150,8 +152,11 @@ def breakdown(target, unit, view: layout.View) -> None:
     if not judged:
         st.caption(t("contributions", view.lang))
     if any(r.verdict.actual is not None for r in rows):
-        widgets.plotly(charts.ranking(widgets.page_of(rows, "breakdown_page"), view.lang, judged=judged), view.lang,
-                       key=f"breakdown-{target['code']}")
+        shown = widgets.page_of(rows, "breakdown_page")
+        ranked = figures.figure(view.card, ("breakdown", target["plan"], target["code"], unit.code, view.year,
+                                            view.lang, judged, tuple(r.unit.code for r in shown)),
+                                lambda: charts.ranking(shown, view.lang, judged=judged))
+        widgets.plotly(ranked, view.lang, key=f"breakdown-{target['code']}")
     missing = [r.unit.name(view.lang) for r in rows if r.verdict.actual is None]
     if missing:
         st.caption(widgets.safe(t("not_reported", view.lang).format(units="; ".join(missing))))

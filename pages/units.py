@@ -5,7 +5,7 @@ import streamlit as st
 
 from metrics import charts, fmt, statuses
 from metrics.i18n import LEVEL_LABELS, SECTOR_LABELS, name, pick
-from ui import layout, state, widgets
+from ui import figures, layout, state, widgets
 from ui.texts import t
 
 
@@ -52,7 +52,9 @@ def matrix_tab(unit, below, view: layout.View) -> None:
         st.info(t("no_targets_for_unit", view.lang))
         return
     with st.container(key="wide-only"):
-        widgets.plotly(charts.heatmap(rows, view.lang), view.lang, key="units-matrix")
+        matrix = figures.figure(view.card, ("matrix", view.plan, view.year, view.lang, tuple(u.code for u in shown)),
+                                lambda: charts.heatmap(rows, view.lang))
+        widgets.plotly(matrix, view.lang, key="units-matrix")
     with st.container(key="narrow-only"):  # a phone cannot show 27 columns: one line per unit instead
         unit_list(shown, rows, view)
 
@@ -110,7 +112,11 @@ def ranking_tab(below, view: layout.View) -> None:
     with_data = sorted((r for r in on_target if r.verdict.actual is not None), key=lambda r: r.verdict.actual,
                        reverse=on_target[0].indicator["direction"] == "up") if on_target else []
     if with_data:
-        widgets.plotly(charts.ranking(widgets.page_of(with_data, "ranking_page"), view.lang), view.lang, key=f"ranking-{code}")
+        shown = widgets.page_of(with_data, "ranking_page")
+        ranked = figures.figure(view.card, ("ranking", view.plan, code, view.year, view.lang,
+                                            tuple(r.unit.code for r in shown)),
+                                lambda: charts.ranking(shown, view.lang))
+        widgets.plotly(ranked, view.lang, key=f"ranking-{code}")
     missing = [r.unit.name(view.lang) for r in on_target if r.verdict.actual is None]
     if missing:
         shown = "; ".join(missing[:30]) + (f" (+{len(missing) - 30})" if len(missing) > 30 else "")

@@ -115,3 +115,45 @@ def test_hover_never_lets_data_inject_markup(card):
     fig = charts.trend(row, "vi")
     hover = " ".join(next(t for t in fig.data if t.name == "Thực hiện").hovertext)
     assert "<img" not in hover and "&lt;img" in hover
+
+
+def test_a_figure_carries_its_own_look_and_no_template(card):
+    """Streamlit hands Plotly a copy of a chart once drawn, and Plotly compares a template by identity: a
+    figure with a template (plotly_white's, 7 KB of it in every chart) was drawn a second time, whole."""
+    rows = card.evaluate(PLAN, 2024)
+    ranked = [r for r in card.evaluate(PLAN, 2024, targets=["R1"]) if r.unit.level == "upper"]
+    figures = [charts.trend(province_row(card, "L1"), "vi"), charts.trend(province_row(card, "F1", 2024), "vi"),
+               charts.heatmap(rows, "vi"), charts.ranking(ranked, "vi"),
+               charts.for_hall(charts.trend(province_row(card, "L1"), "vi"), province_row(card, "L1"))]
+    for fig in figures:
+        layout = fig.to_dict()["layout"]
+        assert "template" not in layout
+        assert layout["plot_bgcolor"] == "white" and layout["font"]["color"] == charts.INK  # plotly_white's look
+        assert layout["xaxis"]["gridcolor"] == layout["yaxis"]["gridcolor"] == charts.GRID
+        assert all(t.marker.line.color == "white" for t in fig.data if t.type == "bar")
+
+
+def test_the_data_revision_changes_with_the_figure_only(card):
+    """Without a revision Plotly takes the copied lists for new data and draws again; a revision that
+    stayed the same for new data would keep the old chart on screen."""
+    row = province_row(card, "L1")
+    first, again = charts.trend(row, "vi"), charts.trend(row, "vi")
+    assert first.layout.datarevision and first.layout.datarevision == again.layout.datarevision
+    assert charts.trend(province_row(card, "L1", 2024), "vi").layout.datarevision != first.layout.datarevision
+    assert charts.trend(row, "en").layout.datarevision != first.layout.datarevision
+
+
+def test_the_margins_hold_the_axes_words_before_the_browser_measures_them(card):
+    """Plotly draws, measures the tick labels and draws the chart again when they do not fit (the units
+    matrix four times): the room is reserved from the words themselves, in the widest fallback font."""
+    rows = card.evaluate(PLAN, 2024)
+    matrix = charts.heatmap(rows, "vi")
+    longest = max((r.unit.name("vi") for r in rows), key=lambda n: charts.text_px(n, charts.MATRIX_TYPE))
+    assert matrix.layout.margin.l >= charts.text_px(longest, charts.MATRIX_TYPE) + 11  # Plotly's own padding
+    row = province_row(card, "L1")
+    trend = charts.trend(row, "vi")
+    top = max(f.value for f in row.series.values())
+    assert trend.layout.margin.l >= charts.text_px(charts.tick_text(top, "stock"), 14) + 11
+    assert trend.layout.margin.b >= 16 + 8 + 12  # a line of 14 px years, 8 px from the axis, Plotly's padding
+    hall = charts.for_hall(charts.trend(row, "vi"), row)
+    assert hall.layout.margin.l > trend.layout.margin.l and hall.layout.margin.b > trend.layout.margin.b

@@ -47,8 +47,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(db_path: Path, extra_env: dict | None = None):
-    """Start ``streamlit run dashboard.py`` on a free port against ``db_path``; yield its base URL."""
+def streamlit_server(db_path: Path, extra_env: dict | None = None, root: Path = ROOT):
+    """Start ``streamlit run dashboard.py`` on a free port against ``db_path``; yield its base URL. ``root``:
+    the checkout whose dashboard is served (a benchmark compares another one with this)."""
     port = free_port()
     env = {**os.environ, "KPI_DB": str(db_path), **(extra_env or {})}
     log_path = db_path.with_suffix(".server.log")
@@ -56,7 +57,7 @@ def streamlit_server(db_path: Path, extra_env: dict | None = None):
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
              "--browser.gatherUsageStats", "false", "--server.port", str(port), "--server.address", "127.0.0.1"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
             wait_healthy(url, log_path)
