@@ -45,6 +45,13 @@ SLIDESHOW_CSS = """<style>
 .st-key-slide [data-testid="stLayoutWrapper"]:has(> [class*="st-key-slide-chart"]) {
   flex: 1 1 0 !important; min-height: 200px !important; }
 .st-key-slide [class*="st-key-slide-chart"] { height: 100% !important; }
+/* A phone has no room for a whole slide on one screen: the slide scrolls, each chart keeps a readable height. */
+@media (max-width: 640px) {
+  .st-key-slide { height: auto !important; }
+  .st-key-slide h2 { font-size: 1.75rem !important; }
+  .st-key-slide [data-testid="stLayoutWrapper"]:has(> [class*="st-key-slide-chart"]) {
+    flex: none !important; height: 480px !important; }
+}
 </style>"""
 
 

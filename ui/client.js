@@ -222,11 +222,23 @@
     spent.declutter += performance.now() - started;
   }
 
+  // A slide's chart names its lines beside the plot, where a hall screen has room; on a phone that legend
+  // took the whole width: there it goes under the plot, as on every page.
+  function legendUnder(gd) {
+    const legend = gd._fullLayout.legend;
+    if (!window.Plotly || !gd.closest(".st-key-slide") || window.innerWidth > 640 || !legend
+        || legend.orientation !== "v") return false;
+    window.Plotly.relayout(gd, { "legend.orientation": "h", "legend.yref": "container", "legend.y": 0,
+      "legend.yanchor": "bottom", "legend.x": 0, "legend.xanchor": "left" });
+    return true;
+  }
+
   function watchCharts() {
     for (const gd of document.querySelectorAll(".js-plotly-plot")) {
       if (gd.kpiWatched || typeof gd.on !== "function" || !gd._fullLayout) continue;
       gd.kpiWatched = true;
       gd.on("plotly_afterplot", () => requestAnimationFrame(() => declutter(gd)));
+      if (legendUnder(gd)) continue;  // redrawn with its legend under the plot: placed after that drawing
       declutter(gd);
     }
   }

@@ -41,6 +41,8 @@ def test_each_chart_is_drawn_once(browser, server, size):
     try:
         for address in ADDRESSES:
             page.goto(f"{server}/{address}")
+            # every address here has charts: before its first run a page has none, and DRAWN holds vacuously
+            page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot', state="attached", timeout=60_000)
             page.wait_for_function(DRAWN, timeout=60_000)
             page.wait_for_timeout(500)  # a late redraw (Streamlit's copy of the figure) would come by now
             drawings = page.evaluate(DRAWINGS)

@@ -162,3 +162,23 @@ def test_the_start_button_enters_full_screen_and_the_charts_fill_the_slide(brows
         page.get_by_role("button", name="Bắt đầu trình chiếu").wait_for()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("slide", [2, 3])
+def test_a_slide_on_a_phone_keeps_its_charts_readable(browser, present_server, slide):
+    """On a phone a slide's chart got what the screen left under a three-line title: its legend, beside
+    the plot, took the whole width and the plot was a strip of ~60 px. The slide now scrolls there and
+    each chart keeps its height, its legend under the plot."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(f"{present_server}/present?slide={slide}")
+        wait_rendered(page)
+        page.wait_for_function(SLIDE_DRAWN, timeout=60_000)
+        page.wait_for_timeout(300)
+        plots = [p.bounding_box() for p in page.locator(".st-key-slide .nsewdrag").all()]
+        assert plots and min(p["height"] for p in plots) >= 220 and min(p["width"] for p in plots) >= 160, plots
+        assert page.evaluate(COLLISIONS) == []
+    finally:
+        context.close()
