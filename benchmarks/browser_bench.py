@@ -139,13 +139,14 @@ def click_to_drawn(page, path: str, name: str, breakdown: bool = False) -> tuple
     page.wait_for_timeout(THINK)
     before = page.evaluate(RESET) if breakdown else None
     page.evaluate(ARM)
+    clicked = time.time()
     start = page.evaluate("performance.now()")
     link.dispatch_event("click")
     drawn = page.evaluate(f"([start, path]) => Promise.race([({DRAWN})([start, path]), "
                           "new Promise((resolve) => setTimeout(() => resolve(-1), 60000))])", [start, path])
     if drawn < 0:
         raise RuntimeError(f"{path} not drawn after 60 s: {page.evaluate(STATE)}")
-    return drawn, (page.evaluate(TAKE, [start, before]) if breakdown else None)
+    return drawn, (page.evaluate(TAKE, [start, before]) | {"clicked": clicked} if breakdown else None)
 
 
 STATE = """() => ({ path: location.pathname, script: document.querySelector('[data-testid="stApp"]')
@@ -182,9 +183,9 @@ def sign_in(page, url: str) -> None:
 class Session:
     """One signed-in browser session on one server, at one size."""
 
-    def __init__(self, browser, url: str, size: str, breakdown: bool, name: str = ""):
+    def __init__(self, browser, url: str, size: str, runs: Path | None, name: str = ""):
         width, height = SIZES[size]
-        self.url, self.breakdown, self.label = url, breakdown, f"{size} {name}".strip()
+        self.url, self.runs, self.breakdown, self.label = url, runs, runs is not None, f"{size} {name}".strip()
         self.context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN",
                                            is_mobile=size == "phone", has_touch=size == "phone")
         self.context.add_init_script(WATCH)
@@ -200,7 +201,14 @@ class Session:
             print(f"  {self.label} {path} {drawn / 1000:.2f}s", file=sys.stderr, flush=True)
             self.clicks[path].append(drawn)
             if parts is not None:
-                self.parts[path].append(parts)
+                self.parts[path].append(parts | self.server_runs(parts["clicked"]))
+
+    def server_runs(self, since: float) -> dict:
+        """The script runs the server finished since ``since`` (the click's own, and a rerun if any)."""
+        time.sleep(0.05)  # the run's line is written just after its last message
+        lines = [line.split("\t") for line in self.runs.read_text().splitlines()] if self.runs.exists() else []
+        runs = [(float(ms), float(gc)) for ended, ms, gc in lines if float(ended) >= since]
+        return {"server": sum(ms for ms, _ in runs), "gc": sum(gc for _, gc in runs), "runs": len(runs)}
 
     def finish(self) -> dict:
         addresses = {path: open_by_address(self.context, f"{self.url}/{path}") for path, _ in PAGES}
@@ -208,9 +216,11 @@ class Session:
         return {"clicks": self.clicks, "addresses": addresses, "parts": self.parts}
 
 
-def measure(browser, urls: dict[str, str], size: str, rounds: int, breakdown: bool) -> dict[str, dict]:
-    """Every server's session at ``size``, round by round, taking turns (who goes first alternates)."""
-    sessions = {name: Session(browser, url, size, breakdown, name if len(urls) > 1 else "") for name, url in urls.items()}
+def measure(browser, urls: dict[str, str], size: str, rounds: int, runs: dict[str, Path | None]) -> dict[str, dict]:
+    """Every server's session at ``size``, round by round, taking turns (who goes first alternates).
+    ``runs``: each server's file of timed script runs (--breakdown), else None."""
+    sessions = {name: Session(browser, url, size, runs[name], name if len(urls) > 1 else "")
+                for name, url in urls.items()}
     order = list(sessions)
     for number in range(rounds):
         for name in (order if number % 2 == 0 else order[::-1]):
@@ -238,15 +248,16 @@ def report_parts(results: dict, label: str = "") -> None:
     """Medians over the rounds (the first visit apart) of where a click's time went, in ms."""
     print(f"\nwhere the time went{' (' + label + ')' if label else ''}: medians of the visits again, ms; "
           "first visit in brackets")
-    print(f"{'size':7} {'page':9} {'drawn':>12} {'1st message':>12} {'last message':>13} {'KiB':>10} "
-          f"{'Plotly':>12} {'drawings':>9} {'labels':>10}")
+    print(f"{'size':7} {'page':9} {'drawn':>12} {'server run':>12} {'of it GC':>10} {'runs':>6} {'1st message':>12} "
+          f"{'last message':>13} {'KiB':>10} {'Plotly':>12} {'drawings':>9} {'labels':>10}")
     for size, found in results.items():
         for path, _ in PAGES:
             parts, clicks = found["parts"][path], found["clicks"][path]
             if not parts:
                 continue
             drawn = f"{statistics.median(clicks[1:] or clicks):.0f} ({clicks[0]:.0f})".rjust(12)
-            print(f"{size:7} {path:9} {drawn} {_cell(parts, 'first')} {_cell(parts, 'last', width=13)} "
+            print(f"{size:7} {path:9} {drawn} {_cell(parts, 'server')} {_cell(parts, 'gc', width=10)} "
+                  f"{_cell(parts, 'runs', width=6)} {_cell(parts, 'first')} {_cell(parts, 'last', width=13)} "
                   f"{_cell(parts, 'kib', 1, 10)} {_cell(parts, 'plotly')} {_cell(parts, 'drawings', width=9)} "
                   f"{_cell(parts, 'declutter', width=10)}")
 
@@ -276,10 +287,12 @@ def main() -> None:
     try:
         data = demo_copy(folder)
         with contextlib.ExitStack() as servers, sync_playwright() as playwright:
-            urls = {name: servers.enter_context(serve(folder, data, name, root)) for name, root in checkouts.items()}
+            runs = {name: folder / f"{name}.runs" if args.breakdown else None for name in checkouts}
+            urls = {name: servers.enter_context(serve(folder, data, name, root, runs[name]))
+                    for name, root in checkouts.items()}
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for size in args.sizes:
-                for name, found in measure(browser, urls, size, args.rounds, args.breakdown).items():
+                for name, found in measure(browser, urls, size, args.rounds, runs).items():
                     results[name][size] = found
             browser.close()
     finally:
@@ -294,13 +307,18 @@ def main() -> None:
         args.json.write_text(json.dumps(results if args.against else results["this"], indent=1))
 
 
-def serve(folder: Path, data: Path, name: str, root: Path):
+def serve(folder: Path, data: Path, name: str, root: Path, runs: Path | None = None):
     """A ``streamlit run`` of the checkout ``root`` on its own copy of ``data``; another checkout writes no
-    bytecode into its folder (it may be someone else's)."""
+    bytecode into its folder (it may be someone else's). With ``runs``, each script run is timed into that
+    file (benchmarks/timed_server.py)."""
     copy = folder / name / "kpi.duckdb"
     copy.parent.mkdir()
     shutil.copy(data, copy)
-    return streamlit_server(copy, extra_env={"PYTHONDONTWRITEBYTECODE": "1"} if root != ROOT else None, root=root)
+    env = {"PYTHONDONTWRITEBYTECODE": "1"} if root != ROOT else {}
+    if runs is None:
+        return streamlit_server(copy, extra_env=env, root=root)
+    return streamlit_server(copy, extra_env={**env, "KPI_BENCH_RUNS": str(runs)}, root=root,
+                            launcher=(str(ROOT / "benchmarks" / "timed_server.py"),))
 
 
 if __name__ == "__main__":

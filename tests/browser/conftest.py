@@ -47,15 +47,17 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(db_path: Path, extra_env: dict | None = None, root: Path = ROOT):
+def streamlit_server(db_path: Path, extra_env: dict | None = None, root: Path = ROOT,
+                     launcher: tuple[str, ...] = ("-m", "streamlit")):
     """Start ``streamlit run dashboard.py`` on a free port against ``db_path``; yield its base URL. ``root``:
-    the checkout whose dashboard is served (a benchmark compares another one with this)."""
+    the checkout whose dashboard is served, ``launcher``: what runs Streamlit (a benchmark compares another
+    checkout with this one and times each script run, benchmarks/timed_server.py)."""
     port = free_port()
     env = {**os.environ, "KPI_DB": str(db_path), **(extra_env or {})}
     log_path = db_path.with_suffix(".server.log")
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+            [sys.executable, *launcher, "run", "dashboard.py", "--server.headless", "true",
              "--browser.gatherUsageStats", "false", "--server.port", str(port), "--server.address", "127.0.0.1"],
             cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
