@@ -1,6 +1,7 @@
 """The leaders' pages in a real browser: render, switch language, share a link, keep the view."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_error, wait_rendered
 
@@ -27,9 +28,9 @@ def test_overview_shows_every_target_and_vietnamese_numbers(server, page):
     page.goto(server)
     wait_rendered(page)
     for code in ("NK1a", "NK2a", "NK3b", "HN1a", "HN9b"):
-        assert page.get_by_text(code, exact=True).first.is_visible()
+        expect(page.get_by_text(code, exact=True).first).to_be_visible()
     page.get_by_text("118.046").first.wait_for(state="visible")  # members 2026, Vietnamese separators
-    assert page.get_by_text("số liệu minh họa").first.is_visible()
+    expect(page.get_by_text("số liệu minh họa").first).to_be_visible()
 
 
 def test_language_switch_to_english(server, page):

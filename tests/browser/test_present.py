@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from metrics.loading import init_database
 from tests.browser.conftest import ARTIFACTS, PUBLIC, assert_no_error, streamlit_server, wait_rendered
@@ -59,7 +60,7 @@ def test_slideshow_hides_the_frame_advances_and_needs_no_network(present_server,
     page.goto(f"{present_server}/present")
     wait_rendered(page)
     assert_no_error(page)
-    assert page.get_by_text("Số liệu đến ngày").first.is_visible()  # the pinned data, stated
+    expect(page.get_by_text("Số liệu đến ngày").first).to_be_visible()  # the pinned data, stated
     page.get_by_role("button", name="Bắt đầu trình chiếu").click()
     counter(page, "1/18")
     wait_rendered(page)
@@ -74,7 +75,7 @@ def test_slideshow_hides_the_frame_advances_and_needs_no_network(present_server,
     page.get_by_role("button", name="Tiếp").click()
     counter(page, "2/18")
     page.wait_for_selector('.st-key-slide [data-testid="stPlotlyChart"] .main-svg', timeout=30_000)
-    assert page.locator(".st-key-slide").get_by_text("NK1a · Phát triển thêm 28.000 đoàn viên").is_visible()
+    expect(page.locator(".st-key-slide").get_by_text("NK1a · Phát triển thêm 28.000 đoàn viên")).to_be_visible()
     # Plotly's own "download as PNG" button, client-side, offline.
     assert page.locator(f'.st-key-slide .modebar-btn[data-title="{PNG_BUTTON}"]').count() == 2
     page.keyboard.press("ArrowRight")  # the Next button's shortcut

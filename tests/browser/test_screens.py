@@ -13,6 +13,7 @@ import re
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, assert_no_error, sign_in, streamlit_server, wait_rendered
 from tests.conftest import PASSWORD, add_user
@@ -208,7 +209,7 @@ def test_the_sign_in_page_has_its_language_switch_at_every_size(browser, admin_s
             page.get_by_label("User name").wait_for()
             wait_rendered(page)
             assert page.evaluate("document.documentElement.lang") == "en"
-            assert page.get_by_role("button", name="Sign in").is_visible()
+            expect(page.get_by_role("button", name="Sign in")).to_be_visible()
             SHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SHOTS / f"{size}-sign-in.png"))
         finally:
@@ -221,7 +222,7 @@ def test_an_unknown_address_says_so_and_lists_the_pages(server, page, lang, titl
     page.goto(f"{server}/overveiw?lang={lang}")
     page.get_by_role("heading", name=title).wait_for()
     wait_rendered(page)
-    assert page.get_by_text(text).is_visible()
+    expect(page.get_by_text(text)).to_be_visible()
     assert page.get_by_text("Page not found").count() == 0  # not Streamlit's own English dialog
     assert page.evaluate("document.documentElement.lang") == lang
     main = page.locator('[data-testid="stMain"]')

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jwt
 import pytest
+from playwright.sync_api import expect
 
 from metrics.store import Store
 from tests.browser.conftest import ARTIFACTS, assert_no_error, sign_in, sign_in_cookie, streamlit_server, wait_rendered
@@ -38,7 +39,8 @@ def only_the_sign_in_form(page) -> None:
     page.get_by_label("Tên đăng nhập").first.wait_for()
     page.locator('[data-testid="stSidebar"]').wait_for(state="hidden")
     wait_rendered(page)
-    assert page.get_by_label("Tên đăng nhập").count() == 1 and page.get_by_label("Mật khẩu").is_visible()
+    expect(page.get_by_label("Mật khẩu")).to_be_visible()
+    assert page.get_by_label("Tên đăng nhập").count() == 1
     assert page.locator(DATA).count() == 0
     for name in PAGE_NAMES:
         assert page.get_by_role("link", name=name, exact=True).count() == 0, name
