@@ -1,0 +1,298 @@
+"""Analysts' data intake: check a CSV or Excel file of yearly figures, preview it, commit it as one batch.
+
+    report = check("values.xlsx", store=store, sheet="2025")   # reads, validates, compares; writes nothing
+    if report.ok:
+        commit(store, report, user="analyst")                  # one transaction, one batch
+
+The page (``pages/import.py``) and ``python -m metrics import`` are two thin clients of these calls.
+Never imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from metrics.errors import UserError
+from metrics.ingest import guard, preview, reading, units, validate, workbook
+from metrics.ingest import layout as layouts
+from metrics.ingest.commit import CommitResult, commit, undo
+from metrics.ingest.messages import FileRejected, problem
+from metrics.ingest.progress import Progress
+from metrics.ingest.report import MAX_DETAILED, Report
+from metrics.shared import sql_text
+from metrics.store import Store, data_version, file_sha256
+
+__all__ = ["CommitResult", "Report", "accepted_years", "check", "commit", "read_guarded", "sheet_names", "sheets",
+           "undo"]
+
+MAX_ROWS = 10_000_000
+EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+BLOCKING = {"missing-column", "duplicate-column", "wide-layout-parts", "unreadable-file", "empty-file",
+            "file-too-large", "suspicious-workbook", "too-many-columns", "cell-too-long"}
+LONG_CELLS_LISTED = 100
+
+
+def sheets(source: str | Path | bytes) -> list[workbook.Sheet]:
+    """The sheets of an Excel file (given as a path or its bytes), each with whether it is hidden; [] for a CSV."""
+    if isinstance(source, bytes | bytearray):
+        if not source.startswith(EXCEL_MAGIC):
+            return []
+        with tempfile.TemporaryDirectory(prefix="kpi-sheets-") as folder:
+            path = Path(folder) / "book.xlsx"
+            path.write_bytes(source)
+            return workbook.sheets(path)
+    path = Path(source)
+    with open(path, "rb") as handle:
+        return workbook.sheets(path) if handle.read(4) in EXCEL_MAGIC else []
+
+
+def sheet_names(source: str | Path | bytes) -> list[str]:
+    """The names of ``sheets(source)``."""
+    return [s.name for s in sheets(source)]
+
+
+def accepted_years(store: Store) -> list[int]:
+    """Years a values file may hold, whichever plan it is checked against: every year some loaded plan
+    covers and the term before it (the baseline history: the 2023–2028 congress reports its 2018 figures),
+    so one file of a federation's history loads at once; and any year the database already holds figures
+    for (an analyst correcting history). Never a year after the last plan's end.
+    """
+    years: set[int] = set()
+    for plan in store.plans().itertuples():
+        start, end = int(plan.start_year), int(plan.end_year)
+        years |= set(range(start - max(end - start, 1), end + 1))  # a one-year plan has a baseline year too
+    years |= {int(y) for (y,) in store.rows("SELECT DISTINCT year FROM observations")}
+    return sorted(years)
+
+
+def check(source: str | Path | bytes, *, store: Store, file_name: str | None = None, plan: str | None = None,
+          sheet: str | int | None = None, encoding: str | None = None, progress: Progress | None = None,
+          max_rows: int = MAX_ROWS, max_bytes: int = reading.MAX_BYTES) -> Report:
+    """Read, validate and compare a values file against the database; write nothing to it.
+
+    ``max_bytes`` is the largest file accepted (the dashboard passes its upload limit).
+    """
+    plan = plan or store.default_plan()
+    if plan is None:
+        raise UserError("no-plan", "Chưa có kế hoạch nào; hãy nạp kế hoạch trước: python -m metrics targets import …",
+                        "There is no plan yet; load one first: python -m metrics targets import …")
+    store.plan(plan)  # a clear error for an unknown plan (its targets are the ones the preview judges)
+    sweep_abandoned()
+    workdir = Path(tempfile.mkdtemp(prefix=WORKDIR_PREFIX))
+    try:
+        path, name = _materialise(source, file_name, workdir)
+        report = Report(file_name=name, sha256="", plan=plan, workdir=workdir)
+        with store.cursor() as cur:
+            report.data_version = data_version(cur)
+            _read_and_check(cur, store, report, path, sheet, encoding, progress, max_rows, max_bytes)
+            if report.ok and report.to_write:
+                statuses = preview.status_changes(store, cur, plan)
+                report.statuses_judged = statuses is not None
+                if statuses is not None:
+                    report.status_changes = statuses
+        if progress:
+            progress(1.0, "comparing")
+        return report
+    except BaseException:
+        _remove(workdir)
+        raise
+
+
+def read_guarded(cur, path: Path, workdir: Path, max_bytes: int = reading.MAX_BYTES) -> tuple[list, list]:
+    """The reader of values files alone, with all its guards (size, binary content, encodings, delimiters,
+    zip bombs, far-away cells, columns), for other files (the catalogue's): the file in the cursor's ``raw``
+    view (``row`` as the spreadsheet shows it, text cells ``c0`` …). Returns (problems that stop
+    everything, problems of single rows such as one with more cells than the header)."""
+    report = Report(file_name=path.name, sha256="", plan="", workdir=workdir)
+    early = _read(cur, report, path, None, None, None, max_bytes)
+    return early, [] if early else report.problems
+
+
+def long_cells(cur, headers: list[str]) -> list:
+    """Cells over ``guard.MAX_CELL_CHARS`` characters in ``raw``, by row and column (at most a hundred)."""
+    return _long_cells(cur, headers)
+
+
+def _materialise(source, file_name: str | None, workdir: Path) -> tuple[Path, str]:
+    if isinstance(source, bytes | bytearray):
+        name = Path(file_name or "upload.csv").name
+        path = workdir / ("upload" + Path(name).suffix.lower())
+        path.write_bytes(bytes(source))
+        return path, name
+    path = Path(source)
+    if not path.is_file():
+        raise UserError("file-not-found", f"Không tìm thấy tệp {path}.", f"There is no file {path}.")
+    return path, file_name or path.name
+
+
+def _read_and_check(cur, store, report: Report, path: Path, sheet, encoding, progress, max_rows,
+                    max_bytes) -> None:
+    early = _read(cur, report, path, sheet, encoding, progress, max_bytes)
+    if early:
+        return _finish(report, early)
+    head = cur.execute("SELECT * FROM raw ORDER BY row LIMIT 30").fetchall()
+    report.header_row, report.headers = layouts.find_header(head)
+    layout = layouts.match(report.header_row, report.headers)
+    report.layout = "wide" if layout.wide else "long"
+    found = report.problems + layout.problems + _long_cells(cur, report.headers)
+    report.file_problems = found
+    if any(p.code in BLOCKING for p in found):
+        _keep_rows(cur, report)
+        return _finish(report, found)
+    sql, params = layouts.cells_sql(layout)
+    cur.execute(sql, params)
+    lines = cur.execute("SELECT count(*) FROM raw WHERE row > ?", [report.header_row]).fetchall()[0][0]
+    if lines > max_rows:  # lines, blank ones included: a bound known before the rows are checked
+        return _finish(report, [*found, problem(None, None, None, "file-too-large",
+                                                detail=f"{lines:,} > {max_rows:,}")])
+    if progress:
+        progress(0.45, "checking")
+    checked = validate.check(cur, layout, accepted_years(store))
+    report.convention = checked.convention
+    figures = cur.execute(f"SELECT count({'DISTINCT ' if layout.wide else ''}row) FROM checked").fetchall()[0][0]
+    report.rows = figures + checked.blank
+    if report.rows == 0:
+        return _finish(report, [*found, problem(None, None, None, "empty-file")])
+    _collect(cur, report, found)
+    if progress:
+        progress(0.75, "comparing")
+    counts = preview.compare(cur, layout)
+    report.counts = {**counts, "rejected": _rejected(cur, report), "skipped": checked.blank}
+    if report.ok:
+        preview.stage(cur, report)
+        report.changes = preview.changes(cur)
+    else:
+        _keep_rows(cur, report)
+        cur.execute(f"COPY (SELECT row, col, value, code, detail FROM problems ORDER BY row, position) "
+                    f"TO {sql_text(report.workdir / 'problems.parquet')} (FORMAT parquet)")
+
+
+def _keep_rows(cur, report: Report) -> None:
+    """The file's rows, kept so a rejected file can be handed back with an error column."""
+    cur.execute(f"COPY (SELECT * FROM raw WHERE row > ? ORDER BY row) TO {sql_text(report.rows_path)} "
+                "(FORMAT parquet)", [report.header_row])
+
+
+def _read(cur, report: Report, path: Path, sheet, encoding, progress, max_bytes: int = reading.MAX_BYTES) -> list:
+    """Load the file into ``raw``; return the problems that stop everything (unreadable, too large, hostile)."""
+    size = path.stat().st_size
+    if size == 0:
+        return [problem(None, None, None, "empty-file")]
+    if size > max_bytes:
+        return [problem(None, None, None, "file-too-large", detail=f"{_size(size)} > {_size(max_bytes)}")]
+    try:
+        return _load(cur, report, path, sheet, encoding, progress)
+    except FileRejected as exc:
+        return [exc.problem]
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**30:.1f} GB" if count >= 2**30 else f"{count / 2**20:.1f} MB" if count >= 2**20 \
+        else f"{count / 1024:.0f} KB"
+
+
+def _long_cells(cur, headers: list[str]) -> list:
+    """A cell over ``guard.MAX_CELL_CHARS`` characters (a lost quote, a pasted document): its row and column."""
+    names = [c for c in (r[0] for r in cur.execute("DESCRIBE raw").fetchall()) if c != "row"]
+    if not names:
+        return []
+    longest = ", ".join(f"coalesce(length({n}), 0)" for n in names)
+    found = cur.execute(f"SELECT row, [{longest}] FROM raw WHERE greatest({longest}) > ? ORDER BY row LIMIT ?",
+                        [guard.MAX_CELL_CHARS, LONG_CELLS_LISTED]).fetchall()
+    problems = []
+    for row, lengths in found:
+        for index, length in enumerate(lengths):
+            if length > guard.MAX_CELL_CHARS:
+                column = headers[index] if index < len(headers) and headers[index] else f"#{index + 1}"
+                problems.append(problem(row, column, None, "cell-too-long", detail=str(length)))
+    return problems
+
+
+def _load(cur, report: Report, path: Path, sheet, encoding, progress) -> list:
+    with open(path, "rb") as handle:
+        magic = handle.read(4)
+    if magic in EXCEL_MAGIC:
+        report.kind = "excel"
+        report.sha256 = file_sha256(path)
+        loaded, report.sheet = workbook.load_excel(cur, path, sheet, progress)
+    elif path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        return [problem(None, None, None, "unreadable-file", detail="not an Excel workbook")]
+    else:
+        try:
+            sniffed = reading.sniff(path, encoding)
+            header_row, headers = layouts.find_header(reading.head_rows(sniffed))
+            scanned, loaded = reading.scan_and_load(cur, path, sniffed, max(len(headers), 1), header_row,
+                                                    report.workdir, progress)
+            report.sha256, report.encoding, report.delimiter = scanned.sha256, sniffed.encoding, sniffed.delimiter
+        except (UnicodeDecodeError, LookupError) as exc:
+            return [problem(None, None, None, "unreadable-file", detail=f"{type(exc).__name__}: {exc}"[:200])]
+        except duckdb.Error as exc:
+            return [problem(None, None, None, "unreadable-file", detail=str(exc).splitlines()[0][:200])]
+    report.problems, report.reader = loaded.problems, loaded.path
+    if loaded.rows == 0:
+        return [*loaded.problems, problem(None, None, None, "empty-file")]
+    return []
+
+
+def _collect(cur, report: Report, found: list) -> None:
+    """Counts of every problem; the first ``MAX_DETAILED`` as worded problems, closest names for unknown ones."""
+    counts = dict(cur.execute("SELECT code, count(*) FROM problems GROUP BY code").fetchall())
+    for p in found:
+        counts[p.code] = counts.get(p.code, 0) + 1
+    rows = cur.execute("""
+        SELECT p.row, p.col, p.value, p.code, p.detail, w.unit, w.indicator FROM problems p
+        LEFT JOIN (SELECT row, any_value(unit_text) AS unit, any_value(indicator_text) AS indicator
+                   FROM checked GROUP BY row) w ON w.row = p.row
+        ORDER BY p.row, p.position, p.code LIMIT ?""", [MAX_DETAILED]).fetchall()
+    for what in ("unit", "indicator"):
+        unknown = sorted({r[2] for r in rows if r[3] == f"unknown-{what}"})
+        report.suggestions.update(units.suggestions(cur, what, unknown))
+    worded = [problem(row, col, value, code,
+                      report.suggestions.get(value, "") if code in ("unknown-unit", "unknown-indicator") else detail,
+                      unit, indicator)  # the row's unit and indicator, so a problem says whose figure it is
+              for row, col, value, code, detail, unit, indicator in rows]
+    report.problems = sorted([*found, *worded], key=lambda p: p.row or 0)[:MAX_DETAILED]
+    report.counts_by_code = {code: int(n) for code, n in sorted(counts.items())}
+
+
+def _rejected(cur, report: Report) -> int:
+    rows = {r[0] for r in cur.execute("SELECT row FROM error_rows").fetchall()}
+    rows |= {p.row for p in report.file_problems if p.code == "wrong-field-count"}
+    return len(rows)
+
+
+def _finish(report: Report, problems: list) -> None:
+    report.problems = sorted(problems, key=lambda p: p.row or 0)
+    counts: dict[str, int] = {}
+    for p in problems:
+        counts[p.code] = counts.get(p.code, 0) + 1
+    report.counts_by_code = counts
+
+
+def _remove(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+WORKDIR_PREFIX = "kpi-import-"
+ABANDONED_AFTER = 24 * 3600  # seconds: no check is kept open for a day; its session ended without closing it
+
+
+def sweep_abandoned(now: float | None = None, folder: Path | None = None) -> list[Path]:
+    """Remove the working folders of checks whose session ended without closing them (a server that was
+    killed, a tab closed before Python collected the report): untouched for a day; return those removed."""
+    now = time.time() if now is None else now
+    removed = []
+    for path in (folder or Path(tempfile.gettempdir())).glob(WORKDIR_PREFIX + "*"):
+        try:
+            stale = path.is_dir() and not path.is_symlink() and now - path.stat().st_mtime > ABANDONED_AFTER
+        except OSError:
+            continue
+        if stale:
+            _remove(path)
+            removed.append(path)
+    return removed
