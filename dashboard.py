@@ -11,8 +11,8 @@ import contextlib
 
 import streamlit as st
 
-from metrics import charts
-from metrics.errors import UserError
+from metrics.judging import charts
+from metrics.vocabulary.errors import UserError
 from ui import auth_routes, data, memory, navigation
 from ui.texts import t
 from ui.widgets import safe

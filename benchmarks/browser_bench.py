@@ -38,9 +38,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from metrics import users  # noqa: E402
-from metrics.loading import init_database  # noqa: E402
-from metrics.store import Store  # noqa: E402
+from metrics.catalogue.loading import init_database  # noqa: E402
+from metrics.storage import users  # noqa: E402
+from metrics.storage.store import Store  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
 
 SIZES = {"laptop": (1440, 900), "phone": (390, 844)}

@@ -20,10 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from metrics.catalogue.loading import init_database  # noqa: E402
 from metrics.exports import bundle  # noqa: E402
 from metrics.exports.pinned import pin  # noqa: E402
-from metrics.loading import init_database  # noqa: E402
-from metrics.scorecard import Scorecard  # noqa: E402
+from metrics.judging.scorecard import Scorecard  # noqa: E402
 
 
 def median_seconds(work, runs: int) -> float:

@@ -29,9 +29,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from metrics import ingest  # noqa: E402
-from metrics.loading import init_database, load_units  # noqa: E402
-from metrics.store import Store  # noqa: E402
+from metrics.catalogue.loading import init_database, load_units  # noqa: E402
+from metrics.ingest import intake as ingest  # noqa: E402
+from metrics.storage.store import Store  # noqa: E402
 
 YEARS = list(range(2019, 2027))
 DISTRICTS = ["883", "884", "886", "887", "888", "889", "890", "891", "892", "893", "894"]

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.stream_session import StreamSession  # noqa: E402
-from metrics.loading import init_database  # noqa: E402
+from metrics.catalogue.loading import init_database  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, RENDERED, streamlit_server  # noqa: E402
 from tests.conftest import PASSWORD, add_user  # noqa: E402
 
@@ -160,7 +160,7 @@ async def analyst_recorded(context, url: str, values: Path, delay: float, tally:
 
 def values_file(db: Path, path: Path) -> None:
     """A yearly report of every grassroots union on every counted indicator, 2025 and 2026: checks clean."""
-    from metrics.store import Store
+    from metrics.storage.store import Store
     store = Store.open(db, read_only=True)
     try:
         units = store.frame("SELECT DISTINCT code FROM units WHERE kind = 'grassroots' AND valid_to IS NULL")["code"]

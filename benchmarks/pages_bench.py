@@ -23,8 +23,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from metrics.loading import init_database  # noqa: E402
-from metrics.store import write_batch  # noqa: E402
+from metrics.catalogue.loading import init_database  # noqa: E402
+from metrics.storage.store import write_batch  # noqa: E402
 
 PAGES = ["pages/overview.py", "pages/target.py", "pages/units.py", "pages/about.py"]
 

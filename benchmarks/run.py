@@ -75,7 +75,7 @@ print(time.perf_counter() - start)
 IMPORT = """
 import sys, time
 from metrics import db, ingest
-from metrics.store import Store
+from metrics.storage.store import Store
 store = Store.open(sys.argv[1])
 store.access.set_memory_limit(db.IMPORT_MEMORY_LIMIT)  # as python -m metrics import does
 start = time.perf_counter()

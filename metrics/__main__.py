@@ -2,6 +2,6 @@
 
 import sys
 
-from metrics.cli import main
+from metrics.cli.commands import main
 
 sys.exit(main())

@@ -6,11 +6,11 @@
 A backup holds data only, never SQL. A restore builds the schema from this program's own migrations
 (those the backup was made with, then any newer ones), and loads each known table from its own file
 after checking the file against the manifest (SHA-256, columns and their types, row count); nothing in
-a backup is ever run. Figures derived from the values (``metrics.rollups``) are computed again, never
+a backup is ever run. Figures derived from the values (``metrics.storage.rollups``) are computed again, never
 taken from the file. A zip is unpacked only after its directory is checked (flat names of the expected
 kinds, no links, no entry far larger than it is compressed, no more bytes than a backup can hold).
 
-A backup holds no sign-in key (the key is not in the database, see ``metrics.users``), but it does hold
+A backup holds no sign-in key (the key is not in the database, see ``metrics.storage.users``), but it does hold
 the users' bcrypt hashes: keep backups where only administrators can read them. A restored database
 gives every user a new session version, so everyone signs in again. The restore is built in a
 temporary file beside the target, checked, then moved into place in one step: an interrupted restore
@@ -32,10 +32,10 @@ from pathlib import Path
 
 import duckdb
 
-from metrics import audit, db, migrations, rollups
-from metrics.errors import UserError
-from metrics.shared import sql_text
-from metrics.store import Store
+from metrics.storage import audit, db, migrations, rollups
+from metrics.storage.store import Store
+from metrics.vocabulary.errors import UserError
+from metrics.vocabulary.shared import sql_text
 
 MANIFEST = "manifest.json"
 FORMAT = "kpi-dashboard-backup"

@@ -342,7 +342,7 @@ def synthesise(out: Path, provinces: int = 34, grassroots: int = 130_000, years:
 
 
 def add_parser(sub, common) -> None:
-    """``python -m metrics synth`` (registered by metrics/cli.py)."""
+    """``python -m metrics synth`` (registered by metrics/cli/commands.py)."""
     p = sub.add_parser("synth", parents=[common], help="write a generated national dataset (units, targets, values)")
     p.add_argument("--provinces", type=int, default=34, help="provinces after the 2025 merges (default 34)")
     p.add_argument("--grassroots", type=int, default=130_000, help="grassroots unions (default 130000)")

@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from metrics import fmt
-from metrics.i18n import PROVENANCE_LABELS, name, pick
-from metrics.judgement import ANNUAL_TYPES, CUMULATIVE, LEVEL
-from metrics.scorecard import completeness
+from metrics.domain.judgement import ANNUAL_TYPES, CUMULATIVE, LEVEL
+from metrics.judging.scorecard import completeness
+from metrics.vocabulary import fmt
+from metrics.vocabulary.i18n import PROVENANCE_LABELS, name, pick
 from ui import layout, widgets
 from ui.texts import t
 

@@ -1,6 +1,6 @@
 """Quản trị — users and roles, the audit log, plans and targets, a backup of everything. Administrators only.
 
-Every change goes through ``metrics.users``, ``metrics.loading`` and ``metrics.backup``, which write
+Every change goes through ``metrics.storage.users``, ``metrics.catalogue.loading`` and ``metrics.backup``, which write
 the audit log; buttons act through callbacks (their effect survives a rerun), and the page shows what
 the callback did.
 """
@@ -14,12 +14,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from metrics import audit, audit_words, backup, problem_titles, users
-from metrics.errors import UserError
-from metrics.i18n import pick
-from metrics.loading import load_targets
-from metrics.problems import to_frame
-from metrics.shared import local_times
+from metrics import backup
+from metrics.catalogue.loading import load_targets
+from metrics.judging import audit_words
+from metrics.storage import audit, users
+from metrics.vocabulary import problem_titles
+from metrics.vocabulary.errors import UserError
+from metrics.vocabulary.i18n import pick
+from metrics.vocabulary.problems import to_frame
+from metrics.vocabulary.shared import local_times
 from ui import auth, data, layout, widgets
 from ui.texts import t
 from ui.widgets import safe

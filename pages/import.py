@@ -7,15 +7,16 @@ confirms, and the page re-checks that the data did not change between preview an
 import pandas as pd
 import streamlit as st
 
-from metrics import fmt, ingest, problem_titles
-from metrics.errors import UserError
-from metrics.i18n import pick
+from metrics.ingest import intake as ingest
 from metrics.ingest import templates
 from metrics.ingest import text as report_text
-from metrics.shared import local_times, number_or_none
-from metrics.statuses import badge as status_badge
-from metrics.store import VALUE_BATCH_KINDS
-from metrics.text import visible
+from metrics.storage.store import VALUE_BATCH_KINDS
+from metrics.vocabulary import fmt, problem_titles
+from metrics.vocabulary.errors import UserError
+from metrics.vocabulary.i18n import pick
+from metrics.vocabulary.shared import local_times, number_or_none
+from metrics.vocabulary.statuses import badge as status_badge
+from metrics.vocabulary.text import visible
 from ui import auth, data, layout, state
 from ui.texts import t
 from ui.widgets import safe

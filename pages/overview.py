@@ -7,9 +7,10 @@ its page), then the headline cards; the card of every target and the table are t
 import pandas as pd
 import streamlit as st
 
-from metrics import fmt, statuses, wording
-from metrics.i18n import name, pick
-from metrics.judgement import ANNUAL_TYPES
+from metrics.domain.judgement import ANNUAL_TYPES
+from metrics.judging import wording
+from metrics.vocabulary import fmt, statuses
+from metrics.vocabulary.i18n import name, pick
 from ui import layout, widgets
 from ui.texts import t
 

@@ -9,11 +9,11 @@ import time
 
 import streamlit as st
 
-from metrics import charts
 from metrics.exports import bundle, facts
 from metrics.exports.pinned import batches, pin
 from metrics.exports.slides import GROUP, SUMMARY, TITLE, Deck, build_deck
 from metrics.exports.words import w
+from metrics.judging import charts
 from ui import data, layout, state, widgets
 from ui.texts import t
 

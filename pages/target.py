@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from metrics import charts, fmt, statuses, wording
-from metrics.i18n import PROVENANCE_LABELS, TARGET_TYPE_LABELS, name, pick
-from metrics.judgement import ANNUAL_TYPES, BAND_TYPES, CUMULATIVE, band_position
+from metrics.domain.judgement import ANNUAL_TYPES, BAND_TYPES, CUMULATIVE, band_position
+from metrics.judging import charts, wording
+from metrics.vocabulary import fmt, statuses
+from metrics.vocabulary.i18n import PROVENANCE_LABELS, TARGET_TYPE_LABELS, name, pick
 from ui import figures, layout, state, widgets
 from ui.texts import t
 

@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from metrics import charts, fmt, statuses
-from metrics.i18n import LEVEL_LABELS, SECTOR_LABELS, name, pick
+from metrics.judging import charts
+from metrics.vocabulary import fmt, statuses
+from metrics.vocabulary.i18n import LEVEL_LABELS, SECTOR_LABELS, name, pick
 from ui import figures, layout, state, widgets
 from ui.texts import t
 

@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from metrics.catalogue.loading import init_database  # noqa: E402
 from metrics.exports.bundle import Choice, build  # noqa: E402
-from metrics.loading import init_database  # noqa: E402
-from metrics.store import Store  # noqa: E402
+from metrics.storage.store import Store  # noqa: E402
 
 PLAN = "DH-XI-2023-2028"
 FONTS = ROOT / ".cache" / "fonts"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from metrics import sign_in as signing
-from metrics import users
-from metrics.loading import init_database
-from metrics.store import Store
+from metrics.catalogue.loading import init_database
+from metrics.storage import sign_in as signing
+from metrics.storage import users
+from metrics.storage.store import Store
 from ui.auth import TOKEN
 
 FIXTURES = Path(__file__).parent / "fixtures"

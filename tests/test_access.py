@@ -1,6 +1,6 @@
 """The database while the dashboard runs, with two real processes: the command line reads beside the dashboard,
 writes when the dashboard is idle (and the dashboard then shows it), waits while a page is being drawn, and
-says who holds the file when the wait runs out (``metrics.db.Access``)."""
+says who holds the file when the wait runs out (``metrics.storage.db.Access``)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import time
 
 import pytest
 
-from metrics import db
-from metrics.loading import init_database
-from metrics.store import Store
+from metrics.catalogue.loading import init_database
+from metrics.storage import db
+from metrics.storage.store import Store
 from tests.conftest import PASSWORD, copy_database
 from tests.test_cli import ROOT, cli
 
@@ -23,8 +23,8 @@ from tests.test_cli import ROOT, cli
 # ``release`` ends it, ``draw S`` is a page run of S seconds, ``members`` prints what the overview shows.
 DASHBOARD = """
 import contextlib, sys, time
-from metrics.scorecard import Scorecard
-from metrics.store import Store
+from metrics.judging.scorecard import Scorecard
+from metrics.storage.store import Store
 store = Store.open(sys.argv[1])
 run = contextlib.ExitStack()
 for line in sys.stdin:

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from metrics import backup, users
-from metrics.errors import UserError
-from metrics.store import Store
+from metrics import backup
+from metrics.storage import users
+from metrics.storage.store import Store
+from metrics.vocabulary.errors import UserError
 from tests.test_cli import cli
 
 PASSWORD = "mật khẩu đủ dài"

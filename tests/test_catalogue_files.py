@@ -11,9 +11,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from metrics import cli as metrics_cli
-from metrics.loading import init_database, load_targets, load_units
-from metrics.store import Store
+from metrics.catalogue.loading import init_database, load_targets, load_units
+from metrics.cli import commands as metrics_cli
+from metrics.storage.store import Store
 from tests.conftest import FIXTURES, MINI, copy_database
 from tests.test_cli import cli
 from tests.test_hostile import EXPECTED as HOSTILE_EXPECTED

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from metrics.catalogue.loading import init_database
 from metrics.exports import chart_layout, deck_charts
 from metrics.exports.chart_labels import CLEARANCE, Box, Plot
 from metrics.exports.chart_scale import scale
-from metrics.loading import init_database
-from metrics.scorecard import Scorecard
+from metrics.judging.scorecard import Scorecard
 
 PLAN = "DH-XI-2023-2028"
 #: Frame sizes (points) of the deck's charts: two on a slide (the shortest a little shorter than any), one on a slide.

@@ -2,8 +2,9 @@
 
 import pytest
 
-from metrics import charts, statuses
-from metrics.scorecard import Scorecard
+from metrics.judging import charts
+from metrics.judging.scorecard import Scorecard
+from metrics.vocabulary import statuses
 
 PLAN = "T-2023-2028"
 

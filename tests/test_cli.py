@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from metrics import audit
-from metrics.judgement import ANNUAL_TYPES
-from metrics.store import Store
+from metrics.domain.judgement import ANNUAL_TYPES
+from metrics.storage import audit
+from metrics.storage.store import Store
 from tests.conftest import MINI
 
 ROOT = Path(__file__).resolve().parent.parent

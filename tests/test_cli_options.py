@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics.cli import build_parser
+from metrics.cli.commands import build_parser
 from tests.test_cli import ROOT, cli
 
 VALUES = "unit,indicator,year,value\n883,union_houses,2024,11\n"

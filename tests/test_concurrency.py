@@ -10,9 +10,10 @@ import threading
 
 import pytest
 
-from metrics import audit, ingest
-from metrics.errors import UserError
-from metrics.loading import init_database
+from metrics.catalogue.loading import init_database
+from metrics.ingest import intake as ingest
+from metrics.storage import audit
+from metrics.vocabulary.errors import UserError
 from tests.test_cli import SHORT_WAIT, cli
 
 

@@ -16,8 +16,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from metrics.loading import init_database, load_units
-from metrics.store import Store
+from metrics.catalogue.loading import init_database, load_units
+from metrics.storage.store import Store
 from tests.test_cli import ROOT, cli
 
 UNIONS = 12_000  # × 7 counted indicators × 6 years = 504,000 values: a write of a few tenths of a second

@@ -4,7 +4,7 @@ import argparse
 import re
 from pathlib import Path
 
-from metrics.cli import build_parser
+from metrics.cli.commands import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = ("KPI_DB", "KPI_PUBLIC", "KPI_COOKIE_KEY", "KPI_COOKIE_KEY_FILE", "KPI_COOKIE_SECURE", "maxUploadSize",
@@ -27,7 +27,7 @@ def test_every_command_and_setting_is_in_the_readme():
 
 
 def test_every_column_of_every_catalogue_file_is_explained_with_its_vietnamese_headers():
-    from metrics.catalogue_files import FILE_KINDS, INLINE_INDICATOR, INLINE_PLAN
+    from metrics.catalogue.files import FILE_KINDS, INLINE_INDICATOR, INLINE_PLAN
     from metrics.ingest.layout import FIELDS, HELPER_FIELDS
 
     doc = (ROOT / "docs" / "data-files.md").read_text(encoding="utf-8")

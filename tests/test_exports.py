@@ -24,14 +24,15 @@ from pptx.enum.dml import MSO_FILL
 from pptx.util import Inches, Pt
 from pypdf import PdfReader
 
-from metrics import fmt, wording
+from metrics.catalogue.loading import init_database
+from metrics.domain.judgement import ANNUAL_TYPES, CUMULATIVE
 from metrics.exports import data
 from metrics.exports.bundle import Choice, build, file_name
 from metrics.exports.pinned import pin
-from metrics.judgement import ANNUAL_TYPES, CUMULATIVE
-from metrics.loading import init_database
-from metrics.scorecard import Scorecard
-from metrics.store import Store, write_batch
+from metrics.judging import wording
+from metrics.judging.scorecard import Scorecard
+from metrics.storage.store import Store, write_batch
+from metrics.vocabulary import fmt
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = "DH-XI-2023-2028"
@@ -410,7 +411,7 @@ def test_2024_annual_targets_below_their_bound_are_not_achieved_in_every_export(
 
 
 def test_exports_of_a_plan_without_values_and_of_an_empty_database(tmp_path):
-    from metrics.loading import load_targets, load_units
+    from metrics.catalogue.loading import load_targets, load_units
 
     store = init_database(tmp_path / "plans-only.duckdb", demo=False)
     try:

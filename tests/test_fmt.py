@@ -1,8 +1,8 @@
-"""Numbers as a person writes them (metrics/fmt.py): Vietnamese separators, no needless decimals."""
+"""Numbers as a person writes them (metrics/vocabulary/fmt.py): Vietnamese separators, no needless decimals."""
 
 import pytest
 
-from metrics import fmt
+from metrics.vocabulary import fmt
 
 
 @pytest.mark.parametrize("value, kind, lang, text", [

@@ -12,11 +12,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from metrics import ingest
+from metrics.catalogue.loading import init_database
 from metrics.exports import data as export_data
-from metrics.ingest import guard
-from metrics.loading import init_database
-from metrics.store import Store
+from metrics.ingest import intake as ingest
+from metrics.storage.files import guard
+from metrics.storage.store import Store
 from tests.conftest import FIXTURES, MINI, copy_database
 from tests.test_cli import cli
 

@@ -12,15 +12,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from metrics import cli as metrics_cli
-from metrics import ingest
-from metrics.errors import UserError
+from metrics.catalogue.loading import init_database, load_targets, load_units
+from metrics.cli import commands as metrics_cli
+from metrics.ingest import intake as ingest
 from metrics.ingest import templates
 from metrics.ingest import text as report_text
-from metrics.ingest.export import export_values
-from metrics.loading import init_database, load_targets, load_units
-from metrics.scorecard import Scorecard
-from metrics.store import Store, write_batch
+from metrics.judging.scorecard import Scorecard
+from metrics.storage.store import Store, write_batch
+from metrics.storage.values_export import export_values
+from metrics.vocabulary.errors import UserError
 from tests.conftest import MINI, copy_database
 from tests.test_cli import ROOT, cli
 
@@ -457,7 +457,7 @@ def test_working_folders_of_abandoned_checks_are_swept(tmp_path):
     import os
     import time
 
-    from metrics import ingest
+    from metrics.ingest import intake as ingest
 
     old, new, other = tmp_path / "kpi-import-old", tmp_path / "kpi-import-new", tmp_path / "other-old"
     for folder in (old, new, other):

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from metrics import ingest
-from metrics.loading import init_database, load_units
-from metrics.store import Store
+from metrics.catalogue.loading import init_database, load_units
+from metrics.ingest import intake as ingest
+from metrics.storage.store import Store
 from tests.conftest import FIXTURES, MINI, copy_database
 from tests.test_cli import cli
 

@@ -13,7 +13,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from metrics.loading import init_database
+from metrics.catalogue.loading import init_database
 from tests.conftest import add_user, copy_database, sign_in
 
 BAD = "đơn vị;chỉ tiêu;năm;giá trị\nAG-2025;members;2026;130.000\n884;members;2024;abc\n"

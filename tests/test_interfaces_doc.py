@@ -8,8 +8,8 @@ import argparse
 import re
 from pathlib import Path
 
-from metrics.cli import HISTORY_COLUMNS, build_parser
-from metrics.scorecard import Scorecard, records
+from metrics.cli.commands import HISTORY_COLUMNS, build_parser
+from metrics.judging.scorecard import Scorecard, records
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = (ROOT / "docs" / "interfaces.md").read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from metrics.judgement import TargetSpec, is_met, judge
+from metrics.domain.judgement import TargetSpec, is_met, judge
 
 HOUSES = TargetSpec("cumulative", 300, base_year=2023, target_year=2028)
 MEMBERS = TargetSpec("level", 139258, base_year=2023, target_year=2028)

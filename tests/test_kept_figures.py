@@ -9,8 +9,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from metrics import charts, ingest
-from metrics.loading import init_database
+from metrics.catalogue.loading import init_database
+from metrics.ingest import intake as ingest
+from metrics.judging import charts
 from ui import data, figures
 
 

@@ -12,14 +12,14 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from metrics import charts, wording
-from metrics import cli as metrics_cli
-from metrics.errors import UserError
-from metrics.loading import init_database, load_targets
-from metrics.migrations import MIGRATIONS, migrate
-from metrics.orgtree import Organisation
-from metrics.scorecard import Scorecard, completeness
-from metrics.store import Store
+from metrics.catalogue.loading import init_database, load_targets
+from metrics.cli import commands as metrics_cli
+from metrics.domain.organisation import Organisation
+from metrics.judging import charts, wording
+from metrics.judging.scorecard import Scorecard, completeness
+from metrics.storage.migrations import MIGRATIONS, migrate
+from metrics.storage.store import Store
+from metrics.vocabulary.errors import UserError
 from tests.conftest import FIXTURES, MINI, copy_database
 
 MERGER = FIXTURES / "merger"

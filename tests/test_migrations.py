@@ -9,8 +9,8 @@ import inspect
 import duckdb
 import pytest
 
-from metrics import db, migrations
-from metrics.loading import init_database
+from metrics.catalogue.loading import init_database
+from metrics.storage import db, migrations
 
 SCHEMA = """SELECT table_name, column_name, data_type, is_nullable, column_default
             FROM information_schema.columns WHERE table_schema = 'main' ORDER BY ALL"""

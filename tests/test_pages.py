@@ -8,11 +8,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from metrics import statuses
-from metrics.judgement import ANNUAL_TYPES
-from metrics.loading import init_database
-from metrics.scorecard import Scorecard
-from metrics.store import Store
+from metrics.catalogue.loading import init_database
+from metrics.domain.judgement import ANNUAL_TYPES
+from metrics.judging.scorecard import Scorecard
+from metrics.storage.store import Store
+from metrics.vocabulary import statuses
 
 PLAN_TARGETS = 27
 BADGES = [statuses.badge(s.code) for s in statuses.TABLE]

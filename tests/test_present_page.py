@@ -4,10 +4,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from metrics import statuses
+from metrics.catalogue.loading import init_database
 from metrics.exports.pinned import pin
-from metrics.loading import init_database
-from metrics.store import Store
+from metrics.storage.store import Store
+from metrics.vocabulary import statuses
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from metrics import audit, audit_words, problem_titles
-from metrics.ingest.messages import MESSAGES
+from metrics.judging import audit_words
+from metrics.storage import audit
+from metrics.vocabulary import problem_titles
+from metrics.vocabulary.messages import MESSAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,9 +24,9 @@ def test_every_problem_the_import_can_report_has_words_in_both_languages():
 def test_every_problem_a_catalogue_file_can_report_has_words():
     """Plans, targets and units files report their own codes (issue 15 added three): the plans-and-targets
     table of Quản trị must show them in words too, never as 'basis needs amount' on a Vietnamese page."""
-    sources = [ROOT / "metrics" / name for name in ("catalogue.py", "tabular.py")]
+    sources = [ROOT / "metrics" / "catalogue" / name for name in ("rules.py", "tabular.py")]
     codes = {code for path in sources for code in re.findall(r'"([a-z]+(?:-[a-z]+)+)"', path.read_text("utf-8"))}
-    codes |= set(re.findall(r'Problem\([^)]*?"([a-z]+(?:-[a-z]+)+)"', (ROOT / "metrics" / "loading.py").read_text("utf-8")))
+    codes |= set(re.findall(r'Problem\([^)]*?"([a-z]+(?:-[a-z]+)+)"', (ROOT / "metrics" / "catalogue" / "loading.py").read_text("utf-8")))
     assert "basis-needs-amount" in codes and "wrong-file-kind" in codes  # the scan finds what it must
     assert sorted(codes - set(problem_titles.TITLES)) == []
 

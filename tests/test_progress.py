@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from metrics.progress import assess, combine, limit_coefficient
+from metrics.domain.progress import assess, combine, limit_coefficient
 
 APPROX = dict(rel=1e-3)
 

@@ -1,5 +1,5 @@
 """Laws of the two functions whose laws are simplest to state, checked on generated inputs (hypothesis):
-the progress measure (``metrics.progress.assess``) and the SQL roll-ups against their Python reference."""
+the progress measure (``metrics.domain.progress.assess``) and the SQL roll-ups against their Python reference."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metrics import progress
-from metrics.loading import init_database
-from metrics.scorecard import Scorecard
-from metrics.store import rollback_batch, write_batch
+from metrics.catalogue.loading import init_database
+from metrics.domain import progress
+from metrics.judging.scorecard import Scorecard
+from metrics.storage.store import rollback_batch, write_batch
 from tests.conftest import MINI
 from tests.test_rollups import every_figure, reference
 

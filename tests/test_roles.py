@@ -14,10 +14,10 @@ from starlette.requests import Request
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
-from metrics import audit, users
-from metrics.db import DATA_DIR
-from metrics.loading import init_database
-from metrics.store import Store
+from metrics.catalogue.loading import init_database
+from metrics.storage import audit, users
+from metrics.storage.db import DATA_DIR
+from metrics.storage.store import Store
 from tests.conftest import PASSWORD, add_user, copy_database, sign_in
 from ui import auth_routes
 from ui.auth import TOKEN

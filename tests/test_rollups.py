@@ -1,12 +1,12 @@
-"""The SQL roll-ups kept in the database agree with the Python reference (metrics.aggregate) everywhere."""
+"""The SQL roll-ups kept in the database agree with the Python reference (metrics.domain.rollup_reference) everywhere."""
 
 import pandas as pd
 import pytest
 
-from metrics import rollups
-from metrics.loading import init_database
-from metrics.scorecard import Scorecard
-from metrics.store import rollback_batch, write_batch
+from metrics.catalogue.loading import init_database
+from metrics.judging.scorecard import Scorecard
+from metrics.storage import rollups
+from metrics.storage.store import rollback_batch, write_batch
 
 
 @pytest.fixture(scope="module")

@@ -11,11 +11,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from metrics import cli as metrics_cli
-from metrics import ingest
+from metrics.catalogue.loading import init_database
+from metrics.cli import commands as metrics_cli
+from metrics.ingest import intake as ingest
 from metrics.ingest import text as report_text
-from metrics.loading import init_database
-from metrics.store import Store, write_batch
+from metrics.storage.store import Store, write_batch
 from tests.conftest import copy_database
 
 

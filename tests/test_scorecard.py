@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from metrics import rollups
-from metrics.scorecard import Scorecard, completeness
-from metrics.store import rollback_batch, write_batch
+from metrics.judging.scorecard import Scorecard, completeness
+from metrics.storage import rollups
+from metrics.storage.store import rollback_batch, write_batch
 
 PLAN = "T-2023-2028"
 
@@ -127,7 +127,7 @@ def test_later_import_supersedes_and_undo_restores_exactly(mini_store):
 
 
 def test_rollback_of_an_unknown_or_undone_batch_is_refused(mini_store):
-    from metrics.errors import UserError
+    from metrics.vocabulary.errors import UserError
     with pytest.raises(UserError) as missing, mini_store.transaction() as cur:
         rollback_batch(cur, 999)
     assert missing.value.code == "unknown-batch"

@@ -1,11 +1,11 @@
-"""The one copy of each small helper (metrics/shared.py)."""
+"""The one copy of each small helper (metrics/vocabulary/shared.py)."""
 
 import math
 
 import pandas as pd
 import pytest
 
-from metrics.shared import local_times, number_or_none, sql_text
+from metrics.vocabulary.shared import local_times, number_or_none, sql_text
 
 
 def test_an_sql_literal_doubles_its_quotes():

@@ -1,4 +1,4 @@
-"""The sign-in's ticket and token (``metrics.sign_in``) on a real database, and the server routes that set
+"""The sign-in's ticket and token (``metrics.storage.sign_in``) on a real database, and the server routes that set
 and delete the HttpOnly cookie (``ui.auth_routes``), called with the requests Starlette hands them."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import jwt
 import pytest
 from starlette.requests import Request
 
-from metrics import audit, sign_in, users
+from metrics.storage import audit, sign_in, users
 from ui import auth_routes
 
 PASSWORD = "mật khẩu đủ dài"

@@ -16,15 +16,16 @@ from pptx import Presentation
 from pptx.enum.dml import MSO_FILL
 from pypdf import PdfReader
 
-from metrics import charts, statuses, wording
-from metrics.aggregate import Figure
+from metrics.domain.judgement import TargetSpec, judge
+from metrics.domain.rollup_reference import Figure
 from metrics.exports import deck as deck_export
 from metrics.exports import facts, report_pdf, report_xlsx
 from metrics.exports.pinned import pin
 from metrics.exports.report import build_report
 from metrics.exports.slides import SUMMARY, TITLE, Deck, Slide, group_slides, slide_notes
-from metrics.judgement import TargetSpec, judge
-from metrics.scorecard import Scorecard, StatusRow, records
+from metrics.judging import charts, wording
+from metrics.judging.scorecard import Scorecard, StatusRow, records
+from metrics.vocabulary import statuses
 
 PLAN = "T-2023-2028"
 LEVEL = dict(type="level", value=200.0, target_year=2028, base_year=2023)
@@ -45,7 +46,7 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def mini(tmp_path_factory):
-    from metrics.loading import init_database
+    from metrics.catalogue.loading import init_database
     from tests.conftest import MINI
     store = init_database(tmp_path_factory.mktemp("views") / "mini.duckdb", demo=True, data_dir=MINI)
     yield store

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from coloraide import Color
 
-from metrics import progress, statuses
+from metrics.domain import progress
+from metrics.vocabulary import statuses
 
 ROOT = Path(__file__).resolve().parent.parent
 

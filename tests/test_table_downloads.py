@@ -8,8 +8,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from metrics.catalogue.loading import init_database
 from metrics.exports import data
-from metrics.loading import init_database
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from metrics import loading
-from metrics.loading import init_database
-from metrics.scorecard import Scorecard
+from metrics.catalogue import loading
+from metrics.catalogue.loading import init_database
+from metrics.judging.scorecard import Scorecard
 from tests.conftest import MINI
 
 PLANS = "plan,name_vi,name_en,issuer,start_year,end_year,unit,source\n"
@@ -106,8 +106,8 @@ def banded(tmp_path_factory):
 
 
 def test_a_level_band_is_judged_towards_its_near_end_and_shows_its_position(banded):
-    from metrics import wording
     from metrics.exports import facts
+    from metrics.judging import wording
     from ui.widgets import goal_text
 
     row = next(r for r in Scorecard(banded).evaluate("T", 2024) if r.unit.code == "P")
@@ -152,7 +152,9 @@ INDICATORS_WITH_DECIMALS = "\n".join([_LINES[0] + ",decimals"] + [line + "," for
 
 
 def test_money_is_a_flow_with_decimals_read_the_vietnamese_way_and_judged(tmp_path):
-    from metrics import fmt, ingest, wording
+    from metrics.ingest import intake as ingest
+    from metrics.judging import wording
+    from metrics.vocabulary import fmt
 
     folder = tmp_path / "f"
     folder.mkdir()
@@ -180,7 +182,7 @@ def test_money_is_a_flow_with_decimals_read_the_vietnamese_way_and_judged(tmp_pa
 
 
 def test_a_count_still_needs_a_whole_number(tmp_path):
-    from metrics import ingest
+    from metrics.ingest import intake as ingest
 
     store = init_database(tmp_path / "kpi.duckdb", demo=True, data_dir=MINI)
     try:
@@ -214,7 +216,7 @@ def plan_parts(tmp_path_factory):
 
 
 def test_a_target_set_for_one_unit_is_judged_for_that_unit_and_shown_with_the_plan(plan_parts):
-    from metrics import wording
+    from metrics.judging import wording
 
     card = Scorecard(plan_parts)
     rows = card.plan_rows("T", 2024)
@@ -227,8 +229,8 @@ def test_a_target_set_for_one_unit_is_judged_for_that_unit_and_shown_with_the_pl
 
 
 def test_a_share_of_a_plan_figure_is_judged_on_what_was_done_over_the_years_plan(plan_parts):
-    from metrics import wording
     from metrics.exports import facts
+    from metrics.judging import wording
 
     row = next(r for r in Scorecard(plan_parts).plan_rows("T", 2024) if r.target["code"] == "K")
     # 2024: 5,42 tỷ collected of 4,5 tỷ planned = 120,44% ≥ 100% → achieved (met 1 of 1 year).
@@ -240,7 +242,7 @@ def test_a_share_of_a_plan_figure_is_judged_on_what_was_done_over_the_years_plan
 
 
 def test_a_share_of_plan_above_100_percent_stays_inside_its_chart(plan_parts):
-    from metrics import charts
+    from metrics.judging import charts
 
     row = next(r for r in Scorecard(plan_parts).plan_rows("T", 2024) if r.target["code"] == "K")
     top = charts.trend(row, "vi").layout.yaxis.range[1]

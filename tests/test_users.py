@@ -1,4 +1,4 @@
-"""Users, roles and passwords (``metrics.users``), the audit log (``metrics.audit``) and their command line."""
+"""Users, roles and passwords (``metrics.storage.users``), the audit log (``metrics.storage.audit``) and their command line."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from metrics import audit, ingest, users
-from metrics.errors import UserError
-from metrics.store import Store
+from metrics.ingest import intake as ingest
+from metrics.storage import audit, users
+from metrics.storage.store import Store
+from metrics.vocabulary.errors import UserError
 from tests.conftest import MINI
 from tests.test_cli import ROOT, cli
 
@@ -226,7 +227,7 @@ def test_the_first_admin_is_made_on_the_command_line_and_every_write_is_audited(
 
 
 def test_catalogue_loads_are_audited_with_the_change_and_only_when_written(store, tmp_path):
-    from metrics.loading import load_targets, load_units
+    from metrics.catalogue.loading import load_targets, load_units
     assert load_units(store, MINI / "units.csv", by="boss", source="web").ok
     bad = tmp_path / "targets.csv"
     bad.write_text((MINI / "targets.csv").read_text(encoding="utf-8").replace(",members,", ",nobody,"), encoding="utf-8")

@@ -2,8 +2,8 @@
 
 import pytest
 
-from metrics import wording
-from metrics.scorecard import Scorecard
+from metrics.judging import wording
+from metrics.judging.scorecard import Scorecard
 
 PLAN = "T-2023-2028"
 
@@ -72,7 +72,7 @@ def test_summary_counts_every_row_in_the_tables_words(card):
 
 
 def test_annual_sentence_gives_the_trend_beside_the_status(card):
-    from metrics.judgement import TargetSpec, judge
+    from metrics.domain.judgement import TargetSpec, judge
     row = province(card, "F1", 2024)
     assert "năm trước" not in wording.sentence(row, "vi")  # no year before: no trend
     row.series[2023] = row.series[2024].__class__(95.0)
@@ -82,7 +82,7 @@ def test_annual_sentence_gives_the_trend_beside_the_status(card):
 
 
 def test_a_passed_deadline_is_named_and_has_no_pace(mini_store):
-    from metrics.judgement import TargetSpec, judge
+    from metrics.domain.judgement import TargetSpec, judge
     card = Scorecard(mini_store)
     row = province(card, "L1", 2025)
     row.target = {**row.target, "target_year": 2025}
@@ -95,7 +95,7 @@ def test_a_passed_deadline_is_named_and_has_no_pace(mini_store):
 
 def test_on_track_but_projected_short_says_both(mini_store):
     """NK1a in 2026: 16.490 of the 16.800 expected is "on track", yet the projection stays below 28.000."""
-    from metrics.judgement import TargetSpec, judge
+    from metrics.domain.judgement import TargetSpec, judge
     card = Scorecard(mini_store)
     row = province(card, "C1", 2025)
     row.target = {**row.target, "value": 28000, "target_year": 2028}
@@ -120,6 +120,6 @@ def test_bounds_are_written_as_a_person_writes_them(card):
     (float("inf"), "—"),
 ])
 def test_numbers_of_any_size_are_written_never_a_crash(value, vi):
-    from metrics import fmt
+    from metrics.vocabulary import fmt
     assert fmt.number(value) == vi
     assert fmt.number(1.7e308).startswith("169.999.999")

@@ -1,4 +1,4 @@
-"""Sign-in, sign-out and roles for the dashboard, over ``metrics.users`` and ``metrics.sign_in``.
+"""Sign-in, sign-out and roles for the dashboard, over ``metrics.storage.users`` and ``metrics.storage.sign_in``.
 
 The sign-in lives in an HttpOnly cookie that only the server sets and deletes (``ui.auth_routes``): no
 script in the page can read it. The form checks the password here, then sends the browser to the
@@ -20,8 +20,8 @@ import streamlit as st
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from metrics import audit, sign_in, users
-from metrics.store import Store
+from metrics.storage import audit, sign_in, users
+from metrics.storage.store import Store
 from ui import data
 from ui.auth_routes import COOKIE_NAME, SIGN_IN_PATH, SIGN_OUT_PATH, base
 from ui.texts import t

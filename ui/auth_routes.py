@@ -21,9 +21,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from streamlit import config
 
-from metrics import audit, db, sign_in, users
-from metrics.errors import UserError
-from metrics.store import Store
+from metrics.storage import audit, db, sign_in, users
+from metrics.storage.store import Store
+from metrics.vocabulary.errors import UserError
 
 log = logging.getLogger("dashboard")
 COOKIE_NAME = "kpi_sign_in"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from metrics import charts
+from metrics.judging import charts
 
 HERE = Path(__file__).parent
 SCRIPT = (HERE / "client.js").read_text(encoding="utf-8")

@@ -2,7 +2,7 @@
 
 The store holds no connection between page runs: a run reads through a shared read-only connection
 (``reading``), a write opens the file for writing only for its own moment, and an idle dashboard leaves the
-file free, so the command line can read and write while the dashboard runs (``metrics.db.Access``).
+file free, so the command line can read and write while the dashboard runs (``metrics.storage.db.Access``).
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import os
 
 import streamlit as st
 
-from metrics import db
-from metrics.loading import init_database
-from metrics.scorecard import Scorecard
-from metrics.store import Store
+from metrics.catalogue.loading import init_database
+from metrics.judging.scorecard import Scorecard
+from metrics.storage import db
+from metrics.storage.store import Store
 
 log = logging.getLogger("dashboard")
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import plotly.graph_objects as go
 
-from metrics.scorecard import Scorecard
+from metrics.judging.scorecard import Scorecard
 
 KEPT = 300  # figures of one data version: every target of a province at a few years, in both languages
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from metrics import fmt
-from metrics.errors import UserError
-from metrics.i18n import pick
-from metrics.scorecard import Scorecard
+from metrics.judging.scorecard import Scorecard
+from metrics.vocabulary import fmt
+from metrics.vocabulary.errors import UserError
+from metrics.vocabulary.i18n import pick
 from ui import auth, data, state
 from ui.texts import t
 from ui.widgets import safe

@@ -6,11 +6,12 @@ import re
 
 import streamlit as st
 
-from metrics import fmt, statuses, wording
+from metrics.domain.judgement import ANNUAL_TYPES, CUMULATIVE, has_band
 from metrics.exports import data as export_data
-from metrics.i18n import BAND_LABELS, TARGET_TYPE_LABELS, name, pick
-from metrics.judgement import ANNUAL_TYPES, CUMULATIVE, has_band
-from metrics.scorecard import StatusRow
+from metrics.judging import wording
+from metrics.judging.scorecard import StatusRow
+from metrics.vocabulary import fmt, statuses
+from metrics.vocabulary.i18n import BAND_LABELS, TARGET_TYPE_LABELS, name, pick
 from ui import client
 from ui.texts import t
 

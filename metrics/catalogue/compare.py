@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from metrics import catalogue
-from metrics.store import Store
+from metrics.catalogue import rules as catalogue
+from metrics.storage.store import Store
 
 KEYS = {"plans": ["code"], "indicators": ["code"], "targets": ["plan", "code"],
         "period_totals": catalogue.PERIOD_TOTAL_KEYS}

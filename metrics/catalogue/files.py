@@ -1,6 +1,6 @@
 """Which catalogue file is which, and the typed records it holds (docs/data-files.md).
 
-A file is read by the guarded reader of values files (``metrics.tabular.read_table``) and recognised by its
+A file is read by the guarded reader of values files (``metrics.catalogue.tabular.read_table``) and recognised by its
 columns, in English or Vietnamese: units, plans, indicators, targets (which may define their plans and
 indicators inline) or period totals. Every problem is a row of the same problem report as a values
 file's; an unknown column is a warning.
@@ -10,16 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from metrics.catalogue import (
-    INDICATOR_COLUMNS,
-    PERIOD_TOTAL_COLUMNS,
-    PLAN_COLUMNS,
-    TARGET_COLUMNS,
-    UNIT_COLUMNS,
-)
-from metrics.problems import Problem
-from metrics.tabular import Table, parse_rows, read_table, unknown_columns
-from metrics.text import header_key
+from metrics.catalogue.rules import INDICATOR_COLUMNS, PERIOD_TOTAL_COLUMNS, PLAN_COLUMNS, TARGET_COLUMNS, UNIT_COLUMNS
+from metrics.catalogue.tabular import Table, parse_rows, read_table, unknown_columns
+from metrics.vocabulary.problems import Problem
+from metrics.vocabulary.text import header_key
 
 # A one-file catalogue: each row of a targets file may also carry its plan (``plan_name_vi``,
 # ``plan_start_year`` …) and its indicator (``indicator_name_vi``, ``kind``, ``direction`` …).

@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics import audit, catalogue, catalogue_files, rollups
-from metrics.db import DATA_DIR
-from metrics.errors import UserError
-from metrics.ingest.targets import compare as compare_catalogue
-from metrics.problems import Problem, as_text, errors
-from metrics.store import Store, file_sha256, write_batch
+from metrics.catalogue import files as catalogue_files
+from metrics.catalogue import rules as catalogue
+from metrics.catalogue.compare import compare as compare_catalogue
+from metrics.storage import audit, rollups
+from metrics.storage.db import DATA_DIR
+from metrics.storage.store import Store, file_sha256, write_batch
+from metrics.vocabulary.errors import UserError
+from metrics.vocabulary.problems import Problem, as_text, errors
 
 
 @dataclass
@@ -25,7 +27,7 @@ class LoadResult:
 
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    preview: object = None  # for plans/targets: what the load changes (metrics.ingest.targets.CataloguePreview)
+    preview: object = None  # for plans/targets: what the load changes (metrics.catalogue.compare.CataloguePreview)
 
     @property
     def ok(self) -> bool:

@@ -1,6 +1,6 @@
 """The catalogue: units, plans, indicators, targets and period totals (docs/data-files.md).
 
-The columns of each file are defined here (``metrics.catalogue_files`` reads files into typed records);
+The columns of each file are defined here (``metrics.catalogue.files`` reads files into typed records);
 ``check_*`` functions look across records (and what the database already holds); ``save_*`` functions
 write records in a cursor that the caller owns, so a whole load is one transaction. Loads merge: a row
 replaces the row with the same key and leaves the others alone.
@@ -11,8 +11,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from metrics import rollups
-from metrics.judgement import (
+from metrics.catalogue.tabular import Column
+from metrics.domain.judgement import (
     ANNUAL_CEILING,
     ANNUAL_FLOOR,
     ANNUAL_TYPES,
@@ -21,9 +21,9 @@ from metrics.judgement import (
     TARGET_TYPES,
     UNIT_BAND,
 )
-from metrics.mergers import AFTER_MERGER
-from metrics.problems import Problem
-from metrics.tabular import Column
+from metrics.domain.mergers import AFTER_MERGER
+from metrics.storage import rollups
+from metrics.vocabulary.problems import Problem
 
 UNIT_KINDS = {
     "national_federation": "national",

@@ -1,6 +1,6 @@
 """Typed columns for the catalogue files (units, plans, indicators, targets, period totals).
 
-A file goes through the same guarded reader as a values file (``metrics.ingest.read_guarded``): CSV in any
+A file goes through the same guarded reader as a values file (``metrics.ingest.intake.read_guarded``): CSV in any
 common encoding and delimiter, or the first sheet of an Excel workbook; size, binary content, zip bombs,
 far-away cells and giant cells are refused before anything is read. Title rows above the header and blank
 rows are skipped, and every row keeps the number the spreadsheet shows. Headers are matched in English or
@@ -20,14 +20,14 @@ from pathlib import Path
 
 import duckdb
 
-from metrics import db
 from metrics.ingest import layout as layouts
-from metrics.ingest import long_cells as find_long_cells
-from metrics.ingest import read_guarded
-from metrics.ingest.messages import problem
-from metrics.ingest.workbook import NATIVE
-from metrics.problems import Problem
-from metrics.text import CONTROL, header_key, visible
+from metrics.ingest.intake import long_cells as find_long_cells
+from metrics.ingest.intake import read_guarded
+from metrics.storage import db
+from metrics.storage.files.workbook import NATIVE
+from metrics.vocabulary.messages import problem
+from metrics.vocabulary.problems import Problem
+from metrics.vocabulary.text import CONTROL, header_key, visible
 
 GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}([.,]\d{3})+")
 MAX_ROWS = 1_000_000  # a nation's organisation is about 200,000 unit periods

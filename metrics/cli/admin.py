@@ -2,7 +2,7 @@
 
 The command line is the tool of whoever can read and write the database file itself: it needs no web
 sign-in, and every write is recorded in the audit log under the operating-system user, source ``cli``.
-``metrics/cli.py`` registers these commands.
+``metrics/cli/commands.py`` registers these commands.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ import getpass
 import sys
 from pathlib import Path
 
-from metrics import audit, backup, db, users
-from metrics.cli_output import write_table
-from metrics.errors import UserError
-from metrics.shared import local_times
-from metrics.store import Store
+from metrics import backup
+from metrics.cli.output import write_table
+from metrics.storage import audit, db, users
+from metrics.storage.store import Store
+from metrics.vocabulary.errors import UserError
+from metrics.vocabulary.shared import local_times
 
 
 def add_parsers(sub, common: argparse.ArgumentParser) -> None:

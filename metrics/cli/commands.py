@@ -15,16 +15,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics import audit, cli_admin, db, fmt, ingest, synth
-from metrics.cli_output import TableWriter, write_file, write_table
-from metrics.errors import UserError
-from metrics.exports import command as export_command
+from metrics import synth
+from metrics.catalogue.loading import LoadResult, init_database, load_targets, load_units
+from metrics.cli import admin as cli_admin
+from metrics.cli import export as export_command
+from metrics.cli.output import TableWriter, write_file, write_table
+from metrics.ingest import intake as ingest
 from metrics.ingest import templates
 from metrics.ingest import text as report_text
-from metrics.ingest.messages import MESSAGES
-from metrics.loading import LoadResult, init_database, load_targets, load_units
-from metrics.scorecard import Scorecard, records
-from metrics.store import Store
+from metrics.judging.scorecard import Scorecard, records
+from metrics.storage import audit, db
+from metrics.storage.store import Store
+from metrics.vocabulary import fmt
+from metrics.vocabulary.errors import UserError
+from metrics.vocabulary.messages import MESSAGES
 
 HISTORY_COLUMNS = ["batch", "file", "sha256", "rows", "user", "time", "state"]
 
@@ -120,8 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", default=audit.cli_user(), help="recorded with the undo (default: you)")
     p.set_defaults(handler=cmd_rollback)
 
-    export_command.add_parser(sub, common)  # the deck, the report, the data (metrics/exports/command.py)
-    cli_admin.add_parsers(sub, common)  # users, backup, restore, audit (metrics/cli_admin.py)
+    export_command.add_parser(sub, common)  # the deck, the report, the data (metrics/cli/export.py)
+    cli_admin.add_parsers(sub, common)  # users, backup, restore, audit (metrics/cli/admin.py)
     synth.add_parser(sub, common)  # a generated national dataset (metrics/synth.py)
     return parser
 

@@ -1,6 +1,6 @@
 """``python -m metrics export``: the deck, the report or the data, as the presentation page gives them.
 
-``metrics/cli.py`` registers this command; the work is ``metrics.exports.bundle.build``.
+``metrics/cli/commands.py`` registers this command; the work is ``metrics.exports.bundle.build``.
 """
 
 from __future__ import annotations
@@ -8,12 +8,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from metrics import db
-from metrics.cli_output import check_out, write_file
+from metrics.cli.output import check_out, write_file
 from metrics.exports.bundle import FORMATS, Choice, build
 from metrics.exports.pinned import pin
-from metrics.scorecard import check_year
-from metrics.store import Store
+from metrics.judging.scorecard import check_year
+from metrics.storage import db
+from metrics.storage.store import Store
 
 WHAT = {"pptx": ("bài trình chiếu", "presentation"), "pdf": ("báo cáo PDF", "PDF report"),
         "xlsx": ("báo cáo Excel", "Excel report"), "csv": ("số liệu (CSV)", "figures (CSV)")}

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics.errors import UserError
-from metrics.text import safe_cell
+from metrics.vocabulary.errors import UserError
+from metrics.vocabulary.text import safe_cell
 
 
 class TableWriter:

@@ -4,7 +4,7 @@
 looked at, and returns a ``Verdict``: the status plus achievement, the straight-line expectation,
 the required pace, the projection and, for annual targets, the years met and the trend.
 
-- Term targets (level, cumulative) before their target year: the trend method (``metrics.progress``)
+- Term targets (level, cumulative) before their target year: the trend method (``metrics.domain.progress``)
   and the straight line, unchanged.
 - At or after the target year: final, ``target_achieved`` or ``not_achieved`` (no trend word once the
   deadline has passed); ``not_available`` when nothing up to the deadline says it was reached and the
@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from metrics import progress
-from metrics.progress import NO_TARGET, NOT_ACHIEVED, NOT_AVAILABLE, TARGET_ACHIEVED, Assessment
+from metrics.domain import progress
+from metrics.domain.progress import NO_TARGET, NOT_ACHIEVED, NOT_AVAILABLE, TARGET_ACHIEVED, Assessment
 
 LEVEL = "level"
 CUMULATIVE = "cumulative"

@@ -2,7 +2,7 @@
 
 - **As is.** In a year before a unit formed by merging several began, its series is carried by all of them
   (``Organisation.carriers``): the year's figure is theirs added up by the roll-up's own rule
-  (``metrics.aggregate.reconstruct``), only when every one of them has a figure, and it is marked
+  (``metrics.domain.rollup_reference.reconstruct``), only when every one of them has a figure, and it is marked
   reconstructed. Beside it, each of them keeps its own figure (as was).
 - **Like for like.** A series that passes to a unit formed from several is not on the same footing before and
   after: growth, the trend on the year before and the projection are taken only between years of the unit
@@ -20,8 +20,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from metrics.aggregate import Figure, reconstruct, usable
-from metrics.orgtree import Organisation
+from metrics.domain.organisation import Organisation
+from metrics.domain.rollup_reference import Figure, reconstruct, usable
 
 CARRY, REBASE, END = "carry", "rebase", "end"
 AFTER_MERGER = (CARRY, REBASE, END)

@@ -24,8 +24,8 @@ DETERIORATION = "deterioration"
 NOT_ACHIEVED = "not_achieved"  # final: a term target's deadline passed unmet, or an annual target's year missed
 NOT_AVAILABLE = "not_available"
 NO_TARGET = "no_target"
-# ``metrics.statuses`` holds every code's words, symbol and colour, best first. ``assess`` (the reference
-# method) never returns ``NOT_ACHIEVED``: ``metrics.judgement`` gives it.
+# ``metrics.vocabulary.statuses`` holds every code's words, symbol and colour, best first. ``assess`` (the reference
+# method) never returns ``NOT_ACHIEVED``: ``metrics.domain.judgement`` gives it.
 
 WITH_TARGET_THRESHOLDS = (0.95, 0.6, 0.0)
 WITHOUT_TARGET_THRESHOLDS = (0.015, 0.005, 0.0)

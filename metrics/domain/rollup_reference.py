@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from metrics.orgtree import Unit
-from metrics.shared import number_or_none
+from metrics.domain.organisation import Unit
+from metrics.vocabulary.shared import number_or_none
 
 PERCENT_KINDS = ("ratio",)
 PART_KINDS = ("ratio", "rate")
@@ -58,7 +58,7 @@ def from_observation(row: dict, kind: str) -> Figure:
 def stated_value(value: float | None, numerator: float | None, denominator: float | None, kind: str) -> float | None:
     """The value a figure stands for: the stated value, else what a ratio's or rate's parts give.
 
-    The one definition (``metrics.rollups.value_sql`` is its SQL): documents round (223/242 is published
+    The one definition (``metrics.storage.rollups.value_sql`` is its SQL): documents round (223/242 is published
     as 92,14%), and the import refuses a stated value its parts contradict beyond its own rounding."""
     if value is not None or kind not in PART_KINDS or numerator is None or not denominator:
         return value

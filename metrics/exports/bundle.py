@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from metrics.errors import UserError
 from metrics.exports import data, deck, report, report_pdf, report_xlsx
 from metrics.exports.pinned import Pinned, pin
 from metrics.exports.slides import Deck, build_deck
-from metrics.scorecard import Scorecard
-from metrics.store import Store
+from metrics.judging.scorecard import Scorecard
+from metrics.storage.store import Store
+from metrics.vocabulary.errors import UserError
 
 FORMATS = ("pptx", "pdf", "xlsx", "csv")
 MIME_TYPES = {

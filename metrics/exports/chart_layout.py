@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from metrics import fmt
 from metrics.exports import chart_labels
 from metrics.exports.chart_labels import ABOVE, BELOW, COLUMN_PLACES, MARKER, VALUES, Box, Label, Obstacles, Plot, Style
 from metrics.exports.chart_scale import Scale, scale
 from metrics.exports.deck_charts import ChartSpec
 from metrics.exports.textfit import text_width
 from metrics.exports.words import w
+from metrics.vocabulary import fmt
 
 AXIS_PT = 14
 LEGEND_PT = 14

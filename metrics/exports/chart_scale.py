@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from metrics import fmt
+from metrics.vocabulary import fmt
 
 #: Steps an axis may take, times a power of ten; a step of one or more is whole (2,5 only as 25, 250 …).
 NICE = (1.0, 2.0, 2.5, 5.0)

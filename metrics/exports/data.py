@@ -22,10 +22,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from metrics.ingest.export import COLUMNS as VALUE_COLUMNS
-from metrics.ingest.export import export_values
-from metrics.store import Store
-from metrics.text import DANGEROUS_START, safe_cell  # noqa: F401 (part of this module's interface)
+from metrics.storage.store import Store
+from metrics.storage.values_export import COLUMNS as VALUE_COLUMNS
+from metrics.storage.values_export import export_values
+from metrics.vocabulary.text import DANGEROUS_START, safe_cell  # noqa: F401 (part of this module's interface)
 
 BOM = "\ufeff"
 TEXT_VALUE_COLUMNS = ("unit", "indicator", "source", "note", "provenance")
@@ -136,7 +136,7 @@ def fixed_zip(data: bytes, when: dt.datetime) -> bytes:
 def values_csv(store: Store, as_of: int | None = None) -> bytes:
     """Every value in force (or as of a batch) in the long layout of docs/interfaces.md, ready to import again.
 
-    The rows come from ``metrics.ingest.export`` (the import round trip uses the same writer); here
+    The rows come from ``metrics.storage.values_export`` (the import round trip uses the same writer); here
     the text columns are neutralised and a byte-order mark is added for Excel.
     """
     with tempfile.TemporaryDirectory() as folder:

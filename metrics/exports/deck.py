@@ -15,13 +15,13 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from metrics import statuses
 from metrics.exports import chart_draw, deck_charts, facts
 from metrics.exports.data import fixed_zip
 from metrics.exports.deck_charts import add_runs
 from metrics.exports.slides import GROUP, SUMMARY, TITLE, Deck, Slide, slide_notes
 from metrics.exports.textfit import lines_needed, text_height
 from metrics.exports.words import w
+from metrics.vocabulary import statuses
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)

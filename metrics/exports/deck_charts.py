@@ -1,10 +1,10 @@
-"""What the deck's chart of one target shows (``ChartSpec``), as on the dashboard (``metrics.charts``):
+"""What the deck's chart of one target shows (``ChartSpec``), as on the dashboard (``metrics.judging.charts``):
 
 - level target: the yearly values, the target as a line, the straight path from the baseline to the
   target, and the projection to the target year at the pace observed so far;
 - cumulative target: the running sum, the straight path from zero to the target, the target, the
   projection;
-- annual target: one column per year in the colour of its status (``metrics.statuses``: achieved or not
+- annual target: one column per year in the colour of its status (``metrics.vocabulary.statuses``: achieved or not
   achieved) against the floor as a line, or a band as a shaded range with thin edges (the shade is
   drawn behind the columns, the edges over them).
 
@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pptx.dml.color import RGBColor
 from pptx.util import Pt
 
-from metrics import fmt, statuses
+from metrics.domain.judgement import ANNUAL_TYPES, BAND_TYPES, CUMULATIVE
 from metrics.exports.words import w
-from metrics.judgement import ANNUAL_TYPES, BAND_TYPES, CUMULATIVE
-from metrics.scorecard import StatusRow
+from metrics.judging.scorecard import StatusRow
+from metrics.vocabulary import fmt, statuses
 
 BLUE, SKY, GREEN, VERMILLION, ORANGE, GREY = "0072B2", "56B4E9", "009E73", "D55E00", "E69F00", "8C8C8C"
 TEXT = "1A1A1A"

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from metrics import fmt, statuses, wording
+from metrics.domain.judgement import ANNUAL_TYPES, CUMULATIVE, has_band
 from metrics.exports.words import w
-from metrics.i18n import BAND_LABELS, PROVENANCE_LABELS, TARGET_TYPE_LABELS, name, pick
-from metrics.judgement import ANNUAL_TYPES, CUMULATIVE, has_band
-from metrics.scorecard import StatusRow
+from metrics.judging import wording
+from metrics.judging.scorecard import StatusRow
+from metrics.vocabulary import fmt, statuses
+from metrics.vocabulary.i18n import BAND_LABELS, PROVENANCE_LABELS, TARGET_TYPE_LABELS, name, pick
 
 _SENTENCE_END = re.compile(r"\.\s+(?=[^\W\d_])")
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics import fmt
-from metrics.errors import UserError
-from metrics.shared import local_times
-from metrics.store import Store
+from metrics.storage.store import Store
+from metrics.vocabulary import fmt
+from metrics.vocabulary.errors import UserError
+from metrics.vocabulary.shared import local_times
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from metrics.domain.judgement import ANNUAL_TYPES, CUMULATIVE
 from metrics.exports import facts
 from metrics.exports.slides import Deck
 from metrics.exports.words import w
-from metrics.judgement import ANNUAL_TYPES, CUMULATIVE
-from metrics.scorecard import StatusRow
+from metrics.judging.scorecard import StatusRow
 
 
 @dataclass

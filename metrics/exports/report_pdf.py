@@ -18,11 +18,11 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from metrics import statuses
 from metrics.exports import facts
 from metrics.exports.report import Item, Report, Section
 from metrics.exports.textfit import BOLD, REGULAR, register_fonts
 from metrics.exports.words import w
+from metrics.vocabulary import statuses
 
 ACCENT = colors.HexColor("#0072B2")
 MUTED = colors.HexColor("#555555")

@@ -7,13 +7,13 @@ from __future__ import annotations
 import pandas as pd
 from openpyxl import Workbook
 
-from metrics import wording
 from metrics.exports import facts
 from metrics.exports.data import workbook_bytes, write_sheet
 from metrics.exports.report import Report
 from metrics.exports.words import w
-from metrics.i18n import name
-from metrics.shared import number_or_none
+from metrics.judging import wording
+from metrics.vocabulary.i18n import name
+from metrics.vocabulary.shared import number_or_none
 
 
 def report_frame(report: Report) -> pd.DataFrame:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from metrics import wording
 from metrics.exports import facts
 from metrics.exports.pinned import Pinned
 from metrics.exports.words import w
-from metrics.i18n import name, pick
-from metrics.scorecard import Scorecard, StatusRow
+from metrics.judging import wording
+from metrics.judging.scorecard import Scorecard, StatusRow
+from metrics.vocabulary.i18n import name, pick
 
 #: Two targets side by side is the most that keeps the charts tall and the 20-point sentences readable
 #: from the back of a hall (three columns, rendered and looked at, left charts about 2 cm high); a
@@ -151,7 +151,7 @@ def slide_notes(deck: Deck, slide: Slide) -> str:
 
 
 def projected(fig, row: StatusRow | None = None, font_size: int = 18, height: int = 400):
-    """A dashboard chart (``metrics.charts``) made for a projector: larger type, and the term only.
+    """A dashboard chart (``metrics.judging.charts``) made for a projector: larger type, and the term only.
 
     Plotly text without its own size follows the layout font, so one setting enlarges axis labels,
     legends and annotations; value labels stay a little smaller so neighbouring years do not collide.

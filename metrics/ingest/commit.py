@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 import duckdb
 
-from metrics import audit
-from metrics.errors import UserError
 from metrics.ingest import preview
-from metrics.ingest.progress import Progress
 from metrics.ingest.report import Report
-from metrics.store import Store, data_version, rollback_batch, write_batch
+from metrics.storage import audit
+from metrics.storage.files.progress import Progress
+from metrics.storage.store import Store, data_version, rollback_batch, write_batch
+from metrics.vocabulary.errors import UserError
 
 
 @dataclass(frozen=True)

@@ -17,15 +17,17 @@ from pathlib import Path
 
 import duckdb
 
-from metrics.errors import UserError
-from metrics.ingest import guard, preview, reading, units, validate, workbook
 from metrics.ingest import layout as layouts
+from metrics.ingest import preview, units, validate
 from metrics.ingest.commit import CommitResult, commit, undo
-from metrics.ingest.messages import FileRejected, problem
-from metrics.ingest.progress import Progress
 from metrics.ingest.report import MAX_DETAILED, Report
-from metrics.shared import sql_text
-from metrics.store import Store, data_version, file_sha256
+from metrics.storage.files import csv_reader as reading
+from metrics.storage.files import guard, workbook
+from metrics.storage.files.progress import Progress
+from metrics.storage.store import Store, data_version, file_sha256
+from metrics.vocabulary.errors import UserError
+from metrics.vocabulary.messages import FileRejected, problem
+from metrics.vocabulary.shared import sql_text
 
 __all__ = ["CommitResult", "Report", "accepted_years", "check", "commit", "read_guarded", "sheet_names", "sheets",
            "undo"]

@@ -11,10 +11,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from metrics.ingest.messages import problem
-from metrics.problems import Problem
-from metrics.shared import sql_text
-from metrics.text import fold, header_key
+from metrics.vocabulary.messages import problem
+from metrics.vocabulary.problems import Problem
+from metrics.vocabulary.shared import sql_text
+from metrics.vocabulary.text import fold, header_key
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "unit": ("unit", "đơn vị", "mã đơn vị", "unit code"),

@@ -22,7 +22,7 @@ it is a decimal; anything else stays ambiguous and is reported, never guessed.
 
 from __future__ import annotations
 
-from metrics.ingest.workbook import FORMULA_ERROR, FORMULA_UNCACHED, NATIVE
+from metrics.storage.files.workbook import FORMULA_ERROR, FORMULA_UNCACHED, NATIVE
 
 SIGN = "[+-]?"
 PATTERNS = [  # order matters: the first that matches names the form

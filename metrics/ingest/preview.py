@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics import rollups
 from metrics.ingest.layout import Layout
 from metrics.ingest.validate import effective
-from metrics.scorecard import Scorecard
-from metrics.shared import sql_text
-from metrics.sources import StoredFigures
-from metrics.store import CursorStore, Store, in_force_sql
+from metrics.judging.scorecard import Scorecard
+from metrics.storage import rollups
+from metrics.storage.figure_sources import StoredFigures
+from metrics.storage.store import CursorStore, Store, in_force_sql
+from metrics.vocabulary.shared import sql_text
 
 SAMPLE_CHANGES = 1000
 CHANGE_COLUMNS = ["row", "unit", "unit_name_vi", "unit_name_en", "indicator", "indicator_name_vi",
@@ -120,7 +120,7 @@ def status_changes(store: Store, cur, plan: str) -> pd.DataFrame | None:
     """Targets of the plan, for its own unit, whose value or status the import changes.
 
     "Before" is the scorecard of the values in force. "After" rolls the values in force with the file
-    laid over them up the tree with the same SQL as the database's own figures (``metrics.rollups``),
+    laid over them up the tree with the same SQL as the database's own figures (``metrics.storage.rollups``),
     for the indicators and years the file touches, in this cursor; nothing is written. None when the
     file changes more values than it is worth judging before the commit.
     """

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics.ingest.messages import WARNINGS, problem
-from metrics.problems import Problem, errors
-from metrics.text import safe_cell
+from metrics.vocabulary.messages import WARNINGS, problem
+from metrics.vocabulary.problems import Problem, errors
+from metrics.vocabulary.text import safe_cell
 
 MAX_DETAILED = 10_000
 ERROR_COLUMN = {"vi": "lỗi", "en": "errors"}

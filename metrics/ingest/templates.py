@@ -15,12 +15,12 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from metrics.errors import UserError
-from metrics.i18n import name
-from metrics.scorecard import Scorecard
-from metrics.shared import number_or_none
-from metrics.store import OBSERVATION_COLUMNS, Store
-from metrics.text import safe_cell
+from metrics.judging.scorecard import Scorecard
+from metrics.storage.store import OBSERVATION_COLUMNS, Store
+from metrics.vocabulary.errors import UserError
+from metrics.vocabulary.i18n import name
+from metrics.vocabulary.shared import number_or_none
+from metrics.vocabulary.text import safe_cell
 
 HEADERS = {
     "vi": ["đơn vị", "tên đơn vị", "chỉ tiêu", "tên chỉ tiêu", "đơn vị tính", "năm", "giá trị", "tử số", "mẫu số",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics import fmt
 from metrics.ingest.report import Report
-from metrics.problems import Problem
-from metrics.shared import number_or_none
-from metrics.statuses import label as status_label
-from metrics.text import visible
+from metrics.vocabulary import fmt
+from metrics.vocabulary.problems import Problem
+from metrics.vocabulary.shared import number_or_none
+from metrics.vocabulary.statuses import label as status_label
+from metrics.vocabulary.text import visible
 
 CONVENTION_NAMES = {
     "vi": {"vi": "kiểu Việt Nam (111.258; 92,14)", "en": "kiểu Anh (111,258; 92.14)",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 
-from metrics.text import fold
+from metrics.vocabulary.text import fold
 
 MAX_SUGGESTED_TEXTS = 200
 FOLD_MACRO = ("CREATE OR REPLACE TEMP MACRO fold(x) AS "

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from metrics import fmt, rollups
 from metrics.ingest import layout as layouts
 from metrics.ingest import numbers, units
 from metrics.ingest.layout import NUMBER_FIELDS, Layout
-from metrics.ingest.messages import WARNINGS
-from metrics.store import in_force_sql
+from metrics.storage import rollups
+from metrics.storage.store import in_force_sql
+from metrics.vocabulary import fmt
+from metrics.vocabulary.messages import WARNINGS
 
 # A change larger than this from the previous year is worth a second look (a warning, never an error).
 RATIO_JUMP_POINTS = 25.0
@@ -48,7 +49,7 @@ class Checked:
 
 def effective(kind: str, value: str, numerator: str, denominator: str) -> str:
     """SQL: the value a figure stands for — the one definition the roll-ups, the reference and the exports
-    use (``metrics.rollups.value_sql``): the stated value, else what a ratio's parts give."""
+    use (``metrics.storage.rollups.value_sql``): the stated value, else what a ratio's parts give."""
     return rollups.value_sql(kind, value, numerator, denominator)
 
 

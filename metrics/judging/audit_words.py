@@ -1,6 +1,6 @@
 """An audit row's details in words (``Đợt #3 · tệp so-lieu.csv · 2 giá trị``), not the JSON it is stored as.
 
-The log keeps the JSON (``metrics.audit``); people read this. A key this module does not know is shown
+The log keeps the JSON (``metrics.storage.audit``); people read this. A key this module does not know is shown
 as ``key: value``, so nothing recorded is ever hidden.
 """
 
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 
-from metrics import fmt, users
+from metrics.storage import users
+from metrics.vocabulary import fmt
 
 WORDS = {
     "batch": ("đợt #{v}", "batch #{v}"),

@@ -3,7 +3,7 @@
 Every figure uses the language's separators (``111.258`` in Vietnamese), an explicit tick format (so
 axes never read ``100k``), colour-blind-safe colours, and a symbol or a label beside every colour. A
 status (a year met or not, a matrix cell, a ranked unit) takes its symbol, word and colour from the one
-table, ``metrics.statuses``. Hover texts are formatted here, with babel, not by Plotly.
+table, ``metrics.vocabulary.statuses``. Hover texts are formatted here, with babel, not by Plotly.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ import plotly.io as pio
 from reportlab.pdfbase.pdfmetrics import registerFont, stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 
-from metrics import fmt, statuses
-from metrics.i18n import BAND_LABELS, PROVENANCE_LABELS, name, pick
-from metrics.judgement import ANNUAL_TYPES, CUMULATIVE, has_band
-from metrics.scorecard import StatusRow
+from metrics.domain.judgement import ANNUAL_TYPES, CUMULATIVE, has_band
+from metrics.judging.scorecard import StatusRow
+from metrics.vocabulary import fmt, statuses
+from metrics.vocabulary.i18n import BAND_LABELS, PROVENANCE_LABELS, name, pick
 
 BLUE, ORANGE, GREEN, VERMILLION, GREY, SKY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#999999", "#56B4E9"
 FONT = "Source Sans Pro, Noto Sans, DejaVu Sans, sans-serif"
@@ -80,7 +80,7 @@ def look(fig: go.Figure, font_size: int) -> go.Figure:
 # here in DejaVu Sans, the widest of the fonts a browser falls back to for ``FONT`` (Arial, Roboto, Noto
 # Sans and Helvetica are narrower: a few pixels to spare there); a wider font still gets its room, from
 # the same automargin, at the cost of the second drawing.
-MEASURE_FONT = Path(__file__).parent / "exports" / "fonts" / "DejaVuSans.ttf"
+MEASURE_FONT = Path(__file__).parent.parent / "exports" / "fonts" / "DejaVuSans.ttf"
 TICK_GAP = 16  # px between a y tick label's room and the edge: Plotly's own padding and a little more
 X_LABEL_GAP = 18  # px below an x tick label (standoff excluded)
 ROTATED_GAP = 26  # px above codes written upwards at the matrix's top

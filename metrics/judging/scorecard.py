@@ -10,15 +10,17 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from metrics import mergers, rollups, statuses
-from metrics.aggregate import Figure
-from metrics.errors import UserError
-from metrics.judgement import ANNUAL_TYPES, CUMULATIVE, LEVEL, TargetSpec, Verdict, judge
-from metrics.mergers import PlanMerger, Rebase, Reconstruction
-from metrics.orgtree import Organisation, Unit
-from metrics.progress import NOT_AVAILABLE
-from metrics.sources import FigureSource, MemoryFigures, StoredFigures
-from metrics.store import Store, in_force_sql
+from metrics.domain import mergers
+from metrics.domain.judgement import ANNUAL_TYPES, CUMULATIVE, LEVEL, TargetSpec, Verdict, judge
+from metrics.domain.mergers import PlanMerger, Rebase, Reconstruction
+from metrics.domain.organisation import Organisation, Unit
+from metrics.domain.progress import NOT_AVAILABLE
+from metrics.domain.rollup_reference import Figure
+from metrics.storage import rollups
+from metrics.storage.figure_sources import FigureSource, MemoryFigures, StoredFigures
+from metrics.storage.store import Store, in_force_sql
+from metrics.vocabulary import statuses
+from metrics.vocabulary.errors import UserError
 
 
 @dataclass

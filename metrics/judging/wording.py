@@ -8,10 +8,10 @@ separators (``5.124``); a range writes its unit once (``80–90%``).
 
 from __future__ import annotations
 
-from metrics import fmt, statuses
-from metrics.i18n import BAND_LABELS, name, pick
-from metrics.judgement import ANNUAL_TYPES, CUMULATIVE, has_band
-from metrics.scorecard import StatusRow
+from metrics.domain.judgement import ANNUAL_TYPES, CUMULATIVE, has_band
+from metrics.judging.scorecard import StatusRow
+from metrics.vocabulary import fmt, statuses
+from metrics.vocabulary.i18n import BAND_LABELS, name, pick
 
 
 def pct(value: float, lang: str = "vi") -> str:

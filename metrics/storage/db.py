@@ -23,9 +23,9 @@ from pathlib import Path
 
 import duckdb
 
-from metrics.errors import DatabaseBusy, DatabaseUnreadable
+from metrics.vocabulary.errors import DatabaseBusy, DatabaseUnreadable
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = ROOT / "data"
 DEFAULT_DB = DATA_DIR / "kpi.duckdb"
 

@@ -3,7 +3,7 @@
 ``StoredFigures`` reads ``figures`` (every unit above the leaves) and ``current_values`` (the leaves)
 for just the units and indicators a view needs, so a page costs the same for a province and for the
 nation. Figures as of an earlier import are rolled up once with the same SQL. ``MemoryFigures`` rolls
-a given table of observations up in Python (``metrics.aggregate``): an import's preview uses it to
+a given table of observations up in Python (``metrics.domain.rollup_reference``): an import's preview uses it to
 judge "what if", and tests use it as the reference for the SQL.
 """
 
@@ -14,11 +14,11 @@ from typing import Protocol
 
 import pandas as pd
 
-from metrics import rollups
-from metrics.aggregate import Figure, Rollup
-from metrics.orgtree import Organisation
-from metrics.shared import number_or_none
-from metrics.store import Store, in_force_sql
+from metrics.domain.organisation import Organisation
+from metrics.domain.rollup_reference import Figure, Rollup
+from metrics.storage import rollups
+from metrics.storage.store import Store, in_force_sql
+from metrics.vocabulary.shared import number_or_none
 
 BULK = 2_000  # beyond this many units, fetch whole indicators instead of listing codes
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import duckdb
 
-from metrics.db import transaction
+from metrics.storage.db import transaction
 
 
 def initial_schema(cur: duckdb.DuckDBPyConnection) -> None:
@@ -94,7 +94,7 @@ def audit_log(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 def derived_figures(cur: duckdb.DuckDBPyConnection) -> None:
-    """Values in force, yearly trees and rolled-up figures kept in tables (see metrics.rollups); filled
+    """Values in force, yearly trees and rolled-up figures kept in tables (see metrics.storage.rollups); filled
     by ``migrate`` once every migration is applied."""
     cur.execute("""
         CREATE TABLE current_values (
@@ -147,7 +147,7 @@ def plan_headlines(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 def sign_in_tickets(cur: duckdb.DuckDBPyConnection) -> None:
-    """One-time sign-in tickets (``metrics.sign_in``): the SHA-256 of each, never the ticket, valid for
+    """One-time sign-in tickets (``metrics.storage.sign_in``): the SHA-256 of each, never the ticket, valid for
     seconds. In the database rather than a process, so that any dashboard process can take one."""
     cur.execute("""
         CREATE TABLE sign_in_tickets (
@@ -220,7 +220,7 @@ def migrate(con: duckdb.DuckDBPyConnection, until: int | None = None) -> list[st
             cur.execute("INSERT INTO schema_migrations (name) VALUES (?)", [name])
         new.append(name)
     if until is None and REBUILDS & set(new):
-        from metrics import rollups  # the derived tables' contents, on the schema just completed
+        from metrics.storage import rollups  # the derived tables' contents, on the schema just completed
 
         with transaction(con) as cur:
             rollups.rebuild(cur)

@@ -14,7 +14,7 @@ Three tables, all derived (they can be rebuilt at any time from ``units`` and ``
   enterprises adds up only the units of that sector (and mixed units, without a sector, through their
   own in-scope units), in its values, its parts and its count of reporting units.
 
-The roll-up is the one of ``metrics.aggregate`` (own value wins; stocks and flows add up; ratios are
+The roll-up is the one of ``metrics.domain.rollup_reference`` (own value wins; stocks and flows add up; ratios are
 Σnumerator ÷ Σdenominator; per-unit rates Σcount ÷ Σunits), written in SQL and run level by level from
 the deepest units up, so that DuckDB does the work over tens of millions of values. A test compares
 both on the shipped data.
@@ -34,7 +34,7 @@ def parts_value_sql(kind: str, numerator: str, denominator: str) -> str:
 def value_sql(kind: str, value: str, numerator: str, denominator: str) -> str:
     """SQL: the value a figure stands for — the stated value, else what its parts give.
 
-    The one definition, shared with ``metrics.aggregate.stated_value`` (Python), the import's preview and
+    The one definition, shared with ``metrics.domain.rollup_reference.stated_value`` (Python), the import's preview and
     checks, the roll-ups and the exports: a document's stated figure wins (223/242 is published as 92,14%;
     the import refuses a stated value that its parts contradict beyond the value's own rounding)."""
     return f"coalesce({value}, {parts_value_sql(kind, numerator, denominator)})"

@@ -10,7 +10,7 @@ A page's script cannot set an HttpOnly cookie, and a server route cannot show a 
 checks the password and hands the browser a ticket; the route takes it (once, within seconds) and
 sets the cookie. Tickets live in the database, not in a process, so the process that checked the
 password need not be the one the browser reaches next; only a ticket's SHA-256 is stored.
-A token counts only with the user's current session version (``metrics.users``): signing out, a new
+A token counts only with the user's current session version (``metrics.storage.users``): signing out, a new
 password, a new role or a locked account ends it.
 """
 
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import jwt
 
-from metrics import users
+from metrics.storage import users
 
 TICKET_SECONDS = 30  # from the password check to the browser at the route: a redirect, never a person
 TOKEN_DAYS = 7
@@ -71,7 +71,7 @@ def redeem_ticket(store, ticket: str | None) -> Redeemed | None:
     unknown, used, past its time, or its user was locked or signed out meanwhile."""
     if not ticket or len(ticket) > 100:
         return None
-    with store.transaction() as cur:  # one writer at a time (metrics.db.Access): two requests cannot both get it
+    with store.transaction() as cur:  # one writer at a time (metrics.storage.db.Access): two requests cannot both get it
         found = cur.execute("DELETE FROM sign_in_tickets WHERE ticket_sha256 = ? "
                             "RETURNING username, session_version, next_path, expires_at >= now()",
                             [_digest(ticket)]).fetchall()

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics import db, migrations, rollups
-from metrics.errors import UserError
+from metrics.storage import db, migrations, rollups
+from metrics.vocabulary.errors import UserError
 
 OBSERVATION_COLUMNS = ["unit", "indicator", "year", "value", "numerator", "denominator",
                        "source", "note", "provenance"]
@@ -194,7 +194,7 @@ def in_force_sql(as_of: int | None = None, *, indicators: list[str] | None = Non
             params.append(list(wanted))
     join = f"JOIN {series} k ON o.unit = k.unit AND o.indicator = k.indicator" if series else ""
     columns = "o.unit, o.indicator, o.year, o.value, o.numerator, o.denominator, o.source, o.note, o.provenance, o.batch"
-    if as_of is None:  # the values in force now are kept in their own table (metrics.rollups)
+    if as_of is None:  # the values in force now are kept in their own table (metrics.storage.rollups)
         where = f"WHERE {' AND '.join(filters)}" if filters else ""
         return f"SELECT {columns} FROM current_values o {join} {where}", params
     live, live_params = _live_batches(as_of)

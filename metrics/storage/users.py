@@ -18,9 +18,9 @@ import bcrypt
 import pandas as pd
 from zxcvbn import zxcvbn
 
-from metrics import audit
-from metrics.errors import UserError
-from metrics.text import fold
+from metrics.storage import audit
+from metrics.vocabulary.errors import UserError
+from metrics.vocabulary.text import fold
 
 ROLES = ("viewer", "analyst", "admin")
 ROLE_LABELS = {"viewer": ("Người xem", "Viewer"), "analyst": ("Cán bộ nghiệp vụ", "Analyst"),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from metrics.shared import sql_text
-from metrics.store import Store, in_force_sql
+from metrics.storage.store import Store, in_force_sql
+from metrics.vocabulary.shared import sql_text
 
 COLUMNS = ["unit", "indicator", "year", "value", "numerator", "denominator", "source", "note", "provenance"]
 

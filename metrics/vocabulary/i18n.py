@@ -1,4 +1,4 @@
-"""Labels in Vietnamese (first) and English. Statuses have their own table: ``metrics.statuses``."""
+"""Labels in Vietnamese (first) and English. Statuses have their own table: ``metrics.vocabulary.statuses``."""
 
 from __future__ import annotations
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from metrics.errors import UserError
-from metrics.problems import Problem
-from metrics.text import visible
+from metrics.vocabulary.errors import UserError
+from metrics.vocabulary.problems import Problem
+from metrics.vocabulary.text import visible
 
 WARNINGS = {"unknown-column", "implausible-change", "value-without-parts", "own-figure-over-units"}
 

@@ -79,7 +79,7 @@ def title(code: str, lang: str = "vi") -> str:
 
 
 def frame(problems: pd.DataFrame, lang: str, words) -> pd.DataFrame:
-    """A problems table (``metrics.problems.to_frame``) as a page shows it: headers in ``lang`` (``words`` is
+    """A problems table (``metrics.vocabulary.problems.to_frame``) as a page shows it: headers in ``lang`` (``words`` is
     the page's own ``t``), the kind of each problem in words."""
     return pd.DataFrame({
         words("col_row", lang): problems["row"], words("col_column", lang): problems["column"],

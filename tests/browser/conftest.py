@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics.loading import init_database
+from metrics.catalogue.loading import init_database
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"

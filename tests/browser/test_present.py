@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from metrics.loading import init_database
+from metrics.catalogue.loading import init_database
 from tests.browser.conftest import ARTIFACTS, PUBLIC, assert_no_error, streamlit_server, wait_rendered
 from tests.browser.test_screens import COLLISIONS
 from ui import client

@@ -16,7 +16,7 @@ import jwt
 import pytest
 from playwright.sync_api import expect
 
-from metrics.store import Store
+from metrics.storage.store import Store
 from tests.browser.conftest import ARTIFACTS, assert_no_error, sign_in, sign_in_cookie, streamlit_server, wait_rendered
 from tests.conftest import PASSWORD, add_user
 

@@ -23,10 +23,10 @@ from pathlib import Path
 import charset_normalizer
 import pandas as pd
 
-from metrics.ingest import guard
-from metrics.ingest.messages import FileRejected, problem
-from metrics.ingest.progress import Progress, run
-from metrics.problems import Problem
+from metrics.storage.files import guard
+from metrics.storage.files.progress import Progress, run
+from metrics.vocabulary.messages import FileRejected, problem
+from metrics.vocabulary.problems import Problem
 
 SAMPLE_BYTES = 1 << 16
 CHUNK_BYTES = 1 << 22

@@ -13,7 +13,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from metrics.ingest.messages import FileRejected
+from metrics.vocabulary.messages import FileRejected
 
 MAX_COLUMNS = 200
 MAX_CELL_CHARS = 10_000

@@ -19,11 +19,11 @@ import openpyxl
 import pandas as pd
 import python_calamine
 
-from metrics.errors import UserError
-from metrics.ingest import guard
-from metrics.ingest.messages import FileRejected
-from metrics.ingest.progress import Progress
-from metrics.ingest.reading import Loaded
+from metrics.storage.files import guard
+from metrics.storage.files.csv_reader import Loaded
+from metrics.storage.files.progress import Progress
+from metrics.vocabulary.errors import UserError
+from metrics.vocabulary.messages import FileRejected
 
 NATIVE = "\x01"  # marks a number Excel stored as a number (never typed text)
 FORMULA_ERROR = "\x02"  # marks a formula whose stored result is an error (#DIV/0!, #N/A …)
