@@ -52,3 +52,33 @@ def test_the_project_installs_with_its_pinned_runtime_and_a_kpi_command(tmp_path
     done = subprocess.run([str(target / "bin" / "kpi"), "--help"], capture_output=True, text=True, cwd=tmp_path,
                           env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0 and "status" in done.stdout, done.stderr
+
+
+def test_the_packages_keep_their_layers():
+    """metrics/ is layered (cli > catalogue | ingest | exports | synth | backup > judging > storage > domain >
+    vocabulary, pyproject [tool.importlinter]): an import upwards, between two engines, of Streamlit, or of
+    the public metrics.progress from inside breaks a contract."""
+    lint = Path(sys.executable).parent / "lint-imports"
+    done = subprocess.run([str(lint)], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "3 kept, 0 broken" in done.stdout
+
+
+def test_the_public_progress_module_is_the_domain_judgement_and_no_page_imports_it():
+    """``from metrics.progress import assess`` is a public contract (docs/interfaces.md); inside the project
+    the judgement is metrics.domain.progress, the pages and the dashboard included (lint-imports sees no pages)."""
+    import ast
+
+    from metrics import progress
+    from metrics.domain import progress as domain_progress
+
+    assert progress.assess is domain_progress.assess and progress.Assessment is domain_progress.Assessment
+    assert all(getattr(progress, name) is getattr(domain_progress, name) for name in progress.__all__)
+    scripts = [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py"))]
+    importing = []
+    for script in scripts:
+        for node in ast.walk(ast.parse(script.read_text("utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [f"{node.module}.{a.name}" for a in node.names] if isinstance(node, ast.ImportFrom) else []
+            importing += [script.name for n in names if n == "metrics.progress" or n.startswith("metrics.progress.")]
+    assert len(scripts) > 5 and importing == []
