@@ -37,3 +37,19 @@ def test_every_column_of_every_catalogue_file_is_explained_with_its_vietnamese_h
     assert [h for h in (*INLINE_PLAN, *INLINE_INDICATOR) if f"`{h}`" not in doc] == []
     headers = [h for names in (*FIELDS.values(), *HELPER_FIELDS.values()) for h in names]
     assert [h for h in headers if f"`{h}`".lower() not in doc.lower()] == []
+
+
+def test_every_path_the_readme_map_names_exists():
+    """README "Where things are" is the one-hop map of the code: a package or module it names that moved or
+    went away would send a reader nowhere."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Where things are", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`((?:metrics|ui|pages)/[\w/]*(?:\.py)?|dashboard\.py)`", section))
+    table = [line for line in section.splitlines() if line.startswith("| `")]
+    for line in table:  # a package's row names its modules bare: they live in that package
+        folder = re.match(r"\| `([\w/]+/)`", line)
+        if folder:
+            named |= {folder.group(1) + m for m in re.findall(r"`(\w+\.py)`", line.split("|")[2])}
+    packages = {p.relative_to(ROOT).as_posix() + "/" for p in (ROOT / "metrics").iterdir() if (p / "__init__.py").is_file()}
+    assert len(named) > 40 and packages <= named  # every package of metrics/ is on the map
+    assert sorted(n for n in named if not (ROOT / n).exists()) == []
