@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from metrics import charts
+from metrics.ingest import templates
 from metrics.loading import init_database
 from tests.browser.conftest import streamlit_server
 from ui import data, figures, warmup
@@ -30,9 +31,9 @@ def demo(demo_template, tmp_path, monkeypatch):
     monkeypatch.setenv("KPI_DB", str(path))
     monkeypatch.setenv("KPI_PUBLIC", "1")
     built: list[str] = []
-    for kind in ("trend", "ranking", "heatmap"):
-        make = getattr(charts, kind)
-        monkeypatch.setattr(charts, kind, lambda *a, _make=make, _kind=kind, **k: built.append(_kind) or _make(*a, **k))
+    for module, kind in ((charts, "trend"), (charts, "ranking"), (charts, "heatmap"), (templates, "rows")):
+        make = getattr(module, kind)
+        monkeypatch.setattr(module, kind, lambda *a, _make=make, _kind=kind, **k: built.append(_kind) or _make(*a, **k))
     st.cache_resource.clear()
     yield path, built
     st.cache_resource.clear()  # releases the database file
@@ -41,7 +42,7 @@ def demo(demo_template, tmp_path, monkeypatch):
 def test_the_first_visits_find_their_charts_built(demo):
     _, built = demo
     warmed = warmup.warm()
-    assert warmed is not None and built == ["trend", "ranking", "heatmap"]
+    assert warmed is not None and built == ["rows", "trend", "ranking", "heatmap"]
     assert (warmed.plan, warmed.year, warmed.unit) == ("DH-XI-2023-2028", 2026, "AG-2025")
     card = data.scorecard()
     assert len(figures.kept(card)) == warmed.figures == 3
@@ -52,8 +53,10 @@ def test_the_first_visits_find_their_charts_built(demo):
         at.switch_page(page).run()
         assert not at.exception and not at.error
         assert at.get("plotly_chart")
-    assert built == ["trend", "ranking", "heatmap"]  # every chart the pages showed was the warmed one
+    assert built == ["rows", "trend", "ranking", "heatmap"]  # every chart the pages showed was the warmed one
     assert data.scorecard() is card and len(figures.kept(card)) == 3
+    data.template("DH-XI-2023-2028", 2026, [], "vi")  # as Nhập dữ liệu first asks for it (no unit chosen)
+    assert built.count("rows") == 1
 
 
 def test_the_warm_up_imports_what_the_pages_import():

@@ -9,8 +9,9 @@ visitor starts from (the first plan, its latest year with data, its own unit, in
 1. it imports every module a page script imports, then moves them out of the garbage collector's
    sight (``ui.memory.settle``), as the imports of the server's start already are;
 2. it reads the scorecard of the data as they are now and, on it, the overview's rows, the matrix of
-   Đơn vị, the first target of Chỉ tiêu with its units below, and the charts of both pages
-   (``ui.figures``, the very functions the pages call, so the keys are the same).
+   Đơn vị, the first target of Chỉ tiêu with its units below, the charts of both pages (``ui.figures``,
+   the very functions the pages call, so the keys are the same) and the import page's blank template
+   (``ui.data.template``).
 
 Everything goes into the caches the pages use anyway (per data version): nothing is shown, nothing is
 written. A failure is logged and changes nothing: the first visitor then builds it, as before.
@@ -88,6 +89,7 @@ def warm() -> Warmed | None:
             return None
         card.plan_rows(plan, year)  # Tổng quan, and the deck of Trình chiếu
         pin(data.store())  # Trình chiếu's pinned batch
+        import_template(card, plan, year)
         charts = [*target_charts(card, plan, year, root), units_chart(card, plan, year, root)]
         for chart in charts:
             if chart is not None:
@@ -145,3 +147,10 @@ def units_chart(card, plan: str, year: int, root):
     shown = [root, *card.children(root.code, year)[:widgets.PAGE_SIZE]]
     rows = card.evaluate(plan, year, units=[u.code for u in shown])
     return figures.matrix(card, plan, year, LANG, shown, rows) if rows else None
+
+
+def import_template(card, plan: str, year: int) -> None:
+    """Nhập dữ liệu as first opened: the blank template of the plan's unit and its upper-level unions."""
+    years = range(int(card.plans[plan]["start_year"]), card.last_year(plan) + 1)
+    if years:
+        data.template(plan, year if year in years else years[0], None, LANG, False)
