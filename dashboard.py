@@ -4,7 +4,8 @@ database through one read lease (``ui.data.reading``): nothing changes under a p
 
 Streamlit runs this file as the script of every page (as ``__main__``). ``streamlit run`` also finds the
 ``app`` below and serves the dashboard through it, with the server routes that set and delete the
-HttpOnly sign-in cookie (``ui.auth_routes``), which no page script can do.
+HttpOnly sign-in cookie (``ui.auth_routes``), which no page script can do. Once the server runs, it warms
+itself for the first visitor in the background (``ui.warmup``, from the app's ``lifespan``).
 """
 
 import contextlib
