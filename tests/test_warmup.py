@@ -3,7 +3,9 @@ their charts built, without anyone having visited before."""
 
 from __future__ import annotations
 
+import ast
 import time
+import tomllib
 
 import pytest
 import streamlit as st
@@ -89,3 +91,20 @@ def test_the_server_warms_itself_at_start(demo_template, tmp_path):
     assert "Warm-up done" in text, text
     assert "plan DH-XI-2023-2028, 2026, unit AG-2025, 3 charts" in text
     assert "Traceback" not in text
+
+
+def test_the_served_dashboard_neither_watches_files_nor_rewrites_its_pages():
+    """Two costs of every page's first visit that a served dashboard does not need (docs/stack.md)."""
+    config = tomllib.loads((warmup.ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["runner"]["magicEnabled"] is False
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in warmup.PAGES.glob("*.py")) + ["../dashboard.py"])
+def test_no_page_shows_anything_by_magic(script):
+    """Without magic a bare expression shows nothing: every page calls ``st.*`` for what it shows."""
+    tree = ast.parse((warmup.PAGES / script).read_text(encoding="utf-8"))
+    bare = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Expr)
+            and not isinstance(node.value, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom))
+            and not (isinstance(node.value, ast.Constant) and isinstance(node.value.value, str))]  # docstrings
+    assert bare == []
