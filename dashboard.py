@@ -4,7 +4,8 @@ database through one read lease (``ui.data.reading``): nothing changes under a p
 
 Streamlit runs this file as the script of every page (as ``__main__``). ``streamlit run`` also finds the
 ``app`` below and serves the dashboard through it, with the server routes that set and delete the
-HttpOnly sign-in cookie (``ui.auth_routes``), which no page script can do.
+HttpOnly sign-in cookie (``ui.auth_routes``), which no page script can do. Once the server runs, it warms
+itself for the first visitor in the background (``ui.warmup``, from the app's ``lifespan``).
 """
 
 import contextlib
@@ -13,7 +14,7 @@ import streamlit as st
 
 from metrics.judging import charts
 from metrics.vocabulary.errors import UserError
-from ui import auth_routes, data, memory, navigation
+from ui import auth_routes, data, memory, navigation, warmup
 from ui.texts import t
 from ui.widgets import safe
 
@@ -36,6 +37,12 @@ def main() -> None:
 if __name__ == "__main__":
     main()
 else:  # imported by ``streamlit run`` (or any ASGI server) to serve the dashboard
-    app = st.App(__file__, routes=auth_routes.routes())
+    @contextlib.asynccontextmanager
+    async def warmed(_app):
+        """Once the server runs: warm it for the first visitor in the background (``ui.warmup``)."""
+        warmup.start()
+        yield
+
+    app = st.App(__file__, routes=auth_routes.routes(), lifespan=warmed)
     charts.warm_up()  # Plotly's validators and template, before the first visitor's chart needs them
     memory.settle()  # then all of it out of the way of the collection after every page run

@@ -327,11 +327,11 @@ def template_section(view: layout.View, plan: str) -> None:
     chosen = st.multiselect(t("template_units", lang), list(units), format_func=units.get, key="intake_template_units",
                             placeholder=t("template_units_placeholder", lang))
     filled = st.toggle(t("template_filled", lang), key="intake_template_filled", help=t("template_filled_help", lang))
-    frame = templates.rows(data.store(), plan, year, chosen or None, lang, filled=filled)
+    frame, csv = data.template(plan, year, chosen, lang, filled)
     st.caption(t("template_rows", lang).format(rows=fmt.number(len(frame), lang)))
     stem = (f"mau-nhap-{plan}-{year}" if lang == "vi" else f"template-{plan}-{year}") + ("-da-dien" if filled else "")
     csv_column, xlsx_column = st.columns(2)
-    csv_column.download_button(t("template_csv", lang), data=templates.as_csv(frame, lang), file_name=f"{stem}.csv",
+    csv_column.download_button(t("template_csv", lang), data=csv, file_name=f"{stem}.csv",
                                mime="text/csv", icon=":material/download:", key="intake_template_csv", on_click="ignore")
     xlsx_column.download_button(
         t("template_xlsx", lang), data=lambda: templates.as_xlsx(frame, lang), file_name=f"{stem}.xlsx",

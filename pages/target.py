@@ -23,8 +23,7 @@ def render(view: layout.View) -> None:
         return
     row = view.card.row(target, unit, view.year)
     header(row, view)
-    trend = figures.figure(view.card, ("trend", target["plan"], code, unit.code, view.year, view.lang),
-                           lambda: charts.trend(row, view.lang))
+    trend = figures.trend(view.card, row, view.year, view.lang)
     widgets.plotly(trend, view.lang, key=f"trend-{code}")  # the chart before the figures
     with st.container(key="figures"):
         figures_row(row, view.lang)
@@ -138,15 +137,7 @@ def breakdown(target, unit, view: layout.View) -> None:
     When the target is not set for those units (the province's 139.258 members), the chart shows
     their contributions without judging them against the province's target.
     """
-    below = view.card.children(unit.code, view.year)  # (before a merger: the units it was formed from, as they were)
-
-    def rows_below():
-        view.card.prefetch(target["plan"], [u.code for u in below], [target["indicator"]])  # two queries, not two per unit
-        return [view.card.row(target, u, view.year) for u in below]
-
-    rows = view.card.memo(("breakdown", target["plan"], target["code"], unit.code, view.year), rows_below)
-    judged = any(view.card.applies(target, r.unit) for r in rows)
-    rows = [r for r in rows if view.card.applies(target, r.unit) or r.verdict.actual is not None]
+    rows, judged = figures.breakdown_rows(view.card, target, unit, view.year)
     if not rows:
         return
     st.subheader(widgets.safe(t("breakdown", view.lang).format(unit=unit.name(view.lang), year=view.year)))
@@ -154,9 +145,7 @@ def breakdown(target, unit, view: layout.View) -> None:
         st.caption(t("contributions", view.lang))
     if any(r.verdict.actual is not None for r in rows):
         shown = widgets.page_of(rows, "breakdown_page")
-        ranked = figures.figure(view.card, ("breakdown", target["plan"], target["code"], unit.code, view.year,
-                                            view.lang, judged, tuple(r.unit.code for r in shown)),
-                                lambda: charts.ranking(shown, view.lang, judged=judged))
+        ranked = figures.ranking(view.card, target, unit, view.year, view.lang, judged, shown)
         widgets.plotly(ranked, view.lang, key=f"breakdown-{target['code']}")
     missing = [r.unit.name(view.lang) for r in rows if r.verdict.actual is None]
     if missing:

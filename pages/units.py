@@ -53,8 +53,7 @@ def matrix_tab(unit, below, view: layout.View) -> None:
         st.info(t("no_targets_for_unit", view.lang))
         return
     with st.container(key="wide-only"):
-        matrix = figures.figure(view.card, ("matrix", view.plan, view.year, view.lang, tuple(u.code for u in shown)),
-                                lambda: charts.heatmap(rows, view.lang))
+        matrix = figures.matrix(view.card, view.plan, view.year, view.lang, shown, rows)
         widgets.plotly(matrix, view.lang, key="units-matrix")
     with st.container(key="narrow-only"):  # a phone cannot show 27 columns: one line per unit instead
         unit_list(shown, rows, view)

@@ -18,7 +18,8 @@ from collections.abc import Callable
 
 import plotly.graph_objects as go
 
-from metrics.judging.scorecard import Scorecard
+from metrics.judging import charts
+from metrics.judging.scorecard import Scorecard, StatusRow
 
 KEPT = 300  # figures of one data version: every target of a province at a few years, in both languages
 
@@ -55,3 +56,40 @@ def figure(card: Scorecard, key: tuple, build: Callable[[], go.Figure]) -> go.Fi
     """The figure ``key`` names (what it shows: kind, plan, target, unit, year, language …) on ``card``'s
     data, built by ``build`` the first time it is asked for."""
     return kept(card).get(key, build)
+
+
+# The pages' figures, named here (not in the page scripts) so that the server's warm-up at start
+# (``ui.warmup``) builds exactly what a visitor's first click asks for.
+
+def trend(card: Scorecard, row: StatusRow, year: int, lang: str) -> go.Figure:
+    """Chỉ tiêu: the target's series against the target, for ``row``'s unit as seen in ``year``."""
+    target = row.target
+    return figure(card, ("trend", target["plan"], target["code"], row.unit.code, year, lang),
+                  lambda: charts.trend(row, lang))
+
+
+def breakdown_rows(card: Scorecard, target: dict, unit, year: int) -> tuple[list[StatusRow], bool]:
+    """Chỉ tiêu: ``target`` for the units directly below ``unit`` in ``year`` that have a figure or the target
+    set for them, and whether it is set for any (else the chart shows contributions, judged against nothing)."""
+    below = card.children(unit.code, year)  # (before a merger: the units it was formed from, as they were)
+
+    def rows_below() -> list[StatusRow]:
+        card.prefetch(target["plan"], [u.code for u in below], [target["indicator"]])  # two queries, not two per unit
+        return [card.row(target, u, year) for u in below]
+
+    rows = card.memo(("breakdown", target["plan"], target["code"], unit.code, year), rows_below)
+    judged = any(card.applies(target, r.unit) for r in rows)
+    return [r for r in rows if card.applies(target, r.unit) or r.verdict.actual is not None], judged
+
+
+def ranking(card: Scorecard, target: dict, unit, year: int, lang: str, judged: bool,
+            shown: list[StatusRow]) -> go.Figure:
+    """Chỉ tiêu: the units below ``unit`` ranked on ``target`` (``shown``: one page of them)."""
+    return figure(card, ("breakdown", target["plan"], target["code"], unit.code, year, lang, judged,
+                         tuple(r.unit.code for r in shown)),
+                  lambda: charts.ranking(shown, lang, judged=judged))
+
+
+def matrix(card: Scorecard, plan: str, year: int, lang: str, units: list, rows: list[StatusRow]) -> go.Figure:
+    """Đơn vị: ``units`` (a unit and one page of the units below it) × every target of ``plan``."""
+    return figure(card, ("matrix", plan, year, lang, tuple(u.code for u in units)), lambda: charts.heatmap(rows, lang))

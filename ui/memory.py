@@ -20,8 +20,13 @@ import gc
 
 
 def settle() -> None:
-    """Freeze what exists now (call it once, after the imports, before the first visitor). At exit it is
-    given back (``gc.unfreeze``), so the interpreter's last collection sees it."""
+    """Freeze what exists now (call it after the imports, before the first visitor; again after more imports,
+    ``ui.warmup``). At exit it is given back (``gc.unfreeze``), so the interpreter's last collection sees it."""
     gc.collect()  # garbage made while importing is freed, not frozen
     gc.freeze()
-    atexit.register(gc.unfreeze)
+    if not _settled:
+        _settled.append(True)
+        atexit.register(gc.unfreeze)
+
+
+_settled: list[bool] = []

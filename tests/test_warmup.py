@@ -1,0 +1,110 @@
+"""The server warms itself at start (ui/warmup.py): the first visits of the pages find their view judged and
+their charts built, without anyone having visited before."""
+
+from __future__ import annotations
+
+import ast
+import time
+import tomllib
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from metrics.catalogue.loading import init_database
+from metrics.ingest import templates
+from metrics.judging import charts
+from tests.browser.conftest import streamlit_server
+from ui import data, figures, warmup
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("warmup") / "kpi.duckdb"
+    init_database(path, demo=True).close()
+    return path
+
+
+@pytest.fixture
+def demo(demo_template, tmp_path, monkeypatch):
+    """A public dashboard on its own copy of the demo database, its caches empty; every chart built counted."""
+    path = tmp_path / "kpi.duckdb"
+    path.write_bytes(demo_template.read_bytes())
+    monkeypatch.setenv("KPI_DB", str(path))
+    monkeypatch.setenv("KPI_PUBLIC", "1")
+    built: list[str] = []
+    for module, kind in ((charts, "trend"), (charts, "ranking"), (charts, "heatmap"), (templates, "rows")):
+        make = getattr(module, kind)
+        monkeypatch.setattr(module, kind, lambda *a, _make=make, _kind=kind, **k: built.append(_kind) or _make(*a, **k))
+    st.cache_resource.clear()
+    yield path, built
+    st.cache_resource.clear()  # releases the database file
+
+
+def test_the_first_visits_find_their_charts_built(demo):
+    _, built = demo
+    warmed = warmup.warm()
+    assert warmed is not None and built == ["rows", "trend", "ranking", "heatmap"]
+    assert (warmed.plan, warmed.year, warmed.unit) == ("DH-XI-2023-2028", 2026, "AG-2025")
+    card = data.scorecard()
+    assert len(figures.kept(card)) == warmed.figures == 3
+
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.run()  # Tổng quan, then the two pages with charts, each as a visitor first opens it
+    for page in ("pages/target.py", "pages/units.py"):
+        at.switch_page(page).run()
+        assert not at.exception and not at.error
+        assert at.get("plotly_chart")
+    assert built == ["rows", "trend", "ranking", "heatmap"]  # every chart the pages showed was the warmed one
+    assert data.scorecard() is card and len(figures.kept(card)) == 3
+    data.template("DH-XI-2023-2028", 2026, [], "vi")  # as Nhập dữ liệu first asks for it (no unit chosen)
+    assert built.count("rows") == 1
+
+
+def test_the_warm_up_imports_what_the_pages_import():
+    modules = warmup.page_imports()
+    assert {"metrics.exports.bundle", "metrics.ingest.templates", "pandas", "ui.layout"} <= set(modules)
+    assert not [m for m in modules if m.startswith(".")]
+
+
+def test_no_database_no_warm_up_and_no_file_made(tmp_path, monkeypatch):
+    missing = tmp_path / "elsewhere" / "kpi.duckdb"
+    monkeypatch.setenv("KPI_DB", str(missing))
+    monkeypatch.delenv("KPI_DEMO", raising=False)
+    st.cache_resource.clear()
+    thread = warmup.start()
+    thread.join(120)
+    assert not thread.is_alive()
+    assert not missing.exists()  # a federation's database is never made from the demo by a warm-up
+
+
+def test_the_server_warms_itself_at_start(demo_template, tmp_path):
+    """``streamlit run dashboard.py``, as the README starts it; nobody visits: its log says it is warm."""
+    path = tmp_path / "kpi.duckdb"
+    path.write_bytes(demo_template.read_bytes())
+    log = path.with_suffix(".server.log")
+    with streamlit_server(path):
+        deadline = time.time() + 120
+        while "Warm-up done" not in log.read_text() and time.time() < deadline:
+            time.sleep(0.5)
+        text = log.read_text()
+    assert "Warm-up done" in text, text
+    assert "plan DH-XI-2023-2028, 2026, unit AG-2025, 3 charts" in text
+    assert "Traceback" not in text
+
+
+def test_the_served_dashboard_neither_watches_files_nor_rewrites_its_pages():
+    """Two costs of every page's first visit that a served dashboard does not need (docs/stack.md)."""
+    config = tomllib.loads((warmup.ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["runner"]["magicEnabled"] is False
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in warmup.PAGES.glob("*.py")) + ["../dashboard.py"])
+def test_no_page_shows_anything_by_magic(script):
+    """Without magic a bare expression shows nothing: every page calls ``st.*`` for what it shows."""
+    tree = ast.parse((warmup.PAGES / script).read_text(encoding="utf-8"))
+    bare = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Expr)
+            and not isinstance(node.value, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom))
+            and not (isinstance(node.value, ast.Constant) and isinstance(node.value.value, str))]  # docstrings
+    assert bare == []
