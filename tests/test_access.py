@@ -13,10 +13,8 @@ import time
 import pytest
 
 from metrics import db
-from metrics.loading import init_database
 from metrics.store import Store
-from tests.conftest import PASSWORD, copy_database
-from tests.test_cli import ROOT, cli
+from tests.helpers import PASSWORD, ROOT, cli, copy_database
 
 # A process that holds the store the way the dashboard does (ui/data.py: ``Store.open``; a page run reads
 # through ``store.reading()``), driven line by line: ``hold`` starts a page run and keeps it going,
@@ -66,9 +64,8 @@ class Dashboard:
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("access") / "template.duckdb"
-    init_database(path, demo=True).close()
+def template(demo_template, tmp_path_factory):
+    path = copy_database(demo_template, tmp_path_factory.mktemp("access"), "template.duckdb")
     return path
 
 

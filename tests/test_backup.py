@@ -15,16 +15,15 @@ import pytest
 from metrics import backup, users
 from metrics.errors import UserError
 from metrics.store import Store
-from tests.test_cli import cli
+from tests.helpers import cli, copy_database
 
 PASSWORD = "mật khẩu đủ dài"
 
 
 @pytest.fixture(scope="module")
-def source(tmp_path_factory):
+def source(demo_template, tmp_path_factory):
     """The demo database with one import undone, a user and a cookie key: every kind of row."""
-    path = tmp_path_factory.mktemp("backup") / "kpi.duckdb"
-    cli("init", "--demo", db=path)
+    path = copy_database(demo_template, tmp_path_factory.mktemp("backup"))
     cli("rollback", "2", db=path)
     store = Store.open(path)
     try:
@@ -71,11 +70,10 @@ def test_the_zip_of_the_admin_page_restores_too(source, tmp_path):
     assert cli("status", db=restored).stdout == cli("status", db=source).stdout
 
 
-def test_restore_never_overwrites_data_unless_forced_and_checks_the_manifest(source, tmp_path):
+def test_restore_never_overwrites_data_unless_forced_and_checks_the_manifest(source, demo_template, tmp_path):
     folder = tmp_path / "backup"
     cli("backup", folder, db=source)
-    target = tmp_path / "target.duckdb"
-    cli("init", "--demo", db=target)
+    target = copy_database(demo_template, tmp_path, "target.duckdb")
     cli("rollback", "1", db=target)
     before = cli("history", db=target).stdout
     refused = cli("restore", folder, db=target, check=False)
@@ -129,10 +127,9 @@ def test_every_hostile_backup_is_listed():
 
 
 @pytest.fixture(scope="module")
-def holding(tmp_path_factory):
+def holding(demo_template, tmp_path_factory):
     """A database with data that a restore must leave byte for byte when it refuses."""
-    path = tmp_path_factory.mktemp("holding") / "kpi.duckdb"
-    cli("init", "--demo", db=path)
+    path = copy_database(demo_template, tmp_path_factory.mktemp("holding"))
     return path
 
 

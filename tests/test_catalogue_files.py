@@ -12,10 +12,9 @@ import openpyxl
 import pytest
 
 from metrics import cli as metrics_cli
-from metrics.loading import init_database, load_targets, load_units
+from metrics.loading import load_targets, load_units
 from metrics.store import Store
-from tests.conftest import FIXTURES, MINI, copy_database
-from tests.test_cli import cli
+from tests.helpers import FIXTURES, MINI, cli, copy_database
 from tests.test_hostile import EXPECTED as HOSTILE_EXPECTED
 from tests.test_hostile import HOSTILE
 
@@ -46,9 +45,8 @@ COMMANDS = {"units import": ["units", "import"], "targets import": ["targets", "
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("catalogue") / "template.duckdb"
-    init_database(path, demo=True, data_dir=MINI).close()
+def template(mini_template, tmp_path_factory) -> Path:
+    path = copy_database(mini_template, tmp_path_factory.mktemp("catalogue"), "template.duckdb")
     return path
 
 

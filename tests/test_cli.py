@@ -13,33 +13,15 @@ import pytest
 from metrics import audit
 from metrics.judgement import ANNUAL_TYPES
 from metrics.store import Store
-from tests.conftest import MINI
+from tests.helpers import MINI, ROOT, SHORT_WAIT, cli, copy_database, read_csv
 
-ROOT = Path(__file__).resolve().parent.parent
-SHORT_WAIT = {"KPI_LOCK_WAIT": "1"}  # a held file is reported after one second, not the usual ten
 STATUS_COLUMNS = ["plan", "target", "indicator", "unit", "year", "actual", "target_value", "achievement_pct", "status"]
 
 
-def cli(*args, db=None, check=True, env=None):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    command = [sys.executable, "-m", "metrics", *map(str, args)]
-    if db is not None:
-        command += ["--db", str(db)]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
-    if check:
-        assert done.returncode == 0, done.stderr
-    return done
-
-
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "kpi.duckdb"
-    cli("init", "--demo", db=path)
-    return path
-
-
-def read_csv(text):
-    return list(csv.DictReader(io.StringIO(text)))
+def demo_db(demo_template, tmp_path_factory):
+    """The demo database, shared by this module's tests (they read it, or are refused before they write)."""
+    return copy_database(demo_template, tmp_path_factory.mktemp("demo"))
 
 
 def test_status_csv_has_the_contract_columns_in_order(demo_db):

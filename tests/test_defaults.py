@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from metrics.store import Store
-from tests.test_cli import cli, read_csv
+from tests.helpers import cli, read_csv
 from tests.test_targets_import import mini_db as build_mini_db
 
 THIS_YEAR = dt.date.today().year

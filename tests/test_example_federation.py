@@ -14,7 +14,7 @@ import streamlit as st
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
-from tests.test_cli import ROOT, cli, read_csv
+from tests.helpers import ROOT, cli, read_csv
 
 DOC = ROOT / "docs" / "data-files.md"
 

@@ -32,6 +32,7 @@ from metrics.judgement import ANNUAL_TYPES, CUMULATIVE
 from metrics.loading import init_database
 from metrics.scorecard import Scorecard
 from metrics.store import Store, write_batch
+from tests.helpers import copy_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = "DH-XI-2023-2028"
@@ -39,9 +40,8 @@ GROUPS = ["NK1", "NK2", "NK3", "HN1", "HN2", "HN3", "HN4", "HN5", "HN6", "HN7", 
 
 
 @pytest.fixture(scope="module")
-def demo_path(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("exports") / "x.duckdb"
-    init_database(path, demo=True).close()
+def demo_path(demo_template, tmp_path_factory) -> Path:
+    path = copy_database(demo_template, tmp_path_factory.mktemp("exports"), "x.duckdb")
     return path
 
 

@@ -21,18 +21,10 @@ from metrics.ingest.export import export_values
 from metrics.loading import init_database, load_targets, load_units
 from metrics.scorecard import Scorecard
 from metrics.store import Store, write_batch
-from tests.conftest import MINI, copy_database
-from tests.test_cli import ROOT, cli
+from tests.helpers import MINI, ROOT, cli, copy_database
 
 DATA = ROOT / "data"
 PLAN = "DH-XI-2023-2028"
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    init_database(path, demo=True).close()
-    return path
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ import pytest
 from metrics import ingest
 from metrics.loading import init_database, load_units
 from metrics.store import Store
-from tests.conftest import FIXTURES, MINI, copy_database
-from tests.test_cli import cli
+from tests.helpers import FIXTURES, MINI, cli, copy_database
 
 IMPORT = FIXTURES / "import"
 

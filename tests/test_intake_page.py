@@ -13,25 +13,24 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from metrics.loading import init_database
-from tests.conftest import add_user, copy_database, sign_in
+from tests.helpers import add_user, copy_database, sign_in
 
 BAD = "đơn vị;chỉ tiêu;năm;giá trị\nAG-2025;members;2026;130.000\n884;members;2024;abc\n"
 GOOD = "đơn vị;chỉ tiêu;năm;giá trị\nAG-2025;members;2026;130.000\n884;members;2024;9.000\n"
 
 
 @pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("intake") / "template.duckdb"
-    init_database(path, demo=True).close()
+def analyst_template(demo_template, tmp_path_factory):
+    """The demo database with lan, an analyst."""
+    path = copy_database(demo_template, tmp_path_factory.mktemp("intake"), "template.duckdb")
     add_user(path, "lan", "analyst")
     return path
 
 
 @pytest.fixture
-def page(demo_template, tmp_path, monkeypatch):
+def page(analyst_template, tmp_path, monkeypatch):
     """The import page on a database of its own (the page writes to it), signed in as an analyst."""
-    db = copy_database(demo_template, tmp_path)
+    db = copy_database(analyst_template, tmp_path)
     monkeypatch.setenv("KPI_DB", str(db))
     st.cache_resource.clear()
     st.cache_data.clear()

@@ -11,9 +11,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import MINI
-from tests.test_cli import ROOT, cli
-from tests.test_pages import texts
+from tests.helpers import MINI, ROOT, cli, texts
 
 
 @pytest.fixture(scope="module")

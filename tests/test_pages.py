@@ -10,9 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from metrics import statuses
 from metrics.judgement import ANNUAL_TYPES
-from metrics.loading import init_database
 from metrics.scorecard import Scorecard
 from metrics.store import Store
+from tests.helpers import copy_database
 
 PLAN_TARGETS = 27
 BADGES = [statuses.badge(s.code) for s in statuses.TABLE]
@@ -21,9 +21,8 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 @pytest.fixture(scope="module")
-def demo_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("pages") / "kpi.duckdb"
-    init_database(path, demo=True).close()
+def demo_path(demo_template, tmp_path_factory):
+    path = copy_database(demo_template, tmp_path_factory.mktemp("pages"), "kpi.duckdb")
     return path
 
 

@@ -6,14 +6,13 @@ from streamlit.testing.v1 import AppTest
 
 from metrics import statuses
 from metrics.exports.pinned import pin
-from metrics.loading import init_database
 from metrics.store import Store
+from tests.helpers import copy_database
 
 
 @pytest.fixture(scope="module")
-def demo_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("present") / "kpi.duckdb"
-    init_database(path, demo=True).close()
+def demo_path(demo_template, tmp_path_factory):
+    path = copy_database(demo_template, tmp_path_factory.mktemp("present"), "kpi.duckdb")
     return path
 
 

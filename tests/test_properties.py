@@ -9,10 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from metrics import progress
-from metrics.loading import init_database
 from metrics.scorecard import Scorecard
 from metrics.store import rollback_batch, write_batch
-from tests.conftest import MINI
+from tests.helpers import open_copy
 from tests.test_rollups import every_figure, reference
 
 # --- the progress measure -----------------------------------------------------------------------
@@ -108,8 +107,8 @@ def cells(draw):
 
 
 @pytest.fixture(scope="module")
-def mini(tmp_path_factory):
-    store = init_database(tmp_path_factory.mktemp("properties") / "mini.duckdb", demo=True, data_dir=MINI)
+def mini(mini_template, tmp_path_factory):
+    store = open_copy(mini_template, tmp_path_factory.mktemp("properties"), "mini.duckdb")
     yield store
     store.close()
 

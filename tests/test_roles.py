@@ -16,9 +16,8 @@ from streamlit.util import calc_hash
 
 from metrics import audit, users
 from metrics.db import DATA_DIR
-from metrics.loading import init_database
 from metrics.store import Store
-from tests.conftest import PASSWORD, add_user, copy_database, sign_in
+from tests.helpers import PASSWORD, add_user, copy_database, sign_in
 from ui import auth_routes
 from ui.auth import TOKEN
 from ui.navigation import PAGES
@@ -30,9 +29,8 @@ PEOPLE = {"viewer": "minh", "analyst": "lan", "admin": "boss"}
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("roles") / "kpi.duckdb"
-    init_database(path, demo=True).close()
+def template(demo_template, tmp_path_factory):
+    path = copy_database(demo_template, tmp_path_factory.mktemp("roles"), "kpi.duckdb")
     for role, name in PEOPLE.items():
         add_user(path, name, role)
     return path

@@ -14,15 +14,13 @@ import pytest
 from metrics import cli as metrics_cli
 from metrics import ingest
 from metrics.ingest import text as report_text
-from metrics.loading import init_database
 from metrics.store import Store, write_batch
-from tests.conftest import copy_database
+from tests.helpers import copy_database
 
 
 @pytest.fixture(scope="module")
-def template_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("round-trip") / "template.duckdb"
-    init_database(path, demo=True).close()
+def template_db(demo_template, tmp_path_factory):
+    path = copy_database(demo_template, tmp_path_factory.mktemp("round-trip"), "template.duckdb")
     return path
 
 

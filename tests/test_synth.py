@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.synth import leaf_values, synthesise
-from tests.test_cli import cli
+from tests.helpers import cli
 
 
 def test_synthetic_dataset_loads_with_the_contract_commands(tmp_path):

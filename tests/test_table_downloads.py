@@ -9,13 +9,12 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from metrics.exports import data
-from metrics.loading import init_database
+from tests.helpers import copy_database
 
 
 @pytest.fixture(scope="module")
-def demo_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("tables") / "kpi.duckdb"
-    init_database(path, demo=True).close()
+def demo_path(demo_template, tmp_path_factory):
+    path = copy_database(demo_template, tmp_path_factory.mktemp("tables"), "kpi.duckdb")
     return path
 
 

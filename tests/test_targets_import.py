@@ -2,8 +2,7 @@
 
 import hashlib
 
-from tests.conftest import MINI
-from tests.test_cli import cli
+from tests.helpers import MINI, cli
 
 
 def mini_db(tmp_path):

@@ -13,8 +13,7 @@ import pytest
 from metrics import audit, ingest, users
 from metrics.errors import UserError
 from metrics.store import Store
-from tests.conftest import MINI
-from tests.test_cli import ROOT, cli
+from tests.helpers import MINI, ROOT, cli
 
 PASSWORD = "mật khẩu đủ dài"
 
