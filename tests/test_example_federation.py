@@ -49,7 +49,7 @@ def verdicts(rows: dict) -> dict[tuple[str, str], tuple[str, float]]:
     return {key: (r["status"], round(float(r["actual"]), 2)) for key, r in rows.items()}
 
 
-def test_the_walkthrough_is_the_whole_setup_from_an_empty_database(federation):
+def test_the_walkthrough_is_the_whole_setup_from_an_empty_database():
     commands = [" ".join(c[3:5]) for c in walkthrough()]
     assert commands[0] == "init --db" and "units import" in commands and "targets import" in commands
     assert not any("--demo" in " ".join(c) for c in walkthrough())

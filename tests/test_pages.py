@@ -12,7 +12,7 @@ from metrics import statuses
 from metrics.judgement import ANNUAL_TYPES
 from metrics.scorecard import Scorecard
 from metrics.store import Store
-from tests.helpers import copy_database
+from tests.helpers import copy_database, texts
 
 PLAN_TARGETS = 27
 BADGES = [statuses.badge(s.code) for s in statuses.TABLE]
@@ -27,30 +27,12 @@ def demo_path(demo_template, tmp_path_factory):
 
 
 @pytest.fixture
-def app(demo_path, monkeypatch):
-    monkeypatch.setenv("KPI_DB", str(demo_path))
-    monkeypatch.setenv("KPI_PUBLIC", "1")  # the leaders' pages, open to anyone (tests/test_roles.py signs in)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
+def app(demo_path, dashboard):
+    """A leaders' page, public (tests/test_roles.py signs in), checked for exceptions and errors."""
     def start(page=None, **session):
-        at = AppTest.from_file("../dashboard.py", default_timeout=60)
-        for key, value in session.items():
-            at.session_state[key] = value
-        at.run()
-        if page:
-            at.switch_page(page).run()
-        assert not at.exception, at.exception
-        assert not at.error, [e.value for e in at.error]
-        return at
+        return dashboard(demo_path, page, **session)
 
-    yield start
-    st.cache_resource.clear()  # releases the DuckDB file lock
-
-
-def texts(at) -> str:
-    return "\n".join(str(e.value) for e in [*at.markdown, *at.caption, *at.title, *at.header, *at.subheader,
-                                             *at.info, *at.warning]).replace("\\", "")
+    return start
 
 
 def links(at) -> list[str]:
