@@ -108,6 +108,7 @@ def test_an_import_while_the_dashboard_is_idle_is_written_and_the_dashboard_then
     assert dashboard.say("members") == "members 125000.0" and before != 125000.0
 
 
+@pytest.mark.slow
 def test_the_first_user_is_added_while_the_dashboard_runs(dashboard_db):
     path, dashboard = dashboard_db
     assert dashboard.say("draw 0.1") == "drawing"

@@ -34,6 +34,7 @@ def source(demo_template, tmp_path_factory):
     return path
 
 
+@pytest.mark.slow
 def test_backup_and_restore_give_the_same_status_history_and_users(source, tmp_path):
     folder = tmp_path / "backup"
     done = cli("backup", folder, db=source)
@@ -54,6 +55,7 @@ def test_backup_and_restore_give_the_same_status_history_and_users(source, tmp_p
         store.close()
 
 
+@pytest.mark.slow
 def test_the_zip_of_the_admin_page_restores_too(source, tmp_path):
     store = Store.open(source)
     try:
@@ -70,6 +72,7 @@ def test_the_zip_of_the_admin_page_restores_too(source, tmp_path):
     assert cli("status", db=restored).stdout == cli("status", db=source).stdout
 
 
+@pytest.mark.slow
 def test_restore_never_overwrites_data_unless_forced_and_checks_the_manifest(source, demo_template, tmp_path):
     folder = tmp_path / "backup"
     cli("backup", folder, db=source)
@@ -134,6 +137,7 @@ def holding(demo_template, tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))
+@pytest.mark.slow
 def test_a_hostile_backup_is_refused_with_what_to_do_and_changes_nothing(name, holding, tmp_path):
     target = tmp_path / "kpi.duckdb"
     shutil.copy(holding, target)
@@ -150,6 +154,7 @@ def test_a_hostile_backup_is_refused_with_what_to_do_and_changes_nothing(name, h
 
 
 @pytest.mark.parametrize("name", RESTORED)
+@pytest.mark.slow
 def test_a_backup_restores_from_data_only_and_never_runs_its_sql(name, tmp_path):
     PWNED.unlink(missing_ok=True)
     target = tmp_path / "kpi.duckdb"
@@ -165,6 +170,7 @@ def test_a_backup_restores_from_data_only_and_never_runs_its_sql(name, tmp_path)
         store.close()
 
 
+@pytest.mark.slow
 def test_a_restored_database_goes_on_numbering_imports_and_audit_rows(source, tmp_path):
     folder = tmp_path / "backup"
     cli("backup", folder, db=source)
@@ -182,6 +188,7 @@ def test_a_restored_database_goes_on_numbering_imports_and_audit_rows(source, tm
     assert int(next(logged)["id"]) == last_audit + 1
 
 
+@pytest.mark.slow
 def test_backup_paths_the_shell_allows(source, tmp_path):
     """A quote in the folder's name; a folder that is a file (refused, with what to do)."""
     quoted = tmp_path / "sao lưu 'tháng 11'"

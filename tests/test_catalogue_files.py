@@ -128,6 +128,7 @@ def status_rows(db: Path) -> list[str]:
     return sorted(cli("status", "--plan", "T-2023-2028", "--year", "2024", db=db).stdout.splitlines())
 
 
+@pytest.mark.slow
 def test_vietnamese_headers_load_the_same_catalogue_as_english_ones(tmp_path):
     english, vietnamese = tmp_path / "en.duckdb", tmp_path / "vi.duckdb"
     for db, units, catalogue in (
@@ -171,6 +172,7 @@ def test_an_excel_targets_file_with_number_cells_and_a_percentage_cell_loads(db_
         store.close()
 
 
+@pytest.mark.slow
 def test_period_totals_load_with_targets_import_and_merge(db_path, tmp_path):
     more = tmp_path / "period_totals.csv"
     more.write_text("unit,indicator,from_year,to_year,value,source,note\n"

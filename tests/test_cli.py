@@ -61,6 +61,7 @@ def test_status_numbers_are_plain_for_machines(demo_db):
     assert members["year"] == "2023"
 
 
+@pytest.mark.slow
 def test_status_json_matches_csv(demo_db):
     as_json = json.loads(cli("status", "--format", "json", "--unit", "AG", "--year", "2023", db=demo_db).stdout)
     as_csv = read_csv(cli("status", "--unit", "AG", "--year", "2023", db=demo_db).stdout)
@@ -79,6 +80,7 @@ def test_init_refuses_to_overwrite_a_database_with_data(demo_db):
     assert "--force" in done.stderr
 
 
+@pytest.mark.slow
 def test_a_second_process_gets_a_clear_message_while_the_database_is_held(demo_db):
     holder = subprocess.Popen(
         [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(demo_db)!r}); print('held', flush=True); time.sleep(30)"],
@@ -95,6 +97,7 @@ def test_a_second_process_gets_a_clear_message_while_the_database_is_held(demo_d
         holder.wait()
 
 
+@pytest.mark.slow
 def test_units_and_targets_import_load_another_federation(tmp_path):
     db = tmp_path / "other.duckdb"
     cli("init", db=db)
@@ -106,6 +109,7 @@ def test_units_and_targets_import_load_another_federation(tmp_path):
     assert len(rows) == 26
 
 
+@pytest.mark.slow
 def test_targets_import_with_errors_writes_nothing(tmp_path):
     db = tmp_path / "bad.duckdb"
     cli("init", db=db)
@@ -122,6 +126,7 @@ def test_targets_import_with_errors_writes_nothing(tmp_path):
     assert empty.returncode == 1  # still no plan: nothing was written
 
 
+@pytest.mark.slow
 def test_history_and_rollback(tmp_path):
     db = tmp_path / "h.duckdb"
     cli("init", "--demo", db=db)
@@ -137,6 +142,7 @@ def test_history_and_rollback(tmp_path):
 FORMULA = "=cmd|' /C calc'!A0"
 
 
+@pytest.mark.slow
 def test_command_line_csv_never_hands_a_spreadsheet_a_formula(tmp_path):
     """A failed sign-in under a formula-like name, a file named like a formula: text in every CSV output."""
     db = tmp_path / "f.duckdb"
@@ -156,6 +162,7 @@ def test_command_line_csv_never_hands_a_spreadsheet_a_formula(tmp_path):
     assert json.loads(cli("history", "--format", "json", db=db).stdout)[-1]["file"] == "=1+1.csv"  # JSON as stored
 
 
+@pytest.mark.slow
 def test_a_reader_that_leaves_early_gets_no_traceback(demo_db):
     """``status | head``: the pipe is closed before the command writes its first line."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -167,6 +174,7 @@ def test_a_reader_that_leaves_early_gets_no_traceback(demo_db):
     assert "Traceback" not in error and "BrokenPipe" not in error, error
 
 
+@pytest.mark.slow
 def test_export_and_template_never_overwrite_without_force_and_never_the_database(demo_db, tmp_path):
     existing = tmp_path / "report.csv"
     existing.write_text("keep me", encoding="utf-8")

@@ -82,6 +82,7 @@ def digest(path: Path) -> str:
 
 @pytest.mark.parametrize("position", ["before", "after"])
 @pytest.mark.parametrize("command", sorted(CASES))
+@pytest.mark.slow
 def test_global_options_choose_the_database_and_language(command, position, template, tmp_path):
     arguments, writes, english, stdin = CASES[command]
     db = tmp_path / "chosen.duckdb"

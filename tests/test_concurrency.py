@@ -90,6 +90,7 @@ def test_readers_see_the_data_before_or_after_an_import_never_half(store, tmp_pa
     assert seen <= {before, before + result.written} and before in seen
 
 
+@pytest.mark.slow
 def test_the_command_line_says_what_to_do_while_the_dashboard_holds_the_database(demo_db, tmp_path):
     db = demo_db
     values = values_file(tmp_path / "v.csv", ["883"], 3)
@@ -112,6 +113,7 @@ def test_the_command_line_says_what_to_do_while_the_dashboard_holds_the_database
      "a command python -m metrics import so-lieu.csv"),
     (["streamlit", "run", "dashboard.py"], "dashboard (streamlit)", "the dashboard (streamlit)"),
 ])
+@pytest.mark.slow
 def test_the_busy_message_names_what_holds_the_database(demo_db, holder_line, vi, en):
     """Not always the dashboard: another command-line import holds the file just as well."""
     db = demo_db

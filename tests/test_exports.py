@@ -373,6 +373,7 @@ def test_export_command_writes_the_same_bytes_as_the_page(demo_path, store, tmp_
     (["--as-of", "99"], "Không có đợt nhập số 99"),
     (["--year", "2031"], "nằm ngoài kế hoạch"),
 ])
+@pytest.mark.slow
 def test_export_command_errors_say_what_to_do(demo_path, tmp_path, args, message):
     done = cli("export", "--format", "pdf", "--out", tmp_path / "x.pdf", "--db", demo_path, *args)
     assert done.returncode == 1 and message in done.stderr

@@ -84,6 +84,7 @@ def test_every_hostile_file_is_listed():
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.slow
 def test_a_hostile_file_is_rejected_with_what_to_do_and_changes_nothing(name, db_path):
     path = HOSTILE / "rejected" / name
     before = digest(db_path)

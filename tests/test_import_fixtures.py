@@ -143,6 +143,7 @@ def _same(actual, expected) -> bool:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_PROBLEMS))
+@pytest.mark.slow
 def test_a_bad_file_is_rejected_with_every_problem_and_changes_nothing(name, db_path):
     path = IMPORT / "errors" / name
     store = Store.open(db_path)

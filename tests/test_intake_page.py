@@ -67,6 +67,7 @@ def test_a_file_with_errors_is_listed_and_nothing_is_written(page):
     assert len(at.get("download_button")) >= 1
 
 
+@pytest.mark.slow
 def test_preview_confirm_history_and_undo(page):
     at, db = page
     ok(at.file_uploader(key="intake_file_0").upload("so-lieu.csv", GOOD.encode(), "text/csv").run())
@@ -168,6 +169,7 @@ def test_a_hidden_first_sheet_is_shown_as_hidden_and_not_read_by_default(page):
     assert [(m.label, m.value) for m in at.metric][1] == ("Cập nhật số liệu", "1")
 
 
+@pytest.mark.slow
 def test_a_check_leaves_no_folder_behind_once_its_session_is_gone(page):
     """Each check keeps its rows in a folder until confirmed or replaced; a session that ends (the tab is
     closed) takes its folder with it."""

@@ -39,6 +39,7 @@ def page(dashboard):
     return open_page
 
 
+@pytest.mark.slow
 def test_the_headline_cards_are_the_targets_the_plan_names_in_its_order(other_db, page):
     at = page(other_db, "pages/overview.py")
     shown = [m.value for m in at.markdown if m.value.startswith("**")]
@@ -46,6 +47,7 @@ def test_the_headline_cards_are_the_targets_the_plan_names_in_its_order(other_db
     assert "Chỉ tiêu chính" in [s.value for s in at.subheader]
 
 
+@pytest.mark.slow
 def test_a_plan_without_headline_targets_shows_none_rather_than_another_federations(tmp_path, page):
     db = tmp_path / "kpi.duckdb"
     cli("init", db=db)
@@ -55,6 +57,7 @@ def test_a_plan_without_headline_targets_shows_none_rather_than_another_federati
     assert "Chỉ tiêu chính" not in [s.value for s in at.subheader]
 
 
+@pytest.mark.slow
 def test_the_method_takes_its_examples_from_the_plan_on_screen(other_db, page):
     shown = texts(page(other_db, "pages/about.py"))
     assert "(ví dụ L1: “Tổng số đoàn viên”)" in shown and "(ví dụ C1: “Nhà Mái ấm”)" in shown

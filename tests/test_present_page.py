@@ -46,6 +46,7 @@ def test_start_view_states_the_pinned_data_and_offers_the_files(app, newest):
     assert "18 trang:" in texts(at)
 
 
+@pytest.mark.slow
 def test_slideshow_starts_advances_and_exits(app, newest):
     at = app()
     at.button(key="present_go").click().run()

@@ -155,6 +155,7 @@ def server_request(address: str, cookies: dict | None = None) -> Request:
                     "query_string": query.encode(), "headers": headers})
 
 
+@pytest.mark.slow
 def test_signing_in_through_the_form_then_out_is_audited(db):
     """A right password gives a one-time ticket (its SHA-256 alone is stored), not a sign-in: the server
     route takes the ticket, sets the HttpOnly cookie, audits the sign-in; the cookie signs in later runs;
@@ -323,6 +324,7 @@ def test_names_and_notes_are_shown_as_plain_text_never_as_markup(db, monkeypatch
         assert not html, script
 
 
+@pytest.mark.slow
 def test_a_database_held_by_a_command_line_import_is_reported_in_the_dashboards_words(template, tmp_path,
                                                                                       monkeypatch):
     """The message names the holder (not always "the dashboard": here a command-line import) and says

@@ -2,6 +2,8 @@
 
 import hashlib
 
+import pytest
+
 from tests.helpers import MINI, cli
 
 
@@ -27,6 +29,7 @@ def targets_of(db) -> set[str]:
     return {line.split(",")[1] for line in cli("status", "--unit", "P", "--year", "2023", db=db).stdout.splitlines()[1:]}
 
 
+@pytest.mark.slow
 def test_a_targets_file_is_merged_by_default_a_target_it_leaves_out_stays(tmp_path):
     db = mini_db(tmp_path)
     changed = changed_targets(tmp_path)
@@ -40,6 +43,7 @@ def test_a_targets_file_is_merged_by_default_a_target_it_leaves_out_stays(tmp_pa
     assert {"NS", "B2", "L1"} <= targets_of(db)  # NS was not in the file and is still there
 
 
+@pytest.mark.slow
 def test_replacing_a_plans_targets_is_explicit_and_previewed(tmp_path):
     db = mini_db(tmp_path)
     changed = changed_targets(tmp_path)
