@@ -87,6 +87,7 @@ def members_file(path, value: int):
     return path
 
 
+@pytest.mark.slow
 def test_reading_commands_work_while_the_dashboard_draws_a_page(dashboard_db, tmp_path):
     path, dashboard = dashboard_db
     assert dashboard.say("hold") == "ok hold True"  # a page run holds the file, read-only
@@ -100,6 +101,7 @@ def test_reading_commands_work_while_the_dashboard_draws_a_page(dashboard_db, tm
     assert dashboard.say("release") == "ok release True"
 
 
+@pytest.mark.slow
 def test_an_import_while_the_dashboard_is_idle_is_written_and_the_dashboard_then_shows_it(dashboard_db, tmp_path):
     path, dashboard = dashboard_db
     before = float(dashboard.say("members").split()[1])
@@ -120,6 +122,7 @@ def test_the_first_user_is_added_while_the_dashboard_runs(dashboard_db):
     assert "boss" in cli("users", "list", db=path).stdout
 
 
+@pytest.mark.slow
 def test_a_write_waits_for_the_page_being_drawn_then_goes_through(dashboard_db, tmp_path):
     path, dashboard = dashboard_db
     dashboard.process.stdin.write("draw 3\n")
@@ -130,6 +133,7 @@ def test_a_write_waits_for_the_page_being_drawn_then_goes_through(dashboard_db, 
     assert "Đã nhập đợt" in done.stdout and time.monotonic() - started > 1
 
 
+@pytest.mark.slow
 def test_a_write_that_waits_too_long_says_who_holds_the_file_and_changes_nothing(dashboard_db, tmp_path):
     path, dashboard = dashboard_db
     assert dashboard.say("hold") == "ok hold True"

@@ -94,6 +94,7 @@ def test_restore_never_overwrites_data_unless_forced_and_checks_the_manifest(sou
     assert cli("history", db=target).stdout == cli("history", db=source).stdout
 
 
+@pytest.mark.slow
 def test_a_backup_needs_a_new_folder_and_a_restore_a_backup(source, tmp_path):
     (tmp_path / "used").mkdir()
     (tmp_path / "used" / "x.txt").write_text("x")

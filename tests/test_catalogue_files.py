@@ -114,6 +114,7 @@ def test_every_catalogue_command_refuses_malformed_rows(command, db_path, capsys
     assert digest(db_path) == before
 
 
+@pytest.mark.slow
 def test_a_real_command_line_says_so_without_a_traceback(db_path):
     before = digest(db_path)
     for command in (["units", "import", ERRORS / "units_comma_in_name.csv"],

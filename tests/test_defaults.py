@@ -68,6 +68,7 @@ def test_a_finished_plan_is_judged_in_its_last_year_and_later_years_are_refused(
     assert not (tmp_path / "r.pdf").exists()
 
 
+@pytest.mark.slow
 def test_a_template_for_a_year_no_plan_covers_is_refused_with_the_years_that_are(mini_db, tmp_path):
     refused = cli("template", "--year", "2040", "--out", tmp_path / "mau.csv", "--lang", "en", db=mini_db,
                   check=False)
