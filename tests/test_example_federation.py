@@ -141,6 +141,7 @@ def test_the_import_preview_keeps_the_amounts_decimals(federation):
     assert "Chi chăm lo đoàn viên · 2026: — → 6,25" in preview and "T5 Thu kinh phí đạt kế hoạch (2026): — → 120,44%" in preview
 
 
+@pytest.mark.slow
 def test_the_overview_shows_every_target_of_the_plan_in_its_own_words(federation, monkeypatch):
     monkeypatch.setenv("KPI_DB", str(federation["db"]))
     monkeypatch.setenv("KPI_PUBLIC", "1")
@@ -171,6 +172,7 @@ def test_the_deck_and_the_report_open_and_say_the_same(federation):
     assert "120,44% kế hoạch" in pdf and "11,75 tỷ đồng" in pdf and "An Giang" not in pdf
 
 
+@pytest.mark.slow
 def test_the_units_page_of_2024_shows_the_old_provinces_as_they_were(federation, monkeypatch):
     """Decision 2 of issue 15's mergers: in a year before the merger, the merged province stands with the three
     old provinces below it, each as it was."""

@@ -321,6 +321,7 @@ def test_values_csv_is_the_long_layout_ready_to_import_again(store):
 
 # --- pinned data --------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_pinned_deck_is_the_same_after_a_new_import(demo_path, tmp_path):
     path = tmp_path / "pinned.duckdb"
     shutil.copy(demo_path, path)
@@ -359,6 +360,7 @@ def cli(*args):
                           cwd=ROOT, timeout=120)
 
 
+@pytest.mark.slow
 def test_export_command_writes_the_same_bytes_as_the_page(demo_path, store, tmp_path):
     for fmt_ in ("pptx", "pdf"):
         out = tmp_path / f"x.{fmt_}"
