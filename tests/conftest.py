@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from metrics.loading import init_database
 from metrics.store import Store
-from tests.helpers import MINI, copy_database
+from tests.helpers import MINI, cli, copy_database
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +31,23 @@ def mini_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("templates") / "mini.duckdb"
     init_database(path, demo=True, data_dir=MINI).close()
     return path
+
+
+@pytest.fixture(scope="session")
+def mini_plan_template(tmp_path_factory) -> Path:
+    """The mini province's units and plan without figures, loaded once with the documented commands
+    (``init``, ``units import``, ``targets import``): never open it, copy it (``mini_plan_db``)."""
+    path = tmp_path_factory.mktemp("templates") / "mini-plan.duckdb"
+    cli("init", db=path)
+    cli("units", "import", MINI / "units.csv", db=path)
+    cli("targets", "import", MINI / "plans.csv", MINI / "indicators.csv", MINI / "targets.csv", db=path)
+    return path
+
+
+@pytest.fixture
+def mini_plan_db(mini_plan_template, tmp_path) -> Path:
+    """The test's own copy of the mini province's units and plan (no figures)."""
+    return copy_database(mini_plan_template, tmp_path)
 
 
 @pytest.fixture

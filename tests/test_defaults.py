@@ -9,7 +9,6 @@ import pytest
 
 from metrics.store import Store
 from tests.helpers import cli, read_csv
-from tests.test_targets_import import mini_db as build_mini_db
 
 THIS_YEAR = dt.date.today().year
 PLANS_HEADER = "plan,name_vi,issuer,start_year,end_year,unit,source"
@@ -28,8 +27,8 @@ def plan_files(tmp_path, *plans: tuple[str, int, int, str]):
 
 
 @pytest.fixture
-def mini_db(tmp_path):
-    return build_mini_db(tmp_path)
+def mini_db(mini_plan_db):
+    return mini_plan_db
 
 
 @pytest.mark.slow
@@ -68,7 +67,6 @@ def test_a_finished_plan_is_judged_in_its_last_year_and_later_years_are_refused(
     assert not (tmp_path / "r.pdf").exists()
 
 
-@pytest.mark.slow
 def test_a_template_for_a_year_no_plan_covers_is_refused_with_the_years_that_are(mini_db, tmp_path):
     refused = cli("template", "--year", "2040", "--out", tmp_path / "mau.csv", "--lang", "en", db=mini_db,
                   check=False)
