@@ -195,6 +195,7 @@ def test_signing_in_through_the_form_then_out_is_audited(db):
         store.close()
 
 
+@pytest.mark.slow
 def test_a_wrong_password_is_refused_audited_and_guessing_is_braked(db):
     at = start()
     sign_in_with(at, "lan", "not the password")
