@@ -113,9 +113,9 @@ def mini(mini_template, tmp_path_factory):
     store.close()
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cells())
-@pytest.mark.slow
 def test_the_sql_rollups_equal_the_reference_after_any_import(mini, frame):
     """Whatever a batch writes (below or above the leaves, before or after the merger), the roll-ups kept
     in the database equal the Python reference over the same values; its undo restores them."""
