@@ -190,6 +190,7 @@ def test_period_totals_load_with_targets_import_and_merge(db_path, tmp_path):
         store.close()
 
 
+@pytest.mark.slow
 def test_an_unknown_column_is_reported_as_a_warning_and_the_rest_loads(db_path, tmp_path):
     path = tmp_path / "plans.csv"
     lines = (MINI / "plans.csv").read_text(encoding="utf-8").splitlines()

@@ -29,6 +29,7 @@ def test_status_csv_has_the_contract_columns_in_order(demo_db):
     assert out.splitlines()[0].split(",")[:9] == STATUS_COLUMNS
 
 
+@pytest.mark.slow
 def test_status_lists_every_target_for_the_province_and_each_unit_it_applies_to(demo_db):
     rows = read_csv(cli("status", "--plan", "DH-XI-2023-2028", "--year", "2024", db=demo_db).stdout)
     targets = read_csv((ROOT / "data" / "targets.csv").read_text(encoding="utf-8"))
@@ -43,6 +44,7 @@ def test_status_lists_every_target_for_the_province_and_each_unit_it_applies_to(
         "deterioration", "not_achieved", "not_available", "no_target"}
 
 
+@pytest.mark.slow
 def test_status_2024_says_not_achieved_for_every_annual_target_below_its_bound(demo_db):
     """It said not_available with "0 of 1 years met" for HN1b at 58,4% against ≥ 65%."""
     out = cli("status", "--year", "2024", "--unit", "AG", "--format", "csv", db=demo_db).stdout
@@ -54,6 +56,7 @@ def test_status_2024_says_not_achieved_for_every_annual_target_below_its_bound(d
     assert rows["HN1a"]["achievement_pct"] == ""  # a band has no "% achieved"
 
 
+@pytest.mark.slow
 def test_status_numbers_are_plain_for_machines(demo_db):
     rows = read_csv(cli("status", "--year", "2023", "--unit", "AG", db=demo_db).stdout)
     members = next(r for r in rows if r["indicator"] == "members")
@@ -74,6 +77,7 @@ def test_unknown_plan_fails_with_a_message_that_names_the_known_plans(demo_db):
     assert "DH-XI-2023-2028" in done.stderr and "NOPE" in done.stderr
 
 
+@pytest.mark.slow
 def test_init_refuses_to_overwrite_a_database_with_data(demo_db):
     done = cli("init", "--demo", db=demo_db, check=False)
     assert done.returncode == 1

@@ -412,6 +412,7 @@ def test_2024_annual_targets_below_their_bound_are_not_achieved_in_every_export(
     assert " ".join(text.split()).count("✖ Chưa đạt") >= 2 * len(below)  # each item and its line in the focus list
 
 
+@pytest.mark.slow
 def test_exports_of_a_plan_without_values_and_of_an_empty_database(tmp_path):
     from metrics.loading import load_targets, load_units
 
