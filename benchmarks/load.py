@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.stream_session import StreamSession  # noqa: E402
 from metrics.catalogue.loading import init_database  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, RENDERED, streamlit_server  # noqa: E402
-from tests.conftest import PASSWORD, add_user  # noqa: E402
+from tests.helpers import PASSWORD, add_user  # noqa: E402
 
 PAGES = [("Tổng quan", "Tổng quan", ""), ("Chỉ tiêu", None, "target"), ("Đơn vị", "Đơn vị", "units"),
          ("Về số liệu", "Về số liệu", "about"), ("Trình chiếu", "Trình chiếu", "present")]

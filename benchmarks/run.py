@@ -74,7 +74,8 @@ print(time.perf_counter() - start)
 
 IMPORT = """
 import sys, time
-from metrics import db, ingest
+from metrics.storage import db
+from metrics.ingest import intake as ingest
 from metrics.storage.store import Store
 store = Store.open(sys.argv[1])
 store.access.set_memory_limit(db.IMPORT_MEMORY_LIMIT)  # as python -m metrics import does

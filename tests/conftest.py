@@ -1,52 +1,90 @@
-"""Shared fixtures: real DuckDB files built from small text files; users and sign-ins for page tests."""
+"""Shared fixtures: real DuckDB files built once per session from the shipped demo data or from small text
+files, and copied for each test or module that uses one (a copy takes milliseconds, a build seconds); the
+dashboard through Streamlit's AppTest. Plain helpers are in ``tests/helpers.py``."""
 
-import os
-import shutil
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from metrics.catalogue.loading import init_database
-from metrics.storage import sign_in as signing
-from metrics.storage import users
 from metrics.storage.store import Store
-from ui.auth import TOKEN
-
-FIXTURES = Path(__file__).parent / "fixtures"
-MINI = FIXTURES / "mini"
-PASSWORD = "mật khẩu thử nghiệm"
+from tests.helpers import MINI, cli, copy_database
 
 
-def copy_database(template: Path, folder: Path) -> Path:
-    """A test's own ``kpi.duckdb``: a copy of a database built once per module (building takes seconds)."""
-    path = folder / "kpi.duckdb"
-    shutil.copy(template, path)
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo database (``init --demo``), built once: never open it, copy it (``copy_database``)."""
+    path = tmp_path_factory.mktemp("templates") / "demo.duckdb"
+    init_database(path, demo=True).close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def mini_template(tmp_path_factory) -> Path:
+    """The database of tests/fixtures/mini (a province that merges in 2025, two districts), built once:
+    never open it, copy it."""
+    path = tmp_path_factory.mktemp("templates") / "mini.duckdb"
+    init_database(path, demo=True, data_dir=MINI).close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def mini_plan_template(tmp_path_factory) -> Path:
+    """The mini province's units and plan without figures, loaded once with the documented commands
+    (``init``, ``units import``, ``targets import``): never open it, copy it (``mini_plan_db``)."""
+    path = tmp_path_factory.mktemp("templates") / "mini-plan.duckdb"
+    cli("init", db=path)
+    cli("units", "import", MINI / "units.csv", db=path)
+    cli("targets", "import", MINI / "plans.csv", MINI / "indicators.csv", MINI / "targets.csv", db=path)
     return path
 
 
 @pytest.fixture
-def mini_store(tmp_path):
-    """A database built from tests/fixtures/mini: a province that merges in 2025, two districts."""
-    store = init_database(tmp_path / "mini.duckdb", demo=True, data_dir=MINI)
+def mini_plan_db(mini_plan_template, tmp_path) -> Path:
+    """The test's own copy of the mini province's units and plan (no figures)."""
+    return copy_database(mini_plan_template, tmp_path)
+
+
+@pytest.fixture
+def demo_db(demo_template, tmp_path) -> Path:
+    """The test's own demo database file, to read or to write."""
+    return copy_database(demo_template, tmp_path)
+
+
+@pytest.fixture
+def mini_store(mini_template, tmp_path):
+    """The test's own open store of the mini database."""
+    store = Store.open(copy_database(mini_template, tmp_path, "mini.duckdb"))
     yield store
     store.close()
 
 
-def add_user(path: Path, username: str, role: str, password: str = PASSWORD) -> None:
-    """A user in the database file at ``path`` (closed again: the page under test opens it)."""
-    store = Store.open(path)
-    try:
-        users.add(store, username, username.title(), role, password, by="test", source="cli")
-    finally:
-        store.close()
+@pytest.fixture
+def dashboard(monkeypatch) -> Iterator[Callable]:
+    """Open the dashboard through AppTest: ``dashboard(db, page=None, public=True, **session)`` runs
+    dashboard.py on ``db`` (``$KPI_DB``), with these session values, then switches to ``page`` if given, and
+    asserts the run raised nothing and showed no error. Caches are cleared before and after (a cached
+    store keeps the DuckDB file lock)."""
+    def open_page(db: Path, page: str | None = None, public: bool = True, **session):
+        monkeypatch.setenv("KPI_DB", str(db))
+        if public:
+            monkeypatch.setenv("KPI_PUBLIC", "1")  # the leaders' pages, open to anyone
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        at = AppTest.from_file("../dashboard.py", default_timeout=60)
+        for key, value in session.items():
+            at.session_state[key] = value
+        at.run()
+        if page:
+            at.switch_page(page).run()
+        assert not at.exception, at.exception
+        assert not at.error, [e.value for e in at.error]
+        return at
 
-
-def sign_in(at, username: str) -> None:
-    """Seed an ``AppTest`` session with the sign-in the cookie would carry (the database is ``$KPI_DB``):
-    a real token, signed with the database's key, with the session version the user has now. AppTest
-    sends no cookies, so it goes into the session's state, where it is checked exactly like a cookie."""
-    store = Store.open(os.environ["KPI_DB"])
-    try:
-        at.session_state[TOKEN] = signing.token(users.get(store, username), users.cookie_key(store))
-    finally:
-        store.close()
+    yield open_page
+    st.cache_resource.clear()  # releases the DuckDB file lock

@@ -12,11 +12,9 @@ import time
 
 import pytest
 
-from metrics.catalogue.loading import init_database
 from metrics.storage import db
 from metrics.storage.store import Store
-from tests.conftest import PASSWORD, copy_database
-from tests.test_cli import ROOT, cli
+from tests.helpers import PASSWORD, ROOT, cli, copy_database
 
 # A process that holds the store the way the dashboard does (ui/data.py: ``Store.open``; a page run reads
 # through ``store.reading()``), driven line by line: ``hold`` starts a page run and keeps it going,
@@ -66,9 +64,8 @@ class Dashboard:
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("access") / "template.duckdb"
-    init_database(path, demo=True).close()
+def template(demo_template, tmp_path_factory):
+    path = copy_database(demo_template, tmp_path_factory.mktemp("access"), "template.duckdb")
     return path
 
 
@@ -90,6 +87,7 @@ def members_file(path, value: int):
     return path
 
 
+@pytest.mark.slow
 def test_reading_commands_work_while_the_dashboard_draws_a_page(dashboard_db, tmp_path):
     path, dashboard = dashboard_db
     assert dashboard.say("hold") == "ok hold True"  # a page run holds the file, read-only
@@ -103,6 +101,7 @@ def test_reading_commands_work_while_the_dashboard_draws_a_page(dashboard_db, tm
     assert dashboard.say("release") == "ok release True"
 
 
+@pytest.mark.slow
 def test_an_import_while_the_dashboard_is_idle_is_written_and_the_dashboard_then_shows_it(dashboard_db, tmp_path):
     path, dashboard = dashboard_db
     before = float(dashboard.say("members").split()[1])
@@ -111,6 +110,7 @@ def test_an_import_while_the_dashboard_is_idle_is_written_and_the_dashboard_then
     assert dashboard.say("members") == "members 125000.0" and before != 125000.0
 
 
+@pytest.mark.slow
 def test_the_first_user_is_added_while_the_dashboard_runs(dashboard_db):
     path, dashboard = dashboard_db
     assert dashboard.say("draw 0.1") == "drawing"
@@ -122,6 +122,7 @@ def test_the_first_user_is_added_while_the_dashboard_runs(dashboard_db):
     assert "boss" in cli("users", "list", db=path).stdout
 
 
+@pytest.mark.slow
 def test_a_write_waits_for_the_page_being_drawn_then_goes_through(dashboard_db, tmp_path):
     path, dashboard = dashboard_db
     dashboard.process.stdin.write("draw 3\n")
@@ -132,6 +133,7 @@ def test_a_write_waits_for_the_page_being_drawn_then_goes_through(dashboard_db, 
     assert "Đã nhập đợt" in done.stdout and time.monotonic() - started > 1
 
 
+@pytest.mark.slow
 def test_a_write_that_waits_too_long_says_who_holds_the_file_and_changes_nothing(dashboard_db, tmp_path):
     path, dashboard = dashboard_db
     assert dashboard.say("hold") == "ok hold True"

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 IMPORT_ALL = """
@@ -24,6 +26,7 @@ def test_metrics_never_imports_streamlit():
     assert streamlit_modules == "[]"
 
 
+@pytest.mark.slow
 def test_the_fast_lane_leaves_every_browser_test_out():
     """``-m "not browser"`` still started Chromium: the folder's ``pytestmark`` in its conftest did nothing."""
     listed = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "not browser",
@@ -32,6 +35,20 @@ def test_the_fast_lane_leaves_every_browser_test_out():
     assert names and not [n for n in names if n.startswith("tests/browser/")]
 
 
+@pytest.mark.slow
+def test_the_fast_lane_runs_some_test_of_every_module():
+    """``-m "not browser and not slow"`` (README) leaves out the slow tests, never a whole module of tests."""
+    listed = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "not browser and not slow",
+                             "-p", "no:cacheprovider", "tests"], cwd=ROOT, capture_output=True, text=True, check=True)
+    fast = {line.split("::")[0] for line in listed.stdout.splitlines() if "::" in line}
+    modules = {f"tests/{p.name}" for p in (ROOT / "tests").glob("test_*.py")}
+    modules -= {"tests/test_export_render.py",  # renders decks with LibreOffice
+                "tests/test_crash.py"}  # its one test kills a big import mid-write
+    assert modules - fast == set()
+    assert not [n for n in fast if n.startswith("tests/browser/")]
+
+
+@pytest.mark.slow
 def test_the_project_installs_with_its_pinned_runtime_and_a_kpi_command(tmp_path):
     """``python -m metrics`` worked only inside .venv; the project now declares its dependencies (the
     pins of requirements.txt) and a ``kpi`` command, built here from a copy of the package."""

@@ -16,16 +16,15 @@ from metrics import backup
 from metrics.storage import users
 from metrics.storage.store import Store
 from metrics.vocabulary.errors import UserError
-from tests.test_cli import cli
+from tests.helpers import cli, copy_database
 
 PASSWORD = "mật khẩu đủ dài"
 
 
 @pytest.fixture(scope="module")
-def source(tmp_path_factory):
+def source(demo_template, tmp_path_factory):
     """The demo database with one import undone, a user and a cookie key: every kind of row."""
-    path = tmp_path_factory.mktemp("backup") / "kpi.duckdb"
-    cli("init", "--demo", db=path)
+    path = copy_database(demo_template, tmp_path_factory.mktemp("backup"))
     cli("rollback", "2", db=path)
     store = Store.open(path)
     try:
@@ -36,6 +35,7 @@ def source(tmp_path_factory):
     return path
 
 
+@pytest.mark.slow
 def test_backup_and_restore_give_the_same_status_history_and_users(source, tmp_path):
     folder = tmp_path / "backup"
     done = cli("backup", folder, db=source)
@@ -56,6 +56,7 @@ def test_backup_and_restore_give_the_same_status_history_and_users(source, tmp_p
         store.close()
 
 
+@pytest.mark.slow
 def test_the_zip_of_the_admin_page_restores_too(source, tmp_path):
     store = Store.open(source)
     try:
@@ -72,11 +73,11 @@ def test_the_zip_of_the_admin_page_restores_too(source, tmp_path):
     assert cli("status", db=restored).stdout == cli("status", db=source).stdout
 
 
-def test_restore_never_overwrites_data_unless_forced_and_checks_the_manifest(source, tmp_path):
+@pytest.mark.slow
+def test_restore_never_overwrites_data_unless_forced_and_checks_the_manifest(source, demo_template, tmp_path):
     folder = tmp_path / "backup"
     cli("backup", folder, db=source)
-    target = tmp_path / "target.duckdb"
-    cli("init", "--demo", db=target)
+    target = copy_database(demo_template, tmp_path, "target.duckdb")
     cli("rollback", "1", db=target)
     before = cli("history", db=target).stdout
     refused = cli("restore", folder, db=target, check=False)
@@ -94,6 +95,7 @@ def test_restore_never_overwrites_data_unless_forced_and_checks_the_manifest(sou
     assert cli("history", db=target).stdout == cli("history", db=source).stdout
 
 
+@pytest.mark.slow
 def test_a_backup_needs_a_new_folder_and_a_restore_a_backup(source, tmp_path):
     (tmp_path / "used").mkdir()
     (tmp_path / "used" / "x.txt").write_text("x")
@@ -130,14 +132,14 @@ def test_every_hostile_backup_is_listed():
 
 
 @pytest.fixture(scope="module")
-def holding(tmp_path_factory):
+def holding(demo_template, tmp_path_factory):
     """A database with data that a restore must leave byte for byte when it refuses."""
-    path = tmp_path_factory.mktemp("holding") / "kpi.duckdb"
-    cli("init", "--demo", db=path)
+    path = copy_database(demo_template, tmp_path_factory.mktemp("holding"))
     return path
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))
+@pytest.mark.slow
 def test_a_hostile_backup_is_refused_with_what_to_do_and_changes_nothing(name, holding, tmp_path):
     target = tmp_path / "kpi.duckdb"
     shutil.copy(holding, target)
@@ -154,6 +156,7 @@ def test_a_hostile_backup_is_refused_with_what_to_do_and_changes_nothing(name, h
 
 
 @pytest.mark.parametrize("name", RESTORED)
+@pytest.mark.slow
 def test_a_backup_restores_from_data_only_and_never_runs_its_sql(name, tmp_path):
     PWNED.unlink(missing_ok=True)
     target = tmp_path / "kpi.duckdb"
@@ -169,6 +172,7 @@ def test_a_backup_restores_from_data_only_and_never_runs_its_sql(name, tmp_path)
         store.close()
 
 
+@pytest.mark.slow
 def test_a_restored_database_goes_on_numbering_imports_and_audit_rows(source, tmp_path):
     folder = tmp_path / "backup"
     cli("backup", folder, db=source)
@@ -186,6 +190,7 @@ def test_a_restored_database_goes_on_numbering_imports_and_audit_rows(source, tm
     assert int(next(logged)["id"]) == last_audit + 1
 
 
+@pytest.mark.slow
 def test_backup_paths_the_shell_allows(source, tmp_path):
     """A quote in the folder's name; a folder that is a file (refused, with what to do)."""
     quoted = tmp_path / "sao lưu 'tháng 11'"

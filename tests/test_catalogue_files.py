@@ -11,11 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from metrics.catalogue.loading import init_database, load_targets, load_units
+from metrics.catalogue.loading import load_targets, load_units
 from metrics.cli import commands as metrics_cli
 from metrics.storage.store import Store
-from tests.conftest import FIXTURES, MINI, copy_database
-from tests.test_cli import cli
+from tests.helpers import FIXTURES, MINI, cli, copy_database
 from tests.test_hostile import EXPECTED as HOSTILE_EXPECTED
 from tests.test_hostile import HOSTILE
 
@@ -46,9 +45,8 @@ COMMANDS = {"units import": ["units", "import"], "targets import": ["targets", "
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("catalogue") / "template.duckdb"
-    init_database(path, demo=True, data_dir=MINI).close()
+def template(mini_template, tmp_path_factory) -> Path:
+    path = copy_database(mini_template, tmp_path_factory.mktemp("catalogue"), "template.duckdb")
     return path
 
 
@@ -116,6 +114,7 @@ def test_every_catalogue_command_refuses_malformed_rows(command, db_path, capsys
     assert digest(db_path) == before
 
 
+@pytest.mark.slow
 def test_a_real_command_line_says_so_without_a_traceback(db_path):
     before = digest(db_path)
     for command in (["units", "import", ERRORS / "units_comma_in_name.csv"],
@@ -130,6 +129,7 @@ def status_rows(db: Path) -> list[str]:
     return sorted(cli("status", "--plan", "T-2023-2028", "--year", "2024", db=db).stdout.splitlines())
 
 
+@pytest.mark.slow
 def test_vietnamese_headers_load_the_same_catalogue_as_english_ones(tmp_path):
     english, vietnamese = tmp_path / "en.duckdb", tmp_path / "vi.duckdb"
     for db, units, catalogue in (
@@ -173,6 +173,7 @@ def test_an_excel_targets_file_with_number_cells_and_a_percentage_cell_loads(db_
         store.close()
 
 
+@pytest.mark.slow
 def test_period_totals_load_with_targets_import_and_merge(db_path, tmp_path):
     more = tmp_path / "period_totals.csv"
     more.write_text("unit,indicator,from_year,to_year,value,source,note\n"
@@ -189,6 +190,7 @@ def test_period_totals_load_with_targets_import_and_merge(db_path, tmp_path):
         store.close()
 
 
+@pytest.mark.slow
 def test_an_unknown_column_is_reported_as_a_warning_and_the_rest_loads(db_path, tmp_path):
     path = tmp_path / "plans.csv"
     lines = (MINI / "plans.csv").read_text(encoding="utf-8").splitlines()

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from metrics.catalogue.loading import init_database
 from metrics.exports import chart_layout, deck_charts
 from metrics.exports.chart_labels import CLEARANCE, Box, Plot
 from metrics.exports.chart_scale import scale
 from metrics.judging.scorecard import Scorecard
+from tests.helpers import open_copy
 
 PLAN = "DH-XI-2023-2028"
 #: Frame sizes (points) of the deck's charts: two on a slide (the shortest a little shorter than any), one on a slide.
@@ -44,8 +44,8 @@ def test_a_small_rate_writes_each_tick_itself():
 
 
 @pytest.fixture(scope="module")
-def rows(tmp_path_factory):
-    store = init_database(tmp_path_factory.mktemp("layout") / "demo.duckdb", demo=True)
+def rows(demo_template, tmp_path_factory):
+    store = open_copy(demo_template, tmp_path_factory.mktemp("layout"), "demo.duckdb")
     card = Scorecard(store)
     year = card.latest_year(PLAN)
     found = card.evaluate(PLAN, year, units=[card.root(PLAN, year).code])

@@ -13,33 +13,15 @@ import pytest
 from metrics.domain.judgement import ANNUAL_TYPES
 from metrics.storage import audit
 from metrics.storage.store import Store
-from tests.conftest import MINI
+from tests.helpers import MINI, ROOT, SHORT_WAIT, cli, copy_database, read_csv
 
-ROOT = Path(__file__).resolve().parent.parent
-SHORT_WAIT = {"KPI_LOCK_WAIT": "1"}  # a held file is reported after one second, not the usual ten
 STATUS_COLUMNS = ["plan", "target", "indicator", "unit", "year", "actual", "target_value", "achievement_pct", "status"]
 
 
-def cli(*args, db=None, check=True, env=None):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    command = [sys.executable, "-m", "metrics", *map(str, args)]
-    if db is not None:
-        command += ["--db", str(db)]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
-    if check:
-        assert done.returncode == 0, done.stderr
-    return done
-
-
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "kpi.duckdb"
-    cli("init", "--demo", db=path)
-    return path
-
-
-def read_csv(text):
-    return list(csv.DictReader(io.StringIO(text)))
+def demo_db(demo_template, tmp_path_factory):
+    """The demo database, shared by this module's tests (they read it, or are refused before they write)."""
+    return copy_database(demo_template, tmp_path_factory.mktemp("demo"))
 
 
 def test_status_csv_has_the_contract_columns_in_order(demo_db):
@@ -47,6 +29,7 @@ def test_status_csv_has_the_contract_columns_in_order(demo_db):
     assert out.splitlines()[0].split(",")[:9] == STATUS_COLUMNS
 
 
+@pytest.mark.slow
 def test_status_lists_every_target_for_the_province_and_each_unit_it_applies_to(demo_db):
     rows = read_csv(cli("status", "--plan", "DH-XI-2023-2028", "--year", "2024", db=demo_db).stdout)
     targets = read_csv((ROOT / "data" / "targets.csv").read_text(encoding="utf-8"))
@@ -61,6 +44,7 @@ def test_status_lists_every_target_for_the_province_and_each_unit_it_applies_to(
         "deterioration", "not_achieved", "not_available", "no_target"}
 
 
+@pytest.mark.slow
 def test_status_2024_says_not_achieved_for_every_annual_target_below_its_bound(demo_db):
     """It said not_available with "0 of 1 years met" for HN1b at 58,4% against ≥ 65%."""
     out = cli("status", "--year", "2024", "--unit", "AG", "--format", "csv", db=demo_db).stdout
@@ -72,6 +56,7 @@ def test_status_2024_says_not_achieved_for_every_annual_target_below_its_bound(d
     assert rows["HN1a"]["achievement_pct"] == ""  # a band has no "% achieved"
 
 
+@pytest.mark.slow
 def test_status_numbers_are_plain_for_machines(demo_db):
     rows = read_csv(cli("status", "--year", "2023", "--unit", "AG", db=demo_db).stdout)
     members = next(r for r in rows if r["indicator"] == "members")
@@ -79,6 +64,7 @@ def test_status_numbers_are_plain_for_machines(demo_db):
     assert members["year"] == "2023"
 
 
+@pytest.mark.slow
 def test_status_json_matches_csv(demo_db):
     as_json = json.loads(cli("status", "--format", "json", "--unit", "AG", "--year", "2023", db=demo_db).stdout)
     as_csv = read_csv(cli("status", "--unit", "AG", "--year", "2023", db=demo_db).stdout)
@@ -91,12 +77,14 @@ def test_unknown_plan_fails_with_a_message_that_names_the_known_plans(demo_db):
     assert "DH-XI-2023-2028" in done.stderr and "NOPE" in done.stderr
 
 
+@pytest.mark.slow
 def test_init_refuses_to_overwrite_a_database_with_data(demo_db):
     done = cli("init", "--demo", db=demo_db, check=False)
     assert done.returncode == 1
     assert "--force" in done.stderr
 
 
+@pytest.mark.slow
 def test_a_second_process_gets_a_clear_message_while_the_database_is_held(demo_db):
     holder = subprocess.Popen(
         [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(demo_db)!r}); print('held', flush=True); time.sleep(30)"],
@@ -113,6 +101,7 @@ def test_a_second_process_gets_a_clear_message_while_the_database_is_held(demo_d
         holder.wait()
 
 
+@pytest.mark.slow
 def test_units_and_targets_import_load_another_federation(tmp_path):
     db = tmp_path / "other.duckdb"
     cli("init", db=db)
@@ -124,6 +113,7 @@ def test_units_and_targets_import_load_another_federation(tmp_path):
     assert len(rows) == 26
 
 
+@pytest.mark.slow
 def test_targets_import_with_errors_writes_nothing(tmp_path):
     db = tmp_path / "bad.duckdb"
     cli("init", db=db)
@@ -140,6 +130,7 @@ def test_targets_import_with_errors_writes_nothing(tmp_path):
     assert empty.returncode == 1  # still no plan: nothing was written
 
 
+@pytest.mark.slow
 def test_history_and_rollback(tmp_path):
     db = tmp_path / "h.duckdb"
     cli("init", "--demo", db=db)
@@ -155,6 +146,7 @@ def test_history_and_rollback(tmp_path):
 FORMULA = "=cmd|' /C calc'!A0"
 
 
+@pytest.mark.slow
 def test_command_line_csv_never_hands_a_spreadsheet_a_formula(tmp_path):
     """A failed sign-in under a formula-like name, a file named like a formula: text in every CSV output."""
     db = tmp_path / "f.duckdb"
@@ -174,6 +166,7 @@ def test_command_line_csv_never_hands_a_spreadsheet_a_formula(tmp_path):
     assert json.loads(cli("history", "--format", "json", db=db).stdout)[-1]["file"] == "=1+1.csv"  # JSON as stored
 
 
+@pytest.mark.slow
 def test_a_reader_that_leaves_early_gets_no_traceback(demo_db):
     """``status | head``: the pipe is closed before the command writes its first line."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -185,6 +178,7 @@ def test_a_reader_that_leaves_early_gets_no_traceback(demo_db):
     assert "Traceback" not in error and "BrokenPipe" not in error, error
 
 
+@pytest.mark.slow
 def test_export_and_template_never_overwrite_without_force_and_never_the_database(demo_db, tmp_path):
     existing = tmp_path / "report.csv"
     existing.write_text("keep me", encoding="utf-8")

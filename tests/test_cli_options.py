@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from metrics.cli.commands import build_parser
-from tests.test_cli import ROOT, cli
+from tests.helpers import ROOT, cli, copy_database
 
 VALUES = "unit,indicator,year,value\n883,union_houses,2024,11\n"
 UNITS = ROOT / "data" / "units.csv"
@@ -63,11 +63,10 @@ def test_every_command_is_walked():
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory) -> tuple[Path, Path]:
+def template(demo_template, tmp_path_factory) -> tuple[Path, Path]:
     """A demo database with a second administrator (so lan can be changed), and a backup of it."""
     folder = tmp_path_factory.mktemp("options")
-    path = folder / "kpi.duckdb"
-    cli("init", "--demo", db=path)
+    path = copy_database(demo_template, folder)
     for name in ("boss", "lan"):
         done = subprocess.run([sys.executable, "-m", "metrics", "users", "add", name, "--role", "admin",
                                "--password-stdin", "--db", str(path)], input=PASSWORD, capture_output=True,
@@ -83,6 +82,7 @@ def digest(path: Path) -> str:
 
 @pytest.mark.parametrize("position", ["before", "after"])
 @pytest.mark.parametrize("command", sorted(CASES))
+@pytest.mark.slow
 def test_global_options_choose_the_database_and_language(command, position, template, tmp_path):
     arguments, writes, english, stdin = CASES[command]
     db = tmp_path / "chosen.duckdb"

@@ -10,16 +10,15 @@ import threading
 
 import pytest
 
-from metrics.catalogue.loading import init_database
 from metrics.ingest import intake as ingest
 from metrics.storage import audit
 from metrics.vocabulary.errors import UserError
-from tests.test_cli import SHORT_WAIT, cli
+from tests.helpers import SHORT_WAIT, cli, open_copy
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = init_database(tmp_path / "kpi.duckdb", demo=True)
+def store(demo_template, tmp_path):
+    store = open_copy(demo_template, tmp_path)
     yield store
     store.close()
 
@@ -92,9 +91,9 @@ def test_readers_see_the_data_before_or_after_an_import_never_half(store, tmp_pa
     assert seen <= {before, before + result.written} and before in seen
 
 
-def test_the_command_line_says_what_to_do_while_the_dashboard_holds_the_database(tmp_path):
-    db = tmp_path / "kpi.duckdb"
-    init_database(db, demo=True).close()
+@pytest.mark.slow
+def test_the_command_line_says_what_to_do_while_the_dashboard_holds_the_database(demo_db, tmp_path):
+    db = demo_db
     values = values_file(tmp_path / "v.csv", ["883"], 3)
     holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
                                "print('held', flush=True); time.sleep(60)", str(db)], stdout=subprocess.PIPE, text=True)
@@ -115,18 +114,19 @@ def test_the_command_line_says_what_to_do_while_the_dashboard_holds_the_database
      "a command python -m metrics import so-lieu.csv"),
     (["streamlit", "run", "dashboard.py"], "dashboard (streamlit)", "the dashboard (streamlit)"),
 ])
-def test_the_busy_message_names_what_holds_the_database(tmp_path, holder_line, vi, en):
+@pytest.mark.slow
+def test_the_busy_message_names_what_holds_the_database(demo_db, holder_line, vi, en):
     """Not always the dashboard: another command-line import holds the file just as well."""
-    db = tmp_path / "kpi.duckdb"
-    init_database(db, demo=True).close()
+    db = demo_db
     holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
                                "print('held', flush=True); time.sleep(60)", str(db), *holder_line],
                               stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
-        done = cli("history", db=db, check=False)
+        done = cli("history", db=db, check=False, env=SHORT_WAIT)
         assert f"đang được {vi} (PID {holder.pid}) sử dụng" in done.stderr, done.stderr
-        assert f"in use by {en} (PID {holder.pid})" in cli("history", "--lang", "en", db=db, check=False).stderr
+        english = cli("history", "--lang", "en", db=db, check=False, env=SHORT_WAIT)
+        assert f"in use by {en} (PID {holder.pid})" in english.stderr
     finally:
         holder.kill()
         holder.wait()

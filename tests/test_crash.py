@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from metrics.catalogue.loading import init_database, load_units
 from metrics.storage.store import Store
-from tests.test_cli import ROOT, cli
+from tests.helpers import ROOT, cli
 
 UNIONS = 12_000  # × 7 counted indicators × 6 years = 504,000 values: a write of a few tenths of a second
 GROWTH = 256 * 1024  # the file has grown by a block: DuckDB is writing the new rows, not yet committed

@@ -8,8 +8,7 @@ import datetime as dt
 import pytest
 
 from metrics.storage.store import Store
-from tests.test_cli import cli, read_csv
-from tests.test_targets_import import mini_db as build_mini_db
+from tests.helpers import cli, read_csv
 
 THIS_YEAR = dt.date.today().year
 PLANS_HEADER = "plan,name_vi,issuer,start_year,end_year,unit,source"
@@ -28,10 +27,11 @@ def plan_files(tmp_path, *plans: tuple[str, int, int, str]):
 
 
 @pytest.fixture
-def mini_db(tmp_path):
-    return build_mini_db(tmp_path)
+def mini_db(mini_plan_db):
+    return mini_plan_db
 
 
+@pytest.mark.slow
 def test_the_default_plan_is_in_force_with_the_widest_scope_not_the_one_loaded_last(mini_db, tmp_path):
     y = THIS_YEAR
     cli("targets", "import", *plan_files(tmp_path, ("LONG", y - 3, y + 3, "P2"), ("DISTRICT", y - 4, y + 4, "D1"),
@@ -49,6 +49,7 @@ def test_the_default_plan_is_in_force_with_the_widest_scope_not_the_one_loaded_l
         store.close()
 
 
+@pytest.mark.slow
 def test_a_finished_plan_is_judged_in_its_last_year_and_later_years_are_refused(mini_db, tmp_path):
     cli("targets", "import", *plan_files(tmp_path, ("T-2018-2022", 2018, 2022, "P")), db=mini_db)
     values = tmp_path / "members.csv"

@@ -14,7 +14,7 @@ import streamlit as st
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
-from tests.test_cli import ROOT, cli, read_csv
+from tests.helpers import ROOT, cli, read_csv
 
 DOC = ROOT / "docs" / "data-files.md"
 
@@ -49,12 +49,13 @@ def verdicts(rows: dict) -> dict[tuple[str, str], tuple[str, float]]:
     return {key: (r["status"], round(float(r["actual"]), 2)) for key, r in rows.items()}
 
 
-def test_the_walkthrough_is_the_whole_setup_from_an_empty_database(federation):
+def test_the_walkthrough_is_the_whole_setup_from_an_empty_database():
     commands = [" ".join(c[3:5]) for c in walkthrough()]
     assert commands[0] == "init --db" and "units import" in commands and "targets import" in commands
     assert not any("--demo" in " ".join(c) for c in walkthrough())
 
 
+@pytest.mark.slow
 def test_the_statuses_are_the_ones_worked_out_by_hand(federation):
     rows = printed(federation, "--plan", "VL-CT-2026")
     assert verdicts(rows) == {
@@ -75,6 +76,7 @@ def test_the_statuses_are_the_ones_worked_out_by_hand(federation):
     assert (rows[("T5", "VL-2025")]["numerator"], rows[("T5", "VL-2025")]["denominator"]) == ("54.2", "45.0")
 
 
+@pytest.mark.slow
 def test_a_2023_based_target_is_judged_across_the_merger_on_the_old_provinces_added_up(federation):
     rows = printed(federation, "--plan", "VL-DH-2023-2028")
     assert verdicts(rows) == {
@@ -91,6 +93,7 @@ def test_a_2023_based_target_is_judged_across_the_merger_on_the_old_provinces_ad
         "2024", "2023:TV")
 
 
+@pytest.mark.slow
 def test_status_before_the_merger_prints_the_merged_provinces_row_reconstructed(federation):
     """Before: the merged province had no unit in 2024, and ``status --year 2024`` printed nothing, exit 0."""
     rows = printed(federation, "--plan", "VL-DH-2023-2028", "--year", "2024")
@@ -102,6 +105,7 @@ def test_status_before_the_merger_prints_the_merged_provinces_row_reconstructed(
     assert rows[("D1", "VL-2025")]["reconstructed"] == "2023;2024" and rows[("D1", "VL-2025")]["year"] == "2024"
 
 
+@pytest.mark.slow
 def test_a_rebased_plan_is_carried_by_the_merged_province_with_its_targets_scaled(federation):
     rows = printed(federation, "--plan", "BT-CT-2023-2027")
     assert verdicts(rows) == {
@@ -117,6 +121,7 @@ def test_a_rebased_plan_is_carried_by_the_merged_province_with_its_targets_scale
         132390, "46000.0", 2.878)
 
 
+@pytest.mark.slow
 def test_an_ended_plan_stops_with_its_province(federation):
     rows = printed(federation, "--plan", "TV-CT-2021-2025")
     assert verdicts(rows) == {
@@ -130,11 +135,13 @@ def test_an_ended_plan_stops_with_its_province(federation):
     assert "Kế hoạch kết thúc khi Liên đoàn Lao động tỉnh Trà Vinh hợp nhất ngày 1/7/2025" in refused.stderr
 
 
+@pytest.mark.slow
 def test_the_import_preview_keeps_the_amounts_decimals(federation):
     preview = federation["outputs"]["import data/examples/vinh-long/values.csv --dry-run --plan VL-CT-2026 --db vinh-long.duckdb"]
     assert "Chi chăm lo đoàn viên · 2026: — → 6,25" in preview and "T5 Thu kinh phí đạt kế hoạch (2026): — → 120,44%" in preview
 
 
+@pytest.mark.slow
 def test_the_overview_shows_every_target_of_the_plan_in_its_own_words(federation, monkeypatch):
     monkeypatch.setenv("KPI_DB", str(federation["db"]))
     monkeypatch.setenv("KPI_PUBLIC", "1")
@@ -154,6 +161,7 @@ def test_the_overview_shows_every_target_of_the_plan_in_its_own_words(federation
     assert "11,75" in shown and "120,44%" in shown
 
 
+@pytest.mark.slow
 def test_the_deck_and_the_report_open_and_say_the_same(federation):
     deck = Presentation(str(federation["pptx"]))
     text = " ".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame)
@@ -164,6 +172,7 @@ def test_the_deck_and_the_report_open_and_say_the_same(federation):
     assert "120,44% kế hoạch" in pdf and "11,75 tỷ đồng" in pdf and "An Giang" not in pdf
 
 
+@pytest.mark.slow
 def test_the_units_page_of_2024_shows_the_old_provinces_as_they_were(federation, monkeypatch):
     """Decision 2 of issue 15's mergers: in a year before the merger, the merged province stands with the three
     old provinces below it, each as it was."""
@@ -195,6 +204,7 @@ def pdf_text(path: Path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+@pytest.mark.slow
 def test_the_term_report_says_once_which_years_are_reconstructed(federation):
     text = " ".join(pdf_text(federation["term_pdf"]).split())
     assert text.count("Số liệu năm 2023, 2024 là tái lập: cộng các đơn vị trước hợp nhất") == 1
@@ -204,6 +214,7 @@ def test_the_term_report_says_once_which_years_are_reconstructed(federation):
     assert "2023: thiếu số liệu của Liên đoàn Lao động tỉnh Trà Vinh" in text  # D2's 2023
 
 
+@pytest.mark.slow
 def test_a_rebased_plans_deck_and_an_ended_plans_report_say_so(federation, tmp_path):
     deck = tmp_path / "ben-tre.pptx"
     cli("export", "--format", "pptx", "--plan", "BT-CT-2023-2027", "--out", deck, db=federation["db"])
@@ -221,6 +232,7 @@ def test_a_rebased_plans_deck_and_an_ended_plans_report_say_so(federation, tmp_p
     assert refused.returncode == 1 and "1/7/2025" in refused.stderr and not (tmp_path / "late.pdf").exists()
 
 
+@pytest.mark.slow
 def test_a_one_year_share_of_plan_chart_shows_its_target_and_its_numbers_above_100(federation):
     """T5 (120,44% of plan, one year): its target line through a single year drew nothing, hidden in the
     column, and the axis wrote no number above 100%."""

@@ -33,6 +33,7 @@ from metrics.judging import wording
 from metrics.judging.scorecard import Scorecard
 from metrics.storage.store import Store, write_batch
 from metrics.vocabulary import fmt
+from tests.helpers import copy_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = "DH-XI-2023-2028"
@@ -40,9 +41,8 @@ GROUPS = ["NK1", "NK2", "NK3", "HN1", "HN2", "HN3", "HN4", "HN5", "HN6", "HN7", 
 
 
 @pytest.fixture(scope="module")
-def demo_path(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("exports") / "x.duckdb"
-    init_database(path, demo=True).close()
+def demo_path(demo_template, tmp_path_factory) -> Path:
+    path = copy_database(demo_template, tmp_path_factory.mktemp("exports"), "x.duckdb")
     return path
 
 
@@ -322,6 +322,7 @@ def test_values_csv_is_the_long_layout_ready_to_import_again(store):
 
 # --- pinned data --------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_pinned_deck_is_the_same_after_a_new_import(demo_path, tmp_path):
     path = tmp_path / "pinned.duckdb"
     shutil.copy(demo_path, path)
@@ -360,6 +361,7 @@ def cli(*args):
                           cwd=ROOT, timeout=120)
 
 
+@pytest.mark.slow
 def test_export_command_writes_the_same_bytes_as_the_page(demo_path, store, tmp_path):
     for fmt_ in ("pptx", "pdf"):
         out = tmp_path / f"x.{fmt_}"
@@ -374,6 +376,7 @@ def test_export_command_writes_the_same_bytes_as_the_page(demo_path, store, tmp_
     (["--as-of", "99"], "Không có đợt nhập số 99"),
     (["--year", "2031"], "nằm ngoài kế hoạch"),
 ])
+@pytest.mark.slow
 def test_export_command_errors_say_what_to_do(demo_path, tmp_path, args, message):
     done = cli("export", "--format", "pdf", "--out", tmp_path / "x.pdf", "--db", demo_path, *args)
     assert done.returncode == 1 and message in done.stderr
@@ -410,6 +413,7 @@ def test_2024_annual_targets_below_their_bound_are_not_achieved_in_every_export(
     assert " ".join(text.split()).count("✖ Chưa đạt") >= 2 * len(below)  # each item and its line in the focus list
 
 
+@pytest.mark.slow
 def test_exports_of_a_plan_without_values_and_of_an_empty_database(tmp_path):
     from metrics.catalogue.loading import load_targets, load_units
 

@@ -12,13 +12,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from metrics.catalogue.loading import init_database
 from metrics.exports import data as export_data
 from metrics.ingest import intake as ingest
 from metrics.storage.files import guard
 from metrics.storage.store import Store
-from tests.conftest import FIXTURES, MINI, copy_database
-from tests.test_cli import cli
+from tests.helpers import FIXTURES, cli, copy_database
 
 HOSTILE = FIXTURES / "hostile"
 EXPECTED = {  # file -> (row, column, code) of its one problem, or a list of its problems
@@ -62,9 +60,8 @@ WHAT_TO_DO = ("Hãy", "hãy")  # every Vietnamese message says what to do next
 
 
 @pytest.fixture(scope="module")
-def template_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("hostile") / "template.duckdb"
-    init_database(path, demo=True, data_dir=MINI).close()
+def template_db(mini_template, tmp_path_factory) -> Path:
+    path = copy_database(mini_template, tmp_path_factory.mktemp("hostile"), "template.duckdb")
     return path
 
 
@@ -87,6 +84,7 @@ def test_every_hostile_file_is_listed():
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.slow
 def test_a_hostile_file_is_rejected_with_what_to_do_and_changes_nothing(name, db_path):
     path = HOSTILE / "rejected" / name
     before = digest(db_path)

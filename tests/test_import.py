@@ -21,18 +21,10 @@ from metrics.judging.scorecard import Scorecard
 from metrics.storage.store import Store, write_batch
 from metrics.storage.values_export import export_values
 from metrics.vocabulary.errors import UserError
-from tests.conftest import MINI, copy_database
-from tests.test_cli import ROOT, cli
+from tests.helpers import MINI, ROOT, cli, copy_database
 
 DATA = ROOT / "data"
 PLAN = "DH-XI-2023-2028"
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    init_database(path, demo=True).close()
-    return path
 
 
 @pytest.fixture
@@ -279,6 +271,7 @@ def test_two_people_undoing_the_same_batch_at_once_get_a_message(tmp_path):
 
 # --- round trip -------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_exported_values_import_into_an_empty_database_with_the_same_statuses(demo, tmp_path, capsys):
     exported = tmp_path / "values.csv"
     assert export_values(demo, exported) == len(demo.observations())
@@ -307,6 +300,7 @@ def _statuses(text: str) -> list[tuple]:
 
 # --- command line -----------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_dry_run_prints_the_preview_and_writes_nothing(demo_template, tmp_path):
     db = tmp_path / "kpi.duckdb"
     shutil.copy(demo_template, db)
@@ -327,6 +321,7 @@ def test_dry_run_prints_the_preview_and_writes_nothing(demo_template, tmp_path):
 # --- templates --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@pytest.mark.slow
 def test_a_filled_template_imports(suffix, demo_template, tmp_path):
     db = tmp_path / "kpi.duckdb"
     shutil.copy(demo_template, db)

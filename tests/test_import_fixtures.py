@@ -11,8 +11,7 @@ import pytest
 from metrics.catalogue.loading import init_database, load_units
 from metrics.ingest import intake as ingest
 from metrics.storage.store import Store
-from tests.conftest import FIXTURES, MINI, copy_database
-from tests.test_cli import cli
+from tests.helpers import FIXTURES, MINI, cli, copy_database
 
 IMPORT = FIXTURES / "import"
 
@@ -144,6 +143,7 @@ def _same(actual, expected) -> bool:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_PROBLEMS))
+@pytest.mark.slow
 def test_a_bad_file_is_rejected_with_every_problem_and_changes_nothing(name, db_path):
     path = IMPORT / "errors" / name
     store = Store.open(db_path)

@@ -13,25 +13,24 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from metrics.catalogue.loading import init_database
-from tests.conftest import add_user, copy_database, sign_in
+from tests.helpers import add_user, copy_database, sign_in
 
 BAD = "đơn vị;chỉ tiêu;năm;giá trị\nAG-2025;members;2026;130.000\n884;members;2024;abc\n"
 GOOD = "đơn vị;chỉ tiêu;năm;giá trị\nAG-2025;members;2026;130.000\n884;members;2024;9.000\n"
 
 
 @pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("intake") / "template.duckdb"
-    init_database(path, demo=True).close()
+def analyst_template(demo_template, tmp_path_factory):
+    """The demo database with lan, an analyst."""
+    path = copy_database(demo_template, tmp_path_factory.mktemp("intake"), "template.duckdb")
     add_user(path, "lan", "analyst")
     return path
 
 
 @pytest.fixture
-def page(demo_template, tmp_path, monkeypatch):
+def page(analyst_template, tmp_path, monkeypatch):
     """The import page on a database of its own (the page writes to it), signed in as an analyst."""
-    db = copy_database(demo_template, tmp_path)
+    db = copy_database(analyst_template, tmp_path)
     monkeypatch.setenv("KPI_DB", str(db))
     st.cache_resource.clear()
     st.cache_data.clear()
@@ -68,6 +67,7 @@ def test_a_file_with_errors_is_listed_and_nothing_is_written(page):
     assert len(at.get("download_button")) >= 1
 
 
+@pytest.mark.slow
 def test_preview_confirm_history_and_undo(page):
     at, db = page
     ok(at.file_uploader(key="intake_file_0").upload("so-lieu.csv", GOOD.encode(), "text/csv").run())
@@ -169,6 +169,7 @@ def test_a_hidden_first_sheet_is_shown_as_hidden_and_not_read_by_default(page):
     assert [(m.label, m.value) for m in at.metric][1] == ("Cập nhật số liệu", "1")
 
 
+@pytest.mark.slow
 def test_a_check_leaves_no_folder_behind_once_its_session_is_gone(page):
     """Each check keeps its rows in a folder until confirmed or replaced; a session that ends (the tab is
     closed) takes its folder with it."""

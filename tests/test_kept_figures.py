@@ -9,17 +9,15 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from metrics.catalogue.loading import init_database
 from metrics.ingest import intake as ingest
 from metrics.judging import charts
 from ui import data, figures
 
 
 @pytest.fixture
-def dashboard(tmp_path, monkeypatch):
+def dashboard(demo_db, monkeypatch):
     """The dashboard on its own demo database (the test imports into it), public; charts.trend counted."""
-    path = tmp_path / "kpi.duckdb"
-    init_database(path, demo=True).close()
+    path = demo_db
     monkeypatch.setenv("KPI_DB", str(path))
     monkeypatch.setenv("KPI_PUBLIC", "1")
     built = []

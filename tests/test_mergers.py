@@ -20,7 +20,7 @@ from metrics.judging.scorecard import Scorecard, completeness
 from metrics.storage.migrations import MIGRATIONS, migrate
 from metrics.storage.store import Store
 from metrics.vocabulary.errors import UserError
-from tests.conftest import FIXTURES, MINI, copy_database
+from tests.helpers import FIXTURES, copy_database
 
 MERGER = FIXTURES / "merger"
 
@@ -227,10 +227,10 @@ def test_the_command_line_refuses_a_year_after_the_plan_ended(built, capsys):
 
 # --- the about page's "who has reported" ---------------------------------------------------------------------
 
-def test_who_has_reported_expects_the_figures_of_a_target_set_for_one_unit(tmp_path):
+def test_who_has_reported_expects_the_figures_of_a_target_set_for_one_unit(mini_template, tmp_path):
     """Issue 15's leftover: a target set for D1 alone (targets.csv ``unit``) was missing from what D1's units
     are expected to report, though D1's figure is built from theirs."""
-    store = init_database(tmp_path / "mini.duckdb", demo=True, data_dir=MINI)
+    store = Store.open(copy_database(mini_template, tmp_path, "mini.duckdb"))
     try:
         extra = tmp_path / "targets.csv"
         extra.write_text("plan,target,group,group_vi,indicator,type,value,target_year,unit,label_vi,wording_vi,"
@@ -296,10 +296,10 @@ def test_a_database_made_before_after_merger_gets_the_column(tmp_path):
 
 # --- An Giang's demo: AG carried by AG-2025 (AG + KG), KG without figures ----------------------------------------
 
-def test_an_giangs_merger_with_kien_giang_is_no_longer_counted_as_growth(tmp_path):
+def test_an_giangs_merger_with_kien_giang_is_no_longer_counted_as_growth(demo_db):
     """Before: 111.258 members of An Giang in 2023 against 116.002 of the merged province in 2025 was growth
     (limited progress, projected to 123.500 by 2028) and the annual trends compared 2025 with An Giang alone."""
-    store = init_database(tmp_path / "kpi.duckdb", demo=True)
+    store = Store.open(demo_db)
     try:
         card = Scorecard(store)
         members = one(card, "DH-XI-2023-2028", "NK1b", 2025)

@@ -9,8 +9,8 @@ import inspect
 import duckdb
 import pytest
 
-from metrics.catalogue.loading import init_database
 from metrics.storage import db, migrations
+from tests.helpers import copy_database
 
 SCHEMA = """SELECT table_name, column_name, data_type, is_nullable, column_default
             FROM information_schema.columns WHERE table_schema = 'main' ORDER BY ALL"""
@@ -21,9 +21,8 @@ def schema(con) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("migrations") / "demo.duckdb"
-    init_database(path, demo=True).close()
+def demo(demo_template, tmp_path_factory):
+    path = copy_database(demo_template, tmp_path_factory.mktemp("migrations"), "demo.duckdb")
     return path
 
 

@@ -9,11 +9,8 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import MINI
-from tests.test_cli import ROOT, cli
-from tests.test_pages import texts
+from tests.helpers import MINI, ROOT, cli, texts
 
 
 @pytest.fixture(scope="module")
@@ -31,37 +28,38 @@ def other_db(tmp_path_factory) -> Path:
     return db
 
 
-def page(db: Path, script: str, monkeypatch) -> AppTest:
-    monkeypatch.setenv("KPI_DB", str(db))
-    monkeypatch.setenv("KPI_PUBLIC", "1")
-    st.cache_resource.clear()
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
-    at.session_state["year"] = 2024
-    at.run()
-    at.switch_page(script).run()
-    st.cache_resource.clear()
-    assert not at.exception and not at.error, [e.value for e in at.error]
-    return at
+@pytest.fixture
+def page(dashboard):
+    """A public page of the federation's database ``db`` in 2024, checked for exceptions and errors."""
+    def open_page(db: Path, script: str):
+        at = dashboard(db, script, year=2024)
+        st.cache_resource.clear()  # releases the file: a test may run the command line on it next
+        return at
+
+    return open_page
 
 
-def test_the_headline_cards_are_the_targets_the_plan_names_in_its_order(other_db, monkeypatch):
-    at = page(other_db, "pages/overview.py", monkeypatch)
+@pytest.mark.slow
+def test_the_headline_cards_are_the_targets_the_plan_names_in_its_order(other_db, page):
+    at = page(other_db, "pages/overview.py")
     shown = [m.value for m in at.markdown if m.value.startswith("**")]
     assert shown[:2] == ["**R1** · Tỷ lệ ký thỏa ước", "**L1** · Tổng số đoàn viên"]
     assert "Chỉ tiêu chính" in [s.value for s in at.subheader]
 
 
-def test_a_plan_without_headline_targets_shows_none_rather_than_another_federations(tmp_path, monkeypatch):
+@pytest.mark.slow
+def test_a_plan_without_headline_targets_shows_none_rather_than_another_federations(tmp_path, page):
     db = tmp_path / "kpi.duckdb"
     cli("init", db=db)
     cli("units", "import", MINI / "units.csv", db=db)
     cli("targets", "import", MINI / "plans.csv", MINI / "indicators.csv", MINI / "targets.csv", db=db)
-    at = page(db, "pages/overview.py", monkeypatch)
+    at = page(db, "pages/overview.py")
     assert "Chỉ tiêu chính" not in [s.value for s in at.subheader]
 
 
-def test_the_method_takes_its_examples_from_the_plan_on_screen(other_db, monkeypatch):
-    shown = texts(page(other_db, "pages/about.py", monkeypatch))
+@pytest.mark.slow
+def test_the_method_takes_its_examples_from_the_plan_on_screen(other_db, page):
+    shown = texts(page(other_db, "pages/about.py"))
     assert "(ví dụ L1: “Tổng số đoàn viên”)" in shown and "(ví dụ C1: “Nhà Mái ấm”)" in shown
     assert "(ví dụ F1: “Thỏa ước hằng năm”)" in shown
     assert "139.258" not in shown and "300 căn" not in shown

@@ -8,11 +8,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from metrics.catalogue.loading import init_database
 from metrics.domain.judgement import ANNUAL_TYPES
 from metrics.judging.scorecard import Scorecard
 from metrics.storage.store import Store
 from metrics.vocabulary import statuses
+from tests.helpers import copy_database, texts
 
 PLAN_TARGETS = 27
 BADGES = [statuses.badge(s.code) for s in statuses.TABLE]
@@ -21,37 +21,18 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 @pytest.fixture(scope="module")
-def demo_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("pages") / "kpi.duckdb"
-    init_database(path, demo=True).close()
+def demo_path(demo_template, tmp_path_factory):
+    path = copy_database(demo_template, tmp_path_factory.mktemp("pages"), "kpi.duckdb")
     return path
 
 
 @pytest.fixture
-def app(demo_path, monkeypatch):
-    monkeypatch.setenv("KPI_DB", str(demo_path))
-    monkeypatch.setenv("KPI_PUBLIC", "1")  # the leaders' pages, open to anyone (tests/test_roles.py signs in)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
+def app(demo_path, dashboard):
+    """A leaders' page, public (tests/test_roles.py signs in), checked for exceptions and errors."""
     def start(page=None, **session):
-        at = AppTest.from_file("../dashboard.py", default_timeout=60)
-        for key, value in session.items():
-            at.session_state[key] = value
-        at.run()
-        if page:
-            at.switch_page(page).run()
-        assert not at.exception, at.exception
-        assert not at.error, [e.value for e in at.error]
-        return at
+        return dashboard(demo_path, page, **session)
 
-    yield start
-    st.cache_resource.clear()  # releases the DuckDB file lock
-
-
-def texts(at) -> str:
-    return "\n".join(str(e.value) for e in [*at.markdown, *at.caption, *at.title, *at.header, *at.subheader,
-                                             *at.info, *at.warning]).replace("\\", "")
+    return start
 
 
 def links(at) -> list[str]:

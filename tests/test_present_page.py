@@ -1,49 +1,31 @@
 """The presentation page (Trình chiếu) through AppTest on a real demo database."""
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
-from metrics.catalogue.loading import init_database
 from metrics.exports.pinned import pin
 from metrics.storage.store import Store
 from metrics.vocabulary import statuses
+from tests.helpers import copy_database, texts
 
 
 @pytest.fixture(scope="module")
-def demo_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("present") / "kpi.duckdb"
-    init_database(path, demo=True).close()
+def demo_path(demo_template, tmp_path_factory):
+    path = copy_database(demo_template, tmp_path_factory.mktemp("present"), "kpi.duckdb")
     return path
 
 
 @pytest.fixture
-def app(demo_path, monkeypatch):
-    monkeypatch.setenv("KPI_DB", str(demo_path))
-    monkeypatch.setenv("KPI_PUBLIC", "1")  # the leaders' pages, open to anyone (tests/test_roles.py signs in)
-    st.cache_resource.clear()
-
+def app(demo_path, dashboard):
+    """The presentation page, public (tests/test_roles.py signs in), checked for exceptions and errors."""
     def start(**session):
-        at = AppTest.from_file("../dashboard.py", default_timeout=60)
-        for key, value in session.items():
-            at.session_state[key] = value
-        at.run()
-        at.switch_page("pages/present.py").run()
-        check(at)
-        return at
+        return dashboard(demo_path, "pages/present.py", **session)
 
-    yield start
-    st.cache_resource.clear()  # releases the DuckDB file lock
+    return start
 
 
 def check(at) -> None:
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
-
-
-def texts(at) -> str:
-    return "\n".join(str(e.value) for e in [*at.markdown, *at.caption, *at.title, *at.header, *at.subheader,
-                                             *at.info, *at.warning]).replace("\\", "")
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +46,7 @@ def test_start_view_states_the_pinned_data_and_offers_the_files(app, newest):
     assert "18 trang:" in texts(at)
 
 
+@pytest.mark.slow
 def test_slideshow_starts_advances_and_exits(app, newest):
     at = app()
     at.button(key="present_go").click().run()

@@ -8,11 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metrics.catalogue.loading import init_database
-from metrics.domain import progress
+from metrics import progress
 from metrics.judging.scorecard import Scorecard
 from metrics.storage.store import rollback_batch, write_batch
-from tests.conftest import MINI
+from tests.helpers import open_copy
 from tests.test_rollups import every_figure, reference
 
 # --- the progress measure -----------------------------------------------------------------------
@@ -108,12 +107,13 @@ def cells(draw):
 
 
 @pytest.fixture(scope="module")
-def mini(tmp_path_factory):
-    store = init_database(tmp_path_factory.mktemp("properties") / "mini.duckdb", demo=True, data_dir=MINI)
+def mini(mini_template, tmp_path_factory):
+    store = open_copy(mini_template, tmp_path_factory.mktemp("properties"), "mini.duckdb")
     yield store
     store.close()
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cells())
 def test_the_sql_rollups_equal_the_reference_after_any_import(mini, frame):

@@ -14,11 +14,10 @@ from starlette.requests import Request
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
-from metrics.catalogue.loading import init_database
 from metrics.storage import audit, users
 from metrics.storage.db import DATA_DIR
 from metrics.storage.store import Store
-from tests.conftest import PASSWORD, add_user, copy_database, sign_in
+from tests.helpers import PASSWORD, add_user, copy_database, sign_in
 from ui import auth_routes
 from ui.auth import TOKEN
 from ui.navigation import PAGES
@@ -30,9 +29,8 @@ PEOPLE = {"viewer": "minh", "analyst": "lan", "admin": "boss"}
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("roles") / "kpi.duckdb"
-    init_database(path, demo=True).close()
+def template(demo_template, tmp_path_factory):
+    path = copy_database(demo_template, tmp_path_factory.mktemp("roles"), "kpi.duckdb")
     for role, name in PEOPLE.items():
         add_user(path, name, role)
     return path
@@ -157,6 +155,7 @@ def server_request(address: str, cookies: dict | None = None) -> Request:
                     "query_string": query.encode(), "headers": headers})
 
 
+@pytest.mark.slow
 def test_signing_in_through_the_form_then_out_is_audited(db):
     """A right password gives a one-time ticket (its SHA-256 alone is stored), not a sign-in: the server
     route takes the ticket, sets the HttpOnly cookie, audits the sign-in; the cookie signs in later runs;
@@ -196,6 +195,7 @@ def test_signing_in_through_the_form_then_out_is_audited(db):
         store.close()
 
 
+@pytest.mark.slow
 def test_a_wrong_password_is_refused_audited_and_guessing_is_braked(db):
     at = start()
     sign_in_with(at, "lan", "not the password")
@@ -325,6 +325,7 @@ def test_names_and_notes_are_shown_as_plain_text_never_as_markup(db, monkeypatch
         assert not html, script
 
 
+@pytest.mark.slow
 def test_a_database_held_by_a_command_line_import_is_reported_in_the_dashboards_words(template, tmp_path,
                                                                                       monkeypatch):
     """The message names the holder (not always "the dashboard": here a command-line import) and says

@@ -3,15 +3,15 @@
 import pandas as pd
 import pytest
 
-from metrics.catalogue.loading import init_database
 from metrics.judging.scorecard import Scorecard
 from metrics.storage import rollups
 from metrics.storage.store import rollback_batch, write_batch
+from tests.helpers import open_copy
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    store = init_database(tmp_path_factory.mktemp("rollups") / "demo.duckdb", demo=True)
+def demo(demo_template, tmp_path_factory):
+    store = open_copy(demo_template, tmp_path_factory.mktemp("rollups"), "demo.duckdb")
     yield store
     store.close()
 

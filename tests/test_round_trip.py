@@ -11,18 +11,16 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from metrics.catalogue.loading import init_database
 from metrics.cli import commands as metrics_cli
 from metrics.ingest import intake as ingest
 from metrics.ingest import text as report_text
 from metrics.storage.store import Store, write_batch
-from tests.conftest import copy_database
+from tests.helpers import copy_database
 
 
 @pytest.fixture(scope="module")
-def template_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("round-trip") / "template.duckdb"
-    init_database(path, demo=True).close()
+def template_db(demo_template, tmp_path_factory):
+    path = copy_database(demo_template, tmp_path_factory.mktemp("round-trip"), "template.duckdb")
     return path
 
 

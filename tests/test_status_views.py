@@ -45,10 +45,9 @@ CASES = {
 
 
 @pytest.fixture(scope="module")
-def mini(tmp_path_factory):
-    from metrics.catalogue.loading import init_database
-    from tests.conftest import MINI
-    store = init_database(tmp_path_factory.mktemp("views") / "mini.duckdb", demo=True, data_dir=MINI)
+def mini(mini_template, tmp_path_factory):
+    from tests.helpers import open_copy
+    store = open_copy(mini_template, tmp_path_factory.mktemp("views"), "mini.duckdb")
     yield store
     store.close()
 

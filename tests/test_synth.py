@@ -5,11 +5,13 @@ import io
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from metrics.synth import leaf_values, synthesise
-from tests.test_cli import cli
+from tests.helpers import cli
 
 
+@pytest.mark.slow
 def test_synthetic_dataset_loads_with_the_contract_commands(tmp_path):
     out = tmp_path / "national"
     counts = synthesise(out, provinces=3, grassroots=400, years=3, seed=1)

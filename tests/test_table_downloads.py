@@ -5,37 +5,24 @@ import io
 import openpyxl
 import pandas as pd
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
-from metrics.catalogue.loading import init_database
 from metrics.exports import data
+from tests.helpers import copy_database
 
 
 @pytest.fixture(scope="module")
-def demo_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("tables") / "kpi.duckdb"
-    init_database(path, demo=True).close()
+def demo_path(demo_template, tmp_path_factory):
+    path = copy_database(demo_template, tmp_path_factory.mktemp("tables"), "kpi.duckdb")
     return path
 
 
 @pytest.fixture
-def page(demo_path, monkeypatch):
-    monkeypatch.setenv("KPI_DB", str(demo_path))
-    monkeypatch.setenv("KPI_PUBLIC", "1")  # the leaders' pages, open to anyone (tests/test_roles.py signs in)
-    st.cache_resource.clear()
-
+def page(demo_path, dashboard):
+    """A leaders' page, public (tests/test_roles.py signs in), checked for exceptions and errors."""
     def open_page(path, **session):
-        at = AppTest.from_file("../dashboard.py", default_timeout=60)
-        for key, value in session.items():
-            at.session_state[key] = value
-        at.run()
-        at.switch_page(path).run()
-        assert not at.exception, at.exception
-        return at
+        return dashboard(demo_path, path, **session)
 
-    yield open_page
-    st.cache_resource.clear()
+    return open_page
 
 
 @pytest.mark.parametrize("path, session, tables", [

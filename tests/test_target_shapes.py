@@ -11,7 +11,7 @@ import pytest
 from metrics.catalogue import loading
 from metrics.catalogue.loading import init_database
 from metrics.judging.scorecard import Scorecard
-from tests.conftest import MINI
+from tests.helpers import MINI, open_copy
 
 PLANS = "plan,name_vi,name_en,issuer,start_year,end_year,unit,source\n"
 INDICATORS = MINI / "indicators.csv"
@@ -38,15 +38,16 @@ def verdicts(store, plan: str, year: int, unit: str = "P") -> dict:
     return {r.target["code"]: r.verdict for r in Scorecard(store).evaluate(plan, year) if r.unit.code == unit}
 
 
-def problems(folder: Path, targets: str, plans: str = "", indicators: str = "", header: str = TARGETS) -> list[tuple]:
-    """(row, column, code) of every problem ``targets import`` finds in these lines, on the mini province."""
+def problems(mini: Path, folder: Path, targets: str, plans: str = "", indicators: str = "", header: str = TARGETS) -> list[tuple]:
+    """(row, column, code) of every problem ``targets import`` finds in these lines, on a copy of the mini
+    province's database ``mini``."""
     paths = []
     for name, top, text in (("plans.csv", PLANS, plans), ("targets.csv", header, targets),
                             ("indicators.csv", INDICATORS.read_text(encoding="utf-8"), indicators)):
         if text:
             paths.append(folder / name)
             paths[-1].write_text(top + text, encoding="utf-8")
-    store = init_database(folder / "check.duckdb", demo=True, data_dir=MINI)
+    store = open_copy(mini, folder, "check.duckdb")
     try:
         result = loading.load_targets(store, paths, dry_run=True)
     finally:
@@ -80,8 +81,8 @@ def test_a_one_year_plan_is_judged_on_its_year_against_the_year_before(tmp_path)
     assert (got["L"].status, got["L"].actual) == ("target_achieved", 121)
 
 
-def test_a_base_year_that_is_not_before_the_deadline_is_refused(tmp_path):
-    found = problems(tmp_path,
+def test_a_base_year_that_is_not_before_the_deadline_is_refused(mini_template, tmp_path):
+    found = problems(mini_template, tmp_path,
         "K-2024,H,1,Nhà,Houses,houses,cumulative,12,,2024,2024,,,province,Nhà,Houses,12 căn,test,1\n"
         "K-2024,F,2,Thỏa ước,CBA,cba,annual_floor,90,,,2024,,,province,Thỏa ước,CBA,Từ 90%,test,2\n"
         "K-2024,G,2,Thỏa ước,CBA,cba,annual_floor,90,,,2023,,,province,Thỏa ước,CBA,Từ 90%,test,3\n", ONE_YEAR)
@@ -135,8 +136,8 @@ def test_a_level_band_is_reached_inside_it(banded):
     assert (row.verdict.status, row.verdict.band_position) == ("target_achieved", "within")
 
 
-def test_a_high_end_on_a_target_that_has_one_bound_is_refused_not_dropped(tmp_path):
-    found = problems(tmp_path,
+def test_a_high_end_on_a_target_that_has_one_bound_is_refused_not_dropped(mini_template, tmp_path):
+    found = problems(mini_template, tmp_path,
         "T,F,1,Thỏa ước,CBA,cba,annual_floor,45,50,,,,,province,Thỏa ước,CBA,Từ 45%,test,1\n"
         "T,L,1,Thỏa ước,CBA,cba,level,50,45,2028,,,,province,Thỏa ước,CBA,45–50%,test,2\n", TERM)
     assert found == [(2, "value_high", "unexpected-value-high"), (3, "type", "invalid-band")]
@@ -181,10 +182,10 @@ def test_money_is_a_flow_with_decimals_read_the_vietnamese_way_and_judged(tmp_pa
     assert "11,53 tỷ đồng" in wording.sentence(row, "vi")
 
 
-def test_a_count_still_needs_a_whole_number(tmp_path):
+def test_a_count_still_needs_a_whole_number(mini_template, tmp_path):
     from metrics.ingest import intake as ingest
 
-    store = init_database(tmp_path / "kpi.duckdb", demo=True, data_dir=MINI)
+    store = open_copy(mini_template, tmp_path)
     try:
         values = tmp_path / "v.csv"
         values.write_text("unit,indicator,year,value\nP,members,2024,\"100,5\"\n", encoding="utf-8")
@@ -249,8 +250,8 @@ def test_a_share_of_plan_above_100_percent_stays_inside_its_chart(plan_parts):
     assert top >= 120.44 * 1.05  # before: the axis stopped at 112% and cut the 120,44% bar and its label off
 
 
-def test_a_unit_or_plan_figure_that_does_not_exist_is_refused(tmp_path):
-    found = problems(tmp_path,
+def test_a_unit_or_plan_figure_that_does_not_exist_is_refused(mini_template, tmp_path):
+    found = problems(mini_template, tmp_path,
         "T,U,1,Đoàn viên,Members,members,level,50,,2028,,,,,Đoàn viên,Members,50 đoàn viên,test,1,NOPE,\n"
         "T,K,2,Thỏa ước,CBA,cba,annual_floor,100,,,,,,province,Thỏa ước,CBA,Đạt kế hoạch,test,2,,cba\n"
         "T,V,3,Đoàn viên,Members,members,level,50,,2028,,,,,Đoàn viên,Members,50 đoàn viên,test,3,,\n",

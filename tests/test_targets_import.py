@@ -2,16 +2,9 @@
 
 import hashlib
 
-from tests.conftest import MINI
-from tests.test_cli import cli
+import pytest
 
-
-def mini_db(tmp_path):
-    db = tmp_path / "kpi.duckdb"
-    cli("init", db=db)
-    cli("units", "import", MINI / "units.csv", db=db)
-    cli("targets", "import", MINI / "plans.csv", MINI / "indicators.csv", MINI / "targets.csv", db=db)
-    return db
+from tests.helpers import MINI, cli
 
 
 def changed_targets(tmp_path):
@@ -28,8 +21,9 @@ def targets_of(db) -> set[str]:
     return {line.split(",")[1] for line in cli("status", "--unit", "P", "--year", "2023", db=db).stdout.splitlines()[1:]}
 
 
-def test_a_targets_file_is_merged_by_default_a_target_it_leaves_out_stays(tmp_path):
-    db = mini_db(tmp_path)
+@pytest.mark.slow
+def test_a_targets_file_is_merged_by_default_a_target_it_leaves_out_stays(mini_plan_db, tmp_path):
+    db = mini_plan_db
     changed = changed_targets(tmp_path)
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     done = cli("targets", "import", changed, "--dry-run", "--lang", "en", db=db)
@@ -41,8 +35,9 @@ def test_a_targets_file_is_merged_by_default_a_target_it_leaves_out_stays(tmp_pa
     assert {"NS", "B2", "L1"} <= targets_of(db)  # NS was not in the file and is still there
 
 
-def test_replacing_a_plans_targets_is_explicit_and_previewed(tmp_path):
-    db = mini_db(tmp_path)
+@pytest.mark.slow
+def test_replacing_a_plans_targets_is_explicit_and_previewed(mini_plan_db, tmp_path):
+    db = mini_plan_db
     changed = changed_targets(tmp_path)
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     done = cli("targets", "import", changed, "--replace", "--dry-run", "--lang", "en", db=db)
@@ -54,8 +49,8 @@ def test_replacing_a_plans_targets_is_explicit_and_previewed(tmp_path):
     assert "NS" not in targets_of(db) and "B2" in targets_of(db)
 
 
-def test_a_semicolon_windows_file_is_read_and_a_grouped_number_is_refused(tmp_path):
-    db = mini_db(tmp_path)
+def test_a_semicolon_windows_file_is_read_and_a_grouped_number_is_refused(mini_plan_db, tmp_path):
+    db = mini_plan_db
     text = (MINI / "targets.csv").read_text(encoding="utf-8")
     semicolons = tmp_path / "targets-excel.csv"
     semicolons.write_bytes(text.replace(",", ";").replace(";members;level;200;", ";members;level;200.000;")
@@ -66,9 +61,9 @@ def test_a_semicolon_windows_file_is_read_and_a_grouped_number_is_refused(tmp_pa
     assert "hàng nghìn" in done.stderr
 
 
-def test_a_target_of_infinity_or_a_year_in_superscript_is_refused(tmp_path):
+def test_a_target_of_infinity_or_a_year_in_superscript_is_refused(mini_plan_db, tmp_path):
     """``1e309`` and ``inf`` are no target values; ``²`` passes ``str.isdigit`` but is no year."""
-    db = mini_db(tmp_path)
+    db = mini_plan_db
     bad = tmp_path / "targets.csv"
     text = (MINI / "targets.csv").read_text(encoding="utf-8")
     bad.write_text(text.replace(",members,level,200,,2028,", ",members,level,1e309,,2028,")
@@ -81,8 +76,8 @@ def test_a_target_of_infinity_or_a_year_in_superscript_is_refused(tmp_path):
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
 
 
-def test_a_terminal_escape_in_a_name_is_refused_and_never_printed(tmp_path):
-    db = mini_db(tmp_path)
+def test_a_terminal_escape_in_a_name_is_refused_and_never_printed(mini_plan_db, tmp_path):
+    db = mini_plan_db
     bad = tmp_path / "targets.csv"
     text = (MINI / "targets.csv").read_text(encoding="utf-8")
     bad.write_text(text.replace(",Tổng số đoàn viên,", ",Tổng số \x1b[2Jđoàn viên,", 1), encoding="utf-8")

@@ -14,8 +14,7 @@ from metrics.ingest import intake as ingest
 from metrics.storage import audit, users
 from metrics.storage.store import Store
 from metrics.vocabulary.errors import UserError
-from tests.conftest import MINI
-from tests.test_cli import ROOT, cli
+from tests.helpers import MINI, ROOT, cli
 
 PASSWORD = "mật khẩu đủ dài"
 
@@ -112,6 +111,7 @@ def test_a_key_file_others_can_read_is_refused_with_what_to_do(store, monkeypatc
     assert caught.value.code == "cookie-key-exposed" and "chmod 600" in caught.value.vi
 
 
+@pytest.mark.slow
 def test_a_new_database_and_its_backups_are_for_their_owner_only(tmp_path):
     db = tmp_path / "private.duckdb"
     cli("init", "--demo", db=db)
@@ -204,6 +204,7 @@ def test_nothing_in_the_code_changes_or_removes_an_audit_row():
     assert not [n for n in dir(audit) if n.startswith(("update", "delete", "remove", "clear"))]
 
 
+@pytest.mark.slow
 def test_the_first_admin_is_made_on_the_command_line_and_every_write_is_audited(tmp_path):
     db = tmp_path / "kpi.duckdb"
     cli("init", db=db)

@@ -10,8 +10,7 @@ import subprocess
 import sys
 
 from tests.browser.conftest import PUBLIC, assert_no_error, streamlit_server, wait_rendered
-from tests.conftest import PASSWORD
-from tests.test_cli import ROOT, cli
+from tests.helpers import PASSWORD, ROOT, cli
 
 
 def members_2026(folder, value: int):

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import Workbook
 
 from tests.browser.conftest import ARTIFACTS, assert_no_error, sign_in, streamlit_server, wait_rendered
-from tests.conftest import PASSWORD, add_user
+from tests.helpers import PASSWORD, add_user
 
 
 @pytest.fixture(scope="module")

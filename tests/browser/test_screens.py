@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, assert_no_error, sign_in, streamlit_server, wait_rendered
-from tests.conftest import PASSWORD, add_user
+from tests.helpers import PASSWORD, add_user
 from ui import client
 
 pytestmark = pytest.mark.browser

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from metrics.storage.store import Store
 from tests.browser.conftest import ARTIFACTS, assert_no_error, sign_in, sign_in_cookie, streamlit_server, wait_rendered
-from tests.conftest import PASSWORD, add_user
+from tests.helpers import PASSWORD, add_user
 
 pytestmark = pytest.mark.browser
 PAGE_NAMES = ["Tổng quan", "Chỉ tiêu", "Đơn vị", "Về số liệu", "Trình chiếu", "Nhập dữ liệu", "Quản trị"]
