@@ -145,6 +145,9 @@ def test_a_database_of_the_old_layout_upgrades_to_the_same_values_history_and_st
         assert upgraded.rows("SELECT * FROM figures ORDER BY ALL") == new.rows("SELECT * FROM figures ORDER BY ALL")
         in_force = "SELECT unit, indicator, year, batch, replaced_by IS NULL FROM observations ORDER BY ALL"
         assert upgraded.rows(in_force) == new.rows(in_force)
+        twice = """SELECT count(*) FROM (SELECT unit, indicator, year FROM observations WHERE replaced_by IS NULL
+                                        GROUP BY ALL HAVING count(*) > 1)"""
+        assert upgraded.rows(twice) == new.rows(twice) == [(0,)]  # one version in force a cell
     finally:
         upgraded.close()
         new.close()
