@@ -8,9 +8,13 @@ import inspect
 
 import duckdb
 import pytest
+from pandas.testing import assert_frame_equal
 
+from metrics.catalogue.loading import init_database
+from metrics.ingest import intake as ingest
 from metrics.storage import db, migrations
-from tests.helpers import copy_database
+from metrics.storage.store import Store
+from tests.helpers import cli, copy_database
 
 SCHEMA = """SELECT table_name, column_name, data_type, is_nullable, column_default
             FROM information_schema.columns WHERE table_schema = 'main' ORDER BY ALL"""
@@ -79,3 +83,81 @@ def test_no_migration_calls_the_code_of_today():
         imported = [n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)]
         named = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
         assert not imported and not named & {"rollups", "store", "catalogue", "loading"}, name
+
+
+UPGRADED_TABLES = ("units", "indicators", "plans", "targets", "period_totals", "batches", "observations",
+                   "unit_years", "figures")
+
+
+def history(path):
+    """The demo database with a history of every kind: a cell corrected twice, an import undone after a later
+    one replaced it, an import undone while in force (its cells fall back to an older version)."""
+    store = init_database(path, demo=True)
+    try:
+        imports = ["883,union_houses,2024,11\n884,union_houses,2024,7\n",
+                   "883,union_houses,2024,12\n",
+                   "883,union_houses,2024,13\n884,union_houses,2024,8\nCD-P-LONGXUYEN,members,2026,1500\n"]
+        batches = []
+        for number, rows in enumerate(imports):
+            values = path.with_name(f"values-{number}.csv")
+            values.write_text("unit,indicator,year,value\n" + rows, encoding="utf-8")
+            report = ingest.check(values, store=store)
+            assert report.ok, report.counts_by_code
+            batches.append(ingest.commit(store, report, user="test").batch)
+        ingest.undo(store, batches[0], user="test")  # replaced by the second already: nothing falls back
+        ingest.undo(store, batches[2], user="test")  # in force: 883 falls back to 12, 884 to its demo value
+    finally:
+        store.close()
+
+
+def test_a_database_of_the_old_layout_upgrades_to_the_same_values_history_and_statuses(tmp_path):
+    """A database as the program before value versions left it (0013: every version in ``observations``, the
+    values in force copied in ``current_values``) upgrades with 0014: the values in force, every as-of state
+    and every target's status are what they were; the copy is gone (a view of the open versions)."""
+    made = tmp_path / "made.duckdb"
+    history(made)
+    old_path = tmp_path / "old.duckdb"
+    old = db.connect(old_path)
+    try:
+        migrations.migrate(old, until=13)
+        old.execute(f"ATTACH '{made}' AS made (READ_ONLY)")
+        for table in UPGRADED_TABLES:
+            columns = [r[0] for r in old.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
+                "AND table_name = ?", [table]).fetchall()]
+            listed = ", ".join(f'"{c}"' for c in columns)
+            old.execute(f"INSERT INTO {table} ({listed}) SELECT {listed} FROM made.{table}")
+        old.execute("INSERT INTO current_values SELECT * FROM made.current_values")
+        old.execute("SELECT max(nextval('batch_ids')) FROM range((SELECT max(id) FROM batches))").fetchall()
+        old.execute("DETACH made")
+        assert old.execute("SELECT count(*) FROM observations").fetchall()[0][0] > \
+            old.execute("SELECT count(*) FROM current_values").fetchall()[0][0]  # there is a history
+    finally:
+        old.close()
+    upgraded, new = Store.open(old_path), Store.open(made, read_only=True)
+    try:
+        assert upgraded.rows("SELECT name FROM schema_migrations ORDER BY name")[-1][0] == "0014_value_versions"
+        assert upgraded.rows("SELECT table_type FROM information_schema.tables WHERE table_name = 'current_values'") \
+            == [("VIEW",)]
+        assert_frame_equal(upgraded.observations(), new.observations())
+        for (batch,) in new.rows("SELECT id FROM batches ORDER BY id"):
+            assert_frame_equal(upgraded.observations(as_of=batch), new.observations(as_of=batch))
+        assert upgraded.rows("SELECT * FROM figures ORDER BY ALL") == new.rows("SELECT * FROM figures ORDER BY ALL")
+        in_force = "SELECT unit, indicator, year, batch, replaced_by IS NULL FROM observations ORDER BY ALL"
+        assert upgraded.rows(in_force) == new.rows(in_force)
+        twice = """SELECT count(*) FROM (SELECT unit, indicator, year FROM observations WHERE replaced_by IS NULL
+                                        GROUP BY ALL HAVING count(*) > 1)"""
+        assert upgraded.rows(twice) == new.rows(twice) == [(0,)]  # one version in force a cell
+    finally:
+        upgraded.close()
+        new.close()
+    status = [cli("status", "--format", "csv", db=path).stdout for path in (old_path, made)]
+    assert status[0] == status[1] and status[0].count("\n") > 10
+    undone = Store.open(old_path)  # an upgraded database goes on: undo of its last import in force
+    try:
+        last = undone.rows("SELECT max(id) FROM batches WHERE kind = 'import' AND rolled_back_by IS NULL")[0][0]
+        ingest.undo(undone, last, user="test")
+        assert undone.rows("SELECT count(*) FROM current_values WHERE batch = ?", [last]) == [(0,)]
+    finally:
+        undone.close()
+

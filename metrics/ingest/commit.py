@@ -48,7 +48,7 @@ def commit(store: Store, report: Report, *, user: str | None = None, progress: P
                 raise _stale()
             cur.execute(f"CREATE TEMP VIEW import_rows AS {preview.written_sql(report)}")
             batch = write_batch(cur, "import_rows", "import", file_name=report.file_name, sha256=report.sha256,
-                                user=user, note=note)
+                                user=user, note=note, replaces=bool(counts["updated"] or counts["annotated"]))
             cur.execute("DROP VIEW import_rows")
             audit.record(cur, actor or user, "import", {
                 "batch": batch, "file": report.file_name, "sha256": report.sha256, "rows": report.to_write,

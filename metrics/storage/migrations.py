@@ -168,6 +168,40 @@ def plan_after_merger(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("ALTER TABLE plans ADD COLUMN after_merger VARCHAR")
 
 
+def value_versions(cur: duckdb.DuckDBPyConnection) -> None:
+    """One table of value versions: each version names the batch that replaced it (``replaced_by``; NULL: in
+    force now), so the values in force are the open versions and ``current_values`` is a view of them, not
+    a second copy of every value. A first import then writes each value once; a correction closes the few
+    versions it replaces and appends. History, as-of and undo read the same table.
+
+    The closing batch of the history migrated here is reconstructed: the next version of the cell whose
+    batch is still in force, or the undo of the version's own batch when that came first (the rolled-back
+    batches in between are not known as closers any more)."""
+    cur.execute("""
+        CREATE TABLE observations_new (
+            unit VARCHAR NOT NULL, indicator VARCHAR NOT NULL, year INTEGER NOT NULL,
+            value DOUBLE, numerator DOUBLE, denominator DOUBLE,
+            source VARCHAR, note VARCHAR, provenance VARCHAR NOT NULL, batch INTEGER NOT NULL,
+            replaced_by INTEGER)""")
+    cur.execute("""
+        INSERT INTO observations_new
+        SELECT o.unit, o.indicator, o.year, o.value, o.numerator, o.denominator, o.source, o.note, o.provenance,
+               o.batch,
+               least(b.rolled_back_by,
+                     min(CASE WHEN b.rolled_back_by IS NULL THEN o.batch END) OVER (
+                         PARTITION BY o.unit, o.indicator, o.year ORDER BY o.batch
+                         ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING))
+        FROM observations o JOIN batches b ON b.id = o.batch
+        ORDER BY o.batch, o.indicator, o.year, o.unit""")
+    cur.execute("DROP TABLE observations")
+    cur.execute("ALTER TABLE observations_new RENAME TO observations")
+    cur.execute("DROP TABLE current_values")
+    cur.execute("""
+        CREATE VIEW current_values AS
+        SELECT unit, indicator, year, value, numerator, denominator, source, note, provenance, batch
+        FROM observations WHERE replaced_by IS NULL""")
+
+
 MIGRATIONS = [
     ("0001_initial_schema", initial_schema),
     ("0002_catalogue_version", catalogue_version),
@@ -182,6 +216,7 @@ MIGRATIONS = [
     ("0011_sign_in_tickets", sign_in_tickets),
     ("0012_target_shapes", target_shapes),
     ("0013_plan_after_merger", plan_after_merger),
+    ("0014_value_versions", value_versions),
 ]
 
 

@@ -1,9 +1,10 @@
 """Figures of every unit above the leaves, kept in the database and refreshed with every write.
 
-Three tables, all derived (they can be rebuilt at any time from ``units`` and ``observations``):
+Two tables, both derived (they can be rebuilt at any time from ``units`` and ``observations``), and a view:
 
-- ``current_values``: the observation in force for every cell (unit × indicator × year), so that
-  reads never scan the version history;
+- ``current_values``: the observation in force for every cell (unit × indicator × year): a view of the
+  open versions of ``observations`` (``replaced_by IS NULL``; ``metrics.store`` opens and closes them),
+  not a copy: an import writes each value once;
 - ``unit_years``: the organisation of every year (units valid on 31 December, with their parent and
   depth below the root), so that roll-ups follow the tree as it was;
 - ``figures``: for every unit that has a value in a year — its own, or the combination of its
@@ -48,7 +49,9 @@ def provenance_names(mask: int) -> frozenset[str]:
     return frozenset(name for name, bit in PROVENANCE_BITS.items() if int(mask) & bit)
 
 
-TABLES = ("current_values", "unit_years", "figures")  # derived from the values: rebuilt, never restored
+# Derived from the values: rebuilt, never restored. ``current_values`` was a table until migration 0014 (a
+# backup made before it has one) and is a view of the open value versions since.
+TABLES = ("current_values", "unit_years", "figures")
 
 
 def scope_key(sectors) -> str:
@@ -223,11 +226,15 @@ def _level(cur, depth: int, units: str = "unit_years") -> None:
 
 def refresh(cur, pairs: str | None = None) -> None:
     """Recompute ``figures`` for the (indicator, year) pairs of the relation ``pairs`` (None: all)."""
+    source = "SELECT * FROM current_values"
     if pairs is None:
         cur.execute("DELETE FROM figures")
     else:
         cur.execute(f"DELETE FROM figures f USING {pairs} p WHERE f.indicator = p.indicator AND f.year = p.year")
-    compute(cur, "SELECT * FROM current_values", [], pairs, "figures")
+        years = [int(y) for (y,) in cur.execute(f"SELECT DISTINCT year FROM {pairs}").fetchall()]
+        # constants, not a join alone: DuckDB skips the blocks of other years (a yearly import of the nation)
+        source += f" WHERE year IN ({', '.join(map(str, years)) or 'NULL'})"
+    compute(cur, source, [], pairs, "figures")
 
 
 def refresh_scopes(cur) -> None:
@@ -237,62 +244,34 @@ def refresh_scopes(cur) -> None:
 
 
 def rebuild(cur) -> None:
-    """Everything derived, from scratch: the values in force, the trees, the figures."""
-    cur.execute("DELETE FROM current_values")
-    cur.execute(f"INSERT INTO current_values {_in_force()}")
+    """Everything derived, from scratch: the trees, the figures (the values in force are the open versions)."""
     rebuild_unit_years(cur)
     refresh(cur)
 
 
 def apply_batch(cur, batch: int) -> None:
-    """After ``batch`` wrote its observations: its cells take its values; their figures are refreshed."""
-    _touched_pairs(cur, batch)
-    cur.execute("""
-        DELETE FROM current_values c USING observations o
-        WHERE o.batch = ? AND c.unit = o.unit AND c.indicator = o.indicator AND c.year = o.year""", [batch])
-    cur.execute("""
-        INSERT INTO current_values
-        SELECT unit, indicator, year, value, numerator, denominator, source, note, provenance, batch
-        FROM observations WHERE batch = ?""", [batch])
+    """After ``batch`` wrote its versions (``metrics.store`` closed those they replace): its indicator ×
+    year pairs are rolled up again."""
+    _touched_pairs(cur, "SELECT DISTINCT indicator, year FROM observations WHERE batch = ?", [batch])
     _refresh_touched(cur)
 
 
-def revert_batch(cur, batch: int) -> None:
-    """After ``batch`` was rolled back: its cells fall back to the newest version still in force."""
-    _touched_pairs(cur, batch)
-    cur.execute("""
-        CREATE OR REPLACE TEMP TABLE batch_cells AS
-        SELECT DISTINCT unit, indicator, year FROM observations WHERE batch = ?""", [batch])
-    cur.execute("""
-        DELETE FROM current_values c USING batch_cells k
-        WHERE c.unit = k.unit AND c.indicator = k.indicator AND c.year = k.year""")
-    cur.execute(f"""INSERT INTO current_values {_in_force(
-        "JOIN batch_cells k ON o.unit = k.unit AND o.indicator = k.indicator AND o.year = k.year")}""")
-    cur.execute("DROP TABLE batch_cells")
+def revert_batch(cur, cells: str) -> None:
+    """After a batch was rolled back (``metrics.store`` reopened what its versions had replaced): the pairs
+    of its cells that were in force, named by the relation ``cells`` (unit, indicator, year), again."""
+    _touched_pairs(cur, f"SELECT DISTINCT indicator, year FROM {cells}", [])
     _refresh_touched(cur)
 
 
-def _in_force(cells: str = "") -> str:
-    """SQL: the newest version not rolled back of every cell (of the cells ``cells`` joins to)."""
-    return f"""
-        SELECT o.unit, o.indicator, o.year, o.value, o.numerator, o.denominator, o.source, o.note,
-               o.provenance, o.batch
-        FROM observations o {cells} JOIN batches b ON o.batch = b.id
-        WHERE b.rolled_back_by IS NULL
-        QUALIFY row_number() OVER (PARTITION BY o.unit, o.indicator, o.year ORDER BY o.batch DESC) = 1"""
-
-
-def _touched_pairs(cur, batch: int) -> None:
+def _touched_pairs(cur, sql: str, params: list) -> None:
     """``batch_pairs``: the indicator × year pairs whose figures a batch's cells change."""
-    cur.execute("""
-        CREATE OR REPLACE TEMP TABLE batch_pairs AS
-        SELECT DISTINCT indicator, year FROM observations WHERE batch = ?""", [batch])
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE batch_pairs AS {sql}", params)
 
 
 def _refresh_touched(cur) -> None:
-    known = {y for (y,) in cur.execute("SELECT DISTINCT year FROM unit_years").fetchall()}
-    new_years = [y for y in data_years(cur) if y not in known]
-    if new_years:
+    new_years = [y for (y,) in cur.execute("""SELECT DISTINCT year FROM batch_pairs
+                                                WHERE year NOT IN (SELECT DISTINCT year FROM unit_years)""").fetchall()]
+    if new_years:  # (only a batch's own years can be new: every other year with values has its tree)
         rebuild_unit_years(cur, new_years)
     refresh(cur, "batch_pairs")
     cur.execute("DROP TABLE batch_pairs")

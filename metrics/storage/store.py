@@ -1,8 +1,10 @@
 """The one module that holds the SQL: reads of the catalogue and observations, batch writes, undo.
 
-Observations are never updated or deleted. Every import is a batch; the value of a cell
-(unit × indicator × year) is the one from the newest batch that has not been rolled back. A
-rollback is itself a batch, so the state after any batch can be shown again ("as of").
+Observations are value versions, never deleted; the only change a version sees is being closed
+(``replaced_by``: the batch that replaced it) or opened again by an undo. Every import is a batch; the
+value of a cell (unit × indicator × year) is the one from the newest batch that has not been rolled back,
+which is its one open version (the ``current_values`` view). A rollback is itself a batch, so the state
+after any batch can be shown again ("as of").
 """
 
 from __future__ import annotations
@@ -194,7 +196,7 @@ def in_force_sql(as_of: int | None = None, *, indicators: list[str] | None = Non
             params.append(list(wanted))
     join = f"JOIN {series} k ON o.unit = k.unit AND o.indicator = k.indicator" if series else ""
     columns = "o.unit, o.indicator, o.year, o.value, o.numerator, o.denominator, o.source, o.note, o.provenance, o.batch"
-    if as_of is None:  # the values in force now are kept in their own table (metrics.storage.rollups)
+    if as_of is None:  # the values in force now: the open versions (the view current_values)
         where = f"WHERE {' AND '.join(filters)}" if filters else ""
         return f"SELECT {columns} FROM current_values o {join} {where}", params
     live, live_params = _live_batches(as_of)
@@ -216,12 +218,16 @@ def data_version(cur) -> tuple:
 
 
 def write_batch(cur, frame: pd.DataFrame | str, kind: str, *, file_name: str | None = None,
-                sha256: str | None = None, user: str | None = None, note: str | None = None) -> int:
-    """Record a batch and its observations in the caller's transaction; return the batch id.
+                sha256: str | None = None, user: str | None = None, note: str | None = None,
+                replaces: bool = True) -> int:
+    """Record a batch and its observation versions in the caller's transaction; return the batch id.
 
     ``frame`` has the columns of ``OBSERVATION_COLUMNS`` (``provenance`` may be missing: it then
     follows the batch kind, ``import`` → ``imported``). It may also be the name of a table or view
     with those columns, visible to ``cur`` (an import stages millions of rows there, not in pandas).
+    The versions in force of the same cells are closed (``replaced_by`` = the new batch) and the new ones
+    appended open: each value is written once. ``replaces=False``: the caller knows no cell has a value
+    yet (an import whose check found only new cells), and the search for versions to close is skipped.
     """
     if kind not in VALUE_BATCH_KINDS:
         raise ValueError(f"unknown batch kind {kind!r}")
@@ -240,16 +246,31 @@ def write_batch(cur, frame: pd.DataFrame | str, kind: str, *, file_name: str | N
         "INSERT INTO batches (kind, file_name, sha256, rows, user_name, note) "
         "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         [kind, file_name, sha256, count, user, note]).fetchall()[0][0]
+    if replaces:
+        _close_versions(cur, source, batch)
     cur.execute(f"""
         INSERT INTO observations (unit, indicator, year, value, numerator, denominator, source, note,
-                                  provenance, batch)
+                                  provenance, batch, replaced_by)
         SELECT unit, indicator, year, value, numerator, denominator, source, note,
-               coalesce(provenance, ?), ?
+               coalesce(provenance, ?), ?, NULL
         FROM {source}""", [default_provenance, batch])
     if source == "incoming_observations":
         cur.unregister(source)
     rollups.apply_batch(cur, batch)
     return batch
+
+
+def _close_versions(cur, source: str, batch: int) -> None:
+    """The versions in force of the cells of ``source`` are replaced by ``batch``. The source's years are
+    given as constants, so DuckDB skips the blocks of other years before joining."""
+    years = [int(y) for (y,) in cur.execute(f"SELECT DISTINCT year FROM {source}").fetchall() if y is not None]
+    if not years:
+        return
+    cur.execute(f"""
+        UPDATE observations o SET replaced_by = ?
+        FROM (SELECT DISTINCT unit, indicator, year FROM {source}) k
+        WHERE o.replaced_by IS NULL AND o.year IN ({", ".join(map(str, years))})
+          AND o.unit = k.unit AND o.indicator = k.indicator AND o.year = k.year""", [batch])
 
 
 def _serialise(cur) -> None:
@@ -259,7 +280,10 @@ def _serialise(cur) -> None:
 
 
 def rollback_batch(cur, batch: int, user: str | None = None) -> int:
-    """Undo one value batch: its cells fall back to what they were, later batches stay in force."""
+    """Undo one value batch: its cells fall back to what they were, later batches stay in force.
+
+    Its versions still in force are closed by the rollback, and the newest version of each of those cells
+    whose batch is still in force is opened again (a cell the batch created has none: it goes)."""
     found = cur.execute("SELECT kind, rolled_back_by FROM batches WHERE id = ?", [batch]).fetchall()
     if not found or found[0][0] not in VALUE_BATCH_KINDS:
         raise UserError("unknown-batch", f"Không có đợt nhập số {batch}. Xem danh sách: python -m metrics history",
@@ -272,7 +296,18 @@ def rollback_batch(cur, batch: int, user: str | None = None) -> int:
     undo = cur.execute("INSERT INTO batches (kind, user_name, reverts, rows) VALUES ('rollback', ?, ?, 0) "
                        "RETURNING id", [user, batch]).fetchall()[0][0]
     cur.execute("UPDATE batches SET rolled_back_by = ? WHERE id = ?", [undo, batch])
-    rollups.revert_batch(cur, batch)
+    cur.execute("""CREATE OR REPLACE TEMP TABLE batch_cells AS
+                   SELECT unit, indicator, year FROM observations WHERE batch = ? AND replaced_by IS NULL""", [batch])
+    cur.execute("UPDATE observations SET replaced_by = ? WHERE batch = ? AND replaced_by IS NULL", [undo, batch])
+    cur.execute("""
+        UPDATE observations o SET replaced_by = NULL
+        FROM (SELECT o.unit, o.indicator, o.year, max(o.batch) AS batch
+              FROM observations o JOIN batch_cells k USING (unit, indicator, year)
+              JOIN batches b ON b.id = o.batch
+              WHERE b.rolled_back_by IS NULL GROUP BY o.unit, o.indicator, o.year) p
+        WHERE o.unit = p.unit AND o.indicator = p.indicator AND o.year = p.year AND o.batch = p.batch""")
+    rollups.revert_batch(cur, "batch_cells")
+    cur.execute("DROP TABLE batch_cells")
     return undo
 
 
