@@ -286,9 +286,10 @@ def test_after_merger_has_a_vietnamese_header_and_survives_a_backup(built, tmp_p
 def test_a_database_made_before_after_merger_gets_the_column(tmp_path):
     con = duckdb.connect(str(tmp_path / "old.duckdb"))
     try:
-        migrate(con, until=len(MIGRATIONS) - 1)
+        before = [m[0] for m in MIGRATIONS].index("0013_plan_after_merger")  # the migrations before it, only
+        migrate(con, until=before)
         con.execute("INSERT INTO plans (code, name_vi, start_year, end_year, unit) VALUES ('P', 'Cũ', 2023, 2028, 'A')")
-        assert migrate(con) == ["0013_plan_after_merger"]
+        assert migrate(con)[0] == "0013_plan_after_merger"
         assert con.execute("SELECT code, after_merger FROM plans").fetchall() == [("P", None)]  # None: carry
     finally:
         con.close()
