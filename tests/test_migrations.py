@@ -20,6 +20,15 @@ SCHEMA = """SELECT table_name, column_name, data_type, is_nullable, column_defau
             FROM information_schema.columns WHERE table_schema = 'main' ORDER BY ALL"""
 
 
+def copy_table(old, attached: str, table: str) -> None:
+    """Copy ``table`` from the attached database into the old one, by the old table's own columns."""
+    columns = [r[0] for r in old.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
+        "AND table_name = ?", [table]).fetchall()]
+    listed = ", ".join(f'"{c}"' for c in columns)
+    old.execute(f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {attached}.{table}")
+
+
 def schema(con) -> list[tuple]:
     return con.execute(SCHEMA).fetchall()
 
@@ -59,11 +68,7 @@ def test_figures_made_by_an_upgrade_equal_the_figures_made_new(tmp_path, demo):
         migrations.migrate(old, until=5)
         old.execute(f"ATTACH '{demo}' AS demo (READ_ONLY)")
         for table in ("units", "indicators", "plans", "targets", "batches", "observations"):
-            columns = [r[0] for r in old.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
-                "AND table_name = ?", [table]).fetchall()]
-            listed = ", ".join(f'"{c}"' for c in columns)
-            old.execute(f"INSERT INTO {table} ({listed}) SELECT {listed} FROM demo.{table}")
+            copy_table(old, "demo", table)
         old.execute("DETACH demo")
         migrations.migrate(old)
         upgraded = old.execute("SELECT * FROM figures ORDER BY ALL").fetchall()
@@ -122,11 +127,7 @@ def test_a_database_of_the_old_layout_upgrades_to_the_same_values_history_and_st
         migrations.migrate(old, until=13)
         old.execute(f"ATTACH '{made}' AS made (READ_ONLY)")
         for table in UPGRADED_TABLES:
-            columns = [r[0] for r in old.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
-                "AND table_name = ?", [table]).fetchall()]
-            listed = ", ".join(f'"{c}"' for c in columns)
-            old.execute(f"INSERT INTO {table} ({listed}) SELECT {listed} FROM made.{table}")
+            copy_table(old, "made", table)
         old.execute("INSERT INTO current_values SELECT * FROM made.current_values")
         old.execute("SELECT max(nextval('batch_ids')) FROM range((SELECT max(id) FROM batches))").fetchall()
         old.execute("DETACH made")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics.catalogue.loading import init_database
+from tests.helpers import copy_database
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -81,10 +81,9 @@ def wait_healthy(url: str, log_path: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("browser") / "kpi.duckdb"
-    init_database(path, demo=True).close()
-    return path
+def demo_db(tmp_path_factory, demo_template) -> Path:
+    """The demo database of the browser session: a copy of the one the whole suite builds once."""
+    return copy_database(demo_template, tmp_path_factory.mktemp("browser"))
 
 
 @pytest.fixture(scope="session")
