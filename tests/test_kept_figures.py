@@ -27,7 +27,7 @@ def dashboard(demo_db, monkeypatch):
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
     at.session_state["target"] = "NK3a"  # “Mái ấm công đoàn” houses, summed from the grassroots unions
     at.run()
-    at.switch_page("pages/target.py").run()
+    at.switch_page("views/target.py").run()
     assert not at.exception and not at.error
     yield at, built
     st.cache_resource.clear()  # releases the database file

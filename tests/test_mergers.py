@@ -357,7 +357,7 @@ def page(built, monkeypatch):
         at.session_state["plan"], at.session_state["year"], at.session_state["target"] = plan, year, target
         at.session_state["lang"] = lang
         at.run()
-        at.switch_page("pages/target.py").run()
+        at.switch_page("views/target.py").run()
         assert not at.exception and not at.error, [e.value for e in at.error]
         return at
 

@@ -154,7 +154,7 @@ def target_card(row: StatusRow, lang: str, link_params: dict) -> None:
                   delta_arrow="off" if delta in (UNCHANGED[lang], NOT_COMPARABLE[lang]) else "auto")
         badge(row, lang)
         st.caption(safe(target_facts(row, lang)))
-        st.page_link("pages/target.py", label=t("see_detail", lang), icon=":material/arrow_forward:",
+        st.page_link("views/target.py", label=t("see_detail", lang), icon=":material/arrow_forward:",
                      query_params={**link_params, "target": row.target["code"]})
 
 

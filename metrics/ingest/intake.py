@@ -4,7 +4,7 @@
     if report.ok:
         commit(store, report, user="analyst")                  # one transaction, one batch
 
-The page (``pages/import.py``) and ``python -m metrics import`` are two thin clients of these calls.
+The page (``views/import.py``) and ``python -m metrics import`` are two thin clients of these calls.
 Never imports Streamlit.
 """
 

@@ -278,7 +278,7 @@ def history_section(view: layout.View, action: str | None) -> None:
     labels = {int(b.id): f"#{b.id} · {b.file_name or b.kind}" for b in batches.itertuples()}
     chosen = st.selectbox(t("history_choose", lang), list(labels), format_func=labels.get,
                           key=f"intake_history_batch_{max(labels)}")  # a new batch is chosen when it appears
-    st.page_link("pages/overview.py", label=t("history_view_as_of", lang).format(batch=chosen),
+    st.page_link("views/overview.py", label=t("history_view_as_of", lang).format(batch=chosen),
                  icon=":material/history:", query_params={state.AS_OF: str(chosen)})
     row = batches[batches["id"] == chosen].iloc[0]
     if pd.isna(row["rolled_back_by"]):
