@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from metrics.catalogue.loading import load_targets, load_units
-from metrics.cli import commands as metrics_cli
+from metrics.cli import commands
 from metrics.storage.store import Store
 from tests.helpers import FIXTURES, MINI, cli, copy_database
 from tests.test_hostile import EXPECTED as HOSTILE_EXPECTED
@@ -61,7 +61,7 @@ def digest(path: Path) -> str:
 
 def run(argv: list, db: Path, capsys) -> tuple[int, str]:
     """The command line in this process (an uncaught exception fails the test, as a traceback would)."""
-    code = metrics_cli.main([*map(str, argv), "--db", str(db)])
+    code = commands.main([*map(str, argv), "--db", str(db)])
     printed = capsys.readouterr()
     return code, printed.out + printed.err
 
