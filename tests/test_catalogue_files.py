@@ -173,6 +173,22 @@ def test_an_excel_targets_file_with_number_cells_and_a_percentage_cell_loads(db_
         store.close()
 
 
+def test_a_csv_title_line_without_the_header_s_commas_is_skipped(db_path, tmp_path):
+    """A title typed above the header as a line of its own (no trailing commas) set the width of every row,
+    as the search for the header before reading knew only a values file's columns: each unit was refused as
+    having too many cells. The catalogue's own column names find the header now."""
+    path = tmp_path / "don-vi.csv"
+    units = (MINI / "units.csv").read_text(encoding="utf-8")
+    path.write_text("Danh sách đơn vị công đoàn\n" + units, encoding="utf-8")
+    store = Store.open(db_path)
+    try:
+        result = load_units(store, path)
+        assert result.ok, result.problems
+        assert store.rows("SELECT count(*) FROM units")[0][0] == len(units.strip().splitlines()) - 1
+    finally:
+        store.close()
+
+
 @pytest.mark.slow
 def test_period_totals_load_with_targets_import_and_merge(db_path, tmp_path):
     more = tmp_path / "period_totals.csv"
