@@ -14,7 +14,7 @@ import pytest
 from metrics.catalogue.loading import load_targets, load_units
 from metrics.cli import commands
 from metrics.storage.store import Store
-from tests.helpers import FIXTURES, MINI, cli, copy_database
+from tests.helpers import FIXTURES, MINI, cli, copy_database, run_cli
 from tests.test_hostile import EXPECTED as HOSTILE_EXPECTED
 from tests.test_hostile import HOSTILE
 
@@ -126,7 +126,7 @@ def test_a_real_command_line_says_so_without_a_traceback(db_path):
 
 
 def status_rows(db: Path) -> list[str]:
-    return sorted(cli("status", "--plan", "T-2023-2028", "--year", "2024", db=db).stdout.splitlines())
+    return sorted(run_cli("status", "--plan", "T-2023-2028", "--year", "2024", db=db).stdout.splitlines())
 
 
 @pytest.mark.slow

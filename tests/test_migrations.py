@@ -14,7 +14,7 @@ from metrics.catalogue.loading import init_database
 from metrics.ingest import intake
 from metrics.storage import db, migrations
 from metrics.storage.store import Store
-from tests.helpers import cli, copy_database
+from tests.helpers import copy_database, run_cli
 
 SCHEMA = """SELECT table_name, column_name, data_type, is_nullable, column_default
             FROM information_schema.columns WHERE table_schema = 'main' ORDER BY ALL"""
@@ -152,7 +152,7 @@ def test_a_database_of_the_old_layout_upgrades_to_the_same_values_history_and_st
     finally:
         upgraded.close()
         new.close()
-    status = [cli("status", "--format", "csv", db=path).stdout for path in (old_path, made)]
+    status = [run_cli("status", "--format", "csv", db=path).stdout for path in (old_path, made)]
     assert status[0] == status[1] and status[0].count("\n") > 10
     undone = Store.open(old_path)  # an upgraded database goes on: undo of its last import in force
     try:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-from tests.helpers import MINI, ROOT, cli, texts
+from tests.helpers import MINI, ROOT, cli, run_cli, texts
 
 
 @pytest.fixture(scope="module")
@@ -21,10 +21,10 @@ def other_db(tmp_path_factory) -> Path:
     plans = folder / "plans.csv"
     lines = (MINI / "plans.csv").read_text(encoding="utf-8").splitlines()
     plans.write_text(f"{lines[0]},headline\n{lines[1]},R1|L1\n", encoding="utf-8")
-    cli("init", db=db)
-    cli("units", "import", MINI / "units.csv", db=db)
-    cli("targets", "import", plans, MINI / "indicators.csv", MINI / "targets.csv", MINI / "period_totals.csv", db=db)
-    cli("import", MINI / "values.csv", db=db)
+    run_cli("init", db=db)
+    run_cli("units", "import", MINI / "units.csv", db=db)
+    run_cli("targets", "import", plans, MINI / "indicators.csv", MINI / "targets.csv", MINI / "period_totals.csv", db=db)
+    run_cli("import", MINI / "values.csv", db=db)
     return db
 
 
