@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from metrics.catalogue.loading import init_database  # noqa: E402
 from metrics.storage.store import write_batch  # noqa: E402
 
-PAGES = ["pages/overview.py", "pages/target.py", "pages/units.py", "pages/about.py"]
+PAGES = ["views/overview.py", "views/target.py", "views/units.py", "views/about.py"]
 
 
 def scaled_copy(path: Path, scale: int) -> None:

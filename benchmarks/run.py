@@ -161,7 +161,7 @@ os.environ["KPI_DB"] = sys.argv[1]
 os.environ["KPI_PUBLIC"] = "1"
 from streamlit.testing.v1 import AppTest
 result = {}
-for page in ["pages/overview.py", "pages/target.py", "pages/units.py", "pages/about.py", "pages/present.py"]:
+for page in ["views/overview.py", "views/target.py", "views/units.py", "views/about.py", "views/present.py"]:
     at = AppTest.from_file(os.path.join(sys.argv[2], "dashboard.py"), default_timeout=900)
     start = time.perf_counter(); at.run(); first = time.perf_counter() - start
     start = time.perf_counter(); at.switch_page(page).run(); opened = time.perf_counter() - start

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from metrics.catalogue.loading import init_database
 from metrics.storage.store import Store
-from tests.helpers import MINI, cli, copy_database
+from tests.helpers import MINI, copy_database, run_cli
 
 
 @pytest.fixture(scope="session")
@@ -38,9 +38,9 @@ def mini_plan_template(tmp_path_factory) -> Path:
     """The mini province's units and plan without figures, loaded once with the documented commands
     (``init``, ``units import``, ``targets import``): never open it, copy it (``mini_plan_db``)."""
     path = tmp_path_factory.mktemp("templates") / "mini-plan.duckdb"
-    cli("init", db=path)
-    cli("units", "import", MINI / "units.csv", db=path)
-    cli("targets", "import", MINI / "plans.csv", MINI / "indicators.csv", MINI / "targets.csv", db=path)
+    run_cli("init", db=path)
+    run_cli("units", "import", MINI / "units.csv", db=path)
+    run_cli("targets", "import", MINI / "plans.csv", MINI / "indicators.csv", MINI / "targets.csv", db=path)
     return path
 
 

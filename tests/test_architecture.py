@@ -91,7 +91,7 @@ def test_the_public_progress_module_is_the_domain_judgement_and_no_page_imports_
 
     assert progress.assess is domain_progress.assess and progress.Assessment is domain_progress.Assessment
     assert all(getattr(progress, name) is getattr(domain_progress, name) for name in progress.__all__)
-    scripts = [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py"))]
+    scripts = [ROOT / "dashboard.py", *sorted((ROOT / "views").glob("*.py"))]
     importing = []
     for script in scripts:
         for node in ast.walk(ast.parse(script.read_text("utf-8"))):
@@ -99,3 +99,12 @@ def test_the_public_progress_module_is_the_domain_judgement_and_no_page_imports_
                 [f"{node.module}.{a.name}" for a in node.names] if isinstance(node, ast.ImportFrom) else []
             importing += [script.name for n in names if n == "metrics.progress" or n.startswith("metrics.progress.")]
     assert len(scripts) > 5 and importing == []
+
+
+def test_no_legacy_pages_folder_and_no_private_pages_api():
+    """A ``pages/`` folder beside dashboard.py switches Streamlit to its legacy multipage mode (docs/stack.md);
+    the page scripts live in ``views/`` and nothing writes Streamlit's private PagesManager."""
+    assert not (ROOT / "pages").exists()
+    assert sorted(p.name for p in (ROOT / "views").glob("*.py"))
+    sources = [ROOT / "dashboard.py", *ROOT.glob("ui/*.py"), *ROOT.glob("views/*.py")]
+    assert [p.name for p in sources if "PagesManager" in p.read_text("utf-8")] == []

@@ -16,7 +16,7 @@ from metrics import backup
 from metrics.storage import users
 from metrics.storage.store import Store
 from metrics.vocabulary.errors import UserError
-from tests.helpers import cli, copy_database
+from tests.helpers import cli, copy_database, run_cli
 
 PASSWORD = "mật khẩu đủ dài"
 
@@ -25,7 +25,7 @@ PASSWORD = "mật khẩu đủ dài"
 def source(demo_template, tmp_path_factory):
     """The demo database with one import undone, a user and a cookie key: every kind of row."""
     path = copy_database(demo_template, tmp_path_factory.mktemp("backup"))
-    cli("rollback", "2", db=path)
+    run_cli("rollback", "2", db=path)
     store = Store.open(path)
     try:
         users.add(store, "boss", "Chị Lan", "admin", PASSWORD, by="root", source="cli")

@@ -12,9 +12,9 @@ import openpyxl
 import pytest
 
 from metrics.catalogue.loading import load_targets, load_units
-from metrics.cli import commands as metrics_cli
+from metrics.cli import commands
 from metrics.storage.store import Store
-from tests.helpers import FIXTURES, MINI, cli, copy_database
+from tests.helpers import FIXTURES, MINI, cli, copy_database, run_cli
 from tests.test_hostile import EXPECTED as HOSTILE_EXPECTED
 from tests.test_hostile import HOSTILE
 
@@ -61,7 +61,7 @@ def digest(path: Path) -> str:
 
 def run(argv: list, db: Path, capsys) -> tuple[int, str]:
     """The command line in this process (an uncaught exception fails the test, as a traceback would)."""
-    code = metrics_cli.main([*map(str, argv), "--db", str(db)])
+    code = commands.main([*map(str, argv), "--db", str(db)])
     printed = capsys.readouterr()
     return code, printed.out + printed.err
 
@@ -126,7 +126,7 @@ def test_a_real_command_line_says_so_without_a_traceback(db_path):
 
 
 def status_rows(db: Path) -> list[str]:
-    return sorted(cli("status", "--plan", "T-2023-2028", "--year", "2024", db=db).stdout.splitlines())
+    return sorted(run_cli("status", "--plan", "T-2023-2028", "--year", "2024", db=db).stdout.splitlines())
 
 
 @pytest.mark.slow
@@ -169,6 +169,22 @@ def test_an_excel_targets_file_with_number_cells_and_a_percentage_cell_loads(db_
         result = load_targets(store, [path])
         assert result.ok, result.problems
         assert store.rows("SELECT value FROM targets WHERE code = 'R1'")[0][0] == pytest.approx(96.44)
+    finally:
+        store.close()
+
+
+def test_a_csv_title_line_without_the_header_s_commas_is_skipped(db_path, tmp_path):
+    """A title typed above the header as a line of its own (no trailing commas) set the width of every row,
+    as the search for the header before reading knew only a values file's columns: each unit was refused as
+    having too many cells. The catalogue's own column names find the header now."""
+    path = tmp_path / "don-vi.csv"
+    units = (MINI / "units.csv").read_text(encoding="utf-8")
+    path.write_text("Danh sách đơn vị công đoàn\n" + units, encoding="utf-8")
+    store = Store.open(db_path)
+    try:
+        result = load_units(store, path)
+        assert result.ok, result.problems
+        assert store.rows("SELECT count(*) FROM units")[0][0] == len(units.strip().splitlines()) - 1
     finally:
         store.close()
 

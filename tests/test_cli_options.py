@@ -103,3 +103,23 @@ def test_global_options_choose_the_database_and_language(command, position, temp
     assert not decoy.exists() and not Path(str(decoy) + ".wal").exists()
     if writes is not None:
         assert (digest(db) != before) == writes
+
+
+def test_the_command_line_imports_only_what_the_command_needs():
+    """Every ``python -m metrics`` call imported every engine up front (the catalogue, the intake, python-pptx,
+    reportlab, openpyxl, Plotly) and hashed a bcrypt password at import: seconds of CPU before ``--help``."""
+    probe = ("import sys; from metrics.cli.commands import build_parser; build_parser().parse_args(['status']); "
+             "from metrics.storage import users; "
+             "heavy = ['metrics.catalogue.loading', 'metrics.ingest.intake', 'metrics.judging.scorecard', "
+             "'metrics.exports.bundle', 'pptx', 'reportlab', 'openpyxl', 'plotly']; "
+             "print(sorted(m for m in heavy if m in sys.modules), users._dummy_hash.cache_info().currsize)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[] 0"
+
+
+def test_the_export_formats_of_the_command_line_are_the_exports_own():
+    from metrics.cli import export
+    from metrics.exports import bundle
+
+    assert export.FORMATS == bundle.FORMATS

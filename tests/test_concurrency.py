@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from metrics.ingest import intake as ingest
+from metrics.ingest import intake
 from metrics.storage import audit
 from metrics.vocabulary.errors import UserError
 from tests.helpers import SHORT_WAIT, cli, open_copy
@@ -35,7 +35,7 @@ def units(store, level_sql: str) -> list[str]:
 
 def test_two_analysts_confirming_at_once_one_import_is_written_the_other_is_told(store, tmp_path):
     grassroots = units(store, "kind = 'grassroots' AND valid_to IS NULL")
-    reports = [ingest.check(values_file(tmp_path / f"{name}.csv", grassroots, value), store=store)
+    reports = [intake.check(values_file(tmp_path / f"{name}.csv", grassroots, value), store=store)
                for name, value in (("lan", 3), ("minh", 4))]
     assert all(r.ok for r in reports)
     before = store.rows("SELECT count(*) FROM observations")[0][0]
@@ -44,7 +44,7 @@ def test_two_analysts_confirming_at_once_one_import_is_written_the_other_is_told
     def confirm(name: str, report) -> None:
         start.wait()
         try:
-            outcomes[name] = ingest.commit(store, report, user=name, source="web")
+            outcomes[name] = intake.commit(store, report, user=name, source="web")
         except UserError as exc:
             outcomes[name] = exc
 
@@ -66,7 +66,7 @@ def test_two_analysts_confirming_at_once_one_import_is_written_the_other_is_told
 
 def test_readers_see_the_data_before_or_after_an_import_never_half(store, tmp_path):
     grassroots = units(store, "kind = 'grassroots'")
-    report = ingest.check(values_file(tmp_path / "v.csv", grassroots, 5), store=store)
+    report = intake.check(values_file(tmp_path / "v.csv", grassroots, 5), store=store)
     assert report.ok
     before = store.rows("SELECT count(*) FROM observations")[0][0]
     seen, failures, done = set(), [], threading.Event()
@@ -83,7 +83,7 @@ def test_readers_see_the_data_before_or_after_an_import_never_half(store, tmp_pa
     readers = [threading.Thread(target=read) for _ in range(8)]
     for reader in readers:
         reader.start()
-    result = ingest.commit(store, report, user="lan", source="web")
+    result = intake.commit(store, report, user="lan", source="web")
     done.set()
     for reader in readers:
         reader.join(30)

@@ -149,7 +149,7 @@ def test_the_overview_shows_every_target_of_the_plan_in_its_own_words(federation
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
     at.session_state["plan"] = "VL-CT-2026"  # (the default is the longest plan in force, VL-DH-2023-2028)
     at.run()
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("views/overview.py").run()
     st.cache_resource.clear()
     assert not at.exception and not at.error, [e.value for e in at.error]
     shown = (" ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
@@ -182,7 +182,7 @@ def test_the_units_page_of_2024_shows_the_old_provinces_as_they_were(federation,
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
     at.session_state["plan"], at.session_state["year"] = "VL-DH-2023-2028", 2024
     at.run()
-    at.switch_page("pages/units.py").run()
+    at.switch_page("views/units.py").run()
     st.cache_resource.clear()
     assert not at.exception and not at.error, [e.value for e in at.error]
     shown = " ".join(c.value for c in at.caption).replace("\\", "")

@@ -12,8 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from metrics.exports import data as export_data
-from metrics.ingest import intake as ingest
+from metrics.exports import data
+from metrics.ingest import intake
 from metrics.storage.files import guard
 from metrics.storage.store import Store
 from tests.helpers import FIXTURES, cli, copy_database
@@ -90,7 +90,7 @@ def test_a_hostile_file_is_rejected_with_what_to_do_and_changes_nothing(name, db
     before = digest(db_path)
     store = Store.open(db_path, read_only=True)
     try:
-        with ingest.check(path, store=store, max_bytes=LIMIT.get(name, ingest.reading.MAX_BYTES)) as report:
+        with intake.check(path, store=store, max_bytes=LIMIT.get(name, intake.reading.MAX_BYTES)) as report:
             assert not report.ok
             assert [(p.row, p.column, p.code) for p in report.problems] == expected(name)
             message = report.problems[0].message_vi
@@ -115,10 +115,10 @@ def test_every_accepted_hostile_file_is_listed():
 def test_an_accepted_file_is_stored_as_written(name, db_path):
     store = Store.open(db_path)
     try:
-        with ingest.check(HOSTILE / "accepted" / name, store=store) as report:
+        with intake.check(HOSTILE / "accepted" / name, store=store) as report:
             assert report.ok, report.problem_table("en").to_string()
             sheet = report.sheet
-            batch = ingest.commit(store, report, user="test").batch
+            batch = intake.commit(store, report, user="test").batch
         stored = store.frame("SELECT note, value FROM observations WHERE batch = ? ORDER BY year", [batch])
     finally:
         store.close()
@@ -130,10 +130,10 @@ def test_an_accepted_file_is_stored_as_written(name, db_path):
 
 def test_a_hidden_sheet_is_read_only_when_asked_for(db_path):
     path = HOSTILE / "accepted" / "hidden_first_sheet.xlsx"
-    assert [(s.name, s.hidden) for s in ingest.sheets(path)] == [("Số liệu cũ", True), ("Số liệu", False)]
+    assert [(s.name, s.hidden) for s in intake.sheets(path)] == [("Số liệu cũ", True), ("Số liệu", False)]
     store = Store.open(db_path, read_only=True)
     try:
-        with ingest.check(path, store=store, sheet="Số liệu cũ") as report:
+        with intake.check(path, store=store, sheet="Số liệu cũ") as report:
             assert [(p.row, p.code) for p in report.problems] == [(2, "not-a-number")]
     finally:
         store.close()
@@ -151,7 +151,7 @@ def test_a_megabyte_cell_in_a_csv_is_refused_too(db_path, tmp_path):
     path.write_text('unit,indicator,year,value,note\nD1,members,2023,1,"' + "z" * 1_000_000 + '"\n', encoding="utf-8")
     store = Store.open(db_path, read_only=True)
     try:
-        with ingest.check(path, store=store) as report:
+        with intake.check(path, store=store) as report:
             assert [(p.row, p.code) for p in report.problems] == [(2, "cell-too-long")]
     finally:
         store.close()
@@ -168,12 +168,12 @@ def test_formulas_and_markup_in_notes_are_kept_as_text_and_never_run(db_path):
     written = [r["note"] for r in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))]
     store = Store.open(db_path)
     try:
-        with ingest.check(path, store=store) as report:
+        with intake.check(path, store=store) as report:
             assert report.ok, report.problem_table("en").to_string()
-            ingest.commit(store, report, user="test")
+            intake.commit(store, report, user="test")
         stored = store.frame("SELECT note FROM observations WHERE note IS NOT NULL ORDER BY year")["note"].tolist()
         assert stored == written  # exactly as written: nothing stripped, nothing interpreted
-        exported = export_data.values_csv(store).decode("utf-8-sig")
+        exported = data.values_csv(store).decode("utf-8-sig")
     finally:
         store.close()
     notes = [r["note"] for r in csv.DictReader(io.StringIO(exported)) if r["note"]]
@@ -191,7 +191,7 @@ def test_an_annotated_rejected_file_never_hands_back_a_formula(db_path, tmp_path
     book.save(path)
     store = Store.open(db_path, read_only=True)
     try:
-        with ingest.check(path, store=store) as report:
+        with intake.check(path, store=store) as report:
             assert not report.ok
             _, content, _ = report.annotated("vi")
     finally:

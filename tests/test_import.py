@@ -13,9 +13,8 @@ import pandas as pd
 import pytest
 
 from metrics.catalogue.loading import init_database, load_targets, load_units
-from metrics.cli import commands as metrics_cli
-from metrics.ingest import intake as ingest
-from metrics.ingest import templates
+from metrics.cli import commands
+from metrics.ingest import intake, templates
 from metrics.ingest import text as report_text
 from metrics.judging.scorecard import Scorecard
 from metrics.storage.store import Store, write_batch
@@ -54,7 +53,7 @@ def test_preview_counts_changes_and_the_status_the_dashboard_then_shows(demo, tm
                            "AG-2025;cba_coverage;2026;;240;245\n"          # new
                            "883;members;2024;11.781;;\n"                   # the value already there
                            "884;members;2024;9.000;;\n")                   # a district's figure, corrected
-    report = ingest.check(path, store=demo)
+    report = intake.check(path, store=demo)
     assert report.ok, report.problem_table().to_string()
     assert report.counts == {"created": 2, "updated": 1, "annotated": 0, "unchanged": 1, "rejected": 0, "skipped": 0}
     changed = report.changes.set_index(["unit", "indicator"])
@@ -62,7 +61,7 @@ def test_preview_counts_changes_and_the_status_the_dashboard_then_shows(demo, tm
     assert (changed.loc[("884", "members"), "old"], changed.loc[("884", "members"), "new"]) == (8901, 9000)
     statuses = report.status_changes.set_index(["target", "year"])
     assert ("NK1b", 2026) in statuses.index
-    batch = ingest.commit(demo, report, user="analyst").batch
+    batch = intake.commit(demo, report, user="analyst").batch
     assert batch == demo.batches()["id"].max()
     after = Scorecard(demo)
     for (target, year), expected in statuses.iterrows():
@@ -75,46 +74,46 @@ def test_preview_counts_changes_and_the_status_the_dashboard_then_shows(demo, tm
 def test_a_ratio_stands_for_its_stated_value_in_the_preview_the_rollups_and_the_reference(demo, tmp_path):
     """223/242 is published as 92,14%: the preview said 92,15% (parts first), the roll-ups 92,14%."""
     path = write(tmp_path, "đơn vị;chỉ tiêu;năm;giá trị;tử số;mẫu số\n883;cba_coverage;2024;92,14;223;242\n")
-    report = ingest.check(path, store=demo)
+    report = intake.check(path, store=demo)
     assert report.ok, report.problem_table().to_string()
     assert report.changes.set_index(["unit", "indicator"]).loc[("883", "cba_coverage"), "new"] == pytest.approx(92.14)
-    ingest.commit(demo, report, user="analyst")
+    intake.commit(demo, report, user="analyst")
     stored = Scorecard(demo)
     reference = Scorecard(demo, observations=demo.observations())
     for card in (stored, reference):
         assert card.figure("cba_coverage", "883", 2024).value == pytest.approx(92.14)
-    again = ingest.check(write(tmp_path, "unit,indicator,year,value,numerator,denominator\n"
+    again = intake.check(write(tmp_path, "unit,indicator,year,value,numerator,denominator\n"
                                          "883,cba_coverage,2024,92.14,223,242\n", "again.csv"), store=demo)
     assert again.counts["unchanged"] == 1
 
 
 def test_nothing_is_written_when_every_value_is_already_there(demo, tmp_path):
     path = write(tmp_path, "unit,indicator,year,value\n883,members,2024,11781\n")
-    report = ingest.check(path, store=demo)
+    report = intake.check(path, store=demo)
     assert report.counts["unchanged"] == 1 and report.to_write == 0
     batches = len(demo.batches())
-    assert ingest.commit(demo, report).batch is None
+    assert intake.commit(demo, report).batch is None
     assert len(demo.batches()) == batches
 
 
 def test_confirming_after_someone_else_changed_the_data_asks_to_check_again(demo, tmp_path):
-    report = ingest.check(write(tmp_path, "unit,indicator,year,value\n883,members,2024,12000\n"), store=demo)
-    other = ingest.check(write(tmp_path, "unit,indicator,year,value\n884,members,2024,9000\n", "b.csv"), store=demo)
-    ingest.commit(demo, other)
+    report = intake.check(write(tmp_path, "unit,indicator,year,value\n883,members,2024,12000\n"), store=demo)
+    other = intake.check(write(tmp_path, "unit,indicator,year,value\n884,members,2024,9000\n", "b.csv"), store=demo)
+    intake.commit(demo, other)
     with pytest.raises(UserError) as caught:
-        ingest.commit(demo, report)
+        intake.commit(demo, report)
     assert caught.value.code == "data-changed"
     assert cell(demo, "883", "members", 2024) == 11781
 
 
 def test_two_imports_confirmed_at_once_give_a_message_not_a_trace(demo, tmp_path):
-    report = ingest.check(write(tmp_path, "unit,indicator,year,value\n883,members,2024,12000\n"), store=demo)
+    report = intake.check(write(tmp_path, "unit,indicator,year,value\n883,members,2024,12000\n"), store=demo)
     with demo.transaction() as other:
         write_batch(other, pd.DataFrame({"unit": ["884"], "indicator": ["members"], "year": [2024], "value": [1.0]}),
                     "import")  # another analyst's import, not yet committed
         try:
             with pytest.raises(UserError) as caught:
-                ingest.commit(demo, report)
+                intake.commit(demo, report)
         finally:
             other.rollback()
             other.begin()  # the context manager commits what is left: nothing
@@ -124,15 +123,15 @@ def test_two_imports_confirmed_at_once_give_a_message_not_a_trace(demo, tmp_path
 
 
 def test_a_file_with_errors_cannot_be_committed(demo, tmp_path):
-    report = ingest.check(write(tmp_path, "unit,indicator,year,value\n883,members,2024,abc\n"), store=demo)
+    report = intake.check(write(tmp_path, "unit,indicator,year,value\n883,members,2024,abc\n"), store=demo)
     with pytest.raises(UserError) as caught:
-        ingest.commit(demo, report)
+        intake.commit(demo, report)
     assert caught.value.code == "import-has-errors"
 
 
 def test_the_rejected_file_comes_back_with_an_error_column(demo, tmp_path):
     path = write(tmp_path, "unit;indicator;year;value\n883;members;2024;abc\n884;members;2024;100\n")
-    report = ingest.check(path, store=demo)
+    report = intake.check(path, store=demo)
     name, data, mime = report.annotated("vi")
     assert name == "values-loi.csv" and mime == "text/csv"
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
@@ -146,7 +145,7 @@ def test_the_rejected_file_comes_back_with_an_error_column(demo, tmp_path):
 def test_an_excel_file_comes_back_as_excel(demo, tmp_path):
     book = tmp_path / "book.xlsx"
     pd.DataFrame({"unit": ["883"], "indicator": ["members"], "year": [2024], "value": ["abc"]}).to_excel(book, index=False)
-    report = ingest.check(book, store=demo)
+    report = intake.check(book, store=demo)
     name, data, _ = report.annotated("en")
     assert name == "book-errors.xlsx"
     back = pd.read_excel(io.BytesIO(data), dtype=str)
@@ -156,21 +155,21 @@ def test_an_excel_file_comes_back_as_excel(demo, tmp_path):
 
 def test_a_sheet_that_does_not_exist_is_named_with_those_that_do(demo):
     with pytest.raises(UserError) as caught:
-        ingest.check(ROOT / "tests/fixtures/import/ok/excel_two_sheets.xlsx", store=demo, sheet="2025")
+        intake.check(ROOT / "tests/fixtures/import/ok/excel_two_sheets.xlsx", store=demo, sheet="2025")
     assert "Số liệu" in caught.value.message("en")
-    assert ingest.sheet_names(ROOT / "tests/fixtures/import/ok/excel_two_sheets.xlsx") == ["Hướng dẫn", "Số liệu"]
+    assert intake.sheet_names(ROOT / "tests/fixtures/import/ok/excel_two_sheets.xlsx") == ["Hướng dẫn", "Số liệu"]
 
 
 def test_a_file_over_the_row_limit_is_refused(demo, tmp_path):
     path = write(tmp_path, "unit,indicator,year,value\n" + "883,members,2024,1\n" * 5)
-    report = ingest.check(path, store=demo, max_rows=3)
+    report = intake.check(path, store=demo, max_rows=3)
     assert [p.code for p in report.problems] == ["file-too-large"]
 
 
 def test_an_import_takes_every_year_some_loaded_plan_or_the_term_before_it_covers(demo, tmp_path):
-    accepted = ingest.accepted_years(demo)
+    accepted = intake.accepted_years(demo)
     assert accepted == list(range(2015, 2029))  # CTHD 2020–2025 and its term before, DH-XI 2023–2028
-    report = ingest.check(write(tmp_path, "unit,indicator,year,value\nAG,members,2016,90000\nAG-2025,members,2029,1\n"),
+    report = intake.check(write(tmp_path, "unit,indicator,year,value\nAG,members,2016,90000\nAG-2025,members,2029,1\n"),
                           store=demo, plan=PLAN)  # one file of history, checked against the newer plan
     assert [(p.row, p.code) for p in report.problems] == [(3, "year-outside-plan")]
     assert "2015–2028" in report.problems[0].message_en
@@ -178,7 +177,7 @@ def test_an_import_takes_every_year_some_loaded_plan_or_the_term_before_it_cover
 
 def test_progress_is_reported_up_to_the_end(demo, tmp_path):
     seen = []
-    ingest.check(write(tmp_path, "unit,indicator,year,value\n883,members,2024,12000\n"), store=demo,
+    intake.check(write(tmp_path, "unit,indicator,year,value\n883,members,2024,12000\n"), store=demo,
                  progress=lambda fraction, step: seen.append((fraction, step)))
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
@@ -187,9 +186,9 @@ def test_progress_is_reported_up_to_the_end(demo, tmp_path):
 
 def test_a_clean_file_is_read_by_duckdb_and_a_messy_one_carefully(demo, tmp_path):
     clean = write(tmp_path, "unit,indicator,year,value\n" + "".join(f"883,members,{y},{y}\n" for y in (2023, 2024)))
-    assert ingest.check(clean, store=demo).reader == "fast"
+    assert intake.check(clean, store=demo).reader == "fast"
     messy = write(tmp_path, "unit,indicator,year,value\n883,members,2023,1\n\n883,members,2024,x\n", "m.csv")
-    report = ingest.check(messy, store=demo)
+    report = intake.check(messy, store=demo)
     assert report.reader == "careful"  # the blank line is found while DuckDB reads; row numbers stay the file's
     assert [(p.row, p.code) for p in report.problems] == [(4, "not-a-number")]
 
@@ -199,7 +198,7 @@ def test_binary_bytes_far_into_a_clean_looking_file_reject_it(demo, tmp_path):
     path = tmp_path / "values.csv"
     path.write_bytes(head.encode() + b"\x00\x01\x02garbage\n" + b"883,members,2023,1\n")
     before = hashlib.sha256(Path(demo.path).read_bytes()).hexdigest()
-    report = ingest.check(path, store=demo)
+    report = intake.check(path, store=demo)
     assert [p.code for p in report.problems] == ["unreadable-file"] and not report.ok
     assert hashlib.sha256(Path(demo.path).read_bytes()).hexdigest() == before
 
@@ -209,9 +208,9 @@ def test_sources_are_stored_trimmed_notes_as_written_both_precomposed(demo, tmp_
     path = write(tmp_path, "unit,indicator,year,value,source,note\n"
                  f"883,members,2024,12000,  {decomposed}\u00a0,ghi chú \n"
                  f"884,members,2024,9000,{decomposed},\n")
-    report = ingest.check(path, store=demo)
+    report = intake.check(path, store=demo)
     assert report.ok, report.counts_by_code
-    ingest.commit(demo, report)
+    intake.commit(demo, report)
     stored = demo.observations(indicators=["members"], units=["883", "884"])
     stored = stored[stored["year"] == 2024].set_index("unit")
     assert stored.loc["883", "source"] == stored.loc["884", "source"] == "Báo cáo năm"
@@ -227,28 +226,28 @@ def test_undo_restores_what_a_batch_replaced_even_with_later_batches(order, tmp_
     try:
         before = {u: cell(store, u, "members", 2024) for u in ("D1", "D2", "S1")}
         assert before == {"D1": 60, "D2": 50, "S1": 10}
-        a = ingest.commit(store, ingest.check(write(tmp_path, "unit,indicator,year,value\nD1,members,2024,61\n"
+        a = intake.commit(store, intake.check(write(tmp_path, "unit,indicator,year,value\nD1,members,2024,61\n"
                                                               "D2,members,2024,51\n", "a.csv"), store=store)).batch
-        b = ingest.commit(store, ingest.check(write(tmp_path, "unit,indicator,year,value\nD2,members,2024,52\n"
+        b = intake.commit(store, intake.check(write(tmp_path, "unit,indicator,year,value\nD2,members,2024,52\n"
                                                               "S1,members,2024,11\n", "b.csv"), store=store)).batch
         values = lambda as_of=None: {u: cell(store, u, "members", 2024, as_of) for u in ("D1", "D2", "S1")}  # noqa: E731
         assert values(a) == {"D1": 61, "D2": 51, "S1": 10}
         assert values(b) == {"D1": 61, "D2": 52, "S1": 11}
         if order == "A then B":
-            undo_a = ingest.undo(store, a, user="t")
+            undo_a = intake.undo(store, a, user="t")
             assert values() == {"D1": 60, "D2": 52, "S1": 11}  # x back, y and z stay B's
-            ingest.undo(store, b, user="t")
+            intake.undo(store, b, user="t")
             assert values() == {"D1": 60, "D2": 50, "S1": 10}  # y falls back past the undone A
             assert values(undo_a) == {"D1": 60, "D2": 52, "S1": 11}  # the state right after the first undo
         else:
-            undo_b = ingest.undo(store, b, user="t")
+            undo_b = intake.undo(store, b, user="t")
             assert values() == {"D1": 61, "D2": 51, "S1": 10}
-            ingest.undo(store, a, user="t")
+            intake.undo(store, a, user="t")
             assert values() == before
             assert values(undo_b) == {"D1": 61, "D2": 51, "S1": 10}
         assert values(b) == {"D1": 61, "D2": 52, "S1": 11}  # history itself never changes
         with pytest.raises(UserError):
-            ingest.undo(store, a)
+            intake.undo(store, a)
     finally:
         store.close()
 
@@ -256,12 +255,12 @@ def test_undo_restores_what_a_batch_replaced_even_with_later_batches(order, tmp_
 def test_two_people_undoing_the_same_batch_at_once_get_a_message(tmp_path):
     store = init_database(tmp_path / "mini.duckdb", demo=True, data_dir=MINI)
     try:
-        batch = ingest.commit(store, ingest.check(write(tmp_path, "unit,indicator,year,value\nD1,members,2024,61\n"),
+        batch = intake.commit(store, intake.check(write(tmp_path, "unit,indicator,year,value\nD1,members,2024,61\n"),
                                                   store=store)).batch
         with store.transaction() as other:
             other.execute("UPDATE batches SET rolled_back_by = -1 WHERE id = ?", [batch])
             with pytest.raises(UserError) as caught:
-                ingest.undo(store, batch)
+                intake.undo(store, batch)
             other.rollback()
             other.begin()  # the context manager commits what is left: nothing
         assert caught.value.code == "import-conflict"
@@ -289,7 +288,7 @@ def test_exported_values_import_into_an_empty_database_with_the_same_statuses(de
         for year in range(plan["start_year"], latest.latest_year(plan["code"]) + 1):
             tables = []
             for db in (demo_path, tmp_path / "empty.duckdb"):
-                assert metrics_cli.main(["status", "--plan", plan["code"], "--year", str(year), "--db", str(db)]) == 0
+                assert commands.main(["status", "--plan", plan["code"], "--year", str(year), "--db", str(db)]) == 0
                 tables.append(capsys.readouterr().out)
             assert _statuses(tables[0]) == _statuses(tables[1]), (plan["code"], year)
 
@@ -342,7 +341,7 @@ def test_a_filled_template_imports(suffix, demo_template, tmp_path):
             filled.write_bytes(templates.as_csv(frame))
         else:
             filled.write_bytes(templates.as_xlsx(frame))
-        report = ingest.check(filled, store=store)
+        report = intake.check(filled, store=store)
         assert report.ok, report.problem_table().to_string()
         assert report.counts["created"] + report.counts["updated"] + report.counts["unchanged"] == len(frame)
     finally:
@@ -362,10 +361,10 @@ def test_a_filled_template_imports(suffix, demo_template, tmp_path):
 def test_the_status_preview_equals_judging_everything_again(rows, judged, demo, tmp_path):
     """The preview judges the file's years and the latest year on the values that can reach the
     province; judging every target with full scorecards before and after the commit must agree."""
-    report = ingest.check(write(tmp_path, "đơn vị;chỉ tiêu;năm;giá trị;tử số;mẫu số\n" + rows), store=demo)
+    report = intake.check(write(tmp_path, "đơn vị;chỉ tiêu;năm;giá trị;tử số;mẫu số\n" + rows), store=demo)
     assert report.ok, report.problem_table().to_string()
     before = judge_everything(Scorecard(demo), judged)  # a scorecard reads as it goes: judge before the commit
-    ingest.commit(demo, report)
+    intake.commit(demo, report)
     after = judge_everything(Scorecard(demo), judged)
     expected = set()
     for key, old in before.items():
@@ -393,13 +392,13 @@ def _same(a, b) -> bool:
 
 def test_too_many_values_to_judge_says_so_instead_of_waiting(demo, tmp_path, monkeypatch):
     monkeypatch.setattr("metrics.ingest.preview.MAX_JUDGED_VALUES", 0)  # more changed cells than that: not judged
-    report = ingest.check(write(tmp_path, "unit,indicator,year,value\n883,members,2024,12000\n"), store=demo)
+    report = intake.check(write(tmp_path, "unit,indicator,year,value\n883,members,2024,12000\n"), store=demo)
     assert report.ok and not report.statuses_judged and report.status_changes.empty
     assert "too large to judge" in " ".join(report_text.status_lines(report, "en"))
 
 
 def test_a_file_missing_a_column_comes_back_with_its_rows_and_the_reason(demo, tmp_path):
-    report = ingest.check(write(tmp_path, "unit;indicator;value\n883;members;1\n884;members;2\n"), store=demo)
+    report = intake.check(write(tmp_path, "unit;indicator;value\n883;members;1\n884;members;2\n"), store=demo)
     name, data, _ = report.annotated("en")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert [r[:3] for r in rows] == [["unit", "indicator", "value"], ["883", "members", "1"], ["884", "members", "2"]]
@@ -407,7 +406,7 @@ def test_a_file_missing_a_column_comes_back_with_its_rows_and_the_reason(demo, t
 
 
 def test_a_row_with_too_many_cells_comes_back_as_it_was_written(demo, tmp_path):
-    report = ingest.check(write(tmp_path, "unit,indicator,year,value\n883,members,2024,92,5\n884,members,2024,1\n"),
+    report = intake.check(write(tmp_path, "unit,indicator,year,value\n883,members,2024,92,5\n884,members,2024,1\n"),
                           store=demo)
     rows = list(csv.reader(io.StringIO(report.annotated("vi")[1].decode("utf-8-sig"))))
     assert rows[1][:5] == ["883", "members", "2024", "92", "5"] and "nhiều ô hơn" in rows[1][-1]
@@ -417,7 +416,7 @@ def test_a_row_with_too_many_cells_comes_back_as_it_was_written(demo, tmp_path):
 def test_an_unreadable_file_offers_nothing_to_download(demo, tmp_path):
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"not a workbook")
-    report = ingest.check(path, store=demo)
+    report = intake.check(path, store=demo)
     assert [p.code for p in report.problems] == ["unreadable-file"] and not report.can_annotate
 
 
@@ -438,10 +437,10 @@ def test_an_unknown_unit_gets_the_closest_names_first_always_the_same(demo):
 def test_the_file_line_says_only_what_was_read(demo, tmp_path):
     binary = tmp_path / "anh.csv"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
-    line = report_text.describe(ingest.check(binary, store=demo), "en")
+    line = report_text.describe(intake.check(binary, store=demo), "en")
     assert "could not be read" in line and "None" not in line and "convention" not in line
     rows = "unit,indicator,year,value\n" + "".join(f"883,members,{2019 + i % 8},{1000 + i}\n" for i in range(1200))
-    report = ingest.check(write(tmp_path, rows), store=demo)
+    report = intake.check(write(tmp_path, rows), store=demo)
     assert "1.200 dòng số liệu" in report_text.describe(report, "vi")
     assert "1,200 data rows" in report_text.describe(report, "en")
 
@@ -452,7 +451,7 @@ def test_working_folders_of_abandoned_checks_are_swept(tmp_path):
     import os
     import time
 
-    from metrics.ingest import intake as ingest
+    from metrics.ingest import intake
 
     old, new, other = tmp_path / "kpi-import-old", tmp_path / "kpi-import-new", tmp_path / "other-old"
     for folder in (old, new, other):
@@ -463,5 +462,5 @@ def test_working_folders_of_abandoned_checks_are_swept(tmp_path):
     day_ago = time.time() - 25 * 3600
     for path in (old, other):
         os.utime(path, (day_ago, day_ago))
-    assert ingest.sweep_abandoned(folder=tmp_path) == [old]
+    assert intake.sweep_abandoned(folder=tmp_path) == [old]
     assert not old.exists() and new.exists() and other.exists() and link.exists()

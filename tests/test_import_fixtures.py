@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from metrics.catalogue.loading import init_database, load_units
-from metrics.ingest import intake as ingest
+from metrics.ingest import intake
 from metrics.storage.store import Store
 from tests.helpers import FIXTURES, MINI, cli, copy_database
 
@@ -118,11 +118,11 @@ def test_every_fixture_is_listed():
 def test_a_messy_file_imports_with_the_right_values(name, db_path):
     store = Store.open(db_path)
     try:
-        report = ingest.check(IMPORT / "ok" / name, store=store, sheet=SHEETS.get(name))
+        report = intake.check(IMPORT / "ok" / name, store=store, sheet=SHEETS.get(name))
         assert report.ok, report.problem_table("en").to_string()
         warnings = {(p.row, p.column, p.code) for p in report.problems}
         assert warnings == EXPECTED_WARNINGS.get(name, set())
-        assert ingest.commit(store, report, user="test").batch is not None
+        assert intake.commit(store, report, user="test").batch is not None
         found = store.observations().set_index(["unit", "indicator", "year"])
     finally:
         store.close()
@@ -148,7 +148,7 @@ def test_a_bad_file_is_rejected_with_every_problem_and_changes_nothing(name, db_
     path = IMPORT / "errors" / name
     store = Store.open(db_path)
     try:
-        report = ingest.check(path, store=store)
+        report = intake.check(path, store=store)
         assert not report.ok
         assert {(p.row, p.column, p.code) for p in report.problems} == EXPECTED_PROBLEMS[name]
         assert all(p.message_vi and p.message_en for p in report.problems)

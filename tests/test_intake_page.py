@@ -37,7 +37,7 @@ def page(analyst_template, tmp_path, monkeypatch):
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
     sign_in(at, "lan")
     at.run()
-    at.switch_page("pages/import.py").run()
+    at.switch_page("views/import.py").run()
     yield at, db
     st.cache_resource.clear()  # releases the DuckDB file lock
 
@@ -86,15 +86,15 @@ def test_preview_confirm_history_and_undo(page):
     history = at.dataframe[0].value
     assert history.iloc[0][["Đợt", "Tệp", "Số giá trị", "Người nhập", "Trạng thái"]].tolist() == [
         "#3", "so-lieu.csv", "2", "lan", "Đang dùng"]
-    ok(at.switch_page("pages/overview.py").run())  # the cached scorecard follows the new batch
+    ok(at.switch_page("views/overview.py").run())  # the cached scorecard follows the new batch
     assert "130.000" in [m.value for m in at.metric]
-    ok(at.switch_page("pages/import.py").run())
+    ok(at.switch_page("views/import.py").run())
     ok(at.button(key="intake_undo").click().run())
     assert "Hoàn tác đợt #3" in messages(at, "warning")[0]
     ok(at.button(key="intake_undo_confirm").click().run())
     assert messages(at, "success")[0] == "Đã hoàn tác đợt #3."
     assert at.dataframe[0].value.iloc[0]["Trạng thái"] == "Đã hoàn tác (#4)"
-    ok(at.switch_page("pages/overview.py").run())
+    ok(at.switch_page("views/overview.py").run())
     assert "130.000" not in [m.value for m in at.metric] and "118.046" in [m.value for m in at.metric]
 
 
@@ -177,7 +177,7 @@ def test_a_check_leaves_no_folder_behind_once_its_session_is_gone(page):
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
     sign_in(at, "lan")
     at.run()
-    at.switch_page("pages/import.py").run()
+    at.switch_page("views/import.py").run()
     for name in ("a.csv", "b.csv"):
         ok(at.file_uploader(key="intake_file_0").upload(name, BAD.encode(), "text/csv").run())
         ok(at.button(key="intake_check").click().run())

@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from metrics.ingest import intake as ingest
+from metrics.ingest import intake
 from metrics.judging import charts
 from ui import data, figures
 
@@ -27,7 +27,7 @@ def dashboard(demo_db, monkeypatch):
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
     at.session_state["target"] = "NK3a"  # “Mái ấm công đoàn” houses, summed from the grassroots unions
     at.run()
-    at.switch_page("pages/target.py").run()
+    at.switch_page("views/target.py").run()
     assert not at.exception and not at.error
     yield at, built
     st.cache_resource.clear()  # releases the database file
@@ -59,9 +59,9 @@ def test_an_import_shows_new_figures_at_once(dashboard, tmp_path):
     province = data.scorecard().root("DH-XI-2023-2028", 2026).code
     values = tmp_path / "houses.csv"
     values.write_text(f"unit,indicator,year,value\n{province},union_houses,2026,90\n", encoding="utf-8")
-    report = ingest.check(values, store=store)
+    report = intake.check(values, store=store)
     assert report.ok, report.problems
-    ingest.commit(store, report, user="test", source="web")
+    intake.commit(store, report, user="test", source="web")
     at.run()
     after = trend_spec(at)
     assert built == ["NK3a", "NK3a"]  # a new data version: built again, not taken from the kept ones

@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from metrics.catalogue.loading import init_database, load_targets
-from metrics.cli import commands as metrics_cli
+from metrics.cli import commands
 from metrics.domain.organisation import Organisation
 from metrics.judging import charts, wording
 from metrics.judging.scorecard import Scorecard, completeness
@@ -100,7 +100,7 @@ def test_a_ratio_is_reconstructed_as_a_ratio_of_sums_and_only_when_every_predece
 
 def test_status_of_an_old_province_in_a_year_before_the_merger_says_where_its_figures_went(built, capsys):
     """``status --unit B --year 2024`` said "no target applies … check the unit code", as if B were a typo."""
-    assert metrics_cli.main(["status", "--plan", "AB-2023-2028", "--year", "2024", "--unit", "B",
+    assert commands.main(["status", "--plan", "AB-2023-2028", "--year", "2024", "--unit", "B",
                              "--db", str(built)]) == 1
     said = capsys.readouterr().err
     assert "là một phần của Liên đoàn Lao động tỉnh An Bình (AB) trước hợp nhất" in said and "--unit AB" in said
@@ -109,7 +109,7 @@ def test_status_of_an_old_province_in_a_year_before_the_merger_says_where_its_fi
 
 def test_status_in_a_year_before_the_merger_prints_the_merged_units_row(built, capsys):
     """Before: the merged unit had no unit in 2024, so ``status --year 2024`` printed nothing and exited 0."""
-    assert metrics_cli.main(["status", "--plan", "AB-2023-2028", "--year", "2024", "--format", "csv",
+    assert commands.main(["status", "--plan", "AB-2023-2028", "--year", "2024", "--format", "csv",
                              "--db", str(built)]) == 0
     lines = capsys.readouterr().out.splitlines()
     header, rows = lines[0].split(","), [dict(zip(lines[0].split(","), line.split(","))) for line in lines[1:]]
@@ -220,7 +220,7 @@ def test_an_ended_plan_is_judged_up_to_its_units_last_year_and_refuses_later_yea
 
 
 def test_the_command_line_refuses_a_year_after_the_plan_ended(built, capsys):
-    assert metrics_cli.main(["status", "--plan", "A-END", "--year", "2026", "--db", str(built)]) == 1
+    assert commands.main(["status", "--plan", "A-END", "--year", "2026", "--db", str(built)]) == 1
     said = capsys.readouterr().err
     assert "Kế hoạch kết thúc khi Liên đoàn Lao động tỉnh An Thử hợp nhất ngày 1/7/2025" in said
 
@@ -273,8 +273,8 @@ def test_after_merger_has_a_vietnamese_header_and_survives_a_backup(built, tmp_p
         assert Scorecard(store).last_year("B-PLAN") == 2024  # B merged on 1 July 2025
     finally:
         store.close()
-    assert metrics_cli.main(["backup", str(tmp_path / "backup"), "--db", str(tmp_path / "kpi.duckdb")]) == 0
-    assert metrics_cli.main(["restore", str(tmp_path / "backup"), "--db", str(tmp_path / "restored.duckdb")]) == 0
+    assert commands.main(["backup", str(tmp_path / "backup"), "--db", str(tmp_path / "kpi.duckdb")]) == 0
+    assert commands.main(["restore", str(tmp_path / "backup"), "--db", str(tmp_path / "restored.duckdb")]) == 0
     restored = Store.open(tmp_path / "restored.duckdb", read_only=True)
     try:
         assert restored.rows("SELECT code, after_merger FROM plans WHERE after_merger IS NOT NULL ORDER BY code") == [
@@ -357,7 +357,7 @@ def page(built, monkeypatch):
         at.session_state["plan"], at.session_state["year"], at.session_state["target"] = plan, year, target
         at.session_state["lang"] = lang
         at.run()
-        at.switch_page("pages/target.py").run()
+        at.switch_page("views/target.py").run()
         assert not at.exception and not at.error, [e.value for e in at.error]
         return at
 
@@ -402,7 +402,7 @@ def test_every_page_of_an_ended_plan_says_it_ended_and_its_years_stop(page):
 def test_a_template_for_a_year_before_the_merger_asks_the_units_that_reported_then(built, tmp_path):
     """The merged unit did not exist in 2024: its template asked AB itself (which no file can fill for 2024)."""
     out = tmp_path / "mau-2024.csv"
-    assert metrics_cli.main(["template", "--plan", "AB-2023-2028", "--year", "2024", "--filled", "--out", str(out),
+    assert commands.main(["template", "--plan", "AB-2023-2028", "--year", "2024", "--filled", "--out", str(out),
                              "--db", str(built)]) == 0
     lines = out.read_text(encoding="utf-8-sig").splitlines()
     assert sorted({line.split(";")[0] for line in lines[1:]}) == ["A", "A1", "B"]

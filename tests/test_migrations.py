@@ -11,10 +11,10 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from metrics.catalogue.loading import init_database
-from metrics.ingest import intake as ingest
+from metrics.ingest import intake
 from metrics.storage import db, migrations
 from metrics.storage.store import Store
-from tests.helpers import cli, copy_database
+from tests.helpers import copy_database, run_cli
 
 SCHEMA = """SELECT table_name, column_name, data_type, is_nullable, column_default
             FROM information_schema.columns WHERE table_schema = 'main' ORDER BY ALL"""
@@ -106,11 +106,11 @@ def history(path):
         for number, rows in enumerate(imports):
             values = path.with_name(f"values-{number}.csv")
             values.write_text("unit,indicator,year,value\n" + rows, encoding="utf-8")
-            report = ingest.check(values, store=store)
+            report = intake.check(values, store=store)
             assert report.ok, report.counts_by_code
-            batches.append(ingest.commit(store, report, user="test").batch)
-        ingest.undo(store, batches[0], user="test")  # replaced by the second already: nothing falls back
-        ingest.undo(store, batches[2], user="test")  # in force: 883 falls back to 12, 884 to its demo value
+            batches.append(intake.commit(store, report, user="test").batch)
+        intake.undo(store, batches[0], user="test")  # replaced by the second already: nothing falls back
+        intake.undo(store, batches[2], user="test")  # in force: 883 falls back to 12, 884 to its demo value
     finally:
         store.close()
 
@@ -152,12 +152,12 @@ def test_a_database_of_the_old_layout_upgrades_to_the_same_values_history_and_st
     finally:
         upgraded.close()
         new.close()
-    status = [cli("status", "--format", "csv", db=path).stdout for path in (old_path, made)]
+    status = [run_cli("status", "--format", "csv", db=path).stdout for path in (old_path, made)]
     assert status[0] == status[1] and status[0].count("\n") > 10
     undone = Store.open(old_path)  # an upgraded database goes on: undo of its last import in force
     try:
         last = undone.rows("SELECT max(id) FROM batches WHERE kind = 'import' AND rolled_back_by IS NULL")[0][0]
-        ingest.undo(undone, last, user="test")
+        intake.undo(undone, last, user="test")
         assert undone.rows("SELECT count(*) FROM current_values WHERE batch = ?", [last]) == [(0,)]
     finally:
         undone.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-from tests.helpers import MINI, ROOT, cli, texts
+from tests.helpers import MINI, ROOT, cli, run_cli, texts
 
 
 @pytest.fixture(scope="module")
@@ -21,10 +21,10 @@ def other_db(tmp_path_factory) -> Path:
     plans = folder / "plans.csv"
     lines = (MINI / "plans.csv").read_text(encoding="utf-8").splitlines()
     plans.write_text(f"{lines[0]},headline\n{lines[1]},R1|L1\n", encoding="utf-8")
-    cli("init", db=db)
-    cli("units", "import", MINI / "units.csv", db=db)
-    cli("targets", "import", plans, MINI / "indicators.csv", MINI / "targets.csv", MINI / "period_totals.csv", db=db)
-    cli("import", MINI / "values.csv", db=db)
+    run_cli("init", db=db)
+    run_cli("units", "import", MINI / "units.csv", db=db)
+    run_cli("targets", "import", plans, MINI / "indicators.csv", MINI / "targets.csv", MINI / "period_totals.csv", db=db)
+    run_cli("import", MINI / "values.csv", db=db)
     return db
 
 
@@ -41,7 +41,7 @@ def page(dashboard):
 
 @pytest.mark.slow
 def test_the_headline_cards_are_the_targets_the_plan_names_in_its_order(other_db, page):
-    at = page(other_db, "pages/overview.py")
+    at = page(other_db, "views/overview.py")
     shown = [m.value for m in at.markdown if m.value.startswith("**")]
     assert shown[:2] == ["**R1** · Tỷ lệ ký thỏa ước", "**L1** · Tổng số đoàn viên"]
     assert "Chỉ tiêu chính" in [s.value for s in at.subheader]
@@ -53,13 +53,13 @@ def test_a_plan_without_headline_targets_shows_none_rather_than_another_federati
     cli("init", db=db)
     cli("units", "import", MINI / "units.csv", db=db)
     cli("targets", "import", MINI / "plans.csv", MINI / "indicators.csv", MINI / "targets.csv", db=db)
-    at = page(db, "pages/overview.py")
+    at = page(db, "views/overview.py")
     assert "Chỉ tiêu chính" not in [s.value for s in at.subheader]
 
 
 @pytest.mark.slow
 def test_the_method_takes_its_examples_from_the_plan_on_screen(other_db, page):
-    shown = texts(page(other_db, "pages/about.py"))
+    shown = texts(page(other_db, "views/about.py"))
     assert "(ví dụ L1: “Tổng số đoàn viên”)" in shown and "(ví dụ C1: “Nhà Mái ấm”)" in shown
     assert "(ví dụ F1: “Thỏa ước hằng năm”)" in shown
     assert "139.258" not in shown and "300 căn" not in shown
@@ -84,7 +84,7 @@ def shipped_codes() -> set[str]:
 def test_no_code_names_a_shipped_plan_target_indicator_or_unit():
     """metrics/synth.py generates a national dataset of its own and is left out."""
     codes = shipped_codes()
-    sources = [*ROOT.glob("ui/*.py"), *ROOT.glob("pages/*.py"), *ROOT.glob("metrics/**/*.py"), ROOT / "dashboard.py"]
+    sources = [*ROOT.glob("ui/*.py"), *ROOT.glob("views/*.py"), *ROOT.glob("metrics/**/*.py"), ROOT / "dashboard.py"]
     found = [(path.name, code) for path in sources if path.name != "synth.py"
              for code in codes if re.search(rf"""["']{re.escape(code)}["']""", path.read_text(encoding="utf-8"))]
     assert found == []

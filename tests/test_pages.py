@@ -114,7 +114,7 @@ def test_grassroots_unit_without_data(app):
 
 
 def test_target_page_shows_the_series_the_sentence_and_sources(app):
-    at = app("pages/target.py", target="NK1b", year=2025)
+    at = app("views/target.py", target="NK1b", year=2025)
     shown = texts(at)
     assert "NK1b" in at.title[0].value
     assert "116.002 đoàn viên" in shown and "chỉ tiêu" in shown
@@ -124,7 +124,7 @@ def test_target_page_shows_the_series_the_sentence_and_sources(app):
 
 
 def test_annual_target_shows_years_met(app):
-    at = app("pages/target.py", target="HN1a", year=2026)
+    at = app("views/target.py", target="HN1a", year=2026)
     assert "Cả nhiệm kỳ: số năm đạt" in [s.value for s in at.subheader]
     assert list(at.dataframe[0].value["Đánh giá"]) == ["✔ Đã đạt", "✖ Chưa đạt", "✔ Đã đạt"]  # 84,6 · 78,9 · 86,2
     met = at.dataframe[0].value
@@ -132,17 +132,17 @@ def test_annual_target_shows_years_met(app):
 
 
 def test_units_page_has_matrix_ranking_and_unit_one_at_a_time(app):
-    at = app("pages/units.py", year=2024)
+    at = app("views/units.py", year=2024)
     assert len(at.get("plotly_chart")) == 1  # the province and its 14 unions × targets, and only that
     assert "14 đơn vị trực thuộc" in texts(at)
-    at = app("pages/units.py", year=2024, units_view="ranking")
+    at = app("views/units.py", year=2024, units_view="ranking")
     assert len(at.get("plotly_chart")) == 1 and at.selectbox(key="_widget_target")  # the ranking on one target
-    at = app("pages/units.py", year=2024, units_view="unit")
+    at = app("views/units.py", year=2024, units_view="unit")
     assert not at.get("plotly_chart") and len(at.dataframe) == 1  # the chosen unit's own targets
 
 
 def test_units_page_drills_down_to_a_district(app):
-    at = app("pages/units.py", year=2024, unit="883")
+    at = app("views/units.py", year=2024, unit="883")
     shown = texts(at)
     assert "Liên đoàn Lao động thành phố Long Xuyên" in shown
     options = at.sidebar.selectbox[-1].options
@@ -151,7 +151,7 @@ def test_units_page_drills_down_to_a_district(app):
 
 
 def test_unit_from_another_year_follows_its_successor_and_says_so(app):
-    at = app("pages/units.py", year=2026, unit="CDN-GD")
+    at = app("views/units.py", year=2026, unit="CDN-GD")
     assert at.sidebar.selectbox[-1].value == "CDN-GD-2025"  # the successor carries its series in 2026
     assert "Công đoàn ngành Giáo dục tỉnh An Giang không có trong năm 2026" in texts(at)  # and the page says so
     assert at.session_state["unit"] == "CDN-GD"  # the choice itself is kept for the years it existed
@@ -159,7 +159,7 @@ def test_unit_from_another_year_follows_its_successor_and_says_so(app):
 
 def test_moving_between_years_does_not_lose_the_chosen_unit(app):
     """2026 → 2024 moved the chosen ward silently to another unit, and back in 2026 it stayed there."""
-    at = app("pages/overview.py", year=2026, unit="CD-P-LONGXUYEN")
+    at = app("views/overview.py", year=2026, unit="CD-P-LONGXUYEN")
     assert at.sidebar.selectbox[-1].value == "CD-P-LONGXUYEN"
     at.sidebar.selectbox(key="_widget_year").select(2024).run()
     assert at.sidebar.selectbox[-1].value != "CD-P-LONGXUYEN"  # the ward was created in 2025
@@ -171,19 +171,19 @@ def test_moving_between_years_does_not_lose_the_chosen_unit(app):
 
 def test_the_ranking_keeps_the_target_chosen_on_the_target_page(app):
     """Opening Đơn vị replaced the chosen target (NK3a became NK1c, and Chỉ tiêu then showed NK1c)."""
-    at = app("pages/target.py", target="NK1b", year=2026)
+    at = app("views/target.py", target="NK1b", year=2026)
     at.session_state["units_view"] = "ranking"
-    at.switch_page("pages/units.py").run()
+    at.switch_page("views/units.py").run()
     assert at.session_state["target"] == "NK1b"
     ranking = at.selectbox(key="_widget_target")
     assert ranking.value != "NK1b"  # the members target is set for the province only: not ranked
     assert "Chỉ tiêu đang chọn (NK1b) không đặt cho các đơn vị trực thuộc" in texts(at)
-    at.switch_page("pages/target.py").run()
+    at.switch_page("views/target.py").run()
     assert at.title[0].value.startswith("NK1b")
 
 
 def test_about_page_shows_kinds_completeness_and_method(app):
-    at = app("pages/about.py", year=2026)
+    at = app("views/about.py", year=2026)
     headers = [h.value for h in at.header]
     assert headers == ["Loại số liệu theo năm", "Mức độ đầy đủ của báo cáo", "Số liệu công bố và nguồn",
                        "Cách đánh giá"]
@@ -235,7 +235,7 @@ def test_a_number_in_another_script_in_the_address_is_ignored_not_a_crash(demo_p
     at.query_params[param] = value
     at.run()
     if param != "year":
-        at.switch_page("pages/present.py").run()
+        at.switch_page("views/present.py").run()
     st.cache_resource.clear()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]

@@ -18,7 +18,7 @@ def demo_path(demo_template, tmp_path_factory):
 def app(demo_path, dashboard):
     """The presentation page, public (tests/test_roles.py signs in), checked for exceptions and errors."""
     def start(**session):
-        return dashboard(demo_path, "pages/present.py", **session)
+        return dashboard(demo_path, "views/present.py", **session)
 
     return start
 

@@ -118,8 +118,8 @@ def test_the_analyst_imports_and_undoes_as_themselves(db):
 
 
 def test_every_page_checks_the_role_itself_even_without_the_navigation(db):
-    """A page script run on its own (a fresh server's first deep link) refuses an unsigned visitor."""
-    for script, shown in (("../pages/import.py", "file_uploader"), ("../pages/admin.py", "tabs")):
+    """A page script run on its own, without dashboard.py's navigation, refuses an unsigned visitor."""
+    for script, shown in (("../views/import.py", "file_uploader"), ("../views/admin.py", "tabs")):
         at = ok(AppTest.from_file(script, default_timeout=60).run())
         assert not at.get(shown) and "đăng nhập" in at.warning[0].value
         viewer = AppTest.from_file(script, default_timeout=60)
@@ -129,14 +129,10 @@ def test_every_page_checks_the_role_itself_even_without_the_navigation(db):
 
 
 def sign_in_with(at: AppTest, name: str, password: str) -> AppTest:
-    """Fill in and submit the sign-in form of the page on screen.
-
-    AppTest next to a ``pages/`` folder drops a button's click when the run asks for a url-path page,
-    and keeps it when the run asks for the main script: its default page is the sign-in form too.
-    """
+    """Fill in and submit the sign-in form of the page on screen (AppTest beside a ``pages/`` folder dropped
+    the click unless its private ``_finished_page_script_hash`` was reset: no such folder now)."""
     at.text_input[0].input(name)
     at.text_input[1].input(password)
-    at._finished_page_script_hash = ""
     return ok(at.button[0].click().run())
 
 
@@ -310,9 +306,9 @@ def test_names_and_notes_are_shown_as_plain_text_never_as_markup(db, monkeypatch
         store.close()
     monkeypatch.setenv("KPI_PUBLIC", "1")
     st.cache_resource.clear()
-    for script, session in (("pages/overview.py", {"unit": "883", "year": 2024}),
-                            ("pages/units.py", {"unit": "883", "year": 2024}),
-                            ("pages/target.py", {"unit": "AG", "target": "NK1b", "year": 2024})):
+    for script, session in (("views/overview.py", {"unit": "883", "year": 2024}),
+                            ("views/units.py", {"unit": "883", "year": 2024}),
+                            ("views/target.py", {"unit": "AG", "target": "NK1b", "year": 2024})):
         at = AppTest.from_file("../dashboard.py", default_timeout=60)
         for key, value in session.items():
             at.session_state[key] = value

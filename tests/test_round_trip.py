@@ -11,9 +11,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from metrics.cli import commands as metrics_cli
-from metrics.ingest import intake as ingest
-from metrics.ingest import text as report_text
+from metrics.cli import commands
+from metrics.ingest import intake, text
 from metrics.storage.store import Store, write_batch
 from tests.helpers import copy_database
 
@@ -34,14 +33,14 @@ def demo(template_db, tmp_path):
 def template(store: Store, tmp_path, name: str, *extra: str, year: int = 2025) -> bytes:
     """``python -m metrics template --year … --out name`` (in this process), the file's bytes."""
     out = tmp_path / name
-    assert metrics_cli.main(["template", "--year", str(year), "--out", str(out), "--db", str(store.path), *extra]) == 0
+    assert commands.main(["template", "--year", str(year), "--out", str(out), "--db", str(store.path), *extra]) == 0
     return out.read_bytes()
 
 
-def check(store: Store, tmp_path, name: str, content: bytes) -> ingest.Report:
+def check(store: Store, tmp_path, name: str, content: bytes) -> intake.Report:
     path = tmp_path / f"in-{name}"
     path.write_bytes(content)
-    return ingest.check(path, store=store)
+    return intake.check(path, store=store)
 
 
 @pytest.mark.parametrize("name", ["mau.csv", "mau.xlsx"])
@@ -75,7 +74,7 @@ def test_a_filled_template_comes_back_unchanged_and_one_correction_is_one_change
     corrected = _corrected(content, name, lang)
     with check(demo, tmp_path, "corrected-" + name, corrected) as report:
         assert report.ok and (report.counts["updated"], report.to_write) == (1, 1)
-        assert [line.split(": ")[1] for line in report_text.change_lines(report, "vi")] == ["8.901 → 9.001"]
+        assert [line.split(": ")[1] for line in text.change_lines(report, "vi")] == ["8.901 → 9.001"]
 
 
 def _corrected(content: bytes, name: str, lang: str) -> bytes:
@@ -106,10 +105,10 @@ def test_the_preview_keeps_changed_figures_apart_from_changed_sources(demo, tmp_
     with check(demo, tmp_path, "v.csv", rows.to_csv(index=False).encode()) as report:
         assert report.ok
         assert (report.counts["updated"], report.counts["annotated"]) == (1, 4)
-        figures, texts = report_text.change_lines(report, "en"), report_text.text_lines(report, "en")
+        figures, texts = text.change_lines(report, "en"), text.text_lines(report, "en")
         assert len(figures) == 1 and "(888)" in figures[0]
         assert len(texts) == 5 and all("(bản chính thức)”" in line for line in texts)
-    assert "Source/note only: 4" in report_text.summary(report, "en")
+    assert "Source/note only: 4" in text.summary(report, "en")
 
 
 def test_a_problem_names_the_unit_and_indicator_of_its_row(demo, tmp_path):
@@ -117,7 +116,7 @@ def test_a_problem_names_the_unit_and_indicator_of_its_row(demo, tmp_path):
     with check(demo, tmp_path, "v.csv", content) as report:
         assert [(p.row, p.unit, p.indicator, p.code) for p in report.problems] == [
             (2, "883", "members", "not-a-number"), (3, "884", "cba_coverage", "percent-out-of-range")]
-        assert report_text.problem_lines(report, "vi")[0].startswith("dòng 2 (883 · members) · giá trị")
+        assert text.problem_lines(report, "vi")[0].startswith("dòng 2 (883 · members) · giá trị")
         assert list(report.problem_table().columns[:3]) == ["row", "unit", "indicator"]
 
 

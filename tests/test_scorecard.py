@@ -137,3 +137,43 @@ def test_rollback_of_an_unknown_or_undone_batch_is_refused(mini_store):
     with pytest.raises(UserError) as again, mini_store.transaction() as cur:
         rollback_batch(cur, first)
     assert again.value.code == "already-rolled-back"
+
+
+def test_the_scorecard_remembers_a_bounded_number_of_results(mini_store):
+    """One scorecard serves every session of a data version; its memo grew with every page, unit, year and
+    target anyone opened. It keeps the MEMO_SIZE most recently used results now."""
+    from metrics.judging.scorecard import MEMO_SIZE
+
+    card = Scorecard(mini_store)
+    computed = []
+
+    def compute(n):
+        return lambda: computed.append(n) or n
+
+    for n in range(MEMO_SIZE + 50):
+        assert card.memo(("page", n), compute(n)) == n
+    assert len(card._memo) == MEMO_SIZE
+    card.memo(("page", MEMO_SIZE + 49), compute(-1))  # the most recent is kept: not computed again
+    card.memo(("page", 0), compute(0))  # the oldest was forgotten: computed again
+    assert computed[-1:] == [0] and -1 not in computed and len(card._memo) == MEMO_SIZE
+
+
+def test_the_memo_forgets_the_least_recently_used_first():
+    from metrics.judging.memo import Memo
+
+    memo = Memo(3)
+    for key in "abc":
+        memo.get(key, lambda k=key: k.upper())
+    memo.get("a", lambda: "never")  # used again: now the most recent
+    memo.get("d", lambda: "D")
+    assert [k for k in "abcd" if k in memo] == ["a", "c", "d"] and memo.get("a", lambda: "x") == "A"
+
+
+def test_the_about_page_s_figures_are_named_methods_read_once(mini_store):
+    card = Scorecard(mini_store)
+    years = card.years(PLAN)
+    table = card.completeness(PLAN, years)
+    pd.testing.assert_frame_equal(table, completeness(card, PLAN, years))
+    assert card.completeness(PLAN, years) is table
+    assert card.provenance_counts() is card.provenance_counts()
+    assert card.published_values() is card.published_values()

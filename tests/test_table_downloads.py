@@ -26,10 +26,10 @@ def page(demo_path, dashboard):
 
 
 @pytest.mark.parametrize("path, session, tables", [
-    ("pages/target.py", {"target": "HN1a", "year": 2026}, 2),  # years met, values and sources
-    ("pages/units.py", {"unit": "883", "year": 2024, "units_view": "unit"}, 1),
-    ("pages/about.py", {"year": 2026}, 5),
-    ("pages/overview.py", {"overview_detail": "table"}, 1),
+    ("views/target.py", {"target": "HN1a", "year": 2026}, 2),  # years met, values and sources
+    ("views/units.py", {"unit": "883", "year": 2024, "units_view": "unit"}, 1),
+    ("views/about.py", {"year": 2026}, 5),
+    ("views/overview.py", {"overview_detail": "table"}, 1),
 ])
 def test_each_table_has_csv_and_excel_downloads(page, path, session, tables):
     at = page(path, **session)
@@ -50,7 +50,7 @@ def test_table_files_keep_the_index_and_neutralise_formulas():
 
 def test_the_overview_table_shows_every_row_both_bounds_and_no_term_count_as_pace(page):
     """The table view dropped a band's upper bound and put "đạt 2/3 năm" in its pace column."""
-    at = page("pages/overview.py", overview_detail="table")
+    at = page("views/overview.py", overview_detail="table")
     frame = at.dataframe[0].value  # drawn at the height of its rows: tests/browser/test_screens.py
     hn1a = frame[frame["Chỉ tiêu"].str.startswith("HN1a")].iloc[0]
     assert hn1a["Chỉ tiêu đề ra"] == "80–90%"

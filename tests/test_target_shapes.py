@@ -153,7 +153,7 @@ INDICATORS_WITH_DECIMALS = "\n".join([_LINES[0] + ",decimals"] + [line + "," for
 
 
 def test_money_is_a_flow_with_decimals_read_the_vietnamese_way_and_judged(tmp_path):
-    from metrics.ingest import intake as ingest
+    from metrics.ingest import intake
     from metrics.judging import wording
     from metrics.vocabulary import fmt
 
@@ -170,9 +170,9 @@ def test_money_is_a_flow_with_decimals_read_the_vietnamese_way_and_judged(tmp_pa
         assert loading.load_targets(store, [folder / n for n in ("plans.csv", "indicators.csv", "targets.csv")]).ok
         values = folder / "kinh-phi.csv"
         values.write_text("đơn vị;chỉ tiêu;năm;giá trị\nP;dues;2024;5,43\nP2;dues;2025;6,1\n", encoding="utf-8")
-        report = ingest.check(values, store=store)
+        report = intake.check(values, store=store)
         assert [p.code for p in report.problems] == []  # before: "not-an-integer" on both rows
-        ingest.commit(store, report, user="test")
+        intake.commit(store, report, user="test")
         row = next(r for r in Scorecard(store).evaluate("T", 2025) if r.unit.code == "P2")
     finally:
         store.close()
@@ -183,13 +183,13 @@ def test_money_is_a_flow_with_decimals_read_the_vietnamese_way_and_judged(tmp_pa
 
 
 def test_a_count_still_needs_a_whole_number(mini_template, tmp_path):
-    from metrics.ingest import intake as ingest
+    from metrics.ingest import intake
 
     store = open_copy(mini_template, tmp_path)
     try:
         values = tmp_path / "v.csv"
         values.write_text("unit,indicator,year,value\nP,members,2024,\"100,5\"\n", encoding="utf-8")
-        assert [p.code for p in ingest.check(values, store=store).problems] == ["not-an-integer"]
+        assert [p.code for p in intake.check(values, store=store).problems] == ["not-an-integer"]
     finally:
         store.close()
 

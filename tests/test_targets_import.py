@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from tests.helpers import MINI, cli
+from tests.helpers import MINI, cli, run_cli
 
 
 def changed_targets(tmp_path):
@@ -18,7 +18,7 @@ def changed_targets(tmp_path):
 
 
 def targets_of(db) -> set[str]:
-    return {line.split(",")[1] for line in cli("status", "--unit", "P", "--year", "2023", db=db).stdout.splitlines()[1:]}
+    return {line.split(",")[1] for line in run_cli("status", "--unit", "P", "--year", "2023", db=db).stdout.splitlines()[1:]}
 
 
 @pytest.mark.slow

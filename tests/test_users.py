@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics.ingest import intake as ingest
+from metrics.ingest import intake
 from metrics.storage import audit, users
 from metrics.storage.store import Store
 from metrics.vocabulary.errors import UserError
@@ -170,11 +170,11 @@ def test_every_change_is_audited_in_its_own_transaction(store):
 def test_imports_and_undo_are_audited_with_the_change(store, tmp_path):
     path = tmp_path / "v.csv"
     path.write_text("unit,indicator,year,value\nD1,members,2023,100\n", encoding="utf-8")
-    with ingest.check(path, store=store) as report:
-        batch = ingest.commit(store, report, user="lan", source="web").batch
-    ingest.undo(store, batch, user="lan", source="web")
+    with intake.check(path, store=store) as report:
+        batch = intake.commit(store, report, user="lan", source="web").batch
+    intake.undo(store, batch, user="lan", source="web")
     with pytest.raises(UserError):
-        ingest.undo(store, batch, user="lan", source="web")  # already undone: nothing written, nothing recorded
+        intake.undo(store, batch, user="lan", source="web")  # already undone: nothing written, nothing recorded
     log = audit.entries(store)
     assert list(log["action"]) == ["undo", "import"]
     assert f'"batch": {batch}' in log["detail"].iloc[1] and '"file": "v.csv"' in log["detail"].iloc[1]
@@ -197,7 +197,7 @@ AUDIT_WRITE = re.compile(r"\b(UPDATE\s+audit|DELETE\s+FROM\s+audit|TRUNCATE\s+au
 
 
 def test_nothing_in_the_code_changes_or_removes_an_audit_row():
-    sources = [p for folder in ("metrics", "ui", "pages") for p in (ROOT / folder).rglob("*.py")]
+    sources = [p for folder in ("metrics", "ui", "views") for p in (ROOT / folder).rglob("*.py")]
     sources.append(ROOT / "dashboard.py")
     offending = [str(p.relative_to(ROOT)) for p in sources if AUDIT_WRITE.search(p.read_text(encoding="utf-8"))]
     assert offending == []

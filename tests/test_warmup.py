@@ -51,7 +51,7 @@ def test_the_first_visits_find_their_charts_built(demo):
 
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
     at.run()  # Tổng quan, then the two pages with charts, each as a visitor first opens it
-    for page in ("pages/target.py", "pages/units.py"):
+    for page in ("views/target.py", "views/units.py"):
         at.switch_page(page).run()
         assert not at.exception and not at.error
         assert at.get("plotly_chart")

@@ -29,23 +29,10 @@
     return null;
   }
 
-  // Streamlit's own "Page not found" dialog (a fresh server's first request of an address that is no
-  // script in pages/, before the app's navigation runs): the app then draws the page asked for, or its
-  // own message with the pages one may open, so the dialog only stands in the way.
-  const NOT_FOUND = "The page that you have requested does not seem to exist";
-
-  function dismissNotFound(node) {
-    if (!node.nodeValue.includes(NOT_FOUND)) return;
-    const close = node.parentElement && node.parentElement.closest('[role="dialog"]');
-    const button = close && close.querySelector("button");
-    if (button) setTimeout(() => button.click(), 0);
-  }
-
   function translateNode(node) {
     if (node.nodeType === Node.TEXT_NODE) {
       const parent = node.parentElement;
       if (!parent || parent.closest(SKIP)) return;
-      dismissNotFound(node);
       const done = translated(node.nodeValue);
       if (done !== null && done !== node.nodeValue) {
         changed.push([new WeakRef(node), null, node.nodeValue]);

@@ -94,7 +94,7 @@ STREAMLIT_VI = {
     "Next page": "Trang sau",
     "Vega visualization": "Biểu đồ nhỏ",
     "Page not found": "Không tìm thấy trang",
-    # a fresh server's first request of an address that is no page script (Streamlit's pages/ mode, ui/layout.py)
+    # Streamlit's dialog when its navigation resolves no page (ui/navigation.py registers every one-level address)
     "The page that you have requested does not seem to exist. Running the app's main page.":
         "Không có trang ở địa chỉ này; đang mở trang chính.",
     "Copy to clipboard": "Chép vào bộ nhớ tạm",

@@ -1,15 +1,14 @@
 """The frame every page shares: page setup, language, plan/year/unit selectors, banner, error boundary.
 
-Pages in ``pages/`` can be run directly by a deep link on a fresh server (docs/stack.md), so each
-page calls ``run`` itself instead of relying on the entry script.
+The page scripts live in ``views/`` (not ``pages/``, which would switch Streamlit to its legacy multipage
+mode, docs/stack.md) and are run only by ``dashboard.py``'s navigation; each page still calls ``run``
+itself, which checks the visitor's role whatever brought them to the page.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import streamlit as st
@@ -46,7 +45,6 @@ def run(render: Callable[[View], None], title_key: str, role: str = "viewer", fr
     made here, by the page itself, whatever address or navigation brought the visitor. ``frame=False``
     leaves out the plan/year/unit selectors (the page gets a ``View`` with only the language).
     """
-    leave_pages_directory_mode()
     st.set_page_config(page_title=t("app_title", state.lang()), layout="wide", initial_sidebar_state="auto")
     state.read_url()
     lang = language_switch()
@@ -67,43 +65,6 @@ def run(render: Callable[[View], None], title_key: str, role: str = "viewer", fr
         st.error(t("error_generic", lang))
     finally:
         state.write_url()
-
-
-_ENTRY = threading.local()  # set while dashboard.py's navigation runs the page, in the script's own thread
-V1_RERUN = "_left_pages_directory"
-
-
-@contextmanager
-def through_entry():
-    """Mark the page run as reached through ``dashboard.py`` (its navigation and sign-in)."""
-    st.session_state.pop(V1_RERUN, None)
-    _ENTRY.active = True
-    try:
-        yield
-    finally:
-        _ENTRY.active = False
-
-
-def leave_pages_directory_mode() -> None:
-    """Make a fresh server's first deep link go through ``dashboard.py`` like every other visit.
-
-    Streamlit runs a script of ``pages/`` directly when the first request of a fresh server is a
-    deep link (``/target``), bypassing the entry script's navigation and sign-in until someone loads
-    ``/`` (docs/stack.md). ``st.navigation`` clears this legacy mode (a global flag of Streamlit's, not
-    public API); doing the same and rerunning sends this very request through the entry script. The
-    flag is not enough to tell: another visitor's ``st.navigation`` may clear it while this run is
-    already on its way to the page script. So a page run not reached through ``dashboard.py`` reruns
-    once (the second time it goes on, and the page's own role check refuses it). Browser tests prove
-    the behaviour on a fresh server.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if getattr(_ENTRY, "active", False):
-        return
-    if not st.session_state.get(V1_RERUN):
-        st.session_state[V1_RERUN] = True
-        PagesManager.uses_pages_directory = False
-        st.rerun()
 
 
 def choose(key: str, options: list, default, draw: Callable):

@@ -27,13 +27,13 @@ class Entry:
 
 
 PAGES = [
-    Entry("pages/overview.py", "overview", "page_overview", ":material/dashboard:", "viewer"),
-    Entry("pages/target.py", "target", "page_target", ":material/flag:", "viewer"),
-    Entry("pages/units.py", "units", "page_units", ":material/account_tree:", "viewer"),
-    Entry("pages/about.py", "about", "page_about", ":material/info:", "viewer"),
-    Entry("pages/present.py", "present", "page_present", ":material/slideshow:", "viewer"),
-    Entry("pages/import.py", "import", "page_intake", ":material/upload_file:", "analyst"),
-    Entry("pages/admin.py", "admin", "page_admin", ":material/admin_panel_settings:", "admin"),
+    Entry("views/overview.py", "overview", "page_overview", ":material/dashboard:", "viewer"),
+    Entry("views/target.py", "target", "page_target", ":material/flag:", "viewer"),
+    Entry("views/units.py", "units", "page_units", ":material/account_tree:", "viewer"),
+    Entry("views/about.py", "about", "page_about", ":material/info:", "viewer"),
+    Entry("views/present.py", "present", "page_present", ":material/slideshow:", "viewer"),
+    Entry("views/import.py", "import", "page_intake", ":material/upload_file:", "analyst"),
+    Entry("views/admin.py", "admin", "page_admin", ":material/admin_panel_settings:", "admin"),
 ]
 SIGN_IN_URL = "sign-in"
 # The home page ("/") is the overview drawn by a page of its own, so that "/overview" (the README's
@@ -71,8 +71,7 @@ def run(lang: str) -> None:
     if user is not None:
         auth.signed_in_box(user, lang)
     client.inject(lang)
-    with layout.through_entry():
-        current.run()
+    current.run()
 
 
 def _page(entry: Entry, user, found, lang: str, url: str | None = None, default: bool = False):

@@ -203,7 +203,7 @@ TEXTS = {
     "col_achievement": ("Đạt (%)", "Achieved (%)"),
     "col_status": ("Đánh giá", "Status"),
     "col_year": ("Năm số liệu", "Data year"),
-    # --- Nhập dữ liệu (pages/import.py) ---
+    # --- Nhập dữ liệu (views/import.py) ---
     "page_intake": ("Nhập dữ liệu", "Import data"),
     "intake_intro": ("Tải lên tệp CSV hoặc Excel số liệu hằng năm. Tệp được kiểm tra và xem trước; chỉ khi bạn xác nhận "
                      "thì số liệu mới được ghi, và mỗi lần nhập đều hoàn tác được.",

@@ -37,7 +37,7 @@ from ui import data, figures, memory, widgets
 # handler of its own, and Python drops its INFO lines).
 log = get_logger("dashboard.warmup")
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ROOT / "pages"
+PAGES = ROOT / "views"
 LANG = "vi"  # the language every visitor starts in
 
 

@@ -7,7 +7,7 @@ import re
 import streamlit as st
 
 from metrics.domain.judgement import ANNUAL_TYPES, CUMULATIVE, has_band
-from metrics.exports import data as export_data
+from metrics.exports import data
 from metrics.judging import wording
 from metrics.judging.scorecard import StatusRow
 from metrics.vocabulary import fmt, statuses
@@ -60,10 +60,10 @@ def table(frame, lang: str, key: str, file_name: str, **dataframe_args) -> None:
     st.dataframe(frame, **dataframe_args)
     index = not dataframe_args.get("hide_index", False)
     with st.container(horizontal=True, gap="small"):
-        st.download_button(t("download_table_csv", lang), data=lambda: export_data.table_csv(frame, index),
+        st.download_button(t("download_table_csv", lang), data=lambda: data.table_csv(frame, index),
                            file_name=f"{file_name}.csv", mime="text/csv", icon=":material/download:",
                            key=f"{key}-csv", on_click="ignore", type="tertiary")
-        st.download_button(t("download_table_xlsx", lang), data=lambda: export_data.table_xlsx(frame, index=index),
+        st.download_button(t("download_table_xlsx", lang), data=lambda: data.table_xlsx(frame, index=index),
                            file_name=f"{file_name}.xlsx", icon=":material/download:", key=f"{key}-xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            on_click="ignore", type="tertiary")
@@ -154,7 +154,7 @@ def target_card(row: StatusRow, lang: str, link_params: dict) -> None:
                   delta_arrow="off" if delta in (UNCHANGED[lang], NOT_COMPARABLE[lang]) else "auto")
         badge(row, lang)
         st.caption(safe(target_facts(row, lang)))
-        st.page_link("pages/target.py", label=t("see_detail", lang), icon=":material/arrow_forward:",
+        st.page_link("views/target.py", label=t("see_detail", lang), icon=":material/arrow_forward:",
                      query_params={**link_params, "target": row.target["code"]})
 
 

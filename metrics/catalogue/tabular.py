@@ -1,6 +1,6 @@
 """Typed columns for the catalogue files (units, plans, indicators, targets, period totals).
 
-A file goes through the same guarded reader as a values file (``metrics.ingest.intake.read_guarded``): CSV in any
+A file goes through the same guarded reader as a values file (``metrics.storage.files.guarded``): CSV in any
 common encoding and delimiter, or the first sheet of an Excel workbook; size, binary content, zip bombs,
 far-away cells and giant cells are refused before anything is read. Title rows above the header and blank
 rows are skipped, and every row keeps the number the spreadsheet shows. Headers are matched in English or
@@ -20,10 +20,8 @@ from pathlib import Path
 
 import duckdb
 
-from metrics.ingest import layout as layouts
-from metrics.ingest.intake import long_cells as find_long_cells
-from metrics.ingest.intake import read_guarded
 from metrics.storage import db
+from metrics.storage.files import guarded
 from metrics.storage.files.workbook import NATIVE
 from metrics.vocabulary.messages import problem
 from metrics.vocabulary.problems import Problem
@@ -83,12 +81,15 @@ def read_table(path: str | Path, known: set[str]) -> Table:
 
 
 def _read(cur, path: Path, workdir: Path, known: set[str]) -> Table:
-    early, row_problems = read_guarded(cur, path, workdir)
+    def names(text: str) -> bool:
+        return header_key(text) in known
+
+    early, read = guarded.read(cur, path, workdir, names)
     if early:
         return Table(path.name, problems=[_reworded(p, path.name) for p in early])
     head = cur.execute("SELECT * FROM raw ORDER BY row LIMIT 30").fetchall()
-    header_row, headers = layouts.find_header(head, lambda text: header_key(text) in known)
-    found = row_problems + find_long_cells(cur, headers)
+    header_row, headers = guarded.find_header(head, names)
+    found = read.problems + guarded.long_cells(cur, headers)
     table = Table(path.name, header_row, headers, problems=[_reworded(p, path.name) for p in found])
     count = cur.execute("SELECT count(*) FROM raw WHERE row > ?", [header_row]).fetchall()[0][0]
     if count > MAX_ROWS:
@@ -128,7 +129,7 @@ def _reworded(found: Problem, name: str) -> Problem:
 
 
 def _cell(value) -> str | None:
-    text = "" if value is None else str(value).replace(NATIVE, "").strip(layouts.BLANKS)
+    text = "" if value is None else str(value).replace(NATIVE, "").strip(guarded.BLANKS)
     return text or None
 
 

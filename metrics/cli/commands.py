@@ -12,23 +12,23 @@ import argparse
 import os
 import sys
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from metrics import synth
-from metrics.catalogue.loading import LoadResult, init_database, load_targets, load_units
 from metrics.cli import admin as cli_admin
 from metrics.cli import export as export_command
 from metrics.cli.output import TableWriter, write_file, write_table
-from metrics.ingest import intake as ingest
-from metrics.ingest import templates
-from metrics.ingest import text as report_text
-from metrics.judging.scorecard import Scorecard, records
 from metrics.storage import audit, db
 from metrics.storage.store import Store
 from metrics.vocabulary import fmt
 from metrics.vocabulary.errors import UserError
 from metrics.vocabulary.messages import MESSAGES
+
+if TYPE_CHECKING:
+    from metrics.catalogue.loading import LoadResult
+
+# Each command imports the engines it uses when it runs (the catalogue, the intake, the judging, the exports):
+# a call pays only for its own, and ``--help`` or a usage error for none of them.
 
 HISTORY_COLUMNS = ["batch", "file", "sha256", "rows", "user", "time", "state"]
 
@@ -149,6 +149,8 @@ def _written(args) -> None:
 
 
 def cmd_init(args) -> int:
+    from metrics.catalogue.loading import init_database
+
     path = args.db or db.default_path()
     store = init_database(path, demo=args.demo, force=args.force)
     audit.record(store, audit.cli_user(), "init", {"demo": args.demo, "force": args.force}, source="cli")
@@ -185,6 +187,8 @@ def cmd_status(args) -> int:
 def _explain_merged_part(args, plan: str) -> None:
     """A unit shown only as a part of a later merged unit (an old province in 2024) is not judged on its own
     against the plan of the merged one: say so, rather than "check the unit code"."""
+    from metrics.judging.scorecard import Scorecard
+
     store = _open(args, read_only=True)
     try:
         card = Scorecard(store)
@@ -207,6 +211,8 @@ def _explain_merged_part(args, plan: str) -> None:
 
 
 def _write_status(store: Store, args) -> tuple[str, int]:
+    from metrics.judging.scorecard import Scorecard, records
+
     card = Scorecard(store, as_of=args.as_of)
     plan = args.plan or store.default_plan()
     store.plan(plan)  # a clear error for an unknown plan
@@ -224,6 +230,8 @@ def _write_status(store: Store, args) -> tuple[str, int]:
 
 
 def _report_load(args, result: LoadResult, what: str) -> int:
+    from metrics.ingest import text as report_text
+
     warnings = [p for p in result.problems if p.severity == "warning"]
     if not result.ok:
         for line in report_text.listed(result.problems, args.lang):
@@ -243,6 +251,8 @@ def _report_load(args, result: LoadResult, what: str) -> int:
 
 
 def cmd_units_import(args) -> int:
+    from metrics.catalogue.loading import load_units
+
     store = _open(args)
     try:
         result = load_units(store, args.files[0], by=audit.cli_user(), source="cli")
@@ -252,6 +262,8 @@ def cmd_units_import(args) -> int:
 
 
 def cmd_targets_import(args) -> int:
+    from metrics.catalogue.loading import load_targets
+
     store = _open(args, read_only=args.dry_run)
     try:
         result = load_targets(store, args.files, dry_run=args.dry_run, replace=args.replace, by=audit.cli_user(),
@@ -268,6 +280,8 @@ def cmd_targets_import(args) -> int:
 
 
 def cmd_history(args) -> int:
+    import pandas as pd
+
     store = _open(args, read_only=True)
     try:
         batches = store.batches()
@@ -285,9 +299,11 @@ def cmd_history(args) -> int:
 
 
 def cmd_rollback(args) -> int:
+    from metrics.ingest import intake
+
     store = _open(args)
     try:
-        undo = ingest.undo(store, args.batch, user=args.user, source="cli", actor=audit.cli_user())
+        undo = intake.undo(store, args.batch, user=args.user, source="cli", actor=audit.cli_user())
     finally:
         store.close()
     _say(args, f"Đã hoàn tác đợt nhập {args.batch} (thao tác #{undo}).",
@@ -297,11 +313,14 @@ def cmd_rollback(args) -> int:
 
 
 def cmd_import(args) -> int:
+    from metrics.ingest import intake
+    from metrics.ingest import text as report_text
+
     store = _open(args, read_only=args.dry_run)
     store.access.set_memory_limit(db.IMPORT_MEMORY_LIMIT)
     try:
         progress = _progress_printer(args.lang) if args.progress else None
-        with ingest.check(args.file, store=store, plan=args.plan, sheet=args.sheet, encoding=args.encoding,
+        with intake.check(args.file, store=store, plan=args.plan, sheet=args.sheet, encoding=args.encoding,
                           progress=progress) as report:
             print(report_text.describe(report, args.lang))
             print(report_text.summary(report, args.lang))
@@ -316,7 +335,7 @@ def cmd_import(args) -> int:
             if args.dry_run:
                 _say(args, "Chạy thử (--dry-run): không ghi gì.", "Dry run: nothing was written.")
                 return 0
-            result = ingest.commit(store, report, user=args.user, progress=progress, source="cli",
+            result = intake.commit(store, report, user=args.user, progress=progress, source="cli",
                                    actor=audit.cli_user())
     finally:
         store.close()
@@ -343,6 +362,8 @@ def _progress_printer(lang: str):
 
 
 def _print_preview(args, report) -> None:
+    from metrics.ingest import text as report_text
+
     sections = (("Cảnh báo (không chặn việc nhập):", "Warnings (they do not stop the import):",
                  report_text.problem_lines(report, args.lang, "warning")),
                 ("Số liệu thay đổi (cũ → mới):", "Changed figures (old → new):", report_text.change_lines(report, args.lang)),
@@ -358,10 +379,12 @@ def _print_preview(args, report) -> None:
 
 
 def cmd_template(args) -> int:
+    from metrics.ingest import intake, templates
+
     store = _open(args, read_only=True)
     try:
         plan = args.plan or store.default_plan()
-        accepted = ingest.accepted_years(store)
+        accepted = intake.accepted_years(store)
         if args.year not in accepted:  # the import would refuse every row of it
             vi, en = MESSAGES["year-outside-plan"](str(args.year), fmt.year_runs(accepted), "")
             raise UserError("year-outside-plan", vi, en)

@@ -9,11 +9,12 @@ import argparse
 from pathlib import Path
 
 from metrics.cli.output import check_out, write_file
-from metrics.exports.bundle import FORMATS, Choice, build
-from metrics.exports.pinned import pin
-from metrics.judging.scorecard import check_year
 from metrics.storage import db
 from metrics.storage.store import Store
+
+# The formats of metrics.exports.bundle.FORMATS (a test holds them equal), written here so that building the
+# parser does not import the exports (python-pptx, reportlab, openpyxl, Plotly): only ``export`` needs them.
+FORMATS = ("pptx", "pdf", "xlsx", "csv")
 
 WHAT = {"pptx": ("bài trình chiếu", "presentation"), "pdf": ("báo cáo PDF", "PDF report"),
         "xlsx": ("báo cáo Excel", "Excel report"), "csv": ("số liệu (CSV)", "figures (CSV)")}
@@ -33,6 +34,9 @@ def add_parser(sub, common: argparse.ArgumentParser) -> None:
 
 def cmd_export(args) -> int:
     """Write one export; ``--lang`` chooses the language of the file as well as of the messages."""
+    from metrics.exports.bundle import Choice, build
+    from metrics.exports.pinned import pin
+
     check_out(args.out, force=args.force, database=Path(args.db or db.default_path()))  # before the work
     store = Store.open(args.db or db.default_path(), read_only=True)
     try:
@@ -50,6 +54,8 @@ def cmd_export(args) -> int:
 
 
 def _check_year(store: Store, args) -> None:
+    from metrics.judging.scorecard import check_year
+
     if args.year is None or args.format == "csv":
         return
     plan = store.plan(args.plan or store.default_plan())  # a clear error for an unknown plan

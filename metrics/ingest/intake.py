@@ -4,7 +4,7 @@
     if report.ok:
         commit(store, report, user="analyst")                  # one transaction, one batch
 
-The page (``pages/import.py``) and ``python -m metrics import`` are two thin clients of these calls.
+The page (``views/import.py``) and ``python -m metrics import`` are two thin clients of these calls.
 Never imports Streamlit.
 """
 
@@ -15,42 +15,37 @@ import tempfile
 import time
 from pathlib import Path
 
-import duckdb
-
 from metrics.ingest import layout as layouts
 from metrics.ingest import preview, units, validate
 from metrics.ingest.commit import CommitResult, commit, undo
 from metrics.ingest.report import MAX_DETAILED, Report
 from metrics.storage.files import csv_reader as reading
-from metrics.storage.files import guard, workbook
+from metrics.storage.files import guarded, workbook
 from metrics.storage.files.progress import Progress
-from metrics.storage.store import Store, data_version, file_sha256
+from metrics.storage.store import Store, data_version
 from metrics.vocabulary.errors import UserError
-from metrics.vocabulary.messages import FileRejected, problem
+from metrics.vocabulary.messages import problem
 from metrics.vocabulary.shared import sql_text
 
-__all__ = ["CommitResult", "Report", "accepted_years", "check", "commit", "read_guarded", "sheet_names", "sheets",
+__all__ = ["CommitResult", "Report", "accepted_years", "check", "commit", "sheet_names", "sheets",
            "undo"]
 
 MAX_ROWS = 10_000_000
-EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 BLOCKING = {"missing-column", "duplicate-column", "wide-layout-parts", "unreadable-file", "empty-file",
             "file-too-large", "suspicious-workbook", "too-many-columns", "cell-too-long"}
-LONG_CELLS_LISTED = 100
 
 
 def sheets(source: str | Path | bytes) -> list[workbook.Sheet]:
     """The sheets of an Excel file (given as a path or its bytes), each with whether it is hidden; [] for a CSV."""
     if isinstance(source, bytes | bytearray):
-        if not source.startswith(EXCEL_MAGIC):
+        if not source.startswith(guarded.EXCEL_MAGIC):
             return []
         with tempfile.TemporaryDirectory(prefix="kpi-sheets-") as folder:
             path = Path(folder) / "book.xlsx"
             path.write_bytes(source)
             return workbook.sheets(path)
     path = Path(source)
-    with open(path, "rb") as handle:
-        return workbook.sheets(path) if handle.read(4) in EXCEL_MAGIC else []
+    return workbook.sheets(path) if guarded.is_excel(path) else []
 
 
 def sheet_names(source: str | Path | bytes) -> list[str]:
@@ -105,21 +100,6 @@ def check(source: str | Path | bytes, *, store: Store, file_name: str | None = N
         raise
 
 
-def read_guarded(cur, path: Path, workdir: Path, max_bytes: int = reading.MAX_BYTES) -> tuple[list, list]:
-    """The reader of values files alone, with all its guards (size, binary content, encodings, delimiters,
-    zip bombs, far-away cells, columns), for other files (the catalogue's): the file in the cursor's ``raw``
-    view (``row`` as the spreadsheet shows it, text cells ``c0`` …). Returns (problems that stop
-    everything, problems of single rows such as one with more cells than the header)."""
-    report = Report(file_name=path.name, sha256="", plan="", workdir=workdir)
-    early = _read(cur, report, path, None, None, None, max_bytes)
-    return early, [] if early else report.problems
-
-
-def long_cells(cur, headers: list[str]) -> list:
-    """Cells over ``guard.MAX_CELL_CHARS`` characters in ``raw``, by row and column (at most a hundred)."""
-    return _long_cells(cur, headers)
-
-
 def _materialise(source, file_name: str | None, workdir: Path) -> tuple[Path, str]:
     if isinstance(source, bytes | bytearray):
         name = Path(file_name or "upload.csv").name
@@ -141,7 +121,7 @@ def _read_and_check(cur, store, report: Report, path: Path, sheet, encoding, pro
     report.header_row, report.headers = layouts.find_header(head)
     layout = layouts.match(report.header_row, report.headers)
     report.layout = "wide" if layout.wide else "long"
-    found = report.problems + layout.problems + _long_cells(cur, report.headers)
+    found = report.problems + layout.problems + guarded.long_cells(cur, report.headers)
     report.file_problems = found
     if any(p.code in BLOCKING for p in found):
         _keep_rows(cur, report)
@@ -181,64 +161,12 @@ def _keep_rows(cur, report: Report) -> None:
 
 
 def _read(cur, report: Report, path: Path, sheet, encoding, progress, max_bytes: int = reading.MAX_BYTES) -> list:
-    """Load the file into ``raw``; return the problems that stop everything (unreadable, too large, hostile)."""
-    size = path.stat().st_size
-    if size == 0:
-        return [problem(None, None, None, "empty-file")]
-    if size > max_bytes:
-        return [problem(None, None, None, "file-too-large", detail=f"{_size(size)} > {_size(max_bytes)}")]
-    try:
-        return _load(cur, report, path, sheet, encoding, progress)
-    except FileRejected as exc:
-        return [exc.problem]
-
-
-def _size(count: int) -> str:
-    return f"{count / 2**30:.1f} GB" if count >= 2**30 else f"{count / 2**20:.1f} MB" if count >= 2**20 \
-        else f"{count / 1024:.0f} KB"
-
-
-def _long_cells(cur, headers: list[str]) -> list:
-    """A cell over ``guard.MAX_CELL_CHARS`` characters (a lost quote, a pasted document): its row and column."""
-    names = [c for c in (r[0] for r in cur.execute("DESCRIBE raw").fetchall()) if c != "row"]
-    if not names:
-        return []
-    longest = ", ".join(f"coalesce(length({n}), 0)" for n in names)
-    found = cur.execute(f"SELECT row, [{longest}] FROM raw WHERE greatest({longest}) > ? ORDER BY row LIMIT ?",
-                        [guard.MAX_CELL_CHARS, LONG_CELLS_LISTED]).fetchall()
-    problems = []
-    for row, lengths in found:
-        for index, length in enumerate(lengths):
-            if length > guard.MAX_CELL_CHARS:
-                column = headers[index] if index < len(headers) and headers[index] else f"#{index + 1}"
-                problems.append(problem(row, column, None, "cell-too-long", detail=str(length)))
-    return problems
-
-
-def _load(cur, report: Report, path: Path, sheet, encoding, progress) -> list:
-    with open(path, "rb") as handle:
-        magic = handle.read(4)
-    if magic in EXCEL_MAGIC:
-        report.kind = "excel"
-        report.sha256 = file_sha256(path)
-        loaded, report.sheet = workbook.load_excel(cur, path, sheet, progress)
-    elif path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        return [problem(None, None, None, "unreadable-file", detail="not an Excel workbook")]
-    else:
-        try:
-            sniffed = reading.sniff(path, encoding)
-            header_row, headers = layouts.find_header(reading.head_rows(sniffed))
-            scanned, loaded = reading.scan_and_load(cur, path, sniffed, max(len(headers), 1), header_row,
-                                                    report.workdir, progress)
-            report.sha256, report.encoding, report.delimiter = scanned.sha256, sniffed.encoding, sniffed.delimiter
-        except (UnicodeDecodeError, LookupError) as exc:
-            return [problem(None, None, None, "unreadable-file", detail=f"{type(exc).__name__}: {exc}"[:200])]
-        except duckdb.Error as exc:
-            return [problem(None, None, None, "unreadable-file", detail=str(exc).splitlines()[0][:200])]
-    report.problems, report.reader = loaded.problems, loaded.path
-    if loaded.rows == 0:
-        return [*loaded.problems, problem(None, None, None, "empty-file")]
-    return []
+    """Load the file into ``raw`` through the guarded reader; return the problems that stop everything."""
+    early, found = guarded.read(cur, path, report.workdir, layouts.names_a_column, sheet, encoding, progress, max_bytes)
+    report.kind, report.reader, report.sheet = found.kind, found.reader, found.sheet
+    report.sha256, report.encoding, report.delimiter = found.sha256, found.encoding, found.delimiter
+    report.problems = found.problems
+    return early
 
 
 def _collect(cur, report: Report, found: list) -> None:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from metrics.storage.files import guarded
 from metrics.vocabulary.messages import problem
 from metrics.vocabulary.problems import Problem
 from metrics.vocabulary.shared import sql_text
@@ -40,11 +41,10 @@ FALLBACKS = {"unit": "unit_name", "indicator": "indicator_name"}
 NAMES_VI = {"unit": "đơn vị", "indicator": "chỉ tiêu", "year": "năm", "value": "giá trị",
             "numerator": "tử số", "denominator": "mẫu số"}
 YEAR_HEADER = re.compile(r"^(?:nam|year)?\s*(\d{4})(?:\.0+)?$")
-HEADER_SEARCH_ROWS = 20
 TEXT_FIELDS = ("unit", "indicator", "year", "source", "note", "provenance")
 NUMBER_FIELDS = ("value", "numerator", "denominator")
 LONG_TEXT_FIELDS = ("source", "note")
-BLANKS = " \t\u00a0\u202f"
+BLANKS = guarded.BLANKS
 
 _KEYS = {header_key(alias): name for name, aliases in (FIELDS | HELPER_FIELDS).items() for alias in aliases}
 
@@ -78,21 +78,15 @@ class Layout:
         return self.headers[self.columns[name]] if name in self.columns else NAMES_VI.get(name, name)
 
 
+def names_a_column(text: str) -> bool:
+    """Whether a header text names a column of a values file (a field, a helper column or a year)."""
+    return bool(field_of(text) or year_of(text))
+
+
 def find_header(head: list[tuple], names: Callable[[str], bool] | None = None) -> tuple[int, list[str]]:
     """(row number, header texts) of the first of ``head`` rows ``(row, c0, c1, …)`` naming ≥ 2 columns
-    (of a values file, or those ``names`` knows)."""
-    names = names or (lambda text: bool(field_of(text) or year_of(text)))
-    for record in head[:HEADER_SEARCH_ROWS]:
-        texts = [_clean(c) for c in record[1:]]
-        known = sum(1 for t in texts if t and names(t))
-        if known >= 2:
-            return record[0], texts
-    first = head[0] if head else (1,)
-    return first[0], [_clean(c) for c in first[1:]]
-
-
-def _clean(cell) -> str:
-    return "" if cell is None else str(cell).replace("\x01", "").strip(BLANKS)
+    (of a values file, or those ``names`` knows): ``metrics.storage.files.guarded.find_header``."""
+    return guarded.find_header(head, names or names_a_column)
 
 
 def match(header_row: int, headers: list[str]) -> Layout:

@@ -16,11 +16,16 @@ from metrics.domain.mergers import PlanMerger, Rebase, Reconstruction
 from metrics.domain.organisation import Organisation, Unit
 from metrics.domain.progress import NOT_AVAILABLE
 from metrics.domain.rollup_reference import Figure
+from metrics.judging.memo import Memo
 from metrics.storage import rollups
 from metrics.storage.figure_sources import FigureSource, MemoryFigures, StoredFigures
 from metrics.storage.store import Store, in_force_sql
 from metrics.vocabulary import statuses
 from metrics.vocabulary.errors import UserError
+
+# Results a scorecard remembers (judged rows, breakdowns, the kept charts, templates …), the least recently
+# used forgotten first: one scorecard serves every session of a data version (ui/data.py).
+MEMO_SIZE = 1000
 
 
 @dataclass
@@ -156,7 +161,7 @@ class Scorecard:
             self.source = MemoryFigures(observations, self.org, self.indicators)
         else:
             self.source = StoredFigures(store, self.indicators, as_of)
-        self._memo: dict[tuple, object] = {}
+        self._memo = Memo(MEMO_SIZE)
 
     def release(self) -> None:
         """Forget what was computed and read so far (a long listing, target by target)."""
@@ -164,10 +169,9 @@ class Scorecard:
         self.source.release()
 
     def memo(self, key: tuple, compute):
-        """Compute once per scorecard (one scorecard per data version, so never stale)."""
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]
+        """Compute once per scorecard (one scorecard per data version, so never stale), keeping the
+        ``MEMO_SIZE`` most recently used results: the dashboard shares one scorecard between every session."""
+        return self._memo.get(key, compute)
 
     # --- catalogue helpers ----------------------------------------------------------------------
 
@@ -175,16 +179,20 @@ class Scorecard:
         return self._targets[plan]
 
     def provenance_counts(self) -> pd.DataFrame:
-        """How many values of each kind (published, illustrative, imported) there are, by year."""
+        """How many values of each kind (published, illustrative, imported) there are, by year (read once)."""
         sql, params = in_force_sql(self.as_of)
-        return self.store.frame(f"SELECT year, provenance, count(*) AS n FROM ({sql}) GROUP BY ALL ORDER BY ALL",
-                                params)
+        return self.memo(("provenance_counts",), lambda: self.store.frame(
+            f"SELECT year, provenance, count(*) AS n FROM ({sql}) GROUP BY ALL ORDER BY ALL", params))
 
     def published_values(self) -> pd.DataFrame:
-        """Every published value in force, with its source and note."""
+        """Every published value in force, with its source and note (read once)."""
         sql, params = in_force_sql(self.as_of)
-        return self.store.frame(f"SELECT * FROM ({sql}) WHERE provenance = 'published' "
-                                "ORDER BY indicator, unit, year", params)
+        return self.memo(("published",), lambda: self.store.frame(
+            f"SELECT * FROM ({sql}) WHERE provenance = 'published' ORDER BY indicator, unit, year", params))
+
+    def completeness(self, plan: str, years: list[int], parent: str | None = None) -> pd.DataFrame:
+        """``completeness`` of this scorecard's data (computed once for these arguments)."""
+        return self.memo(("completeness", plan, tuple(years), parent), lambda: completeness(self, plan, years, parent))
 
     def period_totals_for(self, indicator: str) -> list[dict]:
         """Figures published for a whole earlier term (context beside a target, never in a series)."""

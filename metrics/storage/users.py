@@ -12,6 +12,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import bcrypt
@@ -32,7 +33,6 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 COOKIE_KEY_ENV, COOKIE_KEY_FILE_ENV = "KPI_COOKIE_KEY", "KPI_COOKIE_KEY_FILE"
 KEY_SUFFIX = ".cookie-key"  # the key file beside the database: kpi.duckdb.cookie-key
 # Compared against when the user is unknown, so a wrong name takes as long as a wrong password (same cost).
-_DUMMY_HASH = bcrypt.hashpw(b"not a password of anyone", bcrypt.gensalt(BCRYPT_ROUNDS))
 MIN_GUESSES_SCORE = 3  # zxcvbn: 3 = "safely unguessable" (10^8 guesses and more)
 # Words a person here reaches for first; zxcvbn's own lists are English.
 LOCAL_WORDS = ("matkhau", "congdoan", "doanvien", "anhyeuem", "emyeuanh", "vietnam", "angiang", "hanoi",
@@ -50,6 +50,14 @@ class User:
     def may(self, role: str) -> bool:
         """Whether this user's role includes ``role`` (an admin may do what an analyst may)."""
         return self.active and allows(self.role, role)
+
+
+@cache
+def _dummy_hash() -> bytes:
+    """A hash of nobody's password, checked when the user name is unknown so that an unknown name takes as long
+    as a known one. Made on first use, not at import: every command line call and every test imports this
+    module, and 12 bcrypt rounds cost a quarter of a second of CPU (seconds under load)."""
+    return bcrypt.hashpw(b"not a password of anyone", bcrypt.gensalt(BCRYPT_ROUNDS))
 
 
 def allows(role: str | None, needed: str) -> bool:
@@ -150,7 +158,7 @@ def verify(store, username: str, password: str) -> User | None:
     """The active user with this name and password, else None (unknown, inactive or wrong password)."""
     name = (username or "").strip().lower()
     found = store.rows("SELECT password_hash FROM users WHERE username = ? AND active", [name])
-    stored = found[0][0].encode("ascii") if found else _DUMMY_HASH
+    stored = found[0][0].encode("ascii") if found else _dummy_hash()
     try:
         matches = bcrypt.checkpw((password or "").encode("utf-8"), stored)
     except ValueError:  # longer than bcrypt accepts: cannot be anyone's password

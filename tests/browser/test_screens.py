@@ -15,7 +15,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, assert_no_error, sign_in, streamlit_server, wait_rendered
+from tests.browser.conftest import ARTIFACTS, PUBLIC, assert_no_error, sign_in, streamlit_server, wait_rendered
 from tests.helpers import PASSWORD, add_user
 from ui import client
 
@@ -228,6 +228,23 @@ def test_an_unknown_address_says_so_and_lists_the_pages(server, page, lang, titl
     main = page.locator('[data-testid="stMain"]')
     for name in ("Tổng quan", "Chỉ tiêu", "Đơn vị") if lang == "vi" else ("Overview", "Target", "Units"):
         main.get_by_role("link", name=name, exact=True).wait_for()  # the links come after the heading
+
+
+def test_an_unknown_address_on_a_fresh_server_shows_our_message_and_no_dialog(demo_db, tmp_path, page):
+    """The first request of a fresh server (no session, no navigation run yet) for an unknown address: with
+    the page scripts in ``pages/`` Streamlit answered with its English "Page not found" dialog, which a script
+    of ours had to dismiss; from ``views/`` the navigation alone answers, with our own message."""
+    fresh = tmp_path / "kpi.duckdb"
+    shutil.copy(demo_db, fresh)
+    with streamlit_server(fresh, extra_env=PUBLIC) as url:
+        page.goto(f"{url}/overveiw?lang=en")
+        page.get_by_role("heading", name="No such page").wait_for()
+        wait_rendered(page)
+        page.wait_for_timeout(500)  # a dialog of Streamlit's would be on screen by now
+        expect(page.get_by_text("The pages you can open")).to_be_visible()
+        assert page.locator('[role="dialog"]').count() == 0
+        assert page.get_by_text("does not seem to exist").count() == 0
+        assert_no_error(page)
 
 
 def readme_addresses() -> list[str]:

@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from metrics.domain.judgement import ANNUAL_TYPES, CUMULATIVE, LEVEL
-from metrics.judging.scorecard import completeness
 from metrics.vocabulary import fmt
 from metrics.vocabulary.i18n import PROVENANCE_LABELS, name, pick
 from ui import layout, widgets
@@ -33,7 +32,7 @@ def method_examples(view: layout.View) -> dict[str, str]:
 
 def kinds(view: layout.View) -> None:
     """How many values of each kind (published, illustrative, imported) there are, by year."""
-    found = view.card.memo(("provenance_counts",), view.card.provenance_counts)
+    found = view.card.provenance_counts()
     st.header(t("kinds_title", view.lang), divider="gray")
     if found.empty:
         st.info(t("no_values", view.lang))
@@ -51,8 +50,7 @@ def reporting(view: layout.View) -> None:
     st.header(t("completeness_title", view.lang), divider="gray")
     years = [y for y in view.card.years(view.plan) if y > int(view.card.plans[view.plan]["start_year"])]
     parent = view.unit or view.card.plans[view.plan]["unit"]
-    frame = view.card.memo(("completeness", view.plan, tuple(years), parent),
-                           lambda: completeness(view.card, view.plan, years, parent))
+    frame = view.card.completeness(view.plan, years, parent)
     unit = view.card.org.any_period(parent)
     if unit is not None:
         st.caption(widgets.safe(t("completeness_of", view.lang).format(unit=unit.name(view.lang))))
@@ -81,7 +79,7 @@ def reporting(view: layout.View) -> None:
 
 def published(view: layout.View) -> None:
     """The published figures and their documents, and figures published for a whole earlier term."""
-    shown = view.card.memo(("published",), view.card.published_values)
+    shown = view.card.published_values()
     st.header(t("published_title", view.lang), divider="gray")
     indicators = view.card.indicators
     table = pd.DataFrame({

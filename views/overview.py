@@ -42,7 +42,7 @@ def scorecard(rows, view: layout.View) -> None:
         for column, part in zip(st.columns(2, gap="medium"), (rows[:half], rows[half:])):
             with column:
                 for row in part:
-                    st.page_link("pages/target.py", label=score_line(row, view.lang),
+                    st.page_link("views/target.py", label=score_line(row, view.lang),
                                  query_params={**link_params(view), "target": row.target["code"]})
 
 

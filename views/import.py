@@ -7,15 +7,13 @@ confirms, and the page re-checks that the data did not change between preview an
 import pandas as pd
 import streamlit as st
 
-from metrics.ingest import intake as ingest
-from metrics.ingest import templates
-from metrics.ingest import text as report_text
+from metrics.ingest import intake, templates, text
 from metrics.storage.store import VALUE_BATCH_KINDS
 from metrics.vocabulary import fmt, problem_titles
 from metrics.vocabulary.errors import UserError
 from metrics.vocabulary.i18n import pick
 from metrics.vocabulary.shared import local_times, number_or_none
-from metrics.vocabulary.statuses import badge as status_badge
+from metrics.vocabulary.statuses import badge
 from metrics.vocabulary.text import visible
 from ui import auth, data, layout, state
 from ui.texts import t
@@ -65,7 +63,7 @@ def upload_section(view: layout.View, plan: str, action: str | None) -> None:
         return
     content = file.getvalue()
     try:
-        sheets = ingest.sheets(content)
+        sheets = intake.sheets(content)
     except UserError:  # a damaged or hostile workbook: the check below says what is wrong with it
         sheets = []
     sheet = sheet_selector(sheets, lang) if len(sheets) > 1 else None
@@ -75,7 +73,7 @@ def upload_section(view: layout.View, plan: str, action: str | None) -> None:
     if action == "check":
         _forget_report()
         with _progress(lang) as progress:
-            report = ingest.check(content, store=data.store(), file_name=file.name, plan=plan, sheet=sheet,
+            report = intake.check(content, store=data.store(), file_name=file.name, plan=plan, sheet=sheet,
                                   progress=progress, max_bytes=upload_limit())
         st.session_state[REPORT] = (signature, report)
     stored = st.session_state.get(REPORT)
@@ -124,8 +122,8 @@ def _forget_report() -> None:
         stored[1].close()
 
 
-def show_report(report: ingest.Report, lang: str, action: str | None) -> None:
-    st.caption(safe(report_text.describe(report, lang)))
+def show_report(report: intake.Report, lang: str, action: str | None) -> None:
+    st.caption(safe(text.describe(report, lang)))
     counts = report.counts
     for column, key in zip(st.columns(5), ("created", "updated", "annotated", "unchanged", "rejected")):
         column.metric(t(f"count_{key}", lang), fmt.number(counts[key], lang))
@@ -154,7 +152,7 @@ def show_report(report: ingest.Report, lang: str, action: str | None) -> None:
         confirm(report, lang)
 
 
-def problems(report: ingest.Report, lang: str) -> None:
+def problems(report: intake.Report, lang: str) -> None:
     st.subheader(t("intake_counts_title", lang))
     counts = pd.DataFrame([{t("col_code", lang): problem_titles.title(code, lang), t("col_count", lang): n}
                            for code, n in report.counts_by_code.items()])
@@ -165,7 +163,7 @@ def problems(report: ingest.Report, lang: str) -> None:
         st.caption(t("intake_truncated", lang).format(shown=fmt.number(len(report.problems), lang)))
 
 
-def problem_list(report: ingest.Report, lang: str) -> None:
+def problem_list(report: intake.Report, lang: str) -> None:
     """A short list as a table whose messages wrap (file text escaped); a long one as a scrolling grid."""
     frame = _problem_frame(report, lang)
     if len(frame) <= WRAPPED_PROBLEMS:
@@ -175,7 +173,7 @@ def problem_list(report: ingest.Report, lang: str) -> None:
                      column_config={t("col_message", lang): st.column_config.TextColumn(width="large")})
 
 
-def _problem_frame(report: ingest.Report, lang: str) -> pd.DataFrame:
+def _problem_frame(report: intake.Report, lang: str) -> pd.DataFrame:
     return pd.DataFrame([{
         t("col_row", lang): p.row, t("unit", lang): p.unit, t("col_indicator", lang): p.indicator,
         t("col_column", lang): p.column, t("col_value", lang): p.value,
@@ -183,7 +181,7 @@ def _problem_frame(report: ingest.Report, lang: str) -> pd.DataFrame:
         t("col_message", lang): p.message(lang)} for p in report.problems])
 
 
-def changes(report: ingest.Report, lang: str) -> None:
+def changes(report: intake.Report, lang: str) -> None:
     """Two lists: the figures that change (old → new), and the sources and notes that change."""
     frame = report.changes
     names = pd.DataFrame({
@@ -222,11 +220,11 @@ def _more(shown: int, total: int, lang: str) -> None:
         st.caption(t("intake_changes_more", lang).format(shown=fmt.number(shown, lang), total=fmt.number(total, lang)))
 
 
-def statuses(report: ingest.Report, lang: str) -> None:
+def statuses(report: intake.Report, lang: str) -> None:
     st.subheader(t("intake_status_title", lang))
     frame = report.status_changes
     if not report.statuses_judged:
-        st.caption(safe(report_text.status_lines(report, lang)[0]))
+        st.caption(safe(text.status_lines(report, lang)[0]))
         return
     if frame.empty:
         st.caption(t("intake_no_status_change", lang))
@@ -237,17 +235,17 @@ def statuses(report: ingest.Report, lang: str) -> None:
         t("year", lang): frame["year"].astype(str),
         t("col_values", lang): [f"{_figure(a, k, d, lang)} → {_figure(b, k, d, lang)}" for a, b, k, d in
                                 zip(frame["old_value"], frame["new_value"], frame["kind"], frame["decimals"])],
-        t("col_status", lang): [f"{status_badge(a, lang)} → {status_badge(b, lang)}"
+        t("col_status", lang): [f"{badge(a, lang)} → {badge(b, lang)}"
                                 for a, b in zip(frame["old_status"], frame["new_status"])],
     }), hide_index=True)
 
 
 
 
-def confirm(report: ingest.Report, lang: str) -> None:
+def confirm(report: intake.Report, lang: str) -> None:
     try:
         with _progress(lang) as progress:
-            result = ingest.commit(data.store(), report, user=signed_in(), progress=progress, source="web")
+            result = intake.commit(data.store(), report, user=signed_in(), progress=progress, source="web")
     except UserError as exc:
         st.error(safe(exc.message(lang)))
         return
@@ -278,7 +276,7 @@ def history_section(view: layout.View, action: str | None) -> None:
     labels = {int(b.id): f"#{b.id} · {b.file_name or b.kind}" for b in batches.itertuples()}
     chosen = st.selectbox(t("history_choose", lang), list(labels), format_func=labels.get,
                           key=f"intake_history_batch_{max(labels)}")  # a new batch is chosen when it appears
-    st.page_link("pages/overview.py", label=t("history_view_as_of", lang).format(batch=chosen),
+    st.page_link("views/overview.py", label=t("history_view_as_of", lang).format(batch=chosen),
                  icon=":material/history:", query_params={state.AS_OF: str(chosen)})
     row = batches[batches["id"] == chosen].iloc[0]
     if pd.isna(row["rolled_back_by"]):
@@ -300,7 +298,7 @@ def undo(row: pd.Series, lang: str, action: str | None) -> None:
     if action == "undo":
         st.session_state.pop(UNDO, None)
         try:
-            ingest.undo(data.store(), batch, user=signed_in(), source="web")
+            intake.undo(data.store(), batch, user=signed_in(), source="web")
         except UserError as exc:
             st.error(safe(exc.message(lang)))
             return
