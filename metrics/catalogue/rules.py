@@ -173,7 +173,8 @@ def save_units(cur: duckdb.DuckDBPyConnection, records: list[dict]) -> int:
 
 def check_targets(targets: list[dict], plans: dict[str, dict], indicators: dict[str, dict]) -> list[Problem]:
     """Targets name known plans and indicators, are unique, and fit their indicator's kind."""
-    problems, seen = [], {}
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], int] = {}
     for t in targets:
         key = (t["plan"], t["target"])
         if key in seen:
@@ -289,7 +290,8 @@ def check_plans(plans: list[dict], targets: dict[str, set[str]]) -> list[Problem
 
 def check_period_totals(totals: list[dict], units: set[str], indicators: set[str]) -> list[Problem]:
     """Figures for a whole term name known units and indicators, once each, over a forward period."""
-    problems, seen = [], {}
+    problems: list[Problem] = []
+    seen: dict[tuple, int] = {}
     for r in totals:
         for column, known in (("unit", units), ("indicator", indicators)):
             if r[column] and r[column] not in known:

@@ -208,7 +208,7 @@ def _explain_merged_part(args, plan: str) -> None:
 
 def _write_status(store: Store, args) -> tuple[str, int]:
     card = Scorecard(store, as_of=args.as_of)
-    plan = args.plan or store.default_plan()
+    plan = store.chosen_plan(args.plan)
     store.plan(plan)  # a clear error for an unknown plan
     year = card.judged_year(plan, args.year)
     units = [args.unit] if args.unit else None
@@ -360,7 +360,7 @@ def _print_preview(args, report) -> None:
 def cmd_template(args) -> int:
     store = _open(args, read_only=True)
     try:
-        plan = args.plan or store.default_plan()
+        plan = store.chosen_plan(args.plan)
         accepted = ingest.accepted_years(store)
         if args.year not in accepted:  # the import would refuse every row of it
             vi, en = MESSAGES["year-outside-plan"](str(args.year), fmt.year_runs(accepted), "")

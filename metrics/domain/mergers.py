@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from metrics.domain.organisation import Organisation
 from metrics.domain.rollup_reference import Figure, reconstruct, usable
@@ -60,6 +61,8 @@ def plan_merger(plan: dict, org: Organisation) -> PlanMerger | None:
     rule = rule if isinstance(rule, str) and rule in AFTER_MERGER else CARRY
     line = org.successors(plan["unit"])
     unit = org.any_period(line[line.index(found[0]) - 1])
+    if unit is None:  # a line of successors names only known units
+        return None
     return PlanMerger(rule, unit.code, found[0], found[1], (unit.name("vi"), unit.name("en")))
 
 
@@ -102,16 +105,17 @@ def comparable(series: dict[int, Figure], carriers: dict[int, str], org: Organis
     latest = footing[max(years)]
     if all(f == latest for f in footing.values()):
         return None, {}
-    like, made = {}, {}
+    like: dict[int, float] = {}
+    made: dict[int, Reconstruction] = {}
     for y in years:
         if footing[y] == latest:
-            like[y] = series[y].value
+            like[y] = cast(float, series[y].value)  # a judged series holds figures with a value
             continue
         found = rebuilt(latest, y) if y >= since else None
         if found is not None:
             made[y] = found
             if found.figure is not None:
-                like[y] = found.figure.value
+                like[y] = cast(float, found.figure.value)
     return like, made
 
 
@@ -161,6 +165,6 @@ def scaled_target(target: dict, rebase: Rebase) -> dict:
     stated baseline (the reconstructed base-year figure is the base)."""
     if not rebase.scaled:
         return {**target, "baseline": None}
-    high = target.get("value_high")
-    return {**target, "value": rebase.value * rebase.factor, "baseline": None,
-            "value_high": None if high is None or high != high else high * rebase.factor}
+    high, factor = target.get("value_high"), cast(float, rebase.factor)  # scaled: the factor is known
+    return {**target, "value": rebase.value * factor, "baseline": None,
+            "value_high": None if high is None or high != high else high * factor}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 TARGET_ACHIEVED = "target_achieved"
 SUBSTANTIAL = "substantial_progress"
@@ -54,7 +55,7 @@ def growth(a: float, b: float, t1: int, t2: int) -> float:
     return (a / b) ** (1 / (t1 - t2)) - 1
 
 
-def direction_sign(direction: str) -> int:
+def direction_sign(direction: str | None) -> int:
     """+1 when higher is better, -1 when lower is better; anything else is an error."""
     if direction == "up":
         return 1
@@ -98,7 +99,7 @@ def assess(
     latest = series[latest_year]
     base_year = _resolve_base_year(series, base_year)
     achieved = target is not None and (latest >= target if d == 1 else latest <= target)
-    known = dict(latest_year=latest_year, latest_value=latest, target_achieved=achieved)
+    known: dict[str, Any] = dict(latest_year=latest_year, latest_value=latest, target_achieved=achieved)
     if base_year is None:
         return _without_trend(known)
 
@@ -239,6 +240,6 @@ def combine(assessments: list[Assessment]) -> Assessment:
     scored = [a for a in assessments if a.score is not None]
     if not scored:
         return Assessment(NOT_AVAILABLE)
-    score = sum(a.score for a in scored) / len(scored)
+    score = sum(a.score for a in scored if a.score is not None) / len(scored)
     achieved = all(a.target_achieved for a in scored)
     return Assessment(status_from_score(score, achieved), score=score, target_achieved=achieved)

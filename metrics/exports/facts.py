@@ -7,6 +7,7 @@ export says what the dashboard says.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from metrics.domain.judgement import ANNUAL_TYPES, CUMULATIVE, has_band
@@ -201,7 +202,7 @@ class FactLine:
     value: str
 
 
-def previous_term(row: StatusRow, totals: list[dict]) -> dict | None:
+def previous_term(row: StatusRow, totals: Sequence[dict]) -> dict | None:
     """The total published for the whole term before (``period_totals``) of the row's indicator and unit,
     or of a unit that carried its series: the context of a cumulative target (36.641 new members in
     2018–2023 beside 28.000 asked for 2024–2028)."""
@@ -224,7 +225,7 @@ def earlier_years(row: StatusRow, lang: str = "vi") -> str:
     return "\n".join(lines)
 
 
-def starting_point(row: StatusRow, lang: str = "vi", totals: list[dict] = ()) -> FactLine:
+def starting_point(row: StatusRow, lang: str = "vi", totals: Sequence[dict] = ()) -> FactLine:
     """Where the target starts from, by its type.
 
     - level: the baseline the engine judged from (stated in targets.csv, or the first year with data);
@@ -252,7 +253,7 @@ def starting_point(row: StatusRow, lang: str = "vi", totals: list[dict] = ()) ->
     return FactLine(w("baseline", lang), w("no_value_in", lang).format(year=year))
 
 
-def fact_lines(row: StatusRow, lang: str = "vi", totals: list[dict] = ()) -> list[FactLine]:
+def fact_lines(row: StatusRow, lang: str = "vi", totals: Sequence[dict] = ()) -> list[FactLine]:
     """Starting point, latest, target, achievement, years met or pace, status: the report's numbered item."""
     lines = [
         starting_point(row, lang, totals),

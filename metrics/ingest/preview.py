@@ -25,7 +25,7 @@ def compare(cur, layout: Layout) -> dict[str, int]:
     """Create ``diff``: every cell of the rows without errors (``error_rows``, from the check) against the
     value in force. ``change``: created, updated (the figure changes), annotated (only its source, note or
     provenance changes) or unchanged; texts are compared only when the file has their column."""
-    texts = [name for name in ("source", "note") if name in layout.columns]
+    texts: list[str] = [name for name in ("source", "note") if name in layout.columns]
     same_text = " AND ".join(f"n.{name} IS NOT DISTINCT FROM c.{name}" for name in texts) or "true"
     same_provenance = ("coalesce(n.provenance, 'imported') = c.provenance" if "provenance" in layout.columns
                        else "true")

@@ -7,6 +7,7 @@ every view says the same thing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pandas as pd
 
@@ -412,7 +413,7 @@ class Scorecard:
         stated = target.get("baseline")
         stated = None if stated is None or pd.isna(stated) else float(stated)
         high = target.get("value_high")
-        common = dict(unit=merger.unit, successor=merger.successor, value=float(target["value"]),
+        common: dict[str, Any] = dict(unit=merger.unit, successor=merger.successor, value=float(target["value"]),
                       value_high=None if high is None or pd.isna(high) else float(high), baseline=stated)
         kind = self.indicators[target["indicator"]]["kind"]
         if target["type"] not in (LEVEL, CUMULATIVE) or kind not in mergers.ADDITIVE_KINDS or _text(target.get("basis")):
@@ -420,8 +421,8 @@ class Scorecard:
         base = int(target["base_year"])
         as_is, _, rebuilt = self.lineage_series(target["plan"], target["indicator"], merger.successor,
                                                 merger.last_year, sectors)
-        as_was, _ = self.series(target["plan"], target["indicator"], merger.unit, merger.last_year, sectors)
-        as_was = {y: f.value for y, f in as_was.items()}
+        old, _ = self.series(target["plan"], target["indicator"], merger.unit, merger.last_year, sectors)
+        as_was = {y: f.value for y, f in old.items()}
         if stated is not None and target["type"] == LEVEL:
             as_was[base] = stated
         years = mergers.rebase_years(target["type"], base, {y: f.value for y, f in as_is.items()}, as_was,
@@ -509,7 +510,7 @@ class Scorecard:
     def ancestors(self, code: str, year: int) -> list[Unit]:
         """The units above ``code`` in the tree of ``year``, the top first (above a unit that later merged with
         others, in a year before that: the merged unit as is)."""
-        tree, chain = self.org.tree(year), []
+        tree, chain = self.org.tree(year), list[Unit]()
         unit = tree.get(code)
         while unit is not None and unit.parent in tree and len(chain) < 20:
             unit = tree[unit.parent]

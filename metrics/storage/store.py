@@ -124,6 +124,10 @@ class Store:
                             f"There is no plan “{code}”. Known plans: {known}.")
         return found.iloc[0].to_dict()
 
+    def chosen_plan(self, code: str | None) -> str:
+        """``code``, else the default plan; "None" in a database without plans (``plan`` then says none is known)."""
+        return str(code or self.default_plan())
+
     def default_plan(self) -> str | None:
         """The plan in force with the widest scope (see ``plans``)."""
         plans = self.plans()
