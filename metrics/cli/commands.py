@@ -215,7 +215,7 @@ def _write_status(store: Store, args) -> tuple[str, int]:
     written = 0
     with TableWriter(args.format, digits=6) as out:
         for target in card.targets(plan):
-            rows = card.evaluate(plan, year, units=units, targets=[target["code"]])
+            rows = card.evaluate(plan, year, units=units, targets=[target.code])
             if rows:
                 out.write(records(rows))
                 written += len(rows)

@@ -22,14 +22,16 @@ from typing import Any
 
 from metrics.domain import progress
 from metrics.domain.progress import NO_TARGET, NOT_ACHIEVED, NOT_AVAILABLE, TARGET_ACHIEVED, Assessment
+from metrics.vocabulary.kinds import TargetType
+from metrics.vocabulary.statuses import StatusCode
 
-LEVEL = "level"
-CUMULATIVE = "cumulative"
-ANNUAL_FLOOR = "annual_floor"
-ANNUAL_CEILING = "annual_ceiling"
-ANNUAL_BAND = "annual_band"
-UNIT_BAND = "unit_band"
-TARGET_TYPES = (LEVEL, CUMULATIVE, ANNUAL_FLOOR, ANNUAL_CEILING, ANNUAL_BAND, UNIT_BAND)
+LEVEL = TargetType.LEVEL
+CUMULATIVE = TargetType.CUMULATIVE
+ANNUAL_FLOOR = TargetType.ANNUAL_FLOOR
+ANNUAL_CEILING = TargetType.ANNUAL_CEILING
+ANNUAL_BAND = TargetType.ANNUAL_BAND
+UNIT_BAND = TargetType.UNIT_BAND
+TARGET_TYPES = tuple(TargetType)
 ANNUAL_TYPES = (ANNUAL_FLOOR, ANNUAL_CEILING, ANNUAL_BAND, UNIT_BAND)
 BAND_TYPES = (ANNUAL_BAND, UNIT_BAND)
 #: Where "x % of the target" means something; a band shows where the value sits instead.
@@ -65,7 +67,7 @@ class TargetSpec:
 class Verdict:
     """Where one unit stands on one target in one year, and why."""
 
-    status: str
+    status: StatusCode
     year: int
     target_value: float
     actual: float | None = None

@@ -13,10 +13,12 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeGuard, cast
 
 from metrics.domain.organisation import Unit
+from metrics.vocabulary import kinds
+from metrics.vocabulary.kinds import IndicatorKind
 from metrics.vocabulary.shared import number_or_none
 
-PERCENT_KINDS = ("ratio",)
-PART_KINDS = ("ratio", "rate")
+PERCENT_KINDS = (IndicatorKind.RATIO,)
+PART_KINDS = kinds.PART_KINDS
 
 
 @dataclass(slots=True)
