@@ -14,12 +14,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Self
 
+import pandas as pd
+
 from metrics.vocabulary.kinds import IndicatorKind, TargetType
 from metrics.vocabulary.shared import number_or_none
 
 
 def _missing(value: Any) -> bool:
-    return value is None or value != value or str(value) == "<NA>"  # None, NaN, pandas' NA
+    """None, pandas' NA or NaN (NA first: comparing it gives NA, whose truth is an error)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 def _text(value: Any) -> str | None:
