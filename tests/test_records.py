@@ -51,6 +51,8 @@ def test_a_record_still_reads_like_a_mapping_for_the_pages():
                           "headline": "A|B"})
     assert plan["code"] == "P" and plan.get("after_merger") is None and plan.get("nothing", 1) == 1
     assert {**plan}["end_year"] == 2028 and plan.headlines == ("A", "B")
+    # a list of records is a table with a column per field (the about page shows the period totals so)
+    assert pd.DataFrame([plan, plan]).columns[:2].tolist() == ["code", "name_vi"]
     with pytest.raises(KeyError):
         plan["nothing"]
 

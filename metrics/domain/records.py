@@ -10,7 +10,7 @@ for the page scripts and tests not yet moved to attributes; new code reads attri
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Self
 
@@ -35,7 +35,8 @@ def _int(value: Any) -> int | None:
 
 class _ReadAsMapping:
     """``record["field"]`` and ``record.get("field")``: the dict-shaped reads of the code not yet moved to
-    attributes (and ``{**record}``, ``dict(record)``)."""
+    attributes (and ``{**record}``, ``dict(record)``). Not iterable: ``pd.DataFrame(records)`` then takes
+    them as dataclasses, a column per field (an iterable record would be read as a row of its names)."""
 
     __slots__ = ()
 
@@ -50,9 +51,6 @@ class _ReadAsMapping:
 
     def keys(self) -> list[str]:
         return [f.name for f in fields(self)]  # type: ignore[arg-type]  # every subclass is a dataclass
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.keys())
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and name in self.keys()
