@@ -65,9 +65,9 @@ def measure(value, kind: str, lang: str = "vi", signed: bool = False, decimals: 
     return number(value, lang, decimals, signed)
 
 
-def decimals_of(indicator: Any) -> int:
+def decimals_of(indicator: Any) -> int:  # an Indicator, or a dict with its fields
     """How many decimals an indicator's figures have (``decimals`` in indicators.csv; counts have none)."""
-    found = indicator.decimals
+    found = indicator.get("decimals")
     return 0 if found is None or found is pd.NA or found != found else int(found)
 
 
@@ -75,8 +75,8 @@ def shown(value, indicator: Any, lang: str = "vi", signed: bool = False) -> str:
     """A value of ``indicator`` as every view writes it, with the indicator's own decimals: as a person writes
     it (``100%``, ``95%`` beside ``93,13%``; ``short``); a change keeps its decimals (``+0,53 điểm %``)."""
     if signed:
-        return measure(value, indicator.kind, lang, signed, decimals_of(indicator))
-    return short(value, indicator.kind, lang, decimals_of(indicator))
+        return measure(value, indicator["kind"], lang, signed, decimals_of(indicator))
+    return short(value, indicator["kind"], lang, decimals_of(indicator))
 
 
 def half_up(value: float, digits: int = 2) -> Decimal:
