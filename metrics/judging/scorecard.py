@@ -192,7 +192,7 @@ class Scorecard:
 
     def period_totals_for(self, indicator: str) -> list[PeriodTotal]:
         """Figures published for a whole earlier term (context beside a target, never in a series)."""
-        return [p for p in self.period_totals if p["indicator"] == indicator]
+        return [p for p in self.period_totals if p.indicator == indicator]
 
     def years(self, plan: str) -> list[int]:
         """Years with any value of the plan's indicators, from the baseline year on."""
@@ -361,7 +361,7 @@ class Scorecard:
 
     def target_unit(self, target: Target) -> str:
         """The unit a target is set for: its own (a sub-unit's target), else the plan's."""
-        return _text(target.unit) or self.plans[target.plan]["unit"]
+        return _text(target.unit) or self.plans[target.plan].unit
 
     def _baseline(self, target: Target, unit: Unit | None) -> float | None:
         """The stated baseline of a level target, for the target's unit (and its successors) only."""
