@@ -45,6 +45,12 @@ def test_cumulative_without_flows_is_not_available():
     assert judge(HOUSES, {2023: 100}, 2025).status == "not_available"
 
 
+def test_cumulative_of_zero_not_reached_is_not_available_rather_than_a_crash():
+    """Nothing is expected of a target of 0, so there is no pace to judge a shortfall by (this raised TypeError)."""
+    v = judge(replace(HOUSES, value=0), {2024: -5}, 2025)
+    assert (v.status, v.actual, v.score) == ("not_available", -5, None)
+
+
 def test_level_figures_expected_gap_pace_projection():
     series = {2023: 111258, 2024: 113500, 2025: 116002}
     v = judge(MEMBERS, series, 2025)

@@ -26,6 +26,7 @@ from metrics.exports.slides import SUMMARY, TITLE, Deck, Slide, group_slides, sl
 from metrics.judging import charts, wording
 from metrics.judging.scorecard import Scorecard, StatusRow, records
 from metrics.vocabulary import statuses
+from metrics.vocabulary.kinds import TargetType
 
 PLAN = "T-2023-2028"
 LEVEL = dict(type="level", value=200.0, target_year=2028, base_year=2023)
@@ -58,7 +59,8 @@ def rows(mini) -> dict[str, StatusRow]:
     made = {}
     for i, (code, (borrowed, asks, series, year)) in enumerate(CASES.items()):
         base = next(r for r in card.evaluate(PLAN, 2024, targets=[borrowed]) if r.unit.code == "P")
-        target = {**base.target, **asks, "code": f"S{i}", "group_code": f"G{i}", "value_high": None}
+        target = replace(base.target, **{**asks, "type": TargetType(asks["type"])}, code=f"S{i}", group_code=f"G{i}",
+                         value_high=None)
         spec = TargetSpec(asks["type"], asks["value"], asks["base_year"], asks["target_year"])
         verdict = judge(spec, series, year)
         assert verdict.status == status_of(code), (code, verdict)

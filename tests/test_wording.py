@@ -1,5 +1,7 @@
 """docs/methodology.md, "Wording": report sentences from the same numbers, with one rounding rule."""
 
+from dataclasses import replace
+
 import pytest
 
 from metrics.judging import wording
@@ -85,7 +87,7 @@ def test_a_passed_deadline_is_named_and_has_no_pace(mini_store):
     from metrics.domain.judgement import TargetSpec, judge
     card = Scorecard(mini_store)
     row = province(card, "L1", 2025)
-    row.target = {**row.target, "target_year": 2025}
+    row.target = replace(row.target, target_year=2025)
     row.verdict = judge(TargetSpec("level", 200, 2023, 2025), {y: f.value for y, f in row.series.items()}, 2025)
     text = wording.sentence(row, "vi")
     assert row.verdict.status == "not_achieved"
@@ -98,7 +100,7 @@ def test_on_track_but_projected_short_says_both(mini_store):
     from metrics.domain.judgement import TargetSpec, judge
     card = Scorecard(mini_store)
     row = province(card, "C1", 2025)
-    row.target = {**row.target, "value": 28000, "target_year": 2028}
+    row.target = replace(row.target, value=28000, target_year=2028)
     row.verdict = judge(TargetSpec("cumulative", 28000, 2023, 2028), {2024: 5420, 2025: 5310, 2026: 5760}, 2026)
     assert row.verdict.status == "substantial_progress" and row.verdict.projection < 28000
     text = wording.sentence(row, "vi")

@@ -13,6 +13,7 @@ import pandas as pd
 
 from metrics.catalogue import files as catalogue_files
 from metrics.catalogue import rules as catalogue
+from metrics.catalogue.compare import CataloguePreview
 from metrics.catalogue.compare import compare as compare_catalogue
 from metrics.storage import audit, rollups
 from metrics.storage.db import DATA_DIR
@@ -27,7 +28,7 @@ class LoadResult:
 
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    preview: object = None  # for plans/targets: what the load changes (metrics.catalogue.compare.CataloguePreview)
+    preview: CataloguePreview | None = None  # for plans/targets: what the load changes
 
     @property
     def ok(self) -> bool:
@@ -60,8 +61,10 @@ def read_files(paths: list[str | Path], expected: str | None = None) -> tuple[di
         if not table.readable:
             continue
         wrong = _wrong_kind(Path(path).name, kind, expected)
-        if wrong:
+        if wrong is not None:
             problems.append(wrong)
+            continue
+        if kind is None:  # never: ``_wrong_kind`` refuses a file of no kind
             continue
         for part, (records, part_problems) in catalogue_files.records(kind, table).items():
             found.setdefault(part, []).extend(records)

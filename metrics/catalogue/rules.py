@@ -23,6 +23,7 @@ from metrics.domain.judgement import (
 )
 from metrics.domain.mergers import AFTER_MERGER
 from metrics.storage import rollups
+from metrics.vocabulary.kinds import ADDITIVE_KINDS, IndicatorKind
 from metrics.vocabulary.problems import Problem
 
 UNIT_KINDS = {
@@ -36,7 +37,7 @@ UNIT_KINDS = {
 }
 SECTORS = ("public_admin", "state_enterprise", "non_state")
 LEVELS = ("national", "province", "upper", "grassroots")
-INDICATOR_KINDS = ("stock", "flow", "ratio", "rate")
+INDICATOR_KINDS = tuple(IndicatorKind)
 
 UNIT_COLUMNS = [
     Column("code", True, aliases=("mã", "mã đơn vị")),
@@ -173,7 +174,8 @@ def save_units(cur: duckdb.DuckDBPyConnection, records: list[dict]) -> int:
 
 def check_targets(targets: list[dict], plans: dict[str, dict], indicators: dict[str, dict]) -> list[Problem]:
     """Targets name known plans and indicators, are unique, and fit their indicator's kind."""
-    problems, seen = [], {}
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], int] = {}
     for t in targets:
         key = (t["plan"], t["target"])
         if key in seen:
@@ -214,7 +216,7 @@ def check_target_refs(targets: list[dict], units: set[str], indicators: dict[str
                 f"Không có chỉ số “{t['basis']}” (số kế hoạch). Hãy thêm vào tệp indicators hoặc sửa mã.",
                 f"There is no indicator “{t['basis']}” (the plan figure). Add it to the indicators file or correct "
                 "the code."))
-        elif basis is not None and basis["kind"] not in ("stock", "flow"):
+        elif basis is not None and basis["kind"] not in ADDITIVE_KINDS:
             problems.append(_problem(t, "basis", "basis-needs-amount",
                 "Số kế hoạch phải là chỉ số dạng số lượng (stock hoặc flow), không phải tỷ lệ. Hãy ghi vào cột basis "
                 "mã của chỉ số chứa số kế hoạch từng năm.",
@@ -241,13 +243,13 @@ def _base_year_fits(t: dict, plan: dict) -> list[Problem]:
 def _type_fits(t: dict, indicator: dict) -> list[Problem]:
     """A target type must make sense for the indicator it is set on."""
     rules = [
-        (t["type"] == CUMULATIVE and indicator["kind"] != "flow", "cumulative-needs-flow",
+        (t["type"] == CUMULATIVE and indicator["kind"] != IndicatorKind.FLOW, "cumulative-needs-flow",
          "Chỉ tiêu cộng dồn chỉ dùng cho chỉ số dạng luồng (flow).",
          "A cumulative target needs a flow indicator."),
         (t["type"] == CUMULATIVE and indicator["direction"] != "up", "cumulative-needs-up",
          "Chỉ tiêu cộng dồn cần chỉ số có hướng tăng là tốt (up).",
          "A cumulative target needs a higher-is-better indicator."),
-        (t["type"] == UNIT_BAND and indicator["kind"] != "rate", "unit-band-needs-rate",
+        (t["type"] == UNIT_BAND and indicator["kind"] != IndicatorKind.RATE, "unit-band-needs-rate",
          "Khung bình quân mỗi đơn vị chỉ dùng cho chỉ số dạng bình quân (rate).",
          "A per-unit band needs a rate indicator."),
         (t["type"] == ANNUAL_FLOOR and indicator["direction"] != "up", "floor-needs-up",
@@ -289,7 +291,8 @@ def check_plans(plans: list[dict], targets: dict[str, set[str]]) -> list[Problem
 
 def check_period_totals(totals: list[dict], units: set[str], indicators: set[str]) -> list[Problem]:
     """Figures for a whole term name known units and indicators, once each, over a forward period."""
-    problems, seen = [], {}
+    problems: list[Problem] = []
+    seen: dict[tuple, int] = {}
     for r in totals:
         for column, known in (("unit", units), ("indicator", indicators)):
             if r[column] and r[column] not in known:

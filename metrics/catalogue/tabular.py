@@ -182,7 +182,7 @@ def parse_rows(table: Table, columns: list[Column]) -> tuple[list[dict], list[Pr
         return [], problems
     records = []
     for number, cells in table.rows:
-        record = {"_row": number}
+        record: dict[str, object] = {"_row": number}
         for col in columns:
             place = found.get(col.name)
             text = cells[place] if place is not None and place < len(cells) else None

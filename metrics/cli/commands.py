@@ -214,14 +214,14 @@ def _write_status(store: Store, args) -> tuple[str, int]:
     from metrics.judging.scorecard import Scorecard, records
 
     card = Scorecard(store, as_of=args.as_of)
-    plan = args.plan or store.default_plan()
+    plan = store.chosen_plan(args.plan)
     store.plan(plan)  # a clear error for an unknown plan
     year = card.judged_year(plan, args.year)
     units = [args.unit] if args.unit else None
     written = 0
     with TableWriter(args.format, digits=6) as out:
         for target in card.targets(plan):
-            rows = card.evaluate(plan, year, units=units, targets=[target["code"]])
+            rows = card.evaluate(plan, year, units=units, targets=[target.code])
             if rows:
                 out.write(records(rows))
                 written += len(rows)
@@ -383,7 +383,7 @@ def cmd_template(args) -> int:
 
     store = _open(args, read_only=True)
     try:
-        plan = args.plan or store.default_plan()
+        plan = store.chosen_plan(args.plan)
         accepted = intake.accepted_years(store)
         if args.year not in accepted:  # the import would refuse every row of it
             vi, en = MESSAGES["year-outside-plan"](str(args.year), fmt.year_runs(accepted), "")

@@ -58,5 +58,5 @@ def _check_year(store: Store, args) -> None:
 
     if args.year is None or args.format == "csv":
         return
-    plan = store.plan(args.plan or store.default_plan())  # a clear error for an unknown plan
+    plan = store.plan(store.chosen_plan(args.plan))  # a clear error for an unknown plan
     check_year(plan, args.year)

@@ -18,17 +18,20 @@ the required pace, the projection and, for annual targets, the years met and the
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from metrics.domain import progress
 from metrics.domain.progress import NO_TARGET, NOT_ACHIEVED, NOT_AVAILABLE, TARGET_ACHIEVED, Assessment
+from metrics.vocabulary.kinds import TargetType
+from metrics.vocabulary.statuses import StatusCode
 
-LEVEL = "level"
-CUMULATIVE = "cumulative"
-ANNUAL_FLOOR = "annual_floor"
-ANNUAL_CEILING = "annual_ceiling"
-ANNUAL_BAND = "annual_band"
-UNIT_BAND = "unit_band"
-TARGET_TYPES = (LEVEL, CUMULATIVE, ANNUAL_FLOOR, ANNUAL_CEILING, ANNUAL_BAND, UNIT_BAND)
+LEVEL = TargetType.LEVEL
+CUMULATIVE = TargetType.CUMULATIVE
+ANNUAL_FLOOR = TargetType.ANNUAL_FLOOR
+ANNUAL_CEILING = TargetType.ANNUAL_CEILING
+ANNUAL_BAND = TargetType.ANNUAL_BAND
+UNIT_BAND = TargetType.UNIT_BAND
+TARGET_TYPES = tuple(TargetType)
 ANNUAL_TYPES = (ANNUAL_FLOOR, ANNUAL_CEILING, ANNUAL_BAND, UNIT_BAND)
 BAND_TYPES = (ANNUAL_BAND, UNIT_BAND)
 #: Where "x % of the target" means something; a band shows where the value sits instead.
@@ -64,7 +67,7 @@ class TargetSpec:
 class Verdict:
     """Where one unit stands on one target in one year, and why."""
 
-    status: str
+    status: StatusCode
     year: int
     target_value: float
     actual: float | None = None
@@ -88,7 +91,7 @@ class Verdict:
     @property
     def met(self) -> bool | None:
         """Whether the judged year met an annual target (None for level/cumulative)."""
-        return self.met_by_year.get(self.actual_year) if self.met_by_year else None
+        return self.met_by_year.get(self.actual_year) if self.met_by_year and self.actual_year is not None else None
 
 
 NOT_COMPARABLE = "not_comparable"  # the trend across a merger: the two years are not on the same footing
@@ -159,18 +162,18 @@ def _level(spec: TargetSpec, series: dict[int, float], year: int, like: dict[int
     seen = {y: v for y, v in (series if like is None else like).items() if y <= year}
     a = progress.assess(seen, goal, spec.target_year, spec.base_year, spec.direction)
     verdict = Verdict(a.status, year, goal, score=a.score, assessment=a)
-    if a.latest_year is None:
+    if a.latest_year is None or a.latest_value is None:
         return verdict
     actual, latest = a.latest_value, a.latest_year
     banded = spec.value_high is not None
-    figures = dict(actual=actual, actual_year=latest, band_position=band_position(spec, actual),
+    figures: dict[str, Any] = dict(actual=actual, actual_year=latest, band_position=band_position(spec, actual),
                    achievement_pct=None if banded else achievement_pct(actual, goal, spec.direction))
     # after a merger, nothing like-for-like before the latest year yet: no straight line from it (at the
     # deadline the line is the target itself, whatever its base)
     moved = like is not None and a.base_year == latest and latest < spec.target_year
-    if a.base_year is not None and goal != a.base_value and not moved:
+    if a.base_year is not None and a.base_value is not None and goal != a.base_value and not moved:
         figures["progress_share_pct"] = (actual - a.base_value) / (goal - a.base_value) * 100
-    if a.base_year is not None and not moved:
+    if a.base_year is not None and a.base_value is not None and not moved:
         expected = straight_line(a.base_year, a.base_value, spec.target_year, goal, latest)
         figures.update(expected=expected, gap=actual - expected)
     if not a.target_achieved:
@@ -194,8 +197,11 @@ def _cumulative(spec: TargetSpec, series: dict[int, float], year: int,
     expected = spec.value * elapsed / term
     achieved = actual >= spec.value
     ratio = actual / expected if expected else None
+    score: float | None
     if achieved:
         status, score = TARGET_ACHIEVED, 5.0
+    elif ratio is None:  # nothing expected yet (a target of 0) and not reached: no pace to judge
+        status, score = NOT_AVAILABLE, None
     else:
         status = progress.status_from_ratio(ratio)
         score = progress.score_with_target(ratio)
@@ -247,12 +253,12 @@ def _annual(spec: TargetSpec, series: dict[int, float], year: int, like: dict[in
     threshold = _threshold(spec)
     in_term = {y: v for y, v in series.items() if spec.base_year < y <= year}
     met_by_year = {y: is_met(spec, v) for y, v in in_term.items()}
-    tally = dict(years_met=sum(met_by_year.values()), years_assessed=len(met_by_year),
+    tally: dict[str, Any] = dict(years_met=sum(met_by_year.values()), years_assessed=len(met_by_year),
                  met_by_year=met_by_year)
     if year not in series:
         return Verdict(NOT_AVAILABLE, year, threshold, **tally)
     actual = series[year]
-    figures = dict(actual=actual, actual_year=year, expected=threshold, gap=actual - threshold,
+    figures: dict[str, Any] = dict(actual=actual, actual_year=year, expected=threshold, gap=actual - threshold,
                    band_position=band_position(spec, actual), trend=trend(spec, series, year, like), **tally)
     if year <= spec.base_year:  # the baseline year: the target applies from the year after
         return Verdict(NO_TARGET, year, threshold, **figures)

@@ -18,14 +18,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import cast
 
 from metrics.domain.organisation import Organisation
+from metrics.domain.records import Plan, Target
 from metrics.domain.rollup_reference import Figure, reconstruct, usable
+from metrics.vocabulary import kinds
+from metrics.vocabulary.kinds import TargetType
 
 CARRY, REBASE, END = "carry", "rebase", "end"
 AFTER_MERGER = (CARRY, REBASE, END)
-ADDITIVE_KINDS = ("stock", "flow")  # a merged unit's figure is the sum of its parts': a target on it scales
+ADDITIVE_KINDS = kinds.ADDITIVE_KINDS  # a merged unit's figure is the sum of its parts': a target on it scales
 
 
 @dataclass(frozen=True)
@@ -51,15 +55,17 @@ class PlanMerger:
         return last.year if (last.month, last.day) == (12, 31) else last.year - 1
 
 
-def plan_merger(plan: dict, org: Organisation) -> PlanMerger | None:
+def plan_merger(plan: Plan, org: Organisation) -> PlanMerger | None:
     """How the plan goes on after its unit merged with others; None when its unit never did."""
-    found = org.merger(plan["unit"])
+    found = org.merger(plan.unit)
     if found is None:
         return None
-    rule = plan.get("after_merger")
+    rule = plan.after_merger
     rule = rule if isinstance(rule, str) and rule in AFTER_MERGER else CARRY
-    line = org.successors(plan["unit"])
+    line = org.successors(plan.unit)
     unit = org.any_period(line[line.index(found[0]) - 1])
+    if unit is None:  # a line of successors names only known units
+        return None
     return PlanMerger(rule, unit.code, found[0], found[1], (unit.name("vi"), unit.name("en")))
 
 
@@ -102,16 +108,17 @@ def comparable(series: dict[int, Figure], carriers: dict[int, str], org: Organis
     latest = footing[max(years)]
     if all(f == latest for f in footing.values()):
         return None, {}
-    like, made = {}, {}
+    like: dict[int, float] = {}
+    made: dict[int, Reconstruction] = {}
     for y in years:
         if footing[y] == latest:
-            like[y] = series[y].value
+            like[y] = cast(float, series[y].value)  # a judged series holds figures with a value
             continue
         found = rebuilt(latest, y) if y >= since else None
         if found is not None:
             made[y] = found
             if found.figure is not None:
-                like[y] = found.figure.value
+                like[y] = cast(float, found.figure.value)
     return like, made
 
 
@@ -151,16 +158,16 @@ def rebase_years(target_type: str, base_year: int, as_is: dict[int, float], as_w
     without it, every year before the merger that both have."""
     if base_year in as_is and base_year in as_was:
         return (base_year,)
-    if target_type != "cumulative":
+    if target_type != TargetType.CUMULATIVE:
         return ()
     return tuple(y for y in sorted(as_is) if y <= last_year and y in as_was)
 
 
-def scaled_target(target: dict, rebase: Rebase) -> dict:
+def scaled_target(target: Target, rebase: Rebase) -> Target:
     """The target as the merged unit carries it: its value (and band) times the factor, without the old unit's
     stated baseline (the reconstructed base-year figure is the base)."""
     if not rebase.scaled:
-        return {**target, "baseline": None}
-    high = target.get("value_high")
-    return {**target, "value": rebase.value * rebase.factor, "baseline": None,
-            "value_high": None if high is None or high != high else high * rebase.factor}
+        return replace(target, baseline=None)
+    high, factor = target.value_high, cast(float, rebase.factor)  # scaled: the factor is known
+    return replace(target, value=rebase.value * factor, baseline=None,
+                   value_high=None if high is None or high != high else high * factor)

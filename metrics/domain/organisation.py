@@ -105,7 +105,7 @@ class Organisation:
     def lifetimes(self) -> dict[str, tuple[dt.date, dt.date | None]]:
         """First and last day of each unit over all its periods (None = still valid)."""
         return {code: (min(s for s, _ in periods), None if any(e is None for _, e in periods)
-                       else max(e for _, e in periods)) for code, periods in self.spans.items()}
+                       else max(e for _, e in periods if e is not None)) for code, periods in self.spans.items()}
 
     def covers(self, code: str, years: list[int]) -> bool:
         """Whether one period of the unit covers the year end of every year listed."""
@@ -199,7 +199,8 @@ class Organisation:
             found = [c for p in self.predecessors.get(code, []) for c in self._carriers(p, year, seen)]
             return list(dict.fromkeys(found))
         if end is not None and end < day:
-            return self._carriers(self.any_period(code).successor, year, seen)
+            ended = self.any_period(code)
+            return self._carriers(ended.successor, year, seen) if ended is not None else []
         return [code] if self.valid(code, year) else []
 
     def lineage(self, code: str, year: int) -> str | None:

@@ -15,17 +15,21 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-TARGET_ACHIEVED = "target_achieved"
-SUBSTANTIAL = "substantial_progress"
-MODERATE = "moderate_progress"
-LIMITED = "limited_progress"
-DETERIORATION = "deterioration"
-NOT_ACHIEVED = "not_achieved"  # final: a term target's deadline passed unmet, or an annual target's year missed
-NOT_AVAILABLE = "not_available"
-NO_TARGET = "no_target"
-# ``metrics.vocabulary.statuses`` holds every code's words, symbol and colour, best first. ``assess`` (the reference
-# method) never returns ``NOT_ACHIEVED``: ``metrics.domain.judgement`` gives it.
+from metrics.vocabulary.statuses import StatusCode
+
+# The codes are ``metrics.vocabulary.statuses.StatusCode`` (with every code's words, symbol and colour, best
+# first); these names stay for the public ``metrics.progress``. ``assess`` (the reference method) never returns
+# ``NOT_ACHIEVED``: ``metrics.domain.judgement`` gives it.
+TARGET_ACHIEVED = StatusCode.TARGET_ACHIEVED
+SUBSTANTIAL = StatusCode.SUBSTANTIAL
+MODERATE = StatusCode.MODERATE
+LIMITED = StatusCode.LIMITED
+DETERIORATION = StatusCode.DETERIORATION
+NOT_ACHIEVED = StatusCode.NOT_ACHIEVED
+NOT_AVAILABLE = StatusCode.NOT_AVAILABLE
+NO_TARGET = StatusCode.NO_TARGET
 
 WITH_TARGET_THRESHOLDS = (0.95, 0.6, 0.0)
 WITHOUT_TARGET_THRESHOLDS = (0.015, 0.005, 0.0)
@@ -37,7 +41,7 @@ ZERO_REPLACEMENT = 0.001
 class Assessment:
     """The judgement of one series against one target."""
 
-    status: str
+    status: StatusCode
     value: float | None = None  # progress ratio R (with a target) or P (without)
     score: float | None = None
     cagr_observed: float | None = None
@@ -54,7 +58,7 @@ def growth(a: float, b: float, t1: int, t2: int) -> float:
     return (a / b) ** (1 / (t1 - t2)) - 1
 
 
-def direction_sign(direction: str) -> int:
+def direction_sign(direction: str | None) -> int:
     """+1 when higher is better, -1 when lower is better; anything else is an error."""
     if direction == "up":
         return 1
@@ -98,7 +102,7 @@ def assess(
     latest = series[latest_year]
     base_year = _resolve_base_year(series, base_year)
     achieved = target is not None and (latest >= target if d == 1 else latest <= target)
-    known = dict(latest_year=latest_year, latest_value=latest, target_achieved=achieved)
+    known: dict[str, Any] = dict(latest_year=latest_year, latest_value=latest, target_achieved=achieved)
     if base_year is None:
         return _without_trend(known)
 
@@ -168,7 +172,7 @@ def limit_coefficient(base: float, limit: float) -> float:
     return 1 - ((2 * lim - b) / lim) ** LIMIT_EXPONENT
 
 
-def _status(value, thresholds, achieved) -> str:
+def _status(value, thresholds, achieved) -> StatusCode:
     if achieved:
         return TARGET_ACHIEVED
     if value is None:
@@ -176,7 +180,7 @@ def _status(value, thresholds, achieved) -> str:
     return status_from_ratio(value, thresholds)
 
 
-def status_from_ratio(value: float, thresholds=WITH_TARGET_THRESHOLDS) -> str:
+def status_from_ratio(value: float, thresholds=WITH_TARGET_THRESHOLDS) -> StatusCode:
     """Status of a progress value against (high, medium, low) thresholds."""
     high, medium, low = thresholds
     if value >= high:
@@ -219,7 +223,7 @@ def _score_without_target(value, thresholds, coefficient) -> float:
     return 500 * value / coefficient - 2.5
 
 
-def status_from_score(score: float | None, achieved: bool = False) -> str:
+def status_from_score(score: float | None, achieved: bool = False) -> StatusCode:
     """Status of a mean score of several series (methodology §1.8)."""
     if achieved:
         return TARGET_ACHIEVED
@@ -239,6 +243,6 @@ def combine(assessments: list[Assessment]) -> Assessment:
     scored = [a for a in assessments if a.score is not None]
     if not scored:
         return Assessment(NOT_AVAILABLE)
-    score = sum(a.score for a in scored) / len(scored)
+    score = sum(a.score for a in scored if a.score is not None) / len(scored)
     achieved = all(a.target_achieved for a in scored)
     return Assessment(status_from_score(score, achieved), score=score, target_achieved=achieved)

@@ -10,12 +10,15 @@ aggregate says how complete it is. A target scoped to sectors rolls up only the 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any, TypeGuard, cast
 
 from metrics.domain.organisation import Unit
+from metrics.vocabulary import kinds
+from metrics.vocabulary.kinds import IndicatorKind
 from metrics.vocabulary.shared import number_or_none
 
-PERCENT_KINDS = ("ratio",)
-PART_KINDS = ("ratio", "rate")
+PERCENT_KINDS = (IndicatorKind.RATIO,)
+PART_KINDS = kinds.PART_KINDS
 
 
 @dataclass(slots=True)
@@ -108,11 +111,11 @@ class Rollup:
             return Figure(None, reported=0, expected=len(children), own=False) if children else None
         return combine(parts, self.kind, len(children))
 
-    def _usable(self, figure: Figure | None) -> bool:
+    def _usable(self, figure: Figure | None) -> TypeGuard[Figure]:
         return usable(figure, self.kind)
 
 
-def usable(figure: Figure | None, kind: str) -> bool:
+def usable(figure: Figure | None, kind: str) -> TypeGuard[Figure]:
     """Whether a figure can be added up: it has a value, and a ratio or rate its numerator and denominator."""
     if figure is None or figure.value is None:
         return False
@@ -122,15 +125,15 @@ def usable(figure: Figure | None, kind: str) -> bool:
 def combine(parts: list[Figure], kind: str, expected: int) -> Figure:
     """The one rule that adds figures up: a stock or flow is the sum, a ratio or rate Σnumerator ÷ Σdenominator.
     The roll-up of a unit's children and the reconstruction of a merged unit's years before it both use it."""
-    common = dict(reported=len(parts), expected=expected, own=False,
+    common: dict[str, Any] = dict(reported=len(parts), expected=expected, own=False,
                   provenance=frozenset().union(*(p.provenance for p in parts)),
                   sources=tuple(dict.fromkeys(s for p in parts for s in p.sources)),
                   batches=tuple(sorted({b for p in parts for b in p.batches})))
     if kind in PART_KINDS:
-        numerator = sum(p.numerator for p in parts)
-        denominator = sum(p.denominator for p in parts)
+        numerator = sum(cast(float, p.numerator) for p in parts)  # usable parts: both known
+        denominator = sum(cast(float, p.denominator) for p in parts)
         return Figure(ratio_value(numerator, denominator, kind), numerator, denominator, **common)
-    return Figure(sum(p.value for p in parts), **common)
+    return Figure(sum(cast(float, p.value) for p in parts), **common)
 
 
 def reconstruct(parts: dict[str, Figure | None], kind: str) -> Figure | None:
@@ -138,4 +141,5 @@ def reconstruct(parts: dict[str, Figure | None], kind: str) -> Figure | None:
     rule (``combine``), marked with their codes. None unless every predecessor has a figure that adds up."""
     if not parts or not all(usable(f, kind) for f in parts.values()):
         return None
-    return replace(combine(list(parts.values()), kind, len(parts)), parts=tuple(parts))
+    usable_parts = [f for f in parts.values() if usable(f, kind)]  # every one, checked above
+    return replace(combine(usable_parts, kind, len(parts)), parts=tuple(parts))

@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 
 from metrics.vocabulary import fmt
+from metrics.vocabulary.kinds import IndicatorKind
 
 #: Steps an axis may take, times a power of ten; a step of one or more is whole (2,5 only as 25, 250 …).
 NICE = (1.0, 2.0, 2.5, 5.0)
@@ -50,7 +51,7 @@ def scale(lowest: float, highest: float, kind: str, lang: str, zero: bool = True
     reads better from 80%; the chart then says that its axis does not start at 0).
     """
     best = None
-    for step in steps(0.0 if kind == "rate" else 1.0):  # percentages and counts: whole steps
+    for step in steps(0.0 if kind == IndicatorKind.RATE else 1.0):  # percentages and counts: whole steps
         low = min(0.0, lowest) if zero else max(0.0, math.floor((lowest - step / 2) / step) * step)
         needed = (highest - room * low) / (1 - room)  # the top that leaves ``room`` above ``highest``
         count = max(1, math.ceil((needed - low) / step - 1e-9))
@@ -68,7 +69,7 @@ def scale(lowest: float, highest: float, kind: str, lang: str, zero: bool = True
 def number_format(low: float, high: float, step: float, kind: str, lang: str, highest: float | None = None) -> str:
     """An Excel number format that writes this axis's ticks the ``lang`` way on any computer."""
     thousands, decimal = fmt.PLOTLY_SEPARATORS[lang][1], fmt.PLOTLY_SEPARATORS[lang][0]
-    if kind == "ratio":
+    if kind == IndicatorKind.RATIO:
         # A share of a whole cannot pass 100%: a tick above it (room for labels) stays blank; a share of a
         # plan figure can (120,44% of plan), and then its ticks are written.
         blank = high > 100 and (highest is None or highest <= 100.5)

@@ -13,7 +13,7 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Inches, Pt
 
 from metrics.exports import chart_draw, deck_charts, facts
 from metrics.exports.data import fixed_zip
@@ -67,7 +67,7 @@ def _text(page, text: str, x, y, cx, cy, size: float, bold: bool = False, colour
     return box
 
 
-def _heading(page, title: str, part: str = "") -> Emu:
+def _heading(page, title: str, part: str = "") -> int:
     """The slide title with an accent rule under it (and "(1/2)" beside the rule for a split group);
     returns where the body starts."""
     width = WIDTH - 2 * MARGIN
@@ -83,7 +83,7 @@ def _heading(page, title: str, part: str = "") -> Emu:
     return rule_y + Inches(0.15)
 
 
-def title_size(title: str, width: Emu) -> float:
+def title_size(title: str, width: int) -> float:
     """The largest title size that keeps a group's title on one line, down to ``TITLE_MIN_PT``: a title on
     two lines takes the height the charts below it need (English names run longer than Vietnamese ones)."""
     for size in range(TITLE_PT, TITLE_MIN_PT - 1, -2):

@@ -25,6 +25,7 @@ from metrics.domain.judgement import ANNUAL_TYPES, BAND_TYPES, CUMULATIVE
 from metrics.exports.words import w
 from metrics.judging.scorecard import StatusRow
 from metrics.vocabulary import fmt, statuses
+from metrics.vocabulary.kinds import IndicatorKind, TargetType
 
 BLUE, SKY, GREEN, VERMILLION, ORANGE, GREY = "0072B2", "56B4E9", "009E73", "D55E00", "E69F00", "8C8C8C"
 TEXT = "1A1A1A"
@@ -91,16 +92,16 @@ def _present(value) -> bool:
 
 
 def spec(row: StatusRow, lang: str = "vi") -> ChartSpec:
-    if row.target["type"] == CUMULATIVE:
+    if row.target.type == CUMULATIVE:
         return _cumulative(row, lang)
-    if row.target["type"] in ANNUAL_TYPES:
+    if row.target.type in ANNUAL_TYPES:
         return _annual(row, lang)
     return _level(row, lang)
 
 
 def label(row: StatusRow, value, lang: str) -> str | None:
     """A value as a person writes it: ``111.258``, ``92,14%``, ``100%``."""
-    return None if value is None else fmt.short(value, row.indicator["kind"], lang, fmt.decimals_of(row.indicator))
+    return None if value is None else fmt.short(value, row.indicator.kind, lang, fmt.decimals_of(row.indicator))
 
 
 def _line(years: list[int], start: tuple[int, float], end: tuple[int, float]) -> list[float | None]:
@@ -111,9 +112,9 @@ def _line(years: list[int], start: tuple[int, float], end: tuple[int, float]) ->
 
 def _references(row: StatusRow, years: list[int], start: tuple[int, float] | None, lang: str) -> list[SeriesSpec]:
     """The target, the straight path from ``start`` to it and the projection, as on the dashboard."""
-    v, end = row.verdict, int(row.target["target_year"])
-    target, high = v.target_value, row.target.get("value_high")
-    goal = fmt.span(row.target["value"], high, row.indicator["kind"], lang) if _present(high) else label(row, target, lang)
+    v, end = row.verdict, int(row.target.target_year)
+    target, high = v.target_value, row.target.value_high
+    goal = fmt.span(row.target.value, high, row.indicator.kind, lang) if _present(high) else label(row, target, lang)
     found = [SeriesSpec(f"{w('target', lang)} {end}: {goal}", [target] * len(years),
                         [None] * len(years), "target")]
     if start is not None and start[0] < end:
@@ -126,7 +127,7 @@ def _references(row: StatusRow, years: list[int], start: tuple[int, float] | Non
 
 
 def _level(row: StatusRow, lang: str) -> ChartSpec:
-    start, end = int(row.target["base_year"]), int(row.target["target_year"])
+    start, end = int(row.target.base_year), int(row.target.target_year)
     a = row.verdict.assessment
     base = (int(a.base_year), a.base_value) if a is not None and a.base_year is not None else None
     first = min([y for y in row.series if y >= start] + ([base[0]] if base else []), default=start)
@@ -136,13 +137,13 @@ def _level(row: StatusRow, lang: str) -> ChartSpec:
         values[years.index(base[0])] = base[1]
     actual = SeriesSpec(w("actual", lang), values, [label(row, v, lang) for v in values], "actual")
     series = [actual, *_references(row, years, base, lang)]
-    kind = row.indicator["kind"]
+    kind = row.indicator.kind
     lowest = min((x for s in series for x in s.values if x is not None), default=0.0)
-    return ChartSpec("line", [str(y) for y in years], series, kind, kind != "ratio" or lowest < ZOOM_FROM, lang)
+    return ChartSpec("line", [str(y) for y in years], series, kind, kind != IndicatorKind.RATIO or lowest < ZOOM_FROM, lang)
 
 
 def _cumulative(row: StatusRow, lang: str) -> ChartSpec:
-    base, end = int(row.target["base_year"]), int(row.target["target_year"])
+    base, end = int(row.target.base_year), int(row.target.target_year)
     years = list(range(base, end + 1))
     last = max((y for y in row.series if base < y <= end), default=None)
     running, total = [], 0.0
@@ -151,12 +152,12 @@ def _cumulative(row: StatusRow, lang: str) -> ChartSpec:
         running.append(total if last is not None and base < y <= last else None)
     done = SeriesSpec(w("cumulative", lang), running, [label(row, v, lang) for v in running], "cumulative")
     return ChartSpec("line", [str(y) for y in years], [done, *_references(row, years, (base, 0.0), lang)],
-                     row.indicator["kind"], True, lang)
+                     row.indicator.kind, True, lang)
 
 
 def _annual(row: StatusRow, lang: str) -> ChartSpec:
     v = row.verdict
-    base, end = int(row.target["base_year"]), int(row.target["target_year"])
+    base, end = int(row.target.base_year), int(row.target.target_year)
     # The years judged so far (future years of an annual target hold nothing to draw).
     last = max([y for y in row.series if base < y <= end] + [v.actual_year or base + 1, base + 1])
     years = list(range(base + 1, last + 1))
@@ -166,16 +167,16 @@ def _annual(row: StatusRow, lang: str) -> ChartSpec:
     actual = SeriesSpec(w("actual", lang), values,
                         [None if x is None else m + label(row, x, lang) for x, m in zip(values, marks)], "actual",
                         [statuses.colour(c).lstrip("#") if c else GREY for c in codes])
-    low, high = row.target["value"], row.target.get("value_high")
-    kind, count = row.indicator["kind"], len(years)
-    if row.target["type"] in BAND_TYPES and _present(high):
+    low, high = row.target.value, row.target.value_high
+    kind, count = row.indicator.kind, len(years)
+    if row.target.type in BAND_TYPES and _present(high):
         name = f"{w('band', lang)}: {fmt.span(low, high, kind, lang)}"
         lines = [SeriesSpec(" ", [low] * count, [None] * count, "band_base"),
                  SeriesSpec(name, [high - low] * count, [None] * count, "band"),
                  *(SeriesSpec(f"{w('band', lang)}: {label(row, edge, lang)}", [edge] * count, [None] * count,
                               "band_edge") for edge in (low, high))]
     else:
-        sign = "≤" if row.target["type"] == "annual_ceiling" else "≥"
+        sign = "≤" if row.target.type == TargetType.ANNUAL_CEILING else "≥"
         name = f"{w('target', lang)}: {sign} {label(row, v.target_value, lang)}"
         lines = [SeriesSpec(name, [v.target_value] * count, [None] * count, "target")]
     return ChartSpec("column", [str(y) for y in years], [actual, *lines], kind, True, lang)

@@ -7,14 +7,17 @@ export says what the dashboard says.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from metrics.domain.judgement import ANNUAL_TYPES, CUMULATIVE, has_band
+from metrics.domain.records import PeriodTotal
 from metrics.exports.words import w
 from metrics.judging import wording
 from metrics.judging.scorecard import StatusRow
 from metrics.vocabulary import fmt, statuses
 from metrics.vocabulary.i18n import BAND_LABELS, PROVENANCE_LABELS, TARGET_TYPE_LABELS, name, pick
+from metrics.vocabulary.kinds import IndicatorKind, TargetType
 
 _SENTENCE_END = re.compile(r"\.\s+(?=[^\W\d_])")
 
@@ -35,7 +38,7 @@ def wording_sentence(row: StatusRow, lang: str = "vi") -> str:
 
 def headline(row: StatusRow, lang: str = "vi") -> str:
     """``NK1a · Phát triển thêm 28.000 đoàn viên``."""
-    return f"{row.target['code']} · {name(row.target, 'label', lang)}"
+    return f"{row.target.code} · {name(row.target, 'label', lang)}"
 
 
 def badge(row: StatusRow, lang: str = "vi") -> str:
@@ -61,39 +64,39 @@ def with_unit(row: StatusRow, value, lang: str = "vi") -> str:
 
 def baseline(row: StatusRow) -> tuple[float | None, int]:
     """The baseline the engine used (level targets), else the series' or the resolution's base-year value."""
-    base_year = int(row.target["base_year"])
+    base_year = int(row.target.base_year)
     a = row.verdict.assessment
-    if row.target["type"] not in ANNUAL_TYPES and row.target["type"] != CUMULATIVE and a is not None \
+    if row.target.type not in ANNUAL_TYPES and row.target.type != CUMULATIVE and a is not None \
             and a.base_year is not None:
         return a.base_value, int(a.base_year)
     if base_year in row.series:
         return row.series[base_year].value, base_year
-    stated = row.target.get("baseline")
+    stated = row.target.baseline
     return (float(stated) if _present(stated) else None), base_year
 
 
 def goal(row: StatusRow, lang: str = "vi") -> str:
     """What the target asks, with its deadline: ``≥ 96% đến năm 2028``, ``80–90% hằng năm``."""
-    typ, high = row.target["type"], row.target.get("value_high")
+    typ, high = row.target.type, row.target.value_high
     if has_band(typ, high):
         text = wording.bound_text(row, lang)
     else:
-        sign = "≤ " if typ == "annual_ceiling" or row.indicator["direction"] == "down" else "≥ "
+        sign = "≤ " if typ == TargetType.ANNUAL_CEILING or row.indicator.direction == "down" else "≥ "
         text = sign + with_unit(row, row.verdict.target_value, lang)
     if typ in ANNUAL_TYPES:
         return f"{text} {w('every_year', lang)}"
     if typ == CUMULATIVE:
-        start, end = int(row.target["base_year"]) + 1, int(row.target["target_year"])
+        start, end = int(row.target.base_year) + 1, int(row.target.target_year)
         return f"{text} {w('cumulative_by', lang).format(start=start, end=end)}{wording.rebased_words(row, lang)}"
-    return f"{text} {w('by_year', lang).format(year=int(row.target['target_year']))}{wording.rebased_words(row, lang)}"
+    return f"{text} {w('by_year', lang).format(year=row.target.target_year)}{wording.rebased_words(row, lang)}"
 
 
 def latest(row: StatusRow, lang: str = "vi") -> str:
     v = row.verdict
     if v.actual is None:
         return w("no_value", lang)
-    if row.target["type"] == CUMULATIVE:
-        start = int(row.target["base_year"]) + 1
+    if row.target.type == CUMULATIVE:
+        start = int(row.target.base_year) + 1
         return f"{with_unit(row, v.actual, lang)} ({w('cumulative_in', lang).format(years=fmt.years(start, v.actual_year))})"
     return f"{with_unit(row, v.actual, lang)} ({w('in_year', lang).format(year=v.actual_year)})"
 
@@ -101,19 +104,19 @@ def latest(row: StatusRow, lang: str = "vi") -> str:
 def pace(row: StatusRow, lang: str = "vi") -> str | None:
     """What each remaining year must add (level and cumulative targets not yet reached)."""
     v = row.verdict
-    if row.target["type"] in ANNUAL_TYPES or not _present(v.pace_per_year) or v.pace_per_year <= 0:
+    if row.target.type in ANNUAL_TYPES or not _present(v.pace_per_year) or v.pace_per_year <= 0:
         return None
-    amount = fmt.points(v.pace_per_year, lang) if row.indicator["kind"] == "ratio" else with_unit(row, v.pace_per_year,
+    amount = fmt.points(v.pace_per_year, lang) if row.indicator.kind == IndicatorKind.RATIO else with_unit(row, v.pace_per_year,
                                                                                                      lang)
     text = w("pace_value", lang).format(pace=amount)
-    if _present(v.pace_rate) and row.target["type"] != CUMULATIVE:
+    if _present(v.pace_rate) and row.target.type != CUMULATIVE:
         text += f" ({fmt.percent(v.pace_rate * 100, lang)}/{'năm' if lang == 'vi' else 'year'})"
     return text
 
 
 def years_met(row: StatusRow, lang: str = "vi") -> str | None:
     v = row.verdict
-    if row.target["type"] not in ANNUAL_TYPES:
+    if row.target.type not in ANNUAL_TYPES:
         return None
     return w("years_met_value", lang).format(met=v.years_met or 0, total=v.years_assessed or 0)
 
@@ -176,7 +179,7 @@ def notes(row: StatusRow, lang: str = "vi", short: bool = False) -> list[str]:
 def as_was_line(row: StatusRow, lang: str = "vi") -> str | None:
     """``Trước hợp nhất — từng đơn vị: 2023: Bến Tre 41.000 + … = 118.000``: each unit's own figure beside
     every reconstructed year judged, or which units lack one."""
-    years = sorted(y for y in row.reconstructions if y >= int(row.target["base_year"]))
+    years = sorted(y for y in row.reconstructions if y >= int(row.target.base_year))
     if not years:
         return None
     parts = []
@@ -192,7 +195,7 @@ def as_was_line(row: StatusRow, lang: str = "vi") -> str | None:
 
 
 def target_type(row: StatusRow, lang: str = "vi") -> str:
-    return pick(TARGET_TYPE_LABELS[row.target["type"]], lang)
+    return pick(TARGET_TYPE_LABELS[row.target.type], lang)
 
 
 @dataclass(frozen=True)
@@ -201,21 +204,21 @@ class FactLine:
     value: str
 
 
-def previous_term(row: StatusRow, totals: list[dict]) -> dict | None:
+def previous_term(row: StatusRow, totals: Sequence[PeriodTotal]) -> PeriodTotal | None:
     """The total published for the whole term before (``period_totals``) of the row's indicator and unit,
     or of a unit that carried its series: the context of a cumulative target (36.641 new members in
     2018–2023 beside 28.000 asked for 2024–2028)."""
     carriers = {row.unit.code, *row.units_by_year.values()}
-    base = int(row.target["base_year"])
-    found = [t for t in totals if t["indicator"] == row.target["indicator"] and t["unit"] in carriers
-             and int(t["to_year"]) <= base]
-    return max(found, key=lambda t: int(t["to_year"]), default=None)
+    base = int(row.target.base_year)
+    found = [t for t in totals if t.indicator == row.target.indicator and t.unit in carriers
+             and t.to_year <= base]
+    return max(found, key=lambda t: t.to_year, default=None)
 
 
 def earlier_years(row: StatusRow, lang: str = "vi") -> str:
     """An annual target's years before the judged one, each with its mark (``2024: ✖ 58,40%``), from the
     base year's value (or the one stated in targets.csv) on."""
-    v, base, stated = row.verdict, int(row.target["base_year"]), row.target.get("baseline")
+    v, base, stated = row.verdict, int(row.target.base_year), row.target.baseline
     lines = [] if base in row.series or not _present(stated) else [f"{base}: {with_unit(row, stated, lang)}"]
     for year in sorted(y for y in row.series if v.actual_year is None or y < v.actual_year):
         met = v.met_by_year.get(year)
@@ -224,23 +227,23 @@ def earlier_years(row: StatusRow, lang: str = "vi") -> str:
     return "\n".join(lines)
 
 
-def starting_point(row: StatusRow, lang: str = "vi", totals: list[dict] = ()) -> FactLine:
+def starting_point(row: StatusRow, lang: str = "vi", totals: Sequence[PeriodTotal] = ()) -> FactLine:
     """Where the target starts from, by its type.
 
     - level: the baseline the engine judged from (stated in targets.csv, or the first year with data);
     - cumulative: the sum counts from zero, so the previous term's published total gives the scale;
     - annual: the base year's value when the data have it, and the years before the judged one.
     """
-    typ = row.target["type"]
+    typ = row.target.type
     if typ == CUMULATIVE:
         total = previous_term(row, totals)
-        text = (f"{with_unit(row, total['value'], lang)} ({fmt.years(int(total['from_year']), int(total['to_year']))})"
+        text = (f"{with_unit(row, total.value, lang)} ({fmt.years(total.from_year, total.to_year)})"
                 if total else w("no_value", lang))
         return FactLine(w("previous_term", lang), text)
     if typ in ANNUAL_TYPES:
         return FactLine(w("earlier_years", lang), earlier_years(row, lang) or w("no_value", lang))
     value, year = baseline(row)
-    own = min((y for y in row.series if y >= int(row.target["base_year"])), default=None)  # as the plan starts
+    own = min((y for y in row.series if y >= int(row.target.base_year)), default=None)  # as the plan starts
     if _present(value) and own is not None and own < year and row.footing.get(own) != row.footing.get(year):
         # carried across a merger: the plan's own starting point, and the year growth is compared from
         text = (f"{with_unit(row, row.series[own].value, lang)} ({own}); {w('compared_from', lang)} "
@@ -252,7 +255,7 @@ def starting_point(row: StatusRow, lang: str = "vi", totals: list[dict] = ()) ->
     return FactLine(w("baseline", lang), w("no_value_in", lang).format(year=year))
 
 
-def fact_lines(row: StatusRow, lang: str = "vi", totals: list[dict] = ()) -> list[FactLine]:
+def fact_lines(row: StatusRow, lang: str = "vi", totals: Sequence[PeriodTotal] = ()) -> list[FactLine]:
     """Starting point, latest, target, achievement, years met or pace, status: the report's numbered item."""
     lines = [
         starting_point(row, lang, totals),
@@ -288,6 +291,6 @@ def speaker_notes(row: StatusRow, lang: str = "vi") -> str:
         out.append(as_was_line(row, lang))
     for source in sources(row):
         out.append(f"{w('sources', lang)}: {source}")
-    out.append(f"{w('target_source', lang)}: {row.target['source']}")
+    out.append(f"{w('target_source', lang)}: {row.target.source}")
     out.extend(notes(row, lang))
     return "\n".join(out)

@@ -33,7 +33,7 @@ class Pinned:
 
     def line(self, lang: str = "vi") -> str:
         """``Số liệu đến ngày 15/11/2026, đợt nhập #12``."""
-        if self.batch is None:
+        if self.batch is None or self.created is None:  # a batch always has its time
             return "Chưa có đợt nhập số liệu nào" if lang == "vi" else "No figures have been imported yet"
         day = fmt.date(self.created, lang)
         if self.kind == "rollback":

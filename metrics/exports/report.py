@@ -55,7 +55,7 @@ class Report:
         """
         found = []
         for key in facts.NOTES:
-            codes = [i.row.target["code"] for i in self.items if key in facts.note_keys(i.row)]
+            codes = [i.row.target.code for i in self.items if key in facts.note_keys(i.row)]
             if codes:
                 found.append((key, codes))
         return found
@@ -78,9 +78,9 @@ def build_report(deck: Deck) -> Report:
 
     sections = [Section(w("section_term", lang)), Section(w("section_annual", lang))]
     for row in deck.rows:
-        section = sections[1] if row.target["type"] in ANNUAL_TYPES else sections[0]
-        earlier = facts.previous_term(row, deck.period_totals) if row.target["type"] == CUMULATIVE else None
-        cited = [cite(row.target["source"])] + [cite(s) for s in facts.sources(row)]
-        cited += [cite(earlier["source"])] if earlier else []
+        section = sections[1] if row.target.type in ANNUAL_TYPES else sections[0]
+        earlier = facts.previous_term(row, deck.period_totals) if row.target.type == CUMULATIVE else None
+        cited = [cite(row.target.source or "")] + [cite(s) for s in facts.sources(row)]
+        cited += [cite(earlier.source or "")] if earlier else []
         section.items.append(Item(len(section.items) + 1, row, list(dict.fromkeys(cited))))
     return Report(deck, [s for s in sections if s.items], sources)

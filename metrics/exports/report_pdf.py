@@ -148,7 +148,7 @@ def _item(report: Report, item: Item, styles) -> list:
     row, lang = item.row, report.deck.lang
     refs = "".join(f"[{n}]" for n in sorted(item.notes))  # [1][2][3], as a reader expects
     parts = [_p(f"{item.number}. {facts.headline(row, lang)}", styles["item"]),
-             _p(f"{w('wording', lang)}: «{row.target['wording_vi']}» [{item.notes[0]}]", styles["quote"]),
+             _p(f"{w('wording', lang)}: «{row.target.wording_vi}» [{item.notes[0]}]", styles["quote"]),
              Spacer(1, 2 * mm), _facts_table(row, report.deck, styles), Spacer(1, 1.5 * mm),
              Paragraph(f"{escape(facts.wording_sentence(row, lang))} <font size=7 color='#555555'>"
                        f"<super>{refs}</super></font>", styles["body"])]

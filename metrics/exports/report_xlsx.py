@@ -13,6 +13,7 @@ from metrics.exports.report import Report
 from metrics.exports.words import w
 from metrics.judging import wording
 from metrics.vocabulary.i18n import name
+from metrics.vocabulary.kinds import IndicatorKind
 from metrics.vocabulary.shared import number_or_none
 
 
@@ -24,13 +25,13 @@ def report_frame(report: Report) -> pd.DataFrame:
         for item in section.items:
             row, v = item.row, item.row.verdict
             base_value, base_year = facts.baseline(row)
-            high = row.target.get("value_high")
+            high = row.target.value_high
             records.append({
                 w("col_no", lang): f"2.{section_no}.{item.number}",
-                w("col_group", lang): row.target["group_code"],
-                w("col_code", lang): row.target["code"],
+                w("col_group", lang): row.target.group_code,
+                w("col_code", lang): row.target.code,
                 w("col_label", lang): name(row.target, "label", lang),
-                w("col_wording", lang): row.target["wording_vi"],
+                w("col_wording", lang): row.target.wording_vi,
                 w("col_type", lang): facts.target_type(row, lang),
                 w("col_measure", lang): name(row.indicator, "measure", lang),
                 w("col_baseline", lang): number_or_none(base_value),
@@ -39,7 +40,7 @@ def report_frame(report: Report) -> pd.DataFrame:
                 w("col_actual_year", lang): v.actual_year,
                 w("col_target", lang): number_or_none(v.target_value),
                 w("col_target_high", lang): number_or_none(high),
-                w("col_target_year", lang): int(row.target["target_year"]),
+                w("col_target_year", lang): int(row.target.target_year),
                 w("col_achievement", lang): number_or_none(v.achievement_pct),
                 w("col_band_position", lang): facts.achievement(row, lang) if v.band_position else None,
                 w("col_years_met", lang): v.years_met,
@@ -65,7 +66,7 @@ def values_frame(report: Report) -> pd.DataFrame:
         for year, figure in sorted(row.series.items()):
             carrier = row.units_by_year.get(year, row.unit.code)
             records.append({
-                w("col_code", lang): row.target["code"], w("col_unit", lang): carrier,
+                w("col_code", lang): row.target.code, w("col_unit", lang): carrier,
                 w("col_year", lang): year, w("col_value", lang): number_or_none(figure.value),
                 w("col_numerator", lang): number_or_none(figure.numerator),
                 w("col_denominator", lang): number_or_none(figure.denominator),
@@ -97,7 +98,7 @@ VALUE_COLUMNS = ("col_baseline", "col_actual", "col_target", "col_target_high", 
 FORMATS = {"ratio": "0.00", "rate": "0.00", "stock": "#,##0", "flow": "#,##0"}
 
 
-def _by_kind(ws, frame: pd.DataFrame, columns: list[str], kinds: list[str]) -> None:
+def _by_kind(ws, frame: pd.DataFrame, columns: list[str], kinds: list[IndicatorKind]) -> None:
     """Number formats cell by cell: a percentage with two decimals, a count as a whole number."""
     for column in columns if kinds else []:
         index = list(frame.columns).index(column) + 1
@@ -113,11 +114,11 @@ def render(report: Report) -> bytes:
     wide = {w(k, lang): 50 for k in ("col_wording", "col_sentence", "col_sources")}
     write_sheet(book.active, table, w("sheet_report", lang), widths={**wide, w("col_label", lang): 36},
                 number_formats={w("col_achievement", lang): "0.00"})
-    kinds = [item.row.indicator["kind"] for item in report.items]
+    kinds = [item.row.indicator.kind for item in report.items]
     _by_kind(book.active, table, [w(k, lang) for k in VALUE_COLUMNS], kinds)
     values = values_frame(report)
     write_sheet(book.create_sheet(), values, w("sheet_values", lang), widths={w("col_sources", lang): 60})
-    by_code = {item.row.target["code"]: item.row.indicator["kind"] for item in report.items}
+    by_code = {item.row.target.code: item.row.indicator.kind for item in report.items}
     _by_kind(book.worksheets[1], values, [w("col_value", lang)],
              [by_code[c] for c in values[w("col_code", lang)]] if not values.empty else [])
     about = book.create_sheet()

@@ -11,12 +11,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from metrics.domain.records import PeriodTotal
 from metrics.exports import facts
 from metrics.exports.pinned import Pinned
 from metrics.exports.words import w
 from metrics.judging import wording
 from metrics.judging.scorecard import Scorecard, StatusRow
 from metrics.vocabulary.i18n import name, pick
+from metrics.vocabulary.kinds import TargetType
 
 #: Two targets side by side is the most that keeps the charts tall and the 20-point sentences readable
 #: from the back of a hall (three columns, rendered and looked at, left charts about 2 cm high); a
@@ -53,7 +55,7 @@ class Deck:
     pinned: Pinned
     rows: list[StatusRow]  # every target of the plan for its unit, in the resolution's order
     slides: list[Slide]
-    period_totals: list[dict] = field(default_factory=list)  # totals published for whole earlier terms
+    period_totals: list[PeriodTotal] = field(default_factory=list)  # totals published for whole earlier terms
 
     @property
     def illustrative(self) -> bool:
@@ -72,9 +74,9 @@ class Deck:
     def front_notes(self) -> list[tuple[str, list[str]]]:
         """Every note on the figures the deck states once, with the codes of the targets it concerns: the plan's
         end, then the change of unit and the reconstructed years."""
-        found = [(self.ended + ".", [r.target["code"] for r in self.rows])] if self.ended else []
+        found = [(self.ended + ".", [r.target.code for r in self.rows])] if self.ended else []
         for key in ("break", "reconstructed"):
-            codes = [r.target["code"] for r in self.rows if facts.note_years(key, r)]
+            codes = [r.target.code for r in self.rows if facts.note_years(key, r)]
             if codes:
                 found.append((facts.note_text(key, self.note_years(key), self.lang), codes))
         return found
@@ -120,7 +122,7 @@ def group_slides(rows: list[StatusRow], lang: str) -> list[Slide]:
     """One slide per group code, in the order the groups first appear; big groups split evenly."""
     groups: dict[str, list[StatusRow]] = {}
     for row in rows:
-        groups.setdefault(row.target["group_code"], []).append(row)
+        groups.setdefault(row.target.group_code, []).append(row)
     slides = []
     for code, members in groups.items():
         parts = math.ceil(len(members) / MAX_PER_SLIDE)
@@ -139,7 +141,7 @@ def slide_notes(deck: Deck, slide: Slide) -> str:
         body = "\n\n".join(facts.speaker_notes(r, lang) for r in slide.rows)
     elif slide.kind == SUMMARY:
         lines = [deck.summary()]
-        lines += [f"{r.target['code']}: {facts.badge(r, lang)} — {facts.statement(r, lang)}" for r in deck.rows]
+        lines += [f"{r.target.code}: {facts.badge(r, lang)} — {facts.statement(r, lang)}" for r in deck.rows]
         body = "\n".join(lines)
     else:
         lines = [deck.plan_name, deck.subtitle()]
@@ -161,6 +163,6 @@ def projected(fig, row: StatusRow | None = None, font_size: int = 18, height: in
                       legend=dict(font=dict(size=font_size - 3)))
     fig.update_traces(textfont=dict(size=font_size - 3), selector=dict(type="scatter"))
     fig.update_traces(textfont=dict(size=font_size - 3), selector=dict(type="bar"))
-    if row is not None and row.target["type"] == "level":
-        fig.update_xaxes(range=[int(row.target["base_year"]) - 0.5, int(row.target["target_year"]) + 0.5])
+    if row is not None and row.target.type == TargetType.LEVEL:
+        fig.update_xaxes(range=[int(row.target.base_year) - 0.5, int(row.target.target_year) + 0.5])
     return fig

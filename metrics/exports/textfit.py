@@ -44,7 +44,7 @@ def text_width(text: str, size_pt: float, bold: bool = False) -> float:
     return stringWidth(_latin(text), "Helvetica-Bold" if bold else "Helvetica", size_pt) * WIDTH_MARGIN
 
 
-def lines_needed(text: str, width: Emu, size_pt: float, bold: bool = False) -> int:
+def lines_needed(text: str, width: int, size_pt: float, bold: bool = False) -> int:
     """How many lines ``text`` takes in a box ``width`` wide (greedy word wrap, as PowerPoint does)."""
     room = Emu(width).pt
     space = text_width(" ", size_pt, bold)
@@ -61,5 +61,5 @@ def lines_needed(text: str, width: Emu, size_pt: float, bold: bool = False) -> i
     return lines
 
 
-def text_height(text: str, width: Emu, size_pt: float, bold: bool = False) -> Emu:
+def text_height(text: str, width: int, size_pt: float, bold: bool = False) -> int:
     return Pt(lines_needed(text, width, size_pt, bold) * size_pt * LINE_HEIGHT + 6)

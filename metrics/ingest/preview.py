@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics.domain.records import Plan, Target
 from metrics.ingest.layout import Layout
 from metrics.ingest.validate import effective
 from metrics.judging.scorecard import Scorecard
@@ -25,7 +26,7 @@ def compare(cur, layout: Layout) -> dict[str, int]:
     """Create ``diff``: every cell of the rows without errors (``error_rows``, from the check) against the
     value in force. ``change``: created, updated (the figure changes), annotated (only its source, note or
     provenance changes) or unchanged; texts are compared only when the file has their column."""
-    texts = [name for name in ("source", "note") if name in layout.columns]
+    texts: list[str] = [name for name in ("source", "note") if name in layout.columns]
     same_text = " AND ".join(f"n.{name} IS NOT DISTINCT FROM c.{name}" for name in texts) or "true"
     same_provenance = ("coalesce(n.provenance, 'imported') = c.provenance" if "provenance" in layout.columns
                        else "true")
@@ -127,10 +128,10 @@ def status_changes(store: Store, cur, plan: str) -> pd.DataFrame | None:
     if cur.execute("SELECT count(*) FROM diff WHERE change <> 'unchanged'").fetchall()[0][0] > MAX_JUDGED_VALUES:
         return None  # judging would take longer than the import itself: the overview shows it afterwards
     changed = [r[0] for r in cur.execute("SELECT DISTINCT indicator FROM diff WHERE change <> 'unchanged'").fetchall()]
-    targets = [t for t in store.targets(plan).to_dict("records") if t["indicator"] in changed]
+    targets = [t for t in map(Target.from_row, store.targets(plan).to_dict("records")) if t.indicator in changed]
     if not targets:
         return pd.DataFrame()
-    indicators = sorted({t["indicator"] for t in targets})
+    indicators = sorted({t.indicator for t in targets})
     file_years = [r[0] for r in cur.execute(
         "SELECT DISTINCT year FROM diff WHERE change <> 'unchanged' AND indicator IN (SELECT unnest(?::VARCHAR[]))",
         [indicators]).fetchall()]
@@ -164,9 +165,9 @@ def _values_after(cur) -> None:
     rollups.compute(cur, "SELECT * FROM after_values", [], "after_pairs", "after_figures")
 
 
-def _years(cur, info: dict, indicators: list[str], file_years: list[int]) -> list[int]:
+def _years(cur, info: Plan, indicators: list[str], file_years: list[int]) -> list[int]:
     """The file's years within the plan, and the plan's latest year with data (the dashboard's default)."""
-    start, end = int(info["start_year"]), int(info["end_year"])
+    start, end = info.start_year, info.end_year
     sql, params = in_force_sql(indicators=indicators)
     latest = cur.execute(f"SELECT max(year) FROM ({sql}) WHERE year >= ?", [*params, start]).fetchall()[0][0]
     years = {y for y in file_years if start <= y <= end}
@@ -175,7 +176,7 @@ def _years(cur, info: dict, indicators: list[str], file_years: list[int]) -> lis
     return sorted(years)
 
 
-def _differences(cards: tuple[Scorecard, Scorecard], plan: str, targets: list[dict], years: list[int]) -> list[dict]:
+def _differences(cards: tuple[Scorecard, Scorecard], plan: str, targets: list[Target], years: list[int]) -> list[dict]:
     before, after = cards
     found = []
     for year in years:
@@ -188,8 +189,8 @@ def _differences(cards: tuple[Scorecard, Scorecard], plan: str, targets: list[di
             old, new = before.row(target, root, year), after.row(target, root, year)
             if old.status == new.status and _same(old.verdict.actual, new.verdict.actual):
                 continue
-            found.append({"target": target["code"], "label_vi": target["label_vi"], "label_en": target["label_en"],
-                          "year": year, "kind": old.indicator["kind"], "decimals": old.indicator.get("decimals"),
+            found.append({"target": target.code, "label_vi": target.label_vi, "label_en": target.label_en,
+                          "year": year, "kind": old.indicator.kind, "decimals": old.indicator.decimals,
                           "old_value": old.verdict.actual,
                           "new_value": new.verdict.actual, "old_status": old.status, "new_status": new.status})
     return found

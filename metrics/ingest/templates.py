@@ -15,10 +15,12 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from metrics.domain.records import Indicator, Target
 from metrics.judging.scorecard import Scorecard
 from metrics.storage.store import OBSERVATION_COLUMNS, Store
 from metrics.vocabulary.errors import UserError
 from metrics.vocabulary.i18n import name
+from metrics.vocabulary.kinds import PART_KINDS
 from metrics.vocabulary.shared import number_or_none
 from metrics.vocabulary.text import safe_cell
 
@@ -98,15 +100,15 @@ def _indicators(card: Scorecard, plan: str, scope: list, year: int) -> dict[str,
     those of the targets set for the plan's unit alone (its figure is built from theirs), and so do, before a
     merger, the units the plan's merged unit was formed from."""
     targets = card.targets(plan)
-    province_only = {t["indicator"] for t in targets if t["applies_to"] == "province"}
+    province_only = {t.indicator for t in targets if t.applies_to == "province"}
     root = card.root(plan, year)
     wanted = {}
     for unit in scope:
-        wanted[unit.code] = {t["indicator"] for t in targets if card.applies(t, unit)}
+        wanted[unit.code] = {t.indicator for t in targets if card.applies(t, unit)}
         if unit.level != "province":
             wanted[unit.code] |= province_only
         if unit.code in card.stand_ins(plan) and root is not None:  # a unit the plan's merged unit adds up
-            wanted[unit.code] |= {t["indicator"] for t in targets if card.applies(t, root)}
+            wanted[unit.code] |= {t.indicator for t in targets if card.applies(t, root)}
     return wanted
 
 
@@ -125,13 +127,13 @@ def _fill(store: Store, frame: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 
-def _order(targets: list[dict], indicator: str) -> int:
-    return min(t["sort_order"] for t in targets if t["indicator"] == indicator)
+def _order(targets: list[Target], indicator: str) -> int:
+    return min(t.sort_order for t in targets if t.indicator == indicator)
 
 
-def _measure(indicator: dict, lang: str) -> str:
+def _measure(indicator: Indicator, lang: str) -> str:
     measure = name(indicator, "measure", lang)
-    if indicator["kind"] in ("ratio", "rate") and indicator.get("numerator_vi"):
+    if indicator.kind in PART_KINDS and indicator.numerator_vi:
         parts = (f"tử số: {name(indicator, 'numerator', lang)}; mẫu số: {name(indicator, 'denominator', lang)}"
                  if lang == "vi" else
                  f"numerator: {name(indicator, 'numerator', lang)}; denominator: {name(indicator, 'denominator', lang)}")

@@ -205,7 +205,8 @@ def _problems(cur, layout: Layout, years: list[int], convention: str) -> None:
     order = {name: i for i, name in enumerate(("unit", "indicator", "year", "value", "numerator", "denominator",
                                                "provenance"))}
     span = fmt.year_runs(years)
-    selects, params = [], []
+    selects: list[str] = []
+    params: list[object] = []
     for condition, column, value, code, detail in _rules(convention):
         column_sql = column if column in ("year_col", "value_col") else "?"
         if column_sql == "?":
@@ -230,7 +231,7 @@ def _problems(cur, layout: Layout, years: list[int], convention: str) -> None:
 
 def _controls(cur, layout: Layout) -> None:
     """A control character in any cell (a terminal escape, a NUL from UTF-16): refused, shown as �."""
-    cells = [(f"{name}_text", layout.header(name))
+    cells: list[tuple[str, str | None]] = [(f"{name}_text", layout.header(name))
              for name in ("unit", "indicator", "numerator", "denominator", "provenance")]
     cells += [(f"{name}_text", None) for name in ("year", "value")]  # in a wide file, each year's own column
     selects = [f"""SELECT row, {'?' if header is not None else column.replace('_text', '_col')} AS col,

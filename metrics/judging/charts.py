@@ -18,10 +18,11 @@ import plotly.io as pio
 from reportlab.pdfbase.pdfmetrics import registerFont, stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 
-from metrics.domain.judgement import ANNUAL_TYPES, CUMULATIVE, has_band
+from metrics.domain.judgement import ANNUAL_TYPES, BAND_TYPES, CUMULATIVE, has_band
 from metrics.judging.scorecard import StatusRow
 from metrics.vocabulary import fmt, statuses
 from metrics.vocabulary.i18n import BAND_LABELS, PROVENANCE_LABELS, name, pick
+from metrics.vocabulary.kinds import PART_KINDS, IndicatorKind, TargetType
 
 BLUE, ORANGE, GREEN, VERMILLION, GREY, SKY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#999999", "#56B4E9"
 FONT = "Source Sans Pro, Noto Sans, DejaVu Sans, sans-serif"
@@ -105,7 +106,7 @@ def tick_text(value: float, kind: str) -> str:
     """A tick label as Plotly writes it with ``plotly_tickformat`` (widths only: the grouping mark is a
     dot in Vietnamese and a comma in English, both as wide in DejaVu Sans)."""
     decimals = 1 if fmt.plotly_tickformat(kind).endswith(".1f") else 0
-    return f"{value:,.{decimals}f}" + ("%" if kind == "ratio" else "")
+    return f"{value:,.{decimals}f}" + ("%" if kind == IndicatorKind.RATIO else "")
 
 
 def value_labels(values, kind: str, axis_range=None) -> list[str]:
@@ -182,8 +183,8 @@ def base_layout(fig: go.Figure, kind: str, lang: str, height: int = PLOT_HEIGHT)
         legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, xanchor="left", x=0),
         dragmode=False,
     )
-    fig.update_yaxes(tickformat=fmt.plotly_tickformat(kind), ticksuffix="%" if kind == "ratio" else "",
-                     rangemode="tozero" if kind != "ratio" else "normal", fixedrange=True)
+    fig.update_yaxes(tickformat=fmt.plotly_tickformat(kind), ticksuffix="%" if kind == IndicatorKind.RATIO else "",
+                     rangemode="tozero" if kind != IndicatorKind.RATIO else "normal", fixedrange=True)
     # Years a little below the axis: on a phone the first year reaches left under the value axis's "0".
     fig.update_xaxes(dtick=1, tickformat="d", tickangle=0, fixedrange=True, ticklabelstandoff=STANDOFF)
     return fig
@@ -198,10 +199,10 @@ def year_range(fig: go.Figure, first: int, last: int) -> go.Figure:
 def _hover(row: StatusRow, year: int, lang: str, value: float | None = None) -> str:
     """``2025 · 116.002 đoàn viên · Số liệu công bố · Nguồn: …``"""
     figure = row.series[year]
-    kind = row.indicator["kind"]
+    kind = row.indicator.kind
     shown = fmt.shown(figure.value if value is None else value, row.indicator, lang)
     parts = [f"<b>{year}</b>: {shown}"]
-    if kind in ("ratio", "rate") and figure.numerator is not None:
+    if kind in PART_KINDS and figure.numerator is not None:
         parts.append(f"{fmt.number(figure.numerator, lang)} / {fmt.number(figure.denominator, lang)}")
     parts.append(", ".join(pick(PROVENANCE_LABELS.get(p, (p, p)), lang) for p in sorted(figure.provenance)))
     if not figure.own:
@@ -220,9 +221,9 @@ def _escape(text: str) -> str:
 
 def trend(row: StatusRow, lang: str = "vi") -> go.Figure:
     """The yearly series against the target, shaped by the target's type."""
-    if row.target["type"] == CUMULATIVE:
+    if row.target.type == CUMULATIVE:
         fig = _cumulative(row, lang)
-    elif row.target["type"] in ANNUAL_TYPES:
+    elif row.target.type in ANNUAL_TYPES:
         fig = _annual(row, lang)
     else:
         fig = _level(row, lang)
@@ -231,23 +232,23 @@ def trend(row: StatusRow, lang: str = "vi") -> go.Figure:
     if not row.series:
         fig.add_annotation(text=word("no_data", lang), showarrow=False, xref="paper", yref="paper",
                            x=0.5, y=0.5, font=dict(size=18, color=GREY))
-    base_layout(fig, row.indicator["kind"], lang)
+    base_layout(fig, row.indicator.kind, lang)
     first, last = _span(row)
     if first is not None:
         year_range(fig, first, last)
-    fit_year_chart(fig, row.indicator["kind"], 14, STANDOFF)
+    fit_year_chart(fig, row.indicator.kind, 14, STANDOFF)
     return revision(fig)
 
 
 def _span(row: StatusRow) -> tuple[int | None, int | None]:
     """First and last year on the axis: the series, and for a term target up to its target year."""
     years = sorted(row.series)
-    if row.target["type"] == CUMULATIVE:
-        years = [y for y in years if y > int(row.target["base_year"])] or years
+    if row.target.type == CUMULATIVE:
+        years = [y for y in years if y > int(row.target.base_year)] or years
     if not years:
         return None, None
-    last = years[-1] if row.target["type"] in ANNUAL_TYPES else max(years[-1], int(row.target["target_year"]))
-    first = min(years[0], int(row.target["base_year"])) if row.target["type"] == CUMULATIVE else years[0]
+    last = years[-1] if row.target.type in ANNUAL_TYPES else max(years[-1], int(row.target.target_year))
+    first = min(years[0], int(row.target.base_year)) if row.target.type == CUMULATIVE else years[0]
     return first, last
 
 
@@ -296,11 +297,11 @@ def _y_span(row: StatusRow, *extra) -> float:
     values = [f.value for f in row.series.values()] + [v for v in extra if v is not None]
     if not values:
         return 0.0
-    return max(values) - (min(values) if row.indicator["kind"] == "ratio" else min(0.0, min(values)))
+    return max(values) - (min(values) if row.indicator.kind == IndicatorKind.RATIO else min(0.0, min(values)))
 
 
 def _level(row: StatusRow, lang: str) -> go.Figure:
-    v, target_year = row.verdict, int(row.target["target_year"])
+    v, target_year = row.verdict, int(row.target.target_year)
     a = v.assessment
     has_path = a is not None and a.base_year is not None and a.base_year < target_year
     path = ((a.base_year, a.base_value), (target_year, v.target_value)) if has_path else None
@@ -324,10 +325,10 @@ def _level(row: StatusRow, lang: str) -> go.Figure:
 
 
 def _target_line(fig: go.Figure, row: StatusRow, lang: str, target_year: int) -> None:
-    kind, value = row.indicator["kind"], row.verdict.target_value
-    high = row.target.get("value_high") if has_band(row.target["type"], row.target.get("value_high")) else None
+    kind, value = row.indicator.kind, row.verdict.target_value
+    high = row.target.value_high if has_band(row.target.type, row.target.value_high) else None
     shown = fmt.short(value, kind, lang, fmt.decimals_of(row.indicator)) if high is None else \
-        fmt.span(row.target["value"], high, kind, lang, fmt.decimals_of(row.indicator))
+        fmt.span(row.target.value, high, kind, lang, fmt.decimals_of(row.indicator))
     label = f"{word('target', lang)} {target_year}: {shown}"
     fig.add_trace(go.Scatter(
         x=[target_year], y=[value], mode="markers", name=label,
@@ -338,13 +339,13 @@ def _target_line(fig: go.Figure, row: StatusRow, lang: str, target_year: int) ->
 def _cumulative(row: StatusRow, lang: str) -> go.Figure:
     """Yearly flows as bars, their running sum as a line, against the straight-line share, with the
     projection to the target year at the pace so far (the figure the "Dự báo" card gives)."""
-    v, base, target_year = row.verdict, int(row.target["base_year"]), int(row.target["target_year"])
+    v, base, target_year = row.verdict, int(row.target.base_year), int(row.target.target_year)
     years = [y for y in sorted(row.series) if base < y <= target_year]
     running, total = [], 0.0
     for y in years:
         total += row.series[y].value
         running.append(total)
-    kind = row.indicator["kind"]
+    kind = row.indicator.kind
     path = ((base, 0.0), (target_year, v.target_value))
     span = max([*running, v.target_value, v.projection or 0.0])
     sides = label_sides(list(zip(years, running)), lambda year: [v.target_value, *_path_at(*path, year)], span)
@@ -379,14 +380,14 @@ def bar_label_sides(values: list[float], line: float | None, y_span: float) -> l
 
 def _annual(row: StatusRow, lang: str) -> go.Figure:
     """One bar per year, each a status of the one table (✔ Đã đạt, ✖ Chưa đạt), against the bound or band."""
-    v, kind = row.verdict, row.indicator["kind"]
+    v, kind = row.verdict, row.indicator.kind
     years = sorted(row.series)
     values = [row.series[y].value for y in years]
     codes = [statuses.year_code(v.met_by_year.get(y)) if y in v.met_by_year else None for y in years]
-    low, high = row.target["value"], row.target.get("value_high")
-    band = row.target["type"] in ("annual_band", "unit_band") and high == high and high is not None
+    low, high = row.target.value, row.target.value_high
+    band = row.target.type in BAND_TYPES and high == high and high is not None
     top = max([*values, low, high if band else 0]) * 1.1
-    span = max(112, top) if kind == "ratio" else top  # a share of plan goes past 100%: the axis follows it
+    span = max(112, top) if kind == IndicatorKind.RATIO else top  # a share of plan goes past 100%: the axis follows it
     fig = go.Figure(go.Bar(
         x=years, y=values, showlegend=False,
         marker_color=[statuses.colour(c) if c else GREY for c in codes], marker_line=BAR_EDGE,
@@ -407,7 +408,7 @@ def _annual(row: StatusRow, lang: str) -> go.Figure:
         fig.add_trace(go.Bar(x=[None], y=[None], marker_color=statuses.colour(code), marker_line=BAR_EDGE,
                              name=statuses.badge(code, lang)))
     fig.update_layout(barmode="overlay", uniformtext=dict(minsize=11, mode="hide"))
-    if kind == "ratio":
+    if kind == IndicatorKind.RATIO:
         fig.update_yaxes(range=[0, span])
     return fig
 
@@ -431,7 +432,7 @@ def _mark_reconstructed(fig: go.Figure, row: StatusRow, lang: str) -> None:
     points = reconstructed_points(row)
     if not points:
         return
-    if row.target["type"] in ANNUAL_TYPES or row.target["type"] == CUMULATIVE:
+    if row.target.type in ANNUAL_TYPES or row.target.type == CUMULATIVE:
         for trace in fig.data:
             if isinstance(trace, go.Bar) and trace.x and None not in trace.x:
                 trace.marker.pattern = dict(shape=["/" if row.series.get(x) and row.series[x].parts else ""
@@ -472,9 +473,9 @@ def _mark_breaks(fig: go.Figure, row: StatusRow, lang: str) -> None:
 def heatmap(rows: list[StatusRow], lang: str = "vi") -> go.Figure:
     """Units × targets, each cell the status colour with its symbol in the ink that reads on it."""
     units = list(dict.fromkeys(r.unit.code for r in rows))
-    targets = list(dict.fromkeys(r.target["code"] for r in rows))
+    targets = list(dict.fromkeys(r.target.code for r in rows))
     names = {r.unit.code: _escape(r.unit.name(lang)) for r in rows}
-    cell = {(r.unit.code, r.target["code"]): r for r in rows}
+    cell = {(r.unit.code, r.target.code): r for r in rows}
     codes = list(statuses.CODES)
     z, hover = [], []
     for unit in units:
@@ -508,7 +509,7 @@ MATRIX_TYPE = 13  # px
 
 
 def _cell_hover(row: StatusRow, lang: str) -> str:
-    lines = [f"<b>{_escape(row.unit.name(lang))}</b>", f"{_escape(row.target['code'])} · {_escape(name(row.target, 'label', lang))}",
+    lines = [f"<b>{_escape(row.unit.name(lang))}</b>", f"{_escape(row.target.code)} · {_escape(name(row.target, 'label', lang))}",
              row.badge(lang)]
     if row.verdict.actual is not None:
         lines.append(f"{fmt.shown(row.verdict.actual, row.indicator, lang)} / {fmt.shown(row.verdict.target_value, row.indicator, lang)}")
@@ -538,10 +539,10 @@ def ranking(rows: list[StatusRow], lang: str = "vi", judged: bool = True) -> go.
     target set for the province only) the bars show each unit's contribution, neutral and unjudged.
     """
     with_data = [r for r in rows if r.verdict.actual is not None]
-    reverse = rows[0].indicator["direction"] == "up" if rows else True
+    reverse = rows[0].indicator.direction == "up" if rows else True
     with_data.sort(key=lambda r: r.verdict.actual, reverse=reverse)
-    indicator = rows[0].indicator if rows else {"kind": "stock"}
-    kind = indicator["kind"]
+    indicator = rows[0].indicator if rows else None  # no rows: no label to format
+    kind = indicator.kind if indicator else IndicatorKind.STOCK
     values = [r.verdict.actual for r in with_data]
     labels = [fmt.shown(v, indicator, lang) for v in values]
     if judged:
@@ -568,7 +569,7 @@ def ranking(rows: list[StatusRow], lang: str = "vi", judged: bool = True) -> go.
                       annotation_text=f"{word('target', lang)}: {fmt.short(target, kind, lang)}",
                       annotation_position="top", annotation_yanchor="bottom")
     base_layout(fig, kind, lang, height=max(200, row_px * len(with_data) + 90))
-    fig.update_xaxes(tickformat=fmt.plotly_tickformat(kind), ticksuffix="%" if kind == "ratio" else "",
+    fig.update_xaxes(tickformat=fmt.plotly_tickformat(kind), ticksuffix="%" if kind == IndicatorKind.RATIO else "",
                      dtick=None, range=[0, (right or 1) * 1.15])
     fig.update_yaxes(autorange="reversed", tickformat=None, ticksuffix="", type="category", showticklabels=False)
     fig.update_layout(showlegend=False, margin=dict(l=10, r=10, t=36, b=10))
@@ -608,9 +609,9 @@ def for_hall(fig: go.Figure, row: StatusRow | None = None) -> go.Figure:
     fig.update_yaxes(tickfont=dict(size=HALL_TYPE["ticks"]))
     fig.update_traces(textfont=dict(size=HALL_TYPE["labels"]), selector=dict(type="scatter"))
     fig.update_traces(textfont=dict(size=HALL_TYPE["labels"]), selector=dict(type="bar"))
-    if row is not None and row.target["type"] == "level":
-        fig.update_xaxes(range=[int(row.target["base_year"]) - 0.5, int(row.target["target_year"]) + 0.5])
-    kind = row.indicator["kind"] if row is not None else "stock"
+    if row is not None and row.target.type == TargetType.LEVEL:
+        fig.update_xaxes(range=[int(row.target.base_year) - 0.5, int(row.target.target_year) + 0.5])
+    kind = row.indicator.kind if row is not None else "stock"
     fit_year_chart(fig, kind, HALL_TYPE["ticks"], HALL_TYPE["ticks"] // 2 + 2)
     return revision(fig)
 

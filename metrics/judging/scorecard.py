@@ -7,6 +7,7 @@ every view says the same thing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pandas as pd
 
@@ -15,6 +16,7 @@ from metrics.domain.judgement import ANNUAL_TYPES, CUMULATIVE, LEVEL, TargetSpec
 from metrics.domain.mergers import PlanMerger, Rebase, Reconstruction
 from metrics.domain.organisation import Organisation, Unit
 from metrics.domain.progress import NOT_AVAILABLE
+from metrics.domain.records import Indicator, PeriodTotal, Plan, Target
 from metrics.domain.rollup_reference import Figure
 from metrics.judging.memo import Memo
 from metrics.storage import rollups
@@ -22,6 +24,7 @@ from metrics.storage.figure_sources import FigureSource, MemoryFigures, StoredFi
 from metrics.storage.store import Store, in_force_sql
 from metrics.vocabulary import statuses
 from metrics.vocabulary.errors import UserError
+from metrics.vocabulary.kinds import IndicatorKind
 
 # Results a scorecard remembers (judged rows, breakdowns, the kept charts, templates …), the least recently
 # used forgotten first: one scorecard serves every session of a data version (ui/data.py).
@@ -32,8 +35,8 @@ MEMO_SIZE = 1000
 class StatusRow:
     """One target × unit × year, with the figures behind its status."""
 
-    target: dict
-    indicator: dict
+    target: Target
+    indicator: Indicator
     unit: Unit
     year: int
     verdict: Verdict
@@ -72,13 +75,13 @@ class StatusRow:
     @property
     def reconstructed_years(self) -> list[int]:
         """Years judged (from the base year on) whose reconstructed, as-is figure the verdict used."""
-        base = int(self.target["base_year"])
+        base = int(self.target.base_year)
         return sorted(y for y, r in self.reconstructions.items() if r.figure is not None and y >= base)
 
     @property
     def unreconstructed(self) -> dict[int, tuple[str, ...]]:
         """Years judged that could not be reconstructed, and the units before the merger whose figure they lack."""
-        base = int(self.target["base_year"])
+        base = int(self.target.base_year)
         return {y: r.missing for y, r in sorted(self.reconstructions.items()) if r.figure is None and y >= base}
 
     def comparable_with_previous(self, year: int) -> bool:
@@ -110,10 +113,10 @@ class StatusRow:
         """A flat dict: the ``status`` command's columns first, then the rest."""
         v, latest = self.verdict, self.latest
         return {
-            "plan": self.target["plan"], "target": self.target["code"],
-            "indicator": self.target["indicator"], "unit": self.unit.code, "year": self.year,
+            "plan": self.target.plan, "target": self.target.code,
+            "indicator": self.target.indicator, "unit": self.unit.code, "year": self.year,
             "actual": v.actual, "target_value": v.target_value, "achievement_pct": v.achievement_pct,
-            "status": v.status, "target_type": self.target["type"], "group": self.target["group_code"],
+            "status": v.status, "target_type": self.target.type, "group": self.target.group_code,
             "unit_name": self.unit.name_vi, "level": self.unit.level, "actual_year": v.actual_year,
             "expected": v.expected, "gap": v.gap, "pace_per_year": v.pace_per_year,
             "pace_rate_pct": None if v.pace_rate is None else v.pace_rate * 100,
@@ -147,11 +150,12 @@ class Scorecard:
         figures come from, when not the database's own (an import's preview)."""
         self.store = store  # reads as it goes: the caller holds the data still (``Store.reading``)
         self.as_of = as_of
-        self.plans = {p["code"]: p for p in store.plans().to_dict("records")}
-        self.indicators = {i["code"]: i for i in store.indicators().to_dict("records")}
-        self._targets = {plan: store.targets(plan).to_dict("records") for plan in self.plans}
+        self.plans = {p.code: p for p in map(Plan.from_row, store.plans().to_dict("records"))}
+        self.indicators = {i.code: i for i in map(Indicator.from_row, store.indicators().to_dict("records"))}
+        self._targets = {plan: [Target.from_row(t) for t in store.targets(plan).to_dict("records")]
+                         for plan in self.plans}
         self.org = org or Organisation(store.unit_periods())
-        self.period_totals = store.period_totals().to_dict("records")
+        self.period_totals = [PeriodTotal.from_row(p) for p in store.period_totals().to_dict("records")]
         if as_of is not None and as_of >= _newest_batch(store):
             as_of = self.as_of = None  # the state after the newest batch is the state now: read the kept figures
         self.source: FigureSource
@@ -175,7 +179,7 @@ class Scorecard:
 
     # --- catalogue helpers ----------------------------------------------------------------------
 
-    def targets(self, plan: str) -> list[dict]:
+    def targets(self, plan: str) -> list[Target]:
         return self._targets[plan]
 
     def provenance_counts(self) -> pd.DataFrame:
@@ -194,14 +198,14 @@ class Scorecard:
         """``completeness`` of this scorecard's data (computed once for these arguments)."""
         return self.memo(("completeness", plan, tuple(years), parent), lambda: completeness(self, plan, years, parent))
 
-    def period_totals_for(self, indicator: str) -> list[dict]:
+    def period_totals_for(self, indicator: str) -> list[PeriodTotal]:
         """Figures published for a whole earlier term (context beside a target, never in a series)."""
-        return [p for p in self.period_totals if p["indicator"] == indicator]
+        return [p for p in self.period_totals if p.indicator == indicator]
 
     def years(self, plan: str) -> list[int]:
         """Years with any value of the plan's indicators, from the baseline year on."""
-        wanted = {t["indicator"] for t in self.targets(plan)}
-        start = self.plans[plan]["start_year"]
+        wanted = {t.indicator for t in self.targets(plan)}
+        start = self.plans[plan].start_year
         return sorted({y for ind in wanted for y in self.source.years(ind) if y >= start})
 
     def latest_year(self, plan: str) -> int:
@@ -210,12 +214,12 @@ class Scorecard:
         else its first year."""
         end = self.last_year(plan)
         years = [y for y in self.years(plan) if y <= end]
-        return years[-1] if years else min(int(self.plans[plan]["start_year"]), end)
+        return years[-1] if years else min(int(self.plans[plan].start_year), end)
 
     def last_year(self, plan: str) -> int:
         """The plan's last year judged: the end of its term, or the last year its unit covered when the plan
         ended with its unit's merger (plans.csv ``after_merger`` end)."""
-        end, merger = int(self.plans[plan]["end_year"]), self.merger(plan)
+        end, merger = int(self.plans[plan].end_year), self.merger(plan)
         return min(end, merger.last_year) if merger is not None and merger.rule == mergers.END else end
 
     def judged_year(self, plan: str, year: int | None) -> int:
@@ -235,7 +239,7 @@ class Scorecard:
         """The unit whose series the plan follows: its own unit (its successors carry it on), or for a plan
         rebased on its unit's merger, the merged unit (its years before the merger reconstructed)."""
         merger = self.merger(plan)
-        return merger.successor if merger is not None and merger.rule == mergers.REBASE else self.plans[plan]["unit"]
+        return merger.successor if merger is not None and merger.rule == mergers.REBASE else self.plans[plan].unit
 
     def unit(self, code: str, year: int) -> Unit | None:
         """A unit as it stood in ``year``: in that year's tree, or a unit formed later by merging several, with
@@ -252,7 +256,7 @@ class Scorecard:
     def series_owner(self, plan: str, code: str) -> str:
         """The code whose lineage a unit's series follows: the plan's unit for the province and its successors."""
         owner = self.owner(plan)
-        if code == owner or (code in self.org.successors(self.plans[plan]["unit"]) and code not in self.stand_ins(plan)):
+        if code == owner or (code in self.org.successors(self.plans[plan].unit) and code not in self.stand_ins(plan)):
             return owner
         return code
 
@@ -261,17 +265,17 @@ class Scorecard:
         were, their figures added up into the plan's unit's, never judged against its targets."""
         return self.memo(("stand_ins", plan), lambda: self.org.merged_parts(self.owner(plan)))
 
-    def applies(self, target: dict, unit: Unit) -> bool:
+    def applies(self, target: Target, unit: Unit) -> bool:
         """Whether a target is tracked for a unit: its own unit (or that unit's successor), else its level is
         listed and its sector concerned (never a unit that stood as a part of the plan's merged unit)."""
-        if _text(target.get("unit")):
-            return unit.code in self.org.successors(target["unit"])
-        if unit.level not in (target["applies_to"] or "").split("|") or unit.code in self.stand_ins(target["plan"]):
+        if _text(target.unit):
+            return unit.code in self.org.successors(target.unit)
+        if unit.level not in (target.applies_to or "").split("|") or unit.code in self.stand_ins(target.plan):
             return False
         sectors = _sectors(target)
         return not sectors or unit.sector is None or unit.sector in sectors
 
-    def units_for(self, plan: str, year: int, target: dict | None = None) -> list[Unit]:
+    def units_for(self, plan: str, year: int, target: Target | None = None) -> list[Unit]:
         """The plan's unit and every unit below it in ``year``, province first, by name."""
         root = self.root(plan, year)
         if root is None:
@@ -331,7 +335,7 @@ class Scorecard:
     def reconstruction(self, indicator: str, code: str, year: int, sectors: tuple = ()) -> Reconstruction | None:
         """``code``'s figure in a year before it was formed by merging several, from theirs (None otherwise)."""
         return mergers.reconstruction(self.org, code, year, lambda part: self.figure(indicator, part, year, sectors),
-                                      self.indicators[indicator]["kind"])
+                                      self.indicators[indicator].kind)
 
     def prefetch(self, plan: str, codes: list[str], indicators: list[str] | None = None,
                  leaves: bool = True) -> None:
@@ -339,7 +343,7 @@ class Scorecard:
 
         ``leaves=False``: none of the units is a leaf, so the leaves' own values need not be read.
         """
-        indicators = indicators or sorted({t["indicator"] for t in self.targets(plan)})
+        indicators = indicators or sorted({t.indicator for t in self.targets(plan)})
         years = sorted({y for i in indicators for y in self.source.years(i)})
         carriers = set(codes)
         for code in codes:
@@ -353,35 +357,35 @@ class Scorecard:
 
     # --- judging --------------------------------------------------------------------------------
 
-    def spec(self, target: dict, unit: Unit | None = None) -> TargetSpec:
+    def spec(self, target: Target, unit: Unit | None = None) -> TargetSpec:
         """What the target asks; for the plan's own unit, with the baseline the targets file states."""
-        plan = self.plans[target["plan"]]
-        indicator = self.indicators[target["indicator"]]
-        deadline = plan["end_year"] if target["type"] in ANNUAL_TYPES else target["target_year"]
-        value_high = target["value_high"]
-        return TargetSpec(target["type"], float(target["value"]), int(target["base_year"]),
-                          int(deadline), indicator["direction"],
+        plan = self.plans[target.plan]
+        indicator = self.indicators[target.indicator]
+        deadline = plan.end_year if target.type in ANNUAL_TYPES else target.target_year
+        value_high = target.value_high
+        return TargetSpec(target.type, float(target.value), int(target.base_year),
+                          int(deadline), indicator.direction,
                           None if pd.isna(value_high) else float(value_high), self._baseline(target, unit))
 
-    def target_unit(self, target: dict) -> str:
+    def target_unit(self, target: Target) -> str:
         """The unit a target is set for: its own (a sub-unit's target), else the plan's."""
-        return _text(target.get("unit")) or self.plans[target["plan"]]["unit"]
+        return _text(target.unit) or self.plans[target.plan].unit
 
-    def _baseline(self, target: dict, unit: Unit | None) -> float | None:
+    def _baseline(self, target: Target, unit: Unit | None) -> float | None:
         """The stated baseline of a level target, for the target's unit (and its successors) only."""
-        stated = target.get("baseline")
-        if unit is None or target["type"] != LEVEL or stated is None or pd.isna(stated):
+        stated = target.baseline
+        if unit is None or target.type != LEVEL or stated is None or pd.isna(stated):
             return None
         owner = self.target_unit(target)
         return float(stated) if unit.code in self.org.successors(owner) else None
 
-    def row(self, target: dict, unit: Unit, year: int) -> StatusRow:
+    def row(self, target: Target, unit: Unit, year: int) -> StatusRow:
         sectors = _sectors(target)
-        series, carriers, rebuilt = self.lineage_series(target["plan"], target["indicator"], unit.code, year, sectors)
-        indicator = self.indicators[target["indicator"]]
-        if _text(target.get("basis")):
+        series, carriers, rebuilt = self.lineage_series(target.plan, target.indicator, unit.code, year, sectors)
+        indicator = self.indicators[target.indicator]
+        if _text(target.basis):
             series, indicator = self._share_of_plan(target, unit, year, series), share_indicator(
-                indicator, self.indicators[target["basis"]])
+                indicator, self.indicators[target.basis])
             rebuilt = {}  # a share of plan is judged on the shares, not on either figure's reconstruction
         rebase = self._rebase(target, unit, sectors)
         if rebase is not None:
@@ -390,7 +394,7 @@ class Scorecard:
         if spec.baseline is not None and spec.base_year <= year:
             series, carriers = self._with_baseline(target, spec, series, carriers)
         like, compared = mergers.comparable(series, carriers, self.org, year, spec.base_year, lambda code, y: (
-            None if _text(target.get("basis")) else self.reconstruction(target["indicator"], code, y, sectors)))
+            None if _text(target.basis) else self.reconstruction(target.indicator, code, y, sectors)))
         verdict = judge(spec, {y: f.value for y, f in series.items()}, year, like)
         if rebase is not None and rebase.failed:
             verdict = Verdict(NOT_AVAILABLE, year, verdict.target_value, actual=verdict.actual,
@@ -407,32 +411,32 @@ class Scorecard:
         return {code: (unit.name("vi"), unit.name("en")) for code in sorted(codes)
                 if (unit := self.org.any_period(code)) is not None}
 
-    def _rebase(self, target: dict, unit: Unit, sectors: tuple) -> Rebase | None:
+    def _rebase(self, target: Target, unit: Unit, sectors: tuple) -> Rebase | None:
         """How the merged unit carries a target of a plan rebased on its unit's merger (None: not rebased)."""
-        merger = self.merger(target["plan"])
-        if merger is None or merger.rule != mergers.REBASE or _text(target.get("unit")) \
-                or self.series_owner(target["plan"], unit.code) != merger.successor:
+        merger = self.merger(target.plan)
+        if merger is None or merger.rule != mergers.REBASE or _text(target.unit) \
+                or self.series_owner(target.plan, unit.code) != merger.successor:
             return None
-        key = ("rebase", target["plan"], target["code"])
+        key = ("rebase", target.plan, target.code)
         return self.memo(key, lambda: self._rebase_of(target, merger, sectors))
 
-    def _rebase_of(self, target: dict, merger: PlanMerger, sectors: tuple) -> Rebase:
-        stated = target.get("baseline")
+    def _rebase_of(self, target: Target, merger: PlanMerger, sectors: tuple) -> Rebase:
+        stated = target.baseline
         stated = None if stated is None or pd.isna(stated) else float(stated)
-        high = target.get("value_high")
-        common = dict(unit=merger.unit, successor=merger.successor, value=float(target["value"]),
+        high = target.value_high
+        common: dict[str, Any] = dict(unit=merger.unit, successor=merger.successor, value=float(target.value),
                       value_high=None if high is None or pd.isna(high) else float(high), baseline=stated)
-        kind = self.indicators[target["indicator"]]["kind"]
-        if target["type"] not in (LEVEL, CUMULATIVE) or kind not in mergers.ADDITIVE_KINDS or _text(target.get("basis")):
+        kind = self.indicators[target.indicator].kind
+        if target.type not in (LEVEL, CUMULATIVE) or kind not in mergers.ADDITIVE_KINDS or _text(target.basis):
             return Rebase(**common)  # a ratio, a percentage, an annual bound: as written
-        base = int(target["base_year"])
-        as_is, _, rebuilt = self.lineage_series(target["plan"], target["indicator"], merger.successor,
+        base = int(target.base_year)
+        as_is, _, rebuilt = self.lineage_series(target.plan, target.indicator, merger.successor,
                                                 merger.last_year, sectors)
-        as_was, _ = self.series(target["plan"], target["indicator"], merger.unit, merger.last_year, sectors)
-        as_was = {y: f.value for y, f in as_was.items()}
-        if stated is not None and target["type"] == LEVEL:
+        old, _ = self.series(target.plan, target.indicator, merger.unit, merger.last_year, sectors)
+        as_was = {y: f.value for y, f in old.items()}
+        if stated is not None and target.type == LEVEL:
             as_was[base] = stated
-        years = mergers.rebase_years(target["type"], base, {y: f.value for y, f in as_is.items()}, as_was,
+        years = mergers.rebase_years(target.type, base, {y: f.value for y, f in as_is.items()}, as_was,
                                      merger.last_year)
         if not years:
             if base in rebuilt:
@@ -446,10 +450,10 @@ class Scorecard:
         return Rebase(**common, factor=now / before if before else None, as_is=now, as_was=before, years=years,
                       missing=() if before else (merger.unit,))
 
-    def _share_of_plan(self, target: dict, unit: Unit, year: int, done: dict[int, Figure]) -> dict[int, Figure]:
+    def _share_of_plan(self, target: Target, unit: Unit, year: int, done: dict[int, Figure]) -> dict[int, Figure]:
         """A target set as a share of a plan figure: each year, what was done ÷ that year's plan figure × 100
         (each rolled up on its own first: a ratio of sums), where both are known."""
-        plan_figures, _ = self.series(target["plan"], target["basis"], unit.code, year, _sectors(target))
+        plan_figures, _ = self.series(target.plan, target.basis, unit.code, year, _sectors(target))
         shares = {}
         for y, figure in done.items():
             basis = plan_figures.get(y)
@@ -459,13 +463,13 @@ class Scorecard:
                                     sources=tuple(dict.fromkeys(figure.sources + basis.sources)))
         return shares
 
-    def _with_baseline(self, target: dict, spec: TargetSpec, series: dict, carriers: dict) -> tuple[dict, dict]:
+    def _with_baseline(self, target: Target, spec: TargetSpec, series: dict, carriers: dict) -> tuple[dict, dict]:
         """The base year's figure is the stated baseline (cited to the target's own document) when the
         data lack it or say otherwise: what is judged is what is shown."""
         known = series.get(spec.base_year)
         if known is not None and abs(known.value - spec.baseline) < 1e-9:
             return series, carriers
-        figure = Figure(spec.baseline, provenance=frozenset({"published"}), sources=(target["source"],))
+        figure = Figure(spec.baseline, provenance=frozenset({"published"}), sources=(target.source,))
         owner = self.target_unit(target)
         carrier = self.org.lineage(owner, spec.base_year)
         return (dict(sorted({**series, spec.base_year: figure}.items())),
@@ -482,14 +486,14 @@ class Scorecard:
         return self.memo(key, lambda: self._evaluate(plan, year, units, targets))
 
     def _evaluate(self, plan: str, year: int, units: list[str] | None, targets: list[str] | None) -> list[StatusRow]:
-        chosen = [t for t in self.targets(plan) if targets is None or t["code"] in targets]
+        chosen = [t for t in self.targets(plan) if targets is None or t.code in targets]
         if units is None:
             scope = self.units_for(plan, year)
         else:
             scope = [u for u in (self.unit(code, year) for code in units) if u is not None]
         pairs = [(target, unit) for target in chosen for unit in scope if self.applies(target, unit)]
         leaves = any(not unit.children for _, unit in pairs)
-        indicators = {t["indicator"] for t in chosen} | {t["basis"] for t in chosen if _text(t.get("basis"))}
+        indicators = {t.indicator for t in chosen} | {t.basis for t in chosen if _text(t.basis)}
         self.prefetch(plan, sorted({unit.code for _, unit in pairs}), sorted(indicators), leaves=leaves)
         return [self.row(target, unit, year) for target, unit in pairs]
 
@@ -499,12 +503,12 @@ class Scorecard:
         root = self.root(plan, year)
         rows = list(self.evaluate(plan, year, units=[root.code])) if root else []  # a copy: evaluate is memoised
         for target in self.targets(plan):
-            code = _text(target.get("unit"))
+            code = _text(target.unit)
             carrier = self.org.lineage(code, year) if code else None
             if carrier and (root is None or carrier != root.code):
-                rows += self.evaluate(plan, year, units=[carrier], targets=[target["code"]])
-        order = {t["code"]: i for i, t in enumerate(self.targets(plan))}
-        return sorted(rows, key=lambda r: order[r.target["code"]])
+                rows += self.evaluate(plan, year, units=[carrier], targets=[target.code])
+        order = {t.code: i for i, t in enumerate(self.targets(plan))}
+        return sorted(rows, key=lambda r: order[r.target.code])
 
     def children(self, code: str, year: int) -> list[Unit]:
         """The units directly below ``code`` in the tree of ``year``, by name (in a year before ``code`` was
@@ -517,7 +521,7 @@ class Scorecard:
     def ancestors(self, code: str, year: int) -> list[Unit]:
         """The units above ``code`` in the tree of ``year``, the top first (above a unit that later merged with
         others, in a year before that: the merged unit as is)."""
-        tree, chain = self.org.tree(year), []
+        tree, chain = self.org.tree(year), list[Unit]()
         unit = tree.get(code)
         while unit is not None and unit.parent in tree and len(chain) < 20:
             unit = tree[unit.parent]
@@ -529,22 +533,22 @@ class Scorecard:
         return chain[::-1]
 
 
-def check_year(plan: dict, year: int, ended: PlanMerger | None = None) -> int:
+def check_year(plan: Plan, year: int, ended: PlanMerger | None = None) -> int:
     """``year``, if the plan's term holds it; else the message that says which years it has (``ended``: the
     plan ended with its unit's merger, so its last year is that unit's)."""
-    start, end = int(plan["start_year"]), int(plan["end_year"])
+    start, end = plan.start_year, plan.end_year
     if ended is not None and ended.last_year < year <= end:
         last = max(start, ended.last_year)
         raise UserError("year-out-of-plan",
-                        f"{ended.words('vi')}: năm cuối được đánh giá là {last} (kế hoạch {plan['code']}). Hãy chọn "
+                        f"{ended.words('vi')}: năm cuối được đánh giá là {last} (kế hoạch {plan.code}). Hãy chọn "
                         f"--year từ {start} đến {last}, hoặc chọn kế hoạch khác bằng --plan.",
-                        f"{ended.words('en')}: its last year judged is {last} (plan {plan['code']}). Choose a --year "
+                        f"{ended.words('en')}: its last year judged is {last} (plan {plan.code}). Choose a --year "
                         f"from {start} to {last}, or another plan with --plan.")
     if not start <= year <= end:
         raise UserError("year-out-of-plan",
-                        f"Năm {year} nằm ngoài kế hoạch {plan['code']} ({start}–{end}). Hãy chọn --year trong khoảng "
+                        f"Năm {year} nằm ngoài kế hoạch {plan.code} ({start}–{end}). Hãy chọn --year trong khoảng "
                         "đó, hoặc chọn kế hoạch khác bằng --plan.",
-                        f"{year} is outside plan {plan['code']} ({start}–{end}). Choose a --year in that range, or "
+                        f"{year} is outside plan {plan.code} ({start}–{end}). Choose a --year in that range, or "
                         "another plan with --plan.")
     return year
 
@@ -553,22 +557,22 @@ def _newest_batch(store: Store) -> int:
     return int(store.rows("SELECT coalesce(max(id), 0) FROM batches")[0][0])
 
 
-def share_indicator(done: dict, basis: dict) -> dict:
+def share_indicator(done: Indicator, basis: Indicator) -> Indicator:
     """What a share-of-plan target is judged on: a percentage whose parts are the amount done and the plan
     figure (``đạt 120,44% kế hoạch``), as every view shows a ratio with its numerator and denominator."""
-    return {**done, "kind": "ratio", "limit": None, "decimals": None, "measure_vi": "% kế hoạch",
-            "measure_en": "% of plan", "name_vi": f"{done['name_vi']} so với kế hoạch",
-            "name_en": f"{done.get('name_en') or done['name_vi']} against plan",
-            "numerator_vi": done["name_vi"], "numerator_en": done.get("name_en") or done["name_vi"],
-            "denominator_vi": basis["name_vi"], "denominator_en": basis.get("name_en") or basis["name_vi"]}
+    return replace(done, kind=IndicatorKind.RATIO, limit=None, decimals=None, measure_vi="% kế hoạch",
+                   measure_en="% of plan", name_vi=f"{done.name_vi} so với kế hoạch",
+                   name_en=f"{done.name_en or done.name_vi} against plan",
+                   numerator_vi=done.name_vi, numerator_en=done.name_en or done.name_vi,
+                   denominator_vi=basis.name_vi, denominator_en=basis.name_en or basis.name_vi)
 
 
 def _text(value) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _sectors(target: dict) -> tuple[str, ...]:
-    sector = target.get("sector")
+def _sectors(target: Target) -> tuple[str, ...]:
+    sector = target.sector
     return tuple(sector.split("|")) if isinstance(sector, str) and sector else ()
 
 
@@ -603,13 +607,13 @@ def completeness(card: Scorecard, plan: str, years: list[int], parent: str | Non
         card.prefetch(plan, [u.code for u in units])
         for unit in units:
             wanted = [t for t in targets if card.applies(t, unit)
-                      or (root is not None and top == root.code and t["applies_to"] == root.level)
-                      or (_text(t.get("unit")) and top in card.org.successors(t["unit"]))]
-            expected = {t["indicator"] for t in wanted}
+                      or (root is not None and top == root.code and t.applies_to == root.level)
+                      or (_text(t.unit) and top in card.org.successors(t.unit))]
+            expected = {t.indicator for t in wanted}
             # reported in the target's own scope: a public-administration unit's figure does not answer a
             # target for non-state enterprises
-            reported = {t["indicator"] for t in wanted
-                        if (fig := card.figure(t["indicator"], unit.code, year, _sectors(t))) and fig.value is not None}
+            reported = {t.indicator for t in wanted
+                        if (fig := card.figure(t.indicator, unit.code, year, _sectors(t))) and fig.value is not None}
             records.append({"unit": unit.code, "unit_name_vi": unit.name_vi, "unit_name_en": unit.name_en,
                             "rank": unit.sort_key("vi"), "year": year, "expected": len(expected),
                             "reported": len(reported), "missing": sorted(expected - reported)})

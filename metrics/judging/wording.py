@@ -9,9 +9,11 @@ separators (``5.124``); a range writes its unit once (``80–90%``).
 from __future__ import annotations
 
 from metrics.domain.judgement import ANNUAL_TYPES, CUMULATIVE, has_band
+from metrics.domain.records import Indicator
 from metrics.judging.scorecard import StatusRow
 from metrics.vocabulary import fmt, statuses
 from metrics.vocabulary.i18n import BAND_LABELS, name, pick
+from metrics.vocabulary.kinds import IndicatorKind, TargetType
 
 
 def pct(value: float, lang: str = "vi") -> str:
@@ -19,21 +21,21 @@ def pct(value: float, lang: str = "vi") -> str:
     return fmt.short(value, "ratio", lang)
 
 
-def amount(value: float, indicator: dict, lang: str = "vi", signed: bool = False) -> str:
+def amount(value: float, indicator: Indicator, lang: str = "vi", signed: bool = False) -> str:
     """A value with its unit of measure: ``116.002 đoàn viên``, ``92,14%``."""
-    if indicator["kind"] == "ratio":  # a share of a plan figure says of what: "120,44% kế hoạch"
+    if indicator.kind == IndicatorKind.RATIO:  # a share of a plan figure says of what: "120,44% kế hoạch"
         return f"{pct(value, lang) if not signed else fmt.points(value, lang)} {_measure(indicator, lang)}".strip()
     decimals = fmt.decimals_of(indicator)
-    text = fmt.measure(value, indicator["kind"], lang, signed, decimals) if signed else \
-        fmt.short(value, indicator["kind"], lang, decimals)
+    text = fmt.measure(value, indicator.kind, lang, signed, decimals) if signed else \
+        fmt.short(value, indicator.kind, lang, decimals)
     return f"{text} {_measure(indicator, lang)}".strip()
 
 
-def _measure(indicator: dict, lang: str) -> str:
+def _measure(indicator: Indicator, lang: str) -> str:
     """The unit of measure written after a number (``đoàn viên``, ``người/CĐCS``); none for a percentage, but
     what a share of a plan figure is a share of (``kế hoạch``)."""
     measure = name(indicator, "measure", lang)
-    return measure.removeprefix("%").strip() if indicator["kind"] == "ratio" else measure
+    return measure.removeprefix("%").strip() if indicator.kind == IndicatorKind.RATIO else measure
 
 
 def versus_target(actual: float, target: float, lang: str = "vi") -> str:
@@ -67,7 +69,7 @@ def _delta_words(row: StatusRow, lang: str) -> str | None:
     if round(delta, 2) == 0:
         return ""
     size = amount(abs(delta), row.indicator, lang)
-    if row.indicator["kind"] == "ratio":
+    if row.indicator.kind == IndicatorKind.RATIO:
         size = fmt.points(abs(delta), lang, signed=False)
     if lang == "vi":
         return f"{'tăng' if delta > 0 else 'giảm'} {size}"
@@ -90,11 +92,11 @@ def _lower_first(text: str) -> str:
     return text
 
 
-def subject(indicator: dict, lang: str = "vi") -> str:
+def subject(indicator: Indicator, lang: str = "vi") -> str:
     """What a sentence is about: ``Tỷ lệ ký kết thỏa ước …`` for a ratio, ``Số đoàn viên …`` for a count."""
     base = name(indicator, "name", lang)
     prefix = {"ratio": ("Tỷ lệ", "The share of"), "stock": ("Số", "The number of"),
-              "flow": ("Số", "The number of")}.get(indicator["kind"])
+              "flow": ("Số", "The number of")}.get(indicator.kind)
     words = prefix[0] if prefix and lang == "vi" else prefix[1] if prefix else ""
     if not words or base.lower().startswith(words.lower()) or base.lower().startswith(("số ", "tỷ lệ", "the ")):
         return base
@@ -104,15 +106,15 @@ def subject(indicator: dict, lang: str = "vi") -> str:
 def sentence(row: StatusRow, lang: str = "vi") -> str:
     """One or two sentences on where a target stands, as a report would put it."""
     v, label = row.verdict, subject(row.indicator, lang)
-    if isinstance(row.target.get("unit"), str) and row.target["unit"]:  # a target set for one unit names it
+    if isinstance(row.target.unit, str) and row.target.unit:  # a target set for one unit names it
         label = f"{label} ({row.unit.name(lang)})"
     if v.actual is None:
         if lang == "vi":
             return f"{label}: chưa có số liệu năm {v.year}." + merger_note(row, lang)
         return f"{label}: no data for {v.year}." + merger_note(row, lang)
-    if row.target["type"] == CUMULATIVE:
+    if row.target.type == CUMULATIVE:
         return _cumulative(row, label, lang) + merger_note(row, lang)
-    if row.target["type"] in ANNUAL_TYPES:
+    if row.target.type in ANNUAL_TYPES:
         return _annual(row, label, lang) + merger_note(row, lang)
     return _level(row, label, lang) + merger_note(row, lang)
 
@@ -174,7 +176,7 @@ def _level(row: StatusRow, label: str, lang: str) -> str:
     v, ind = row.verdict, row.indicator
     parts = [f"{label} năm {v.actual_year} đạt {amount(v.actual, ind, lang)}" if lang == "vi"
              else f"{label} was {amount(v.actual, ind, lang)} in {v.actual_year}",
-             f"{_against(row, lang)} {'đến năm' if lang == 'vi' else 'by'} {row.target['target_year']}"
+             f"{_against(row, lang)} {'đến năm' if lang == 'vi' else 'by'} {row.target.target_year}"
              f"{rebased_words(row, lang)})"]
     change = change_on_last_year(row, lang)
     if change:
@@ -184,7 +186,7 @@ def _level(row: StatusRow, label: str, lang: str) -> str:
         return text + deadline(row, lang)
     if v.pace_per_year is not None and v.pace_per_year > 0:
         pace = amount(v.pace_per_year, ind, lang)
-        if ind["kind"] == "ratio":
+        if ind.kind == IndicatorKind.RATIO:
             pace = fmt.points(v.pace_per_year, lang, signed=False)
         text += (f" Để đạt chỉ tiêu, mỗi năm còn lại cần tăng bình quân {pace}." if lang == "vi"
                  else f" To reach the target, each remaining year must add {pace} on average.")
@@ -201,7 +203,7 @@ def _against(row: StatusRow, lang: str) -> str:
 
 def deadline(row: StatusRow, lang: str = "vi") -> str:
     """The final word on a term target whose deadline has come: ``Chưa đạt, hết hạn năm 2023.``"""
-    v, end = row.verdict, int(row.target["target_year"])
+    v, end = row.verdict, int(row.target.target_year)
     if v.status == "not_available":
         return (f" Chưa có số liệu năm {end}, năm hết hạn chỉ tiêu." if lang == "vi"
                 else f" No figure yet for {end}, the target's deadline.")
@@ -210,7 +212,7 @@ def deadline(row: StatusRow, lang: str = "vi") -> str:
 
 
 def _ahead(row: StatusRow, value: float, reference: float) -> bool:
-    return value >= reference if row.indicator["direction"] == "up" else value <= reference
+    return value >= reference if row.indicator.direction == "up" else value <= reference
 
 
 def reconcile(row: StatusRow, lang: str = "vi") -> str:
@@ -222,7 +224,7 @@ def reconcile(row: StatusRow, lang: str = "vi") -> str:
     """
     v, ind = row.verdict, row.indicator
     facts = []
-    if row.target["type"] != CUMULATIVE and v.expected is not None and not _ahead(row, v.actual, v.expected):
+    if row.target.type != CUMULATIVE and v.expected is not None and not _ahead(row, v.actual, v.expected):
         facts.append(_below_line(row, lang))
     if v.projection is not None and not _ahead(row, v.projection, v.target_value):
         facts.append(_short_projection(row, lang))
@@ -233,7 +235,7 @@ def reconcile(row: StatusRow, lang: str = "vi") -> str:
                 if lang == "vi" else f" Judged {statuses.label(v.status, lang).lower()} because {_basis(row, lang)};"
                 f" even so, {joined}.")
     behind = v.status in ("moderate_progress", "limited_progress")
-    if behind and v.expected is not None and _ahead(row, v.actual, v.expected) and row.target["type"] != CUMULATIVE:
+    if behind and v.expected is not None and _ahead(row, v.actual, v.expected) and row.target.type != CUMULATIVE:
         above = amount(abs(v.actual - v.expected), ind, lang, signed=False)
         return (f" Thực hiện cao hơn lộ trình đều {above}, nhưng đánh giá {statuses.label(v.status, lang).lower()} vì "
                 f"{_basis(row, lang)}." if lang == "vi" else
@@ -245,7 +247,7 @@ def reconcile(row: StatusRow, lang: str = "vi") -> str:
 def _basis(row: StatusRow, lang: str) -> str:
     v = row.verdict
     share = pct((v.assessment.value if v.assessment and v.assessment.value is not None else 0) * 100, lang)
-    if row.target["type"] == CUMULATIVE:
+    if row.target.type == CUMULATIVE:
         return (f"lũy kế bằng {share} mức cần có theo lộ trình (từ 95% trở lên là đúng tiến độ)" if lang == "vi"
                 else f"the total is {share} of the straight-line share (95% or more is on track)")
     return (f"tốc độ tăng bình quân bằng {share} tốc độ cần có (từ 95% trở lên là đúng tiến độ)" if lang == "vi"
@@ -262,7 +264,7 @@ def _below_line(row: StatusRow, lang: str) -> str:
 
 def _short_projection(row: StatusRow, lang: str) -> str:
     v, ind = row.verdict, row.indicator
-    end = int(row.target["target_year"])
+    end = int(row.target.target_year)
     short = amount(abs(v.target_value - v.projection), ind, lang)
     projected = amount(v.projection, ind, lang)
     return (f"nếu giữ tốc độ hiện nay, đến năm {end} đạt {projected}, còn thiếu {short} so với chỉ tiêu"
@@ -271,7 +273,7 @@ def _short_projection(row: StatusRow, lang: str) -> str:
 
 def _cumulative(row: StatusRow, label: str, lang: str) -> str:
     v, ind = row.verdict, row.indicator
-    first = int(row.target["base_year"]) + 1
+    first = int(row.target.base_year) + 1
     span = f"{first}–{v.actual_year}" if v.actual_year > first else str(first)
     if lang == "vi":
         text = (f"Lũy kế {span}, {_lower_first(label)} đạt {amount(v.actual, ind, lang)}, "
@@ -296,16 +298,16 @@ def bound_text(row: StatusRow, lang: str = "vi") -> str:
     """What an annual target asks, as a person writes it: ``≥ 65%``, ``≤ 5``, ``80–90%``, ``1–2 người/CĐCS``
     (a band: both bounds, the unit once)."""
     ind, v = row.indicator, row.verdict
-    if has_band(row.target["type"], row.target.get("value_high")):
-        span = fmt.span(row.target['value'], row.target['value_high'], ind['kind'], lang, fmt.decimals_of(ind))
+    if has_band(row.target.type, row.target.value_high):
+        span = fmt.span(row.target.value, row.target.value_high, ind.kind, lang, fmt.decimals_of(ind))
         return f"{span} {_measure(ind, lang)}".strip()
-    return ("≤ " if row.target["type"] == "annual_ceiling" else "≥ ") + amount(v.target_value, ind, lang)
+    return ("≤ " if row.target.type == TargetType.ANNUAL_CEILING else "≥ ") + amount(v.target_value, ind, lang)
 
 
 def term_count(row: StatusRow, lang: str = "vi") -> str | None:
     """``cả nhiệm kỳ: đạt 2/3 năm``: the years met so far, worded apart from the year's own status."""
     v = row.verdict
-    if row.target["type"] not in ANNUAL_TYPES or not v.years_assessed:
+    if row.target.type not in ANNUAL_TYPES or not v.years_assessed:
         return None
     if lang == "vi":
         return f"cả nhiệm kỳ: đạt {v.years_met}/{v.years_assessed} năm"
@@ -326,7 +328,7 @@ def _annual(row: StatusRow, label: str, lang: str) -> str:
     v, ind = row.verdict, row.indicator
     bound = bound_text(row, lang)
     if v.status == "no_target":
-        first = int(row.target["base_year"]) + 1
+        first = int(row.target.base_year) + 1
         return (f"Năm {v.actual_year} (năm gốc), {_lower_first(label)} đạt {amount(v.actual, ind, lang)}; "
                 f"chỉ tiêu hằng năm ({bound}) áp dụng từ năm {first}." if lang == "vi" else
                 f"In {v.actual_year} (the baseline year), {_lower_first(label)} was {amount(v.actual, ind, lang)}; "

@@ -64,7 +64,8 @@ def entries(store, *, user: str | None = None, actions: list[str] | None = None,
             since: dt.date | dt.datetime | None = None, until: dt.date | dt.datetime | None = None,
             limit: int = 5000) -> pd.DataFrame:
     """Rows of the log, newest first, optionally for one user, some actions, a period (``until`` inclusive)."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if user:
         where.append("user_name = ?")
         params.append(user)

@@ -15,6 +15,7 @@ from typing import Protocol
 import pandas as pd
 
 from metrics.domain.organisation import Organisation
+from metrics.domain.records import Indicator
 from metrics.domain.rollup_reference import Figure, Rollup
 from metrics.storage import rollups
 from metrics.storage.store import Store, in_force_sql
@@ -46,7 +47,7 @@ class FigureSource(Protocol):
 class MemoryFigures:
     """Figures rolled up in Python from an observations table (unit, indicator, year, value, …)."""
 
-    def __init__(self, observations: pd.DataFrame, org: Organisation, indicators: dict[str, dict]):
+    def __init__(self, observations: pd.DataFrame, org: Organisation, indicators: dict[str, Indicator]):
         self.org = org
         self.indicators = indicators
         self._own: dict[tuple[str, int], dict[str, dict]] = defaultdict(dict)
@@ -68,14 +69,14 @@ class MemoryFigures:
         key = (indicator, year, scope)
         if key not in self._rollups:
             self._rollups[key] = Rollup(self.org.tree(year), self._own.get((indicator, year), {}),
-                                        self.indicators[indicator]["kind"], tuple(scope.split("|")) if scope else ())
+                                        self.indicators[indicator].kind, tuple(scope.split("|")) if scope else ())
         return self._rollups[key].figure(code)
 
 
 class StoredFigures:
     """Figures read from the database; as of an import batch, rolled up once in SQL."""
 
-    def __init__(self, store: Store, indicators: dict[str, dict], as_of: int | None = None,
+    def __init__(self, store: Store, indicators: dict[str, Indicator], as_of: int | None = None,
                  figures: str = "figures", values: str | None = None):
         """``figures`` and ``values`` name the roll-up table and the SQL of the values in force to read
         (an import's preview reads its own "after" versions of both)."""

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from metrics.domain.records import Plan
 from metrics.storage import db, migrations, rollups
 from metrics.vocabulary.errors import UserError
 
@@ -116,13 +117,17 @@ class Store:
                      coalesce(u.scope, 9), p.end_year - p.start_year DESC, p.start_year DESC, p.code""",
                           {"year": year})
 
-    def plan(self, code: str) -> dict:
+    def plan(self, code: str) -> Plan:
         found = self.frame("SELECT * FROM plans WHERE code = ?", [code])
         if found.empty:
             known = ", ".join(self.plans()["code"]) or "—"
             raise UserError("unknown-plan", f"Không có kế hoạch “{code}”. Các kế hoạch hiện có: {known}.",
                             f"There is no plan “{code}”. Known plans: {known}.")
-        return found.iloc[0].to_dict()
+        return Plan.from_row(found.iloc[0].to_dict())
+
+    def chosen_plan(self, code: str | None) -> str:
+        """``code``, else the default plan; "None" in a database without plans (``plan`` then says none is known)."""
+        return str(code or self.default_plan())
 
     def default_plan(self) -> str | None:
         """The plan in force with the widest scope (see ``plans``)."""

@@ -6,10 +6,13 @@ import datetime as dt
 import decimal
 import math
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import pandas as pd
 from babel.dates import format_date
 from babel.numbers import format_decimal
+
+from metrics.vocabulary.kinds import PART_KINDS, IndicatorKind
 
 LOCALES = {"vi": "vi_VN", "en": "en_US"}
 MISSING = "—"
@@ -55,20 +58,20 @@ def points(value, lang: str = "vi", digits: int = 2, signed: bool = True) -> str
 def measure(value, kind: str, lang: str = "vi", signed: bool = False, decimals: int = 0) -> str:
     """A value of an indicator, formatted by its kind: ratio as percent, rate with 2 decimals; stocks and flows
     are counts (members, houses), or amounts with the indicator's ``decimals`` (money: 5,43 tỷ đồng)."""
-    if kind == "ratio":
+    if kind == IndicatorKind.RATIO:
         return percent(value, lang, 2, signed)
-    if kind == "rate":
+    if kind == IndicatorKind.RATE:
         return number(value, lang, 2, signed)
     return number(value, lang, decimals, signed)
 
 
-def decimals_of(indicator: dict) -> int:
+def decimals_of(indicator: Any) -> int:  # an Indicator, or a dict with its fields
     """How many decimals an indicator's figures have (``decimals`` in indicators.csv; counts have none)."""
     found = indicator.get("decimals")
     return 0 if found is None or found is pd.NA or found != found else int(found)
 
 
-def shown(value, indicator: dict, lang: str = "vi", signed: bool = False) -> str:
+def shown(value, indicator: Any, lang: str = "vi", signed: bool = False) -> str:
     """A value of ``indicator`` as every view writes it, with the indicator's own decimals: as a person writes
     it (``100%``, ``95%`` beside ``93,13%``; ``short``); a change keeps its decimals (``+0,53 điểm %``)."""
     if signed:
@@ -92,14 +95,14 @@ def short(value, kind: str, lang: str = "vi", decimals: int = 0) -> str:
     """
     if _missing(value):
         return MISSING
-    if kind not in ("ratio", "rate") and not decimals:
+    if kind not in PART_KINDS and not decimals:
         return number(value, lang)
     rounded = half_up(value, decimals or 2)
     if rounded == rounded.to_integral_value() and 0 < value < rounded:
         rounded -= Decimal("0.01")
     whole = rounded == rounded.to_integral_value()
     text = number(float(rounded), lang, 0 if whole else decimals or 2)
-    return text + "%" if kind == "ratio" else text
+    return text + "%" if kind == IndicatorKind.RATIO else text
 
 
 def span(low, high, kind: str, lang: str = "vi", decimals: int = 0) -> str:

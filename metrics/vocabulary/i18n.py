@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 LANGUAGES = ("vi", "en")
 
 TARGET_TYPE_LABELS = {
@@ -43,7 +45,7 @@ def pick(pair: tuple[str, str], lang: str) -> str:
     return pair[0] if lang == "vi" else pair[1]
 
 
-def name(record: dict, field: str, lang: str = "vi") -> str:
+def name(record: Any, field: str, lang: str = "vi") -> str:
     """``record[field + '_vi']`` or its English twin, falling back to Vietnamese."""
     if lang == "en" and record.get(f"{field}_en"):
         return record[f"{field}_en"]

@@ -15,11 +15,26 @@ sparklines use; ``.streamlit/config.toml`` sets each slot to the colour here (a 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class StatusCode(StrEnum):
+    """Every status a target can have, best first (docs/methodology.md, "Statuses"): the one list of codes.
+    A member is its code (``StatusCode.NOT_ACHIEVED == "not_achieved"``) in CSV, JSON and the database."""
+
+    TARGET_ACHIEVED = "target_achieved"
+    SUBSTANTIAL = "substantial_progress"
+    MODERATE = "moderate_progress"
+    LIMITED = "limited_progress"
+    DETERIORATION = "deterioration"
+    NOT_ACHIEVED = "not_achieved"  # final: a term target's deadline passed unmet, or an annual target's year missed
+    NOT_AVAILABLE = "not_available"
+    NO_TARGET = "no_target"
 
 
 @dataclass(frozen=True)
 class Status:
-    code: str
+    code: StatusCode
     symbol: str
     vi: str
     en: str
@@ -35,24 +50,24 @@ class Status:
         return f"{self.symbol} {self.label(lang)}"
 
 
-TARGET_ACHIEVED = "target_achieved"
-NOT_ACHIEVED = "not_achieved"
-NOT_AVAILABLE = "not_available"
+TARGET_ACHIEVED = StatusCode.TARGET_ACHIEVED
+NOT_ACHIEVED = StatusCode.NOT_ACHIEVED
+NOT_AVAILABLE = StatusCode.NOT_AVAILABLE
 
 _DARK, _LIGHT = "#1A1A1A", "#FFFFFF"
 
 #: Every status, best first: the order of legends, counts and tables.
 TABLE: tuple[Status, ...] = (
-    Status("target_achieved", "✔", "Đã đạt", "Target achieved", "#1F5FA8", _LIGHT, "blue"),
-    Status("substantial_progress", "▲", "Đúng tiến độ", "On track", "#2A9D8F", _DARK, "green"),
-    Status("moderate_progress", "►", "Cần đẩy nhanh", "Needs acceleration", "#E9B000", _DARK, "yellow"),
-    Status("limited_progress", "▼", "Chậm tiến độ", "Limited progress", "#E3661E", _DARK, "orange"),
-    Status("deterioration", "◄", "Đi lùi", "Deteriorating", "#C0392B", _LIGHT, "violet"),
-    Status("not_achieved", "✖", "Chưa đạt", "Not achieved", "#7F0E1C", _LIGHT, "red"),
-    Status("not_available", "?", "Chưa đủ dữ liệu", "Not enough data", "#B8B8B8", _DARK, "gray"),
-    Status("no_target", "–", "Chưa có chỉ tiêu", "No target set", "#B8B8B8", _DARK, "gray"),
+    Status(StatusCode.TARGET_ACHIEVED, "✔", "Đã đạt", "Target achieved", "#1F5FA8", _LIGHT, "blue"),
+    Status(StatusCode.SUBSTANTIAL, "▲", "Đúng tiến độ", "On track", "#2A9D8F", _DARK, "green"),
+    Status(StatusCode.MODERATE, "►", "Cần đẩy nhanh", "Needs acceleration", "#E9B000", _DARK, "yellow"),
+    Status(StatusCode.LIMITED, "▼", "Chậm tiến độ", "Limited progress", "#E3661E", _DARK, "orange"),
+    Status(StatusCode.DETERIORATION, "◄", "Đi lùi", "Deteriorating", "#C0392B", _LIGHT, "violet"),
+    Status(StatusCode.NOT_ACHIEVED, "✖", "Chưa đạt", "Not achieved", "#7F0E1C", _LIGHT, "red"),
+    Status(StatusCode.NOT_AVAILABLE, "?", "Chưa đủ dữ liệu", "Not enough data", "#B8B8B8", _DARK, "gray"),
+    Status(StatusCode.NO_TARGET, "–", "Chưa có chỉ tiêu", "No target set", "#B8B8B8", _DARK, "gray"),
 )
-BY_CODE = {s.code: s for s in TABLE}
+BY_CODE: dict[str, Status] = {s.code: s for s in TABLE}  # looked up by plain codes too (CSV, database)
 CODES = tuple(BY_CODE)
 
 #: The trend of an annual target: secondary information beside its status, never the status itself.

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import charset_normalizer
 import pandas as pd
@@ -153,8 +154,7 @@ def detect_delimiter(text: str) -> tuple[str, list[list[str]], bool]:
     if best is None:
         return ",", [], True
     records = best[2]
-    widths = {len(r) for r in records}
-    return best[1], records, len(widths) == 1
+    return best[1], records, len({len(r) for r in records}) == 1
 
 
 def sniff(path: Path, encoding: str | None = None) -> Sniffed:
@@ -202,13 +202,13 @@ def scan(path: Path, encoding: str, workdir: Path, progress: Progress | None = N
             digest.update(block)
             if not wide and NUL in block:  # binary further down than the sample looked
                 raise FileRejected("unreadable-file", f"binary:{handle.tell() - len(block) + block.index(NUL)}")
-            if transcoder:
+            if transcoder and out:
                 block = transcoder.feed(block)
                 out.write(block)
             blanks.feed(block)
             if progress:
                 progress(0.05 * handle.tell() / max(size, 1), "reading")
-        if transcoder:
+        if transcoder and out:
             rest = transcoder.finish()
             out.write(rest)
             blanks.feed(rest)
@@ -349,7 +349,7 @@ def _load_careful(cur, scanned: Scan, delimiter: str, width: int, header_row: in
                 _insert(cur, chunk, names)
                 chunk = []
                 if progress:
-                    progress(0.05 + 0.4 * min(handle.buffer.tell() / max(scanned.size, 1), 1), "reading")
+                    progress(0.05 + 0.4 * min(_bytes_read(handle) / max(scanned.size, 1), 1), "reading")
     _insert(cur, chunk, names)
     cur.execute("CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM raw_table")
     return Loaded(width, count, problems, path="careful")
@@ -394,3 +394,8 @@ def _insert(cur, chunk: list[list], names: list[str]) -> None:
     cur.register("raw_chunk", frame)
     cur.execute("INSERT INTO raw_table SELECT * FROM raw_chunk")
     cur.unregister("raw_chunk")
+
+
+def _bytes_read(handle: io.TextIOWrapper) -> int:
+    """How far into the file a text handle opened with ``open`` has read (its buffer is a BufferedReader)."""
+    return cast(io.BufferedReader, handle.buffer).tell()
