@@ -23,6 +23,7 @@ from metrics.cli.output import TableWriter, write_file, write_table
 from metrics.ingest import intake as ingest
 from metrics.ingest import templates
 from metrics.ingest import text as report_text
+from metrics.judging import bulk
 from metrics.judging.scorecard import Scorecard, records
 from metrics.storage import audit, db
 from metrics.storage.store import Store
@@ -215,10 +216,13 @@ def _write_status(store: Store, args) -> tuple[str, int]:
     written = 0
     with TableWriter(args.format, digits=6) as out:
         for target in card.targets(plan):
-            rows = card.evaluate(plan, year, units=units, targets=[target["code"]])
-            if rows:
-                out.write(records(rows))
-                written += len(rows)
+            if units is None:  # the whole plan: every unit judged at once (metrics.judging.bulk)
+                frame = bulk.status_frame(card, plan, year, target)
+            else:
+                frame = records(card.evaluate(plan, year, units=units, targets=[target["code"]]))
+            if not frame.empty:
+                out.write(frame)
+                written += len(frame)
             card.release()
     return plan, written
 
