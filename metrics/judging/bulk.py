@@ -303,6 +303,9 @@ def _last_present(present: np.ndarray, upto: int) -> np.ndarray:
 
 
 def _take(matrix: np.ndarray, cols: np.ndarray, fill=np.nan) -> np.ndarray:
+    """Each row's element in its column ``cols`` (``fill`` where the column is -1)."""
+    if matrix.shape[1] == 0:
+        return np.full(matrix.shape[0], fill, dtype=float if fill is np.nan else matrix.dtype)
     rows = np.arange(matrix.shape[0])
     out = matrix[rows, np.maximum(cols, 0)].astype(float if fill is np.nan else matrix.dtype)
     return np.where(cols >= 0, out, fill)
@@ -539,7 +542,7 @@ def _records(card, target: dict, units: list[Unit], year: int, grid: Grid, judge
     col = judged["actual_col"]
     has = col >= 0
     years = np.array(grid.years + [0])
-    own = np.where(has, grid.own[np.arange(n), np.maximum(col, 0)], True)
+    own = _take(grid.own, col, fill=True).astype(bool)
     reported = _take(grid.reported, col, fill=0)
     children = _take(grid.children, col, fill=0)
     expected_units = np.where(own, reported, np.maximum(children, reported))
