@@ -65,6 +65,7 @@ class Organisation:
         self._trees: dict[int, dict[str, Unit]] = {}
         self._latest: dict[str, Unit | None] = {}
         self._shared: dict[int, Unit] = {}  # period -> its unit, for units without children
+        self._counts: dict[tuple, int | None] = {}  # (code, year, sectors) -> children in scope
 
     @cached_property
     def _columns(self) -> dict[str, list]:
@@ -148,6 +149,18 @@ class Organisation:
 
     def unit(self, code: str, year: int) -> Unit | None:
         return self.tree(year).get(code)
+
+    def children_in_scope(self, code: str, year: int, sectors: tuple = ()) -> int | None:
+        """How many units were directly below ``code`` in ``year`` in these sectors (a unit without a sector
+        counts in every scope; ``()``: all); None when ``code`` is not in that year's tree. Kept: a province's
+        thousands of children are counted once, not once per figure."""
+        key = (code, year, sectors)
+        if key not in self._counts:
+            tree = self.tree(year)
+            unit = tree.get(code)
+            self._counts[key] = None if unit is None else sum(
+                1 for c in unit.children if not sectors or tree[c].sector is None or tree[c].sector in sectors)
+        return self._counts[key]
 
     @cached_property
     def _latest_periods(self) -> dict[str, int]:

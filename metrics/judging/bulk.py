@@ -211,6 +211,8 @@ def read_codes(card, target: dict, codes: list[str], year: int) -> Grid:
     indicator, sectors = target["indicator"], _sectors(target)
     years = [y for y in card.source.years(indicator) if y <= year]
     values_sql, params = in_force_sql(None, indicators=[indicator])
+    # the leaves' own values are millions of rows: read them only when some unit of the line is a leaf
+    leaf_filter = "" if _any_leaf(card, codes, year) else "AND FALSE"
     frame = card.store.frame(f"""
         WITH wanted AS (SELECT unnest(?::VARCHAR[]) AS unit),
         leaf AS (
@@ -218,7 +220,7 @@ def read_codes(card, target: dict, codes: list[str], year: int) -> Grid:
                    TRUE AS own, {rollups.PROVENANCE_BIT} AS provenance, 0 AS rank
             FROM ({values_sql}) o JOIN unit_years u ON u.code = o.unit AND u.year = o.year AND u.children = 0
             JOIN indicators i ON i.code = o.indicator
-            WHERE o.year <= ? AND o.unit IN (SELECT unit FROM wanted)),
+            WHERE o.year <= ? AND o.unit IN (SELECT unit FROM wanted) {leaf_filter}),
         above AS (
             SELECT f.unit, f.year, f.value, f.numerator, f.denominator, f.reported, f.own, f.provenance, 1 AS rank
             FROM figures f WHERE f.indicator = ? AND f.scope = ? AND f.year <= ?
@@ -240,6 +242,17 @@ def read_codes(card, target: dict, codes: list[str], year: int) -> Grid:
                                                frame["provenance"].to_numpy(dtype=np.int64))
     grid.children[:] = _children_in_scope(card, codes, years, sectors)
     return grid
+
+
+def _any_leaf(card, codes: list[str], year: int) -> bool:
+    """Whether any of ``codes`` had no unit below it in some year up to ``year`` (kept per set of codes)."""
+    key = ("any-leaf", year, tuple(codes))
+    cache = _cache(card)
+    if key not in cache:
+        cache[key] = bool(card.store.rows(
+            "SELECT count(*) FROM unit_years WHERE children = 0 AND year <= ? "
+            "AND code IN (SELECT unnest(?::VARCHAR[]))", [year, list(codes)])[0][0])
+    return cache[key]
 
 
 def _empty_grid(codes: list[str], years: list[int]) -> Grid:
