@@ -56,8 +56,13 @@ def _rounded(column: pd.Series, digits: int) -> pd.Series:
 
 
 def _safe(column: pd.Series) -> pd.Series:
-    """``safe_cell`` on every cell of a text (or mixed) column."""
-    return pd.Series([safe_cell(v) for v in column.tolist()], index=column.index, dtype=column.dtype)
+    """``safe_cell`` on every cell of a text (or mixed) column, asked once per distinct value."""
+    codes, distinct = pd.factorize(column, use_na_sentinel=True)
+    if len(distinct) > len(column) // 4:
+        return pd.Series([safe_cell(v) for v in column.tolist()], index=column.index, dtype=column.dtype)
+    guarded = pd.Series([safe_cell(v) for v in distinct.tolist()] + [column[codes == -1].iloc[0] if (
+        codes == -1).any() else None], dtype=object)
+    return pd.Series(guarded.to_numpy()[codes], index=column.index, dtype=column.dtype)
 
 
 def write_table(frame: pd.DataFrame, fmt: str, digits: int | None = None) -> None:

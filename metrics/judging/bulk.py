@@ -12,13 +12,14 @@ step, in the same order (powers through Python's own ``**``), so the listing is 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
 from metrics.domain import mergers
 from metrics.domain.judgement import ACHIEVEMENT_TYPES, BAND_TYPES, CUMULATIVE, LEVEL, TargetSpec, has_band
-from metrics.domain.organisation import Unit
+from metrics.domain.organisation import Unit, year_end
 from metrics.domain.progress import (
     DETERIORATION,
     LIMITED,
@@ -36,6 +37,7 @@ from metrics.storage import rollups
 from metrics.storage.figure_sources import StoredFigures
 from metrics.storage.store import in_force_sql
 
+ONE_DAY = timedelta(days=1)
 RECORD_COLUMNS = (
     "plan", "target", "indicator", "unit", "year", "actual", "target_value", "achievement_pct", "status",
     "target_type", "group", "unit_name", "level", "actual_year", "expected", "gap", "pace_per_year",
@@ -154,7 +156,7 @@ def _line(card, plan: str, code: str, years: tuple) -> tuple | None:
     org = card.org
     if card.series_owner(plan, code) != code:
         return None
-    if org.covers(code, list(years)):
+    if _always_there(org.spans.get(code, ()), years):
         return (code,) * len(years)
     line = []
     for year in years:
@@ -168,6 +170,25 @@ def _line(card, plan: str, code: str, years: tuple) -> tuple | None:
     if len({org.footing(c) for c in line if c is not None}) > 1:
         return None
     return tuple(line)
+
+
+def _always_there(spans, years: tuple) -> bool:
+    """Whether the unit's periods, end to end, cover 31 December of every year in ``years`` (a grassroots union
+    moved to another parent has two periods, one the day after the other): ``Organisation.valid`` each year."""
+    if not years:
+        return True
+    first, last = year_end(years[0]), year_end(years[-1])
+    reach = None
+    for start, end in sorted(spans, key=lambda s: s[0]):
+        if reach is None:
+            if start > first:
+                return False
+        elif start > reach + ONE_DAY:
+            return reach >= last
+        reach = date.max if end is None else (end if reach is None else max(reach, end))
+        if reach >= last:
+            return True
+    return False
 
 
 def _judged_one_by_one(card, plan: str, year: int, target: dict, units: list[Unit]) -> pd.DataFrame:
