@@ -186,10 +186,16 @@ def national(folder: Path, grassroots: int, reruns: int) -> dict:
     rows = synthesise(folder, grassroots)
     imported = yearly_imports(folder, "national")
     db = Path(imported["database"])
-    status = cli("status", "--year", "2026", "--format", "csv", db=db)
-    deck = cli("export", "--format", "pptx", "--out", folder / "deck.pptx", db=db)
     return {"grassroots": grassroots, "values": rows, "import": imported,
-            "status": {"seconds": status["seconds"], "peak_mb": status["peak_mb"],
+            **national_steps(db, reruns, folder / "deck.pptx")}
+
+
+def national_steps(db: Path, reruns: int, deck_path: Path) -> dict:
+    """The nation's status (every target × unit), its deck, and every page's first open and reruns."""
+    status = cli("status", "--year", "2026", "--format", "csv", db=db)
+    deck_path.unlink(missing_ok=True)
+    deck = cli("export", "--format", "pptx", "--out", deck_path, db=db)
+    return {"status": {"seconds": status["seconds"], "peak_mb": status["peak_mb"],
                        "rows": status["stdout"].count("\n") - 1},
             "deck": {"seconds": deck["seconds"], "peak_mb": deck["peak_mb"]},
             **pages_run(db, reruns)}
@@ -210,7 +216,14 @@ def main() -> None:
     parser.add_argument("--reruns", type=int, default=5)
     parser.add_argument("--imports-only", action="store_true",
                         help="measure only the three single-file imports; keep the other figures of the last run")
+    parser.add_argument("--national-db", type=Path,
+                        help="an existing national database (the yearly imports of a full run, kept): measure "
+                             "only its status, deck and pages, and print them")
     args = parser.parse_args()
+    if args.national_db:
+        print(json.dumps(national_steps(args.national_db, args.reruns, args.national_db.parent / "deck.pptx"),
+                         indent=1))
+        return
     target_rows = 600_000 if args.quick else 6_000_000
     sizes = [target_rows // 4, target_rows // 2, target_rows]
     national_grassroots = 13_000 if args.quick else 130_000

@@ -211,6 +211,7 @@ def _explain_merged_part(args, plan: str) -> None:
 
 
 def _write_status(store: Store, args) -> tuple[str, int]:
+    from metrics.judging import bulk
     from metrics.judging.scorecard import Scorecard, records
 
     card = Scorecard(store, as_of=args.as_of)
@@ -221,10 +222,13 @@ def _write_status(store: Store, args) -> tuple[str, int]:
     written = 0
     with TableWriter(args.format, digits=6) as out:
         for target in card.targets(plan):
-            rows = card.evaluate(plan, year, units=units, targets=[target.code])
-            if rows:
-                out.write(records(rows))
-                written += len(rows)
+            if units is None:  # the whole plan: every unit judged at once (metrics.judging.bulk)
+                frame = bulk.status_frame(card, plan, year, target)
+            else:
+                frame = records(card.evaluate(plan, year, units=units, targets=[target.code]))
+            if not frame.empty:
+                out.write(frame)
+                written += len(frame)
             card.release()
     return plan, written
 

@@ -30,14 +30,16 @@ class TableWriter:
 
     def write(self, frame: pd.DataFrame) -> None:
         if self.digits is not None:
-            frame = frame.map(lambda v: round(v, self.digits) if isinstance(v, float) else v)
+            frame = frame.assign(**{c: _rounded(frame[c], self.digits) for c in frame.columns
+                                    if frame[c].dtype.kind in "fO"})
         if self.fmt == "json":
             body = frame.to_json(orient="records", force_ascii=False, indent=1).strip()[1:-1].strip()
             if body:
                 sys.stdout.write(("[\n" if not self.started else ",\n") + body)
                 self.started = True
         else:
-            frame = frame.map(safe_cell).rename(columns=safe_cell)
+            frame = frame.assign(**{c: _safe(frame[c]) for c in frame.columns if frame[c].dtype.kind == "O"}
+                                 ).rename(columns=safe_cell)
             sys.stdout.write(frame.to_csv(index=False, header=not self.started, lineterminator="\n"))
             self.started = True
 
@@ -45,6 +47,22 @@ class TableWriter:
         if self.fmt == "json":
             sys.stdout.write("\n]\n" if self.started else "[]\n")
         return False
+
+
+def _rounded(column: pd.Series, digits: int) -> pd.Series:
+    """Floats rounded as ``round`` does (a national listing: a column at a time, not a cell at a time)."""
+    return pd.Series([round(v, digits) if isinstance(v, float) else v for v in column.tolist()], index=column.index,
+                     dtype=column.dtype)
+
+
+def _safe(column: pd.Series) -> pd.Series:
+    """``safe_cell`` on every cell of a text (or mixed) column, asked once per distinct value."""
+    codes, distinct = pd.factorize(column, use_na_sentinel=True)
+    if len(distinct) > len(column) // 4:
+        return pd.Series([safe_cell(v) for v in column.tolist()], index=column.index, dtype=column.dtype)
+    guarded = pd.Series([safe_cell(v) for v in distinct.tolist()] + [column[codes == -1].iloc[0] if (
+        codes == -1).any() else None], dtype=object)
+    return pd.Series(guarded.to_numpy()[codes], index=column.index, dtype=column.dtype)
 
 
 def write_table(frame: pd.DataFrame, fmt: str, digits: int | None = None) -> None:

@@ -57,6 +57,14 @@ def _date(value) -> dt.date | None:
     return value.date() if hasattr(value, "date") else value
 
 
+def _dates(column: pd.Series) -> list:
+    """A column of days as ``datetime.date`` (None where empty), a column at a time (264,000 periods)."""
+    if len(column) == 0 or column.dtype == object:
+        return [_date(v) for v in column]
+    stamps = pd.to_datetime(column)
+    return [None if missing else day for day, missing in zip(stamps.dt.date.tolist(), stamps.isna().tolist())]
+
+
 class Organisation:
     """Every period of every unit, answering "what did the tree look like in year Y"."""
 
@@ -65,6 +73,8 @@ class Organisation:
         self._trees: dict[int, dict[str, Unit]] = {}
         self._latest: dict[str, Unit | None] = {}
         self._shared: dict[int, Unit] = {}  # period -> its unit, for units without children
+        self._counts: dict[tuple, int | None] = {}  # (code, year, sectors) -> children in scope
+        self._alone: dict[tuple[str, int], Unit | None] = {}  # (code, year) -> unit, read without the tree
 
     @cached_property
     def _columns(self) -> dict[str, list]:
@@ -72,8 +82,8 @@ class Organisation:
         frame = self.periods
         columns = {c: frame[c].tolist() for c in ("code", "name_vi", "name_en", "kind", "level", "sector",
                                                    "parent", "successor", "official_code")}
-        columns["valid_from"] = [_date(v) for v in frame["valid_from"]]
-        columns["valid_to"] = [_date(v) for v in frame["valid_to"]]
+        columns["valid_from"] = _dates(frame["valid_from"])
+        columns["valid_to"] = _dates(frame["valid_to"])
         for lang in ("vi", "en"):
             columns[f"rank_{lang}"] = frame[f"rank_{lang}"].tolist() if f"rank_{lang}" in frame else [0] * len(frame)
         return columns
@@ -147,7 +157,74 @@ class Organisation:
         return self._shared[i]
 
     def unit(self, code: str, year: int) -> Unit | None:
-        return self.tree(year).get(code)
+        """``code`` in the tree of ``year``; read from its own periods and its children's when that year's tree
+        is not built (the nation's tree is 130,000 units: a view of a province and its districts needs none)."""
+        if year in self._trees:
+            return self._trees[year].get(code)
+        key = (code, year)
+        if key not in self._alone:
+            self._alone[key] = self._unit_alone(code, year)
+        return self._alone[key]
+
+    def _unit_alone(self, code: str, year: int) -> Unit | None:
+        i = self._period_at(code, year)
+        if i is None:
+            return None
+        children = self._children_at(code, year)
+        return replace(self._shared_unit(i), children=[self._columns["code"][j] for j in children]) if children \
+            else self._shared_unit(i)
+
+    def _covers_day(self, i: int, day: dt.date) -> bool:
+        start, end = self._columns["valid_from"][i], self._columns["valid_to"][i]
+        return start <= day and (end is None or end >= day)
+
+    def _period_at(self, code: str, year: int) -> int | None:
+        """The last of ``code``'s periods that covers 31 December of ``year`` (as ``_build`` keeps it)."""
+        day, found = year_end(year), None
+        for i in self._periods_of.get(code, ()):
+            if self._covers_day(i, day):
+                found = i
+        return found
+
+    def _children_at(self, code: str, year: int) -> list[int]:
+        """The periods, one per child, of the units directly below ``code`` on 31 December of ``year``, in the
+        order of the tree's ``children`` (empty when ``code`` itself is not there)."""
+        if self._period_at(code, year) is None:
+            return []
+        day, codes, found = year_end(year), self._columns["code"], {}
+        for i in self._periods_by_parent.get(code, ()):
+            if self._covers_day(i, day) and self._period_at(codes[i], year) == i:
+                found[codes[i]] = i
+        return list(found.values())
+
+    @cached_property
+    def _periods_of(self) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        for i, code in enumerate(self._columns["code"]):
+            found.setdefault(code, []).append(i)
+        return found
+
+    @cached_property
+    def _periods_by_parent(self) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        for i, parent in enumerate(self._columns["parent"]):
+            if isinstance(parent, str) and parent:
+                found.setdefault(parent, []).append(i)
+        return found
+
+    def children_in_scope(self, code: str, year: int, sectors: tuple = ()) -> int | None:
+        """How many units were directly below ``code`` in ``year`` in these sectors (a unit without a sector
+        counts in every scope; ``()``: all); None when ``code`` is not in that year's tree. Kept: a province's
+        thousands of children are counted once, not once per figure."""
+        key = (code, year, sectors)
+        if key not in self._counts:
+            if self.unit(code, year) is None:
+                self._counts[key] = None
+            else:
+                kinds = self._columns["sector"]
+                self._counts[key] = sum(1 for i in self._children_at(code, year)
+                                        if not sectors or _text(kinds[i]) is None or kinds[i] in sectors)
+        return self._counts[key]
 
     @cached_property
     def _latest_periods(self) -> dict[str, int]:

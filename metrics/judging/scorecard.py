@@ -298,11 +298,9 @@ class Scorecard:
         figure = self.source.figure(indicator, code, year, rollups.scope_key(sectors))
         if figure is None or figure.own:
             return figure
-        unit = self.org.tree(year).get(code)
-        if unit is None:
+        expected = self.org.children_in_scope(code, year, sectors)
+        if expected is None:
             return figure
-        children = [self.org.tree(year)[c] for c in unit.children]
-        expected = sum(1 for c in children if not sectors or c.sector is None or c.sector in sectors)
         return replace(figure, expected=max(expected, figure.reported))
 
     def series(self, plan: str, indicator: str, code: str, until: int,

@@ -21,7 +21,9 @@ from metrics.storage import rollups
 from metrics.storage.store import Store, in_force_sql
 from metrics.vocabulary.shared import number_or_none
 
-BULK = 2_000  # beyond this many units, fetch whole indicators instead of listing codes
+BULK = 2_000
+LEAF_COLUMNS = ("indicator", "year", "unit", "depth", "value", "numerator", "denominator", "reported", "own",
+                "provenance", "sources", "scope")  # beyond this many units, fetch whole indicators instead of listing codes
 
 
 class FigureSource(Protocol):
@@ -169,6 +171,10 @@ class StoredFigures:
 
     def _leaf_values(self, indicators: list[str], units: list[str] | None) -> pd.DataFrame:
         """Own values of units without children that year (the rest are in ``figures``)."""
+        if units is not None and not self.store.rows(
+                "SELECT count(*) FROM unit_years WHERE children = 0 AND code IN (SELECT unnest(?::VARCHAR[]))",
+                [list(units)])[0][0]:
+            return pd.DataFrame(columns=LEAF_COLUMNS)  # none of them is ever a leaf: no scan of every value
         sql, params = self._values_sql(indicators, units)
         return self.store.frame(f"""
             SELECT o.indicator, o.year, o.unit, u.depth, {rollups.OWN_VALUE} AS value, o.numerator,

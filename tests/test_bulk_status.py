@@ -1,0 +1,129 @@
+"""The nation's listing judged in bulk (metrics.judging.bulk) says exactly what judging one unit at a time says.
+
+The oracle is ``metrics.domain.judgement.judge`` (and ``progress.assess`` inside it), through
+``Scorecard.evaluate``: every row, every column, to the last bit.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from metrics.domain.judgement import TargetSpec, judge
+from metrics.judging import bulk
+from metrics.judging.scorecard import Scorecard, records
+from metrics.storage.store import Store
+from metrics.synth import synthesise
+from tests.helpers import cli, copy_database
+
+YEARS = list(range(2018, 2027))
+
+
+def _spec_cases() -> list[TargetSpec]:
+    cases = []
+    for direction in ("up", "down"):
+        cases += [TargetSpec("level", 60.0, 2020, 2025, direction), TargetSpec("level", 0.0, 2020, 2025, direction),
+                  TargetSpec("level", 45.0, 2020, 2025, direction, value_high=50.0),
+                  TargetSpec("level", 50.0, 2019, 2019, direction),
+                  TargetSpec("cumulative", 300.0, 2020, 2025, direction),
+                  TargetSpec("annual_floor", 50.0, 2020, 2025, direction),
+                  TargetSpec("annual_ceiling", 50.0, 2020, 2025, direction),
+                  TargetSpec("annual_band", 40.0, 2020, 2025, direction, value_high=60.0),
+                  TargetSpec("unit_band", 40.0, 2020, 2025, direction, value_high=60.0)]
+    return cases
+
+
+def _random_grid(rng) -> bulk.Grid:
+    """Values around the targets: zeros, negatives, equal years and holes (missing years) on purpose."""
+    n = 400
+    values = rng.choice([0.0, -5.0, 50.0, 60.0], size=(n, len(YEARS)))
+    values = np.where(rng.random((n, len(YEARS))) < 0.7, np.round(rng.normal(50, 25, (n, len(YEARS))), 1), values)
+    values[rng.random((n, len(YEARS))) < 0.25] = np.nan
+    grid = bulk._empty_grid([f"U{i}" for i in range(n)], YEARS)
+    grid.value[:] = values
+    return grid
+
+
+@pytest.mark.parametrize("year", [2019, 2020, 2023, 2025, 2026])
+def test_bulk_arithmetic_is_judge_on_every_row(year):
+    rng = np.random.default_rng(year)
+    for spec in _spec_cases():
+        grid = _random_grid(rng)
+        judged = {"level": bulk.judge_level, "cumulative": bulk.judge_cumulative}.get(spec.type, bulk.judge_annual)(
+            spec, grid, year)
+        for i in range(len(grid.codes)):
+            series = {y: v for y, v in zip(YEARS, grid.value[i].tolist()) if v == v}
+            v = judge(spec, series, year)
+            col = judged["actual_col"][i]
+            found = {"status": judged["status"][i], "actual_year": YEARS[col] if col >= 0 else None,
+                     **{k: _none(judged[k][i]) for k in ("actual", "target_value", "achievement_pct", "expected",
+                                                        "gap", "pace_per_year", "pace_rate", "projection", "score")},
+                     "years_met": _whole(judged["years_met"][i]), "years_assessed": _whole(judged["years_assessed"][i]),
+                     "band_position": judged["band_position"][i], "trend": judged["trend"][i]}
+            wanted = {k: getattr(v, k) for k in found}
+            assert found == wanted, (spec, year, series)
+
+
+def _none(value):
+    return None if value != value else float(value)
+
+
+def _whole(value):
+    return None if value < 0 else int(value)
+
+
+def _one_by_one(card: Scorecard, plan: str, year: int, target: dict) -> pd.DataFrame:
+    return records(card.evaluate(plan, year, targets=[target["code"]]))
+
+
+def _compare_every_target(path, years_of=None) -> int:
+    """Every target of every plan in the judged years: the bulk listing against the per-row one, as text."""
+    store = Store.open(path, read_only=True)
+    in_bulk = 0
+    try:
+        with store.reading():
+            for plan in store.plans()["code"]:
+                card, oracle = Scorecard(store), Scorecard(store)
+                years = years_of(card, plan) if years_of else [card.latest_year(plan)]
+                for year in years:
+                    for target in card.targets(plan):
+                        found = bulk.status_frame(card, plan, year, target)
+                        wanted = _one_by_one(oracle, plan, year, target)
+                        assert found.to_csv(index=False) == wanted.to_csv(index=False), (plan, year, target["code"])
+                        if bulk._bulk_ready(card, target) and not found.empty:
+                            units = bulk._applying(card, target, card.units_for(plan, year))
+                            in_bulk += sum(line is not None for line in bulk._lines(card, target, units, year))
+    finally:
+        store.close()
+    return in_bulk
+
+
+def test_demo_listing_is_the_same_in_bulk(demo_template, tmp_path):
+    """Every third year of each plan and its latest (a year before the data, a year judged after a deadline)."""
+    path = copy_database(demo_template, tmp_path)
+    assert _compare_every_target(path, lambda card, plan: sorted({*card.years(plan)[::3], card.latest_year(plan),
+                                                                  int(card.plans[plan]["start_year"])})) > 0
+
+
+def test_merged_province_listing_is_the_same_in_bulk(mini_template, tmp_path):
+    """A province formed by merging several in 2025: its years before reconstructed, one by one; the rest in bulk."""
+    path = copy_database(mini_template, tmp_path)
+    assert _compare_every_target(path, lambda card, plan: card.years(plan)) > 0
+
+
+@pytest.mark.slow
+def test_generated_federation_listing_is_the_same_in_bulk(tmp_path):
+    """A generated federation (provinces merged in 2025, every grassroots union moved to a commune), a tenth of
+    its values left out (missing years): bulk and one by one agree on every row, and most rows are in bulk."""
+    out = tmp_path / "federation"
+    synthesise(out, provinces=3, grassroots=300, years=6, seed=5)
+    values = pd.read_csv(out / "values.csv", dtype=str, keep_default_na=False)
+    leaves = values["unit"].str.startswith("CS")
+    keep = ~leaves | (np.random.default_rng(5).random(len(values)) > 0.1)
+    values[keep].to_csv(out / "values.csv", index=False)
+    db = tmp_path / "federation.duckdb"
+    cli("init", db=db)
+    cli("units", "import", out / "units.csv", db=db)
+    cli("targets", "import", out / "targets.csv", db=db)
+    cli("import", out / "values.csv", "--plan", "SYN-2028", db=db)
+    in_bulk = _compare_every_target(db, lambda card, plan: [2023, 2024, 2025, 2026])
+    assert in_bulk > 10_000
