@@ -154,7 +154,7 @@ def _read_and_check(cur, store, report: Report, path: Path, sheet, encoding, pro
                                                 detail=f"{lines:,} > {max_rows:,}")])
     if progress:
         progress(0.45, "checking")
-    checked = validate.check(cur, layout, accepted_years(store))
+    checked = validate.check(cur, layout, accepted_years(store), controls=report.controls)
     report.convention = checked.convention
     figures = cur.execute(f"SELECT count({'DISTINCT ' if layout.wide else ''}row) FROM checked").fetchall()[0][0]
     report.rows = figures + checked.blank
@@ -231,6 +231,7 @@ def _load(cur, report: Report, path: Path, sheet, encoding, progress) -> list:
             scanned, loaded = reading.scan_and_load(cur, path, sniffed, max(len(headers), 1), header_row,
                                                     report.workdir, progress)
             report.sha256, report.encoding, report.delimiter = scanned.sha256, sniffed.encoding, sniffed.delimiter
+            report.controls = scanned.controls
         except (UnicodeDecodeError, LookupError) as exc:
             return [problem(None, None, None, "unreadable-file", detail=f"{type(exc).__name__}: {exc}"[:200])]
         except duckdb.Error as exc:
