@@ -203,6 +203,34 @@ def test_binary_bytes_far_into_a_clean_looking_file_reject_it(demo, tmp_path):
     assert hashlib.sha256(Path(demo.path).read_bytes()).hexdigest() == before
 
 
+@pytest.mark.parametrize("control", ["\x1b", "\x7f", "\x85", "\x9f", "\x01"])
+@pytest.mark.parametrize("where", ["note", "unit", "value"])
+def test_a_control_character_anywhere_in_a_long_file_is_found_after_the_scan(control, where, demo, tmp_path,
+                                                                             monkeypatch):
+    """The byte scan that spares clean files the control-character rule must see every one: in any column,
+    a C1 character (two bytes in UTF-8) split between two chunks of the scan included."""
+    from metrics.storage.files import csv_reader
+    cells = {"unit": "883", "value": "1200", "note": "Báo cáo năm"}
+    rows = "".join(f"883,members,{y},1100,Ghi chú dòng {y}\n" for y in range(2019, 2024))
+    cells[where] = cells[where][:2] + control + cells[where][2:]
+    text = f"unit,indicator,year,value,note\n{rows}{cells['unit']},members,2024,{cells['value']},{cells['note']}\n"
+    # a chunk ends just after the control's first byte: a C1 character's C2 lead ends one chunk
+    monkeypatch.setattr(csv_reader, "CHUNK_BYTES", text.encode().index(control.encode()) + 1)
+    report = intake.check(write(tmp_path, text), store=demo)
+    assert report.controls
+    assert [(p.row, p.code) for p in report.problems if p.code == "control-character"] == [(7, "control-character")]
+
+
+def test_a_clean_file_is_scanned_free_of_control_characters(demo, tmp_path, monkeypatch):
+    """Vietnamese text, a no-break space (C2 A0) and a tab are no control characters: the rule is skipped."""
+    from metrics.storage.files import csv_reader
+    monkeypatch.setattr(csv_reader, "CHUNK_BYTES", 5)
+    text = "unit,indicator,year,value,note\n" + "".join(f"883,members,{y},1\u00a0100,Đoàn\tcơ sở ưu tú\n"
+                                                      for y in (2023, 2024))
+    report = intake.check(write(tmp_path, text), store=demo)
+    assert not report.controls and report.ok
+
+
 def test_sources_are_stored_trimmed_notes_as_written_both_precomposed(demo, tmp_path):
     decomposed = unicodedata.normalize("NFD", "Báo cáo năm")
     path = write(tmp_path, "unit,indicator,year,value,source,note\n"

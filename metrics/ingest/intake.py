@@ -134,7 +134,7 @@ def _read_and_check(cur, store, report: Report, path: Path, sheet, encoding, pro
                                                 detail=f"{lines:,} > {max_rows:,}")])
     if progress:
         progress(0.45, "checking")
-    checked = validate.check(cur, layout, accepted_years(store))
+    checked = validate.check(cur, layout, accepted_years(store), controls=report.controls)
     report.convention = checked.convention
     figures = cur.execute(f"SELECT count({'DISTINCT ' if layout.wide else ''}row) FROM checked").fetchall()[0][0]
     report.rows = figures + checked.blank
@@ -165,7 +165,7 @@ def _read(cur, report: Report, path: Path, sheet, encoding, progress, max_bytes:
     early, found = guarded.read(cur, path, report.workdir, layouts.names_a_column, sheet, encoding, progress, max_bytes)
     report.kind, report.reader, report.sheet = found.kind, found.reader, found.sheet
     report.sha256, report.encoding, report.delimiter = found.sha256, found.encoding, found.delimiter
-    report.problems = found.problems
+    report.problems, report.controls = found.problems, found.controls
     return early
 
 
@@ -175,10 +175,13 @@ def _collect(cur, report: Report, found: list) -> None:
     for p in found:
         counts[p.code] = counts.get(p.code, 0) + 1
     rows = cur.execute("""
-        SELECT p.row, p.col, p.value, p.code, p.detail, w.unit, w.indicator FROM problems p
-        LEFT JOIN (SELECT row, any_value(unit_text) AS unit, any_value(indicator_text) AS indicator
-                   FROM checked GROUP BY row) w ON w.row = p.row
-        ORDER BY p.row, p.position, p.code LIMIT ?""", [MAX_DETAILED]).fetchall()
+        WITH listed AS (SELECT * FROM problems ORDER BY row, position, code LIMIT ?),
+        named AS (  -- the names of the listed rows only: grouping every row of the file cost a second
+            SELECT row, any_value(unit_text) AS unit, any_value(indicator_text) AS indicator FROM checked
+            WHERE row IN (SELECT row FROM listed) GROUP BY row)
+        SELECT p.row, p.col, p.value, p.code, p.detail, w.unit, w.indicator FROM listed p
+        LEFT JOIN named w ON w.row = p.row
+        ORDER BY p.row, p.position, p.code""", [MAX_DETAILED]).fetchall()
     for what in ("unit", "indicator"):
         unknown = sorted({r[2] for r in rows if r[3] == f"unknown-{what}"})
         report.suggestions.update(units.suggestions(cur, what, unknown))

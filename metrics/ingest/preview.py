@@ -24,7 +24,7 @@ CHANGE_COLUMNS = ["row", "unit", "unit_name_vi", "unit_name_en", "indicator", "i
 
 def compare(cur, layout: Layout) -> dict[str, int]:
     """Create ``diff``: every cell of the rows without errors (``error_rows``, from the check) against the
-    value in force. ``change``: created, updated (the figure changes), annotated (only its source, note or
+    value in force (its texts are not copied: ``changes`` looks up those of the cells it lists). ``change``: created, updated (the figure changes), annotated (only its source, note or
     provenance changes) or unchanged; texts are compared only when the file has their column."""
     texts: list[str] = [name for name in ("source", "note") if name in layout.columns]
     same_text = " AND ".join(f"n.{name} IS NOT DISTINCT FROM c.{name}" for name in texts) or "true"
@@ -40,7 +40,7 @@ def compare(cur, layout: Layout) -> dict[str, int]:
             LEFT JOIN note_nfc n ON n.id = c.note_id
             WHERE NOT EXISTS (SELECT 1 FROM error_rows e WHERE e.row = c.row))
         SELECT n.* EXCLUDE (source, note), c.value AS old_value, c.numerator AS old_numerator,
-               c.denominator AS old_denominator, c.source AS old_source, c.note AS old_note,
+               c.denominator AS old_denominator,
                {_texts_changed(texts)} AS texts_changed,
                CASE WHEN c.unit IS NULL THEN 'created'
                     WHEN NOT (n.value IS NOT DISTINCT FROM c.value AND n.numerator IS NOT DISTINCT FROM c.numerator
@@ -105,8 +105,9 @@ def changes(cur, limit: int = SAMPLE_CHANGES) -> pd.DataFrame:
                i.name_vi AS indicator_name_vi, i.name_en AS indicator_name_en, d.kind, i.decimals, d.year,
                {effective('d.kind', 'd.old_value', 'd.old_numerator', 'd.old_denominator')} AS old,
                {effective('d.kind', 'd.value', 'd.numerator', 'd.denominator')} AS new, d.change,
-               d.texts_changed, d.old_source, s.nfc AS new_source, d.old_note, n.nfc AS new_note
+               d.texts_changed, cu.source AS old_source, s.nfc AS new_source, cu.note AS old_note, n.nfc AS new_note
         FROM chosen d
+        LEFT JOIN current cu USING (unit, indicator, year)  -- the old texts of these few cells only
         LEFT JOIN (SELECT code, arg_max(name_vi, valid_from) AS name_vi, arg_max(name_en, valid_from) AS name_en
                    FROM units GROUP BY code) u ON u.code = d.unit
         LEFT JOIN indicators i ON i.code = d.indicator

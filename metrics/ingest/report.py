@@ -35,6 +35,7 @@ class Report:
     workdir: Path
     kind: str = "csv"  # csv | excel
     reader: str = ""  # fast (DuckDB's read_csv) | careful (Python's csv) | excel
+    controls: bool = True  # the file may hold a control character (False: its bytes were scanned, none)
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None

@@ -53,8 +53,11 @@ def effective(kind: str, value: str, numerator: str, denominator: str) -> str:
     return rollups.value_sql(kind, value, numerator, denominator)
 
 
-def check(cur, layout: Layout, years: list[int], progress=None) -> Checked:
-    """Build ``checked``, ``current``, ``problems`` and ``error_rows`` in the cursor; return the convention."""
+def check(cur, layout: Layout, years: list[int], progress=None, *, controls: bool = True) -> Checked:
+    """Build ``checked``, ``current``, ``problems`` and ``error_rows`` in the cursor; return the convention.
+
+    ``controls``: the file may hold a control character; False when its bytes were scanned and hold none
+    (``csv_reader.scan``), which spares a look at every cell."""
     for what in ("unit", "indicator"):
         units.resolve(cur, what, layouts.distinct_texts_sql(layout, what))
     for name in layouts.LONG_TEXT_FIELDS:  # sources and notes: cleaned once per distinct text, then numbered
@@ -65,7 +68,7 @@ def check(cur, layout: Layout, years: list[int], progress=None) -> Checked:
     _checked(cur, convention)
     blank = _skip_blank(cur)
     _current(cur)
-    _problems(cur, layout, years, convention)
+    _problems(cur, layout, years, convention, controls)
     return Checked(convention, blank)
 
 
@@ -116,6 +119,8 @@ def _skip_blank(cur) -> int:
     """Rows without a value, numerator or denominator are skipped, not refused: a template comes with a row
     for every unit and indicator, and a row left empty says "no figure" (it replaces nothing)."""
     blank = "value_text IS NULL AND numerator_text IS NULL AND denominator_text IS NULL"
+    if not cur.execute(f"SELECT count(*) FROM checked WHERE {blank}").fetchall()[0][0]:
+        return 0  # most files: one pass, nothing deleted
     rows = cur.execute(f"""SELECT count(DISTINCT row) FROM checked WHERE {blank}
                            AND row NOT IN (SELECT row FROM checked WHERE NOT ({blank}))""").fetchall()[0][0]
     cur.execute(f"DELETE FROM checked WHERE {blank}")
@@ -199,7 +204,7 @@ def _rules(convention: str) -> list[tuple[str, str, str, str, str]]:
     return rules
 
 
-def _problems(cur, layout: Layout, years: list[int], convention: str) -> None:
+def _problems(cur, layout: Layout, years: list[int], convention: str, controls: bool = True) -> None:
     columns = {f"{name}_col": layout.header(name) for name in
                ("unit", "indicator", "numerator", "denominator", "source", "note", "provenance")}
     order = {name: i for i, name in enumerate(("unit", "indicator", "year", "value", "numerator", "denominator",
@@ -222,7 +227,8 @@ def _problems(cur, layout: Layout, years: list[int], convention: str) -> None:
     _unit_years(cur, layout)
     _series(cur)
     _duplicates(cur, layout)
-    _controls(cur, layout)
+    if controls:
+        _controls(cur, layout)
     cur.execute(f"CREATE OR REPLACE TEMP TABLE error_rows AS {error_rows_sql()}")  # warnings below never reject
     _implausible(cur)
     _without_parts(cur)

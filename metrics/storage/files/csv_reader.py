@@ -187,6 +187,7 @@ class Scan:
     size: int
     utf8_path: Path  # the file itself, or its UTF-8 transcoding
     blank_inside: bool  # a blank line with content after it (DuckDB would skip it, shifting row numbers)
+    controls: bool = True  # some byte may be a control character (the check looks for them only then)
 
 
 def scan(path: Path, encoding: str, workdir: Path, progress: Progress | None = None) -> Scan:
@@ -194,7 +195,7 @@ def scan(path: Path, encoding: str, workdir: Path, progress: Progress | None = N
     utf8 = encoding in UTF8
     wide = _wide_encoding(encoding)
     target = path if utf8 else workdir / "transcoded.csv"
-    digest, size, blanks = hashlib.sha256(), path.stat().st_size, _BlankLines()
+    digest, size, blanks, controls = hashlib.sha256(), path.stat().st_size, _BlankLines(), _ControlBytes()
     with open(path, "rb") as handle, contextlib.ExitStack() as stack:
         out = None if utf8 else stack.enter_context(open(target, "wb"))
         transcoder = None if utf8 else _Transcoder(encoding)
@@ -206,13 +207,15 @@ def scan(path: Path, encoding: str, workdir: Path, progress: Progress | None = N
                 block = transcoder.feed(block)
                 out.write(block)
             blanks.feed(block)
+            controls.feed(block)
             if progress:
                 progress(0.05 * handle.tell() / max(size, 1), "reading")
         if transcoder and out:
             rest = transcoder.finish()
             out.write(rest)
             blanks.feed(rest)
-    return Scan(digest.hexdigest(), size, target, blanks.inside)
+            controls.feed(rest)
+    return Scan(digest.hexdigest(), size, target, blanks.inside, controls.found)
 
 
 class _Transcoder:
@@ -270,6 +273,34 @@ class _BlankLines:
     @property
     def inside(self) -> bool:
         return self.first_blank is not None and self.first_blank < self.last_content
+
+
+# C0 controls other than tab, line feed and carriage return, and DEL: one byte each in UTF-8. C1 (U+0080–U+009F)
+# is two bytes, C2 80 … C2 9F. The check's rule (``validate.CONTROL``) names the same characters.
+C0_AND_DEL = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+C1_LEAD = 0xC2
+NOT_CONTROL = bytes(b for b in range(256) if b not in C0_AND_DEL and b != C1_LEAD)
+C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+class _ControlBytes:
+    """Whether the UTF-8 text holds a control character anywhere (header, helper columns and all): a clean
+    file, nearly every file, spares the check its look at every cell. One ``translate`` per chunk (C speed)
+    keeps only the bytes that can start one; a C2 lead byte is looked at again with the byte after it."""
+
+    def __init__(self):
+        self.found = False
+        self.tail = b""
+
+    def feed(self, block: bytes) -> None:
+        if self.found or not block:
+            return
+        kept = block.translate(None, NOT_CONTROL)
+        if kept.strip(bytes([C1_LEAD])):
+            self.found = True
+        elif kept or self.tail:
+            self.found = C1_UTF8.search(self.tail + block) is not None
+        self.tail = block[-1:] if block[-1] == C1_LEAD else b""  # a C1 character split between two chunks
 
 
 # --- into DuckDB -----------------------------------------------------------------------------------

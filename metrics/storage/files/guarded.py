@@ -39,6 +39,7 @@ class FileRead:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    controls: bool = True  # the file may hold a control character (False: a CSV whose bytes were scanned, none)
     problems: list[Problem] = field(default_factory=list)  # of single rows: one with more cells than the header
 
 
@@ -82,6 +83,7 @@ def _load(cur, found: FileRead, path: Path, workdir: Path, names: Names, sheet, 
             scanned, loaded = reading.scan_and_load(cur, path, sniffed, max(len(headers), 1), header_row, workdir,
                                                     progress)
             found.sha256, found.encoding, found.delimiter = scanned.sha256, sniffed.encoding, sniffed.delimiter
+            found.controls = scanned.controls
         except (UnicodeDecodeError, LookupError) as exc:
             return [problem(None, None, None, "unreadable-file", detail=f"{type(exc).__name__}: {exc}"[:200])]
         except duckdb.Error as exc:
