@@ -7,7 +7,7 @@ Serves the dashboard (``streamlit run``, as tests/browser/conftest.py starts it)
 data, signs in as an administrator (so that Nhập dữ liệu and Quản trị are there too), opens each page by its
 address in Debian's Chromium and saves ``{size}-{lang}-{page}.png`` of the whole page once it is drawn
 (script finished, every chart painted and its labels placed). ``present-slide`` is the slideshow after its
-start button; ``sign-in`` is taken signed out. Prints the files written.
+start button, ``present-chart`` its next slide (the first with a chart); ``sign-in`` is taken signed out. Prints the files written.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ SIZES = {"phone": (390, 844), "laptop": (1440, 900), "hall": (1920, 1080)}
 PAGES = {
     "overview": "overview", "target-NK1b": "target?target=NK1b", "target-HN1a": "target?target=HN1a",
     "target-NK3a": "target?target=NK3a", "units": "units", "about": "about", "present": "present",
-    "present-slide": "present", "import": "import", "admin": "admin", "sign-in": "sign-in",
+    "present-slide": "present", "present-chart": "present", "import": "import", "admin": "admin", "sign-in": "sign-in",
 }
 USER, PASSWORD = "nguoi-xem", "ảnh chụp từng trang của bảng số"
 
@@ -94,11 +94,15 @@ def shoot(browser, url: str, size: str, lang: str, names: list[str], out: Path) 
                 continue
             page.goto(address(url, name, lang))
             drawn(page)
-            if name == "present-slide":
+            if name.startswith("present-"):  # the slideshow's first slide, or its second (the first chart)
                 page.locator(".st-key-present_go button").click()
                 page.locator(".st-key-slide").wait_for(timeout=60_000)
                 drawn(page)
-            written.append(save(page, out / f"{size}-{lang}-{name}.png", whole=name != "present-slide"))
+                if name == "present-chart":
+                    page.locator(".st-key-present_next button").click()
+                    page.locator('.st-key-slide [data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
+                    drawn(page)
+            written.append(save(page, out / f"{size}-{lang}-{name}.png", whole=not name.startswith("present-")))
     finally:
         context.close()
     return written
