@@ -57,6 +57,8 @@ def demo_copy(folder: Path) -> Path:
 
 
 def drawn(page) -> None:
+    # before its first run a page is "not running" too: wait for its heading first (every page has one)
+    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
     page.wait_for_function(DRAWN, timeout=60_000)
     page.wait_for_timeout(600)  # the last labels are placed in the frame after Plotly's; widgets settle
 
