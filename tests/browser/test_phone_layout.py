@@ -1,6 +1,7 @@
 """What a phone (390 × 844, touch, nothing hovers) showed broken, found by looking at scripts/screens.py's
 pictures: the unit list's lines each as wide as its name (a ragged right edge), a table's always-shown
-toolbar over the heading above it, a figure's note cut to "…"."""
+toolbar over the heading above it, a figure's note cut to "…", a slide's title filling the screen and its
+last line out of reach under the slideshow's footer."""
 
 from __future__ import annotations
 
@@ -57,3 +58,29 @@ def test_a_phone_shows_tables_toolbars_clear_of_headings_and_figures_notes_whole
     assert bars and all(b["shown"] for b in bars)  # nothing hovers on a phone: always there
     assert all(b["before"] is None or b["top"] >= b["before"] - 1 for b in bars), bars
     assert page.evaluate(CUT) == []
+
+
+# Scrolled to the end: the slide's last line above the footer; the title's size.
+SLIDE = """() => {
+  document.querySelector('[data-testid="stMain"]').scrollTo(0, 1e6);
+  window.scrollTo(0, 1e6);
+  const parts = [...document.querySelectorAll('.st-key-slide [data-testid="stElementContainer"]')]
+    .filter((e) => e.getBoundingClientRect().height > 0);
+  const last = parts[parts.length - 1].getBoundingClientRect();
+  const footer = document.querySelector('.st-key-slide-footer').getBoundingClientRect();
+  return { lastBottom: last.bottom, footerTop: footer.top,
+           title: parseFloat(getComputedStyle(document.querySelector('.st-key-slide h1')).fontSize) };
+}"""
+
+
+def test_a_phone_slide_can_be_read_to_its_last_line(phone, server):
+    page = phone
+    page.goto(f"{server}/present")
+    wait_rendered(page)
+    page.locator(".st-key-present_go button").click()
+    page.locator(".st-key-slide h1").wait_for()
+    wait_rendered(page)
+    page.wait_for_timeout(300)
+    found = page.evaluate(SLIDE)
+    assert found["title"] <= 32, found  # 51 px: four words to a screen
+    assert found["lastBottom"] <= found["footerTop"] + 1, found
