@@ -56,9 +56,11 @@ def demo_copy(folder: Path) -> Path:
     return path
 
 
-def drawn(page) -> None:
-    # before its first run a page is "not running" too: wait for its heading first (every page has one)
-    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
+def drawn(page, opened: bool = True) -> None:
+    """``opened``: just opened by its address (before its first run a page is "not running" too: its heading,
+    which every page has, is waited for first); else after a click in the page."""
+    if opened:
+        page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
     page.wait_for_function(DRAWN, timeout=60_000)
     page.wait_for_timeout(600)  # the last labels are placed in the frame after Plotly's; widgets settle
 
@@ -99,11 +101,11 @@ def shoot(browser, url: str, size: str, lang: str, names: list[str], out: Path) 
             if name.startswith("present-"):  # the slideshow's first slide, or its second (the first chart)
                 page.locator(".st-key-present_go button").click()
                 page.locator(".st-key-slide").wait_for(timeout=60_000)
-                drawn(page)
+                drawn(page, opened=False)
                 if name == "present-chart":
                     page.locator(".st-key-present_next button").click()
                     page.locator('.st-key-slide [data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
-                    drawn(page)
+                    drawn(page, opened=False)
             written.append(save(page, out / f"{size}-{lang}-{name}.png", whole=not name.startswith("present-")))
     finally:
         context.close()
@@ -124,7 +126,7 @@ def save(page, path: Path, whole: bool = True) -> Path:
     if tall > size["height"]:
         page.set_viewport_size({"width": size["width"], "height": min(tall, 16_000)})
         page.wait_for_timeout(800)
-        drawn(page)
+        drawn(page, opened=False)
     page.screenshot(path=str(path))
     page.set_viewport_size(size)
     print(path, flush=True)
