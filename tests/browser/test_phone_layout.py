@@ -84,3 +84,14 @@ def test_a_phone_slide_can_be_read_to_its_last_line(phone, server):
     found = page.evaluate(SLIDE)
     assert found["title"] <= 32, found  # 51 px: four words to a screen
     assert found["lastBottom"] <= found["footerTop"] + 1, found
+
+
+def test_a_phone_page_title_is_not_smaller_than_its_sections(phone, server):
+    page = phone
+    page.goto(f"{server}/about")
+    wait_rendered(page)
+    page.locator('[data-testid="stMain"] h2').first.wait_for()
+    sizes = page.evaluate("""() => ['h1', 'h2'].map((tag) => [...document.querySelectorAll(
+      `[data-testid="stMain"] ${tag}`)].map((h) => parseFloat(getComputedStyle(h).fontSize)))""")
+    title, sections = sizes
+    assert title and sections and max(sections) < title[0], sizes
