@@ -60,7 +60,7 @@ def test_overview_lists_every_target_of_the_plan(app):
     assert list(lines) == codes  # one scorecard line per target, in the resolution's order
     for line in lines.values():
         assert any(f"[{badge}]" in line for badge in BADGES), line  # its status: symbol and word
-    assert "NK2a** Ký kết thỏa ước lao động tập thể · 95,20% / ≥ 96%" in lines["NK2a"]  # name, value, target
+    assert "NK2a** Ký kết thỏa ước lao động tập thể · 95,20% / ≥\u00a096%" in lines["NK2a"]  # name, value, target
     assert f"Năm 2026, {PLAN_TARGETS} chỉ tiêu: ✔ Đã đạt" in shown  # the headline counts in the table's words
     counted = {badge: sum(f"[{badge}]" in line for line in lines.values()) for badge in BADGES}
     summary = next(m.value for m in at.markdown if m.value.startswith("#### Năm 2026"))

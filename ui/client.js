@@ -304,7 +304,8 @@
         xaxis: "x3", yaxis: "y3", showlegend: false },
     ];
     const layout = {
-      width: 640, height: 360, separators: current.lang === "vi" ? ",." : ".,", font: { size: 14 },
+      width: 640, height: 360, separators: current.lang === "vi" ? ",." : ".,",
+      font: { family: settings.chart.font, size: 14 }, hovermode: "closest", hoverlabel: { font: { family: settings.chart.font } },
       margin: { l: 40, r: 20, t: 30, b: 40 }, showlegend: true,
       legend: { orientation: "h", yref: "container", yanchor: "bottom", y: 0, xanchor: "left", x: 0 },
       xaxis: { domain: [0, 0.45], dtick: 1, tickformat: "d", automargin: true },
@@ -316,7 +317,9 @@
       annotations: [{ text: "a", x: 0, xref: "paper", y: 1, yref: "paper", showarrow: false }],
       uniformtext: { minsize: 11, mode: "hide" }, dragmode: false,
     };
-    Plotly.newPlot(host, data, layout, { displayModeBar: false, responsive: false })
+    // As Streamlit draws a chart (react-plotly calls Plotly.react) and with the pages' own config: the
+    // toolbar, the locale and the resize handling are the code paths of a real first drawing too.
+    Plotly.react(host, data, layout, { ...settings.chart.config, locale: current.lang === "vi" ? "vi" : "en-US" })
       .then(() => declutter(host))
       .catch(() => {})
       .finally(() => { Plotly.purge(host); host.remove(); });

@@ -177,8 +177,16 @@ def words(lang: str) -> dict | None:
     return {"exact": exact, "patterns": [list(p) for p in STREAMLIT_VI_PATTERNS] + months}
 
 
+#: What the warm-up chart of ``client.js`` is drawn with: the pages' own Plotly config and font, so that it
+#: runs the code of a real first drawing (ui/widgets.py's ``PLOTLY_CONFIG`` is this config).
+PLOTLY_CONFIG = {"displaylogo": False, "locales": PLOTLY_LOCALES, "responsive": True,
+                 "modeBarButtons": [["toImage"]], "toImageButtonOptions": {"format": "png", "scale": 2}}
+CHART = {"config": PLOTLY_CONFIG, "font": charts.FONT}
+
+
 def script(lang: str) -> str:
-    settings = json.dumps({"lang": lang, "words": words(lang), "preload": PRELOAD}, ensure_ascii=False)
+    settings = json.dumps({"lang": lang, "words": words(lang), "preload": PRELOAD, "chart": CHART},
+                          ensure_ascii=False)
     return SCRIPT.replace("KPI;", f"{settings};", 1)
 
 

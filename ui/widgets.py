@@ -17,8 +17,7 @@ from ui.texts import t
 
 # Plotly's own words in the page's language (``client.PLOTLY_LOCALES``, inline: nothing fetched); charts do not
 # zoom or pan (a finger on a phone scrolls the page), so the toolbar holds only the PNG download.
-PLOTLY_CONFIG = {"displaylogo": False, "locales": client.PLOTLY_LOCALES, "responsive": True,
-                 "modeBarButtons": [["toImage"]], "toImageButtonOptions": {"format": "png", "scale": 2}}
+PLOTLY_CONFIG = client.PLOTLY_CONFIG
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:])")
 

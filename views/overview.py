@@ -50,9 +50,13 @@ def score_line(row, lang: str) -> str:
     """``:blue-badge[✔ Đã đạt] **NK1a** Phát triển thêm 28.000 đoàn viên · 8.120 / ≥ 28.000`` (data escaped)."""
     status = statuses.status(row.status)
     value = fmt.shown(row.verdict.actual, row.indicator, lang)
+    goal = widgets.goal_text(row, lang).replace("≥ ", NBSP_AFTER["≥"]).replace("≤ ", NBSP_AFTER["≤"])
     return (f":{status.badge}-badge[{status.badge_text(lang)}] **{widgets.safe(row.target['code'])}** "
-            f"{widgets.safe(name(row.target, 'label', lang))} · {widgets.safe(value)} / "
-            f"{widgets.safe(widgets.goal_text(row, lang))}")
+            f"{widgets.safe(name(row.target, 'label', lang))} · {widgets.safe(value)} / {widgets.safe(goal)}")
+
+
+# A line that wraps never leaves "≥" at the end of one line and the number on the next.
+NBSP_AFTER = {"≥": "≥\u00a0", "≤": "≤\u00a0"}
 
 
 def headlines(rows, view: layout.View) -> None:

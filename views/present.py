@@ -48,6 +48,11 @@ SLIDESHOW_CSS = """<style>
 /* A phone has no room for a whole slide on one screen: the slide scrolls, each chart keeps a readable height. */
 @media (max-width: 640px) {
   .st-key-slide { height: auto !important; }
+  /* The plan's name in 3.2rem took the whole first screen; the footer wraps to three rows: room to scroll
+     the slide's last line above it. */
+  .st-key-slide h1 { font-size: 2rem !important; }
+  .st-key-slide-footer { padding: 0.4rem 1rem; }
+  [data-testid="stMain"] { padding-bottom: 13rem; }
   .st-key-slide h2 { font-size: 1.75rem !important; }
   .st-key-slide [data-testid="stLayoutWrapper"]:has(> [class*="st-key-slide-chart"]) {
     flex: none !important; height: 480px !important; }

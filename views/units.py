@@ -92,7 +92,8 @@ def unit_list(units, rows, view: layout.View) -> None:
         found = by_unit.get(unit.code, [])
         counts = " ".join(f":{s.badge}-badge[{s.symbol} {n}]" for s, n in statuses.counts([r.status for r in found]))
         st.page_link("views/units.py", label=f"**{widgets.safe(unit.name(view.lang))}**  \n{counts}",
-                     query_params={"unit": unit.code, "year": str(view.year), "plan": view.plan})
+                     query_params={"unit": unit.code, "year": str(view.year), "plan": view.plan},
+                     width="stretch")  # one width down the list, not each hugging its name
 
 
 def ranking_tab(below, view: layout.View) -> None:

@@ -565,7 +565,8 @@ def ranking(rows: list[StatusRow], lang: str = "vi", judged: bool = True) -> go.
     if with_data and judged:
         target = with_data[0].verdict.target_value
         right = max(right, target)
-        fig.add_vline(x=target, line=dict(color=VERMILLION, dash="dash", width=2),
+        # Behind the bars: drawn over them it crossed the values written at the bars' ends near the target.
+        fig.add_vline(x=target, line=dict(color=VERMILLION, dash="dash", width=2), layer="below",
                       annotation_text=f"{word('target', lang)}: {fmt.short(target, kind, lang)}",
                       annotation_position="top", annotation_yanchor="bottom")
     base_layout(fig, kind, lang, height=max(200, row_px * len(with_data) + 90))
