@@ -214,7 +214,7 @@ def test_the_first_admin_is_made_on_the_command_line_and_every_write_is_audited(
     assert done.returncode == 0, done.stderr
     assert "boss" in done.stdout and str(db.resolve()) in done.stdout  # it says which file it wrote
     listed = cli("users", "list", db=db).stdout
-    assert listed.splitlines()[0] == "username,display_name,role,active,created_at,updated_at"
+    assert listed.splitlines()[0] == "username,display_name,role,active,created_at,updated_at,unit"
     assert "$2b$" not in listed
     refused = cli("users", "deactivate", "boss", db=db, check=False)
     assert refused.returncode == 1 and "quản trị viên cuối cùng" in refused.stderr and "Traceback" not in refused.stderr

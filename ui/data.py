@@ -90,12 +90,12 @@ def scorecard(as_of: int | None = None) -> Scorecard:
 
 
 def template(plan: str, year: int, units: list[str] | None = None, lang: str = "vi",
-             filled: bool = False) -> tuple[pd.DataFrame, bytes]:
+             filled: bool = False, within: str | None = None) -> tuple[pd.DataFrame, bytes]:
     """The import template's rows for ``units`` (None: the plan's unit and its upper-level unions) and its CSV,
     kept with the scorecard of the data as they are now: building them took ~0.2 s of every visit to the import
     page. Shared by every session: nothing may change them."""
     def build() -> tuple[pd.DataFrame, bytes]:
-        frame = templates.rows(store(), plan, year, units or None, lang, filled=filled)
+        frame = templates.rows(store(), plan, year, units or None, lang, filled=filled, within=within)
         return frame, templates.as_csv(frame, lang)
 
-    return scorecard().memo(("template", plan, year, tuple(units or ()), lang, filled), build)
+    return scorecard().memo(("template", plan, year, tuple(units or ()), lang, filled, within), build)

@@ -213,6 +213,10 @@ TEXTS = {
     "tab_history": ("Lịch sử nhập", "History"),
     "tab_templates": ("Tệp mẫu", "Templates"),
     "intake_plan": ("Số liệu cho kế hoạch", "Figures for the plan"),
+    "intake_scope": ("Phạm vi của bạn: {unit} và các đơn vị trực thuộc. Tệp có dòng của đơn vị khác sẽ không được "
+                     "nhập; mẫu nhập chỉ gồm các đơn vị này.",
+                     "Your scope: {unit} and the units below it. A file with a row of another unit is not imported; "
+                     "templates hold only these units."),
     "intake_file": ("Tệp số liệu (CSV hoặc Excel .xlsx)", "Values file (CSV or Excel .xlsx)"),
     "intake_file_help": ("Mỗi dòng một đơn vị × chỉ số × năm (đơn vị, chỉ tiêu, năm, giá trị — hoặc tử số và mẫu số), "
                          "hoặc mỗi năm một cột. Tiêu đề tiếng Việt hay tiếng Anh, có dấu hay không dấu đều được.",

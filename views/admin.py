@@ -22,7 +22,7 @@ from metrics.vocabulary import problem_titles
 from metrics.vocabulary.errors import UserError
 from metrics.vocabulary.i18n import pick
 from metrics.vocabulary.problems import to_frame
-from metrics.vocabulary.shared import local_times
+from metrics.vocabulary.shared import LOCAL_ZONE, local_times
 from ui import auth, data, layout, widgets
 from ui.texts import t
 from ui.widgets import safe
@@ -78,6 +78,7 @@ def users_section(lang: str) -> None:
     st.dataframe(pd.DataFrame({
         t("col_username", lang): found["username"], t("col_display_name", lang): found["display_name"],
         t("col_role", lang): found["role"].map(lambda r: users.role_label(r, lang)),
+        t("col_scope", lang): found["unit"].map(lambda u: scope_label(u, lang)),
         t("col_active", lang): found["active"], t("col_created", lang): _local(found["created_at"]),
         t("col_updated", lang): _local(found["updated_at"])}), hide_index=True)
     left, right = st.columns(2, gap="large")
@@ -94,6 +95,8 @@ def add_form(lang: str) -> None:
         st.text_input(t("col_username", lang), key="admin_new_username", max_chars=40)
         st.text_input(t("col_display_name", lang), key="admin_new_name", max_chars=100)
         st.selectbox(t("col_role", lang), users.ROLES, key="admin_new_role", format_func=lambda r: users.role_label(r, lang))
+        st.selectbox(t("col_scope", lang), scope_choices(), key="admin_new_scope", help=t("user_scope_help", lang),
+                     format_func=lambda u: scope_label(u, lang))
         st.text_input(t("sign_in_password", lang), type="password", key="admin_new_password",
                       help=t("user_password_help", lang))
         st.text_input(t("user_password_repeat", lang), type="password", key="admin_new_password2")
@@ -107,7 +110,7 @@ def _add(lang: str) -> None:
         return
     name, role = (s.get("admin_new_username") or "").strip().lower(), s.get("admin_new_role")
     act(lambda: users.add(data.store(), s.get("admin_new_username") or "", s.get("admin_new_name") or "", role,
-                          s.get("admin_new_password") or "", by=me()),
+                          s.get("admin_new_password") or "", by=me(), unit=s.get("admin_new_scope")),
         t("user_added", lang).format(username=name, role=users.role_label(role, lang)))
 
 
@@ -122,6 +125,14 @@ def change_form(names: list[str], lang: str) -> None:
             lambda: users.set_role(data.store(), chosen, st.session_state["admin_role"], by=me()),
             t("user_role_done", lang).format(username=chosen,
                                              role=users.role_label(st.session_state["admin_role"], lang))))
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        choices = scope_choices()
+        st.selectbox(t("col_scope", lang), choices, key="admin_scope", help=t("user_scope_help", lang),
+                     index=choices.index(user.unit) if user.unit in choices else 0,
+                     format_func=lambda u: scope_label(u, lang))
+        st.button(t("user_scope_button", lang), key="admin_scope_button", on_click=lambda: act(
+            lambda: users.set_scope(data.store(), chosen, st.session_state["admin_scope"], by=me()),
+            t("user_scope_done", lang).format(username=chosen, scope=scope_label(st.session_state["admin_scope"], lang))))
     with st.form("admin_password", clear_on_submit=True):
         st.caption(t("user_password_title", lang))
         st.text_input(t("sign_in_password", lang), type="password", key="admin_password1", help=t("user_password_help", lang))
@@ -133,6 +144,21 @@ def change_form(names: list[str], lang: str) -> None:
     else:
         st.button(t("user_activate_button", lang), key="admin_activate", icon=":material/lock_open:", on_click=lambda: act(
             lambda: users.activate(data.store(), chosen, by=me()), t("user_activated", lang).format(username=chosen)))
+
+
+def scope_choices() -> list[str | None]:
+    """No scope (the whole federation), then the province and upper-level unions of this year, by name."""
+    card = data.scorecard()
+    tree = card.org.tree(pd.Timestamp.now(tz=LOCAL_ZONE).year)
+    units = sorted((u for u in tree.values() if u.level in ("province", "upper")), key=lambda u: u.sort_key("vi"))
+    return [None, *(u.code for u in units)]
+
+
+def scope_label(code, lang: str) -> str:
+    if not isinstance(code, str) or not code:
+        return t("scope_everything", lang)
+    unit = data.scorecard().org.any_period(code)
+    return unit.name(lang) if unit else code
 
 
 def _reset(username: str, lang: str) -> None:

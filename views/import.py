@@ -36,6 +36,10 @@ def render(view: layout.View) -> None:
     action = st.session_state.pop(ACTION, None)
     st.title(t("page_intake", view.lang))
     st.caption(t("intake_intro", view.lang))
+    if my_scope():
+        unit = view.card.org.any_period(my_scope())
+        st.info(t("intake_scope", view.lang).format(unit=unit.name(view.lang) if unit else my_scope()),
+                icon=":material/account_tree:")
     if DONE in st.session_state:
         st.success(st.session_state.pop(DONE), icon=":material/check_circle:")
     plans = list(view.card.plans)
@@ -74,7 +78,7 @@ def upload_section(view: layout.View, plan: str, action: str | None) -> None:
         _forget_report()
         with _progress(lang) as progress:
             report = intake.check(content, store=data.store(), file_name=file.name, plan=plan, sheet=sheet,
-                                  progress=progress, max_bytes=upload_limit())
+                                  progress=progress, max_bytes=upload_limit(), scope=my_scope())
         st.session_state[REPORT] = (signature, report)
     stored = st.session_state.get(REPORT)
     if stored and stored[0] == signature:
@@ -94,6 +98,12 @@ def sheet_selector(sheets: list, lang: str) -> str:
 def upload_limit() -> int:
     """The largest upload in bytes: Streamlit's own ``server.maxUploadSize`` (MB, .streamlit/config.toml)."""
     return int(st.get_option("server.maxUploadSize")) * 2**20
+
+
+def my_scope() -> str | None:
+    """The unit whose subtree the signed-in analyst imports, undoes and fills templates for (None: all)."""
+    user = auth.current_user()
+    return user.unit if user else None
 
 
 def signed_in() -> str:
@@ -245,7 +255,8 @@ def statuses(report: intake.Report, lang: str) -> None:
 def confirm(report: intake.Report, lang: str) -> None:
     try:
         with _progress(lang) as progress:
-            result = intake.commit(data.store(), report, user=signed_in(), progress=progress, source="web")
+            result = intake.commit(data.store(), report, user=signed_in(), progress=progress, source="web",
+                                   scope=my_scope())
     except UserError as exc:
         st.error(safe(exc.message(lang)))
         return
@@ -298,7 +309,7 @@ def undo(row: pd.Series, lang: str, action: str | None) -> None:
     if action == "undo":
         st.session_state.pop(UNDO, None)
         try:
-            intake.undo(data.store(), batch, user=signed_in(), source="web")
+            intake.undo(data.store(), batch, user=signed_in(), source="web", scope=my_scope())
         except UserError as exc:
             st.error(safe(exc.message(lang)))
             return
@@ -313,6 +324,11 @@ def undo(row: pd.Series, lang: str, action: str | None) -> None:
 
 # --- templates ----------------------------------------------------------------------------------------
 
+def _allowed(view: layout.View, year: int) -> set[str] | None:
+    scope = my_scope()
+    return {scope, *view.card.org.descendants(scope, year)} if scope else None
+
+
 def template_section(view: layout.View, plan: str) -> None:
     lang = view.lang
     st.caption(t("template_intro", lang))
@@ -321,11 +337,13 @@ def template_section(view: layout.View, plan: str) -> None:
     year = st.selectbox(t("template_year", lang), years, key="intake_template_year",
                         index=years.index(view.year) if view.year in years else 0)
     tree = view.card.org.tree(year)  # the units that report that year (before a merger: the units it joined)
-    units = {u.code: u.name(lang) for u in view.card.units_for(plan, year) if u.code in tree}
+    allowed = _allowed(view, year)
+    units = {u.code: u.name(lang) for u in view.card.units_for(plan, year)
+             if u.code in tree and (allowed is None or u.code in allowed)}
     chosen = st.multiselect(t("template_units", lang), list(units), format_func=units.get, key="intake_template_units",
                             placeholder=t("template_units_placeholder", lang))
     filled = st.toggle(t("template_filled", lang), key="intake_template_filled", help=t("template_filled_help", lang))
-    frame, csv = data.template(plan, year, chosen, lang, filled)
+    frame, csv = data.template(plan, year, chosen, lang, filled, within=my_scope())
     st.caption(t("template_rows", lang).format(rows=fmt.number(len(frame), lang)))
     stem = (f"mau-nhap-{plan}-{year}" if lang == "vi" else f"template-{plan}-{year}") + ("-da-dien" if filled else "")
     csv_column, xlsx_column = st.columns(2)

@@ -27,6 +27,7 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("username")
     p.add_argument("--role", choices=users.ROLES, required=True)
     p.add_argument("--name", dest="display_name", help="name shown in the dashboard (default: the user name)")
+    p.add_argument("--unit", help="limit their imports, undos and templates to this unit and the units below it")
     p.add_argument("--password-stdin", action="store_true", help="read the password from one line of standard input")
     p.set_defaults(handler=cmd_users_add)
     p = actions.add_parser("list", parents=[common], help="every user, role and state (never a password)")
@@ -36,6 +37,11 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("username")
     p.add_argument("role", choices=users.ROLES)
     p.set_defaults(handler=cmd_users_set_role)
+    p = actions.add_parser("set-unit", parents=[common],
+                           help="limit a user's imports, undos and templates to a unit's subtree (no unit: everything)")
+    p.add_argument("username")
+    p.add_argument("unit", nargs="?", help="a unit code; leave out for the whole federation")
+    p.set_defaults(handler=cmd_users_set_unit)
     p = actions.add_parser("reset-password", parents=[common], help="set a new password (asks twice)")
     p.add_argument("username")
     p.add_argument("--password-stdin", action="store_true")
@@ -97,7 +103,7 @@ def _with_store(args, work, read_only: bool = False):
 def cmd_users_add(args) -> int:
     password = _password(args, args.lang)
     user = _with_store(args, lambda s: users.add(s, args.username, args.display_name or "", args.role, password,
-                                                 by=audit.cli_user(), source="cli"))
+                                                 by=audit.cli_user(), source="cli", unit=args.unit))
     role = users.role_label(user.role, args.lang)
     _say(args, f"Đã thêm người dùng {user.username} ({role}).", f"Added user {user.username} ({role}).")
     _written(args)
@@ -114,6 +120,18 @@ def cmd_users_set_role(args) -> int:
     _with_store(args, lambda s: users.set_role(s, args.username, args.role, by=audit.cli_user(), source="cli"))
     _say(args, f"{args.username}: vai trò mới là {users.role_label(args.role, 'vi')}.",
          f"{args.username}: the role is now {users.role_label(args.role, 'en')}.")
+    _written(args)
+    return 0
+
+
+def cmd_users_set_unit(args) -> int:
+    _with_store(args, lambda s: users.set_scope(s, args.username, args.unit, by=audit.cli_user(), source="cli"))
+    if args.unit:
+        _say(args, f"{args.username}: chỉ nhập, hoàn tác cho đơn vị {args.unit} và các đơn vị trực thuộc.",
+             f"{args.username}: imports and undoes only for unit {args.unit} and the units below it.")
+    else:
+        _say(args, f"{args.username}: nhập, hoàn tác cho toàn liên đoàn.",
+             f"{args.username}: imports and undoes for the whole federation.")
     _written(args)
     return 0
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import duckdb
 
 from metrics.ingest import preview
+from metrics.ingest import scope as scopes
 from metrics.ingest.report import Report
 from metrics.storage import audit
 from metrics.storage.files.progress import Progress
@@ -21,13 +22,15 @@ class CommitResult:
 
 
 def commit(store: Store, report: Report, *, user: str | None = None, progress: Progress | None = None,
-           source: str = "cli", actor: str | None = None) -> CommitResult:
+           source: str = "cli", actor: str | None = None, scope: str | None = None) -> CommitResult:
     """Write the report's created and updated cells as one import batch, if nothing changed since the check.
 
     ``user`` is recorded with the batch. The audit row names ``actor`` (default: ``user``; the command line
     passes the operating-system user) and ``source`` (``web`` for the dashboard, ``cli`` for direct access);
     it is written in the same transaction: an import is never without its record, nor a record without it.
+    ``scope``: the writer's unit scope, which must be the one the file was checked under.
     """
+    scopes.require_same(report.scope, scope)
     if not report.ok:
         raise UserError("import-has-errors",
                         "Tệp còn lỗi nên không được nhập. Hãy sửa các lỗi đã liệt kê rồi kiểm tra lại.",
@@ -52,7 +55,7 @@ def commit(store: Store, report: Report, *, user: str | None = None, progress: P
             cur.execute("DROP VIEW import_rows")
             audit.record(cur, actor or user, "import", {
                 "batch": batch, "file": report.file_name, "sha256": report.sha256, "rows": report.to_write,
-                "plan": report.plan, "recorded_as": user}, source=source)
+                "plan": report.plan, "recorded_as": user, **_scoped(scope)}, source=source)
     except duckdb.Error as exc:
         raise _translated(exc) from exc
     report.close()
@@ -61,16 +64,23 @@ def commit(store: Store, report: Report, *, user: str | None = None, progress: P
     return CommitResult(batch, report.to_write)
 
 
-def undo(store: Store, batch: int, *, user: str | None = None, source: str = "cli", actor: str | None = None) -> int:
-    """Roll back one import batch in its own transaction, with its audit row; return the id of the rollback."""
+def undo(store: Store, batch: int, *, user: str | None = None, source: str = "cli", actor: str | None = None,
+         scope: str | None = None) -> int:
+    """Roll back one import batch in its own transaction, with its audit row; return the id of the rollback.
+    ``scope``: the undoer's unit scope; a batch with a figure outside it is refused."""
     try:
         with store.transaction() as cur:
+            scopes.check_batch(cur, batch, scope)
             operation = rollback_batch(cur, batch, user)
-            audit.record(cur, actor or user, "undo", {"batch": batch, "operation": operation, "recorded_as": user},
-                         source=source)
+            audit.record(cur, actor or user, "undo", {"batch": batch, "operation": operation, "recorded_as": user,
+                                                      **_scoped(scope)}, source=source)
             return operation
     except duckdb.Error as exc:
         raise _translated(exc) from exc
+
+
+def _scoped(scope: str | None) -> dict:
+    return {"scope": scope} if scope else {}
 
 
 def _translated(exc: duckdb.Error) -> Exception:

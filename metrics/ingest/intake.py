@@ -17,6 +17,7 @@ from pathlib import Path
 
 from metrics.ingest import layout as layouts
 from metrics.ingest import preview, units, validate
+from metrics.ingest import scope as scopes
 from metrics.ingest.commit import CommitResult, commit, undo
 from metrics.ingest.report import MAX_DETAILED, Report
 from metrics.storage.files import csv_reader as reading
@@ -69,10 +70,11 @@ def accepted_years(store: Store) -> list[int]:
 
 def check(source: str | Path | bytes, *, store: Store, file_name: str | None = None, plan: str | None = None,
           sheet: str | int | None = None, encoding: str | None = None, progress: Progress | None = None,
-          max_rows: int = MAX_ROWS, max_bytes: int = reading.MAX_BYTES) -> Report:
+          max_rows: int = MAX_ROWS, max_bytes: int = reading.MAX_BYTES, scope: str | None = None) -> Report:
     """Read, validate and compare a values file against the database; write nothing to it.
 
-    ``max_bytes`` is the largest file accepted (the dashboard passes its upload limit).
+    ``max_bytes`` is the largest file accepted (the dashboard passes its upload limit); ``scope``: the unit
+    whose subtree every row must stay in (the signed-in analyst's), a row outside it is an error.
     """
     plan = plan or store.default_plan()
     if plan is None:
@@ -83,7 +85,7 @@ def check(source: str | Path | bytes, *, store: Store, file_name: str | None = N
     workdir = Path(tempfile.mkdtemp(prefix=WORKDIR_PREFIX))
     try:
         path, name = _materialise(source, file_name, workdir)
-        report = Report(file_name=name, sha256="", plan=plan, workdir=workdir)
+        report = Report(file_name=name, sha256="", plan=plan, workdir=workdir, scope=scope)
         with store.cursor() as cur:
             report.data_version = data_version(cur)
             _read_and_check(cur, store, report, path, sheet, encoding, progress, max_rows, max_bytes)
@@ -135,6 +137,9 @@ def _read_and_check(cur, store, report: Report, path: Path, sheet, encoding, pro
     if progress:
         progress(0.45, "checking")
     checked = validate.check(cur, layout, accepted_years(store), controls=report.controls)
+    if report.scope:
+        scopes.mark_rows_outside(cur, report.scope, layout.header("unit"))
+        cur.execute(f"CREATE OR REPLACE TEMP TABLE error_rows AS {validate.error_rows_sql()}")
     report.convention = checked.convention
     figures = cur.execute(f"SELECT count({'DISTINCT ' if layout.wide else ''}row) FROM checked").fetchall()[0][0]
     report.rows = figures + checked.blank

@@ -54,6 +54,7 @@ class Report:
     headers: list[str] = field(default_factory=list)
     header_row: int = 1
     file_problems: list[Problem] = field(default_factory=list)  # found while reading and matching headers
+    scope: str | None = None  # the unit whose subtree the rows had to stay in (None: the whole federation)
 
     @property
     def ok(self) -> bool:

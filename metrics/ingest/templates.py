@@ -61,13 +61,14 @@ GUIDE = {
 
 
 def rows(store: Store, plan: str, year: int, units: list[str] | None = None, lang: str = "vi",
-         filled: bool = False) -> pd.DataFrame:
+         filled: bool = False, within: str | None = None) -> pd.DataFrame:
     """The template's rows: the plan's unit and its upper-level unions (or ``units``) × their indicators;
-    ``filled``: with each unit's own figure in force in ``year``, its source and note."""
+    ``filled``: with each unit's own figure in force in ``year``, its source and note. ``within``: an analyst's
+    scope; by default that unit and the units directly below it, and never a unit outside its subtree."""
     card = Scorecard(store, observations=pd.DataFrame(columns=[*OBSERVATION_COLUMNS, "batch"]))
     if plan not in card.plans:
         store.plan(plan)  # raises the unknown-plan message
-    scope = _scope(card, plan, year, units)
+    scope = _scope(card, plan, year, units, within)
     wanted = _indicators(card, plan, scope, year)
     below = {(u.parent, code) for u in scope for code in wanted[u.code]}
     records = []
@@ -81,9 +82,14 @@ def rows(store: Store, plan: str, year: int, units: list[str] | None = None, lan
     return _fill(store, frame, year) if filled else frame
 
 
-def _scope(card: Scorecard, plan: str, year: int, units: list[str] | None) -> list:
+def _scope(card: Scorecard, plan: str, year: int, units: list[str] | None, within: str | None = None) -> list:
     tree = card.org.tree(year)
     scope = [u for u in card.units_for(plan, year) if u.code in tree]  # (a merged unit before it: its parts report)
+    if within:
+        allowed = {within, *card.org.descendants(within, year)}
+        scope = [u for u in scope if u.code in allowed]
+        if not units:
+            return [u for u in scope if within in (u.code, u.parent)]
     if not units:
         return [u for u in scope if u.level in ("province", "upper")]
     known = {u.code: u for u in scope}

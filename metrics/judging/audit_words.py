@@ -29,6 +29,8 @@ WORDS = {
     "folder": ("thư mục {v}", "folder {v}"),
     "dir": ("thư mục {v}", "folder {v}"),
     "from": ("từ {v}", "from {v}"),
+    "scope": ("phạm vi {v}", "scope {v}"),
+    "previous_scope": ("trước đó: {v}", "before: {v}"),
     "backup_created_at": ("bản sao lưu lúc {v}", "backup made at {v}"),
     "counts": ("{tables} bảng, {n} dòng", "{tables} tables, {n} rows"),
 }
@@ -37,7 +39,7 @@ FLAGS = {  # keys whose value is yes or no: said only when yes
     "force": ("ghi đè", "overwriting"),
     "replace": ("thay thế toàn bộ", "replacing everything"),
 }
-ORDER = ["username", "role", "batch", "operation", "file", "files", "rows", "units", "plans", "indicators", "targets",
+ORDER = ["username", "role", "scope", "previous_scope", "batch", "operation", "file", "files", "rows", "units", "plans", "indicators", "targets",
          "plan", "sha256", "recorded_as", "folder", "dir", "from", "backup_created_at", "counts", "demo", "force",
          "replace", "reason"]
 REASONS = {
@@ -70,6 +72,8 @@ def _part(key: str, value, lang: str) -> str:
         return REASONS.get(value, (str(value), str(value)))[pick]
     if key not in WORDS:
         return f"{key}: {_plain(value)}"
+    if key in ("scope", "previous_scope") and value is None:
+        value = ("toàn liên đoàn", "the whole federation")[pick]
     return WORDS[key][pick].format(**_fields(key, value, lang))
 
 

@@ -27,6 +27,7 @@ ACTIONS = {
     "targets-load": ("Nạp kế hoạch, chỉ tiêu", "Plans and targets loaded"),
     "user-add": ("Thêm người dùng", "User added"),
     "user-role": ("Đổi vai trò", "Role changed"),
+    "user-scope": ("Đổi phạm vi đơn vị", "Unit scope changed"),
     "user-password": ("Đặt lại mật khẩu", "Password reset"),
     "user-deactivate": ("Khóa tài khoản", "User deactivated"),
     "user-activate": ("Mở lại tài khoản", "User reactivated"),

@@ -202,6 +202,12 @@ def value_versions(cur: duckdb.DuckDBPyConnection) -> None:
         FROM observations WHERE replaced_by IS NULL""")
 
 
+def user_scope(cur: duckdb.DuckDBPyConnection) -> None:
+    """A user may be given a unit (a province, a sector union): their imports, undos and templates stay in
+    its subtree. No unit: the whole federation, as before."""
+    cur.execute("ALTER TABLE users ADD COLUMN unit VARCHAR")
+
+
 MIGRATIONS = [
     ("0001_initial_schema", initial_schema),
     ("0002_catalogue_version", catalogue_version),
@@ -217,6 +223,7 @@ MIGRATIONS = [
     ("0012_target_shapes", target_shapes),
     ("0013_plan_after_merger", plan_after_merger),
     ("0014_value_versions", value_versions),
+    ("0015_user_scope", user_scope),
 ]
 
 

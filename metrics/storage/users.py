@@ -46,6 +46,7 @@ class User:
     role: str
     active: bool
     session_version: str | None = field(default=None, compare=False)  # in the cookie; changed to end sign-ins
+    unit: str | None = None  # the unit whose subtree their imports, undos and templates are limited to; None: all
 
     def may(self, role: str) -> bool:
         """Whether this user's role includes ``role`` (an admin may do what an analyst may)."""
@@ -134,19 +135,23 @@ def hash_password(password: str, username: str = "", display_name: str = "") -> 
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(BCRYPT_ROUNDS)).decode("ascii")
 
 
+_FIELDS = "username, display_name, role, active, session_version, unit"
+
+
 # --- reading ----------------------------------------------------------------------------------------
 
 def get(store, username: str | None) -> User | None:
     if not username:
         return None
-    found = store.rows("SELECT username, display_name, role, active, session_version FROM users WHERE username = ?",
+    found = store.rows(f"SELECT {_FIELDS} FROM users WHERE username = ?",
                        [str(username).strip().lower()])
     return User(*found[0]) if found else None
 
 
 def listing(store) -> pd.DataFrame:
-    """Every user, without hashes: username, display name, role, active, created and updated."""
-    return store.frame("SELECT username, display_name, role, active, created_at, updated_at FROM users "
+    """Every user, without hashes: username, display name, role, active, created, updated and unit (their scope; the
+    column came last so that older readers of the list keep their columns)."""
+    return store.frame("SELECT username, display_name, role, active, created_at, updated_at, unit FROM users "
                        "ORDER BY active DESC, username")
 
 
@@ -216,7 +221,7 @@ def end_sessions(store, username: str) -> None:
 # --- changes, each with its audit row -----------------------------------------------------------------
 
 def add(store, username: str, display_name: str, role: str, password: str, *, by: str | None,
-        source: str = "web") -> User:
+        source: str = "web", unit: str | None = None) -> User:
     name, role = check_username(username), check_role(role)
     display = (display_name or "").strip() or name
     if len(display) > 100:
@@ -226,10 +231,24 @@ def add(store, username: str, display_name: str, role: str, password: str, *, by
         if cur.execute("SELECT 1 FROM users WHERE username = ?", [name]).fetchall():
             raise UserError("user-exists", f"Đã có người dùng “{name}”. Hãy chọn tên khác, hoặc đặt lại mật khẩu/vai trò.",
                             f"There is already a user “{name}”. Choose another name, or reset their password or role.")
-        cur.execute("INSERT INTO users (username, display_name, role, password_hash, session_version) "
-                    "VALUES (?, ?, ?, ?, ?)", [name, display, role, hashed, _new_version()])
-        audit.record(cur, by, "user-add", {"username": name, "role": role}, source=source)
-    return User(name, display, role, True)
+        unit = _known_unit(cur, unit)
+        cur.execute("INSERT INTO users (username, display_name, role, password_hash, session_version, unit) "
+                    "VALUES (?, ?, ?, ?, ?, ?)", [name, display, role, hashed, _new_version(), unit])
+        audit.record(cur, by, "user-add", {"username": name, "role": role, **({"scope": unit} if unit else {})},
+                     source=source)
+    return User(name, display, role, True, unit=unit)
+
+
+def set_scope(store, username: str, unit: str | None, *, by: str | None, source: str = "web") -> None:
+    """Limit a user's imports, undos and templates to ``unit``'s subtree (None: the whole federation).
+    Their sign-ins end, so no page keeps the old scope."""
+    with store.transaction() as cur:
+        user = _existing(cur, username)
+        unit = _known_unit(cur, unit)
+        cur.execute("UPDATE users SET unit = ?, session_version = ?, updated_at = now() WHERE username = ?",
+                    [unit, _new_version() if unit != user.unit else user.session_version, user.username])
+        audit.record(cur, by, "user-scope", {"username": user.username, "scope": unit, "previous_scope": user.unit},
+                     source=source)
 
 
 def set_role(store, username: str, role: str, *, by: str | None, source: str = "web") -> None:
@@ -274,12 +293,23 @@ def activate(store, username: str, *, by: str | None, source: str = "web") -> No
 
 def _existing(cur, username: str) -> User:
     name = (username or "").strip().lower()
-    found = cur.execute("SELECT username, display_name, role, active, session_version FROM users WHERE username = ?",
-                        [name]).fetchall()
+    found = cur.execute(f"SELECT {_FIELDS} FROM users WHERE username = ?", [name]).fetchall()
     if not found:
         raise UserError("unknown-user", f"Không có người dùng “{username}”. Xem danh sách: python -m metrics users list",
                         f"There is no user “{username}”. See the list: python -m metrics users list")
     return User(*found[0])
+
+
+def _known_unit(cur, unit: str | None) -> str | None:
+    """The unit's code as the units file writes it, or a clear error for a code no period of any unit has."""
+    code = (unit or "").strip()
+    if not code:
+        return None
+    found = cur.execute("SELECT code FROM units WHERE upper(code) = upper(?) LIMIT 1", [code]).fetchall()
+    if not found:
+        raise UserError("unknown-unit", f"Không có đơn vị mã “{code}”. Xem danh sách đơn vị trong tệp đơn vị đã nạp.",
+                        f"There is no unit with the code “{code}”. See the units file that was loaded.")
+    return found[0][0]
 
 
 def _keep_an_admin(cur, leaving: str) -> None:

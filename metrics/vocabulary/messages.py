@@ -199,6 +199,11 @@ MESSAGES: dict[str, Words] = {
         "The year {value} is outside the terms of the loaded plans and the term before each (years {detail} are "
         "accepted). Check the year, or first load the plan that covers it (python -m metrics targets import)."),
     "unit-not-valid-in-year": _unit_not_valid,
+    "outside-scope": _fixed(
+        "Đơn vị “{value}” nằm ngoài phạm vi được giao cho bạn ({detail} và các đơn vị trực thuộc). Hãy bỏ dòng "
+        "này khỏi tệp, hoặc nhờ người được giao đơn vị đó nhập.",
+        "The unit “{value}” is outside the scope you were given ({detail} and the units below it). Remove this "
+        "row from the file, or ask someone whose scope covers that unit to import it."),
     "not-a-number": _fixed(
         "“{value}” không phải là số. Hãy ghi số, ví dụ 111.258 hoặc 92,14.",
         "“{value}” is not a number. Write a number, e.g. 111,258 or 92.14."),

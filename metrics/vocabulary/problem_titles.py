@@ -31,6 +31,7 @@ TITLES = {
     "invalid-year": ("Năm không hợp lệ", "Invalid year"),
     "year-outside-plan": ("Năm ngoài kế hoạch", "Year outside the plan"),
     "unit-not-valid-in-year": ("Đơn vị không hoạt động năm này", "Unit not active that year"),
+    "outside-scope": ("Đơn vị ngoài phạm vi của bạn", "Unit outside your scope"),
     "not-a-number": ("Không phải số", "Not a number"),
     "ambiguous-number": ("Số đọc được hai cách", "Ambiguous number"),
     "not-an-integer": ("Không phải số nguyên", "Not a whole number"),

@@ -1,0 +1,143 @@
+"""Analysts scoped to a unit (issue 18): imports, undos and templates stay in the unit's subtree, on a real
+DuckDB copy of the demo, with real CSV files; the scope is set by an administrator and recorded in the log."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from metrics.ingest import intake, templates
+from metrics.judging import audit_words
+from metrics.storage import audit, users
+from metrics.storage.store import Store
+from metrics.vocabulary.errors import UserError
+from tests.helpers import add_user, cli, open_copy, read_csv, sign_in, texts
+
+PLAN = "DH-XI-2023-2028"
+SCOPE = "CD-P-LONGXUYEN"  # a ward union of the province after the 2025 merger
+OTHER = "CD-P-BINHDUC"  # another ward union, beside it
+HEADER = "unit,indicator,year,value,numerator,denominator,source,note,provenance\n"
+
+
+def _file(tmp_path, *units: str, value: int = 123):
+    path = tmp_path / "so-lieu.csv"
+    path.write_text(HEADER + "".join(f"{u},new_members,2026,{value},,,Báo cáo thử,,imported\n" for u in units),
+                    encoding="utf-8")
+    return path
+
+
+def _values(store) -> int:
+    return store.rows("SELECT count(*) FROM observations")[0][0]
+
+
+@pytest.fixture
+def store(demo_template, tmp_path):
+    opened = open_copy(demo_template, tmp_path)
+    yield opened
+    opened.close()
+
+
+def _below(store, unit: str) -> str:
+    """A unit whose parent is ``unit`` at the end of 2026."""
+    return store.rows("SELECT code FROM units WHERE parent = ? AND valid_from <= DATE '2026-12-31' "
+                      "AND (valid_to IS NULL OR valid_to >= DATE '2026-12-31') ORDER BY code LIMIT 1", [unit])[0][0]
+
+
+def test_a_row_outside_the_scope_is_an_error_and_nothing_is_written(store, tmp_path):
+    before = _values(store)
+    report = intake.check(_file(tmp_path, SCOPE, _below(store, SCOPE), OTHER), store=store, plan=PLAN, scope=SCOPE)
+    assert not report.ok
+    outside = [p for p in report.problems if p.code == "outside-scope"]
+    assert [(p.row, p.value) for p in outside] == [(4, OTHER)]  # the header is row 1
+    assert "Long Xuyên" in outside[0].message("vi") and "outside the scope" in outside[0].message("en")
+    with pytest.raises(UserError) as refused:
+        intake.commit(store, report, user="ana", scope=SCOPE)
+    assert refused.value.code == "import-has-errors"
+    assert _values(store) == before
+
+
+def test_the_same_file_without_a_scope_is_accepted(store, tmp_path):
+    report = intake.check(_file(tmp_path, SCOPE, OTHER), store=store, plan=PLAN)
+    assert report.ok, [p.message("en") for p in report.problems]
+    report.close()
+
+
+def test_a_file_inside_the_scope_is_imported_and_the_log_names_the_scope(store, tmp_path):
+    report = intake.check(_file(tmp_path, SCOPE, _below(store, SCOPE)), store=store, plan=PLAN, scope=SCOPE)
+    assert report.ok, [p.message("en") for p in report.problems]
+    result = intake.commit(store, report, user="ana", scope=SCOPE, source="web")
+    assert result.written == 2
+    row = audit.entries(store, actions=["import"]).iloc[0]
+    assert json.loads(row["detail"])["scope"] == SCOPE
+    assert f"phạm vi {SCOPE}" in audit_words.words("import", row["detail"], "vi")
+
+
+def test_a_check_made_under_another_scope_is_not_written(store, tmp_path):
+    before = _values(store)
+    report = intake.check(_file(tmp_path, OTHER), store=store, plan=PLAN)  # checked with no scope
+    with pytest.raises(UserError) as refused:
+        intake.commit(store, report, user="ana", scope=SCOPE)
+    assert refused.value.code == "scope-changed"
+    assert _values(store) == before
+    report.close()
+
+
+def test_undo_of_a_batch_outside_the_scope_is_refused_and_inside_it_works(store, tmp_path):
+    report = intake.check(_file(tmp_path, OTHER), store=store, plan=PLAN)
+    batch = intake.commit(store, report, user="admin").batch
+    with pytest.raises(UserError) as refused:
+        intake.undo(store, batch, user="ana", scope=SCOPE)
+    assert refused.value.code == "batch-outside-scope" and OTHER in refused.value.message("vi")
+    assert store.rows("SELECT rolled_back_by FROM batches WHERE id = ?", [batch])[0][0] is None
+    province = store.rows("SELECT parent FROM units WHERE code = ? ORDER BY valid_from DESC LIMIT 1", [OTHER])[0][0]
+    intake.undo(store, batch, user="tinh", scope=province)  # the province's analyst covers both wards
+    assert store.rows("SELECT rolled_back_by FROM batches WHERE id = ?", [batch])[0][0] is not None
+
+
+def test_a_scoped_template_holds_only_the_scope(store):
+    allowed = {SCOPE} | {code for (code,) in store.rows(
+        "SELECT code FROM units WHERE parent = ? AND (valid_to IS NULL OR valid_to >= DATE '2026-12-31')", [SCOPE])}
+    frame = templates.rows(store, PLAN, 2026, within=SCOPE)
+    shown = set(frame.iloc[:, 0])
+    assert SCOPE in shown and shown <= allowed
+    with pytest.raises(UserError):
+        templates.rows(store, PLAN, 2026, units=[OTHER], within=SCOPE)
+
+
+def test_an_unknown_unit_cannot_be_a_scope_and_changes_nothing(store):
+    users.add(store, "ana", "Ana", "analyst", "một mật khẩu đủ dài", by="test", source="cli")
+    with pytest.raises(UserError) as refused:
+        users.set_scope(store, "ana", "KHONG-CO", by="test", source="cli")
+    assert refused.value.code == "unknown-unit"
+    assert users.get(store, "ana").unit is None
+
+
+def test_the_command_line_sets_shows_and_clears_a_scope(demo_db):
+    add_user(demo_db, "ana", "analyst")
+    cli("users", "set-unit", "ana", SCOPE.lower(), db=demo_db)  # the code as the units file writes it
+    listed = {r["username"]: r for r in read_csv(cli("users", "list", "--format", "csv", db=demo_db).stdout)}
+    assert listed["ana"]["unit"] == SCOPE
+    cli("users", "set-unit", "ana", db=demo_db)
+    listed = {r["username"]: r for r in read_csv(cli("users", "list", "--format", "csv", db=demo_db).stdout)}
+    assert listed["ana"]["unit"] == ""
+    wrong = cli("users", "set-unit", "ana", "KHONG-CO", db=demo_db, check=False)
+    assert wrong.returncode == 1 and "KHONG-CO" in wrong.stderr
+    logged = read_csv(cli("audit", "--action", "user-scope", "--format", "csv", db=demo_db).stdout)
+    assert len(logged) == 2
+
+
+def test_the_import_page_tells_a_scoped_analyst_their_scope(demo_db, dashboard, monkeypatch):
+    add_user(demo_db, "ana", "analyst")
+    opened = Store.open(demo_db)
+    try:
+        users.set_scope(opened, "ana", SCOPE, by="test", source="cli")
+    finally:
+        opened.close()
+    monkeypatch.setenv("KPI_DB", str(demo_db))
+    at = dashboard(demo_db, public=False)
+    sign_in(at, "ana")
+    at.run()
+    at.switch_page("views/import.py").run()
+    assert not at.exception
+    assert "Long Xuyên" in texts(at) and "Phạm vi của bạn" in texts(at)
