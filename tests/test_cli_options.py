@@ -38,6 +38,7 @@ CASES = {
     "users add": (["minh", "--role", "viewer", "--password-stdin"], True, "Added user minh", PASSWORD),
     "users list": ([], False, "username,display_name", None),
     "users set-role": (["lan", "analyst"], True, "the role is now Analyst", None),
+    "users set-unit": (["lan", "883"], True, "only for unit 883", None),
     "users reset-password": (["lan", "--password-stdin"], True, "Set a new password", PASSWORD),
     "users deactivate": (["lan"], True, "Deactivated lan", None),
     "users activate": (["lan"], True, "Reactivated lan", None),
