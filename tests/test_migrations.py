@@ -137,7 +137,8 @@ def test_a_database_of_the_old_layout_upgrades_to_the_same_values_history_and_st
         old.close()
     upgraded, new = Store.open(old_path), Store.open(made, read_only=True)
     try:
-        assert upgraded.rows("SELECT name FROM schema_migrations ORDER BY name")[-1][0] == "0014_value_versions"
+        ran = [name for (name,) in upgraded.rows("SELECT name FROM schema_migrations ORDER BY name")]
+        assert "0014_value_versions" in ran and ran[-1] == migrations.MIGRATIONS[-1][0]  # 0014 and all after it
         assert upgraded.rows("SELECT table_type FROM information_schema.tables WHERE table_name = 'current_values'") \
             == [("VIEW",)]
         assert_frame_equal(upgraded.observations(), new.observations())
