@@ -170,9 +170,11 @@ def test_a_hidden_first_sheet_is_shown_as_hidden_and_not_read_by_default(page):
 
 
 @pytest.mark.slow
-def test_a_check_leaves_no_folder_behind_once_its_session_is_gone(page):
+def test_a_check_leaves_no_folder_behind_once_its_session_is_gone(page, tmp_path, monkeypatch):
     """Each check keeps its rows in a folder until confirmed or replaced; a session that ends (the tab is
-    closed) takes its folder with it."""
+    closed) takes its folder with it. The folders are made in a temporary folder of this test's own: in the
+    machine's /tmp another run's checks would come and go meanwhile."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     before = set(Path(tempfile.gettempdir()).glob("kpi-import-*"))
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
     sign_in(at, "lan")
