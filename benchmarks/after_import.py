@@ -1,0 +1,128 @@
+"""First open of every page after an import, in a running dashboard process (issue 17: "the first open of
+the overview or a target page after an import takes 7,5 s; target ≤ 1 s").
+
+One process plays the server, as ``run.py``'s page run does (AppTest runs the scripts the server runs, with
+the process's caches): every page is opened once (the cold start, which the server's warm-up takes at its
+start), then, for each page in turn, an analyst imports a small file of changed figures through the
+import page (upload, check, confirm: the user's path) and a new visitor opens that page. Printed per page:
+the cold first open, the import's check and confirm, and the first open after the import (a new data
+version: the scorecard is read again, the organisation is kept).
+
+    uptime; .venv/bin/python benchmarks/after_import.py --db PATH      # a copy of PATH is used, never PATH
+
+``--db`` is a database of ``synth``'s federation (``run.py --national-db`` explains how one is built) or the
+demo (``python -m metrics init --demo``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["views/overview.py", "views/target.py", "views/units.py", "views/about.py", "views/present.py"]
+ANALYST, PASSWORD = "phan-tich", "đo thời gian mở trang sau khi nhập"
+
+RUN = r'''
+import json, os, sys, time
+from streamlit.testing.v1 import AppTest
+from metrics.storage import sign_in as signing, users
+from metrics.storage.store import Store
+from ui.auth import TOKEN
+
+root, pages, files = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
+
+
+def session():
+    return AppTest.from_file(os.path.join(root, "dashboard.py"), default_timeout=900)
+
+
+def opened(page):
+    at = session()
+    start = time.perf_counter()
+    at.run()
+    at.switch_page(page).run()
+    if at.exception:
+        raise SystemExit(f"{page}: {at.exception[0].value}")
+    return round(time.perf_counter() - start, 3)
+
+
+def imported(path):
+    at = session()
+    store = Store.open(os.environ["KPI_DB"])
+    try:
+        at.session_state[TOKEN] = signing.token(users.get(store, sys.argv[4]), users.cookie_key(store))
+    finally:
+        store.close()
+    at.run()
+    at.switch_page("views/import.py").run()
+    at.file_uploader(key="intake_file_0").upload(os.path.basename(path), open(path, "rb").read(), "text/csv").run()
+    start = time.perf_counter()
+    at.button(key="intake_check").click().run()
+    checked = time.perf_counter()
+    if at.exception or not [b for b in at.button if b.key == "intake_confirm"]:
+        raise SystemExit(f"{path}: not importable: {[e.value for e in at.error]} {at.exception}")
+    at.button(key="intake_confirm").click().run()
+    if at.exception or not at.success:
+        raise SystemExit(f"{path}: not imported: {[e.value for e in at.error]} {at.exception}")
+    return round(checked - start, 3), round(time.perf_counter() - checked, 3)
+
+
+result = {page: {"cold_first_open_s": opened(page)} for page in pages}
+for page, path in zip(pages, files):
+    check, confirm = imported(path)
+    result[page].update(import_check_s=check, import_confirm_s=confirm, first_open_after_import_s=opened(page))
+print(json.dumps(result))
+'''
+
+
+def changed_figures(db: Path, folder: Path, count: int, rows: int = 200) -> list[Path]:
+    """``count`` small CSV files, each changing the same ``rows`` figures of the latest year (a number one
+    higher than the file before): plain values of units that report their own, as an analyst's correction."""
+    code = """
+import sys, json
+from metrics.storage.store import Store
+store = Store.open(sys.argv[1], read_only=True)
+print(json.dumps(store.rows('''
+    SELECT unit, indicator, year, value FROM current_values
+    WHERE value IS NOT NULL AND numerator IS NULL AND year = (SELECT max(year) FROM current_values)
+    ORDER BY unit, indicator LIMIT ?''', [int(sys.argv[2])])))
+"""
+    found = json.loads(subprocess.run([sys.executable, "-c", code, str(db), str(rows)], check=True, cwd=ROOT,
+                                      capture_output=True, text=True).stdout)
+    files = []
+    for n in range(1, count + 1):
+        path = folder / f"chinh-sua-{n}.csv"
+        lines = ["unit,indicator,year,value"] + [f"{u},{i},{y},{round(v) + n}" for u, i, y, v in found]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, required=True, help="the database to copy and measure on")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kpi-after-import-") as tmp:
+        folder = Path(tmp)
+        db = folder / "kpi.duckdb"
+        shutil.copy(args.db, db)
+        env = {**os.environ, "KPI_DB": str(db), "KPI_PUBLIC": "1", "PYTHONPATH": str(ROOT)}
+        subprocess.run([sys.executable, "-m", "metrics", "users", "add", ANALYST, "--role", "analyst",
+                        "--password-stdin"], input=PASSWORD + "\n", text=True, check=True, cwd=ROOT, env=env,
+                       capture_output=True)
+        files = changed_figures(db, folder, len(PAGES))
+        done = subprocess.run([sys.executable, "-c", RUN, str(ROOT), json.dumps(PAGES),
+                               json.dumps([str(f) for f in files]), ANALYST],
+                              check=True, cwd=ROOT, env=env, capture_output=True, text=True)
+        print(json.dumps(json.loads(done.stdout.strip().splitlines()[-1]), indent=1))
+
+
+if __name__ == "__main__":
+    main()
