@@ -13,7 +13,25 @@ from streamlit.testing.v1 import AppTest
 
 from metrics.catalogue.loading import init_database
 from metrics.storage.store import Store
+from tests import postgres_server as postgres_server_module
 from tests.helpers import MINI, copy_database, run_cli
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[postgres_server_module.Server]:
+    """A throwaway PostgreSQL 15 server for the session (tests/postgres_server.py), stopped at the end.
+    ``./scripts/test`` installs Debian's postgresql when it is missing; a bare ``pytest`` without it skips."""
+    if postgres_server_module.bin_dir() is None:
+        pytest.skip("PostgreSQL 15 is not installed: ./scripts/test installs it (apt-get install -y postgresql)")
+    with postgres_server_module.running() as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server, request) -> str:
+    """The test's own empty PostgreSQL database (named after the test), as a ``postgresql://`` URL."""
+    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:55]
+    return postgres_server.create_database(name)
 
 
 @pytest.fixture(scope="session")

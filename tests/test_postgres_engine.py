@@ -1,0 +1,95 @@
+"""The PostgreSQL engine (``KPI_DB=postgresql://…``) against a real server the session starts: the lexical
+translation of DuckDB's SQL, the cursor calls the store makes, and the demo end to end — ``init --demo`` then
+``status --format csv`` give the same bytes as on DuckDB."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from metrics.storage import db, dialect, migrations, postgres
+from metrics.storage.store import Store
+from tests.helpers import copy_database, run_cli
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.mark.parametrize(("duckdb_sql", "postgres_sql"), [
+    ("SELECT * FROM t WHERE a = ? AND b IN (SELECT unnest(?::VARCHAR[]))",
+     "SELECT * FROM t WHERE a = %s AND b IN (SELECT unnest(%s::VARCHAR[]))"),
+    ("SELECT CASE WHEN $year < p.start_year THEN 1 END", "SELECT CASE WHEN %(year)s < p.start_year THEN 1 END"),
+    ("SELECT x FROM t WHERE name LIKE 'a%' AND y = '?' AND z = 'it''s ?'",
+     "SELECT x FROM t WHERE name LIKE 'a%%' AND y = '?' AND z = 'it''s ?'"),
+    ("CREATE TABLE t (v DOUBLE, w DOUBLE PRECISION, \"DOUBLE\" INTEGER)",
+     "CREATE TABLE t (v DOUBLE PRECISION, w DOUBLE PRECISION, \"DOUBLE\" INTEGER)"),
+    ("ORDER BY name_vi COLLATE vi, name_en COLLATE en",
+     'ORDER BY name_vi COLLATE "vi-VN-x-icu", name_en COLLATE "en-US-x-icu"'),
+])
+def test_translate_rewrites_only_the_lexical_differences(duckdb_sql, postgres_sql):
+    assert postgres.translate(duckdb_sql) == postgres_sql
+
+
+def test_a_url_chooses_postgresql_and_a_path_keeps_duckdb(monkeypatch, tmp_path):
+    url = "postgresql://kpi:secret@db.example:5432/kpi"
+    assert db.location(url) == url  # not Path(url), which would fold '//' into '/'
+    assert db.location(tmp_path / "kpi.duckdb") == tmp_path / "kpi.duckdb"
+    monkeypatch.setenv("KPI_DB", url)
+    assert db.location() == url
+    assert db.shown(url) == "postgresql://kpi@db.example:5432/kpi"  # never the password in a message
+
+
+def test_cursor_calls_of_the_store_on_a_real_server(postgres_url):
+    con = postgres.Connection(postgres_url)
+    try:
+        cur = con.cursor()
+        cur.execute("CREATE TABLE readings (unit VARCHAR, year INTEGER, value DOUBLE, day DATE, n BIGINT)")
+        frame = pd.DataFrame({"unit": ["AG", "CT"], "year": [2024, 2025], "value": [92.14, None],
+                              "day": [dt.date(2024, 12, 31), None], "n": [7, 2]})
+        cur.begin()
+        dialect.stage(cur, "incoming", frame, like="readings")
+        cur.execute("INSERT INTO readings (unit, year, value, day, n) SELECT unit, year, value, day, n FROM incoming")
+        cur.commit()
+        read = cur.execute("SELECT unit, year, value, n / 2 AS half, sum(n) OVER () AS total FROM readings "
+                           "WHERE year >= ? ORDER BY unit", [2024]).df()
+        assert read["unit"].tolist() == ["AG", "CT"]
+        assert read["year"].dtype == "int64" and read["total"].dtype == "float64"  # NUMERIC sum: a float, as DuckDB's
+        assert read["value"].iloc[0] == 92.14 and pd.isna(read["value"].iloc[1])  # NaN, not None: DuckDB's frame
+        assert read["half"].tolist() == [3, 1]  # integer division: 7/2 is 3 here, 3.5 in DuckDB (docs/storage.md)
+        cur.begin()
+        cur.execute("DELETE FROM readings")
+        cur.rollback()  # nothing of a failed unit of work stays
+        assert cur.execute("SELECT count(*) FROM readings").fetchall() == [(2,)]
+        names = cur.execute("SELECT x FROM (VALUES ('Đồng Tháp'), ('An Giang'), ('Ân Thi'), ('Bắc Ninh')) v(x) "
+                            "ORDER BY x COLLATE vi").fetchall()
+        assert [n for (n,) in names] == ["An Giang", "Ân Thi", "Bắc Ninh", "Đồng Tháp"]  # Đ after D, not after Z
+    finally:
+        con.close()
+
+
+def test_the_schema_migrates_on_postgresql(postgres_url):
+    store = Store.open(postgres_url)
+    assert store.engine == "postgresql"
+    with store.access.reading() as con:
+        assert migrations.applied(con) == sorted(name for name, _ in migrations.MIGRATIONS)
+        assert not migrations.pending(con)
+    assert store.is_empty() and store.data_version() == (0, 0, 1, len(migrations.MIGRATIONS))
+
+
+def test_an_unreachable_server_is_a_message_not_a_traceback(postgres_server):
+    done = run_cli("status", db=f"postgresql://nobody:pw@127.0.0.1:{postgres_server.port}/no_such_db", check=False)
+    assert done.returncode == 1
+    assert "Không kết nối được cơ sở dữ liệu PostgreSQL" in done.stderr and "pw@" not in done.stderr
+
+
+@pytest.mark.slow
+def test_demo_status_csv_is_the_same_on_both_engines(postgres_url, demo_template, tmp_path):
+    done = run_cli("init", "--demo", db=postgres_url)
+    assert "2 kế hoạch, 49 chỉ tiêu, 85 đơn vị, 1542 giá trị" in done.stdout
+    on_postgres = run_cli("status", "--format", "csv", db=postgres_url).stdout
+    on_duckdb = run_cli("status", "--format", "csv", db=copy_database(demo_template, tmp_path)).stdout
+    assert on_postgres.count("\n") > 400
+    assert on_postgres == on_duckdb
+    again = run_cli("init", "--demo", db=postgres_url, check=False)  # never over data already there
+    assert again.returncode == 1 and "đã có dữ liệu" in again.stderr
