@@ -35,6 +35,21 @@ def postgres_url(postgres_server, request) -> str:
 
 
 @pytest.fixture(scope="session")
+def postgres_demo_template(postgres_server) -> str:
+    """The name of a PostgreSQL database holding the demo (``init --demo``), built once: never open it, copy it
+    (``postgres_demo_url``)."""
+    init_database(postgres_server.create_database("demo_template"), demo=True).close()
+    return "demo_template"
+
+
+@pytest.fixture
+def postgres_demo_url(postgres_server, postgres_demo_template, request) -> str:
+    """The test's own copy of the PostgreSQL demo database."""
+    name = "d_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:55]
+    return postgres_server.create_database(name, template=postgres_demo_template)
+
+
+@pytest.fixture(scope="session")
 def demo_template(tmp_path_factory) -> Path:
     """The demo database (``init --demo``), built once: never open it, copy it (``copy_database``)."""
     path = tmp_path_factory.mktemp("templates") / "demo.duckdb"

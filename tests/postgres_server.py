@@ -50,13 +50,14 @@ class Server:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{self.user}@127.0.0.1:{self.port}/{database}"
 
-    def create_database(self, name: str) -> str:
-        """A new empty database on this server; its URL."""
+    def create_database(self, name: str, template: str = "template0") -> str:
+        """A new database on this server, empty or a copy of the database ``template`` (a copy of a built
+        database takes milliseconds, as a copied DuckDB file does); its URL."""
         import psycopg
 
         with psycopg.connect(self.url(), autocommit=True) as con:
             con.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            con.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING UTF8')
+            con.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" ENCODING UTF8')
         return self.url(name)
 
 

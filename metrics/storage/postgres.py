@@ -20,6 +20,7 @@ import contextlib
 import datetime as dt
 import re
 import threading
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -172,6 +173,13 @@ class Cursor:
             for row in frame.itertuples(index=False, name=None):
                 copy.write_row([_plain(v) for v in row])
 
+    def copy_out(self, copy_sql: str, path: str | Path) -> None:
+        """``COPY … TO STDOUT`` into the file ``path`` on this machine (the server's ``COPY … TO 'file'`` would
+        write on the server, as its own account)."""
+        with open(path, "wb") as out, self._cur.copy(copy_sql) as copy:
+            for chunk in copy:
+                out.write(chunk)
+
     def unregister(self, name: str) -> None:
         self._cur.execute(f"DROP TABLE IF EXISTS {name}")
 
@@ -179,24 +187,29 @@ class Cursor:
         self._cur.close()
 
 
-_INTEGERS = {20, 21, 23}  # int8, int2, int4
+_INTEGERS = {20: ("int64", "Int64"), 21: ("int16", "Int16"), 23: ("int32", "Int32")}  # int8, int2, int4
 _REALS = {700, 701, 1700}  # float4, float8, numeric
+_TEXTS = {25, 1043}  # text, varchar
 _DATES = {1082}
 _TIMESTAMPS = {1114, 1184}
 
 
 def _column(column: pd.Series, oid: int) -> pd.Series:
+    """A column typed as DuckDB's ``df()`` types it: INTEGER int32 (Int32 with NULLs), BIGINT int64, reals
+    and NUMERIC float64, texts ``str`` (object when all NULL), TIMESTAMPTZ in the product's time zone."""
     if oid in _INTEGERS:
-        return column.astype("float64") if column.isna().any() else column.astype("int64")
+        plain, nullable = _INTEGERS[oid]
+        return column.astype(nullable if column.isna().any() else plain)
     if oid in _REALS:
         return column.astype("float64")
-    if oid in _TIMESTAMPS:
-        return pd.to_datetime(column, utc=oid == 1184).dt.tz_convert(TIME_ZONE) if oid == 1184 \
-            else pd.to_datetime(column)
-    if oid in _DATES:
+    if oid in _TEXTS:
+        return column if column.isna().all() else column.astype("str")
+    if oid == 1184:
+        return pd.to_datetime(column, utc=True).dt.tz_convert(TIME_ZONE)
+    if oid in _TIMESTAMPS or oid in _DATES:
         return pd.to_datetime(column)
-    if oid == 16:  # boolean
-        return column.astype(bool) if not column.isna().any() else column
+    if oid == 16 and not column.isna().any():  # boolean
+        return column.astype(bool)
     return column
 
 

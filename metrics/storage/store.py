@@ -227,11 +227,11 @@ def in_force_sql(as_of: int | None = None, *, indicators: list[str] | None = Non
     live, live_params = _live_batches(as_of)
     where = " AND ".join([live, *filters])
     return f"""
-        SELECT {columns}
-        FROM observations o JOIN batches b ON o.batch = b.id {join}
-        WHERE {where}
-        QUALIFY row_number() OVER (PARTITION BY o.unit, o.indicator, o.year ORDER BY o.batch DESC) = 1""", \
-        live_params + params
+        SELECT {columns} FROM (
+            SELECT {columns}, row_number() OVER (PARTITION BY o.unit, o.indicator, o.year ORDER BY o.batch DESC) AS nth
+            FROM observations o JOIN batches b ON o.batch = b.id {join}
+            WHERE {where}) o
+        WHERE o.nth = 1""", live_params + params
 
 
 def data_version(cur) -> tuple:
