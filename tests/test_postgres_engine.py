@@ -12,7 +12,8 @@ import pytest
 
 from metrics.storage import db, dialect, migrations, postgres
 from metrics.storage.store import Store
-from tests.helpers import copy_database, run_cli
+from metrics.vocabulary.errors import UserError
+from tests.helpers import copy_database, run_cli, texts
 
 pytestmark = pytest.mark.postgres
 
@@ -123,3 +124,29 @@ def test_undo_as_of_history_template_and_values_export_are_the_same_on_both_engi
     assert "rolled_back_by_3" in seen["postgresql"][2]
     assert seen["postgresql"][0] != seen["postgresql"][1]  # the undo changed what status says, as-of did not
     assert seen["postgresql"] == seen["duckdb"]
+
+
+def test_status_of_a_database_never_made_says_how_to_make_it(postgres_url):
+    done = run_cli("status", db=postgres_url, check=False)
+    assert done.returncode == 1
+    assert "Chưa có cơ sở dữ liệu postgresql://" in done.stderr and "init" in done.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", [None, "views/target.py", "views/units.py", "views/present.py"])
+def test_the_leaders_pages_show_the_same_on_both_engines(page, postgres_demo_url, demo_db, dashboard):
+    on_duckdb = texts(dashboard(demo_db, page))
+    on_postgres = texts(dashboard(postgres_demo_url, page))
+    assert len(on_postgres) > 20
+    assert on_postgres == on_duckdb
+
+
+def test_sign_in_on_postgresql_needs_a_key_every_process_shares(postgres_url, monkeypatch):
+    from metrics.storage import users
+
+    monkeypatch.delenv(users.COOKIE_KEY_ENV, raising=False)
+    monkeypatch.delenv(users.COOKIE_KEY_FILE_ENV, raising=False)
+    store = Store.open(postgres_url)
+    with pytest.raises(UserError) as refused:
+        users.cookie_key(store)
+    assert users.COOKIE_KEY_FILE_ENV in refused.value.vi

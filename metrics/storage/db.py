@@ -114,7 +114,17 @@ def _connect(path: Path, read_only: bool, memory_limit: str, waited: float) -> d
     return con
 
 
-def missing(path: Path) -> DatabaseUnreadable:
+def exists(location: Path | str) -> bool:
+    """Whether the database is there: the file, or (PostgreSQL) the tables of ``init``."""
+    if isinstance(location, str):
+        from metrics.storage.postgres import has_tables
+
+        return has_tables(location)
+    return location.exists()
+
+
+def missing(path: Path | str) -> DatabaseUnreadable:
+    path = shown(path) if isinstance(path, str) else path
     return DatabaseUnreadable(
         "database-missing",
         f"Chưa có cơ sở dữ liệu {path}. Để theo dõi kế hoạch của đơn vị mình: python -m metrics init, rồi nạp "

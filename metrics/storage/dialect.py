@@ -38,6 +38,12 @@ class Dialect:
             return f"{column} = ANY(string_to_array({codes}, '|'))"
         return f"list_contains(string_split({codes}, '|'), {column})"
 
+    def row_hash(self, columns: str) -> str:
+        """A number from the values of ``columns`` (a fingerprint: equal rows give equal numbers)."""
+        if self.postgres:
+            return f"hashtextextended(concat_ws(chr(31), {columns}), 0)::NUMERIC"
+        return f"hash({columns})"
+
     def one_item_list(self, column: str) -> str:
         """A list holding the value of ``column`` (NULL included)."""
         return f"ARRAY[{column}]::VARCHAR[]" if self.postgres else f"[{column}]"

@@ -67,8 +67,8 @@ class Store:
     def _open_postgres(cls, url: str, read_only: bool) -> Store:
         store = cls(postgres.Access.of(url), read_only)
         if read_only:
-            with store.access.reading():
-                pass
+            if not postgres.has_tables(url):  # reached, but never made: as a missing DuckDB file
+                raise db.missing(url)
         elif store._pending_migrations():
             with store.access.writing() as con:
                 migrations.migrate(con)
