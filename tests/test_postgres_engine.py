@@ -150,3 +150,45 @@ def test_sign_in_on_postgresql_needs_a_key_every_process_shares(postgres_url, mo
     with pytest.raises(UserError) as refused:
         users.cookie_key(store)
     assert users.COOKIE_KEY_FILE_ENV in refused.value.vi
+
+
+def _waiting_on_a_lock(url: str) -> bool:
+    con = postgres.Connection(url)
+    try:
+        return bool(con.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'").fetchall()[0][0])
+    finally:
+        con.close()
+
+
+def test_two_undos_at_once_give_one_success_and_one_message(postgres_demo_url):
+    """The second writer waits for the first's lock on the write counter, then is told, not let through on
+    what it read before the first wrote (REPEATABLE READ; in DuckDB the same conflict)."""
+    import threading
+    import time
+
+    from metrics.ingest import intake
+    from metrics.storage.store import rollback_batch
+
+    store = Store.open(postgres_demo_url)
+    outcome: dict[str, object] = {}
+
+    def second() -> None:
+        try:
+            outcome["second"] = intake.undo(store, 2, user="hoa", source="cli")
+        except UserError as exc:
+            outcome["second"] = exc
+
+    with store.transaction() as cur:  # the first writer, holding its transaction open
+        first = rollback_batch(cur, 1, user="lan")
+        other = threading.Thread(target=second)
+        other.start()
+        deadline = time.monotonic() + 10
+        while not _waiting_on_a_lock(postgres_demo_url) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert other.is_alive()  # the second is waiting for the first, not done
+    other.join(10)
+    refused = outcome["second"]
+    assert isinstance(refused, UserError) and refused.code == "import-conflict", refused
+    history = run_cli("history", db=postgres_demo_url).stdout
+    assert f"rolled_back_by_{first}" in history and "2,values_published.csv" in history
+    assert history.splitlines()[2].endswith(",active")  # batch 2: nothing of the refused undo stayed

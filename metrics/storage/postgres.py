@@ -115,6 +115,22 @@ def _plain_param(value: Any) -> Any:
 
 # --- connections --------------------------------------------------------------------------------
 
+class WriteConflict(Exception):
+    """Two transactions wrote the same rows at once and this one lost (PostgreSQL's serialization failure or
+    deadlock): nothing of it stays. The callers that write turn it into their message (as DuckDB's
+    ``TransactionException``)."""
+
+
+@contextlib.contextmanager
+def _conflicts_named():
+    import psycopg
+
+    try:
+        yield
+    except (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected) as exc:
+        raise WriteConflict(str(exc)) from exc
+
+
 class Cursor:
     """The DuckDB cursor calls the store makes, on one PostgreSQL connection."""
 
@@ -125,10 +141,11 @@ class Cursor:
     def execute(self, sql: str, params: Any = None) -> Cursor:
         values = _params(params)
         *before, statement = _statements(translate(sql))
-        for plain in before:  # (DROP TABLE IF EXISTS: no parameters)
-            self._cur.execute(plain)
-        # parameters always given, even none: psycopg then reads %% as %
-        self._cur.execute(statement, values if values is not None else [])
+        with _conflicts_named():
+            for plain in before:  # (DROP TABLE IF EXISTS: no parameters)
+                self._cur.execute(plain)
+            # parameters always given, even none: psycopg then reads %% as %
+            self._cur.execute(statement, values if values is not None else [])
         return self
 
     def fetchall(self) -> list[tuple]:
@@ -149,10 +166,13 @@ class Cursor:
         return frame
 
     def begin(self) -> None:
-        self._cur.execute("BEGIN")
+        """A write sees one snapshot and fails, rather than waits and goes on, when another transaction changed
+        a row it changes (``value_writes``, ``catalogue_version``): as in DuckDB, the second writer is told."""
+        self._cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
 
     def commit(self) -> None:
-        self._cur.execute("COMMIT")
+        with _conflicts_named():
+            self._cur.execute("COMMIT")
 
     def rollback(self) -> None:
         self._cur.execute("ROLLBACK")
