@@ -16,8 +16,10 @@ on purpose (docs/storage.md):
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
+import os
 import re
 import threading
 from pathlib import Path
@@ -32,6 +34,11 @@ from metrics.vocabulary.errors import DatabaseUnreadable
 VI_COLLATION = "vi-VN-x-icu"
 EN_COLLATION = "en-US-x-icu"
 TIME_ZONE = "Asia/Ho_Chi_Minh"
+CONNECT: dict[str, Any] = {"autocommit": True, "options": f"-c TimeZone={TIME_ZONE}"}
+# Connections a process keeps open to the server, lent to one unit of work at a time: opening one costs a few
+# milliseconds, and a page run or a ``status`` makes hundreds of units of work.
+POOL_SIZE = int(os.environ.get("KPI_DB_POOL", "8"))
+POOL_WAIT = float(os.environ.get("KPI_LOCK_WAIT", "10"))
 
 
 def shown(url: str) -> str:
@@ -259,11 +266,15 @@ def _pg_type(column: pd.Series) -> str:
 class Connection:
     """One PostgreSQL connection in autocommit mode: a transaction is the cursor's ``begin``…``commit``."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, raw: Any = None):
+        """A new connection to ``url``, or ``raw``, one lent by the pool."""
         import psycopg
 
+        if raw is not None:
+            self.raw = raw
+            return
         try:
-            self.raw = psycopg.connect(url, autocommit=True, options=f"-c TimeZone={TIME_ZONE}")
+            self.raw = psycopg.connect(url, **CONNECT)
         except psycopg.OperationalError as exc:
             raise unreachable(url, exc) from exc
 
@@ -288,8 +299,9 @@ def unreachable(url: str, exc: Exception) -> DatabaseUnreadable:
 
 
 class Access:
-    """How this process uses one PostgreSQL database: a connection per unit of work (``reading``,
-    ``writing``), closed after it. The server orders concurrent writers; nothing is held in between."""
+    """How this process uses one PostgreSQL database: each unit of work (``reading``, ``writing``) borrows a
+    connection from the process's pool and gives it back after (its temporary tables and settings discarded).
+    The server orders concurrent writers; no lock is held between units of work."""
 
     _all: dict[str, Access] = {}
     _all_lock = threading.Lock()
@@ -303,6 +315,8 @@ class Access:
         self.path = url  # the store names its database by ``path``
         self.url = url
         self._held = threading.local()
+        self._pool: Any = None
+        self._pool_lock = threading.Lock()
 
     @property
     def is_open(self) -> bool:
@@ -320,24 +334,58 @@ class Access:
         """The thread's connection (nested leases share it, so a temporary table lives through the outer one)."""
         held = self._held
         if getattr(held, "con", None) is not None:
-            held.depth += 1
-            try:
-                yield held.con
-            finally:
-                held.depth -= 1
+            yield held.con
             return
-        held.con, held.depth = Connection(self.url), 0
+        pool = self._opened_pool()
+        try:
+            borrowed = pool.connection(timeout=POOL_WAIT)
+            raw = borrowed.__enter__()
+        except Exception as exc:  # the server went away since the pool opened
+            raise unreachable(self.url, exc) from exc
+        held.con = Connection(self.url, raw)
         try:
             yield held.con
-        finally:
-            con, held.con = held.con, None
-            con.close()
+        except BaseException as exc:
+            held.con = None
+            borrowed.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+        held.con = None
+        borrowed.__exit__(None, None, None)
+
+    def _opened_pool(self):
+        """The pool, opened on first use after one plain connection proved the server is there (a wrong URL
+        then says why at once, rather than after the pool's wait)."""
+        with self._pool_lock:
+            if self._pool is None:
+                from psycopg_pool import ConnectionPool
+
+                Connection(self.url).close()
+                self._pool = ConnectionPool(self.url, min_size=1, max_size=POOL_SIZE, kwargs=CONNECT,
+                                            reset=_discard, open=True, name="kpi")
+            return self._pool
 
     def set_memory_limit(self, limit: str) -> None:
         """DuckDB's memory cap has no meaning here (the server's own settings apply)."""
 
     def release(self) -> None:
-        """Nothing lingers between units of work."""
+        """Nothing is held between units of work (the pool's idle connections hold no lock)."""
+
+    def close(self) -> None:
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+
+
+def _discard(raw) -> None:
+    """A connection given back forgets its temporary tables and session settings (``DISCARD ALL``)."""
+    raw.execute("DISCARD ALL")
+
+
+@atexit.register
+def _close_all() -> None:
+    for access in list(Access._all.values()):
+        access.close()
 
 
 def reset(url: str) -> None:
