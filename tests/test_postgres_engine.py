@@ -200,3 +200,12 @@ def test_backup_and_restore_of_a_postgresql_database_point_to_the_servers_tools(
         done = run_cli(*args, db=postgres_url, check=False)
         assert done.returncode == 1 and "pg_dump" in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert not (tmp_path / "backup").exists()  # nothing half-written
+
+
+def test_an_import_into_postgresql_says_it_is_not_there_yet_and_writes_nothing(postgres_demo_url, tmp_path):
+    filled = tmp_path / "filled.csv"
+    run_cli("template", "--year", "2025", "--filled", "--out", filled, db=postgres_demo_url)
+    before = run_cli("history", db=postgres_demo_url).stdout
+    done = run_cli("import", filled, db=postgres_demo_url, check=False)
+    assert done.returncode == 1 and "PostgreSQL" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert run_cli("history", db=postgres_demo_url).stdout == before
