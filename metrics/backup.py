@@ -57,8 +57,19 @@ def _ident(name: str) -> str:
 
 # --- backup ----------------------------------------------------------------------------------------
 
+def _server_backups(url: str) -> UserError:
+    """A PostgreSQL database is backed up by the server's own tools, not by this program (not yet)."""
+    where = db.shown(url)
+    return UserError("backup-on-postgresql",
+                     f"Cơ sở dữ liệu {where} là PostgreSQL: sao lưu và khôi phục bằng công cụ của máy chủ (pg_dump, "
+                     "pg_restore, hoặc sao lưu liên tục của quản trị viên), chưa bằng lệnh này.",
+                     f"The database {where} is PostgreSQL: back it up and restore it with the server's tools (pg_dump, "
+                     "pg_restore, or the administrator's continuous backups), not with this command yet.")
+
 def backup(store: Store, folder: str | Path, *, user: str | None = None, source: str = "cli") -> dict:
     """Export the database to ``folder`` (created; must be empty) and return the manifest written there."""
+    if store.engine == "postgresql":
+        raise _server_backups(str(store.path))
     folder = Path(folder)
     _prepare(folder)
     with store.cursor() as cur:
@@ -144,6 +155,8 @@ def restore(source: str | Path, target: str | Path, *, force: bool = False, user
     Refuses to replace a database that holds data unless ``force``; the file is replaced only once the
     restored copy matches the manifest, table by table.
     """
+    if db.is_url(target):
+        raise _server_backups(str(target))
     source, target = Path(source), Path(target)
     with tempfile.TemporaryDirectory(prefix="kpi-restore-") as work:
         folder = _unpacked(source, Path(work)) if source.suffix.lower() == ".zip" else source

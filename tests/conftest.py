@@ -4,6 +4,7 @@ dashboard through Streamlit's AppTest. Plain helpers are in ``tests/helpers.py``
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,8 +13,48 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from metrics.catalogue.loading import init_database
+from metrics.storage import postgres
 from metrics.storage.store import Store
+from tests import postgres_server as postgres_server_module
 from tests.helpers import MINI, copy_database, run_cli
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[postgres_server_module.Server]:
+    """A throwaway PostgreSQL 15 server for the session (tests/postgres_server.py), stopped at the end.
+    ``./scripts/test`` installs Debian's postgresql when it is missing; a bare ``pytest`` without it skips."""
+    if postgres_server_module.bin_dir() is None:
+        pytest.skip("PostgreSQL 15 is not installed: ./scripts/test installs it (apt-get install -y postgresql)")
+    with postgres_server_module.running() as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server, request) -> str:
+    """The test's own empty PostgreSQL database (named after the test), as a ``postgresql://`` URL."""
+    return postgres_server.create_database(_database_name("t", request.node.nodeid))
+
+
+@pytest.fixture(scope="session")
+def postgres_demo_template(postgres_server) -> str:
+    """The name of a PostgreSQL database holding the demo (``init --demo``), built once: never open it, copy it
+    (``postgres_demo_url``)."""
+    url = postgres_server.create_database("demo_template")
+    init_database(url, demo=True).close()
+    postgres.Access.of(url).close()  # a template database is copied only while nobody is connected to it
+    return "demo_template"
+
+
+@pytest.fixture
+def postgres_demo_url(postgres_server, postgres_demo_template, request) -> str:
+    """The test's own copy of the PostgreSQL demo database."""
+    return postgres_server.create_database(_database_name("d", request.node.nodeid), template=postgres_demo_template)
+
+
+def _database_name(prefix: str, test: str) -> str:
+    """A database name per test (PostgreSQL keeps 63 bytes of a name: a digest keeps parametrized ones apart)."""
+    readable = "".join(c if c.isalnum() else "_" for c in test.rsplit("::", 1)[-1].lower())[:40]
+    return f"{prefix}_{readable}_{hashlib.sha1(test.encode()).hexdigest()[:10]}"
 
 
 @pytest.fixture(scope="session")

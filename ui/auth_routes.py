@@ -65,7 +65,7 @@ def finish_sign_in(request: Request) -> Response:
 
 
 def _redeem(ticket: str | None) -> tuple[sign_in.Redeemed | None, str | None]:
-    store = Store.open(db.default_path())
+    store = Store.open(db.location())
     try:
         found = sign_in.redeem_ticket(store, ticket)
         if found is None:
@@ -90,7 +90,7 @@ def finish_sign_out(request: Request) -> Response:
 
 def _end(value: str) -> None:
     try:
-        store = Store.open(db.default_path())
+        store = Store.open(db.location())
     except UserError as exc:  # the cookie is deleted all the same; its session ends with the next one
         log.warning("Sign-out could not open the database: %s", exc.en)
         return

@@ -17,7 +17,7 @@ from metrics.catalogue.loading import init_database
 from metrics.domain.organisation import Organisation
 from metrics.ingest import templates
 from metrics.judging.scorecard import Scorecard
-from metrics.storage import db
+from metrics.storage import db, dialect
 from metrics.storage.store import Store
 
 log = logging.getLogger("dashboard")
@@ -28,7 +28,8 @@ def builds_demo() -> bool:
     (``data/kpi.duckdb``, no ``KPI_DB``) or when asked for (``KPI_DEMO=1``). Any other federation's
     database is made with its own files, never filled with An Giang's."""
     wanted = os.environ.get("KPI_DEMO", "").strip().lower() in ("1", "true", "yes", "on")
-    return wanted or db.default_path().resolve() == db.DEFAULT_DB.resolve()
+    where = db.location()
+    return wanted or (not isinstance(where, str) and where.resolve() == db.DEFAULT_DB.resolve())
 
 
 @st.cache_resource(show_spinner=False)
@@ -40,8 +41,8 @@ def store() -> Store:
     so the next visit tries again (after the lock is freed or a backup restored).
     """
     db.private_files()
-    path = db.default_path()
-    if not path.exists():
+    path = db.location()  # a DuckDB file, or a postgresql:// URL (docs/storage.md)
+    if not db.exists(path):
         if not builds_demo():
             raise db.missing(path)
         log.info("No database at %s: building it from the shipped demo data", path)
@@ -49,7 +50,7 @@ def store() -> Store:
     try:
         return Store.open(path)
     except Exception as exc:
-        log.error("Cannot open the database %s: %s", path, getattr(exc, "en", exc))
+        log.error("Cannot open the database %s: %s", db.shown(path), getattr(exc, "en", exc))
         raise
 
 
@@ -65,8 +66,9 @@ def _scorecard(version: tuple, as_of: int | None) -> Scorecard:
 
 def _units_fingerprint() -> tuple:
     """What the units table holds, in one number (a restored backup may have the same catalogue version)."""
-    return tuple(store().rows("SELECT count(*), sum(hash(code, valid_from, valid_to, parent, successor, name_vi, "
-                              "name_en, sector, level, kind, official_code)) FROM units")[0])
+    row_hash = dialect.of(store()).row_hash("code, valid_from, valid_to, parent, successor, name_vi, name_en, sector, "
+                                            "level, kind, official_code")
+    return tuple(store().rows(f"SELECT count(*), sum({row_hash}) FROM units")[0])
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -15,7 +15,7 @@ from metrics.catalogue import files as catalogue_files
 from metrics.catalogue import rules as catalogue
 from metrics.catalogue.compare import CataloguePreview
 from metrics.catalogue.compare import compare as compare_catalogue
-from metrics.storage import audit, rollups
+from metrics.storage import audit, postgres, rollups
 from metrics.storage.db import DATA_DIR
 from metrics.storage.store import Store, file_sha256, write_batch
 from metrics.vocabulary.errors import UserError
@@ -150,8 +150,11 @@ def read_shipped_values(path: Path) -> pd.DataFrame:
     return frame.astype({"year": int})
 
 
-def init_database(path: Path, demo: bool, data_dir: Path = DATA_DIR, force: bool = False) -> Store:
-    """Create the database; with ``demo`` load the shipped plans, units, published and demo values."""
+def init_database(path: Path | str, demo: bool, data_dir: Path = DATA_DIR, force: bool = False) -> Store:
+    """Create the database (a DuckDB file, or the tables of a PostgreSQL URL); with ``demo`` load the shipped
+    plans, units, published and demo values."""
+    if isinstance(path, str):
+        return _init_postgres(path, demo, data_dir, force)
     if path.exists() and not force:
         store = Store.open(path)
         if not store.is_empty():
@@ -166,6 +169,28 @@ def init_database(path: Path, demo: bool, data_dir: Path = DATA_DIR, force: bool
         path.unlink()
         Path(str(path) + ".wal").unlink(missing_ok=True)
     store = Store.open(path)
+    if demo:
+        load_shipped(store, data_dir)
+    return store
+
+
+def _init_postgres(url: str, demo: bool, data_dir: Path, force: bool) -> Store:
+    """``init_database`` on PostgreSQL: the database itself exists (the server's administrator made it); its
+    tables are made here, and ``force`` drops every table first."""
+    if postgres.has_tables(url) and not force:
+        store = Store.open(url)
+        empty = store.is_empty()
+        store.close()
+        if not empty:
+            where = postgres.shown(url)
+            raise UserError("database-exists",
+                f"Cơ sở dữ liệu {where} đã có dữ liệu; không ghi đè. Dùng --force để tạo lại từ đầu "
+                "(mọi dữ liệu đã nhập sẽ mất) hoặc chọn cơ sở dữ liệu khác bằng --db.",
+                f"The database {where} already holds data; it was not overwritten. Use --force to rebuild "
+                "it from scratch (all imported data will be lost) or choose another database with --db.")
+    if force:
+        postgres.reset(url)
+    store = Store.open(url)
     if demo:
         load_shipped(store, data_dir)
     return store

@@ -22,7 +22,7 @@ from metrics.domain.judgement import (
     UNIT_BAND,
 )
 from metrics.domain.mergers import AFTER_MERGER
-from metrics.storage import rollups
+from metrics.storage import dialect, rollups
 from metrics.vocabulary.kinds import ADDITIVE_KINDS, IndicatorKind
 from metrics.vocabulary.problems import Problem
 
@@ -160,10 +160,11 @@ def save_units(cur: duckdb.DuckDBPyConnection, records: list[dict]) -> int:
         "level": UNIT_KINDS[r["kind"]], "sector": r["sector"], "parent": r["parent"],
         "successor": r["successor"], "official_code": r["official_code"], "source": r["source"],
     } for r in records])
-    cur.register("incoming_units", frame)
+    dialect.stage(cur, "incoming_units", frame, like="units")
+    columns = ", ".join(frame.columns)
     cur.execute("DELETE FROM units WHERE code IN (SELECT code FROM incoming_units)")
-    cur.execute("INSERT INTO units BY NAME SELECT * FROM incoming_units")
-    cur.unregister("incoming_units")
+    cur.execute(f"INSERT INTO units ({columns}) SELECT {columns} FROM incoming_units")
+    dialect.unstage(cur, "incoming_units")
     bump_version(cur)
     rollups.rebuild_unit_years(cur)  # the trees changed: every figure follows them
     rollups.refresh(cur)
@@ -391,11 +392,12 @@ def _merge(cur, table: str, frame: pd.DataFrame, keys: list[str]) -> int:
     """Replace the rows whose ``keys`` the frame holds, and add the others; leave the rest alone."""
     if frame.empty:
         return 0
-    cur.register("incoming", frame)
+    dialect.stage(cur, "incoming", frame, like=table)
     match = " AND ".join(f"t.{k} = i.{k}" for k in keys)
+    columns = ", ".join(f'"{c}"' for c in frame.columns)
     cur.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM incoming i WHERE {match})")
-    cur.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
-    cur.unregister("incoming")
+    cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
+    dialect.unstage(cur, "incoming")
     bump_version(cur)
     return len(frame)
 

@@ -71,13 +71,13 @@ def _say(args, vi: str, en: str) -> None:
     print(vi if args.lang == "vi" else en)
 
 
-def _path(args) -> Path:
-    return args.db or db.default_path()
+def _path(args) -> Path | str:
+    return args.db or db.location()
 
 
 def _written(args) -> None:
     """Writes go to the file named by --db or KPI_DB, else the default one: say which, every time."""
-    path = _path(args).resolve()
+    path = db.shown(_path(args))
     _say(args, f"Cơ sở dữ liệu: {path}", f"Database: {path}")
 
 

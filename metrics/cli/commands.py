@@ -57,8 +57,8 @@ def _global_options(defaults: bool) -> argparse.ArgumentParser:
     before the command name (argparse copies every default of a subparser into the result).
     """
     options = argparse.ArgumentParser(add_help=False)
-    options.add_argument("--db", type=Path, default=None if defaults else argparse.SUPPRESS,
-                         help="database file (default: $KPI_DB, else data/kpi.duckdb)")
+    options.add_argument("--db", type=db.location, default=None if defaults else argparse.SUPPRESS,
+                         help="database file, or a postgresql:// URL (default: $KPI_DB, else data/kpi.duckdb)")
     options.add_argument("--lang", choices=("vi", "en"),
                          default=os.environ.get("KPI_LANG", "vi") if defaults else argparse.SUPPRESS,
                          help="language of messages (default: vi)")
@@ -134,8 +134,9 @@ def _say(args, vi: str, en: str) -> None:
     print(vi if args.lang == "vi" else en)
 
 
-def _path(args) -> Path:
-    return Path(args.db or db.default_path())
+def _path(args) -> Path | str:
+    """The DuckDB file, or the PostgreSQL URL (``metrics.storage.db.location``)."""
+    return args.db or db.location()
 
 
 def _open(args, read_only: bool = False) -> Store:
@@ -144,19 +145,20 @@ def _open(args, read_only: bool = False) -> Store:
 
 def _written(args) -> None:
     """A write goes to the file of --db or KPI_DB, else the default one: say which, every time."""
-    path = _path(args).resolve()
+    path = db.shown(_path(args))
     _say(args, f"Cơ sở dữ liệu: {path}", f"Database: {path}")
 
 
 def cmd_init(args) -> int:
     from metrics.catalogue.loading import init_database
 
-    path = args.db or db.default_path()
+    path = _path(args)
     store = init_database(path, demo=args.demo, force=args.force)
     audit.record(store, audit.cli_user(), "init", {"demo": args.demo, "force": args.force}, source="cli")
     counts = store.rows("SELECT (SELECT count(*) FROM plans), (SELECT count(*) FROM targets), "
                         "(SELECT count(DISTINCT code) FROM units), (SELECT count(*) FROM observations)")[0]
     store.close()
+    path = db.shown(path) if isinstance(path, str) else path
     _say(args, f"Đã tạo {path}: {counts[0]} kế hoạch, {counts[1]} chỉ tiêu, {counts[2]} đơn vị, {counts[3]} giá trị.",
          f"Created {path}: {counts[0]} plans, {counts[1]} targets, {counts[2]} units, {counts[3]} values.")
     if not args.demo:

@@ -37,15 +37,15 @@ def cmd_export(args) -> int:
     from metrics.exports.bundle import Choice, build
     from metrics.exports.pinned import pin
 
-    check_out(args.out, force=args.force, database=Path(args.db or db.default_path()))  # before the work
-    store = Store.open(args.db or db.default_path(), read_only=True)
+    check_out(args.out, force=args.force, database=args.db or db.location())  # before the work
+    store = Store.open(args.db or db.location(), read_only=True)
     try:
         _check_year(store, args)
         content = build(store, Choice(args.format, args.plan, args.year, args.as_of, args.lang))
         pinned = pin(store, args.as_of)
     finally:
         store.close()
-    write_file(args.out, content, force=args.force, database=Path(args.db or db.default_path()))
+    write_file(args.out, content, force=args.force, database=args.db or db.location())
     vi, en = WHAT[args.format]
     size = f"{len(content) / 1024:.0f} KB"
     print(f"Đã ghi {args.out} ({vi}, {size}) — {pinned.line('vi')}." if args.lang == "vi"

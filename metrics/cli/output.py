@@ -70,7 +70,7 @@ def write_table(frame: pd.DataFrame, fmt: str, digits: int | None = None) -> Non
         out.write(frame)
 
 
-def write_file(path: Path, content: bytes, *, force: bool, database: Path) -> None:
+def write_file(path: Path, content: bytes, *, force: bool, database: Path | str) -> None:
     """Write ``content`` to ``path`` as a whole (a temporary file beside it, then renamed)."""
     check_out(path, force=force, database=database)
     temporary = None
@@ -89,7 +89,7 @@ def write_file(path: Path, content: bytes, *, force: bool, database: Path) -> No
                         "not open in another program, or choose another path with --out.") from exc
 
 
-def check_out(path: Path, *, force: bool, database: Path) -> None:
+def check_out(path: Path, *, force: bool, database: Path | str) -> None:
     """Refuse a missing folder, a folder, the live database, or an existing file without ``force``."""
     folder = path.parent
     if not folder.is_dir():
@@ -110,6 +110,8 @@ def check_out(path: Path, *, force: bool, database: Path) -> None:
                         "--force to replace it.")
 
 
-def _is_database(path: Path, database: Path) -> bool:
+def _is_database(path: Path, database: Path | str) -> bool:
+    if isinstance(database, str):  # a PostgreSQL URL: no file of ours to protect
+        return False
     live = Path(database).resolve()
     return path.resolve() in (live, Path(str(live) + ".wal"))

@@ -9,7 +9,7 @@ import duckdb
 from metrics.ingest import preview
 from metrics.ingest import scope as scopes
 from metrics.ingest.report import Report
-from metrics.storage import audit
+from metrics.storage import audit, postgres
 from metrics.storage.files.progress import Progress
 from metrics.storage.store import Store, data_version, rollback_batch, write_batch
 from metrics.vocabulary.errors import UserError
@@ -56,7 +56,7 @@ def commit(store: Store, report: Report, *, user: str | None = None, progress: P
             audit.record(cur, actor or user, "import", {
                 "batch": batch, "file": report.file_name, "sha256": report.sha256, "rows": report.to_write,
                 "plan": report.plan, "recorded_as": user, **_scoped(scope)}, source=source)
-    except duckdb.Error as exc:
+    except (duckdb.Error, postgres.WriteConflict) as exc:
         raise _translated(exc) from exc
     report.close()
     if progress:
@@ -75,7 +75,7 @@ def undo(store: Store, batch: int, *, user: str | None = None, source: str = "cl
             audit.record(cur, actor or user, "undo", {"batch": batch, "operation": operation, "recorded_as": user,
                                                       **_scoped(scope)}, source=source)
             return operation
-    except duckdb.Error as exc:
+    except (duckdb.Error, postgres.WriteConflict) as exc:
         raise _translated(exc) from exc
 
 
@@ -83,9 +83,9 @@ def _scoped(scope: str | None) -> dict:
     return {"scope": scope} if scope else {}
 
 
-def _translated(exc: duckdb.Error) -> Exception:
+def _translated(exc: Exception) -> Exception:
     """A write conflict becomes a message; any other database error stays what it is."""
-    if isinstance(exc, duckdb.TransactionException) or "conflict" in str(exc).lower():
+    if isinstance(exc, (duckdb.TransactionException, postgres.WriteConflict)) or "conflict" in str(exc).lower():
         return _conflict()
     return exc
 

@@ -76,6 +76,12 @@ def check(source: str | Path | bytes, *, store: Store, file_name: str | None = N
     ``max_bytes`` is the largest file accepted (the dashboard passes its upload limit); ``scope``: the unit
     whose subtree every row must stay in (the signed-in analyst's), a row outside it is an error.
     """
+    if store.engine == "postgresql":  # the check stages and reads the file with DuckDB's SQL (docs/storage.md)
+        raise UserError("import-on-postgresql",
+                        "Chưa nhập được tệp số liệu vào cơ sở dữ liệu PostgreSQL (đang xây dựng); không có gì được ghi. "
+                        "Các lệnh khác (status, rollback, template, export…) đã dùng được.",
+                        "Values files cannot be imported into a PostgreSQL database yet (being built); nothing was "
+                        "written. The other commands (status, rollback, template, export…) work.")
     plan = plan or store.default_plan()
     if plan is None:
         raise UserError("no-plan", "Chưa có kế hoạch nào; hãy nạp kế hoạch trước: python -m metrics targets import …",

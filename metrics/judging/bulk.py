@@ -249,8 +249,10 @@ def read_codes(card, target: Target, codes: list[str], year: int) -> Grid:
             SELECT f.unit, f.year, f.value, f.numerator, f.denominator, f.reported, f.own, f.provenance, 1 AS rank
             FROM figures f WHERE f.indicator = ? AND f.scope = ? AND f.year <= ?
               AND f.unit IN (SELECT unit FROM wanted))
-        SELECT * FROM (SELECT * FROM leaf UNION ALL SELECT * FROM above)
-        QUALIFY row_number() OVER (PARTITION BY unit, year ORDER BY rank) = 1""",
+        SELECT unit, year, value, numerator, denominator, reported, own, provenance, rank
+        FROM (SELECT *, row_number() OVER (PARTITION BY unit, year ORDER BY rank) AS nth
+              FROM (SELECT * FROM leaf UNION ALL SELECT * FROM above) both_kinds) ranked
+        WHERE nth = 1""",
         [list(codes), *params, year, indicator, rollups.scope_key(sectors), year])
     grid = _empty_grid(codes, years)
     if not frame.empty and years:
@@ -296,7 +298,7 @@ def _children_in_scope(card, codes: list[str], years: list[int], sectors: tuple)
     frame = card.store.frame(f"""
         SELECT c.parent AS unit, c.year, count(*) AS n FROM unit_years c
         WHERE c.parent IN (SELECT unnest(?::VARCHAR[])) AND c.year <= ? AND {where}
-        GROUP BY ALL""", [list(codes), max(years), *([list(sectors)] if sectors else [])])
+        GROUP BY c.parent, c.year""", [list(codes), max(years), *([list(sectors)] if sectors else [])])
     if not frame.empty:
         rows = pd.Index(codes).get_indexer(frame["unit"])
         cols = pd.Index(years).get_indexer(frame["year"].astype(int))

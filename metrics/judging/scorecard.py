@@ -186,13 +186,14 @@ class Scorecard:
         """How many values of each kind (published, illustrative, imported) there are, by year (read once)."""
         sql, params = in_force_sql(self.as_of)
         return self.memo(("provenance_counts",), lambda: self.store.frame(
-            f"SELECT year, provenance, count(*) AS n FROM ({sql}) GROUP BY ALL ORDER BY ALL", params))
+            f"SELECT year, provenance, count(*) AS n FROM ({sql}) o GROUP BY year, provenance ORDER BY year, provenance, n",
+            params))
 
     def published_values(self) -> pd.DataFrame:
         """Every published value in force, with its source and note (read once)."""
         sql, params = in_force_sql(self.as_of)
         return self.memo(("published",), lambda: self.store.frame(
-            f"SELECT * FROM ({sql}) WHERE provenance = 'published' ORDER BY indicator, unit, year", params))
+            f"SELECT * FROM ({sql}) o WHERE provenance = 'published' ORDER BY indicator, unit, year", params))
 
     def completeness(self, plan: str, years: list[int], parent: str | None = None) -> pd.DataFrame:
         """``completeness`` of this scorecard's data (computed once for these arguments)."""

@@ -60,6 +60,27 @@ def default_path() -> Path:
     return Path(os.environ.get("KPI_DB") or DEFAULT_DB)
 
 
+def location(value: str | Path | None = None) -> Path | str:
+    """Where the database is: a ``postgresql://`` URL (the PostgreSQL engine, kept as text) or a DuckDB file
+    path. ``value`` is ``--db``; None: ``KPI_DB``, else ``data/kpi.duckdb``."""
+    text = str(value) if value is not None else os.environ.get("KPI_DB") or str(DEFAULT_DB)
+    return text if is_url(text) else Path(text)
+
+
+def shown(location: Path | str) -> str:
+    """How a message names the database: a file's full path, a URL without its password."""
+    if isinstance(location, str):
+        from metrics.storage.postgres import shown as shown_url
+
+        return shown_url(location)
+    return str(location.resolve())
+
+
+def is_url(location: object) -> bool:
+    """Whether ``location`` names a PostgreSQL database rather than a DuckDB file."""
+    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
+
+
 def connect(path: str | Path | None = None, read_only: bool = False, *, memory_limit: str = MEMORY_LIMIT,
             wait: float = 0.0) -> duckdb.DuckDBPyConnection:
     """Open the database, waiting up to ``wait`` seconds while another process holds it; lock and format
@@ -93,7 +114,17 @@ def _connect(path: Path, read_only: bool, memory_limit: str, waited: float) -> d
     return con
 
 
-def missing(path: Path) -> DatabaseUnreadable:
+def exists(location: Path | str) -> bool:
+    """Whether the database is there: the file, or (PostgreSQL) the tables of ``init``."""
+    if isinstance(location, str):
+        from metrics.storage.postgres import has_tables
+
+        return has_tables(location)
+    return location.exists()
+
+
+def missing(path: Path | str) -> DatabaseUnreadable:
+    path = shown(path) if isinstance(path, str) else path
     return DatabaseUnreadable(
         "database-missing",
         f"Chưa có cơ sở dữ liệu {path}. Để theo dõi kế hoạch của đơn vị mình: python -m metrics init, rồi nạp "

@@ -17,7 +17,7 @@ import pandas as pd
 from metrics.domain.organisation import Organisation
 from metrics.domain.records import Indicator
 from metrics.domain.rollup_reference import Figure, Rollup
-from metrics.storage import rollups
+from metrics.storage import dialect, rollups
 from metrics.storage.store import Store, in_force_sql
 from metrics.vocabulary.shared import number_or_none
 
@@ -104,7 +104,7 @@ class StoredFigures:
 
     def _read_years(self) -> dict[str, list[int]]:
         sql, params = self._values_sql()
-        sql = f"SELECT DISTINCT indicator, year FROM ({sql})"
+        sql = f"SELECT DISTINCT indicator, year FROM ({sql}) o"
         found: dict[str, list[int]] = defaultdict(list)
         for indicator, year in self.store.rows(sql, params):
             found[indicator].append(int(year))
@@ -179,7 +179,7 @@ class StoredFigures:
         return self.store.frame(f"""
             SELECT o.indicator, o.year, o.unit, u.depth, {rollups.OWN_VALUE} AS value, o.numerator,
                    o.denominator, 1 AS reported, TRUE AS own,
-                   {rollups.PROVENANCE_BIT} AS provenance, [o.source] AS sources, '' AS scope
+                   {rollups.PROVENANCE_BIT} AS provenance, {dialect.of(self.store).one_item_list('o.source')} AS sources, '' AS scope
             FROM ({sql}) o JOIN unit_years u ON u.code = o.unit AND u.year = o.year AND u.children = 0
             JOIN indicators i ON i.code = o.indicator""", params)
 

@@ -23,6 +23,8 @@ both on the shipped data.
 
 from __future__ import annotations
 
+from metrics.storage import dialect
+
 PROVENANCE_BITS = {"published": 1, "illustrative": 2, "imported": 4}
 
 
@@ -63,9 +65,9 @@ def scopes(cur) -> list[str]:
     """'' (every unit) and every sector scope a target puts on an indicator.
 
     Leaves ``scope_indicators`` (scope, indicator) in the cursor for ``compute``."""
-    cur.execute("""
+    cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE scope_indicators AS
-        SELECT DISTINCT array_to_string(list_sort(string_split(sector, '|')), '|') AS scope, indicator
+        SELECT DISTINCT {dialect.of(cur).sorted_codes('sector')} AS scope, indicator
         FROM targets WHERE coalesce(sector, '') <> ''
         UNION SELECT '' AS scope, code AS indicator FROM indicators""")
     found = [r[0] for r in cur.execute("SELECT DISTINCT scope FROM scope_indicators ORDER BY scope").fetchall()]
@@ -78,7 +80,7 @@ def data_years(cur) -> list[int]:
     """Years that need a tree: every year with a value and every year of every plan."""
     rows = cur.execute("""
         SELECT DISTINCT year FROM current_values
-        UNION SELECT DISTINCT unnest(range(start_year, end_year + 1)) FROM plans""").fetchall()
+        UNION SELECT DISTINCT y.year FROM plans p, generate_series(p.start_year, p.end_year) AS y(year)""").fetchall()
     return sorted(int(r[0]) for r in rows)
 
 
@@ -120,8 +122,8 @@ def compute(cur, source: str, params: list, pairs: str | None, target: str, scop
             continue  # e.g. an import of members only: no sector scope of any target has work to do
         units = "unit_years"
         if scope:
-            cur.execute("""CREATE OR REPLACE TEMP TABLE scope_units AS SELECT * FROM unit_years
-                           WHERE sector IS NULL OR list_contains(string_split(?, '|'), sector)""", [scope])
+            cur.execute(f"""CREATE OR REPLACE TEMP TABLE scope_units AS SELECT * FROM unit_years
+                            WHERE sector IS NULL OR {dialect.of(cur).in_codes('?', 'sector')}""", [scope])
             units = "scope_units"
         _compute_scope(cur, source, params, pairs, target, scope, units)
     cur.execute("DROP TABLE IF EXISTS scope_units")
@@ -146,17 +148,18 @@ def _compute_scope(cur, source: str, params: list, pairs: str | None, target: st
     """
     pair_join = f"JOIN {pairs} pr ON pr.indicator = o.indicator AND pr.year = o.year" if pairs else ""
     scoped = "JOIN (SELECT indicator FROM scope_indicators WHERE scope = ?) si ON si.indicator = o.indicator"
+    sql = dialect.of(cur)
     own = f"""FROM ({source}) o {pair_join} {scoped}
               JOIN {units} u ON u.code = o.unit AND u.year = o.year
               JOIN indicators i ON i.code = o.indicator"""
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE rollup_base AS
-        SELECT indicator, year, parent AS unit, depth - 1 AS depth, any_value(kind) AS kind, sum(value) AS total,
+        SELECT indicator, year, parent AS unit, depth - 1 AS depth, {sql.any_value('kind')} AS kind, sum(value) AS total,
                sum(numerator) AS numerator, sum(denominator) AS denominator, count(*) AS reported,
                bit_or(provenance) AS provenance, NULL::VARCHAR AS first_source, NULL::VARCHAR AS last_source
         FROM (SELECT o.indicator, o.year, u.parent, u.depth, i.kind, {OWN_VALUE} AS value, o.numerator,
                      o.denominator, {PROVENANCE_BIT} AS provenance
-              {own} WHERE u.parent IS NOT NULL)
+              {own} WHERE u.parent IS NOT NULL) own_values
         WHERE {USABLE}
         GROUP BY indicator, year, parent, depth""", [*params, scope])
     cur.execute(f"""
@@ -177,12 +180,12 @@ def _compute_scope(cur, source: str, params: list, pairs: str | None, target: st
     cur.execute(f"""
         INSERT INTO {target}
         SELECT indicator, year, unit, depth, value, numerator, denominator, reported, TRUE, provenance,
-               list_filter([first_source], lambda x: x IS NOT NULL), ?
+               {sql.texts('first_source')}, ?
         FROM rollup_own""", [scope])
     cur.execute(f"""
         INSERT INTO {target}
         SELECT r.indicator, r.year, r.unit, r.depth, r.value, r.numerator, r.denominator, r.reported, FALSE,
-               r.provenance, list_distinct(list_filter([s.first_source, s.last_source], lambda x: x IS NOT NULL)), ?
+               r.provenance, {sql.texts('s.first_source', 's.last_source')}, ?
         FROM rollup_up r LEFT JOIN rollup_sources s USING (indicator, year)""", [scope])
     for table in ("rollup_base", "rollup_own", "rollup_up", "rollup_sources"):
         cur.execute(f"DROP TABLE {table}")
@@ -205,7 +208,7 @@ def _level(cur, depth: int, units: str = "unit_years") -> None:
                    first_source, last_source
             FROM rollup_up WHERE depth = ? AND {USABLE}),
         combined AS (
-            SELECT indicator, year, unit, any_value(kind) AS kind, sum(total) AS total,
+            SELECT indicator, year, unit, {dialect.of(cur).any_value('kind')} AS kind, sum(total) AS total,
                    sum(numerator) AS numerator, sum(denominator) AS denominator, sum(reported) AS reported,
                    bit_or(provenance) AS provenance, min(first_source) AS first_source,
                    max(last_source) AS last_source

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from metrics.domain.records import Plan
-from metrics.storage import db, migrations, rollups
+from metrics.storage import db, dialect, migrations, postgres, rollups
 from metrics.vocabulary.errors import UserError
 
 OBSERVATION_COLUMNS = ["unit", "indicator", "year", "value", "numerator", "denominator",
@@ -41,15 +41,19 @@ class Store:
     read (a page, a report). Between them the file is free for other processes.
     """
 
-    def __init__(self, access: db.Access, read_only: bool = False):
+    def __init__(self, access: db.Access | postgres.Access, read_only: bool = False):
         self.access = access
         self.path = access.path
         self.read_only = read_only
 
     @classmethod
     def open(cls, path: str | Path | None = None, read_only: bool = False) -> Store:
-        """The database at ``path``, opened once to check it (and migrated, unless read-only)."""
-        path = Path(path) if path else db.default_path()
+        """The database at ``path`` (a DuckDB file, or a ``postgresql://`` URL), opened once to check it (and
+        migrated, unless read-only)."""
+        where = db.location(path) if path else db.location()
+        if isinstance(where, str):
+            return cls._open_postgres(where, read_only)
+        path = where
         store = cls(db.Access.of(path), read_only)
         if read_only:
             with store.access.reading():
@@ -58,6 +62,22 @@ class Store:
             with store.access.writing() as con:
                 migrations.migrate(con)
         return store
+
+    @classmethod
+    def _open_postgres(cls, url: str, read_only: bool) -> Store:
+        store = cls(postgres.Access.of(url), read_only)
+        if read_only:
+            if not postgres.has_tables(url):  # reached, but never made: as a missing DuckDB file
+                raise db.missing(url)
+        elif store._pending_migrations():
+            with store.access.writing() as con:
+                migrations.migrate(con)
+        return store
+
+    @property
+    def engine(self) -> str:
+        """``duckdb`` or ``postgresql``: the few SQL spellings that differ ask (``metrics.storage.dialect``)."""
+        return "postgresql" if isinstance(self.access, postgres.Access) else "duckdb"
 
     def _pending_migrations(self) -> bool:
         with self.access.reading() as con:
@@ -207,11 +227,11 @@ def in_force_sql(as_of: int | None = None, *, indicators: list[str] | None = Non
     live, live_params = _live_batches(as_of)
     where = " AND ".join([live, *filters])
     return f"""
-        SELECT {columns}
-        FROM observations o JOIN batches b ON o.batch = b.id {join}
-        WHERE {where}
-        QUALIFY row_number() OVER (PARTITION BY o.unit, o.indicator, o.year ORDER BY o.batch DESC) = 1""", \
-        live_params + params
+        SELECT {columns} FROM (
+            SELECT {columns}, row_number() OVER (PARTITION BY o.unit, o.indicator, o.year ORDER BY o.batch DESC) AS nth
+            FROM observations o JOIN batches b ON o.batch = b.id {join}
+            WHERE {where}) o
+        WHERE o.nth = 1""", live_params + params
 
 
 def data_version(cur) -> tuple:
@@ -245,7 +265,7 @@ def write_batch(cur, frame: pd.DataFrame | str, kind: str, *, file_name: str | N
             if column not in rows:
                 rows[column] = None
         source, count = "incoming_observations", len(rows)
-        cur.register(source, rows[OBSERVATION_COLUMNS])
+        dialect.stage(cur, source, rows[OBSERVATION_COLUMNS], like="observations")
     _serialise(cur)
     batch = cur.execute(
         "INSERT INTO batches (kind, file_name, sha256, rows, user_name, note) "
@@ -260,7 +280,7 @@ def write_batch(cur, frame: pd.DataFrame | str, kind: str, *, file_name: str | N
                coalesce(provenance, ?), ?, NULL
         FROM {source}""", [default_provenance, batch])
     if source == "incoming_observations":
-        cur.unregister(source)
+        dialect.unstage(cur, source)
     rollups.apply_batch(cur, batch)
     return batch
 

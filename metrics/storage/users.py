@@ -183,7 +183,15 @@ def cookie_key(store) -> str:
 
 def key_path(store) -> Path:
     configured = os.environ.get(COOKIE_KEY_FILE_ENV)
-    return Path(configured) if configured else Path(str(store.path) + KEY_SUFFIX)
+    if configured:
+        return Path(configured)
+    if getattr(store, "engine", "duckdb") == "postgresql":  # no file beside the database: say which to name
+        raise UserError("cookie-key-needed",
+                        f"Với cơ sở dữ liệu PostgreSQL, hãy đặt {COOKIE_KEY_FILE_ENV} (một tệp khóa mà mọi tiến trình "
+                        f"dashboard cùng đọc, quyền 600) hoặc {COOKIE_KEY_ENV}; nếu không, không ai đăng nhập được.",
+                        f"With a PostgreSQL database, set {COOKIE_KEY_FILE_ENV} (a key file every dashboard process "
+                        f"reads, mode 600) or {COOKIE_KEY_ENV}; otherwise nobody can sign in.")
+    return Path(str(store.path) + KEY_SUFFIX)
 
 
 def _key_file(path: Path) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from metrics.storage import dialect
 from metrics.storage.store import Store, in_force_sql
 from metrics.vocabulary.shared import sql_text
 
@@ -26,5 +27,8 @@ def export_values(store: Store, path: str | Path, as_of: int | None = None) -> i
                         SELECT unit, indicator, year, {numbers}, source, note, provenance FROM ({sql}) o
                         ORDER BY indicator, unit, year""", params)
         count = cur.execute("SELECT count(*) FROM export_rows").fetchall()[0][0]
-        cur.execute(f"COPY export_rows TO {sql_text(path)} (HEADER, DELIMITER ',')")
+        if dialect.of(cur).postgres:  # the server's COPY TO writes on the server: the rows come to us instead
+            cur.copy_out("COPY export_rows TO STDOUT (FORMAT csv, HEADER)", path)
+        else:
+            cur.execute(f"COPY export_rows TO {sql_text(path)} (HEADER, DELIMITER ',')")
     return int(count)

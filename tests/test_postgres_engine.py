@@ -1,0 +1,211 @@
+"""The PostgreSQL engine (``KPI_DB=postgresql://…``) against a real server the session starts: the lexical
+translation of DuckDB's SQL, the cursor calls the store makes, and the demo end to end — ``init --demo`` then
+``status --format csv`` give the same bytes as on DuckDB."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+import pytest
+
+from metrics.storage import db, dialect, migrations, postgres
+from metrics.storage.store import Store
+from metrics.vocabulary.errors import UserError
+from tests.helpers import copy_database, run_cli, texts
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.mark.parametrize(("duckdb_sql", "postgres_sql"), [
+    ("SELECT * FROM t WHERE a = ? AND b IN (SELECT unnest(?::VARCHAR[]))",
+     "SELECT * FROM t WHERE a = %s AND b IN (SELECT unnest(%s::VARCHAR[]))"),
+    ("SELECT CASE WHEN $year < p.start_year THEN 1 END", "SELECT CASE WHEN %(year)s < p.start_year THEN 1 END"),
+    ("SELECT x FROM t WHERE name LIKE 'a%' AND y = '?' AND z = 'it''s ?'",
+     "SELECT x FROM t WHERE name LIKE 'a%%' AND y = '?' AND z = 'it''s ?'"),
+    ("CREATE TABLE t (v DOUBLE, w DOUBLE PRECISION, \"DOUBLE\" INTEGER)",
+     "CREATE TABLE t (v DOUBLE PRECISION, w DOUBLE PRECISION, \"DOUBLE\" INTEGER)"),
+    ("ORDER BY name_vi COLLATE vi, name_en COLLATE en",
+     'ORDER BY name_vi COLLATE "vi-VN-x-icu", name_en COLLATE "en-US-x-icu"'),
+])
+def test_translate_rewrites_only_the_lexical_differences(duckdb_sql, postgres_sql):
+    assert postgres.translate(duckdb_sql) == postgres_sql
+
+
+def test_a_url_chooses_postgresql_and_a_path_keeps_duckdb(monkeypatch, tmp_path):
+    url = "postgresql://kpi:secret@db.example:5432/kpi"
+    assert db.location(url) == url  # not Path(url), which would fold '//' into '/'
+    assert db.location(tmp_path / "kpi.duckdb") == tmp_path / "kpi.duckdb"
+    monkeypatch.setenv("KPI_DB", url)
+    assert db.location() == url
+    assert db.shown(url) == "postgresql://kpi@db.example:5432/kpi"  # never the password in a message
+
+
+def test_cursor_calls_of_the_store_on_a_real_server(postgres_url):
+    con = postgres.Connection(postgres_url)
+    try:
+        cur = con.cursor()
+        cur.execute("CREATE TABLE readings (unit VARCHAR, year INTEGER, value DOUBLE, day DATE, n BIGINT)")
+        frame = pd.DataFrame({"unit": ["AG", "CT"], "year": [2024, 2025], "value": [92.14, None],
+                              "day": [dt.date(2024, 12, 31), None], "n": [7, 2]})
+        cur.begin()
+        dialect.stage(cur, "incoming", frame, like="readings")
+        cur.execute("INSERT INTO readings (unit, year, value, day, n) SELECT unit, year, value, day, n FROM incoming")
+        cur.commit()
+        read = cur.execute("SELECT unit, year, value, n / 2 AS half, sum(n) OVER () AS total FROM readings "
+                           "WHERE year >= ? ORDER BY unit", [2024]).df()
+        assert read["unit"].tolist() == ["AG", "CT"]
+        assert read["year"].dtype == "int32" and read["total"].dtype == "float64"  # INTEGER, NUMERIC sum: as DuckDB types them
+        assert read["value"].iloc[0] == 92.14 and pd.isna(read["value"].iloc[1])  # NaN, not None: DuckDB's frame
+        assert read["half"].tolist() == [3, 1]  # integer division: 7/2 is 3 here, 3.5 in DuckDB (docs/storage.md)
+        cur.begin()
+        cur.execute("DELETE FROM readings")
+        cur.rollback()  # nothing of a failed unit of work stays
+        assert cur.execute("SELECT count(*) FROM readings").fetchall() == [(2,)]
+        names = cur.execute("SELECT x FROM (VALUES ('Đồng Tháp'), ('An Giang'), ('Ân Thi'), ('Bắc Ninh')) v(x) "
+                            "ORDER BY x COLLATE vi").fetchall()
+        assert [n for (n,) in names] == ["An Giang", "Ân Thi", "Bắc Ninh", "Đồng Tháp"]  # Đ after D, not after Z
+    finally:
+        con.close()
+
+
+def test_the_schema_migrates_on_postgresql(postgres_url):
+    store = Store.open(postgres_url)
+    assert store.engine == "postgresql"
+    with store.access.reading() as con:
+        assert migrations.applied(con) == sorted(name for name, _ in migrations.MIGRATIONS)
+        assert not migrations.pending(con)
+    assert store.is_empty() and store.data_version() == (0, 0, 1, len(migrations.MIGRATIONS))
+
+
+def test_an_unreachable_server_is_a_message_not_a_traceback(postgres_server):
+    done = run_cli("status", db=f"postgresql://nobody:pw@127.0.0.1:{postgres_server.port}/no_such_db", check=False)
+    assert done.returncode == 1
+    assert "Không kết nối được cơ sở dữ liệu PostgreSQL" in done.stderr and "pw@" not in done.stderr
+
+
+@pytest.mark.slow
+def test_demo_status_csv_is_the_same_on_both_engines(postgres_url, demo_template, tmp_path):
+    done = run_cli("init", "--demo", db=postgres_url)
+    assert "2 kế hoạch, 49 chỉ tiêu, 85 đơn vị, 1542 giá trị" in done.stdout
+    on_postgres = run_cli("status", "--format", "csv", db=postgres_url).stdout
+    on_duckdb = run_cli("status", "--format", "csv", db=copy_database(demo_template, tmp_path)).stdout
+    assert on_postgres.count("\n") > 400
+    assert on_postgres == on_duckdb
+    again = run_cli("init", "--demo", db=postgres_url, check=False)  # never over data already there
+    assert again.returncode == 1 and "đã có dữ liệu" in again.stderr
+
+
+def _same_times(text: str) -> str:
+    """Import times differ between two databases built a moment apart: the rest must not."""
+    return re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", "TIME", text)
+
+
+@pytest.mark.slow
+def test_undo_as_of_history_template_and_values_export_are_the_same_on_both_engines(postgres_demo_url, demo_db,
+                                                                                    tmp_path):
+    engines = {"duckdb": demo_db, "postgresql": postgres_demo_url}
+    seen: dict[str, list[str]] = {}
+    for engine, where in engines.items():
+        out = tmp_path / engine
+        out.mkdir()
+        run_cli("rollback", "1", db=where)  # the demo's figures go; the published ones stay
+        seen[engine] = [
+            run_cli("status", "--format", "csv", db=where).stdout,
+            run_cli("status", "--as-of", "2", "--format", "csv", db=where).stdout,  # before the undo
+            _same_times(run_cli("history", db=where).stdout),
+            run_cli("template", "--year", "2025", "--filled", "--out", out / "filled.csv", db=where).stdout.replace(
+                str(out), "OUT"),
+            (out / "filled.csv").read_text(encoding="utf-8-sig"),
+            run_cli("export", "--format", "csv", "--out", out / "values.csv", db=where).stdout.replace(str(out), "OUT"),
+            (out / "values.csv").read_text(encoding="utf-8-sig"),
+        ]
+    assert "rolled_back_by_3" in seen["postgresql"][2]
+    assert seen["postgresql"][0] != seen["postgresql"][1]  # the undo changed what status says, as-of did not
+    assert seen["postgresql"] == seen["duckdb"]
+
+
+def test_status_of_a_database_never_made_says_how_to_make_it(postgres_url):
+    done = run_cli("status", db=postgres_url, check=False)
+    assert done.returncode == 1
+    assert "Chưa có cơ sở dữ liệu postgresql://" in done.stderr and "init" in done.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", [None, "views/target.py", "views/units.py", "views/present.py"])
+def test_the_leaders_pages_show_the_same_on_both_engines(page, postgres_demo_url, demo_db, dashboard):
+    on_duckdb = texts(dashboard(demo_db, page))
+    on_postgres = texts(dashboard(postgres_demo_url, page))
+    assert len(on_postgres) > 20
+    assert on_postgres == on_duckdb
+
+
+def test_sign_in_on_postgresql_needs_a_key_every_process_shares(postgres_url, monkeypatch):
+    from metrics.storage import users
+
+    monkeypatch.delenv(users.COOKIE_KEY_ENV, raising=False)
+    monkeypatch.delenv(users.COOKIE_KEY_FILE_ENV, raising=False)
+    store = Store.open(postgres_url)
+    with pytest.raises(UserError) as refused:
+        users.cookie_key(store)
+    assert users.COOKIE_KEY_FILE_ENV in refused.value.vi
+
+
+def _waiting_on_a_lock(url: str) -> bool:
+    con = postgres.Connection(url)
+    try:
+        return bool(con.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'").fetchall()[0][0])
+    finally:
+        con.close()
+
+
+def test_two_undos_at_once_give_one_success_and_one_message(postgres_demo_url):
+    """The second writer waits for the first's lock on the write counter, then is told, not let through on
+    what it read before the first wrote (REPEATABLE READ; in DuckDB the same conflict)."""
+    import threading
+    import time
+
+    from metrics.ingest import intake
+    from metrics.storage.store import rollback_batch
+
+    store = Store.open(postgres_demo_url)
+    outcome: dict[str, object] = {}
+
+    def second() -> None:
+        try:
+            outcome["second"] = intake.undo(store, 2, user="hoa", source="cli")
+        except UserError as exc:
+            outcome["second"] = exc
+
+    with store.transaction() as cur:  # the first writer, holding its transaction open
+        first = rollback_batch(cur, 1, user="lan")
+        other = threading.Thread(target=second)
+        other.start()
+        deadline = time.monotonic() + 10
+        while not _waiting_on_a_lock(postgres_demo_url) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert other.is_alive()  # the second is waiting for the first, not done
+    other.join(10)
+    refused = outcome["second"]
+    assert isinstance(refused, UserError) and refused.code == "import-conflict", refused
+    history = run_cli("history", db=postgres_demo_url).stdout
+    assert f"rolled_back_by_{first}" in history and "2,values_published.csv" in history
+    assert history.splitlines()[2].endswith(",active")  # batch 2: nothing of the refused undo stayed
+
+
+def test_backup_and_restore_of_a_postgresql_database_point_to_the_servers_tools(postgres_url, tmp_path):
+    run_cli("init", db=postgres_url)
+    for args in (("backup", tmp_path / "backup"), ("restore", tmp_path / "backup", "--force")):
+        done = run_cli(*args, db=postgres_url, check=False)
+        assert done.returncode == 1 and "pg_dump" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert not (tmp_path / "backup").exists()  # nothing half-written
+
+
+def test_an_import_into_postgresql_says_it_is_not_there_yet_and_writes_nothing(postgres_demo_url, tmp_path):
+    filled = tmp_path / "filled.csv"
+    run_cli("template", "--year", "2025", "--filled", "--out", filled, db=postgres_demo_url)
+    before = run_cli("history", db=postgres_demo_url).stdout
+    done = run_cli("import", filled, db=postgres_demo_url, check=False)
+    assert done.returncode == 1 and "PostgreSQL" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert run_cli("history", db=postgres_demo_url).stdout == before
