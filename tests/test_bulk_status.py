@@ -97,6 +97,7 @@ def _compare_every_target(path, years_of=None) -> int:
     return in_bulk
 
 
+@pytest.mark.slow
 def test_demo_listing_is_the_same_in_bulk(demo_template, tmp_path):
     """Every third year of each plan and its latest (a year before the data, a year judged after a deadline)."""
     path = copy_database(demo_template, tmp_path)

@@ -115,6 +115,7 @@ def history(path):
         store.close()
 
 
+@pytest.mark.slow
 def test_a_database_of_the_old_layout_upgrades_to_the_same_values_history_and_statuses(tmp_path):
     """A database as the program before value versions left it (0013: every version in ``observations``, the
     values in force copied in ``current_values``) upgrades with 0014: the values in force, every as-of state

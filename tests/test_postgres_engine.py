@@ -160,6 +160,7 @@ def _waiting_on_a_lock(url: str) -> bool:
         con.close()
 
 
+@pytest.mark.slow
 def test_two_undos_at_once_give_one_success_and_one_message(postgres_demo_url):
     """The second writer waits for the first's lock on the write counter, then is told, not let through on
     what it read before the first wrote (REPEATABLE READ; in DuckDB the same conflict)."""

@@ -113,6 +113,7 @@ def test_an_unknown_unit_cannot_be_a_scope_and_changes_nothing(store):
     assert users.get(store, "ana").unit is None
 
 
+@pytest.mark.slow
 def test_the_command_line_sets_shows_and_clears_a_scope(demo_db):
     add_user(demo_db, "ana", "analyst")
     cli("users", "set-unit", "ana", SCOPE.lower(), db=demo_db)  # the code as the units file writes it
