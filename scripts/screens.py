@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from metrics.catalogue.loading import init_database  # noqa: E402
 from metrics.storage import users  # noqa: E402
 from metrics.storage.store import Store  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DRAWN, streamlit_server  # noqa: E402
 
 SIZES = {"phone": (390, 844), "laptop": (1440, 900), "hall": (1920, 1080)}
 #: name: address (the language is added as ``lang=``)
@@ -35,14 +35,6 @@ PAGES = {
 }
 USER, PASSWORD = "nguoi-xem", "ảnh chụp từng trang của bảng số"
 
-# A page is drawn: the script has finished, nothing stale is left, every chart is painted and placed.
-DRAWN = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')) return false;
-  return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-    .every((c) => c.querySelector('.js-plotly-plot[data-kpi-decluttered]'));
-}"""
 
 
 def demo_copy(folder: Path) -> Path:

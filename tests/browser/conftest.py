@@ -32,6 +32,16 @@ PUBLIC = {"KPI_PUBLIC": "1"}
 HERE = Path(__file__).resolve().parent
 
 
+# A page is drawn: the script has finished, nothing stale is left, every chart is painted and placed.
+DRAWN = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')) return false;
+  return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+    .every((c) => c.querySelector('.js-plotly-plot[data-kpi-decluttered]'));
+}"""
+
+
 def pytest_collection_modifyitems(items) -> None:
     """Every test in this folder drives Chromium: marked ``browser`` (a ``pytestmark`` in a conftest has no
     effect), so ``-m "not browser"`` leaves them all out."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_screens import DRAWN
+from tests.browser.conftest import DRAWN
 
 pytestmark = pytest.mark.browser
 

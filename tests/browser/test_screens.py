@@ -15,7 +15,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, PUBLIC, assert_no_error, sign_in, streamlit_server, wait_rendered
+from tests.browser.conftest import ARTIFACTS, DRAWN, PUBLIC, assert_no_error, sign_in, streamlit_server, wait_rendered
 from tests.helpers import PASSWORD, add_user
 from ui import client
 
@@ -31,13 +31,6 @@ SHOTS = ARTIFACTS / "screens"
 ENGLISH = sorted({*client.STREAMLIT_VI, *client.PLOTLY_VI, "Drag and drop", "per file", "Browse files",
                   "Choose an option", "Choose options", "Download plot", "Produced with Plotly"} - {"Open", "Close"})
 
-DRAWN = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')) return false;
-  return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-    .every((c) => c.querySelector('.js-plotly-plot[data-kpi-decluttered]'));
-}"""
 
 # The words a person can read or hear on the page: text, tooltips, accessible names (not our style sheet).
 WORDS = """() => {
