@@ -115,7 +115,7 @@ def _kinds(card, plan: str, scope: list[Unit]) -> tuple[np.ndarray, list[Unit], 
     made once per scope, so that thirty targets do not each walk the nation's 130,000 units."""
     key = ("kinds", plan, id(scope))
     cache = _cache(card)
-    if key not in cache:
+    if key not in cache or cache[key][0] is not scope:  # the scope itself kept: its id is never another's
         numbers: dict[tuple, int] = {}
         first: list[Unit] = []
         kinds = np.empty(len(scope), dtype=np.int64)
@@ -128,8 +128,8 @@ def _kinds(card, plan: str, scope: list[Unit]) -> tuple[np.ndarray, list[Unit], 
         stand_ins = card.stand_ins(plan)
         stand_in = np.array([u.code in stand_ins for u in scope], dtype=bool) if stand_ins else np.zeros(
             len(scope), dtype=bool)
-        cache[key] = (kinds, first, stand_in)
-    return cache[key]
+        cache[key] = (scope, kinds, first, stand_in)
+    return cache[key][1:]
 
 
 def _applies_by_kind(target: Target, unit: Unit) -> bool:
