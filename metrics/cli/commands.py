@@ -171,6 +171,7 @@ def cmd_init(args) -> int:
 def cmd_status(args) -> int:
     """Write the rows target by target, so that the whole nation never sits in memory at once."""
     store = _open(args, read_only=True)
+    store.access.set_memory_limit(db.STATUS_MEMORY_LIMIT)
     try:
         with store.reading():  # one state of the data for every row
             plan, written = _write_status(store, args)

@@ -13,10 +13,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from metrics.vocabulary.errors import UserError
 from metrics.vocabulary.text import safe_cell
+
+CSV_ROWS = 20_000  # rows of a CSV written at a time
+TEXT_KINDS = {"string", "empty", "boolean", "integer", "date", "datetime"}  # columns with no float to round
 
 
 class TableWriter:
@@ -29,19 +33,27 @@ class TableWriter:
         return self
 
     def write(self, frame: pd.DataFrame) -> None:
-        if self.digits is not None:
-            frame = frame.assign(**{c: _rounded(frame[c], self.digits) for c in frame.columns
-                                    if frame[c].dtype.kind in "fO"})
         if self.fmt == "json":
+            frame = self._rounded(frame)
             body = frame.to_json(orient="records", force_ascii=False, indent=1).strip()[1:-1].strip()
             if body:
                 sys.stdout.write(("[\n" if not self.started else ",\n") + body)
                 self.started = True
-        else:
-            frame = frame.assign(**{c: _safe(frame[c]) for c in frame.columns if frame[c].dtype.kind == "O"}
-                                 ).rename(columns=safe_cell)
-            sys.stdout.write(frame.to_csv(index=False, header=not self.started, lineterminator="\n"))
+            return
+        # a CSV goes out CSV_ROWS rows at a time: the nation's 133,000 grassroots rows are never a second and a
+        # third copy in memory (rounded, then one string), and the bytes are the same as in one piece
+        for start in range(0, max(len(frame), 1), CSV_ROWS):
+            part = self._rounded(frame.iloc[start:start + CSV_ROWS])
+            part = part.assign(**{c: _safe(part[c]) for c in part.columns if part[c].dtype.kind == "O"}
+                               ).rename(columns=safe_cell)
+            sys.stdout.write(part.to_csv(index=False, header=not self.started, lineterminator="\n"))
             self.started = True
+
+    def _rounded(self, frame: pd.DataFrame) -> pd.DataFrame:
+        if self.digits is None:
+            return frame
+        digits = self.digits
+        return frame.assign(**{c: _rounded(frame[c], digits) for c in frame.columns if frame[c].dtype.kind in "fO"})
 
     def __exit__(self, *exc):
         if self.fmt == "json":
@@ -50,7 +62,14 @@ class TableWriter:
 
 
 def _rounded(column: pd.Series, digits: int) -> pd.Series:
-    """Floats rounded as ``round`` does (a national listing: a column at a time, not a cell at a time)."""
+    """Floats rounded as ``round`` does (a national listing: a column at a time, not a cell at a time): a column
+    of floats once per distinct value, a column of text not at all."""
+    if column.dtype == np.float64:  # distinct by their bits: -0.0 stays -0.0
+        codes, distinct = pd.factorize(column.to_numpy().view(np.int64))
+        rounded = np.array([round(v, digits) for v in distinct.view(np.float64).tolist()], dtype=np.float64)
+        return pd.Series(rounded[codes], index=column.index, dtype=column.dtype)
+    if pd.api.types.infer_dtype(column, skipna=True) in TEXT_KINDS:
+        return column
     return pd.Series([round(v, digits) if isinstance(v, float) else v for v in column.tolist()], index=column.index,
                      dtype=column.dtype)
 

@@ -65,6 +65,16 @@ def _dates(column: pd.Series) -> list:
     return [None if missing else day for day, missing in zip(stamps.dt.date.tolist(), stamps.isna().tolist())]
 
 
+def _shared(column: pd.Series) -> list:
+    """``column.tolist()`` with one object per distinct value: the nation's 264,000 periods name a few thousand
+    parents, four levels and a few dozen days, and a text object per cell was some 150 MB (issue 17)."""
+    codes, distinct = pd.factorize(column, use_na_sentinel=True)
+    values = distinct.tolist()
+    if (codes < 0).any():  # the column's own empty value (None or NaN), as ``tolist`` gives it
+        values.append(column.iloc[int((codes < 0).argmax())])
+    return [values[c] for c in codes.tolist()]
+
+
 class Organisation:
     """Every period of every unit, answering "what did the tree look like in year Y"."""
 
@@ -80,10 +90,10 @@ class Organisation:
     def _columns(self) -> dict[str, list]:
         """The periods as plain lists (building units from these is ten times faster than itertuples)."""
         frame = self.periods
-        columns = {c: frame[c].tolist() for c in ("code", "name_vi", "name_en", "kind", "level", "sector",
-                                                   "parent", "successor", "official_code")}
-        columns["valid_from"] = _dates(frame["valid_from"])
-        columns["valid_to"] = _dates(frame["valid_to"])
+        columns = {c: _shared(frame[c]) for c in ("code", "name_vi", "name_en", "kind", "level", "sector",
+                                                  "parent", "successor", "official_code")}
+        columns["valid_from"] = _shared(pd.Series(_dates(frame["valid_from"]), dtype=object))
+        columns["valid_to"] = _shared(pd.Series(_dates(frame["valid_to"]), dtype=object))
         for lang in ("vi", "en"):
             columns[f"rank_{lang}"] = frame[f"rank_{lang}"].tolist() if f"rank_{lang}" in frame else [0] * len(frame)
         return columns

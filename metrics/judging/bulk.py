@@ -104,16 +104,32 @@ def _applying(card, target: Target, scope: list[Unit]) -> list[Unit]:
     """``Scorecard.applies`` over the plan's units, asked once per (level, sector) where it depends on no more."""
     if target.unit:
         return [u for u in scope if card.applies(target, u)]
-    stand_ins = card.stand_ins(target.plan)
-    answers: dict[tuple, bool] = {}
-    found = []
-    for unit in scope:
-        key = (unit.level, unit.sector)
-        if key not in answers:
-            answers[key] = _applies_by_kind(target, unit)
-        if answers[key] and unit.code not in stand_ins:
-            found.append(unit)
-    return found
+    kinds, first_of_kind, stand_in = _kinds(card, target.plan, scope)
+    wanted = [k for k, unit in enumerate(first_of_kind) if _applies_by_kind(target, unit)]
+    chosen = np.flatnonzero(np.isin(kinds, wanted) & ~stand_in)
+    return [scope[i] for i in chosen.tolist()]
+
+
+def _kinds(card, plan: str, scope: list[Unit]) -> tuple[np.ndarray, list[Unit], np.ndarray]:
+    """Each unit of the scope's (level, sector) as a number, a unit of each, and which units are stand-ins:
+    made once per scope, so that thirty targets do not each walk the nation's 130,000 units."""
+    key = ("kinds", plan, id(scope))
+    cache = _cache(card)
+    if key not in cache or cache[key][0] is not scope:  # the scope itself kept: its id is never another's
+        numbers: dict[tuple, int] = {}
+        first: list[Unit] = []
+        kinds = np.empty(len(scope), dtype=np.int64)
+        for i, unit in enumerate(scope):
+            kind = (unit.level, unit.sector)
+            if kind not in numbers:
+                numbers[kind] = len(first)
+                first.append(unit)
+            kinds[i] = numbers[kind]
+        stand_ins = card.stand_ins(plan)
+        stand_in = np.array([u.code in stand_ins for u in scope], dtype=bool) if stand_ins else np.zeros(
+            len(scope), dtype=bool)
+        cache[key] = (scope, kinds, first, stand_in)
+    return cache[key][1:]
 
 
 def _applies_by_kind(target: Target, unit: Unit) -> bool:
@@ -147,19 +163,25 @@ def _lines(card, target: Target, units: list[Unit], year: int) -> list[tuple | N
     if target.type == LEVEL and stated is not None and not pd.isna(stated):
         excluded |= set(card.org.successors(card.target_unit(target)))
     known = _cache(card).setdefault(("lines", plan, years), {})
+    others = _owned_by_plan(card, plan)
     found = []
     for unit in units:
         code = unit.code
         if code not in known:
-            known[code] = _line(card, plan, code, years)
+            known[code] = None if code in others else _line(card, code, years)
         found.append(None if code in excluded else known[code])
     return found
 
 
-def _line(card, plan: str, code: str, years: tuple) -> tuple | None:
+def _owned_by_plan(card, plan: str) -> set[str]:
+    """The codes whose series is not their own (``Scorecard.series_owner`` is not the code): the plan's unit's
+    successors, but for its owner and the stand-ins. Asked once per plan, not once per unit."""
+    owner, stand_ins = card.owner(plan), card.stand_ins(plan)
+    return {c for c in card.org.successors(card.plans[plan].unit) if c != owner and c not in stand_ins}
+
+
+def _line(card, code: str, years: tuple) -> tuple | None:
     org = card.org
-    if card.series_owner(plan, code) != code:
-        return None
     if _always_there(org.spans.get(code, ()), years):
         return (code,) * len(years)
     line: list[str | None] = []
@@ -237,8 +259,11 @@ def read_codes(card, target: Target, codes: list[str], year: int) -> Grid:
     values_sql, params = in_force_sql(None, indicators=[indicator])
     # the leaves' own values are millions of rows: read them only when some unit of the line is a leaf
     leaf_filter = "" if _any_leaf(card, codes, year) else "AND FALSE"
+    # each figure comes back with its row in ``codes`` and its column in ``years`` (whole numbers, not the
+    # national list of codes read back as text and looked up again: 1.3 M figures for the grassroots)
     frame = card.store.frame(f"""
-        WITH wanted AS (SELECT unnest(?::VARCHAR[]) AS unit),
+        WITH wanted AS (SELECT unnest(?::VARCHAR[]) AS unit, unnest(?::INTEGER[]) AS row_at),
+        columns_at AS (SELECT unnest(?::INTEGER[]) AS year, unnest(?::INTEGER[]) AS col_at),
         leaf AS (
             SELECT o.unit, o.year, {rollups.OWN_VALUE} AS value, o.numerator, o.denominator, 1 AS reported,
                    TRUE AS own, {rollups.PROVENANCE_BIT} AS provenance, 0 AS rank
@@ -249,17 +274,16 @@ def read_codes(card, target: Target, codes: list[str], year: int) -> Grid:
             SELECT f.unit, f.year, f.value, f.numerator, f.denominator, f.reported, f.own, f.provenance, 1 AS rank
             FROM figures f WHERE f.indicator = ? AND f.scope = ? AND f.year <= ?
               AND f.unit IN (SELECT unit FROM wanted))
-        SELECT unit, year, value, numerator, denominator, reported, own, provenance, rank
+        SELECT w.row_at, c.col_at, value, numerator, denominator, reported, own, provenance
         FROM (SELECT *, row_number() OVER (PARTITION BY unit, year ORDER BY rank) AS nth
               FROM (SELECT * FROM leaf UNION ALL SELECT * FROM above) both_kinds) ranked
+        JOIN wanted w ON w.unit = ranked.unit JOIN columns_at c ON c.year = ranked.year
         WHERE nth = 1""",
-        [list(codes), *params, year, indicator, rollups.scope_key(sectors), year])
+        [list(codes), list(range(len(codes))), list(years), list(range(len(years))), *params, year, indicator,
+         rollups.scope_key(sectors), year])
     grid = _empty_grid(codes, years)
     if not frame.empty and years:
-        rows = pd.Index(codes).get_indexer(frame["unit"])
-        cols = pd.Index(years).get_indexer(frame["year"].astype(int))
-        keep = (rows >= 0) & (cols >= 0)
-        rows, cols, frame = rows[keep], cols[keep], frame[keep]
+        rows, cols = frame["row_at"].to_numpy(dtype=np.int64), frame["col_at"].to_numpy(dtype=np.int64)
         for name in ("value", "numerator", "denominator"):
             getattr(grid, name)[rows, cols] = frame[name].to_numpy(dtype=float, na_value=np.nan)
         grid.reported[rows, cols] = frame["reported"].to_numpy(dtype=np.int64)

@@ -36,6 +36,9 @@ CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": Tr
 MEMORY_LIMIT = os.environ.get("KPI_MEMORY_LIMIT", "1GB")
 # ``python -m metrics import`` is one import in a process of its own: it may use more, and spills less.
 IMPORT_MEMORY_LIMIT = os.environ.get("KPI_IMPORT_MEMORY_LIMIT", "4GB")
+# ``python -m metrics status`` reads each target's figures once: DuckDB's cache of the values table's blocks
+# (400–500 MB for the nation's grassroots target) would only add to the listing's own memory (issue 17).
+STATUS_MEMORY_LIMIT = os.environ.get("KPI_STATUS_MEMORY_LIMIT", "256MB")
 # How long opening waits while another process holds the file (an import of the other side, a reader
 # while we want to write), and how long an unused connection stays open (opening costs 30–40 ms).
 LOCK_WAIT = float(os.environ.get("KPI_LOCK_WAIT", "10"))
