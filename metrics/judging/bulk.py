@@ -78,6 +78,8 @@ def status_frame(card, plan: str, year: int, target: Target) -> pd.DataFrame:
     if not units:
         return pd.DataFrame()
     lines = _lines(card, target, units, year) if _bulk_ready(card, target) else [None] * len(units)
+    if card.quotas.get((target.plan, target.code)):  # a unit given a quota is judged on it, one by one
+        lines = [None if card.quota(target, u) is not None else line for u, line in zip(units, lines)]
     simple = [line is not None for line in lines]
     others = [u for u, s in zip(units, simple) if not s]
     parts = []
@@ -102,7 +104,7 @@ def _positions(flags: list[bool], wanted: bool) -> list[int]:
 
 def _applying(card, target: Target, scope: list[Unit]) -> list[Unit]:
     """``Scorecard.applies`` over the plan's units, asked once per (level, sector) where it depends on no more."""
-    if target.unit:
+    if target.unit or card.quotas.get((target.plan, target.code)):  # a unit given a quota applies by itself
         return [u for u in scope if card.applies(target, u)]
     stand_ins = card.stand_ins(target.plan)
     answers: dict[tuple, bool] = {}

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from metrics.domain.judgement import CUMULATIVE
 from metrics.domain.organisation import Unit
 from metrics.domain.quotas import RULES, Reconciliation, reconcile, split
 from metrics.domain.records import Indicator, Target
@@ -175,12 +174,19 @@ def _plain(value: float | None) -> float | int | None:
 
 @dataclass(frozen=True)
 class Carrier:
-    """One unit given a quota, where it stands on it, and its part of the province's gap."""
+    """One unit given a quota, where it stands on it, and its part of the province's gap.
+
+    ``remaining``: what it still has to do to reach its quota (quota − figure; ahead of it: negative).
+    ``behind``: how far it is behind the pace its quota asks by now (the straight line to its quota; after the
+    deadline, the quota itself): its part of the province's shortfall. A ratio's two are in points of the
+    province's rate (weighted by the unit's share of the denominators). None: no figure.
+    """
 
     row: StatusRow  # judged against its quota
     quota: float
     weight: float | None  # its denominator (a ratio), for its part of the province's figure
-    contribution: float | None  # quota − figure (a ratio: in points of the province's rate); None: no figure
+    remaining: float | None = None
+    behind: float | None = None
 
     @property
     def unit(self) -> Unit:
@@ -195,12 +201,16 @@ class TargetQuotas:
     indicator: Indicator
     year: int
     reconciliation: Reconciliation
-    carriers: list[Carrier]  # by contribution to the gap, largest first; units without a figure last
+    carriers: list[Carrier]  # by their part of the province's shortfall, largest first; units without a figure last
 
     @property
     def shortfall(self) -> list[Carrier]:
-        """The units short of their quota."""
-        return [c for c in self.carriers if c.contribution is not None and c.contribution > 0]
+        """The units behind the pace of their quota (their part of the province's gap)."""
+        return [c for c in self.carriers if c.behind is not None and c.behind > 0]
+
+    @property
+    def ratio(self) -> bool:
+        return self.indicator.kind in PART_KINDS
 
 
 def target_quotas(card: Scorecard, target: Target, year: int) -> TargetQuotas | None:
@@ -218,12 +228,12 @@ def target_quotas(card: Scorecard, target: Target, year: int) -> TargetQuotas | 
         weight = None
         if indicator.kind in PART_KINDS:
             weight = _first_figure(card, target, target.indicator, unit, year, "denominator")[0]
-        carriers.append(Carrier(row, quota, weight, None))
+        carriers.append(Carrier(row, quota, weight))
     denominators = {c.unit.code: c.weight for c in carriers}
     rec = reconcile(indicator.kind, float(target.value), {c.unit.code: c.quota for c in carriers}, denominators)
     total_weight = sum(c.weight or 0 for c in carriers)
-    carriers = [Carrier(c.row, c.quota, c.weight, _contribution(c, indicator, total_weight)) for c in carriers]
-    carriers.sort(key=lambda c: (c.contribution is None, -(c.contribution or 0), c.unit.sort_key("vi")))
+    carriers = [_parts(c, indicator, total_weight) for c in carriers]
+    carriers.sort(key=lambda c: (c.behind is None, -(c.behind or 0), c.unit.sort_key("vi")))
     return TargetQuotas(target, indicator, year, rec, carriers)
 
 
@@ -232,18 +242,21 @@ def _successor_in(card: Scorecard, code: str, year: int) -> Unit | None:
     return card.unit(later, year) if later else None
 
 
-def _contribution(carrier: Carrier, indicator: Indicator, total_weight: float) -> float | None:
-    """The unit's part of the province's remaining gap: what it still owes of its quota (a ratio: weighted by
-    its share of the denominators, in points of the province's rate). Ahead of its quota: negative."""
-    actual = carrier.row.verdict.actual
-    if actual is None:
-        return None
-    owed = carrier.quota - actual if indicator.direction == "up" else actual - carrier.quota
-    if indicator.kind in ADDITIVE_KINDS:
-        return owed
-    if not carrier.weight or not total_weight:
-        return None
-    return owed * carrier.weight / total_weight
+def _parts(carrier: Carrier, indicator: Indicator, total_weight: float) -> Carrier:
+    """The carrier with what it still owes of its quota and how far behind its pace it is (see ``Carrier``)."""
+    v = carrier.row.verdict
+    if v.actual is None:
+        return carrier
+    sign = 1 if indicator.direction == "up" else -1
+    remaining = sign * (carrier.quota - v.actual)
+    reference = carrier.quota if v.final or v.expected is None else v.expected
+    behind = sign * (reference - v.actual)
+    if indicator.kind not in ADDITIVE_KINDS:
+        if not carrier.weight or not total_weight:
+            return carrier
+        share = carrier.weight / total_weight
+        remaining, behind = remaining * share, behind * share
+    return Carrier(carrier.row, carrier.quota, carrier.weight, remaining, behind)
 
 
 def reconciliation_sentence(quotas: TargetQuotas, lang: str = "vi") -> str:
@@ -261,8 +274,9 @@ def reconciliation_sentence(quotas: TargetQuotas, lang: str = "vi") -> str:
     if rec.additive:
         given = _fraction(rec.implied, rec.target, ind, lang)
         if rec.short:
-            return (f"Các đơn vị được giao {given}; còn {amount(gap, ind, lang)} chưa giao." if lang == "vi" else
-                    f"The units are given {given}; {amount(gap, ind, lang)} not yet given to any unit.")
+            left = fmt.short(gap, ind.kind, lang, ind.decimals or 0)
+            return (f"Các đơn vị được giao {given}; còn {left} chưa giao." if lang == "vi" else
+                    f"The units are given {given}; {left} not yet given to any unit.")
         if rec.over:
             return (f"Các đơn vị được giao {given}; giao vượt {amount(gap, ind, lang)}." if lang == "vi" else
                     f"The units are given {given}; {amount(gap, ind, lang)} more than the target.")
@@ -290,27 +304,28 @@ def _points(value: float, lang: str) -> str:
 
 
 def carriers_sentence(quotas: TargetQuotas, lang: str = "vi") -> str:
-    """Who carries the gap: ``3/20 đơn vị chưa đạt chỉ tiêu giao; thiếu nhiều nhất: …``."""
-    short, n, ind = quotas.shortfall, len(quotas.carriers), quotas.indicator
+    """Who carries the gap: ``5/20 đơn vị chậm so với tiến độ chỉ tiêu giao; thiếu nhiều nhất: …``."""
+    short, n = quotas.shortfall, len(quotas.carriers)
     if not short:
-        return (f"Cả {n} đơn vị đều đạt hoặc vượt chỉ tiêu giao." if lang == "vi"
-                else f"All {n} units have reached or passed their quotas.")
-    top = short[:3]
-    if ind.kind in ADDITIVE_KINDS:
-        named = ", ".join(f"{c.unit.name(lang)} (còn {amount(c.contribution or 0, ind, lang)})" if lang == "vi"
-                          else f"{c.unit.name(lang)} ({amount(c.contribution or 0, ind, lang)} to go)" for c in top)
-    else:
-        named = ", ".join(f"{c.unit.name(lang)} ({_points(c.contribution or 0, lang)})" for c in top)
-    what = "lũy kế " if quotas.target.type == CUMULATIVE and lang == "vi" else ""
-    return (f"{len(short)}/{n} đơn vị chưa đạt chỉ tiêu giao ({what}năm {quotas.year}); thiếu nhiều nhất: {named}."
-            if lang == "vi" else f"{len(short)}/{n} units are short of their quotas ({quotas.year}); the largest "
-            f"shortfalls: {named}.")
+        return (f"Cả {n} đơn vị đều theo kịp tiến độ chỉ tiêu giao (năm {quotas.year})." if lang == "vi"
+                else f"All {n} units keep pace with their quotas ({quotas.year}).")
+    named = ", ".join(f"{c.unit.name(lang)} ({_size(c.behind or 0, quotas, lang)})" for c in short[:3])
+    total = _size(sum(c.behind or 0 for c in short), quotas, lang)
+    return (f"{len(short)}/{n} đơn vị chậm so với tiến độ chỉ tiêu giao (năm {quotas.year}), thiếu tổng cộng {total}; "
+            f"thiếu nhiều nhất: {named}." if lang == "vi" else
+            f"{len(short)}/{n} units are behind the pace of their quotas ({quotas.year}), {total} short in all; the "
+            f"largest shortfalls: {named}.")
+
+
+def _size(value: float, quotas: TargetQuotas, lang: str) -> str:
+    """A shortfall as written: ``1.906 đoàn viên``; a ratio's in points of the province's rate."""
+    return _points(value, lang) if quotas.ratio else amount(value, quotas.indicator, lang)
 
 
 def carriers_frame(quotas: TargetQuotas, lang: str = "vi") -> pd.DataFrame:
     """One row per unit: its quota, its figure, its status against the quota, its part of the gap."""
     return pd.DataFrame([{
         "unit": c.unit.code, "unit_name": c.unit.name(lang), "quota": c.quota, "actual": c.row.verdict.actual,
-        "achievement_pct": c.row.verdict.achievement_pct, "status": c.row.status,
-        "contribution": c.contribution} for c in quotas.carriers])
+        "achievement_pct": c.row.verdict.achievement_pct, "status": c.row.status, "expected": c.row.verdict.expected,
+        "remaining": c.remaining, "behind": c.behind} for c in quotas.carriers])
 
