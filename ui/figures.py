@@ -82,6 +82,13 @@ def breakdown_rows(card: Scorecard, target: dict, unit, year: int) -> tuple[list
     return [r for r in rows if card.applies(target, r.unit) or r.verdict.actual is not None], judged
 
 
+def shortfall(card: Scorecard, found, lang: str) -> go.Figure:
+    """Chỉ tiêu: who carries the province's gap on a target divided into quotas (``metrics.judging.quotas``)."""
+    target = found.target
+    return figure(card, ("shortfall", target.plan, target.code, found.year, lang),
+                  lambda: charts.shortfall(found.carriers, found.indicator, lang, ratio=found.ratio))
+
+
 def ranking(card: Scorecard, target: dict, unit, year: int, lang: str, judged: bool,
             shown: list[StatusRow]) -> go.Figure:
     """Chỉ tiêu: the units below ``unit`` ranked on ``target`` (``shown``: one page of them)."""

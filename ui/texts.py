@@ -97,6 +97,17 @@ TEXTS = {
     "band": ("So với khung", "Against the band"),
     "breakdown": ("Theo đơn vị trực thuộc {unit} — năm {year}", "By unit under {unit} — {year}"),
     "not_reported": ("Chưa có số liệu: {units}", "No data yet: {units}"),
+    "quotas_title": ("Chỉ tiêu giao các đơn vị — năm {year}", "Quotas given to the units — {year}"),
+    "quotas_chart_help": ("Mỗi thanh: đơn vị chậm bao nhiêu so với tiến độ chỉ tiêu giao của mình (phần đơn vị gánh trong "
+                          "khoảng thiếu của toàn tỉnh), nhiều nhất trước; dưới 0 là vượt tiến độ. Màu và ký hiệu: "
+                          "trạng thái so với chỉ tiêu giao.",
+                          "Each bar: how far the unit is behind the pace of its own quota (its part of the province's "
+                          "shortfall), largest first; below zero is ahead. Colour and symbol: its status against its "
+                          "quota."),
+    "quota": ("Chỉ tiêu giao", "Quota"),
+    "quota_status": ("Trạng thái (so với chỉ tiêu giao)", "Status (against its quota)"),
+    "quota_remaining": ("Còn phải thực hiện", "Still to do"),
+    "quota_behind": ("Chậm so với tiến độ", "Behind the pace"),
     "about_target": ("Chỉ tiêu và nguồn số liệu", "The target and its sources"),
     "source": ("Nguồn", "Source"),
     "numerator": ("Tử số", "Numerator"),

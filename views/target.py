@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.domain.judgement import ANNUAL_TYPES, BAND_TYPES, CUMULATIVE, band_position
-from metrics.judging import charts, wording
+from metrics.judging import charts, quotas, wording
 from metrics.vocabulary import fmt, statuses
 from metrics.vocabulary.i18n import PROVENANCE_LABELS, TARGET_TYPE_LABELS, name, pick
 from ui import figures, layout, state, widgets
@@ -30,7 +30,8 @@ def render(view: layout.View) -> None:
     if target["type"] in ANNUAL_TYPES:
         years_met(row, view)
     as_was(row, view)
-    breakdown(target, unit, view)
+    if not quota_section(target, unit, view):
+        breakdown(target, unit, view)
     provenance(row, view)
 
 
@@ -150,6 +151,45 @@ def breakdown(target, unit, view: layout.View) -> None:
     missing = [r.unit.name(view.lang) for r in rows if r.verdict.actual is None]
     if missing:
         st.caption(widgets.safe(t("not_reported", view.lang).format(units="; ".join(missing))))
+
+
+def quota_section(target, unit, view: layout.View) -> bool:
+    """On the province's view of a target divided among its units: the quotas reconciled with the target, who
+    carries the gap (a chart, largest part first) and each unit judged against its own quota. False: the
+    target has no quotas (or another unit is shown), and the usual breakdown is shown instead."""
+    root = view.card.root(view.plan, view.year)
+    if root is None or unit.code != root.code:
+        return False
+    found = view.card.memo(("quotas", target["plan"], target["code"], view.year),
+                           lambda: quotas.target_quotas(view.card, target, view.year))
+    if found is None:
+        return False
+    lang = view.lang
+    st.subheader(widgets.safe(t("quotas_title", lang).format(year=view.year)))
+    st.markdown(widgets.safe(quotas.reconciliation_sentence(found, lang)))
+    st.markdown(widgets.safe(quotas.carriers_sentence(found, lang)))
+    if any(c.behind is not None for c in found.carriers):
+        st.caption(t("quotas_chart_help", lang))
+        widgets.plotly(figures.shortfall(view.card, found, lang), lang, key=f"shortfall-{target['code']}")
+    ind = found.indicator
+    frame = pd.DataFrame([{
+        t("unit", lang): c.unit.name(lang),
+        t("quota", lang): fmt.shown(c.quota, ind, lang),
+        t("col_actual", lang): fmt.shown(c.row.verdict.actual, ind, lang),
+        t("col_achievement", lang): fmt.percent(c.row.verdict.achievement_pct, lang),
+        t("quota_status", lang): c.row.badge(lang),
+        t("quota_remaining", lang): _part(c.remaining, found, lang),
+        t("quota_behind", lang): _part(c.behind, found, lang),
+    } for c in found.carriers])
+    widgets.table(frame, lang, "quotas", f"chi-tieu-giao_{target['code']}", hide_index=True)
+    return True
+
+
+def _part(value, found, lang: str) -> str:
+    """A unit's part of the gap as written: ``462`` (a count), ``0,35 điểm %`` (a ratio's points); ``—``."""
+    if value is None:
+        return "—"
+    return fmt.points(value, lang, signed=False) if found.ratio else fmt.shown(value, found.indicator, lang)
 
 
 def provenance(row, view: layout.View) -> None:
