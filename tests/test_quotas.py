@@ -149,3 +149,22 @@ def test_the_demo_on_postgresql_reconciles_the_same(postgres_demo_url, demo_db):
     on_postgres = run_cli("targets", "reconcile", db=postgres_demo_url).stdout
     assert "Các đơn vị được giao 26.500 / 28.000 đoàn viên; còn 1.500 chưa giao." in on_postgres
     assert on_postgres == run_cli("targets", "reconcile", db=demo_db).stdout
+
+
+# --- the pages ---------------------------------------------------------------------------------------
+
+def test_target_page_reconciles_and_lists_each_unit_against_its_quota(demo_db, dashboard):
+    from tests.helpers import texts
+
+    at = dashboard(demo_db, "views/target.py", target="NK1a", year=2026)
+    shown = texts(at)
+    assert "Chỉ tiêu giao các đơn vị — năm 2026" in shown
+    assert "Các đơn vị được giao 26.500 / 28.000 đoàn viên; còn 1.500 chưa giao." in shown
+    assert "chậm so với tiến độ chỉ tiêu giao" in shown
+    assert any(c.key == "shortfall-NK1a" for c in at.get("plotly_chart"))
+    table = next(d.value for d in at.dataframe if "Chỉ tiêu giao" in d.value.columns)
+    assert len(table) == 20 and "Trạng thái (so với chỉ tiêu giao)" in table.columns
+    long_xuyen = table[table["Đơn vị"] == "Công đoàn phường Long Xuyên"].iloc[0]
+    assert long_xuyen["Chỉ tiêu giao"] == "2.102" and long_xuyen["Thực hiện"] == "872"
+    behind = [int(v.replace(".", "")) for v in table["Chậm so với tiến độ"] if v != "—"]
+    assert behind == sorted(behind, reverse=True)  # the units carrying most of the gap first

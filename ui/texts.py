@@ -105,6 +105,15 @@ TEXTS = {
                           "shortfall), largest first; below zero is ahead. Colour and symbol: its status against its "
                           "quota."),
     "quota": ("Chỉ tiêu giao", "Quota"),
+    "quota_cells": ("Đơn vị được giao chỉ tiêu (chỉ tiêu giao) được đánh giá so với chỉ tiêu giao của mình, không phải "
+                    "chỉ tiêu của toàn tỉnh; các đơn vị khác so với chỉ tiêu của tỉnh.",
+                    "A unit given a quota is judged against its own quota, not the province's target; the others "
+                    "against the province's target."),
+    "quota_ranking": ("Mỗi đơn vị được đánh giá so với chỉ tiêu giao của mình: thanh ghi thực hiện / chỉ tiêu giao.",
+                      "Each unit is judged against its own quota: each bar reads actual / quota."),
+    "judged_against": ("Đánh giá so với", "Judged against"),
+    "quota_given": ("chỉ tiêu giao", "its quota"),
+    "plan_target": ("chỉ tiêu của kế hoạch", "the plan's target"),
     "quota_status": ("Trạng thái (so với chỉ tiêu giao)", "Status (against its quota)"),
     "quota_remaining": ("Còn phải thực hiện", "Still to do"),
     "quota_behind": ("Chậm so với tiến độ", "Behind the pace"),

@@ -40,6 +40,7 @@ WORDS = {
     "source": ("Nguồn", "Source"),
     "no_data": ("Chưa đủ dữ liệu", "Not enough data"),
     "year": ("Năm", "Year"),
+    "against_quota": ("so với chỉ tiêu giao", "against its quota"),
 }
 
 
@@ -513,6 +514,8 @@ def _cell_hover(row: StatusRow, lang: str) -> str:
              row.badge(lang)]
     if row.verdict.actual is not None:
         lines.append(f"{fmt.shown(row.verdict.actual, row.indicator, lang)} / {fmt.shown(row.verdict.target_value, row.indicator, lang)}")
+    if row.against_quota:
+        lines.append(word("against_quota", lang))
     return "<br>".join(lines)
 
 
@@ -545,6 +548,9 @@ def ranking(rows: list[StatusRow], lang: str = "vi", judged: bool = True) -> go.
     kind = indicator.kind if indicator else IndicatorKind.STOCK
     values = [r.verdict.actual for r in with_data]
     labels = [fmt.shown(v, indicator, lang) for v in values]
+    own = any(r.against_quota for r in with_data)  # units given quotas: each against its own, no common line
+    if own:
+        labels = [f"{label} / {fmt.shown(r.verdict.target_value, indicator, lang)}" for r, label in zip(with_data, labels)]
     if judged:
         labels = [f"{r.symbol} {label}" for r, label in zip(with_data, labels)]
     names = [_escape(r.unit.name(lang)) for r in with_data]
@@ -562,7 +568,7 @@ def ranking(rows: list[StatusRow], lang: str = "vi", judged: bool = True) -> go.
              yshift=BAR_PX / 2 + 1, showarrow=False, font=dict(size=12), align="left")
         for unit_name, parts in zip(names, wrapped)])
     right = max(values, default=0)
-    if with_data and judged:
+    if with_data and judged and not own:
         target = with_data[0].verdict.target_value
         right = max(right, target)
         # Behind the bars: drawn over them it crossed the values written at the bars' ends near the target.
