@@ -168,3 +168,28 @@ def test_target_page_reconciles_and_lists_each_unit_against_its_quota(demo_db, d
     assert long_xuyen["Chỉ tiêu giao"] == "2.102" and long_xuyen["Thực hiện"] == "872"
     behind = [int(v.replace(".", "")) for v in table["Chậm so với tiến độ"] if v != "—"]
     assert behind == sorted(behind, reverse=True)  # the units carrying most of the gap first
+
+
+@pytest.mark.slow
+def test_an_analyst_previews_an_allocation_on_the_target_page_and_a_viewer_does_not_see_it(demo_db, dashboard,
+                                                                                          monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.helpers import add_user, sign_in, texts
+
+    public = dashboard(demo_db, "views/target.py", target="NK3b", year=2026)
+    assert "Giao chỉ tiêu cho các đơn vị" not in [e.proto.label for e in public.get("expander")]
+    add_user(demo_db, "phan_tich", "analyst")
+    monkeypatch.delenv("KPI_PUBLIC", raising=False)
+    st.cache_resource.clear()
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.session_state["target"] = "NK3b"
+    sign_in(at, "phan_tich")
+    at.run()
+    at.switch_page("views/target.py").run()
+    assert not at.exception and not at.error, (at.exception, [e.value for e in at.error])
+    assert "Giao chỉ tiêu cho các đơn vị" in [e.proto.label for e in at.get("expander")]
+    preview = next(d.value for d in at.dataframe if "Chia theo (năm)" in d.value.columns)
+    assert len(preview) == 20 and sum(int(v.replace(".", "")) for v in preview["Chỉ tiêu giao"]) == 200
+    assert "Tổng các mức giao: 200 căn (chỉ tiêu: 200 căn)." in texts(at)

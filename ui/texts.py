@@ -105,6 +105,17 @@ TEXTS = {
                           "shortfall), largest first; below zero is ahead. Colour and symbol: its status against its "
                           "quota."),
     "quota": ("Chỉ tiêu giao", "Quota"),
+    "allocate_title": ("Giao chỉ tiêu cho các đơn vị", "Divide the target among the units"),
+    "allocate_help": ("Chia chỉ tiêu cho các công đoàn cấp trên cơ sở theo một quy tắc, xem trước rồi tải tệp về để sửa. "
+                      "Quản trị viên nạp tệp ở trang Quản trị › Kế hoạch và chỉ tiêu (hoặc python -m metrics targets "
+                      "import); trang này không ghi gì.",
+                      "Divide the target among the upper-level unions by a rule, look at the quotas, then download "
+                      "the file to edit. An administrator loads it on Administration › Plans and targets (or python "
+                      "-m metrics targets import); nothing is written here."),
+    "allocate_rule": ("Quy tắc chia", "Rule"),
+    "allocate_weight": ("Chia theo (năm)", "Weighed by (year)"),
+    "allocate_total": ("Tổng các mức giao: {total} (chỉ tiêu: {target}).", "Quotas in all: {total} (target: {target})."),
+    "allocate_download": ("Tải tệp chỉ tiêu giao (CSV)", "Download the quotas file (CSV)"),
     "quota_cells": ("Đơn vị được giao chỉ tiêu (chỉ tiêu giao) được đánh giá so với chỉ tiêu giao của mình, không phải "
                     "chỉ tiêu của toàn tỉnh; các đơn vị khác so với chỉ tiêu của tỉnh.",
                     "A unit given a quota is judged against its own quota, not the province's target; the others "

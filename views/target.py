@@ -6,8 +6,9 @@ import streamlit as st
 from metrics.domain.judgement import ANNUAL_TYPES, BAND_TYPES, CUMULATIVE, band_position
 from metrics.judging import charts, quotas, wording
 from metrics.vocabulary import fmt, statuses
+from metrics.vocabulary.errors import UserError
 from metrics.vocabulary.i18n import PROVENANCE_LABELS, TARGET_TYPE_LABELS, name, pick
-from ui import figures, layout, state, widgets
+from ui import auth, figures, layout, state, widgets
 from ui.texts import t
 
 
@@ -32,6 +33,7 @@ def render(view: layout.View) -> None:
     as_was(row, view)
     if not quota_section(target, unit, view):
         breakdown(target, unit, view)
+    allocation_section(target, unit, view)
     provenance(row, view)
 
 
@@ -183,6 +185,46 @@ def quota_section(target, unit, view: layout.View) -> bool:
     } for c in found.carriers])
     widgets.table(frame, lang, "quotas", f"chi-tieu-giao_{target['code']}", hide_index=True)
     return True
+
+
+RULE_LABELS = {"baseline": ("Theo số gốc của đơn vị", "By each unit's baseline"),
+               "workers": ("Theo số người lao động", "By workers"), "equal": ("Chia đều", "Equal shares")}
+
+
+def allocation_section(target, unit, view: layout.View) -> None:
+    """For an analyst or an administrator, on the province's view of a plan's target: divide it among the
+    upper-level unions by a rule, see the quotas first, then download them as a targets file to edit and load
+    (Quản trị › Kế hoạch và chỉ tiêu, or ``targets import``). Nothing is written here."""
+    root = view.card.root(view.plan, view.year)
+    if target.unit or root is None or unit.code != root.code or not auth.may(auth.current_user(), "analyst"):
+        return
+    lang = view.lang
+    with st.expander(t("allocate_title", lang), icon=":material/call_split:"):
+        st.caption(t("allocate_help", lang))
+        rule = st.segmented_control(t("allocate_rule", lang), list(RULE_LABELS), default="baseline",
+                                    format_func=lambda r: pick(RULE_LABELS[r], lang), key=f"allocate-rule-{target.code}")
+        try:
+            allocation = quotas.allocate(view.card, target, rule or "baseline", view.year)
+        except UserError as exc:
+            st.warning(widgets.safe(exc.message(lang)))
+            return
+        for vi, en in allocation.notes:
+            st.info(widgets.safe(vi if lang == "vi" else en))
+        ind = allocation.indicator
+        frame = pd.DataFrame([{
+            t("unit", lang): s.unit.name(lang),
+            t("allocate_weight", lang): "—" if s.weight is None else
+            f"{fmt.short(s.weight, ind.kind, lang)}" + (f" ({s.weight_year})" if s.weight_year else ""),
+            t("quota", lang): fmt.shown(s.quota, ind, lang),
+        } for s in allocation.shares])
+        st.dataframe(frame, hide_index=True)
+        if ind.kind in ("stock", "flow"):
+            st.caption(widgets.safe(t("allocate_total", lang).format(
+                total=wording.amount(allocation.total, ind, lang), target=wording.amount(target.value, ind, lang))))
+        stem = f"chi-tieu-giao_{target.code}_{rule}"
+        st.download_button(t("allocate_download", lang), data=lambda: quotas.allocation_file(allocation).to_csv(
+            index=False).encode("utf-8-sig"), file_name=f"{stem}.csv", mime="text/csv", icon=":material/download:",
+            key=f"allocate-download-{target.code}", on_click="ignore")
 
 
 def _part(value, found, lang: str) -> str:
