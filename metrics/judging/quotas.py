@@ -303,18 +303,23 @@ def _points(value: float, lang: str) -> str:
     return fmt.points(value, lang, signed=False)
 
 
-def carriers_sentence(quotas: TargetQuotas, lang: str = "vi") -> str:
-    """Who carries the gap: ``5/20 đơn vị chậm so với tiến độ chỉ tiêu giao; thiếu nhiều nhất: …``."""
+def carriers_sentence(quotas: TargetQuotas, lang: str = "vi", named: bool = True) -> str:
+    """Who carries the gap: ``5/20 đơn vị chậm so với tiến độ chỉ tiêu giao; thiếu nhiều nhất: …`` (``named``:
+    with the three largest shortfalls; without, when a table beside it lists them)."""
     short, n = quotas.shortfall, len(quotas.carriers)
     if not short:
         return (f"Cả {n} đơn vị đều theo kịp tiến độ chỉ tiêu giao (năm {quotas.year})." if lang == "vi"
                 else f"All {n} units keep pace with their quotas ({quotas.year}).")
-    named = ", ".join(f"{c.unit.name(lang)} ({_size(c.behind or 0, quotas, lang)})" for c in short[:3])
     total = _size(sum(c.behind or 0 for c in short), quotas, lang)
+    if not named:
+        return (f"{len(short)}/{n} đơn vị chậm so với tiến độ chỉ tiêu giao (năm {quotas.year}), thiếu tổng cộng "
+                f"{total}." if lang == "vi" else f"{len(short)}/{n} units are behind the pace of their quotas "
+                f"({quotas.year}), {total} short in all.")
+    names = ", ".join(f"{c.unit.name(lang)} ({_size(c.behind or 0, quotas, lang)})" for c in short[:3])
     return (f"{len(short)}/{n} đơn vị chậm so với tiến độ chỉ tiêu giao (năm {quotas.year}), thiếu tổng cộng {total}; "
-            f"thiếu nhiều nhất: {named}." if lang == "vi" else
+            f"thiếu nhiều nhất: {names}." if lang == "vi" else
             f"{len(short)}/{n} units are behind the pace of their quotas ({quotas.year}), {total} short in all; the "
-            f"largest shortfalls: {named}.")
+            f"largest shortfalls: {names}.")
 
 
 def _size(value: float, quotas: TargetQuotas, lang: str) -> str:
