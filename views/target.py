@@ -162,8 +162,7 @@ def quota_section(target, unit, view: layout.View) -> bool:
     root = view.card.root(view.plan, view.year)
     if root is None or unit.code != root.code:
         return False
-    found = view.card.memo(("quotas", target["plan"], target["code"], view.year),
-                           lambda: quotas.target_quotas(view.card, target, view.year))
+    found = figures.quotas_of(view.card, target, view.year)
     if found is None:
         return False
     lang = view.lang

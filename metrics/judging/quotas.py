@@ -18,9 +18,9 @@ from metrics.vocabulary import fmt
 from metrics.vocabulary.errors import UserError
 from metrics.vocabulary.kinds import ADDITIVE_KINDS, PART_KINDS
 
-#: Where the number of workers of a unit is read: an indicator of its own, else the denominator of union
-#: density (members ÷ workers).
-WORKERS = ("workers", "membership_rate")
+#: The indicator that counts a unit's workers, when the catalogue has one; else the denominator of a ratio of
+#: members to workers (union density) is read (``worker_sources``).
+WORKERS = "workers"
 
 
 @dataclass(frozen=True)
@@ -133,18 +133,29 @@ def _first_figure(card: Scorecard, target: Target, indicator: str, unit: Unit, y
 
 def _workers(card: Scorecard, target: Target, units: list[Unit], year: int,
              notes: list[tuple[str, str]]) -> dict[str, tuple[float | None, int | None]]:
-    """Each unit's workers: an indicator ``workers``, else the denominator of ``membership_rate``."""
-    for code, part in zip(WORKERS, ("value", "denominator"), strict=True):
-        if code not in card.indicators:
-            continue
+    """Each unit's workers: an indicator ``workers``, else the denominator of union density."""
+    for code, part in worker_sources(card):
         found = {u.code: _first_figure(card, target, code, u, year, part) for u in units}
         if any(w is not None for w, _ in found.values()):
             return found
     raise UserError("no-workers",
-        "Dữ liệu không có số người lao động của các đơn vị (chỉ số workers, hoặc mẫu số của membership_rate): "
+        "Dữ liệu không có số người lao động của các đơn vị (chỉ số workers, hoặc mẫu số của tỷ lệ đoàn viên trên "
+        "người lao động): "
         "không chia theo số lao động được. Hãy chọn chia theo số gốc (baseline) hoặc chia đều (equal).",
         "The data has no number of workers for the units (indicator workers, or the denominator of "
-        "membership_rate): cannot divide by workers. Choose the baseline or equal rule instead.")
+        "the ratio of members to workers): cannot divide by workers. Choose the baseline or equal rule instead.")
+
+
+def worker_sources(card: Scorecard) -> list[tuple[str, str]]:
+    """Where workers are counted, in order: (indicator, ``value``) for an indicator ``workers``, then
+    (indicator, ``denominator``) for each ratio whose numerator counts members and denominator workers (the
+    catalogue's English words say so: union density)."""
+    found = [(WORKERS, "value")] if WORKERS in card.indicators else []
+    for code, ind in sorted(card.indicators.items()):
+        numerator, denominator = (ind.numerator_en or "").lower(), (ind.denominator_en or "").lower()
+        if ind.kind == "ratio" and "member" in numerator and "worker" in denominator:
+            found.append((code, "denominator"))
+    return found
 
 
 def allocation_file(allocation: Allocation) -> pd.DataFrame:
