@@ -30,6 +30,8 @@ CASES = {
     "status": (["--year", "2024"], False, "plan,target", None),
     "units import": ([UNITS], True, "Loaded units", None),
     "targets import": ([*TARGETS, "--dry-run"], False, "Dry run", None),
+    "targets allocate": (["--target", "NK3b", "--rule", "equal", "--out", "{tmp}/q.csv"], False, "Wrote", None),
+    "targets reconcile": (["--target", "NK1a"], False, "The units are given 26,500 / 28,000", None),
     "import": (["{values}"], True, "Imported batch", None),
     "template": (["--year", "2025", "--out", "{tmp}/t.csv"], False, "Wrote", None),
     "history": ([], False, "batch,file", None),

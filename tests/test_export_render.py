@@ -132,7 +132,7 @@ def _drawn(shape, page) -> Drawn:
 def test_every_slide_and_page_is_drawn(rendered):
     slides = sorted(rendered.glob("deck-*.png"))
     pages = sorted(rendered.glob("report-*.png"))
-    assert len(slides) == 18  # title + 16 group slides + summary
+    assert len(slides) == 21  # title + 16 group slides + 3 quotas slides (issue 19) + summary
     assert len(pages) >= 4
     for png in slides + pages:
         with Image.open(png) as image:

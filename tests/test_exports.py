@@ -109,6 +109,12 @@ def expected_points(row) -> dict[str, float]:
 
 def test_deck_has_a_title_slide_one_slide_per_group_and_a_summary(deck_file, engine_rows):
     slides = list(deck_file.slides)
+    quotas = [slide_texts(s)[0] for s in slides[-4:-1]]  # issue 19: a slide per target divided among the units
+    assert quotas == ["Chỉ tiêu giao · NK1a · Phát triển thêm 28.000 đoàn viên",
+                      "Chỉ tiêu giao · NK1b · Toàn tỉnh có 139.258 đoàn viên",
+                      "Chỉ tiêu giao · NK3a · 300 căn nhà “Mái ấm công đoàn”"]
+    assert "Các đơn vị được giao 26.500 / 28.000 đoàn viên; còn 1.500 chưa giao." in slide_texts(slides[-4])
+    slides = slides[:-4] + slides[-1:]
     titles = [slide_texts(s)[0] for s in slides[1:-1]]
     groups = [t.split(" · ")[0] for t in titles]
     assert list(dict.fromkeys(groups)) == GROUPS  # every group, in the resolution's order

@@ -43,7 +43,7 @@ def test_start_view_states_the_pinned_data_and_offers_the_files(app, newest):
     assert newest.line("vi") in texts(at)
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Bài trình chiếu (.pptx)", "Báo cáo (.pdf)", "Báo cáo (.xlsx)", "Số liệu (.csv)"]
-    assert "18 trang:" in texts(at)
+    assert "21 trang:" in texts(at)
 
 
 @pytest.mark.slow
@@ -60,7 +60,7 @@ def test_slideshow_starts_advances_and_exits(app, newest):
     assert "NK1 · Phát triển đoàn viên, thành lập CĐCS (1/2)" in shown
     assert "NK1a · Phát triển thêm 28.000 đoàn viên" in shown and "16.490 đoàn viên" in shown
     assert len(at.get("plotly_chart")) == 2
-    assert "**2/18**" in shown
+    assert "**2/21**" in shown
     at.button(key="present_prev").click().run()
     assert at.session_state["slide"] == "1"
     at.button(key="present_exit").click().run()
@@ -70,7 +70,7 @@ def test_slideshow_starts_advances_and_exits(app, newest):
 
 
 def test_a_link_to_a_slide_on_an_older_batch_shows_that_batch(app):
-    at = app(slide="18", pin="1", lang="en")
+    at = app(slide="21", pin="1", lang="en")
     shown = texts(at)
     assert "Summary" in shown and "import #1" in shown
     labels = [m.label for m in at.metric]

@@ -82,6 +82,20 @@ def breakdown_rows(card: Scorecard, target: dict, unit, year: int) -> tuple[list
     return [r for r in rows if card.applies(target, r.unit) or r.verdict.actual is not None], judged
 
 
+def quotas_of(card: Scorecard, target, year: int):
+    """The target's quotas reconciled in ``year`` (None: it has none), computed once per data version."""
+    from metrics.judging import quotas
+
+    return card.memo(("quotas", target["plan"], target["code"], year), lambda: quotas.target_quotas(card, target, year))
+
+
+def shortfall(card: Scorecard, found, lang: str) -> go.Figure:
+    """Chỉ tiêu: who carries the province's gap on a target divided into quotas (``metrics.judging.quotas``)."""
+    target = found.target
+    return figure(card, ("shortfall", target.plan, target.code, found.year, lang),
+                  lambda: charts.shortfall(found.carriers, found.indicator, lang, ratio=found.ratio))
+
+
 def ranking(card: Scorecard, target: dict, unit, year: int, lang: str, judged: bool,
             shown: list[StatusRow]) -> go.Figure:
     """Chỉ tiêu: the units below ``unit`` ranked on ``target`` (``shown``: one page of them)."""

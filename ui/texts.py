@@ -97,6 +97,37 @@ TEXTS = {
     "band": ("So với khung", "Against the band"),
     "breakdown": ("Theo đơn vị trực thuộc {unit} — năm {year}", "By unit under {unit} — {year}"),
     "not_reported": ("Chưa có số liệu: {units}", "No data yet: {units}"),
+    "quotas_title": ("Chỉ tiêu giao các đơn vị — năm {year}", "Quotas given to the units — {year}"),
+    "quotas_chart_help": ("Mỗi thanh: đơn vị chậm bao nhiêu so với tiến độ chỉ tiêu giao của mình (phần đơn vị gánh trong "
+                          "khoảng thiếu của toàn tỉnh), nhiều nhất trước; dưới 0 là vượt tiến độ. Màu và ký hiệu: "
+                          "trạng thái so với chỉ tiêu giao.",
+                          "Each bar: how far the unit is behind the pace of its own quota (its part of the province's "
+                          "shortfall), largest first; below zero is ahead. Colour and symbol: its status against its "
+                          "quota."),
+    "quota": ("Chỉ tiêu giao", "Quota"),
+    "allocate_title": ("Giao chỉ tiêu cho các đơn vị", "Divide the target among the units"),
+    "allocate_help": ("Chia chỉ tiêu cho các công đoàn cấp trên cơ sở theo một quy tắc, xem trước rồi tải tệp về để sửa. "
+                      "Quản trị viên nạp tệp ở trang Quản trị › Kế hoạch và chỉ tiêu (hoặc python -m metrics targets "
+                      "import); trang này không ghi gì.",
+                      "Divide the target among the upper-level unions by a rule, look at the quotas, then download "
+                      "the file to edit. An administrator loads it on Administration › Plans and targets (or python "
+                      "-m metrics targets import); nothing is written here."),
+    "allocate_rule": ("Quy tắc chia", "Rule"),
+    "allocate_weight": ("Chia theo (năm)", "Weighed by (year)"),
+    "allocate_total": ("Tổng các mức giao: {total} (chỉ tiêu: {target}).", "Quotas in all: {total} (target: {target})."),
+    "allocate_download": ("Tải tệp chỉ tiêu giao (CSV)", "Download the quotas file (CSV)"),
+    "quota_cells": ("Đơn vị được giao chỉ tiêu (chỉ tiêu giao) được đánh giá so với chỉ tiêu giao của mình, không phải "
+                    "chỉ tiêu của toàn tỉnh; các đơn vị khác so với chỉ tiêu của tỉnh.",
+                    "A unit given a quota is judged against its own quota, not the province's target; the others "
+                    "against the province's target."),
+    "quota_ranking": ("Mỗi đơn vị được đánh giá so với chỉ tiêu giao của mình: thanh ghi thực hiện / chỉ tiêu giao.",
+                      "Each unit is judged against its own quota: each bar reads actual / quota."),
+    "judged_against": ("Đánh giá so với", "Judged against"),
+    "quota_given": ("chỉ tiêu giao", "its quota"),
+    "plan_target": ("chỉ tiêu của kế hoạch", "the plan's target"),
+    "quota_status": ("Trạng thái (so với chỉ tiêu giao)", "Status (against its quota)"),
+    "quota_remaining": ("Còn phải thực hiện", "Still to do"),
+    "quota_behind": ("Chậm so với tiến độ", "Behind the pace"),
     "about_target": ("Chỉ tiêu và nguồn số liệu", "The target and its sources"),
     "source": ("Nguồn", "Source"),
     "numerator": ("Tử số", "Numerator"),

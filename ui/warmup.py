@@ -136,6 +136,11 @@ def target_charts(card, plan: str, year: int, root) -> list:
         unit = root
     row = card.row(target, unit, year)
     charts = [figures.trend(card, row, year, LANG)]
+    found = figures.quotas_of(card, target, year) if unit.code == root.code else None
+    if found is not None:  # a target divided among the units: who carries its gap, not the ranking
+        if any(c.behind is not None for c in found.carriers):
+            charts.append(figures.shortfall(card, found, LANG))
+        return charts
     rows, judged = figures.breakdown_rows(card, target, unit, year)
     if any(r.verdict.actual is not None for r in rows):
         charts.append(figures.ranking(card, target, unit, year, LANG, judged, rows[:widgets.PAGE_SIZE]))

@@ -7,13 +7,15 @@ so reloading or sharing the address shows the same slide on the same data.
 
 import time
 
+import pandas as pd
 import streamlit as st
 
 from metrics.exports import bundle, facts
 from metrics.exports.pinned import batches, pin
-from metrics.exports.slides import GROUP, SUMMARY, TITLE, Deck, build_deck
+from metrics.exports.slides import GROUP, QUOTAS, SUMMARY, TITLE, Deck, build_deck, quota_lines
 from metrics.exports.words import w
 from metrics.judging import charts
+from metrics.judging.quotas import carriers_sentence, reconciliation_sentence
 from ui import data, layout, state, widgets
 from ui.texts import t
 
@@ -221,8 +223,20 @@ def draw(deck: Deck, slide) -> None:
             for column, row in zip(st.columns(len(slide.rows), gap="large"), slide.rows):
                 with column:
                     target_words(row, lang, chart=True)
+    elif slide.kind == QUOTAS:
+        quotas_slide(deck, slide)
     elif slide.kind == SUMMARY:
         summary(deck)
+
+
+def quotas_slide(deck: Deck, slide) -> None:
+    """The quotas of a target against it, and the units carrying most of its gap (as the deck's slide)."""
+    lang, q = deck.lang, slide.quotas
+    st.header(widgets.safe(slide.title), divider="blue")
+    st.markdown(f"**{widgets.safe(reconciliation_sentence(q, lang))}**")
+    st.markdown(widgets.safe(carriers_sentence(q, lang, named=False)))
+    heads = w("quotas_columns", lang).split("|")
+    st.dataframe(pd.DataFrame([dict(zip(heads, cells)) for _, cells in quota_lines(q, lang)]), hide_index=True)
 
 
 def hall_chart(row, lang: str) -> None:

@@ -4,10 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from metrics.domain.judgement import ANNUAL_TYPES, BAND_TYPES, CUMULATIVE, band_position
-from metrics.judging import charts, wording
+from metrics.judging import charts, quotas, wording
 from metrics.vocabulary import fmt, statuses
+from metrics.vocabulary.errors import UserError
 from metrics.vocabulary.i18n import PROVENANCE_LABELS, TARGET_TYPE_LABELS, name, pick
-from ui import figures, layout, state, widgets
+from ui import auth, figures, layout, state, widgets
 from ui.texts import t
 
 
@@ -30,7 +31,9 @@ def render(view: layout.View) -> None:
     if target["type"] in ANNUAL_TYPES:
         years_met(row, view)
     as_was(row, view)
-    breakdown(target, unit, view)
+    if not quota_section(target, unit, view):
+        breakdown(target, unit, view)
+    allocation_section(target, unit, view)
     provenance(row, view)
 
 
@@ -150,6 +153,84 @@ def breakdown(target, unit, view: layout.View) -> None:
     missing = [r.unit.name(view.lang) for r in rows if r.verdict.actual is None]
     if missing:
         st.caption(widgets.safe(t("not_reported", view.lang).format(units="; ".join(missing))))
+
+
+def quota_section(target, unit, view: layout.View) -> bool:
+    """On the province's view of a target divided among its units: the quotas reconciled with the target, who
+    carries the gap (a chart, largest part first) and each unit judged against its own quota. False: the
+    target has no quotas (or another unit is shown), and the usual breakdown is shown instead."""
+    root = view.card.root(view.plan, view.year)
+    if root is None or unit.code != root.code:
+        return False
+    found = figures.quotas_of(view.card, target, view.year)
+    if found is None:
+        return False
+    lang = view.lang
+    st.subheader(widgets.safe(t("quotas_title", lang).format(year=view.year)))
+    st.markdown(widgets.safe(quotas.reconciliation_sentence(found, lang)))
+    st.markdown(widgets.safe(quotas.carriers_sentence(found, lang)))
+    if any(c.behind is not None for c in found.carriers):
+        st.caption(t("quotas_chart_help", lang))
+        widgets.plotly(figures.shortfall(view.card, found, lang), lang, key=f"shortfall-{target['code']}")
+    ind = found.indicator
+    frame = pd.DataFrame([{
+        t("unit", lang): c.unit.name(lang),
+        t("quota", lang): fmt.shown(c.quota, ind, lang),
+        t("col_actual", lang): fmt.shown(c.row.verdict.actual, ind, lang),
+        t("col_achievement", lang): fmt.percent(c.row.verdict.achievement_pct, lang),
+        t("quota_status", lang): c.row.badge(lang),
+        t("quota_remaining", lang): _part(c.remaining, found, lang),
+        t("quota_behind", lang): _part(c.behind, found, lang),
+    } for c in found.carriers])
+    widgets.table(frame, lang, "quotas", f"chi-tieu-giao_{target['code']}", hide_index=True)
+    return True
+
+
+RULE_LABELS = {"baseline": ("Theo số gốc của đơn vị", "By each unit's baseline"),
+               "workers": ("Theo số người lao động", "By workers"), "equal": ("Chia đều", "Equal shares")}
+
+
+def allocation_section(target, unit, view: layout.View) -> None:
+    """For an analyst or an administrator, on the province's view of a plan's target: divide it among the
+    upper-level unions by a rule, see the quotas first, then download them as a targets file to edit and load
+    (Quản trị › Kế hoạch và chỉ tiêu, or ``targets import``). Nothing is written here."""
+    root = view.card.root(view.plan, view.year)
+    if target.unit or root is None or unit.code != root.code or not auth.may(auth.current_user(), "analyst"):
+        return
+    lang = view.lang
+    with st.expander(t("allocate_title", lang), icon=":material/call_split:"):
+        st.caption(t("allocate_help", lang))
+        rule = st.segmented_control(t("allocate_rule", lang), list(RULE_LABELS), default="baseline",
+                                    format_func=lambda r: pick(RULE_LABELS[r], lang), key=f"allocate-rule-{target.code}")
+        try:
+            allocation = quotas.allocate(view.card, target, rule or "baseline", view.year)
+        except UserError as exc:
+            st.warning(widgets.safe(exc.message(lang)))
+            return
+        for vi, en in allocation.notes:
+            st.info(widgets.safe(vi if lang == "vi" else en))
+        ind = allocation.indicator
+        frame = pd.DataFrame([{
+            t("unit", lang): s.unit.name(lang),
+            t("allocate_weight", lang): "—" if s.weight is None else
+            f"{fmt.short(s.weight, ind.kind, lang)}" + (f" ({s.weight_year})" if s.weight_year else ""),
+            t("quota", lang): fmt.shown(s.quota, ind, lang),
+        } for s in allocation.shares])
+        st.dataframe(frame, hide_index=True)
+        if ind.kind in ("stock", "flow"):
+            st.caption(widgets.safe(t("allocate_total", lang).format(
+                total=wording.amount(allocation.total, ind, lang), target=wording.amount(target.value, ind, lang))))
+        stem = f"chi-tieu-giao_{target.code}_{rule}"
+        st.download_button(t("allocate_download", lang), data=lambda: quotas.allocation_file(allocation).to_csv(
+            index=False).encode("utf-8-sig"), file_name=f"{stem}.csv", mime="text/csv", icon=":material/download:",
+            key=f"allocate-download-{target.code}", on_click="ignore")
+
+
+def _part(value, found, lang: str) -> str:
+    """A unit's part of the gap as written: ``462`` (a count), ``0,35 điểm %`` (a ratio's points); ``—``."""
+    if value is None:
+        return "—"
+    return fmt.points(value, lang, signed=False) if found.ratio else fmt.shown(value, found.indicator, lang)
 
 
 def provenance(row, view: layout.View) -> None:

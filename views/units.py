@@ -52,6 +52,8 @@ def matrix_tab(unit, below, view: layout.View) -> None:
     if not rows:
         st.info(t("no_targets_for_unit", view.lang))
         return
+    if any(r.against_quota for r in rows):
+        st.caption(t("quota_cells", view.lang))
     with st.container(key="wide-only"):
         matrix = figures.matrix(view.card, view.plan, view.year, view.lang, shown, rows)
         widgets.plotly(matrix, view.lang, key="units-matrix")
@@ -112,6 +114,8 @@ def ranking_tab(below, view: layout.View) -> None:
     on_target = view.card.evaluate(view.plan, view.year, units=[u.code for u in below], targets=[code])
     with_data = sorted((r for r in on_target if r.verdict.actual is not None), key=lambda r: r.verdict.actual,
                        reverse=on_target[0].indicator["direction"] == "up") if on_target else []
+    if any(r.against_quota for r in on_target):
+        st.caption(t("quota_ranking", view.lang))
     if with_data:
         shown = widgets.page_of(with_data, "ranking_page")
         ranked = figures.figure(view.card, ("ranking", view.plan, code, view.year, view.lang,
@@ -178,6 +182,7 @@ def unit_table(rows, lang: str) -> pd.DataFrame:
         t("col_target", lang): f"{r.target['code']} · {name(r.target, 'label', lang)}",
         t("col_actual", lang): fmt.shown(r.verdict.actual, r.indicator, lang),
         t("col_target_value", lang): fmt.shown(r.verdict.target_value, r.indicator, lang),
+        t("judged_against", lang): t("quota_given" if r.against_quota else "plan_target", lang),
         t("col_status", lang): r.badge(lang),
         t("col_trend", lang): [r.series[y].value for y in sorted(r.series)],
         t("col_year", lang): r.verdict.actual_year,

@@ -16,9 +16,10 @@ from metrics.catalogue import rules as catalogue
 from metrics.storage.store import Store
 
 KEYS = {"plans": ["code"], "indicators": ["code"], "targets": ["plan", "code"],
-        "period_totals": catalogue.PERIOD_TOTAL_KEYS}
+        "period_totals": catalogue.PERIOD_TOTAL_KEYS, "target_quotas": ["plan", "target", "unit"]}
 NAMES = {"plans": ("Kế hoạch", "Plans"), "indicators": ("Chỉ số", "Indicators"), "targets": ("Chỉ tiêu", "Targets"),
-         "period_totals": ("Số liệu cả giai đoạn", "Period totals")}
+         "period_totals": ("Số liệu cả giai đoạn", "Period totals"),
+         "target_quotas": ("Chỉ tiêu giao đơn vị", "Units' quotas")}
 CHANGES = {"created": ("tạo mới", "created"), "updated": ("cập nhật", "updated"),
            "unchanged": ("không đổi", "unchanged"), "removed": ("xóa", "removed")}
 
@@ -81,12 +82,13 @@ def compare(store: Store, found: dict[str, list[dict]], plans: dict[str, dict], 
     incoming = {"plans": catalogue.plan_rows(found.get("plans", [])),
                 "indicators": catalogue.indicator_rows(found.get("indicators", [])),
                 "targets": catalogue.target_rows(found.get("targets", []), plans),
-                "period_totals": catalogue.period_total_rows(found.get("period_totals", []))}
+                "period_totals": catalogue.period_total_rows(found.get("period_totals", [])),
+                "target_quotas": catalogue.quota_rows(found.get("quotas", []))}
     preview = CataloguePreview()
     for table, rows in incoming.items():
         if rows.empty:
             continue
-        whole = table == "targets" and replace  # the file is the whole list of its plans: compare with all of it
+        whole = table in ("targets", "target_quotas") and replace  # the file is the whole list of its plans: compare with all of it
         scope = "plan" if whole else KEYS[table][0]
         existing = store.frame(f"SELECT * FROM {table} WHERE {scope} IN (SELECT unnest(?::VARCHAR[]))",
                                [sorted({str(v) for v in rows[scope]})])
@@ -97,6 +99,8 @@ def compare(store: Store, found: dict[str, list[dict]], plans: dict[str, dict], 
 def _label(table: str, key: tuple) -> str:
     if table == "targets":
         return "/".join(reversed(key))
+    if table == "target_quotas":
+        return f"{key[1]}/{key[0]} → {key[2]}"
     return " · ".join(str(k) for k in key)
 
 

@@ -15,6 +15,7 @@ from metrics.catalogue import files as catalogue_files
 from metrics.catalogue import rules as catalogue
 from metrics.catalogue.compare import CataloguePreview
 from metrics.catalogue.compare import compare as compare_catalogue
+from metrics.domain.organisation import Organisation
 from metrics.storage import audit, postgres, rollups
 from metrics.storage.db import DATA_DIR
 from metrics.storage.store import Store, file_sha256, write_batch
@@ -99,13 +100,15 @@ def load_targets(store: Store, paths: list[str | Path], dry_run: bool = False, *
     transaction.
     """
     found, problems = read_files(paths)  # every problem at once: the checks across files run on what was read
-    plans = {p["code"]: {"code": p["code"], "start_year": p["start_year"], "end_year": p["end_year"]}
-             for p in store.plans().to_dict("records")}
+    stored = {} if replace else _stored_targets(store)
+    found["targets"], found["quotas"] = catalogue.split_quotas(found.get("targets", []), stored)
+    plans = {p["code"]: {"code": p["code"], "start_year": p["start_year"], "end_year": p["end_year"],
+                         "unit": p["unit"]} for p in store.plans().to_dict("records")}
     plans.update({p["plan"]: p for p in found.get("plans", [])})
     indicators = {i["code"]: {"kind": i["kind"], "direction": i["direction"]}
                   for i in store.indicators().to_dict("records")}
     indicators.update({i["indicator"]: i for i in found.get("indicators", [])})
-    problems += _cross_checks(store, found, plans, indicators, replace)
+    problems += _cross_checks(store, found, plans, indicators, replace, stored)
     if errors(problems):
         return LoadResult(problems=problems)
     preview = compare_catalogue(store, found, plans, replace=replace)
@@ -117,6 +120,8 @@ def load_targets(store: Store, paths: list[str | Path], dry_run: bool = False, *
             "indicators": catalogue.save_indicators(cur, found.get("indicators", [])),
             "targets": catalogue.save_targets(cur, found.get("targets", []), plans, replace=replace),
             "period_totals": catalogue.save_period_totals(cur, found.get("period_totals", [])),
+            "quotas": catalogue.save_quotas(cur, found["quotas"], sorted({t["plan"] for t in found["targets"]}),
+                                            replace=replace),
         }
         if found.get("targets"):
             rollups.refresh_scopes(cur)  # a target's sectors decide which units its figures add up
@@ -126,7 +131,17 @@ def load_targets(store: Store, paths: list[str | Path], dry_run: bool = False, *
     return LoadResult(counts, problems, preview)
 
 
-def _cross_checks(store: Store, found: dict, plans: dict, indicators: dict, replace: bool) -> list[Problem]:
+def _stored_targets(store: Store) -> dict[tuple[str, str], dict]:
+    """The database's targets of the plans' own units, keyed (plan, code), with the fields a quota repeats."""
+    rows = store.frame("SELECT plan, code, indicator, type, target_year, value_high FROM targets WHERE unit IS NULL")
+    return {(r["plan"], r["code"]): {"indicator": r["indicator"], "type": r["type"],
+                                     "target_year": None if pd.isna(r["target_year"]) else int(r["target_year"]),
+                                     "value_high": None if pd.isna(r["value_high"]) else r["value_high"]}
+            for r in rows.to_dict("records")}
+
+
+def _cross_checks(store: Store, found: dict, plans: dict, indicators: dict, replace: bool,
+                  stored: dict[tuple[str, str], dict]) -> list[Problem]:
     """Targets against plans and indicators, plans' headlines against their targets, period totals against
     units and indicators — the database's and the files' together."""
     targets = found.get("targets", [])
@@ -137,10 +152,27 @@ def _cross_checks(store: Store, found: dict, plans: dict, indicators: dict, repl
     for t in targets:
         codes.setdefault(t["plan"], set()).add(t["target"])
     units = {r[0] for r in store.rows("SELECT DISTINCT code FROM units")}
+    quotas = found.get("quotas", [])
     return (catalogue.check_targets(targets, plans, indicators)
-            + catalogue.check_target_refs(targets, units, indicators)
+            + catalogue.check_target_refs(targets + quotas, units, indicators)
+            + catalogue.check_quotas(quotas, targets, stored, plans, _below(store, quotas, plans))
             + catalogue.check_plans(found.get("plans", []), codes)
             + catalogue.check_period_totals(found.get("period_totals", []), units, set(indicators)))
+
+
+def _below(store: Store, quotas: list[dict], plans: dict) -> dict[str, set[str]]:
+    """For each plan given quotas: the units below its unit (or its successors) in any year of its term."""
+    wanted = {q["plan"] for q in quotas if q["plan"] in plans and plans[q["plan"]].get("unit")}
+    if not wanted:
+        return {}
+    org = Organisation(store.unit_periods())
+    below: dict[str, set[str]] = {}
+    for code in wanted:
+        plan = plans[code]
+        owners = org.successors(plan["unit"])
+        below[code] = {u for year in range(int(plan["start_year"]), int(plan["end_year"]) + 1)
+                       for owner in owners for u in org.descendants(owner, year)}
+    return below
 
 
 def read_shipped_values(path: Path) -> pd.DataFrame:
@@ -198,7 +230,8 @@ def _init_postgres(url: str, demo: bool, data_dir: Path, force: bool) -> Store:
 
 def load_shipped(store: Store, data_dir: Path) -> None:
     """Load every shipped file in one transaction per step, failing loudly on any problem."""
-    catalogue_paths = [data_dir / name for name in ("plans.csv", "indicators.csv", "targets.csv", "period_totals.csv")]
+    catalogue_paths = [data_dir / name for name in ("plans.csv", "indicators.csv", "targets.csv", "quotas.csv",
+                                                    "period_totals.csv")]
     for step, result in (
         ("units.csv", lambda: load_units(store, data_dir / "units.csv")),
         ("plans/indicators/targets/period_totals", lambda: load_targets(

@@ -16,6 +16,7 @@ from metrics.domain.judgement import (
     ANNUAL_CEILING,
     ANNUAL_FLOOR,
     ANNUAL_TYPES,
+    BAND_TYPES,
     BANDED_TYPES,
     CUMULATIVE,
     TARGET_TYPES,
@@ -405,3 +406,88 @@ def _merge(cur, table: str, frame: pd.DataFrame, keys: list[str]) -> int:
 def bump_version(cur) -> None:
     """Tell caches that the catalogue changed (read by ``Store.data_version``)."""
     cur.execute("UPDATE catalogue_version SET version = version + 1")
+
+
+# --- quotas ------------------------------------------------------------------------------------
+
+def split_quotas(targets: list[dict], stored: dict[tuple[str, str], dict]) -> tuple[list[dict], list[dict]]:
+    """The targets file's rows as the plans' targets and the units' quotas.
+
+    A row is a quota when its ``unit`` is filled and a target of the plan's own unit has the same plan and
+    target code: another row of the files with an empty ``unit``, or (``stored``: (plan, code) -> target)
+    one in the database. The quota row names the unit and gives its own ``value``. Any other row is a target,
+    as before (a row with a unit and no such target is that unit's own target).
+    """
+    owned = {(t["plan"], t["target"]) for t in targets if not t.get("unit")} | set(stored)
+    quotas = [t for t in targets if t.get("unit") and (t["plan"], t["target"]) in owned]
+    kept = [t for t in targets if not (t.get("unit") and (t["plan"], t["target"]) in owned)]
+    return kept, quotas
+
+
+def check_quotas(quotas: list[dict], targets: list[dict], stored: dict[tuple[str, str], dict],
+                 plans: dict[str, dict], below: dict[str, set[str]]) -> list[Problem]:
+    """A quota names a unit below the plan's unit (``below``: plan -> the codes below its unit in any year of
+    its term), once per target, and repeats its target's indicator, type and year (its target: a row of the
+    files, else ``stored``)."""
+    owners = {**stored, **{(t["plan"], t["target"]): t for t in targets if not t.get("unit")}}
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for q in quotas:
+        owner = owners[(q["plan"], q["target"])]
+        where = f"dòng {owner['_row']}" if owner.get("_row") else "trong cơ sở dữ liệu"
+        where_en = f"row {owner['_row']}" if owner.get("_row") else "in the database"
+        key = (q["plan"], q["target"], q["unit"])
+        if key in seen:
+            problems.append(_problem(q, "unit", "duplicate-quota",
+                f"Đơn vị “{q['unit']}” đã được giao chỉ tiêu {q['target']} ở dòng {seen[key]}. Mỗi đơn vị chỉ một "
+                "mức giao cho một chỉ tiêu: hãy giữ một dòng.",
+                f"Unit “{q['unit']}” is already given a quota of target {q['target']} on row {seen[key]}. A unit "
+                "has one quota per target: keep one of the rows."))
+        seen.setdefault(key, q["_row"])
+        plan = plans.get(q["plan"]) or {}
+        if q["plan"] in below and q["unit"] not in below[q["plan"]]:
+            problems.append(_problem(q, "unit", "quota-not-below",
+                f"Đơn vị “{q['unit']}” không thuộc {plan.get('unit', q['plan'])} (đơn vị của kế hoạch "
+                f"{q['plan']}) trong nhiệm kỳ: chỉ giao chỉ tiêu cho các đơn vị cấp dưới. Hãy sửa mã đơn vị "
+                "(hoặc nạp units import trước).",
+                f"Unit “{q['unit']}” is not below {plan.get('unit', q['plan'])} (the unit of plan {q['plan']}) "
+                "during its term: quotas go to the units below. Correct the unit's code (or load it with units "
+                "import first)."))
+        for column, label_vi in (("indicator", "chỉ số"), ("type", "loại chỉ tiêu"), ("target_year", "năm đích")):
+            mine, theirs = q[column], owner.get(column)
+            if column == "target_year":  # empty: the plan's end year, on both rows
+                end = plan.get("end_year")
+                mine, theirs = mine or end, theirs or end
+            if mine is not None and theirs is not None and str(mine) != str(theirs):
+                problems.append(_problem(q, column, "quota-mismatch",
+                    f"Dòng giao chỉ tiêu {q['target']} cho “{q['unit']}” ghi {label_vi} “{mine}”, khác chỉ tiêu "
+                    f"của kế hoạch ({where}: “{theirs}”). Mức giao phải cùng chỉ số, loại và năm đích với chỉ "
+                    "tiêu: hãy chép lại từ dòng chỉ tiêu.",
+                    f"The quota of {q['target']} for “{q['unit']}” gives {column} “{mine}”, unlike the plan's "
+                    f"target ({where_en}: “{theirs}”). A quota has its target's indicator, type and year: copy "
+                    "them from the target's row."))
+        if owner.get("type") in BAND_TYPES or owner.get("value_high") is not None:
+            problems.append(_problem(q, "type", "quota-on-band",
+                "Không giao chỉ tiêu dạng khung (annual_band, unit_band, khung mức) cho đơn vị: mỗi mức giao là một "
+                "giá trị.", "A band (annual_band, unit_band, a level band) cannot be divided into quotas: a quota "
+                "is one value."))
+        if q["value"] is not None and q["value"] < 0:
+            problems.append(_problem(q, "value", "negative-quota",
+                "Mức giao không được âm.", "A quota cannot be negative."))
+    return problems
+
+
+def quota_rows(quotas: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame([{"plan": q["plan"], "target": q["target"], "unit": q["unit"], "value": q["value"]}
+                         for q in quotas], columns=["plan", "target", "unit", "value"])
+
+
+def save_quotas(cur, quotas: list[dict], plans: list[str], replace: bool = False) -> int:
+    """Add or update the files' quotas (key: plan, target, unit); with ``replace``, the files hold every quota
+    of the plans they name. Quotas of a target that no longer exists go with it."""
+    if replace and plans:
+        cur.execute("DELETE FROM target_quotas WHERE plan IN (SELECT unnest(?::VARCHAR[]))", [sorted(plans)])
+    count = _merge(cur, "target_quotas", quota_rows(quotas), ["plan", "target", "unit"]) if quotas else 0
+    cur.execute("DELETE FROM target_quotas q WHERE NOT EXISTS "
+                "(SELECT 1 FROM targets t WHERE t.plan = q.plan AND t.code = q.target)")
+    return count

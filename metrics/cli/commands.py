@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from metrics import synth
 from metrics.cli import admin as cli_admin
 from metrics.cli import export as export_command
+from metrics.cli import quotas as quotas_command
 from metrics.cli.output import TableWriter, write_file, write_table
 from metrics.storage import audit, db
 from metrics.storage.store import Store
@@ -95,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--replace", action="store_true",
                            help="the files hold the whole target list of each plan they name: remove its other targets")
         p.set_defaults(handler=handler)
+        if noun == "targets":
+            quotas_command.add_parsers(group, common)  # allocate, reconcile (metrics/cli/quotas.py)
 
     p = sub.add_parser("import", parents=[common], help="load indicator values from CSV or Excel")
     p.add_argument("file", type=Path, metavar="FILE")

@@ -18,9 +18,10 @@ from pptx.util import Inches, Pt
 from metrics.exports import chart_draw, deck_charts, facts
 from metrics.exports.data import fixed_zip
 from metrics.exports.deck_charts import add_runs
-from metrics.exports.slides import GROUP, SUMMARY, TITLE, Deck, Slide, slide_notes
+from metrics.exports.slides import GROUP, QUOTAS, SUMMARY, TITLE, Deck, Slide, quota_lines, slide_notes
 from metrics.exports.textfit import lines_needed, text_height
 from metrics.exports.words import w
+from metrics.judging.quotas import carriers_sentence, reconciliation_sentence
 from metrics.vocabulary import statuses
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -37,7 +38,7 @@ def render(deck: Deck) -> bytes:
     blank = prs.slide_layouts[6]
     for number, slide in enumerate(deck.slides, start=1):
         page = prs.slides.add_slide(blank)
-        {TITLE: _title, GROUP: _group, SUMMARY: _summary}[slide.kind](page, deck, slide)
+        {TITLE: _title, GROUP: _group, QUOTAS: _quotas, SUMMARY: _summary}[slide.kind](page, deck, slide)
         _footer(page, deck, number)
         page.notes_slide.notes_text_frame.text = slide_notes(deck, slide)
     props = prs.core_properties
@@ -200,6 +201,68 @@ def _single(page, deck: Deck, row, top) -> None:
     statement = facts.statement(row, lang)
     size = 24 if y + text_height(statement, text_w, 24) <= bottom else BODY_PT
     _text(page, statement, text_x, y, text_w, bottom - y, size)
+
+
+def _quotas(page, deck: Deck, slide: Slide) -> None:
+    """A target divided among the units: the quotas against the target (bold), who is behind, and a table of
+    the units carrying most of the gap, each status a coloured cell with its symbol and words."""
+    lang, quotas = deck.lang, slide.quotas
+    if quotas is None:
+        return
+    top = _heading(page, slide.title)
+    full = WIDTH - 2 * MARGIN
+    y = top
+    for text, bold in ((reconciliation_sentence(quotas, lang), True),
+                       (carriers_sentence(quotas, lang, named=False), False)):
+        tall = text_height(text, full, BODY_PT, bold=bold)
+        _text(page, text, MARGIN, y, full, tall, BODY_PT, bold=bold)
+        y += tall + Inches(0.1)
+    lines = quota_lines(quotas, lang)
+    more = len(quotas.carriers) - len(lines)
+    bottom = FOOTER_TOP - Inches(0.15) - (Inches(0.5) if more > 0 else 0)
+    size = BODY_PT
+    widths = [Inches(4.5), Inches(1.6), Inches(1.5), Inches(3.2), Inches(1.53)]
+    heads = w("quotas_columns", lang).split("|")
+
+    def row_height(cells: list[str], bold: bool) -> int:  # the row's tallest cell, as it wraps
+        return max(text_height(text, width - Inches(0.16), size, bold=bold or j == 3) + Pt(size * 0.5)
+                   for j, (text, width) in enumerate(zip(cells, widths)))
+
+    row_h = [row_height(heads, True), *(row_height(cells, False) for _, cells in lines)]
+    scale = min(1.0, (bottom - y) / sum(row_h))  # never past the footer: rows squeezed, not cut
+    row_h = [int(h * scale) for h in row_h]
+    table = page.shapes.add_table(len(lines) + 1, len(widths), MARGIN, y, sum(widths), sum(row_h)).table
+    for j, (width, head) in enumerate(zip(widths, heads)):
+        table.columns[j].width = width
+        _cell(table.cell(0, j), head, size, bold=True, colour="FFFFFF", fill=ACCENT)
+    for i, (row, cells) in enumerate(lines, start=1):
+        status = statuses.status(row.status)
+        for j, text in enumerate(cells):
+            if j == 3:
+                _cell(table.cell(i, j), text, size, bold=True, colour=status.ink.lstrip("#"),
+                      fill=status.colour.lstrip("#"))
+            else:
+                _cell(table.cell(i, j), text, size, fill="FFFFFF", right=j > 0)
+    for i, height in enumerate(row_h):
+        table.rows[i].height = height
+    if more > 0:
+        _text(page, w("quotas_more", lang).format(count=more), MARGIN, y + sum(row_h) + Inches(0.1), full,
+              Inches(0.4), BODY_PT, colour=MUTED)
+
+
+def _cell(cell, text: str, size: float, bold: bool = False, colour: str = TEXT, fill: str | None = None,
+          right: bool = False) -> None:
+    if fill:
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = RGBColor.from_string(fill)
+    cell.margin_left = cell.margin_right = Inches(0.08)
+    cell.margin_top = cell.margin_bottom = 0
+    cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+    frame = cell.text_frame
+    frame.word_wrap = True
+    paragraph = frame.paragraphs[0]
+    paragraph.alignment = PP_ALIGN.RIGHT if right else PP_ALIGN.LEFT
+    add_runs(paragraph, text, size, bold, colour)
 
 
 FOCUS_SHOWN = 5

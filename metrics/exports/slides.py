@@ -16,7 +16,9 @@ from metrics.exports import facts
 from metrics.exports.pinned import Pinned
 from metrics.exports.words import w
 from metrics.judging import wording
+from metrics.judging.quotas import TargetQuotas, carriers_sentence, reconciliation_sentence, target_quotas
 from metrics.judging.scorecard import Scorecard, StatusRow
+from metrics.vocabulary import fmt
 from metrics.vocabulary.i18n import name, pick
 from metrics.vocabulary.kinds import TargetType
 
@@ -24,7 +26,9 @@ from metrics.vocabulary.kinds import TargetType
 #: from the back of a hall (three columns, rendered and looked at, left charts about 2 cm high); a
 #: group of three becomes a slide of two and a slide of one, which shows its chart larger.
 MAX_PER_SLIDE = 2
-TITLE, GROUP, SUMMARY = "title", "group", "summary"
+TITLE, GROUP, QUOTAS, SUMMARY = "title", "group", "quotas", "summary"
+#: Units listed on a quotas slide: those carrying most of the gap (the target page lists them all).
+QUOTA_ROWS = 5
 #: The targets needing attention on the summary, worst first.
 FOCUS_ORDER = ("not_achieved", "deterioration", "limited_progress", "moderate_progress")
 
@@ -36,6 +40,7 @@ class Slide:
     rows: list[StatusRow] = field(default_factory=list)  # group slides: the targets shown
     group: str | None = None  # group code (NK1 …)
     part: tuple[int, int] | None = None  # (2, 3) for the second slide of a group split in three
+    quotas: TargetQuotas | None = None  # a quotas slide: the target's quotas reconciled, who carries the gap
 
     @property
     def part_label(self) -> str:
@@ -113,9 +118,29 @@ def build_deck(card: Scorecard, plan: str, year: int | None, lang: str, pinned: 
     ended = card.ended(plan)
     deck = Deck(plan, pick((info["name_vi"], info["name_en"]), lang), root.name(lang) if root else "—",
                 year, lang, pinned, rows, [], card.period_totals, ended.words(lang) if ended else "")
-    deck.slides = [Slide(TITLE, deck.plan_name), *group_slides(rows, lang),
+    deck.slides = [Slide(TITLE, deck.plan_name), *group_slides(rows, lang), *quota_slides(card, plan, year, lang),
                    Slide(SUMMARY, w("summary_title", lang))]
     return deck
+
+
+def quota_slides(card: Scorecard, plan: str, year: int, lang: str) -> list[Slide]:
+    """One slide per target divided among the units: the reconciliation and the units carrying its gap."""
+    found = [q for t in card.targets(plan) if (q := target_quotas(card, t, year)) is not None]
+    return [Slide(QUOTAS, f"{w('quotas_title', lang)} · {q.target.code} · {name(q.target, 'label', lang)}",
+                  group=q.target.group_code, quotas=q) for q in found]
+
+
+def quota_lines(quotas: TargetQuotas, lang: str) -> list[tuple[StatusRow, list[str]]]:
+    """The units a quotas slide lists (most of the gap first): each row and its cells as written."""
+    ind, shown = quotas.indicator, quotas.carriers[:QUOTA_ROWS]
+
+    def part(value: float | None) -> str:
+        if value is None:
+            return "—"
+        return fmt.points(value, lang, signed=False) if quotas.ratio else fmt.shown(value, ind, lang)
+
+    return [(c.row, [c.unit.name(lang), fmt.shown(c.quota, ind, lang), fmt.shown(c.row.verdict.actual, ind, lang),
+                     facts.badge(c.row, lang), part(c.behind)]) for c in shown]
 
 
 def group_slides(rows: list[StatusRow], lang: str) -> list[Slide]:
@@ -139,6 +164,11 @@ def slide_notes(deck: Deck, slide: Slide) -> str:
     lang = deck.lang
     if slide.kind == GROUP:
         body = "\n\n".join(facts.speaker_notes(r, lang) for r in slide.rows)
+    elif slide.kind == QUOTAS and slide.quotas is not None:
+        q = slide.quotas
+        lines = [reconciliation_sentence(q, lang), carriers_sentence(q, lang)]
+        lines += [" · ".join(cells) for _, cells in quota_lines(q, lang)]
+        body = "\n".join(lines)
     elif slide.kind == SUMMARY:
         lines = [deck.summary()]
         lines += [f"{r.target.code}: {facts.badge(r, lang)} — {facts.statement(r, lang)}" for r in deck.rows]

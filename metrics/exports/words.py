@@ -5,6 +5,10 @@ from __future__ import annotations
 WORDS = {
     "progress_in": ("Kết quả thực hiện các chỉ tiêu năm {year}", "Progress on the targets in {year}"),
     "summary_title": ("Tổng hợp kết quả", "Summary"),
+    "quotas_title": ("Chỉ tiêu giao", "Quotas"),
+    "quotas_columns": ("Đơn vị|Chỉ tiêu giao|Thực hiện|Trạng thái (so với chỉ tiêu giao)|Chậm so với tiến độ",
+                       "Unit|Quota|Actual|Status (against its quota)|Behind the pace"),
+    "quotas_more": ("… và {count} đơn vị khác (xem trang Chỉ tiêu).", "… and {count} more units (see the Target page)."),
     "focus": ("Chỉ tiêu cần tập trung", "Targets needing attention"),
     "all_fine": ("Không có chỉ tiêu nào chưa đạt hoặc chậm tiến độ.", "No target is missed or behind."),
     "more": ("và {count} chỉ tiêu khác", "and {count} more"),

@@ -44,7 +44,7 @@ RECORD_COLUMNS = (
     "target_type", "group", "unit_name", "level", "actual_year", "expected", "gap", "pace_per_year",
     "pace_rate_pct", "projection", "years_met", "years_assessed", "band_position", "score", "numerator",
     "denominator", "reported_units", "expected_units", "series_break", "provenance", "trend", "reconstructed",
-    "reconstruction_missing", "target_as_written", "rebase_factor")
+    "reconstruction_missing", "target_as_written", "rebase_factor", "quota", "judged_against")
 
 
 @dataclass
@@ -78,6 +78,8 @@ def status_frame(card, plan: str, year: int, target: Target) -> pd.DataFrame:
     if not units:
         return pd.DataFrame()
     lines = _lines(card, target, units, year) if _bulk_ready(card, target) else [None] * len(units)
+    if card.quotas.get((target.plan, target.code)):  # a unit given a quota is judged on it, one by one
+        lines = [None if card.quota(target, u) is not None else line for u, line in zip(units, lines)]
     simple = [line is not None for line in lines]
     others = [u for u, s in zip(units, simple) if not s]
     parts = []
@@ -102,7 +104,7 @@ def _positions(flags: list[bool], wanted: bool) -> list[int]:
 
 def _applying(card, target: Target, scope: list[Unit]) -> list[Unit]:
     """``Scorecard.applies`` over the plan's units, asked once per (level, sector) where it depends on no more."""
-    if target.unit:
+    if target.unit or card.quotas.get((target.plan, target.code)):  # a unit given a quota applies by itself
         return [u for u in scope if card.applies(target, u)]
     kinds, first_of_kind, stand_in = _kinds(card, target.plan, scope)
     wanted = [k for k, unit in enumerate(first_of_kind) if _applies_by_kind(target, unit)]
@@ -637,6 +639,7 @@ def _records(card, target: Target, units: list[Unit], year: int, grid: Grid, jud
         "series_break": _breaks(grid, carriers), "provenance": [names[m] for m in masks.tolist()],
         "trend": judged["trend"],
         "reconstructed": "", "reconstruction_missing": "", "target_as_written": None, "rebase_factor": None,
+        "quota": None, "judged_against": "target",  # a unit given a quota is judged one by one
     }, columns=list(RECORD_COLUMNS))
     return frame
 

@@ -40,6 +40,7 @@ WORDS = {
     "source": ("Nguồn", "Source"),
     "no_data": ("Chưa đủ dữ liệu", "Not enough data"),
     "year": ("Năm", "Year"),
+    "against_quota": ("so với chỉ tiêu giao", "against its quota"),
 }
 
 
@@ -513,6 +514,8 @@ def _cell_hover(row: StatusRow, lang: str) -> str:
              row.badge(lang)]
     if row.verdict.actual is not None:
         lines.append(f"{fmt.shown(row.verdict.actual, row.indicator, lang)} / {fmt.shown(row.verdict.target_value, row.indicator, lang)}")
+    if row.against_quota:
+        lines.append(word("against_quota", lang))
     return "<br>".join(lines)
 
 
@@ -545,6 +548,9 @@ def ranking(rows: list[StatusRow], lang: str = "vi", judged: bool = True) -> go.
     kind = indicator.kind if indicator else IndicatorKind.STOCK
     values = [r.verdict.actual for r in with_data]
     labels = [fmt.shown(v, indicator, lang) for v in values]
+    own = any(r.against_quota for r in with_data)  # units given quotas: each against its own, no common line
+    if own:
+        labels = [f"{label} / {fmt.shown(r.verdict.target_value, indicator, lang)}" for r, label in zip(with_data, labels)]
     if judged:
         labels = [f"{r.symbol} {label}" for r, label in zip(with_data, labels)]
     names = [_escape(r.unit.name(lang)) for r in with_data]
@@ -562,7 +568,7 @@ def ranking(rows: list[StatusRow], lang: str = "vi", judged: bool = True) -> go.
              yshift=BAR_PX / 2 + 1, showarrow=False, font=dict(size=12), align="left")
         for unit_name, parts in zip(names, wrapped)])
     right = max(values, default=0)
-    if with_data and judged:
+    if with_data and judged and not own:
         target = with_data[0].verdict.target_value
         right = max(right, target)
         # Behind the bars: drawn over them it crossed the values written at the bars' ends near the target.
@@ -619,3 +625,39 @@ def for_hall(fig: go.Figure, row: StatusRow | None = None) -> go.Figure:
 
 def band_label(position: str | None, lang: str) -> str:
     return pick(BAND_LABELS[position], lang) if position else ""
+
+
+def shortfall(carriers: list, indicator, lang: str = "vi", ratio: bool = False) -> go.Figure:
+    """Who carries the province's gap (``metrics.judging.quotas.Carrier``): each unit given a quota, by how far
+    it is behind the pace its quota asks (its part of the province's shortfall), largest first; a unit ahead
+    of its quota reads below zero. Each bar in the unit's status against its quota, its symbol beside the
+    value; the name in full on its own line above the bar (as ``ranking``)."""
+    shown = [c for c in carriers if c.behind is not None]
+    values = [c.behind for c in shown]
+    kind = IndicatorKind.RATIO if ratio else indicator.kind
+    size = (lambda v: fmt.points(v, lang, signed=False)) if ratio else (lambda v: fmt.shown(v, indicator, lang))
+    labels = [f"{c.row.symbol} {'−' if v < 0 else ''}{size(abs(v))}" for c, v in zip(shown, values)]
+    names = [_escape(c.unit.name(lang)) for c in shown]
+    wrapped = [wrap(n) for n in names]
+    lines = max((len(w) for w in wrapped), default=1)
+    row_px = BAR_PX + NAME_LINE_PX * lines + 10
+    fig = go.Figure(go.Bar(
+        y=names, x=values, orientation="h", width=BAR_PX / row_px,
+        marker_color=[statuses.colour(c.row.status) for c in shown], marker_line=BAR_EDGE,
+        text=labels, textposition="auto", insidetextanchor="end", cliponaxis=False,
+        hovertext=[f"{n}: {_cell_hover(c.row, lang)}" for c, n in zip(shown, names)], hoverinfo="text"))
+    fig.update_layout(annotations=[
+        dict(text="<br>".join(parts), x=0, xref="paper", xanchor="left", y=unit_name, yref="y", yanchor="bottom",
+             yshift=BAR_PX / 2 + 1, showarrow=False, font=dict(size=12), align="left")
+        for unit_name, parts in zip(names, wrapped)])
+    low, high = min([0.0, *values]), max([0.0, *values])
+    base_layout(fig, kind, lang, height=max(200, row_px * len(shown) + 90))
+    fig.update_xaxes(tickformat=fmt.plotly_tickformat(kind), ticksuffix="", dtick=None,
+                     range=[low * 1.15 if low < 0 else 0, (high or 1) * 1.15], zeroline=True,
+                     zerolinecolor=GREY, zerolinewidth=1)
+    fig.update_yaxes(autorange="reversed", tickformat=None, ticksuffix="", type="category", showticklabels=False)
+    fig.update_layout(showlegend=False, margin=dict(l=10, r=10, t=10, b=10))
+    first, last = value_labels([], kind, fig.layout.xaxis.range)
+    reserve(fig, left=text_px(first, 14) / 2 + TICK_GAP - 4, right=text_px(last, 14) / 2 + TICK_GAP - 4,
+            bottom=x_label_room(14, STANDOFF))
+    return revision(fig)

@@ -16,6 +16,7 @@ from metrics.domain.judgement import ANNUAL_TYPES, CUMULATIVE, LEVEL, TargetSpec
 from metrics.domain.mergers import PlanMerger, Rebase, Reconstruction
 from metrics.domain.organisation import Organisation, Unit
 from metrics.domain.progress import NOT_AVAILABLE
+from metrics.domain.quotas import Quota
 from metrics.domain.records import Indicator, PeriodTotal, Plan, Target
 from metrics.domain.rollup_reference import Figure
 from metrics.judging.memo import Memo
@@ -48,6 +49,12 @@ class StatusRow:
     footing: dict[int, str] = field(default_factory=dict)  # year -> the unit its figure is like-for-like with
     rebase: Rebase | None = None  # the target as the merged unit carries it (plans.csv ``after_merger`` rebase)
     names: dict[str, tuple[str, str]] = field(default_factory=dict)  # the merger's units: code -> (vi, en) name
+    quota: float | None = None  # the unit's own share of the target ("chỉ tiêu giao"): judged against it
+
+    @property
+    def against_quota(self) -> bool:
+        """Whether the unit is judged against its own quota, not the plan's target."""
+        return self.quota is not None
 
     def name_of(self, code: str, lang: str = "vi") -> str:
         """The name of a unit the merger concerns (a part of a reconstruction, the plan's old unit)."""
@@ -133,6 +140,7 @@ class StatusRow:
             "reconstruction_missing": ";".join(f"{y}:{'|'.join(m)}" for y, m in self.unreconstructed.items()),
             "target_as_written": self.rebase.value if self.rebase and self.rebase.scaled else None,
             "rebase_factor": self.rebase.factor if self.rebase else None,
+            "quota": self.quota, "judged_against": "quota" if self.against_quota else "target",
         }
 
 
@@ -156,6 +164,9 @@ class Scorecard:
                          for plan in self.plans}
         self.org = org or Organisation(store.unit_periods())
         self.period_totals = [PeriodTotal.from_row(p) for p in store.period_totals().to_dict("records")]
+        self.quotas: dict[tuple[str, str], dict[str, float]] = {}
+        for q in map(Quota.from_row, store.quotas().to_dict("records")):
+            self.quotas.setdefault((q.plan, q.target), {})[q.unit] = q.value
         if as_of is not None and as_of >= _newest_batch(store):
             as_of = self.as_of = None  # the state after the newest batch is the state now: read the kept figures
         self.source: FigureSource
@@ -266,9 +277,23 @@ class Scorecard:
         were, their figures added up into the plan's unit's, never judged against its targets."""
         return self.memo(("stand_ins", plan), lambda: self.org.merged_parts(self.owner(plan)))
 
+    def quota(self, target: Target, unit: Unit | str) -> float | None:
+        """The unit's own share of the target (its quota, or the quota of a unit it succeeds); None: none."""
+        given = self.quotas.get((target.plan, target.code))
+        if not given:
+            return None
+        code = unit if isinstance(unit, str) else unit.code
+        if code in given:
+            return given[code]
+        found = [value for holder, value in given.items() if code in self.org.successors(holder)]
+        return found[0] if len(found) == 1 else None
+
     def applies(self, target: Target, unit: Unit) -> bool:
         """Whether a target is tracked for a unit: its own unit (or that unit's successor), else its level is
-        listed and its sector concerned (never a unit that stood as a part of the plan's merged unit)."""
+        listed and its sector concerned (never a unit that stood as a part of the plan's merged unit); a unit
+        given a quota of it always."""
+        if self.quota(target, unit) is not None:
+            return True
         if _text(target.unit):
             return unit.code in self.org.successors(target.unit)
         if unit.level not in (target.applies_to or "").split("|") or unit.code in self.stand_ins(target.plan):
@@ -379,6 +404,9 @@ class Scorecard:
         return float(stated) if unit.code in self.org.successors(owner) else None
 
     def row(self, target: Target, unit: Unit, year: int) -> StatusRow:
+        quota = None if _text(target.unit) else self.quota(target, unit)
+        if quota is not None:  # the unit's own share: judged against it, on its own figures (no stated baseline)
+            target = replace(target, value=quota, baseline=None)
         sectors = _sectors(target)
         series, carriers, rebuilt = self.lineage_series(target.plan, target.indicator, unit.code, year, sectors)
         indicator = self.indicators[target.indicator]
@@ -401,7 +429,7 @@ class Scorecard:
         footing = {y: self.org.footing(c) for y, c in carriers.items()}
         rebuilt = {**rebuilt, **compared}
         return StatusRow(target, indicator, unit, year, verdict, series, carriers, rebuilt, footing, rebase,
-                         self._names(rebuilt, rebase))
+                         self._names(rebuilt, rebase), quota)
 
     def _names(self, rebuilt: dict[int, Reconstruction], rebase: Rebase | None) -> dict[str, tuple[str, str]]:
         codes = {code for r in rebuilt.values() for code in r.parts}

@@ -108,15 +108,29 @@ def sentence(row: StatusRow, lang: str = "vi") -> str:
     v, label = row.verdict, subject(row.indicator, lang)
     if isinstance(row.target.unit, str) and row.target.unit:  # a target set for one unit names it
         label = f"{label} ({row.unit.name(lang)})"
+    if row.against_quota:  # judged against the unit's own quota: named, and said so
+        label = f"{label} ({row.unit.name(lang)})"
     if v.actual is None:
         if lang == "vi":
-            return f"{label}: chưa có số liệu năm {v.year}." + merger_note(row, lang)
-        return f"{label}: no data for {v.year}." + merger_note(row, lang)
+            return f"{label}: chưa có số liệu năm {v.year}." + merger_note(row, lang) + quota_note(row, lang)
+        return f"{label}: no data for {v.year}." + merger_note(row, lang) + quota_note(row, lang)
     if row.target.type == CUMULATIVE:
-        return _cumulative(row, label, lang) + merger_note(row, lang)
+        return _cumulative(row, label, lang) + merger_note(row, lang) + quota_note(row, lang)
     if row.target.type in ANNUAL_TYPES:
-        return _annual(row, label, lang) + merger_note(row, lang)
-    return _level(row, label, lang) + merger_note(row, lang)
+        return _annual(row, label, lang) + merger_note(row, lang) + quota_note(row, lang)
+    return _level(row, label, lang) + merger_note(row, lang) + quota_note(row, lang)
+
+
+AGAINST_QUOTA = {"vi": "so với chỉ tiêu giao", "en": "against its quota"}
+
+
+def quota_note(row: StatusRow, lang: str = "vi") -> str:
+    """`` Đánh giá so với chỉ tiêu giao cho đơn vị (2.102 đoàn viên).`` for a unit judged on its own quota."""
+    if not row.against_quota:
+        return ""
+    given = amount(row.quota, row.indicator, lang)
+    return (f" Đánh giá {AGAINST_QUOTA['vi']} cho đơn vị ({given}), không phải chỉ tiêu của toàn tỉnh." if lang == "vi"
+            else f" Judged {AGAINST_QUOTA['en']} ({given}), not the province's target.")
 
 
 def _names(row: StatusRow, codes, lang: str) -> str:

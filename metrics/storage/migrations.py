@@ -208,6 +208,15 @@ def user_scope(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("ALTER TABLE users ADD COLUMN unit VARCHAR")
 
 
+def target_quotas(cur: duckdb.DuckDBPyConnection) -> None:
+    """A target of a plan may be divided among the units below its owner: each unit's own value (its quota,
+    "chỉ tiêu giao"). A database without quotas judges every unit against the plan's target, as before."""
+    cur.execute("""
+        CREATE TABLE target_quotas (
+            plan VARCHAR NOT NULL, target VARCHAR NOT NULL, unit VARCHAR NOT NULL, value DOUBLE NOT NULL,
+            PRIMARY KEY (plan, target, unit))""")
+
+
 MIGRATIONS = [
     ("0001_initial_schema", initial_schema),
     ("0002_catalogue_version", catalogue_version),
@@ -224,6 +233,7 @@ MIGRATIONS = [
     ("0013_plan_after_merger", plan_after_merger),
     ("0014_value_versions", value_versions),
     ("0015_user_scope", user_scope),
+    ("0016_target_quotas", target_quotas),
 ]
 
 

@@ -157,6 +157,12 @@ class Store:
     def targets(self, plan: str) -> pd.DataFrame:
         return self.frame("SELECT * FROM targets WHERE plan = ? ORDER BY sort_order, code", [plan])
 
+    def quotas(self, plan: str | None = None) -> pd.DataFrame:
+        """The units' quotas of the plan's targets (every plan's, without ``plan``)."""
+        if plan is None:
+            return self.frame("SELECT * FROM target_quotas ORDER BY plan, target, unit")
+        return self.frame("SELECT * FROM target_quotas WHERE plan = ? ORDER BY target, unit", [plan])
+
     def indicators(self) -> pd.DataFrame:
         return self.frame("SELECT * FROM indicators ORDER BY code")
 

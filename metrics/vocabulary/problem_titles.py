@@ -68,6 +68,11 @@ TITLES = {
     "unknown-target": ("Không có chỉ tiêu này", "Unknown target"),
     "wrong-file-kind": ("Sai loại tệp cho lệnh này", "Wrong kind of file for this command"),
     "unexpected-value-high": ("Cận trên không áp dụng", "High end not expected"),
+    "duplicate-quota": ("Giao trùng chỉ tiêu cho một đơn vị", "Quota given twice to one unit"),
+    "quota-not-below": ("Đơn vị không thuộc đơn vị của kế hoạch", "Unit not below the plan's unit"),
+    "quota-mismatch": ("Mức giao khác chỉ tiêu", "Quota unlike its target"),
+    "quota-on-band": ("Không giao được chỉ tiêu dạng khung", "A band cannot be divided"),
+    "negative-quota": ("Mức giao âm", "Negative quota"),
     "basis-needs-amount": ("Số kế hoạch cần chỉ số số lượng", "The plan figure needs an amount"),
     "base-year-not-before-deadline": ("Năm gốc không trước năm đích", "Base year not before the deadline"),
 }

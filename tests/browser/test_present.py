@@ -62,7 +62,7 @@ def test_slideshow_hides_the_frame_advances_and_needs_no_network(present_server,
     assert_no_error(page)
     expect(page.get_by_text("Số liệu đến ngày").first).to_be_visible()  # the pinned data, stated
     page.get_by_role("button", name="Bắt đầu trình chiếu").click()
-    counter(page, "1/18")
+    counter(page, "1/21")
     wait_rendered(page)
     assert_no_error(page)
     # Full-screen layout: no sidebar, no header, the slide spans the window.
@@ -73,15 +73,15 @@ def test_slideshow_hides_the_frame_advances_and_needs_no_network(present_server,
     title_size = page.locator(".st-key-slide h1").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert title_size >= 48  # reads from the back of a hall
     page.get_by_role("button", name="Tiếp").click()
-    counter(page, "2/18")
+    counter(page, "2/21")
     page.wait_for_selector('.st-key-slide [data-testid="stPlotlyChart"] .main-svg', timeout=30_000)
     expect(page.locator(".st-key-slide").get_by_text("NK1a · Phát triển thêm 28.000 đoàn viên")).to_be_visible()
     # Plotly's own "download as PNG" button, client-side, offline.
     assert page.locator(f'.st-key-slide .modebar-btn[data-title="{PNG_BUTTON}"]').count() == 2
     page.keyboard.press("ArrowRight")  # the Next button's shortcut
-    counter(page, "3/18")
+    counter(page, "3/21")
     page.get_by_role("button", name="Tiếp").click()
-    counter(page, "4/18")
+    counter(page, "4/21")
     wait_rendered(page)
     assert_no_error(page)
     assert "slide=4" in page.url and "pin=" in page.url  # the address shows the same slide again
@@ -97,15 +97,15 @@ def test_auto_advance_moves_on_by_itself(present_server, offline):
     page, blocked = offline
     page.goto(f"{present_server}/present?slide=5")
     wait_rendered(page)
-    counter(page, "5/18")
+    counter(page, "5/21")
     page.get_by_role("button", name="Thoát").click()
     page.get_by_text("Tự động chuyển trang").wait_for()
     page.locator('[data-testid="stSelectbox"]').filter(has_text="Tự động chuyển trang").click()
     page.get_by_role("option", name="Mỗi 10 giây").click()
     wait_rendered(page)
     page.get_by_role("button", name="Bắt đầu trình chiếu").click()
-    counter(page, "1/18")
-    counter(page, "2/18")  # within 30 s, nobody clicking
+    counter(page, "1/21")
+    counter(page, "2/21")  # within 30 s, nobody clicking
     assert_no_error(page)
     assert blocked == [], "\n".join(sorted(set(blocked)))
 
@@ -141,9 +141,9 @@ def test_the_start_button_enters_full_screen_and_the_charts_fill_the_slide(brows
         assert page.evaluate("document.fullscreenElement") is None
         page.get_by_role("button", name="Bắt đầu trình chiếu").click()
         page.wait_for_function("document.fullscreenElement !== null")
-        counter(page, "1/18")
+        counter(page, "1/21")
         page.get_by_role("button", name="Tiếp").click()
-        counter(page, "2/18")
+        counter(page, "2/21")
         page.wait_for_function(SLIDE_DRAWN, timeout=60_000)
         page.wait_for_timeout(300)
         assert page.evaluate("document.fullscreenElement !== null")  # still, from slide to slide
