@@ -74,7 +74,7 @@ def undo(store: Store, batch: int, *, user: str | None = None, source: str = "cl
         with store.transaction() as cur:
             scopes.check_batch(cur, batch, scope)
             found = value_batch(cur, batch)
-            if found["approved_at"] is not None and found["rolled_back_by"] is None and not _may_approve(role):
+            if found["approved"] and found["rolled_back_by"] is None and not _may_approve(role):
                 raise UserError("undo-needs-approver",
                                 f"Đợt nhập {batch} đã được duyệt (bởi {found['approved_by'] or '—'}): chỉ người duyệt "
                                 "số liệu hoặc quản trị viên mới hoàn tác được. Hãy nhờ người duyệt.",

@@ -44,7 +44,7 @@ RECORD_COLUMNS = (
     "target_type", "group", "unit_name", "level", "actual_year", "expected", "gap", "pace_per_year",
     "pace_rate_pct", "projection", "years_met", "years_assessed", "band_position", "score", "numerator",
     "denominator", "reported_units", "expected_units", "series_break", "provenance", "trend", "reconstructed",
-    "reconstruction_missing", "target_as_written", "rebase_factor")
+    "reconstruction_missing", "target_as_written", "rebase_factor", "provisional")
 
 
 @dataclass
@@ -616,6 +616,7 @@ def _records(card, target: Target, units: list[Unit], year: int, grid: Grid, jud
         "series_break": _breaks(grid, carriers), "provenance": [names[m] for m in masks.tolist()],
         "trend": judged["trend"],
         "reconstructed": "", "reconstruction_missing": "", "target_as_written": None, "rebase_factor": None,
+        "provisional": (masks & rollups.PROVENANCE_BITS["provisional"]) != 0,
     }, columns=list(RECORD_COLUMNS))
     return frame
 

@@ -112,6 +112,11 @@ class StatusRow:
     def provenance(self) -> set[str]:
         return set().union(*(f.provenance for f in self.series.values())) if self.series else set()
 
+    @property
+    def provisional(self) -> bool:
+        """Whether a figure of the row counts a value of a batch not yet approved."""
+        return "provisional" in self.provenance
+
     def as_record(self) -> dict:
         """A flat dict: the ``status`` command's columns first, then the rest."""
         v, latest = self.verdict, self.latest
@@ -136,6 +141,7 @@ class StatusRow:
             "reconstruction_missing": ";".join(f"{y}:{'|'.join(m)}" for y, m in self.unreconstructed.items()),
             "target_as_written": self.rebase.value if self.rebase and self.rebase.scaled else None,
             "rebase_factor": self.rebase.factor if self.rebase else None,
+            "provisional": self.provisional,
         }
 
 

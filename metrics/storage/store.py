@@ -337,13 +337,14 @@ def rollback_batch(cur, batch: int, user: str | None = None) -> int:
 
 
 def value_batch(cur, batch: int) -> dict:
-    """The value batch ``batch`` (kind, rolled_back_by, approved_at, approved_by), or the message that there is none."""
-    found = cur.execute("SELECT kind, rolled_back_by, approved_at, approved_by FROM batches WHERE id = ?",
+    """The value batch ``batch`` (kind, rolled_back_by, approved, approved_by), or the message that there is none.
+    (Whether approved, not when: a TIMESTAMPTZ fetched from DuckDB needs pytz, which is not installed.)"""
+    found = cur.execute("SELECT kind, rolled_back_by, approved_at IS NOT NULL, approved_by FROM batches WHERE id = ?",
                         [int(batch)]).fetchall()
     if not found or found[0][0] not in VALUE_BATCH_KINDS:
         raise UserError("unknown-batch", f"Không có đợt nhập số {batch}. Xem danh sách: python -m metrics history",
                         f"There is no import batch {batch}. See the list: python -m metrics history")
-    return dict(zip(("kind", "rolled_back_by", "approved_at", "approved_by"), found[0]))
+    return dict(zip(("kind", "rolled_back_by", "approved", "approved_by"), found[0]))
 
 
 def approve_batch(cur, batch: int, user: str | None) -> None:
@@ -354,7 +355,7 @@ def approve_batch(cur, batch: int, user: str | None) -> None:
         raise UserError("approve-rolled-back",
                         f"Đợt nhập {batch} đã được hoàn tác (thao tác #{found['rolled_back_by']}) nên không duyệt được.",
                         f"Batch {batch} was rolled back (operation #{found['rolled_back_by']}), so it cannot be approved.")
-    if found["approved_at"] is not None:
+    if found["approved"]:
         by = found["approved_by"] or "—"
         raise UserError("already-approved", f"Đợt nhập {batch} đã được duyệt (bởi {by}); không cần duyệt lại.",
                         f"Batch {batch} is already approved (by {by}); there is nothing to approve again.")
