@@ -75,6 +75,9 @@ class Deck:
         """Every note on the figures the deck states once, with the codes of the targets it concerns: the plan's
         end, then the change of unit and the reconstructed years."""
         found = [(self.ended + ".", [r.target.code for r in self.rows])] if self.ended else []
+        provisional = [r.target.code for r in self.rows if "provisional" in r.provenance]
+        if provisional:
+            found.append((w("provisional", self.lang), provisional))
         for key in ("break", "reconstructed"):
             codes = [r.target.code for r in self.rows if facts.note_years(key, r)]
             if codes:
