@@ -59,7 +59,8 @@ def figures_row(row, lang: str) -> None:
     """Actual, target, achievement, straight-line expectation, pace and projection."""
     v, kind = row.verdict, row.indicator["kind"]
     cells = [
-        (t("col_actual", lang) + (f" {v.actual_year}" if v.actual_year else ""), fmt.shown(v.actual, row.indicator, lang)),
+        (t("col_actual", lang) + (f" {v.actual_year}" if v.actual_year else "") + widgets.provisional_label(row, lang),
+         fmt.shown(v.actual, row.indicator, lang)),
         (t("col_target_value", lang), widgets.goal_text(row, lang), *rebased(row, lang)),
         (t("band", lang), widgets.standing(row, lang)) if v.band_position else
         (t("col_achievement", lang), fmt.percent(v.achievement_pct, lang)),

@@ -61,6 +61,11 @@ class Deck:
     def illustrative(self) -> bool:
         return any("illustrative" in r.provenance for r in self.rows)
 
+    @property
+    def provisional(self) -> bool:
+        """Whether a figure shown counts a value of a batch not yet approved (◐ tạm tính)."""
+        return any("provisional" in r.provenance for r in self.rows)
+
     ended: str = ""  # the plan ended with its unit's merger: "Kế hoạch kết thúc khi … hợp nhất ngày 1/7/2025"
 
     @property

@@ -22,12 +22,12 @@ from metrics.judging.memo import Memo
 from metrics.storage import rollups
 from metrics.storage.figure_sources import FigureSource, MemoryFigures, StoredFigures
 from metrics.storage.store import Store, in_force_sql
-
-APPROVED_VALUES = "SELECT * FROM approved_values"  # (migration 0017; metrics.storage.rollups.refresh_approved)
-APPROVED_FIGURES = "approved_figures"
 from metrics.vocabulary import statuses
 from metrics.vocabulary.errors import UserError
 from metrics.vocabulary.kinds import IndicatorKind
+
+APPROVED_VALUES = "SELECT * FROM approved_values"  # (migration 0017; metrics.storage.rollups.refresh_approved)
+APPROVED_FIGURES = "approved_figures"
 
 # Results a scorecard remembers (judged rows, breakdowns, the kept charts, templates …), the least recently
 # used forgotten first: one scorecard serves every session of a data version (ui/data.py).
