@@ -51,15 +51,13 @@ class Pinned:
 
     def approval_words(self, lang: str = "vi") -> str:
         """Which figures: `` · chỉ số liệu đã duyệt (không gồm đợt tạm tính #4)`` or `` · gồm số liệu ◐ tạm tính
-        (đợt #4, chưa duyệt)``; nothing to say when every batch is approved and none is left out."""
+        (đợt #4, chưa duyệt)``; nothing to say when every batch in force is approved."""
         listed = ", ".join(f"#{b}" for b in self.provisional)
+        if not self.provisional:  # every figure is approved: nothing to tell apart
+            return ""
         if self.approved_only:
-            if not self.provisional:
-                return " · số liệu đã duyệt" if lang == "vi" else " · approved figures"
             return (f" · chỉ số liệu đã duyệt (không gồm đợt tạm tính {listed})" if lang == "vi"
                     else f" · approved figures only (leaving out provisional batch {listed})")
-        if not self.provisional:
-            return ""
         return (f" · gồm số liệu {PROVISIONAL_MARK} tạm tính (đợt {listed}, chưa duyệt)" if lang == "vi"
                 else f" · including {PROVISIONAL_MARK} provisional figures (batch {listed}, not approved)")
 
