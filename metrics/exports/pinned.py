@@ -26,7 +26,7 @@ class Pinned:
     created: dt.datetime | None = None  # local time (Asia/Ho_Chi_Minh)
     kind: str = "import"  # a value batch kind, or ``rollback``
     reverts: int | None = None  # for a rollback: the batch it undid
-    approved_only: bool = False  # the batches not yet approved are left out (the default of every export)
+    approved_only: bool = False  # batches not yet approved are left out (every export's default, when there are any)
     provisional: tuple[int, ...] = ()  # batches in force, not yet approved: left out, or shown marked
 
     @property
@@ -103,7 +103,7 @@ def pin(store: Store, as_of: int | None = None, provisional: bool = False) -> Pi
                                                    [int(chosen["id"])]))
     return Pinned(int(chosen["id"]), None if created is None else pd.Timestamp(created).to_pydatetime(),
                   str(chosen["kind"]),
-                  None if pd.isna(reverts) else int(reverts), approved_only=latest and not provisional,
+                  None if pd.isna(reverts) else int(reverts), approved_only=latest and not provisional and bool(waiting),
                   provisional=waiting)
 
 
