@@ -14,6 +14,7 @@ from metrics.exports.pinned import batches, pin
 from metrics.exports.slides import GROUP, SUMMARY, TITLE, Deck, build_deck
 from metrics.exports.words import w
 from metrics.judging import charts
+from metrics.vocabulary.i18n import provisional_mark
 from ui import data, layout, state, widgets
 from ui.texts import t
 
@@ -117,8 +118,10 @@ def pin_selector(deck: Deck, lang: str) -> None:
     found = batches(data.store())
     if found.empty:
         return
+    waiting = set(data.scorecard().provisional_batches())
     labels = {str(r.id): f"#{r.id} · {r.local_time:%d/%m/%Y %H:%M} · "
                          f"{r.file_name if isinstance(r.file_name, str) and r.file_name else r.kind}"
+                         f"{' · ' + provisional_mark(lang) if r.id in waiting else ''}"
               for r in found.itertuples()}
     # Seeded every run from what is shown (the sidebar's "as of" until a batch is picked here).
     st.session_state["_widget_pin"] = str(deck.pinned.batch)
