@@ -494,7 +494,8 @@ def heatmap(rows: list[StatusRow], lang: str = "vi") -> go.Figure:
     fig.add_trace(go.Scatter(  # the symbols, each in the ink of its cell's colour (a heatmap has one text colour)
         x=[m[0] for m in marks], y=[m[1] for m in marks], mode="text",
         text=[m[2].symbol + (PROVISIONAL_MARK if m[2].provisional else "") for m in marks],  # ◐: not approved yet
-        textfont=dict(size=15, color=[statuses.status(m[2].status).ink for m in marks]), hoverinfo="skip",
+        textfont=dict(size=[10 if m[2].provisional else 15 for m in marks],  # (two symbols fit a cell when smaller)
+                      color=[statuses.status(m[2].status).ink for m in marks]), hoverinfo="skip",
         showlegend=False))
     look(fig, MATRIX_TYPE)
     fig.update_layout(separators=fmt.PLOTLY_SEPARATORS[lang], height=max(320, 28 * len(units) + 120),
