@@ -8,8 +8,11 @@ through ``write_batch`` (the write path ``init --demo`` uses): ``import`` is not
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
+from pypdf import PdfReader
 
 from metrics.ingest import intake
 from metrics.storage import audit, users
@@ -79,6 +82,11 @@ def test_a_provisional_batch_is_marked_left_out_on_request_and_approval_flips_it
     values = read_csv((tmp_path / "b.csv").read_text(encoding="utf-8-sig"))
     assert [r["approval"] for r in values if r["unit"] == "CD-KKT-2025" and r["indicator"] == "members"
             and r["year"] == "2026"] == ["provisional"]
+
+    if isinstance(where, Path):  # the report on one engine (its figures are the same on both): the note, read
+        run_cli("export", "--format", "pdf", "--out", tmp_path / "r.pdf", "--include-provisional", db=where)
+        text = "".join(page.extract_text() for page in PdfReader(tmp_path / "r.pdf").pages)
+        assert "◐ Có số liệu tạm tính: đợt nhập chưa duyệt" in text and "Áp dụng cho: NK1b." in text
 
     # an analyst may not approve (a dashboard user named on the command line is held to their role)
     refused = run_cli("batches", "approve", batch, "--user", "lan", db=where, check=False)
