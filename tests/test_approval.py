@@ -149,6 +149,12 @@ def test_undo_of_an_approved_batch_needs_the_approver_and_its_preview_names_the_
         assert changed.loc["NK1b", "new_value"] == MEMBERS_2026
         assert (changed.loc["NK1b", "old_status"], changed.loc["NK1b", "new_status"]) == (
             "substantial_progress", "limited_progress")
+    finally:
+        store.close()
+    said = run_cli("rollback", batch, "--dry-run", db=demo_db).stdout  # the same on the command line, nothing written
+    assert "NK1b Toàn tỉnh có 139.258 đoàn viên (2026): 123.046 → 118.046, Đúng tiến độ → Chậm tiến độ" in said
+    store = Store.open(demo_db)
+    try:
         intake.undo(store, batch, user="duyet", role="approver")
     finally:
         store.close()

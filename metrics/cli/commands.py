@@ -126,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", default=audit.cli_user(),
                    help="recorded with the undo (default: you); a dashboard user needs the approver role "
                         "to undo an approved batch")
+    p.add_argument("--dry-run", action="store_true",
+                   help="say which targets' statuses the undo would change; write nothing")
+    p.add_argument("--plan", help="plan whose targets --dry-run judges (default: the plan in force with the widest scope)")
     p.set_defaults(handler=cmd_rollback)
 
     group = sub.add_parser("batches", parents=[common], help="approve imported batches").add_subparsers(title="actions")
@@ -320,6 +323,8 @@ def cmd_history(args) -> int:
 def cmd_rollback(args) -> int:
     from metrics.ingest import intake
 
+    if args.dry_run:
+        return _undo_preview(args)
     store = _open(args)
     try:
         undo = intake.undo(store, args.batch, user=args.user, source="cli", actor=audit.cli_user(),
@@ -329,6 +334,29 @@ def cmd_rollback(args) -> int:
     _say(args, f"Đã hoàn tác đợt nhập {args.batch} (thao tác #{undo}).",
          f"Rolled back batch {args.batch} (operation #{undo}).")
     _written(args)
+    return 0
+
+
+def _undo_preview(args) -> int:
+    """``rollback --dry-run``: the targets of the plan whose value or status the undo would change."""
+    from metrics.ingest import intake
+    from metrics.ingest.text import status_change_lines
+    from metrics.storage.store import value_batch
+
+    store = _open(args, read_only=True)
+    try:
+        with store.cursor() as cur:
+            value_batch(cur, args.batch)  # a clear message for a batch that does not exist
+        plan = store.chosen_plan(args.plan)
+        store.plan(plan)
+        lines = status_change_lines(intake.undo_status_changes(store, args.batch, plan), args.lang)
+    finally:
+        store.close()
+    _say(args, f"Hoàn tác đợt nhập {args.batch} sẽ đổi đánh giá chỉ tiêu (kế hoạch {plan}):",
+         f"Undoing batch {args.batch} would change these targets (plan {plan}):")
+    for line in lines or [("  (không chỉ tiêu nào)" if args.lang == "vi" else "  (none)")]:
+        print(f"  {line}" if lines else line)
+    _say(args, "Chạy thử (--dry-run): không ghi gì.", "Dry run: nothing was written.")
     return 0
 
 
