@@ -47,17 +47,19 @@ def font_config(folder: Path) -> dict[str, str]:
     return env
 
 
-def render(store: Store, out: Path, lang: str = "vi", dpi: int = 60, plan: str = PLAN) -> list[Path]:
-    """Write deck.pptx, report.pdf, report.xlsx of ``plan`` and their PNG pages into ``out``; return the PNGs."""
+def render(store: Store, out: Path, lang: str = "vi", dpi: int = 60, plan: str = PLAN,
+           provisional: bool = False) -> list[Path]:
+    """Write deck.pptx, report.pdf, report.xlsx of ``plan`` and their PNG pages into ``out``; return the PNGs.
+    ``provisional``: with the batches not yet approved (default: approved figures only, as every export)."""
     for tool in ("soffice", "pdftoppm"):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} is missing: apt-get install -y libreoffice-impress poppler-utils")
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.png"):
         old.unlink()
-    (out / "deck.pptx").write_bytes(build(store, Choice("pptx", plan, lang=lang)))
-    (out / "report.pdf").write_bytes(build(store, Choice("pdf", plan, lang=lang)))
-    (out / "report.xlsx").write_bytes(build(store, Choice("xlsx", plan, lang=lang)))
+    (out / "deck.pptx").write_bytes(build(store, Choice("pptx", plan, lang=lang, provisional=provisional)))
+    (out / "report.pdf").write_bytes(build(store, Choice("pdf", plan, lang=lang, provisional=provisional)))
+    (out / "report.xlsx").write_bytes(build(store, Choice("xlsx", plan, lang=lang, provisional=provisional)))
     with tempfile.TemporaryDirectory() as profile:  # a private profile: never collides with an open LibreOffice
         subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
                         "--outdir", str(out), str(out / "deck.pptx")],
@@ -75,12 +77,15 @@ def main() -> int:
     parser.add_argument("--lang", choices=("vi", "en"), default="vi")
     parser.add_argument("--dpi", type=int, default=60)
     parser.add_argument("--plan", help="plan code (default: the database's default plan)")
+    parser.add_argument("--include-provisional", action="store_true", dest="provisional",
+                        help="include the imports not yet approved, marked (default: approved figures only)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = args.db or Path(folder) / "demo.duckdb"
         store = Store.open(path, read_only=True) if args.db else init_database(path, demo=True)
         try:
-            pages = render(store, args.out, args.lang, args.dpi, args.plan or store.default_plan() or PLAN)
+            pages = render(store, args.out, args.lang, args.dpi, args.plan or store.default_plan() or PLAN,
+                           args.provisional)
         finally:
             store.close()
     for page in pages:

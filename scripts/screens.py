@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from metrics.catalogue.loading import init_database  # noqa: E402
 from metrics.storage import users  # noqa: E402
-from metrics.storage.store import Store  # noqa: E402
+from metrics.storage.store import Store, write_batch  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DRAWN, streamlit_server  # noqa: E402
 
 SIZES = {"phone": (390, 844), "laptop": (1440, 900), "hall": (1920, 1080)}
@@ -37,12 +37,21 @@ USER, PASSWORD = "nguoi-xem", "ảnh chụp từng trang của bảng số"
 
 
 
-def demo_copy(folder: Path) -> Path:
+def demo_copy(folder: Path, provisional: bool = False) -> Path:
+    """The demo, with the administrator signed in; ``provisional``: and an import not yet approved (members of one
+    upper-level union in 2026: NK1b and the province's figures are then marked ◐ tạm tính)."""
     path = folder / "kpi.duckdb"
     init_database(path, demo=True).close()
     store = Store.open(path)
     try:
         users.add(store, USER, "Xem ảnh", "admin", PASSWORD, by="screens", source="cli")
+        if provisional:
+            import pandas as pd
+
+            with store.transaction() as cur:
+                write_batch(cur, pd.DataFrame([{"unit": "CD-KKT-2025", "indicator": "members", "year": 2026,
+                                                "value": 13655.0}]), "import", file_name="tam-tinh.csv",
+                            user=USER, provisional=True)
     finally:
         store.close()
     return path
@@ -131,13 +140,14 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
     parser.add_argument("--langs", nargs="+", default=["vi", "en"], choices=["vi", "en"])
     parser.add_argument("--pages", nargs="+", default=list(PAGES), choices=list(PAGES))
+    parser.add_argument("--provisional", action="store_true", help="with an import not yet approved (◐ tạm tính)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     args.out.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="kpi-screens-"))
     try:
-        data = demo_copy(folder)
+        data = demo_copy(folder, args.provisional)
         with streamlit_server(data) as url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:

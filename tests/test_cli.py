@@ -135,7 +135,7 @@ def test_history_and_rollback(tmp_path):
     db = tmp_path / "h.duckdb"
     cli("init", "--demo", db=db)
     history = read_csv(cli("history", db=db).stdout)
-    assert list(history[0]) == ["batch", "file", "sha256", "rows", "user", "time", "state"]
+    assert list(history[0]) == ["batch", "file", "sha256", "rows", "user", "time", "state", "approval", "approved_by"]
     first = history[0]["batch"]
     cli("rollback", first, db=db)
     again = read_csv(cli("history", db=db).stdout)

@@ -14,9 +14,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from metrics.cli.commands import build_parser
+from metrics.storage.store import Store, write_batch
 from tests.helpers import ROOT, cli, copy_database
 
 VALUES = "unit,indicator,year,value\n883,union_houses,2024,11\n"
@@ -36,6 +38,7 @@ CASES = {
     "template": (["--year", "2025", "--out", "{tmp}/t.csv"], False, "Wrote", None),
     "history": ([], False, "batch,file", None),
     "rollback": (["1"], True, "Rolled back batch 1", None),
+    "batches approve": (["3"], True, "Approved batch 3", None),
     "export": (["--format", "csv", "--out", "{tmp}/x.csv"], False, "Wrote", None),
     "users add": (["minh", "--role", "viewer", "--password-stdin"], True, "Added user minh", PASSWORD),
     "users list": ([], False, "username,display_name", None),
@@ -75,6 +78,13 @@ def template(demo_template, tmp_path_factory) -> tuple[Path, Path]:
                                "--password-stdin", "--db", str(path)], input=PASSWORD, capture_output=True,
                               text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
         assert done.returncode == 0, done.stderr
+    store = Store.open(path)
+    try:  # batch 3: an import not yet approved (for ``batches approve``)
+        with store.transaction() as cur:
+            write_batch(cur, pd.DataFrame([{"unit": "883", "indicator": "union_houses", "year": 2024, "value": 12.0}]),
+                        "import", provisional=True)
+    finally:
+        store.close()
     cli("backup", folder / "backup", db=path)
     return path, folder / "backup"
 

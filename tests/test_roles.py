@@ -24,8 +24,8 @@ from ui.navigation import PAGES
 
 VIEWER_PAGES = ["Tổng quan", "Chỉ tiêu", "Đơn vị", "Về số liệu", "Trình chiếu"]
 LINKS = {"viewer": VIEWER_PAGES, "analyst": [*VIEWER_PAGES, "Nhập dữ liệu"],
-         "admin": [*VIEWER_PAGES, "Nhập dữ liệu", "Quản trị"]}
-PEOPLE = {"viewer": "minh", "analyst": "lan", "admin": "boss"}
+         "approver": [*VIEWER_PAGES, "Nhập dữ liệu"], "admin": [*VIEWER_PAGES, "Nhập dữ liệu", "Quản trị"]}
+PEOPLE = {"viewer": "minh", "analyst": "lan", "approver": "duyet", "admin": "boss"}
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +92,7 @@ def test_a_public_deployment_opens_the_leaders_pages_but_not_import_or_admin(db,
         assert not at.get("file_uploader") and not at.get("tabs")
 
 
-@pytest.mark.parametrize("role", ["viewer", "analyst", "admin"])
+@pytest.mark.parametrize("role", ["viewer", "analyst", "approver", "admin"])
 def test_each_role_sees_exactly_its_pages(db, role):
     at = start(PEOPLE[role])
     assert at.title[0].value == "Tổng quan"
@@ -114,7 +114,44 @@ def test_the_analyst_imports_and_undoes_as_themselves(db):
     at = start("lan")
     open_url(at, "import")
     assert [t.label for t in at.tabs] == ["Tải tệp lên", "Lịch sử nhập", "Tệp mẫu"]
-    assert at.file_uploader and [b for b in at.button if b.key == "intake_undo"]
+    assert at.file_uploader and not [b for b in at.button if b.key in ("intake_undo", "intake_approve")]
+    assert any("chỉ người duyệt số liệu hoặc quản trị viên hoàn tác được" in c.value for c in at.caption)
+    _provisional_batch(db)  # an import not yet approved: its analyst may undo it, not approve it
+    at = open_url(start("lan"), "import")
+    assert [b for b in at.button if b.key == "intake_undo"] and not [b for b in at.button if b.key == "intake_approve"]
+    assert any("Đợt #3 đang tạm tính" in c.value for c in at.caption)
+
+
+def test_the_approver_approves_a_batch_on_the_import_page_and_the_log_says_who(db):
+    _provisional_batch(db)
+    at = open_url(start("duyet"), "import")
+    assert any("◐ Tạm tính" in str(v) for v in at.dataframe[0].value.iloc[0])
+    [button] = [b for b in at.button if b.key == "intake_approve"]
+    ok(button.click().run())
+    assert any("Đã duyệt đợt #3" in s.value for s in at.success)
+    store = Store.open(db, read_only=True)
+    try:
+        [row] = audit.entries(store, actions=["approve"]).to_dict("records")
+        approved = store.rows("SELECT approved_by FROM batches WHERE id = 3")[0][0]
+    finally:
+        store.close()
+    assert (row["user_name"], row["source"], approved) == ("duyet", "web", "duyet")
+
+
+def _provisional_batch(path) -> None:
+    import pandas as pd
+
+    from metrics.storage.store import write_batch
+
+    store = Store.open(path)
+    try:
+        with store.transaction() as cur:
+            write_batch(cur, pd.DataFrame([{"unit": "CD-KKT-2025", "indicator": "members", "year": 2026,
+                                            "value": 13655.0}]), "import", file_name="members.csv", user="lan",
+                        provisional=True)
+    finally:
+        store.close()
+    st.cache_resource.clear()
 
 
 def test_every_page_checks_the_role_itself_even_without_the_navigation(db):

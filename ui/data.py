@@ -60,8 +60,9 @@ def reading():
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _scorecard(version: tuple, as_of: int | None) -> Scorecard:
-    return Scorecard(store(), as_of=as_of, org=organisation(version[2:], _units_fingerprint()))
+def _scorecard(version: tuple, as_of: int | None, approved_only: bool = False) -> Scorecard:
+    return Scorecard(store(), as_of=as_of, org=organisation(version[2:], _units_fingerprint()),
+                     approved_only=approved_only)
 
 
 def _units_fingerprint() -> tuple:
@@ -80,15 +81,16 @@ def organisation(catalogue: tuple, units: tuple) -> Organisation:
     return Organisation(store().unit_periods())
 
 
-def scorecard(as_of: int | None = None) -> Scorecard:
-    """The scorecard for the data as it is now (or as of a batch), rebuilt when the data change.
+def scorecard(as_of: int | None = None, approved_only: bool = False) -> Scorecard:
+    """The scorecard for the data as it is now (or as of a batch; or approved figures only), rebuilt when the
+    data change.
 
     As of the newest batch is the data as they are now: one scorecard, not a second copy of the nation's
-    organisation (the present page pins the newest batch by default)."""
+    organisation (the present page pins the newest batch by default). Approved only applies to the data now."""
     version = store().data_version()
     if as_of is not None and as_of >= version[0]:
         as_of = None
-    return _scorecard(version, as_of)
+    return _scorecard(version, as_of, approved_only and as_of is None)
 
 
 def template(plan: str, year: int, units: list[str] | None = None, lang: str = "vi",

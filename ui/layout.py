@@ -36,6 +36,7 @@ class View:
     card: Scorecard
     as_of: int | None = None  # an import batch: the data as they were right after it
     notes: tuple[str, ...] = ()  # what the page says first: a choice that had to change (the unit in that year)
+    approved_only: bool = False  # the batches not yet approved are left out (the sidebar's toggle)
 
 
 def run(render: Callable[[View], None], title_key: str, role: str = "viewer", frame: bool = True) -> None:
@@ -111,7 +112,8 @@ def language_switch() -> str:
 def selectors(lang: str) -> View | None:
     """Plan, year, unit and data version in the sidebar; None when there is no plan at all."""
     as_of = as_of_selector(lang)
-    card = data.scorecard(as_of)
+    approved_only = approved_toggle(lang, data.scorecard(as_of), as_of)
+    card = data.scorecard(as_of, approved_only)
     plans = list(card.plans)
     if not plans:
         return None
@@ -122,7 +124,7 @@ def selectors(lang: str) -> View | None:
     year = choose(state.YEAR, years, years[-1], lambda key, changed: st.sidebar.selectbox(
         t("year", lang), years, key=key, on_change=changed))
     unit, note = unit_selector(card, plan, int(year), lang)
-    return View(lang, plan, int(year), unit, card, as_of, (note,) if note else ())
+    return View(lang, plan, int(year), unit, card, as_of, (note,) if note else (), approved_only)
 
 
 def unit_selector(card: Scorecard, plan: str, year: int, lang: str) -> tuple[str | None, str | None]:
@@ -182,6 +184,22 @@ def year_options(card: Scorecard, plan: str) -> list[int]:
 
 
 LATEST = "latest"
+
+
+def approved_toggle(lang: str, card: Scorecard, as_of: int | None) -> bool:
+    """"Chỉ số liệu đã duyệt": leave out the batches not yet approved. Shown while there are any (or while on);
+    a state as of an earlier batch is that state, marks and all."""
+    on = state.get(state.APPROVED) == "1"
+    if as_of is not None or not (on or card.provisional_batches()):
+        return False
+
+    def changed() -> None:
+        st.session_state[state.APPROVED] = "1" if st.session_state["_widget_approved"] else ""
+
+    st.session_state["_widget_approved"] = on
+    st.sidebar.toggle(t("approved_only", lang), key="_widget_approved", on_change=changed,
+                      help=t("approved_only_help", lang))
+    return on
 
 
 def as_of_selector(lang: str) -> int | None:

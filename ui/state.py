@@ -13,7 +13,8 @@ import streamlit as st
 
 LANG, PLAN, YEAR, UNIT, TARGET, AS_OF = "lang", "plan", "year", "unit", "target", "as_of"
 SLIDE, PIN = "slide", "pin"  # the presentation: slide on screen, import batch the slides are pinned to
-SHARED = (LANG, PLAN, YEAR, UNIT, TARGET, AS_OF, SLIDE, PIN)
+APPROVED = "approved"  # "1": approved figures only (the batches not yet approved left out)
+SHARED = (LANG, PLAN, YEAR, UNIT, TARGET, AS_OF, SLIDE, PIN, APPROVED)
 _WRITTEN = "_url_written"
 
 

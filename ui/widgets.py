@@ -11,7 +11,7 @@ from metrics.exports import data
 from metrics.judging import wording
 from metrics.judging.scorecard import StatusRow
 from metrics.vocabulary import fmt, statuses
-from metrics.vocabulary.i18n import BAND_LABELS, TARGET_TYPE_LABELS, name, pick
+from metrics.vocabulary.i18n import BAND_LABELS, TARGET_TYPE_LABELS, name, pick, provisional_mark
 from ui import client
 from ui.texts import t
 
@@ -145,6 +145,7 @@ def target_card(row: StatusRow, lang: str, link_params: dict) -> None:
             label += f" · {v.actual_year}"
         if row.break_years:
             label += " · ⚡"
+        label += provisional_label(row, lang)
         # Sparkline and change take the status's colour: a card never says "good" in one colour and "behind" in words.
         delta = change_delta(row, lang)
         st.metric(label, fmt.shown(v.actual, row.indicator, lang), delta,
@@ -180,6 +181,26 @@ def reconstructed_notes(rows: list[StatusRow], lang: str) -> list[str]:
         for unit, years, names in found.values()]
 
 
+def approval_notices(view, rows: list[StatusRow] = ()) -> list[str]:
+    """``◐ Có số liệu tạm tính: đợt nhập #6 chưa được duyệt …`` when a row counts one (or, for a page without
+    rows, when one is in force); ``Đang xem chỉ số liệu đã duyệt …`` when they are left out."""
+    card = view.card
+    if card is None or view.as_of is not None:
+        return []
+    waiting = card.provisional_batches()
+    batches = ", ".join(f"#{b}" for b in waiting)
+    if getattr(view, "approved_only", False):
+        return [":material/verified: " + t("approved_only_banner", view.lang).format(batches=batches)] if waiting else []
+    if waiting and (any(r.provisional for r in rows) or not rows):
+        return [t("provisional_banner", view.lang).format(batches=batches)]
+    return []
+
+
+def provisional_label(row: StatusRow, lang: str) -> str:
+    """`` · ◐ tạm tính`` after a figure that counts a value not yet approved (a word and a symbol, not a colour)."""
+    return f" · {provisional_mark(lang)}" if row.provisional else ""
+
+
 def notices(view, rows: list[StatusRow] = (), unit=None) -> None:
     """What the reader must know before the figures, in one compact block under the title (three boxes
     used to stack a screen's height on a phone): a choice that had to change, data as of an import,
@@ -192,6 +213,7 @@ def notices(view, rows: list[StatusRow] = (), unit=None) -> None:
         lines.append(":material/history: " + t("as_of_banner", view.lang).format(batch=view.as_of))
     if any("illustrative" in r.provenance for r in rows):
         lines.append(":material/science: " + t("illustrative_banner", view.lang))
+    lines += approval_notices(view, rows)
     breaks = sorted({y for r in rows for y in r.break_years})
     if breaks and unit is not None:
         lines.append(safe(t("break_banner", view.lang).format(unit=unit.name(view.lang),

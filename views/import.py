@@ -239,6 +239,11 @@ def statuses(report: intake.Report, lang: str) -> None:
     if frame.empty:
         st.caption(t("intake_no_status_change", lang))
         return
+    status_table(frame, lang)
+
+
+def status_table(frame: pd.DataFrame, lang: str) -> None:
+    """Targets whose value or status changes: old → new (the import's preview, the undo's)."""
     st.dataframe(pd.DataFrame({
         t("col_target", lang): [f"{c} · {pick((vi, en), lang)}" for c, vi, en in
                                 zip(frame["target"], frame["label_vi"], frame["label_en"])],
@@ -283,6 +288,8 @@ def history_section(view: layout.View, action: str | None) -> None:
         t("col_user", lang): batches["user_name"].fillna(""),
         t("col_state", lang): batches["rolled_back_by"].map(
             lambda by: t("state_active", lang) if pd.isna(by) else t("state_rolled_back", lang).format(by=int(by))),
+        t("col_approval", lang): [approval_text(a, by, lang) for a, by in zip(batches["approved_at"],
+                                                                             batches["approved_by"])],
     }), hide_index=True)
     labels = {int(b.id): f"#{b.id} · {b.file_name or b.kind}" for b in batches.itertuples()}
     chosen = st.selectbox(t("history_choose", lang), list(labels), format_func=labels.get,
@@ -291,7 +298,39 @@ def history_section(view: layout.View, action: str | None) -> None:
                  icon=":material/history:", query_params={state.AS_OF: str(chosen)})
     row = batches[batches["id"] == chosen].iloc[0]
     if pd.isna(row["rolled_back_by"]):
-        undo(row, lang, action)
+        if pd.isna(row["approved_at"]):
+            approve(row, lang, action)
+        undo(row, view, action)
+
+
+def approval_text(approved_at, by, lang: str) -> str:
+    """``✓ Đã duyệt (lan)`` or ``◐ Tạm tính (chưa duyệt)``: a symbol and words, never a colour alone."""
+    if pd.isna(approved_at):
+        return t("approval_provisional", lang)
+    return t("approval_approved", lang).format(by=by if isinstance(by, str) and by else "—")
+
+
+def my_role() -> str | None:
+    user = auth.current_user()
+    return user.role if user else None
+
+
+def approve(row: pd.Series, lang: str, action: str | None) -> None:
+    """The approve button, for an approver or an administrator; to an analyst, who may approve it."""
+    batch = int(row["id"])
+    if not auth.may(auth.current_user(), "approver"):
+        st.caption(t("approve_needs_role", lang).format(batch=batch))
+        return
+    if action == "approve":
+        try:
+            intake.approve(data.store(), batch, user=signed_in(), source="web", role=my_role())
+        except UserError as exc:
+            st.error(safe(exc.message(lang)))
+            return
+        st.session_state[DONE] = t("approve_done", lang).format(batch=batch)
+        st.rerun()
+    st.button(t("approve_button", lang).format(batch=batch), type="primary", icon=":material/verified:",
+              key="intake_approve", on_click=request, args=("approve",))
 
 
 def _local_time(moment: pd.Timestamp, lang: str) -> str:
@@ -300,8 +339,11 @@ def _local_time(moment: pd.Timestamp, lang: str) -> str:
     return f"{fmt.date(local, lang)} {local:%H:%M}"
 
 
-def undo(row: pd.Series, lang: str, action: str | None) -> None:
-    batch = int(row["id"])
+def undo(row: pd.Series, view: layout.View, action: str | None) -> None:
+    lang, batch = view.lang, int(row["id"])
+    if not pd.isna(row["approved_at"]) and not auth.may(auth.current_user(), "approver"):
+        st.caption(t("undo_needs_approver", lang).format(batch=batch))
+        return
     if st.session_state.get(UNDO) != batch:
         st.button(t("undo_button", lang).format(batch=batch), icon=":material/undo:", key="intake_undo",
                   on_click=lambda: st.session_state.update({UNDO: batch}))
@@ -309,7 +351,7 @@ def undo(row: pd.Series, lang: str, action: str | None) -> None:
     if action == "undo":
         st.session_state.pop(UNDO, None)
         try:
-            intake.undo(data.store(), batch, user=signed_in(), source="web", scope=my_scope())
+            intake.undo(data.store(), batch, user=signed_in(), source="web", scope=my_scope(), role=my_role())
         except UserError as exc:
             st.error(safe(exc.message(lang)))
             return
@@ -317,9 +359,21 @@ def undo(row: pd.Series, lang: str, action: str | None) -> None:
         st.rerun()
     st.warning(t("undo_question", lang).format(batch=batch, file=safe(row["file_name"] or row["kind"]),
                                                rows=fmt.number(row["rows"], lang)), icon=":material/warning:")
+    undo_statuses(batch, view)
     yes, no = st.columns(2)
     yes.button(t("undo_confirm", lang), type="primary", key="intake_undo_confirm", on_click=request, args=("undo",))
     no.button(t("cancel", lang), key="intake_undo_cancel", on_click=lambda: st.session_state.pop(UNDO, None))
+
+
+def undo_statuses(batch: int, view: layout.View) -> None:
+    """Which targets' statuses the undo would change (the plan in the sidebar, for its own unit)."""
+    lang = view.lang
+    frame = intake.undo_status_changes(data.store(), batch, view.plan)
+    st.markdown(f"**{t('undo_status_title', lang)}**")
+    if frame.empty:
+        st.caption(t("undo_no_status_change", lang))
+        return
+    status_table(frame, lang)
 
 
 # --- templates ----------------------------------------------------------------------------------------

@@ -52,7 +52,8 @@ def score_line(row, lang: str) -> str:
     value = fmt.shown(row.verdict.actual, row.indicator, lang)
     goal = widgets.goal_text(row, lang).replace("≥ ", NBSP_AFTER["≥"]).replace("≤ ", NBSP_AFTER["≤"])
     return (f":{status.badge}-badge[{status.badge_text(lang)}] **{widgets.safe(row.target['code'])}** "
-            f"{widgets.safe(name(row.target, 'label', lang))} · {widgets.safe(value)} / {widgets.safe(goal)}")
+            f"{widgets.safe(name(row.target, 'label', lang))} · {widgets.safe(value)} / {widgets.safe(goal)}"
+            f"{widgets.provisional_label(row, lang)}")
 
 
 # A line that wraps never leaves "≥" at the end of one line and the number on the next.
@@ -117,7 +118,7 @@ def table(rows, lang: str) -> pd.DataFrame:
     return pd.DataFrame([{
         t("col_group", lang): r.target["group_code"],
         t("col_target", lang): f"{r.target['code']} · {name(r.target, 'label', lang)}",
-        t("col_actual", lang): fmt.shown(r.verdict.actual, r.indicator, lang),
+        t("col_actual", lang): fmt.shown(r.verdict.actual, r.indicator, lang) + widgets.provisional_label(r, lang),
         t("col_target_value", lang): widgets.goal_text(r, lang),
         t("col_achievement", lang): widgets.standing(r, lang) or fmt.MISSING,
         t("col_status", lang): r.badge(lang),

@@ -16,10 +16,12 @@ from metrics.exports.slides import GROUP, QUOTAS, SUMMARY, TITLE, Deck, build_de
 from metrics.exports.words import w
 from metrics.judging import charts
 from metrics.judging.quotas import carriers_sentence, reconciliation_sentence
+from metrics.vocabulary.i18n import provisional_mark
 from ui import data, layout, state, widgets
 from ui.texts import t
 
 AUTO, SHOWN = "present_auto", "_present_shown"  # auto-advance seconds; (slide, time) of the slide on screen
+PROVISIONAL = "present_provisional"  # include the batches not yet approved (default: approved figures only)
 AUTO_CHOICES = [0, 10, 15, 20, 30, 60]
 
 # Our own CSS (no data in it): hide the app's frame and enlarge the slide's type for a projector.
@@ -64,8 +66,8 @@ SLIDESHOW_CSS = """<style>
 
 def render(view: layout.View) -> None:
     store = data.store()
-    pinned = pin(store, pinned_batch(view))
-    card = view.card if view.as_of == pinned.batch else data.scorecard(pinned.batch)
+    pinned = pin(store, pinned_batch(view), provisional=bool(st.session_state.get(PROVISIONAL)))
+    card = data.scorecard(pinned.batch, pinned.approved_only)  # approved figures only, unless asked otherwise
     deck = build_deck(card, view.plan, view.year, view.lang, pinned)
     if state.get(state.SLIDE) is None:
         start(view, deck)
@@ -92,9 +94,13 @@ def start(view: layout.View, deck: Deck) -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         pin_selector(deck, lang)
+        if deck.pinned.provisional:  # batches not yet approved: left out by default, or shown marked
+            st.toggle(t("present_provisional", lang), key=PROVISIONAL, help=t("present_provisional_help", lang))
         st.info(widgets.safe(deck.pinned.line(lang)), icon=":material/push_pin:")
         if deck.illustrative:
             st.warning(t("illustrative_banner", lang), icon=":material/science:")
+        if deck.provisional:
+            st.warning(widgets.safe(w("provisional", lang)))
         st.session_state["_widget_present_lang"] = lang  # the sidebar's switch may have changed it
         st.segmented_control(t("language", lang), ["vi", "en"], required=True, format_func=layout.LANGUAGE_NAMES.get,
                              key="_widget_present_lang", on_change=lambda: st.session_state.update(
@@ -114,8 +120,10 @@ def pin_selector(deck: Deck, lang: str) -> None:
     found = batches(data.store())
     if found.empty:
         return
+    waiting = set(data.scorecard().provisional_batches())
     labels = {str(r.id): f"#{r.id} · {r.local_time:%d/%m/%Y %H:%M} · "
                          f"{r.file_name if isinstance(r.file_name, str) and r.file_name else r.kind}"
+                         f"{' · ' + provisional_mark(lang) if r.id in waiting else ''}"
               for r in found.itertuples()}
     # Seeded every run from what is shown (the sidebar's "as of" until a batch is picked here).
     st.session_state["_widget_pin"] = str(deck.pinned.batch)
@@ -134,7 +142,8 @@ def begin(batch: int | None) -> None:
 def downloads(deck: Deck, lang: str) -> None:
     """The deck and the report of exactly what is shown (same plan, year, language and batch)."""
     st.subheader(t("present_downloads", lang))
-    choice = bundle.Choice("pptx", deck.plan, deck.year, deck.pinned.batch, lang)
+    choice = bundle.Choice("pptx", deck.plan, deck.year, deck.pinned.batch, lang,
+                           provisional=not deck.pinned.approved_only)
     for fmt, label, icon in (("pptx", "download_pptx", ":material/slideshow:"),
                              ("pdf", "download_pdf", ":material/picture_as_pdf:"),
                              ("xlsx", "download_xlsx", ":material/table:"),
@@ -148,7 +157,8 @@ def downloads(deck: Deck, lang: str) -> None:
 def _maker(deck: Deck, fmt: str, choice: bundle.Choice):
     """Build the file only when it is asked for (the deck takes about half a second)."""
     if fmt == "csv":
-        return lambda: bundle.build(data.store(), bundle.Choice("csv", as_of=choice.as_of))
+        return lambda: bundle.build(data.store(), bundle.Choice("csv", as_of=choice.as_of,
+                                                                provisional=choice.provisional))
     return lambda: bundle.render(deck, fmt)
 
 
@@ -211,6 +221,8 @@ def draw(deck: Deck, slide) -> None:
         st.markdown(f"**{widgets.safe(deck.pinned.line(lang))}**")
         if deck.illustrative:
             st.warning(widgets.safe(w("illustrative", lang)), icon=":material/science:")
+        if deck.provisional:
+            st.warning(widgets.safe(w("provisional", lang)))
     elif slide.kind == GROUP:
         st.header(widgets.safe(f"{slide.title} {slide.part_label}".strip()), divider="blue")
         if len(slide.rows) == 1:

@@ -7,7 +7,7 @@ from metrics.domain.judgement import ANNUAL_TYPES, BAND_TYPES, CUMULATIVE, band_
 from metrics.judging import charts, quotas, wording
 from metrics.vocabulary import fmt, statuses
 from metrics.vocabulary.errors import UserError
-from metrics.vocabulary.i18n import PROVENANCE_LABELS, TARGET_TYPE_LABELS, name, pick
+from metrics.vocabulary.i18n import PROVENANCE_LABELS, PROVISIONAL_MARK, TARGET_TYPE_LABELS, name, pick
 from ui import auth, figures, layout, state, widgets
 from ui.texts import t
 
@@ -62,7 +62,9 @@ def figures_row(row, lang: str) -> None:
     """Actual, target, achievement, straight-line expectation, pace and projection."""
     v, kind = row.verdict, row.indicator["kind"]
     cells = [
-        (t("col_actual", lang) + (f" {v.actual_year}" if v.actual_year else ""), fmt.shown(v.actual, row.indicator, lang)),
+        # (the symbol alone in a label a phone cuts short: the notice above the figures says it in words)
+        (t("col_actual", lang) + (f" {v.actual_year}" if v.actual_year else "") + (f" {PROVISIONAL_MARK}" if row.provisional else ""),
+         fmt.shown(v.actual, row.indicator, lang)),
         (t("col_target_value", lang), widgets.goal_text(row, lang), *rebased(row, lang)),
         (t("band", lang), widgets.standing(row, lang)) if v.band_position else
         (t("col_achievement", lang), fmt.percent(v.achievement_pct, lang)),

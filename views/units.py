@@ -5,7 +5,7 @@ import streamlit as st
 
 from metrics.judging import charts
 from metrics.vocabulary import fmt, statuses
-from metrics.vocabulary.i18n import LEVEL_LABELS, SECTOR_LABELS, name, pick
+from metrics.vocabulary.i18n import LEVEL_LABELS, SECTOR_LABELS, name, pick, provisional_mark
 from ui import figures, layout, state, widgets
 from ui.texts import t
 
@@ -93,6 +93,8 @@ def unit_list(units, rows, view: layout.View) -> None:
     for unit in units:
         found = by_unit.get(unit.code, [])
         counts = " ".join(f":{s.badge}-badge[{s.symbol} {n}]" for s, n in statuses.counts([r.status for r in found]))
+        if any(r.provisional for r in found):
+            counts += f" {provisional_mark(view.lang)}"
         st.page_link("views/units.py", label=f"**{widgets.safe(unit.name(view.lang))}**  \n{counts}",
                      query_params={"unit": unit.code, "year": str(view.year), "plan": view.plan},
                      width="stretch")  # one width down the list, not each hugging its name

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 # Each command imports the engines it uses when it runs (the catalogue, the intake, the judging, the exports):
 # a call pays only for its own, and ``--help`` or a usage error for none of them.
 
-HISTORY_COLUMNS = ["batch", "file", "sha256", "rows", "user", "time", "state"]
+HISTORY_COLUMNS = ["batch", "file", "sha256", "rows", "user", "time", "state", "approval", "approved_by"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, help="year (default: the plan's latest year with data, within its term)")
     p.add_argument("--unit", help="only this unit code")
     p.add_argument("--as-of", type=int, dest="as_of", help="the data as right after this import batch")
+    p.add_argument("--approved-only", action="store_true", dest="approved_only",
+                   help="leave out the batches not yet approved (the approved figures in force)")
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     p.set_defaults(handler=cmd_status)
 
@@ -124,8 +126,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("rollback", parents=[common], help="undo one import without touching the others")
     p.add_argument("batch", type=int, metavar="BATCH_ID")
-    p.add_argument("--user", default=audit.cli_user(), help="recorded with the undo (default: you)")
+    p.add_argument("--user", default=audit.cli_user(),
+                   help="recorded with the undo (default: you); a dashboard user needs the approver role "
+                        "to undo an approved batch")
+    p.add_argument("--dry-run", action="store_true",
+                   help="say which targets' statuses the undo would change; write nothing")
+    p.add_argument("--plan", help="plan whose targets --dry-run judges (default: the plan in force with the widest scope)")
     p.set_defaults(handler=cmd_rollback)
+
+    group = sub.add_parser("batches", parents=[common], help="approve imported batches").add_subparsers(title="actions")
+    p = group.add_parser("approve", parents=[common], help="approve a provisional batch: its figures count as approved")
+    p.add_argument("batch", type=int, metavar="BATCH_ID")
+    p.add_argument("--user", default=audit.cli_user(),
+                   help="recorded as the approver (default: you); a dashboard user needs the approver or admin role")
+    p.set_defaults(handler=cmd_batches_approve)
 
     export_command.add_parser(sub, common)  # the deck, the report, the data (metrics/cli/export.py)
     cli_admin.add_parsers(sub, common)  # users, backup, restore, audit (metrics/cli/admin.py)
@@ -220,7 +234,7 @@ def _write_status(store: Store, args) -> tuple[str, int]:
     from metrics.judging import bulk
     from metrics.judging.scorecard import Scorecard, records
 
-    card = Scorecard(store, as_of=args.as_of)
+    card = Scorecard(store, as_of=args.as_of, approved_only=args.approved_only)
     plan = store.chosen_plan(args.plan)
     store.plan(plan)  # a clear error for an unknown plan
     year = card.judged_year(plan, args.year)
@@ -303,6 +317,8 @@ def cmd_history(args) -> int:
         "rows": batches["rows"], "user": batches["user_name"],
         "time": batches["created_at"].map(lambda t: t.isoformat(timespec="seconds")),
         "state": batches["rolled_back_by"].map(lambda r: "active" if pd.isna(r) else f"rolled_back_by_{int(r)}"),
+        "approval": batches["approved_at"].map(lambda a: "provisional" if pd.isna(a) else "approved"),
+        "approved_by": batches["approved_by"],
     }, columns=HISTORY_COLUMNS)
     write_table(frame, args.format)
     return 0
@@ -311,13 +327,63 @@ def cmd_history(args) -> int:
 def cmd_rollback(args) -> int:
     from metrics.ingest import intake
 
+    if args.dry_run:
+        return _undo_preview(args)
     store = _open(args)
     try:
-        undo = intake.undo(store, args.batch, user=args.user, source="cli", actor=audit.cli_user())
+        undo = intake.undo(store, args.batch, user=args.user, source="cli", actor=audit.cli_user(),
+                           role=_role_of(store, args.user))
     finally:
         store.close()
     _say(args, f"Đã hoàn tác đợt nhập {args.batch} (thao tác #{undo}).",
          f"Rolled back batch {args.batch} (operation #{undo}).")
+    _written(args)
+    return 0
+
+
+def _undo_preview(args) -> int:
+    """``rollback --dry-run``: the targets of the plan whose value or status the undo would change."""
+    from metrics.ingest import intake
+    from metrics.ingest.text import status_change_lines
+    from metrics.storage.store import value_batch
+
+    store = _open(args, read_only=True)
+    try:
+        with store.cursor() as cur:
+            value_batch(cur, args.batch)  # a clear message for a batch that does not exist
+        plan = store.chosen_plan(args.plan)
+        store.plan(plan)
+        lines = status_change_lines(intake.undo_status_changes(store, args.batch, plan), args.lang)
+    finally:
+        store.close()
+    _say(args, f"Hoàn tác đợt nhập {args.batch} sẽ đổi đánh giá chỉ tiêu (kế hoạch {plan}):",
+         f"Undoing batch {args.batch} would change these targets (plan {plan}):")
+    for line in lines or [("  (không chỉ tiêu nào)" if args.lang == "vi" else "  (none)")]:
+        print(f"  {line}" if lines else line)
+    _say(args, "Chạy thử (--dry-run): không ghi gì.", "Dry run: nothing was written.")
+    return 0
+
+
+def _role_of(store: Store, user: str) -> str | None:
+    """The role of ``user`` when they are a dashboard user (the command line then holds them to it); None for
+    anyone else: the command line is the tool of whoever holds the database."""
+    from metrics.storage import users
+
+    found = users.get(store, user)
+    return None if found is None else (found.role if found.active else "viewer")
+
+
+def cmd_batches_approve(args) -> int:
+    from metrics.ingest import intake
+
+    store = _open(args)
+    try:
+        intake.approve(store, args.batch, user=args.user, source="cli", actor=audit.cli_user(),
+                       role=_role_of(store, args.user))
+    finally:
+        store.close()
+    _say(args, f"Đã duyệt đợt nhập {args.batch}: số liệu của đợt này không còn là tạm tính.",
+         f"Approved batch {args.batch}: its figures are no longer provisional.")
     _written(args)
     return 0
 
@@ -355,6 +421,8 @@ def cmd_import(args) -> int:
     else:
         _say(args, f"Đã nhập đợt #{result.batch}: {result.written} giá trị. Hoàn tác: python -m metrics rollback {result.batch}",
              f"Imported batch #{result.batch}: {result.written} values. Undo: python -m metrics rollback {result.batch}")
+        _say(args, f"Số liệu của đợt này là tạm tính cho đến khi được duyệt: python -m metrics batches approve {result.batch}",
+             f"Its figures are provisional until approved: python -m metrics batches approve {result.batch}")
         _written(args)
     return 0
 

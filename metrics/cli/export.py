@@ -29,6 +29,8 @@ def add_parser(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--year", type=int, help="year judged (default: the plan's latest year with data)")
     p.add_argument("--as-of", type=int, dest="as_of",
                    help="the data as right after this import batch (default: the newest batch)")
+    p.add_argument("--include-provisional", action="store_true", dest="provisional",
+                   help="include the batches not yet approved, marked (default: approved figures only)")
     p.set_defaults(handler=cmd_export)
 
 
@@ -41,8 +43,8 @@ def cmd_export(args) -> int:
     store = Store.open(args.db or db.location(), read_only=True)
     try:
         _check_year(store, args)
-        content = build(store, Choice(args.format, args.plan, args.year, args.as_of, args.lang))
-        pinned = pin(store, args.as_of)
+        content = build(store, Choice(args.format, args.plan, args.year, args.as_of, args.lang, args.provisional))
+        pinned = pin(store, args.as_of, args.provisional)
     finally:
         store.close()
     write_file(args.out, content, force=args.force, database=args.db or db.location())

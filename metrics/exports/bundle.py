@@ -34,6 +34,7 @@ class Choice:
     year: int | None = None  # None: the plan's latest year with data
     as_of: int | None = None  # None: the newest batch (the data in force now)
     lang: str = "vi"
+    provisional: bool = False  # include the batches not yet approved (marked); default: approved figures only
 
 
 def check_plan(card: Scorecard, plan: str | None) -> str:
@@ -73,10 +74,11 @@ def build(store: Store, choice: Choice) -> bytes:
         raise UserError("unknown-format", f"Định dạng “{choice.format}” không được hỗ trợ; chọn một trong: "
                         f"{', '.join(FORMATS)}.", f"Unknown format “{choice.format}”; use one of: {', '.join(FORMATS)}.")
     with store.reading():  # one state of the data from the first read to the last
-        pinned = pin(store, choice.as_of)
+        pinned = pin(store, choice.as_of, choice.provisional)
         if choice.format == "csv":
-            return data.values_csv(store, pinned.as_of)
-        card = Scorecard(store, as_of=pinned.as_of)
+            return data.values_csv(store, pinned.as_of, approved_only=pinned.approved_only,
+                                   marked=bool(pinned.provisional) and not pinned.approved_only)
+        card = Scorecard(store, as_of=pinned.as_of, approved_only=pinned.approved_only)
         return render(make_deck(card, pinned, choice), choice.format)
 
 
@@ -87,5 +89,7 @@ def file_name(choice: Choice, pinned: Pinned, plan: str | None = None, year: int
     if choice.format != "csv":
         parts += [plan or choice.plan or "", str(year or choice.year or "")]
     parts.append(f"dot-{pinned.batch}" if pinned.batch is not None else "")
+    if pinned.provisional:  # which figures, in the name too: approved only, or with the provisional ones
+        parts.append("da-duyet" if pinned.approved_only else "gom-tam-tinh")
     stem = "_".join(re.sub(r"[^A-Za-z0-9.-]+", "-", p) for p in parts if p)
     return f"{stem}.{choice.format}"

@@ -133,19 +133,20 @@ def fixed_zip(data: bytes, when: dt.datetime) -> bytes:
     return out.getvalue()
 
 
-def values_csv(store: Store, as_of: int | None = None) -> bytes:
+def values_csv(store: Store, as_of: int | None = None, approved_only: bool = False, marked: bool = False) -> bytes:
     """Every value in force (or as of a batch) in the long layout of docs/interfaces.md, ready to import again.
 
     The rows come from ``metrics.storage.values_export`` (the import round trip uses the same writer); here
-    the text columns are neutralised and a byte-order mark is added for Excel.
+    the text columns are neutralised and a byte-order mark is added for Excel. ``approved_only``: the batches
+    not yet approved left out; ``marked``: a last column ``approval`` (approved, provisional) tells them apart.
     """
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "values.csv"
-        export_values(store, path, as_of)
+        export_values(store, path, as_of, approved_only=approved_only, marked=marked)
         with open(path, encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=VALUE_COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(out, fieldnames=VALUE_COLUMNS + (["approval"] if marked else []), lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({k: safe_cell(v) if k in TEXT_VALUE_COLUMNS else v for k, v in row.items()})

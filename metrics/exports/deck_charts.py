@@ -36,7 +36,7 @@ ZOOM_FROM = 50.0
 #: font and draws nothing): they get a font that has them. PowerPoint on Windows substitutes a font
 #: with the glyph when DejaVu Sans is not installed.
 SYMBOL_FONT = "DejaVu Sans"
-SYMBOLS = frozenset("✔✖◄⚡↗↘")
+SYMBOLS = frozenset("✔✖◄⚡↗↘◐")
 FONT = "Arial"
 
 

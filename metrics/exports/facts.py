@@ -150,7 +150,7 @@ def series_line(row: StatusRow, lang: str = "vi") -> str:
 
 #: Notes that go with the figures: illustrative values, a series that changes unit (the 2025 reorganisation),
 #: years before a merger reconstructed as the sum of the units before it.
-NOTES = ("illustrative", "break", "reconstructed")
+NOTES = ("illustrative", "provisional", "break", "reconstructed")
 
 
 def note_years(key: str, row: StatusRow) -> list[int]:
@@ -160,7 +160,8 @@ def note_years(key: str, row: StatusRow) -> list[int]:
 
 def note_keys(row: StatusRow) -> list[str]:
     """Which of ``NOTES`` apply to the row's figures."""
-    return [key for key in NOTES if (key == "illustrative" and "illustrative" in row.provenance) or note_years(key, row)]
+    return [key for key in NOTES
+            if (key in ("illustrative", "provisional") and key in row.provenance) or note_years(key, row)]
 
 
 def note_text(key: str, years: list[int], lang: str = "vi", short: bool = False) -> str:
@@ -168,7 +169,7 @@ def note_text(key: str, years: list[int], lang: str = "vi", short: bool = False)
     if key in ("break", "reconstructed"):
         text = w(f"{key}_short" if short else key, lang).format(years=", ".join(map(str, years)))
         return "⚡ " + text if key == "break" else text
-    return w("illustrative_item" if short else "illustrative", lang)
+    return w(f"{key}_item" if short else key, lang)
 
 
 def notes(row: StatusRow, lang: str = "vi", short: bool = False) -> list[str]:

@@ -14,6 +14,7 @@ import pandas as pd
 from metrics.storage.store import Store
 from metrics.vocabulary import fmt
 from metrics.vocabulary.errors import UserError
+from metrics.vocabulary.i18n import PROVISIONAL_MARK
 from metrics.vocabulary.shared import local_times
 
 
@@ -25,6 +26,8 @@ class Pinned:
     created: dt.datetime | None = None  # local time (Asia/Ho_Chi_Minh)
     kind: str = "import"  # a value batch kind, or ``rollback``
     reverts: int | None = None  # for a rollback: the batch it undid
+    approved_only: bool = False  # batches not yet approved are left out (every export's default, when there are any)
+    provisional: tuple[int, ...] = ()  # batches in force, not yet approved: left out, or shown marked
 
     @property
     def as_of(self) -> int | None:
@@ -38,11 +41,25 @@ class Pinned:
         day = fmt.date(self.created, lang)
         if self.kind == "rollback":
             if lang == "vi":
-                return f"Số liệu đến ngày {day}, sau thao tác #{self.batch} (hoàn tác đợt nhập #{self.reverts})"
-            return f"Figures as of {day}, after operation #{self.batch} (undoing import #{self.reverts})"
+                return (f"Số liệu đến ngày {day}, sau thao tác #{self.batch} (hoàn tác đợt nhập #{self.reverts})"
+                        f"{self.approval_words(lang)}")
+            return (f"Figures as of {day}, after operation #{self.batch} (undoing import #{self.reverts})"
+                    f"{self.approval_words(lang)}")
         if lang == "vi":
-            return f"Số liệu đến ngày {day}, đợt nhập #{self.batch}"
-        return f"Figures as of {day}, import #{self.batch}"
+            return f"Số liệu đến ngày {day}, đợt nhập #{self.batch}{self.approval_words(lang)}"
+        return f"Figures as of {day}, import #{self.batch}{self.approval_words(lang)}"
+
+    def approval_words(self, lang: str = "vi") -> str:
+        """Which figures: `` · chỉ số liệu đã duyệt (không gồm đợt tạm tính #4)`` or `` · gồm số liệu ◐ tạm tính
+        (đợt #4, chưa duyệt)``; nothing to say when every batch in force is approved."""
+        listed = ", ".join(f"#{b}" for b in self.provisional)
+        if not self.provisional:  # every figure is approved: nothing to tell apart
+            return ""
+        if self.approved_only:
+            return (f" · chỉ số liệu đã duyệt (không gồm đợt tạm tính {listed})" if lang == "vi"
+                    else f" · approved figures only (leaving out provisional batch {listed})")
+        return (f" · gồm số liệu {PROVISIONAL_MARK} tạm tính (đợt {listed}, chưa duyệt)" if lang == "vi"
+                else f" · including {PROVISIONAL_MARK} provisional figures (batch {listed}, not approved)")
 
     def timestamp(self) -> dt.datetime:
         """A fixed moment for file metadata, so the same batch always gives the same bytes."""
@@ -57,11 +74,13 @@ def batches(store: Store) -> pd.DataFrame:
     return found.assign(local_time=[_local(t) for t in found["created_at"]])
 
 
-def pin(store: Store, as_of: int | None = None) -> Pinned:
+def pin(store: Store, as_of: int | None = None, provisional: bool = False) -> Pinned:
     """The batch ``as_of``; for ``None`` ("latest") the newest batch, so the data in force now.
 
     The newest batch may be a rollback: pinning it keeps the undone import out. A rolled-back import
-    can still be pinned: that is the data as they were right after it.
+    can still be pinned: that is the data as they were right after it. The data in force now are pinned
+    approved only unless ``provisional`` (include the batches not yet approved, marked); a state as of an
+    earlier batch is that state, with the provisional batches it holds named.
     """
     found = batches(store)
     if as_of is not None:
@@ -79,9 +98,13 @@ def pin(store: Store, as_of: int | None = None) -> Pinned:
     chosen = found.iloc[0]
     reverts = chosen["reverts"]
     created = chosen["local_time"]
+    latest = int(chosen["id"]) >= int(store.rows("SELECT max(id) FROM batches")[0][0])
+    waiting = tuple(int(b) for (b,) in store.rows("SELECT id FROM provisional_batches WHERE id <= ? ORDER BY id",
+                                                   [int(chosen["id"])]))
     return Pinned(int(chosen["id"]), None if created is None else pd.Timestamp(created).to_pydatetime(),
                   str(chosen["kind"]),
-                  None if pd.isna(reverts) else int(reverts))
+                  None if pd.isna(reverts) else int(reverts), approved_only=latest and not provisional and bool(waiting),
+                  provisional=waiting)
 
 
 def _local(value) -> dt.datetime | None:

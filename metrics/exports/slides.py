@@ -66,6 +66,11 @@ class Deck:
     def illustrative(self) -> bool:
         return any("illustrative" in r.provenance for r in self.rows)
 
+    @property
+    def provisional(self) -> bool:
+        """Whether a figure shown counts a value of a batch not yet approved (◐ tạm tính)."""
+        return any("provisional" in r.provenance for r in self.rows)
+
     ended: str = ""  # the plan ended with its unit's merger: "Kế hoạch kết thúc khi … hợp nhất ngày 1/7/2025"
 
     @property
@@ -80,6 +85,9 @@ class Deck:
         """Every note on the figures the deck states once, with the codes of the targets it concerns: the plan's
         end, then the change of unit and the reconstructed years."""
         found = [(self.ended + ".", [r.target.code for r in self.rows])] if self.ended else []
+        provisional = [r.target.code for r in self.rows if "provisional" in r.provenance]
+        if provisional:
+            found.append((w("provisional", self.lang), provisional))
         for key in ("break", "reconstructed"):
             codes = [r.target.code for r in self.rows if facts.note_years(key, r)]
             if codes:

@@ -15,6 +15,10 @@ WORDS = {
     "illustrative": ("Có số liệu minh họa (demo), không phải số liệu chính thức.",
                      "Includes illustrative (demo) figures, which are not official."),
     "illustrative_short": ("có số liệu minh họa", "includes illustrative figures"),
+    "provisional": ("◐ Có số liệu tạm tính: đợt nhập chưa duyệt, có thể còn thay đổi.",
+                    "◐ Includes provisional figures: an import not yet approved, which may change."),
+    "provisional_item": ("◐ Có số liệu tạm tính (xem lưu ý chung).",
+                         "◐ Includes provisional figures (see the general notes)."),
     "break": ("Chuỗi số liệu đổi đơn vị năm {years} (sắp xếp tổ chức năm 2025): số liệu trước và sau không hoàn "
               "toàn so sánh được.",
               "The series changes unit in {years} (the 2025 reorganisation): figures before and after are not "

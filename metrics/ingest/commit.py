@@ -9,9 +9,9 @@ import duckdb
 from metrics.ingest import preview
 from metrics.ingest import scope as scopes
 from metrics.ingest.report import Report
-from metrics.storage import audit, postgres
+from metrics.storage import audit, postgres, users
 from metrics.storage.files.progress import Progress
-from metrics.storage.store import Store, data_version, rollback_batch, write_batch
+from metrics.storage.store import Store, approve_batch, data_version, rollback_batch, value_batch, write_batch
 from metrics.vocabulary.errors import UserError
 
 
@@ -51,7 +51,8 @@ def commit(store: Store, report: Report, *, user: str | None = None, progress: P
                 raise _stale()
             cur.execute(f"CREATE TEMP VIEW import_rows AS {preview.written_sql(report)}")
             batch = write_batch(cur, "import_rows", "import", file_name=report.file_name, sha256=report.sha256,
-                                user=user, note=note, replaces=bool(counts["updated"] or counts["annotated"]))
+                                user=user, note=note, replaces=bool(counts["updated"] or counts["annotated"]),
+                                provisional=True)
             cur.execute("DROP VIEW import_rows")
             audit.record(cur, actor or user, "import", {
                 "batch": batch, "file": report.file_name, "sha256": report.sha256, "rows": report.to_write,
@@ -65,18 +66,48 @@ def commit(store: Store, report: Report, *, user: str | None = None, progress: P
 
 
 def undo(store: Store, batch: int, *, user: str | None = None, source: str = "cli", actor: str | None = None,
-         scope: str | None = None) -> int:
+         scope: str | None = None, role: str | None = None) -> int:
     """Roll back one import batch in its own transaction, with its audit row; return the id of the rollback.
-    ``scope``: the undoer's unit scope; a batch with a figure outside it is refused."""
+    ``scope``: the undoer's unit scope; a batch with a figure outside it is refused. ``role``: the undoer's
+    role; an approved batch needs an approver (None: the command line, whoever holds the database)."""
     try:
         with store.transaction() as cur:
             scopes.check_batch(cur, batch, scope)
+            found = value_batch(cur, batch)
+            if found["approved"] and found["rolled_back_by"] is None and not _may_approve(role):
+                raise UserError("undo-needs-approver",
+                                f"Đợt nhập {batch} đã được duyệt (bởi {found['approved_by'] or '—'}): chỉ người duyệt "
+                                "số liệu hoặc quản trị viên mới hoàn tác được. Hãy nhờ người duyệt.",
+                                f"Batch {batch} is approved (by {found['approved_by'] or '—'}): only an approver or an "
+                                "administrator can undo it. Ask an approver.")
             operation = rollback_batch(cur, batch, user)
             audit.record(cur, actor or user, "undo", {"batch": batch, "operation": operation, "recorded_as": user,
                                                       **_scoped(scope)}, source=source)
             return operation
     except (duckdb.Error, postgres.WriteConflict) as exc:
         raise _translated(exc) from exc
+
+
+def approve(store: Store, batch: int, *, user: str | None = None, source: str = "cli", actor: str | None = None,
+            role: str | None = None) -> None:
+    """Approve one provisional batch in its own transaction, with its audit row (who, when, which batch).
+    ``role``: the approver's role (an analyst is refused; None: the command line, whoever holds the database)."""
+    if not _may_approve(role):
+        raise UserError("approve-needs-approver",
+                        "Chỉ người duyệt số liệu hoặc quản trị viên mới duyệt được một đợt nhập; cán bộ nghiệp vụ "
+                        "thì không. Hãy nhờ người duyệt.",
+                        "Only an approver or an administrator can approve a batch; an analyst cannot. "
+                        "Ask an approver.")
+    try:
+        with store.transaction() as cur:
+            approve_batch(cur, batch, user)
+            audit.record(cur, actor or user, "approve", {"batch": batch, "recorded_as": user}, source=source)
+    except (duckdb.Error, postgres.WriteConflict) as exc:
+        raise _translated(exc) from exc
+
+
+def _may_approve(role: str | None) -> bool:
+    return role is None or users.allows(role, "approver")
 
 
 def _scoped(scope: str | None) -> dict:

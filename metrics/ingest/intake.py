@@ -18,7 +18,8 @@ from pathlib import Path
 from metrics.ingest import layout as layouts
 from metrics.ingest import preview, units, validate
 from metrics.ingest import scope as scopes
-from metrics.ingest.commit import CommitResult, commit, undo
+from metrics.ingest.commit import CommitResult, approve, commit, undo
+from metrics.ingest.preview import undo_status_changes
 from metrics.ingest.report import MAX_DETAILED, Report
 from metrics.storage.files import csv_reader as reading
 from metrics.storage.files import guarded, workbook
@@ -28,8 +29,8 @@ from metrics.vocabulary.errors import UserError
 from metrics.vocabulary.messages import problem
 from metrics.vocabulary.shared import sql_text
 
-__all__ = ["CommitResult", "Report", "accepted_years", "check", "commit", "sheet_names", "sheets",
-           "undo"]
+__all__ = ["CommitResult", "Report", "accepted_years", "approve", "check", "commit", "sheet_names", "sheets",
+           "undo", "undo_status_changes"]
 
 MAX_ROWS = 10_000_000
 BLOCKING = {"missing-column", "duplicate-column", "wide-layout-parts", "unreadable-file", "empty-file",

@@ -209,3 +209,42 @@ def _same(a, b) -> bool:
     if a is None or b is None:
         return a is None and b is None
     return abs(a - b) < 1e-9
+
+
+# --- what an undo would change ----------------------------------------------------------------------
+
+def undo_status_changes(store: Store, batch: int, plan: str) -> pd.DataFrame:
+    """Targets of the plan, for its own unit, whose value or status undoing ``batch`` would change (same columns
+    as ``status_changes``). "After" is the values in force without the batch's versions (each of its cells falls
+    back to its previous version in force), rolled up for the pairs it touches only; nothing is written."""
+    with store.reading(), store.cursor() as cur:
+        cur.execute("CREATE OR REPLACE TEMP TABLE undo_batch AS SELECT CAST(? AS INTEGER) AS id", [int(batch)])
+        cur.execute("CREATE OR REPLACE TEMP TABLE undo_cells AS SELECT * FROM approved_cells LIMIT 0")
+        cur.execute("CREATE OR REPLACE TEMP TABLE undo_pairs AS SELECT * FROM approved_pairs LIMIT 0")
+        cur.execute("CREATE OR REPLACE TEMP TABLE undo_rolled AS SELECT * FROM figures LIMIT 0")
+        rollups.without_batches(cur, "undo_batch", "undo_cells", "undo_pairs", "undo_rolled")
+        cur.execute("""CREATE OR REPLACE TEMP VIEW undo_values AS
+                       SELECT * FROM current_values c WHERE c.batch NOT IN (SELECT id FROM undo_batch)
+                       UNION ALL SELECT * FROM undo_cells""")
+        cur.execute("""CREATE OR REPLACE TEMP VIEW undo_figures AS
+                       SELECT * FROM figures f WHERE NOT EXISTS (
+                           SELECT 1 FROM undo_pairs p WHERE p.indicator = f.indicator AND p.year = f.year)
+                       UNION ALL SELECT * FROM undo_rolled""")
+        changed = [r[0] for r in cur.execute("SELECT DISTINCT indicator FROM undo_pairs").fetchall()]
+        targets = [t for t in map(Target.from_row, store.targets(plan).to_dict("records")) if t.indicator in changed]
+        found: list[dict] = []
+        if targets:
+            indicators = sorted({t.indicator for t in targets})
+            pair_years = [r[0] for r in cur.execute(
+                "SELECT DISTINCT year FROM undo_pairs WHERE indicator IN (SELECT unnest(?::VARCHAR[]))",
+                [indicators]).fetchall()]
+            years = _years(cur, store.plan(plan), indicators, pair_years)
+            before = Scorecard(store)
+            view = CursorStore(store, cur)
+            after = Scorecard(view, org=before.org, source=StoredFigures(
+                view, before.indicators, figures="undo_figures", values="SELECT * FROM undo_values"))
+            found = _differences((before, after), plan, targets, years)
+        for name in ("VIEW undo_figures", "VIEW undo_values", "TABLE undo_rolled", "TABLE undo_pairs",
+                     "TABLE undo_cells", "TABLE undo_batch"):
+            cur.execute(f"DROP {name}")
+    return pd.DataFrame(found)

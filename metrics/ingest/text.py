@@ -156,8 +156,13 @@ def status_lines(report: Report, lang: str = "vi") -> list[str]:
     """``NK2a Collective agreement coverage (2024): 95.8% → 96.3%, Needs acceleration → Target achieved``."""
     if not report.statuses_judged:
         return [NOT_JUDGED[0] if lang == "vi" else NOT_JUDGED[1]]
+    return status_change_lines(report.status_changes, lang)
+
+
+def status_change_lines(changes, lang: str = "vi") -> list[str]:
+    """The lines of ``status_lines`` for a frame of status changes (an import's, an undo's)."""
     lines = []
-    for s in report.status_changes.itertuples(index=False) if not report.status_changes.empty else []:
+    for s in changes.itertuples(index=False) if not changes.empty else []:
         label = s.label_vi if lang == "vi" else s.label_en
         values = f"{_as_written(number_or_none(s.old_value), s.kind, lang)} → {_as_written(number_or_none(s.new_value), s.kind, lang)}"
         statuses = f"{status_label(s.old_status, lang)} → {status_label(s.new_status, lang)}"

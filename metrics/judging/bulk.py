@@ -44,7 +44,7 @@ RECORD_COLUMNS = (
     "target_type", "group", "unit_name", "level", "actual_year", "expected", "gap", "pace_per_year",
     "pace_rate_pct", "projection", "years_met", "years_assessed", "band_position", "score", "numerator",
     "denominator", "reported_units", "expected_units", "series_break", "provenance", "trend", "reconstructed",
-    "reconstruction_missing", "target_as_written", "rebase_factor", "quota", "judged_against")
+    "reconstruction_missing", "target_as_written", "rebase_factor", "quota", "judged_against", "provisional")
 
 
 @dataclass
@@ -145,9 +145,9 @@ def _applies_by_kind(target: Target, unit: Unit) -> bool:
 def _bulk_ready(card, target: Target) -> bool:
     """Targets judged here: the values in force now, from the database's roll-ups, not a share of plan."""
     basis = target.basis
+    kept = card.source.values is None and card.source.figures_table == "figures"  # (or the approved overlay)
     return (card.as_of is None and type(card.source) is StoredFigures and card.source.as_of is None
-            and card.source.values is None and card.source.figures_table == "figures"
-            and not (isinstance(basis, str) and basis))
+            and (kept or card.approved_only) and not (isinstance(basis, str) and basis))
 
 
 def _lines(card, target: Target, units: list[Unit], year: int) -> list[tuple | None]:
@@ -258,7 +258,10 @@ def read_codes(card, target: Target, codes: list[str], year: int) -> Grid:
     queries (as ``StoredFigures.figure`` reads them: a leaf's own value, else the roll-up of its scope)."""
     indicator, sectors = target.indicator, _sectors(target)
     years = [y for y in card.source.years(indicator) if y <= year]
-    values_sql, params = in_force_sql(None, indicators=[indicator])
+    if card.approved_only:  # the values in force leaving out batches not yet approved
+        values_sql, params, figures = "SELECT * FROM approved_values o WHERE o.indicator = ?", [indicator], "approved_figures"
+    else:
+        (values_sql, params), figures = in_force_sql(None, indicators=[indicator]), "figures"
     # the leaves' own values are millions of rows: read them only when some unit of the line is a leaf
     leaf_filter = "" if _any_leaf(card, codes, year) else "AND FALSE"
     # each figure comes back with its row in ``codes`` and its column in ``years`` (whole numbers, not the
@@ -274,7 +277,7 @@ def read_codes(card, target: Target, codes: list[str], year: int) -> Grid:
             WHERE o.year <= ? AND o.unit IN (SELECT unit FROM wanted) {leaf_filter}),
         above AS (
             SELECT f.unit, f.year, f.value, f.numerator, f.denominator, f.reported, f.own, f.provenance, 1 AS rank
-            FROM figures f WHERE f.indicator = ? AND f.scope = ? AND f.year <= ?
+            FROM {figures} f WHERE f.indicator = ? AND f.scope = ? AND f.year <= ?
               AND f.unit IN (SELECT unit FROM wanted))
         SELECT w.row_at, c.col_at, value, numerator, denominator, reported, own, provenance
         FROM (SELECT *, row_number() OVER (PARTITION BY unit, year ORDER BY rank) AS nth
@@ -640,6 +643,7 @@ def _records(card, target: Target, units: list[Unit], year: int, grid: Grid, jud
         "trend": judged["trend"],
         "reconstructed": "", "reconstruction_missing": "", "target_as_written": None, "rebase_factor": None,
         "quota": None, "judged_against": "target",  # a unit given a quota is judged one by one
+        "provisional": (masks & rollups.PROVENANCE_BITS["provisional"]) != 0,
     }, columns=list(RECORD_COLUMNS))
     return frame
 

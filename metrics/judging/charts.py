@@ -21,7 +21,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from metrics.domain.judgement import ANNUAL_TYPES, BAND_TYPES, CUMULATIVE, has_band
 from metrics.judging.scorecard import StatusRow
 from metrics.vocabulary import fmt, statuses
-from metrics.vocabulary.i18n import BAND_LABELS, PROVENANCE_LABELS, name, pick
+from metrics.vocabulary.i18n import BAND_LABELS, PROVENANCE_LABELS, PROVISIONAL_MARK, name, pick, provisional_mark
 from metrics.vocabulary.kinds import PART_KINDS, IndicatorKind, TargetType
 
 BLUE, ORANGE, GREEN, VERMILLION, GREY, SKY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#999999", "#56B4E9"
@@ -493,8 +493,10 @@ def heatmap(rows: list[StatusRow], lang: str = "vi") -> go.Figure:
         showscale=False, xgap=2, ygap=2))
     marks = [(x[j], names[u], cell[(u, t)]) for u in units for j, t in enumerate(targets) if (u, t) in cell]
     fig.add_trace(go.Scatter(  # the symbols, each in the ink of its cell's colour (a heatmap has one text colour)
-        x=[m[0] for m in marks], y=[m[1] for m in marks], mode="text", text=[m[2].symbol for m in marks],
-        textfont=dict(size=15, color=[statuses.status(m[2].status).ink for m in marks]), hoverinfo="skip",
+        x=[m[0] for m in marks], y=[m[1] for m in marks], mode="text",
+        text=[m[2].symbol + (PROVISIONAL_MARK if m[2].provisional else "") for m in marks],  # ◐: not approved yet
+        textfont=dict(size=[10 if m[2].provisional else 15 for m in marks],  # (two symbols fit a cell when smaller)
+                      color=[statuses.status(m[2].status).ink for m in marks]), hoverinfo="skip",
         showlegend=False))
     look(fig, MATRIX_TYPE)
     fig.update_layout(separators=fmt.PLOTLY_SEPARATORS[lang], height=max(320, 28 * len(units) + 120),
@@ -512,6 +514,8 @@ MATRIX_TYPE = 13  # px
 def _cell_hover(row: StatusRow, lang: str) -> str:
     lines = [f"<b>{_escape(row.unit.name(lang))}</b>", f"{_escape(row.target.code)} · {_escape(name(row.target, 'label', lang))}",
              row.badge(lang)]
+    if row.provisional:
+        lines.append(provisional_mark(lang))
     if row.verdict.actual is not None:
         lines.append(f"{fmt.shown(row.verdict.actual, row.indicator, lang)} / {fmt.shown(row.verdict.target_value, row.indicator, lang)}")
     if row.against_quota:

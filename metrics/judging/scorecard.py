@@ -27,6 +27,9 @@ from metrics.vocabulary import statuses
 from metrics.vocabulary.errors import UserError
 from metrics.vocabulary.kinds import IndicatorKind
 
+APPROVED_VALUES = "SELECT * FROM approved_values"  # (migration 0017; metrics.storage.rollups.refresh_approved)
+APPROVED_FIGURES = "approved_figures"
+
 # Results a scorecard remembers (judged rows, breakdowns, the kept charts, templates …), the least recently
 # used forgotten first: one scorecard serves every session of a data version (ui/data.py).
 MEMO_SIZE = 1000
@@ -116,6 +119,11 @@ class StatusRow:
     def provenance(self) -> set[str]:
         return set().union(*(f.provenance for f in self.series.values())) if self.series else set()
 
+    @property
+    def provisional(self) -> bool:
+        """Whether a figure of the row counts a value of a batch not yet approved."""
+        return "provisional" in self.provenance
+
     def as_record(self) -> dict:
         """A flat dict: the ``status`` command's columns first, then the rest."""
         v, latest = self.verdict, self.latest
@@ -141,6 +149,7 @@ class StatusRow:
             "target_as_written": self.rebase.value if self.rebase and self.rebase.scaled else None,
             "rebase_factor": self.rebase.factor if self.rebase else None,
             "quota": self.quota, "judged_against": "quota" if self.against_quota else "target",
+            "provisional": self.provisional,
         }
 
 
@@ -152,10 +161,12 @@ class Scorecard:
     would judge some figures from before and some from after."""
 
     def __init__(self, store: Store, as_of: int | None = None, observations: pd.DataFrame | None = None,
-                 org: Organisation | None = None, source: FigureSource | None = None):
+                 org: Organisation | None = None, source: FigureSource | None = None, approved_only: bool = False):
         """``observations``: judge these values (rolled up in memory) instead of the database's;
         ``org``: an organisation already built from the same store (to share it); ``source``: where the
-        figures come from, when not the database's own (an import's preview)."""
+        figures come from, when not the database's own (an import's preview). ``approved_only``: the values in
+        force leaving out the batches not yet approved (the kept overlay ``approved_values``/``approved_figures``);
+        it applies to the data in force now, not to a state ``as_of`` a batch."""
         self.store = store  # reads as it goes: the caller holds the data still (``Store.reading``)
         self.as_of = as_of
         self.plans = {p.code: p for p in map(Plan.from_row, store.plans().to_dict("records"))}
@@ -169,11 +180,14 @@ class Scorecard:
             self.quotas.setdefault((q.plan, q.target), {})[q.unit] = q.value
         if as_of is not None and as_of >= _newest_batch(store):
             as_of = self.as_of = None  # the state after the newest batch is the state now: read the kept figures
+        self.approved_only = approved_only and as_of is None and source is None and observations is None
         self.source: FigureSource
         if source is not None:
             self.source = source
         elif observations is not None:
             self.source = MemoryFigures(observations, self.org, self.indicators)
+        elif self.approved_only:
+            self.source = StoredFigures(store, self.indicators, figures=APPROVED_FIGURES, values=APPROVED_VALUES)
         else:
             self.source = StoredFigures(store, self.indicators, as_of)
         self._memo = Memo(MEMO_SIZE)
@@ -193,16 +207,28 @@ class Scorecard:
     def targets(self, plan: str) -> list[Target]:
         return self._targets[plan]
 
+    def values_sql(self) -> tuple[str, list]:
+        """The SQL of the values this scorecard judges (in force, as of a batch, or approved only)."""
+        return (APPROVED_VALUES, []) if self.approved_only else in_force_sql(self.as_of)
+
+    def provisional_batches(self) -> list[int]:
+        """The batches in force not yet approved (read once): their figures are marked, or left out."""
+        return self.memo(("provisional",), lambda: [int(r[0]) for r in self.store.rows(
+            "SELECT id FROM provisional_batches ORDER BY id")])
+
     def provenance_counts(self) -> pd.DataFrame:
-        """How many values of each kind (published, illustrative, imported) there are, by year (read once)."""
-        sql, params = in_force_sql(self.as_of)
+        """How many values of each kind (published, illustrative, imported) there are, by year (read once);
+        values of a batch not yet approved count as ``provisional``."""
+        sql, params = self.values_sql()
+        sql = f"""SELECT o.year, CASE WHEN o.batch IN (SELECT id FROM provisional_batches) THEN 'provisional'
+                                      ELSE o.provenance END AS provenance FROM ({sql}) o"""
         return self.memo(("provenance_counts",), lambda: self.store.frame(
             f"SELECT year, provenance, count(*) AS n FROM ({sql}) o GROUP BY year, provenance ORDER BY year, provenance, n",
             params))
 
     def published_values(self) -> pd.DataFrame:
         """Every published value in force, with its source and note (read once)."""
-        sql, params = in_force_sql(self.as_of)
+        sql, params = self.values_sql()
         return self.memo(("published",), lambda: self.store.frame(
             f"SELECT * FROM ({sql}) o WHERE provenance = 'published' ORDER BY indicator, unit, year", params))
 

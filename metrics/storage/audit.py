@@ -23,6 +23,7 @@ ACTIONS = {
     "sign-out": ("Đăng xuất", "Sign-out"),
     "import": ("Nhập số liệu", "Import"),
     "undo": ("Hoàn tác đợt nhập", "Undo of an import"),
+    "approve": ("Duyệt đợt nhập", "Batch approved"),
     "units-load": ("Nạp đơn vị", "Units loaded"),
     "targets-load": ("Nạp kế hoạch, chỉ tiêu", "Plans and targets loaded"),
     "user-add": ("Thêm người dùng", "User added"),

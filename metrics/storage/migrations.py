@@ -217,6 +217,48 @@ def target_quotas(cur: duckdb.DuckDBPyConnection) -> None:
             PRIMARY KEY (plan, target, unit))""")
 
 
+def batch_approval(cur: duckdb.DuckDBPyConnection) -> None:
+    """Imported figures are provisional until an approver approves their batch (``approved_at``, ``approved_by``);
+    the batches already here were in force before approval existed and stay so (approved by ``migration``).
+    The role ``approver`` joins the users' roles (the table is made again: a CHECK cannot be altered in DuckDB).
+    The approved-only figures are kept as an overlay of the cells and pairs that provisional batches touch
+    (``metrics.storage.approval``); empty while every batch is approved."""
+    cur.execute("ALTER TABLE batches ADD COLUMN approved_at TIMESTAMPTZ")
+    cur.execute("ALTER TABLE batches ADD COLUMN approved_by VARCHAR")
+    cur.execute("UPDATE batches SET approved_at = created_at, approved_by = 'migration' WHERE kind <> 'rollback'")
+    cur.execute("""
+        CREATE TABLE users_new (
+            username VARCHAR PRIMARY KEY, display_name VARCHAR NOT NULL,
+            role VARCHAR NOT NULL CHECK (role IN ('viewer', 'analyst', 'approver', 'admin')),
+            password_hash VARCHAR NOT NULL, active BOOLEAN NOT NULL DEFAULT true,
+            created_at TIMESTAMPTZ NOT NULL DEFAULT now(), updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+            session_version VARCHAR, unit VARCHAR)""")
+    cur.execute("""INSERT INTO users_new (username, display_name, role, password_hash, active, created_at, updated_at,
+                                          session_version, unit)
+                   SELECT username, display_name, role, password_hash, active, created_at, updated_at,
+                          session_version, unit FROM users""")
+    cur.execute("DROP TABLE users")
+    cur.execute("ALTER TABLE users_new RENAME TO users")
+    cur.execute("""CREATE VIEW provisional_batches AS
+                   SELECT id FROM batches WHERE approved_at IS NULL AND kind = 'import' AND rolled_back_by IS NULL""")
+    cur.execute("""
+        CREATE TABLE approved_cells (
+            unit VARCHAR NOT NULL, indicator VARCHAR NOT NULL, year INTEGER NOT NULL,
+            value DOUBLE, numerator DOUBLE, denominator DOUBLE, source VARCHAR, note VARCHAR,
+            provenance VARCHAR NOT NULL, batch INTEGER NOT NULL)""")
+    cur.execute("CREATE TABLE approved_pairs (indicator VARCHAR NOT NULL, year INTEGER NOT NULL)")
+    cur.execute("CREATE TABLE approved_rollups AS SELECT * FROM figures LIMIT 0")
+    cur.execute("""
+        CREATE VIEW approved_values AS
+        SELECT * FROM current_values c WHERE c.batch NOT IN (SELECT id FROM provisional_batches)
+        UNION ALL SELECT * FROM approved_cells""")
+    cur.execute("""
+        CREATE VIEW approved_figures AS
+        SELECT * FROM figures f WHERE NOT EXISTS (
+            SELECT 1 FROM approved_pairs p WHERE p.indicator = f.indicator AND p.year = f.year)
+        UNION ALL SELECT * FROM approved_rollups""")
+
+
 MIGRATIONS = [
     ("0001_initial_schema", initial_schema),
     ("0002_catalogue_version", catalogue_version),
@@ -234,6 +276,7 @@ MIGRATIONS = [
     ("0014_value_versions", value_versions),
     ("0015_user_scope", user_scope),
     ("0016_target_quotas", target_quotas),
+    ("0017_batch_approval", batch_approval),
 ]
 
 

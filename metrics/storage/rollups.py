@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from metrics.storage import dialect
 
-PROVENANCE_BITS = {"published": 1, "illustrative": 2, "imported": 4}
+PROVENANCE_BITS = {"published": 1, "illustrative": 2, "imported": 4, "provisional": 8}
 
 
 def parts_value_sql(kind: str, numerator: str, denominator: str) -> str:
@@ -44,7 +44,10 @@ def value_sql(kind: str, value: str, numerator: str, denominator: str) -> str:
 
 
 OWN_VALUE = value_sql("i.kind", "o.value", "o.numerator", "o.denominator")
-PROVENANCE_BIT = "CASE o.provenance WHEN 'published' THEN 1 WHEN 'illustrative' THEN 2 ELSE 4 END"
+# A value of a batch not yet approved adds the bit ``provisional`` (8): the roll-ups carry it up the tree, so a
+# province's figure says it counts a provisional value. (``o.batch``: every relation of values has it.)
+PROVENANCE_BIT = ("(CASE o.provenance WHEN 'published' THEN 1 WHEN 'illustrative' THEN 2 ELSE 4 END"
+                  " + CASE WHEN o.batch IN (SELECT id FROM provisional_batches) THEN 8 ELSE 0 END)")
 
 
 def provenance_names(mask: int) -> frozenset[str]:
@@ -53,7 +56,7 @@ def provenance_names(mask: int) -> frozenset[str]:
 
 # Derived from the values: rebuilt, never restored. ``current_values`` was a table until migration 0014 (a
 # backup made before it has one) and is a view of the open value versions since.
-TABLES = ("current_values", "unit_years", "figures")
+TABLES = ("current_values", "unit_years", "figures", "approved_cells", "approved_pairs", "approved_rollups")
 
 
 def scope_key(sectors) -> str:
@@ -250,6 +253,54 @@ def rebuild(cur) -> None:
     """Everything derived, from scratch: the trees, the figures (the values in force are the open versions)."""
     rebuild_unit_years(cur)
     refresh(cur)
+    refresh_approved(cur)
+
+
+# --- approved figures only ------------------------------------------------------------------------
+
+def without_batches(cur, excluded: str, cells: str, pairs: str, rolled: str) -> None:
+    """The values in force as if the batches of the relation ``excluded`` (column ``id``) were not there.
+
+    Fills three tables the caller made (``cells``: columns of ``current_values``; ``pairs``: indicator, year;
+    ``rolled``: columns of ``figures``): for each cell whose version in force is from an excluded batch, its
+    newest version from a batch in force that is not excluded (none: the cell has no value then); the
+    indicator × year pairs of those cells; and the roll-up of those pairs. The values are then
+    ``current_values`` minus the excluded batches' versions plus ``cells``, and the figures ``figures``
+    outside ``pairs`` plus ``rolled``. The work grows with the excluded batches' cells, not with the nation."""
+    columns = "unit, indicator, year, value, numerator, denominator, source, note, provenance, batch"
+    batches = [int(b) for (b,) in cur.execute(f"SELECT id FROM {excluded}").fetchall()]
+    if not batches:  # every batch approved: nothing to read (no scan of the nation's values per import)
+        return
+    # the batch ids as constants: the versions lie in batch order, so the blocks of other batches are skipped
+    cur.execute(f"""CREATE OR REPLACE TEMP TABLE excluded_cells AS
+                    SELECT unit, indicator, year FROM observations
+                    WHERE replaced_by IS NULL AND batch IN ({", ".join(map(str, batches))})""")
+    if not cur.execute("SELECT count(*) FROM excluded_cells").fetchall()[0][0]:
+        cur.execute("DROP TABLE excluded_cells")
+        return
+    cur.execute(f"""
+        INSERT INTO {cells} ({columns})
+        SELECT {columns} FROM (
+            SELECT o.*, row_number() OVER (PARTITION BY o.unit, o.indicator, o.year ORDER BY o.batch DESC) AS nth
+            FROM observations o JOIN excluded_cells k
+              ON o.unit = k.unit AND o.indicator = k.indicator AND o.year = k.year
+            JOIN batches b ON b.id = o.batch
+            WHERE b.rolled_back_by IS NULL AND b.id NOT IN (SELECT id FROM {excluded})) o
+        WHERE o.nth = 1""")
+    cur.execute(f"INSERT INTO {pairs} (indicator, year) SELECT DISTINCT indicator, year FROM excluded_cells")
+    source = f"""SELECT * FROM current_values c WHERE c.batch NOT IN (SELECT id FROM {excluded})
+                   AND c.year IN (SELECT DISTINCT year FROM {pairs})
+                 UNION ALL SELECT * FROM {cells}"""
+    compute(cur, source, [], pairs, rolled)
+    cur.execute("DROP TABLE excluded_cells")
+
+
+def refresh_approved(cur) -> None:
+    """The approved figures (``approved_values``, ``approved_figures``): the overlay of the cells and pairs
+    that batches still provisional touch, made again (empty when every batch in force is approved)."""
+    for table in ("approved_cells", "approved_pairs", "approved_rollups"):
+        cur.execute(f"DELETE FROM {table}")
+    without_batches(cur, "provisional_batches", "approved_cells", "approved_pairs", "approved_rollups")
 
 
 def apply_batch(cur, batch: int) -> None:
@@ -278,3 +329,4 @@ def _refresh_touched(cur) -> None:
         rebuild_unit_years(cur, new_years)
     refresh(cur, "batch_pairs")
     cur.execute("DROP TABLE batch_pairs")
+    refresh_approved(cur)

@@ -242,15 +242,16 @@ def in_force_sql(as_of: int | None = None, *, indicators: list[str] | None = Non
 
 def data_version(cur) -> tuple:
     """``Store.data_version`` read in the caller's cursor (so inside its transaction)."""
+    # (the second: every undo and every approval adds one to it)
     return tuple(cur.execute("""SELECT (SELECT coalesce(max(id), 0) FROM batches),
-                                       (SELECT count(*) FROM batches WHERE rolled_back_by IS NOT NULL),
+                                       (SELECT count(rolled_back_by) + count(approved_at) FROM batches),
                                        (SELECT max(version) FROM catalogue_version),
                                        (SELECT count(*) FROM schema_migrations)""").fetchall()[0])
 
 
 def write_batch(cur, frame: pd.DataFrame | str, kind: str, *, file_name: str | None = None,
                 sha256: str | None = None, user: str | None = None, note: str | None = None,
-                replaces: bool = True) -> int:
+                replaces: bool = True, provisional: bool = False) -> int:
     """Record a batch and its observation versions in the caller's transaction; return the batch id.
 
     ``frame`` has the columns of ``OBSERVATION_COLUMNS`` (``provenance`` may be missing: it then
@@ -259,6 +260,8 @@ def write_batch(cur, frame: pd.DataFrame | str, kind: str, *, file_name: str | N
     The versions in force of the same cells are closed (``replaced_by`` = the new batch) and the new ones
     appended open: each value is written once. ``replaces=False``: the caller knows no cell has a value
     yet (an import whose check found only new cells), and the search for versions to close is skipped.
+    ``provisional``: the batch waits for an approver (``approve_batch``); otherwise it is approved as it is
+    written (the shipped figures, a catalogue's published values).
     """
     if kind not in VALUE_BATCH_KINDS:
         raise ValueError(f"unknown batch kind {kind!r}")
@@ -274,9 +277,9 @@ def write_batch(cur, frame: pd.DataFrame | str, kind: str, *, file_name: str | N
         dialect.stage(cur, source, rows[OBSERVATION_COLUMNS], like="observations")
     _serialise(cur)
     batch = cur.execute(
-        "INSERT INTO batches (kind, file_name, sha256, rows, user_name, note) "
-        "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-        [kind, file_name, sha256, count, user, note]).fetchall()[0][0]
+        "INSERT INTO batches (kind, file_name, sha256, rows, user_name, note, approved_at, approved_by) "
+        "VALUES (?, ?, ?, ?, ?, ?, CASE WHEN ? THEN NULL ELSE now() END, CASE WHEN ? THEN NULL ELSE ? END) RETURNING id",
+        [kind, file_name, sha256, count, user, note, provisional, provisional, user]).fetchall()[0][0]
     if replaces:
         _close_versions(cur, source, batch)
     cur.execute(f"""
@@ -315,14 +318,11 @@ def rollback_batch(cur, batch: int, user: str | None = None) -> int:
 
     Its versions still in force are closed by the rollback, and the newest version of each of those cells
     whose batch is still in force is opened again (a cell the batch created has none: it goes)."""
-    found = cur.execute("SELECT kind, rolled_back_by FROM batches WHERE id = ?", [batch]).fetchall()
-    if not found or found[0][0] not in VALUE_BATCH_KINDS:
-        raise UserError("unknown-batch", f"Không có đợt nhập số {batch}. Xem danh sách: python -m metrics history",
-                        f"There is no import batch {batch}. See the list: python -m metrics history")
-    if found[0][1] is not None:
+    found = value_batch(cur, batch)
+    if found["rolled_back_by"] is not None:
         raise UserError("already-rolled-back",
-                        f"Đợt nhập {batch} đã được hoàn tác (bởi thao tác #{found[0][1]}).",
-                        f"Batch {batch} was already rolled back (by #{found[0][1]}).")
+                        f"Đợt nhập {batch} đã được hoàn tác (bởi thao tác #{found['rolled_back_by']}).",
+                        f"Batch {batch} was already rolled back (by #{found['rolled_back_by']}).")
     _serialise(cur)
     undo = cur.execute("INSERT INTO batches (kind, user_name, reverts, rows) VALUES ('rollback', ?, ?, 0) "
                        "RETURNING id", [user, batch]).fetchall()[0][0]
@@ -340,6 +340,34 @@ def rollback_batch(cur, batch: int, user: str | None = None) -> int:
     rollups.revert_batch(cur, "batch_cells")
     cur.execute("DROP TABLE batch_cells")
     return undo
+
+
+def value_batch(cur, batch: int) -> dict:
+    """The value batch ``batch`` (kind, rolled_back_by, approved, approved_by), or the message that there is none.
+    (Whether approved, not when: a TIMESTAMPTZ fetched from DuckDB needs pytz, which is not installed.)"""
+    found = cur.execute("SELECT kind, rolled_back_by, approved_at IS NOT NULL, approved_by FROM batches WHERE id = ?",
+                        [int(batch)]).fetchall()
+    if not found or found[0][0] not in VALUE_BATCH_KINDS:
+        raise UserError("unknown-batch", f"Không có đợt nhập số {batch}. Xem danh sách: python -m metrics history",
+                        f"There is no import batch {batch}. See the list: python -m metrics history")
+    return dict(zip(("kind", "rolled_back_by", "approved", "approved_by"), found[0]))
+
+
+def approve_batch(cur, batch: int, user: str | None) -> None:
+    """Approve a provisional batch: its figures count as approved from now on (the roll-ups of its indicator ×
+    year pairs lose the provisional mark; the approved-only overlay is made again)."""
+    found = value_batch(cur, batch)
+    if found["rolled_back_by"] is not None:
+        raise UserError("approve-rolled-back",
+                        f"Đợt nhập {batch} đã được hoàn tác (thao tác #{found['rolled_back_by']}) nên không duyệt được.",
+                        f"Batch {batch} was rolled back (operation #{found['rolled_back_by']}), so it cannot be approved.")
+    if found["approved"]:
+        by = found["approved_by"] or "—"
+        raise UserError("already-approved", f"Đợt nhập {batch} đã được duyệt (bởi {by}); không cần duyệt lại.",
+                        f"Batch {batch} is already approved (by {by}); there is nothing to approve again.")
+    _serialise(cur)
+    cur.execute("UPDATE batches SET approved_at = now(), approved_by = ? WHERE id = ?", [user, int(batch)])
+    rollups.apply_batch(cur, int(batch))
 
 
 def file_sha256(path: str | Path) -> str:

@@ -1,7 +1,7 @@
 """People who may sign in, their roles, and the key that signs their sign-in cookies. Never imports Streamlit.
 
 Roles, each including the one before: ``viewer`` (reads every page), ``analyst`` (imports and undoes
-figures), ``admin`` (plans, targets, units, users, backups). Passwords are kept only as bcrypt hashes.
+figures), ``approver`` (approves imported batches, undoes approved ones), ``admin`` (plans, targets, units, users, backups). Passwords are kept only as bcrypt hashes.
 Every change is written together with its audit row, in one transaction.
 """
 
@@ -23,9 +23,9 @@ from metrics.storage import audit
 from metrics.vocabulary.errors import UserError
 from metrics.vocabulary.text import fold
 
-ROLES = ("viewer", "analyst", "admin")
+ROLES = ("viewer", "analyst", "approver", "admin")
 ROLE_LABELS = {"viewer": ("Người xem", "Viewer"), "analyst": ("Cán bộ nghiệp vụ", "Analyst"),
-               "admin": ("Quản trị viên", "Administrator")}
+               "approver": ("Người duyệt số liệu", "Approver"), "admin": ("Quản trị viên", "Administrator")}
 MIN_PASSWORD = 10
 MAX_PASSWORD_BYTES = 72  # bcrypt reads no further: a longer password is refused, never silently cut
 BCRYPT_ROUNDS = 12

@@ -18,13 +18,19 @@ def _plain(column: str) -> str:
             f"ELSE CAST({column} AS VARCHAR) END AS {column}")
 
 
-def export_values(store: Store, path: str | Path, as_of: int | None = None) -> int:
-    """Write every cell in force to a UTF-8 CSV at ``path``; return the number of rows written."""
-    sql, params = in_force_sql(as_of)
+def export_values(store: Store, path: str | Path, as_of: int | None = None, *, approved_only: bool = False,
+                  marked: bool = False) -> int:
+    """Write every cell in force to a UTF-8 CSV at ``path``; return the number of rows written.
+
+    ``approved_only``: the values in force leaving out the batches not yet approved (``approved_values``);
+    ``marked``: a last column ``approval`` (``approved`` or ``provisional``)."""
+    sql, params = ("SELECT * FROM approved_values", []) if approved_only else in_force_sql(as_of)
     numbers = ", ".join(_plain(c) for c in ("value", "numerator", "denominator"))
+    approval = (""", CASE WHEN o.batch IN (SELECT id FROM provisional_batches) THEN 'provisional'
+                     ELSE 'approved' END AS approval""" if marked else "")
     with store.cursor() as cur:
         cur.execute(f"""CREATE TEMP TABLE export_rows AS
-                        SELECT unit, indicator, year, {numbers}, source, note, provenance FROM ({sql}) o
+                        SELECT unit, indicator, year, {numbers}, source, note, provenance{approval} FROM ({sql}) o
                         ORDER BY indicator, unit, year""", params)
         count = cur.execute("SELECT count(*) FROM export_rows").fetchall()[0][0]
         if dialect.of(cur).postgres:  # the server's COPY TO writes on the server: the rows come to us instead

@@ -32,7 +32,17 @@ PROVENANCE_LABELS = {
     "published": ("Số liệu công bố", "Published"),
     "illustrative": ("Số liệu minh họa", "Illustrative"),
     "imported": ("Số liệu nhập", "Imported"),
+    "provisional": ("◐ tạm tính (chưa duyệt)", "◐ provisional (not approved)"),
 }
+
+# A figure that counts a value of a batch not yet approved: a symbol and a word, never a colour alone.
+PROVISIONAL_MARK = "◐"
+PROVISIONAL_WORDS = {"vi": "tạm tính", "en": "provisional"}
+
+
+def provisional_mark(lang: str) -> str:
+    """``◐ tạm tính`` / ``◐ provisional``."""
+    return f"{PROVISIONAL_MARK} {PROVISIONAL_WORDS['vi' if lang == 'vi' else 'en']}"
 
 BAND_LABELS = {
     "below": ("dưới khung", "below the band"),
