@@ -203,10 +203,70 @@ def test_backup_and_restore_of_a_postgresql_database_point_to_the_servers_tools(
     assert not (tmp_path / "backup").exists()  # nothing half-written
 
 
-def test_an_import_into_postgresql_says_it_is_not_there_yet_and_writes_nothing(postgres_demo_url, tmp_path):
-    filled = tmp_path / "filled.csv"
-    run_cli("template", "--year", "2025", "--filled", "--out", filled, db=postgres_demo_url)
-    before = run_cli("history", db=postgres_demo_url).stdout
-    done = run_cli("import", filled, db=postgres_demo_url, check=False)
-    assert done.returncode == 1 and "PostgreSQL" in done.stderr and "Traceback" not in done.stderr, done.stderr
-    assert run_cli("history", db=postgres_demo_url).stdout == before
+HEADER = "unit,indicator,year,value,numerator,denominator,source,note,provenance\n"
+
+
+def _import_files(demo_db, folder) -> dict[str, object]:
+    """Three values files made from the demo: new 2026 figures, changed 2025 figures (and some unchanged, which
+    move statuses and raise jump warnings), and a file with one unknown unit among good rows."""
+    store = Store.open(demo_db, read_only=True)
+    try:
+        leaves = [u for (u,) in store.rows("""SELECT DISTINCT unit FROM current_values
+                                              WHERE year = 2025 AND indicator = 'members' ORDER BY unit LIMIT 12""")]
+        known = store.rows("""SELECT unit, indicator, value FROM current_values WHERE year = 2025
+                              AND indicator IN ('members', 'new_members') AND value IS NOT NULL
+                              ORDER BY indicator, unit LIMIT 30""")
+    finally:
+        store.close()
+    files = {"created": folder / "moi-2026.csv", "updated": folder / "sua-2025.csv", "bad": folder / "loi.csv"}
+    files["created"].write_text(HEADER + "".join(f"{u},new_members,2026,{100 + n},,,Báo cáo thử,,imported\n"
+                                                 for n, u in enumerate(leaves)), encoding="utf-8")
+    files["updated"].write_text(HEADER + "".join(
+        f"{u},{i},2025,{value * (3 if n % 3 == 0 else 1):.0f},,,Báo cáo sửa,,imported\n"
+        for n, (u, i, value) in enumerate(known)), encoding="utf-8")
+    files["bad"].write_text(HEADER + f"{leaves[0]},new_members,2026,5,,,,,\nKHONG-CO,new_members,2026,7,,,,,\n",
+                            encoding="utf-8")
+    return files
+
+
+@pytest.mark.slow
+def test_imports_give_the_same_report_status_history_undo_and_as_of_on_both_engines(postgres_demo_url, demo_db,
+                                                                                     tmp_path):
+    files = _import_files(demo_db, tmp_path)
+    seen: dict[str, list[str]] = {}
+    for engine, where in {"duckdb": demo_db, "postgresql": postgres_demo_url}.items():
+        bad = run_cli("import", files["bad"], db=where, check=False)
+        seen[engine] = [
+            bad.stdout + bad.stderr + str(bad.returncode),
+            _same_times(run_cli("history", db=where).stdout),  # the bad file wrote nothing
+            run_cli("import", files["created"], "--dry-run", db=where).stdout,
+            run_cli("import", files["created"], "--user", "lan", db=where).stdout,
+            run_cli("import", files["updated"], "--user", "hoa", "--lang", "en", db=where).stdout,
+            run_cli("status", "--format", "csv", db=where).stdout,
+            _same_times(run_cli("history", db=where).stdout),
+            run_cli("status", "--as-of", "3", "--format", "csv", db=where).stdout,  # after the first import
+            run_cli("rollback", "4", db=where).stdout,  # the second import undone
+            run_cli("status", "--format", "csv", db=where).stdout,
+            _same_times(run_cli("history", db=where).stdout),
+        ]
+        seen[engine] = [text.replace(str(where), "DB") for text in seen[engine]]
+    duck, pg = seen["duckdb"], seen["postgresql"]
+    assert "KHONG-CO" in pg[0] and pg[0].endswith("1"), pg[0]
+    assert pg[1].count("\n") == 3  # the header and the demo's two batches: the bad file wrote nothing
+    assert pg[5] != pg[7] and pg[7] == pg[9]  # the second import changed status; undone, it is back
+    assert "hoa" in pg[6] and "lan" in pg[6]
+    for number, (on_duckdb, on_postgres) in enumerate(zip(duck, pg, strict=True)):
+        assert on_postgres == on_duckdb, f"output {number} differs"
+
+
+def test_a_connection_given_back_to_the_pool_runs_the_same_statement_again(postgres_url):
+    """psycopg prepares a statement run five times; ``DISCARD ALL`` on the way back to the pool dropped it on the
+    server and the next lease failed with "prepared statement _pg3_0 does not exist" (or lost the connection)."""
+    access = postgres.Access(postgres_url)
+    try:
+        for _ in range(3):
+            with access.reading() as con:
+                for n in range(7):
+                    assert con.execute("SELECT ? + 1", [n]).fetchall() == [(n + 1,)]
+    finally:
+        access.close()

@@ -142,3 +142,26 @@ def test_the_import_page_tells_a_scoped_analyst_their_scope(demo_db, dashboard, 
     at.switch_page("views/import.py").run()
     assert not at.exception
     assert "Long Xuyên" in texts(at) and "Phạm vi của bạn" in texts(at)
+
+
+@pytest.mark.postgres
+def test_a_scoped_analyst_is_refused_outside_the_subtree_on_postgresql_too(postgres_demo_url, tmp_path):
+    """The same rules through the same calls on a PostgreSQL copy of the demo: the check (run on a private
+    DuckDB copy) marks the row outside, a file inside is written with the scope in the log, and the undo of a
+    batch outside the scope is refused."""
+    store = Store.open(postgres_demo_url)
+    before = _values(store)
+    below = _below(store, SCOPE)
+    report = intake.check(_file(tmp_path, SCOPE, below, OTHER), store=store, plan=PLAN, scope=SCOPE)
+    assert [(p.row, p.value) for p in report.problems if p.code == "outside-scope"] == [(4, OTHER)]
+    with pytest.raises(UserError):
+        intake.commit(store, report, user="ana", scope=SCOPE)
+    assert _values(store) == before
+    inside = intake.check(_file(tmp_path, SCOPE, below), store=store, plan=PLAN, scope=SCOPE)
+    assert intake.commit(store, inside, user="ana", scope=SCOPE, source="web").written == 2
+    assert json.loads(audit.entries(store, actions=["import"]).iloc[0]["detail"])["scope"] == SCOPE
+    other = intake.commit(store, intake.check(_file(tmp_path, OTHER, value=7), store=store, plan=PLAN), user="admin")
+    with pytest.raises(UserError) as refused:
+        intake.undo(store, other.batch, user="ana", scope=SCOPE)
+    assert refused.value.code == "batch-outside-scope"
+    assert store.rows("SELECT rolled_back_by FROM batches WHERE id = ?", [other.batch])[0][0] is None

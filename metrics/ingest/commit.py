@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import pandas as pd
 
 from metrics.ingest import preview
 from metrics.ingest import scope as scopes
@@ -49,10 +50,11 @@ def commit(store: Store, report: Report, *, user: str | None = None, progress: P
         with store.transaction() as cur:
             if data_version(cur) != report.data_version:
                 raise _stale()
-            cur.execute(f"CREATE TEMP VIEW import_rows AS {preview.written_sql(report)}")
-            batch = write_batch(cur, "import_rows", "import", file_name=report.file_name, sha256=report.sha256,
-                                user=user, note=note, replaces=bool(counts["updated"] or counts["annotated"]))
-            cur.execute("DROP VIEW import_rows")
+            batch = write_batch(cur, _rows(store, cur, report), "import", file_name=report.file_name,
+                                sha256=report.sha256, user=user, note=note,
+                                replaces=bool(counts["updated"] or counts["annotated"]))
+            if store.engine == "duckdb":
+                cur.execute("DROP VIEW import_rows")
             audit.record(cur, actor or user, "import", {
                 "batch": batch, "file": report.file_name, "sha256": report.sha256, "rows": report.to_write,
                 "plan": report.plan, "recorded_as": user, **_scoped(scope)}, source=source)
@@ -77,6 +79,15 @@ def undo(store: Store, batch: int, *, user: str | None = None, source: str = "cl
             return operation
     except (duckdb.Error, postgres.WriteConflict) as exc:
         raise _translated(exc) from exc
+
+
+def _rows(store: Store, cur, report: Report) -> str | pd.DataFrame:
+    """The cells to write: a view over the staged parquet on DuckDB; on PostgreSQL a frame that ``write_batch``
+    sends with ``COPY … FROM STDIN`` (the server cannot read this machine's files)."""
+    if store.engine == "postgresql":
+        return preview.written_frame(report)
+    cur.execute(f"CREATE TEMP VIEW import_rows AS {preview.written_sql(report)}")
+    return "import_rows"
 
 
 def _scoped(scope: str | None) -> dict:

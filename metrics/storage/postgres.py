@@ -34,7 +34,10 @@ from metrics.vocabulary.errors import DatabaseUnreadable
 VI_COLLATION = "vi-VN-x-icu"
 EN_COLLATION = "en-US-x-icu"
 TIME_ZONE = "Asia/Ho_Chi_Minh"
-CONNECT: dict[str, Any] = {"autocommit": True, "options": f"-c TimeZone={TIME_ZONE}"}
+# ``prepare_threshold: None``: psycopg prepares a statement run five times on a connection, and ``DISCARD ALL``
+# (a connection given back to the pool) drops it on the server while psycopg still counts it prepared: the
+# next use failed ("prepared statement _pg3_0 does not exist") or the pool discarded the connection.
+CONNECT: dict[str, Any] = {"autocommit": True, "options": f"-c TimeZone={TIME_ZONE}", "prepare_threshold": None}
 # Connections a process keeps open to the server, lent to one unit of work at a time: opening one costs a few
 # milliseconds, and a page run or a ``status`` makes hundreds of units of work.
 POOL_SIZE = int(os.environ.get("KPI_DB_POOL", "8"))

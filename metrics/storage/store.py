@@ -198,6 +198,11 @@ class CursorStore(Store):
         self._cur = cur
         self._lock = threading.Lock()
 
+    @property
+    def engine(self) -> str:
+        """The cursor's engine: a check on PostgreSQL runs on a private DuckDB (``metrics.ingest.scratch``)."""
+        return dialect.of(self._cur).name
+
     @contextlib.contextmanager
     def cursor(self):
         with self._lock:
