@@ -270,3 +270,144 @@ def test_a_connection_given_back_to_the_pool_runs_the_same_statement_again(postg
                     assert con.execute("SELECT ? + 1", [n]).fetchall() == [(n + 1,)]
     finally:
         access.close()
+
+
+PROVINCES = ("CD-KKT-2025", "CDN-GD-2025", "CDN-YT-2025", "CD-P-TINHBIEN")  # four subtrees of the demo's tree
+
+
+def _province_file(folder, province: str, leaves: list[str], value: int = 100):
+    """Figures for 2024–2026 of every grassroots union under ``province``."""
+    path = folder / f"{province.lower()}-{value}.csv"
+    path.write_text(HEADER + "".join(f"{leaf},{indicator},{year},{value + n},,,Báo cáo {province},,imported\n"
+                                     for n, leaf in enumerate(leaves) for year in (2024, 2025, 2026)
+                                     for indicator in ("members", "new_members")), encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+def test_four_processes_import_four_provinces_at_once_and_every_row_lands(postgres_demo_url, demo_db, tmp_path):
+    """Four ``python -m metrics import`` processes started together: the writers queue (an advisory lock), each
+    rolls up over the others' values, none is refused; the result is the one of importing the four files one
+    after the other into DuckDB."""
+    import subprocess
+    import sys
+
+    from tests.helpers import ROOT
+
+    store = Store.open(demo_db, read_only=True)
+    leaves = {p: [u for (u,) in store.rows("SELECT code FROM unit_years WHERE year = 2026 AND children = 0 "
+                                            "AND parent = ? ORDER BY code", [p])] for p in PROVINCES}
+    store.close()
+    files = [_province_file(tmp_path, p, leaves[p]) for p in PROVINCES]
+    env = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+    running = [subprocess.Popen([sys.executable, "-m", "metrics", "import", str(f), "--user", f.stem[:12],
+                                 "--db", postgres_demo_url], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for f in files]
+    outcomes = [(p.wait(180), p.stderr.read()) for p in running]
+    assert [code for code, _ in outcomes] == [0, 0, 0, 0], outcomes
+    for f in files:
+        run_cli("import", f, "--user", f.stem[:12], db=demo_db)
+    expected = sum(len(leaves[p]) for p in PROVINCES) * 6
+    store = Store.open(postgres_demo_url)
+    assert store.rows("SELECT count(*) FROM observations WHERE batch > 2")[0][0] == expected
+    assert store.rows("SELECT count(*) FROM batches WHERE kind = 'import'")[0][0] == 4
+    assert run_cli("status", "--format", "csv", db=postgres_demo_url).stdout == \
+        run_cli("status", "--format", "csv", db=demo_db).stdout
+
+
+@pytest.mark.slow
+def test_two_imports_of_the_same_cells_at_once_give_one_success_and_one_message(postgres_demo_url, tmp_path):
+    """Both files checked against the same data, both confirmed at the same moment: the first written, the
+    second told that someone else wrote those cells meanwhile, and nothing of it written."""
+    import threading
+
+    from metrics.ingest import intake
+
+    store = Store.open(postgres_demo_url)
+    leaves = [u for (u,) in store.rows("SELECT code FROM unit_years WHERE year = 2026 AND children = 0 "
+                                       "AND parent = ? ORDER BY code", [PROVINCES[0]])]
+    reports = [intake.check(_province_file(tmp_path, PROVINCES[0], leaves, value), store=store, plan=None)
+               for value in (100, 200)]
+    assert all(r.ok for r in reports)
+    start, outcome = threading.Barrier(2), {}
+
+    def confirm(n: int) -> None:
+        start.wait()
+        try:
+            outcome[n] = intake.commit(store, reports[n], user=f"user{n}")
+        except UserError as exc:
+            outcome[n] = exc
+
+    threads = [threading.Thread(target=confirm, args=(n,)) for n in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    refused = [o for o in outcome.values() if isinstance(o, UserError)]
+    written = [o for o in outcome.values() if not isinstance(o, UserError)]
+    assert len(refused) == 1 and len(written) == 1, outcome
+    assert refused[0].code in ("import-conflict", "data-changed") and "không có gì được ghi" in refused[0].vi.lower()
+    assert store.rows("SELECT count(*) FROM batches WHERE kind = 'import'")[0][0] == 1
+    winner = written[0].batch
+    assert store.rows("SELECT count(*) FROM current_values WHERE batch = ?", [winner])[0][0] == len(leaves) * 6
+
+
+def test_a_pool_lent_out_for_too_long_says_the_server_is_busy(postgres_url, monkeypatch):
+    """Every connection of the process lent: after the wait, "busy, try again", not "cannot connect"."""
+    import threading
+
+    monkeypatch.setattr(postgres, "POOL_SIZE", 1)
+    monkeypatch.setattr(postgres, "POOL_WAIT", 0.3)
+    access = postgres.Access(postgres_url)
+    held, done, seen = threading.Event(), threading.Event(), {}
+
+    def holder() -> None:
+        with access.reading():
+            held.set()
+            done.wait(10)
+
+    def second() -> None:
+        try:
+            with access.reading():
+                seen["error"] = None
+        except UserError as exc:
+            seen["error"] = exc
+
+    first = threading.Thread(target=holder)
+    first.start()
+    held.wait(10)
+    other = threading.Thread(target=second)
+    other.start()
+    other.join(10)
+    done.set()
+    first.join(10)
+    access.close()
+    refused = seen["error"]
+    assert isinstance(refused, UserError) and refused.code == "database-busy", refused
+    assert "đang bận" in refused.vi and "KPI_DB_POOL" in refused.en
+
+
+def test_two_processes_opening_a_new_database_at_once_migrate_it_once(postgres_url):
+    """Both find the migrations pending; the advisory lock lets one apply them and the other find them done
+    (without it the second failed on a table the first had just made)."""
+    import threading
+
+    results: dict[int, object] = {}
+
+    def open_it(n: int) -> None:
+        try:
+            results[n] = Store._open_postgres(postgres_url, False).engine  # (each thread: its own connection)
+        except Exception as exc:  # noqa: BLE001 - the failure is what the test reports
+            results[n] = exc
+
+    threads = [threading.Thread(target=open_it, args=(n,)) for n in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert results == {0: "postgresql", 1: "postgresql", 2: "postgresql"}
+    con = postgres.Connection(postgres_url)
+    try:
+        assert con.execute("SELECT count(*) FROM schema_migrations").fetchall()[0][0] == len(migrations.MIGRATIONS)
+    finally:
+        con.close()

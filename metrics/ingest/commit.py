@@ -10,7 +10,7 @@ import pandas as pd
 from metrics.ingest import preview
 from metrics.ingest import scope as scopes
 from metrics.ingest.report import Report
-from metrics.storage import audit, postgres
+from metrics.storage import audit, dialect, postgres
 from metrics.storage.files.progress import Progress
 from metrics.storage.store import Store, data_version, rollback_batch, write_batch
 from metrics.vocabulary.errors import UserError
@@ -47,9 +47,9 @@ def commit(store: Store, report: Report, *, user: str | None = None, progress: P
     note = (f"created={counts['created']} updated={counts['updated']} annotated={counts['annotated']} "
             f"unchanged={counts['unchanged']}")
     try:
-        with store.transaction() as cur:
-            if data_version(cur) != report.data_version:
-                raise _stale()
+        with store.queued_transaction() as (cur, waited):
+            if data_version(cur) != report.data_version and _changed_under(store, cur, report):
+                raise _conflict() if waited else _stale()
             batch = write_batch(cur, _rows(store, cur, report), "import", file_name=report.file_name,
                                 sha256=report.sha256, user=user, note=note,
                                 replaces=bool(counts["updated"] or counts["annotated"]))
@@ -58,7 +58,7 @@ def commit(store: Store, report: Report, *, user: str | None = None, progress: P
             audit.record(cur, actor or user, "import", {
                 "batch": batch, "file": report.file_name, "sha256": report.sha256, "rows": report.to_write,
                 "plan": report.plan, "recorded_as": user, **_scoped(scope)}, source=source)
-    except (duckdb.Error, postgres.WriteConflict) as exc:
+    except (duckdb.Error, postgres.WriteConflict, postgres.LockWaitTimeout) as exc:
         raise _translated(exc) from exc
     report.close()
     if progress:
@@ -71,14 +71,34 @@ def undo(store: Store, batch: int, *, user: str | None = None, source: str = "cl
     """Roll back one import batch in its own transaction, with its audit row; return the id of the rollback.
     ``scope``: the undoer's unit scope; a batch with a figure outside it is refused."""
     try:
-        with store.transaction() as cur:
+        with store.queued_transaction() as (cur, _):
             scopes.check_batch(cur, batch, scope)
             operation = rollback_batch(cur, batch, user)
             audit.record(cur, actor or user, "undo", {"batch": batch, "operation": operation, "recorded_as": user,
                                                       **_scoped(scope)}, source=source)
             return operation
-    except (duckdb.Error, postgres.WriteConflict) as exc:
+    except (duckdb.Error, postgres.WriteConflict, postgres.LockWaitTimeout) as exc:
         raise _translated(exc) from exc
+
+
+def _changed_under(store: Store, cur, report: Report) -> bool:
+    """Whether what the check compared with changed since: on DuckDB any write (one writing process, so no
+    one else's import is in flight); on PostgreSQL the catalogue or the schema, or a value of one of the file's
+    cells (a batch written, or undone, since the check): imports of other provinces meanwhile do not count."""
+    if store.engine != "postgresql":
+        return True
+    now = data_version(cur)
+    if now[2:] != tuple(report.data_version[2:]):
+        return True
+    dialect.stage(cur, "file_cells", preview.cells_frame(report), like="observations")
+    try:
+        return bool(cur.execute("""
+            SELECT EXISTS (SELECT 1 FROM observations o JOIN file_cells k
+                                  ON k.unit = o.unit AND k.indicator = o.indicator AND k.year = o.year
+                           WHERE o.batch > ? OR o.batch IN (SELECT reverts FROM batches WHERE id > ?))""",
+                                [report.data_version[0], report.data_version[0]]).fetchall()[0][0])
+    finally:
+        dialect.unstage(cur, "file_cells")
 
 
 def _rows(store: Store, cur, report: Report) -> str | pd.DataFrame:
@@ -96,7 +116,7 @@ def _scoped(scope: str | None) -> dict:
 
 def _translated(exc: Exception) -> Exception:
     """A write conflict becomes a message; any other database error stays what it is."""
-    if isinstance(exc, (duckdb.TransactionException, postgres.WriteConflict)) or "conflict" in str(exc).lower():
+    if isinstance(exc, (duckdb.TransactionException, postgres.WriteConflict, postgres.LockWaitTimeout)) or "conflict" in str(exc).lower():
         return _conflict()
     return exc
 

@@ -85,6 +85,17 @@ def stage(cur, report) -> None:
                           FROM diff WHERE change <> 'unchanged')
                     TO {sql_text(report.staged)} (FORMAT parquet, COMPRESSION lz4_raw)""")
     cur.execute(f"COPY ({TEXTS}) TO {sql_text(report.staged_texts)} (FORMAT parquet)")
+    cur.execute(f"COPY (SELECT DISTINCT unit, indicator, year FROM diff) TO {sql_text(report.cells_path)} "
+                "(FORMAT parquet)")
+
+
+def cells_frame(report) -> pd.DataFrame:
+    """Every cell of the file (changed or not): what another writer must not have touched since the check."""
+    con = duckdb.connect(":memory:")
+    try:
+        return con.execute(f"SELECT * FROM read_parquet({sql_text(report.cells_path)})").df()
+    finally:
+        con.close()
 
 
 def written_sql(report) -> str:

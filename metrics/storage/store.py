@@ -70,8 +70,8 @@ class Store:
             if not postgres.has_tables(url):  # reached, but never made: as a missing DuckDB file
                 raise db.missing(url)
         elif store._pending_migrations():
-            with store.access.writing() as con:
-                migrations.migrate(con)
+            with store.access.writing() as con, postgres.advisory_lock(con, postgres.MIGRATIONS_LOCK, 600):
+                migrations.migrate(con)  # (one process at a time: the second finds them applied)
         return store
 
     @property
@@ -111,6 +111,22 @@ class Store:
             raise RuntimeError(f"{self.path} was opened read-only")
         with self.access.writing() as con, db.transaction(con) as cur:
             yield cur
+
+    @contextlib.contextmanager
+    def queued_transaction(self):
+        """``transaction()`` for a value write (an import, an undo): on PostgreSQL, writers from any process
+        queue for one advisory lock, and each begins its snapshot once the one before it has committed, so
+        imports of different provinces all land (each rolls up the national figures over the other's values)
+        instead of failing on the shared roll-ups. Yields the cursor and whether it waited for another writer.
+        On DuckDB the same as ``transaction()`` (one writing process), never waited."""
+        if self.engine != "postgresql":
+            with self.transaction() as cur:
+                yield cur, False
+            return
+        with (self.access.writing() as con,
+              postgres.advisory_lock(con, postgres.VALUE_WRITES_LOCK, postgres.WRITE_WAIT) as waited,
+              self.transaction() as cur):
+            yield cur, waited
 
     def frame(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
         with self.cursor() as cur:
