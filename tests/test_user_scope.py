@@ -165,3 +165,37 @@ def test_a_scoped_analyst_is_refused_outside_the_subtree_on_postgresql_too(postg
         intake.undo(store, other.batch, user="ana", scope=SCOPE)
     assert refused.value.code == "batch-outside-scope"
     assert store.rows("SELECT rolled_back_by FROM batches WHERE id = ?", [other.batch])[0][0] is None
+
+
+@pytest.mark.postgres
+def test_postgresql_itself_refuses_a_scoped_write_outside_the_subtree(postgres_demo_url):
+    """The program's check bypassed: values written straight through ``write_batch`` under a scope. Row-level
+    security (migration 0019) refuses the one outside and keeps nothing of that transaction; inside, it writes.
+    An undo under a scope of a batch outside it is refused by the database too."""
+    import pandas as pd
+
+    from metrics.storage.store import limit_writes_to, rollback_batch, write_batch
+
+    store = Store.open(postgres_demo_url)
+    before = _values(store)
+    below = _below(store, SCOPE)
+
+    def values(*units: str) -> pd.DataFrame:
+        return pd.DataFrame({"unit": list(units), "indicator": "new_members", "year": 2026, "value": 5.0})
+
+    with pytest.raises(Exception, match="row-level security"):
+        with store.transaction() as cur:
+            limit_writes_to(cur, SCOPE)
+            write_batch(cur, values(below, OTHER), "import", user="ana")
+    assert _values(store) == before
+    with store.transaction() as cur:
+        limit_writes_to(cur, SCOPE)
+        write_batch(cur, values(SCOPE, below), "import", user="ana")
+    assert _values(store) == before + 2
+    with store.transaction() as cur:  # no scope: the whole federation, as before
+        outside = write_batch(cur, values(OTHER), "import", user="admin")
+    with pytest.raises(Exception, match="row-level security"):
+        with store.transaction() as cur:
+            limit_writes_to(cur, SCOPE)
+            rollback_batch(cur, outside, user="ana")
+    assert store.rows("SELECT rolled_back_by FROM batches WHERE id = ?", [outside])[0][0] is None

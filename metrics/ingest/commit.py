@@ -12,7 +12,7 @@ from metrics.ingest import scope as scopes
 from metrics.ingest.report import Report
 from metrics.storage import audit, dialect, postgres
 from metrics.storage.files.progress import Progress
-from metrics.storage.store import Store, data_version, rollback_batch, write_batch
+from metrics.storage.store import Store, data_version, limit_writes_to, rollback_batch, write_batch
 from metrics.vocabulary.errors import UserError
 
 
@@ -50,6 +50,7 @@ def commit(store: Store, report: Report, *, user: str | None = None, progress: P
         with store.queued_transaction() as (cur, waited):
             if data_version(cur) != report.data_version and _changed_under(store, cur, report):
                 raise _conflict() if waited else _stale()
+            limit_writes_to(cur, scope)
             batch = write_batch(cur, _rows(store, cur, report), "import", file_name=report.file_name,
                                 sha256=report.sha256, user=user, note=note,
                                 replaces=bool(counts["updated"] or counts["annotated"]))
@@ -73,6 +74,7 @@ def undo(store: Store, batch: int, *, user: str | None = None, source: str = "cl
     try:
         with store.queued_transaction() as (cur, _):
             scopes.check_batch(cur, batch, scope)
+            limit_writes_to(cur, scope)
             operation = rollback_batch(cur, batch, user)
             audit.record(cur, actor or user, "undo", {"batch": batch, "operation": operation, "recorded_as": user,
                                                       **_scoped(scope)}, source=source)

@@ -263,6 +263,16 @@ def data_version(cur) -> tuple:
                                        (SELECT count(*) FROM schema_migrations)""").fetchall()[0])
 
 
+def limit_writes_to(cur, scope: str | None) -> None:
+    """In the caller's transaction, on PostgreSQL: the rest of it runs as the role ``kpi_scoped`` with
+    ``kpi.scope`` = ``scope``, so the database refuses a value of a unit outside the scope's subtree
+    (row-level security, migration 0019), whatever the program checked. No scope, or DuckDB: nothing."""
+    if not scope or not dialect.of(cur).postgres:
+        return
+    cur.execute("SELECT set_config('kpi.scope', ?, true)", [scope])
+    cur.execute(f"SET LOCAL ROLE {migrations.SCOPED_ROLE}")
+
+
 def write_batch(cur, frame: pd.DataFrame | str, kind: str, *, file_name: str | None = None,
                 sha256: str | None = None, user: str | None = None, note: str | None = None,
                 replaces: bool = True) -> int:
