@@ -173,6 +173,7 @@ def test_postgresql_itself_refuses_a_scoped_write_outside_the_subtree(postgres_d
     security (migration 0019) refuses the one outside and keeps nothing of that transaction; inside, it writes.
     An undo under a scope of a batch outside it is refused by the database too."""
     import pandas as pd
+    import psycopg
 
     from metrics.storage.store import limit_writes_to, rollback_batch, write_batch
 
@@ -183,10 +184,9 @@ def test_postgresql_itself_refuses_a_scoped_write_outside_the_subtree(postgres_d
     def values(*units: str) -> pd.DataFrame:
         return pd.DataFrame({"unit": list(units), "indicator": "new_members", "year": 2026, "value": 5.0})
 
-    with pytest.raises(Exception, match="row-level security"):
-        with store.transaction() as cur:
-            limit_writes_to(cur, SCOPE)
-            write_batch(cur, values(below, OTHER), "import", user="ana")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"), store.transaction() as cur:
+        limit_writes_to(cur, SCOPE)
+        write_batch(cur, values(below, OTHER), "import", user="ana")
     assert _values(store) == before
     with store.transaction() as cur:
         limit_writes_to(cur, SCOPE)
@@ -194,8 +194,7 @@ def test_postgresql_itself_refuses_a_scoped_write_outside_the_subtree(postgres_d
     assert _values(store) == before + 2
     with store.transaction() as cur:  # no scope: the whole federation, as before
         outside = write_batch(cur, values(OTHER), "import", user="admin")
-    with pytest.raises(Exception, match="row-level security"):
-        with store.transaction() as cur:
-            limit_writes_to(cur, SCOPE)
-            rollback_batch(cur, outside, user="ana")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"), store.transaction() as cur:
+        limit_writes_to(cur, SCOPE)
+        rollback_batch(cur, outside, user="ana")
     assert store.rows("SELECT rolled_back_by FROM batches WHERE id = ?", [outside])[0][0] is None

@@ -218,9 +218,7 @@ def scoped_writes(cur: duckdb.DuckDBPyConnection) -> None:
     lets that role write only rows whose unit is in the scope's subtree in the row's year (the chain of
     parents on 31 December, as ``metrics.ingest.scope``). Other roles are not affected. Making the role needs
     CREATEROLE once (a superuser, or an administrator who makes ``kpi_scoped`` and grants it to the owner)."""
-    from metrics.storage import dialect
-
-    if not dialect.of(cur).postgres:
+    if isinstance(cur, duckdb.DuckDBPyConnection):  # (DuckDB's cursors are connections; PostgreSQL's are not)
         return
     cur.execute(f"""DO $$ BEGIN
         IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{SCOPED_ROLE}') THEN
