@@ -114,7 +114,9 @@ def test_an_unknown_unit_cannot_be_a_scope_and_changes_nothing(store):
 
 
 @pytest.mark.slow
-def test_the_command_line_sets_shows_and_clears_a_scope(demo_db):
+@pytest.mark.parametrize("engine", ["duckdb", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_the_command_line_sets_shows_and_clears_a_scope(engine, request):
+    demo_db = request.getfixturevalue("demo_db" if engine == "duckdb" else "postgres_demo_url")
     add_user(demo_db, "ana", "analyst")
     cli("users", "set-unit", "ana", SCOPE.lower(), db=demo_db)  # the code as the units file writes it
     listed = {r["username"]: r for r in read_csv(cli("users", "list", "--format", "csv", db=demo_db).stdout)}
