@@ -32,6 +32,17 @@ COMMANDS = (("init", "--demo"), ("status", "--format", "csv"), ("status", "--as-
 
 
 LAST_CPU = [0.0]  # user + system seconds of the last command's process (not the PostgreSQL server's)
+SERVER: list = []  # the PostgreSQL server of this run, whose backends' CPU ``server_cpu`` reads
+
+
+def server_cpu() -> float:
+    """User + system seconds of the server's ended backends (the postmaster's reaped children: each command's
+    connections end with its process)."""
+    if not SERVER:
+        return 0.0
+    pid = (SERVER[0].folder / "data" / "postmaster.pid").read_text().split()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")  # cutime, cstime
 
 
 def timed(args: tuple[str, ...], db: str) -> float:
@@ -74,16 +85,20 @@ def import_times(server, folder: Path, rounds: int, synth_grassroots: int) -> di
             db = str(folder / f"i{n}.duckdb") if engine == "duckdb" else server.create_database(f"i{n}")
             timed(("init", "--demo"), db)
             demo_file = demo_file or changed_demo_file(db, folder)
+            before = server_cpu()
             times.setdefault(("import (demo, 2025 changed)", engine), []).append(
                 timed(("import", str(demo_file)), db))
-            times.setdefault(("… its CPU (client process)", engine), []).append(LAST_CPU[0])
+            times.setdefault(("… CPU of the command", engine), []).append(LAST_CPU[0])
+            times.setdefault(("… CPU of the server", engine), []).append(server_cpu() - before)
             db = str(folder / f"s{n}.duckdb") if engine == "duckdb" else server.create_database(f"s{n}")
             timed(("init",), db)
             timed(("units", "import", str(synth / "units.csv")), db)
             timed(("targets", "import", str(synth / "targets.csv")), db)
+            before = server_cpu()
             times.setdefault((f"import (synth, {rows:,} rows)", engine), []).append(
                 timed(("import", str(synth / "values.csv")), db))
-            times.setdefault(("… its CPU (client process) ", engine), []).append(LAST_CPU[0])
+            times.setdefault(("… CPU of the command ", engine), []).append(LAST_CPU[0])
+            times.setdefault(("… CPU of the server ", engine), []).append(server_cpu() - before)
     return times
 
 
@@ -96,6 +111,7 @@ def main() -> None:
     rounds = options.rounds
     times: dict[tuple[str, str], list[float]] = {}
     with running() as server, tempfile.TemporaryDirectory() as folder:
+        SERVER.append(server)
         if options.imports:
             times = import_times(server, Path(folder), rounds, options.grassroots)
         for n in range(0 if options.imports else rounds):
