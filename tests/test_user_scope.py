@@ -175,8 +175,9 @@ def test_postgresql_itself_refuses_a_scoped_write_outside_the_subtree(postgres_d
     security (migration 0019) refuses the one outside and keeps nothing of that transaction; inside, it writes.
     An undo under a scope of a batch outside it is refused by the database too."""
     import pandas as pd
-    import psycopg
 
+    from metrics.ingest.commit import _translated
+    from metrics.storage import postgres
     from metrics.storage.store import limit_writes_to, rollback_batch, write_batch
 
     store = Store.open(postgres_demo_url)
@@ -186,17 +187,18 @@ def test_postgresql_itself_refuses_a_scoped_write_outside_the_subtree(postgres_d
     def values(*units: str) -> pd.DataFrame:
         return pd.DataFrame({"unit": list(units), "indicator": "new_members", "year": 2026, "value": 5.0})
 
-    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"), store.transaction() as cur:
+    with pytest.raises(postgres.OutsideScope, match="row-level security") as refused, store.transaction() as cur:
         limit_writes_to(cur, SCOPE)
         write_batch(cur, values(below, OTHER), "import", user="ana")
     assert _values(store) == before
+    assert "ngoài phạm vi" in _translated(refused.value).vi  # what the import or undo then says
     with store.transaction() as cur:
         limit_writes_to(cur, SCOPE)
         write_batch(cur, values(SCOPE, below), "import", user="ana")
     assert _values(store) == before + 2
     with store.transaction() as cur:  # no scope: the whole federation, as before
         outside = write_batch(cur, values(OTHER), "import", user="admin")
-    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"), store.transaction() as cur:
+    with pytest.raises(postgres.OutsideScope, match="row-level security"), store.transaction() as cur:
         limit_writes_to(cur, SCOPE)
         rollback_batch(cur, outside, user="ana")
     assert store.rows("SELECT rolled_back_by FROM batches WHERE id = ?", [outside])[0][0] is None

@@ -59,7 +59,7 @@ def commit(store: Store, report: Report, *, user: str | None = None, progress: P
             audit.record(cur, actor or user, "import", {
                 "batch": batch, "file": report.file_name, "sha256": report.sha256, "rows": report.to_write,
                 "plan": report.plan, "recorded_as": user, **_scoped(scope)}, source=source)
-    except (duckdb.Error, postgres.WriteConflict, postgres.LockWaitTimeout) as exc:
+    except (duckdb.Error, postgres.WriteConflict, postgres.LockWaitTimeout, postgres.OutsideScope) as exc:
         raise _translated(exc) from exc
     report.close()
     if progress:
@@ -79,7 +79,7 @@ def undo(store: Store, batch: int, *, user: str | None = None, source: str = "cl
             audit.record(cur, actor or user, "undo", {"batch": batch, "operation": operation, "recorded_as": user,
                                                       **_scoped(scope)}, source=source)
             return operation
-    except (duckdb.Error, postgres.WriteConflict, postgres.LockWaitTimeout) as exc:
+    except (duckdb.Error, postgres.WriteConflict, postgres.LockWaitTimeout, postgres.OutsideScope) as exc:
         raise _translated(exc) from exc
 
 
@@ -117,7 +117,14 @@ def _scoped(scope: str | None) -> dict:
 
 
 def _translated(exc: Exception) -> Exception:
-    """A write conflict becomes a message; any other database error stays what it is."""
+    """A write conflict, or a refusal by row-level security, becomes a message; any other database error stays
+    what it is."""
+    if isinstance(exc, postgres.OutsideScope):
+        return UserError("outside-scope-refused",
+                         "Cơ sở dữ liệu từ chối ghi số liệu của đơn vị ngoài phạm vi của bạn; không có gì được ghi. "
+                         "Hãy nhờ quản trị viên hoặc người được giao phạm vi đó.",
+                         "The database refused to write figures of a unit outside your scope; nothing was written. "
+                         "Ask an administrator or someone whose scope covers it.")
     if isinstance(exc, (duckdb.TransactionException, postgres.WriteConflict, postgres.LockWaitTimeout)) or "conflict" in str(exc).lower():
         return _conflict()
     return exc

@@ -137,6 +137,10 @@ class WriteConflict(Exception):
     ``TransactionException``)."""
 
 
+class OutsideScope(Exception):
+    """Row-level security refused a scoped writer's row (migration 0019): a value outside their subtree."""
+
+
 @contextlib.contextmanager
 def _conflicts_named():
     import psycopg
@@ -145,6 +149,10 @@ def _conflicts_named():
         yield
     except (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected) as exc:
         raise WriteConflict(str(exc)) from exc
+    except psycopg.errors.InsufficientPrivilege as exc:
+        if "row-level security" in str(exc):
+            raise OutsideScope(str(exc)) from exc
+        raise
 
 
 class Cursor:
