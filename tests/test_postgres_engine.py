@@ -387,6 +387,7 @@ def test_a_pool_lent_out_for_too_long_says_the_server_is_busy(postgres_url, monk
     assert "đang bận" in refused.vi and "KPI_DB_POOL" in refused.en
 
 
+@pytest.mark.slow
 def test_two_processes_opening_a_new_database_at_once_migrate_it_once(postgres_url):
     """Both find the migrations pending; the advisory lock lets one apply them and the other find them done
     (without it the second failed on a table the first had just made)."""

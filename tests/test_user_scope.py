@@ -146,6 +146,7 @@ def test_the_import_page_tells_a_scoped_analyst_their_scope(demo_db, dashboard, 
     assert "Long Xuyên" in texts(at) and "Phạm vi của bạn" in texts(at)
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_a_scoped_analyst_is_refused_outside_the_subtree_on_postgresql_too(postgres_demo_url, tmp_path):
     """The same rules through the same calls on a PostgreSQL copy of the demo: the check (run on a private
