@@ -67,8 +67,34 @@ def test_a_file_with_errors_is_listed_and_nothing_is_written(page):
     assert len(at.get("download_button")) >= 1
 
 
+@pytest.fixture
+def postgres_page(postgres_demo_url, monkeypatch):
+    """The import page on the test's own PostgreSQL copy of the demo, signed in as lan, an analyst."""
+    add_user(postgres_demo_url, "lan", "analyst")
+    monkeypatch.setenv("KPI_DB", postgres_demo_url)
+    monkeypatch.setenv("KPI_COOKIE_KEY", "a key every dashboard process shares, long enough")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    sign_in(at, "lan")
+    at.run()
+    at.switch_page("views/import.py").run()
+    yield at, postgres_demo_url
+    st.cache_resource.clear()
+
+
 @pytest.mark.slow
 def test_preview_confirm_history_and_undo(page):
+    _preview_confirm_history_and_undo(page)
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_preview_confirm_history_and_undo_on_postgresql(postgres_page):
+    _preview_confirm_history_and_undo(postgres_page)
+
+
+def _preview_confirm_history_and_undo(page):
     at, db = page
     ok(at.file_uploader(key="intake_file_0").upload("so-lieu.csv", GOOD.encode(), "text/csv").run())
     ok(at.button(key="intake_check").click().run())

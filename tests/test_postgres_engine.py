@@ -203,10 +203,212 @@ def test_backup_and_restore_of_a_postgresql_database_point_to_the_servers_tools(
     assert not (tmp_path / "backup").exists()  # nothing half-written
 
 
-def test_an_import_into_postgresql_says_it_is_not_there_yet_and_writes_nothing(postgres_demo_url, tmp_path):
-    filled = tmp_path / "filled.csv"
-    run_cli("template", "--year", "2025", "--filled", "--out", filled, db=postgres_demo_url)
-    before = run_cli("history", db=postgres_demo_url).stdout
-    done = run_cli("import", filled, db=postgres_demo_url, check=False)
-    assert done.returncode == 1 and "PostgreSQL" in done.stderr and "Traceback" not in done.stderr, done.stderr
-    assert run_cli("history", db=postgres_demo_url).stdout == before
+HEADER = "unit,indicator,year,value,numerator,denominator,source,note,provenance\n"
+
+
+def _import_files(demo_db, folder) -> dict[str, object]:
+    """Three values files made from the demo: new 2026 figures, changed 2025 figures (and some unchanged, which
+    move statuses and raise jump warnings), and a file with one unknown unit among good rows."""
+    store = Store.open(demo_db, read_only=True)
+    try:
+        leaves = [u for (u,) in store.rows("""SELECT DISTINCT unit FROM current_values
+                                              WHERE year = 2025 AND indicator = 'members' ORDER BY unit LIMIT 12""")]
+        known = store.rows("""SELECT unit, indicator, value FROM current_values WHERE year = 2025
+                              AND indicator IN ('members', 'new_members') AND value IS NOT NULL
+                              ORDER BY indicator, unit LIMIT 30""")
+    finally:
+        store.close()
+    files = {"created": folder / "moi-2026.csv", "updated": folder / "sua-2025.csv", "bad": folder / "loi.csv"}
+    files["created"].write_text(HEADER + "".join(f"{u},new_members,2026,{100 + n},,,Báo cáo thử,,imported\n"
+                                                 for n, u in enumerate(leaves)), encoding="utf-8")
+    files["updated"].write_text(HEADER + "".join(
+        f"{u},{i},2025,{value * (3 if n % 3 == 0 else 1):.0f},,,Báo cáo sửa,,imported\n"
+        for n, (u, i, value) in enumerate(known)), encoding="utf-8")
+    files["bad"].write_text(HEADER + f"{leaves[0]},new_members,2026,5,,,,,\nKHONG-CO,new_members,2026,7,,,,,\n",
+                            encoding="utf-8")
+    return files
+
+
+@pytest.mark.slow
+def test_imports_give_the_same_report_status_history_undo_and_as_of_on_both_engines(postgres_demo_url, demo_db,
+                                                                                     tmp_path):
+    files = _import_files(demo_db, tmp_path)
+    seen: dict[str, list[str]] = {}
+    for engine, where in {"duckdb": demo_db, "postgresql": postgres_demo_url}.items():
+        bad = run_cli("import", files["bad"], db=where, check=False)
+        seen[engine] = [
+            bad.stdout + bad.stderr + str(bad.returncode),
+            _same_times(run_cli("history", db=where).stdout),  # the bad file wrote nothing
+            run_cli("import", files["created"], "--dry-run", db=where).stdout,
+            run_cli("import", files["created"], "--user", "lan", db=where).stdout,
+            run_cli("import", files["updated"], "--user", "hoa", "--lang", "en", db=where).stdout,
+            run_cli("status", "--format", "csv", db=where).stdout,
+            _same_times(run_cli("history", db=where).stdout),
+            run_cli("status", "--as-of", "3", "--format", "csv", db=where).stdout,  # after the first import
+            run_cli("rollback", "4", db=where).stdout,  # the second import undone
+            run_cli("status", "--format", "csv", db=where).stdout,
+            _same_times(run_cli("history", db=where).stdout),
+        ]
+        seen[engine] = [text.replace(str(where), "DB") for text in seen[engine]]
+    duck, pg = seen["duckdb"], seen["postgresql"]
+    assert "KHONG-CO" in pg[0] and pg[0].endswith("1"), pg[0]
+    assert pg[1].count("\n") == 3  # the header and the demo's two batches: the bad file wrote nothing
+    assert pg[5] != pg[7] and pg[7] == pg[9]  # the second import changed status; undone, it is back
+    assert "hoa" in pg[6] and "lan" in pg[6]
+    for number, (on_duckdb, on_postgres) in enumerate(zip(duck, pg, strict=True)):
+        assert on_postgres == on_duckdb, f"output {number} differs"
+
+
+def test_a_connection_given_back_to_the_pool_runs_the_same_statement_again(postgres_url):
+    """psycopg prepares a statement run five times; ``DISCARD ALL`` on the way back to the pool dropped it on the
+    server and the next lease failed with "prepared statement _pg3_0 does not exist" (or lost the connection)."""
+    access = postgres.Access(postgres_url)
+    try:
+        for _ in range(3):
+            with access.reading() as con:
+                for n in range(7):
+                    assert con.execute("SELECT ? + 1", [n]).fetchall() == [(n + 1,)]
+    finally:
+        access.close()
+
+
+PROVINCES = ("CD-KKT-2025", "CDN-GD-2025", "CDN-YT-2025", "CD-P-TINHBIEN")  # four subtrees of the demo's tree
+
+
+def _province_file(folder, province: str, leaves: list[str], value: int = 100):
+    """Figures for 2024–2026 of every grassroots union under ``province``."""
+    path = folder / f"{province.lower()}-{value}.csv"
+    path.write_text(HEADER + "".join(f"{leaf},{indicator},{year},{value + n},,,Báo cáo {province},,imported\n"
+                                     for n, leaf in enumerate(leaves) for year in (2024, 2025, 2026)
+                                     for indicator in ("members", "new_members")), encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+def test_four_processes_import_four_provinces_at_once_and_every_row_lands(postgres_demo_url, demo_db, tmp_path):
+    """Four ``python -m metrics import`` processes started together: the writers queue (an advisory lock), each
+    rolls up over the others' values, none is refused; the result is the one of importing the four files one
+    after the other into DuckDB."""
+    import subprocess
+    import sys
+
+    from tests.helpers import ROOT
+
+    store = Store.open(demo_db, read_only=True)
+    leaves = {p: [u for (u,) in store.rows("SELECT code FROM unit_years WHERE year = 2026 AND children = 0 "
+                                            "AND parent = ? ORDER BY code", [p])] for p in PROVINCES}
+    store.close()
+    files = [_province_file(tmp_path, p, leaves[p]) for p in PROVINCES]
+    env = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+    running = [subprocess.Popen([sys.executable, "-m", "metrics", "import", str(f), "--user", f.stem[:12],
+                                 "--db", postgres_demo_url], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for f in files]
+    outcomes = [(p.wait(180), p.stderr.read()) for p in running]
+    assert [code for code, _ in outcomes] == [0, 0, 0, 0], outcomes
+    for f in files:
+        run_cli("import", f, "--user", f.stem[:12], db=demo_db)
+    expected = sum(len(leaves[p]) for p in PROVINCES) * 6
+    store = Store.open(postgres_demo_url)
+    assert store.rows("SELECT count(*) FROM observations WHERE batch > 2")[0][0] == expected
+    assert store.rows("SELECT count(*) FROM batches WHERE kind = 'import'")[0][0] == 4
+    assert run_cli("status", "--format", "csv", db=postgres_demo_url).stdout == \
+        run_cli("status", "--format", "csv", db=demo_db).stdout
+
+
+@pytest.mark.slow
+def test_two_imports_of_the_same_cells_at_once_give_one_success_and_one_message(postgres_demo_url, tmp_path):
+    """Both files checked against the same data, both confirmed at the same moment: the first written, the
+    second told that someone else wrote those cells meanwhile, and nothing of it written."""
+    import threading
+
+    from metrics.ingest import intake
+
+    store = Store.open(postgres_demo_url)
+    leaves = [u for (u,) in store.rows("SELECT code FROM unit_years WHERE year = 2026 AND children = 0 "
+                                       "AND parent = ? ORDER BY code", [PROVINCES[0]])]
+    reports = [intake.check(_province_file(tmp_path, PROVINCES[0], leaves, value), store=store, plan=None)
+               for value in (100, 200)]
+    assert all(r.ok for r in reports)
+    start, outcome = threading.Barrier(2), {}
+
+    def confirm(n: int) -> None:
+        start.wait()
+        try:
+            outcome[n] = intake.commit(store, reports[n], user=f"user{n}")
+        except UserError as exc:
+            outcome[n] = exc
+
+    threads = [threading.Thread(target=confirm, args=(n,)) for n in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    refused = [o for o in outcome.values() if isinstance(o, UserError)]
+    written = [o for o in outcome.values() if not isinstance(o, UserError)]
+    assert len(refused) == 1 and len(written) == 1, outcome
+    assert refused[0].code in ("import-conflict", "data-changed") and "không có gì được ghi" in refused[0].vi.lower()
+    assert store.rows("SELECT count(*) FROM batches WHERE kind = 'import'")[0][0] == 1
+    winner = written[0].batch
+    assert store.rows("SELECT count(*) FROM current_values WHERE batch = ?", [winner])[0][0] == len(leaves) * 6
+
+
+def test_a_pool_lent_out_for_too_long_says_the_server_is_busy(postgres_url, monkeypatch):
+    """Every connection of the process lent: after the wait, "busy, try again", not "cannot connect"."""
+    import threading
+
+    monkeypatch.setattr(postgres, "POOL_SIZE", 1)
+    monkeypatch.setattr(postgres, "POOL_WAIT", 0.3)
+    access = postgres.Access(postgres_url)
+    held, done, seen = threading.Event(), threading.Event(), {}
+
+    def holder() -> None:
+        with access.reading():
+            held.set()
+            done.wait(10)
+
+    def second() -> None:
+        try:
+            with access.reading():
+                seen["error"] = None
+        except UserError as exc:
+            seen["error"] = exc
+
+    first = threading.Thread(target=holder)
+    first.start()
+    held.wait(10)
+    other = threading.Thread(target=second)
+    other.start()
+    other.join(10)
+    done.set()
+    first.join(10)
+    access.close()
+    refused = seen["error"]
+    assert isinstance(refused, UserError) and refused.code == "database-busy", refused
+    assert "đang bận" in refused.vi and "KPI_DB_POOL" in refused.en
+
+
+@pytest.mark.slow
+def test_two_processes_opening_a_new_database_at_once_migrate_it_once(postgres_url):
+    """Both find the migrations pending; the advisory lock lets one apply them and the other find them done
+    (without it the second failed on a table the first had just made)."""
+    import threading
+
+    results: dict[int, object] = {}
+
+    def open_it(n: int) -> None:
+        try:
+            results[n] = Store._open_postgres(postgres_url, False).engine  # (each thread: its own connection)
+        except Exception as exc:  # noqa: BLE001 - the failure is what the test reports
+            results[n] = exc
+
+    threads = [threading.Thread(target=open_it, args=(n,)) for n in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert results == {0: "postgresql", 1: "postgresql", 2: "postgresql"}
+    con = postgres.Connection(postgres_url)
+    try:
+        assert con.execute("SELECT count(*) FROM schema_migrations").fetchall()[0][0] == len(migrations.MIGRATIONS)
+    finally:
+        con.close()

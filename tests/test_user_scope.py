@@ -114,7 +114,9 @@ def test_an_unknown_unit_cannot_be_a_scope_and_changes_nothing(store):
 
 
 @pytest.mark.slow
-def test_the_command_line_sets_shows_and_clears_a_scope(demo_db):
+@pytest.mark.parametrize("engine", ["duckdb", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_the_command_line_sets_shows_and_clears_a_scope(engine, request):
+    demo_db = request.getfixturevalue("demo_db" if engine == "duckdb" else "postgres_demo_url")
     add_user(demo_db, "ana", "analyst")
     cli("users", "set-unit", "ana", SCOPE.lower(), db=demo_db)  # the code as the units file writes it
     listed = {r["username"]: r for r in read_csv(cli("users", "list", "--format", "csv", db=demo_db).stdout)}
@@ -142,3 +144,62 @@ def test_the_import_page_tells_a_scoped_analyst_their_scope(demo_db, dashboard, 
     at.switch_page("views/import.py").run()
     assert not at.exception
     assert "Long Xuyên" in texts(at) and "Phạm vi của bạn" in texts(at)
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_a_scoped_analyst_is_refused_outside_the_subtree_on_postgresql_too(postgres_demo_url, tmp_path):
+    """The same rules through the same calls on a PostgreSQL copy of the demo: the check (run on a private
+    DuckDB copy) marks the row outside, a file inside is written with the scope in the log, and the undo of a
+    batch outside the scope is refused."""
+    store = Store.open(postgres_demo_url)
+    before = _values(store)
+    below = _below(store, SCOPE)
+    report = intake.check(_file(tmp_path, SCOPE, below, OTHER), store=store, plan=PLAN, scope=SCOPE)
+    assert [(p.row, p.value) for p in report.problems if p.code == "outside-scope"] == [(4, OTHER)]
+    with pytest.raises(UserError):
+        intake.commit(store, report, user="ana", scope=SCOPE)
+    assert _values(store) == before
+    inside = intake.check(_file(tmp_path, SCOPE, below), store=store, plan=PLAN, scope=SCOPE)
+    assert intake.commit(store, inside, user="ana", scope=SCOPE, source="web").written == 2
+    assert json.loads(audit.entries(store, actions=["import"]).iloc[0]["detail"])["scope"] == SCOPE
+    other = intake.commit(store, intake.check(_file(tmp_path, OTHER, value=7), store=store, plan=PLAN), user="admin")
+    with pytest.raises(UserError) as refused:
+        intake.undo(store, other.batch, user="ana", scope=SCOPE)
+    assert refused.value.code == "batch-outside-scope"
+    assert store.rows("SELECT rolled_back_by FROM batches WHERE id = ?", [other.batch])[0][0] is None
+
+
+@pytest.mark.postgres
+def test_postgresql_itself_refuses_a_scoped_write_outside_the_subtree(postgres_demo_url):
+    """The program's check bypassed: values written straight through ``write_batch`` under a scope. Row-level
+    security (migration 0019) refuses the one outside and keeps nothing of that transaction; inside, it writes.
+    An undo under a scope of a batch outside it is refused by the database too."""
+    import pandas as pd
+
+    from metrics.ingest.commit import _translated
+    from metrics.storage import postgres
+    from metrics.storage.store import limit_writes_to, rollback_batch, write_batch
+
+    store = Store.open(postgres_demo_url)
+    before = _values(store)
+    below = _below(store, SCOPE)
+
+    def values(*units: str) -> pd.DataFrame:
+        return pd.DataFrame({"unit": list(units), "indicator": "new_members", "year": 2026, "value": 5.0})
+
+    with pytest.raises(postgres.OutsideScope, match="row-level security") as refused, store.transaction() as cur:
+        limit_writes_to(cur, SCOPE)
+        write_batch(cur, values(below, OTHER), "import", user="ana")
+    assert _values(store) == before
+    assert "ngoài phạm vi" in _translated(refused.value).vi  # what the import or undo then says
+    with store.transaction() as cur:
+        limit_writes_to(cur, SCOPE)
+        write_batch(cur, values(SCOPE, below), "import", user="ana")
+    assert _values(store) == before + 2
+    with store.transaction() as cur:  # no scope: the whole federation, as before
+        outside = write_batch(cur, values(OTHER), "import", user="admin")
+    with pytest.raises(postgres.OutsideScope, match="row-level security"), store.transaction() as cur:
+        limit_writes_to(cur, SCOPE)
+        rollback_batch(cur, outside, user="ana")
+    assert store.rows("SELECT rolled_back_by FROM batches WHERE id = ?", [outside])[0][0] is None

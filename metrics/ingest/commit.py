@@ -5,13 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import pandas as pd
 
 from metrics.ingest import preview
 from metrics.ingest import scope as scopes
 from metrics.ingest.report import Report
-from metrics.storage import audit, postgres, users
+from metrics.storage import audit, dialect, postgres, users
 from metrics.storage.files.progress import Progress
-from metrics.storage.store import Store, approve_batch, data_version, rollback_batch, value_batch, write_batch
+from metrics.storage.store import (
+    Store,
+    approve_batch,
+    data_version,
+    limit_writes_to,
+    rollback_batch,
+    value_batch,
+    write_batch,
+)
 from metrics.vocabulary.errors import UserError
 
 
@@ -46,18 +55,19 @@ def commit(store: Store, report: Report, *, user: str | None = None, progress: P
     note = (f"created={counts['created']} updated={counts['updated']} annotated={counts['annotated']} "
             f"unchanged={counts['unchanged']}")
     try:
-        with store.transaction() as cur:
-            if data_version(cur) != report.data_version:
-                raise _stale()
-            cur.execute(f"CREATE TEMP VIEW import_rows AS {preview.written_sql(report)}")
-            batch = write_batch(cur, "import_rows", "import", file_name=report.file_name, sha256=report.sha256,
-                                user=user, note=note, replaces=bool(counts["updated"] or counts["annotated"]),
-                                provisional=True)
-            cur.execute("DROP VIEW import_rows")
+        with store.queued_transaction() as (cur, waited):
+            if data_version(cur) != report.data_version and _changed_under(store, cur, report):
+                raise _conflict() if waited else _stale()
+            limit_writes_to(cur, scope)
+            batch = write_batch(cur, _rows(store, cur, report), "import", file_name=report.file_name,
+                                sha256=report.sha256, user=user, note=note,
+                                replaces=bool(counts["updated"] or counts["annotated"]), provisional=True)
+            if store.engine == "duckdb":
+                cur.execute("DROP VIEW import_rows")
             audit.record(cur, actor or user, "import", {
                 "batch": batch, "file": report.file_name, "sha256": report.sha256, "rows": report.to_write,
                 "plan": report.plan, "recorded_as": user, **_scoped(scope)}, source=source)
-    except (duckdb.Error, postgres.WriteConflict) as exc:
+    except (duckdb.Error, postgres.WriteConflict, postgres.LockWaitTimeout, postgres.OutsideScope) as exc:
         raise _translated(exc) from exc
     report.close()
     if progress:
@@ -71,8 +81,9 @@ def undo(store: Store, batch: int, *, user: str | None = None, source: str = "cl
     ``scope``: the undoer's unit scope; a batch with a figure outside it is refused. ``role``: the undoer's
     role; an approved batch needs an approver (None: the command line, whoever holds the database)."""
     try:
-        with store.transaction() as cur:
+        with store.queued_transaction() as (cur, _):
             scopes.check_batch(cur, batch, scope)
+            limit_writes_to(cur, scope)
             found = value_batch(cur, batch)
             if found["approved"] and found["rolled_back_by"] is None and not _may_approve(role):
                 raise UserError("undo-needs-approver",
@@ -84,7 +95,7 @@ def undo(store: Store, batch: int, *, user: str | None = None, source: str = "cl
             audit.record(cur, actor or user, "undo", {"batch": batch, "operation": operation, "recorded_as": user,
                                                       **_scoped(scope)}, source=source)
             return operation
-    except (duckdb.Error, postgres.WriteConflict) as exc:
+    except (duckdb.Error, postgres.WriteConflict, postgres.LockWaitTimeout, postgres.OutsideScope) as exc:
         raise _translated(exc) from exc
 
 
@@ -99,10 +110,10 @@ def approve(store: Store, batch: int, *, user: str | None = None, source: str = 
                         "Only an approver or an administrator can approve a batch; an analyst cannot. "
                         "Ask an approver.")
     try:
-        with store.transaction() as cur:
+        with store.queued_transaction() as (cur, _):  # approving re-rolls figures: it queues like the writes
             approve_batch(cur, batch, user)
             audit.record(cur, actor or user, "approve", {"batch": batch, "recorded_as": user}, source=source)
-    except (duckdb.Error, postgres.WriteConflict) as exc:
+    except (duckdb.Error, postgres.WriteConflict, postgres.LockWaitTimeout) as exc:
         raise _translated(exc) from exc
 
 
@@ -110,13 +121,49 @@ def _may_approve(role: str | None) -> bool:
     return role is None or users.allows(role, "approver")
 
 
+def _changed_under(store: Store, cur, report: Report) -> bool:
+    """Whether what the check compared with changed since: on DuckDB any write (one writing process, so no
+    one else's import is in flight); on PostgreSQL the catalogue or the schema, or a value of one of the file's
+    cells (a batch written, or undone, since the check): imports of other provinces meanwhile do not count."""
+    if store.engine != "postgresql":
+        return True
+    now = data_version(cur)
+    if now[2:] != tuple(report.data_version[2:]):
+        return True
+    dialect.stage(cur, "file_cells", preview.cells_frame(report), like="observations")
+    try:
+        return bool(cur.execute("""
+            SELECT EXISTS (SELECT 1 FROM observations o JOIN file_cells k
+                                  ON k.unit = o.unit AND k.indicator = o.indicator AND k.year = o.year
+                           WHERE o.batch > ? OR o.batch IN (SELECT reverts FROM batches WHERE id > ?))""",
+                                [report.data_version[0], report.data_version[0]]).fetchall()[0][0])
+    finally:
+        dialect.unstage(cur, "file_cells")
+
+
+def _rows(store: Store, cur, report: Report) -> str | pd.DataFrame:
+    """The cells to write: a view over the staged parquet on DuckDB; on PostgreSQL a frame that ``write_batch``
+    sends with ``COPY … FROM STDIN`` (the server cannot read this machine's files)."""
+    if store.engine == "postgresql":
+        return preview.written_frame(report)
+    cur.execute(f"CREATE TEMP VIEW import_rows AS {preview.written_sql(report)}")
+    return "import_rows"
+
+
 def _scoped(scope: str | None) -> dict:
     return {"scope": scope} if scope else {}
 
 
 def _translated(exc: Exception) -> Exception:
-    """A write conflict becomes a message; any other database error stays what it is."""
-    if isinstance(exc, (duckdb.TransactionException, postgres.WriteConflict)) or "conflict" in str(exc).lower():
+    """A write conflict, or a refusal by row-level security, becomes a message; any other database error stays
+    what it is."""
+    if isinstance(exc, postgres.OutsideScope):
+        return UserError("outside-scope-refused",
+                         "Cơ sở dữ liệu từ chối ghi số liệu của đơn vị ngoài phạm vi của bạn; không có gì được ghi. "
+                         "Hãy nhờ quản trị viên hoặc người được giao phạm vi đó.",
+                         "The database refused to write figures of a unit outside your scope; nothing was written. "
+                         "Ask an administrator or someone whose scope covers it.")
+    if isinstance(exc, (duckdb.TransactionException, postgres.WriteConflict, postgres.LockWaitTimeout)) or "conflict" in str(exc).lower():
         return _conflict()
     return exc
 

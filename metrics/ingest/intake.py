@@ -10,13 +10,14 @@ Never imports Streamlit.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 import time
 from pathlib import Path
 
 from metrics.ingest import layout as layouts
-from metrics.ingest import preview, units, validate
+from metrics.ingest import preview, scratch, units, validate
 from metrics.ingest import scope as scopes
 from metrics.ingest.commit import CommitResult, approve, commit, undo
 from metrics.ingest.preview import undo_status_changes
@@ -24,7 +25,7 @@ from metrics.ingest.report import MAX_DETAILED, Report
 from metrics.storage.files import csv_reader as reading
 from metrics.storage.files import guarded, workbook
 from metrics.storage.files.progress import Progress
-from metrics.storage.store import Store, data_version
+from metrics.storage.store import Store
 from metrics.vocabulary.errors import UserError
 from metrics.vocabulary.messages import problem
 from metrics.vocabulary.shared import sql_text
@@ -77,12 +78,6 @@ def check(source: str | Path | bytes, *, store: Store, file_name: str | None = N
     ``max_bytes`` is the largest file accepted (the dashboard passes its upload limit); ``scope``: the unit
     whose subtree every row must stay in (the signed-in analyst's), a row outside it is an error.
     """
-    if store.engine == "postgresql":  # the check stages and reads the file with DuckDB's SQL (docs/storage.md)
-        raise UserError("import-on-postgresql",
-                        "Chưa nhập được tệp số liệu vào cơ sở dữ liệu PostgreSQL (đang xây dựng); không có gì được ghi. "
-                        "Các lệnh khác (status, rollback, template, export…) đã dùng được.",
-                        "Values files cannot be imported into a PostgreSQL database yet (being built); nothing was "
-                        "written. The other commands (status, rollback, template, export…) work.")
     plan = plan or store.default_plan()
     if plan is None:
         raise UserError("no-plan", "Chưa có kế hoạch nào; hãy nạp kế hoạch trước: python -m metrics targets import …",
@@ -93,9 +88,9 @@ def check(source: str | Path | bytes, *, store: Store, file_name: str | None = N
     try:
         path, name = _materialise(source, file_name, workdir)
         report = Report(file_name=name, sha256="", plan=plan, workdir=workdir, scope=scope)
-        with store.cursor() as cur:
-            report.data_version = data_version(cur)
-            _read_and_check(cur, store, report, path, sheet, encoding, progress, max_rows, max_bytes)
+        report.data_version = store.data_version()  # before anything is read: a later change makes it stale
+        with _checking(store) as (cur, values):
+            _read_and_check(cur, store, report, path, sheet, encoding, progress, max_rows, max_bytes, values)
             if report.ok and report.to_write:
                 statuses = preview.status_changes(store, cur, plan)
                 report.statuses_judged = statuses is not None
@@ -107,6 +102,18 @@ def check(source: str | Path | bytes, *, store: Store, file_name: str | None = N
     except BaseException:
         _remove(workdir)
         raise
+
+
+@contextlib.contextmanager
+def _checking(store: Store):
+    """The cursor the check runs in, and what fills in the values in force once the file's cells are known:
+    the database's own on DuckDB; on PostgreSQL a private in-memory DuckDB holding copies (``scratch``)."""
+    if store.engine != "postgresql":
+        with store.cursor() as cur:
+            yield cur, None
+        return
+    with scratch.open_for(store) as cur:
+        yield cur, lambda c: scratch.copy_values(store, c)
 
 
 def _materialise(source, file_name: str | None, workdir: Path) -> tuple[Path, str]:
@@ -122,7 +129,7 @@ def _materialise(source, file_name: str | None, workdir: Path) -> tuple[Path, st
 
 
 def _read_and_check(cur, store, report: Report, path: Path, sheet, encoding, progress, max_rows,
-                    max_bytes) -> None:
+                    max_bytes, values=None) -> None:
     early = _read(cur, report, path, sheet, encoding, progress, max_bytes)
     if early:
         return _finish(report, early)
@@ -143,7 +150,7 @@ def _read_and_check(cur, store, report: Report, path: Path, sheet, encoding, pro
                                                 detail=f"{lines:,} > {max_rows:,}")])
     if progress:
         progress(0.45, "checking")
-    checked = validate.check(cur, layout, accepted_years(store), controls=report.controls)
+    checked = validate.check(cur, layout, accepted_years(store), controls=report.controls, values=values)
     if report.scope:
         scopes.mark_rows_outside(cur, report.scope, layout.header("unit"))
         cur.execute(f"CREATE OR REPLACE TEMP TABLE error_rows AS {validate.error_rows_sql()}")

@@ -6,6 +6,7 @@ on the values with the file laid over them, so the preview says what the overvie
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 
 from metrics.domain.records import Plan, Target
@@ -84,12 +85,33 @@ def stage(cur, report) -> None:
                           FROM diff WHERE change <> 'unchanged')
                     TO {sql_text(report.staged)} (FORMAT parquet, COMPRESSION lz4_raw)""")
     cur.execute(f"COPY ({TEXTS}) TO {sql_text(report.staged_texts)} (FORMAT parquet)")
+    cur.execute(f"COPY (SELECT DISTINCT unit, indicator, year FROM diff) TO {sql_text(report.cells_path)} "
+                "(FORMAT parquet)")
+
+
+def cells_frame(report) -> pd.DataFrame:
+    """Every cell of the file (changed or not): what another writer must not have touched since the check."""
+    con = duckdb.connect(":memory:")
+    try:
+        return con.execute(f"SELECT * FROM read_parquet({sql_text(report.cells_path)})").df()
+    finally:
+        con.close()
 
 
 def written_sql(report) -> str:
     """SQL: the staged cells with their texts, as the commit writes them."""
     return _with_texts(f"SELECT * FROM read_parquet({sql_text(report.staged)})",
                        f"SELECT * FROM read_parquet({sql_text(report.staged_texts)})")
+
+
+def written_frame(report) -> pd.DataFrame:
+    """The staged cells with their texts as a frame, read by a private DuckDB (a PostgreSQL server cannot
+    read the parquet files of this machine: the commit sends them with ``COPY … FROM STDIN``)."""
+    con = duckdb.connect(":memory:")
+    try:
+        return con.execute(written_sql(report)).df()
+    finally:
+        con.close()
 
 
 
@@ -136,7 +158,7 @@ def status_changes(store: Store, cur, plan: str) -> pd.DataFrame | None:
     file_years = [r[0] for r in cur.execute(
         "SELECT DISTINCT year FROM diff WHERE change <> 'unchanged' AND indicator IN (SELECT unnest(?::VARCHAR[]))",
         [indicators]).fetchall()]
-    years = _years(cur, store.plan(plan), indicators, file_years)
+    years = _years(store, store.plan(plan), indicators, file_years)
     before = Scorecard(store)
     _values_after(cur)
     after = Scorecard(CursorStore(store, cur), org=before.org,
@@ -174,11 +196,12 @@ def _values_after(cur) -> None:
                    UNION ALL SELECT * FROM after_rolled""")
 
 
-def _years(cur, info: Plan, indicators: list[str], file_years: list[int]) -> list[int]:
-    """The file's years within the plan, and the plan's latest year with data (the dashboard's default)."""
+def _years(store: Store, info: Plan, indicators: list[str], file_years: list[int]) -> list[int]:
+    """The file's years within the plan, and the plan's latest year with data (the dashboard's default), read
+    in the database (a check on PostgreSQL holds copies of the file's years only)."""
     start, end = info.start_year, info.end_year
     sql, params = in_force_sql(indicators=indicators)
-    latest = cur.execute(f"SELECT max(year) FROM ({sql}) WHERE year >= ?", [*params, start]).fetchall()[0][0]
+    latest = store.rows(f"SELECT max(year) FROM ({sql}) AS v WHERE year >= ?", [*params, start])[0][0]
     years = {y for y in file_years if start <= y <= end}
     if years and latest is not None:
         years.add(min(max(int(latest), max(years)), end))

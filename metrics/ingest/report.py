@@ -82,6 +82,10 @@ class Report:
         return self.workdir / "staged-texts.parquet"
 
     @property
+    def cells_path(self) -> Path:
+        return self.workdir / "cells.parquet"
+
+    @property
     def rows_path(self) -> Path:
         return self.workdir / "rows.parquet"
 

@@ -9,7 +9,7 @@ from metrics.vocabulary.errors import UserError
 # Every (year, unit) of the scope's subtree, for the years the query's ``years`` CTE lists.
 _TREE = """
     tree(year, code) AS (
-        SELECT y.year, ? FROM years y
+        SELECT y.year, CAST(? AS VARCHAR) FROM years y  -- (PostgreSQL types a bare parameter TEXT)
         UNION
         SELECT t.year, u.code FROM tree t JOIN units u ON u.parent = t.code
          AND u.valid_from <= make_date(t.year, 12, 31)

@@ -14,7 +14,9 @@ further copy of millions of rows costs about as much as reading the file did, so
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from metrics.ingest import layout as layouts
 from metrics.ingest import numbers, units
@@ -53,11 +55,14 @@ def effective(kind: str, value: str, numerator: str, denominator: str) -> str:
     return rollups.value_sql(kind, value, numerator, denominator)
 
 
-def check(cur, layout: Layout, years: list[int], progress=None, *, controls: bool = True) -> Checked:
+def check(cur, layout: Layout, years: list[int], progress=None, *, controls: bool = True,
+          values: Callable[[Any], None] | None = None) -> Checked:
     """Build ``checked``, ``current``, ``problems`` and ``error_rows`` in the cursor; return the convention.
 
     ``controls``: the file may hold a control character; False when its bytes were scanned and hold none
-    (``csv_reader.scan``), which spares a look at every cell."""
+    (``csv_reader.scan``), which spares a look at every cell. ``values``: called with the cursor once
+    ``checked`` exists, to bring in the values in force it is compared with (a check away from the database:
+    ``metrics.ingest.scratch``)."""
     for what in ("unit", "indicator"):
         units.resolve(cur, what, layouts.distinct_texts_sql(layout, what))
     for name in layouts.LONG_TEXT_FIELDS:  # sources and notes: cleaned once per distinct text, then numbered
@@ -67,6 +72,8 @@ def check(cur, layout: Layout, years: list[int], progress=None, *, controls: boo
                                                     fields)).fetchall()[0][0]
     _checked(cur, convention)
     blank = _skip_blank(cur)
+    if values is not None:
+        values(cur)
     _current(cur)
     _problems(cur, layout, years, convention, controls)
     return Checked(convention, blank)

@@ -259,6 +259,53 @@ def batch_approval(cur: duckdb.DuckDBPyConnection) -> None:
         UNION ALL SELECT * FROM approved_rollups""")
 
 
+SCOPED_ROLE = "kpi_scoped"
+
+
+def scoped_writes(cur: duckdb.DuckDBPyConnection) -> None:
+    """PostgreSQL only (DuckDB: nothing; its one writing process checks scopes in the program): the database
+    itself refuses a scoped analyst's value outside their subtree. A scoped write runs as the role
+    ``kpi_scoped`` with ``kpi.scope`` set (``store.limit_writes_to``); row-level security on ``observations``
+    lets that role write only rows whose unit is in the scope's subtree in the row's year (the chain of
+    parents on 31 December, as ``metrics.ingest.scope``). Other roles are not affected. Making the role needs
+    CREATEROLE once (a superuser, or an administrator who makes ``kpi_scoped`` and grants it to the owner)."""
+    if isinstance(cur, duckdb.DuckDBPyConnection):  # (DuckDB's cursors are connections; PostgreSQL's are not)
+        return
+    cur.execute(f"""DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{SCOPED_ROLE}') THEN
+            CREATE ROLE {SCOPED_ROLE} NOLOGIN;
+        END IF;
+        IF NOT pg_has_role(current_user, '{SCOPED_ROLE}', 'MEMBER') THEN
+            EXECUTE format('GRANT {SCOPED_ROLE} TO %I', current_user);
+        END IF;
+    END $$""")
+    cur.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {SCOPED_ROLE}")
+    cur.execute(f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {SCOPED_ROLE}")
+    cur.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES "
+                f"TO {SCOPED_ROLE}")
+    cur.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {SCOPED_ROLE}")
+    cur.execute("""
+        CREATE FUNCTION kpi_in_scope(unit VARCHAR, year INTEGER) RETURNS BOOLEAN
+        LANGUAGE sql STABLE AS $$
+            WITH RECURSIVE chain(code) AS (
+                SELECT unit
+                UNION
+                SELECT u.parent FROM chain c JOIN units u ON u.code = c.code
+                 AND u.valid_from <= make_date(year, 12, 31)
+                 AND (u.valid_to IS NULL OR u.valid_to >= make_date(year, 12, 31))
+                WHERE u.parent IS NOT NULL)
+            SELECT coalesce(current_setting('kpi.scope', true), '') <> ''
+               AND EXISTS (SELECT 1 FROM chain WHERE code = current_setting('kpi.scope', true))
+        $$""")
+    cur.execute("ALTER TABLE observations ENABLE ROW LEVEL SECURITY")
+    cur.execute(f"CREATE POLICY scoped_read ON observations FOR SELECT TO {SCOPED_ROLE} USING (true)")
+    cur.execute(f"CREATE POLICY scoped_insert ON observations FOR INSERT TO {SCOPED_ROLE} "
+                "WITH CHECK (kpi_in_scope(unit, year))")
+    # USING (true): an update of a row outside is not skipped in silence, its new row fails the check
+    cur.execute(f"CREATE POLICY scoped_update ON observations FOR UPDATE TO {SCOPED_ROLE} "
+                "USING (true) WITH CHECK (kpi_in_scope(unit, year))")
+
+
 MIGRATIONS = [
     ("0001_initial_schema", initial_schema),
     ("0002_catalogue_version", catalogue_version),
@@ -277,6 +324,7 @@ MIGRATIONS = [
     ("0015_user_scope", user_scope),
     ("0016_target_quotas", target_quotas),
     ("0017_batch_approval", batch_approval),
+    ("0019_scoped_writes", scoped_writes),
 ]
 
 

@@ -34,11 +34,20 @@ from metrics.vocabulary.errors import DatabaseUnreadable
 VI_COLLATION = "vi-VN-x-icu"
 EN_COLLATION = "en-US-x-icu"
 TIME_ZONE = "Asia/Ho_Chi_Minh"
-CONNECT: dict[str, Any] = {"autocommit": True, "options": f"-c TimeZone={TIME_ZONE}"}
+# ``prepare_threshold: None``: psycopg prepares a statement run five times on a connection, and ``DISCARD ALL``
+# (a connection given back to the pool) drops it on the server while psycopg still counts it prepared: the
+# next use failed ("prepared statement _pg3_0 does not exist") or the pool discarded the connection.
+CONNECT: dict[str, Any] = {"autocommit": True, "options": f"-c TimeZone={TIME_ZONE}", "prepare_threshold": None}
 # Connections a process keeps open to the server, lent to one unit of work at a time: opening one costs a few
 # milliseconds, and a page run or a ``status`` makes hundreds of units of work.
 POOL_SIZE = int(os.environ.get("KPI_DB_POOL", "8"))
-POOL_WAIT = float(os.environ.get("KPI_LOCK_WAIT", "10"))
+# How long a unit of work waits for one of them when all are lent (a busy process), and how long a value write
+# waits for the one before it (``queued``): past it, a message that the server is busy, not a traceback.
+POOL_WAIT = float(os.environ.get("KPI_LOCK_WAIT", "30"))
+WRITE_WAIT = float(os.environ.get("KPI_WRITE_WAIT", "300"))
+# Keys of the advisory locks (``pg_advisory_lock``) this program takes: one value write at a time, one migration.
+VALUE_WRITES_LOCK = 180_001
+MIGRATIONS_LOCK = 180_002
 
 
 def shown(url: str) -> str:
@@ -128,6 +137,10 @@ class WriteConflict(Exception):
     ``TransactionException``)."""
 
 
+class OutsideScope(Exception):
+    """Row-level security refused a scoped writer's row (migration 0019): a value outside their subtree."""
+
+
 @contextlib.contextmanager
 def _conflicts_named():
     import psycopg
@@ -136,6 +149,10 @@ def _conflicts_named():
         yield
     except (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected) as exc:
         raise WriteConflict(str(exc)) from exc
+    except psycopg.errors.InsufficientPrivilege as exc:
+        if "row-level security" in str(exc):
+            raise OutsideScope(str(exc)) from exc
+        raise
 
 
 class Cursor:
@@ -298,6 +315,44 @@ def unreachable(url: str, exc: Exception) -> DatabaseUnreadable:
         "and the host, port, user name and database name in KPI_DB (or --db).")
 
 
+def busy(url: str) -> DatabaseUnreadable:
+    where = shown(url)
+    return DatabaseUnreadable(
+        "database-busy",
+        f"Máy chủ cơ sở dữ liệu {where} đang bận: cả {POOL_SIZE} kết nối của tiến trình này đều đang được dùng "
+        f"sau {POOL_WAIT:g} giây chờ. Không có gì được ghi. Hãy thử lại sau ít phút (quản trị viên có thể tăng "
+        "KPI_DB_POOL hoặc KPI_LOCK_WAIT).",
+        f"The database server {where} is busy: all {POOL_SIZE} connections of this process were in use for "
+        f"{POOL_WAIT:g} seconds. Nothing was written. Try again in a few minutes (an administrator may raise "
+        "KPI_DB_POOL or KPI_LOCK_WAIT).")
+
+
+@contextlib.contextmanager
+def advisory_lock(con: Connection, key: int, wait: float | None = None):
+    """Hold the session-level advisory lock ``key`` over the block (taken before any transaction begins, so
+    the block's snapshot is taken after the holder before it committed); yields whether it had to wait.
+    ``wait`` (seconds): past it, ``LockWaitTimeout``. Released at the end, and by ``DISCARD ALL`` in any case."""
+    import psycopg
+
+    waited = not con.execute("SELECT pg_try_advisory_lock(?)", [key]).fetchall()[0][0]
+    if waited:
+        con.execute(f"SET lock_timeout = '{int((wait or 0) * 1000)}ms'")
+        try:
+            con.execute("SELECT pg_advisory_lock(?)", [key])
+        except psycopg.errors.LockNotAvailable as exc:
+            raise LockWaitTimeout(str(exc)) from exc
+        finally:
+            con.execute("RESET lock_timeout")
+    try:
+        yield waited
+    finally:
+        con.execute("SELECT pg_advisory_unlock(?)", [key])
+
+
+class LockWaitTimeout(Exception):
+    """A writer waited longer than ``WRITE_WAIT`` for the one before it."""
+
+
 class Access:
     """How this process uses one PostgreSQL database: each unit of work (``reading``, ``writing``) borrows a
     connection from the process's pool and gives it back after (its temporary tables and settings discarded).
@@ -336,10 +391,14 @@ class Access:
         if getattr(held, "con", None) is not None:
             yield held.con
             return
+        from psycopg_pool import PoolTimeout
+
         pool = self._opened_pool()
         try:
             borrowed = pool.connection(timeout=POOL_WAIT)
             raw = borrowed.__enter__()
+        except PoolTimeout as exc:  # every connection lent for POOL_WAIT seconds: busy, not unreachable
+            raise busy(self.url) from exc
         except Exception as exc:  # the server went away since the pool opened
             raise unreachable(self.url, exc) from exc
         held.con = Connection(self.url, raw)

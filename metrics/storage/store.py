@@ -70,8 +70,8 @@ class Store:
             if not postgres.has_tables(url):  # reached, but never made: as a missing DuckDB file
                 raise db.missing(url)
         elif store._pending_migrations():
-            with store.access.writing() as con:
-                migrations.migrate(con)
+            with store.access.writing() as con, postgres.advisory_lock(con, postgres.MIGRATIONS_LOCK, 600):
+                migrations.migrate(con)  # (one process at a time: the second finds them applied)
         return store
 
     @property
@@ -111,6 +111,22 @@ class Store:
             raise RuntimeError(f"{self.path} was opened read-only")
         with self.access.writing() as con, db.transaction(con) as cur:
             yield cur
+
+    @contextlib.contextmanager
+    def queued_transaction(self):
+        """``transaction()`` for a value write (an import, an undo): on PostgreSQL, writers from any process
+        queue for one advisory lock, and each begins its snapshot once the one before it has committed, so
+        imports of different provinces all land (each rolls up the national figures over the other's values)
+        instead of failing on the shared roll-ups. Yields the cursor and whether it waited for another writer.
+        On DuckDB the same as ``transaction()`` (one writing process), never waited."""
+        if self.engine != "postgresql":
+            with self.transaction() as cur:
+                yield cur, False
+            return
+        with (self.access.writing() as con,
+              postgres.advisory_lock(con, postgres.VALUE_WRITES_LOCK, postgres.WRITE_WAIT) as waited,
+              self.transaction() as cur):
+            yield cur, waited
 
     def frame(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
         with self.cursor() as cur:
@@ -204,6 +220,11 @@ class CursorStore(Store):
         self._cur = cur
         self._lock = threading.Lock()
 
+    @property
+    def engine(self) -> str:
+        """The cursor's engine: a check on PostgreSQL runs on a private DuckDB (``metrics.ingest.scratch``)."""
+        return dialect.of(self._cur).name
+
     @contextlib.contextmanager
     def cursor(self):
         with self._lock:
@@ -249,6 +270,23 @@ def data_version(cur) -> tuple:
                                        (SELECT count(*) FROM schema_migrations)""").fetchall()[0])
 
 
+# PostgreSQL plans the roll-ups from its statistics of ``observations``, which nothing refreshes inside the
+# transaction: after 100,000 values written into a new database it still counted none, joined them row by row,
+# and the roll-up of a generated file ran for minutes (killed after 5). ``ANALYZE`` (a sample) sees the
+# transaction's own rows.
+ANALYZE_AFTER = 10_000
+
+
+def limit_writes_to(cur, scope: str | None) -> None:
+    """In the caller's transaction, on PostgreSQL: the rest of it runs as the role ``kpi_scoped`` with
+    ``kpi.scope`` = ``scope``, so the database refuses a value of a unit outside the scope's subtree
+    (row-level security, migration 0019), whatever the program checked. No scope, or DuckDB: nothing."""
+    if not scope or not dialect.of(cur).postgres:
+        return
+    cur.execute("SELECT set_config('kpi.scope', ?, true)", [scope])
+    cur.execute(f"SET LOCAL ROLE {migrations.SCOPED_ROLE}")
+
+
 def write_batch(cur, frame: pd.DataFrame | str, kind: str, *, file_name: str | None = None,
                 sha256: str | None = None, user: str | None = None, note: str | None = None,
                 replaces: bool = True, provisional: bool = False) -> int:
@@ -290,6 +328,8 @@ def write_batch(cur, frame: pd.DataFrame | str, kind: str, *, file_name: str | N
         FROM {source}""", [default_provenance, batch])
     if source == "incoming_observations":
         dialect.unstage(cur, source)
+    if dialect.of(cur).postgres and count >= ANALYZE_AFTER:
+        cur.execute("ANALYZE observations")
     rollups.apply_batch(cur, batch)
     return batch
 
