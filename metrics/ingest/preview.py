@@ -261,7 +261,7 @@ def undo_status_changes(store: Store, batch: int, plan: str) -> pd.DataFrame:
             pair_years = [r[0] for r in cur.execute(
                 "SELECT DISTINCT year FROM undo_pairs WHERE indicator IN (SELECT unnest(?::VARCHAR[]))",
                 [indicators]).fetchall()]
-            years = _years(cur, store.plan(plan), indicators, pair_years)
+            years = _years(store, store.plan(plan), indicators, pair_years)
             before = Scorecard(store)
             view = CursorStore(store, cur)
             after = Scorecard(view, org=before.org, source=StoredFigures(

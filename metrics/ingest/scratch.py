@@ -25,21 +25,22 @@ import pandas as pd
 from metrics.storage import migrations
 from metrics.storage.store import Store
 
-CATALOGUE = ("units", "indicators", "plans", "targets", "period_totals", "unit_years")
+CATALOGUE = ("units", "indicators", "plans", "targets", "target_quotas", "period_totals", "unit_years")
 
 
 @functools.cache
 def _schema() -> tuple[str, ...]:
     """The DuckDB schema of today as statements, from one migration of an empty in-memory database per
-    process (replaying them takes milliseconds, migrating over a second)."""
+    process (replaying them takes milliseconds, migrating over a second). Views in the order they were made:
+    a view may read another (``approved_values`` reads ``current_values``)."""
     con = duckdb.connect(":memory:")
     try:
         migrations.migrate(con)
         statements = [sql for (sql,) in con.execute("SELECT sql FROM duckdb_sequences()").fetchall()]
         statements += [sql for (sql,) in con.execute(
-            "SELECT sql FROM duckdb_tables() WHERE NOT temporary ORDER BY table_name").fetchall()]
+            "SELECT sql FROM duckdb_tables() WHERE NOT temporary ORDER BY table_oid").fetchall()]
         statements += [sql for (sql,) in con.execute(
-            "SELECT sql FROM duckdb_views() WHERE NOT internal AND NOT temporary ORDER BY view_name").fetchall()]
+            "SELECT sql FROM duckdb_views() WHERE NOT internal AND NOT temporary ORDER BY view_oid").fetchall()]
         statements += [f"INSERT INTO schema_migrations (name) VALUES ('{name}')" for name, _ in migrations.MIGRATIONS]
         return tuple(statements)
     finally:
