@@ -208,6 +208,18 @@ def user_scope(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("ALTER TABLE users ADD COLUMN unit VARCHAR")
 
 
+def reporting_deadlines(cur: duckdb.DuckDBPyConnection) -> None:
+    """A reporting deadline per plan and year (set by an administrator, or loaded from a deadlines file), and a
+    contact on each unit period (a name, a phone, an email), so the office can remind the units that are late."""
+    cur.execute("""
+        CREATE TABLE reporting_deadlines (
+            plan VARCHAR NOT NULL, year INTEGER NOT NULL, due DATE NOT NULL, note VARCHAR, set_by VARCHAR,
+            set_at TIMESTAMPTZ NOT NULL DEFAULT now(), PRIMARY KEY (plan, year))""")
+    cur.execute("ALTER TABLE units ADD COLUMN contact_name VARCHAR")
+    cur.execute("ALTER TABLE units ADD COLUMN contact_phone VARCHAR")
+    cur.execute("ALTER TABLE units ADD COLUMN contact_email VARCHAR")
+
+
 MIGRATIONS = [
     ("0001_initial_schema", initial_schema),
     ("0002_catalogue_version", catalogue_version),
@@ -224,6 +236,7 @@ MIGRATIONS = [
     ("0013_plan_after_merger", plan_after_merger),
     ("0014_value_versions", value_versions),
     ("0015_user_scope", user_scope),
+    ("0018_reporting_deadlines", reporting_deadlines),  # 0016 and 0017 are other branches' (issue 19)
 ]
 
 
