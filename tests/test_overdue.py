@@ -100,7 +100,7 @@ def test_the_command_line_writes_the_list_the_excel_file_and_the_letters(demo_db
     for page in pages:
         flat = " ".join(page.split())
         assert "LIÊN ĐOÀN LAO ĐỘNG TỈNH AN GIANG" in flat and "Độc lập – Tự do – Hạnh phúc" in flat
-        assert "chậm nhất ngày 30/11/2026" in flat and "đã trễ hạn 3 ngày" in flat and "còn thiếu 4/27 chỉ tiêu" in flat
+        assert "chậm nhất ngày 30/11/2026" in flat and "đã trễ hạn 3 ngày" in flat and "còn thiếu 4/27 chỉ số" in flat
         assert "trước ngày 17/12/2026" in flat and "PHÓ CHỦ TỊCH" in flat
         assert "Cán bộ công đoàn chuyên trách được đào tạo, bồi dưỡng" in flat
 
@@ -117,7 +117,7 @@ def test_a_letter_with_every_figure_missing_still_fits_its_page(demo_db, tmp_pat
     run_cli("overdue", "--year", "2026", "--on", "03/12/2026", "--format", "pdf", "--out", tmp_path / "l.pdf",
             db=demo_db)
     pages = [" ".join(p.extract_text().split()) for p in PdfReader(tmp_path / "l.pdf").pages]
-    assert len(pages) == 2 and "còn thiếu 27/27 chỉ tiêu" in pages[1] and "27. " in pages[1]
+    assert len(pages) == 2 and "còn thiếu 27/27 chỉ số" in pages[1] and "27. " in pages[1]
 
 
 def test_deadlines_are_set_listed_and_audited_and_a_wrong_one_changes_nothing(demo_db, tmp_path):

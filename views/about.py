@@ -82,18 +82,23 @@ def reporting(view: layout.View) -> None:
     }), view.lang, "missing", f"chua-bao-cao_{view.year}", hide_index=True)
 
 
+ON_SCREEN = ("unit", "days_late", "contact_name", "contact_phone", "contact_email", "missing_count", "missing")
+
+
 def late(view: layout.View) -> None:
     """The units still missing figures of the year after its reporting deadline: how late, whom to call; the list as
     Excel and a reminder letter per unit as PDF."""
     st.subheader(t("overdue_title", view.lang).format(year=view.year))
-    on = st.date_input(t("overdue_on", view.lang), dt.date.today(), key="about_overdue_on", format="DD/MM/YYYY")
+    on = st.date_input(t("overdue_on", view.lang), dt.date.today(), key="about_overdue_on", format="DD/MM/YYYY",
+                       width=220)
     found = overdue(view.card, view.plan, view.year, on if isinstance(on, dt.date) else None, view.unit, view.lang)
     if not found.units:
         st.info(widgets.safe(found.headline(view.lang)))
         return
     st.warning(widgets.safe(found.headline(view.lang)), icon=":material/schedule:")
     frame = reminders.overdue_frame(found, view.lang)
-    st.dataframe(frame.drop(columns=frame.columns[[0, 1]]), hide_index=True)
+    columns = [reminders.header(key, view.lang) for key in ON_SCREEN]  # how late and whom to call first; the
+    st.dataframe(frame[columns], hide_index=True)  # deadline, the same on every row, is in the sentence above
     _late_files(found, view.lang)
 
 

@@ -32,12 +32,12 @@ DEFAULT_SIGNER = "TM. BAN THƯỜNG VỤ\nCHỦ TỊCH"
 DEFAULT_GRACE_DAYS = 14  # the new date the letter asks for, counted from the day it is written
 MARGIN_LEFT, MARGIN_RIGHT = 30 * mm, 18 * mm  # an official letter's margins (binding on the left)
 
-HEADERS = {  # the Excel list's columns, in the language of the page that offers it
+HEADERS = {  # the Excel list's columns, in the language of the page that offers it: how late and whom to call first
     "no": ("STT", "No."), "code": ("Mã đơn vị", "Unit code"), "unit": ("Đơn vị", "Unit"),
-    "missing_count": ("Số chỉ tiêu còn thiếu", "Figures missing"), "missing": ("Chỉ tiêu còn thiếu", "Missing figures"),
     "due": ("Hạn báo cáo", "Deadline"), "days_late": ("Số ngày trễ", "Days late"),
     "contact_name": ("Người liên hệ", "Contact"), "contact_phone": ("Điện thoại", "Phone"),
     "contact_email": ("Email", "Email"),
+    "missing_count": ("Số chỉ số còn thiếu", "Figures missing"), "missing": ("Chỉ số còn thiếu", "Missing figures"),
 }
 #: The command line's CSV: stable English column names, like ``status``.
 CSV_COLUMNS = ["plan", "year", "unit", "unit_name", "missing_count", "missing", "due", "days_late",
@@ -55,6 +55,11 @@ class Letter:
     @classmethod
     def for_list(cls, found: Overdue, new_date: dt.date | None = None, signer: str | None = None) -> Letter:
         return cls(new_date or found.on + dt.timedelta(days=DEFAULT_GRACE_DAYS), signer or DEFAULT_SIGNER)
+
+
+def header(key: str, lang: str = "vi") -> str:
+    """A column's header in the list (``HEADERS``) in ``lang``."""
+    return HEADERS[key][0 if lang == "vi" else 1]
 
 
 def overdue_frame(found: Overdue, lang: str = "vi") -> pd.DataFrame:
@@ -92,7 +97,8 @@ def _styles() -> dict[str, ParagraphStyle]:
     return {
         "body": base,
         "centre": centre,
-        "centre_bold": ParagraphStyle("centre_bold", centre, fontName=BOLD),
+        "centre_bold": ParagraphStyle("centre_bold", centre, fontName=BOLD, fontSize=10),
+        "sender": ParagraphStyle("sender", centre, fontName=BOLD, fontSize=9.5, leading=12.5),
         "small": ParagraphStyle("small", centre, fontSize=9.5, leading=12),
         "place": ParagraphStyle("place", centre, fontSize=10.5),
         "to": ParagraphStyle("to", base, fontName=BOLD, alignment=TA_CENTER, spaceBefore=10, spaceAfter=8),
@@ -137,14 +143,14 @@ def reminder_pdf(found: Overdue, letter: Letter) -> bytes:
 def _letterhead(found: Overdue, letter: Letter, styles, width: float) -> list:
     federation = found.federation("vi")
     written = letter.written_on or found.on
-    left = [_p(NATIONAL_BODY, styles["small"]), _p(re.sub(r"\s*\(.*?\)", "", federation).upper(), styles["centre_bold"]),
+    left = [_p(NATIONAL_BODY, styles["small"]), _p(re.sub(r"\s*\(.*?\)", "", federation).upper(), styles["sender"]),
             _p("Số: ....../LĐLĐ", styles["small"]),
             _p(f"V/v đôn đốc báo cáo số liệu năm {found.year}", styles["small"])]
     right = [_p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", styles["centre_bold"]),
              _p("Độc lập – Tự do – Hạnh phúc", styles["centre_bold"]), Spacer(1, 3 * mm),
              _p(f"{place_name(federation)}, ngày {written.day:02d} tháng {written.month:02d} năm {written.year}",
                 styles["place"])]
-    head = Table([[left, right]], colWidths=[width * 0.45, width * 0.55])
+    head = Table([[left, right]], colWidths=[width * 0.47, width * 0.53])
     head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     return [head]
@@ -158,7 +164,7 @@ def _letter(found: Overdue, unit: LateUnit, letter: Letter, styles, width: float
               _p(f"Thực hiện {found.plan_name('vi')}, {federation} đề nghị các đơn vị báo cáo số liệu năm "
                  f"{found.year} chậm nhất ngày {due}.", styles["body"]), Spacer(1, 2 * mm),
               _p(f"Đến ngày {on}, {federation} chưa nhận đủ số liệu của đơn vị: còn thiếu {len(unit.missing)}/"
-                 f"{unit.expected} chỉ tiêu, đã trễ hạn {unit.days_late} ngày. Các chỉ tiêu còn thiếu:",
+                 f"{unit.expected} chỉ số, đã trễ hạn {unit.days_late} ngày. Các chỉ số còn thiếu:",
                  styles["body"]), Spacer(1, 1.5 * mm)]
     story += [_p(f"{n}. {text}", styles["item"]) for n, text in enumerate(unit.missing_vi, start=1)]
     story += [Spacer(1, 2 * mm),
@@ -167,6 +173,7 @@ def _letter(found: Overdue, unit: LateUnit, letter: Letter, styles, width: float
     if unit.contact.line():
         story += [Spacer(1, 2 * mm), _p(f"Người liên hệ của đơn vị: {unit.contact.line()}.", styles["note"])]
     signer = [_p(line, styles["centre_bold"]) for line in letter.signer.split("\n") if line.strip()]
+    signer += [Spacer(1, 20 * mm), _p("(Ký, ghi rõ họ tên)", styles["small"])]  # room to sign by hand
     received = [_p("Nơi nhận:", ParagraphStyle("recv", styles["note"], fontName=BOLD)),
                 _p("- Như trên;", styles["note"]), _p("- Lưu: VT.", styles["note"])]
     foot = Table([[received, signer]], colWidths=[width * 0.45, width * 0.55])

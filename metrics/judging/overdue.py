@@ -78,11 +78,11 @@ class Overdue:
         if not self.units:
             return (f"Không có đơn vị nào trễ hạn: mọi đơn vị đã báo cáo đủ số liệu năm {year} (hạn {due})."
                     if lang == "vi" else f"No unit is late: every unit has reported all of {year}'s figures (due {due}).")
-        count, on = len(self.units), fmt.date(self.on, lang)
-        return (f"{count} đơn vị chưa báo cáo đủ số liệu năm {year}: hạn {due}, đến {on} đã trễ {self.units[0].days_late} ngày."
-                if lang == "vi" else
-                f"{count} units have not reported all of {year}'s figures: due {due}, {self.units[0].days_late} "
-                f"days late on {on}.")
+        count, on, late = len(self.units), fmt.date(self.on, lang), self.units[0].days_late
+        if lang == "vi":
+            return f"{count} đơn vị chưa báo cáo đủ số liệu năm {year}: hạn {due}, đến {on} đã trễ {late} ngày."
+        units = "1 unit has" if count == 1 else f"{count} units have"
+        return f"{units} not reported all of {year}'s figures: due {due}, {late} day{'s' * (late != 1)} late on {on}."
 
 
 def overdue(card: Scorecard, plan: str, year: int, on: dt.date | None = None, parent: str | None = None,
