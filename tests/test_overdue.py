@@ -190,7 +190,7 @@ def test_the_about_page_lists_the_late_units_and_offers_the_list_and_the_letters
     assert list(shown["Đơn vị"]) == ["Công đoàn phường Long Xuyên", "Công đoàn phường Rạch Giá"]
     assert list(shown["Người liên hệ"]) == ["Nguyễn Thị Thu Hà", "Trần Văn Phúc"]
     labels = [b.proto.label for b in at.get("download_button")]
-    assert "Tải danh sách (Excel)" in labels and "Tải thư đôn đốc (PDF, mỗi đơn vị một trang)" in labels
+    assert "Tải Excel" in labels and "Tải thư đôn đốc (PDF, mỗi đơn vị một trang)" in labels
     at.date_input(key="about_overdue_on").set_value(dt.date(2026, 11, 1)).run()
     assert any("chưa đến hạn" in i.value for i in at.info)
 

@@ -138,7 +138,6 @@ TEXTS = {
     "missing_list": ("Còn thiếu", "Missing"),
     "overdue_title": ("Đơn vị trễ hạn báo cáo năm {year}", "Units late with {year}'s figures"),
     "overdue_on": ("Tính số ngày trễ đến ngày", "Count the days late up to"),
-    "overdue_download_xlsx": ("Tải danh sách (Excel)", "Download the list (Excel)"),
     "overdue_download_pdf": ("Tải thư đôn đốc (PDF, mỗi đơn vị một trang)",
                              "Download reminder letters (PDF in Vietnamese, a page per unit)"),
     "overdue_file": ("tre-han-bao-cao", "late-reports"),

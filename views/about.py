@@ -7,7 +7,7 @@ import streamlit as st
 
 from metrics.domain.judgement import ANNUAL_TYPES, CUMULATIVE, LEVEL
 from metrics.exports import reminders
-from metrics.judging.overdue import Overdue, overdue
+from metrics.judging.overdue import overdue
 from metrics.vocabulary import fmt
 from metrics.vocabulary.i18n import PROVENANCE_LABELS, name, pick
 from ui import layout, widgets
@@ -98,21 +98,12 @@ def late(view: layout.View) -> None:
     st.warning(widgets.safe(found.headline(view.lang)), icon=":material/schedule:")
     frame = reminders.overdue_frame(found, view.lang)
     columns = [reminders.header(key, view.lang) for key in ON_SCREEN]  # how late and whom to call first; the
-    st.dataframe(frame[columns], hide_index=True)  # deadline, the same on every row, is in the sentence above
-    _late_files(found, view.lang)
-
-
-def _late_files(found: Overdue, lang: str) -> None:
-    """The downloads, made when clicked."""
-    stem = f"{t('overdue_file', lang)}_{found.year}"
-    with st.container(horizontal=True, gap="small"):
-        st.download_button(t("overdue_download_xlsx", lang), data=lambda: reminders.overdue_xlsx(found, lang),
-                           file_name=f"{stem}.xlsx", icon=":material/download:", key="overdue-xlsx",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
-        st.download_button(t("overdue_download_pdf", lang),
-                           data=lambda: reminders.reminder_pdf(found, reminders.Letter.for_list(found)),
-                           file_name=f"{t('overdue_letters_file', lang)}_{found.year}.pdf", mime="application/pdf",
-                           icon=":material/mail:", key="overdue-pdf", on_click="ignore")
+    # deadline, the same on every row, is in the sentence above; the downloads are this table, as every table's
+    widgets.table(frame[columns], view.lang, "overdue", f"{t('overdue_file', view.lang)}_{found.year}", hide_index=True)
+    st.download_button(t("overdue_download_pdf", view.lang),
+                       data=lambda: reminders.reminder_pdf(found, reminders.Letter.for_list(found)),
+                       file_name=f"{t('overdue_letters_file', view.lang)}_{found.year}.pdf", mime="application/pdf",
+                       icon=":material/mail:", key="overdue-pdf", on_click="ignore")
 
 
 def published(view: layout.View) -> None:
