@@ -7,7 +7,8 @@ Serves the dashboard (``streamlit run``, as tests/browser/conftest.py starts it)
 data, signs in as an administrator (so that Nhập dữ liệu and Quản trị are there too), opens each page by its
 address in Debian's Chromium and saves ``{size}-{lang}-{page}.png`` of the whole page once it is drawn
 (script finished, every chart painted and its labels placed). ``present-slide`` is the slideshow after its
-start button, ``present-chart`` its next slide (the first with a chart); ``sign-in`` is taken signed out. Prints the files written.
+start button, ``present-chart`` its next slide (the first with a chart); ``admin-deadlines`` the admin page's tab of
+reporting deadlines; ``sign-in`` is taken signed out. Prints the files written.
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ SIZES = {"phone": (390, 844), "laptop": (1440, 900), "hall": (1920, 1080)}
 PAGES = {
     "overview": "overview", "target-NK1b": "target?target=NK1b", "target-HN1a": "target?target=HN1a",
     "target-NK3a": "target?target=NK3a", "units": "units", "about": "about", "present": "present",
-    "present-slide": "present", "present-chart": "present", "import": "import", "admin": "admin", "sign-in": "sign-in",
+    "present-slide": "present", "present-chart": "present", "import": "import", "admin": "admin",
+    "admin-deadlines": "admin", "sign-in": "sign-in",
 }
+TABS = {"admin-deadlines": ("Hạn báo cáo", "Reporting deadlines")}  # a page's tab to open: its label (vi, en)
 USER, PASSWORD = "nguoi-xem", "ảnh chụp từng trang của bảng số"
 
 
@@ -107,6 +110,9 @@ def shoot(browser, url: str, size: str, lang: str, names: list[str], out: Path) 
                     page.locator(".st-key-present_next button").click()
                     page.locator('.st-key-slide [data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
                     drawn(page, opened=False)
+            if name in TABS:
+                page.get_by_role("tab", name=TABS[name][0 if lang == "vi" else 1]).click()
+                drawn(page, opened=False)
             written.append(save(page, out / f"{size}-{lang}-{name}.png", whole=not name.startswith("present-")))
     finally:
         context.close()

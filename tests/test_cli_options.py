@@ -50,6 +50,10 @@ CASES = {
     "backup": (["{tmp}/backup"], True, "Backed up", None),
     "restore": (["{backup}", "--force"], True, "Restored the backup", None),
     "audit": ([], False, "happened_at", None),
+    "overdue": (["--year", "2026", "--on", "03/12/2026"], False, "plan,year,unit", None),
+    "deadlines set": (["--year", "2027", "--date", "15/01/2028"], True, "Set the deadline", None),
+    "deadlines list": ([], False, "plan,year,deadline", None),
+    "deadlines import": ([ROOT / "data" / "deadlines.csv"], True, "Loaded 3 deadlines", None),
     "synth": (["--provinces", "1", "--grassroots", "5", "--years", "1", "--out", "{tmp}/synth"], None, "Wrote to",
               None),
 }

@@ -269,7 +269,7 @@ def test_a_role_change_or_a_locked_account_takes_effect_at_the_next_click(db):
 
 def test_the_admin_adds_a_user_changes_roles_and_cannot_remove_the_last_admin(db):
     at = open_url(start("boss"), "admin")
-    assert [t.label for t in at.tabs] == ["Người dùng", "Nhật ký", "Kế hoạch và chỉ tiêu", "Sao lưu"]
+    assert [t.label for t in at.tabs] == ["Người dùng", "Nhật ký", "Kế hoạch và chỉ tiêu", "Hạn báo cáo", "Sao lưu"]
     at.text_input(key="admin_new_username").input("thu.ha")
     at.text_input(key="admin_new_name").input("Trần Thu Hà")
     at.selectbox(key="admin_new_role").set_value("analyst")

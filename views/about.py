@@ -1,9 +1,13 @@
-"""Về số liệu — which figures are published, illustrative or imported; who has reported; the method."""
+"""Về số liệu — which figures are published, illustrative or imported; who has reported, who is late; the method."""
+
+import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
 from metrics.domain.judgement import ANNUAL_TYPES, CUMULATIVE, LEVEL
+from metrics.exports import reminders
+from metrics.judging.overdue import overdue
 from metrics.vocabulary import fmt
 from metrics.vocabulary.i18n import PROVENANCE_LABELS, name, pick
 from ui import layout, widgets
@@ -15,6 +19,7 @@ def render(view: layout.View) -> None:
     widgets.notices(view)
     kinds(view)
     reporting(view)
+    late(view)
     published(view)
     st.header(t("method_title", view.lang), divider="gray")
     st.markdown(t("method_text", view.lang).format(**method_examples(view)))
@@ -75,6 +80,30 @@ def reporting(view: layout.View) -> None:
         t("missing_count", view.lang): now["expected"] - now["reported"],
         t("missing_list", view.lang): now["missing"].map(lambda ms: "; ".join(indicators.get(m, m) for m in ms)),
     }), view.lang, "missing", f"chua-bao-cao_{view.year}", hide_index=True)
+
+
+ON_SCREEN = ("unit", "days_late", "contact_name", "contact_phone", "contact_email", "missing_count", "missing")
+
+
+def late(view: layout.View) -> None:
+    """The units still missing figures of the year after its reporting deadline: how late, whom to call; the list as
+    Excel and a reminder letter per unit as PDF."""
+    st.subheader(t("overdue_title", view.lang).format(year=view.year))
+    on = st.date_input(t("overdue_on", view.lang), dt.date.today(), key="about_overdue_on", format="DD/MM/YYYY",
+                       width=220)
+    found = overdue(view.card, view.plan, view.year, on if isinstance(on, dt.date) else None, view.unit, view.lang)
+    if not found.units:
+        st.info(widgets.safe(found.headline(view.lang)))
+        return
+    st.warning(widgets.safe(found.headline(view.lang)), icon=":material/schedule:")
+    frame = reminders.overdue_frame(found, view.lang)
+    columns = [reminders.header(key, view.lang) for key in ON_SCREEN]  # how late and whom to call first; the
+    # deadline, the same on every row, is in the sentence above; the downloads are this table, as every table's
+    widgets.table(frame[columns], view.lang, "overdue", f"{t('overdue_file', view.lang)}_{found.year}", hide_index=True)
+    st.download_button(t("overdue_download_pdf", view.lang),
+                       data=lambda: reminders.reminder_pdf(found, reminders.Letter.for_list(found)),
+                       file_name=f"{t('overdue_letters_file', view.lang)}_{found.year}.pdf", mime="application/pdf",
+                       icon=":material/mail:", key="overdue-pdf", on_click="ignore")
 
 
 def published(view: layout.View) -> None:

@@ -1,4 +1,5 @@
-"""Quản trị — users and roles, the audit log, plans and targets, a backup of everything. Administrators only.
+"""Quản trị — users and roles, the audit log, plans and targets, reporting deadlines, a backup of everything.
+Administrators only.
 
 Every change goes through ``metrics.storage.users``, ``metrics.catalogue.loading`` and ``metrics.backup``, which write
 the audit log; buttons act through callbacks (their effect survives a rerun), and the page shows what
@@ -15,10 +16,11 @@ import pandas as pd
 import streamlit as st
 
 from metrics import backup
+from metrics.catalogue import deadlines as deadline_files
 from metrics.catalogue.loading import load_targets
 from metrics.judging import audit_words
-from metrics.storage import audit, users
-from metrics.vocabulary import problem_titles
+from metrics.storage import audit, deadlines, users
+from metrics.vocabulary import fmt, problem_titles
 from metrics.vocabulary.errors import UserError
 from metrics.vocabulary.i18n import pick
 from metrics.vocabulary.problems import to_frame
@@ -38,14 +40,16 @@ def render(view: layout.View) -> None:
     kind, message = st.session_state.pop(OUTCOME, (None, None))
     if kind:
         getattr(st, kind)(safe(message))
-    people, log_tab, targets, saving = st.tabs([t("tab_users", lang), t("tab_audit", lang), t("tab_targets", lang),
-                                                t("tab_backup", lang)])
+    people, log_tab, targets, due, saving = st.tabs([t("tab_users", lang), t("tab_audit", lang), t("tab_targets", lang),
+                                                     t("tab_deadlines", lang), t("tab_backup", lang)])
     with people:
         users_section(lang)
     with log_tab:
         audit_section(lang)
     with targets:
         targets_section(lang)
+    with due:
+        deadlines_section(lang)
     with saving:
         backup_section(lang)
 
@@ -254,6 +258,45 @@ def _confirm(files, replace: bool, lang: str) -> None:
         return ", ".join(f"{k}: {v}" for k, v in result.counts.items())
 
     act(work, lambda counts: t("targets_done", lang).format(counts=counts))
+
+
+# --- reporting deadlines ----------------------------------------------------------------------------
+
+def deadlines_section(lang: str) -> None:
+    st.caption(t("deadlines_intro", lang))
+    store = data.store()
+    found = deadlines.deadlines(store)
+    if found:
+        st.dataframe(pd.DataFrame({
+            t("plan", lang): [p for p, *_ in found], t("deadline_year", lang): [y for _, y, *_ in found],
+            t("deadline_date", lang): [fmt.date(d, lang) for _, _, d, *_ in found],
+            t("note", lang): [n or "" for *_, n, _ in found], t("col_set_by", lang): [b or "" for *_, b in found]}),
+            hide_index=True)
+    else:
+        st.info(t("deadlines_none", lang))
+    plans = list(store.plans()["code"])
+    if not plans:
+        return
+    with st.form("admin_deadline", border=True):
+        plan_column, year_column, date_column = st.columns([2, 1, 1])
+        plan_column.selectbox(t("plan", lang), plans, key="admin_deadline_plan")
+        year_column.number_input(t("deadline_year", lang), min_value=1900, max_value=2200, step=1,
+                                 value=dt.date.today().year - 1, key="admin_deadline_year")
+        date_column.date_input(t("deadline_date", lang), dt.date(dt.date.today().year, 1, 15),
+                               key="admin_deadline_date", format="DD/MM/YYYY")
+        st.text_input(t("deadline_note", lang), key="admin_deadline_note")
+        st.form_submit_button(t("deadline_set", lang), type="primary", on_click=_set_deadline, args=(lang,))
+
+
+def _set_deadline(lang: str) -> None:
+    s = st.session_state
+    plan, year, due = s.get("admin_deadline_plan"), int(s.get("admin_deadline_year") or 0), s.get("admin_deadline_date")
+    if not isinstance(due, dt.date):  # the date was cleared
+        s[OUTCOME] = ("error", t("deadline_missing", lang))
+        return
+    act(lambda: deadline_files.set_one(data.store(), plan, year, due, note=s.get("admin_deadline_note") or None, by=me(),
+                                       source="web"),
+        t("deadline_done", lang).format(plan=plan, year=year, date=fmt.date(due, lang)))
 
 
 # --- backup -----------------------------------------------------------------------------------------

@@ -230,12 +230,16 @@ def _init_postgres(url: str, demo: bool, data_dir: Path, force: bool) -> Store:
 
 def load_shipped(store: Store, data_dir: Path) -> None:
     """Load every shipped file in one transaction per step, failing loudly on any problem."""
+    from metrics.catalogue import deadlines  # it loads with this module's LoadResult
+
     catalogue_paths = [data_dir / name for name in ("plans.csv", "indicators.csv", "targets.csv", "quotas.csv",
                                                     "period_totals.csv")]
     for step, result in (
         ("units.csv", lambda: load_units(store, data_dir / "units.csv")),
         ("plans/indicators/targets/period_totals", lambda: load_targets(
             store, [p for p in catalogue_paths if p.exists()])),
+        ("deadlines.csv", lambda: deadlines.load(store, data_dir / "deadlines.csv") if (
+            data_dir / "deadlines.csv").exists() else LoadResult()),
     ):
         outcome = result()
         if not outcome.ok:

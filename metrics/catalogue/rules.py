@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from metrics.catalogue.tabular import Column
+from metrics.domain.deadlines import email_problem, phone_problem
 from metrics.domain.judgement import (
     ANNUAL_CEILING,
     ANNUAL_FLOOR,
@@ -52,6 +53,9 @@ UNIT_COLUMNS = [
     Column("successor", aliases=("đơn vị kế thừa", "kế thừa")),
     Column("official_code", aliases=("mã hành chính",)),
     Column("source", True, aliases=("nguồn",)),
+    Column("contact_name", aliases=("người liên hệ", "liên hệ")),
+    Column("contact_phone", aliases=("điện thoại", "số điện thoại")),
+    Column("contact_email", aliases=("email", "thư điện tử")),
 ]
 PLAN_COLUMNS = [
     Column("plan", True, aliases=("kế hoạch", "mã kế hoạch")),
@@ -137,8 +141,20 @@ def check_units(records: list[dict], known_codes: set[str]) -> list[Problem]:
         if r["valid_from"] and r["valid_to"] and r["valid_to"] < r["valid_from"]:
             problems.append(_problem(r, "valid_to", "invalid-period",
                 "Ngày kết thúc trước ngày bắt đầu.", "The period ends before it starts."))
+        problems += _contact_problems(r)
     for rows in periods.values():
         problems += _overlaps(rows)
+    return problems
+
+
+def _contact_problems(r: dict) -> list[Problem]:
+    """A contact's phone and email, when given, are one well-formed number and address."""
+    problems = []
+    for column, code, why in (("contact_phone", "invalid-phone", phone_problem),
+                              ("contact_email", "invalid-email", email_problem)):
+        found = why(r[column]) if r.get(column) else None
+        if found:
+            problems.append(_problem(r, column, code, *found))
     return problems
 
 
@@ -160,6 +176,7 @@ def save_units(cur: duckdb.DuckDBPyConnection, records: list[dict]) -> int:
         "name_vi": r["name_vi"], "name_en": r["name_en"] or r["name_vi"], "kind": r["kind"],
         "level": UNIT_KINDS[r["kind"]], "sector": r["sector"], "parent": r["parent"],
         "successor": r["successor"], "official_code": r["official_code"], "source": r["source"],
+        **{c: (r.get(c) or "").strip() or None for c in ("contact_name", "contact_phone", "contact_email")},
     } for r in records])
     dialect.stage(cur, "incoming_units", frame, like="units")
     columns = ", ".join(frame.columns)

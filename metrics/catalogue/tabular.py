@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from metrics.domain.deadlines import parse_day
 from metrics.storage import db
 from metrics.storage.files import guarded
 from metrics.storage.files.workbook import NATIVE
@@ -37,7 +38,7 @@ READING_STOPS = {"unreadable-file", "empty-file", "file-too-large", "suspicious-
 class Column:
     name: str
     required: bool = False
-    kind: str = "text"  # text | int | number | date | choice | choices | codes (a |-list)
+    kind: str = "text"  # text | int | number | date | day (dd/mm/yyyy) | choice | choices | codes (a |-list)
     choices: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()  # other headers that mean this column (Vietnamese ones)
 
@@ -252,6 +253,11 @@ def _date(text: str, col: Column) -> dt.date:
                          f"“{text}” is not a date as YYYY-MM-DD (e.g. 2025-07-01).") from None
 
 
+def _day(text: str, col: Column) -> dt.date:
+    """A day as Vietnamese documents write it (``15/01/2026``), or ISO, or an Excel date."""
+    return parse_day(text[:10] if re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00", text) else text)
+
+
 def _choice(text: str, col: Column) -> str:
     if text not in col.choices:
         allowed = ", ".join(col.choices)
@@ -279,6 +285,7 @@ _CONVERTERS = {
     "int": _int,
     "number": _number,
     "date": _date,
+    "day": _day,
     "choice": _choice,
     "choices": _choices,
     "codes": lambda text, col: tuple(dict.fromkeys(item.strip() for item in text.split("|") if item.strip())),

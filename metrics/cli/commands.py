@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from metrics import synth
 from metrics.cli import admin as cli_admin
 from metrics.cli import export as export_command
+from metrics.cli import overdue as overdue_command
 from metrics.cli import quotas as quotas_command
 from metrics.cli.output import TableWriter, write_file, write_table
 from metrics.storage import audit, db
@@ -142,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_batches_approve)
 
     export_command.add_parser(sub, common)  # the deck, the report, the data (metrics/cli/export.py)
+    overdue_command.add_parsers(sub, common)  # who is late, and the reporting deadlines (metrics/cli/overdue.py)
     cli_admin.add_parsers(sub, common)  # users, backup, restore, audit (metrics/cli/admin.py)
     synth.add_parser(sub, common)  # a generated national dataset (metrics/synth.py)
     return parser

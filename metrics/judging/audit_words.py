@@ -33,6 +33,9 @@ WORDS = {
     "previous_scope": ("trước đó: {v}", "before: {v}"),
     "backup_created_at": ("bản sao lưu lúc {v}", "backup made at {v}"),
     "counts": ("{tables} bảng, {n} dòng", "{tables} tables, {n} rows"),
+    "year": ("năm {v}", "year {v}"),
+    "due": ("hạn {v}", "due {v}"),
+    "deadlines": ("{n} hạn báo cáo", "{n} deadlines"),
 }
 FLAGS = {  # keys whose value is yes or no: said only when yes
     "demo": ("có số liệu mẫu", "with the demo data"),
@@ -40,7 +43,7 @@ FLAGS = {  # keys whose value is yes or no: said only when yes
     "replace": ("thay thế toàn bộ", "replacing everything"),
 }
 ORDER = ["username", "role", "scope", "previous_scope", "batch", "operation", "file", "files", "rows", "units", "plans", "indicators", "targets",
-         "plan", "sha256", "recorded_as", "folder", "dir", "from", "backup_created_at", "counts", "demo", "force",
+         "plan", "year", "due", "deadlines", "sha256", "recorded_as", "folder", "dir", "from", "backup_created_at", "counts", "demo", "force",
          "replace", "reason"]
 REASONS = {
     "password": ("sai mật khẩu", "wrong password"),

@@ -35,6 +35,7 @@ ACTIONS = {
     "backup": ("Sao lưu", "Backup"),
     "restore": ("Khôi phục", "Restore"),
     "init": ("Tạo cơ sở dữ liệu", "Database created"),
+    "deadline-set": ("Đặt hạn báo cáo", "Reporting deadline set"),
 }
 COLUMNS = ["id", "happened_at", "user_name", "action", "detail", "source"]
 

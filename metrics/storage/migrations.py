@@ -262,6 +262,18 @@ def batch_approval(cur: duckdb.DuckDBPyConnection) -> None:
 SCOPED_ROLE = "kpi_scoped"
 
 
+def reporting_deadlines(cur: duckdb.DuckDBPyConnection) -> None:
+    """A reporting deadline per plan and year (set by an administrator, or loaded from a deadlines file), and a
+    contact on each unit period (a name, a phone, an email), so the office can remind the units that are late."""
+    cur.execute("""
+        CREATE TABLE reporting_deadlines (
+            plan VARCHAR NOT NULL, year INTEGER NOT NULL, due DATE NOT NULL, note VARCHAR, set_by VARCHAR,
+            set_at TIMESTAMPTZ NOT NULL DEFAULT now(), PRIMARY KEY (plan, year))""")
+    cur.execute("ALTER TABLE units ADD COLUMN contact_name VARCHAR")
+    cur.execute("ALTER TABLE units ADD COLUMN contact_phone VARCHAR")
+    cur.execute("ALTER TABLE units ADD COLUMN contact_email VARCHAR")
+
+
 def scoped_writes(cur: duckdb.DuckDBPyConnection) -> None:
     """PostgreSQL only (DuckDB: nothing; its one writing process checks scopes in the program): the database
     itself refuses a scoped analyst's value outside their subtree. A scoped write runs as the role
@@ -324,6 +336,7 @@ MIGRATIONS = [
     ("0015_user_scope", user_scope),
     ("0016_target_quotas", target_quotas),
     ("0017_batch_approval", batch_approval),
+    ("0018_reporting_deadlines", reporting_deadlines),
     ("0019_scoped_writes", scoped_writes),
 ]
 

@@ -75,6 +75,10 @@ TITLES = {
     "negative-quota": ("Mức giao âm", "Negative quota"),
     "basis-needs-amount": ("Số kế hoạch cần chỉ số số lượng", "The plan figure needs an amount"),
     "base-year-not-before-deadline": ("Năm gốc không trước năm đích", "Base year not before the deadline"),
+    "invalid-day": ("Ngày không hợp lệ", "Invalid date"),
+    "year-not-in-plan": ("Năm ngoài nhiệm kỳ", "Year outside the plan"),
+    "invalid-phone": ("Số điện thoại không hợp lệ", "Invalid phone number"),
+    "invalid-email": ("Email không hợp lệ", "Invalid email address"),
 }
 
 
