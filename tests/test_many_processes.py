@@ -1,0 +1,38 @@
+"""Several processes on one PostgreSQL database: what one writes, every dashboard process shows on its next run.
+
+Each dashboard process keeps its own caches (``ui.data``). A write from another process — a second dashboard
+behind the proxy, the command line — reaches them through the change stamp (``Store.change_stamp``), which
+every page run reads."""
+
+from __future__ import annotations
+
+import pytest
+
+from metrics.storage.store import Store
+from tests.helpers import cli, texts
+
+pytestmark = pytest.mark.postgres
+
+
+def test_an_undo_in_another_process_moves_the_change_stamp(postgres_demo_url):
+    store = Store.open(postgres_demo_url)
+    try:
+        before, version = store.change_stamp(), store.data_version()
+        cli("rollback", "1", db=postgres_demo_url)  # another process, its own connection
+        after = store.change_stamp()
+        assert after[0] > before[0] and after[1] == before[1]  # a value write; the catalogue did not change
+        assert store.data_version() != version
+    finally:
+        store.close()
+
+
+@pytest.mark.slow
+def test_a_page_shows_on_its_next_run_what_the_command_line_changed(postgres_demo_url, dashboard):
+    at = dashboard(postgres_demo_url)
+    shown = texts(at)
+    cli("rollback", "1", db=postgres_demo_url)  # the demo's figures go (a separate process)
+    at.run()  # the same session, the same process's caches: its next run
+    assert not at.exception, at.exception
+    again = texts(at)
+    assert again != shown
+    assert again == texts(dashboard(postgres_demo_url))  # what a fresh process with empty caches shows
