@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from metrics.storage.store import Store
-from tests.helpers import cli, texts
+from tests.helpers import PASSWORD, cli, texts
 
 pytestmark = pytest.mark.postgres
 
@@ -36,3 +36,22 @@ def test_a_page_shows_on_its_next_run_what_the_command_line_changed(postgres_dem
     again = texts(at)
     assert again != shown
     assert again == texts(dashboard(postgres_demo_url))  # what a fresh process with empty caches shows
+
+
+def test_a_sign_in_on_postgresql_is_braked_ticketed_and_redeemed_by_another_process(postgres_demo_url):
+    """The sign-in form counts recent failures and issues a one-time ticket; the ticket's route may run in
+    another process (a pool of its own). Both read the clock in SQL that must run on PostgreSQL too."""
+    from metrics.storage import audit, sign_in, users
+
+    form, route = Store.open(postgres_demo_url), Store.open(postgres_demo_url)
+    try:
+        users.add(form, "lan", "Lan", "analyst", PASSWORD, by="test", source="cli")
+        audit.record(form, "lan", "sign-in-failed", source="web")
+        assert audit.recent_failures(form, "lan", 15) == 1
+        ticket = sign_in.issue_ticket(form, users.get(form, "lan"), "/import")
+        redeemed = sign_in.redeem_ticket(route, ticket)
+        assert redeemed is not None and redeemed.user.username == "lan"
+        assert sign_in.redeem_ticket(route, ticket) is None  # once
+    finally:
+        form.close()
+        route.close()
