@@ -55,3 +55,18 @@ def test_a_sign_in_on_postgresql_is_braked_ticketed_and_redeemed_by_another_proc
     finally:
         form.close()
         route.close()
+
+
+def test_a_dashboard_process_repeats_a_query_over_many_leases_of_its_pool(postgres_demo_url):
+    """A long-running process asks the same thing in many units of work (who is signed in, on every page run);
+    each gives its pooled connection back with ``DISCARD ALL``, which also drops the server's prepared
+    statements. psycopg prepares a query after its fifth run and, from the second ``DISCARD ALL`` of a
+    connection on, no longer notices they are gone: "prepared statement _pg3_0 does not exist"."""
+    store = Store.open(postgres_demo_url)
+    try:
+        for _ in range(10):
+            with store.reading():  # one page run: the same query more than once
+                for _ in range(2):
+                    assert store.rows("SELECT count(*) FROM users WHERE username = ?", ["lan"]) == [(0,)]
+    finally:
+        store.close()

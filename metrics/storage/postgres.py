@@ -34,7 +34,10 @@ from metrics.vocabulary.errors import DatabaseUnreadable
 VI_COLLATION = "vi-VN-x-icu"
 EN_COLLATION = "en-US-x-icu"
 TIME_ZONE = "Asia/Ho_Chi_Minh"
-CONNECT: dict[str, Any] = {"autocommit": True, "options": f"-c TimeZone={TIME_ZONE}"}
+# No statements prepared by psycopg (``prepare_threshold``: None): a pooled connection is given back with
+# ``DISCARD ALL``, which drops them on the server, and psycopg notices only the first time on a connection, so
+# a query run more than five times failed with "prepared statement _pg3_0 does not exist" in a dashboard process.
+CONNECT: dict[str, Any] = {"autocommit": True, "options": f"-c TimeZone={TIME_ZONE}", "prepare_threshold": None}
 # Connections a process keeps open to the server, lent to one unit of work at a time: opening one costs a few
 # milliseconds, and a page run or a ``status`` makes hundreds of units of work.
 POOL_SIZE = int(os.environ.get("KPI_DB_POOL", "8"))
