@@ -121,7 +121,6 @@ def postgres(state: Path, port: int) -> Iterator[str]:
 
 def ensure_database(db: str, demo: bool) -> None:
     """``init`` (``--demo`` when asked) on a database that has no tables yet; a database in use is left alone."""
-    sys.path.insert(0, str(ROOT))
     from metrics.storage import db as databases
 
     location = db if db.startswith(("postgresql://", "postgres://")) else Path(db)
@@ -258,14 +257,27 @@ def main(argv: list[str] | None = None) -> int:
             started = stack.enter_context(running(args.processes, db, logs, args.port, env, args.host, args.base_path))
             print(f"{started.url} — {args.processes} dashboard processes behind HAProxy on {_shown(db)}; "
                   f"logs in {logs}; Ctrl-C stops everything", flush=True)
-            while True:
-                time.sleep(1)
+            watch(started.url)
+            return 1
         except KeyboardInterrupt:
             print("stopping", flush=True)
         except (RuntimeError, subprocess.CalledProcessError) as exc:
             print(f"deploy/run: {exc}", file=sys.stderr)
             return 1
     return 0
+
+
+def watch(url: str, every: float = 5.0, misses: int = 3) -> None:
+    """Until the proxy stops answering (``misses`` health checks in a row): then say so, and everything stops. A
+    dashboard process that ends is HAProxy's to route around (its health check), and its log says why."""
+    missed = 0
+    while missed < misses:
+        time.sleep(every)
+        try:
+            missed = 0 if urllib.request.urlopen(f"{url}/_stcore/health", timeout=every).status == 200 else missed + 1
+        except OSError:
+            missed += 1
+    print(f"deploy/run: {url} stopped answering; stopping everything", file=sys.stderr)
 
 
 def _interrupted(*_) -> None:

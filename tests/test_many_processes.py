@@ -6,6 +6,8 @@ every page run reads."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from metrics.storage.store import Store
@@ -70,3 +72,37 @@ def test_a_dashboard_process_repeats_a_query_over_many_leases_of_its_pool(postgr
                     assert store.rows("SELECT count(*) FROM users WHERE username = ?", ["lan"]) == [(0,)]
     finally:
         store.close()
+
+
+@pytest.mark.slow
+def test_deploy_run_serves_through_the_proxy_and_ctrl_c_stops_everything(postgres_demo_url, tmp_path):
+    import re
+    import signal
+    import socket
+    import subprocess
+    import urllib.request
+
+    from deploy.stack import free_port
+    from tests.helpers import ROOT
+
+    port = free_port()
+    env = {**os.environ, "KPI_DB": postgres_demo_url, "KPI_PUBLIC": "1"}
+    run = subprocess.Popen([str(ROOT / "deploy" / "run"), "--processes", "2", "--port", str(port), "--state",
+                            str(tmp_path)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    backends: list[int] = []
+    try:
+        first = run.stdout.readline()  # printed once the proxy and both processes answer
+        assert first.startswith(f"http://127.0.0.1:{port} — 2 dashboard processes"), first
+        backends = [int(p) for p in re.findall(r"^ +server d\d 127\.0\.0\.1:(\d+)",
+                                                (tmp_path / "logs" / "haproxy.cfg").read_text(), re.M)]
+        assert len(backends) == 2
+        answered = {urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).headers["X-KPI-Backend"]
+                    for _ in range(4)}  # no cookie sent back: each request is a new browser
+        assert answered == {"d1", "d2"}
+        assert (tmp_path / "cookie.key").stat().st_mode & 0o077 == 0  # the shared sign-in key, owner only
+    finally:
+        run.send_signal(signal.SIGINT)
+        assert run.wait(timeout=60) == 0
+    for closed in (port, *backends):
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", closed)) != 0, f"port {closed} still answers"
