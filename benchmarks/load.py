@@ -16,12 +16,23 @@ be 0), the page latencies (request -> the page's script has finished) and the im
 
     .venv/bin/python benchmarks/load.py                                 # 30 sessions + 3 browsers x 3 rounds, 10 s reading
     .venv/bin/python benchmarks/load.py --sessions 80 --viewers 0 --rounds 2 --think 0   # clicking without pause
+
+``--scale`` measures instead how page views a second grow with dashboard processes (issue 18): the demo on a
+throwaway PostgreSQL server with 1, 2 and 4 processes behind HAProxy (``deploy/``), and on DuckDB with 1 (a
+DuckDB file has one process), in the same run. ``--sessions`` protocol sessions click through the leaders' five
+pages without pause; after one untimed round each (every process builds its caches), every page run finished
+in ``--seconds`` counts. Printed per setup: page views a second, latency p50/p95, the dashboard processes' CPU
+seconds a page view, and the load average.
+
+    .venv/bin/python benchmarks/load.py --scale                         # 16 sessions, 30 s each setup
+    .venv/bin/python benchmarks/load.py --scale --sessions 8 --seconds 20 --setups postgresql:1,postgresql:2
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import re
@@ -238,9 +249,120 @@ def report(args, tally: Tally, times: dict, imported: int, busy: tuple[float, fl
           f"({machine - server:.0f} s)")
 
 
+# --- --scale: page views a second against dashboard processes (issue 18) ----------------------------------------
+
+SETUPS = "duckdb:1,postgresql:1,postgresql:2,postgresql:4"
+
+
+def processes_busy(backends: tuple[str, ...]) -> float:
+    return sum(server_busy(url.rsplit(":", 1)[1].split("/")[0]) for url in backends)
+
+
+def database_busy(postmaster: int | None) -> float:
+    """CPU seconds of a PostgreSQL server's processes (the postmaster's children: one backend per connection)."""
+    if postmaster is None:
+        return 0.0
+    total = 0.0
+    for folder in Path("/proc").iterdir():
+        try:
+            fields = (folder / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == postmaster or folder.name == str(postmaster):
+                total += (int(fields[11]) + int(fields[12])) / CLOCK
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+async def measure(url: str, sessions: int, seconds: float, backends: tuple[str, ...], postmaster: int | None) -> dict:
+    """Sessions warm up together, then every run that ends within the ``seconds`` after the last warm-up counts."""
+    runs: list[tuple[float, float]] = []
+    errors: list[str] = []
+    await asyncio.gather(*(_warm(url, number) for number in range(sessions)))  # every process builds its caches
+    until = time.monotonic() + seconds
+    busy, database = processes_busy(backends), database_busy(postmaster)
+    await asyncio.gather(*(_timed(url, number, until, runs, errors) for number in range(sessions)))
+    busy, database = processes_busy(backends) - busy, database_busy(postmaster) - database
+    counted = sorted(s for end, s in runs if end <= until)
+    load = os.getloadavg()
+    return {"views": len(counted), "per_second": len(counted) / seconds, "p50": _quantile(counted, 0.5),
+            "p95": _quantile(counted, 0.95), "cpu_per_view": busy / max(len(counted), 1),
+            "db_per_view": database / max(len(counted), 1), "errors": errors,
+            "load": load}
+
+
+async def _warm(url: str, number: int) -> None:
+    order = PAGES[number % len(PAGES):] + PAGES[:number % len(PAGES)]
+    async with StreamSession(url, timeout=300) as stream:
+        for _, _, address in order:
+            await stream.open(address)
+
+
+async def _timed(url: str, number: int, until: float, runs: list, errors: list[str]) -> None:
+    order = PAGES[number % len(PAGES):] + PAGES[:number % len(PAGES)]
+    async with StreamSession(url, timeout=120) as stream:
+        await stream.open(order[0][2])  # this connection's session: its first run is not timed
+        turn = 1
+        while time.monotonic() < until:
+            run = await stream.open(order[turn % len(order)][2])
+            turn += 1
+            runs.append((time.monotonic(), run.seconds))
+            errors += [f"session {number}: {error}" for error in run.errors]
+
+
+def _quantile(ordered: list[float], q: float) -> float:
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else float("nan")
+
+
+def scale(args) -> int:
+    from deploy import stack
+    from tests import postgres_server
+
+    folder = Path(tempfile.mkdtemp(prefix="kpi-scale-"))
+    setups = [(engine, int(count)) for engine, count in (s.split(":") for s in args.setups.split(","))]
+    env = {"KPI_PUBLIC": "1", "KPI_COOKIE_KEY": "load-benchmark-key"}
+    results = []
+    with contextlib.ExitStack() as keep:
+        server = keep.enter_context(postgres_server.running()) if any(e == "postgresql" for e, _ in setups) else None
+        for number, (engine, count) in enumerate(setups):
+            if engine == "postgresql":
+                assert server is not None
+                db = server.create_database(f"scale{number}")
+                postmaster = int((server.folder / "data" / "postmaster.pid").read_text().split()[0])
+            else:
+                db, postmaster = str(folder / f"scale{number}.duckdb"), None
+            init_database(db if engine == "postgresql" else Path(db), demo=True).close()
+            with stack.running(count, db, folder / f"logs{number}", env=env) as running:
+                found = asyncio.run(measure(running.url, args.sessions, args.seconds, running.backends, postmaster))
+            results.append((engine, count, found))
+            print(_line(engine, count, found), flush=True)
+    print(f"\n{args.sessions} sessions clicking without pause through HAProxy, {args.seconds:g} s each setup, "
+          f"{os.cpu_count()} cores; logs in {folder}")
+    print("| engine | processes | page views/s | p50 (s) | p95 (s) | CPU s / view: dashboards + PostgreSQL "
+          "| load (1 min) | errors |")
+    print("|---|---|---|---|---|---|---|---|")
+    for engine, count, found in results:
+        print(f"| {engine} | {count} | {found['per_second']:.2f} | {found['p50']:.2f} | {found['p95']:.2f} | "
+              f"{found['cpu_per_view']:.3f} + {found['db_per_view']:.3f} | {found['load'][0]:.1f} | "
+              f"{len(found['errors'])} |")
+    every = [e for _, _, found in results for e in found["errors"]]
+    for error in every[:10]:
+        print(f"  {error}")
+    return 1 if every else 0
+
+
+def _line(engine: str, count: int, found: dict) -> str:
+    return (f"{engine} × {count}: {found['views']} views, {found['per_second']:.2f}/s, p50 {found['p50']:.2f} s, "
+            f"p95 {found['p95']:.2f} s, {found['cpu_per_view']:.3f} + {found['db_per_view']:.3f} CPU s/view, load {found['load'][0]:.1f}, "
+            f"errors {len(found['errors'])}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=30, help="viewers over the WebSocket protocol")
+    parser.add_argument("--scale", action="store_true", help="page views a second against dashboard processes")
+    parser.add_argument("--setups", default=SETUPS, help="with --scale: engine:processes, comma-separated")
+    parser.add_argument("--seconds", type=float, default=30.0, help="with --scale: the timed window of each setup")
+    parser.add_argument("--sessions", type=int, default=None,
+                        help="viewers over the WebSocket protocol (30; with --scale 16)")
     parser.add_argument("--viewers", type=int, default=3, help="viewers in a real browser")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the five pages per viewer")
     parser.add_argument("--think", type=float, default=10.0,
@@ -248,6 +370,10 @@ def main() -> int:
     parser.add_argument("--analyst-delay", type=float, default=5.0, help="seconds before the analyst starts")
     parser.add_argument("--no-analyst", action="store_true", help="viewers only")
     args = parser.parse_args()
+    if args.scale:
+        args.sessions = args.sessions or 16
+        return scale(args)
+    args.sessions = args.sessions or 30
     folder = Path(tempfile.mkdtemp(prefix="kpi-load-"))
     db = folder / "kpi.duckdb"
     init_database(db, demo=True).close()

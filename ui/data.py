@@ -81,13 +81,38 @@ def organisation(catalogue: tuple, units: tuple) -> Organisation:
     return Organisation(store().unit_periods())
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _data_version(stamp: tuple[int, int]) -> tuple:
+    """``Store.data_version`` (which counts over ``batches``) read once per change stamp, not once per run."""
+    return store().data_version()
+
+
+def data_version() -> tuple:
+    """The version of the data as they are now, noticed on the next run whichever process wrote them.
+
+    Every dashboard process (there may be several behind a proxy, docs/scaling.md) keeps its own caches; a write
+    from another process or the command line bumps a counter in the database (``Store.change_stamp``), which
+    each run reads: one statement over two one-row tables. The full version is read only when it moved."""
+    return _data_version(store().change_stamp())
+
+
+def batches() -> pd.DataFrame:
+    """The batches table (the as-of picker of every page lists them), read again only when the data change."""
+    return _batches(data_version()).copy()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _batches(version: tuple) -> pd.DataFrame:
+    return store().batches()
+
+
 def scorecard(as_of: int | None = None, approved_only: bool = False) -> Scorecard:
     """The scorecard for the data as it is now (or as of a batch; or approved figures only), rebuilt when the
     data change.
 
     As of the newest batch is the data as they are now: one scorecard, not a second copy of the nation's
     organisation (the present page pins the newest batch by default). Approved only applies to the data now."""
-    version = store().data_version()
+    version = data_version()
     if as_of is not None and as_of >= version[0]:
         as_of = None
     return _scorecard(version, as_of, approved_only and as_of is None)

@@ -204,7 +204,7 @@ def approved_toggle(lang: str, card: Scorecard, as_of: int | None) -> bool:
 
 def as_of_selector(lang: str) -> int | None:
     """Which state of the data to show: the latest, or as right after a chosen import batch."""
-    batches = data.store().batches().sort_values("id", ascending=False)
+    batches = data.batches().sort_values("id", ascending=False)
     labels = {LATEST: t("as_of_latest", lang)}
     for b in batches.itertuples():
         what = t("undo_of", lang).format(batch=int(b.reverts)) if b.kind == "rollback" else b.file_name or b.kind

@@ -91,7 +91,7 @@ def entries(store, *, user: str | None = None, actions: list[str] | None = None,
 def recent_failures(store, user: str, minutes: int) -> int:
     """Failed sign-ins of ``user`` in the last ``minutes`` (the sign-in form's brake on guessing)."""
     return store.rows("SELECT count(*) FROM audit WHERE action = 'sign-in-failed' AND user_name = ? "
-                      "AND happened_at > now() - to_minutes(?)", [user, int(minutes)])[0][0]
+                      "AND happened_at > now() - CAST(? AS INTEGER) * INTERVAL '1 minute'", [user, int(minutes)])[0][0]
 
 
 def _moment(value: dt.date | dt.datetime) -> dt.datetime:

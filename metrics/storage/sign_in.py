@@ -61,7 +61,7 @@ def issue_ticket(store, user: users.User, next_path: str, seconds: float = TICKE
     with store.transaction() as cur:
         cur.execute("DELETE FROM sign_in_tickets WHERE expires_at < now()")
         cur.execute("INSERT INTO sign_in_tickets (ticket_sha256, username, session_version, next_path, expires_at) "
-                    "VALUES (?, ?, ?, ?, now() + to_seconds(?))",
+                    "VALUES (?, ?, ?, ?, now() + CAST(? AS DOUBLE) * INTERVAL '1 second')",
                     [_digest(ticket), user.username, user.session_version, local_path(next_path), float(seconds)])
     return ticket
 

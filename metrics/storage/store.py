@@ -208,6 +208,14 @@ class Store:
         with self.cursor() as cur:
             return data_version(cur)
 
+    def change_stamp(self) -> tuple[int, int]:
+        """Two counters that every write a page could show bumps in its own transaction, from any process: value
+        batches and undos (``value_writes``), units, plans, indicators and targets (``catalogue_version``). Two
+        one-row tables read in one statement: cheap enough for every page run of every dashboard process, where
+        ``data_version`` counts over ``batches``."""
+        with self.cursor() as cur:
+            return change_stamp(cur)
+
     def is_empty(self) -> bool:
         return self.rows("SELECT count(*) FROM plans")[0][0] == 0
 
@@ -285,6 +293,13 @@ def limit_writes_to(cur, scope: str | None) -> None:
         return
     cur.execute("SELECT set_config('kpi.scope', ?, true)", [scope])
     cur.execute(f"SET LOCAL ROLE {migrations.SCOPED_ROLE}")
+
+
+def change_stamp(cur) -> tuple[int, int]:
+    """``Store.change_stamp`` read in the caller's cursor."""
+    writes, catalogue = cur.execute("SELECT (SELECT max(count) FROM value_writes), "
+                                    "(SELECT max(version) FROM catalogue_version)").fetchall()[0]
+    return int(writes or 0), int(catalogue or 0)
 
 
 def write_batch(cur, frame: pd.DataFrame | str, kind: str, *, file_name: str | None = None,

@@ -1,0 +1,1 @@
+"""Running the product as several processes behind a proxy (deploy/stack.py)."""
