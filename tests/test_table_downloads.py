@@ -1,5 +1,6 @@
 """Every table of the leaders' pages comes with CSV and Excel downloads (made by ``ui.widgets.table``)."""
 
+import datetime as dt
 import io
 
 import openpyxl
@@ -28,7 +29,9 @@ def page(demo_path, dashboard):
 @pytest.mark.parametrize("path, session, tables", [
     ("views/target.py", {"target": "HN1a", "year": 2026}, 2),  # years met, values and sources
     ("views/units.py", {"unit": "883", "year": 2024, "units_view": "unit"}, 1),
-    ("views/about.py", {"year": 2026}, 6),  # with the units late on today's date (the demo's 2026 is due 30/11/2026)
+    # with the units late on 3/12/2026 (the demo's 2026 is due 30/11/2026; the page's date box, default today)
+    ("views/about.py", {"year": 2026, "about_overdue_on": dt.date(2026, 12, 3)}, 6),
+    ("views/about.py", {"year": 2026, "about_overdue_on": dt.date(2026, 11, 30)}, 5),  # nobody late yet
     ("views/overview.py", {"overview_detail": "table"}, 1),
 ])
 def test_each_table_has_csv_and_excel_downloads(page, path, session, tables):
