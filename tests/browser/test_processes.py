@@ -35,7 +35,7 @@ def shown(page) -> list[str]:
     return sorted({line.strip() for line in lines if any(c.isdigit() for c in line)})
 
 
-def test_a_sign_in_and_an_undo_in_one_process_hold_in_the_other(postgres_demo_url, browser, tmp_path):
+def test_a_sign_in_and_an_import_in_one_process_hold_in_the_other(postgres_demo_url, browser, tmp_path):
     add_user(postgres_demo_url, "lan", "analyst")
     env = {"KPI_COOKIE_KEY": secrets.token_urlsafe(32), "KPI_PUBLIC": "1"}  # the leaders' pages need no sign-in
     contexts = []
@@ -63,19 +63,18 @@ def test_a_sign_in_and_an_undo_in_one_process_hold_in_the_other(postgres_demo_ur
             assert {c["name"]: c["value"] for c in viewer.context.cookies()}[BACKEND_COOKIE] == reader
             before = shown(viewer)  # the other process has built its caches on the data before the write
 
-            # TODO(issue 18): a values import on the import page instead, once import runs on PostgreSQL
-            # (engineer A's branch); until then the write is an undo, which already does.
-            analyst.get_by_role("tab", name="Lịch sử nhập").click()
-            analyst.locator('[data-testid="stSelectbox"]').filter(has_text="Chọn đợt nhập").click()
-            analyst.get_by_role("option", name="#1 · values_demo.csv").click()  # the demo's 1,535 figures
-            analyst.get_by_role("button", name="Hoàn tác đợt #1…").click()
-            analyst.get_by_role("button", name="Xác nhận hoàn tác").click()
-            analyst.get_by_text("Đã hoàn tác đợt #1.").wait_for()
+            values = tmp_path / "bao-cao-2026.csv"  # the province's members of 2026 (111.258 in the demo)
+            values.write_text("Đơn vị,Chỉ tiêu,Năm,Giá trị\nAG-2025,members,2026,130000\n", encoding="utf-8")
+            analyst.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(values))
+            analyst.get_by_role("button", name="Kiểm tra tệp").click()
+            analyst.get_by_text("Tệp hợp lệ").wait_for()
+            analyst.get_by_role("button", name="Xác nhận nhập 1 giá trị").click()
+            analyst.get_by_text("Đã nhập đợt #").wait_for()
             assert_no_error(analyst)
 
             viewer.reload()  # a new run in the other process, whose caches hold the old figures
             after = shown(viewer)
-            assert after != before
+            assert after != before and any("130.000" in line for line in after)
             writers_view = context()  # the same page from the process that wrote: the same figures
             writers_view.add_cookies([{"name": BACKEND_COOKIE, "value": writer, "url": running.url}])
             check = writers_view.new_page()
