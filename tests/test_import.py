@@ -304,7 +304,8 @@ def test_exported_values_import_into_an_empty_database_with_the_same_statuses(de
     assert export_values(demo, exported) == len(demo.observations())
     empty = Store.open(tmp_path / "empty.duckdb")
     assert load_units(empty, DATA / "units.csv").ok
-    assert load_targets(empty, [DATA / "plans.csv", DATA / "indicators.csv", DATA / "targets.csv"]).ok
+    assert load_targets(empty, [DATA / "plans.csv", DATA / "indicators.csv", DATA / "targets.csv",
+                                DATA / "quotas.csv"]).ok  # the units' quotas too: a unit with one is judged by it
     empty.close()
     done = cli("import", exported, db=tmp_path / "empty.duckdb")
     assert f"{len(demo.observations())} " in done.stdout

@@ -25,6 +25,7 @@ def other_db(tmp_path_factory) -> Path:
     run_cli("units", "import", MINI / "units.csv", db=db)
     run_cli("targets", "import", plans, MINI / "indicators.csv", MINI / "targets.csv", MINI / "period_totals.csv", db=db)
     run_cli("import", MINI / "values.csv", db=db)
+    run_cli("batches", "approve", "1", db=db)  # the office approves the figures (else provisional)
     return db
 
 
