@@ -150,21 +150,30 @@ def status_changes(store: Store, cur, plan: str) -> pd.DataFrame | None:
     """
     if cur.execute("SELECT count(*) FROM diff WHERE change <> 'unchanged'").fetchall()[0][0] > MAX_JUDGED_VALUES:
         return None  # judging would take longer than the import itself: the overview shows it afterwards
-    changed = [r[0] for r in cur.execute("SELECT DISTINCT indicator FROM diff WHERE change <> 'unchanged'").fetchall()]
+    return pd.DataFrame(_judged(store, cur, plan, "SELECT indicator, year FROM diff WHERE change <> 'unchanged'",
+                                "after_figures", "SELECT * FROM after_values", prepare=_values_after))
+
+
+def _judged(store: Store, cur, plan: str, touched: str, figures: str, values: str, prepare=None) -> list[dict]:
+    """The differences between the plan's statuses now and those read from ``figures``/``values`` (views in
+    ``cur``), for the targets on the indicators ``touched`` (a query of indicator, year) changes; ``prepare``
+    makes those views, once it is known some target is touched. The import's preview and the undo's share it."""
+    changed = [r[0] for r in cur.execute(f"SELECT DISTINCT indicator FROM ({touched}) AS t").fetchall()]
     targets = [t for t in map(Target.from_row, store.targets(plan).to_dict("records")) if t.indicator in changed]
     if not targets:
-        return pd.DataFrame()
+        return []
     indicators = sorted({t.indicator for t in targets})
-    file_years = [r[0] for r in cur.execute(
-        "SELECT DISTINCT year FROM diff WHERE change <> 'unchanged' AND indicator IN (SELECT unnest(?::VARCHAR[]))",
+    touched_years = [r[0] for r in cur.execute(
+        f"SELECT DISTINCT year FROM ({touched}) AS t WHERE indicator IN (SELECT unnest(?::VARCHAR[]))",
         [indicators]).fetchall()]
-    years = _years(store, store.plan(plan), indicators, file_years)
+    years = _years(store, store.plan(plan), indicators, touched_years)
     before = Scorecard(store)
-    _values_after(cur)
-    after = Scorecard(CursorStore(store, cur), org=before.org,
-                      source=StoredFigures(CursorStore(store, cur), before.indicators, figures="after_figures",
-                                           values="SELECT * FROM after_values"))
-    return pd.DataFrame(_differences((before, after), plan, targets, years))
+    if prepare is not None:
+        prepare(cur)
+    view = CursorStore(store, cur)
+    after = Scorecard(view, org=before.org, source=StoredFigures(view, before.indicators, figures=figures,
+                                                                 values=values))
+    return _differences((before, after), plan, targets, years)
 
 
 MAX_JUDGED_VALUES = 1_000_000  # above this, the preview says statuses will show on the overview instead
@@ -253,20 +262,8 @@ def undo_status_changes(store: Store, batch: int, plan: str) -> pd.DataFrame:
                        SELECT * FROM figures f WHERE NOT EXISTS (
                            SELECT 1 FROM undo_pairs p WHERE p.indicator = f.indicator AND p.year = f.year)
                        UNION ALL SELECT * FROM undo_rolled""")
-        changed = [r[0] for r in cur.execute("SELECT DISTINCT indicator FROM undo_pairs").fetchall()]
-        targets = [t for t in map(Target.from_row, store.targets(plan).to_dict("records")) if t.indicator in changed]
-        found: list[dict] = []
-        if targets:
-            indicators = sorted({t.indicator for t in targets})
-            pair_years = [r[0] for r in cur.execute(
-                "SELECT DISTINCT year FROM undo_pairs WHERE indicator IN (SELECT unnest(?::VARCHAR[]))",
-                [indicators]).fetchall()]
-            years = _years(store, store.plan(plan), indicators, pair_years)
-            before = Scorecard(store)
-            view = CursorStore(store, cur)
-            after = Scorecard(view, org=before.org, source=StoredFigures(
-                view, before.indicators, figures="undo_figures", values="SELECT * FROM undo_values"))
-            found = _differences((before, after), plan, targets, years)
+        found = _judged(store, cur, plan, "SELECT indicator, year FROM undo_pairs", "undo_figures",
+                        "SELECT * FROM undo_values")
         for name in ("VIEW undo_figures", "VIEW undo_values", "TABLE undo_rolled", "TABLE undo_pairs",
                      "TABLE undo_cells", "TABLE undo_batch"):
             cur.execute(f"DROP {name}")
