@@ -558,19 +558,9 @@ def ranking(rows: list[StatusRow], lang: str = "vi", judged: bool = True) -> go.
     if judged:
         labels = [f"{r.symbol} {label}" for r, label in zip(with_data, labels)]
     names = [_escape(r.unit.name(lang)) for r in with_data]
-    wrapped = [wrap(n) for n in names]
-    lines = max((len(w) for w in wrapped), default=1)
-    row_px = BAR_PX + NAME_LINE_PX * lines + 10
-    fig = go.Figure(go.Bar(
-        y=names, x=values, orientation="h", width=BAR_PX / row_px,
-        marker_color=[statuses.colour(r.status) for r in with_data] if judged else BLUE, marker_line=BAR_EDGE,
-        text=labels, textposition="auto", insidetextanchor="end", cliponaxis=False,
-        hovertext=[_cell_hover(r, lang) if judged else f"{n}: {label}" for r, n, label in
-                   zip(with_data, names, labels)], hoverinfo="text"))
-    fig.update_layout(annotations=[  # in one update: one add_annotation each cost a tenth of a second per chart
-        dict(text="<br>".join(parts), x=0, xref="paper", xanchor="left", y=unit_name, yref="y", yanchor="bottom",
-             yshift=BAR_PX / 2 + 1, showarrow=False, font=dict(size=12), align="left")
-        for unit_name, parts in zip(names, wrapped)])
+    fig, row_px = _named_bars(
+        names, values, [statuses.colour(r.status) for r in with_data] if judged else BLUE, labels,
+        [_cell_hover(r, lang) if judged else f"{n}: {label}" for r, n, label in zip(with_data, names, labels)])
     right = max(values, default=0)
     if with_data and judged and not own:
         target = with_data[0].verdict.target_value
@@ -631,6 +621,24 @@ def band_label(position: str | None, lang: str) -> str:
     return pick(BAND_LABELS[position], lang) if position else ""
 
 
+def _named_bars(names: list[str], values: list[float], colours, labels: list[str],
+                hover: list[str]) -> tuple[go.Figure, int]:
+    """Horizontal bars, one a unit, each unit's name in full on its own line(s) above its bar (a name beside
+    the bar was cut at a phone's width), the label at the bar's end; and the height of one row in pixels."""
+    wrapped = [wrap(n) for n in names]
+    lines = max((len(w) for w in wrapped), default=1)
+    row_px = BAR_PX + NAME_LINE_PX * lines + 10
+    fig = go.Figure(go.Bar(
+        y=names, x=values, orientation="h", width=BAR_PX / row_px, marker_color=colours, marker_line=BAR_EDGE,
+        text=labels, textposition="auto", insidetextanchor="end", cliponaxis=False,
+        hovertext=hover, hoverinfo="text"))
+    fig.update_layout(annotations=[  # in one update: one add_annotation each cost a tenth of a second per chart
+        dict(text="<br>".join(parts), x=0, xref="paper", xanchor="left", y=unit_name, yref="y", yanchor="bottom",
+             yshift=BAR_PX / 2 + 1, showarrow=False, font=dict(size=12), align="left")
+        for unit_name, parts in zip(names, wrapped)])
+    return fig, row_px
+
+
 def shortfall(carriers: list, indicator, lang: str = "vi", ratio: bool = False) -> go.Figure:
     """Who carries the province's gap (``metrics.judging.quotas.Carrier``): each unit given a quota, by how far
     it is behind the pace its quota asks (its part of the province's shortfall), largest first; a unit ahead
@@ -642,18 +650,8 @@ def shortfall(carriers: list, indicator, lang: str = "vi", ratio: bool = False) 
     size = (lambda v: fmt.points(v, lang, signed=False)) if ratio else (lambda v: fmt.shown(v, indicator, lang))
     labels = [f"{c.row.symbol} {'−' if v < 0 else ''}{size(abs(v))}" for c, v in zip(shown, values)]
     names = [_escape(c.unit.name(lang)) for c in shown]
-    wrapped = [wrap(n) for n in names]
-    lines = max((len(w) for w in wrapped), default=1)
-    row_px = BAR_PX + NAME_LINE_PX * lines + 10
-    fig = go.Figure(go.Bar(
-        y=names, x=values, orientation="h", width=BAR_PX / row_px,
-        marker_color=[statuses.colour(c.row.status) for c in shown], marker_line=BAR_EDGE,
-        text=labels, textposition="auto", insidetextanchor="end", cliponaxis=False,
-        hovertext=[f"{n}: {_cell_hover(c.row, lang)}" for c, n in zip(shown, names)], hoverinfo="text"))
-    fig.update_layout(annotations=[
-        dict(text="<br>".join(parts), x=0, xref="paper", xanchor="left", y=unit_name, yref="y", yanchor="bottom",
-             yshift=BAR_PX / 2 + 1, showarrow=False, font=dict(size=12), align="left")
-        for unit_name, parts in zip(names, wrapped)])
+    fig, row_px = _named_bars(names, values, [statuses.colour(c.row.status) for c in shown], labels,
+                              [f"{n}: {_cell_hover(c.row, lang)}" for c, n in zip(shown, names)])
     low, high = min([0.0, *values]), max([0.0, *values])
     base_layout(fig, kind, lang, height=max(200, row_px * len(shown) + 90))
     fig.update_xaxes(tickformat=fmt.plotly_tickformat(kind), ticksuffix="", dtick=None,
