@@ -12,11 +12,11 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from deploy import stack
 from tests.helpers import copy_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,22 +72,11 @@ def streamlit_server(db_path: Path, extra_env: dict | None = None, root: Path = 
             cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
-            wait_healthy(url, log_path)
+            stack.wait_healthy(url, process, log_path, wait=60)  # (a server that exits says so at once)
             yield url
         finally:
             process.terminate()
             process.wait(timeout=20)
-
-
-def wait_healthy(url: str, log_path: Path) -> None:
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"the server did not start; see {log_path}")
 
 
 @pytest.fixture(scope="session")
