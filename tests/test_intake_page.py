@@ -30,7 +30,12 @@ def analyst_template(demo_template, tmp_path_factory):
 @pytest.fixture
 def page(analyst_template, tmp_path, monkeypatch):
     """The import page on a database of its own (the page writes to it), signed in as an analyst."""
-    db = copy_database(analyst_template, tmp_path)
+    yield from _signed_in_import_page(copy_database(analyst_template, tmp_path), monkeypatch)
+
+
+def _signed_in_import_page(db, monkeypatch):
+    """The import page on ``db`` (a DuckDB file or a PostgreSQL URL), lan signed in; caches cleared after
+    (which releases a DuckDB file's lock)."""
     monkeypatch.setenv("KPI_DB", str(db))
     st.cache_resource.clear()
     st.cache_data.clear()
@@ -39,7 +44,7 @@ def page(analyst_template, tmp_path, monkeypatch):
     at.run()
     at.switch_page("views/import.py").run()
     yield at, db
-    st.cache_resource.clear()  # releases the DuckDB file lock
+    st.cache_resource.clear()
 
 
 def ok(at):
@@ -71,16 +76,8 @@ def test_a_file_with_errors_is_listed_and_nothing_is_written(page):
 def postgres_page(postgres_demo_url, monkeypatch):
     """The import page on the test's own PostgreSQL copy of the demo, signed in as lan, an analyst."""
     add_user(postgres_demo_url, "lan", "analyst")
-    monkeypatch.setenv("KPI_DB", postgres_demo_url)
     monkeypatch.setenv("KPI_COOKIE_KEY", "a key every dashboard process shares, long enough")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
-    sign_in(at, "lan")
-    at.run()
-    at.switch_page("views/import.py").run()
-    yield at, postgres_demo_url
-    st.cache_resource.clear()
+    yield from _signed_in_import_page(postgres_demo_url, monkeypatch)
 
 
 @pytest.mark.slow
