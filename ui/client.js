@@ -215,8 +215,14 @@
     const legend = gd._fullLayout.legend;
     if (!window.Plotly || !gd.closest(".st-key-slide") || window.innerWidth > 640 || !legend
         || legend.orientation !== "v") return false;
+    // Placed (and marked so) only once redrawn: an earlier drawing's afterplot marked the chart placed
+    // while its legend still stood beside a 64 px plot (seen under CI's load).
+    gd.kpiLegendMoving = true;
     window.Plotly.relayout(gd, { "legend.orientation": "h", "legend.yref": "container", "legend.y": 0,
-      "legend.yanchor": "bottom", "legend.x": 0, "legend.xanchor": "left" });
+      "legend.yanchor": "bottom", "legend.x": 0, "legend.xanchor": "left" }).finally(() => {
+      gd.kpiLegendMoving = false;
+      requestAnimationFrame(() => declutter(gd));
+    });
     return true;
   }
 
@@ -224,7 +230,7 @@
     for (const gd of document.querySelectorAll(".js-plotly-plot")) {
       if (gd.kpiWatched || typeof gd.on !== "function" || !gd._fullLayout) continue;
       gd.kpiWatched = true;
-      gd.on("plotly_afterplot", () => requestAnimationFrame(() => declutter(gd)));
+      gd.on("plotly_afterplot", () => requestAnimationFrame(() => { if (!gd.kpiLegendMoving) declutter(gd); }));
       if (legendUnder(gd)) continue;  // redrawn with its legend under the plot: placed after that drawing
       declutter(gd);
     }
