@@ -37,10 +37,11 @@ def cli(*args, db=None, check=True, env=None):
     return done
 
 
-def run_cli(*args, db=None, check=True) -> subprocess.CompletedProcess:
+def run_cli(*args, db=None, check=True, env=None, stdin=None) -> subprocess.CompletedProcess:
     """``python -m metrics ARGS [--db DB]`` through ``metrics.cli.main`` in this process, with the same result
     record as ``cli``: for a test that needs what a command does or says, not how a process ends (exit code of
-    an uncaught error, traceback, start-up), which ``cli`` keeps testing. Saves the ~2 s start of a process."""
+    an uncaught error, traceback, start-up), which ``cli`` keeps testing. Saves the ~2 s start of a process.
+    ``env`` holds variables set for the command alone (``None`` removes one); ``stdin`` is its standard input."""
     from metrics.cli import main
 
     argv = [*map(str, args), *(["--db", str(db)] if db is not None else [])]
@@ -48,7 +49,8 @@ def run_cli(*args, db=None, check=True) -> subprocess.CompletedProcess:
     mask = os.umask(0o022)
     os.umask(mask)
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), _environment(env or {}), \
+                _standard_input(stdin):
             try:
                 code = main(argv)
             except SystemExit as exc:  # argparse's usage errors
@@ -59,6 +61,32 @@ def run_cli(*args, db=None, check=True) -> subprocess.CompletedProcess:
     if check:
         assert done.returncode == 0, done.stderr
     return done
+
+
+@contextlib.contextmanager
+def _environment(changes: dict[str, str | None]):
+    """The process's environment with ``changes`` (a ``None`` value removes the variable), put back after."""
+    saved = {name: os.environ.get(name) for name in changes}
+    try:
+        for name, value in changes.items():
+            os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, str(value))
+        yield
+    finally:
+        for name, value in saved.items():
+            os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, value)
+
+
+@contextlib.contextmanager
+def _standard_input(text: str | None):
+    if text is None:
+        yield
+        return
+    saved = sys.stdin
+    sys.stdin = io.StringIO(text)
+    try:
+        yield
+    finally:
+        sys.stdin = saved
 
 
 def read_csv(text: str) -> list[dict]:

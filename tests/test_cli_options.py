@@ -1,14 +1,14 @@
 """Global options (``--db``, ``--lang``) work before and after the command name, for every command.
 
 Each command runs twice on its own copy of a demo database, once as ``python -m metrics --db X --lang en
-COMMAND …`` and once as ``python -m metrics COMMAND … --db X --lang en``, with ``KPI_DB`` pointing at a
-decoy file that must never come into being: the database that was read or written is X and no other.
+COMMAND …`` and once as ``python -m metrics COMMAND … --db X --lang en`` (through ``metrics.cli.main`` in
+this process), with ``KPI_DB`` pointing at a decoy file that must never come into being: the database that
+was read or written is X and no other.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
 import sys
@@ -19,7 +19,7 @@ import pytest
 
 from metrics.cli.commands import build_parser
 from metrics.storage.store import Store, write_batch
-from tests.helpers import ROOT, cli, copy_database
+from tests.helpers import ROOT, copy_database, run_cli
 
 VALUES = "unit,indicator,year,value\n883,union_houses,2024,11\n"
 UNITS = ROOT / "data" / "units.csv"
@@ -78,10 +78,7 @@ def template(demo_template, tmp_path_factory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("options")
     path = copy_database(demo_template, folder)
     for name in ("boss", "lan"):
-        done = subprocess.run([sys.executable, "-m", "metrics", "users", "add", name, "--role", "admin",
-                               "--password-stdin", "--db", str(path)], input=PASSWORD, capture_output=True,
-                              text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
-        assert done.returncode == 0, done.stderr
+        run_cli("users", "add", name, "--role", "admin", "--password-stdin", db=path, stdin=PASSWORD)
     store = Store.open(path)
     try:  # batch 3: an import not yet approved (for ``batches approve``)
         with store.transaction() as cur:
@@ -89,7 +86,7 @@ def template(demo_template, tmp_path_factory) -> tuple[Path, Path]:
                         "import", provisional=True)
     finally:
         store.close()
-    cli("backup", folder / "backup", db=path)
+    run_cli("backup", folder / "backup", db=path)
     return path, folder / "backup"
 
 
@@ -111,11 +108,9 @@ def test_global_options_choose_the_database_and_language(command, position, temp
     options = ["--db", str(db), "--lang", "en"]
     line = [*options, *command.split(), *arguments] if position == "before" else [*command.split(), *arguments, *options]
     decoy = tmp_path / "decoy.duckdb"
-    env = {k: v for k, v in os.environ.items() if k != "KPI_LANG"}
     before = digest(db)
-    done = subprocess.run([sys.executable, "-m", "metrics", *line], input=stdin, capture_output=True, text=True,
-                          cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT), "KPI_DB": str(decoy)}, timeout=300)
-    assert done.returncode == 0, done.stderr
+    # in this process (the parsing is the same code; a process's start-up is tested in test_cli.py)
+    done = run_cli(*line, env={"KPI_LANG": None, "KPI_DB": str(decoy)}, stdin=stdin)
     assert english in done.stdout, done.stdout[:500]
     assert not decoy.exists() and not Path(str(decoy) + ".wal").exists()
     if writes is not None:
