@@ -1,4 +1,6 @@
-"""The command line of docs/interfaces.md, run as a user runs it: a subprocess on a real database file."""
+"""The command line of docs/interfaces.md on a real database file: as a user runs it (a process of its own)
+where what is tested is the process (its output's columns, a held file, a closed pipe), otherwise through
+``metrics.cli.main`` in this process (the same parsing and commands, without a process's ~2 s start)."""
 
 import csv
 import io
@@ -13,7 +15,7 @@ import pytest
 from metrics.domain.judgement import ANNUAL_TYPES
 from metrics.storage import audit
 from metrics.storage.store import Store
-from tests.helpers import MINI, ROOT, SHORT_WAIT, cli, copy_database, read_csv
+from tests.helpers import MINI, ROOT, SHORT_WAIT, cli, copy_database, read_csv, run_cli
 
 STATUS_COLUMNS = ["plan", "target", "indicator", "unit", "year", "actual", "target_value", "achievement_pct", "status"]
 
@@ -31,7 +33,7 @@ def test_status_csv_has_the_contract_columns_in_order(demo_db):
 
 @pytest.mark.slow
 def test_status_lists_every_target_for_the_province_and_each_unit_it_applies_to(demo_db):
-    rows = read_csv(cli("status", "--plan", "DH-XI-2023-2028", "--year", "2024", db=demo_db).stdout)
+    rows = read_csv(run_cli("status", "--plan", "DH-XI-2023-2028", "--year", "2024", db=demo_db).stdout)
     targets = read_csv((ROOT / "data" / "targets.csv").read_text(encoding="utf-8"))
     wanted = [t for t in targets if t["plan"] == "DH-XI-2023-2028"]
     province = [r for r in rows if r["unit"] == "AG"]
@@ -47,7 +49,7 @@ def test_status_lists_every_target_for_the_province_and_each_unit_it_applies_to(
 @pytest.mark.slow
 def test_status_2024_says_not_achieved_for_every_annual_target_below_its_bound(demo_db):
     """It said not_available with "0 of 1 years met" for HN1b at 58,4% against ≥ 65%."""
-    out = cli("status", "--year", "2024", "--unit", "AG", "--format", "csv", db=demo_db).stdout
+    out = run_cli("status", "--year", "2024", "--unit", "AG", "--format", "csv", db=demo_db).stdout
     rows = {r["target"]: r for r in csv.DictReader(io.StringIO(out))}
     annual = [r for r in rows.values() if r["target_type"] in ANNUAL_TYPES and r["actual"]]
     below = [r for r in annual if r["years_met"] == "0"]
@@ -58,7 +60,7 @@ def test_status_2024_says_not_achieved_for_every_annual_target_below_its_bound(d
 
 @pytest.mark.slow
 def test_status_numbers_are_plain_for_machines(demo_db):
-    rows = read_csv(cli("status", "--year", "2023", "--unit", "AG", db=demo_db).stdout)
+    rows = read_csv(run_cli("status", "--year", "2023", "--unit", "AG", db=demo_db).stdout)
     members = next(r for r in rows if r["indicator"] == "members")
     assert members["actual"] == "111258.0"
     assert members["year"] == "2023"
@@ -66,20 +68,20 @@ def test_status_numbers_are_plain_for_machines(demo_db):
 
 @pytest.mark.slow
 def test_status_json_matches_csv(demo_db):
-    as_json = json.loads(cli("status", "--format", "json", "--unit", "AG", "--year", "2023", db=demo_db).stdout)
-    as_csv = read_csv(cli("status", "--unit", "AG", "--year", "2023", db=demo_db).stdout)
+    as_json = json.loads(run_cli("status", "--format", "json", "--unit", "AG", "--year", "2023", db=demo_db).stdout)
+    as_csv = read_csv(run_cli("status", "--unit", "AG", "--year", "2023", db=demo_db).stdout)
     assert [(r["target"], r["status"]) for r in as_json] == [(r["target"], r["status"]) for r in as_csv]
 
 
 def test_unknown_plan_fails_with_a_message_that_names_the_known_plans(demo_db):
-    done = cli("status", "--plan", "NOPE", db=demo_db, check=False)
+    done = run_cli("status", "--plan", "NOPE", db=demo_db, check=False)
     assert done.returncode == 1
     assert "DH-XI-2023-2028" in done.stderr and "NOPE" in done.stderr
 
 
 @pytest.mark.slow
 def test_init_refuses_to_overwrite_a_database_with_data(demo_db):
-    done = cli("init", "--demo", db=demo_db, check=False)
+    done = run_cli("init", "--demo", db=demo_db, check=False)
     assert done.returncode == 1
     assert "--force" in done.stderr
 
@@ -104,11 +106,11 @@ def test_a_second_process_gets_a_clear_message_while_the_database_is_held(demo_d
 @pytest.mark.slow
 def test_units_and_targets_import_load_another_federation(tmp_path):
     db = tmp_path / "other.duckdb"
-    cli("init", db=db)
-    cli("units", "import", MINI / "units.csv", db=db)
-    done = cli("targets", "import", MINI / "plans.csv", MINI / "indicators.csv", MINI / "targets.csv", db=db)
+    run_cli("init", db=db)
+    run_cli("units", "import", MINI / "units.csv", db=db)
+    done = run_cli("targets", "import", MINI / "plans.csv", MINI / "indicators.csv", MINI / "targets.csv", db=db)
     assert "targets: 6" in done.stdout
-    rows = read_csv(cli("status", "--plan", "T-2023-2028", "--year", "2024", db=db).stdout)
+    rows = read_csv(run_cli("status", "--plan", "T-2023-2028", "--year", "2024", db=db).stdout)
     assert {r["status"] for r in rows} == {"not_available"}  # a plan and units, no values yet
     assert len(rows) == 26
 
@@ -116,54 +118,52 @@ def test_units_and_targets_import_load_another_federation(tmp_path):
 @pytest.mark.slow
 def test_targets_import_with_errors_writes_nothing(tmp_path):
     db = tmp_path / "bad.duckdb"
-    cli("init", db=db)
+    run_cli("init", db=db)
     bad = tmp_path / "targets.csv"
     text = (MINI / "targets.csv").read_text(encoding="utf-8")
     bad.write_text(text.replace(",members,level,200,", ",members,level,lots,").replace(",houses,", ",nohouses,"),
                    encoding="utf-8")
-    done = cli("targets", "import", MINI / "plans.csv", MINI / "indicators.csv", bad, db=db, check=False)
+    done = run_cli("targets", "import", MINI / "plans.csv", MINI / "indicators.csv", bad, db=db, check=False)
     assert done.returncode == 1
     assert "dòng 2 · value · “lots” · invalid-number" in done.stderr
     assert "dòng 4 · indicator · “nohouses” · unknown-indicator" in done.stderr
     assert "plans: 0" not in done.stdout
-    empty = cli("status", db=db, check=False)
+    empty = run_cli("status", db=db, check=False)
     assert empty.returncode == 1  # still no plan: nothing was written
 
 
 @pytest.mark.slow
-def test_history_and_rollback(tmp_path):
-    db = tmp_path / "h.duckdb"
-    cli("init", "--demo", db=db)
-    history = read_csv(cli("history", db=db).stdout)
+def test_history_and_rollback(demo_template, tmp_path):
+    db = copy_database(demo_template, tmp_path, "h.duckdb")
+    history = read_csv(run_cli("history", db=db).stdout)
     assert list(history[0]) == ["batch", "file", "sha256", "rows", "user", "time", "state", "approval", "approved_by"]
     first = history[0]["batch"]
-    cli("rollback", first, db=db)
-    again = read_csv(cli("history", db=db).stdout)
+    run_cli("rollback", first, db=db)
+    again = read_csv(run_cli("history", db=db).stdout)
     assert again[0]["state"].startswith("rolled_back")
-    assert cli("rollback", first, db=db, check=False).returncode == 1
+    assert run_cli("rollback", first, db=db, check=False).returncode == 1
 
 
 FORMULA = "=cmd|' /C calc'!A0"
 
 
 @pytest.mark.slow
-def test_command_line_csv_never_hands_a_spreadsheet_a_formula(tmp_path):
+def test_command_line_csv_never_hands_a_spreadsheet_a_formula(demo_template, tmp_path):
     """A failed sign-in under a formula-like name, a file named like a formula: text in every CSV output."""
-    db = tmp_path / "f.duckdb"
-    cli("init", "--demo", db=db)
+    db = copy_database(demo_template, tmp_path, "f.duckdb")
     values = tmp_path / "=1+1.csv"
     values.write_text("unit,indicator,year,value\n883,union_houses,2024,11\n", encoding="utf-8")
-    cli("import", values, db=db)
+    run_cli("import", values, db=db)
     store = Store.open(db)
     try:
         audit.record(store, FORMULA, "sign-in-failed", {"reason": "password"})
     finally:
         store.close()
-    logged = read_csv(cli("audit", db=db).stdout)
+    logged = read_csv(run_cli("audit", db=db).stdout)
     assert logged[0]["user_name"] == "'" + FORMULA
-    history = read_csv(cli("history", db=db).stdout)
+    history = read_csv(run_cli("history", db=db).stdout)
     assert history[-1]["file"] == "'=1+1.csv"
-    assert json.loads(cli("history", "--format", "json", db=db).stdout)[-1]["file"] == "=1+1.csv"  # JSON as stored
+    assert json.loads(run_cli("history", "--format", "json", db=db).stdout)[-1]["file"] == "=1+1.csv"  # JSON as stored
 
 
 @pytest.mark.slow
@@ -183,15 +183,15 @@ def test_export_and_template_never_overwrite_without_force_and_never_the_databas
     existing = tmp_path / "report.csv"
     existing.write_text("keep me", encoding="utf-8")
     for command in (["export", "--format", "csv"], ["template", "--year", "2025"]):
-        refused = cli(*command, "--out", existing, db=demo_db, check=False)
+        refused = run_cli(*command, "--out", existing, db=demo_db, check=False)
         assert refused.returncode == 1 and "--force" in refused.stderr and "Traceback" not in refused.stderr
         assert existing.read_text(encoding="utf-8") == "keep me"
-        missing = cli(*command, "--out", tmp_path / "no-such-folder" / "x.csv", db=demo_db, check=False)
+        missing = run_cli(*command, "--out", tmp_path / "no-such-folder" / "x.csv", db=demo_db, check=False)
         assert missing.returncode == 1 and "không tồn tại" in missing.stderr and "Traceback" not in missing.stderr
     before = demo_db.read_bytes()
     for target in (demo_db, Path(str(demo_db) + ".wal")):
-        refused = cli("export", "--format", "csv", "--out", target, "--force", db=demo_db, check=False)
+        refused = run_cli("export", "--format", "csv", "--out", target, "--force", db=demo_db, check=False)
         assert refused.returncode == 1 and "không bao giờ ghi đè" in refused.stderr
     assert demo_db.read_bytes() == before and not Path(str(demo_db) + ".wal").exists()
-    cli("export", "--format", "csv", "--out", existing, "--force", db=demo_db)
+    run_cli("export", "--format", "csv", "--out", existing, "--force", db=demo_db)
     assert existing.read_bytes().startswith(b"\xef\xbb\xbfunit,indicator")
