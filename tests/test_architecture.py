@@ -1,5 +1,6 @@
 """Rules of the codebase that keep the core usable without the UI."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -26,26 +27,31 @@ def test_metrics_never_imports_streamlit():
     assert streamlit_modules == "[]"
 
 
-@pytest.mark.slow
-def test_the_fast_lane_leaves_every_browser_test_out():
-    """``-m "not browser"`` still started Chromium: the folder's ``pytestmark`` in its conftest did nothing."""
+@pytest.fixture(scope="module")
+def not_browser() -> dict[str, bool]:
+    """The tests ``-m "not browser"`` keeps (one collection; the plugin ``tests/collection_report.py``): node id -> slow."""
     listed = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "not browser",
-                             "-p", "no:cacheprovider", "tests"], cwd=ROOT, capture_output=True, text=True, check=True)
-    names = [line for line in listed.stdout.splitlines() if "::" in line]
-    assert names and not [n for n in names if n.startswith("tests/browser/")]
+                             "-p", "no:cacheprovider", "-p", "collection_report", "tests"], cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT / "tests")}, capture_output=True, text=True,
+                            check=True)
+    return {line.split()[1]: line.split()[2] == "slow" for line in listed.stdout.splitlines()
+            if line.startswith("KPI-ITEM ")}
 
 
 @pytest.mark.slow
-def test_the_fast_lane_runs_some_test_of_every_module():
+def test_the_fast_lane_leaves_every_browser_test_out(not_browser):
+    """``-m "not browser"`` still started Chromium: the folder's ``pytestmark`` in its conftest did nothing."""
+    assert len(not_browser) > 500 and not [n for n in not_browser if n.startswith("tests/browser/")]
+
+
+@pytest.mark.slow
+def test_the_fast_lane_runs_some_test_of_every_module(not_browser):
     """``-m "not browser and not slow"`` (README) leaves out the slow tests, never a whole module of tests."""
-    listed = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "not browser and not slow",
-                             "-p", "no:cacheprovider", "tests"], cwd=ROOT, capture_output=True, text=True, check=True)
-    fast = {line.split("::")[0] for line in listed.stdout.splitlines() if "::" in line}
+    fast = {name.split("::")[0] for name, slow in not_browser.items() if not slow}
     modules = {f"tests/{p.name}" for p in (ROOT / "tests").glob("test_*.py")}
     modules -= {"tests/test_export_render.py",  # renders decks with LibreOffice
                 "tests/test_crash.py"}  # its one test kills a big import mid-write
     assert modules - fast == set()
-    assert not [n for n in fast if n.startswith("tests/browser/")]
 
 
 @pytest.mark.slow
