@@ -16,7 +16,7 @@ from metrics.exports import data
 from metrics.ingest import intake
 from metrics.storage.files import guard
 from metrics.storage.store import Store
-from tests.helpers import FIXTURES, cli, copy_database
+from tests.helpers import FIXTURES, copy_database, run_cli
 
 HOSTILE = FIXTURES / "hostile"
 EXPECTED = {  # file -> (row, column, code) of its one problem, or a list of its problems
@@ -101,7 +101,7 @@ def test_a_hostile_file_is_rejected_with_what_to_do_and_changes_nothing(name, db
     assert digest(db_path) == before
     if name in LIMIT:
         return  # the command line takes files up to 2 GB
-    done = cli("import", path, db=db_path, check=False)
+    done = run_cli("import", path, db=db_path, check=False)
     assert done.returncode == 1, done.stdout
     assert expected(name)[0][2] in done.stderr and "Traceback" not in done.stderr
     assert digest(db_path) == before
@@ -140,7 +140,7 @@ def test_a_hidden_sheet_is_read_only_when_asked_for(db_path):
 
 
 def test_a_terminal_escape_is_never_printed(db_path):
-    done = cli("import", HOSTILE / "rejected" / "terminal_escapes.csv", db=db_path, check=False)
+    done = run_cli("import", HOSTILE / "rejected" / "terminal_escapes.csv", db=db_path, check=False)
     assert "\x1b" not in done.stdout + done.stderr and "\x07" not in done.stdout + done.stderr
     assert "control-character" in done.stderr and "\ufffd" in done.stderr
 

@@ -11,7 +11,7 @@ import pytest
 from metrics.catalogue.loading import init_database, load_units
 from metrics.ingest import intake
 from metrics.storage.store import Store
-from tests.helpers import FIXTURES, MINI, cli, copy_database
+from tests.helpers import FIXTURES, MINI, copy_database, run_cli
 
 IMPORT = FIXTURES / "import"
 
@@ -156,7 +156,7 @@ def test_a_bad_file_is_rejected_with_every_problem_and_changes_nothing(name, db_
     finally:
         store.close()
     before = hashlib.sha256(db_path.read_bytes()).hexdigest()
-    done = cli("import", path, db=db_path, check=False)
+    done = run_cli("import", path, db=db_path, check=False)
     assert done.returncode == 1, done.stdout
     for _row, _column, code in EXPECTED_PROBLEMS[name]:
         assert code in done.stderr
