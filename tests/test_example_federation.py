@@ -4,6 +4,7 @@ pages and its deck and PDF opened."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shlex
 import subprocess
@@ -14,7 +15,7 @@ import streamlit as st
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers import ROOT, cli, read_csv
+from tests.helpers import ROOT, read_csv, run_cli
 
 DOC = ROOT / "docs" / "data-files.md"
 
@@ -31,9 +32,10 @@ def federation(tmp_path_factory) -> dict[str, Path]:
     """Run every documented command, the files it names written into a folder of the test's own."""
     folder = tmp_path_factory.mktemp("vinh-long")
     outputs: dict[str, str] = {}
-    for command in walkthrough():
+    for command in walkthrough():  # through metrics.cli.main in this process, from the project's folder
         args = [str(folder / a) if a.startswith("vinh-long") else a for a in command[3:]]
-        done = cli(*args)
+        with contextlib.chdir(ROOT):
+            done = run_cli(*args)
         outputs[" ".join(command[3:])] = done.stdout
     return {"db": folder / "vinh-long.duckdb", "pptx": folder / "vinh-long-2026.pptx",
             "pdf": folder / "vinh-long-2026.pdf", "term_pdf": folder / "vinh-long-2023-2028.pdf", "outputs": outputs}
@@ -130,7 +132,7 @@ def test_an_ended_plan_stops_with_its_province(federation):
         ("V2", "TV"): ("target_achieved", 57.78),  # 130/225 ≥ 55%
     }
     assert {r["year"] for r in rows.values()} == {"2024"}
-    refused = cli("status", "--plan", "TV-CT-2021-2025", "--year", "2025", db=federation["db"], check=False)
+    refused = run_cli("status", "--plan", "TV-CT-2021-2025", "--year", "2025", db=federation["db"], check=False)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert "Kế hoạch kết thúc khi Liên đoàn Lao động tỉnh Trà Vinh hợp nhất ngày 1/7/2025" in refused.stderr
 
@@ -217,17 +219,17 @@ def test_the_term_report_says_once_which_years_are_reconstructed(federation):
 @pytest.mark.slow
 def test_a_rebased_plans_deck_and_an_ended_plans_report_say_so(federation, tmp_path):
     deck = tmp_path / "ben-tre.pptx"
-    cli("export", "--format", "pptx", "--plan", "BT-CT-2023-2027", "--out", deck, db=federation["db"])
+    run_cli("export", "--format", "pptx", "--plan", "BT-CT-2023-2027", "--out", deck, db=federation["db"])
     slides = Presentation(str(deck)).slides
     shown = " ".join(shape.text_frame.text for slide in slides for shape in slide.shapes if shape.has_text_frame)
     notes = " ".join(slide.notes_slide.notes_text_frame.text for slide in slides if slide.has_notes_slide)
     assert "132.390 đoàn viên đến năm 2027, tính lại theo đơn vị sau hợp nhất" in shown
     assert "Chỉ tiêu trong văn bản của Liên đoàn Lao động tỉnh Bến Tre: 46.000 đoàn viên" in notes
     report = tmp_path / "tra-vinh.pdf"
-    cli("export", "--format", "pdf", "--plan", "TV-CT-2021-2025", "--out", report, db=federation["db"])
+    run_cli("export", "--format", "pdf", "--plan", "TV-CT-2021-2025", "--out", report, db=federation["db"])
     assert "Kế hoạch kết thúc khi Liên đoàn Lao động tỉnh Trà Vinh hợp nhất ngày 1/7/2025" in " ".join(
         pdf_text(report).split())
-    refused = cli("export", "--format", "pdf", "--plan", "TV-CT-2021-2025", "--year", "2025", "--out",
+    refused = run_cli("export", "--format", "pdf", "--plan", "TV-CT-2021-2025", "--year", "2025", "--out",
                   tmp_path / "late.pdf", db=federation["db"], check=False)
     assert refused.returncode == 1 and "1/7/2025" in refused.stderr and not (tmp_path / "late.pdf").exists()
 
