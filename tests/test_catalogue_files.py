@@ -14,7 +14,7 @@ import pytest
 from metrics.catalogue.loading import load_targets, load_units
 from metrics.cli import commands
 from metrics.storage.store import Store
-from tests.helpers import FIXTURES, MINI, cli, copy_database, run_cli
+from tests.helpers import FIXTURES, MINI, copy_database, run_cli
 from tests.test_hostile import EXPECTED as HOSTILE_EXPECTED
 from tests.test_hostile import HOSTILE
 
@@ -120,7 +120,7 @@ def test_a_real_command_line_says_so_without_a_traceback(db_path):
     for command in (["units", "import", ERRORS / "units_comma_in_name.csv"],
                     ["targets", "import", ERRORS / "targets_decimal_comma.csv", "--lang", "en"],
                     ["targets", "import", HOSTILE / "rejected" / "zip_bomb.xlsx"]):
-        done = cli(*command, db=db_path, check=False)
+        done = run_cli(*command, db=db_path, check=False)
         assert done.returncode == 1 and "Traceback" not in done.stderr and done.stderr.strip()
     assert digest(db_path) == before
 
@@ -138,9 +138,9 @@ def test_vietnamese_headers_load_the_same_catalogue_as_english_ones(tmp_path):
             (vietnamese, CATALOGUE / "vi" / "don-vi.csv",
              [CATALOGUE / "vi" / n for n in ("ke-hoach.csv", "chi-so.csv", "chi-tieu.csv",
                                              "so-lieu-ca-giai-doan.csv")])):
-        cli("init", db=db)
-        cli("units", "import", units, db=db)
-        assert "period_totals: 1" in cli("targets", "import", *catalogue, db=db).stdout
+        run_cli("init", db=db)
+        run_cli("units", "import", units, db=db)
+        assert "period_totals: 1" in run_cli("targets", "import", *catalogue, db=db).stdout
     assert status_rows(vietnamese) == status_rows(english)
     stores = [Store.open(db, read_only=True) for db in (english, vietnamese)]
     try:
@@ -194,10 +194,10 @@ def test_period_totals_load_with_targets_import_and_merge(db_path, tmp_path):
     more = tmp_path / "period_totals.csv"
     more.write_text("unit,indicator,from_year,to_year,value,source,note\n"
                     "P,members,2018,2023,90,Báo cáo nhiệm kỳ,\nP,houses,2018,2023,45,Báo cáo sửa lại,\n", encoding="utf-8")
-    done = cli("targets", "import", more, "--dry-run", "--lang", "en", db=db_path)
+    done = run_cli("targets", "import", more, "--dry-run", "--lang", "en", db=db_path)
     assert "Period totals: created: 1 · updated: 1 · unchanged: 0" in done.stdout
     assert "P · houses · 2018 · 2023: value 40 → 45" in done.stdout
-    cli("targets", "import", more, db=db_path)
+    run_cli("targets", "import", more, db=db_path)
     store = Store.open(db_path, read_only=True)
     try:
         assert store.rows("SELECT indicator, value FROM period_totals ORDER BY indicator") == [("houses", 45.0),
@@ -211,6 +211,6 @@ def test_an_unknown_column_is_reported_as_a_warning_and_the_rest_loads(db_path, 
     path = tmp_path / "plans.csv"
     lines = (MINI / "plans.csv").read_text(encoding="utf-8").splitlines()
     path.write_text(f"{lines[0]},người phụ trách\n{lines[1]},Lan\n", encoding="utf-8")
-    done = cli("targets", "import", path, "--lang", "en", db=db_path)
+    done = run_cli("targets", "import", path, "--lang", "en", db=db_path)
     assert "Warnings" in done.stdout and "unknown-column" in done.stdout and "người phụ trách" in done.stdout
     assert "plans: 1" in done.stdout

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-from tests.helpers import MINI, ROOT, cli, run_cli, texts
+from tests.helpers import MINI, ROOT, run_cli, texts
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +51,9 @@ def test_the_headline_cards_are_the_targets_the_plan_names_in_its_order(other_db
 @pytest.mark.slow
 def test_a_plan_without_headline_targets_shows_none_rather_than_another_federations(tmp_path, page):
     db = tmp_path / "kpi.duckdb"
-    cli("init", db=db)
-    cli("units", "import", MINI / "units.csv", db=db)
-    cli("targets", "import", MINI / "plans.csv", MINI / "indicators.csv", MINI / "targets.csv", db=db)
+    run_cli("init", db=db)
+    run_cli("units", "import", MINI / "units.csv", db=db)
+    run_cli("targets", "import", MINI / "plans.csv", MINI / "indicators.csv", MINI / "targets.csv", db=db)
     at = page(db, "views/overview.py")
     assert "Chỉ tiêu chính" not in [s.value for s in at.subheader]
 
@@ -67,7 +67,7 @@ def test_the_method_takes_its_examples_from_the_plan_on_screen(other_db, page):
 
 
 def test_a_missing_database_on_the_command_line_says_how_to_load_ones_own_files(tmp_path):
-    done = cli("status", db=tmp_path / "none.duckdb", check=False)
+    done = run_cli("status", db=tmp_path / "none.duckdb", check=False)
     assert done.returncode == 1 and "python -m metrics init" in done.stderr and "targets import" in done.stderr
     own, demo = done.stderr.split("Chỉ để xem thử")
     assert "--demo" not in own and "--demo" in demo

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from metrics.synth import leaf_values, synthesise
-from tests.helpers import cli
+from tests.helpers import run_cli
 
 
 @pytest.mark.slow
@@ -23,12 +23,12 @@ def test_synthetic_dataset_loads_with_the_contract_commands(tmp_path):
     assert (moved == 2).all()  # every grassroots union moves from a district to a commune on 1/7/2025
 
     db = tmp_path / "national.duckdb"
-    cli("init", db=db)
-    cli("units", "import", out / "units.csv", db=db)
-    cli("targets", "import", out / "targets.csv", db=db)  # one file: plan, indicators and targets
-    done = cli("import", out / "values.csv", "--plan", "SYN-2028", db=db)
+    run_cli("init", db=db)
+    run_cli("units", "import", out / "units.csv", db=db)
+    run_cli("targets", "import", out / "targets.csv", db=db)  # one file: plan, indicators and targets
+    done = run_cli("import", out / "values.csv", "--plan", "SYN-2028", db=db)
     assert f"{counts['values']}" in done.stdout.replace(".", "").replace(",", "")
-    rows = list(csv.DictReader(io.StringIO(cli("status", "--year", "2026", "--unit", "VN", db=db).stdout)))
+    rows = list(csv.DictReader(io.StringIO(run_cli("status", "--year", "2026", "--unit", "VN", db=db).stdout)))
     assert len(rows) == counts["targets"]
     members = next(r for r in rows if r["indicator"] == "members")
     total = pd.read_csv(out / "values.csv").query("indicator == 'members' and year == 2026")["value"].sum()
