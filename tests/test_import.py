@@ -20,7 +20,7 @@ from metrics.judging.scorecard import Scorecard
 from metrics.storage.store import Store, write_batch
 from metrics.storage.values_export import export_values
 from metrics.vocabulary.errors import UserError
-from tests.helpers import MINI, ROOT, cli, copy_database
+from tests.helpers import MINI, ROOT, copy_database, run_cli
 
 DATA = ROOT / "data"
 PLAN = "DH-XI-2023-2028"
@@ -307,7 +307,7 @@ def test_exported_values_import_into_an_empty_database_with_the_same_statuses(de
     assert load_targets(empty, [DATA / "plans.csv", DATA / "indicators.csv", DATA / "targets.csv",
                                 DATA / "quotas.csv"]).ok  # the units' quotas too: a unit with one is judged by it
     empty.close()
-    done = cli("import", exported, db=tmp_path / "empty.duckdb")
+    done = run_cli("import", exported, db=tmp_path / "empty.duckdb")
     assert f"{len(demo.observations())} " in done.stdout
     plans = demo.plans().to_dict("records")
     latest = Scorecard(demo)
@@ -345,14 +345,14 @@ def test_dry_run_prints_the_preview_and_writes_nothing(demo_template, tmp_path):
     shutil.copy(demo_template, db)
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     path = write(tmp_path, "unit;indicator;year;value;numerator;denominator\nAG-2025;cba_coverage;2026;;240;245\n")
-    done = cli("import", path, "--dry-run", "--lang", "en", db=db)
+    done = run_cli("import", path, "--dry-run", "--lang", "en", db=db)
     assert "Created: 1 · Figures updated: 0 · Source/note only: 0 · Unchanged: 0 · Rejected rows: 0" in done.stdout
     assert "Collective agreement coverage" in done.stdout and "→" in done.stdout
     assert "Dry run: nothing was written." in done.stdout
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
-    done = cli("import", path, "--user", "lan", db=db)
+    done = run_cli("import", path, "--user", "lan", db=db)
     assert "Đã nhập đợt #" in done.stdout
-    history = list(csv.DictReader(io.StringIO(cli("history", db=db).stdout)))
+    history = list(csv.DictReader(io.StringIO(run_cli("history", db=db).stdout)))
     assert history[-1]["file"] == "values.csv" and history[-1]["user"] == "lan" and history[-1]["rows"] == "1"
     assert history[-1]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -365,7 +365,7 @@ def test_a_filled_template_imports(suffix, demo_template, tmp_path):
     db = tmp_path / "kpi.duckdb"
     shutil.copy(demo_template, db)
     out = tmp_path / f"mau{suffix}"
-    cli("template", "--plan", PLAN, "--year", "2026", "--units", "AG-2025,CD-P-LONGXUYEN", "--out", out, db=db)
+    run_cli("template", "--plan", PLAN, "--year", "2026", "--units", "AG-2025,CD-P-LONGXUYEN", "--out", out, db=db)
     store = Store.open(db)
     try:
         frame = (pd.read_csv(out, sep=";", dtype=str, encoding="utf-8-sig") if suffix == ".csv"
