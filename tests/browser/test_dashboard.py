@@ -79,3 +79,23 @@ def test_phone_width_is_readable(browser, server, request):
     phone.wait_for_timeout(800)
     phone.screenshot(path=str(ARTIFACTS / "phone-overview.png"))
     context.close()
+
+
+# The overview's status badges, column by column, top to bottom: the space between one and the next.
+BADGE_GAPS = """() => {
+  const boxes = [...document.querySelectorAll('.st-key-scorecard .stMarkdownBadge')].map((b) => b.getBoundingClientRect());
+  const columns = {};
+  for (const b of boxes) (columns[Math.round(b.left / 50)] ??= []).push(b);
+  return Object.values(columns).flatMap((c) => c.sort((a, b) => a.top - b.top).slice(1)
+    .map((b, i) => b.top - c[i].bottom));
+}"""
+
+
+def test_the_overview_badges_of_one_line_rows_do_not_touch(server, page):
+    """At 1440 px the one-line rows' badges stood edge to edge, one coloured block of several statuses."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{server}/?lang=vi")
+    wait_rendered(page)
+    page.locator(".st-key-scorecard .stMarkdownBadge").first.wait_for()
+    gaps = page.evaluate(BADGE_GAPS)
+    assert len(gaps) > 20 and min(gaps) >= 2, sorted(gaps)[:5]
