@@ -564,3 +564,13 @@ def test_the_title_slide_fits_above_its_footer(store, lang):
     for upper, lower in zip(body, body[1:]):
         assert upper.top + upper.height <= lower.top, upper.text_frame.text
     assert body[-1].top + body[-1].height <= footer
+
+
+def test_an_english_report_says_the_resolutions_words_are_vietnamese(store):
+    """The English PDF and workbook quoted the resolution in Vietnamese under "Resolution", unmarked."""
+    reader = PdfReader(io.BytesIO(build(store, Choice("pdf", PLAN, lang="en"))))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Resolution (in Vietnamese): «" in text
+    book = openpyxl.load_workbook(io.BytesIO(build(store, Choice("xlsx", PLAN, lang="en"))))
+    headers = {cell.value for sheet in book.worksheets for cell in sheet[1]}
+    assert "Resolution's wording (in Vietnamese)" in headers

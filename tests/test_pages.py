@@ -240,3 +240,12 @@ def test_a_number_in_another_script_in_the_address_is_ignored_not_a_crash(demo_p
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     assert at.title
+
+
+def test_an_english_target_page_says_its_quote_and_source_are_vietnamese(app):
+    """The resolution's words and its source stood unmarked in Vietnamese on an English page."""
+    at = app("views/target.py", target="NK1b", year=2025, lang="en")
+    captions = [c.value.replace("\\", "") for c in at.caption]  # Markdown escapes removed
+    quote = next(i for i, c in enumerate(captions) if c == "The resolution's words, in Vietnamese")
+    assert captions[quote + 1].startswith("Source (a Vietnamese document): Nghị quyết")
+    assert "Nguyên văn Nghị quyết" in [c.value for c in app("views/target.py", target="NK1b", year=2025).caption]

@@ -144,6 +144,8 @@ TEXTS = {
     "quota_behind": ("Chậm so với tiến độ", "Behind the pace"),
     "about_target": ("Chỉ tiêu và nguồn số liệu", "The target and its sources"),
     "source": ("Nguồn", "Source"),
+    "resolution_words": ("Nguyên văn Nghị quyết", "The resolution's words, in Vietnamese"),
+    "source_document": ("Nguồn", "Source (a Vietnamese document)"),
     "numerator": ("Tử số", "Numerator"),
     "denominator": ("Mẫu số", "Denominator"),
     "reported": ("Đơn vị báo cáo", "Units reported"),

@@ -239,8 +239,9 @@ def provenance(row, view: layout.View) -> None:
     """The resolution's words, the definition, and the source of every value."""
     lang, ind = view.lang, row.indicator
     st.subheader(t("about_target", lang))
+    st.caption(t("resolution_words", lang))  # an English reader is told the quote and its source are Vietnamese
     st.markdown(f"> {widgets.safe(row.target['wording_vi'])}")
-    st.caption(widgets.safe(f"{t('source', lang)}: {row.target['source']}"))
+    st.caption(widgets.safe(f"{t('source_document', lang)}: {row.target['source']}"))
     detail = wording.rebase_detail(row, lang)
     if detail:
         st.caption(widgets.safe(detail))
