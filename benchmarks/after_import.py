@@ -9,6 +9,8 @@ the cold first open, the import's check and confirm, and the first open after th
 version: the scorecard is read again, the organisation is kept).
 
     uptime; .venv/bin/python benchmarks/after_import.py --db PATH      # a copy of PATH is used, never PATH
+    .venv/bin/python benchmarks/after_import.py --db PATH --pages views/units.py --profile units.prof
+                                       # one page; cProfile of its first open after the import to units.prof
 
 ``--db`` is a database of ``synth``'s federation (``run.py --national-db`` explains how one is built) or the
 demo (``python -m metrics init --demo``).
@@ -74,10 +76,32 @@ def imported(path):
     return round(checked - start, 3), round(time.perf_counter() - checked, 3)
 
 
+def profiled(page, out):
+    """``opened(page)``, its profile written to ``out`` (none when ``out`` is empty)."""
+    if not out:
+        return opened(page)
+    import cProfile
+    import threading
+    profile = cProfile.Profile()
+
+    def begin(*_):  # AppTest runs each script run in a thread of its own: profile those threads
+        sys.setprofile(None)
+        profile.enable()
+
+    threading.setprofile(begin)
+    try:
+        seconds = opened(page)
+    finally:
+        threading.setprofile(None)
+    profile.dump_stats(out)
+    return seconds
+
+
 result = {page: {"cold_first_open_s": opened(page)} for page in pages}
 for page, path in zip(pages, files):
     check, confirm = imported(path)
-    result[page].update(import_check_s=check, import_confirm_s=confirm, first_open_after_import_s=opened(page))
+    result[page].update(import_check_s=check, import_confirm_s=confirm,
+                        first_open_after_import_s=profiled(page, sys.argv[5]))
 print(json.dumps(result))
 '''
 
@@ -108,6 +132,10 @@ print(json.dumps(store.rows('''
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True, help="the database to copy and measure on")
+    parser.add_argument("--pages", nargs="+", default=PAGES, choices=PAGES, metavar="PAGE",
+                        help=f"the pages to measure (default: all of {', '.join(PAGES)})")
+    parser.add_argument("--profile", type=Path,
+                        help="write a cProfile of the (last) page's first open after its import to this file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kpi-after-import-") as tmp:
         folder = Path(tmp)
@@ -117,9 +145,10 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "metrics", "users", "add", ANALYST, "--role", "analyst",
                         "--password-stdin"], input=PASSWORD + "\n", text=True, check=True, cwd=ROOT, env=env,
                        capture_output=True)
-        files = changed_figures(db, folder, len(PAGES))
-        done = subprocess.run([sys.executable, "-c", RUN, str(ROOT), json.dumps(PAGES),
-                               json.dumps([str(f) for f in files]), ANALYST],
+        files = changed_figures(db, folder, len(args.pages))
+        done = subprocess.run([sys.executable, "-c", RUN, str(ROOT), json.dumps(args.pages),
+                               json.dumps([str(f) for f in files]), ANALYST,
+                               str(args.profile.resolve()) if args.profile else ""],
                               check=True, cwd=ROOT, env=env, capture_output=True, text=True)
         print(json.dumps(json.loads(done.stdout.strip().splitlines()[-1]), indent=1))
 

@@ -1,11 +1,13 @@
-"""The scale benchmark (issue 7): import, pages, status, deck and memory, measured, not guessed.
+"""The scale benchmark (issues 7, 17): import, pages, status, deck and memory, measured, not guessed.
 
     .venv/bin/python benchmarks/run.py                 # full run: 6 M-row import, national scale (~15 min)
     .venv/bin/python benchmarks/run.py --quick         # small sizes, to try the script (~2 min)
     .venv/bin/python benchmarks/run.py --imports-only  # the three single-file imports again (~5 min)
 
 Every step runs in its own process, so its time and its peak memory (maximum resident set size) are
-its own. Figures go to ``benchmarks/results.json`` and a table in ``benchmarks/README.md``. Run it on a
+its own. The run ends by printing every figure issue 17 asks for in one block (``summary``): the import/bare
+ratios at three sizes (first import and re-import), the nation's status time and peak, the deck at both
+scales, every page's first open and rerun at both scales, and each page's first open after an import. Figures go to ``benchmarks/results.json`` and a table in ``benchmarks/README.md``. Run it on a
 quiet machine: the figures are wall-clock times on whatever else the two cores are doing.
 """
 
@@ -199,7 +201,14 @@ def national_steps(db: Path, reruns: int, deck_path: Path) -> dict:
     return {"status": {"seconds": status["seconds"], "cpu_s": status["cpu_s"], "peak_mb": status["peak_mb"],
                        "rows": status["stdout"].count("\n") - 1},
             "deck": {"seconds": deck["seconds"], "cpu_s": deck["cpu_s"], "peak_mb": deck["peak_mb"]},
-            **pages_run(db, reruns)}
+            **pages_run(db, reruns), "after_import": after_import(db)}
+
+
+def after_import(db: Path) -> dict:
+    """Every page's first open after an import through the import page, in a running dashboard process
+    (``benchmarks/after_import.py``, on a copy of ``db``): the issue's "first open after an import"."""
+    done = measure_with_memory([PYTHON, str(ROOT / "benchmarks" / "after_import.py"), "--db", str(db)])
+    return json.loads(done["stdout"])
 
 
 def provincial(folder: Path, reruns: int) -> dict:
@@ -207,8 +216,9 @@ def provincial(folder: Path, reruns: int) -> dict:
     cli("init", "--demo", db=db)
     deck = cli("export", "--format", "pptx", "--out", folder / "deck.pptx", db=db)
     status = cli("status", "--format", "csv", db=db)
-    return {"status": {"seconds": status["seconds"], "peak_mb": status["peak_mb"]},
-            "deck": {"seconds": deck["seconds"], "peak_mb": deck["peak_mb"]}, **pages_run(db, reruns)}
+    return {"status": {"seconds": status["seconds"], "cpu_s": status["cpu_s"], "peak_mb": status["peak_mb"]},
+            "deck": {"seconds": deck["seconds"], "cpu_s": deck["cpu_s"], "peak_mb": deck["peak_mb"]},
+            **pages_run(db, reruns)}
 
 
 def main() -> None:
@@ -222,8 +232,10 @@ def main() -> None:
                              "only its status, deck and pages, and print them")
     args = parser.parse_args()
     if args.national_db:
-        print(json.dumps(national_steps(args.national_db, args.reruns, args.national_db.parent / "deck.pptx"),
-                         indent=1))
+        began = os.getloadavg()
+        steps = national_steps(args.national_db, args.reruns, args.national_db.parent / "deck.pptx")
+        print(json.dumps(steps, indent=1))
+        print("\n".join(summary({"national": steps, "load": [round(began[0], 1), round(os.getloadavg()[0], 1)]})))
         return
     target_rows = 600_000 if args.quick else 6_000_000
     sizes = [target_rows // 4, target_rows // 2, target_rows]
@@ -233,11 +245,14 @@ def main() -> None:
     now = time.strftime("%Y-%m-%d %H:%M")
     results.update({"machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
                     "imports_when": now, **({} if args.imports_only else {"when": now})})
+    began = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="kpi-bench-") as tmp:
         tmp = Path(tmp)
         results["scaling"] = [single_import(tmp, rows) for rows in sizes]
         if not args.imports_only:
             whole_run(results, tmp, national_grassroots, args.reruns)
+    results["load"] = [round(began[0], 1), round(os.getloadavg()[0], 1)]  # 1-minute load at the start and the end
+    print("\n".join(summary(results)))
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     if not args.quick:
         write_readme(results)
@@ -266,6 +281,44 @@ def whole_run(results: dict, tmp: Path, national_grassroots: int, reruns: int) -
     results["national"]["import"].pop("database")
     print("national:", json.dumps({k: v for k, v in results["national"].items() if k != "pages"}), flush=True)
     print("national pages:", json.dumps(results["national"]["pages"]), flush=True)
+
+
+def summary(results: dict) -> list[str]:
+    """Every figure issue 17 asks for, in one block: the import/bare ratios at three sizes (first import and
+    re-import), the nation's ``status`` time and peak, the deck's time at both scales, and every page's first
+    open and median rerun at both scales, each beside its target."""
+    lines = ["", f"== the figures of issue 17 (1-minute load at the start / end: "
+                 f"{' / '.join(map(str, results.get('load', [])))}) =="]
+    if results.get("scaling"):
+        lines.append("import / bare read_csv, same file (target ≤ 2.0×): first import · re-import")
+        for run in results["scaling"]:
+            again = run.get("reimport", {})
+            lines.append(f"  {run['rows']:>10,} rows: {run['ratio']}× ({run['import_seconds']} s) · "
+                         f"{again.get('ratio', '—')}× ({again.get('import_seconds', '—')} s); bare "
+                         f"{run['bare_read_csv_seconds']} s")
+    nat, prov = results.get("national"), results.get("provincial")
+    if nat:
+        status = nat["status"]
+        lines.append(f"national status ({status['rows']:,} rows; target ≤ 5 s, ≤ 1 GB): {status['seconds']} s "
+                     f"(CPU {status.get('cpu_s', '—')} s), peak {status['peak_mb']} MB")
+    decks = [f"{name} {scale['deck']['seconds']} s (CPU {scale['deck'].get('cpu_s', '—')} s, peak "
+             f"{scale['deck']['peak_mb']} MB)" for name, scale in (("provincial", prov), ("national", nat)) if scale]
+    if decks:
+        lines.append(f"deck export, pptx (national target ≤ 3 s): {'; '.join(decks)}")
+    scales = [(name, scale["pages"]) for name, scale in (("provincial", prov), ("national", nat)) if scale]
+    if scales:
+        lines.append("pages, first open / median rerun in s (national first open target ≤ 1 s): "
+                     + " | ".join(name for name, _ in scales))
+        for page in scales[0][1]:
+            lines.append(f"  {page:<18} " + " | ".join(
+                f"{pages[page]['first_open_s']} / {pages[page]['median_rerun_s']}" for _, pages in scales))
+    if nat and nat.get("after_import"):
+        lines.append("national, in a running dashboard: cold first open · import check / confirm · first open "
+                     "after the import, s (target ≤ 1 s)")
+        for page, found in nat["after_import"].items():
+            lines.append(f"  {page:<18} {found['cold_first_open_s']} · {found['import_check_s']} / "
+                         f"{found['import_confirm_s']} · {found['first_open_after_import_s']}")
+    return lines
 
 
 def write_readme(results: dict) -> None:
@@ -305,7 +358,13 @@ def write_readme(results: dict) -> None:
               f"{results['provincial']['status']['peak_mb']} | {nat['status']['seconds']} / {nat['status']['peak_mb']} "
               f"({nat['status']['rows']:,} rows) |",
               f"| deck export (pptx) | {results['provincial']['deck']['seconds']} / "
-              f"{results['provincial']['deck']['peak_mb']} | {nat['deck']['seconds']} / {nat['deck']['peak_mb']} |",
+              f"{results['provincial']['deck']['peak_mb']} | {nat['deck']['seconds']} / {nat['deck']['peak_mb']} |"]
+    if nat.get("after_import"):
+        lines += ["", "| page (national, running dashboard) | cold first open (s) | import check / confirm (s) | "
+                  "first open after the import (s) |", "|---|---|---|---|"]
+        lines += [f"| {page} | {found['cold_first_open_s']} | {found['import_check_s']} / {found['import_confirm_s']} "
+                  f"| {found['first_open_after_import_s']} |" for page, found in nat["after_import"].items()]
+    lines += ["", f"1-minute load at the start / end of the run: {' / '.join(map(str, results.get('load', [])))}.",
               "", "<!-- end of figures -->"]
     readme = ROOT / "benchmarks" / "README.md"
     text = readme.read_text(encoding="utf-8") if readme.exists() else "# Benchmarks\n\n"

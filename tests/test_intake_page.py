@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.helpers import add_user, copy_database, sign_in
+from ui import data, figures
 
 BAD = "đơn vị;chỉ tiêu;năm;giá trị\nAG-2025;members;2026;130.000\n884;members;2024;abc\n"
 GOOD = "đơn vị;chỉ tiêu;năm;giá trị\nAG-2025;members;2026;130.000\n884;members;2024;9.000\n"
@@ -119,6 +120,21 @@ def _preview_confirm_history_and_undo(page):
     assert at.dataframe[0].value.iloc[0]["Trạng thái"] == "Đã hoàn tác (#4)"
     ok(at.switch_page("views/overview.py").run())
     assert "130.000" not in [m.value for m in at.metric] and "118.046" in [m.value for m in at.metric]
+
+
+def test_an_import_leaves_the_new_data_judged_for_the_next_visitor(page):
+    """Issue 17: the first open of a page after an import judged the new data version (Đơn vị 1.1 s at national
+    scale); the import's own page now does it once its success is shown."""
+    at, _ = page
+    ok(at.file_uploader(key="intake_file_0").upload("so-lieu.csv", GOOD.encode(), "text/csv").run())
+    ok(at.button(key="intake_check").click().run())
+    ok(at.button(key="intake_confirm").click().run())
+    assert messages(at, "success")[0].startswith("Đã nhập đợt #3")
+    card = data.scorecard()
+    assert data.data_version()[0] == 3 and card.as_of is None
+    assert len(figures.kept(card)) == 3  # Chỉ tiêu's trend and shortfall, Đơn vị's matrix: built on the new data
+    members = [r for r in card.plan_rows("DH-XI-2023-2028", 2026) if r.target.indicator == "members"]
+    assert members and all(r.verdict.actual == 130_000 for r in members)
 
 
 def test_an_excel_upload_asks_for_the_sheet(page):

@@ -15,7 +15,7 @@ from metrics.vocabulary.i18n import pick
 from metrics.vocabulary.shared import local_times, number_or_none
 from metrics.vocabulary.statuses import badge
 from metrics.vocabulary.text import visible
-from ui import auth, data, layout, state
+from ui import auth, data, layout, state, warmup
 from ui.texts import t
 from ui.widgets import safe
 
@@ -40,7 +40,8 @@ def render(view: layout.View) -> None:
         unit = view.card.org.any_period(my_scope())
         st.info(t("intake_scope", view.lang).format(unit=unit.name(view.lang) if unit else my_scope()),
                 icon=":material/account_tree:")
-    if DONE in st.session_state:
+    written = DONE in st.session_state  # an import, approval or undo just done (its message shown below)
+    if written:
         st.success(st.session_state.pop(DONE), icon=":material/check_circle:")
     plans = list(view.card.plans)
     plan = st.selectbox(t("intake_plan", view.lang), plans, index=plans.index(view.plan), key="intake_plan",
@@ -54,6 +55,8 @@ def render(view: layout.View) -> None:
         history_section(view, action)
     with template:
         template_section(view, plan)
+    if written:  # the page is drawn: judge the new data for the next visitors (Tổng quan, Chỉ tiêu, Đơn vị)
+        warmup.after_write()
 
 
 # --- upload, check, preview, confirm ------------------------------------------------------------------

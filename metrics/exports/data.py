@@ -15,17 +15,18 @@ import re
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from metrics.storage.store import Store
 from metrics.storage.values_export import COLUMNS as VALUE_COLUMNS
 from metrics.storage.values_export import export_values
 from metrics.vocabulary.text import DANGEROUS_START, safe_cell  # noqa: F401 (part of this module's interface)
+
+if TYPE_CHECKING:  # openpyxl is imported by the functions that write a workbook: a deck needs none (~0.3 s)
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 BOM = "\ufeff"
 TEXT_VALUE_COLUMNS = ("unit", "indicator", "source", "note", "provenance")
@@ -59,6 +60,8 @@ def table_csv(frame: pd.DataFrame, index: bool = False) -> bytes:
 
 def table_xlsx(frame: pd.DataFrame, sheet: str = "Dữ liệu", index: bool = False) -> bytes:
     """Any table as a one-sheet workbook, neutralised."""
+    from openpyxl import Workbook
+
     book = Workbook()
     write_sheet(book.active, _with_index(frame, index), sheet)
     return workbook_bytes(book)
@@ -67,6 +70,9 @@ def table_xlsx(frame: pd.DataFrame, sheet: str = "Dữ liệu", index: bool = Fa
 def write_sheet(ws: Worksheet, frame: pd.DataFrame, title: str, widths: dict[str, int] | None = None,
                 number_formats: dict[str, str] | None = None) -> None:
     """A header row in bold, one row per record, readable column widths, frozen header."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     ws.title = _sheet_title(title)
     ws.append([safe_cell(str(c)) for c in frame.columns])
     for cell in ws[1]:
