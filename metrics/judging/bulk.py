@@ -274,17 +274,18 @@ def read_codes(card, target: Target, codes: list[str], year: int) -> Grid:
     keys = pa.array(codes, type=pa.string())
     # the roll-ups of the units with units below them, then the leaves' own values over them (a leaf's own
     # value comes first, as ``StoredFigures`` reads it)
-    _place(grid, keys, card.store.frame(f"""
+    _place(grid, keys, card.store.arrow(f"""
         SELECT f.unit, f.year, f.value, f.numerator, f.denominator, f.reported, f.own, f.provenance
         FROM {figures} f WHERE f.indicator = ? AND f.scope = ? AND f.year <= ?""",
         [indicator, rollups.scope_key(sectors), year]))
     # the leaves' own values are millions of rows: read them only when some unit of the line is a leaf
     if _any_leaf(card, codes, year):
-        leaves = card.store.frame("SELECT code AS unit, year FROM unit_years WHERE children = 0 AND year <= ?", [year])
+        leaves = card.store.arrow("SELECT code AS unit, year FROM unit_years WHERE children = 0 AND year <= ?", [year])
         leaf = np.zeros(grid.value.shape, dtype=bool)
         rows, cols = _cells(leaves, keys, years)
         leaf[rows, cols] = True
-        own = card.store.frame(f"""
+        del leaves
+        own = card.store.arrow(f"""
             SELECT o.unit, o.year, {rollups.OWN_VALUE} AS value, o.numerator, o.denominator, 1 AS reported,
                    TRUE AS own, {rollups.PROVENANCE_BIT} AS provenance
             FROM ({values_sql}) o JOIN indicators i ON i.code = o.indicator WHERE o.year <= ?""", [*params, year])
@@ -294,37 +295,47 @@ def read_codes(card, target: Target, codes: list[str], year: int) -> Grid:
     return grid
 
 
-def _cells(frame: pd.DataFrame, keys: pa.Array, years: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """The grid's row and column of each of the frame's (unit, year), only those in the grid."""
-    if frame.empty:
+def _cells(table: pa.Table, keys: pa.Array, years: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The grid's row and column of each of the table's (unit, year), only those in the grid."""
+    if not table.num_rows:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    rows = _rows_of(frame["unit"], keys)
-    cols = pd.Index(years).get_indexer(frame["year"].to_numpy(dtype=np.int64))
+    rows = _rows_of(table.column("unit"), keys)
+    cols = pd.Index(years).get_indexer(_numbers(table, "year", np.int64))
     keep = (rows >= 0) & (cols >= 0)
     return rows[keep], cols[keep]
 
 
-def _rows_of(column: pd.Series, keys: pa.Array) -> np.ndarray:
+def _rows_of(column, keys: pa.Array) -> np.ndarray:
     """Each text's position in ``keys`` (-1: not there), by hash: 1.3 M grassroots codes in a tenth of a second."""
-    found = pc.index_in(pa.array(column, type=pa.string()), value_set=keys)
+    if isinstance(column, pd.Series):
+        column = pa.array(column, type=pa.string())
+    found = pc.index_in(column.cast(pa.string()), value_set=keys)
     return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
-def _place(grid: Grid, keys: pa.Array, frame: pd.DataFrame, where: np.ndarray | None = None) -> None:
-    """Write the frame's figures into the grid's cells (``where``: only into those cells)."""
-    if frame.empty:
+def _numbers(table: pa.Table, name: str, dtype) -> np.ndarray:
+    """A column as numbers (NaN where empty, for floats)."""
+    column = table.column(name)
+    if dtype is float:
+        return column.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    return column.to_numpy(zero_copy_only=False).astype(dtype)
+
+
+def _place(grid: Grid, keys: pa.Array, table: pa.Table, where: np.ndarray | None = None) -> None:
+    """Write the table's figures into the grid's cells (``where``: only into those cells)."""
+    if not table.num_rows:
         return
-    rows = _rows_of(frame["unit"], keys)
-    cols = pd.Index(grid.years).get_indexer(frame["year"].to_numpy(dtype=np.int64))
+    rows = _rows_of(table.column("unit"), keys)
+    cols = pd.Index(grid.years).get_indexer(_numbers(table, "year", np.int64))
     keep = (rows >= 0) & (cols >= 0)
     if where is not None:
         keep[keep] = where[rows[keep], cols[keep]]
     rows, cols = rows[keep], cols[keep]
     for name in ("value", "numerator", "denominator"):
-        getattr(grid, name)[rows, cols] = frame[name].to_numpy(dtype=float, na_value=np.nan)[keep]
-    grid.reported[rows, cols] = frame["reported"].to_numpy(dtype=np.int64)[keep]
-    grid.own[rows, cols] = frame["own"].to_numpy(dtype=bool)[keep]
-    grid.provenance[rows, cols] = frame["provenance"].to_numpy(dtype=np.int64)[keep]
+        getattr(grid, name)[rows, cols] = _numbers(table, name, float)[keep]
+    grid.reported[rows, cols] = _numbers(table, "reported", np.int64)[keep]
+    grid.own[rows, cols] = _numbers(table, "own", bool)[keep]
+    grid.provenance[rows, cols] = _numbers(table, "provenance", np.int64)[keep]
 
 
 def _any_leaf(card, codes: list[str], year: int) -> bool:
