@@ -240,7 +240,8 @@ def read_grid(card, target: Target, lines: list[tuple], year: int) -> tuple[Grid
     key = (tuple(by_code.years), tuple(lines))
     cache = _cache(card)
     if cache.get("carrier-key") != key:
-        flat = pd.Index(codes).get_indexer([c for line in lines for c in line]) if by_code.years else []
+        flat = _rows_of(pa.array([c for line in lines for c in line], type=pa.string()),
+                        pa.array(codes, type=pa.string())) if by_code.years and lines else []
         cache["carrier-key"], cache["carrier-ids"] = key, np.asarray(flat, dtype=np.int64).reshape(
             len(lines), len(by_code.years))
     ids = cache["carrier-ids"]
