@@ -240,8 +240,8 @@ def read_grid(card, target: Target, lines: list[tuple], year: int) -> tuple[Grid
     key = (tuple(by_code.years), tuple(lines))
     cache = _cache(card)
     if cache.get("carrier-key") != key:
-        flat = _rows_of(pa.array([c for line in lines for c in line], type=pa.string()),
-                        pa.array(codes, type=pa.string())) if by_code.years and lines else []
+        flat: np.ndarray = _rows_of(pa.array([c for line in lines for c in line], type=pa.string()), pa.array(
+            codes, type=pa.string())) if by_code.years and lines else np.zeros(0, dtype=np.int64)
         cache["carrier-key"], cache["carrier-ids"] = key, np.asarray(flat, dtype=np.int64).reshape(
             len(lines), len(by_code.years))
     ids = cache["carrier-ids"]
