@@ -128,3 +128,30 @@ def test_generated_federation_listing_is_the_same_in_bulk(tmp_path):
     cli("import", out / "values.csv", "--plan", "SYN-2028", db=db)
     in_bulk = _compare_every_target(db, lambda card, plan: [2023, 2024, 2025, 2026])
     assert in_bulk > 10_000
+
+
+def test_unit_periods_through_arrow_are_the_frame_df_gives(demo_template):
+    """``Store.unit_periods`` reads the periods through Arrow on DuckDB (issue 17): the same frame, column types
+    and all, as ``.df()`` of the same query (texts with a gap, texts with no value at all, days with a gap)."""
+    from metrics.storage.store import Store
+
+    store = Store.open(demo_template, read_only=True)
+    try:
+        read = store.unit_periods()
+        with store.cursor() as cur:
+            expected = cur.execute("""
+                SELECT *, dense_rank() OVER (ORDER BY name_vi COLLATE vi) AS rank_vi,
+                          dense_rank() OVER (ORDER BY name_en COLLATE en) AS rank_en
+                FROM units ORDER BY code, valid_from""").df()
+    finally:
+        store.close()
+    assert read["valid_to"].isna().any() and read["valid_to"].notna().any()
+    pd.testing.assert_frame_equal(read, expected)
+    import duckdb
+
+    from metrics.storage.store import frame_of
+
+    con = duckdb.connect()
+    for sql in ("SELECT * FROM (VALUES ('a', NULL::VARCHAR, NULL::DATE, 1), (NULL, NULL, DATE '2020-01-01', 2)) t(x, y, d, i)",
+                "SELECT 'a' AS x, NULL::VARCHAR AS y, DATE '2020-01-01' AS d FROM range(0)"):
+        pd.testing.assert_frame_equal(frame_of(con.sql(sql).to_arrow_table()), con.execute(sql).df())

@@ -33,3 +33,29 @@ def test_csv_in_pieces_is_the_csv_in_one_piece_rounded_as_round_does(capsys, mon
     assert lines[4].startswith("CS000003,1.0,2.5,") and lines[4] != "CS000003,1.0,2.5,=cmd|x"  # a formula stays text
     assert lines[8] == "CS000007,-0.0,2.5,1.234568"  # -0.0 is not 0.0; round(v, 6), not v
     assert lines[2] == f"CS000001,{round(1 / 3, 6)},2.5,1.234568"
+
+
+def test_csv_text_is_pandas_to_csv_byte_for_byte():
+    """The listing's own CSV writer (issue 17: a column at a time) against ``to_csv`` on every kind of column
+    the ``status`` rows hold: floats (-0.0, NaN, inf, tiny, huge), nullable integers, booleans, text with commas,
+    quotes and line breaks, mixed objects (a float, an int, True, None, a NumPy float)."""
+    import numpy as np
+
+    rows = 40
+    floats = [-0.0, 0.0, float("nan"), float("inf"), -float("inf"), 1e-7, 1e16, 123456789.123, 1 / 3, 2.5]
+    frame = pd.DataFrame({
+        "f": [floats[i % len(floats)] for i in range(rows)],
+        "i": pd.array([None if i % 4 == 0 else i for i in range(rows)], dtype="Int64"),
+        "n": np.arange(rows, dtype=np.int64),
+        "b": [i % 3 == 0 for i in range(rows)],
+        "s": pd.array([None if i % 6 == 0 else ['Hà Nội, "cũ"', "a\nb", "x\ry", "", "-1", "plain"][i % 6]
+                       for i in range(rows)], dtype="str"),
+        "o": [[1.5, 2, True, None, np.float64(0.25), "t,x", float("nan")][i % 7] for i in range(rows)],
+        "a,b": [None] * rows,
+    })
+    assert output.csv_text(frame) == frame.to_csv(index=False, lineterminator="\n")
+    assert output.csv_text(frame.iloc[:0]) == frame.iloc[:0].to_csv(index=False, lineterminator="\n")
+    assert output.csv_text(frame, header=False) == frame.to_csv(index=False, header=False, lineterminator="\n")
+    guarded = frame.assign(s=[output.safe_cell(v) for v in frame["s"]], o=[output.safe_cell(v) for v in frame["o"]])
+    assert output.csv_text(frame, guard=True) == guarded.to_csv(index=False, lineterminator="\n")
+    assert "'-1" in output.csv_text(frame, guard=True)

@@ -237,6 +237,7 @@ def _write_status(store: Store, args) -> tuple[str, int]:
     from metrics.judging.scorecard import Scorecard, records
 
     card = Scorecard(store, as_of=args.as_of, approved_only=args.approved_only)
+    store.access.set_memory_limit(db.STATUS_SCAN_MEMORY_LIMIT)  # (the organisation is read: the targets' scans)
     plan = store.chosen_plan(args.plan)
     store.plan(plan)  # a clear error for an unknown plan
     year = card.judged_year(plan, args.year)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from functools import cached_property
+from operator import itemgetter
 
+import numpy as np
 import pandas as pd
 
 LEVEL_ORDER = {"national": 0, "province": 1, "upper": 2, "grassroots": 3}
@@ -47,6 +49,10 @@ class Unit:
         return (LEVEL_ORDER.get(self.level, 9), self.rank_en if lang == "en" else self.rank_vi, self.code)
 
 
+UNIT_FIELDS = ("code", "name_vi", "name_en", "kind", "level", "sector", "parent", "valid_from", "valid_to",
+               "successor", "official_code", "rank_vi", "rank_en")  # ``Unit``'s fields in order, but its children
+
+
 def year_end(year: int) -> dt.date:
     return dt.date(year, 12, 31)
 
@@ -65,13 +71,16 @@ def _dates(column: pd.Series) -> list:
     return [None if missing else day for day, missing in zip(stamps.dt.date.tolist(), stamps.isna().tolist())]
 
 
-def _shared(column: pd.Series) -> list:
+def _shared(column: pd.Series, clean=None) -> list:
     """``column.tolist()`` with one object per distinct value: the nation's 264,000 periods name a few thousand
-    parents, four levels and a few dozen days, and a text object per cell was some 150 MB (issue 17)."""
+    parents, four levels and a few dozen days, and a text object per cell was some 150 MB (issue 17).
+    ``clean``: applied to each distinct value (and the empty one) instead of to every cell."""
     codes, distinct = pd.factorize(column, use_na_sentinel=True)
     values = distinct.tolist()
     if (codes < 0).any():  # the column's own empty value (None or NaN), as ``tolist`` gives it
         values.append(column.iloc[int((codes < 0).argmax())])
+    if clean is not None:
+        values = [clean(v) for v in values]
     return [values[c] for c in codes.tolist()]
 
 
@@ -90,19 +99,47 @@ class Organisation:
     def _columns(self) -> dict[str, list]:
         """The periods as plain lists (building units from these is ten times faster than itertuples)."""
         frame = self.periods
-        columns = {c: _shared(frame[c]) for c in ("code", "name_vi", "name_en", "kind", "level", "sector",
-                                                  "parent", "successor", "official_code")}
+        columns = {c: _shared(frame[c]) for c in ("code", "name_vi", "name_en", "kind", "level")}
+        # the texts a unit holds as None when empty, made so once per distinct value (``Unit`` takes them as they are)
+        columns.update({c: _shared(frame[c], _text) for c in ("sector", "parent", "successor", "official_code")})
         columns["valid_from"] = _shared(pd.Series(_dates(frame["valid_from"]), dtype=object))
         columns["valid_to"] = _shared(pd.Series(_dates(frame["valid_to"]), dtype=object))
         for lang in ("vi", "en"):
-            columns[f"rank_{lang}"] = frame[f"rank_{lang}"].tolist() if f"rank_{lang}" in frame else [0] * len(frame)
+            ranks = frame[f"rank_{lang}"].fillna(0).astype("int64") if f"rank_{lang}" in frame else None
+            columns[f"rank_{lang}"] = ranks.tolist() if ranks is not None else [0] * len(frame)
         return columns
 
     def _unit_at(self, i: int) -> Unit:
         c = self._columns
-        return Unit(c["code"][i], c["name_vi"][i], c["name_en"][i], c["kind"][i], c["level"][i], _text(c["sector"][i]),
-                    _text(c["parent"][i]), c["valid_from"][i], c["valid_to"][i], _text(c["successor"][i]),
-                    _text(c["official_code"][i]), int(c["rank_vi"][i] or 0), int(c["rank_en"][i] or 0))
+        return Unit(*(c[name][i] for name in UNIT_FIELDS))
+
+    def _units_at(self, periods: list[int]) -> list[Unit]:
+        """``_unit_at`` of many periods at once (the nation's 133,000 units of a year)."""
+        if not periods:
+            return []
+        if len(periods) == 1:
+            return [self._unit_at(periods[0])]
+        pick = itemgetter(*periods)
+        return list(map(Unit, *(pick(self._columns[name]) for name in UNIT_FIELDS)))
+
+    @cached_property
+    def _groups(self) -> dict[str, list[int]]:
+        """Each code's periods (positions in ``periods``, in order), grouped at once."""
+        codes = self._columns["code"]
+        found: dict[str, list[int]] = {}
+        if not codes:
+            return found
+        order, bounds = self._grouped
+        return {codes[order[start]]: order[start:end] for start, end in zip(bounds, bounds[1:])}
+
+    @cached_property
+    def _grouped(self) -> tuple[list[int], list[int]]:
+        """The periods in order of code (first seen first), each code's in their own order; where each code's begin
+        and end in that order."""
+        keys, _ = pd.factorize(pd.Series(self._columns["code"], dtype=object), sort=False)
+        order = np.argsort(keys, kind="stable")
+        bounds = np.flatnonzero(np.diff(keys[order])) + 1
+        return order.tolist(), [0, *bounds.tolist(), len(order)]
 
     @cached_property
     def predecessors(self) -> dict[str, list[str]]:
@@ -116,10 +153,13 @@ class Organisation:
     @cached_property
     def spans(self) -> dict[str, list[tuple[dt.date, dt.date | None]]]:
         """Every period (first day, last day or None) of each unit."""
-        found: dict[str, list] = {}
-        for code, start, end in zip(self._columns["code"], self._columns["valid_from"], self._columns["valid_to"]):
-            found.setdefault(code, []).append((start, end))
-        return found
+        order, bounds = self._grouped
+        if not order:
+            return {}
+        pick = itemgetter(*order) if len(order) > 1 else (lambda column: (column[order[0]],))
+        codes = self._columns["code"]
+        pairs = list(zip(pick(self._columns["valid_from"]), pick(self._columns["valid_to"])))
+        return {codes[order[start]]: pairs[start:end] for start, end in zip(bounds, bounds[1:])}
 
     @cached_property
     def lifetimes(self) -> dict[str, tuple[dt.date, dt.date | None]]:
@@ -153,13 +193,14 @@ class Organisation:
         for code, i in periods.items():
             if parents[i] in periods:
                 children.setdefault(parents[i], []).append(code)
-        units = {}
-        for code, i in periods.items():
-            if code in children:
-                units[code] = replace(self._shared_unit(i), children=children[code])
-            else:
-                units[code] = self._shared_unit(i)
-        return units
+        # the units with no child are shared between years; the others are this year's own (made at once)
+        missing = [i for code, i in periods.items() if code not in children and i not in self._shared]
+        self._shared.update(zip(missing, self._units_at(missing)))
+        above = [i for code, i in periods.items() if code in children]
+        for unit in (made := self._units_at(above)):
+            unit.children = children[unit.code]
+        mine = {unit.code: unit for unit in made}
+        return {code: mine[code] if code in mine else self._shared[i] for code, i in periods.items()}
 
     def _shared_unit(self, i: int) -> Unit:
         if i not in self._shared:
@@ -209,10 +250,7 @@ class Organisation:
 
     @cached_property
     def _periods_of(self) -> dict[str, list[int]]:
-        found: dict[str, list[int]] = {}
-        for i, code in enumerate(self._columns["code"]):
-            found.setdefault(code, []).append(i)
-        return found
+        return self._groups
 
     @cached_property
     def _periods_by_parent(self) -> dict[str, list[int]]:
@@ -238,19 +276,27 @@ class Organisation:
 
     @cached_property
     def _latest_periods(self) -> dict[str, int]:
-        latest: dict[str, tuple] = {}
-        for i, (code, start) in enumerate(zip(self._columns["code"], self._columns["valid_from"])):
-            if code not in latest or start >= latest[code][0]:
-                latest[code] = (start, i)
-        return {code: i for code, (_, i) in latest.items()}
+        """Each code's period that began last (of two that began the same day, the later in ``periods``)."""
+        starts, latest = self._columns["valid_from"], {}
+        for code, periods in self._groups.items():
+            found = periods[0]
+            for i in periods[1:]:
+                if starts[i] >= starts[found]:
+                    found = i
+            latest[code] = found
+        return latest
 
     @cached_property
     def _first_periods(self) -> dict[str, int]:
-        first: dict[str, tuple] = {}
-        for i, (code, start) in enumerate(zip(self._columns["code"], self._columns["valid_from"])):
-            if code not in first or start < first[code][0]:
-                first[code] = (start, i)
-        return {code: i for code, (_, i) in first.items()}
+        """Each code's period that began first (of two that began the same day, the earlier in ``periods``)."""
+        starts, first = self._columns["valid_from"], {}
+        for code, periods in self._groups.items():
+            found = periods[0]
+            for i in periods[1:]:
+                if starts[i] < starts[found]:
+                    found = i
+            first[code] = found
+        return first
 
     def any_period(self, code: str) -> Unit | None:
         """The latest period of a unit, whatever the year (for names of dissolved units)."""
