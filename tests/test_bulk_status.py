@@ -13,7 +13,7 @@ from metrics.judging import bulk
 from metrics.judging.scorecard import Scorecard, records
 from metrics.storage.store import Store
 from metrics.synth import synthesise
-from tests.helpers import cli, copy_database
+from tests.helpers import copy_database, run_cli
 
 YEARS = list(range(2018, 2027))
 
@@ -122,10 +122,10 @@ def test_generated_federation_listing_is_the_same_in_bulk(tmp_path):
     keep = ~leaves | (np.random.default_rng(5).random(len(values)) > 0.1)
     values[keep].to_csv(out / "values.csv", index=False)
     db = tmp_path / "federation.duckdb"
-    cli("init", db=db)
-    cli("units", "import", out / "units.csv", db=db)
-    cli("targets", "import", out / "targets.csv", db=db)
-    cli("import", out / "values.csv", "--plan", "SYN-2028", db=db)
+    run_cli("init", db=db)
+    run_cli("units", "import", out / "units.csv", db=db)
+    run_cli("targets", "import", out / "targets.csv", db=db)
+    run_cli("import", out / "values.csv", "--plan", "SYN-2028", db=db)
     in_bulk = _compare_every_target(db, lambda card, plan: [2023, 2024, 2025, 2026])
     assert in_bulk > 10_000
 
