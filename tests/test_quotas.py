@@ -93,6 +93,25 @@ def test_a_wrong_quota_is_refused_with_its_row_and_nothing_is_written(mini_plan_
     assert hashlib.sha256(mini_plan_db.read_bytes()).hexdigest() == before
 
 
+def test_a_quota_s_number_is_written_as_each_language_writes_numbers_when_refused_or_changed(mini_plan_db, tmp_path):
+    """A refused quota read “-5.0” (Python's float), and a changed one “120 → 1234.5”, in both languages."""
+    from metrics.catalogue.loading import load_targets
+    from metrics.ingest.text import listed
+
+    store = Store.open(mini_plan_db)
+    try:
+        refused = load_targets(store, [_quota_file(tmp_path, [("L1", "D1", "-1234,5")])]).problems
+        assert any("value · “-1.234,5” · negative-quota" in line for line in listed(refused, "vi"))
+        assert any("value · “-1,234.5” · negative-quota" in line for line in listed(refused, "en"))
+        assert load_targets(store, [_quota_file(tmp_path, [("L1", "D1", 120)])]).ok
+        changed = load_targets(store, [_quota_file(tmp_path, [("L1", "D1", 1234.5)], "b.csv")], dry_run=True).preview
+        assert changed is not None
+        assert any(line.endswith("value 120 → 1.234,5") for line in changed.lines("vi")), changed.lines("vi")
+        assert any(line.endswith("value 120 → 1,234.5") for line in changed.lines("en"))
+    finally:
+        store.close()
+
+
 def test_an_old_database_upgrades_with_an_empty_quota_table(tmp_path):
     path = tmp_path / "old.duckdb"
     old = db.connect(path)
