@@ -2,8 +2,8 @@
 
 On both engines: a provisional batch is marked in ``status`` (a column) and the exports say which figures
 they show (approved by default); ``--approved-only`` leaves it out; approval flips it; an analyst cannot
-approve; the audit log holds the import and the approval. On PostgreSQL the provisional batch is written
-through ``write_batch`` (the write path ``init --demo`` uses): ``import`` is not on PostgreSQL yet.
+approve; the audit log holds the import and the approval. On both, the provisional batch is a real CSV file
+imported with ``python -m metrics import``.
 """
 
 from __future__ import annotations
@@ -27,27 +27,14 @@ FILE = "unit,indicator,year,value\nCD-KKT-2025,members,2026,13655\n"  # 8.655 â†
 
 @pytest.fixture(params=["duckdb", "postgresql"])
 def provisional(request, tmp_path):
-    """A demo database on each engine with one provisional batch of an analyst; yields (where, batch)."""
-    if request.param == "duckdb":
-        where = request.getfixturevalue("demo_db")
-        (tmp_path / "members.csv").write_text(FILE, encoding="utf-8")
-        _users(where)
-        done = run_cli("import", tmp_path / "members.csv", "--user", "lan", db=where)
-        assert "batches approve 3" in done.stdout  # the import says how its figures become approved
-        yield where, 3
-        return
-    where = request.getfixturevalue("postgres_demo_url")
+    """A demo database on each engine with one provisional batch an analyst imported from a CSV file (the
+    command line, as an office does it); yields (where, batch)."""
+    where = request.getfixturevalue("demo_db" if request.param == "duckdb" else "postgres_demo_url")
+    (tmp_path / "members.csv").write_text(FILE, encoding="utf-8")
     _users(where)
-    store = Store.open(where)
-    try:
-        with store.transaction() as cur:
-            batch = write_batch(cur, pd.DataFrame([{"unit": "CD-KKT-2025", "indicator": "members", "year": 2026,
-                                                   "value": 13655.0}]), "import", file_name="members.csv",
-                                user="lan", provisional=True)
-            audit.record(cur, "lan", "import", {"batch": batch, "file": "members.csv"}, source="cli")
-    finally:
-        store.close()
-    yield where, batch
+    done = run_cli("import", tmp_path / "members.csv", "--user", "lan", db=where)
+    assert "batches approve 3" in done.stdout  # the import says how its figures become approved
+    return where, 3
 
 
 def _users(where) -> None:

@@ -574,3 +574,57 @@ def test_an_english_report_says_the_resolutions_words_are_vietnamese(store):
     book = openpyxl.load_workbook(io.BytesIO(build(store, Choice("xlsx", PLAN, lang="en"))))
     headers = {cell.value for sheet in book.worksheets for cell in sheet[1]}
     assert "Resolution's wording (in Vietnamese)" in headers
+
+
+# --- quotas (issue 19): the report says who carries each divided target's gap, as the target page does ------
+@pytest.fixture(scope="module")
+def demo_quotas(store):
+    """The demo's targets divided among the units (NK1a, NK1b, NK3a), reconciled by the engine."""
+    from metrics.judging.quotas import target_quotas
+
+    card = Scorecard(store, as_of=pin(store).as_of, approved_only=True)
+    year = card.latest_year(PLAN)
+    found = [q for t in card.targets(PLAN) if (q := target_quotas(card, t, year)) is not None]
+    assert [q.target.code for q in found] == ["NK1a", "NK1b", "NK3a"]
+    return found
+
+
+def test_pdf_report_gives_each_unit_s_quota_figure_and_status_and_the_reconciliation(pdf_text, demo_quotas, store):
+    from metrics.judging.quotas import reconciliation_sentence
+
+    assert "3. Chỉ tiêu giao các đơn vị — năm 2026" in pdf_text and "4. Ghi chú" in pdf_text
+    assert "Các đơn vị được giao 26.500 / 28.000 đoàn viên; còn 1.500 chưa giao." in pdf_text
+    for q in demo_quotas:
+        assert reconciliation_sentence(q, "vi") in pdf_text
+        for c in q.carriers:  # every unit, not the deck's first five: its quota, figure and status in one line
+            line = (f"{c.unit.name('vi')} {fmt.shown(c.quota, q.indicator, 'vi')} "
+                    f"{fmt.shown(c.row.verdict.actual, q.indicator, 'vi')} {c.row.badge('vi')}")
+            assert line in pdf_text, line
+    reader = PdfReader(io.BytesIO(build(store, Choice("pdf", PLAN, lang="en"))))
+    english = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "3. Quotas given to the units — 2026" in english and "4. Notes" in english
+    assert "The units are given 26,500 / 28,000 members; 1,500 not yet given to any unit." in english
+    assert "Long Xuyen Ward Trade Union 2,102 872 ► Needs acceleration" in english
+
+
+def test_xlsx_report_has_a_quotas_sheet_with_the_engines_figures_and_the_reconciliation(report_book, demo_quotas,
+                                                                                       store):
+    rows = list(report_book["Chỉ tiêu giao"].iter_rows(values_only=True))
+    col = {name: i for i, name in enumerate(rows[0])}
+    body = {(r[col["Mã"]], r[col["Mã đơn vị"]]): r for r in rows[1:]}
+    assert len(body) == len(rows) - 1 == sum(len(q.carriers) for q in demo_quotas)
+    for q in demo_quotas:
+        for c in q.carriers:
+            line = body[(q.target.code, c.unit.code)]
+            assert line[col["Chỉ tiêu giao"]] == c.quota and line[col["Thực hiện"]] == c.row.verdict.actual
+            assert line[col["Mã đánh giá"]] == c.row.status
+            assert line[col["Đánh giá (so với chỉ tiêu giao)"]] == c.row.badge("vi")
+            assert line[col["Chậm so với tiến độ"]] == pytest.approx(c.behind)
+    report = list(report_book["Báo cáo"].iter_rows(values_only=True))
+    said = {r[report[0].index("Mã")]: r[report[0].index("Chỉ tiêu giao các đơn vị")] for r in report[1:]}
+    assert said["NK1a"].startswith("Các đơn vị được giao 26.500 / 28.000 đoàn viên; còn 1.500 chưa giao. ")
+    assert said["NK2a"] is None  # a target not divided among the units says nothing
+    english = openpyxl.load_workbook(io.BytesIO(build(store, Choice("xlsx", PLAN, lang="en"))))
+    assert english.sheetnames == ["Report", "Figures", "Quotas", "About"]
+    head = next(english["Quotas"].iter_rows(values_only=True))
+    assert "Status (against its quota)" in head and "Behind the pace" in head

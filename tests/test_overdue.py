@@ -29,7 +29,8 @@ from tests.helpers import ROOT, add_user, run_cli, sign_in
 PLAN = "DH-XI-2023-2028"
 ON = dt.date(2026, 12, 3)
 LATE = ["CD-P-LONGXUYEN", "CD-P-RACHGIA"]
-MISSING = ["dialogue_state_enterprises", "fulltime_officials_trained", "members_using_welfare", "workers_skills_training"]
+# in the resolution's order (HN1b, HN2b-1, HN5a, HN7a), as the letters list them, not by code
+MISSING = ["workers_skills_training", "dialogue_state_enterprises", "fulltime_officials_trained", "members_using_welfare"]
 
 
 def late_list(path, year=2026, on=ON, lang="vi"):
@@ -45,11 +46,27 @@ def test_the_demo_lists_its_late_units_with_what_is_missing_how_late_and_whom_to
     assert [u.code for u in found.units] == LATE
     first = found.units[0]
     assert (list(first.missing), first.expected, first.days_late) == (MISSING, 27, 3)
-    assert first.missing_vi[0] == "DNNN tổ chức đối thoại, hội nghị người lao động"
+    assert first.missing_vi[0] == "CNLĐ học tập nâng cao trình độ, kỹ năng nghề"
     assert first.contact.line() == "Nguyễn Thị Thu Hà · 0296 3000 101 · vanphong.longxuyen@example.org"
     assert found.headline("vi") == ("2 đơn vị chưa báo cáo đủ số liệu năm 2026: hạn 30/11/2026, đến 03/12/2026 đã trễ "
                                     "3 ngày.")
     assert late_list(demo_db, on=dt.date(2027, 1, 15)).units[0].days_late == 46
+
+
+def test_the_letters_come_from_the_federation_in_force_on_the_deadline_and_list_figures_in_the_plan_s_order(demo_db):
+    """The plan was set for An Giang before the 2025 merger (unit AG, ended 30/06/2025): the list named it for a
+    2026 deadline, and listed the missing figures by their codes' order instead of the resolution's."""
+    from metrics.exports.reminders import Letter, reminder_pdf
+
+    found = late_list(demo_db)
+    assert (found.federation("vi"), found.federation("en")) == (
+        "Liên đoàn Lao động tỉnh An Giang (sau hợp nhất)", "An Giang Provincial Federation of Labour (merged)")
+    before = late_list(demo_db, year=2024)  # due 15/01/2025: before the merger, the old federation asked
+    assert before.federation("en") == "An Giang Provincial Federation of Labour"
+    letter = " ".join(PdfReader(io.BytesIO(reminder_pdf(found, Letter.for_list(found)))).pages[0].extract_text().split())
+    listed = [letter.index(f"{n}. {text}") for n, text in enumerate(found.units[0].missing_vi, start=1)]
+    assert listed == sorted(listed) and found.units[0].missing_vi[:2] == (
+        "CNLĐ học tập nâng cao trình độ, kỹ năng nghề", "DNNN tổ chức đối thoại, hội nghị người lao động")
 
 
 @pytest.mark.parametrize("year, on, words", [

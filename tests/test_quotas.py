@@ -93,6 +93,25 @@ def test_a_wrong_quota_is_refused_with_its_row_and_nothing_is_written(mini_plan_
     assert hashlib.sha256(mini_plan_db.read_bytes()).hexdigest() == before
 
 
+def test_a_quota_s_number_is_written_as_each_language_writes_numbers_when_refused_or_changed(mini_plan_db, tmp_path):
+    """A refused quota read “-5.0” (Python's float), and a changed one “120 → 1234.5”, in both languages."""
+    from metrics.catalogue.loading import load_targets
+    from metrics.ingest.text import listed
+
+    store = Store.open(mini_plan_db)
+    try:
+        refused = load_targets(store, [_quota_file(tmp_path, [("L1", "D1", "-1234,5")])]).problems
+        assert any("value · “-1.234,5” · negative-quota" in line for line in listed(refused, "vi"))
+        assert any("value · “-1,234.5” · negative-quota" in line for line in listed(refused, "en"))
+        assert load_targets(store, [_quota_file(tmp_path, [("L1", "D1", 120)])]).ok
+        changed = load_targets(store, [_quota_file(tmp_path, [("L1", "D1", 1234.5)], "b.csv")], dry_run=True).preview
+        assert changed is not None
+        assert any(line.endswith("value 120 → 1.234,5") for line in changed.lines("vi")), changed.lines("vi")
+        assert any(line.endswith("value 120 → 1,234.5") for line in changed.lines("en"))
+    finally:
+        store.close()
+
+
 def test_an_old_database_upgrades_with_an_empty_quota_table(tmp_path):
     path = tmp_path / "old.duckdb"
     old = db.connect(path)
@@ -193,3 +212,35 @@ def test_an_analyst_previews_an_allocation_on_the_target_page_and_a_viewer_does_
     preview = next(d.value for d in at.dataframe if "Chia theo (năm)" in d.value.columns)
     assert len(preview) == 20 and sum(int(v.replace(".", "")) for v in preview["Chỉ tiêu giao"]) == 200
     assert "Tổng các mức giao: 200 căn (chỉ tiêu: 200 căn)." in texts(at)
+
+
+def test_the_shortfall_chart_draws_who_carries_the_gap_with_room_past_every_bar_for_its_label(demo_db):
+    """A unit far ahead of its quota (Khu kinh tế: 4.400 ahead on NK1b) was a long bar below zero that squeezed
+    the bars of the units behind, and on a phone the largest bar's label had no room past it and was not drawn."""
+    import pandas as pd
+
+    from metrics.judging import charts
+    from metrics.judging.quotas import ahead_sentence, find_target, target_quotas
+    from metrics.judging.scorecard import Scorecard
+    from metrics.storage.store import write_batch
+
+    store = Store.open(demo_db)
+    try:
+        with store.transaction() as cur:
+            write_batch(cur, pd.DataFrame([{"unit": "CD-KKT-2025", "indicator": "members", "year": 2026,
+                                            "value": 13655.0}]), "import")
+        card = Scorecard(store)
+        found = target_quotas(card, find_target(card, "NK1b"), 2026)
+    finally:
+        store.close()
+    assert found is not None
+    bars = charts.shortfall(found.carriers, found.indicator, "vi")
+    bar, end = bars.data[0], bars.layout.xaxis.range[1]
+    assert len(bar.y) == len(found.shortfall) == 19 and min(bar.x) > 0 and bars.layout.xaxis.range[0] == 0
+    assert "Công đoàn các Khu kinh tế tỉnh An Giang" not in bar.y
+    assert bar.textposition == "outside"
+    for value, label in zip(bar.x, bar.text):  # each label fits past its bar in a phone's plot area
+        assert value / end * charts.NARROW_PLOT_PX + charts.text_px(label, 14) + 3 <= charts.NARROW_PLOT_PX, label
+    assert ahead_sentence(found, "vi") == ("Vượt tiến độ chỉ tiêu giao: Công đoàn các Khu kinh tế tỉnh An Giang "
+                                           "(vượt 4.400 đoàn viên).")
+    assert ahead_sentence(found, "en").startswith("Ahead of the pace of their quotas: An Giang Economic Zones")

@@ -113,11 +113,11 @@ TEXTS = {
     "not_reported": ("Chưa có số liệu: {units}", "No data yet: {units}"),
     "quotas_title": ("Chỉ tiêu giao các đơn vị — năm {year}", "Quotas given to the units — {year}"),
     "quotas_chart_help": ("Mỗi thanh: đơn vị chậm bao nhiêu so với tiến độ chỉ tiêu giao của mình (phần đơn vị gánh trong "
-                          "khoảng thiếu của toàn tỉnh), nhiều nhất trước; dưới 0 là vượt tiến độ. Màu và ký hiệu: "
-                          "trạng thái so với chỉ tiêu giao.",
+                          "khoảng thiếu của toàn tỉnh), nhiều nhất trước; đơn vị vượt tiến độ không gánh phần thiếu nào, "
+                          "được nêu dưới biểu đồ và trong bảng. Màu và ký hiệu: trạng thái so với chỉ tiêu giao.",
                           "Each bar: how far the unit is behind the pace of its own quota (its part of the province's "
-                          "shortfall), largest first; below zero is ahead. Colour and symbol: its status against its "
-                          "quota."),
+                          "shortfall), largest first; units ahead carry none of it and are named below the chart and "
+                          "in the table. Colour and symbol: its status against its quota."),
     "quota": ("Chỉ tiêu giao", "Quota"),
     "allocate_title": ("Giao chỉ tiêu cho các đơn vị", "Divide the target among the units"),
     "allocate_help": ("Chia chỉ tiêu cho các công đoàn cấp trên cơ sở theo một quy tắc, xem trước rồi tải tệp về để sửa. "

@@ -155,7 +155,7 @@ def target_charts(card, plan: str, year: int, root) -> list:
     charts = [figures.trend(card, row, year, LANG)]
     found = figures.quotas_of(card, target, year) if unit.code == root.code else None
     if found is not None:  # a target divided among the units: who carries its gap, not the ranking
-        if any(c.behind is not None for c in found.carriers):
+        if found.shortfall:  # (as the page: no chart when no unit is behind)
             charts.append(figures.shortfall(card, found, LANG))
         return charts
     rows, judged = figures.breakdown_rows(card, target, unit, year)

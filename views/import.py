@@ -189,7 +189,7 @@ def problem_list(report: intake.Report, lang: str) -> None:
 def _problem_frame(report: intake.Report, lang: str) -> pd.DataFrame:
     return pd.DataFrame([{
         t("col_row", lang): p.row, t("unit", lang): p.unit, t("col_indicator", lang): p.indicator,
-        t("col_column", lang): p.column, t("col_value", lang): p.value,
+        t("col_column", lang): p.column, t("col_value", lang): p.value_in(lang),
         t("col_code", lang): problem_titles.title(p.code, lang), t("col_severity", lang): t(f"severity_{p.severity}", lang),
         t("col_message", lang): p.message(lang)} for p in report.problems])
 

@@ -171,9 +171,11 @@ def quota_section(target, unit, view: layout.View) -> bool:
     st.subheader(widgets.safe(t("quotas_title", lang).format(year=view.year)))
     st.markdown(widgets.safe(quotas.reconciliation_sentence(found, lang)))
     st.markdown(widgets.safe(quotas.carriers_sentence(found, lang)))
-    if any(c.behind is not None for c in found.carriers):
+    if found.shortfall:
         st.caption(t("quotas_chart_help", lang))
         widgets.plotly(figures.shortfall(view.card, found, lang), lang, key=f"shortfall-{target['code']}")
+    if ahead := quotas.ahead_sentence(found, lang):
+        st.markdown(widgets.safe(ahead))
     ind = found.indicator
     frame = pd.DataFrame([{
         t("unit", lang): c.unit.name(lang),

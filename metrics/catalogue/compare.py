@@ -14,6 +14,7 @@ import pandas as pd
 
 from metrics.catalogue import rules as catalogue
 from metrics.storage.store import Store
+from metrics.vocabulary import fmt
 
 KEYS = {"plans": ["code"], "indicators": ["code"], "targets": ["plan", "code"],
         "period_totals": catalogue.PERIOD_TOTAL_KEYS, "target_quotas": ["plan", "target", "unit"]}
@@ -52,12 +53,22 @@ def _describe(change: Change, lang: str) -> str:
         if change.change == "removed":
             return "xóa (không còn trong tệp)" if lang == "vi" else "removed (no longer in the file)"
         return CHANGES[change.change][0 if lang == "vi" else 1]
-    return "; ".join(f"{column} {_plain(old)} → {_plain(new)}" for column, old, new in change.fields)
+    return "; ".join(f"{column} {_plain(old, column, lang)} → {_plain(new, column, lang)}"
+                     for column, old, new in change.fields)
 
 
-def _plain(value) -> str:
+#: The catalogue's columns of numbers (a value, a baseline, a bound), written in the reader's format.
+NUMBER_COLUMNS = {c.name for columns in (catalogue.INDICATOR_COLUMNS, catalogue.TARGET_COLUMNS,
+                                         catalogue.PERIOD_TOTAL_COLUMNS) for c in columns if c.kind == "number"}
+
+
+def _plain(value, column: str = "", lang: str = "vi") -> str:
+    """A stored value as the preview writes it: a number in ``lang``'s format (``1.797,5``); a code, or a year
+    (read back as ``2028.0`` beside an empty cell), as it is."""
     if _missing(value):
         return "—"
+    if column in NUMBER_COLUMNS and isinstance(value, (int, float)):
+        return fmt.written(float(value), lang)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

@@ -25,6 +25,7 @@ from metrics.domain.judgement import (
 )
 from metrics.domain.mergers import AFTER_MERGER
 from metrics.storage import dialect, rollups
+from metrics.vocabulary import fmt
 from metrics.vocabulary.kinds import ADDITIVE_KINDS, IndicatorKind
 from metrics.vocabulary.problems import Problem
 
@@ -115,7 +116,13 @@ PERIOD_TOTAL_COLUMNS = [
 ]
 
 def _problem(record, column, code, vi, en) -> Problem:
-    return Problem(record["_row"], column, str(record.get(column) or ""), code, vi, en)
+    """A problem of ``column`` on the record's row; a number (parsed from the file) written as each language
+    writes it (``-5``, ``1.234,5`` / ``1,234.5``), never as Python does (``-5.0``)."""
+    value = record.get(column)
+    if isinstance(value, float):
+        return Problem(record["_row"], column, fmt.written(value, "vi"), code, vi, en,
+                       value_en=fmt.written(value, "en"))
+    return Problem(record["_row"], column, "" if value is None else str(value), code, vi, en)
 
 
 # --- units -------------------------------------------------------------------------------------

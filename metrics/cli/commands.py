@@ -422,8 +422,9 @@ def cmd_import(args) -> int:
         _say(args, "Mọi giá trị đều đã có sẵn: không có gì thay đổi, không ghi gì.",
              "Every value is already there: nothing changed, nothing was written.")
     else:
-        _say(args, f"Đã nhập đợt #{result.batch}: {result.written} giá trị. Hoàn tác: python -m metrics rollback {result.batch}",
-             f"Imported batch #{result.batch}: {result.written} values. Undo: python -m metrics rollback {result.batch}")
+        _say(args, f"Đã nhập đợt #{result.batch}: {fmt.number(result.written, 'vi')} giá trị. Hoàn tác: python -m metrics "
+             f"rollback {result.batch}", f"Imported batch #{result.batch}: {fmt.number(result.written, 'en')} values. "
+             f"Undo: python -m metrics rollback {result.batch}")
         _say(args, f"Số liệu của đợt này là tạm tính cho đến khi được duyệt: python -m metrics batches approve {result.batch}",
              f"Its figures are provisional until approved: python -m metrics batches approve {result.batch}")
         _written(args)

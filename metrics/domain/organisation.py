@@ -395,6 +395,16 @@ class Organisation:
                 stack.extend(self.predecessors.get(part, []))
         return found
 
+    def on_day(self, code: str, day: dt.date) -> Unit | None:
+        """The unit that ``code`` is on ``day``: itself, or the successor it merged into (followed on), as named
+        that day (a letter dated after the 2025 reorganisation comes from the merged federation). None when
+        neither covers the day."""
+        for later in self.successors(code):
+            found = [i for i in self._periods_of.get(later, ()) if self._covers_day(i, day)]
+            if found:
+                return self._shared_unit(found[-1])
+        return None
+
     def descendants(self, code: str, year: int) -> list[str]:
         """Every unit below ``code`` in the tree of ``year``, depth first."""
         tree = self.tree(year)

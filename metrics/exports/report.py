@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from metrics.domain.judgement import ANNUAL_TYPES, CUMULATIVE
 from metrics.exports import facts
-from metrics.exports.slides import Deck
+from metrics.exports.slides import QUOTAS, Deck
 from metrics.exports.words import w
+from metrics.judging.quotas import TargetQuotas
 from metrics.judging.scorecard import StatusRow
 
 
@@ -42,6 +43,10 @@ class Report:
     deck: Deck
     sections: list[Section]
     sources: list[str]  # footnote n is sources[n - 1]
+    quotas: list[TargetQuotas] = field(default_factory=list)  # the targets divided among the units, as the deck
+
+    def quotas_of(self, code: str) -> TargetQuotas | None:
+        return next((q for q in self.quotas if q.target.code == code), None)
 
     @property
     def items(self) -> list[Item]:
@@ -83,4 +88,5 @@ def build_report(deck: Deck) -> Report:
         cited = [cite(row.target.source or "")] + [cite(s) for s in facts.sources(row)]
         cited += [cite(earlier.source or "")] if earlier else []
         section.items.append(Item(len(section.items) + 1, row, list(dict.fromkeys(cited))))
-    return Report(deck, [s for s in sections if s.items], sources)
+    quotas = [s.quotas for s in deck.slides if s.kind == QUOTAS and s.quotas is not None]
+    return Report(deck, [s for s in sections if s.items], sources, quotas)

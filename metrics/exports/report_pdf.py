@@ -20,9 +20,12 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 from metrics.exports import facts
 from metrics.exports.report import Item, Report, Section
+from metrics.exports.slides import quota_lines
 from metrics.exports.textfit import BOLD, REGULAR, register_fonts
 from metrics.exports.words import w
+from metrics.judging.quotas import TargetQuotas, ahead_sentence, carriers_sentence, reconciliation_sentence
 from metrics.vocabulary import statuses
+from metrics.vocabulary.i18n import name
 
 ACCENT = colors.HexColor("#0072B2")
 MUTED = colors.HexColor("#555555")
@@ -72,6 +75,7 @@ def render(report: Report) -> bytes:
     story.append(_p(w("section_targets", lang), styles["h1"]))
     for section in report.sections:
         story += _section(report, section, styles)
+    story += _quotas(report, styles)
     story += _closing(report, styles)
 
     def footer(canvas, document) -> None:
@@ -197,9 +201,45 @@ def _facts_table(row, deck, styles) -> Table:
     return table
 
 
+def _quotas(report: Report, styles) -> list:
+    """Section 3 when the plan has targets divided among the units: each one's quotas against it, who carries
+    its gap, and every unit's quota, figure and status against its quota (as the target page's table)."""
+    if not report.quotas:
+        return []
+    lang = report.deck.lang
+    story = [_p(w("section_quotas", lang).format(year=report.deck.year), styles["h1"])]
+    for quotas in report.quotas:
+        story.append(KeepTogether([_p(f"{quotas.target.code} · {name(quotas.target, 'label', lang)}", styles["h2"]),
+                                   _p(reconciliation_sentence(quotas, lang), ParagraphStyle("rec", styles["body"],
+                                                                                          fontName=BOLD)),
+                                   _p(carriers_sentence(quotas, lang, named=False), styles["body"])]))
+        if ahead := ahead_sentence(quotas, lang):
+            story.append(_p(ahead, styles["body"]))
+        story += [Spacer(1, 2 * mm), _quota_table(quotas, lang, styles)]
+    return story
+
+
+def _quota_table(quotas: TargetQuotas, lang: str, styles) -> Table:
+    """Every unit given a quota, most of the gap first: its quota, figure, status (coloured, with its symbol and
+    words) and how far behind its quota's pace it is; the header repeated on each page."""
+    data = [[_p(head, styles["head"]) for head in w("quotas_columns", lang).split("|")]]
+    style = [("LINEBELOW", (0, 0), (-1, 0), 0.6, RULE), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+    for i, (row, cells) in enumerate(quota_lines(quotas, lang, limit=None), start=1):
+        status = statuses.status(row.status)
+        data.append([_p(text, _inked(styles["cell"], status) if j == 3 else styles["cell"])
+                     for j, text in enumerate(cells)])
+        style.append(("BACKGROUND", (3, i), (3, i), colors.HexColor(status.colour)))
+    total = A4[0] - 2 * MARGIN
+    table = Table(data, colWidths=[total * f for f in (0.38, 0.14, 0.14, 0.2, 0.14)], hAlign="LEFT", repeatRows=1)
+    table.setStyle(TableStyle(style))
+    return table
+
+
 def _closing(report: Report, styles) -> list:
     deck, lang = report.deck, report.deck.lang
-    story = [_p(w("section_notes", lang), styles["h1"]), _p(w("method_note", lang), styles["body"]),
+    number = 4 if report.quotas else 3
+    story = [_p(w("section_notes", lang).format(number=number), styles["h1"]), _p(w("method_note", lang), styles["body"]),
              Spacer(1, 2 * mm),
              _p(f"{w('legend', lang)}: " + "; ".join(s.badge_text(lang) for s in statuses.TABLE), styles["body"])]
     story += [Spacer(1, 2 * mm), _p(f"{deck.pinned.line(lang)}. {w('generated', lang)}", styles["note"])]

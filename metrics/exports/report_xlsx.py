@@ -12,6 +12,7 @@ from metrics.exports.data import workbook_bytes, write_sheet
 from metrics.exports.report import Report
 from metrics.exports.words import w
 from metrics.judging import wording
+from metrics.judging.quotas import TargetQuotas, ahead_sentence, carriers_sentence, reconciliation_sentence
 from metrics.vocabulary.i18n import name
 from metrics.vocabulary.kinds import IndicatorKind
 from metrics.vocabulary.shared import number_or_none
@@ -53,8 +54,39 @@ def report_frame(report: Report) -> pd.DataFrame:
                 w("col_sentence", lang): facts.wording_sentence(row, lang),
                 w("col_sources", lang): "; ".join(f"[{n}] {report.sources[n - 1]}" for n in item.notes),
                 w("col_notes", lang): " ".join(facts.notes(row, lang, short=True)),
+                w("col_reconciliation", lang): _reconciled(report.quotas_of(row.target.code), lang),
             })
     return pd.DataFrame(records)
+
+
+def _reconciled(quotas: TargetQuotas | None, lang: str) -> str | None:
+    """The target's quotas against it and who carries its gap, in the words of the target page."""
+    if quotas is None:
+        return None
+    return " ".join(s for s in (reconciliation_sentence(quotas, lang), carriers_sentence(quotas, lang),
+                                ahead_sentence(quotas, lang)) if s)
+
+
+QUOTA_NUMBERS = ("col_quota", "col_actual", "col_remaining", "col_behind")
+
+
+def quotas_frame(report: Report) -> pd.DataFrame:
+    """One row per unit given a quota, target by target (most of the gap first, as the target page): its quota,
+    its figure and its status against the quota, what it still has to do and how far behind its pace it is
+    (a ratio's two in points of the province's rate)."""
+    lang = report.deck.lang
+    records = [{
+        w("col_code", lang): q.target.code, w("col_label", lang): name(q.target, "label", lang),
+        w("col_unit_code", lang): c.unit.code, w("col_unit", lang): c.unit.name(lang),
+        w("col_quota", lang): number_or_none(c.quota), w("col_actual", lang): number_or_none(c.row.verdict.actual),
+        w("col_achievement", lang): number_or_none(c.row.verdict.achievement_pct),
+        w("col_status_code", lang): c.row.status, w("col_quota_status", lang): facts.badge(c.row, lang),
+        w("col_remaining", lang): number_or_none(c.remaining), w("col_behind", lang): number_or_none(c.behind),
+    } for q in report.quotas for c in q.carriers]
+    columns = [w(k, lang) for k in ("col_code", "col_label", "col_unit_code", "col_unit", "col_quota", "col_actual",
+                                    "col_achievement", "col_status_code", "col_quota_status", "col_remaining",
+                                    "col_behind")]
+    return pd.DataFrame(records, columns=columns)
 
 
 def values_frame(report: Report) -> pd.DataFrame:
@@ -111,7 +143,7 @@ def render(report: Report) -> bytes:
     lang = report.deck.lang
     book = Workbook()
     table = report_frame(report)
-    wide = {w(k, lang): 50 for k in ("col_wording", "col_sentence", "col_sources")}
+    wide = {w(k, lang): 50 for k in ("col_wording", "col_sentence", "col_sources", "col_reconciliation")}
     write_sheet(book.active, table, w("sheet_report", lang), widths={**wide, w("col_label", lang): 36},
                 number_formats={w("col_achievement", lang): "0.00"})
     kinds = [item.row.indicator.kind for item in report.items]
@@ -121,6 +153,12 @@ def render(report: Report) -> bytes:
     by_code = {item.row.target.code: item.row.indicator.kind for item in report.items}
     _by_kind(book.worksheets[1], values, [w("col_value", lang)],
              [by_code[c] for c in values[w("col_code", lang)]] if not values.empty else [])
+    if report.quotas:
+        quotas = quotas_frame(report)
+        write_sheet(book.create_sheet(), quotas, w("sheet_quotas", lang), widths={w("col_unit", lang): 44},
+                    number_formats={w("col_achievement", lang): "0.00"})
+        _by_kind(book.worksheets[-1], quotas, [w(k, lang) for k in QUOTA_NUMBERS],
+                 [q.indicator.kind for q in report.quotas for _ in q.carriers])
     about = book.create_sheet()
     write_sheet(about, about_frame(report), w("sheet_about", lang), widths={w("about_key", lang): 16, w("about_value", lang): 110})
     return workbook_bytes(book, report.deck.pinned.timestamp())

@@ -138,9 +138,10 @@ def quota_slides(card: Scorecard, plan: str, year: int, lang: str) -> list[Slide
                   group=q.target.group_code, quotas=q) for q in found]
 
 
-def quota_lines(quotas: TargetQuotas, lang: str) -> list[tuple[StatusRow, list[str]]]:
-    """The units a quotas slide lists (most of the gap first): each row and its cells as written."""
-    ind, shown = quotas.indicator, quotas.carriers[:QUOTA_ROWS]
+def quota_lines(quotas: TargetQuotas, lang: str, limit: int | None = QUOTA_ROWS) -> list[tuple[StatusRow, list[str]]]:
+    """The units a quotas slide lists (most of the gap first; ``limit`` None: every unit, as the PDF report):
+    each row and its cells as written (``quotas_columns``)."""
+    ind, shown = quotas.indicator, quotas.carriers[:limit]
 
     def part(value: float | None) -> str:
         if value is None:

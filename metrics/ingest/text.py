@@ -80,7 +80,7 @@ def listed(problems: list[Problem], lang: str = "vi") -> list[str]:
         if p.column:
             where.append(p.column)
         if p.value:
-            where.append(f"“{p.value}”")
+            where.append(f"“{p.value_in(lang)}”")
         found.append(visible(f"{' · '.join(where)} · {p.code} · {p.message(lang)}"))  # a cell is never echoed raw
     return found
 

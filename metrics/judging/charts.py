@@ -622,15 +622,16 @@ def band_label(position: str | None, lang: str) -> str:
 
 
 def _named_bars(names: list[str], values: list[float], colours, labels: list[str],
-                hover: list[str]) -> tuple[go.Figure, int]:
+                hover: list[str], textposition: str = "auto") -> tuple[go.Figure, int]:
     """Horizontal bars, one a unit, each unit's name in full on its own line(s) above its bar (a name beside
-    the bar was cut at a phone's width), the label at the bar's end; and the height of one row in pixels."""
+    the bar was cut at a phone's width), the label at the bar's end (``textposition``: Plotly's, inside or
+    past it); and the height of one row in pixels."""
     wrapped = [wrap(n) for n in names]
     lines = max((len(w) for w in wrapped), default=1)
     row_px = BAR_PX + NAME_LINE_PX * lines + 10
     fig = go.Figure(go.Bar(
         y=names, x=values, orientation="h", width=BAR_PX / row_px, marker_color=colours, marker_line=BAR_EDGE,
-        text=labels, textposition="auto", insidetextanchor="end", cliponaxis=False,
+        text=labels, textposition=textposition, insidetextanchor="end", cliponaxis=False,
         hovertext=hover, hoverinfo="text"))
     fig.update_layout(annotations=[  # in one update: one add_annotation each cost a tenth of a second per chart
         dict(text="<br>".join(parts), x=0, xref="paper", xanchor="left", y=unit_name, yref="y", yanchor="bottom",
@@ -639,27 +640,42 @@ def _named_bars(names: list[str], values: list[float], colours, labels: list[str
     return fig, row_px
 
 
+#: The narrowest plot area a bar chart gets (a 390 px phone: the page's padding, the chart's margins and the
+#: room for the axis's end labels taken): the shortfall chart leaves room for each value label past its bar there.
+NARROW_PLOT_PX = 280
+BAR_LABEL_GAP = 8  # px between a bar's end and its label past it (Plotly's 3 and a little more)
+
+
 def shortfall(carriers: list, indicator, lang: str = "vi", ratio: bool = False) -> go.Figure:
-    """Who carries the province's gap (``metrics.judging.quotas.Carrier``): each unit given a quota, by how far
-    it is behind the pace its quota asks (its part of the province's shortfall), largest first; a unit ahead
-    of its quota reads below zero. Each bar in the unit's status against its quota, its symbol beside the
-    value; the name in full on its own line above the bar (as ``ranking``)."""
-    shown = [c for c in carriers if c.behind is not None]
+    """Who carries the province's gap (``metrics.judging.quotas.Carrier``): the units behind the pace their
+    quota asks, by how far (their part of the province's shortfall), largest first. Units ahead of their quota
+    carry none of the gap and are not drawn (the sentence and the table beside the chart name them: one far
+    ahead widened the axis and squeezed every bar behind). Each bar in the unit's status against its quota,
+    its symbol and value past the bar's end, with room for the largest one's even on a phone (Plotly's
+    ``auto`` dropped it there); the name in full on its own line above the bar (as ``ranking``)."""
+    shown = [c for c in carriers if c.behind is not None and c.behind > 0]
     values = [c.behind for c in shown]
     kind = IndicatorKind.RATIO if ratio else indicator.kind
     size = (lambda v: fmt.points(v, lang, signed=False)) if ratio else (lambda v: fmt.shown(v, indicator, lang))
-    labels = [f"{c.row.symbol} {'−' if v < 0 else ''}{size(abs(v))}" for c, v in zip(shown, values)]
+    labels = [f"{c.row.symbol} {size(v)}" for c, v in zip(shown, values)]
     names = [_escape(c.unit.name(lang)) for c in shown]
     fig, row_px = _named_bars(names, values, [statuses.colour(c.row.status) for c in shown], labels,
-                              [f"{n}: {_cell_hover(c.row, lang)}" for c, n in zip(shown, names)])
-    low, high = min([0.0, *values]), max([0.0, *values])
+                              [f"{n}: {_cell_hover(c.row, lang)}" for c, n in zip(shown, names)], "outside")
     base_layout(fig, kind, lang, height=max(200, row_px * len(shown) + 90))
     fig.update_xaxes(tickformat=fmt.plotly_tickformat(kind), ticksuffix="", dtick=None,
-                     range=[low * 1.15 if low < 0 else 0, (high or 1) * 1.15], zeroline=True,
-                     zerolinecolor=GREY, zerolinewidth=1)
+                     range=[0, label_room(values, labels)], zeroline=True, zerolinecolor=GREY, zerolinewidth=1)
     fig.update_yaxes(autorange="reversed", tickformat=None, ticksuffix="", type="category", showticklabels=False)
     fig.update_layout(showlegend=False, margin=dict(l=10, r=10, t=10, b=10))
     first, last = value_labels([], kind, fig.layout.xaxis.range)
     reserve(fig, left=text_px(first, 14) / 2 + TICK_GAP - 4, right=text_px(last, 14) / 2 + TICK_GAP - 4,
             bottom=x_label_room(14, STANDOFF))
     return revision(fig)
+
+
+def label_room(values: list[float], labels: list[str], plot_px: float = NARROW_PLOT_PX) -> float:
+    """The right end of a bar axis from 0 at which every bar's label fits past its end in ``plot_px``."""
+    end = max(values, default=0.0) or 1.0
+    for value, label in zip(values, labels):
+        free = plot_px - text_px(label, 14) - BAR_LABEL_GAP
+        end = max(end, value * plot_px / max(free, plot_px / 4))
+    return end

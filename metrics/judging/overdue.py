@@ -2,7 +2,9 @@
 
 Built on ``completeness`` (who has reported what): a unit is overdue when a figure it is expected to report is
 still missing after the deadline. How late is counted in whole days from the deadline to a given day (today by
-default). Units come in the order of their names (``COLLATE vi`` in Vietnamese), the province's own first.
+default). Units come in the order of their names (``COLLATE vi`` in Vietnamese), the province's own first; the
+figures each one misses in the plan's order (``completeness``). The federation asking is named as it is on the
+deadline's day (after the 2025 reorganisation, the merged one).
 """
 
 from __future__ import annotations
@@ -92,7 +94,8 @@ def overdue(card: Scorecard, plan: str, year: int, on: dt.date | None = None, pa
     on = on or dt.date.today()
     record = card.store.plan(plan)  # a clear error for an unknown plan
     due = stored.deadline(card.store, plan, year)
-    top = card.org.any_period(parent or record.unit)
+    # who asks for the figures, as named on the deadline (the plan's unit may have merged since the plan was set)
+    top = card.org.on_day(parent or record.unit, due or on) or card.org.any_period(parent or record.unit)
     federation_vi = top.name_vi if top else record.unit
     federation_en = (top.name_en or top.name_vi) if top else record.unit
     units: tuple[LateUnit, ...] = ()

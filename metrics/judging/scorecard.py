@@ -642,13 +642,14 @@ def records(rows: list[StatusRow]) -> pd.DataFrame:
 
 def completeness(card: Scorecard, plan: str, years: list[int], parent: str | None = None) -> pd.DataFrame:
     """Who has reported what: per unit reporting to ``parent`` (default: the plan's unit) and year,
-    the indicators expected, reported and missing.
+    the indicators expected, reported and missing (in the order of the plan's targets).
 
     Expected are the indicators of the plan's targets that apply to the unit, plus, for units that
     report to the plan's unit, those of targets set for it alone (its value is built from their reports).
     """
     records = []
     targets = card.targets(plan)
+    in_plan_order = list(dict.fromkeys(t.indicator for t in targets))  # as the resolution lists them, not by code
     for year in years:
         root = card.root(plan, year)
         top = card.org.lineage(parent, year) if parent else (root.code if root else None)
@@ -669,5 +670,6 @@ def completeness(card: Scorecard, plan: str, years: list[int], parent: str | Non
                         if (fig := card.figure(t.indicator, unit.code, year, _sectors(t))) and fig.value is not None}
             records.append({"unit": unit.code, "unit_name_vi": unit.name_vi, "unit_name_en": unit.name_en,
                             "rank": unit.sort_key("vi"), "year": year, "expected": len(expected),
-                            "reported": len(reported), "missing": sorted(expected - reported)})
+                            "reported": len(reported),
+                            "missing": [i for i in in_plan_order if i in expected and i not in reported]})
     return pd.DataFrame(records)

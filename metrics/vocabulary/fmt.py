@@ -40,6 +40,15 @@ def number(value, lang: str = "vi", digits: int = 0, signed: bool = False) -> st
         return format_decimal(value, format=_pattern(digits, signed), locale=LOCALES[lang])
 
 
+def written(value: float, lang: str = "vi") -> str:
+    """A number a person gave, in a message, with the decimals it has (up to 6): ``-5.0`` → ``-5``, ``1234.5`` →
+    ``1.234,5`` (vi) / ``1,234.5`` (en)."""
+    if _missing(value):
+        return MISSING
+    digits = len(f"{round(value, 6):.6f}".rstrip("0").split(".")[1])
+    return number(value, lang, digits)
+
+
 def percent(value, lang: str = "vi", digits: int = 2, signed: bool = False) -> str:
     """A value already in percent: ``92.14`` → ``92,14%``."""
     if _missing(value):

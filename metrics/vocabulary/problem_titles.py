@@ -93,6 +93,6 @@ def frame(problems: pd.DataFrame, lang: str, words) -> pd.DataFrame:
     the page's own ``t``), the kind of each problem in words."""
     return pd.DataFrame({
         words("col_row", lang): problems["row"], words("col_column", lang): problems["column"],
-        words("col_value", lang): problems["value"],
+        words("col_value", lang): problems["value"] if lang == "vi" else problems["value_en"].fillna(problems["value"]),
         words("col_code", lang): problems["code"].map(lambda code: title(code, lang)),
         words("col_message", lang): problems[f"message_{lang}"]})

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-COLUMNS = ["row", "column", "value", "code", "severity", "message_vi", "message_en"]
+COLUMNS = ["row", "column", "value", "value_en", "code", "severity", "message_vi", "message_en"]
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,14 @@ class Problem:
     severity: str = "error"
     unit: str | None = None  # the unit and indicator the row names, as written (a values file's problems)
     indicator: str | None = None
+    value_en: str | None = None  # the value as English writes it, when not as ``value`` (a number: ``1,234.5``)
 
     def message(self, lang: str = "vi") -> str:
         return self.message_vi if lang == "vi" else self.message_en
+
+    def value_in(self, lang: str = "vi") -> str | None:
+        """The value as shown in ``lang``: a number the file gave in that language's format (``1.234,5``)."""
+        return self.value_en if lang != "vi" and self.value_en is not None else self.value
 
 
 def errors(problems: list[Problem]) -> list[Problem]:

@@ -97,6 +97,10 @@ COLLISIONS = """() => {
 # What is on top of each chart's plot area, sampled on a grid: it must be the chart itself.
 COVERED = """() => {
   const found = [];
+  // the page's fixed header covers whatever scrolls under it: a chart taller than a phone's screen (the shortfall
+  // chart's 18 units) reaches under it when centred, which is no overlap of the page's own
+  const header = document.querySelector('[data-testid="stHeader"]');
+  const below = header ? header.getBoundingClientRect().bottom : 0;
   for (const gd of document.querySelectorAll('.js-plotly-plot')) {
     if (!gd.offsetParent) continue;
     const plot = gd.querySelector('.nsewdrag');
@@ -105,7 +109,7 @@ COVERED = """() => {
     const r = plot.getBoundingClientRect();
     for (let i = 1; i < 6; i++) for (let j = 1; j < 6; j++) {
       const x = r.left + r.width * i / 6, y = r.top + r.height * j / 6;
-      if (y < 0 || y > innerHeight || x < 0 || x > innerWidth) continue;
+      if (y < below || y > innerHeight || x < 0 || x > innerWidth) continue;
       const top = document.elementFromPoint(x, y);
       if (top && !gd.contains(top)) {
         found.push(`${top.tagName}.${String(top.className).slice(0, 40)} [${top.getAttribute('data-testid')}]`);
