@@ -260,6 +260,16 @@ def batch_approval(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 SCOPED_ROLE = "kpi_scoped"
+# The role of scoped writes, made when the server lacks it and granted to the current user (a role belongs to
+# the server, not to one database: a restored dump needs it made again on a new server).
+SCOPED_ROLE_MADE = f"""DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{SCOPED_ROLE}') THEN
+            CREATE ROLE {SCOPED_ROLE} NOLOGIN;
+        END IF;
+        IF NOT pg_has_role(current_user, '{SCOPED_ROLE}', 'MEMBER') THEN
+            EXECUTE format('GRANT {SCOPED_ROLE} TO %I', current_user);
+        END IF;
+    END $$"""
 
 
 def reporting_deadlines(cur: duckdb.DuckDBPyConnection) -> None:
@@ -283,14 +293,7 @@ def scoped_writes(cur: duckdb.DuckDBPyConnection) -> None:
     CREATEROLE once (a superuser, or an administrator who makes ``kpi_scoped`` and grants it to the owner)."""
     if isinstance(cur, duckdb.DuckDBPyConnection):  # (DuckDB's cursors are connections; PostgreSQL's are not)
         return
-    cur.execute(f"""DO $$ BEGIN
-        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{SCOPED_ROLE}') THEN
-            CREATE ROLE {SCOPED_ROLE} NOLOGIN;
-        END IF;
-        IF NOT pg_has_role(current_user, '{SCOPED_ROLE}', 'MEMBER') THEN
-            EXECUTE format('GRANT {SCOPED_ROLE} TO %I', current_user);
-        END IF;
-    END $$""")
+    cur.execute(SCOPED_ROLE_MADE)
     cur.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {SCOPED_ROLE}")
     cur.execute(f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {SCOPED_ROLE}")
     cur.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES "
