@@ -18,7 +18,26 @@ from metrics.storage import pg_backup
 from metrics.storage.store import Store
 from tests.helpers import run_cli
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+@pytest.mark.parametrize("entry", [
+    "215; 1259 16386 TABLE evil notes postgres",  # another schema
+    "216; 0 0 EXTENSION - plpython3u ",  # a kind of object this program never makes
+    "217; 1255 16400 FUNCTION public run_anything() postgres",  # a function not of ours
+    "218; 2620 16401 TRIGGER public observations steal postgres",
+    "PGDMP garbage",
+])
+def test_a_table_of_contents_with_anything_not_ours_is_refused(entry):
+    ours = "3; 1259 16386 TABLE public observations postgres\n4; 0 16386 TABLE DATA public observations postgres\n"
+    assert pg_backup._entries(ours) == [("TABLE", "observations"), ("TABLE DATA", "observations")]
+    with pytest.raises(pg_backup.NotADump):
+        pg_backup._entries(ours + entry + "\n")
+
+
+def test_a_file_that_is_no_dump_is_refused_without_a_server(tmp_path):
+    path = tmp_path / pg_backup.DUMP_FILE
+    path.write_bytes(b"PGDMP" + bytes(200))
+    with pytest.raises(pg_backup.NotADump, match="pg_restore --list"):
+        pg_backup.check(path)
 
 
 def _state(url: str) -> tuple[str, str, int]:
@@ -28,6 +47,8 @@ def _state(url: str) -> tuple[str, str, int]:
     return run_cli("status", "--format", "csv", db=url).stdout, run_cli("history", db=url).stdout, audit_rows
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_backup_change_a_figure_restore_gives_the_same_status(postgres_demo_url, tmp_path):
     folder = tmp_path / "backup"
     before = run_cli("status", "--format", "csv", db=postgres_demo_url).stdout
@@ -50,6 +71,8 @@ def test_backup_change_a_figure_restore_gives_the_same_status(postgres_demo_url,
     assert "#3)" in run_cli("rollback", "2", db=postgres_demo_url).stdout  # the ids go on from the restored ones
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_a_bad_file_is_refused_before_the_database_is_touched(postgres_server, postgres_demo_template,
                                                               postgres_demo_url, tmp_path):
     """The admin page's zip restores; a file that is not this program's dump (not a dump at all, or a dump of

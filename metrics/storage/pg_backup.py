@@ -149,8 +149,6 @@ def check(path: Path) -> list[str]:
     for kind, name in entries:
         if kind in ("SEQUENCE", "SEQUENCE SET", "SEQUENCE OWNED BY") and name not in sequences:
             raise NotADump(f"sequence {name[:60]}")
-        if kind == "FUNCTION" and not name.startswith("kpi_"):
-            raise NotADump(f"function {name[:60]}")
     return names
 
 
@@ -172,7 +170,10 @@ def _entries(toc: str) -> list[tuple[str, str]]:
             raise NotADump(f"schema {words[0][:60]}")
         name = words[2] if kind == "ACL" and len(words) > 2 and words[1] in ("TABLE", "SEQUENCE", "FUNCTION") \
             else words[1] if len(words) > 1 else ""
-        found.append((kind, name.split("(")[0]))
+        name = name.split("(")[0]
+        if kind == "FUNCTION" and not name.startswith("kpi_"):
+            raise NotADump(f"function {name[:60]}")
+        found.append((kind, name))
     return found
 
 
