@@ -383,11 +383,15 @@ def _restore_postgres(folder: Path, manifest: dict, url: str, force: bool, sourc
         raise _mismatch("schema_migrations", "phiên bản cấu trúc / schema version")
     if pg_backup.holds_data(url) and not force:
         raise _database_exists(db.shown(url), "--db postgresql://…/<cơ sở dữ liệu mới>", "--db postgresql://…/<new database>")
+    seen = pg_backup.change_stamp(url)
     pg_backup.load(path, url)
     store = Store.open(url)  # this program's newer migrations, if the backup is older
     try:
         with store.transaction() as cur:
             _finish_restore(cur, manifest, source, user)
+            # the dashboards' caches are keyed by these counters: past any value they saw before the restore
+            cur.execute("UPDATE value_writes SET count = greatest(count, ?) + 1", [seen[0]])
+            cur.execute("UPDATE catalogue_version SET version = greatest(version, ?) + 1", [seen[1]])
     finally:
         store.close()
     return manifest

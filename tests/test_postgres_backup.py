@@ -62,8 +62,12 @@ def test_backup_change_a_figure_restore_gives_the_same_status(postgres_demo_url,
     refused = run_cli("restore", folder, db=postgres_demo_url, check=False)
     assert refused.returncode == 1 and "--force" in refused.stderr
     assert run_cli("status", "--format", "csv", db=postgres_demo_url).stdout == changed
+    store = Store.open(postgres_demo_url)
+    seen = store.change_stamp()  # what a dashboard process's caches are keyed by
     run_cli("restore", folder, "--force", db=postgres_demo_url)
     assert run_cli("status", "--format", "csv", db=postgres_demo_url).stdout == before
+    assert all(now > then for now, then in zip(store.change_stamp(), seen, strict=True))  # its caches read again
+    store.close()
     with psycopg.connect(postgres_demo_url) as con:
         assert con.execute("SELECT action FROM audit ORDER BY id DESC LIMIT 1").fetchone()[0] == "restore"
         assert con.execute("SELECT rolled_back_by FROM batches WHERE id = 2").fetchone()[0] is None

@@ -227,6 +227,21 @@ def holds_data(url: str) -> bool:
         con.close()
 
 
+def change_stamp(url: str) -> tuple[int, int]:
+    """The database's two change counters (``store.change_stamp``), (0, 0) without them."""
+    con = postgres.Connection(url)
+    try:
+        found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' "
+                            "AND table_name IN ('value_writes', 'catalogue_version')").fetchall()[0][0]
+        if found != 2:
+            return 0, 0
+        writes, catalogue = con.execute("SELECT (SELECT max(count) FROM value_writes), "
+                                        "(SELECT max(version) FROM catalogue_version)").fetchall()[0]
+        return int(writes or 0), int(catalogue or 0)
+    finally:
+        con.close()
+
+
 def load(path: Path, url: str) -> None:
     """Replace the schema ``public`` of ``url`` with the dump's, in one transaction: ``pg_restore`` writes the
     archive's script, ``psql --single-transaction`` runs the drop of the old schema and that script and
