@@ -9,6 +9,9 @@ together. ``deploy/run`` runs ``main``; the browser test and ``benchmarks/load.p
 Every process reads the same database and signs sign-in cookies with the same key (``KPI_COOKIE_KEY``, or the
 file ``KPI_COOKIE_KEY_FILE``; made once in the state folder when neither is given), and Streamlit's own cookie
 secret is shared too, so a browser the proxy moves to another process stays signed in.
+
+A dashboard process that ends is started again on its port by ``deploy/run`` (``revive``: at most ``RESTARTS``
+times within ``RESTART_WINDOW`` seconds, with a message each time); HAProxy routes around it meanwhile.
 """
 
 from __future__ import annotations
