@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +34,12 @@ BIN_DIRS = (Path("/usr/lib/postgresql/15/bin"),)
 KINDS = {"TABLE", "TABLE DATA", "VIEW", "SEQUENCE", "SEQUENCE SET", "SEQUENCE OWNED BY", "DEFAULT", "CONSTRAINT",
          "FK CONSTRAINT", "INDEX", "POLICY", "ROW SECURITY", "FUNCTION", "ACL", "DEFAULT ACL", "COMMENT"}
 _ENTRY = re.compile(r"^\d+;\s+\d+\s+\d+\s+(?P<rest>.+)$")
+# The schema ``public`` itself, in a dump of a database whose schema is not PostgreSQL's own (made again by
+# ``init --force``): left out of a restore, which makes the schema as PostgreSQL 15 does.
+_PUBLIC_SCHEMA = re.compile(r"^(SCHEMA - public|COMMENT - SCHEMA public|ACL - SCHEMA public) \S*$")
 _SCHEMA_RECREATED = ("DROP SCHEMA IF EXISTS public CASCADE", "CREATE SCHEMA public AUTHORIZATION pg_database_owner",
-                     "GRANT USAGE ON SCHEMA public TO PUBLIC")  # as PostgreSQL 15 makes it
+                     "GRANT USAGE ON SCHEMA public TO PUBLIC",
+                     "COMMENT ON SCHEMA public IS 'standard public schema'")  # as PostgreSQL 15 makes it
 
 
 class NotADump(Exception):
@@ -162,6 +167,8 @@ def _entries(toc: str) -> list[tuple[str, str]]:
         if not entry:
             raise NotADump(f"entry {line[:60]!r}")
         rest = entry.group("rest")
+        if _PUBLIC_SCHEMA.match(rest):
+            continue  # the schema itself (dumped when it is not PostgreSQL's own): never restored, made anew
         kind = next((k for k in sorted(KINDS, key=len, reverse=True) if rest.startswith(k + " ")), None)
         if kind is None:
             raise NotADump(f"entry {rest[:60]!r}")
@@ -253,7 +260,21 @@ def load(path: Path, url: str) -> None:
     finally:
         con.close()
     target, env = _libpq(url)
-    script = subprocess.Popen([tool("pg_restore"), "--no-owner", "--file=-", str(path)],
+    with tempfile.TemporaryDirectory(prefix="kpi-restore-list-") as work:  # (the backup's folder may be read-only)
+        chosen = Path(work) / "entries.list"
+        chosen.write_text(_without_public_schema(_run([tool("pg_restore"), "--list", str(path)]).stdout),
+                          encoding="utf-8")
+        _restore(path, chosen, target, env)
+
+
+def _without_public_schema(toc: str) -> str:
+    """The table of contents with the entries of the schema ``public`` itself commented out (``--use-list``)."""
+    return "".join(f";{line}" if (entry := _ENTRY.match(line.rstrip("\n"))) and _PUBLIC_SCHEMA.match(entry.group("rest"))
+                   else line for line in toc.splitlines(keepends=True))
+
+
+def _restore(path: Path, chosen: Path, target: str, env: dict[str, str]) -> None:
+    script = subprocess.Popen([tool("pg_restore"), "--no-owner", f"--use-list={chosen}", "--file=-", str(path)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     commands = [arg for sql in _SCHEMA_RECREATED for arg in ("--command", sql)]
     runner = subprocess.Popen([tool("psql"), "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1", "--single-transaction",
