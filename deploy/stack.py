@@ -9,6 +9,9 @@ together. ``deploy/run`` runs ``main``; the browser test and ``benchmarks/load.p
 Every process reads the same database and signs sign-in cookies with the same key (``KPI_COOKIE_KEY``, or the
 file ``KPI_COOKIE_KEY_FILE``; made once in the state folder when neither is given), and Streamlit's own cookie
 secret is shared too, so a browser the proxy moves to another process stays signed in.
+
+A dashboard process that ends is started again on its port by ``deploy/run`` (``revive``: at most ``RESTARTS``
+times within ``RESTART_WINDOW`` seconds, with a message each time); HAProxy routes around it meanwhile.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,15 +38,43 @@ HERE = Path(__file__).resolve().parent
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 STATE = HERE / "state"
 START_WAIT = 90.0  # seconds a process may take to answer its health check (a cold start on a busy machine)
+# deploy/run starts again a dashboard process that ends, on the same port (HAProxy's health check takes it back);
+# one that ends more than RESTARTS times within RESTART_WINDOW seconds is left down, and deploy/run says so.
+RESTARTS = 5
+RESTART_WINDOW = 600.0
+
+
+@dataclass
+class Dashboard:
+    """One dashboard process: its number (HAProxy's server ``d<number>``), port, address and log, the process
+    running now, and when it ended before (for the limit on restarts)."""
+
+    number: int
+    port: int
+    url: str
+    log: Path
+    command: list[str]
+    env: dict[str, str]
+    process: subprocess.Popen | None = None
+    exits: list[float] = field(default_factory=list)
+    given_up: bool = False
+
+    def start(self) -> None:
+        """Start the process (again), its output appended to its log, its pid in ``<log>.pid``."""
+        with open(self.log, "a") as out:
+            self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
+        self.log.with_suffix(".pid").write_text(f"{self.process.pid}\n", encoding="ascii")
 
 
 @dataclass(frozen=True)
 class Stack:
-    """What runs: the proxy's address (the one to give people), each process's own address, the database."""
+    """What runs: the proxy's address (the one to give people), each process's own address, the database, and
+    the processes themselves (deploy/run restarts one that ends)."""
 
     url: str
     backends: tuple[str, ...]
     db: str
+    processes: tuple[Dashboard, ...] = ()
 
 
 def free_port() -> int:
@@ -163,28 +194,49 @@ def dashboard_command(port: int, base_path: str = "") -> list[str]:
 
 @contextlib.contextmanager
 def dashboards(count: int, db: str, logs: Path, env: dict[str, str] | None = None,
-               base_path: str = "") -> Iterator[tuple[str, ...]]:
+               base_path: str = "") -> Iterator[tuple[Dashboard, ...]]:
     """``count`` dashboard processes on free local ports against ``db``, all started before any is waited for
-    (they start side by side); yields their addresses (with the base path) and stops them all at the end."""
+    (they start side by side); yields them and stops them all at the end (the ones running then)."""
     logs.mkdir(parents=True, exist_ok=True)
     environment = {**os.environ, **(env or {}), "KPI_DB": db}
     prefix = f"/{base_path.strip('/')}" if base_path.strip("/") else ""
-    started: list[tuple[subprocess.Popen, str, Path]] = []
+    started: list[Dashboard] = []
     try:
         for number in range(1, count + 1):
             port, log = free_port(), logs / f"dashboard-{number}.log"
-            with open(log, "w") as out:
-                process = subprocess.Popen(dashboard_command(port, base_path), cwd=ROOT, env=environment,
-                                           stdout=out, stderr=subprocess.STDOUT)
-            started.append((process, f"http://127.0.0.1:{port}{prefix}", log))
-        for process, url, log in started:
-            wait_healthy(url, process, log)
-        yield tuple(url for _, url, _ in started)
+            log.write_text("", encoding="utf-8")
+            started.append(Dashboard(number, port, f"http://127.0.0.1:{port}{prefix}", log,
+                                     dashboard_command(port, base_path), environment))
+            started[-1].start()
+        for dashboard in started:
+            wait_healthy(dashboard.url, dashboard.process, dashboard.log)
+        yield tuple(started)
     finally:
-        for process, _, _ in started:
-            process.terminate()
-        for process, _, _ in started:
-            stop(process)
+        for dashboard in started:
+            if dashboard.process is not None and dashboard.process.poll() is None:
+                dashboard.process.terminate()
+        for dashboard in started:
+            if dashboard.process is not None:
+                stop(dashboard.process)
+
+
+def revive(dashboard: Dashboard, now: float | None = None) -> str | None:
+    """Start again a process that ended, unless it ended more than ``RESTARTS`` times within ``RESTART_WINDOW``
+    seconds (then it stays down, and HAProxy sends its browsers to the others); what happened, in words, or
+    None when it runs (or was given up before)."""
+    if dashboard.given_up or dashboard.process is None or dashboard.process.poll() is None:
+        return None
+    code = dashboard.process.returncode
+    now = time.monotonic() if now is None else now
+    dashboard.exits = [t for t in dashboard.exits if now - t < RESTART_WINDOW] + [now]
+    name, minutes = f"dashboard process d{dashboard.number} ({dashboard.url})", f"{RESTART_WINDOW / 60:g} min"
+    if len(dashboard.exits) > RESTARTS:
+        dashboard.given_up = True
+        return (f"{name} ended with code {code}, {len(dashboard.exits)} times within {minutes}: not restarted again "
+                f"(HAProxy sends its browsers to the other processes); see {dashboard.log}")
+    dashboard.start()
+    return (f"{name} ended with code {code}; restarted ({len(dashboard.exits)} of at most {RESTARTS} within "
+            f"{minutes}); see {dashboard.log}")
 
 
 def proxy_config(backends: tuple[str, ...], bind: str, base_path: str = "") -> str:
@@ -225,9 +277,10 @@ def running(count: int, db: str, logs: Path, port: int | None = None, env: dict[
             host: str = "127.0.0.1", base_path: str = "") -> Iterator[Stack]:
     """``count`` dashboard processes on ``db`` behind the proxy (on ``port``, a free one when None)."""
     with contextlib.ExitStack() as stack:
-        backends = stack.enter_context(dashboards(count, db, logs, env, base_path))
+        processes = stack.enter_context(dashboards(count, db, logs, env, base_path))
+        backends = tuple(d.url for d in processes)
         url = stack.enter_context(proxy(backends, port or free_port(), logs, host, base_path))
-        yield Stack(url, backends, db)
+        yield Stack(url, backends, db, processes)
 
 
 # --- deploy/run ----------------------------------------------------------------------------------------------
@@ -257,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
             started = stack.enter_context(running(args.processes, db, logs, args.port, env, args.host, args.base_path))
             print(f"{started.url} — {args.processes} dashboard processes behind HAProxy on {_shown(db)}; "
                   f"logs in {logs}; Ctrl-C stops everything", flush=True)
-            watch(started.url)
+            watch(started)
             return 1
         except KeyboardInterrupt:
             print("stopping", flush=True)
@@ -267,17 +320,26 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def watch(url: str, every: float = 5.0, misses: int = 3) -> None:
-    """Until the proxy stops answering (``misses`` health checks in a row): then say so, and everything stops. A
-    dashboard process that ends is HAProxy's to route around (its health check), and its log says why."""
-    missed = 0
+def watch(started: Stack, every: float = 5.0, misses: int = 3, tick: float = 1.0) -> None:
+    """Restart a dashboard process that ends (``revive``: with a limit, and a message either way); return when
+    the proxy stops answering (``misses`` health checks in a row, one every ``every`` seconds): then say so, and
+    everything stops. Meanwhile HAProxy's own health check routes around a process that is down."""
+    missed, checked = 0, time.monotonic()
     while missed < misses:
-        time.sleep(every)
+        time.sleep(tick)
+        for dashboard in started.processes:
+            said = revive(dashboard)
+            if said:
+                print(f"deploy/run: {said}", file=sys.stderr, flush=True)
+        if time.monotonic() - checked < every:
+            continue
+        checked = time.monotonic()
         try:
-            missed = 0 if urllib.request.urlopen(f"{url}/_stcore/health", timeout=every).status == 200 else missed + 1
+            answered = urllib.request.urlopen(f"{started.url}/_stcore/health", timeout=every).status == 200
         except OSError:
-            missed += 1
-    print(f"deploy/run: {url} stopped answering; stopping everything", file=sys.stderr)
+            answered = False
+        missed = 0 if answered else missed + 1
+    print(f"deploy/run: {started.url} stopped answering; stopping everything", file=sys.stderr)
 
 
 def _interrupted(*_) -> None:

@@ -1,20 +1,29 @@
-"""Backup and restore: every table of the database as a Parquet file, with a manifest.
+"""Backup and restore: on DuckDB every table as a Parquet file, on PostgreSQL a ``pg_dump``; with a manifest.
 
-    backup(store, "/srv/kpi-backup/2026-11-21")          # one .parquet a table, manifest.json
+    backup(store, "/srv/kpi-backup/2026-11-21")          # one .parquet a table (or postgresql.dump), manifest.json
     restore("/srv/kpi-backup/2026-11-21", "new.duckdb")  # a new file, checked against the manifest
+    restore("/srv/kpi-backup/2026-11-21", "postgresql://kpi@db/kpi", force=True)
 
-A backup holds data only, never SQL. A restore builds the schema from this program's own migrations
+DuckDB: a backup holds data only, never SQL. A restore builds the schema from this program's own migrations
 (those the backup was made with, then any newer ones), and loads each known table from its own file
 after checking the file against the manifest (SHA-256, columns and their types, row count); nothing in
-a backup is ever run. Figures derived from the values (``metrics.storage.rollups``) are computed again, never
-taken from the file. A zip is unpacked only after its directory is checked (flat names of the expected
-kinds, no links, no entry far larger than it is compressed, no more bytes than a backup can hold).
+a backup is ever run. The restore is built in a temporary file beside the target, checked, then moved into
+place in one step: an interrupted restore leaves the old file as it was.
+
+PostgreSQL (``metrics.storage.pg_backup``): the server's own ``pg_dump --format=custom`` of one snapshot, with
+its counts in the manifest. A restore checks the dump before it touches the database (SHA-256 against the
+manifest; ``pg_restore --list``: the schema ``public`` only, exactly the tables and views of this program's
+migrations named in the dump) and then replaces the schema in one transaction (``pg_restore`` into ``psql
+--single-transaction``): the whole backup is in force afterwards, or nothing changed. Then, as on DuckDB, this
+program's newer migrations, the derived figures computed again, new sessions and the audit row.
+
+On both, figures derived from the values (``metrics.storage.rollups``) are computed again, never taken from the
+file. A zip is unpacked only after its directory is checked (flat names of the expected kinds, no links, no
+entry far larger than it is compressed, no more bytes than a backup can hold).
 
 A backup holds no sign-in key (the key is not in the database, see ``metrics.storage.users``), but it does hold
 the users' bcrypt hashes: keep backups where only administrators can read them. A restored database
-gives every user a new session version, so everyone signs in again. The restore is built in a
-temporary file beside the target, checked, then moved into place in one step: an interrupted restore
-leaves the old file as it was. Never imports Streamlit.
+gives every user a new session version, so everyone signs in again. Never imports Streamlit.
 """
 
 from __future__ import annotations
@@ -32,7 +41,7 @@ from pathlib import Path
 
 import duckdb
 
-from metrics.storage import audit, db, migrations, rollups
+from metrics.storage import audit, db, migrations, pg_backup, rollups
 from metrics.storage.store import Store
 from metrics.vocabulary.errors import UserError
 from metrics.vocabulary.shared import sql_text
@@ -57,21 +66,12 @@ def _ident(name: str) -> str:
 
 # --- backup ----------------------------------------------------------------------------------------
 
-def _server_backups(url: str) -> UserError:
-    """A PostgreSQL database is backed up by the server's own tools, not by this program (not yet)."""
-    where = db.shown(url)
-    return UserError("backup-on-postgresql",
-                     f"Cơ sở dữ liệu {where} là PostgreSQL: sao lưu và khôi phục bằng công cụ của máy chủ (pg_dump, "
-                     "pg_restore, hoặc sao lưu liên tục của quản trị viên), chưa bằng lệnh này.",
-                     f"The database {where} is PostgreSQL: back it up and restore it with the server's tools (pg_dump, "
-                     "pg_restore, or the administrator's continuous backups), not with this command yet.")
-
 def backup(store: Store, folder: str | Path, *, user: str | None = None, source: str = "cli") -> dict:
     """Export the database to ``folder`` (created; must be empty) and return the manifest written there."""
-    if store.engine == "postgresql":
-        raise _server_backups(str(store.path))
     folder = Path(folder)
     _prepare(folder)
+    if store.engine == "postgresql":
+        return _backup_postgres(store, folder, user, source)
     with store.cursor() as cur:
         cur.begin()  # one snapshot: an import running meanwhile is either wholly in the backup or not at all
         try:
@@ -155,12 +155,14 @@ def restore(source: str | Path, target: str | Path, *, force: bool = False, user
     Refuses to replace a database that holds data unless ``force``; the file is replaced only once the
     restored copy matches the manifest, table by table.
     """
-    if db.is_url(target):
-        raise _server_backups(str(target))
-    source, target = Path(source), Path(target)
+    source = Path(source)
     with tempfile.TemporaryDirectory(prefix="kpi-restore-") as work:
         folder = _unpacked(source, Path(work)) if source.suffix.lower() == ".zip" else source
         manifest = read_manifest(folder)
+        _same_engine(manifest, target)
+        if db.is_url(target):
+            return _restore_postgres(folder, manifest, str(target), force, source, user)
+        target = Path(target)
         _check_target(target, force)
         target.parent.mkdir(parents=True, exist_ok=True)
         building = target.with_name(target.name + ".restoring")
@@ -180,10 +182,7 @@ def _finish(building: Path, manifest: dict, source: Path, user: str | None) -> N
     store = Store.open(building)
     try:
         with store.transaction() as cur:
-            rollups.rebuild(cur)
-            cur.execute("UPDATE users SET session_version = gen_random_uuid()::VARCHAR")  # everyone signs in again
-            audit.record(cur, user, "restore", {"from": str(source), "backup_created_at": manifest.get("created_at"),
-                                                "counts": manifest["counts"]}, source="cli")
+            _finish_restore(cur, manifest, source, user)
     finally:
         store.close()  # a write closes its connection, and closing writes everything into the file
 
@@ -227,7 +226,12 @@ def _check_shape(folder: Path, manifest) -> None:
     if not isinstance(counts, dict) or not all(isinstance(k, str) and type(v) is int and v >= 0
                                                for k, v in counts.items()):
         raise _not_a_backup(folder, "counts")
-    if manifest["version"] == VERSION:
+    if manifest.get("engine") == "postgresql":
+        dumped = manifest.get("dump")
+        if manifest["version"] != VERSION or not isinstance(dumped, dict) or dumped.get("file") != pg_backup.DUMP_FILE \
+                or not isinstance(dumped.get("sha256"), str):
+            raise _not_a_backup(folder, "dump")
+    elif manifest["version"] == VERSION:
         tables = manifest.get("tables")
         if not isinstance(tables, dict) or set(tables) != set(counts) or not all(
                 isinstance(t, dict) and isinstance(t.get("sha256"), str) for t in tables.values()):
@@ -267,11 +271,15 @@ def _check_target(target: Path, force: bool) -> None:
     finally:
         store.close()
     if not empty and not force:
-        raise UserError("database-exists",
-                        f"Cơ sở dữ liệu {target} đã có dữ liệu; không ghi đè. Hãy khôi phục vào một tệp mới (--db), "
-                        "hoặc thêm --force để thay thế nó (dữ liệu hiện có sẽ mất; hãy sao lưu trước).",
-                        f"The database {target} already holds data; it was not overwritten. Restore into a new file "
-                        "(--db), or add --force to replace it (its data will be lost; back it up first).")
+        raise _database_exists(str(target), "một tệp mới (--db)", "a new file (--db)")
+
+
+def _database_exists(target: str, elsewhere_vi: str, elsewhere_en: str) -> UserError:
+    return UserError("database-exists",
+                     f"Cơ sở dữ liệu {target} đã có dữ liệu; không ghi đè. Hãy khôi phục vào {elsewhere_vi}, "
+                     "hoặc thêm --force để thay thế nó (dữ liệu hiện có sẽ mất; hãy sao lưu trước).",
+                     f"The database {target} already holds data; it was not overwritten. Restore into {elsewhere_en}, "
+                     "or add --force to replace it (its data will be lost; back it up first).")
 
 
 def _build(folder: Path, path: Path, manifest: dict) -> None:
@@ -341,6 +349,79 @@ def _advance_sequences(con) -> None:
             con.execute(f"SELECT max(nextval('{sequence.group(1)}')) FROM range(?)", [int(largest)]).fetchall()
 
 
+# --- PostgreSQL: the server's own pg_dump and pg_restore ----------------------------------------------
+
+def _backup_postgres(store: Store, folder: Path, user: str | None, source: str) -> dict:
+    """``pg_dump`` (custom format) into the folder, and the manifest of the same snapshot beside it."""
+    path = folder / pg_backup.DUMP_FILE
+    dumped = pg_backup.dump(str(store.path), path)
+    manifest = {"format": FORMAT, "version": VERSION, "engine": "postgresql",
+                "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "postgresql": dumped.server,
+                "source_database": db.shown(str(store.path)), "migrations": dumped.migrations,
+                "data_version": dumped.data_version, "counts": dumped.counts,
+                "dump": {"file": path.name, "sha256": _sha256(path), "bytes": path.stat().st_size}}
+    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    audit.record(store, user, "backup", {"folder": str(folder), "counts": manifest["counts"]}, source=source)
+    return manifest
+
+
+def _restore_postgres(folder: Path, manifest: dict, url: str, force: bool, source: Path, user: str | None) -> dict:
+    """Check the dump (its SHA-256, then its table of contents and migrations: this program's), refuse to
+    replace a database with data unless ``force``, then restore in one transaction and finish as on DuckDB."""
+    path = folder / pg_backup.DUMP_FILE
+    try:
+        _regular_file(path, folder)
+    except FileNotFoundError:
+        raise _mismatch(pg_backup.DUMP_FILE, "thiếu tệp / file missing") from None
+    if _sha256(path) != manifest["dump"]["sha256"]:
+        raise _mismatch(pg_backup.DUMP_FILE, "SHA-256")
+    try:
+        names = pg_backup.check(path)
+    except pg_backup.NotADump as exc:
+        raise _not_a_backup(folder, str(exc)) from exc
+    if names != manifest["migrations"]:
+        raise _mismatch("schema_migrations", "phiên bản cấu trúc / schema version")
+    if pg_backup.holds_data(url) and not force:
+        raise _database_exists(db.shown(url), "--db postgresql://…/<cơ sở dữ liệu mới>", "--db postgresql://…/<new database>")
+    seen = pg_backup.change_stamp(url)
+    pg_backup.load(path, url)
+    store = Store.open(url)  # this program's newer migrations, if the backup is older
+    try:
+        with store.transaction() as cur:
+            _finish_restore(cur, manifest, source, user)
+            # the dashboards' caches are keyed by these counters: past any value they saw before the restore
+            cur.execute("UPDATE value_writes SET count = greatest(count, ?) + 1", [seen[0]])
+            cur.execute("UPDATE catalogue_version SET version = greatest(version, ?) + 1", [seen[1]])
+    finally:
+        store.close()
+    return manifest
+
+
+def _finish_restore(cur, manifest: dict, source: Path, user: str | None) -> None:
+    """The derived figures from the restored values, the sign-in key never restored, everyone signs in again."""
+    rollups.rebuild(cur)
+    excluded = ", ".join(f"'{s}'" for s in EXCLUDED_SETTINGS)
+    cur.execute(f"DELETE FROM settings WHERE name IN ({excluded})")
+    cur.execute("UPDATE users SET session_version = gen_random_uuid()::VARCHAR")
+    audit.record(cur, user, "restore", {"from": str(source), "backup_created_at": manifest.get("created_at"),
+                                        "counts": manifest["counts"]}, source="cli")
+
+
+def _same_engine(manifest: dict, target: str | Path) -> None:
+    """A dump restores into PostgreSQL, Parquet files into a DuckDB file: say which, before anything is read."""
+    made_on = "PostgreSQL" if manifest.get("engine") == "postgresql" else "DuckDB"
+    into = "PostgreSQL" if db.is_url(target) else "DuckDB"
+    if made_on == into:
+        return
+    hint_vi = ("một địa chỉ postgresql://… (--db)" if made_on == "PostgreSQL" else "một tệp .duckdb (--db)")
+    hint_en = ("a postgresql://… URL (--db)" if made_on == "PostgreSQL" else "a .duckdb file (--db)")
+    raise UserError("backup-other-engine",
+                    f"Bản sao lưu này được tạo từ {made_on}, còn đích khôi phục là {into}; không khôi phục gì. "
+                    f"Hãy khôi phục nó vào {hint_vi}.",
+                    f"This backup was made from {made_on} and the target is {into}; nothing was restored. "
+                    f"Restore it into {hint_en}.")
+
+
 def _unpacked(archive: Path, work: Path) -> Path:
     """A restore zip extracted safely after its directory is checked (names, links, sizes, ratios)."""
     folder = work / "backup"
@@ -367,7 +448,7 @@ def _check_entries(archive: Path, entries: list[zipfile.ZipInfo]) -> None:
         name = entry.filename
         kind = stat.S_IFMT(entry.external_attr >> 16)
         if entry.is_dir() or kind not in (0, stat.S_IFREG) or not (
-                name == MANIFEST or name in IGNORED or TABLE_FILE.match(name)):
+                name in (MANIFEST, pg_backup.DUMP_FILE) or name in IGNORED or TABLE_FILE.match(name)):
             raise _not_a_backup(archive, f"entry {name[:80]!r}")
         if entry.file_size > RATIO_FROM_BYTES and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
             raise _not_a_backup(archive, f"{name}: {entry.file_size // max(entry.compress_size, 1)}× compressed")

@@ -75,14 +75,17 @@ def test_a_dashboard_process_repeats_a_query_over_many_leases_of_its_pool(postgr
 
 
 @pytest.mark.slow
-def test_deploy_run_serves_through_the_proxy_and_ctrl_c_stops_everything(postgres_demo_url, tmp_path):
+def test_deploy_run_serves_through_the_proxy_restarts_a_dead_process_and_ctrl_c_stops_everything(postgres_demo_url, tmp_path):
     import re
+    import select
     import signal
     import socket
     import subprocess
+    import time
     import urllib.request
+    from pathlib import Path
 
-    from deploy.stack import free_port
+    from deploy.stack import free_port, wait_healthy
     from tests.helpers import ROOT
 
     port = free_port()
@@ -100,9 +103,50 @@ def test_deploy_run_serves_through_the_proxy_and_ctrl_c_stops_everything(postgre
                     for _ in range(4)}  # no cookie sent back: each request is a new browser
         assert answered == {"d1", "d2"}
         assert (tmp_path / "cookie.key").stat().st_mode & 0o077 == 0  # the shared sign-in key, owner only
+
+        killed = int((tmp_path / "logs" / "dashboard-1.pid").read_text())
+        os.kill(killed, signal.SIGKILL)  # a process dies (its memory, a crash)
+        while Path(f"/proc/{killed}/stat").exists() and Path(f"/proc/{killed}/stat").read_text().split()[2] not in "ZX":
+            time.sleep(0.01)  # (its sockets are closed once it is a zombie, before deploy/run reaps it)
+        for _ in range(4):  # at once, before the health check notices: the proxy sends each request on to d2
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as page:
+                assert page.status == 200 and page.headers["X-KPI-Backend"] == "d2"
+        ready, _, _ = select.select([run.stdout], [], [], 60)
+        said = run.stdout.readline() if ready else ""
+        assert "d1" in said and "restarted (1 of at most 5" in said, said
+        wait_healthy(f"http://127.0.0.1:{backends[0]}", wait=120)  # the same port again: HAProxy takes it back
+        assert int((tmp_path / "logs" / "dashboard-1.pid").read_text()) != killed
     finally:
         run.send_signal(signal.SIGINT)
         assert run.wait(timeout=60) == 0
     for closed in (port, *backends):
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", closed)) != 0, f"port {closed} still answers"
+
+
+def test_deploy_run_restarts_a_process_that_ends_only_so_many_times(tmp_path):
+    """A process that ends at once every time (a broken install) is started again up to ``RESTARTS`` times within
+    ``RESTART_WINDOW``, then left down with a message; one that ended long ago does not count."""
+    import sys
+
+    from deploy import stack
+
+    ending = stack.Dashboard(1, 0, "http://127.0.0.1:0", tmp_path / "dashboard-1.log",
+                             [sys.executable, "-c", "raise SystemExit(3)"], dict(os.environ))
+    ending.start()
+    said = []
+    for minute in range(stack.RESTARTS + 2):
+        assert ending.process is not None
+        ending.process.wait()
+        said.append(stack.revive(ending, now=1000.0 + minute))
+    assert all(f"code 3; restarted ({n} of at most {stack.RESTARTS}" in s for n, s in enumerate(said[:-2], 1))
+    assert "not restarted again" in said[-2] and said[-1] is None and ending.given_up
+    assert (tmp_path / "dashboard-1.pid").read_text().strip() == str(ending.process.pid)
+
+    again = stack.Dashboard(2, 0, "http://127.0.0.1:0", tmp_path / "dashboard-2.log",
+                            [sys.executable, "-c", "raise SystemExit(3)"], dict(os.environ),
+                            exits=[0.0] * stack.RESTARTS)  # ended as often, but longer ago than the window
+    again.start()
+    again.process.wait()
+    assert "restarted (1 of" in stack.revive(again, now=stack.RESTART_WINDOW + 1.0)
+    again.process.wait()

@@ -195,14 +195,6 @@ def test_two_undos_at_once_give_one_success_and_one_message(postgres_demo_url):
     assert history.splitlines()[2].split(",")[6] == "active"  # batch 2 (column state): nothing of the refused undo stayed
 
 
-def test_backup_and_restore_of_a_postgresql_database_point_to_the_servers_tools(postgres_url, tmp_path):
-    run_cli("init", db=postgres_url)
-    for args in (("backup", tmp_path / "backup"), ("restore", tmp_path / "backup", "--force")):
-        done = run_cli(*args, db=postgres_url, check=False)
-        assert done.returncode == 1 and "pg_dump" in done.stderr and "Traceback" not in done.stderr, done.stderr
-    assert not (tmp_path / "backup").exists()  # nothing half-written
-
-
 HEADER = "unit,indicator,year,value,numerator,denominator,source,note,provenance\n"
 
 

@@ -190,12 +190,12 @@ def test_postgresql_itself_refuses_a_scoped_write_outside_the_subtree(postgres_d
 
     with pytest.raises(postgres.OutsideScope, match="row-level security") as refused, store.transaction() as cur:
         limit_writes_to(cur, SCOPE)
-        write_batch(cur, values(below, OTHER), "import", user="ana")
+        write_batch(cur, values(below, OTHER), "import", user="ana", provisional=True)
     assert _values(store) == before
     assert "ngoài phạm vi" in _translated(refused.value).vi  # what the import or undo then says
     with store.transaction() as cur:
         limit_writes_to(cur, SCOPE)
-        write_batch(cur, values(SCOPE, below), "import", user="ana")
+        write_batch(cur, values(SCOPE, below), "import", user="ana", provisional=True)  # an import is (0023)
     assert _values(store) == before + 2
     with store.transaction() as cur:  # no scope: the whole federation, as before
         outside = write_batch(cur, values(OTHER), "import", user="admin")
@@ -203,3 +203,54 @@ def test_postgresql_itself_refuses_a_scoped_write_outside_the_subtree(postgres_d
         limit_writes_to(cur, SCOPE)
         rollback_batch(cur, outside, user="ana")
     assert store.rows("SELECT rolled_back_by FROM batches WHERE id = ?", [outside])[0][0] is None
+
+
+@pytest.mark.postgres
+def test_postgresql_itself_refuses_a_scoped_writers_batches_quotas_users_and_log_rows_outside(postgres_demo_url):
+    """Migration 0023, the program's check bypassed (SQL straight under ``limit_writes_to``): a scoped writer
+    cannot undo a batch outside its subtree (neither its rollback row nor the mark on the batch), approve its own
+    batch, write quotas, units or users (its own scope among them), or log a row under another scope or change
+    one; each refused in a transaction that keeps nothing. Inside its subtree it imports, logs and undoes."""
+    import pandas as pd
+    import psycopg
+
+    from metrics.storage import postgres
+    from metrics.storage.store import limit_writes_to, rollback_batch, write_batch
+
+    store = Store.open(postgres_demo_url)
+    with store.transaction() as cur:  # no scope: the whole federation
+        outside = write_batch(cur, pd.DataFrame({"unit": [OTHER], "indicator": "new_members", "year": 2026,
+                                                 "value": 5.0}), "import", user="admin")
+    untouched = store.rows("SELECT * FROM batches ORDER BY id"), store.rows("SELECT count(*) FROM audit")
+
+    def refused(sql: str, params: list, error: type[Exception]) -> None:
+        with pytest.raises(error), store.transaction() as cur:
+            limit_writes_to(cur, SCOPE)
+            cur.execute(sql, params)
+
+    rls, denied = postgres.OutsideScope, psycopg.errors.InsufficientPrivilege
+    refused("INSERT INTO batches (kind, user_name, reverts, rows) VALUES ('rollback', 'ana', ?, 0)", [outside], rls)
+    refused("UPDATE batches SET rolled_back_by = 1 WHERE id = ?", [outside], rls)
+    refused("INSERT INTO batches (kind, user_name, approved_at, approved_by) VALUES ('import', 'ana', now(), 'ana')",
+            [], rls)  # a batch of its own, approved by itself
+    refused("UPDATE batches SET approved_at = now(), approved_by = 'ana' WHERE id = ?", [outside], denied)
+    refused("UPDATE observations SET value = 0 WHERE batch = ?", [outside], denied)  # a value changed in place
+    refused("UPDATE target_quotas SET value = value / 2 WHERE unit = ?", [SCOPE], denied)
+    refused("INSERT INTO target_quotas SELECT plan, code, ?, 1 FROM targets LIMIT 1", [SCOPE], denied)
+    refused("UPDATE users SET unit = NULL", [], denied)
+    refused("UPDATE units SET parent = ? WHERE code = ?", [SCOPE, OTHER], denied)
+    refused("INSERT INTO audit (user_name, action, detail, source) VALUES ('ana', 'import', ?, 'web')",
+            [json.dumps({"scope": OTHER})], rls)
+    refused("DELETE FROM audit", [], denied)
+    assert (store.rows("SELECT * FROM batches ORDER BY id"), store.rows("SELECT count(*) FROM audit")) == untouched
+    with store.transaction() as cur:
+        limit_writes_to(cur, SCOPE)
+        inside = write_batch(cur, pd.DataFrame({"unit": [SCOPE], "indicator": "new_members", "year": 2026,
+                                                "value": 6.0}), "import", user="ana", provisional=True)
+        audit.record(cur, "ana", "import", {"batch": inside, "scope": SCOPE}, source="web")
+    with store.transaction() as cur:
+        limit_writes_to(cur, SCOPE)
+        undo = rollback_batch(cur, inside, user="ana")
+        audit.record(cur, "ana", "undo", {"batch": inside, "operation": undo, "scope": SCOPE}, source="web")
+    assert store.rows("SELECT rolled_back_by FROM batches WHERE id = ?", [inside])[0][0] == undo
+    store.close()

@@ -120,10 +120,12 @@ TEXTS = {
                          "The files have errors, so nothing is written. Fix the problems below and check again."),
     "targets_done": ("Đã ghi kế hoạch và chỉ tiêu ({counts}).", "Plans and targets written ({counts})."),
     "backup_intro": ("Toàn bộ cơ sở dữ liệu (số liệu, lịch sử nhập, kế hoạch, đơn vị, người dùng, nhật ký) trong một tệp "
-                     ".zip. Khôi phục trên máy chủ bằng: python -m metrics restore TỆP.zip --db TỆP_MỚI.duckdb. Tệp có "
+                     ".zip. Khôi phục trên máy chủ bằng: python -m metrics restore TỆP.zip --db TỆP_MỚI.duckdb (trên PostgreSQL: "
+                     "--db postgresql://…, thêm --force để thay cơ sở dữ liệu đang có). Tệp có "
                      "chứa mật khẩu đã băm của người dùng: hãy cất giữ cẩn thận.",
                      "The whole database (figures, import history, plans, units, users, audit log) in one .zip. "
-                     "Restore it on the server with: python -m metrics restore FILE.zip --db NEW.duckdb. It holds "
+                     "Restore it on the server with: python -m metrics restore FILE.zip --db NEW.duckdb (on PostgreSQL: "
+                     "--db postgresql://…, with --force to replace the database in use). It holds "
                      "the users' password hashes: keep it safe."),
     "backup_download": ("Tải bản sao lưu (.zip)", "Download a backup (.zip)"),
 }

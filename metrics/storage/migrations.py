@@ -260,6 +260,16 @@ def batch_approval(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 SCOPED_ROLE = "kpi_scoped"
+# The role of scoped writes, made when the server lacks it and granted to the current user (a role belongs to
+# the server, not to one database: a restored dump needs it made again on a new server).
+SCOPED_ROLE_MADE = f"""DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{SCOPED_ROLE}') THEN
+            CREATE ROLE {SCOPED_ROLE} NOLOGIN;
+        END IF;
+        IF NOT pg_has_role(current_user, '{SCOPED_ROLE}', 'MEMBER') THEN
+            EXECUTE format('GRANT {SCOPED_ROLE} TO %I', current_user);
+        END IF;
+    END $$"""
 
 
 def reporting_deadlines(cur: duckdb.DuckDBPyConnection) -> None:
@@ -283,14 +293,7 @@ def scoped_writes(cur: duckdb.DuckDBPyConnection) -> None:
     CREATEROLE once (a superuser, or an administrator who makes ``kpi_scoped`` and grants it to the owner)."""
     if isinstance(cur, duckdb.DuckDBPyConnection):  # (DuckDB's cursors are connections; PostgreSQL's are not)
         return
-    cur.execute(f"""DO $$ BEGIN
-        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{SCOPED_ROLE}') THEN
-            CREATE ROLE {SCOPED_ROLE} NOLOGIN;
-        END IF;
-        IF NOT pg_has_role(current_user, '{SCOPED_ROLE}', 'MEMBER') THEN
-            EXECUTE format('GRANT {SCOPED_ROLE} TO %I', current_user);
-        END IF;
-    END $$""")
+    cur.execute(SCOPED_ROLE_MADE)
     cur.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {SCOPED_ROLE}")
     cur.execute(f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {SCOPED_ROLE}")
     cur.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES "
@@ -318,6 +321,64 @@ def scoped_writes(cur: duckdb.DuckDBPyConnection) -> None:
                 "USING (true) WITH CHECK (kpi_in_scope(unit, year))")
 
 
+
+# What a scoped writer (an import or an undo under ``kpi_scoped``) writes: the values, their batches, the counter
+# that orders value writes and the figures derived from the values (a province's import refreshes its parents'
+# roll-ups too: derived, recomputed from the values, so not scoped). The audit log: a row appended, never changed.
+SCOPED_WRITES = ("observations", "batches", "value_writes", "figures", "unit_years", "approved_cells",
+                 "approved_pairs", "approved_rollups")
+
+
+def scoped_records(cur: duckdb.DuckDBPyConnection) -> None:
+    """PostgreSQL only (DuckDB: nothing), after 0019 (values): the database refuses the rest of a scoped analyst's
+    writes outside their subtree, whatever the program checked.
+
+    - Privileges: ``kpi_scoped`` writes only ``SCOPED_WRITES`` and appends to ``audit``; it cannot write the
+      catalogue (units, plans, targets, the units' quotas, deadlines), the users (its own scope among them),
+      the settings or the sign-in tickets. Quotas carry a unit, but a quota is the plan owner's division of a
+      target: a province setting its own would lower its own bar, and no page or command lets a scoped user
+      load one. Of ``batches`` and ``observations`` it may update only ``rolled_back_by`` and ``replaced_by``
+      (an undo, a correction closing a version): never the approval of a batch, nor a value in place.
+    - Row-level security on ``batches``: a batch it writes is a provisional import, or the undo of a batch
+      whose every value is in its subtree (``kpi_batch_in_scope``); it marks as undone only such a batch.
+    - Row-level security on ``audit``: a row it appends is an import or an undo naming its own scope
+      (``detail.scope`` = ``kpi.scope``), so the log shows the scope the database enforced.
+
+    Tables made by later migrations are not writable by ``kpi_scoped`` unless that migration grants it."""
+    if isinstance(cur, duckdb.DuckDBPyConnection):
+        return
+    role = SCOPED_ROLE
+    cur.execute(f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public FROM {role}")
+    cur.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON TABLES FROM {role}")
+    derived = [t for t in SCOPED_WRITES if t not in ("observations", "batches")]
+    cur.execute(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(derived)} TO {role}")
+    cur.execute(f"GRANT INSERT, UPDATE (replaced_by) ON observations TO {role}")
+    cur.execute(f"GRANT INSERT, UPDATE (rolled_back_by) ON batches TO {role}")
+    cur.execute(f"GRANT INSERT ON audit TO {role}")
+    cur.execute("""
+        CREATE FUNCTION kpi_batch_in_scope(batch INTEGER) RETURNS BOOLEAN
+        LANGUAGE sql STABLE AS $$
+            SELECT NOT EXISTS (
+                SELECT 1 FROM (SELECT DISTINCT o.unit, o.year FROM observations o
+                               WHERE o.batch = kpi_batch_in_scope.batch) v
+                WHERE NOT kpi_in_scope(v.unit, v.year))
+        $$""")
+    cur.execute("ALTER TABLE batches ENABLE ROW LEVEL SECURITY")
+    cur.execute(f"CREATE POLICY scoped_read ON batches FOR SELECT TO {role} USING (true)")
+    cur.execute(f"""CREATE POLICY scoped_insert ON batches FOR INSERT TO {role} WITH CHECK (
+                        approved_at IS NULL AND approved_by IS NULL AND rolled_back_by IS NULL
+                        AND ((kind = 'import' AND reverts IS NULL)
+                             OR (kind = 'rollback' AND reverts IS NOT NULL AND kpi_batch_in_scope(reverts))))""")
+    # USING (true): an update of a batch outside is not skipped in silence, its new row fails the check
+    cur.execute(f"""CREATE POLICY scoped_update ON batches FOR UPDATE TO {role} USING (true) WITH CHECK (
+                        kind = 'import' AND rolled_back_by IS NOT NULL AND kpi_batch_in_scope(id))""")
+    cur.execute("ALTER TABLE audit ENABLE ROW LEVEL SECURITY")
+    cur.execute(f"CREATE POLICY scoped_read ON audit FOR SELECT TO {role} USING (true)")
+    cur.execute(f"""CREATE POLICY scoped_insert ON audit FOR INSERT TO {role} WITH CHECK (
+                        action IN ('import', 'undo')
+                        AND coalesce(detail::jsonb ->> 'scope', '') = coalesce(current_setting('kpi.scope', true), '')
+                        AND coalesce(current_setting('kpi.scope', true), '') <> '')""")
+
 MIGRATIONS = [
     ("0001_initial_schema", initial_schema),
     ("0002_catalogue_version", catalogue_version),
@@ -338,6 +399,7 @@ MIGRATIONS = [
     ("0017_batch_approval", batch_approval),
     ("0018_reporting_deadlines", reporting_deadlines),
     ("0019_scoped_writes", scoped_writes),
+    ("0023_scoped_records", scoped_records),
 ]
 
 
