@@ -16,7 +16,7 @@ from metrics import backup
 from metrics.storage import users
 from metrics.storage.store import Store
 from metrics.vocabulary.errors import UserError
-from tests.helpers import cli, copy_database, run_cli
+from tests.helpers import copy_database, run_cli
 
 PASSWORD = "mật khẩu đủ dài"
 
@@ -38,15 +38,15 @@ def source(demo_template, tmp_path_factory):
 @pytest.mark.slow
 def test_backup_and_restore_give_the_same_status_history_and_users(source, tmp_path):
     folder = tmp_path / "backup"
-    done = cli("backup", folder, db=source)
+    done = run_cli("backup", folder, db=source)
     assert "observations" in json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["counts"]
     assert {p.suffix for p in folder.iterdir()} == {".parquet", ".json"}  # data only: no SQL to run
     assert str(folder) in done.stdout
     restored = tmp_path / "restored.duckdb"
-    cli("restore", folder, db=restored)
+    run_cli("restore", folder, db=restored)
     for command in (["status", "--year", "2024"], ["status", "--year", "2026", "--format", "json"], ["history"],
                     ["users", "list"]):
-        assert cli(*command, db=restored).stdout == cli(*command, db=source).stdout, command
+        assert run_cli(*command, db=restored).stdout == run_cli(*command, db=source).stdout, command
     store = Store.open(restored, read_only=True)
     try:
         assert users.verify(store, "boss", PASSWORD) is not None  # the hash came along
@@ -69,30 +69,30 @@ def test_the_zip_of_the_admin_page_restores_too(source, tmp_path):
         assert "manifest.json" in zipped.namelist()
         assert b"cookie_key" not in b"".join(zipped.read(n) for n in zipped.namelist() if n.startswith("settings"))
     restored = tmp_path / "from-zip.duckdb"
-    cli("restore", archive, db=restored)
-    assert cli("status", db=restored).stdout == cli("status", db=source).stdout
+    run_cli("restore", archive, db=restored)
+    assert run_cli("status", db=restored).stdout == run_cli("status", db=source).stdout
 
 
 @pytest.mark.slow
 def test_restore_never_overwrites_data_unless_forced_and_checks_the_manifest(source, demo_template, tmp_path):
     folder = tmp_path / "backup"
-    cli("backup", folder, db=source)
+    run_cli("backup", folder, db=source)
     target = copy_database(demo_template, tmp_path, "target.duckdb")
-    cli("rollback", "1", db=target)
-    before = cli("history", db=target).stdout
-    refused = cli("restore", folder, db=target, check=False)
+    run_cli("rollback", "1", db=target)
+    before = run_cli("history", db=target).stdout
+    refused = run_cli("restore", folder, db=target, check=False)
     assert refused.returncode == 1 and "--force" in refused.stderr
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     manifest["counts"]["observations"] += 1  # a backup that lost a row
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    damaged = cli("restore", folder, "--force", db=target, check=False)
+    damaged = run_cli("restore", folder, "--force", db=target, check=False)
     assert damaged.returncode == 1 and "không khớp" in damaged.stderr
-    assert cli("history", db=target).stdout == before  # the old file is as it was
+    assert run_cli("history", db=target).stdout == before  # the old file is as it was
     assert not list(tmp_path.glob("*.restoring*"))
     manifest["counts"]["observations"] -= 1
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    cli("restore", folder, "--force", db=target)
-    assert cli("history", db=target).stdout == cli("history", db=source).stdout
+    run_cli("restore", folder, "--force", db=target)
+    assert run_cli("history", db=target).stdout == run_cli("history", db=source).stdout
 
 
 @pytest.mark.slow
@@ -105,7 +105,7 @@ def test_a_backup_needs_a_new_folder_and_a_restore_a_backup(source, tmp_path):
             backup.backup(store, tmp_path / "used")
     finally:
         store.close()
-    done = cli("restore", tmp_path / "used", db=tmp_path / "new.duckdb", check=False)
+    done = run_cli("restore", tmp_path / "used", db=tmp_path / "new.duckdb", check=False)
     assert done.returncode == 1 and "manifest.json" in done.stderr and "Traceback" not in done.stderr
 
 
@@ -144,14 +144,14 @@ def test_a_hostile_backup_is_refused_with_what_to_do_and_changes_nothing(name, h
     target = tmp_path / "kpi.duckdb"
     shutil.copy(holding, target)
     before = hashlib.sha256(target.read_bytes()).hexdigest()
-    done = cli("restore", HOSTILE / name, "--force", db=target, check=False)
+    done = run_cli("restore", HOSTILE / name, "--force", db=target, check=False)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     code = REFUSED[name]
     message = {"not-a-backup": "không phải là bản sao lưu", "backup-mismatch": "không khớp"}[code]
     assert message in done.stderr and "Hãy" in done.stderr
     assert hashlib.sha256(target.read_bytes()).hexdigest() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kpi.duckdb"]  # nothing half-built left beside it
-    english = cli("restore", HOSTILE / name, "--force", "--lang", "en", db=target, check=False)
+    english = run_cli("restore", HOSTILE / name, "--force", "--lang", "en", db=target, check=False)
     assert english.returncode == 1 and ("not a backup" in english.stderr or "does not match" in english.stderr)
 
 
@@ -160,7 +160,7 @@ def test_a_hostile_backup_is_refused_with_what_to_do_and_changes_nothing(name, h
 def test_a_backup_restores_from_data_only_and_never_runs_its_sql(name, tmp_path):
     PWNED.unlink(missing_ok=True)
     target = tmp_path / "kpi.duckdb"
-    cli("restore", HOSTILE / name, db=target)
+    run_cli("restore", HOSTILE / name, db=target)
     assert not PWNED.exists()
     store = Store.open(target, read_only=True)
     try:
@@ -175,9 +175,9 @@ def test_a_backup_restores_from_data_only_and_never_runs_its_sql(name, tmp_path)
 @pytest.mark.slow
 def test_a_restored_database_goes_on_numbering_imports_and_audit_rows(source, tmp_path):
     folder = tmp_path / "backup"
-    cli("backup", folder, db=source)
+    run_cli("backup", folder, db=source)
     restored = tmp_path / "restored.duckdb"
-    cli("restore", folder, db=restored)
+    run_cli("restore", folder, db=restored)
     store = Store.open(restored, read_only=True)
     try:
         last_batch, last_audit = store.rows("SELECT (SELECT max(id) FROM batches), (SELECT max(id) FROM audit)")[0]
@@ -185,8 +185,8 @@ def test_a_restored_database_goes_on_numbering_imports_and_audit_rows(source, tm
         store.close()
     values = tmp_path / "values.csv"
     values.write_text("unit,indicator,year,value\n883,union_houses,2024,11\n", encoding="utf-8")
-    assert f"#{last_batch + 1}:" in cli("import", values, db=restored).stdout
-    logged = csv.DictReader(io.StringIO(cli("audit", "--limit", "1", db=restored).stdout))
+    assert f"#{last_batch + 1}:" in run_cli("import", values, db=restored).stdout
+    logged = csv.DictReader(io.StringIO(run_cli("audit", "--limit", "1", db=restored).stdout))
     assert int(next(logged)["id"]) == last_audit + 1
 
 
@@ -194,10 +194,10 @@ def test_a_restored_database_goes_on_numbering_imports_and_audit_rows(source, tm
 def test_backup_paths_the_shell_allows(source, tmp_path):
     """A quote in the folder's name; a folder that is a file (refused, with what to do)."""
     quoted = tmp_path / "sao lưu 'tháng 11'"
-    cli("backup", quoted, db=source)
-    cli("restore", quoted, db=tmp_path / "from-quoted.duckdb")
+    run_cli("backup", quoted, db=source)
+    run_cli("restore", quoted, db=tmp_path / "from-quoted.duckdb")
     a_file = tmp_path / "a-file"
     a_file.write_text("x", encoding="utf-8")
-    done = cli("backup", a_file, db=source, check=False)
+    done = run_cli("backup", a_file, db=source, check=False)
     assert done.returncode == 1 and "Traceback" not in done.stderr and "là một tệp" in done.stderr
     assert a_file.read_text(encoding="utf-8") == "x"
