@@ -103,6 +103,7 @@ def test_a_quota_s_number_is_written_as_each_language_writes_numbers_when_refuse
         refused = load_targets(store, [_quota_file(tmp_path, [("L1", "D1", "-1234,5")])]).problems
         assert any("value · “-1.234,5” · negative-quota" in line for line in listed(refused, "vi"))
         assert any("value · “-1,234.5” · negative-quota" in line for line in listed(refused, "en"))
+        assert "0 trở lên" in refused[0].message_vi and "0 or more" in refused[0].message_en  # what to do
         assert load_targets(store, [_quota_file(tmp_path, [("L1", "D1", 120)])]).ok
         changed = load_targets(store, [_quota_file(tmp_path, [("L1", "D1", 1234.5)], "b.csv")], dry_run=True).preview
         assert changed is not None

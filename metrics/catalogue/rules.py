@@ -497,7 +497,10 @@ def check_quotas(quotas: list[dict], targets: list[dict], stored: dict[tuple[str
                 "is one value."))
         if q["value"] is not None and q["value"] < 0:
             problems.append(_problem(q, "value", "negative-quota",
-                "Mức giao không được âm.", "A quota cannot be negative."))
+                f"Mức giao cho “{q['unit']}” không được âm: ghi số đơn vị được giao (0 trở lên), hoặc bỏ dòng này "
+                "nếu đơn vị không được giao.",
+                f"The quota for “{q['unit']}” cannot be negative: write what the unit is given (0 or more), or drop "
+                "the row if it is given nothing."))
     return problems
 
 
