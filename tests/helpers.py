@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 from metrics.storage import sign_in as signing
 from metrics.storage import users
@@ -66,27 +67,14 @@ def run_cli(*args, db=None, check=True, env=None, stdin=None) -> subprocess.Comp
 @contextlib.contextmanager
 def _environment(changes: dict[str, str | None]):
     """The process's environment with ``changes`` (a ``None`` value removes the variable), put back after."""
-    saved = {name: os.environ.get(name) for name in changes}
-    try:
-        for name, value in changes.items():
-            os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, str(value))
+    with mock.patch.dict(os.environ, {name: str(value) for name, value in changes.items() if value is not None}):
+        for name in [name for name, value in changes.items() if value is None]:
+            os.environ.pop(name, None)
         yield
-    finally:
-        for name, value in saved.items():
-            os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, value)
 
 
-@contextlib.contextmanager
 def _standard_input(text: str | None):
-    if text is None:
-        yield
-        return
-    saved = sys.stdin
-    sys.stdin = io.StringIO(text)
-    try:
-        yield
-    finally:
-        sys.stdin = saved
+    return contextlib.nullcontext() if text is None else mock.patch.object(sys, "stdin", io.StringIO(text))
 
 
 def read_csv(text: str) -> list[dict]:
