@@ -281,11 +281,7 @@ def read_codes(card, target: Target, codes: list[str], year: int) -> Grid:
         [indicator, rollups.scope_key(sectors), year]))
     # the leaves' own values are millions of rows: read them only when some unit of the line is a leaf
     if _any_leaf(card, codes, year):
-        leaves = card.store.arrow("SELECT code AS unit, year FROM unit_years WHERE children = 0 AND year <= ?", [year])
-        leaf = np.zeros(grid.value.shape, dtype=bool)
-        rows, cols = _cells(leaves, keys, years)
-        leaf[rows, cols] = True
-        del leaves
+        leaf = _leaf_cells(card, keys, codes, years, year)
         own = card.store.arrow(f"""
             SELECT o.unit, o.year, {rollups.OWN_VALUE} AS value, o.numerator, o.denominator, 1 AS reported,
                    TRUE AS own, {rollups.PROVENANCE_BIT} AS provenance
@@ -347,6 +343,20 @@ def _any_leaf(card, codes: list[str], year: int) -> bool:
         cache[key] = bool(card.store.rows(
             "SELECT count(*) FROM unit_years WHERE children = 0 AND year <= ? "
             "AND code IN (SELECT unnest(?::VARCHAR[]))", [year, list(codes)])[0][0])
+    return cache[key]
+
+
+def _leaf_cells(card, keys: pa.Array, codes: list[str], years: list[int], year: int) -> np.ndarray:
+    """Which cells of the grid are a unit in a year with no unit below it; read once per grid's shape and kept
+    for the other targets of the same units (each read is every grassroots union of every year)."""
+    key = ("leaf-cells", year, tuple(codes), tuple(years))
+    cache = _cache(card)
+    if key not in cache:
+        leaves = card.store.arrow("SELECT code AS unit, year FROM unit_years WHERE children = 0 AND year <= ?", [year])
+        leaf = np.zeros((len(codes), len(years)), dtype=bool)
+        rows, cols = _cells(leaves, keys, years)
+        leaf[rows, cols] = True
+        cache[key] = leaf
     return cache[key]
 
 
