@@ -21,11 +21,11 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit
 
 import duckdb
 
-from metrics.storage import migrations, postgres
+from metrics.storage import migrations, postgres, store
 from metrics.vocabulary.errors import UserError
 
 DUMP_FILE = "postgresql.dump"
@@ -74,15 +74,13 @@ def tool(name: str) -> str:
 
 
 def _libpq(url: str) -> tuple[str, dict[str, str]]:
-    """The URL without its password (it would show in the list of processes), and the environment that
-    carries the password instead."""
-    parts = urlsplit(url)
+    """The URL without its password (it would show in the list of processes: ``postgres.shown``), and the
+    environment that carries the password instead."""
+    password = urlsplit(url).password
     env = dict(os.environ)
-    if parts.password is None:
-        return url, env
-    env["PGPASSWORD"] = unquote(parts.password)
-    netloc = (parts.username or "") + "@" + (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment)), env
+    if password is not None:
+        env["PGPASSWORD"] = unquote(password)
+    return postgres.shown(url), env
 
 
 def _first_error(stderr: str) -> str:
@@ -242,9 +240,7 @@ def change_stamp(url: str) -> tuple[int, int]:
                             "AND table_name IN ('value_writes', 'catalogue_version')").fetchall()[0][0]
         if found != 2:
             return 0, 0
-        writes, catalogue = con.execute("SELECT (SELECT max(count) FROM value_writes), "
-                                        "(SELECT max(version) FROM catalogue_version)").fetchall()[0]
-        return int(writes or 0), int(catalogue or 0)
+        return store.change_stamp(con)
     finally:
         con.close()
 
