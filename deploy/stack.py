@@ -57,7 +57,11 @@ class Dashboard:
     env: dict[str, str]
     process: subprocess.Popen | None = None
     exits: list[float] = field(default_factory=list)
-    given_up: bool = False
+
+    @property
+    def given_up(self) -> bool:
+        """Ended more than ``RESTARTS`` times within the window: left down (``revive`` no longer touches it)."""
+        return len(self.exits) > RESTARTS
 
     def start(self) -> None:
         """Start the process (again), its output appended to its log, its pid in ``<log>.pid``."""
@@ -68,13 +72,17 @@ class Dashboard:
 
 @dataclass(frozen=True)
 class Stack:
-    """What runs: the proxy's address (the one to give people), each process's own address, the database, and
-    the processes themselves (deploy/run restarts one that ends)."""
+    """What runs: the proxy's address (the one to give people), the database, and the processes (each with its
+    own address; deploy/run restarts one that ends)."""
 
     url: str
-    backends: tuple[str, ...]
     db: str
     processes: tuple[Dashboard, ...] = ()
+
+    @property
+    def backends(self) -> tuple[str, ...]:
+        """Each dashboard process's own address."""
+        return tuple(d.url for d in self.processes)
 
 
 def free_port() -> int:
@@ -230,8 +238,7 @@ def revive(dashboard: Dashboard, now: float | None = None) -> str | None:
     now = time.monotonic() if now is None else now
     dashboard.exits = [t for t in dashboard.exits if now - t < RESTART_WINDOW] + [now]
     name, minutes = f"dashboard process d{dashboard.number} ({dashboard.url})", f"{RESTART_WINDOW / 60:g} min"
-    if len(dashboard.exits) > RESTARTS:
-        dashboard.given_up = True
+    if dashboard.given_up:
         return (f"{name} ended with code {code}, {len(dashboard.exits)} times within {minutes}: not restarted again "
                 f"(HAProxy sends its browsers to the other processes); see {dashboard.log}")
     dashboard.start()
@@ -278,9 +285,9 @@ def running(count: int, db: str, logs: Path, port: int | None = None, env: dict[
     """``count`` dashboard processes on ``db`` behind the proxy (on ``port``, a free one when None)."""
     with contextlib.ExitStack() as stack:
         processes = stack.enter_context(dashboards(count, db, logs, env, base_path))
-        backends = tuple(d.url for d in processes)
-        url = stack.enter_context(proxy(backends, port or free_port(), logs, host, base_path))
-        yield Stack(url, backends, db, processes)
+        url = stack.enter_context(proxy(tuple(d.url for d in processes), port or free_port(), logs, host,
+                                        base_path))
+        yield Stack(url, db, processes)
 
 
 # --- deploy/run ----------------------------------------------------------------------------------------------
