@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-BIN_DIRS = (Path("/usr/lib/postgresql/15/bin"),)
+from metrics.storage.pg_backup import BIN_DIRS  # where Debian puts PostgreSQL 15's programs: one place
+
 VI_COLLATION = "vi-VN-x-icu"
 
 
