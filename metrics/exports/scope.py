@@ -14,7 +14,6 @@ tree is refused (``tree``): it would hold only the line.
 from __future__ import annotations
 
 from metrics.domain.organisation import Organisation, Unit
-from metrics.storage import dialect
 from metrics.storage.store import Store
 
 
@@ -29,13 +28,7 @@ def plan_line(store: Store, plan: str | None) -> PlanLine:
     """The periods a deck of ``plan`` (None: the default plan) reads, as an organisation."""
     seeds = _seeds(store, plan)
     line = _line(store, seeds)
-    codes = "|".join(sorted(line))
-    within = dialect.of(store)
-    return PlanLine(store.frame(f"""
-        SELECT *, dense_rank() OVER (ORDER BY name_vi COLLATE vi) AS rank_vi,
-                  dense_rank() OVER (ORDER BY name_en COLLATE en) AS rank_en
-        FROM (SELECT * FROM units WHERE {within.in_codes('?', 'code')} OR {within.in_codes('?', 'parent')}) u
-        ORDER BY code, valid_from""", [codes, codes]))
+    return PlanLine(store.unit_periods(sorted(line)))
 
 
 def _seeds(store: Store, plan: str | None) -> set[str]:

@@ -193,18 +193,23 @@ class Store:
     def indicators(self) -> pd.DataFrame:
         return self.frame("SELECT * FROM indicators ORDER BY code")
 
-    def unit_periods(self) -> pd.DataFrame:
-        """Every unit period, with its rank in Vietnamese (``COLLATE vi``) and English name order. On DuckDB
-        read through Arrow (the nation's 264,000 periods: half the CPU and memory of ``.df()``), as the same
-        frame ``.df()`` gives."""
-        sql = """
+    def unit_periods(self, codes: list[str] | None = None) -> pd.DataFrame:
+        """Every unit period, with its rank in Vietnamese (``COLLATE vi``) and English name order; with ``codes``,
+        only the periods of those units and of the units directly below them (a plan's line, ranked among
+        themselves). On DuckDB read through Arrow (the nation's 264,000 periods: half the CPU and memory of
+        ``.df()``), as the same frame ``.df()`` gives."""
+        where, params = "", []
+        if codes is not None:
+            within, joined = dialect.of(self), "|".join(sorted(codes))
+            where, params = f"WHERE {within.in_codes('?', 'code')} OR {within.in_codes('?', 'parent')}", [joined, joined]
+        sql = f"""
             SELECT *, dense_rank() OVER (ORDER BY name_vi COLLATE vi) AS rank_vi,
                       dense_rank() OVER (ORDER BY name_en COLLATE en) AS rank_en
-            FROM units ORDER BY code, valid_from"""
+            FROM (SELECT * FROM units {where}) u ORDER BY code, valid_from"""
         with self.cursor() as cur:
             if isinstance(cur, duckdb.DuckDBPyConnection):
-                return frame_of(cur.sql(sql).to_arrow_table())
-            return cur.execute(sql).df()
+                return frame_of(cur.sql(sql, params=params or None).to_arrow_table())
+            return cur.execute(sql, params).df()
 
     def period_totals(self) -> pd.DataFrame:
         return self.frame("SELECT * FROM period_totals ORDER BY unit, indicator, from_year")
