@@ -231,7 +231,11 @@ class Organisation:
 
     def _period_at(self, code: str, year: int) -> int | None:
         """The last of ``code``'s periods that covers 31 December of ``year`` (as ``_build`` keeps it)."""
-        day, found = year_end(year), None
+        return self._period_on(code, year_end(year))
+
+    def _period_on(self, code: str, day: dt.date) -> int | None:
+        """The last of ``code``'s periods that covers ``day``."""
+        found = None
         for i in self._periods_of.get(code, ()):
             if self._covers_day(i, day):
                 found = i
@@ -400,9 +404,9 @@ class Organisation:
         that day (a letter dated after the 2025 reorganisation comes from the merged federation). None when
         neither covers the day."""
         for later in self.successors(code):
-            found = [i for i in self._periods_of.get(later, ()) if self._covers_day(i, day)]
-            if found:
-                return self._shared_unit(found[-1])
+            found = self._period_on(later, day)
+            if found is not None:
+                return self._shared_unit(found)
         return None
 
     def descendants(self, code: str, year: int) -> list[str]:
