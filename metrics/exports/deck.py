@@ -21,7 +21,7 @@ from metrics.exports.deck_charts import add_runs
 from metrics.exports.slides import GROUP, QUOTAS, SUMMARY, TITLE, Deck, Slide, quota_lines, slide_notes
 from metrics.exports.textfit import lines_needed, text_height
 from metrics.exports.words import w
-from metrics.judging.quotas import carriers_sentence, reconciliation_sentence
+from metrics.judging.quotas import ahead_sentence, carriers_sentence, reconciliation_sentence
 from metrics.vocabulary import statuses
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -204,16 +204,18 @@ def _single(page, deck: Deck, row, top) -> None:
 
 
 def _quotas(page, deck: Deck, slide: Slide) -> None:
-    """A target divided among the units: the quotas against the target (bold), who is behind, and a table of
-    the units carrying most of the gap, each status a coloured cell with its symbol and words."""
+    """A target divided among the units: the quotas against the target (bold), who is behind, who is ahead
+    (the table lists only those carrying most of the gap), and a table of the units carrying most of the gap,
+    each status a coloured cell with its symbol and words."""
     lang, quotas = deck.lang, slide.quotas
     if quotas is None:
         return
     top = _heading(page, slide.title)
     full = WIDTH - 2 * MARGIN
     y = top
-    for text, bold in ((reconciliation_sentence(quotas, lang), True),
-                       (carriers_sentence(quotas, lang, named=False), False)):
+    sentences = ((reconciliation_sentence(quotas, lang), True), (carriers_sentence(quotas, lang, named=False), False),
+                 (ahead_sentence(quotas, lang), False))
+    for text, bold in ((text, bold) for text, bold in sentences if text):
         tall = text_height(text, full, BODY_PT, bold=bold)
         _text(page, text, MARGIN, y, full, tall, BODY_PT, bold=bold)
         y += tall + Inches(0.1)
