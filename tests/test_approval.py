@@ -165,3 +165,33 @@ def test_the_leaders_pages_mark_provisional_figures_and_can_leave_them_out(demo_
     approved = dashboard(demo_db, approved="1")
     assert "chỉ số liệu đã duyệt" in texts(approved)
     assert not any("◐" in m.label for m in approved.metric)
+
+
+@pytest.mark.slow
+def test_a_state_pinned_approved_only_keeps_its_figures_when_a_later_import_arrives(provisional, tmp_path):
+    """A presentation pins the newest batch at its start, approved figures only. An import arriving during it
+    made the pinned batch an earlier one, and an earlier state was shown with its provisional figures: the
+    slides changed mid-talk and the downloads no longer matched them."""
+    from metrics.exports.pinned import pin
+    from metrics.judging.scorecard import Scorecard
+
+    where, batch = provisional
+    before = run_cli("export", "--format", "csv", "--as-of", batch, "--out", tmp_path / "a.csv", db=where).stdout
+    (tmp_path / "later.csv").write_text("unit,indicator,year,value\nCD-KKT-2025,members,2025,9000\n", encoding="utf-8")
+    run_cli("import", tmp_path / "later.csv", "--user", "lan", db=where)  # batch 4, provisional too
+    after = run_cli("export", "--format", "csv", "--as-of", batch, "--out", tmp_path / "b.csv", db=where).stdout
+    assert f"chỉ số liệu đã duyệt (không gồm đợt tạm tính #{batch})" in before
+    assert after.replace("b.csv", "a.csv") == before
+    assert (tmp_path / "b.csv").read_bytes() == (tmp_path / "a.csv").read_bytes()
+    store = Store.open(where, read_only=True)
+    try:
+        pinned = pin(store, batch)
+        assert pinned.approved_only and pinned.provisional == (batch,)
+        card = Scorecard(store, as_of=pinned.as_of, approved_only=pinned.approved_only)
+        row = next(r for r in card.evaluate(card.store.default_plan(), 2026, units=["AG-2025"], targets=["NK1b"]))
+        assert row.verdict.actual == MEMBERS_2026 and not row.provisional
+        marked = Scorecard(store, as_of=batch)  # on request (or on the pages' "as of"): that state, marked
+        row = next(r for r in marked.evaluate(marked.store.default_plan(), 2026, units=["AG-2025"], targets=["NK1b"]))
+        assert row.verdict.actual == MEMBERS_2026 + RAISED and row.provisional
+    finally:
+        store.close()

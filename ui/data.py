@@ -111,11 +111,12 @@ def scorecard(as_of: int | None = None, approved_only: bool = False) -> Scorecar
     data change.
 
     As of the newest batch is the data as they are now: one scorecard, not a second copy of the nation's
-    organisation (the present page pins the newest batch by default). Approved only applies to the data now."""
+    organisation (the present page pins the newest batch by default). Approved only: of the data now, or of the
+    state as of a batch (a presentation pinned approved only keeps it when a later import arrives)."""
     version = data_version()
     if as_of is not None and as_of >= version[0]:
         as_of = None
-    return _scorecard(version, as_of, approved_only and as_of is None)
+    return _scorecard(version, as_of, approved_only)
 
 
 def template(plan: str, year: int, units: list[str] | None = None, lang: str = "vi",

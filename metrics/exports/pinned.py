@@ -78,9 +78,10 @@ def pin(store: Store, as_of: int | None = None, provisional: bool = False) -> Pi
     """The batch ``as_of``; for ``None`` ("latest") the newest batch, so the data in force now.
 
     The newest batch may be a rollback: pinning it keeps the undone import out. A rolled-back import
-    can still be pinned: that is the data as they were right after it. The data in force now are pinned
-    approved only unless ``provisional`` (include the batches not yet approved, marked); a state as of an
-    earlier batch is that state, with the provisional batches it holds named.
+    can still be pinned: that is the data as they were right after it. A state is pinned approved only (each
+    cell as its newest approved batch then in force left it) unless ``provisional`` (include the batches not
+    yet approved, marked): the same for the newest batch and an earlier one, so a presentation pinned at the
+    start keeps its figures when an import arrives during it.
     """
     found = batches(store)
     if as_of is not None:
@@ -98,13 +99,19 @@ def pin(store: Store, as_of: int | None = None, provisional: bool = False) -> Pi
     chosen = found.iloc[0]
     reverts = chosen["reverts"]
     created = chosen["local_time"]
-    latest = int(chosen["id"]) >= int(store.rows("SELECT max(id) FROM batches")[0][0])
-    waiting = tuple(int(b) for (b,) in store.rows("SELECT id FROM provisional_batches WHERE id <= ? ORDER BY id",
-                                                   [int(chosen["id"])]))
+    waiting = waiting_at(store, int(chosen["id"]))
     return Pinned(int(chosen["id"]), None if created is None else pd.Timestamp(created).to_pydatetime(),
                   str(chosen["kind"]),
-                  None if pd.isna(reverts) else int(reverts), approved_only=latest and not provisional and bool(waiting),
+                  None if pd.isna(reverts) else int(reverts), approved_only=not provisional and bool(waiting),
                   provisional=waiting)
+
+
+def waiting_at(store: Store, batch: int) -> tuple[int, ...]:
+    """The imports in force right after ``batch`` that are not approved (now): what an approved-only state
+    leaves out. One undone since without approval was in force then, unapproved: it counts."""
+    return tuple(int(b) for (b,) in store.rows("""
+        SELECT id FROM batches WHERE kind = 'import' AND approved_at IS NULL AND id <= ?
+                                 AND (rolled_back_by IS NULL OR rolled_back_by > ?) ORDER BY id""", [batch, batch]))
 
 
 def _local(value) -> dt.datetime | None:

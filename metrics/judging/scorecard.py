@@ -166,7 +166,7 @@ class Scorecard:
         ``org``: an organisation already built from the same store (to share it); ``source``: where the
         figures come from, when not the database's own (an import's preview). ``approved_only``: the values in
         force leaving out the batches not yet approved (the kept overlay ``approved_values``/``approved_figures``);
-        it applies to the data in force now, not to a state ``as_of`` a batch."""
+        with ``as_of``, the state after that batch over the approved batches only (rolled up once, as as-of)."""
         self.store = store  # reads as it goes: the caller holds the data still (``Store.reading``)
         self.as_of = as_of
         self.plans = {p.code: p for p in map(Plan.from_row, store.plans().to_dict("records"))}
@@ -180,16 +180,16 @@ class Scorecard:
             self.quotas.setdefault((q.plan, q.target), {})[q.unit] = q.value
         if as_of is not None and as_of >= _newest_batch(store):
             as_of = self.as_of = None  # the state after the newest batch is the state now: read the kept figures
-        self.approved_only = approved_only and as_of is None and source is None and observations is None
+        self.approved_only = approved_only and source is None and observations is None
         self.source: FigureSource
         if source is not None:
             self.source = source
         elif observations is not None:
             self.source = MemoryFigures(observations, self.org, self.indicators)
-        elif self.approved_only:
+        elif self.approved_only and as_of is None:
             self.source = StoredFigures(store, self.indicators, figures=APPROVED_FIGURES, values=APPROVED_VALUES)
         else:
-            self.source = StoredFigures(store, self.indicators, as_of)
+            self.source = StoredFigures(store, self.indicators, as_of, approved=self.approved_only)
         self._memo = Memo(MEMO_SIZE)
 
     def release(self) -> None:
@@ -209,7 +209,9 @@ class Scorecard:
 
     def values_sql(self) -> tuple[str, list]:
         """The SQL of the values this scorecard judges (in force, as of a batch, or approved only)."""
-        return (APPROVED_VALUES, []) if self.approved_only else in_force_sql(self.as_of)
+        if self.approved_only and self.as_of is None:
+            return APPROVED_VALUES, []
+        return in_force_sql(self.as_of, approved=self.approved_only)
 
     def provisional_batches(self) -> list[int]:
         """The batches in force not yet approved (read once): their figures are marked, or left out."""

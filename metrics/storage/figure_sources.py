@@ -79,12 +79,14 @@ class StoredFigures:
     """Figures read from the database; as of an import batch, rolled up once in SQL."""
 
     def __init__(self, store: Store, indicators: dict[str, Indicator], as_of: int | None = None,
-                 figures: str = "figures", values: str | None = None):
+                 figures: str = "figures", values: str | None = None, approved: bool = False):
         """``figures`` and ``values`` name the roll-up table and the SQL of the values in force to read
-        (an import's preview reads its own "after" versions of both)."""
+        (an import's preview reads its own "after" versions of both). ``approved`` (with ``as_of``): the state
+        after that batch over the approved batches only."""
         self.store = store
         self.indicators = indicators
         self.as_of = as_of
+        self.approved = approved and as_of is not None
         self.figures_table = figures
         self.values = values
         self._known: set[tuple[str, str]] = set()  # (indicator, unit) read in full
@@ -98,7 +100,7 @@ class StoredFigures:
 
     def _values_sql(self, indicators=None, units=None) -> tuple[str, list]:
         if self.values is None:
-            return in_force_sql(self.as_of, indicators=indicators, units=units)
+            return in_force_sql(self.as_of, indicators=indicators, units=units, approved=self.approved)
         where, params = _filters(indicators, units, "o") if indicators is not None else ("true", [])
         return f"SELECT * FROM ({self.values}) o WHERE {where}", params
 
@@ -117,7 +119,7 @@ class StoredFigures:
 
     def _figures_as_of(self) -> pd.DataFrame:
         """Every unit above the leaves as it was after batch ``as_of`` (rolled up once, kept in memory)."""
-        sql, params = in_force_sql(self.as_of)
+        sql, params = in_force_sql(self.as_of, approved=self.approved)
         with self.store.cursor() as cur:
             cur.execute("CREATE OR REPLACE TEMP TABLE figures_as_of AS SELECT * FROM figures LIMIT 0")
             rollups.compute(cur, sql, params, None, "figures_as_of")

@@ -29,11 +29,13 @@ OBSERVATION_COLUMNS = ["unit", "indicator", "year", "value", "numerator", "denom
 VALUE_BATCH_KINDS = ("published", "illustrative", "import")
 
 
-def _live_batches(as_of: int | None) -> tuple[str, list]:
-    """SQL condition (on alias ``b``) for the batches in force after batch ``as_of`` (None = now)."""
+def _live_batches(as_of: int | None, approved: bool = False) -> tuple[str, list]:
+    """SQL condition (on alias ``b``) for the batches in force after batch ``as_of`` (None = now);
+    ``approved``: of those, only the approved ones."""
+    only = " AND b.approved_at IS NOT NULL" if approved else ""
     if as_of is None:
-        return "b.rolled_back_by IS NULL", []
-    return "b.id <= ? AND (b.rolled_back_by IS NULL OR b.rolled_back_by > ?)", [as_of, as_of]
+        return "b.rolled_back_by IS NULL" + only, []
+    return "b.id <= ? AND (b.rolled_back_by IS NULL OR b.rolled_back_by > ?)" + only, [as_of, as_of]
 
 
 class Store:
@@ -277,12 +279,16 @@ def frame_of(table: pa.Table) -> pd.DataFrame:
 
 def in_force_sql(as_of: int | None = None, *, indicators: list[str] | None = None,
                  units: list[str] | None = None, series: str | None = None,
-                 years: list[int] | None = None) -> tuple[str, list]:
+                 years: list[int] | None = None, approved: bool = False) -> tuple[str, list]:
     """A SELECT of the observation in force for every cell (alias ``o``), and its parameters.
 
     ``series`` names a relation with distinct ``unit, indicator`` pairs visible to the cursor that runs
     the query (an import's staging table): only those series are read. ``years``: only those years.
+    ``approved`` (with ``as_of``): the state after batch ``as_of`` over the approved batches only, each cell as
+    its newest approved batch then in force left it (now: the kept overlay ``approved_values`` says the same).
     """
+    if approved and as_of is None:
+        raise ValueError("the approved values in force now are the view approved_values")
     filters, params = [], []
     if years is not None:  # constants, not a parameter: DuckDB then skips other years' row groups
         filters.append(f"o.year IN ({', '.join(str(int(y)) for y in years) or 'NULL'})")
@@ -295,7 +301,7 @@ def in_force_sql(as_of: int | None = None, *, indicators: list[str] | None = Non
     if as_of is None:  # the values in force now: the open versions (the view current_values)
         where = f"WHERE {' AND '.join(filters)}" if filters else ""
         return f"SELECT {columns} FROM current_values o {join} {where}", params
-    live, live_params = _live_batches(as_of)
+    live, live_params = _live_batches(as_of, approved)
     where = " AND ".join([live, *filters])
     return f"""
         SELECT {columns} FROM (

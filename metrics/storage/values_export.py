@@ -22,9 +22,11 @@ def export_values(store: Store, path: str | Path, as_of: int | None = None, *, a
                   marked: bool = False) -> int:
     """Write every cell in force to a UTF-8 CSV at ``path``; return the number of rows written.
 
-    ``approved_only``: the values in force leaving out the batches not yet approved (``approved_values``);
+    ``approved_only``: the values in force leaving out the batches not yet approved (``approved_values``; as of
+    a batch, the state then over the approved batches);
     ``marked``: a last column ``approval`` (``approved`` or ``provisional``)."""
-    sql, params = ("SELECT * FROM approved_values", []) if approved_only else in_force_sql(as_of)
+    sql, params = (("SELECT * FROM approved_values", []) if approved_only and as_of is None
+                   else in_force_sql(as_of, approved=approved_only))
     numbers = ", ".join(_plain(c) for c in ("value", "numerator", "denominator"))
     approval = (""", CASE WHEN o.batch IN (SELECT id FROM provisional_batches) THEN 'provisional'
                      ELSE 'approved' END AS approval""" if marked else "")
