@@ -254,3 +254,20 @@ def test_postgresql_itself_refuses_a_scoped_writers_batches_quotas_users_and_log
         audit.record(cur, "ana", "undo", {"batch": inside, "operation": undo, "scope": SCOPE}, source="web")
     assert store.rows("SELECT rolled_back_by FROM batches WHERE id = ?", [inside])[0][0] == undo
     store.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_a_scoped_analyst_still_imports_after_the_database_is_made_again_on_postgresql(postgres_demo_url, tmp_path):
+    """``init --force`` empties PostgreSQL by dropping the schema ``public`` and making it again. The new schema
+    lacks the usage every role had on the old one, so the role a scoped writer's transaction takes (migration
+    0019) could not see a table: every scoped import failed with a database error, not a message."""
+    from tests.helpers import run_cli
+
+    run_cli("init", "--demo", "--force", db=postgres_demo_url)
+    store = Store.open(postgres_demo_url)
+    try:
+        inside = intake.check(_file(tmp_path, SCOPE, _below(store, SCOPE)), store=store, plan=PLAN, scope=SCOPE)
+        assert intake.commit(store, inside, user="ana", scope=SCOPE, source="web").written == 2
+    finally:
+        store.close()

@@ -37,9 +37,6 @@ _ENTRY = re.compile(r"^\d+;\s+\d+\s+\d+\s+(?P<rest>.+)$")
 # The schema ``public`` itself, in a dump of a database whose schema is not PostgreSQL's own (made again by
 # ``init --force``): left out of a restore, which makes the schema as PostgreSQL 15 does.
 _PUBLIC_SCHEMA = re.compile(r"^(SCHEMA - public|COMMENT - SCHEMA public|ACL - SCHEMA public) \S*$")
-_SCHEMA_RECREATED = ("DROP SCHEMA IF EXISTS public CASCADE", "CREATE SCHEMA public AUTHORIZATION pg_database_owner",
-                     "GRANT USAGE ON SCHEMA public TO PUBLIC",
-                     "COMMENT ON SCHEMA public IS 'standard public schema'")  # as PostgreSQL 15 makes it
 
 
 class NotADump(Exception):
@@ -272,7 +269,7 @@ def _without_public_schema(toc: str) -> str:
 def _restore(path: Path, chosen: Path, target: str, env: dict[str, str]) -> None:
     script = subprocess.Popen([tool("pg_restore"), "--no-owner", f"--use-list={chosen}", "--file=-", str(path)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    commands = [arg for sql in _SCHEMA_RECREATED for arg in ("--command", sql)]
+    commands = [arg for sql in postgres.SCHEMA_RECREATED for arg in ("--command", sql)]
     runner = subprocess.Popen([tool("psql"), "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1", "--single-transaction",
                                *commands, "--file=-", f"--dbname={target}"],
                               stdin=script.stdout, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)

@@ -447,12 +447,18 @@ def _close_all() -> None:
         access.close()
 
 
+# The schema ``public`` dropped and made again as PostgreSQL 15 makes it: a bare ``CREATE SCHEMA public`` lacks
+# the usage every role has on it, and the role of a scoped writer (``kpi_scoped``) then saw no table at all.
+SCHEMA_RECREATED = ("DROP SCHEMA IF EXISTS public CASCADE", "CREATE SCHEMA public AUTHORIZATION pg_database_owner",
+                    "GRANT USAGE ON SCHEMA public TO PUBLIC", "COMMENT ON SCHEMA public IS 'standard public schema'")
+
+
 def reset(url: str) -> None:
     """Empty the database (``init --force``): every table, view and sequence of its ``public`` schema."""
     con = Connection(url)
     try:
-        con.execute("DROP SCHEMA public CASCADE")
-        con.execute("CREATE SCHEMA public")
+        for sql in SCHEMA_RECREATED:
+            con.execute(sql)
     finally:
         con.close()
 
