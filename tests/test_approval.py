@@ -195,3 +195,21 @@ def test_a_state_pinned_approved_only_keeps_its_figures_when_a_later_import_arri
         assert row.verdict.actual == MEMBERS_2026 + RAISED and row.provisional
     finally:
         store.close()
+
+
+@pytest.mark.slow
+def test_an_import_undone_without_approval_is_still_provisional_in_the_state_before_its_undo(provisional, tmp_path):
+    """The state as of an import later undone, never approved, showed its figures unmarked: the marks asked
+    which imports are provisional now, and an undone import is not (its values are no longer in force)."""
+    where, batch = provisional
+    run_cli("rollback", batch, db=where)
+    then = _province_members(where, "--as-of", str(batch))
+    assert float(then["actual"]) == MEMBERS_2026 + RAISED and then["provisional"] == "True"
+    out = run_cli("export", "--format", "csv", "--as-of", batch, "--include-provisional", "--out", tmp_path / "v.csv",
+                  db=where).stdout
+    assert f"gồm số liệu ◐ tạm tính (đợt #{batch}, chưa duyệt)" in out
+    values = read_csv((tmp_path / "v.csv").read_text(encoding="utf-8-sig"))
+    assert [r["approval"] for r in values if r["unit"] == "CD-KKT-2025" and r["indicator"] == "members"
+            and r["year"] == "2026"] == ["provisional"]
+    run_cli("export", "--format", "csv", "--as-of", batch, "--out", tmp_path / "a.csv", db=where)  # approved only
+    assert ",13655," not in (tmp_path / "a.csv").read_text(encoding="utf-8-sig")

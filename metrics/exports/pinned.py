@@ -99,19 +99,11 @@ def pin(store: Store, as_of: int | None = None, provisional: bool = False) -> Pi
     chosen = found.iloc[0]
     reverts = chosen["reverts"]
     created = chosen["local_time"]
-    waiting = waiting_at(store, int(chosen["id"]))
+    waiting = tuple(store.waiting(int(chosen["id"])))
     return Pinned(int(chosen["id"]), None if created is None else pd.Timestamp(created).to_pydatetime(),
                   str(chosen["kind"]),
                   None if pd.isna(reverts) else int(reverts), approved_only=not provisional and bool(waiting),
                   provisional=waiting)
-
-
-def waiting_at(store: Store, batch: int) -> tuple[int, ...]:
-    """The imports in force right after ``batch`` that are not approved (now): what an approved-only state
-    leaves out. One undone since without approval was in force then, unapproved: it counts."""
-    return tuple(int(b) for (b,) in store.rows("""
-        SELECT id FROM batches WHERE kind = 'import' AND approved_at IS NULL AND id <= ?
-                                 AND (rolled_back_by IS NULL OR rolled_back_by > ?) ORDER BY id""", [batch, batch]))
 
 
 def _local(value) -> dt.datetime | None:

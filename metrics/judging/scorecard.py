@@ -214,15 +214,15 @@ class Scorecard:
         return in_force_sql(self.as_of, approved=self.approved_only)
 
     def provisional_batches(self) -> list[int]:
-        """The batches in force not yet approved (read once): their figures are marked, or left out."""
-        return self.memo(("provisional",), lambda: [int(r[0]) for r in self.store.rows(
-            "SELECT id FROM provisional_batches ORDER BY id")])
+        """The imports not yet approved in force (as of ``as_of``; read once): their figures are marked, or left
+        out."""
+        return self.memo(("provisional",), lambda: self.store.waiting(self.as_of))
 
     def provenance_counts(self) -> pd.DataFrame:
         """How many values of each kind (published, illustrative, imported) there are, by year (read once);
         values of a batch not yet approved count as ``provisional``."""
         sql, params = self.values_sql()
-        sql = f"""SELECT o.year, CASE WHEN o.batch IN (SELECT id FROM provisional_batches) THEN 'provisional'
+        sql = f"""SELECT o.year, CASE WHEN o.batch IN ({rollups.UNAPPROVED}) THEN 'provisional'
                                       ELSE o.provenance END AS provenance FROM ({sql}) o"""
         return self.memo(("provenance_counts",), lambda: self.store.frame(
             f"SELECT year, provenance, count(*) AS n FROM ({sql}) o GROUP BY year, provenance ORDER BY year, provenance, n",

@@ -227,6 +227,17 @@ class Store:
     def batches(self) -> pd.DataFrame:
         return self.frame("SELECT * FROM batches ORDER BY id")
 
+    def waiting(self, as_of: int | None = None) -> list[int]:
+        """The imports not approved (now) in force right after batch ``as_of`` (None: now): what an approved-only
+        view leaves out, and what marks a figure provisional. One undone since without approval was in force
+        then, unapproved: it counts."""
+        if as_of is None:
+            return [int(b) for (b,) in self.rows("SELECT id FROM provisional_batches ORDER BY id")]
+        live, params = _live_batches(as_of)
+        return [int(b) for (b,) in self.rows(
+            f"SELECT b.id FROM batches b WHERE b.kind = 'import' AND b.approved_at IS NULL AND {live} ORDER BY b.id",
+            params)]
+
     def data_version(self) -> tuple:
         """Changes whenever anything a page shows could have changed (for caches)."""
         with self.cursor() as cur:

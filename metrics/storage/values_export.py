@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from metrics.storage import dialect
+from metrics.storage import dialect, rollups
 from metrics.storage.store import Store, in_force_sql
 from metrics.vocabulary.shared import sql_text
 
@@ -28,7 +28,7 @@ def export_values(store: Store, path: str | Path, as_of: int | None = None, *, a
     sql, params = (("SELECT * FROM approved_values", []) if approved_only and as_of is None
                    else in_force_sql(as_of, approved=approved_only))
     numbers = ", ".join(_plain(c) for c in ("value", "numerator", "denominator"))
-    approval = (""", CASE WHEN o.batch IN (SELECT id FROM provisional_batches) THEN 'provisional'
+    approval = (f""", CASE WHEN o.batch IN ({rollups.UNAPPROVED}) THEN 'provisional'
                      ELSE 'approved' END AS approval""" if marked else "")
     with store.cursor() as cur:
         cur.execute(f"""CREATE TEMP TABLE export_rows AS
