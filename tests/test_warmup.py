@@ -15,6 +15,7 @@ from metrics.catalogue.loading import init_database
 from metrics.ingest import templates
 from metrics.judging import charts
 from tests.browser.conftest import streamlit_server
+from tests.helpers import run_cli
 from ui import data, figures, warmup
 
 
@@ -61,6 +62,28 @@ def test_the_first_visits_find_their_charts_built(demo):
     assert data.scorecard() is card and len(figures.kept(card)) == 3
     data.template("DH-XI-2023-2028", 2026, [], "vi")  # as Nhập dữ liệu first asks for it (no unit chosen)
     assert built.count("rows") == 1
+
+
+def test_an_import_from_the_command_line_is_warmed_in_a_running_dashboard(demo, tmp_path):
+    """Issue 17: a write by anyone (here ``python -m metrics import``, not the import page) is noticed by the
+    dashboard process's watcher, which judges the new data before a visitor asks for it."""
+    path, built = demo
+    before = data.scorecard()
+    watcher = warmup.watch(every=0.05)
+    try:
+        assert watcher.ready.wait(60)  # it knows the data as they were
+        csv = tmp_path / "so-lieu.csv"
+        csv.write_text("unit,indicator,year,value\nAG-2025,members,2026,130000\n", encoding="utf-8")
+        run_cli("import", csv, db=path)
+        stamp = warmup.current_stamp()
+        assert warmup.WARMER.warmed(stamp, timeout=120)
+    finally:
+        watcher.stop()
+    card = data.scorecard()
+    assert card is not before and card.as_of is None
+    assert len(figures.kept(card)) == 3 and built.count("heatmap") == 1  # Đơn vị's matrix, on the new data
+    members = [r for r in card.plan_rows("DH-XI-2023-2028", 2026) if r.target.indicator == "members"]
+    assert members and all(r.verdict.actual == 130_000 for r in members)
 
 
 def test_the_warm_up_imports_what_the_pages_import():
