@@ -64,26 +64,30 @@ def test_the_first_visits_find_their_charts_built(demo):
     assert built.count("rows") == 1
 
 
-def test_an_import_from_the_command_line_is_warmed_in_a_running_dashboard(demo, tmp_path):
+def test_imports_from_the_command_line_are_warmed_newest_first_one_at_a_time(demo, tmp_path):
     """Issue 17: a write by anyone (here ``python -m metrics import``, not the import page) is noticed by the
-    dashboard process's watcher, which judges the new data before a visitor asks for it."""
+    dashboard process's watcher, which judges the new data before a visitor asks for it. Two imports while a
+    warm-up runs (the test holds its turn): the next one warms the newest data, never the older version."""
     path, built = demo
-    before = data.scorecard()
+    done = len(warmup.WARMER.done)
     watcher = warmup.watch(every=0.05)
     try:
         assert watcher.ready.wait(60)  # it knows the data as they were
-        csv = tmp_path / "so-lieu.csv"
-        csv.write_text("unit,indicator,year,value\nAG-2025,members,2026,130000\n", encoding="utf-8")
-        run_cli("import", csv, db=path)
-        stamp = warmup.current_stamp()
-        assert warmup.WARMER.warmed(stamp, timeout=120)
+        with warmup.WARMER.turn():  # a warm-up is running
+            for value in (130_000, 131_000):
+                csv = tmp_path / f"so-lieu-{value}.csv"
+                csv.write_text(f"unit,indicator,year,value\nAG-2025,members,2026,{value}\n", encoding="utf-8")
+                run_cli("import", csv, db=path)
+            newest = warmup.current_stamp()
+        assert warmup.WARMER.warmed(newest, timeout=120)
     finally:
         watcher.stop()
+    assert [d.stamp for d in warmup.WARMER.done[done:] if d.view is not None] == [newest]
     card = data.scorecard()
-    assert card is not before and card.as_of is None
-    assert len(figures.kept(card)) == 3 and built.count("heatmap") == 1  # Đơn vị's matrix, on the new data
+    assert card.as_of is None
+    assert len(figures.kept(card)) == 3 and built.count("heatmap") == 1  # Đơn vị's matrix, on the newest data
     members = [r for r in card.plan_rows("DH-XI-2023-2028", 2026) if r.target.indicator == "members"]
-    assert members and all(r.verdict.actual == 130_000 for r in members)
+    assert members and all(r.verdict.actual == 131_000 for r in members)
 
 
 def test_the_warm_up_imports_what_the_pages_import():

@@ -190,8 +190,11 @@ class Warmer:
             return self._cond.wait_for(lambda: self._warmed == stamp, timeout)
 
     def _superseded(self) -> bool:
+        """A newer version is asked for, or a write of this process waits for the warm-up's read to end."""
         with self._cond:
-            return self._wanted is not False and self._wanted != self._warming
+            if self._wanted is not False and self._wanted != self._warming:
+                return True
+        return bool(getattr(data.store().access, "writer_waiting", False))  # PostgreSQL: writes never wait
 
     def _serve(self) -> None:
         while True:
@@ -212,6 +215,8 @@ class Warmer:
 
     def _warm_now(self) -> None:
         began = time.perf_counter()
+        with self._cond:  # what was asked for until now is the data this warm-up reads
+            self._wanted = False
         with data.reading():  # the stamp and the scorecard of one moment
             stamp, card = current_stamp(), data.scorecard()
             with self._cond:
