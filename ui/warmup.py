@@ -41,6 +41,7 @@ import plotly.io
 from streamlit.logger import get_logger
 
 from metrics.exports.pinned import pin
+from metrics.exports.slides import build_deck
 from metrics.judging.overdue import overdue
 from metrics.storage import db
 from ui import data, figures, memory, widgets
@@ -118,9 +119,10 @@ def default_view(stop: Callable[[], bool] = lambda: False) -> tuple[str, int, st
         root = card.root(plan, year)
         if root is None:
             return None
-        card.plan_rows(plan, year)  # Tổng quan, and the deck of Trình chiếu
+        card.plan_rows(plan, year)  # Tổng quan
         step()
-        pin(data.store())  # Trình chiếu's pinned batch
+        slideshow(plan, year)
+        step()
         import_template(card, plan, year)
         step()
         charts = [*target_charts(card, plan, year, root)]
@@ -362,6 +364,13 @@ def units_chart(card, plan: str, year: int, root):
     shown = [root, *card.children(root.code, year)[:widgets.PAGE_SIZE]]
     rows = card.evaluate(plan, year, units=[u.code for u in shown])
     return figures.matrix(card, plan, year, LANG, shown, rows) if rows else None
+
+
+def slideshow(plan: str, year: int) -> None:
+    """Trình chiếu as first opened (``views/present.py``): the newest batch pinned and its deck, on the approved
+    figures only when a batch waits for approval (every import does until approved: a scorecard of its own)."""
+    pinned = pin(data.store())
+    build_deck(data.scorecard(pinned.batch, pinned.approved_only), plan, year, LANG, pinned)
 
 
 def about_view(card, plan: str, year: int, unit: str) -> None:
