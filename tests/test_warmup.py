@@ -66,7 +66,7 @@ def test_the_first_visits_find_their_charts_built(demo):
     assert built.count("rows") == 1
 
 
-@pytest.mark.slow  # two imports and two scorecards: ~4 s quiet
+@pytest.mark.slow  # two imports and two scorecards (20 s at load 14)
 def test_imports_from_the_command_line_are_warmed_newest_first_one_at_a_time(demo, tmp_path):
     """Issue 17: a write by anyone (here ``python -m metrics import``, not the import page) is noticed by the
     dashboard process's watcher, which judges the new data before a visitor asks for it. Two imports while a
