@@ -93,6 +93,25 @@ def test_imports_from_the_command_line_are_warmed_newest_first_one_at_a_time(dem
     assert members and all(r.verdict.actual == 131_000 for r in members)
 
 
+def test_the_watcher_leaves_an_idle_database_alone(demo, monkeypatch):
+    """Between writes the watcher looks at the file only: no query, no connection (the command line finds the
+    file free once the dashboard's last read is over)."""
+    read: list[tuple] = []
+    stamp = warmup.current_stamp
+    monkeypatch.setattr(warmup, "current_stamp", lambda: read.append(stamp()) or read[-1])
+    watcher = warmup.watch(every=0.01)
+    try:
+        assert watcher.ready.wait(60) and len(read) == 1  # the change stamp to compare with
+        looked = watcher.looks
+        deadline = time.monotonic() + 60
+        while watcher.looks < looked + 20 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert watcher.looks >= looked + 20
+    finally:
+        watcher.stop()
+    assert len(read) == 1
+
+
 def test_the_warm_up_imports_what_the_pages_import():
     modules = warmup.page_imports()
     assert {"metrics.exports.bundle", "metrics.ingest.templates", "pandas", "ui.layout"} <= set(modules)

@@ -261,6 +261,7 @@ class Watcher:
         self.every = every
         self._stopping = threading.Event()
         self.ready = threading.Event()  # set once the change stamp to compare with is read
+        self.looks = 0  # how many times it looked (the tests wait on it)
         self.thread = threading.Thread(target=self._run, name="kpi-warm-watch", daemon=True)
 
     def stop(self, timeout: float = 30) -> None:
@@ -273,6 +274,7 @@ class Watcher:
         wait = 0.0  # the stamp to compare with at once, then every ``every`` seconds
         while not self._stopping.wait(wait):
             wait = self.every
+            self.looks += 1
             try:
                 now = file_mark()
                 if now is not None and now == mark:
