@@ -210,8 +210,11 @@ class Warmer:
             try:
                 with self._running:
                     self._warm_now()
-            except Superseded:
+            except Superseded:  # done again once the write is over (a write may leave the data as they were)
                 log.info("Warm-up after a write left for a newer version of the data")
+                with self._cond:
+                    if self._wanted is False:
+                        self._wanted = None
             except Exception:  # a database that cannot be read now: the first visitor's page says why
                 log.warning("Warm-up after a write not done; the first visit builds what it needs", exc_info=True)
             finally:
