@@ -39,9 +39,12 @@ if __name__ == "__main__":
 else:  # imported by ``streamlit run`` (or any ASGI server) to serve the dashboard
     @contextlib.asynccontextmanager
     async def warmed(_app):
-        """Once the server runs: warm it for the first visitor in the background (``ui.warmup``)."""
+        """Once the server runs: warm it for the first visitor in the background, and again after every write
+        by anyone, this process or another (``ui.warmup``)."""
         warmup.start()
+        watcher = warmup.watch()
         yield
+        watcher.stop()
 
     app = st.App(__file__, routes=auth_routes.routes(), lifespan=warmed)
     charts.warm_up()  # Plotly's validators and template, before the first visitor's chart needs them

@@ -313,11 +313,12 @@ def summary(results: dict) -> list[str]:
             lines.append(f"  {page:<18} " + " | ".join(
                 f"{pages[page]['first_open_s']} / {pages[page]['median_rerun_s']}" for _, pages in scales))
     if nat and nat.get("after_import"):
-        lines.append("national, in a running dashboard: cold first open · import check / confirm · first open "
-                     "after the import, s (target ≤ 1 s)")
+        lines.append("national, in a running dashboard: cold first open · import check / confirm · warm-up after "
+                     "it (background) · first open after the import, s (target ≤ 1 s)")
         for page, found in nat["after_import"].items():
             lines.append(f"  {page:<18} {found['cold_first_open_s']} · {found['import_check_s']} / "
-                         f"{found['import_confirm_s']} · {found['first_open_after_import_s']}")
+                         f"{found['import_confirm_s']} · {found.get('warm_up_s', '—')} · "
+                         f"{found['first_open_after_import_s']}")
     return lines
 
 
@@ -361,9 +362,10 @@ def write_readme(results: dict) -> None:
               f"{results['provincial']['deck']['peak_mb']} | {nat['deck']['seconds']} / {nat['deck']['peak_mb']} |"]
     if nat.get("after_import"):
         lines += ["", "| page (national, running dashboard) | cold first open (s) | import check / confirm (s) | "
-                  "first open after the import (s) |", "|---|---|---|---|"]
+                  "warm-up after it, background (s) | first open after the import (s) |", "|---|---|---|---|---|"]
         lines += [f"| {page} | {found['cold_first_open_s']} | {found['import_check_s']} / {found['import_confirm_s']} "
-                  f"| {found['first_open_after_import_s']} |" for page, found in nat["after_import"].items()]
+                  f"| {found.get('warm_up_s', '—')} | {found['first_open_after_import_s']} |"
+                  for page, found in nat["after_import"].items()]
     lines += ["", f"1-minute load at the start / end of the run: {' / '.join(map(str, results.get('load', [])))}.",
               "", "<!-- end of figures -->"]
     readme = ROOT / "benchmarks" / "README.md"

@@ -13,8 +13,9 @@ from streamlit.testing.v1 import AppTest
 
 from metrics.catalogue.loading import init_database
 from metrics.ingest import templates
-from metrics.judging import charts
+from metrics.judging import charts, scorecard
 from tests.browser.conftest import streamlit_server
+from tests.helpers import run_cli
 from ui import data, figures, warmup
 
 
@@ -34,7 +35,7 @@ def demo(demo_template, tmp_path, monkeypatch):
     monkeypatch.setenv("KPI_PUBLIC", "1")
     built: list[str] = []
     for module, kind in ((charts, "trend"), (charts, "ranking"), (charts, "shortfall"), (charts, "heatmap"),
-                         (templates, "rows")):
+                         (templates, "rows"), (scorecard, "completeness")):
         make = getattr(module, kind)
         monkeypatch.setattr(module, kind, lambda *a, _make=make, _kind=kind, **k: built.append(_kind) or _make(*a, **k))
     st.cache_resource.clear()
@@ -46,21 +47,69 @@ def test_the_first_visits_find_their_charts_built(demo):
     _, built = demo
     warmed = warmup.warm()
     # the first target (NK1a) is divided among the units (issue 19): who carries its gap, not the ranking
-    assert warmed is not None and built == ["rows", "trend", "shortfall", "heatmap"]
+    assert warmed is not None and built[:4] == ["rows", "trend", "shortfall", "heatmap"]
+    assert "completeness" in built  # Về số liệu's table of who reported
     assert (warmed.plan, warmed.year, warmed.unit) == ("DH-XI-2023-2028", 2026, "AG-2025")
     card = data.scorecard()
     assert len(figures.kept(card)) == warmed.figures == 3
+    warm = list(built)
 
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
-    at.run()  # Tổng quan, then the two pages with charts, each as a visitor first opens it
-    for page in ("views/target.py", "views/units.py"):
+    at.run()  # Tổng quan, then the pages with charts and Về số liệu, each as a visitor first opens it
+    for page in ("views/target.py", "views/units.py", "views/about.py"):
         at.switch_page(page).run()
         assert not at.exception and not at.error
-        assert at.get("plotly_chart")
-    assert built == ["rows", "trend", "shortfall", "heatmap"]  # every chart the pages showed was the warmed one
+        assert at.get("plotly_chart") or page == "views/about.py"
+    assert built == warm  # every chart and table the pages showed was the warmed one
     assert data.scorecard() is card and len(figures.kept(card)) == 3
     data.template("DH-XI-2023-2028", 2026, [], "vi")  # as Nhập dữ liệu first asks for it (no unit chosen)
     assert built.count("rows") == 1
+
+
+@pytest.mark.slow  # two imports and two scorecards (20 s at load 14)
+def test_imports_from_the_command_line_are_warmed_newest_first_one_at_a_time(demo, tmp_path):
+    """Issue 17: a write by anyone (here ``python -m metrics import``, not the import page) is noticed by the
+    dashboard process's watcher, which judges the new data before a visitor asks for it. Two imports while a
+    warm-up runs (the test holds its turn): the next one warms the newest data, never the older version."""
+    path, built = demo
+    done = len(warmup.WARMER.done)
+    watcher = warmup.watch(every=0.05)
+    try:
+        assert watcher.ready.wait(60)  # it knows the data as they were
+        with warmup.WARMER.turn():  # a warm-up is running
+            for value in (130_000, 131_000):
+                csv = tmp_path / f"so-lieu-{value}.csv"
+                csv.write_text(f"unit,indicator,year,value\nAG-2025,members,2026,{value}\n", encoding="utf-8")
+                run_cli("import", csv, db=path)
+            newest = warmup.current_stamp()
+        assert warmup.WARMER.warmed(newest, timeout=120)
+    finally:
+        watcher.stop()
+    assert [d.stamp for d in warmup.WARMER.done[done:] if d.view is not None] == [newest]
+    card = data.scorecard()
+    assert card.as_of is None
+    assert len(figures.kept(card)) == 3 and built.count("heatmap") == 1  # Đơn vị's matrix, on the newest data
+    members = [r for r in card.plan_rows("DH-XI-2023-2028", 2026) if r.target.indicator == "members"]
+    assert members and all(r.verdict.actual == 131_000 for r in members)
+
+
+def test_the_watcher_leaves_an_idle_database_alone(demo, monkeypatch):
+    """Between writes the watcher looks at the file only: no query, no connection (the command line finds the
+    file free once the dashboard's last read is over)."""
+    read: list[tuple] = []
+    stamp = warmup.current_stamp
+    monkeypatch.setattr(warmup, "current_stamp", lambda: read.append(stamp()) or read[-1])
+    watcher = warmup.watch(every=0.01)
+    try:
+        assert watcher.ready.wait(60) and len(read) == 1  # the change stamp to compare with
+        looked = watcher.looks
+        deadline = time.monotonic() + 60
+        while watcher.looks < looked + 20 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert watcher.looks >= looked + 20
+    finally:
+        watcher.stop()
+    assert len(read) == 1
 
 
 def test_the_warm_up_imports_what_the_pages_import():

@@ -10,20 +10,30 @@ visitor starts from (the first plan, its latest year with data, its own unit, in
    sight (``ui.memory.settle``), as the imports of the server's start already are;
 2. it reads the scorecard of the data as they are now and, on it, the overview's rows, the matrix of
    Đơn vị, the first target of Chỉ tiêu with its units below, the charts of both pages (``ui.figures``,
-   the very functions the pages call, so the keys are the same) and the import page's blank template
-   (``ui.data.template``).
+   the very functions the pages call, so the keys are the same), what Về số liệu reads (the values by
+   kind, who reported, who is late) and the import page's blank template (``ui.data.template``).
 
 Everything goes into the caches the pages use anyway (per data version): nothing is shown, nothing is
 written. A failure is logged and changes nothing: the first visitor then builds it, as before.
+
+Each write makes a new data version, whose first visitor would judge it again (issue 17). The second step is
+done again for it, in the background (``WARMER``, one warm-up at a time, the newest version first): asked by
+the import page once an import, approval or undo is committed (``after_write``: the analyst does not wait for
+it), and by each dashboard process's ``Watcher``, which notices a write by anyone (the command line, another
+process behind the proxy) within a few seconds.
 """
 
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import importlib
 import importlib.util
+import os
 import threading
 import time
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +41,9 @@ import plotly.io
 from streamlit.logger import get_logger
 
 from metrics.exports.pinned import pin
+from metrics.exports.slides import build_deck
+from metrics.judging.overdue import overdue
+from metrics.storage import db
 from ui import data, figures, memory, widgets
 
 # Streamlit's console logger: the server's log says when the warm-up is done (the "dashboard" logger has no
@@ -39,6 +52,8 @@ log = get_logger("dashboard.warmup")
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "views"
 LANG = "vi"  # the language every visitor starts in
+# How often each dashboard process looks for a write by someone else (``Watcher``).
+WATCH_SECONDS = float(os.environ.get("KPI_WATCH_SECONDS", "3"))
 
 
 @dataclass(frozen=True)
@@ -62,7 +77,8 @@ def start() -> threading.Thread:
 
 def _warm_logged() -> None:
     try:
-        done = warm()
+        with WARMER.turn():  # never beside a warm-up after a write (both fill the same caches)
+            done = warm()
     except Exception:  # a database that cannot be read now: the first visitor's page says why
         log.warning("Warm-up not done; the first visit builds what it needs", exc_info=True)
         return
@@ -82,9 +98,18 @@ def warm() -> Warmed | None:
     return None if found is None else Warmed(len(modules), *found, time.perf_counter() - began)
 
 
-def default_view() -> tuple[str, int, str, int] | None:
+class Superseded(Exception):
+    """A newer data version was written while the default view of an older one was being warmed."""
+
+
+def default_view(stop: Callable[[], bool] = lambda: False) -> tuple[str, int, str, int] | None:
     """Judge the default view on the scorecard of the data as they are now and build its charts (the second
-    step of ``warm``); its plan, year, unit and the number of charts kept; None when there is no plan."""
+    step of ``warm``); its plan, year, unit and the number of charts kept; None when there is no plan.
+    ``stop`` is asked between the steps: True (a newer version waits to be warmed) raises ``Superseded``."""
+    def step() -> None:
+        if stop():
+            raise Superseded
+
     with data.reading():
         card = data.scorecard()
         if not card.plans:
@@ -94,10 +119,17 @@ def default_view() -> tuple[str, int, str, int] | None:
         root = card.root(plan, year)
         if root is None:
             return None
-        card.plan_rows(plan, year)  # Tổng quan, and the deck of Trình chiếu
-        pin(data.store())  # Trình chiếu's pinned batch
+        card.plan_rows(plan, year)  # Tổng quan
+        step()
+        slideshow(plan, year)
+        step()
         import_template(card, plan, year)
-        charts = [*target_charts(card, plan, year, root), units_chart(card, plan, year, root)]
+        step()
+        charts = [*target_charts(card, plan, year, root)]
+        step()
+        charts.append(units_chart(card, plan, year, root))
+        step()
+        about_view(card, plan, year, root.code)
         for chart in charts:
             if chart is not None:
                 plotly.io.to_json(chart, validate=False)  # as st.plotly_chart sends it
@@ -105,14 +137,182 @@ def default_view() -> tuple[str, int, str, int] | None:
 
 
 def after_write() -> None:
-    """The default view warmed again on the new data, in the run that shows the success of an import, an
-    approval or an undo (issue 17): each made a new data version, whose first visitor would otherwise judge it
-    (Đơn vị's matrix ~1.1 s at national scale); the analyst's page has already drawn its message. A failure is
-    logged and changes nothing (the first visitor builds what it needs)."""
+    """Ask for the default view to be judged again on the new data, in the background (issue 17), once an import,
+    an approval or an undo is committed: each made a new data version, whose first visitor would otherwise
+    judge it (Đơn vị's matrix ~1.1 s at national scale). The analyst's page run does not wait for it."""
+    WARMER.request()
+
+
+@dataclass(frozen=True)
+class Done:
+    """One warm-up after a write, for the log and the tests."""
+
+    stamp: tuple  # the database and its ``change_stamp`` warmed
+    view: tuple[str, int, str, int] | None  # ``default_view``'s answer
+    seconds: float
+
+
+class Warmer:
+    """The warm-ups of one dashboard process after writes: one at a time, in a thread of its own, always on the
+    data as they are when it begins; a request made while one runs is served after it, and several requests
+    waiting make one warm-up (of the newest version). A warm-up of an older version stops at its next step
+    when a newer version is asked for (``default_view``'s ``stop``)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._running = threading.Lock()  # held by any warm-up of this process, the server's start-up one too
+        self._wanted: tuple | None | bool = False  # False: nothing asked; None: the newest; else a stamp
+        self._busy = False
+        self._warming: tuple | None = None
+        self._warmed: tuple | None = None
+        self._card: weakref.ref | None = None  # the scorecard last warmed (no need to warm it twice)
+        self._thread: threading.Thread | None = None
+        self.done: list[Done] = []  # the last few, newest last
+
+    def turn(self) -> threading.Lock:
+        """The lock every warm-up of this process holds while it runs (two never run at once)."""
+        return self._running
+
+    def request(self, stamp: tuple | None = None) -> None:
+        """Ask for the data as they are now to be warmed; ``stamp`` (the database and its change stamp, as
+        ``current_stamp`` says) when known: one already warmed, or being warmed, is not asked for again."""
+        with self._cond:
+            if stamp is not None and stamp in (self._warming, self._warmed):
+                return
+            self._wanted = None if (stamp is None or self._wanted is None) else stamp
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._serve, name="kpi-warm-up-after-write", daemon=True)
+                self._thread.start()
+            self._cond.notify_all()
+
+    def settled(self, timeout: float) -> bool:
+        """Wait until nothing is asked for and no warm-up runs; False if ``timeout`` seconds passed first."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._wanted is False and not self._busy, timeout)
+
+    def warmed(self, stamp: tuple, timeout: float) -> bool:
+        """Wait until the data of ``stamp`` are warmed; False if ``timeout`` seconds passed first."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._warmed == stamp, timeout)
+
+    def _superseded(self) -> bool:
+        """A newer version is asked for, or a write of this process waits for the warm-up's read to end."""
+        with self._cond:
+            if self._wanted is not False and self._wanted != self._warming:
+                return True
+        return bool(getattr(data.store().access, "writer_waiting", False))  # PostgreSQL: writes never wait
+
+    def _serve(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._wanted is not False)
+                self._wanted, self._busy = False, True
+            try:
+                with self._running:
+                    self._warm_now()
+            except Superseded:  # done again once the write is over (a write may leave the data as they were)
+                log.info("Warm-up after a write left for a newer version of the data")
+                with self._cond:
+                    if self._wanted is False:
+                        self._wanted = None
+            except Exception:  # a database that cannot be read now: the first visitor's page says why
+                log.warning("Warm-up after a write not done; the first visit builds what it needs", exc_info=True)
+            finally:
+                with self._cond:
+                    self._busy, self._warming = False, None
+                    self._cond.notify_all()
+
+    def _warm_now(self) -> None:
+        began = time.perf_counter()
+        with self._cond:  # what was asked for until now is the data this warm-up reads
+            self._wanted = False
+        with data.reading():  # the stamp and the scorecard of one moment
+            stamp, card = current_stamp(), data.scorecard()
+            with self._cond:
+                self._warming = stamp
+            if self._card is None or self._card() is not card:
+                view = default_view(self._superseded)
+                self._card = weakref.ref(card)
+            else:
+                view = None
+        done = Done(stamp, view, time.perf_counter() - began)
+        with self._cond:
+            self._warmed = stamp
+            self.done = [*self.done[-9:], done]
+        if view is not None:
+            log.info("Warm-up after a write done in %.1f s: data %s, plan %s, %s, unit %s, %d charts", done.seconds,
+                     stamp[1], *view)
+
+
+WARMER = Warmer()
+
+
+def current_stamp() -> tuple:
+    """The database this process reads and its ``change_stamp``: what a warm-up warms."""
+    return str(db.location()), data.store().change_stamp()
+
+
+class Watcher:
+    """Notices a write by anyone (the command line, another dashboard process behind the proxy, this one) and
+    asks for its data to be warmed (``WARMER``), so that a page's first visitor after it finds it judged.
+
+    Every ``every`` seconds: on DuckDB, the file's and its write-ahead log's size and time (no connection: an
+    idle database stays free for the command line); only when they moved, the change stamp (one tiny query).
+    On PostgreSQL the change stamp itself (one statement over two one-row tables)."""
+
+    def __init__(self, every: float):
+        self.every = every
+        self._stopping = threading.Event()
+        self.ready = threading.Event()  # set once the change stamp to compare with is read
+        self.looks = 0  # how many times it looked (the tests wait on it)
+        self.thread = threading.Thread(target=self._run, name="kpi-warm-watch", daemon=True)
+
+    def stop(self, timeout: float = 30) -> None:
+        self._stopping.set()
+        self.thread.join(timeout)
+
+    def _run(self) -> None:
+        mark: tuple | None = None
+        stamp: tuple | None = None
+        wait = 0.0  # the stamp to compare with at once, then every ``every`` seconds
+        while not self._stopping.wait(wait):
+            wait = self.every
+            self.looks += 1
+            try:
+                now = file_mark()
+                if now is not None and now == mark:
+                    continue
+                found = current_stamp()
+                mark = now  # only once the stamp is read: a busy file is looked at again next time
+                if stamp is not None and found != stamp:
+                    WARMER.request(found)
+                stamp = found
+                self.ready.set()
+            except Exception:  # a database busy or gone for now: looked at again next time
+                log.debug("Change stamp not read", exc_info=True)
+
+
+def watch(every: float = WATCH_SECONDS) -> Watcher:
+    """Start watching the database for writes (``Watcher``), in a thread of its own; ``stop`` it when done."""
+    watcher = Watcher(every)
+    watcher.thread.start()
+    return watcher
+
+
+def file_mark() -> tuple | None:
+    """What a write to a DuckDB file changes (its size and time, and its write-ahead log's); None on PostgreSQL."""
+    where = db.location()
+    if isinstance(where, str):
+        return None
+    wal = where.with_name(where.name + ".wal")
+    return tuple((s.st_ino, s.st_size, s.st_mtime_ns) if (s := _stat(f)) else None for f in (where, wal))
+
+
+def _stat(path: Path):
     try:
-        default_view()
-    except Exception:
-        log.warning("Warm-up after a write not done; the first visit builds what it needs", exc_info=True)
+        return path.stat()
+    except FileNotFoundError:
+        return None
 
 
 def page_imports() -> list[str]:
@@ -169,6 +369,23 @@ def units_chart(card, plan: str, year: int, root):
     shown = [root, *card.children(root.code, year)[:widgets.PAGE_SIZE]]
     rows = card.evaluate(plan, year, units=[u.code for u in shown])
     return figures.matrix(card, plan, year, LANG, shown, rows) if rows else None
+
+
+def slideshow(plan: str, year: int) -> None:
+    """Trình chiếu as first opened (``views/present.py``): the newest batch pinned and its deck, on the approved
+    figures only when a batch waits for approval (every import does until approved: a scorecard of its own)."""
+    pinned = pin(data.store())
+    build_deck(data.scorecard(pinned.batch, pinned.approved_only), plan, year, LANG, pinned)
+
+
+def about_view(card, plan: str, year: int, unit: str) -> None:
+    """Về số liệu as first opened (``views/about.py``): the values by kind, who reported what since the plan's
+    baseline year and who is late today, for the plan's unit; the published values (~1.7 s at national scale)."""
+    card.provenance_counts()
+    years = [y for y in card.years(plan) if y > int(card.plans[plan]["start_year"])]
+    card.completeness(plan, years, unit)
+    overdue(card, plan, year, dt.date.today(), unit, LANG)
+    card.published_values()
 
 
 def import_template(card, plan: str, year: int) -> None:

@@ -55,7 +55,7 @@ def render(view: layout.View) -> None:
         history_section(view, action)
     with template:
         template_section(view, plan)
-    if written:  # the page is drawn: judge the new data for the next visitors (Tổng quan, Chỉ tiêu, Đơn vị)
+    if written:  # judge the new data for the next visitors (Tổng quan, Chỉ tiêu, Đơn vị), in the background
         warmup.after_write()
 
 

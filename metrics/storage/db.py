@@ -256,6 +256,11 @@ class Access:
     def is_open(self) -> bool:
         return self._con is not None
 
+    @property
+    def writer_waiting(self) -> bool:
+        """Whether a write in this process waits for the reads to end (a long read that can stop may give way)."""
+        return self._writers_waiting > 0
+
     @contextlib.contextmanager
     def reading(self):
         """A read lease: the connection (read-only, or the writer's own inside its write)."""
