@@ -4,6 +4,9 @@ their charts built, without anyone having visited before."""
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 import time
 import tomllib
 
@@ -91,6 +94,29 @@ def test_imports_from_the_command_line_are_warmed_newest_first_one_at_a_time(dem
     assert len(figures.kept(card)) == 3 and built.count("heatmap") == 1  # Đơn vị's matrix, on the newest data
     members = [r for r in card.plan_rows("DH-XI-2023-2028", 2026) if r.target.indicator == "members"]
     assert members and all(r.verdict.actual == 131_000 for r in members)
+
+
+def test_a_warm_up_leaves_the_file_to_a_writing_process_between_its_steps(demo, tmp_path):
+    """A warm-up held the database file for all its steps (seconds at national scale, more under load), so an
+    import from the command line in another process waited for it past its ``KPI_LOCK_WAIT`` and failed. Between
+    two steps the file is now free: an import that may not wait at all gets in, and the warm-up, finding the
+    data changed, gives way to the newer version instead of mixing the two."""
+    path, _ = demo
+    csv = tmp_path / "so-lieu.csv"
+    csv.write_text("unit,indicator,year,value\nAG-2025,members,2026,130000\n", encoding="utf-8")
+    env = {**os.environ, "KPI_LOCK_WAIT": "0"}
+    imported: list[subprocess.CompletedProcess] = []
+
+    def between_steps() -> bool:  # asked by the warm-up between two of its steps
+        if not imported:
+            imported.append(subprocess.run([sys.executable, "-m", "metrics", "--db", str(path), "import", str(csv)],
+                                           capture_output=True, text=True, env=env, timeout=120))
+        return False
+
+    with pytest.raises(warmup.Superseded):
+        warmup.default_view(between_steps)
+    assert imported[0].returncode == 0, imported[0].stderr
+    assert data.store().rows("SELECT count(*) FROM batches WHERE file_name = 'so-lieu.csv'")[0][0] == 1
 
 
 def test_the_watcher_leaves_an_idle_database_alone(demo, monkeypatch):

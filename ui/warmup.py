@@ -79,6 +79,9 @@ def _warm_logged() -> None:
     try:
         with WARMER.turn():  # never beside a warm-up after a write (both fill the same caches)
             done = warm()
+    except Superseded:  # a write meanwhile: the watcher asks for the new data to be warmed
+        log.info("Warm-up at start left for a newer version of the data")
+        return
     except Exception:  # a database that cannot be read now: the first visitor's page says why
         log.warning("Warm-up not done; the first visit builds what it needs", exc_info=True)
         return
@@ -105,13 +108,13 @@ class Superseded(Exception):
 def default_view(stop: Callable[[], bool] = lambda: False) -> tuple[str, int, str, int] | None:
     """Judge the default view on the scorecard of the data as they are now and build its charts (the second
     step of ``warm``); its plan, year, unit and the number of charts kept; None when there is no plan.
-    ``stop`` is asked between the steps: True (a newer version waits to be warmed) raises ``Superseded``."""
-    def step() -> None:
-        if stop():
-            raise Superseded
 
+    Each step reads under a lease of its own and gives the file back between steps (``give_way``): on DuckDB
+    a writing process (an import from the command line) waits for one step, not for the whole warm-up (seconds
+    at national scale, against its ``KPI_LOCK_WAIT``). A step that finds the data changed since the first, or
+    ``stop`` true (a newer version waits to be warmed), raises ``Superseded``."""
     with data.reading():
-        card = data.scorecard()
+        stamp, card = current_stamp(), data.scorecard()
         if not card.plans:
             return None
         plan = next(iter(card.plans))
@@ -120,20 +123,36 @@ def default_view(stop: Callable[[], bool] = lambda: False) -> tuple[str, int, st
         if root is None:
             return None
         card.plan_rows(plan, year)  # Tổng quan
-        step()
-        slideshow(plan, year)
-        step()
-        import_template(card, plan, year)
-        step()
-        charts = [*target_charts(card, plan, year, root)]
-        step()
-        charts.append(units_chart(card, plan, year, root))
-        step()
-        about_view(card, plan, year, root.code)
-        for chart in charts:
-            if chart is not None:
-                plotly.io.to_json(chart, validate=False)  # as st.plotly_chart sends it
-        return plan, year, root.code, len(figures.kept(card))
+    charts: list = []
+    steps = (lambda: slideshow(plan, year), lambda: import_template(card, plan, year),
+             lambda: charts.extend(target_charts(card, plan, year, root)),
+             lambda: charts.append(units_chart(card, plan, year, root)),
+             lambda: about_view(card, plan, year, root.code))
+    for step in steps:
+        give_way()
+        if stop():
+            raise Superseded
+        with data.reading():
+            if current_stamp() != stamp:
+                raise Superseded
+            step()
+    for chart in charts:
+        if chart is not None:
+            plotly.io.to_json(chart, validate=False)  # as st.plotly_chart sends it
+    return plan, year, root.code, len(figures.kept(card))
+
+
+# Longer than a waiting writer's retry (``metrics.storage.db.RETRY_SECONDS``): it finds the file free.
+GIVE_WAY_SECONDS = 0.3
+
+
+def give_way() -> None:
+    """Between two steps of a warm-up: on DuckDB the file is closed (when no page of this process reads it)
+    and left free a moment, so a process waiting to write it gets in."""
+    access = data.store().access
+    if isinstance(access, db.Access):
+        access.release()
+        time.sleep(GIVE_WAY_SECONDS)
 
 
 def after_write() -> None:
@@ -230,11 +249,11 @@ class Warmer:
             stamp, card = current_stamp(), data.scorecard()
             with self._cond:
                 self._warming = stamp
-            if self._card is None or self._card() is not card:
-                view = default_view(self._superseded)
-                self._card = weakref.ref(card)
-            else:
-                view = None
+        if self._card is None or self._card() is not card:
+            view = default_view(self._superseded)  # (its steps read under leases of their own)
+            self._card = weakref.ref(card)
+        else:
+            view = None
         done = Done(stamp, view, time.perf_counter() - began)
         with self._cond:
             self._warmed = stamp
