@@ -84,6 +84,17 @@ def _shared(column: pd.Series, clean=None) -> list:
     return [values[c] for c in codes.tolist()]
 
 
+@dataclass(frozen=True)
+class _YearIndex:
+    """One year's tree as columns: ``period`` gives each code number's period on 31 December (-1: not in the
+    tree); ``child_periods`` are the periods of the units with a parent in the tree, by parent (then period),
+    ``child_parents`` that parent's code number."""
+
+    period: np.ndarray
+    child_periods: np.ndarray
+    child_parents: np.ndarray
+
+
 class Organisation:
     """Every period of every unit, answering "what did the tree look like in year Y"."""
 
@@ -92,7 +103,9 @@ class Organisation:
         self._trees: dict[int, dict[str, Unit]] = {}
         self._latest: dict[str, Unit | None] = {}
         self._shared: dict[int, Unit] = {}  # period -> its unit, for units without children
-        self._counts: dict[tuple, int | None] = {}  # (code, year, sectors) -> children in scope
+        self._counts: dict[tuple, np.ndarray] = {}  # (year, sectors) -> each code number's children in scope
+        self._indexes: dict[int, _YearIndex] = {}  # year -> its tree as columns
+        self._in_scope: dict[tuple, np.ndarray] = {}  # sectors -> which periods count in that scope
         self._alone: dict[tuple[str, int], Unit | None] = {}  # (code, year) -> unit, read without the tree
 
     @cached_property
@@ -231,7 +244,11 @@ class Organisation:
 
     def _period_at(self, code: str, year: int) -> int | None:
         """The last of ``code``'s periods that covers 31 December of ``year`` (as ``_build`` keeps it)."""
-        return self._period_on(code, year_end(year))
+        number = self._code_numbers.get(code)
+        if number is None:
+            return None
+        found = int(self._year_index(year).period[number])
+        return found if found >= 0 else None
 
     def _period_on(self, code: str, day: dt.date) -> int | None:
         """The last of ``code``'s periods that covers ``day``."""
@@ -243,40 +260,87 @@ class Organisation:
 
     def _children_at(self, code: str, year: int) -> list[int]:
         """The periods, one per child, of the units directly below ``code`` on 31 December of ``year``, in the
-        order of the tree's ``children`` (empty when ``code`` itself is not there)."""
-        if self._period_at(code, year) is None:
+        order of their periods (empty when ``code`` itself is not there)."""
+        number = self._code_numbers.get(code)
+        if number is None:
             return []
-        day, codes, found = year_end(year), self._columns["code"], {}
-        for i in self._periods_by_parent.get(code, ()):
-            if self._covers_day(i, day) and self._period_at(codes[i], year) == i:
-                found[codes[i]] = i
-        return list(found.values())
+        index = self._year_index(year)
+        start, end = np.searchsorted(index.child_parents, [number, number + 1])
+        return index.child_periods[start:end].tolist()
+
+    @cached_property
+    def _code_numbers(self) -> dict[str, int]:
+        """Each code's number (its position among the distinct codes, first seen first)."""
+        return {code: n for n, code in enumerate(self._numbered[1])}
+
+    @cached_property
+    def _numbered(self) -> tuple[np.ndarray, list[str], np.ndarray]:
+        """Each period's code and parent as code numbers (-1: no parent, or a parent that is no unit), and the
+        distinct codes."""
+        keys, distinct = pd.factorize(pd.Series(self._columns["code"], dtype=object), sort=False)
+        parents = pd.Index(distinct).get_indexer(pd.Series(self._columns["parent"], dtype=object))
+        return keys.astype(np.int64), list(distinct), parents.astype(np.int64)
+
+    @cached_property
+    def _day_numbers(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each period's first and last day as ordinals (an open period's last day: the largest)."""
+        def ordinals(days: list, empty: int) -> np.ndarray:
+            known: dict = {None: empty}
+            return np.array([known[d] if d in known else known.setdefault(d, d.toordinal()) for d in days],
+                            dtype=np.int64)
+        return (ordinals(self._columns["valid_from"], dt.date.min.toordinal()),
+                ordinals(self._columns["valid_to"], dt.date.max.toordinal()))
+
+    def _year_index(self, year: int) -> _YearIndex:
+        """The tree of ``year`` as columns: each code's period on 31 December (the last one that covers it), and
+        the periods of the units below each unit there, by parent (kept per year)."""
+        if year not in self._indexes:
+            self._indexes[year] = self._make_year_index(year)
+        return self._indexes[year]
+
+    def _make_year_index(self, year: int) -> _YearIndex:
+        keys, distinct, parents = self._numbered
+        starts, ends = self._day_numbers
+        day = year_end(year).toordinal()
+        covering = np.flatnonzero((starts <= day) & (ends >= day))
+        period = np.full(len(distinct), -1, dtype=np.int64)
+        if len(covering):
+            numbers = keys[covering][::-1]
+            found, first = np.unique(numbers, return_index=True)  # the last covering period of each code
+            period[found] = covering[::-1][first]
+        chosen = np.sort(period[period >= 0])
+        above = parents[chosen]
+        below = np.zeros(len(chosen), dtype=bool) if not len(chosen) else above >= 0
+        below[below] = period[above[below]] >= 0
+        chosen, above = chosen[below], above[below]
+        order = np.argsort(above, kind="stable")
+        return _YearIndex(period, chosen[order], above[order])
+
+    def _sector_ok(self, sectors: tuple) -> np.ndarray:
+        """Which periods count in a scope of ``sectors``: a unit without a sector counts in every one."""
+        if sectors not in self._in_scope:
+            column = pd.Series(self._columns["sector"], dtype=object)
+            self._in_scope[sectors] = (column.isna() | column.isin(list(sectors))).to_numpy(dtype=bool) \
+                if sectors else np.ones(len(column), dtype=bool)
+        return self._in_scope[sectors]
 
     @cached_property
     def _periods_of(self) -> dict[str, list[int]]:
         return self._groups
 
-    @cached_property
-    def _periods_by_parent(self) -> dict[str, list[int]]:
-        found: dict[str, list[int]] = {}
-        for i, parent in enumerate(self._columns["parent"]):
-            if isinstance(parent, str) and parent:
-                found.setdefault(parent, []).append(i)
-        return found
-
     def children_in_scope(self, code: str, year: int, sectors: tuple = ()) -> int | None:
         """How many units were directly below ``code`` in ``year`` in these sectors (a unit without a sector
-        counts in every scope; ``()``: all); None when ``code`` is not in that year's tree. Kept: a province's
-        thousands of children are counted once, not once per figure."""
-        key = (code, year, sectors)
+        counts in every scope; ``()``: all); None when ``code`` is not in that year's tree. Every unit's count
+        is made at once per year and scope (a province's thousands of children, the nation's 130,000 units)."""
+        number = self._code_numbers.get(code)
+        index = self._year_index(year)
+        if number is None or index.period[number] < 0:
+            return None
+        key = (year, sectors)
         if key not in self._counts:
-            if self.unit(code, year) is None:
-                self._counts[key] = None
-            else:
-                kinds = self._columns["sector"]
-                self._counts[key] = sum(1 for i in self._children_at(code, year)
-                                        if not sectors or _text(kinds[i]) is None or kinds[i] in sectors)
-        return self._counts[key]
+            ok = self._sector_ok(sectors)[index.child_periods]
+            self._counts[key] = np.bincount(index.child_parents[ok], minlength=len(index.period))
+        return int(self._counts[key][number])
 
     @cached_property
     def _latest_periods(self) -> dict[str, int]:
