@@ -105,6 +105,7 @@ class Organisation:
         self._shared: dict[int, Unit] = {}  # period -> its unit, for units without children
         self._counts: dict[tuple, np.ndarray] = {}  # (year, sectors) -> each code number's children in scope
         self._indexes: dict[int, _YearIndex] = {}  # year -> its tree as columns
+        self._carried: dict[tuple[str, int], list[str]] = {}  # (code, year) -> carriers
         self._in_scope: dict[tuple, np.ndarray] = {}  # sectors -> which periods count in that scope
         self._alone: dict[tuple[str, int], Unit | None] = {}  # (code, year) -> unit, read without the tree
 
@@ -177,8 +178,17 @@ class Organisation:
     @cached_property
     def lifetimes(self) -> dict[str, tuple[dt.date, dt.date | None]]:
         """First and last day of each unit over all its periods (None = still valid)."""
-        return {code: (min(s for s, _ in periods), None if any(e is None for _, e in periods)
-                       else max(e for _, e in periods if e is not None)) for code, periods in self.spans.items()}
+        keys, distinct, _ = self._numbered
+        if not len(keys):
+            return {}
+        _, ends = self._day_numbers
+        last = np.full(len(distinct), np.iinfo(np.int64).min)
+        np.maximum.at(last, keys, ends)  # an open period's last day is the largest: the unit is still valid
+        ending = np.full(len(distinct), -1)
+        ending[keys[ends == last[keys]]] = np.flatnonzero(ends == last[keys])
+        begins, until = self._columns["valid_from"], self._columns["valid_to"]
+        first = self._first_and_latest[0].tolist()
+        return {code: (begins[f], until[e]) for code, f, e in zip(distinct, first, ending.tolist())}
 
     def covers(self, code: str, years: list[int]) -> bool:
         """Whether one period of the unit covers the year end of every year listed."""
@@ -189,8 +199,7 @@ class Organisation:
 
     def valid(self, code: str, year: int) -> bool:
         """Whether one of the unit's periods covers 31 December of ``year``."""
-        day = year_end(year)
-        return any(s <= day and (e is None or e >= day) for s, e in self.spans.get(code, ()))
+        return self._period_at(code, year) is not None
 
     def tree(self, year: int) -> dict[str, Unit]:
         """Code -> unit for the units in the tree of ``year``, children filled in."""
@@ -343,28 +352,26 @@ class Organisation:
         return int(self._counts[key][number])
 
     @cached_property
+    def _first_and_latest(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each code number's period that began first (of two that began the same day, the earlier in
+        ``periods``) and the one that began last (of two, the later), found with one sort."""
+        keys, distinct, _ = self._numbered
+        starts, _ = self._day_numbers
+        order = np.lexsort((np.arange(len(keys)), starts, keys))
+        bounds = np.flatnonzero(np.diff(keys[order])) + 1 if len(order) else np.zeros(0, dtype=np.int64)
+        first = order[np.concatenate(([0], bounds))] if len(order) else order
+        last = order[np.concatenate((bounds - 1, [len(order) - 1]))] if len(order) else order
+        return first, last
+
+    @cached_property
     def _latest_periods(self) -> dict[str, int]:
         """Each code's period that began last (of two that began the same day, the later in ``periods``)."""
-        starts, latest = self._columns["valid_from"], {}
-        for code, periods in self._groups.items():
-            found = periods[0]
-            for i in periods[1:]:
-                if starts[i] >= starts[found]:
-                    found = i
-            latest[code] = found
-        return latest
+        return dict(zip(self._numbered[1], self._first_and_latest[1].tolist()))
 
     @cached_property
     def _first_periods(self) -> dict[str, int]:
         """Each code's period that began first (of two that began the same day, the earlier in ``periods``)."""
-        starts, first = self._columns["valid_from"], {}
-        for code, periods in self._groups.items():
-            found = periods[0]
-            for i in periods[1:]:
-                if starts[i] < starts[found]:
-                    found = i
-            first[code] = found
-        return first
+        return dict(zip(self._numbered[1], self._first_and_latest[0].tolist()))
 
     def any_period(self, code: str) -> Unit | None:
         """The latest period of a unit, whatever the year (for names of dissolved units)."""
@@ -386,9 +393,12 @@ class Organisation:
         The unit itself in a year whose 31 December it covers; forward through successors after it ended;
         before it began, every predecessor valid that year — recursively, a predecessor that had not begun
         either gives its own (a merger of several has several carriers: its series is their sum, "as is").
-        Empty when no unit does.
+        Empty when no unit does. Kept per code and year (the nation's merged units ask tens of thousands).
         """
-        return self._carriers(code, year, set())
+        key = (code, year)
+        if key not in self._carried:
+            self._carried[key] = self._carriers(code, year, set())
+        return list(self._carried[key])
 
     def _carriers(self, code: str | None, year: int, seen: set[str]) -> list[str]:
         if not code or code in seen or code not in self.lifetimes:
