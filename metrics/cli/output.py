@@ -148,7 +148,8 @@ def _texts(column: pd.Series, guard: bool) -> list[str]:
         words = np.where(np.isnan(floats), "", floats.astype(str)).tolist()
         return [words[c] for c in codes.tolist()]
     missing = pd.isna(column).to_numpy()
-    if column.dtype == object:  # (mixed kinds: 1, 1.0 and True are one key to a hash, so cell by cell)
+    if column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty"):
+        # (mixed kinds: 1, 1.0 and True are one key to a hash, so cell by cell; texts and gaps go by distinct value)
         return ["" if gone else _word(v, guard) for v, gone in zip(column.tolist(), missing.tolist())]
     codes, distinct = pd.factorize(column, use_na_sentinel=True)
     words = [_word(v, guard) for v in distinct.tolist()] + [""]  # code -1, a missing value, is the last
