@@ -156,7 +156,7 @@ def _texts(column: pd.Series, guard: bool) -> list[str]:
         return ["" if gone else _word(v, guard) for v, gone in zip(column.tolist(), missing.tolist())]
     codes, distinct = pd.factorize(column, use_na_sentinel=True)
     values = distinct.tolist()
-    if all(type(v) is str for v in values):  # (the nation's 133,000 names and codes: quoted and guarded at once)
+    if len(values) >= 256 and all(type(v) is str for v in values):  # (the nation's 133,000 names and codes)
         words = _text_words(values, guard) + [""]
     else:
         words = [_word(v, guard) for v in values] + [""]  # code -1, a missing value, is the last

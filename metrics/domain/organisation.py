@@ -483,6 +483,14 @@ class Organisation:
                 return self._shared_unit(found)
         return None
 
+    def valid_every(self, codes: list[str], years: list[int] | tuple[int, ...]) -> np.ndarray:
+        """Whether each unit is in the tree of every one of ``years`` (``valid`` each year), at once."""
+        numbers = np.array([self._code_numbers.get(c, -1) for c in codes], dtype=np.int64)
+        found = numbers >= 0
+        for year in years:
+            found &= self._year_index(year).period[np.maximum(numbers, 0)] >= 0
+        return found
+
     def periods_under(self, tops: list[str], year: int) -> np.ndarray:
         """The period on 31 December of ``year`` of each of ``tops`` in that year's tree and of every unit below
         them, level by level (the units ``descendants`` names, without building the tree: the nation's listing

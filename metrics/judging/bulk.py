@@ -233,6 +233,10 @@ def _lines(card, target: Target, codes: list[str], year: int) -> list[tuple | No
         excluded |= set(card.org.successors(card.target_unit(target)))
     known = _cache(card).setdefault(("lines", plan, years), {})
     others = _owned_by_plan(card, plan)
+    new = [c for c in dict.fromkeys(codes) if c not in known and c not in others]
+    if new:  # a unit in the tree every year carries its own series: found for all at once (``_line``'s first case)
+        everywhere = card.org.valid_every(new, years)
+        known.update((c, (c,) * len(years)) for c, there in zip(new, everywhere.tolist()) if there)
     found = []
     for code in codes:
         if code not in known:
