@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 LEVEL_ORDER = {"national": 0, "province": 1, "upper": 2, "grassroots": 3}
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()  # numpy's day 0 as ``date.toordinal`` counts it
 
 
 @dataclass(slots=True)
@@ -293,12 +294,15 @@ class Organisation:
     @cached_property
     def _day_numbers(self) -> tuple[np.ndarray, np.ndarray]:
         """Each period's first and last day as ordinals (an open period's last day: the largest)."""
-        def ordinals(days: list, empty: int) -> np.ndarray:
+        def ordinals(name: str, empty: int) -> np.ndarray:
+            column = self.periods[name]
+            if column.dtype.kind == "M":  # days as numbers at once (264,000 periods), the empty ones ``empty``
+                days = column.to_numpy().astype("datetime64[D]").astype(np.int64) + EPOCH_ORDINAL
+                return np.where(column.isna().to_numpy(), empty, days)
             known: dict = {None: empty}
-            return np.array([known[d] if d in known else known.setdefault(d, d.toordinal()) for d in days],
-                            dtype=np.int64)
-        return (ordinals(self._columns["valid_from"], dt.date.min.toordinal()),
-                ordinals(self._columns["valid_to"], dt.date.max.toordinal()))
+            return np.array([known[d] if d in known else known.setdefault(d, d.toordinal())
+                             for d in self._columns[name]], dtype=np.int64)
+        return ordinals("valid_from", dt.date.min.toordinal()), ordinals("valid_to", dt.date.max.toordinal())
 
     def _year_index(self, year: int) -> _YearIndex:
         """The tree of ``year`` as columns: each code's period on 31 December (the last one that covers it), and
