@@ -90,8 +90,9 @@ def _compare_every_target(path, years_of=None) -> int:
                         wanted = _one_by_one(oracle, plan, year, target)
                         assert found.to_csv(index=False) == wanted.to_csv(index=False), (plan, year, target["code"])
                         if bulk._bulk_ready(card, target) and not found.empty:
-                            units = bulk._applying(card, target, card.units_for(plan, year))
-                            in_bulk += sum(line is not None for line in bulk._lines(card, target, units, year))
+                            scope = bulk.roster(card, plan, year)
+                            codes = [scope.codes[i] for i in bulk._applying(card, target, scope)]
+                            in_bulk += sum(line is not None for line in bulk._lines(card, target, codes, year))
     finally:
         store.close()
     return in_bulk

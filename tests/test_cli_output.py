@@ -38,7 +38,7 @@ def test_csv_in_pieces_is_the_csv_in_one_piece_rounded_as_round_does(capsys, mon
 def test_csv_text_is_pandas_to_csv_byte_for_byte():
     """The listing's own CSV writer (issue 17: a column at a time) against ``to_csv`` on every kind of column
     the ``status`` rows hold: floats (-0.0, NaN, inf, tiny, huge), nullable integers, booleans, text with commas,
-    quotes and line breaks, mixed objects (a float, an int, True, None, a NumPy float)."""
+    quotes and line breaks, mixed objects (a float, an int, True, None, a NumPy float), texts with gaps."""
     import numpy as np
 
     rows = 40
@@ -51,11 +51,13 @@ def test_csv_text_is_pandas_to_csv_byte_for_byte():
         "s": pd.array([None if i % 6 == 0 else ['Hà Nội, "cũ"', "a\nb", "x\ry", "", "-1", "plain"][i % 6]
                        for i in range(rows)], dtype="str"),
         "o": [[1.5, 2, True, None, np.float64(0.25), "t,x", float("nan")][i % 7] for i in range(rows)],
+        "t": pd.Series([[None, "below", 'a "b"', "=x", "a\nb"][i % 5] for i in range(rows)], dtype=object),
         "a,b": [None] * rows,
     })
     assert output.csv_text(frame) == frame.to_csv(index=False, lineterminator="\n")
     assert output.csv_text(frame.iloc[:0]) == frame.iloc[:0].to_csv(index=False, lineterminator="\n")
     assert output.csv_text(frame, header=False) == frame.to_csv(index=False, header=False, lineterminator="\n")
-    guarded = frame.assign(s=[output.safe_cell(v) for v in frame["s"]], o=[output.safe_cell(v) for v in frame["o"]])
+    guarded = frame.assign(s=[output.safe_cell(v) for v in frame["s"]], o=[output.safe_cell(v) for v in frame["o"]],
+                           t=[output.safe_cell(v) for v in frame["t"]])
     assert output.csv_text(frame, guard=True) == guarded.to_csv(index=False, lineterminator="\n")
     assert "'-1" in output.csv_text(frame, guard=True)

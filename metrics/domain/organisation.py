@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 LEVEL_ORDER = {"national": 0, "province": 1, "upper": 2, "grassroots": 3}
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()  # numpy's day 0 as ``date.toordinal`` counts it
 
 
 @dataclass(slots=True)
@@ -84,6 +85,17 @@ def _shared(column: pd.Series, clean=None) -> list:
     return [values[c] for c in codes.tolist()]
 
 
+@dataclass(frozen=True)
+class _YearIndex:
+    """One year's tree as columns: ``period`` gives each code number's period on 31 December (-1: not in the
+    tree); ``child_periods`` are the periods of the units with a parent in the tree, by parent (then period),
+    ``child_parents`` that parent's code number."""
+
+    period: np.ndarray
+    child_periods: np.ndarray
+    child_parents: np.ndarray
+
+
 class Organisation:
     """Every period of every unit, answering "what did the tree look like in year Y"."""
 
@@ -92,7 +104,10 @@ class Organisation:
         self._trees: dict[int, dict[str, Unit]] = {}
         self._latest: dict[str, Unit | None] = {}
         self._shared: dict[int, Unit] = {}  # period -> its unit, for units without children
-        self._counts: dict[tuple, int | None] = {}  # (code, year, sectors) -> children in scope
+        self._counts: dict[tuple, np.ndarray] = {}  # (year, sectors) -> each code number's children in scope
+        self._indexes: dict[int, _YearIndex] = {}  # year -> its tree as columns
+        self._carried: dict[tuple[str, int], list[str]] = {}  # (code, year) -> carriers
+        self._in_scope: dict[tuple, np.ndarray] = {}  # sectors -> which periods count in that scope
         self._alone: dict[tuple[str, int], Unit | None] = {}  # (code, year) -> unit, read without the tree
 
     @cached_property
@@ -164,8 +179,17 @@ class Organisation:
     @cached_property
     def lifetimes(self) -> dict[str, tuple[dt.date, dt.date | None]]:
         """First and last day of each unit over all its periods (None = still valid)."""
-        return {code: (min(s for s, _ in periods), None if any(e is None for _, e in periods)
-                       else max(e for _, e in periods if e is not None)) for code, periods in self.spans.items()}
+        keys, distinct, _ = self._numbered
+        if not len(keys):
+            return {}
+        _, ends = self._day_numbers
+        last = np.full(len(distinct), np.iinfo(np.int64).min)
+        np.maximum.at(last, keys, ends)  # an open period's last day is the largest: the unit is still valid
+        ending = np.full(len(distinct), -1)
+        ending[keys[ends == last[keys]]] = np.flatnonzero(ends == last[keys])
+        begins, until = self._columns["valid_from"], self._columns["valid_to"]
+        first = self._first_and_latest[0].tolist()
+        return {code: (begins[f], until[e]) for code, f, e in zip(distinct, first, ending.tolist())}
 
     def covers(self, code: str, years: list[int]) -> bool:
         """Whether one period of the unit covers the year end of every year listed."""
@@ -176,8 +200,7 @@ class Organisation:
 
     def valid(self, code: str, year: int) -> bool:
         """Whether one of the unit's periods covers 31 December of ``year``."""
-        day = year_end(year)
-        return any(s <= day and (e is None or e >= day) for s, e in self.spans.get(code, ()))
+        return self._period_at(code, year) is not None
 
     def tree(self, year: int) -> dict[str, Unit]:
         """Code -> unit for the units in the tree of ``year``, children filled in."""
@@ -231,7 +254,11 @@ class Organisation:
 
     def _period_at(self, code: str, year: int) -> int | None:
         """The last of ``code``'s periods that covers 31 December of ``year`` (as ``_build`` keeps it)."""
-        return self._period_on(code, year_end(year))
+        number = self._code_numbers.get(code)
+        if number is None:
+            return None
+        found = int(self._year_index(year).period[number])
+        return found if found >= 0 else None
 
     def _period_on(self, code: str, day: dt.date) -> int | None:
         """The last of ``code``'s periods that covers ``day``."""
@@ -243,64 +270,112 @@ class Organisation:
 
     def _children_at(self, code: str, year: int) -> list[int]:
         """The periods, one per child, of the units directly below ``code`` on 31 December of ``year``, in the
-        order of the tree's ``children`` (empty when ``code`` itself is not there)."""
-        if self._period_at(code, year) is None:
+        order of their periods (empty when ``code`` itself is not there)."""
+        number = self._code_numbers.get(code)
+        if number is None:
             return []
-        day, codes, found = year_end(year), self._columns["code"], {}
-        for i in self._periods_by_parent.get(code, ()):
-            if self._covers_day(i, day) and self._period_at(codes[i], year) == i:
-                found[codes[i]] = i
-        return list(found.values())
+        index = self._year_index(year)
+        start, end = np.searchsorted(index.child_parents, [number, number + 1])
+        return index.child_periods[start:end].tolist()
+
+    @cached_property
+    def _code_numbers(self) -> dict[str, int]:
+        """Each code's number (its position among the distinct codes, first seen first)."""
+        return {code: n for n, code in enumerate(self._numbered[1])}
+
+    @cached_property
+    def _numbered(self) -> tuple[np.ndarray, list[str], np.ndarray]:
+        """Each period's code and parent as code numbers (-1: no parent, or a parent that is no unit), and the
+        distinct codes."""
+        keys, distinct = pd.factorize(pd.Series(self._columns["code"], dtype=object), sort=False)
+        parents = pd.Index(distinct).get_indexer(pd.Series(self._columns["parent"], dtype=object))
+        return keys.astype(np.int64), list(distinct), parents.astype(np.int64)
+
+    @cached_property
+    def _day_numbers(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each period's first and last day as ordinals (an open period's last day: the largest)."""
+        def ordinals(name: str, empty: int) -> np.ndarray:
+            column = self.periods[name]
+            if column.dtype.kind == "M":  # days as numbers at once (264,000 periods), the empty ones ``empty``
+                days = column.to_numpy().astype("datetime64[D]").astype(np.int64) + EPOCH_ORDINAL
+                return np.where(column.isna().to_numpy(), empty, days)
+            known: dict = {None: empty}
+            return np.array([known[d] if d in known else known.setdefault(d, d.toordinal())
+                             for d in self._columns[name]], dtype=np.int64)
+        return ordinals("valid_from", dt.date.min.toordinal()), ordinals("valid_to", dt.date.max.toordinal())
+
+    def _year_index(self, year: int) -> _YearIndex:
+        """The tree of ``year`` as columns: each code's period on 31 December (the last one that covers it), and
+        the periods of the units below each unit there, by parent (kept per year)."""
+        if year not in self._indexes:
+            self._indexes[year] = self._make_year_index(year)
+        return self._indexes[year]
+
+    def _make_year_index(self, year: int) -> _YearIndex:
+        keys, distinct, parents = self._numbered
+        starts, ends = self._day_numbers
+        day = year_end(year).toordinal()
+        covering = np.flatnonzero((starts <= day) & (ends >= day))
+        period = np.full(len(distinct), -1, dtype=np.int64)
+        if len(covering):
+            numbers = keys[covering][::-1]
+            found, first = np.unique(numbers, return_index=True)  # the last covering period of each code
+            period[found] = covering[::-1][first]
+        chosen = np.sort(period[period >= 0])
+        above = parents[chosen]
+        below = np.zeros(len(chosen), dtype=bool) if not len(chosen) else above >= 0
+        below[below] = period[above[below]] >= 0
+        chosen, above = chosen[below], above[below]
+        order = np.argsort(above, kind="stable")
+        return _YearIndex(period, chosen[order], above[order])
+
+    def _sector_ok(self, sectors: tuple) -> np.ndarray:
+        """Which periods count in a scope of ``sectors``: a unit without a sector counts in every one."""
+        if sectors not in self._in_scope:
+            column = pd.Series(self._columns["sector"], dtype=object)
+            self._in_scope[sectors] = (column.isna() | column.isin(list(sectors))).to_numpy(dtype=bool) \
+                if sectors else np.ones(len(column), dtype=bool)
+        return self._in_scope[sectors]
 
     @cached_property
     def _periods_of(self) -> dict[str, list[int]]:
         return self._groups
 
-    @cached_property
-    def _periods_by_parent(self) -> dict[str, list[int]]:
-        found: dict[str, list[int]] = {}
-        for i, parent in enumerate(self._columns["parent"]):
-            if isinstance(parent, str) and parent:
-                found.setdefault(parent, []).append(i)
-        return found
-
     def children_in_scope(self, code: str, year: int, sectors: tuple = ()) -> int | None:
         """How many units were directly below ``code`` in ``year`` in these sectors (a unit without a sector
-        counts in every scope; ``()``: all); None when ``code`` is not in that year's tree. Kept: a province's
-        thousands of children are counted once, not once per figure."""
-        key = (code, year, sectors)
+        counts in every scope; ``()``: all); None when ``code`` is not in that year's tree. Every unit's count
+        is made at once per year and scope (a province's thousands of children, the nation's 130,000 units)."""
+        number = self._code_numbers.get(code)
+        index = self._year_index(year)
+        if number is None or index.period[number] < 0:
+            return None
+        key = (year, sectors)
         if key not in self._counts:
-            if self.unit(code, year) is None:
-                self._counts[key] = None
-            else:
-                kinds = self._columns["sector"]
-                self._counts[key] = sum(1 for i in self._children_at(code, year)
-                                        if not sectors or _text(kinds[i]) is None or kinds[i] in sectors)
-        return self._counts[key]
+            ok = self._sector_ok(sectors)[index.child_periods]
+            self._counts[key] = np.bincount(index.child_parents[ok], minlength=len(index.period))
+        return int(self._counts[key][number])
+
+    @cached_property
+    def _first_and_latest(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each code number's period that began first (of two that began the same day, the earlier in
+        ``periods``) and the one that began last (of two, the later), found with one sort."""
+        keys, distinct, _ = self._numbered
+        starts, _ = self._day_numbers
+        order = np.lexsort((np.arange(len(keys)), starts, keys))
+        bounds = np.flatnonzero(np.diff(keys[order])) + 1 if len(order) else np.zeros(0, dtype=np.int64)
+        first = order[np.concatenate(([0], bounds))] if len(order) else order
+        last = order[np.concatenate((bounds - 1, [len(order) - 1]))] if len(order) else order
+        return first, last
 
     @cached_property
     def _latest_periods(self) -> dict[str, int]:
         """Each code's period that began last (of two that began the same day, the later in ``periods``)."""
-        starts, latest = self._columns["valid_from"], {}
-        for code, periods in self._groups.items():
-            found = periods[0]
-            for i in periods[1:]:
-                if starts[i] >= starts[found]:
-                    found = i
-            latest[code] = found
-        return latest
+        return dict(zip(self._numbered[1], self._first_and_latest[1].tolist()))
 
     @cached_property
     def _first_periods(self) -> dict[str, int]:
         """Each code's period that began first (of two that began the same day, the earlier in ``periods``)."""
-        starts, first = self._columns["valid_from"], {}
-        for code, periods in self._groups.items():
-            found = periods[0]
-            for i in periods[1:]:
-                if starts[i] < starts[found]:
-                    found = i
-            first[code] = found
-        return first
+        return dict(zip(self._numbered[1], self._first_and_latest[0].tolist()))
 
     def any_period(self, code: str) -> Unit | None:
         """The latest period of a unit, whatever the year (for names of dissolved units)."""
@@ -322,9 +397,12 @@ class Organisation:
         The unit itself in a year whose 31 December it covers; forward through successors after it ended;
         before it began, every predecessor valid that year — recursively, a predecessor that had not begun
         either gives its own (a merger of several has several carriers: its series is their sum, "as is").
-        Empty when no unit does.
+        Empty when no unit does. Kept per code and year (the nation's merged units ask tens of thousands).
         """
-        return self._carriers(code, year, set())
+        key = (code, year)
+        if key not in self._carried:
+            self._carried[key] = self._carriers(code, year, set())
+        return list(self._carried[key])
 
     def _carriers(self, code: str | None, year: int, seen: set[str]) -> list[str]:
         if not code or code in seen or code not in self.lifetimes:
@@ -408,6 +486,36 @@ class Organisation:
             if found is not None:
                 return self._shared_unit(found)
         return None
+
+    def valid_every(self, codes: list[str], years: list[int] | tuple[int, ...]) -> np.ndarray:
+        """Whether each unit is in the tree of every one of ``years`` (``valid`` each year), at once."""
+        numbers = np.array([self._code_numbers.get(c, -1) for c in codes], dtype=np.int64)
+        found = numbers >= 0
+        for year in years:
+            found &= self._year_index(year).period[np.maximum(numbers, 0)] >= 0
+        return found
+
+    def periods_under(self, tops: list[str], year: int) -> np.ndarray:
+        """The period on 31 December of ``year`` of each of ``tops`` in that year's tree and of every unit below
+        them, level by level (the units ``descendants`` names, without building the tree: the nation's listing
+        needs the codes, names, levels and sectors of 133,000 units, not 133,000 ``Unit`` objects)."""
+        index, keys = self._year_index(year), self._numbered[0]
+        numbers = [self._code_numbers[c] for c in tops if c in self._code_numbers]
+        found = [p for p in index.period[numbers] if p >= 0] if numbers else []
+        frontier = keys[np.array(found, dtype=np.int64)]
+        parts = [np.array(found, dtype=np.int64)]
+        for _ in range(len(LEVEL_ORDER) * 8):  # a tree is a few levels deep (a cycle of parents ends here)
+            if not len(frontier):
+                break
+            below = index.child_periods[np.isin(index.child_parents, frontier)]
+            parts.append(below)
+            frontier = keys[below]
+        return np.concatenate(parts)
+
+    def column(self, name: str, periods: np.ndarray) -> list:
+        """One field of ``Unit`` (``UNIT_FIELDS``) for these periods."""
+        values = self._columns[name]
+        return [values[i] for i in periods.tolist()]
 
     def descendants(self, code: str, year: int) -> list[str]:
         """Every unit below ``code`` in the tree of ``year``, depth first."""

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from metrics.domain import mergers
 from metrics.domain.judgement import ACHIEVEMENT_TYPES, BAND_TYPES, CUMULATIVE, LEVEL, TargetSpec, has_band
-from metrics.domain.organisation import Unit, year_end
+from metrics.domain.organisation import LEVEL_ORDER, Organisation, Unit, year_end
 from metrics.domain.progress import (
     DETERIORATION,
     LIMITED,
@@ -71,25 +71,85 @@ class Grid:
 _NONE = np.array(None, dtype=object)  # np.where's 'no value', typed as numpy's stubs want it
 
 
+@dataclass
+class Roster:
+    """The plan's unit and every unit below it in a year, province first, by name (``Scorecard.units_for``'s
+    order) as columns: the nation's 133,469 units without a ``Unit`` object each; ``unit`` makes one for the
+    few judged one by one."""
+
+    codes: list[str]
+    names: list[str]
+    levels: list[str]
+    sectors: list[str | None]
+    root: Unit | None
+    year: int
+    org: Organisation
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def unit(self, i: int) -> Unit:
+        """The unit at ``i`` as ``units_for`` gives it (the root as ``Scorecard.root`` gives it)."""
+        code = self.codes[i]
+        if self.root is not None and code == self.root.code:
+            return self.root
+        found = self.org.unit(code, self.year)
+        assert found is not None  # a unit of the roster is in the tree of its year
+        return found
+
+    def positions(self, codes: set[str]) -> list[int]:
+        return [i for i, code in enumerate(self.codes) if code in codes] if codes else []
+
+
+def roster(card, plan: str, year: int) -> Roster:
+    """``Scorecard.units_for(plan, year)`` as a ``Roster`` (kept per plan and year for every target)."""
+    key = ("roster", plan, year)
+    cache = _cache(card)
+    if key not in cache:
+        cache[key] = _roster(card, plan, year)
+    return cache[key]
+
+
+def _roster(card, plan: str, year: int) -> Roster:
+    org = card.org
+    root = card.root(plan, year)
+    if root is None:
+        return Roster([], [], [], [], None, year, org)
+    tops = [root.code] if org.valid(root.code, year) else list(root.children)
+    periods = org.periods_under(tops, year)
+    codes = org.column("code", periods)
+    keep = np.array([c != root.code for c in codes], dtype=bool)
+    periods = periods[keep]
+    codes = [root.code] + [c for c, k in zip(codes, keep.tolist()) if k]
+    names, levels = [root.name_vi] + org.column("name_vi", periods), [root.level] + org.column("level", periods)
+    sectors, ranks = [root.sector] + org.column("sector", periods), [root.rank_vi] + org.column("rank_vi", periods)
+    by_code = np.empty(len(codes), dtype=np.int64)  # each code's place among the codes, as Python orders texts
+    by_code[np.argsort(np.array(codes, dtype=object), kind="stable")] = np.arange(len(codes))
+    level_order = np.array([LEVEL_ORDER.get(level, 9) for level in levels], dtype=np.int64)
+    order = np.lexsort((by_code, np.array(ranks, dtype=np.int64), level_order)).tolist()  # ``Unit.sort_key("vi")``
+    return Roster([codes[i] for i in order], [names[i] for i in order], [levels[i] for i in order],
+                  [sectors[i] for i in order], root, year, org)
+
+
 def status_frame(card, plan: str, year: int, target: Target) -> pd.DataFrame:
     """The ``status`` listing of one target for every unit of the plan in ``year`` (``Scorecard.evaluate`` with
     ``units=None`` and this target, as ``records`` lays it out)."""
-    cache = _cache(card)
-    scope = cache.get(("scope", plan, year)) or cache.setdefault(("scope", plan, year), card.units_for(plan, year))
-    units = _applying(card, target, scope)
-    if not units:
+    scope = roster(card, plan, year)
+    chosen = _applying(card, target, scope)
+    if not chosen:
         return pd.DataFrame()
-    lines = _lines(card, target, units, year) if _bulk_ready(card, target) else [None] * len(units)
+    codes = [scope.codes[i] for i in chosen]
+    lines = _lines(card, target, codes, year) if _bulk_ready(card, target) else [None] * len(codes)
     if card.quotas.get((target.plan, target.code)):  # a unit given a quota is judged on it, one by one
-        lines = [None if card.quota(target, u) is not None else line for u, line in zip(units, lines)]
+        lines = [None if card.quota(target, c) is not None else line for c, line in zip(codes, lines)]
     simple = [line is not None for line in lines]
-    others = [u for u, s in zip(units, simple) if not s]
+    others = [scope.unit(i) for i, s in zip(chosen, simple) if not s]
     parts = []
     if others:
         parts.append((_positions(simple, False), _judged_one_by_one(card, plan, year, target, others)))
     if any(simple):
-        chosen = [(u, line) for u, line in zip(units, lines) if line is not None]
-        parts.append((_positions(simple, True), _judged_in_bulk(card, target, chosen, year)))
+        picked = [(i, line) for i, line in zip(chosen, lines) if line is not None]
+        parts.append((_positions(simple, True), _judged_in_bulk(card, target, scope, picked, year)))
     frames = [frame.set_axis(index, axis=0) for index, frame in parts]
     frame = frames[0] if len(frames) == 1 else pd.concat(frames).sort_index()
     return frame.reset_index(drop=True).astype({c: "Int64" for c in INTEGER_COLUMNS})
@@ -104,44 +164,49 @@ def _positions(flags: list[bool], wanted: bool) -> list[int]:
     return [i for i, f in enumerate(flags) if f is wanted]
 
 
-def _applying(card, target: Target, scope: list[Unit]) -> list[Unit]:
-    """``Scorecard.applies`` over the plan's units, asked once per (level, sector) where it depends on no more."""
-    if target.unit or card.quotas.get((target.plan, target.code)):  # a unit given a quota applies by itself
-        return [u for u in scope if card.applies(target, u)]
+def _applying(card, target: Target, scope: Roster) -> list[int]:
+    """``Scorecard.applies`` over the plan's units (their positions in ``scope``), asked once per (level, sector)
+    where it depends on no more; the target's own unit's line and the quota holders' lines one by one."""
     kinds, first_of_kind, stand_in = _kinds(card, target.plan, scope)
-    wanted = [k for k, unit in enumerate(first_of_kind) if _applies_by_kind(target, unit)]
-    chosen = np.flatnonzero(np.isin(kinds, wanted) & ~stand_in)
-    return [scope[i] for i in chosen.tolist()]
+    if _text(target.unit):
+        applies = np.zeros(len(scope), dtype=bool)
+    else:
+        wanted = [k for k, kind in enumerate(first_of_kind) if _applies_by_kind(target, *kind)]
+        applies = np.isin(kinds, wanted) & ~stand_in
+    given = card.quotas.get((target.plan, target.code)) or {}
+    special = {c for holder in ([target.unit] if _text(target.unit) else []) + list(given)
+               for c in card.org.successors(holder)}
+    for i in scope.positions(special):
+        applies[i] = card.applies(target, scope.unit(i))
+    return np.flatnonzero(applies).tolist()
 
 
-def _kinds(card, plan: str, scope: list[Unit]) -> tuple[np.ndarray, list[Unit], np.ndarray]:
-    """Each unit of the scope's (level, sector) as a number, a unit of each, and which units are stand-ins:
-    made once per scope, so that thirty targets do not each walk the nation's 130,000 units."""
+def _kinds(card, plan: str, scope: Roster) -> tuple[np.ndarray, list[tuple], np.ndarray]:
+    """Each unit of the scope's (level, sector) as a number, each (level, sector), and which units are
+    stand-ins: made once per scope, so that thirty targets do not each walk the nation's 130,000 units."""
     key = ("kinds", plan, id(scope))
     cache = _cache(card)
     if key not in cache or cache[key][0] is not scope:  # the scope itself kept: its id is never another's
         numbers: dict[tuple, int] = {}
-        first: list[Unit] = []
-        kinds = np.empty(len(scope), dtype=np.int64)
-        for i, unit in enumerate(scope):
-            kind = (unit.level, unit.sector)
-            if kind not in numbers:
-                numbers[kind] = len(first)
-                first.append(unit)
-            kinds[i] = numbers[kind]
+        kinds = np.array([numbers.setdefault(kind, len(numbers)) for kind in zip(scope.levels, scope.sectors)],
+                         dtype=np.int64)
         stand_ins = card.stand_ins(plan)
-        stand_in = np.array([u.code in stand_ins for u in scope], dtype=bool) if stand_ins else np.zeros(
+        stand_in = np.array([c in stand_ins for c in scope.codes], dtype=bool) if stand_ins else np.zeros(
             len(scope), dtype=bool)
-        cache[key] = (scope, kinds, first, stand_in)
+        cache[key] = (scope, kinds, list(numbers), stand_in)
     return cache[key][1:]
 
 
-def _applies_by_kind(target: Target, unit: Unit) -> bool:
-    if unit.level not in (target.applies_to or "").split("|"):
+def _applies_by_kind(target: Target, level: str, unit_sector: str | None) -> bool:
+    if level not in (target.applies_to or "").split("|"):
         return False
     sector = target.sector
     sectors = tuple(sector.split("|")) if isinstance(sector, str) and sector else ()
-    return not sectors or unit.sector is None or unit.sector in sectors
+    return not sectors or unit_sector is None or unit_sector in sectors
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _bulk_ready(card, target: Target) -> bool:
@@ -152,7 +217,7 @@ def _bulk_ready(card, target: Target) -> bool:
             and (kept or card.approved_only) and not (isinstance(basis, str) and basis))
 
 
-def _lines(card, target: Target, units: list[Unit], year: int) -> list[tuple | None]:
+def _lines(card, target: Target, codes: list[str], year: int) -> list[tuple | None]:
     """For each unit, the unit that carries its series in each year of the indicator up to ``year`` (None in a
     year none does): itself, or before it began the one unit it continues (a new code, a new parent); all on
     one footing. None for a unit judged one by one: a merger of several in its line, the plan's own unit and
@@ -168,9 +233,12 @@ def _lines(card, target: Target, units: list[Unit], year: int) -> list[tuple | N
         excluded |= set(card.org.successors(card.target_unit(target)))
     known = _cache(card).setdefault(("lines", plan, years), {})
     others = _owned_by_plan(card, plan)
+    new = [c for c in dict.fromkeys(codes) if c not in known and c not in others]
+    if new:  # a unit in the tree every year carries its own series: found for all at once (``_line``'s first case)
+        everywhere = card.org.valid_every(new, years)
+        known.update((c, (c,) * len(years)) for c, there in zip(new, everywhere.tolist()) if there)
     found = []
-    for unit in units:
-        code = unit.code
+    for code in codes:
         if code not in known:
             known[code] = None if code in others else _line(card, code, years)
         found.append(None if code in excluded else known[code])
@@ -394,8 +462,9 @@ def _children_in_scope(card, codes: list[str], years: list[int], sectors: tuple)
 # --- judging ---------------------------------------------------------------------------------------------
 
 
-def _judged_in_bulk(card, target: Target, chosen: list[tuple[Unit, tuple]], year: int) -> pd.DataFrame:
-    units = [u for u, _ in chosen]
+def _judged_in_bulk(card, target: Target, scope: Roster, chosen: list[tuple[int, tuple]], year: int
+                    ) -> pd.DataFrame:
+    units = [i for i, _ in chosen]
     grid, carriers = read_grid(card, target, [line for _, line in chosen], year)
     spec = card.spec(target, None)
     if spec.type == LEVEL:
@@ -404,7 +473,7 @@ def _judged_in_bulk(card, target: Target, chosen: list[tuple[Unit, tuple]], year
         judged = judge_cumulative(spec, grid, year)
     else:
         judged = judge_annual(spec, grid, year)
-    return _records(card, target, units, year, grid, judged, carriers)
+    return _records(card, target, scope, units, year, grid, judged, carriers)
 
 
 def _py(fn, *columns: np.ndarray, where: np.ndarray) -> np.ndarray:
@@ -658,9 +727,9 @@ def _breaks(grid: Grid, carriers: np.ndarray) -> list[str]:
     return [words[m] for m in mask.tolist()]
 
 
-def _records(card, target: Target, units: list[Unit], year: int, grid: Grid, judged: dict,
+def _records(card, target: Target, scope: Roster, units: list[int], year: int, grid: Grid, judged: dict,
              carriers: np.ndarray) -> pd.DataFrame:
-    """The columns of ``StatusRow.as_record``, for the rows judged here."""
+    """The columns of ``StatusRow.as_record``, for the rows judged here (``units``: their places in ``scope``)."""
     n = len(units)
     col = judged["actual_col"]
     has = col >= 0
@@ -681,10 +750,10 @@ def _records(card, target: Target, units: list[Unit], year: int, grid: Grid, jud
     pace_rate = judged["pace_rate"] * 100
     frame = pd.DataFrame({
         "plan": target.plan, "target": target.code, "indicator": target.indicator,
-        "unit": [u.code for u in units], "year": year, "actual": column(judged["actual"]),
+        "unit": [scope.codes[i] for i in units], "year": year, "actual": column(judged["actual"]),
         "target_value": column(judged["target_value"]), "achievement_pct": column(judged["achievement_pct"]),
         "status": judged["status"], "target_type": target.type, "group": target.group_code,
-        "unit_name": [u.name_vi for u in units], "level": [u.level for u in units],
+        "unit_name": [scope.names[i] for i in units], "level": [scope.levels[i] for i in units],
         "actual_year": whole(np.where(has, years[col], 0), has), "expected": column(judged["expected"]),
         "gap": column(judged["gap"]), "pace_per_year": column(judged["pace_per_year"]),
         "pace_rate_pct": column(pace_rate), "projection": column(judged["projection"]),
