@@ -165,7 +165,7 @@ def _read_and_check(cur, store, report: Report, path: Path, sheet, encoding, pro
     counts = preview.compare(cur, layout)
     report.counts = {**counts, "rejected": _rejected(cur, report), "skipped": checked.blank}
     if report.ok:
-        preview.stage(cur, report)
+        preview.stage(cur, report, every_cell=store.engine == "postgresql")
         report.changes = preview.changes(cur)
     else:
         _keep_rows(cur, report)

@@ -103,13 +103,12 @@ TYPED = ("row", "unit_tid", "indicator_tid", "unit", "indicator", "year", "kind"
 BLANK = "value_text IS NULL AND numerator_text IS NULL AND denominator_text IS NULL"
 
 
-def _wide_sql(convention: str, rows: str | None = None) -> str:
-    """SQL: every column the rules read, for the cells of ``cells`` (of the ``rows`` only, when given):
+def _wide_sql(convention: str, cells: str = "cells", where: str = "") -> str:
+    """SQL: every column the rules read, for the cells of ``cells`` (those ``where`` keeps):
     names resolved, numbers read under ``convention``, the value a ratio's parts give."""
     readings = ", ".join(f"{numbers.reading(f'{f}_form', convention, numbers.role('kind', f, 'decimals'))} AS {f}_reading"
                          for f in NUMBER_FIELDS)
     parsed = ", ".join(f"{numbers.parse(f'{f}_body', f'{f}_form', f'{f}_reading')} AS {f}" for f in NUMBER_FIELDS)
-    where = f"WHERE c.row IN ({rows}) AND NOT ({BLANK})" if rows else ""
     named = rf"""
         SELECT c.* EXCLUDE (source_text, note_text), s.id AS source_id, n.id AS note_id,
                um.unit_tid, im.indicator_tid,
@@ -121,7 +120,7 @@ def _wide_sql(convention: str, rows: str | None = None) -> str:
                CASE WHEN regexp_full_match(c.year_text, '\d{{4}}(\.0+)?')
                     THEN CAST(left(c.year_text, 4) AS INTEGER) END AS year,
                i.kind, i."limit" AS upper_limit, coalesce(i.decimals, 0) AS decimals
-        FROM cells c
+        FROM {cells} c
         LEFT JOIN unit_match um ON um.unit_text = c.unit_text
         LEFT JOIN indicator_match im ON im.indicator_text = c.indicator_text
         LEFT JOIN source_nfc s ON s.raw = c.source_text
@@ -144,7 +143,10 @@ def _checked(cur, convention: str, years: list[int]) -> None:
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE checked AS
         SELECT {", ".join(TYPED)}, numerator_text IS NULL AND denominator_text IS NULL AS no_parts,
-               {BLANK} AS blank, coalesce({" OR ".join(f"({c})" for c in conditions)}, false) AS flagged
+               {BLANK} AS blank,
+               -- a CASE, not a bare OR: its condition is evaluated as a filter, so each rule's later terms
+               -- (a regular expression) run only on the rows its first terms keep
+               CASE WHEN {" OR ".join(f"({c})" for c in conditions)} THEN true ELSE false END AS flagged
         FROM ({_wide_sql(convention)})""", params)
 
 
@@ -256,7 +258,8 @@ def _problems(cur, layout: Layout, years: list[int], convention: str, controls: 
                                   {detail} AS detail, {order.get(column[:-4], 9)} AS position
                            FROM flagged WHERE {condition}""")
     # the rules again, worded, over the flagged rows only: every column they read, as the first pass had them
-    cur.execute(f"CREATE OR REPLACE TEMP TABLE flagged AS {_wide_sql(convention, 'SELECT row FROM checked WHERE flagged')}")
+    cells = layouts.cells_select(layout, "(SELECT * FROM raw WHERE row IN (SELECT row FROM checked WHERE flagged))")
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE flagged AS {_wide_sql(convention, f'({cells})', f'WHERE NOT ({BLANK})')}")
     cur.execute("CREATE OR REPLACE TEMP TABLE problems AS " + " UNION ALL ".join(selects), params)
     cur.execute("DROP TABLE flagged")
     _unit_years(cur, layout)
@@ -265,7 +268,7 @@ def _problems(cur, layout: Layout, years: list[int], convention: str, controls: 
     if controls:
         _controls(cur, layout)
     cur.execute(f"CREATE OR REPLACE TEMP TABLE error_rows AS {error_rows_sql()}")  # warnings below never reject
-    _warnings(cur)
+    _warnings(cur, layout)
 
 
 UNIT_TEXT = "(SELECT m.unit_text FROM unit_match m WHERE m.unit_tid = c.unit_tid)"  # a checked row ``c``'s unit as written
@@ -331,18 +334,19 @@ def _duplicates(cur, layout: Layout) -> None:
         WHERE c.row > r.first""", [layout.header("unit")])
 
 
-def _warnings(cur) -> None:
+def _warnings(cur, layout: Layout) -> None:
     """The warnings about rows without errors: found over ``checked`` as (row, year, code, detail) in ``warned``,
     then worded with the texts of those cells alone (a cell is its row and year, in a wide file too)."""
     _implausible(cur)
     _without_parts(cur)
     _own_over_units(cur)
+    cells = layouts.cells_select(layout, "(SELECT * FROM raw WHERE row IN (SELECT row FROM warned))")
     cur.execute(f"""
         INSERT INTO problems
         WITH texts AS (
             SELECT row, {YEAR} AS year, value_col,
                    replace(coalesce(value_text, numerator_text || '/' || denominator_text), chr(1), '') AS figure
-            FROM cells WHERE row IN (SELECT row FROM warned))
+            FROM ({cells}))
         SELECT w.row, t.value_col, t.figure, w.code, w.detail, 3
         FROM warned w JOIN texts t ON t.row = w.row AND t.year IS NOT DISTINCT FROM w.year""")
     cur.execute("DROP TABLE warned")
