@@ -81,6 +81,7 @@ def cli(code: Path, *args: str) -> None:
 def base_database(code: Path, folder: Path, name: str) -> Path:
     """A database made by that checkout's own command line, holding the generated units and targets."""
     path = folder / f"base-{name}.duckdb"
+    path.unlink(missing_ok=True)  # a kept ``--folder`` holds the last run's: ``init`` refuses an existing file
     for args in (["init"], ["units", "import", str(folder / "units.csv")],
                  ["targets", "import", str(folder / "targets.csv")]):
         cli(code, *args, "--db", str(path))
