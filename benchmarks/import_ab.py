@@ -4,7 +4,7 @@ Each round runs, for each checkout in turn, a bare typed ``read_csv`` of the fil
 database holding only the units and targets, the same file again (the re-import), and the bare read again;
 the best of the rounds is printed beside the ratio to the best bare read of the whole run, in wall time and in
 the process's CPU time (all its threads: what a queue of other work on a shared machine does not inflate). ``--statements``
-prints, for this checkout, the time of every SQL statement of the import (the profile of
+prints, for this checkout, the CPU time of every SQL statement of the import (the profile of
 ``docs/scaling.md``). The machine is shared: the load average is printed with each round.
 
     uptime; .venv/bin/python benchmarks/import_ab.py --against /work/main --rounds 3
@@ -33,12 +33,12 @@ folder, base, statements = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
 times = collections.Counter()
 if statements:
     execute = duckdb.DuckDBPyConnection.execute
-    def timed(self, sql, *args, **kwargs):
-        start = time.perf_counter()
+    def timed(self, sql, *args, **kwargs):  # CPU time of the process (every thread) during the statement
+        start = time.process_time()
         try:
             return execute(self, sql, *args, **kwargs)
         finally:
-            times[" ".join(str(sql).split())[:110]] += time.perf_counter() - start
+            times[" ".join(str(sql).split())[:110]] += time.process_time() - start
     duckdb.DuckDBPyConnection.execute = timed
 
 def bare():
