@@ -161,3 +161,18 @@ def test_a_bad_file_is_rejected_with_every_problem_and_changes_nothing(name, db_
     for _row, _column, code in EXPECTED_PROBLEMS[name]:
         assert code in done.stderr
     assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+
+
+def test_a_wide_file_names_each_problem_by_its_year_column_and_figure(db_path, tmp_path):
+    """The rules run over typed columns and the warnings over (row, year): the words of each problem come back
+    from the cell it is about, in a wide file the year's own column."""
+    path = tmp_path / "wide.csv"
+    path.write_text("đơn vị,chỉ tiêu,Năm 2023,2024\nD1,members,600,61\nD2,houses,3,ba\n", encoding="utf-8")
+    store = Store.open(db_path)
+    try:
+        report = intake.check(path, store=store)
+        found = {(p.row, p.column, p.value, p.code, p.unit) for p in report.problems}
+        report.close()
+    finally:
+        store.close()
+    assert found == {(2, "2024", "61", "implausible-change", "D1"), (3, "2024", "ba", "not-a-number", "D2")}

@@ -165,7 +165,7 @@ def _read_and_check(cur, store, report: Report, path: Path, sheet, encoding, pro
     counts = preview.compare(cur, layout)
     report.counts = {**counts, "rejected": _rejected(cur, report), "skipped": checked.blank}
     if report.ok:
-        preview.stage(cur, report)
+        preview.stage(cur, report, every_cell=store.engine == "postgresql")
         report.changes = preview.changes(cur)
     else:
         _keep_rows(cur, report)
@@ -196,8 +196,10 @@ def _collect(cur, report: Report, found: list) -> None:
     rows = cur.execute("""
         WITH listed AS (SELECT * FROM problems ORDER BY row, position, code LIMIT ?),
         named AS (  -- the names of the listed rows only: grouping every row of the file cost a second
-            SELECT row, any_value(unit_text) AS unit, any_value(indicator_text) AS indicator FROM checked
-            WHERE row IN (SELECT row FROM listed) GROUP BY row)
+            SELECT c.row, any_value(u.unit_text) AS unit, any_value(i.indicator_text) AS indicator FROM checked c
+            LEFT JOIN unit_match u ON u.unit_tid = c.unit_tid
+            LEFT JOIN indicator_match i ON i.indicator_tid = c.indicator_tid
+            WHERE c.row IN (SELECT row FROM listed) GROUP BY c.row)
         SELECT p.row, p.col, p.value, p.code, p.detail, w.unit, w.indicator FROM listed p
         LEFT JOIN named w ON w.row = p.row
         ORDER BY p.row, p.position, p.code""", [MAX_DETAILED]).fetchall()

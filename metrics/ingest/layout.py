@@ -157,7 +157,7 @@ def trimmed(column: str) -> str:
             f"THEN {column} ELSE nullif(trim({column}, '{BLANKS}'), '') END")
 
 
-def _rows_sql(layout: Layout) -> str:
+def _rows_sql(layout: Layout, source: str = "raw") -> str:
     """The data rows, each field trimmed (``unit_text`` …, ``y<i>`` for a year column), blank rows left out.
 
     Sources and notes are passed as written (``LONG_TEXT_FIELDS``): a file repeats a few long texts
@@ -174,7 +174,7 @@ def _rows_sql(layout: Layout) -> str:
     years = [f"{trimmed(f'c{i}')} AS y{i}" for i in layout.years]
     filled = [trimmed(f"{n}_text") if n in LONG_TEXT_FIELDS else f"{n}_text" for n in fields if n in layout.columns]
     filled += [f"y{i}" for i in layout.years]
-    return f"""SELECT * FROM (SELECT row, {", ".join(texts + years)} FROM raw WHERE row > {int(layout.header_row)})
+    return f"""SELECT * FROM (SELECT row, {", ".join(texts + years)} FROM {source} WHERE row > {int(layout.header_row)})
                WHERE coalesce({", ".join(filled) or "NULL"}) IS NOT NULL"""
 
 
@@ -221,13 +221,18 @@ def cells_sql(layout: Layout) -> tuple[str, list]:
     A view, not a table: the check reads it once into ``checked``; copying millions of rows into an
     intermediate table first cost as much as reading the file.
     """
+    return "CREATE OR REPLACE TEMP VIEW cells AS " + cells_select(layout), []
+
+
+def cells_select(layout: Layout, source: str = "raw") -> str:
+    """SQL: the rows of ``cells`` (``cells_sql``) read from ``source``, a relation with the columns of ``raw``
+    (a few of its rows: the texts of the rows a problem names)."""
     rest = "numerator_text, denominator_text, source_text, note_text, provenance_text"
     if not layout.wide:
-        sql = f"""CREATE OR REPLACE TEMP VIEW cells AS
+        return f"""
             SELECT row, unit_text, indicator_text, year_text, {sql_text(layout.header("year"))} AS year_col,
                    value_text, {sql_text(layout.header("value"))} AS value_col, {rest}
-            FROM ({_rows_sql(layout)})"""
-        return sql, []
+            FROM ({_rows_sql(layout, source)})"""
     selects = []
     for index, year in layout.years.items():
         header = sql_text(layout.headers[index])
@@ -240,5 +245,4 @@ def cells_sql(layout: Layout) -> tuple[str, list]:
     selects.append(f"""SELECT row, unit_text, indicator_text, {sql_text(str(layout.years[first]))} AS year_text,
                               {header} AS year_col, NULL AS value_text, {header} AS value_col, {rest}
                        FROM staged_rows WHERE {empty}""")
-    return f"CREATE OR REPLACE TEMP VIEW cells AS WITH staged_rows AS ({_rows_sql(layout)}) " + \
-        " UNION ALL ".join(selects), []
+    return f"WITH staged_rows AS ({_rows_sql(layout, source)}) " + " UNION ALL ".join(selects)

@@ -78,15 +78,19 @@ def _with_texts(cells: str, texts: str) -> str:
 WRITTEN = _with_texts("SELECT * FROM diff WHERE change <> 'unchanged'", TEXTS)
 
 
-def stage(cur, report) -> None:
+def stage(cur, report, *, every_cell: bool = True) -> None:
     """Write the cells to be written (created or updated) where the commit will find them: the cells
-    with the number of their source and note, and the texts once (``written_sql`` joins them again)."""
+    with the number of their source and note, and the texts once (``written_sql`` joins them again).
+    ``every_cell``: also every cell of the file, changed or not, which a commit on PostgreSQL compares with
+    what other writers did meanwhile (``cells_frame``); on DuckDB one process writes, and any write since
+    the check makes it stale, so that list (a third of a second per million cells) is not written."""
     cur.execute(f"""COPY (SELECT unit, indicator, year, value, numerator, denominator, source_id, note_id, provenance
                           FROM diff WHERE change <> 'unchanged')
                     TO {sql_text(report.staged)} (FORMAT parquet, COMPRESSION lz4_raw)""")
     cur.execute(f"COPY ({TEXTS}) TO {sql_text(report.staged_texts)} (FORMAT parquet)")
-    cur.execute(f"COPY (SELECT DISTINCT unit, indicator, year FROM diff) TO {sql_text(report.cells_path)} "
-                "(FORMAT parquet)")
+    if every_cell:
+        cur.execute(f"COPY (SELECT DISTINCT unit, indicator, year FROM diff) TO {sql_text(report.cells_path)} "
+                    "(FORMAT parquet)")
 
 
 def cells_frame(report) -> pd.DataFrame:

@@ -32,8 +32,8 @@ def mark_rows_outside(cur, scope: str | None, unit_header: str | None) -> None:
         INSERT INTO problems
         WITH RECURSIVE years AS (SELECT DISTINCT year FROM checked WHERE unit IS NOT NULL AND year IS NOT NULL),
         {_TREE}
-        SELECT DISTINCT ON (c.row) c.row, ?, c.unit_text, 'outside-scope', ?, 0
-        FROM checked c
+        SELECT DISTINCT ON (c.row) c.row, ?, u.unit_text, 'outside-scope', ?, 0
+        FROM checked c JOIN unit_match u ON u.unit_tid = c.unit_tid
         WHERE c.unit IS NOT NULL AND c.year IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM tree t WHERE t.year = c.year AND t.code = c.unit)
         ORDER BY c.row""", [scope, unit_header, name(cur, scope)])

@@ -22,8 +22,9 @@ CATALOGUES = {
 
 
 def resolve(cur, what: str, texts: str) -> None:
-    """Create ``{what}_match(text, codes)``: the codes each distinct text names (``texts``: SQL giving
-    the file's distinct texts of that field as ``text``).
+    """Create ``{what}_match(text, codes, tid)``: the codes each distinct text names (``texts``: SQL giving
+    the file's distinct texts of that field as ``text``), and the text's number (the checked rows carry it,
+    not the text: a problem's words look the text up by it).
 
     The best kind of match wins: the exact code, then the code ignoring case, then the name (vi or en)
     ignoring case and diacritics. One code: found; several: ambiguous; none: unknown.
@@ -46,7 +47,8 @@ def resolve(cur, what: str, texts: str) -> None:
         best AS (SELECT text, min(rank) AS rank FROM hits GROUP BY text),
         found AS (SELECT h.text, list(DISTINCT h.code ORDER BY h.code) AS codes
                   FROM hits h JOIN best b ON h.text = b.text AND h.rank = b.rank GROUP BY h.text)
-        SELECT t.text AS {what}_text, f.codes AS {what}_codes FROM texts t LEFT JOIN found f ON f.text = t.text""")
+        SELECT t.text AS {what}_text, f.codes AS {what}_codes, CAST(row_number() OVER () AS INTEGER) AS {what}_tid
+        FROM texts t LEFT JOIN found f ON f.text = t.text""")
 
 
 def suggestions(cur, what: str, texts: list[str]) -> dict[str, str]:

@@ -1,15 +1,17 @@
 """Every problem of a values file at once, found in SQL over the staged ``cells``.
 
 ``source_nfc``, ``note_nfc``  each distinct source and note, cleaned, with a number ``checked`` carries
-``checked``    cells with the unit and indicator they name, the year, each number's written form and
-               the number it reads as under the file's convention, and the value a ratio's parts give
+``checked``    one row per figure, typed: the unit and indicator it names (and the numbers of their texts in
+               ``unit_match``/``indicator_match``), the year, the numbers read under the file's convention, the
+               value a ratio's parts give, and ``flagged``: whether any rule holds for it
 ``current``    the values in force in the database for the file's cells and the year before each
 ``problems``   one row per problem: row, column, value, code, detail (``messages.py`` words them)
 ``error_rows`` the rows with at least one error (they are not written; warnings are not errors)
 
-The file is read into a table once (``raw``); ``checked`` is the only other copy of its rows. Each
-further copy of millions of rows costs about as much as reading the file did, so the rules run over
-``checked`` and everything else works on the few distinct texts (units, indicators, sources).
+The file is read into a table once (``raw``); ``checked`` is the only other copy of its rows, and holds no
+text: every rule is evaluated in the pass that reads the numbers, and the worded problems (forms, details,
+texts) are worked out again only for the flagged rows. Each further copy of millions of rows costs about as
+much as reading the file did, so everything else works on the few distinct texts (units, indicators, sources).
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ def check(cur, layout: Layout, years: list[int], progress=None, *, controls: boo
     cells, fields = layouts.number_cells_sql(layout)
     convention = cur.execute(numbers.convention_sql(f"(SELECT {_forms(fields)} FROM ({_bodies(f'({cells})', fields)}))",
                                                     fields)).fetchall()[0][0]
-    _checked(cur, convention)
+    _checked(cur, convention, years)
     blank = _skip_blank(cur)
     if values is not None:
         values(cur)
@@ -92,45 +94,70 @@ def _forms(fields: tuple[str, ...] = NUMBER_FIELDS) -> str:
     return ", ".join(f"{numbers.form(f'{f}_body')} AS {f}_form" for f in fields)
 
 
-def _checked(cur, convention: str) -> None:
-    """One pass over the cells: names resolved, numbers read under ``convention``, into one table."""
+# What ``checked`` keeps of each figure: the row, the numbers of its unit and indicator texts (``units.resolve``),
+# the typed columns, whether it is written at all (``blank``), with parts (``no_parts``) and whether some rule of
+# ``_rules`` holds for it (``flagged``). The texts and the per-rule columns are worked out again (``_wide_sql``)
+# only for the rows a problem names: writing them for every row cost twice the file's bare read.
+TYPED = ("row", "unit_tid", "indicator_tid", "unit", "indicator", "year", "kind", "value", "numerator",
+         "denominator", "effective", "source_id", "note_id", "provenance_text")
+BLANK = "value_text IS NULL AND numerator_text IS NULL AND denominator_text IS NULL"
+
+
+def _wide_sql(convention: str, cells: str = "cells", where: str = "") -> str:
+    """SQL: every column the rules read, for the cells of ``cells`` (those ``where`` keeps):
+    names resolved, numbers read under ``convention``, the value a ratio's parts give."""
     readings = ", ".join(f"{numbers.reading(f'{f}_form', convention, numbers.role('kind', f, 'decimals'))} AS {f}_reading"
                          for f in NUMBER_FIELDS)
     parsed = ", ".join(f"{numbers.parse(f'{f}_body', f'{f}_form', f'{f}_reading')} AS {f}" for f in NUMBER_FIELDS)
-    named = r"""
+    named = rf"""
         SELECT c.* EXCLUDE (source_text, note_text), s.id AS source_id, n.id AS note_id,
+               um.unit_tid, im.indicator_tid,
                um.unit_codes IS NOT NULL AS unit_found, im.indicator_codes IS NOT NULL AS indicator_found,
                CASE WHEN len(um.unit_codes) > 1 THEN um.unit_codes END AS unit_choices,
                CASE WHEN len(im.indicator_codes) > 1 THEN im.indicator_codes END AS indicator_choices,
                CASE WHEN len(um.unit_codes) = 1 THEN um.unit_codes[1] END AS unit,
                CASE WHEN len(im.indicator_codes) = 1 THEN im.indicator_codes[1] END AS indicator,
-               CASE WHEN regexp_full_match(c.year_text, '\d{4}(\.0+)?')
+               CASE WHEN regexp_full_match(c.year_text, '\d{{4}}(\.0+)?')
                     THEN CAST(left(c.year_text, 4) AS INTEGER) END AS year,
                i.kind, i."limit" AS upper_limit, coalesce(i.decimals, 0) AS decimals
-        FROM cells c
+        FROM {cells} c
         LEFT JOIN unit_match um ON um.unit_text = c.unit_text
         LEFT JOIN indicator_match im ON im.indicator_text = c.indicator_text
         LEFT JOIN source_nfc s ON s.raw = c.source_text
         LEFT JOIN note_nfc n ON n.raw = c.note_text
-        LEFT JOIN indicators i ON i.code = CASE WHEN len(im.indicator_codes) = 1 THEN im.indicator_codes[1] END"""
-    cur.execute(f"""
-        CREATE OR REPLACE TEMP TABLE checked AS
+        LEFT JOIN indicators i ON i.code = CASE WHEN len(im.indicator_codes) = 1 THEN im.indicator_codes[1] END
+        {where}"""
+    return f"""
         SELECT * EXCLUDE ({", ".join(f"{f}_body, {f}_reading" for f in NUMBER_FIELDS)}),
                {effective('kind', 'value', 'numerator', 'denominator')} AS effective,
                {rollups.parts_value_sql('kind', 'numerator', 'denominator')} AS from_parts,
                pow(10, -{numbers.decimals('value_body', 'value_form', 'value_reading')}) AS tolerance
-        FROM (SELECT *, {parsed} FROM (SELECT *, {readings} FROM (SELECT *, {_forms()} FROM ({_bodies(f"({named})")}))))""")
+        FROM (SELECT *, {parsed} FROM (SELECT *, {readings} FROM (SELECT *, {_forms()} FROM ({_bodies(f"({named})")}))))"""
+
+
+def _checked(cur, convention: str, years: list[int]) -> None:
+    """One pass over the cells: names resolved, numbers read under ``convention`` and every rule evaluated,
+    into one table of typed columns (``TYPED``) with ``flagged`` set where some rule holds."""
+    conditions = [condition for condition, *_ in _rules(convention)]
+    params = [years for condition in conditions if "?" in condition]
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE checked AS
+        SELECT {", ".join(TYPED)}, numerator_text IS NULL AND denominator_text IS NULL AS no_parts,
+               {BLANK} AS blank,
+               -- a CASE, not a bare OR: its condition is evaluated as a filter, so each rule's later terms
+               -- (a regular expression) run only on the rows its first terms keep
+               CASE WHEN {" OR ".join(f"({c})" for c in conditions)} THEN true ELSE false END AS flagged
+        FROM ({_wide_sql(convention)})""", params)
 
 
 def _skip_blank(cur) -> int:
     """Rows without a value, numerator or denominator are skipped, not refused: a template comes with a row
     for every unit and indicator, and a row left empty says "no figure" (it replaces nothing)."""
-    blank = "value_text IS NULL AND numerator_text IS NULL AND denominator_text IS NULL"
-    if not cur.execute(f"SELECT count(*) FROM checked WHERE {blank}").fetchall()[0][0]:
+    if not cur.execute("SELECT count(*) FROM checked WHERE blank").fetchall()[0][0]:
         return 0  # most files: one pass, nothing deleted
-    rows = cur.execute(f"""SELECT count(DISTINCT row) FROM checked WHERE {blank}
-                           AND row NOT IN (SELECT row FROM checked WHERE NOT ({blank}))""").fetchall()[0][0]
-    cur.execute(f"DELETE FROM checked WHERE {blank}")
+    rows = cur.execute("""SELECT count(DISTINCT row) FROM checked WHERE blank
+                          AND row NOT IN (SELECT row FROM checked WHERE NOT blank)""").fetchall()[0][0]
+    cur.execute("DELETE FROM checked WHERE blank")
     return int(rows)
 
 
@@ -229,17 +256,23 @@ def _problems(cur, layout: Layout, years: list[int], convention: str, controls: 
             params.append(years)
         selects.append(f"""SELECT row, {column_sql} AS col, ltrim({value}, {MARKERS}) AS value, '{code}' AS code,
                                   {detail} AS detail, {order.get(column[:-4], 9)} AS position
-                           FROM checked WHERE {condition}""")
+                           FROM flagged WHERE {condition}""")
+    # the rules again, worded, over the flagged rows only: every column they read, as the first pass had them
+    cells = layouts.cells_select(layout, "(SELECT * FROM raw WHERE row IN (SELECT row FROM checked WHERE flagged))")
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE flagged AS {_wide_sql(convention, f'({cells})', f'WHERE NOT ({BLANK})')}")
     cur.execute("CREATE OR REPLACE TEMP TABLE problems AS " + " UNION ALL ".join(selects), params)
+    cur.execute("DROP TABLE flagged")
     _unit_years(cur, layout)
     _series(cur)
     _duplicates(cur, layout)
     if controls:
         _controls(cur, layout)
     cur.execute(f"CREATE OR REPLACE TEMP TABLE error_rows AS {error_rows_sql()}")  # warnings below never reject
-    _implausible(cur)
-    _without_parts(cur)
-    _own_over_units(cur)
+    _warnings(cur, layout)
+
+
+UNIT_TEXT = "(SELECT m.unit_text FROM unit_match m WHERE m.unit_tid = c.unit_tid)"  # a checked row ``c``'s unit as written
+YEAR = r"CASE WHEN regexp_full_match(year_text, '\d{4}(\.0+)?') THEN CAST(left(year_text, 4) AS INTEGER) END"
 
 
 def _controls(cur, layout: Layout) -> None:
@@ -247,21 +280,26 @@ def _controls(cur, layout: Layout) -> None:
     cells: list[tuple[str, str | None]] = [(f"{name}_text", layout.header(name))
              for name in ("unit", "indicator", "numerator", "denominator", "provenance")]
     cells += [(f"{name}_text", None) for name in ("year", "value")]  # in a wide file, each year's own column
+    cells += [(f"{name}_text", layout.header(name)) for name in ("source", "note")]  # as written, not trimmed
+    # one pass over the cells keeps those with a control character anywhere; their columns are told apart after
+    anywhere = " OR ".join(f"regexp_matches({column}, '{CONTROL}')" for column, _ in cells)
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE control_cells AS SELECT * FROM cells WHERE NOT ({BLANK}) AND ({anywhere})")
+    texts = {column: column if column in ("source_text", "note_text") else f"ltrim({column}, {MARKERS})"
+             for column, _ in cells}
     selects = [f"""SELECT row, {'?' if header is not None else column.replace('_text', '_col')} AS col,
-                          ltrim({column}, {MARKERS}) AS text FROM checked""" for column, header in cells]
-    selects += [f"""SELECT c.row, ?, t.raw FROM checked c JOIN {name}_nfc t ON t.id = c.{name}_id"""
-                for name in ("source", "note")]
-    params = [header for _, header in cells if header is not None] + [layout.header("source"), layout.header("note")]
+                          {texts[column]} AS text FROM control_cells""" for column, header in cells]
+    params = [header for _, header in cells if header is not None]
     cur.execute(f"""
         INSERT INTO problems
         SELECT row, col, regexp_replace(text, '{CONTROL}', chr(65533), 'g'), 'control-character',
                printf('U+%04X', unicode(regexp_extract(text, '{CONTROL}'))), 8
         FROM ({" UNION ALL ".join(selects)}) WHERE regexp_matches(text, '{CONTROL}')""", params)
+    cur.execute("DROP TABLE control_cells")
 
 
 def _unit_years(cur, layout: Layout) -> None:
     """A unit must exist on 31 December of the year (the rule of the organisation tree)."""
-    cur.execute("""
+    cur.execute(f"""
         INSERT INTO problems
         WITH pairs AS (SELECT DISTINCT unit, year FROM checked WHERE unit IS NOT NULL AND year IS NOT NULL),
         judged AS (
@@ -270,7 +308,7 @@ def _unit_years(cur, layout: Layout) -> None:
                            AND (u.valid_to IS NULL OR u.valid_to >= make_date(p.year, 12, 31))) AS valid,
                    min(u.valid_from) AS first_day, max(u.valid_to) AS last_day, max(u.successor) AS successor
             FROM pairs p JOIN units u ON u.code = p.unit GROUP BY p.unit, p.year)
-        SELECT c.row, ?, c.unit_text, 'unit-not-valid-in-year',
+        SELECT c.row, ?, {UNIT_TEXT}, 'unit-not-valid-in-year',
                CASE WHEN j.first_day > make_date(c.year, 12, 31) THEN 'from:' || strftime(j.first_day, '%d/%m/%Y')
                     WHEN j.successor IS NOT NULL THEN 'successor:' || j.successor
                     ELSE 'to:' || strftime(j.last_day, '%d/%m/%Y') END, 0
@@ -289,11 +327,29 @@ def _series(cur) -> None:
 
 
 def _duplicates(cur, layout: Layout) -> None:
-    cur.execute("""
+    cur.execute(f"""
         INSERT INTO problems
-        SELECT c.row, ?, c.unit_text, 'duplicate-row', CAST(r.first AS VARCHAR), 0
+        SELECT c.row, ?, {UNIT_TEXT}, 'duplicate-row', CAST(r.first AS VARCHAR), 0
         FROM checked c JOIN (SELECT * FROM series WHERE rows > 1) r USING (unit, indicator, year)
         WHERE c.row > r.first""", [layout.header("unit")])
+
+
+def _warnings(cur, layout: Layout) -> None:
+    """The warnings about rows without errors: found over ``checked`` as (row, year, code, detail) in ``warned``,
+    then worded with the texts of those cells alone (a cell is its row and year, in a wide file too)."""
+    _implausible(cur)
+    _without_parts(cur)
+    _own_over_units(cur)
+    cells = layouts.cells_select(layout, "(SELECT * FROM raw WHERE row IN (SELECT row FROM warned))")
+    cur.execute(f"""
+        INSERT INTO problems
+        WITH texts AS (
+            SELECT row, {YEAR} AS year, value_col,
+                   replace(coalesce(value_text, numerator_text || '/' || denominator_text), chr(1), '') AS figure
+            FROM ({cells}))
+        SELECT w.row, t.value_col, t.figure, w.code, w.detail, 3
+        FROM warned w JOIN texts t ON t.row = w.row AND t.year IS NOT DISTINCT FROM w.year""")
+    cur.execute("DROP TABLE warned")
 
 
 def _implausible(cur) -> None:
@@ -305,7 +361,7 @@ def _implausible(cur) -> None:
     """
     minimums = " ".join(f"WHEN '{k}' THEN {v}" for k, v in COUNT_JUMP_MINIMUM.items())
     cur.execute(f"""
-        INSERT INTO problems
+        CREATE OR REPLACE TEMP TABLE warned AS
         WITH in_file AS (SELECT unit, indicator, year, effective, denominator FROM series WHERE effective IS NOT NULL),
         in_db AS (
             SELECT c.unit, c.indicator, c.year,
@@ -315,9 +371,8 @@ def _implausible(cur) -> None:
             SELECT * FROM in_file
             UNION ALL SELECT * FROM in_db d WHERE NOT EXISTS (
                 SELECT 1 FROM in_file f WHERE f.unit = d.unit AND f.indicator = d.indicator AND f.year = d.year))
-        SELECT c.row, c.value_col, replace(coalesce(c.value_text, c.numerator_text || '/' || c.denominator_text),
-                                           chr(1), ''), 'implausible-change',
-               CAST(p.year AS VARCHAR) || ':' || CAST(round(p.effective, 4) AS VARCHAR), 3
+        SELECT c.row, c.year, 'implausible-change' AS code,
+               CAST(p.year AS VARCHAR) || ':' || CAST(round(p.effective, 4) AS VARCHAR) AS detail
         FROM checked c JOIN previous p ON p.unit = c.unit AND p.indicator = c.indicator AND p.year = c.year - 1
         WHERE p.effective IS NOT NULL AND c.effective IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM error_rows e WHERE e.row = c.row) AND NOT {_in_force("c")}
@@ -337,11 +392,10 @@ def _without_parts(cur) -> None:
     """A ratio given only as a percentage is shown for its unit, but cannot be added into its parent's
     Σnumerator ÷ Σdenominator: say so (a warning) for every unit that has a parent."""
     cur.execute(f"""
-        INSERT INTO problems
-        SELECT c.row, c.value_col, replace(c.value_text, chr(1), ''), 'value-without-parts', NULL, 3
+        INSERT INTO warned
+        SELECT c.row, c.year, 'value-without-parts', NULL
         FROM checked c
-        WHERE c.kind IN ('ratio', 'rate') AND c.value IS NOT NULL AND c.numerator_text IS NULL
-              AND c.denominator_text IS NULL
+        WHERE c.kind IN ('ratio', 'rate') AND c.value IS NOT NULL AND c.no_parts
               AND NOT EXISTS (SELECT 1 FROM error_rows e WHERE e.row = c.row) AND NOT {_in_force("c")}
               AND EXISTS (SELECT 1 FROM units u WHERE u.code = c.unit AND u.parent IS NOT NULL)""")
 
@@ -350,15 +404,14 @@ def _own_over_units(cur) -> None:
     """A unit's own figure replaces the sum of the units below it: when the file gives both (a template's
     province row filled in beside its districts' rows), say which one counts (a warning)."""
     cur.execute(f"""
-        INSERT INTO problems
-        SELECT c.row, c.value_col, replace(coalesce(c.value_text, c.numerator_text || '/' || c.denominator_text),
-                                           chr(1), ''), 'own-figure-over-units', CAST(count(DISTINCT k.unit) AS VARCHAR), 3
+        INSERT INTO warned
+        SELECT c.row, c.year, 'own-figure-over-units', CAST(count(DISTINCT k.unit) AS VARCHAR)
         FROM checked c
         JOIN checked k ON k.indicator = c.indicator AND k.year = c.year AND k.unit <> c.unit
         JOIN units u ON u.code = k.unit AND u.parent = c.unit AND u.valid_from <= make_date(c.year, 12, 31)
                         AND (u.valid_to IS NULL OR u.valid_to >= make_date(c.year, 12, 31))
         WHERE NOT EXISTS (SELECT 1 FROM error_rows e WHERE e.row = c.row) AND NOT {_in_force("c")}
-        GROUP BY c.row, c.value_col, c.value_text, c.numerator_text, c.denominator_text""")
+        GROUP BY c.row, c.year""")
 
 
 def _in_force(alias: str) -> str:
