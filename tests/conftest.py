@@ -145,3 +145,24 @@ def dashboard(monkeypatch) -> Iterator[Callable]:
 
     yield open_page
     st.cache_resource.clear()  # releases the DuckDB file lock
+
+
+# What a test costs, roughly, by its kind (seconds on two cores): enough to order the files, heaviest first.
+_EXPECTED_SECONDS = {"browser": 12.0, "slow": 5.0}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The test files in the order of their expected time, longest first (``./scripts/test`` keeps this order
+    with ``--no-loadscope-reorder``, so xdist hands each worker a file as it finishes one): a long file of a few
+    browser tests then starts early instead of running alone at the end while the other core idles. Within a
+    file the tests keep their order."""
+    def expected(item: pytest.Item) -> float:
+        kinds = [seconds for mark, seconds in _EXPECTED_SECONDS.items() if item.get_closest_marker(mark)]
+        return max(kinds, default=0.3)
+
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+    weight = {name: sum(map(expected, tests)) for name, tests in files.items()}
+    items[:] = [item for name in sorted(files, key=lambda name: -weight[name]) for item in files[name]]
