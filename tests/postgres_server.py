@@ -143,9 +143,22 @@ def shared(root: Path) -> Server:
             found = json.loads(state.read_text(encoding="utf-8"))
             return Server(Path(found["folder"]), int(found["port"]), str(found["user"]))
         server = start()
+        _make_server_wide_role(server)
         state.write_text(json.dumps({"folder": str(server.folder), "port": server.port, "user": server.user}),
                          encoding="utf-8")
         return server
+
+
+def _make_server_wide_role(server: Server) -> None:
+    """The role of scoped writes belongs to the server, not to a database: the first migration on a server makes
+    it, and two workers migrating their first databases at the same moment would both try (one fails with a
+    duplicate role). Made once here, by the migration's own statement, before any worker migrates."""
+    import psycopg
+
+    from metrics.storage.migrations import SCOPED_ROLE_MADE
+
+    with psycopg.connect(server.url(), autocommit=True) as con:
+        con.execute(SCOPED_ROLE_MADE)
 
 
 def stop_shared(root: Path) -> None:
