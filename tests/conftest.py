@@ -19,14 +19,29 @@ from tests import postgres_server as postgres_server_module
 from tests.helpers import MINI, copy_database, run_cli
 
 
+def _run_root(config: pytest.Config) -> Path:
+    """The folder every process of this test run shares: the base temporary folder of the run's first process
+    (pytest-xdist's workers each have a folder inside it)."""
+    base = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
+    return base.parent if hasattr(config, "workerinput") else base
+
+
 @pytest.fixture(scope="session")
-def postgres_server() -> Iterator[postgres_server_module.Server]:
-    """A throwaway PostgreSQL 15 server for the session (tests/postgres_server.py), stopped at the end.
+def postgres_server(pytestconfig) -> postgres_server_module.Server:
+    """A throwaway PostgreSQL 15 server for the run (tests/postgres_server.py), one for all the xdist workers:
+    the first that needs it starts it, the run's first process stops it at the end (``pytest_unconfigure``).
     ``./scripts/test`` installs Debian's postgresql when it is missing; a bare ``pytest`` without it skips."""
     if postgres_server_module.bin_dir() is None:
         pytest.skip("PostgreSQL 15 is not installed: ./scripts/test installs it (apt-get install -y postgresql)")
-    with postgres_server_module.running() as server:
-        yield server
+    return postgres_server_module.shared(_run_root(pytestconfig))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The run's first process (not an xdist worker) stops the run's shared PostgreSQL server, if any started."""
+    if not hasattr(config, "workerinput") and hasattr(config, "_tmp_path_factory"):
+        base = config._tmp_path_factory._basetemp  # type: ignore[attr-defined]  # None: no test made a folder
+        if base is not None:
+            postgres_server_module.stop_shared(base)
 
 
 @pytest.fixture
@@ -36,13 +51,14 @@ def postgres_url(postgres_server, request) -> str:
 
 
 @pytest.fixture(scope="session")
-def postgres_demo_template(postgres_server) -> str:
-    """The name of a PostgreSQL database holding the demo (``init --demo``), built once: never open it, copy it
-    (``postgres_demo_url``)."""
-    url = postgres_server.create_database("demo_template")
-    init_database(url, demo=True).close()
-    postgres.Access.of(url).close()  # a template database is copied only while nobody is connected to it
-    return "demo_template"
+def postgres_demo_template(postgres_server, pytestconfig) -> str:
+    """The name of a PostgreSQL database holding the demo (``init --demo``), built once for the run (by the first
+    xdist worker that needs it): never open it, copy it (``postgres_demo_url``)."""
+    def build(url: str) -> None:
+        init_database(url, demo=True).close()
+        postgres.Access.of(url).close()  # a template database is copied only while nobody is connected to it
+
+    return postgres_server_module.built_once(postgres_server, _run_root(pytestconfig), "demo_template", build)
 
 
 @pytest.fixture
@@ -129,3 +145,24 @@ def dashboard(monkeypatch) -> Iterator[Callable]:
 
     yield open_page
     st.cache_resource.clear()  # releases the DuckDB file lock
+
+
+# What a test costs, roughly, by its kind (seconds on two cores): enough to order the files, heaviest first.
+_EXPECTED_SECONDS = {"browser": 12.0, "slow": 5.0}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The test files in the order of their expected time, longest first (``./scripts/test`` keeps this order
+    with ``--no-loadscope-reorder``, so xdist hands each worker a file as it finishes one): a long file of a few
+    browser tests then starts early instead of running alone at the end while the other core idles. Within a
+    file the tests keep their order."""
+    def expected(item: pytest.Item) -> float:
+        kinds = [seconds for mark, seconds in _EXPECTED_SECONDS.items() if item.get_closest_marker(mark)]
+        return max(kinds, default=0.3)
+
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+    weight = {name: sum(map(expected, tests)) for name, tests in files.items()}
+    items[:] = [item for name in sorted(files, key=lambda name: -weight[name]) for item in files[name]]

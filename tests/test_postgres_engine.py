@@ -155,7 +155,8 @@ def test_sign_in_on_postgresql_needs_a_key_every_process_shares(postgres_url, mo
 def _waiting_on_a_lock(url: str) -> bool:
     con = postgres.Connection(url)
     try:
-        return bool(con.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'").fetchall()[0][0])
+        return bool(con.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "  # this test's
+                                "AND datname = current_database()").fetchall()[0][0])  # (the run shares one server)
     finally:
         con.close()
 

@@ -40,6 +40,8 @@ DRAWN = """() => {
   return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
     .every((c) => c.querySelector('.js-plotly-plot[data-kpi-decluttered]'));
 }"""
+# Nothing left to paint before a screenshot: a page drawn, or no dashboard page at all (a blank or an error page).
+SETTLED = f"""() => !document.querySelector('[data-testid="stApp"]') || ({DRAWN})()"""
 
 
 def pytest_collection_modifyitems(items) -> None:
@@ -111,8 +113,9 @@ def page(browser, request):
     page.set_default_timeout(30_000)
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
+    with contextlib.suppress(Exception):  # the last widgets painted before the picture is taken (a page that
+        page.wait_for_function(SETTLED, timeout=2_000)  # never settles is pictured as it is after 2 s)
     with contextlib.suppress(Exception):
-        page.wait_for_timeout(800)  # let the last widgets paint before the picture is taken
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
 
