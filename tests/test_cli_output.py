@@ -61,3 +61,16 @@ def test_csv_text_is_pandas_to_csv_byte_for_byte():
                            t=[output.safe_cell(v) for v in frame["t"]])
     assert output.csv_text(frame, guard=True) == guarded.to_csv(index=False, lineterminator="\n")
     assert "'-1" in output.csv_text(frame, guard=True)
+
+
+def test_csv_text_of_many_distinct_names_is_pandas_to_csv_byte_for_byte():
+    """A column of 256 distinct texts or more (the nation's names and codes) is worded by Arrow's string
+    kernels, not one Python call each: the same bytes as ``to_csv``, guarded as ``safe_cell`` guards."""
+    starts = ["", "=", "+", "-", "@", "\t", "\r", '"', ",", ";", " ", "Đ", "\n", "\x00"]
+    comma, quoted, broken = ",", '"q"', "\nb"
+    names = [f"{starts[i % len(starts)]}Công đoàn {i}{comma if i % 5 == 0 else ''}{quoted if i % 7 == 0 else ''}"
+             f"{broken if i % 11 == 0 else ''}" for i in range(300)] + [""] * 3
+    frame = pd.DataFrame({"unit_name": names, "n": range(len(names))})
+    assert output.csv_text(frame) == frame.to_csv(index=False, lineterminator="\n")
+    guarded = frame.assign(unit_name=[output.safe_cell(v) for v in frame["unit_name"]])
+    assert output.csv_text(frame, guard=True) == guarded.to_csv(index=False, lineterminator="\n")

@@ -642,3 +642,31 @@ def test_a_quotas_slide_names_the_units_ahead_of_their_quotas_pace(deck_file, de
         if said:
             assert said in slides[q.target.code], q.target.code
     assert any(q.ahead for q in demo_quotas)  # the demo has one, so the check above is not empty
+
+
+def test_a_quotas_slide_with_every_unit_ahead_names_three_and_keeps_its_table_on_the_slide(store, demo_quotas):
+    """A target divided among many units, most of them ahead: the sentence named every unit ahead, and past a
+    dozen the table under it got a negative height (python-pptx refused it: the deck could not be made)."""
+    import dataclasses
+
+    from metrics.exports import deck as deck_writer
+    from metrics.exports.slides import QUOTAS, build_deck
+    from metrics.judging.quotas import ahead_sentence
+
+    quotas = demo_quotas[0]
+    ahead = dataclasses.replace(quotas, carriers=[dataclasses.replace(c, behind=-(i + 1.0))
+                                                  for i, c in enumerate(quotas.carriers)])
+    n = len(ahead.carriers)
+    assert n >= 15
+    said = ahead_sentence(ahead, "vi")
+    assert said.endswith(f" và {n - 3} đơn vị khác.") and said.count("(vượt ") == 3
+    assert ahead_sentence(ahead, "en").endswith(f" and {n - 3} more.")
+    card = Scorecard(store, as_of=pin(store).as_of, approved_only=True)
+    deck = build_deck(card, PLAN, None, "vi", pin(store))
+    deck.slides = [s if s.kind != QUOTAS else dataclasses.replace(s, quotas=ahead) for s in deck.slides]
+    made = Presentation(io.BytesIO(deck_writer.render(deck)))
+    page = made.slides[[s.kind for s in deck.slides].index(QUOTAS)]
+    table = next(s for s in page.shapes if s.has_table)
+    footer = min(s.top for s in page.shapes if s.has_text_frame and s.text_frame.text.startswith("Số liệu đến"))
+    assert said in [s.text_frame.text for s in page.shapes if s.has_text_frame]
+    assert table.top + sum(r.height for r in table.table.rows) <= footer

@@ -119,6 +119,26 @@ def test_a_warm_up_leaves_the_file_to_a_writing_process_between_its_steps(demo, 
     assert data.store().rows("SELECT count(*) FROM batches WHERE file_name = 'so-lieu.csv'")[0][0] == 1
 
 
+def test_a_request_for_the_data_being_warmed_does_not_stop_the_warm_up(demo, monkeypatch):
+    """The import page asks for a warm-up after its write; when the watcher had already begun warming that very
+    data, the request stopped the warm-up at its next step, and it was all done again."""
+    runs, gave_way = [], []
+    view, give_way = warmup.default_view, warmup.give_way
+    monkeypatch.setattr(warmup, "default_view", lambda *a, **k: runs.append(1) or view(*a, **k))
+
+    def asked_meanwhile() -> None:  # between the first two steps, the import page's request arrives
+        if not gave_way:
+            warmup.after_write()
+        gave_way.append(1)
+        give_way()
+
+    monkeypatch.setattr(warmup, "give_way", asked_meanwhile)
+    stamp = warmup.current_stamp()
+    warmup.WARMER.request(stamp)
+    assert warmup.WARMER.warmed(stamp, timeout=120) and warmup.WARMER.settled(timeout=120)
+    assert len(runs) == 1
+
+
 def test_the_watcher_leaves_an_idle_database_alone(demo, monkeypatch):
     """Between writes the watcher looks at the file only: no query, no connection (the command line finds the
     file free once the dashboard's last read is over)."""

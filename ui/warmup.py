@@ -53,7 +53,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "views"
 LANG = "vi"  # the language every visitor starts in
 # How often each dashboard process looks for a write by someone else (``Watcher``).
-WATCH_SECONDS = float(os.environ.get("KPI_WATCH_SECONDS", "3"))
+# (At least half a second: 0 or less looked without pause, a query a turn on PostgreSQL.)
+WATCH_SECONDS = max(0.5, float(os.environ.get("KPI_WATCH_SECONDS", "3")))
+LEAST_WATCH_SECONDS = 0.01  # a watcher never looks more often (the tests look this often)
 
 
 @dataclass(frozen=True)
@@ -105,16 +107,20 @@ class Superseded(Exception):
     """A newer data version was written while the default view of an older one was being warmed."""
 
 
-def default_view(stop: Callable[[], bool] = lambda: False) -> tuple[str, int, str, int] | None:
+def default_view(stop: Callable[[], bool] = lambda: False,
+                 begun: tuple[tuple, object] | None = None) -> tuple[str, int, str, int] | None:
     """Judge the default view on the scorecard of the data as they are now and build its charts (the second
     step of ``warm``); its plan, year, unit and the number of charts kept; None when there is no plan.
 
     Each step reads under a lease of its own and gives the file back between steps (``give_way``): on DuckDB
     a writing process (an import from the command line) waits for one step, not for the whole warm-up (seconds
     at national scale, against its ``KPI_LOCK_WAIT``). A step that finds the data changed since the first, or
-    ``stop`` true (a newer version waits to be warmed), raises ``Superseded``."""
+    ``stop`` true (a write of this process waits), raises ``Superseded``. ``begun``: the stamp and the scorecard
+    the caller read (the warm-up is of them: data changed since raise ``Superseded``)."""
     with data.reading():
         stamp, card = current_stamp(), data.scorecard()
+        if begun is not None and (stamp, card) != begun:
+            raise Superseded
         if not card.plans:
             return None
         plan = next(iter(card.plans))
@@ -214,11 +220,11 @@ class Warmer:
         with self._cond:
             return self._cond.wait_for(lambda: self._warmed == stamp, timeout)
 
-    def _superseded(self) -> bool:
-        """A newer version is asked for, or a write of this process waits for the warm-up's read to end."""
-        with self._cond:
-            if self._wanted is not False and self._wanted != self._warming:
-                return True
+    @staticmethod
+    def _superseded() -> bool:
+        """A write of this process waits for the warm-up's read to end. (Data changed since the warm-up began,
+        by anyone, stop it at its next step anyway: ``default_view`` compares the change stamp. A request alone
+        does not: it may ask for the very data being warmed.)"""
         return bool(getattr(data.store().access, "writer_waiting", False))  # PostgreSQL: writes never wait
 
     def _serve(self) -> None:
@@ -250,7 +256,7 @@ class Warmer:
             with self._cond:
                 self._warming = stamp
         if self._card is None or self._card() is not card:
-            view = default_view(self._superseded)  # (its steps read under leases of their own)
+            view = default_view(self._superseded, (stamp, card))  # (its steps read under leases of their own)
             self._card = weakref.ref(card)
         else:
             view = None
@@ -280,7 +286,7 @@ class Watcher:
     On PostgreSQL the change stamp itself (one statement over two one-row tables)."""
 
     def __init__(self, every: float):
-        self.every = every
+        self.every = max(every, LEAST_WATCH_SECONDS)
         self._stopping = threading.Event()
         self.ready = threading.Event()  # set once the change stamp to compare with is read
         self.looks = 0  # how many times it looked (the tests wait on it)

@@ -15,7 +15,7 @@ from metrics.exports.pinned import batches, pin
 from metrics.exports.slides import GROUP, QUOTAS, SUMMARY, TITLE, Deck, build_deck, quota_lines
 from metrics.exports.words import w
 from metrics.judging import charts
-from metrics.judging.quotas import carriers_sentence, reconciliation_sentence
+from metrics.judging.quotas import ahead_sentence, carriers_sentence, reconciliation_sentence
 from metrics.vocabulary.i18n import provisional_mark
 from ui import data, layout, state, widgets
 from ui.texts import t
@@ -247,6 +247,8 @@ def quotas_slide(deck: Deck, slide) -> None:
     st.header(widgets.safe(slide.title), divider="blue")
     st.markdown(f"**{widgets.safe(reconciliation_sentence(q, lang))}**")
     st.markdown(widgets.safe(carriers_sentence(q, lang, named=False)))
+    if ahead := ahead_sentence(q, lang):  # the table lists those carrying the gap: the units ahead are named here
+        st.markdown(widgets.safe(ahead))
     heads = w("quotas_columns", lang).split("|")
     st.dataframe(pd.DataFrame([dict(zip(heads, cells)) for _, cells in quota_lines(q, lang)]), hide_index=True)
 

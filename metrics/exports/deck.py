@@ -231,7 +231,7 @@ def _quotas(page, deck: Deck, slide: Slide) -> None:
                    for j, (text, width) in enumerate(zip(cells, widths)))
 
     row_h = [row_height(heads, True), *(row_height(cells, False) for _, cells in lines)]
-    scale = min(1.0, (bottom - y) / sum(row_h))  # never past the footer: rows squeezed, not cut
+    scale = min(1.0, max(bottom - y, Inches(1)) / sum(row_h))  # never past the footer: rows squeezed, not cut
     row_h = [int(h * scale) for h in row_h]
     table = page.shapes.add_table(len(lines) + 1, len(widths), MARGIN, y, sum(widths), sum(row_h)).table
     for j, (width, head) in enumerate(zip(widths, heads)):

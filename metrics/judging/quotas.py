@@ -338,14 +338,22 @@ def carriers_sentence(quotas: TargetQuotas, lang: str = "vi", named: bool = True
             f"largest shortfalls: {names}.")
 
 
+AHEAD_NAMED = 3  # the units ahead a sentence names (the furthest ahead); the tables list every unit
+
+
 def ahead_sentence(quotas: TargetQuotas, lang: str = "vi") -> str:
     """The units ahead of their quotas' pace, which the chart of who carries the gap leaves out: ``Vượt tiến độ
-    chỉ tiêu giao: Công đoàn các Khu kinh tế tỉnh An Giang (vượt 4.400 đoàn viên).`` ("": none)."""
+    chỉ tiêu giao: Công đoàn các Khu kinh tế tỉnh An Giang (vượt 4.400 đoàn viên).`` ("": none). The three
+    furthest ahead by name, then how many more (a target divided among the nation's provinces may have dozens,
+    and a slide has room for a few lines)."""
     ahead = quotas.ahead
     if not ahead:
         return ""
     names = ", ".join(f"{c.unit.name(lang)} ({'vượt' if lang == 'vi' else 'by'} {_size(-(c.behind or 0), quotas, lang)})"
-                      for c in ahead)
+                      for c in ahead[:AHEAD_NAMED])
+    more = len(ahead) - AHEAD_NAMED
+    if more > 0:
+        names += f" và {more} đơn vị khác" if lang == "vi" else f" and {more} more"
     return (f"Vượt tiến độ chỉ tiêu giao: {names}." if lang == "vi" else f"Ahead of the pace of their quotas: {names}.")
 
 
