@@ -249,7 +249,7 @@ def revive(dashboard: Dashboard, now: float | None = None) -> str | None:
 def proxy_config(backends: tuple[str, ...], bind: str, base_path: str = "") -> str:
     prefix = f"/{base_path.strip('/')}" if base_path.strip("/") else ""
     servers = "\n".join(
-        f"    server d{n} {url.split('://', 1)[1].split('/', 1)[0]} cookie d{n} check inter 2s fall 2 rise 1"
+        f"    server d{n} {url.split('://', 1)[1].split('/', 1)[0]} cookie d{n} check inter 2s fall 3 rise 1"
         for n, url in enumerate(backends, 1))
     template = string.Template((HERE / "haproxy.cfg").read_text(encoding="utf-8"))
     return template.substitute(bind=bind, health=f"{prefix}/_stcore/health", servers=servers)
