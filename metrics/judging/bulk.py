@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from metrics.domain import mergers
 from metrics.domain.judgement import ACHIEVEMENT_TYPES, BAND_TYPES, CUMULATIVE, LEVEL, TargetSpec, has_band
-from metrics.domain.organisation import LEVEL_ORDER, Organisation, Unit, year_end
+from metrics.domain.organisation import LEVEL_ORDER, Organisation, Unit, _text, year_end
 from metrics.domain.progress import (
     DETERIORATION,
     LIMITED,
@@ -203,10 +203,6 @@ def _applies_by_kind(target: Target, level: str, unit_sector: str | None) -> boo
     sector = target.sector
     sectors = tuple(sector.split("|")) if isinstance(sector, str) and sector else ()
     return not sectors or unit_sector is None or unit_sector in sectors
-
-
-def _text(value) -> str | None:
-    return value if isinstance(value, str) and value else None
 
 
 def _bulk_ready(card, target: Target) -> bool:

@@ -235,7 +235,7 @@ class Store:
             return [int(b) for (b,) in self.rows("SELECT id FROM provisional_batches ORDER BY id")]
         live, params = _live_batches(as_of)
         return [int(b) for (b,) in self.rows(
-            f"SELECT b.id FROM batches b WHERE b.kind = 'import' AND b.approved_at IS NULL AND {live} ORDER BY b.id",
+            f"SELECT b.id FROM batches b WHERE b.id IN ({rollups.UNAPPROVED}) AND {live} ORDER BY b.id",
             params)]
 
     def data_version(self) -> tuple:
