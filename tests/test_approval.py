@@ -165,6 +165,12 @@ def test_the_leaders_pages_mark_provisional_figures_and_can_leave_them_out(demo_
     approved = dashboard(demo_db, approved="1")
     assert "chỉ số liệu đã duyệt" in texts(approved)
     assert not any("◐" in m.label for m in approved.metric)
+    # The state as of that import: its figures marked, and the page says which import is not approved (it
+    # said nothing: the marks stood without their reason).
+    for page in (None, "views/target.py"):
+        shown = texts(dashboard(demo_db, page, target="NK1b", as_of="3"))
+        assert "tại thời điểm sau đợt nhập #3" in shown, page
+        assert "đợt nhập #3 của thời điểm này chưa được duyệt" in shown, page
 
 
 @pytest.mark.slow

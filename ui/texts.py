@@ -86,6 +86,10 @@ TEXTS = {
                            "**◐ Includes provisional figures**: import {batches} is not approved yet; the targets "
                            "marked ◐ count them. Turn on “Approved figures only” in the sidebar to see approved "
                            "figures."),
+    "provisional_as_of_banner": ("**◐ Có số liệu tạm tính**: đợt nhập {batches} của thời điểm này chưa được duyệt; "
+                                 "các chỉ tiêu có dấu ◐ tính cả số liệu này.",
+                                 "**◐ Includes provisional figures**: import {batches} of this state is not approved "
+                                 "yet; the targets marked ◐ count them."),
     "approved_only_banner": ("Đang xem **chỉ số liệu đã duyệt**: không gồm đợt nhập tạm tính {batches}.",
                              "Showing **approved figures only**: leaving out provisional import {batches}."),
     "as_of_banner": ("Đang xem số liệu **tại thời điểm sau đợt nhập #{batch}**, không phải số liệu mới nhất.",

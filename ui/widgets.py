@@ -183,16 +183,18 @@ def reconstructed_notes(rows: list[StatusRow], lang: str) -> list[str]:
 
 def approval_notices(view, rows: list[StatusRow] = ()) -> list[str]:
     """``◐ Có số liệu tạm tính: đợt nhập #6 chưa được duyệt …`` when a row counts one (or, for a page without
-    rows, when one is in force); ``Đang xem chỉ số liệu đã duyệt …`` when they are left out."""
+    rows, when one is in force); ``Đang xem chỉ số liệu đã duyệt …`` when they are left out. A state as of an
+    earlier import names the imports of that state not approved (its marks), without the sidebar's switch."""
     card = view.card
-    if card is None or view.as_of is not None:
+    if card is None:
         return []
     waiting = card.provisional_batches()
     batches = ", ".join(f"#{b}" for b in waiting)
-    if getattr(view, "approved_only", False):
+    if getattr(view, "approved_only", False) and view.as_of is None:
         return [":material/verified: " + t("approved_only_banner", view.lang).format(batches=batches)] if waiting else []
     if waiting and (any(r.provisional for r in rows) or not rows):
-        return [t("provisional_banner", view.lang).format(batches=batches)]
+        key = "provisional_banner" if view.as_of is None else "provisional_as_of_banner"
+        return [t(key, view.lang).format(batches=batches)]
     return []
 
 
