@@ -139,6 +139,28 @@ def test_a_request_for_the_data_being_warmed_does_not_stop_the_warm_up(demo, mon
     assert len(runs) == 1
 
 
+@pytest.mark.slow  # a second process holds the file a moment
+def test_a_warm_up_that_finds_the_file_held_is_tried_again_once_it_is_free(demo, monkeypatch):
+    """A start-up warm-up that found the file held by another process's long import gave up until the next
+    write: every first visitor judged its view. It is now tried again a little later, with no write meanwhile."""
+    path, built = demo
+    monkeypatch.setattr(warmup, "RETRY_SECONDS", (1.0, 2.0, 4.0))
+    data.store().access.release()
+    data.store().access.wait = 0.2  # this process waits for the file a fifth of a second, then gives up
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; con = duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); sys.stdin.readline()", str(path)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        warmup._warm_logged()  # the server's start-up warm-up, while the other process holds the file
+        assert "heatmap" not in built  # it failed
+    finally:
+        holder.communicate("done\n", timeout=60)  # the other process lets the file go
+    stamp = warmup.current_stamp()
+    assert warmup.WARMER.warmed(stamp, timeout=60)
+    assert built.count("heatmap") == 1 and len(figures.kept(data.scorecard())) == 3
+
+
 def test_the_watcher_leaves_an_idle_database_alone(demo, monkeypatch):
     """Between writes the watcher looks at the file only: no query, no connection (the command line finds the
     file free once the dashboard's last read is over)."""

@@ -14,7 +14,8 @@ visitor starts from (the first plan, its latest year with data, its own unit, in
    kind, who reported, who is late) and the import page's blank template (``ui.data.template``).
 
 Everything goes into the caches the pages use anyway (per data version): nothing is shown, nothing is
-written. A failure is logged and changes nothing: the first visitor then builds it, as before.
+written. A failure (the file held by a long import from the command line) is logged and tried again a few
+times, a little later each time (``RETRY_SECONDS``); meanwhile, or after the last, a visitor builds it.
 
 Each write makes a new data version, whose first visitor would judge it again (issue 17). The second step is
 done again for it, in the background (``WARMER``, one warm-up at a time, the newest version first): asked by
@@ -84,8 +85,9 @@ def _warm_logged() -> None:
     except Superseded:  # a write meanwhile: the watcher asks for the new data to be warmed
         log.info("Warm-up at start left for a newer version of the data")
         return
-    except Exception:  # a database that cannot be read now: the first visitor's page says why
-        log.warning("Warm-up not done; the first visit builds what it needs", exc_info=True)
+    except Exception:  # a database that cannot be read now (an import holds the file): tried again a little later
+        log.warning("Warm-up not done; tried again later", exc_info=True)
+        WARMER.failed()
         return
     if done is not None:
         log.info("Warm-up done in %.1f s: %d modules, plan %s, %s, unit %s, %d charts", done.seconds, done.modules,
@@ -168,6 +170,11 @@ def after_write() -> None:
     WARMER.request()
 
 
+# A warm-up that failed (the file held by a long import from the command line, past ``KPI_LOCK_WAIT``) is tried
+# again after these pauses, one after the other; after the last the first visitor builds what it needs.
+RETRY_SECONDS = (2.0, 10.0, 30.0)
+
+
 @dataclass(frozen=True)
 class Done:
     """One warm-up after a write, for the log and the tests."""
@@ -192,6 +199,7 @@ class Warmer:
         self._warmed: tuple | None = None
         self._card: weakref.ref | None = None  # the scorecard last warmed (no need to warm it twice)
         self._thread: threading.Thread | None = None
+        self._failures = 0  # warm-ups failed in a row (``RETRY_SECONDS``)
         self.done: list[Done] = []  # the last few, newest last
 
     def turn(self) -> threading.Lock:
@@ -220,6 +228,19 @@ class Warmer:
         with self._cond:
             return self._cond.wait_for(lambda: self._warmed == stamp, timeout)
 
+    def failed(self) -> None:
+        """A warm-up failed: the data as they are then are asked for again after the next of ``RETRY_SECONDS``
+        (a warm-up that succeeds meanwhile, after a write, starts the count again)."""
+        with self._cond:
+            self._failures += 1
+            if self._failures > len(RETRY_SECONDS):
+                log.warning("Warm-up given up after %d tries; the first visit builds what it needs", self._failures)
+                return
+            pause = RETRY_SECONDS[self._failures - 1]
+        timer = threading.Timer(pause, self.request)
+        timer.daemon = True
+        timer.start()
+
     @staticmethod
     def _superseded() -> bool:
         """A write of this process waits for the warm-up's read to end. (Data changed since the warm-up began,
@@ -240,8 +261,9 @@ class Warmer:
                 with self._cond:
                     if self._wanted is False:
                         self._wanted = None
-            except Exception:  # a database that cannot be read now: the first visitor's page says why
-                log.warning("Warm-up after a write not done; the first visit builds what it needs", exc_info=True)
+            except Exception:  # a database that cannot be read now (an import holds the file): tried again later
+                log.warning("Warm-up after a write not done; tried again later", exc_info=True)
+                self.failed()
             finally:
                 with self._cond:
                     self._busy, self._warming = False, None
@@ -262,7 +284,7 @@ class Warmer:
             view = None
         done = Done(stamp, view, time.perf_counter() - began)
         with self._cond:
-            self._warmed = stamp
+            self._warmed, self._failures = stamp, 0
             self.done = [*self.done[-9:], done]
         if view is not None:
             log.info("Warm-up after a write done in %.1f s: data %s, plan %s, %s, unit %s, %d charts", done.seconds,
