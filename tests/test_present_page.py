@@ -83,3 +83,19 @@ def test_auto_advance_is_kept_for_the_slideshow(app):
     at.button(key="present_go").click().run()
     check(at)
     assert at.session_state["present_auto"] == 10
+
+
+def test_a_slide_change_reads_the_batch_list_once_per_data_version(app, monkeypatch):
+    """Each click of the slideshow reruns the page, which read the whole batch list three times (a second's
+    share under load at national scale). It is now kept per data version: the next slide reads it not at all."""
+    read: list[int] = []
+    listed = Store.batches
+    monkeypatch.setattr(Store, "batches", lambda self: read.append(1) or listed(self))
+    at = app()
+    at.button(key="present_go").click().run()
+    check(at)
+    assert len(read) <= 1  # the first run of the data version
+    before = len(read)
+    at.button(key="present_next").click().run()
+    check(at)
+    assert at.session_state["slide"] == "2" and len(read) == before

@@ -65,8 +65,8 @@ SLIDESHOW_CSS = """<style>
 
 
 def render(view: layout.View) -> None:
-    store = data.store()
-    pinned = pin(store, pinned_batch(view), provisional=bool(st.session_state.get(PROVISIONAL)))
+    store, listed = data.store(), data.batches()  # read once per data version, not three times a run
+    pinned = pin(store, pinned_batch(view, listed), provisional=bool(st.session_state.get(PROVISIONAL)), listed=listed)
     card = data.scorecard(pinned.batch, pinned.approved_only)  # approved figures only, unless asked otherwise
     deck = build_deck(card, view.plan, view.year, view.lang, pinned)
     if state.get(state.SLIDE) is None:
@@ -75,10 +75,10 @@ def render(view: layout.View) -> None:
         slideshow(deck)
 
 
-def pinned_batch(view: layout.View) -> int | None:
-    """The batch chosen here, else the sidebar's "as of", else None (the newest batch)."""
+def pinned_batch(view: layout.View, listed: pd.DataFrame) -> int | None:
+    """The batch chosen here (one of ``listed``), else the sidebar's "as of", else None (the newest batch)."""
     chosen = state.get(state.PIN)
-    known = set(batches(data.store())["id"])
+    known = set(listed["id"])
     if chosen is not None and state.is_number(str(chosen)) and int(chosen) in known:
         return int(chosen)
     st.session_state.pop(state.PIN, None)
@@ -117,7 +117,7 @@ def start(view: layout.View, deck: Deck) -> None:
 
 
 def pin_selector(deck: Deck, lang: str) -> None:
-    found = batches(data.store())
+    found = batches(data.store(), data.batches())
     if found.empty:
         return
     waiting = set(data.scorecard().provisional_batches())

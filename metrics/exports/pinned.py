@@ -68,26 +68,28 @@ class Pinned:
         return self.created.replace(tzinfo=None, microsecond=0)
 
 
-def batches(store: Store) -> pd.DataFrame:
-    """Every batch (imports and rollbacks), newest first, with its local time."""
-    found = store.batches().sort_values("id", ascending=False)
+def batches(store: Store, listed: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every batch (imports and rollbacks), newest first, with its local time; ``listed``: the store's batches
+    table when the caller has read it already (a page keeps it per data version)."""
+    found = (store.batches() if listed is None else listed).sort_values("id", ascending=False)
     return found.assign(local_time=[_local(t) for t in found["created_at"]])
 
 
-def pin(store: Store, as_of: int | None = None, provisional: bool = False) -> Pinned:
+def pin(store: Store, as_of: int | None = None, provisional: bool = False,
+        listed: pd.DataFrame | None = None) -> Pinned:
     """The batch ``as_of``; for ``None`` ("latest") the newest batch, so the data in force now.
 
     The newest batch may be a rollback: pinning it keeps the undone import out. A rolled-back import
     can still be pinned: that is the data as they were right after it. A state is pinned approved only (each
     cell as its newest approved batch then in force left it) unless ``provisional`` (include the batches not
     yet approved, marked): the same for the newest batch and an earlier one, so a presentation pinned at the
-    start keeps its figures when an import arrives during it.
+    start keeps its figures when an import arrives during it. ``listed``: as for ``batches``.
     """
-    found = batches(store)
+    live = batches(store, listed)
+    found = live
     if as_of is not None:
         found = found[found["id"] == int(as_of)]
         if found.empty:
-            live = batches(store)
             known = ", ".join(f"#{b}" for b in sorted(live.loc[live["kind"] != "rollback", "id"])) or "—"
             raise UserError("unknown-batch",
                             f"Không có đợt nhập số {as_of}. Các đợt nhập hiện có: {known} "
