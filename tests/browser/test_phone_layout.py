@@ -58,10 +58,10 @@ CUT = """() => [...document.querySelectorAll('[data-testid="stMetricDelta"] p')]
 def test_a_phone_shows_tables_toolbars_clear_of_headings_and_figures_notes_whole(phone, server):
     page = phone
     page.goto(f"{server}/target?target=HN1a")
-    wait_rendered(page)
     page.locator('[data-testid="stElementToolbar"]').first.wait_for(state="attached")
     page.locator('[data-testid="stMetricDelta"]').first.wait_for()
-    bars = page.evaluate(TOOLBARS)
+    page.wait_for_function(DRAWN, timeout=60_000)  # the first of each is there: then the whole page, measured once
+    bars = page.evaluate(TOOLBARS)  # the script has written all of it (not a page still being written)
     assert bars and all(b["shown"] for b in bars)  # nothing hovers on a phone: always there
     assert all(b["before"] is None or b["top"] >= b["before"] - 1 for b in bars), bars
     assert page.evaluate(CUT) == []
@@ -96,8 +96,8 @@ def test_a_phone_slide_can_be_read_to_its_last_line(phone, server):
 def test_a_phone_page_title_is_not_smaller_than_its_sections(phone, server):
     page = phone
     page.goto(f"{server}/about")
-    wait_rendered(page)
     page.locator('[data-testid="stMain"] h2').first.wait_for()
+    page.wait_for_function(DRAWN, timeout=60_000)  # every section written, not the first one only
     sizes = page.evaluate("""() => ['h1', 'h2'].map((tag) => [...document.querySelectorAll(
       `[data-testid="stMain"] ${tag}`)].map((h) => parseFloat(getComputedStyle(h).fontSize)))""")
     title, sections = sizes
