@@ -14,19 +14,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from metrics.catalogue.loading import init_database
 from metrics.ingest import templates
 from metrics.judging import charts, scorecard
 from tests.browser.conftest import streamlit_server
 from tests.helpers import run_cli
 from ui import data, figures, warmup
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("warmup") / "kpi.duckdb"
-    init_database(path, demo=True).close()
-    return path
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from metrics.catalogue.loading import init_database
 from tests.browser.conftest import ARTIFACTS, PUBLIC, assert_no_error, streamlit_server, wait_rendered
 from tests.browser.test_screens import COLLISIONS
+from tests.helpers import copy_database
 from ui import client
 
 pytestmark = pytest.mark.browser
@@ -24,9 +24,8 @@ LOCAL = re.compile(r"^(http|ws)s?://(127\.0\.0\.1|localhost)(:\d+)?/")
 
 
 @pytest.fixture(scope="module")
-def present_server(tmp_path_factory):
-    path = tmp_path_factory.mktemp("present") / "kpi.duckdb"
-    init_database(path, demo=True).close()
+def present_server(demo_template, tmp_path_factory):
+    path = copy_database(demo_template, tmp_path_factory.mktemp("present"))  # a copy: the demo is built once
     with streamlit_server(path, extra_env=PUBLIC) as url:
         yield url
 
