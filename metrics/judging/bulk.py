@@ -750,7 +750,7 @@ def judge_annual(spec: TargetSpec, grid: Grid, year: int) -> dict[str, np.ndarra
 # --- the listing -----------------------------------------------------------------------------------------
 
 
-def _breaks(grid: Grid, carriers: np.ndarray) -> list[str]:
+def _breaks(grid: Grid, carriers: np.ndarray) -> np.ndarray:
     """``StatusRow.break_years``: the years with a figure whose carrier is not that of the year with a figure
     before, as ``2025`` or ``2021;2025``."""
     n = len(grid.codes)
@@ -761,8 +761,9 @@ def _breaks(grid: Grid, carriers: np.ndarray) -> list[str]:
         here = present[:, col]
         mask |= np.where(here & (last >= 0) & (carriers[:, col] != last), 1 << col, 0)
         last = np.where(here, carriers[:, col], last)
-    words = {m: ";".join(str(y) for c, y in enumerate(grid.years) if m >> c & 1) for m in np.unique(mask).tolist()}
-    return [words[m] for m in mask.tolist()]
+    distinct, which = np.unique(mask, return_inverse=True)
+    words = [";".join(str(y) for c, y in enumerate(grid.years) if m >> c & 1) for m in distinct.tolist()]
+    return np.array(words, dtype=object)[which.reshape(-1)]
 
 
 def _records(card, target: Target, scope: Roster, units: np.ndarray, year: int, grid: Grid, judged: dict,
@@ -777,10 +778,12 @@ def _records(card, target: Target, scope: Roster, units: np.ndarray, year: int, 
     children = _take(grid.children, col, fill=0)
     expected_units = np.where(own, reported, np.maximum(children, reported))
     masks = np.bitwise_or.reduce(grid.provenance, axis=1) if grid.years else np.zeros(n, dtype=np.int64)
-    names = {m: ";".join(sorted(rollups.provenance_names(m))) for m in np.unique(masks).tolist()}
+    distinct, which = np.unique(masks, return_inverse=True)
+    names = np.array([";".join(sorted(rollups.provenance_names(m))) for m in distinct.tolist()], dtype=object)
 
-    def column(values: np.ndarray) -> list:
-        return [None if v != v else v for v in values.tolist()]
+    def column(values: np.ndarray) -> np.ndarray:
+        """As a list with None for NaN makes it: floats, or (not one number) a column of None."""
+        return values if not np.isnan(values).all() else np.full(len(values), None, dtype=object)
 
     def whole(values: np.ndarray, known: np.ndarray) -> pd.arrays.IntegerArray:
         return pd.arrays.IntegerArray(np.where(known, values, 0).astype(np.int64), ~known.astype(bool))
@@ -801,7 +804,7 @@ def _records(card, target: Target, scope: Roster, units: np.ndarray, year: int, 
         "numerator": column(np.where(has, _take(grid.numerator, col), np.nan)),
         "denominator": column(np.where(has, _take(grid.denominator, col), np.nan)),
         "reported_units": whole(reported, has), "expected_units": whole(expected_units, has),
-        "series_break": _breaks(grid, carriers), "provenance": [names[m] for m in masks.tolist()],
+        "series_break": _breaks(grid, carriers), "provenance": names[which.reshape(-1)],
         "trend": judged["trend"],
         "reconstructed": "", "reconstruction_missing": "", "target_as_written": None, "rebase_factor": None,
         "quota": None, "judged_against": "target",  # a unit given a quota is judged one by one
