@@ -153,7 +153,10 @@ def _texts(column: pd.Series, guard: bool) -> pa.Array:
         return pa.array(np.where(np.isnan(floats), "", floats.astype(str)), type=pa.string()).take(codes)
     if isinstance(column.dtype, pd.StringDtype):  # every cell a text or missing: a column at a time
         encoded = pc.dictionary_encode(pa.array(column, type=pa.string()))  # each distinct text made a cell once
-        return _text_words(encoded.dictionary, guard).take(encoded.indices).fill_null("")
+        distinct = encoded.dictionary
+        words = _text_words(distinct, guard) if len(distinct) >= 256 else pa.array(
+            [_word(v, guard) for v in distinct.to_pylist()], type=pa.string())  # (a few: no kernel's cost per call)
+        return words.take(encoded.indices).fill_null("")
     missing = pd.isna(column).to_numpy()
     if column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty"):
         # (mixed kinds: 1, 1.0 and True are one key to a hash, so cell by cell; texts and gaps go by distinct value)
