@@ -152,7 +152,8 @@ def _texts(column: pd.Series, guard: bool) -> pa.Array:
         floats = distinct.view(np.float64)
         return pa.array(np.where(np.isnan(floats), "", floats.astype(str)), type=pa.string()).take(codes)
     if isinstance(column.dtype, pd.StringDtype):  # every cell a text or missing: a column at a time
-        encoded = pc.dictionary_encode(pa.array(column, type=pa.string()))  # each distinct text made a cell once
+        texts = pa.array(column, type=pa.string())  # (a column put together by ``concat``: in chunks)
+        encoded = pc.dictionary_encode(texts.combine_chunks() if isinstance(texts, pa.ChunkedArray) else texts)
         distinct = encoded.dictionary
         words = _text_words(distinct, guard) if len(distinct) >= 256 else pa.array(
             [_word(v, guard) for v in distinct.to_pylist()], type=pa.string())  # (a few: no kernel's cost per call)

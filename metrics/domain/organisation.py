@@ -109,6 +109,7 @@ class Organisation:
         self._carried: dict[tuple[str, int], list[str]] = {}  # (code, year) -> carriers
         self._in_scope: dict[tuple, np.ndarray] = {}  # sectors -> which periods count in that scope
         self._alone: dict[tuple[str, int], Unit | None] = {}  # (code, year) -> unit, read without the tree
+        self._arrays: dict[str, np.ndarray] = {}  # a field -> every period's, as ``column_array`` gives it
 
     @cached_property
     def _columns(self) -> dict[str, list]:
@@ -512,6 +513,12 @@ class Organisation:
             parts.append(below)
             frontier = keys[below]
         return np.concatenate(parts)
+
+    def column_array(self, name: str) -> np.ndarray:
+        """One field of ``Unit`` (``UNIT_FIELDS``) for every period, as an array of objects (kept)."""
+        if name not in self._arrays:
+            self._arrays[name] = np.array(self._columns[name], dtype=object)
+        return self._arrays[name]
 
     def column(self, name: str, periods: np.ndarray) -> list:
         """One field of ``Unit`` (``UNIT_FIELDS``) for these periods."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -75,13 +74,13 @@ _NONE = np.array(None, dtype=object)  # np.where's 'no value', typed as numpy's 
 @dataclass
 class Roster:
     """The plan's unit and every unit below it in a year, province first, by name (``Scorecard.units_for``'s
-    order) as columns: the nation's 133,469 units without a ``Unit`` object each; ``unit`` makes one for the
-    few judged one by one."""
+    order) as columns (arrays of texts): the nation's 133,469 units without a ``Unit`` object each; ``unit``
+    makes one for the few judged one by one."""
 
-    codes: list[str]
-    names: list[str]
-    levels: list[str]
-    sectors: list[str | None]
+    codes: np.ndarray
+    names: np.ndarray
+    levels: np.ndarray
+    sectors: np.ndarray  # (None where a unit has no sector)
     root: Unit | None
     year: int
     org: Organisation
@@ -99,20 +98,7 @@ class Roster:
         return found
 
     def positions(self, codes: set[str]) -> list[int]:
-        return [i for i, code in enumerate(self.codes) if code in codes] if codes else []
-
-    @cached_property
-    def code_array(self) -> np.ndarray:
-        """``codes`` as an array (a target's units picked at once)."""
-        return np.array(self.codes, dtype=object)
-
-    @cached_property
-    def name_array(self) -> np.ndarray:
-        return np.array(self.names, dtype=object)
-
-    @cached_property
-    def level_array(self) -> np.ndarray:
-        return np.array(self.levels, dtype=object)
+        return [i for i, code in enumerate(self.codes.tolist()) if code in codes] if codes else []
 
 
 def roster(card, plan: str, year: int) -> Roster:
@@ -128,21 +114,23 @@ def _roster(card, plan: str, year: int) -> Roster:
     org = card.org
     root = card.root(plan, year)
     if root is None:
-        return Roster([], [], [], [], None, year, org)
+        none = np.zeros(0, dtype=object)
+        return Roster(none, none, none, none, None, year, org)
     tops = [root.code] if org.valid(root.code, year) else list(root.children)
     periods = org.periods_under(tops, year)
-    codes = org.column("code", periods)
-    keep = np.array([c != root.code for c in codes], dtype=bool)
-    periods = periods[keep]
-    codes = [root.code] + [c for c, k in zip(codes, keep.tolist()) if k]
-    names, levels = [root.name_vi] + org.column("name_vi", periods), [root.level] + org.column("level", periods)
-    sectors, ranks = [root.sector] + org.column("sector", periods), [root.rank_vi] + org.column("rank_vi", periods)
-    by_code = np.empty(len(codes), dtype=np.int64)  # each code's place among the codes, as Python orders texts
-    by_code[np.argsort(np.array(codes, dtype=object), kind="stable")] = np.arange(len(codes))
-    level_order = np.array([LEVEL_ORDER.get(level, 9) for level in levels], dtype=np.int64)
-    order = np.lexsort((by_code, np.array(ranks, dtype=np.int64), level_order)).tolist()  # ``Unit.sort_key("vi")``
-    return Roster([codes[i] for i in order], [names[i] for i in order], [levels[i] for i in order],
-                  [sectors[i] for i in order], root, year, org)
+    periods = periods[org.column_array("code")[periods] != root.code]
+
+    def column(name: str) -> np.ndarray:  # the root first (as ``Scorecard.root`` gives it), then the units below
+        return np.concatenate([np.array([getattr(root, name)], dtype=object), org.column_array(name)[periods]])
+
+    codes, names, levels, sectors, ranks = (column(n) for n in ("code", "name_vi", "level", "sector", "rank_vi"))
+    # each code's place among the codes, as Python orders texts (UTF-8 bytes sort as code points do)
+    by_code = np.empty(len(codes), dtype=np.int64)
+    by_code[pc.array_sort_indices(pa.array(codes, type=pa.string())).to_numpy()] = np.arange(len(codes))
+    kinds, distinct = pd.factorize(levels, use_na_sentinel=False)
+    level_order = np.array([LEVEL_ORDER.get(level, 9) for level in distinct], dtype=np.int64)[kinds]
+    order = np.lexsort((by_code, ranks.astype(np.int64), level_order))  # ``Unit.sort_key("vi")``
+    return Roster(codes[order], names[order], levels[order], sectors[order], root, year, org)
 
 
 def status_frame(card, plan: str, year: int, target: Target) -> pd.DataFrame:
@@ -154,7 +142,7 @@ def status_frame(card, plan: str, year: int, target: Target) -> pd.DataFrame:
         return pd.DataFrame()
     lines, simple = _lines_of(card, target, scope, chosen, year)
     if card.quotas.get((target.plan, target.code)):  # a unit given a quota is judged on it, one by one
-        codes = scope.code_array[chosen].tolist()
+        codes = scope.codes[chosen].tolist()
         lines = [None if card.quota(target, c) is not None else line for c, line in zip(codes, lines)]
         simple = np.array([line is not None for line in lines], dtype=bool)
     parts = []
@@ -162,7 +150,7 @@ def status_frame(card, plan: str, year: int, target: Target) -> pd.DataFrame:
         others = [scope.unit(i) for i in chosen[~simple].tolist()]
         parts.append((np.flatnonzero(~simple), _judged_one_by_one(card, plan, year, target, others)))
     if simple.any():
-        in_bulk = lines if simple.all() else _kept(card, lines)
+        in_bulk = _kept(card, lines)
         parts.append((np.flatnonzero(simple), _judged_in_bulk(card, target, scope, chosen[simple], in_bulk, year)))
     frames = [frame.set_axis(index, axis=0) for index, frame in parts]
     frame = frames[0] if len(frames) == 1 else pd.concat(frames).sort_index()
@@ -185,7 +173,7 @@ def _lines_of(card, target: Target, scope: Roster, chosen: np.ndarray, year: int
     key = ("lines-of", target.plan, year, years, id(scope), chosen.tobytes(), frozenset(_excluded(card, target)))
     cache = _cache(card)
     if cache.get("lines-of-key") != key:
-        lines = _lines(card, target, scope.code_array[chosen].tolist(), year)
+        lines = _lines(card, target, scope.codes[chosen].tolist(), year)
         cache["lines-of-key"], cache["lines-of"] = key, (lines, np.array([line is not None for line in lines],
                                                                           dtype=bool))
     return cache["lines-of"]
@@ -791,10 +779,10 @@ def _records(card, target: Target, scope: Roster, units: np.ndarray, year: int, 
     pace_rate = judged["pace_rate"] * 100
     frame = pd.DataFrame({
         "plan": target.plan, "target": target.code, "indicator": target.indicator,
-        "unit": scope.code_array[units], "year": year, "actual": column(judged["actual"]),
+        "unit": scope.codes[units], "year": year, "actual": column(judged["actual"]),
         "target_value": column(judged["target_value"]), "achievement_pct": column(judged["achievement_pct"]),
         "status": judged["status"], "target_type": target.type, "group": target.group_code,
-        "unit_name": scope.name_array[units], "level": scope.level_array[units],
+        "unit_name": scope.names[units], "level": scope.levels[units],
         "actual_year": whole(np.where(has, years[col], 0), has), "expected": column(judged["expected"]),
         "gap": column(judged["gap"]), "pace_per_year": column(judged["pace_per_year"]),
         "pace_rate_pct": column(pace_rate), "projection": column(judged["projection"]),
