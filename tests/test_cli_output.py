@@ -74,3 +74,15 @@ def test_csv_text_of_many_distinct_names_is_pandas_to_csv_byte_for_byte():
     assert output.csv_text(frame) == frame.to_csv(index=False, lineterminator="\n")
     guarded = frame.assign(unit_name=[output.safe_cell(v) for v in frame["unit_name"]])
     assert output.csv_text(frame, guard=True) == guarded.to_csv(index=False, lineterminator="\n")
+
+
+def test_csv_text_of_text_columns_put_together_by_concat():
+    """A target's listing judged partly one by one and partly in bulk is two frames put together by ``concat``:
+    its text columns hold Arrow arrays in chunks, written as ``to_csv`` writes them (issue 17: the demo's 2025
+    listing stopped on them)."""
+    first = pd.DataFrame({"unit": pd.array(["A", None, "=B"], dtype="str"), "n": [1, 2, 3]})
+    second = pd.DataFrame({"unit": pd.array(["C,D", "A"], dtype="str"), "n": [4, 5]})
+    frame = pd.concat([first, second], ignore_index=True)
+    assert output.csv_text(frame) == frame.to_csv(index=False, lineterminator="\n")
+    guarded = frame.assign(unit=[output.safe_cell(v) for v in frame["unit"]])
+    assert output.csv_text(frame, guard=True) == guarded.to_csv(index=False, lineterminator="\n")

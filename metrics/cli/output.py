@@ -9,7 +9,6 @@ command works on (or its write-ahead log); it is written whole or not at all.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import os
 import sys
@@ -100,11 +99,14 @@ def csv_text(frame: pd.DataFrame, header: bool = True, guard: bool = False) -> s
                                  ).rename(columns=safe_cell)
         return frame.to_csv(index=False, header=header, lineterminator="\n")
     names = [safe_cell(c) if guard else c for c in frame.columns]
-    lines = [",".join(_quoted(str(c)) for c in names)] if header else []
-    if len(frame):
-        columns = [_texts(frame[c], guard) for c in frame.columns]
-        lines.extend(map(",".join, zip(*columns)))
-    return "\n".join(lines) + "\n" if lines else ""
+    head = ",".join(_quoted(str(c)) for c in names) + "\n" if header else ""
+    if not len(frame):
+        return head
+    rows = pc.binary_join_element_wise(*[_texts(frame[c], guard) for c in frame.columns], ",")
+    rows = pc.binary_join_element_wise(rows, "\n", "")  # (each row's line end: the rows' bytes are then one buffer)
+    offsets, data = rows.buffers()[1:3]
+    first, last = np.frombuffer(offsets, dtype=np.int32, count=len(rows) + 1, offset=rows.offset * 4)[[0, -1]]
+    return head + data.to_pybytes()[first:last].decode("utf-8")
 
 
 def _plain_kind(column: pd.Series) -> bool:
@@ -143,38 +145,48 @@ def _word(value, guard: bool) -> str:
     return _quoted(repr(float(value)) if isinstance(value, float) else str(value))
 
 
-def _texts(column: pd.Series, guard: bool) -> list[str]:
-    """A column's cells as ``to_csv`` writes them."""
+def _texts(column: pd.Series, guard: bool) -> pa.Array:
+    """A column's cells as ``to_csv`` writes them, as Arrow texts (a missing value empty)."""
     if column.dtype == np.float64:  # distinct by their bits: -0.0 stays -0.0
         codes, distinct = pd.factorize(column.to_numpy().view(np.int64))
         floats = distinct.view(np.float64)
-        words = np.where(np.isnan(floats), "", floats.astype(str)).tolist()
-        return [words[c] for c in codes.tolist()]
+        return pa.array(np.where(np.isnan(floats), "", floats.astype(str)), type=pa.string()).take(codes)
+    if isinstance(column.dtype, pd.StringDtype):  # every cell a text or missing: a column at a time
+        texts = pa.array(column, type=pa.string())  # (a column put together by ``concat``: in chunks)
+        encoded = pc.dictionary_encode(texts.combine_chunks() if isinstance(texts, pa.ChunkedArray) else texts)
+        distinct = encoded.dictionary
+        words = _text_words(distinct, guard) if len(distinct) >= 256 else pa.array(
+            [_word(v, guard) for v in distinct.to_pylist()], type=pa.string())  # (a few: no kernel's cost per call)
+        return words.take(encoded.indices).fill_null("")
     missing = pd.isna(column).to_numpy()
     if column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty"):
         # (mixed kinds: 1, 1.0 and True are one key to a hash, so cell by cell; texts and gaps go by distinct value)
-        return ["" if gone else _word(v, guard) for v, gone in zip(column.tolist(), missing.tolist())]
+        return pa.array(["" if gone else _word(v, guard) for v, gone in zip(column.tolist(), missing.tolist())],
+                        type=pa.string())
     codes, distinct = pd.factorize(column, use_na_sentinel=True)
     values = distinct.tolist()
     if len(values) >= 256 and all(type(v) is str for v in values):  # (the nation's 133,000 names and codes)
-        words = _text_words(values, guard) + [""]
+        words = _text_words(pa.array(values, type=pa.string()), guard).to_pylist() + [""]
     else:
         words = [_word(v, guard) for v in values] + [""]  # code -1, a missing value, is the last
-    return [words[c] for c in codes.tolist()]
+    return pa.array(words, type=pa.string()).take(np.where(codes < 0, len(values), codes))
 
 
-def _text_words(values: list[str], guard: bool) -> list[str]:
+def _text_words(texts: pa.Array, guard: bool) -> pa.Array:
     """``_word`` of each text, a column at a time (Arrow's kernels): ``safe_cell``, then quoted as ``_quoted``."""
-    if not values:
-        return []
-    texts = pa.array(values, type=pa.string())
+    if not len(texts):
+        return texts
     if guard:
-        risky = functools.reduce(pc.or_, [pc.starts_with(texts, pattern=p) for p in DANGEROUS_START])
+        risky = pc.match_substring_regex(texts, pattern="^" + _any_of(DANGEROUS_START))
         texts = pc.if_else(risky, pc.binary_join_element_wise("'", texts, ""), texts)
-    quoted = functools.reduce(pc.or_, [pc.match_substring(texts, pattern=c) for c in QUOTING])
+    quoted = pc.match_substring_regex(texts, pattern=_any_of(QUOTING))
     doubled = pc.replace_substring(texts, pattern='"', replacement='""')
-    texts = pc.if_else(quoted, pc.binary_join_element_wise('"', doubled, '"', ""), texts)
-    return texts.to_pylist()
+    return pc.if_else(quoted, pc.binary_join_element_wise('"', doubled, '"', ""), texts)
+
+
+def _any_of(characters: tuple[str, ...]) -> str:
+    """A regular expression (RE2, as Arrow reads it) matching any one of ``characters``."""
+    return "[" + "".join("\\" + c if c in "\\]^-[" else c for c in characters) + "]"
 
 
 def write_table(frame: pd.DataFrame, fmt: str, digits: int | None = None) -> None:

@@ -109,6 +109,7 @@ class Organisation:
         self._carried: dict[tuple[str, int], list[str]] = {}  # (code, year) -> carriers
         self._in_scope: dict[tuple, np.ndarray] = {}  # sectors -> which periods count in that scope
         self._alone: dict[tuple[str, int], Unit | None] = {}  # (code, year) -> unit, read without the tree
+        self._arrays: dict[str, np.ndarray] = {}  # a field -> every period's, as ``column_array`` gives it
 
     @cached_property
     def _columns(self) -> dict[str, list]:
@@ -367,20 +368,20 @@ class Organisation:
         last = order[np.concatenate((bounds - 1, [len(order) - 1]))] if len(order) else order
         return first, last
 
-    @cached_property
-    def _latest_periods(self) -> dict[str, int]:
-        """Each code's period that began last (of two that began the same day, the later in ``periods``)."""
-        return dict(zip(self._numbered[1], self._first_and_latest[1].tolist()))
+    def _latest_period(self, code: str) -> int | None:
+        """The code's period that began last (of two that began the same day, the later in ``periods``)."""
+        number = self._code_numbers.get(code)
+        return None if number is None else int(self._first_and_latest[1][number])
 
-    @cached_property
-    def _first_periods(self) -> dict[str, int]:
-        """Each code's period that began first (of two that began the same day, the earlier in ``periods``)."""
-        return dict(zip(self._numbered[1], self._first_and_latest[0].tolist()))
+    def _first_period(self, code: str) -> int | None:
+        """The code's period that began first (of two that began the same day, the earlier in ``periods``)."""
+        number = self._code_numbers.get(code)
+        return None if number is None else int(self._first_and_latest[0][number])
 
     def any_period(self, code: str) -> Unit | None:
         """The latest period of a unit, whatever the year (for names of dissolved units)."""
         if code not in self._latest:
-            index = self._latest_periods.get(code)
+            index = self._latest_period(code)
             self._latest[code] = None if index is None else self._unit_at(index)
         return self._latest[code]
 
@@ -433,9 +434,10 @@ class Organisation:
         if unit is not None:
             return unit
         parts = self.carriers(code, year)
-        if len(parts) < 2 or code not in self.lifetimes:
+        first = self._first_period(code)
+        if len(parts) < 2 or first is None:
             return None
-        return replace(self._unit_at(self._first_periods[code]), children=parts)
+        return replace(self._unit_at(first), children=parts)
 
     def merged_into(self, code: str, year: int) -> str | None:
         """The later unit formed by merging several that ``code`` is a part of in ``year`` (its as-is parent),
@@ -511,6 +513,12 @@ class Organisation:
             parts.append(below)
             frontier = keys[below]
         return np.concatenate(parts)
+
+    def column_array(self, name: str) -> np.ndarray:
+        """One field of ``Unit`` (``UNIT_FIELDS``) for every period, as an array of objects (kept)."""
+        if name not in self._arrays:
+            self._arrays[name] = np.array(self._columns[name], dtype=object)
+        return self._arrays[name]
 
     def column(self, name: str, periods: np.ndarray) -> list:
         """One field of ``Unit`` (``UNIT_FIELDS``) for these periods."""

@@ -74,13 +74,13 @@ _NONE = np.array(None, dtype=object)  # np.where's 'no value', typed as numpy's 
 @dataclass
 class Roster:
     """The plan's unit and every unit below it in a year, province first, by name (``Scorecard.units_for``'s
-    order) as columns: the nation's 133,469 units without a ``Unit`` object each; ``unit`` makes one for the
-    few judged one by one."""
+    order) as columns (arrays of texts): the nation's 133,469 units without a ``Unit`` object each; ``unit``
+    makes one for the few judged one by one."""
 
-    codes: list[str]
-    names: list[str]
-    levels: list[str]
-    sectors: list[str | None]
+    codes: np.ndarray
+    names: np.ndarray
+    levels: np.ndarray
+    sectors: np.ndarray  # (None where a unit has no sector)
     root: Unit | None
     year: int
     org: Organisation
@@ -98,7 +98,7 @@ class Roster:
         return found
 
     def positions(self, codes: set[str]) -> list[int]:
-        return [i for i, code in enumerate(self.codes) if code in codes] if codes else []
+        return [i for i, code in enumerate(self.codes.tolist()) if code in codes] if codes else []
 
 
 def roster(card, plan: str, year: int) -> Roster:
@@ -114,21 +114,23 @@ def _roster(card, plan: str, year: int) -> Roster:
     org = card.org
     root = card.root(plan, year)
     if root is None:
-        return Roster([], [], [], [], None, year, org)
+        none = np.zeros(0, dtype=object)
+        return Roster(none, none, none, none, None, year, org)
     tops = [root.code] if org.valid(root.code, year) else list(root.children)
     periods = org.periods_under(tops, year)
-    codes = org.column("code", periods)
-    keep = np.array([c != root.code for c in codes], dtype=bool)
-    periods = periods[keep]
-    codes = [root.code] + [c for c, k in zip(codes, keep.tolist()) if k]
-    names, levels = [root.name_vi] + org.column("name_vi", periods), [root.level] + org.column("level", periods)
-    sectors, ranks = [root.sector] + org.column("sector", periods), [root.rank_vi] + org.column("rank_vi", periods)
-    by_code = np.empty(len(codes), dtype=np.int64)  # each code's place among the codes, as Python orders texts
-    by_code[np.argsort(np.array(codes, dtype=object), kind="stable")] = np.arange(len(codes))
-    level_order = np.array([LEVEL_ORDER.get(level, 9) for level in levels], dtype=np.int64)
-    order = np.lexsort((by_code, np.array(ranks, dtype=np.int64), level_order)).tolist()  # ``Unit.sort_key("vi")``
-    return Roster([codes[i] for i in order], [names[i] for i in order], [levels[i] for i in order],
-                  [sectors[i] for i in order], root, year, org)
+    periods = periods[org.column_array("code")[periods] != root.code]
+
+    def column(name: str) -> np.ndarray:  # the root first (as ``Scorecard.root`` gives it), then the units below
+        return np.concatenate([np.array([getattr(root, name)], dtype=object), org.column_array(name)[periods]])
+
+    codes, names, levels, sectors, ranks = (column(n) for n in ("code", "name_vi", "level", "sector", "rank_vi"))
+    # each code's place among the codes, as Python orders texts (UTF-8 bytes sort as code points do)
+    by_code = np.empty(len(codes), dtype=np.int64)
+    by_code[pc.array_sort_indices(pa.array(codes, type=pa.string())).to_numpy()] = np.arange(len(codes))
+    kinds, distinct = pd.factorize(levels, use_na_sentinel=False)
+    level_order = np.array([LEVEL_ORDER.get(level, 9) for level in distinct], dtype=np.int64)[kinds]
+    order = np.lexsort((by_code, ranks.astype(np.int64), level_order))  # ``Unit.sort_key("vi")``
+    return Roster(codes[order], names[order], levels[order], sectors[order], root, year, org)
 
 
 def status_frame(card, plan: str, year: int, target: Target) -> pd.DataFrame:
@@ -136,23 +138,45 @@ def status_frame(card, plan: str, year: int, target: Target) -> pd.DataFrame:
     ``units=None`` and this target, as ``records`` lays it out)."""
     scope = roster(card, plan, year)
     chosen = _applying(card, target, scope)
-    if not chosen:
+    if not len(chosen):
         return pd.DataFrame()
-    codes = [scope.codes[i] for i in chosen]
-    lines = _lines(card, target, codes, year) if _bulk_ready(card, target) else [None] * len(codes)
+    lines, simple = _lines_of(card, target, scope, chosen, year)
     if card.quotas.get((target.plan, target.code)):  # a unit given a quota is judged on it, one by one
+        codes = scope.codes[chosen].tolist()
         lines = [None if card.quota(target, c) is not None else line for c, line in zip(codes, lines)]
-    simple = [line is not None for line in lines]
-    others = [scope.unit(i) for i, s in zip(chosen, simple) if not s]
+        simple = np.array([line is not None for line in lines], dtype=bool)
     parts = []
-    if others:
-        parts.append((_positions(simple, False), _judged_one_by_one(card, plan, year, target, others)))
-    if any(simple):
-        picked = [(i, line) for i, line in zip(chosen, lines) if line is not None]
-        parts.append((_positions(simple, True), _judged_in_bulk(card, target, scope, picked, year)))
+    if not simple.all():
+        others = [scope.unit(i) for i in chosen[~simple].tolist()]
+        parts.append((np.flatnonzero(~simple), _judged_one_by_one(card, plan, year, target, others)))
+    if simple.any():
+        in_bulk = _kept(card, lines)
+        parts.append((np.flatnonzero(simple), _judged_in_bulk(card, target, scope, chosen[simple], in_bulk, year)))
     frames = [frame.set_axis(index, axis=0) for index, frame in parts]
     frame = frames[0] if len(frames) == 1 else pd.concat(frames).sort_index()
     return frame.reset_index(drop=True).astype({c: "Int64" for c in INTEGER_COLUMNS})
+
+
+def _kept(card, lines: list[tuple | None]) -> list[tuple]:
+    """The lines that are not None, the same list for the same ``lines`` (``read_grid`` knows it again)."""
+    cache = _cache(card)
+    if cache.get("kept-of") is not lines:
+        cache["kept-of"], cache["kept"] = lines, [line for line in lines if line is not None]
+    return cache["kept"]
+
+
+def _lines_of(card, target: Target, scope: Roster, chosen: np.ndarray, year: int
+              ) -> tuple[list[tuple | None], np.ndarray]:
+    """``_lines`` of the chosen units of the scope, and which have one; kept per (plan, years, units, units
+    left out), so that the targets of the same units (the thirty of the grassroots) share one list."""
+    years = tuple(y for y in card.source.years(target.indicator) if y <= year)
+    key = ("lines-of", target.plan, year, years, id(scope), chosen.tobytes(), frozenset(_excluded(card, target)))
+    cache = _cache(card)
+    if cache.get("lines-of-key") != key:
+        lines = _lines(card, target, scope.codes[chosen].tolist(), year)
+        cache["lines-of-key"], cache["lines-of"] = key, (lines, np.array([line is not None for line in lines],
+                                                                          dtype=bool))
+    return cache["lines-of"]
 
 
 def _cache(card) -> dict:
@@ -160,11 +184,7 @@ def _cache(card) -> dict:
     return vars(card).setdefault("_bulk_cache", {})
 
 
-def _positions(flags: list[bool], wanted: bool) -> list[int]:
-    return [i for i, f in enumerate(flags) if f is wanted]
-
-
-def _applying(card, target: Target, scope: Roster) -> list[int]:
+def _applying(card, target: Target, scope: Roster) -> np.ndarray:
     """``Scorecard.applies`` over the plan's units (their positions in ``scope``), asked once per (level, sector)
     where it depends on no more; the target's own unit's line and the quota holders' lines one by one."""
     kinds, first_of_kind, stand_in = _kinds(card, target.plan, scope)
@@ -178,7 +198,7 @@ def _applying(card, target: Target, scope: Roster) -> list[int]:
                for c in card.org.successors(holder)}
     for i in scope.positions(special):
         applies[i] = card.applies(target, scope.unit(i))
-    return np.flatnonzero(applies).tolist()
+    return np.flatnonzero(applies)
 
 
 def _kinds(card, plan: str, scope: Roster) -> tuple[np.ndarray, list[tuple], np.ndarray]:
@@ -220,13 +240,7 @@ def _lines(card, target: Target, codes: list[str], year: int) -> list[tuple | No
     its successors, the unit of a rebased plan, a unit with a stated baseline."""
     plan = target.plan
     years = tuple(y for y in card.source.years(target.indicator) if y <= year)
-    merger = card.merger(plan)
-    unit_set = bool(target.unit)
-    rebased = merger.successor if merger is not None and merger.rule == mergers.REBASE and not unit_set else None
-    stated = target.baseline
-    excluded = {rebased}
-    if target.type == LEVEL and stated is not None and not pd.isna(stated):
-        excluded |= set(card.org.successors(card.target_unit(target)))
+    excluded = _excluded(card, target)
     known = _cache(card).setdefault(("lines", plan, years), {})
     others = _owned_by_plan(card, plan)
     new = [c for c in dict.fromkeys(codes) if c not in known and c not in others]
@@ -239,6 +253,19 @@ def _lines(card, target: Target, codes: list[str], year: int) -> list[tuple | No
             known[code] = None if code in others else _line(card, code, years)
         found.append(None if code in excluded else known[code])
     return found
+
+
+def _excluded(card, target: Target) -> set[str | None]:
+    """The units of a target judged one by one whatever their line: the unit of a rebased plan, and a level
+    target's own unit and its successors when it states a baseline."""
+    merger = card.merger(target.plan)
+    unit_set = bool(target.unit)
+    rebased = merger.successor if merger is not None and merger.rule == mergers.REBASE and not unit_set else None
+    stated = target.baseline
+    excluded = {rebased}
+    if target.type == LEVEL and stated is not None and not pd.isna(stated):
+        excluded |= set(card.org.successors(card.target_unit(target)))
+    return excluded
 
 
 def _owned_by_plan(card, plan: str) -> set[str]:
@@ -299,11 +326,14 @@ def _judged_one_by_one(card, plan: str, year: int, target: Target, units: list[U
 def read_grid(card, target: Target, lines: list[tuple], year: int) -> tuple[Grid, np.ndarray]:
     """The figures of each unit's line (``_lines``: who carried its series each year) for the target's
     indicator in its scope, every year up to ``year``; and which carrier each cell came from (-1: none)."""
-    codes = sorted({c for line in lines for c in line if c is not None})
-    by_code = read_codes(card, target, codes, year)
-    key = (tuple(by_code.years), tuple(lines))
     cache = _cache(card)
-    if cache.get("carrier-key") != key:
+    if cache.get("codes-of") is not lines:  # (the same list of lines for the targets of the same units)
+        cache["codes-of"], cache["codes"] = lines, sorted({c for line in lines for c in line if c is not None})
+    codes = cache["codes"]
+    by_code = read_codes(card, target, codes, year)
+    key = (tuple(by_code.years), id(lines))
+    if cache.get("carrier-key") != key or cache.get("carrier-lines") is not lines:
+        cache["carrier-lines"] = lines
         flat: np.ndarray = _rows_of(pa.array([c for line in lines for c in line], type=pa.string()), pa.array(
             codes, type=pa.string())) if by_code.years and lines else np.zeros(0, dtype=np.int64)
         cache["carrier-key"], cache["carrier-ids"] = key, np.asarray(flat, dtype=np.int64).reshape(
@@ -458,10 +488,10 @@ def _children_in_scope(card, codes: list[str], years: list[int], sectors: tuple)
 # --- judging ---------------------------------------------------------------------------------------------
 
 
-def _judged_in_bulk(card, target: Target, scope: Roster, chosen: list[tuple[int, tuple]], year: int
+def _judged_in_bulk(card, target: Target, scope: Roster, units: np.ndarray, lines: list[tuple], year: int
                     ) -> pd.DataFrame:
-    units = [i for i, _ in chosen]
-    grid, carriers = read_grid(card, target, [line for _, line in chosen], year)
+    """The rows of ``units`` (their places in ``scope``), each on its line."""
+    grid, carriers = read_grid(card, target, lines, year)
     spec = card.spec(target, None)
     if spec.type == LEVEL:
         judged = judge_level(spec, grid, year)
@@ -708,7 +738,7 @@ def judge_annual(spec: TargetSpec, grid: Grid, year: int) -> dict[str, np.ndarra
 # --- the listing -----------------------------------------------------------------------------------------
 
 
-def _breaks(grid: Grid, carriers: np.ndarray) -> list[str]:
+def _breaks(grid: Grid, carriers: np.ndarray) -> np.ndarray:
     """``StatusRow.break_years``: the years with a figure whose carrier is not that of the year with a figure
     before, as ``2025`` or ``2021;2025``."""
     n = len(grid.codes)
@@ -719,11 +749,12 @@ def _breaks(grid: Grid, carriers: np.ndarray) -> list[str]:
         here = present[:, col]
         mask |= np.where(here & (last >= 0) & (carriers[:, col] != last), 1 << col, 0)
         last = np.where(here, carriers[:, col], last)
-    words = {m: ";".join(str(y) for c, y in enumerate(grid.years) if m >> c & 1) for m in np.unique(mask).tolist()}
-    return [words[m] for m in mask.tolist()]
+    distinct, which = np.unique(mask, return_inverse=True)
+    words = [";".join(str(y) for c, y in enumerate(grid.years) if m >> c & 1) for m in distinct.tolist()]
+    return np.array(words, dtype=object)[which.reshape(-1)]
 
 
-def _records(card, target: Target, scope: Roster, units: list[int], year: int, grid: Grid, judged: dict,
+def _records(card, target: Target, scope: Roster, units: np.ndarray, year: int, grid: Grid, judged: dict,
              carriers: np.ndarray) -> pd.DataFrame:
     """The columns of ``StatusRow.as_record``, for the rows judged here (``units``: their places in ``scope``)."""
     n = len(units)
@@ -735,10 +766,12 @@ def _records(card, target: Target, scope: Roster, units: list[int], year: int, g
     children = _take(grid.children, col, fill=0)
     expected_units = np.where(own, reported, np.maximum(children, reported))
     masks = np.bitwise_or.reduce(grid.provenance, axis=1) if grid.years else np.zeros(n, dtype=np.int64)
-    names = {m: ";".join(sorted(rollups.provenance_names(m))) for m in np.unique(masks).tolist()}
+    distinct, which = np.unique(masks, return_inverse=True)
+    names = np.array([";".join(sorted(rollups.provenance_names(m))) for m in distinct.tolist()], dtype=object)
 
-    def column(values: np.ndarray) -> list:
-        return [None if v != v else v for v in values.tolist()]
+    def column(values: np.ndarray) -> np.ndarray:
+        """As a list with None for NaN makes it: floats, or (not one number) a column of None."""
+        return values if not np.isnan(values).all() else np.full(len(values), None, dtype=object)
 
     def whole(values: np.ndarray, known: np.ndarray) -> pd.arrays.IntegerArray:
         return pd.arrays.IntegerArray(np.where(known, values, 0).astype(np.int64), ~known.astype(bool))
@@ -746,10 +779,10 @@ def _records(card, target: Target, scope: Roster, units: list[int], year: int, g
     pace_rate = judged["pace_rate"] * 100
     frame = pd.DataFrame({
         "plan": target.plan, "target": target.code, "indicator": target.indicator,
-        "unit": [scope.codes[i] for i in units], "year": year, "actual": column(judged["actual"]),
+        "unit": scope.codes[units], "year": year, "actual": column(judged["actual"]),
         "target_value": column(judged["target_value"]), "achievement_pct": column(judged["achievement_pct"]),
         "status": judged["status"], "target_type": target.type, "group": target.group_code,
-        "unit_name": [scope.names[i] for i in units], "level": [scope.levels[i] for i in units],
+        "unit_name": scope.names[units], "level": scope.levels[units],
         "actual_year": whole(np.where(has, years[col], 0), has), "expected": column(judged["expected"]),
         "gap": column(judged["gap"]), "pace_per_year": column(judged["pace_per_year"]),
         "pace_rate_pct": column(pace_rate), "projection": column(judged["projection"]),
@@ -759,7 +792,7 @@ def _records(card, target: Target, scope: Roster, units: list[int], year: int, g
         "numerator": column(np.where(has, _take(grid.numerator, col), np.nan)),
         "denominator": column(np.where(has, _take(grid.denominator, col), np.nan)),
         "reported_units": whole(reported, has), "expected_units": whole(expected_units, has),
-        "series_break": _breaks(grid, carriers), "provenance": [names[m] for m in masks.tolist()],
+        "series_break": _breaks(grid, carriers), "provenance": names[which.reshape(-1)],
         "trend": judged["trend"],
         "reconstructed": "", "reconstruction_missing": "", "target_as_written": None, "rebase_factor": None,
         "quota": None, "judged_against": "target",  # a unit given a quota is judged one by one

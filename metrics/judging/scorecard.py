@@ -353,9 +353,10 @@ class Scorecard:
         if figure is None or figure.own:
             return figure
         expected = self.org.children_in_scope(code, year, sectors)
-        if expected is None:
-            return figure
-        return replace(figure, expected=max(expected, figure.reported))
+        if expected is None or max(expected, figure.reported) == figure.expected:
+            return figure  # (every child reported: the figure as read, not a copy — 36,000 for the nation)
+        return Figure(figure.value, figure.numerator, figure.denominator, figure.reported, max(expected, figure.reported),
+                      figure.own, figure.provenance, figure.sources, figure.batches, figure.parts)
 
     def series(self, plan: str, indicator: str, code: str, until: int,
                sectors: tuple = ()) -> tuple[dict[int, Figure], dict[int, str]]:

@@ -204,13 +204,25 @@ class Store:
         if codes is not None:
             within, joined = dialect.of(self), "|".join(sorted(codes))
             where, params = f"WHERE {within.in_codes('?', 'code')} OR {within.in_codes('?', 'parent')}", [joined, joined]
-        sql = f"""
-            SELECT *, dense_rank() OVER (ORDER BY name_vi COLLATE vi) AS rank_vi,
-                      dense_rank() OVER (ORDER BY name_en COLLATE en) AS rank_en
-            FROM (SELECT * FROM units {where}) u ORDER BY code, valid_from"""
         with self.cursor() as cur:
             if isinstance(cur, duckdb.DuckDBPyConnection):
+                # each distinct name ranked once, not each period carried whole through two sorts (the nation's
+                # 264,000 periods hold 134,000 names: 0.6 s of the nation's status); ``dense_rank`` over the
+                # distinct names gives the same numbers, peers being those the collation finds equal
+                sql = f"""
+                    WITH u AS (SELECT * FROM units {where}),
+                    vi AS (SELECT name_vi AS name, dense_rank() OVER (ORDER BY name_vi COLLATE vi) AS rank_vi
+                           FROM (SELECT DISTINCT name_vi FROM u) n),
+                    en AS (SELECT name_en AS name, dense_rank() OVER (ORDER BY name_en COLLATE en) AS rank_en
+                           FROM (SELECT DISTINCT name_en FROM u) n)
+                    SELECT u.*, vi.rank_vi, en.rank_en FROM u
+                    JOIN vi ON vi.name IS NOT DISTINCT FROM u.name_vi JOIN en ON en.name IS NOT DISTINCT FROM u.name_en
+                    ORDER BY code, valid_from"""
                 return frame_of(cur.sql(sql, params=params or None).to_arrow_table())
+            sql = f"""
+                SELECT *, dense_rank() OVER (ORDER BY name_vi COLLATE vi) AS rank_vi,
+                          dense_rank() OVER (ORDER BY name_en COLLATE en) AS rank_en
+                FROM (SELECT * FROM units {where}) u ORDER BY code, valid_from"""
             return cur.execute(sql, params).df()
 
     def period_totals(self) -> pd.DataFrame:
