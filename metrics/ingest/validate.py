@@ -82,16 +82,22 @@ def check(cur, layout: Layout, years: list[int], progress=None, *, controls: boo
 
 
 def _bodies(source: str, fields: tuple[str, ...] = NUMBER_FIELDS) -> str:
-    """SQL: ``source`` with each number cell's body (spaces and trailing % removed) and its % sign."""
-    compacts = ", ".join(f"{numbers.compact(f'{f}_text')} AS {f}_compact" for f in fields)
-    bodies = ", ".join(f"{numbers.body(f'{f}_compact')} AS {f}_body, {numbers.has_percent(f'{f}_compact')} AS {f}_pct"
+    """SQL: ``source`` with each number cell's body (spaces and trailing % removed), its % sign and whether it is
+    plain digits (``{f}_plain``: most cells are, and their body is the text itself; the cleaning below runs
+    only for the others, as a CASE evaluates its ELSE only on the rows its condition left)."""
+    plains = ", ".join(f"{numbers.plain(f'{f}_text')} AS {f}_plain" for f in fields)
+    compacts = ", ".join(f"CASE WHEN {f}_plain THEN NULL ELSE {numbers.compact(f'{f}_text')} END AS {f}_compact"
+                         for f in fields)
+    bodies = ", ".join(f"CASE WHEN {f}_plain THEN {f}_text ELSE {numbers.body(f'{f}_compact')} END AS {f}_body, "
+                       f"CASE WHEN {f}_plain THEN false ELSE {numbers.has_percent(f'{f}_compact')} END AS {f}_pct"
                        for f in fields)
     return f"""SELECT * EXCLUDE ({", ".join(f"{f}_compact" for f in fields)}), {bodies}
-               FROM (SELECT *, {compacts} FROM {source})"""
+               FROM (SELECT *, {compacts} FROM (SELECT *, {plains} FROM {source}))"""
 
 
 def _forms(fields: tuple[str, ...] = NUMBER_FIELDS) -> str:
-    return ", ".join(f"{numbers.form(f'{f}_body')} AS {f}_form" for f in fields)
+    return ", ".join(f"CASE WHEN {f}_plain THEN 'int' ELSE {numbers.form(f'{f}_body')} END AS {f}_form"
+                     for f in fields)
 
 
 # What ``checked`` keeps of each figure: the row, the numbers of its unit and indicator texts (``units.resolve``),
@@ -128,7 +134,7 @@ def _wide_sql(convention: str, cells: str = "cells", where: str = "") -> str:
         LEFT JOIN indicators i ON i.code = CASE WHEN len(im.indicator_codes) = 1 THEN im.indicator_codes[1] END
         {where}"""
     return f"""
-        SELECT * EXCLUDE ({", ".join(f"{f}_body, {f}_reading" for f in NUMBER_FIELDS)}),
+        SELECT * EXCLUDE ({", ".join(f"{f}_body, {f}_reading, {f}_plain" for f in NUMBER_FIELDS)}),
                {effective('kind', 'value', 'numerator', 'denominator')} AS effective,
                {rollups.parts_value_sql('kind', 'numerator', 'denominator')} AS from_parts,
                pow(10, -{numbers.decimals('value_body', 'value_form', 'value_reading')}) AS tolerance
