@@ -45,6 +45,11 @@ def compact(text: str) -> str:
     return f"CASE WHEN {spaced} THEN {removed} ELSE {text} END"
 
 
+def plain(text: str) -> str:
+    """SQL: the cell is plain digits, perhaps signed (the form ``int`` with nothing to clean): most cells are."""
+    return f"regexp_full_match({text}, '{PATTERNS[0][1]}')"
+
+
 def body(compacted: str) -> str:
     """SQL: a compacted cell without its trailing %."""
     return f"rtrim({compacted}, '%')"

@@ -34,7 +34,7 @@ def compare(cur, layout: Layout) -> dict[str, int]:
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE diff AS
         WITH incoming AS (
-            SELECT c.row, c.unit, c.indicator, c.year, c.value, c.numerator, c.denominator, c.kind,
+            SELECT c.row, c.unit, c.indicator, c.unit_id, c.indicator_id, c.year, c.value, c.numerator, c.denominator, c.kind,
                    c.source_id, s.nfc AS source, c.note_id, n.nfc AS note, c.provenance_text AS provenance
             FROM checked c
             LEFT JOIN source_nfc s ON s.id = c.source_id
@@ -48,7 +48,8 @@ def compare(cur, layout: Layout) -> dict[str, int]:
                               AND n.denominator IS NOT DISTINCT FROM c.denominator) THEN 'updated'
                     WHEN {same_text} AND {same_provenance} THEN 'unchanged'
                     ELSE 'annotated' END AS change
-        FROM incoming n LEFT JOIN current c USING (unit, indicator, year)""")
+        FROM incoming n  -- joined on the numbers of the unit and indicator (``validate._current``), not the codes
+        LEFT JOIN current c ON c.unit_id = n.unit_id AND c.indicator_id = n.indicator_id AND c.year = n.year""")
     counts = dict(cur.execute("SELECT change, count(*) FROM diff GROUP BY change").fetchall())
     return {name: int(counts.get(name, 0)) for name in CHANGES}
 

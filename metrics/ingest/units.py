@@ -22,9 +22,10 @@ CATALOGUES = {
 
 
 def resolve(cur, what: str, texts: str) -> None:
-    """Create ``{what}_match(text, codes, tid)``: the codes each distinct text names (``texts``: SQL giving
-    the file's distinct texts of that field as ``text``), and the text's number (the checked rows carry it,
-    not the text: a problem's words look the text up by it).
+    """Create ``{what}_match(text, codes, tid, id)``: the codes each distinct text names (``texts``: SQL giving
+    the file's distinct texts of that field as ``text``), the text's number (the checked rows carry it,
+    not the text: a problem's words look the text up by it) and the number of its code when it names one
+    (``{what}_ids(code, id)``).
 
     The best kind of match wins: the exact code, then the code ignoring case, then the name (vi or en)
     ignoring case and diacritics. One code: found; several: ambiguous; none: unknown.
@@ -38,7 +39,7 @@ def resolve(cur, what: str, texts: str) -> None:
         UNION SELECT DISTINCT code, fold(name_vi), 3 FROM catalogue
         UNION SELECT DISTINCT code, fold(name_en), 3 FROM catalogue WHERE name_en IS NOT NULL""")
     cur.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {what}_match AS
+        CREATE OR REPLACE TEMP TABLE {what}_texts AS
         WITH texts AS (SELECT text FROM ({texts}) WHERE text IS NOT NULL),
         hits AS (
             SELECT t.text, k.code, k.rank FROM texts t JOIN {what}_keys k ON k.rank = 1 AND k.key = t.text
@@ -49,6 +50,17 @@ def resolve(cur, what: str, texts: str) -> None:
                   FROM hits h JOIN best b ON h.text = b.text AND h.rank = b.rank GROUP BY h.text)
         SELECT t.text AS {what}_text, f.codes AS {what}_codes, CAST(row_number() OVER () AS INTEGER) AS {what}_tid
         FROM texts t LEFT JOIN found f ON f.text = t.text""")
+    # each code named by some text gets a number: the checked rows carry it, and the file's series, duplicates,
+    # change check and comparison with the database group and join on these integers instead of the codes
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {what}_ids AS
+        SELECT code AS {what}, CAST(row_number() OVER () AS INTEGER) AS {what}_id
+        FROM (SELECT DISTINCT {what}_codes[1] AS code FROM {what}_texts WHERE len({what}_codes) = 1)""")
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {what}_match AS
+        SELECT t.*, i.{what}_id FROM {what}_texts t
+        LEFT JOIN {what}_ids i ON len(t.{what}_codes) = 1 AND i.{what} = t.{what}_codes[1]""")
+    cur.execute(f"DROP TABLE {what}_texts")
 
 
 def suggestions(cur, what: str, texts: list[str]) -> dict[str, str]:

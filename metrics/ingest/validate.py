@@ -76,29 +76,36 @@ def check(cur, layout: Layout, years: list[int], progress=None, *, controls: boo
     blank = _skip_blank(cur)
     if values is not None:
         values(cur)
+    _series(cur)
     _current(cur)
     _problems(cur, layout, years, convention, controls)
     return Checked(convention, blank)
 
 
 def _bodies(source: str, fields: tuple[str, ...] = NUMBER_FIELDS) -> str:
-    """SQL: ``source`` with each number cell's body (spaces and trailing % removed) and its % sign."""
-    compacts = ", ".join(f"{numbers.compact(f'{f}_text')} AS {f}_compact" for f in fields)
-    bodies = ", ".join(f"{numbers.body(f'{f}_compact')} AS {f}_body, {numbers.has_percent(f'{f}_compact')} AS {f}_pct"
+    """SQL: ``source`` with each number cell's body (spaces and trailing % removed), its % sign and whether it is
+    plain digits (``{f}_plain``: most cells are, and their body is the text itself; the cleaning below runs
+    only for the others, as a CASE evaluates its ELSE only on the rows its condition left)."""
+    plains = ", ".join(f"{numbers.plain(f'{f}_text')} AS {f}_plain" for f in fields)
+    compacts = ", ".join(f"CASE WHEN {f}_plain THEN NULL ELSE {numbers.compact(f'{f}_text')} END AS {f}_compact"
+                         for f in fields)
+    bodies = ", ".join(f"CASE WHEN {f}_plain THEN {f}_text ELSE {numbers.body(f'{f}_compact')} END AS {f}_body, "
+                       f"CASE WHEN {f}_plain THEN false ELSE {numbers.has_percent(f'{f}_compact')} END AS {f}_pct"
                        for f in fields)
     return f"""SELECT * EXCLUDE ({", ".join(f"{f}_compact" for f in fields)}), {bodies}
-               FROM (SELECT *, {compacts} FROM {source})"""
+               FROM (SELECT *, {compacts} FROM (SELECT *, {plains} FROM {source}))"""
 
 
 def _forms(fields: tuple[str, ...] = NUMBER_FIELDS) -> str:
-    return ", ".join(f"{numbers.form(f'{f}_body')} AS {f}_form" for f in fields)
+    return ", ".join(f"CASE WHEN {f}_plain THEN 'int' ELSE {numbers.form(f'{f}_body')} END AS {f}_form"
+                     for f in fields)
 
 
 # What ``checked`` keeps of each figure: the row, the numbers of its unit and indicator texts (``units.resolve``),
 # the typed columns, whether it is written at all (``blank``), with parts (``no_parts``) and whether some rule of
 # ``_rules`` holds for it (``flagged``). The texts and the per-rule columns are worked out again (``_wide_sql``)
 # only for the rows a problem names: writing them for every row cost twice the file's bare read.
-TYPED = ("row", "unit_tid", "indicator_tid", "unit", "indicator", "year", "kind", "value", "numerator",
+TYPED = ("row", "unit_tid", "indicator_tid", "unit_id", "indicator_id", "unit", "indicator", "year", "kind", "value", "numerator",
          "denominator", "effective", "source_id", "note_id", "provenance_text")
 BLANK = "value_text IS NULL AND numerator_text IS NULL AND denominator_text IS NULL"
 
@@ -111,7 +118,7 @@ def _wide_sql(convention: str, cells: str = "cells", where: str = "") -> str:
     parsed = ", ".join(f"{numbers.parse(f'{f}_body', f'{f}_form', f'{f}_reading')} AS {f}" for f in NUMBER_FIELDS)
     named = rf"""
         SELECT c.* EXCLUDE (source_text, note_text), s.id AS source_id, n.id AS note_id,
-               um.unit_tid, im.indicator_tid,
+               um.unit_tid, im.indicator_tid, um.unit_id, im.indicator_id,
                um.unit_codes IS NOT NULL AS unit_found, im.indicator_codes IS NOT NULL AS indicator_found,
                CASE WHEN len(um.unit_codes) > 1 THEN um.unit_codes END AS unit_choices,
                CASE WHEN len(im.indicator_codes) > 1 THEN im.indicator_codes END AS indicator_choices,
@@ -128,7 +135,7 @@ def _wide_sql(convention: str, cells: str = "cells", where: str = "") -> str:
         LEFT JOIN indicators i ON i.code = CASE WHEN len(im.indicator_codes) = 1 THEN im.indicator_codes[1] END
         {where}"""
     return f"""
-        SELECT * EXCLUDE ({", ".join(f"{f}_body, {f}_reading" for f in NUMBER_FIELDS)}),
+        SELECT * EXCLUDE ({", ".join(f"{f}_body, {f}_reading, {f}_plain" for f in NUMBER_FIELDS)}),
                {effective('kind', 'value', 'numerator', 'denominator')} AS effective,
                {rollups.parts_value_sql('kind', 'numerator', 'denominator')} AS from_parts,
                pow(10, -{numbers.decimals('value_body', 'value_form', 'value_reading')}) AS tolerance
@@ -165,13 +172,18 @@ def _current(cur) -> None:
     """The values in force for every series (unit × indicator) of the file, in the file's years and the
     year before each: the cells it replaces and what the change check compares with. Nothing older: a
     database holding ten years must not make this year's import read all ten (the years are given as
-    constants, so DuckDB skips the other years' blocks before joining)."""
+    constants, so DuckDB skips the other years' blocks before joining). Each carries the numbers of its
+    unit and indicator (``unit_ids``, ``indicator_ids``): the check joins it with the file's cells on them."""
     cur.execute("""
         CREATE OR REPLACE TEMP TABLE cell_series AS
-        SELECT DISTINCT unit, indicator FROM checked WHERE unit IS NOT NULL AND indicator IS NOT NULL""")
-    years = {int(y) for (y,) in cur.execute("SELECT DISTINCT year FROM checked WHERE year IS NOT NULL").fetchall()}
-    sql, params = in_force_sql(series="cell_series", years=sorted(years | {y - 1 for y in years}))
-    cur.execute(f"CREATE OR REPLACE TEMP TABLE current AS {sql}", params)
+        SELECT u.unit, i.indicator, s.unit_id, s.indicator_id
+        FROM (SELECT DISTINCT unit_id, indicator_id FROM series) s
+        JOIN unit_ids u USING (unit_id) JOIN indicator_ids i USING (indicator_id)""")
+    years = {int(y) for (y,) in cur.execute("SELECT DISTINCT year FROM series").fetchall()}
+    sql, params = in_force_sql(years=sorted(years | {y - 1 for y in years}))
+    cur.execute(f"""CREATE OR REPLACE TEMP TABLE current AS
+                    SELECT o.*, k.unit_id, k.indicator_id
+                    FROM ({sql}) o JOIN cell_series k ON o.unit = k.unit AND o.indicator = k.indicator""", params)
 
 
 def _rules(convention: str) -> list[tuple[str, str, str, str, str]]:
@@ -263,7 +275,6 @@ def _problems(cur, layout: Layout, years: list[int], convention: str, controls: 
     cur.execute("CREATE OR REPLACE TEMP TABLE problems AS " + " UNION ALL ".join(selects), params)
     cur.execute("DROP TABLE flagged")
     _unit_years(cur, layout)
-    _series(cur)
     _duplicates(cur, layout)
     if controls:
         _controls(cur, layout)
@@ -317,20 +328,21 @@ def _unit_years(cur, layout: Layout) -> None:
 
 
 def _series(cur) -> None:
-    """``series``: each unit × indicator × year of the file, how many rows give it, the first, and its value."""
+    """``series``: each unit × indicator × year of the file (by the numbers of its unit and indicator), how many
+    rows give it, the first, and its value."""
     cur.execute("""
         CREATE OR REPLACE TEMP TABLE series AS
-        SELECT unit, indicator, year, count(*) AS rows, min(row) AS first, any_value(effective) AS effective,
+        SELECT unit_id, indicator_id, year, count(*) AS rows, min(row) AS first, any_value(effective) AS effective,
                any_value(denominator) AS denominator
-        FROM checked WHERE unit IS NOT NULL AND indicator IS NOT NULL AND year IS NOT NULL
-        GROUP BY unit, indicator, year""")
+        FROM checked WHERE unit_id IS NOT NULL AND indicator_id IS NOT NULL AND year IS NOT NULL
+        GROUP BY unit_id, indicator_id, year""")
 
 
 def _duplicates(cur, layout: Layout) -> None:
     cur.execute(f"""
         INSERT INTO problems
         SELECT c.row, ?, {UNIT_TEXT}, 'duplicate-row', CAST(r.first AS VARCHAR), 0
-        FROM checked c JOIN (SELECT * FROM series WHERE rows > 1) r USING (unit, indicator, year)
+        FROM checked c JOIN (SELECT * FROM series WHERE rows > 1) r USING (unit_id, indicator_id, year)
         WHERE c.row > r.first""", [layout.header("unit")])
 
 
@@ -362,18 +374,21 @@ def _implausible(cur) -> None:
     minimums = " ".join(f"WHEN '{k}' THEN {v}" for k, v in COUNT_JUMP_MINIMUM.items())
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE warned AS
-        WITH in_file AS (SELECT unit, indicator, year, effective, denominator FROM series WHERE effective IS NOT NULL),
+        WITH in_file AS (SELECT unit_id, indicator_id, year, effective, denominator FROM series
+                         WHERE effective IS NOT NULL),
         in_db AS (
-            SELECT c.unit, c.indicator, c.year,
+            SELECT c.unit_id, c.indicator_id, c.year,
                    {effective('i.kind', 'c.value', 'c.numerator', 'c.denominator')} AS effective, c.denominator
             FROM current c JOIN indicators i ON i.code = c.indicator),
         previous AS (
             SELECT * FROM in_file
             UNION ALL SELECT * FROM in_db d WHERE NOT EXISTS (
-                SELECT 1 FROM in_file f WHERE f.unit = d.unit AND f.indicator = d.indicator AND f.year = d.year))
+                SELECT 1 FROM in_file f WHERE f.unit_id = d.unit_id AND f.indicator_id = d.indicator_id
+                                              AND f.year = d.year))
         SELECT c.row, c.year, 'implausible-change' AS code,
                CAST(p.year AS VARCHAR) || ':' || CAST(round(p.effective, 4) AS VARCHAR) AS detail
-        FROM checked c JOIN previous p ON p.unit = c.unit AND p.indicator = c.indicator AND p.year = c.year - 1
+        FROM checked c
+        JOIN previous p ON p.unit_id = c.unit_id AND p.indicator_id = c.indicator_id AND p.year = c.year - 1
         WHERE p.effective IS NOT NULL AND c.effective IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM error_rows e WHERE e.row = c.row) AND NOT {_in_force("c")}
           AND least(coalesce(c.denominator, {SMALL_BASE}), coalesce(p.denominator, {SMALL_BASE})) >= {SMALL_BASE} AND (
@@ -418,5 +433,6 @@ def _in_force(alias: str) -> str:
     """SQL: the row's figure is the one already in force (a filled template's untouched rows): warnings about
     it would be about figures nobody is changing."""
     same = " AND ".join(f"cu.{f} IS NOT DISTINCT FROM {alias}.{f}" for f in ("value", "numerator", "denominator"))
-    return (f"EXISTS (SELECT 1 FROM current cu WHERE cu.unit = {alias}.unit AND cu.indicator = {alias}.indicator "
+    return (f"EXISTS (SELECT 1 FROM current cu WHERE cu.unit_id = {alias}.unit_id "
+            f"AND cu.indicator_id = {alias}.indicator_id "
             f"AND cu.year = {alias}.year AND {same})")

@@ -281,12 +281,16 @@ def without_batches(cur, excluded: str, cells: str, pairs: str, rolled: str) -> 
     if not cur.execute("SELECT count(*) FROM excluded_cells").fetchall()[0][0]:
         cur.execute("DROP TABLE excluded_cells")
         return
+    # the other batches' versions of those cells: the excluded batches and the other years are left out before the
+    # join (constants), so a first import of a file's cells joins them with no version instead of with its own
+    years = [int(y) for (y,) in cur.execute("SELECT DISTINCT year FROM excluded_cells").fetchall() if y is not None]
     cur.execute(f"""
         INSERT INTO {cells} ({columns})
         SELECT {columns} FROM (
             SELECT o.*, row_number() OVER (PARTITION BY o.unit, o.indicator, o.year ORDER BY o.batch DESC) AS nth
-            FROM observations o JOIN excluded_cells k
-              ON o.unit = k.unit AND o.indicator = k.indicator AND o.year = k.year
+            FROM (SELECT * FROM observations WHERE batch NOT IN ({", ".join(map(str, batches))})
+                    AND year IN ({", ".join(map(str, years)) or "NULL"})) o
+            JOIN excluded_cells k ON o.unit = k.unit AND o.indicator = k.indicator AND o.year = k.year
             JOIN batches b ON b.id = o.batch
             WHERE b.rolled_back_by IS NULL AND b.id NOT IN (SELECT id FROM {excluded})) o
         WHERE o.nth = 1""")
