@@ -58,7 +58,7 @@ def listings(path, batches: list[int]) -> list[str]:
     outputs = [run_cli("status", "--format", "csv", db=path).stdout,
                run_cli("status", "--format", "csv", "--approved-only", db=path).stdout,
                run_cli("history", db=path).stdout]
-    outputs += [run_cli("status", "--format", "csv", "--as-of", str(b), db=path).stdout for b in batches]
+    outputs += [run_cli("status", "--format", "csv", "--as-of", str(b), db=path).stdout for b in batches]  # (undone later)
     return outputs
 
 
@@ -70,11 +70,12 @@ def test_values_written_unit_by_unit_upgrade_to_indicator_order_with_the_same_st
     columns, constraints = before_0024(made, old)
     before = stored(old)
     assert not in_indicator_order(before)  # the test starts from the interleaved layout
-    batches = [b for (b,) in duckdb.connect(str(made), read_only=True).execute(
-        "SELECT id FROM batches ORDER BY id").fetchall()]
-    assert len(batches) >= 5
+    with duckdb.connect(str(made), read_only=True) as con:
+        batches = [b for (b,) in con.execute(
+            "SELECT id FROM batches WHERE rolled_back_by IS NOT NULL ORDER BY id").fetchall()]
+    assert len(batches) == 2
 
-    assert run_cli("status", "--format", "csv", db=old).returncode == 0  # any command upgrades it
+    Store.open(old).close()  # as every command that writes opens it: migrated
     con = duckdb.connect(str(old), read_only=True)
     try:
         assert con.execute("SELECT max(name) FROM schema_migrations").fetchall() == [(ORDERED,)]
@@ -90,8 +91,8 @@ def test_values_written_unit_by_unit_upgrade_to_indicator_order_with_the_same_st
         con.close()
     after = stored(old)
     assert in_indicator_order(after) and sorted(after) == sorted(before)
-    assert listings(old, batches) == listings(made, batches)
-    assert listings(made, batches)[0].count("\n") > 10
+    expected = listings(made, batches)
+    assert listings(old, batches) == expected and expected[0].count("\n") > 10
 
     store = Store.open(old)  # an upgraded database goes on: undo of its last import in force
     try:
