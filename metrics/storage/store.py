@@ -400,12 +400,16 @@ def write_batch(cur, frame: pd.DataFrame | str, kind: str, *, file_name: str | N
         [kind, file_name, sha256, count, user, note, provisional, provisional, user]).fetchall()[0][0]
     if replaces:
         _close_versions(cur, source, batch)
+    # On DuckDB in (indicator, year, unit) order, as migration 0024 stored the values before: a file comes unit by
+    # unit, and a target's read of its indicator then skips the blocks of the others (DuckDB's ranges per block).
+    # PostgreSQL reads every page of the table whatever their order: no sort there.
+    order = "" if dialect.of(cur).postgres else "ORDER BY indicator, year, unit"
     cur.execute(f"""
         INSERT INTO observations (unit, indicator, year, value, numerator, denominator, source, note,
                                   provenance, batch, replaced_by)
         SELECT unit, indicator, year, value, numerator, denominator, source, note,
                coalesce(provenance, ?), ?, NULL
-        FROM {source}""", [default_provenance, batch])
+        FROM {source} {order}""", [default_provenance, batch])
     if source == "incoming_observations":
         dialect.unstage(cur, source)
     if dialect.of(cur).postgres and count >= ANALYZE_AFTER:
