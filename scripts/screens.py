@@ -34,6 +34,8 @@ PAGES = {
     "target-NK3a": "target?target=NK3a", "units": "units", "about": "about", "present": "present",
     "present-slide": "present", "present-chart": "present", "import": "import", "admin": "admin",
     "admin-deadlines": "admin", "sign-in": "sign-in",
+    # the state right after the demo's third import (with --provisional: the import not yet approved)
+    "overview-as-of": "overview?as_of=3", "target-NK1b-as-of": "target?target=NK1b&as_of=3",
 }
 TABS = {"admin-deadlines": ("Hạn báo cáo", "Reporting deadlines")}  # a page's tab to open: its label (vi, en)
 USER, PASSWORD = "nguoi-xem", "ảnh chụp từng trang của bảng số"
