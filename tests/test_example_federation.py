@@ -51,6 +51,15 @@ def verdicts(rows: dict) -> dict[tuple[str, str], tuple[str, float]]:
     return {key: (r["status"], round(float(r["actual"]), 2)) for key, r in rows.items()}
 
 
+@pytest.mark.slow
+def test_its_listing_in_bulk_is_the_one_judged_row_by_row(federation):
+    """A share of plan (T5: collected against the year's plan) is judged one by one; a change that judged it in
+    bulk from the roll-ups listed 54,2 (the amount) not achieved instead of 120,44% achieved."""
+    from tests.test_bulk_status import _compare_every_target
+
+    assert _compare_every_target(federation["db"]) > 0
+
+
 def test_the_walkthrough_is_the_whole_setup_from_an_empty_database():
     commands = [" ".join(c[3:5]) for c in walkthrough()]
     assert commands[0] == "init --db" and "units import" in commands and "targets import" in commands

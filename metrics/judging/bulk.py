@@ -140,7 +140,10 @@ def status_frame(card, plan: str, year: int, target: Target) -> pd.DataFrame:
     chosen = _applying(card, target, scope)
     if not len(chosen):
         return pd.DataFrame()
-    lines, simple = _lines_of(card, target, scope, chosen, year)
+    if _bulk_ready(card, target):
+        lines, simple = _lines_of(card, target, scope, chosen, year)
+    else:  # (a share of plan, a state as of a batch, figures worked out in memory: every unit one by one)
+        lines, simple = [None] * len(chosen), np.zeros(len(chosen), dtype=bool)
     if card.quotas.get((target.plan, target.code)):  # a unit given a quota is judged on it, one by one
         codes = scope.codes[chosen].tolist()
         lines = [None if card.quota(target, c) is not None else line for c, line in zip(codes, lines)]
