@@ -308,6 +308,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.processes < 1:
         parser.error("--processes must be at least 1")
     signal.signal(signal.SIGTERM, _interrupted)
+    # Ctrl-C stops everything even when we were started with SIGINT ignored (a shell's background job, nohup):
+    # Python then leaves it ignored, and everything ran on, the dashboards and HAProxy with it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     logs = args.state / "logs"
     with contextlib.ExitStack() as stack:
         try:
