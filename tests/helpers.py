@@ -117,3 +117,17 @@ def texts(at) -> str:
 def open_copy(template: Path, folder: Path, name: str = "kpi.duckdb") -> Store:
     """An open store on the test's own copy of ``template`` (the caller closes it)."""
     return Store.open(copy_database(template, folder, name))
+
+
+def assert_last_import_undoes(path) -> None:
+    """An upgraded database goes on: the undo of its last import in force takes that import's values out."""
+    from metrics.ingest import intake
+    from metrics.storage.store import Store
+
+    store = Store.open(path)
+    try:
+        last = store.rows("SELECT max(id) FROM batches WHERE kind = 'import' AND rolled_back_by IS NULL")[0][0]
+        intake.undo(store, last, user="test")
+        assert store.rows("SELECT count(*) FROM current_values WHERE batch = ?", [last]) == [(0,)]
+    finally:
+        store.close()

@@ -14,7 +14,7 @@ from metrics.catalogue.loading import init_database
 from metrics.ingest import intake
 from metrics.storage import db, migrations
 from metrics.storage.store import Store
-from tests.helpers import copy_database, run_cli
+from tests.helpers import assert_last_import_undoes, copy_database, run_cli
 
 SCHEMA = """SELECT table_name, column_name, data_type, is_nullable, column_default
             FROM information_schema.columns WHERE table_schema = 'main' ORDER BY ALL"""
@@ -162,11 +162,5 @@ def test_a_database_of_the_old_layout_upgrades_to_the_same_values_history_and_st
         new.close()
     status = [run_cli("status", "--format", "csv", db=path).stdout for path in (old_path, made)]
     assert status[0] == status[1] and status[0].count("\n") > 10
-    undone = Store.open(old_path)  # an upgraded database goes on: undo of its last import in force
-    try:
-        last = undone.rows("SELECT max(id) FROM batches WHERE kind = 'import' AND rolled_back_by IS NULL")[0][0]
-        intake.undo(undone, last, user="test")
-        assert undone.rows("SELECT count(*) FROM current_values WHERE batch = ?", [last]) == [(0,)]
-    finally:
-        undone.close()
+    assert_last_import_undoes(old_path)
 

@@ -12,7 +12,7 @@ import pytest
 from metrics.ingest import intake
 from metrics.storage import migrations
 from metrics.storage.store import Store
-from tests.helpers import run_cli
+from tests.helpers import assert_last_import_undoes, run_cli
 from tests.test_migrations import history
 
 ORDERED = "0024_values_in_indicator_order"
@@ -94,13 +94,7 @@ def test_values_written_unit_by_unit_upgrade_to_indicator_order_with_the_same_st
     expected = listings(made, batches)
     assert listings(old, batches) == expected and expected[0].count("\n") > 10
 
-    store = Store.open(old)  # an upgraded database goes on: undo of its last import in force
-    try:
-        last = store.rows("SELECT max(id) FROM batches WHERE kind = 'import' AND rolled_back_by IS NULL")[0][0]
-        intake.undo(store, last, user="test")
-        assert store.rows("SELECT count(*) FROM current_values WHERE batch = ?", [last]) == [(0,)]
-    finally:
-        store.close()
+    assert_last_import_undoes(old)
 
 
 def test_an_import_appends_its_values_in_indicator_order(mini_store, tmp_path):
