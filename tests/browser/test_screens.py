@@ -180,7 +180,7 @@ def test_every_page_fits_the_screen_and_speaks_the_language(screen, path):
     sideways = page.evaluate("Math.max(document.documentElement.scrollWidth, "
                              "document.querySelector('[data-testid=stMain]').scrollWidth)")
     assert sideways <= width, f"{path} is {sideways} px wide on a {width} px screen"
-    assert page.evaluate("document.documentElement.lang") == lang
+    expect(page.locator("html")).to_have_attribute("lang", lang)
     hover_the_toolbars(page)
     if lang == "vi":
         assert english_words(page) == []
@@ -200,12 +200,13 @@ def test_the_sign_in_page_has_its_language_switch_at_every_size(browser, admin_s
             page.goto(f"{admin_server}/sign-in")
             page.get_by_label("Tên đăng nhập").wait_for()
             wait_rendered(page)
-            assert page.evaluate("document.documentElement.lang") == "vi" and english_words(page) == []
+            expect(page.locator("html")).to_have_attribute("lang", "vi")  # set by our script, just after the page
+            assert english_words(page) == []
             assert page.evaluate("document.documentElement.scrollWidth") <= width
             page.get_by_text("English", exact=True).click()
             page.get_by_label("User name").wait_for()
             wait_rendered(page)
-            assert page.evaluate("document.documentElement.lang") == "en"
+            expect(page.locator("html")).to_have_attribute("lang", "en")
             expect(page.get_by_role("button", name="Sign in")).to_be_visible()
             SHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SHOTS / f"{size}-sign-in.png"))
@@ -221,7 +222,7 @@ def test_an_unknown_address_says_so_and_lists_the_pages(server, page, lang, titl
     wait_rendered(page)
     expect(page.get_by_text(text)).to_be_visible()
     assert page.get_by_text("Page not found").count() == 0  # not Streamlit's own English dialog
-    assert page.evaluate("document.documentElement.lang") == lang
+    expect(page.locator("html")).to_have_attribute("lang", lang)
     main = page.locator('[data-testid="stMain"]')
     for name in ("Tổng quan", "Chỉ tiêu", "Đơn vị") if lang == "vi" else ("Overview", "Target", "Units"):
         main.get_by_role("link", name=name, exact=True).wait_for()  # the links come after the heading
