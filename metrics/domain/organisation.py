@@ -166,16 +166,15 @@ class Organisation:
                 found.setdefault(successor, set()).add(code)
         return {code: sorted(preds) for code, preds in found.items()}
 
-    @cached_property
-    def spans(self) -> dict[str, list[tuple[dt.date, dt.date | None]]]:
-        """Every period (first day, last day or None) of each unit."""
+    def spans(self, code: str) -> list[tuple[dt.date, dt.date | None]]:
+        """Every period (first day, last day or None) of a unit, in their order (made when asked: a dict of the
+        nation's 133,000 units was 0.4 s of its ``status``)."""
+        number = self._code_numbers.get(code)
+        if number is None:
+            return []
         order, bounds = self._grouped
-        if not order:
-            return {}
-        pick = itemgetter(*order) if len(order) > 1 else (lambda column: (column[order[0]],))
-        codes = self._columns["code"]
-        pairs = list(zip(pick(self._columns["valid_from"]), pick(self._columns["valid_to"])))
-        return {codes[order[start]]: pairs[start:end] for start, end in zip(bounds, bounds[1:])}
+        begins, until = self._columns["valid_from"], self._columns["valid_to"]
+        return [(begins[i], until[i]) for i in order[bounds[number]:bounds[number + 1]]]
 
     @cached_property
     def lifetimes(self) -> dict[str, tuple[dt.date, dt.date | None]]:
@@ -197,7 +196,7 @@ class Organisation:
         if not years:
             return True
         first, last = year_end(min(years)), year_end(max(years))
-        return any(s <= first and (e is None or e >= last) for s, e in self.spans.get(code, ()))
+        return any(s <= first and (e is None or e >= last) for s, e in self.spans(code))
 
     def valid(self, code: str, year: int) -> bool:
         """Whether one of the unit's periods covers 31 December of ``year``."""

@@ -280,7 +280,7 @@ def _owned_by_plan(card, plan: str) -> set[str]:
 
 def _line(card, code: str, years: tuple) -> tuple | None:
     org = card.org
-    if _always_there(org.spans.get(code, ()), years):
+    if _always_there(org.spans(code), years):
         return (code,) * len(years)
     line: list[str | None] = []
     for year in years:
