@@ -163,3 +163,40 @@ def test_unit_periods_through_arrow_are_the_frame_df_gives(demo_template):
     for sql in ("SELECT * FROM (VALUES ('a', NULL::VARCHAR, NULL::DATE, 1), (NULL, NULL, DATE '2020-01-01', 2)) t(x, y, d, i)",
                 "SELECT 'a' AS x, NULL::VARCHAR AS y, DATE '2020-01-01' AS d FROM range(0)"):
         pd.testing.assert_frame_equal(frame_of(con.sql(sql).to_arrow_table()), con.execute(sql).df())
+
+
+def test_merged_units_are_judged_in_bulk_as_row_by_row(tmp_path, monkeypatch):
+    """Provinces and upper unions formed in 2025 by merging several: their years before rebuilt from their parts
+    in bulk, not one by one, row for row what ``Scorecard.row`` says. The upper unions below T04 (one of the
+    provinces P01 was formed from) report nothing in 2023: on their own indicators P01's 2023 is not
+    reconstructed, and its rows say which part lacks a figure."""
+    out = tmp_path / "federation"
+    synthesise(out, provinces=3, grassroots=60, years=6, seed=5)
+    values = pd.read_csv(out / "values.csv", dtype=str, keep_default_na=False)
+    lacking = values["unit"].str.startswith("T04-") & (values["year"] == "2023")
+    values[~lacking].to_csv(out / "values.csv", index=False)
+    db = tmp_path / "federation.duckdb"
+    run_cli("init", db=db)
+    run_cli("units", "import", out / "units.csv", db=db)
+    run_cli("targets", "import", out / "targets.csv", db=db)
+    run_cli("import", out / "values.csv", "--plan", "SYN-2028", db=db)
+    alone: set[str] = set()
+    one_by_one = bulk._judged_one_by_one
+
+    def recorded(card, plan, year, target, units):
+        alone.update(u.code for u in units)
+        return one_by_one(card, plan, year, target, units)
+
+    monkeypatch.setattr(bulk, "_judged_one_by_one", recorded)
+    assert _compare_every_target(db, lambda card, plan: [2024, 2026]) > 0
+    assert not alone  # P01 … P03 and their unions too: every unit in bulk
+    store = Store.open(db, read_only=True)
+    try:
+        card = Scorecard(store)
+        frame = pd.concat([bulk.status_frame(card, "SYN-2028", 2026, t) for t in card.targets("SYN-2028")])
+    finally:
+        store.close()
+    merged = frame[frame["unit"] == "P01"].set_index("target")
+    assert merged.loc["NK1c", "reconstructed"] == "2021;2022;2023;2024"  # the grassroots still report
+    assert merged.loc["HN12a", "reconstruction_missing"] == "2023:T04"  # inspections: by upper unions only
+    assert merged.loc["HN12a", "reconstructed"] == "2021;2022;2024"
