@@ -313,19 +313,24 @@ def _line(card, code: str, years: tuple) -> tuple[Cell, ...] | None:
     org = card.org
     if _always_there(org.spans.get(code, ()), years):
         return (code,) * len(years)
+    known = _cache(card).setdefault("cells", {})  # (the indicators' years differ: each cell found once)
     line: list[Cell] = []
     for year in years:
-        if org.valid(code, year):
-            line.append(code)
-            continue
-        carriers = org.carriers(code, year)
-        if len(carriers) > 1:  # a merger of several: the unit itself carries the year, reconstructed
-            line.append(Rebuilt(code, tuple(carriers)))
-        else:
-            line.append(carriers[0] if carriers else None)
+        if (code, year) not in known:
+            known[code, year] = _cell(org, code, year)
+        line.append(known[code, year])
     if len({org.footing(_carrier(c)) for c in line if c is not None}) > 1:
         return None
     return tuple(line)
+
+
+def _cell(org: Organisation, code: str, year: int) -> Cell:
+    if org.valid(code, year):
+        return code
+    carriers = org.carriers(code, year)
+    if len(carriers) > 1:  # a merger of several: the unit itself carries the year, reconstructed
+        return Rebuilt(code, tuple(carriers))
+    return carriers[0] if carriers else None
 
 
 def _carrier(cell: str | Rebuilt) -> str:
@@ -370,7 +375,7 @@ def read_grid(card, target: Target, lines: list[tuple[Cell, ...]], year: int
     cells rebuilt from the units a merger of several was formed from."""
     cache = _cache(card)
     if cache.get("codes-of") is not lines:  # (the same list of lines for the targets of the same units)
-        cells = {c for line in lines for c in line}
+        cells = set(chain.from_iterable(lines))
         cache["codes-of"], cache["codes"] = lines, sorted({c for cell in cells if cell is not None
                                                            for c in _codes_of(cell)})
     codes = cache["codes"]
@@ -414,7 +419,9 @@ def _carrier_ids(lines: list[tuple[Cell, ...]], codes: list[str], n_years: int) 
     """Each cell's carrier as its row in ``codes`` (-1: none), and the cells rebuilt from several."""
     keys = pa.array(codes, type=pa.string())
     flat: list[Cell] = list(chain.from_iterable(lines))
-    rebuilt = {i: cell for i, cell in enumerate(flat) if type(cell) is Rebuilt}
+    rebuilt = {r * n_years + c: cell for r, line in enumerate(lines)
+               if type(line[0]) is not str or line.count(line[0]) != n_years  # (not one unit every year)
+               for c, cell in enumerate(line) if type(cell) is Rebuilt} if n_years else {}
     found = [(i // n_years, i % n_years, cell.parts) for i, cell in rebuilt.items()]
     for i, cell in rebuilt.items():
         flat[i] = cell.unit
