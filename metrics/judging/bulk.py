@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -375,16 +374,18 @@ def read_grid(card, target: Target, lines: list[tuple[Cell, ...]], year: int
     cells rebuilt from the units a merger of several was formed from."""
     cache = _cache(card)
     if cache.get("codes-of") is not lines:  # (the same list of lines for the targets of the same units)
-        cells = set(chain.from_iterable(lines))
-        cache["codes-of"], cache["codes"] = lines, sorted({c for cell in cells if cell is not None
-                                                           for c in _codes_of(cell)})
-    codes = cache["codes"]
+        uneven = [r for r, line in enumerate(lines) if line and (type(line[0]) is not str
+                                                                 or line.count(line[0]) != len(line))]
+        found = {c for c in {line[0] for line in lines if line} if type(c) is str}
+        found.update(c for r in uneven for cell in lines[r] if cell is not None for c in _codes_of(cell))
+        cache["codes-of"], cache["codes"], cache["uneven"] = lines, sorted(found), uneven
+    codes, uneven = cache["codes"], cache["uneven"]
     by_code = read_codes(card, target, codes, year)
     key = (tuple(by_code.years), id(lines))
     if cache.get("carrier-key") != key or cache.get("carrier-lines") is not lines:
         cache["carrier-lines"] = lines
         cache["carrier-key"], cache["carrier-ids"], cache["rebuilt-cells"] = key, *_carrier_ids(
-            lines, codes, len(by_code.years))
+            lines, uneven, codes, len(by_code.years))
     ids, cells = cache["carrier-ids"], cache["rebuilt-cells"]
     cols = np.broadcast_to(np.arange(len(by_code.years)), ids.shape)
     known = ids >= 0
@@ -415,17 +416,23 @@ class RebuiltCells:
     parts: list[tuple[str, ...]]
 
 
-def _carrier_ids(lines: list[tuple[Cell, ...]], codes: list[str], n_years: int) -> tuple[np.ndarray, RebuiltCells]:
-    """Each cell's carrier as its row in ``codes`` (-1: none), and the cells rebuilt from several."""
+def _carrier_ids(lines: list[tuple[Cell, ...]], uneven: list[int], codes: list[str], n_years: int
+                 ) -> tuple[np.ndarray, RebuiltCells]:
+    """Each cell's carrier as its row in ``codes`` (-1: none), and the cells rebuilt from several. A line of one
+    unit every year is that unit's row; only the ``uneven`` lines (a few hundred) are looked at cell by cell."""
     keys = pa.array(codes, type=pa.string())
-    flat: list[Cell] = list(chain.from_iterable(lines))
-    rebuilt = {r * n_years + c: cell for r, line in enumerate(lines)
-               if type(line[0]) is not str or line.count(line[0]) != n_years  # (not one unit every year)
-               for c, cell in enumerate(line) if type(cell) is Rebuilt} if n_years else {}
-    found = [(i // n_years, i % n_years, cell.parts) for i, cell in rebuilt.items()]
-    for i, cell in rebuilt.items():
-        flat[i] = cell.unit
-    ids = _rows_of(pa.array(flat, type=pa.string()), keys) if n_years and lines else np.zeros(0, dtype=np.int64)
+    ids = np.full((len(lines), n_years), -1, dtype=np.int64)
+    found: list[tuple[int, int, tuple[str, ...]]] = []
+    if n_years and lines:
+        firsts = [line[0] if type(line[0]) is str else None for line in lines]
+        ids[:] = _rows_of(pa.array(firsts, type=pa.string()), keys)[:, None]
+        flat: list[Cell] = [cell for r in uneven for cell in lines[r]]
+        for i, cell in enumerate(flat):
+            if type(cell) is Rebuilt:
+                found.append((uneven[i // n_years], i % n_years, cell.parts))
+                flat[i] = cell.unit
+        if uneven:
+            ids[uneven] = _rows_of(pa.array(flat, type=pa.string()), keys).reshape(len(uneven), n_years)
     widest = max((len(parts) for _, _, parts in found), default=0)
     part_ids = np.full((len(found), widest), -1, dtype=np.int64)
     if found:  # every part found at once (one hash of the 130,000 codes, not one per cell)
@@ -435,7 +442,7 @@ def _carrier_ids(lines: list[tuple[Cell, ...]], codes: list[str], n_years: int) 
                                                                                             sizes)] = rows
     cells = RebuiltCells(np.array([r for r, _, _ in found], dtype=np.int64),
                          np.array([c for _, c, _ in found], dtype=np.int64), part_ids, [p for _, _, p in found])
-    return np.asarray(ids, dtype=np.int64).reshape(len(lines), n_years), cells
+    return ids, cells
 
 
 def _rebuild(grid: Grid, by_code: Grid, cells: RebuiltCells, kind: str) -> Reconstructions:
