@@ -312,12 +312,7 @@ def _line(card, code: str, years: tuple) -> tuple[Cell, ...] | None:
     org = card.org
     if _always_there(org.spans.get(code, ()), years):
         return (code,) * len(years)
-    known = _cache(card).setdefault("cells", {})  # (the indicators' years differ: each cell found once)
-    line: list[Cell] = []
-    for year in years:
-        if (code, year) not in known:
-            known[code, year] = _cell(org, code, year)
-        line.append(known[code, year])
+    line = [_cell(org, code, year) for year in years]
     if len({org.footing(_carrier(c)) for c in line if c is not None}) > 1:
         return None
     return tuple(line)
