@@ -14,7 +14,6 @@ Python's own ``**``, sums part by part as ``sum`` adds them), so the listing is 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -23,7 +22,7 @@ import pyarrow.compute as pc
 
 from metrics.domain import mergers
 from metrics.domain.judgement import ACHIEVEMENT_TYPES, BAND_TYPES, CUMULATIVE, LEVEL, TargetSpec, has_band
-from metrics.domain.organisation import LEVEL_ORDER, Organisation, Unit, _text, year_end
+from metrics.domain.organisation import LEVEL_ORDER, Organisation, Unit, _text
 from metrics.domain.progress import (
     DETERIORATION,
     LIMITED,
@@ -43,7 +42,6 @@ from metrics.storage import rollups
 from metrics.storage.figure_sources import StoredFigures
 from metrics.storage.store import in_force_sql
 
-ONE_DAY = timedelta(days=1)
 RECORD_COLUMNS = (
     "plan", "target", "indicator", "unit", "year", "actual", "target_value", "achievement_pct", "status",
     "target_type", "group", "unit_name", "level", "actual_year", "expected", "gap", "pace_per_year",
@@ -308,10 +306,10 @@ def _owned_by_plan(card, plan: str) -> set[str]:
 
 def _line(card, code: str, years: tuple) -> tuple[Cell, ...] | None:
     """``Scorecard.lineage_series``'s carriers of ``code`` (its own series: ``series_owner`` is the code), None
-    when they are not all on one footing (``mergers.comparable`` would compare like for like)."""
+    when they are not all on one footing (``mergers.comparable`` would compare like for like). (A unit in the
+    tree every year has been found by ``Organisation.valid_every`` before; its line comes out as itself each
+    year here too.)"""
     org = card.org
-    if _always_there(org.spans.get(code, ()), years):
-        return (code,) * len(years)
     line = [_cell(org, code, year) for year in years]
     if len({org.footing(_carrier(c)) for c in line if c is not None}) > 1:
         return None
@@ -330,25 +328,6 @@ def _cell(org: Organisation, code: str, year: int) -> Cell:
 def _carrier(cell: str | Rebuilt) -> str:
     """The unit a cell's figure is said to be carried by (``StatusRow.units_by_year``)."""
     return cell.unit if isinstance(cell, Rebuilt) else cell
-
-
-def _always_there(spans, years: tuple) -> bool:
-    """Whether the unit's periods, end to end, cover 31 December of every year in ``years`` (a grassroots union
-    moved to another parent has two periods, one the day after the other): ``Organisation.valid`` each year."""
-    if not years:
-        return True
-    first, last = year_end(years[0]), year_end(years[-1])
-    reach = None
-    for start, end in sorted(spans, key=lambda s: s[0]):
-        if reach is None:
-            if start > first:
-                return False
-        elif start > reach + ONE_DAY:
-            return reach >= last
-        reach = date.max if end is None else (end if reach is None else max(reach, end))
-        if reach >= last:
-            return True
-    return False
 
 
 def _judged_one_by_one(card, plan: str, year: int, target: Target, units: list[Unit]) -> pd.DataFrame:
