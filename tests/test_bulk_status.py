@@ -163,3 +163,110 @@ def test_unit_periods_through_arrow_are_the_frame_df_gives(demo_template):
     for sql in ("SELECT * FROM (VALUES ('a', NULL::VARCHAR, NULL::DATE, 1), (NULL, NULL, DATE '2020-01-01', 2)) t(x, y, d, i)",
                 "SELECT 'a' AS x, NULL::VARCHAR AS y, DATE '2020-01-01' AS d FROM range(0)"):
         pd.testing.assert_frame_equal(frame_of(con.sql(sql).to_arrow_table()), con.execute(sql).df())
+
+
+def test_merged_units_are_judged_in_bulk_as_row_by_row(tmp_path, monkeypatch):
+    """Provinces and upper unions formed in 2025 by merging several: their years before rebuilt from their parts
+    in bulk, not one by one, row for row what ``Scorecard.row`` says. The upper unions below T04 (one of the
+    provinces P01 was formed from) report nothing in 2023: on their own indicators P01's 2023 is not
+    reconstructed, and its rows say which part lacks a figure."""
+    out = tmp_path / "federation"
+    synthesise(out, provinces=3, grassroots=60, years=6, seed=5)
+    values = pd.read_csv(out / "values.csv", dtype=str, keep_default_na=False)
+    lacking = values["unit"].str.startswith("T04-") & (values["year"] == "2023")
+    values[~lacking].to_csv(out / "values.csv", index=False)
+    db = tmp_path / "federation.duckdb"
+    run_cli("init", db=db)
+    run_cli("units", "import", out / "units.csv", db=db)
+    run_cli("targets", "import", out / "targets.csv", db=db)
+    run_cli("import", out / "values.csv", "--plan", "SYN-2028", db=db)
+    alone: set[str] = set()
+    one_by_one = bulk._judged_one_by_one
+
+    def recorded(card, plan, year, target, units):
+        alone.update(u.code for u in units)
+        return one_by_one(card, plan, year, target, units)
+
+    monkeypatch.setattr(bulk, "_judged_one_by_one", recorded)
+    assert _compare_every_target(db, lambda card, plan: [2024, 2026]) > 0
+    assert not alone  # P01 … P03 and their unions too: every unit in bulk
+    store = Store.open(db, read_only=True)
+    try:
+        card = Scorecard(store)
+        frame = pd.concat([bulk.status_frame(card, "SYN-2028", 2026, t) for t in card.targets("SYN-2028")])
+    finally:
+        store.close()
+    merged = frame[frame["unit"] == "P01"].set_index("target")
+    assert merged.loc["NK1c", "reconstructed"] == "2021;2022;2023;2024"  # the grassroots still report
+    assert merged.loc["HN12a", "reconstruction_missing"] == "2023:T04"  # inspections: by upper unions only
+    assert merged.loc["HN12a", "reconstructed"] == "2021;2022;2024"
+
+
+class _Parts:
+    """An organisation that knows only which units each rebuilt cell is made of (all ``reconstruction`` asks)."""
+
+    def __init__(self, parts: dict[tuple[str, int], list[str]]):
+        self.parts = parts
+
+    def carriers(self, code: str, year: int) -> list[str]:
+        return self.parts[code, year]
+
+
+@pytest.mark.parametrize("kind", ["stock", "flow", "ratio", "rate"])
+def test_rebuilt_years_are_mergers_reconstruction_on_every_cell(kind):
+    """``bulk._rebuild`` against ``mergers.reconstruction`` (and so ``rollup_reference.reconstruct``) on random
+    parts: figures missing, a ratio without its numerator, denominators that add up to 0, sums whose order
+    matters to the last bit (1e16 + 1 + -1e16), two to four parts in any order."""
+    from metrics.domain import mergers
+    from metrics.domain.rollup_reference import Figure
+    from metrics.storage import rollups
+
+    rng = np.random.default_rng(len(kind))
+    codes = [f"P{i}" for i in range(8)]
+    shape = (len(codes), len(YEARS))
+    by_code = bulk._empty_grid(codes, YEARS)
+    numbers = [np.nan, 0.0, 1.0, -1.0, 1e16, -1e16, 0.1, 0.2, 7.25, 1 / 3]
+    by_code.value[:] = rng.choice(numbers, size=shape)
+    by_code.numerator[:] = np.where(rng.random(shape) < 0.15, np.nan, rng.choice(numbers[1:], size=shape))
+    by_code.denominator[:] = np.where(rng.random(shape) < 0.15, np.nan, rng.choice([0.0, 0.0, 1.0, 3.0, 1e16], size=shape))
+    by_code.provenance[:] = np.where(np.isnan(by_code.value), 0, rng.integers(1, 16, size=shape))
+    cells, parts_of = [], {}
+    for row in range(300):
+        col = int(rng.integers(len(YEARS)))
+        parts = tuple(rng.choice(codes, size=int(rng.integers(2, 5)), replace=False).tolist())
+        cells.append((row, col, parts))
+        parts_of[f"U{row}", YEARS[col]] = list(parts)
+    widest = max(len(p) for _, _, p in cells)
+    part_ids = np.full((len(cells), widest), -1)
+    for i, (_, _, parts) in enumerate(cells):
+        part_ids[i, :len(parts)] = [codes.index(p) for p in parts]
+    rebuilt_cells = bulk.RebuiltCells(np.array([r for r, _, _ in cells]), np.array([c for _, c, _ in cells]),
+                                      part_ids, [p for _, _, p in cells])
+    grid = bulk._empty_grid([""] * len(cells), YEARS)
+    rebuilt = bulk._rebuild(grid, by_code, rebuilt_cells, kind)
+    found = {(r, y): (whole, missing) for r, y, whole, missing in zip(
+        rebuilt.rows.tolist(), rebuilt.years.tolist(), rebuilt.complete.tolist(), rebuilt.missing)}
+
+    def figure(code: str, col: int) -> Figure | None:
+        i = codes.index(code)
+        value, numerator, denominator = (_none(m[i, col]) for m in (by_code.value, by_code.numerator,
+                                                                      by_code.denominator))
+        return None if value is None else Figure(value, numerator, denominator, provenance=rollups.provenance_names(
+            int(by_code.provenance[i, col])))
+
+    for row, col, _ in cells:
+        made = mergers.reconstruction(_Parts(parts_of), f"U{row}", YEARS[col], lambda part, c=col: figure(part, c), kind)
+        if made is None:
+            assert (row, YEARS[col]) not in found
+            assert np.isnan(grid.value[row, col]) and grid.provenance[row, col] == 0
+            continue
+        assert found[row, YEARS[col]] == (made.figure is not None, made.missing)
+        value = made.figure.value if made.figure is not None else None
+        assert _none(grid.value[row, col]) == value  # to the last bit
+        if value is None:  # (a ratio whose denominators add up to 0: no figure in the series, nor its provenance)
+            assert grid.provenance[row, col] == 0
+            continue
+        assert (_none(grid.numerator[row, col]), _none(grid.denominator[row, col])) == (
+            made.figure.numerator, made.figure.denominator)
+        assert rollups.provenance_names(int(grid.provenance[row, col])) == made.figure.provenance
+        assert (grid.reported[row, col], grid.own[row, col]) == (made.figure.reported, made.figure.own)

@@ -2,17 +2,18 @@
 
 ``Scorecard.row`` judges one unit at a time through ``metrics.domain.judgement.judge`` (and so
 ``metrics.domain.progress.assess``); for ~180,000 rows that is a minute. Here the figures of every unit
-that carries its own series (no merger in its line, no stated baseline, no rebase, no share of plan: the
-common case) are read in one query per target, laid out unit × year, and judged column by column. Every
-other unit goes through ``Scorecard.row`` as before. The arithmetic follows ``judge`` and ``assess`` step by
-step, in the same order (powers through Python's own ``**``), so the listing is the same to the last digit;
+that carries its own series (no stated baseline, no rebase, no share of plan, all of its line on one footing:
+the common case) are read in one query per target, laid out unit × year, and judged column by column; a year
+before a unit was formed by merging several is its parts' figures combined by the roll-up's rule
+(``mergers.reconstruction``), column by column too. Every other unit goes through ``Scorecard.row`` as
+before. The arithmetic follows ``judge`` and ``assess`` step by step, in the same order (powers through
+Python's own ``**``, sums part by part as ``sum`` adds them), so the listing is the same to the last digit;
 ``tests/test_bulk_status.py`` compares the two on every row.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,7 @@ import pyarrow.compute as pc
 
 from metrics.domain import mergers
 from metrics.domain.judgement import ACHIEVEMENT_TYPES, BAND_TYPES, CUMULATIVE, LEVEL, TargetSpec, has_band
-from metrics.domain.organisation import LEVEL_ORDER, Organisation, Unit, _text, year_end
+from metrics.domain.organisation import LEVEL_ORDER, Organisation, Unit, _text
 from metrics.domain.progress import (
     DETERIORATION,
     LIMITED,
@@ -35,12 +36,12 @@ from metrics.domain.progress import (
     ZERO_REPLACEMENT,
 )
 from metrics.domain.records import Target
+from metrics.domain.rollup_reference import PART_KINDS, PERCENT_KINDS
 from metrics.judging.scorecard import INTEGER_COLUMNS, _sectors
 from metrics.storage import rollups
 from metrics.storage.figure_sources import StoredFigures
 from metrics.storage.store import in_force_sql
 
-ONE_DAY = timedelta(days=1)
 RECORD_COLUMNS = (
     "plan", "target", "indicator", "unit", "year", "actual", "target_value", "achievement_pct", "status",
     "target_type", "group", "unit_name", "level", "actual_year", "expected", "gap", "pace_per_year",
@@ -66,6 +67,30 @@ class Grid:
     @property
     def present(self) -> np.ndarray:
         return ~np.isnan(self.value)
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    """A year of a line before its unit was formed by merging several: carried by the unit itself (as is),
+    its figure the ``parts``' figures combined (``mergers.reconstruction``)."""
+
+    unit: str
+    parts: tuple[str, ...]
+
+
+Cell = str | Rebuilt | None  # who carries a unit's series in a year of its line (None: no one)
+
+
+@dataclass
+class Reconstructions:
+    """The cells of a grid rebuilt from their parts (``Rebuilt``), as ``StatusRow.reconstructions`` holds
+    them: only those where some part has a figure; ``complete``: every part's figure adds up (a figure, which
+    ``reconstructed`` lists), else ``missing`` names the parts without one (``reconstruction_missing``)."""
+
+    rows: np.ndarray
+    years: np.ndarray
+    complete: np.ndarray
+    missing: list[tuple[str, ...]]
 
 
 _NONE = np.array(None, dtype=object)  # np.where's 'no value', typed as numpy's stubs want it
@@ -160,7 +185,7 @@ def status_frame(card, plan: str, year: int, target: Target) -> pd.DataFrame:
     return frame.reset_index(drop=True).astype({c: "Int64" for c in INTEGER_COLUMNS})
 
 
-def _kept(card, lines: list[tuple | None]) -> list[tuple]:
+def _kept(card, lines: list[tuple[Cell, ...] | None]) -> list[tuple[Cell, ...]]:
     """The lines that are not None, the same list for the same ``lines`` (``read_grid`` knows it again)."""
     cache = _cache(card)
     if cache.get("kept-of") is not lines:
@@ -169,7 +194,7 @@ def _kept(card, lines: list[tuple | None]) -> list[tuple]:
 
 
 def _lines_of(card, target: Target, scope: Roster, chosen: np.ndarray, year: int
-              ) -> tuple[list[tuple | None], np.ndarray]:
+              ) -> tuple[list[tuple[Cell, ...] | None], np.ndarray]:
     """``_lines`` of the chosen units of the scope, and which have one; kept per (plan, years, units, units
     left out), so that the targets of the same units (the thirty of the grassroots) share one list."""
     years = tuple(y for y in card.source.years(target.indicator) if y <= year)
@@ -236,11 +261,12 @@ def _bulk_ready(card, target: Target) -> bool:
             and (kept or card.approved_only) and not (isinstance(basis, str) and basis))
 
 
-def _lines(card, target: Target, codes: list[str], year: int) -> list[tuple | None]:
+def _lines(card, target: Target, codes: list[str], year: int) -> list[tuple[Cell, ...] | None]:
     """For each unit, the unit that carries its series in each year of the indicator up to ``year`` (None in a
-    year none does): itself, or before it began the one unit it continues (a new code, a new parent); all on
-    one footing. None for a unit judged one by one: a merger of several in its line, the plan's own unit and
-    its successors, the unit of a rebased plan, a unit with a stated baseline."""
+    year none does): itself, or before it began the one unit it continues (a new code, a new parent), or the
+    several it was formed from (``Rebuilt``); all on one footing. None for a unit judged one by one: a line on
+    more than one footing, the plan's own unit and its successors, the unit of a rebased plan, a unit with a
+    stated baseline."""
     plan = target.plan
     years = tuple(y for y in card.source.years(target.indicator) if y <= year)
     excluded = _excluded(card, target)
@@ -278,41 +304,30 @@ def _owned_by_plan(card, plan: str) -> set[str]:
     return {c for c in card.org.successors(card.plans[plan].unit) if c != owner and c not in stand_ins}
 
 
-def _line(card, code: str, years: tuple) -> tuple | None:
+def _line(card, code: str, years: tuple) -> tuple[Cell, ...] | None:
+    """``Scorecard.lineage_series``'s carriers of ``code`` (its own series: ``series_owner`` is the code), None
+    when they are not all on one footing (``mergers.comparable`` would compare like for like). (A unit in the
+    tree every year has been found by ``Organisation.valid_every`` before; its line comes out as itself each
+    year here too.)"""
     org = card.org
-    if _always_there(org.spans(code), years):
-        return (code,) * len(years)
-    line: list[str | None] = []
-    for year in years:
-        if org.valid(code, year):
-            line.append(code)
-            continue
-        carriers = org.carriers(code, year)
-        if len(carriers) > 1:
-            return None  # a merger of several: reconstructed, one by one
-        line.append(carriers[0] if carriers else None)
-    if len({org.footing(c) for c in line if c is not None}) > 1:
+    line = [_cell(org, code, year) for year in years]
+    if len({org.footing(_carrier(c)) for c in line if c is not None}) > 1:
         return None
     return tuple(line)
 
 
-def _always_there(spans, years: tuple) -> bool:
-    """Whether the unit's periods, end to end, cover 31 December of every year in ``years`` (a grassroots union
-    moved to another parent has two periods, one the day after the other): ``Organisation.valid`` each year."""
-    if not years:
-        return True
-    first, last = year_end(years[0]), year_end(years[-1])
-    reach = None
-    for start, end in sorted(spans, key=lambda s: s[0]):
-        if reach is None:
-            if start > first:
-                return False
-        elif start > reach + ONE_DAY:
-            return reach >= last
-        reach = date.max if end is None else (end if reach is None else max(reach, end))
-        if reach >= last:
-            return True
-    return False
+def _cell(org: Organisation, code: str, year: int) -> Cell:
+    if org.valid(code, year):
+        return code
+    carriers = org.carriers(code, year)
+    if len(carriers) > 1:  # a merger of several: the unit itself carries the year, reconstructed
+        return Rebuilt(code, tuple(carriers))
+    return carriers[0] if carriers else None
+
+
+def _carrier(cell: str | Rebuilt) -> str:
+    """The unit a cell's figure is said to be carried by (``StatusRow.units_by_year``)."""
+    return cell.unit if isinstance(cell, Rebuilt) else cell
 
 
 def _judged_one_by_one(card, plan: str, year: int, target: Target, units: list[Unit]) -> pd.DataFrame:
@@ -326,31 +341,127 @@ def _judged_one_by_one(card, plan: str, year: int, target: Target, units: list[U
 # --- reading --------------------------------------------------------------------------------------------
 
 
-def read_grid(card, target: Target, lines: list[tuple], year: int) -> tuple[Grid, np.ndarray]:
+def read_grid(card, target: Target, lines: list[tuple[Cell, ...]], year: int
+              ) -> tuple[Grid, np.ndarray, Reconstructions]:
     """The figures of each unit's line (``_lines``: who carried its series each year) for the target's
-    indicator in its scope, every year up to ``year``; and which carrier each cell came from (-1: none)."""
+    indicator in its scope, every year up to ``year``; which carrier each cell came from (-1: none); and the
+    cells rebuilt from the units a merger of several was formed from."""
     cache = _cache(card)
     if cache.get("codes-of") is not lines:  # (the same list of lines for the targets of the same units)
-        cache["codes-of"], cache["codes"] = lines, sorted({c for line in lines for c in line if c is not None})
-    codes = cache["codes"]
+        uneven = [r for r, line in enumerate(lines) if line and (type(line[0]) is not str
+                                                                 or line.count(line[0]) != len(line))]
+        found = {c for c in {line[0] for line in lines if line} if type(c) is str}
+        found.update(c for r in uneven for cell in lines[r] if cell is not None for c in _codes_of(cell))
+        cache["codes-of"], cache["codes"], cache["uneven"] = lines, sorted(found), uneven
+    codes, uneven = cache["codes"], cache["uneven"]
     by_code = read_codes(card, target, codes, year)
     key = (tuple(by_code.years), id(lines))
     if cache.get("carrier-key") != key or cache.get("carrier-lines") is not lines:
         cache["carrier-lines"] = lines
-        flat: np.ndarray = _rows_of(pa.array([c for line in lines for c in line], type=pa.string()), pa.array(
-            codes, type=pa.string())) if by_code.years and lines else np.zeros(0, dtype=np.int64)
-        cache["carrier-key"], cache["carrier-ids"] = key, np.asarray(flat, dtype=np.int64).reshape(
-            len(lines), len(by_code.years))
-    ids = cache["carrier-ids"]
+        cache["carrier-key"], cache["carrier-ids"], cache["rebuilt-cells"] = key, *_carrier_ids(
+            lines, uneven, codes, len(by_code.years))
+    ids, cells = cache["carrier-ids"], cache["rebuilt-cells"]
     cols = np.broadcast_to(np.arange(len(by_code.years)), ids.shape)
     known = ids >= 0
+    known[cells.rows, cells.cols] = False  # (the merged unit's own figure is not read in a year before it)
     safe = np.where(known, ids, 0)
-    grid = _empty_grid([line[0] if line else "" for line in lines], by_code.years)
+    grid = _empty_grid([""] * len(lines), by_code.years)
     for name in ("value", "numerator", "denominator", "reported", "own", "provenance", "children"):
         source = getattr(by_code, name)
         picked = source[safe, cols] if len(codes) else getattr(grid, name)
         getattr(grid, name)[:] = np.where(known, picked, getattr(grid, name))
-    return grid, np.where(known, ids, -1)
+    rebuilt = _rebuild(grid, by_code, cells, card.indicators[target.indicator].kind)
+    return grid, np.where(ids >= 0, ids, -1), rebuilt
+
+
+def _codes_of(cell: str | Rebuilt) -> tuple[str, ...]:
+    """The codes whose figures a cell needs (and the unit it is said to be carried by)."""
+    return (cell.unit, *cell.parts) if isinstance(cell, Rebuilt) else (cell,)
+
+
+@dataclass
+class RebuiltCells:
+    """Where the lines have a ``Rebuilt`` year: its row and column, and its parts (their rows in the codes
+    read, -1 beyond a cell's own parts), in the order ``Organisation.carriers`` gives them."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    part_ids: np.ndarray
+    parts: list[tuple[str, ...]]
+
+
+def _carrier_ids(lines: list[tuple[Cell, ...]], uneven: list[int], codes: list[str], n_years: int
+                 ) -> tuple[np.ndarray, RebuiltCells]:
+    """Each cell's carrier as its row in ``codes`` (-1: none), and the cells rebuilt from several. A line of one
+    unit every year is that unit's row; only the ``uneven`` lines (a few hundred) are looked at cell by cell."""
+    keys = pa.array(codes, type=pa.string())
+    ids = np.full((len(lines), n_years), -1, dtype=np.int64)
+    found: list[tuple[int, int, tuple[str, ...]]] = []
+    if n_years and lines:
+        firsts = [line[0] if type(line[0]) is str else None for line in lines]
+        ids[:] = _rows_of(pa.array(firsts, type=pa.string()), keys)[:, None]
+        flat: list[Cell] = [cell for r in uneven for cell in lines[r]]
+        for i, cell in enumerate(flat):
+            if type(cell) is Rebuilt:
+                found.append((uneven[i // n_years], i % n_years, cell.parts))
+                flat[i] = cell.unit
+        if uneven:
+            ids[uneven] = _rows_of(pa.array(flat, type=pa.string()), keys).reshape(len(uneven), n_years)
+    widest = max((len(parts) for _, _, parts in found), default=0)
+    part_ids = np.full((len(found), widest), -1, dtype=np.int64)
+    if found:  # every part found at once (one hash of the 130,000 codes, not one per cell)
+        sizes = np.array([len(parts) for _, _, parts in found])
+        rows = _rows_of(pa.array([p for _, _, parts in found for p in parts], type=pa.string()), keys)
+        part_ids[np.repeat(np.arange(len(found)), sizes), np.arange(len(rows)) - np.repeat(np.cumsum(sizes) - sizes,
+                                                                                            sizes)] = rows
+    cells = RebuiltCells(np.array([r for r, _, _ in found], dtype=np.int64),
+                         np.array([c for _, c, _ in found], dtype=np.int64), part_ids, [p for _, _, p in found])
+    return ids, cells
+
+
+def _rebuild(grid: Grid, by_code: Grid, cells: RebuiltCells, kind: str) -> Reconstructions:
+    """``mergers.reconstruction`` of every rebuilt cell, its figure (``rollup_reference.reconstruct``: the parts
+    combined in their order, as ``sum`` adds them) written into ``grid`` where it has a value."""
+    n = len(cells.rows)
+    if not n:
+        return Reconstructions(cells.rows, cells.rows, np.zeros(0, dtype=bool), [])
+    part = cells.part_ids >= 0
+    safe, col = np.where(part, cells.part_ids, 0), cells.cols[:, None]
+
+    def of(matrix: np.ndarray) -> np.ndarray:
+        return np.where(part, matrix[safe, col], np.nan)
+
+    value, numerator, denominator = of(by_code.value), of(by_code.numerator), of(by_code.denominator)
+    has_value = ~np.isnan(value)
+    usable = has_value & ~np.isnan(numerator) & ~np.isnan(denominator) if kind in PART_KINDS else has_value
+    some = has_value.any(axis=1)  # (none of them has a figure: no reconstruction at all)
+    complete = (usable | ~part).all(axis=1)
+    totals = [np.zeros(n) for _ in range(3)]
+    mask = np.zeros(n, dtype=np.int64)
+    for k in range(part.shape[1]):
+        here = part[:, k]
+        for total, parts in zip(totals, (value, numerator, denominator)):
+            total[:] = np.where(here, total + np.where(here, parts[:, k], 0.0), total)
+        mask |= np.where(here, by_code.provenance[safe[:, k], cells.cols], 0)
+    if kind in PART_KINDS:
+        _, sum_n, sum_d = totals
+        with np.errstate(divide="ignore", invalid="ignore"):
+            figure = np.where(sum_d != 0, sum_n / sum_d * (100 if kind in PERCENT_KINDS else 1), np.nan)
+        figure_n, figure_d = sum_n, sum_d
+    else:
+        figure, figure_n, figure_d = totals[0], np.full(n, np.nan), np.full(n, np.nan)
+    there = complete & ~np.isnan(figure)  # (a ratio whose denominators add up to 0 has no value)
+    rows, cols = cells.rows[there], cells.cols[there]
+    grid.value[rows, cols], grid.numerator[rows, cols], grid.denominator[rows, cols] = (
+        figure[there], figure_n[there], figure_d[there])
+    grid.reported[rows, cols] = part.sum(axis=1)[there]  # every part reported, and was expected
+    grid.own[rows, cols], grid.provenance[rows, cols], grid.children[rows, cols] = False, mask[there], 0
+    missing = [tuple(p for p, ok in zip(parts, row.tolist()) if not ok) if not whole else ()
+               for parts, row, whole in zip(cells.parts, usable, complete.tolist())]
+    kept = np.flatnonzero(some)
+    years = np.array(grid.years, dtype=np.int64)
+    return Reconstructions(cells.rows[kept], years[cells.cols[kept]], complete[kept],
+                           [missing[i] for i in kept.tolist()])
 
 
 def read_codes(card, target: Target, codes: list[str], year: int) -> Grid:
@@ -491,10 +602,10 @@ def _children_in_scope(card, codes: list[str], years: list[int], sectors: tuple)
 # --- judging ---------------------------------------------------------------------------------------------
 
 
-def _judged_in_bulk(card, target: Target, scope: Roster, units: np.ndarray, lines: list[tuple], year: int
-                    ) -> pd.DataFrame:
+def _judged_in_bulk(card, target: Target, scope: Roster, units: np.ndarray, lines: list[tuple[Cell, ...]],
+                    year: int) -> pd.DataFrame:
     """The rows of ``units`` (their places in ``scope``), each on its line."""
-    grid, carriers = read_grid(card, target, lines, year)
+    grid, carriers, rebuilt = read_grid(card, target, lines, year)
     spec = card.spec(target, None)
     if spec.type == LEVEL:
         judged = judge_level(spec, grid, year)
@@ -502,7 +613,7 @@ def _judged_in_bulk(card, target: Target, scope: Roster, units: np.ndarray, line
         judged = judge_cumulative(spec, grid, year)
     else:
         judged = judge_annual(spec, grid, year)
-    return _records(card, target, scope, units, year, grid, judged, carriers)
+    return _records(card, target, scope, units, year, grid, judged, carriers, rebuilt)
 
 
 def _py(fn, *columns: np.ndarray, where: np.ndarray) -> np.ndarray:
@@ -757,10 +868,29 @@ def _breaks(grid: Grid, carriers: np.ndarray) -> np.ndarray:
     return np.array(words, dtype=object)[which.reshape(-1)]
 
 
+def _reconstructed(rebuilt: Reconstructions, base_year: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``StatusRow.reconstructed_years`` and ``unreconstructed`` as the record writes them (years judged: from
+    the base year on), for each of ``n`` rows ('' where none)."""
+    done, lacking = np.full(n, "", dtype=object), np.full(n, "", dtype=object)
+    words: dict[int, tuple[list[str], list[str]]] = {}
+    for row, year, whole, missing in zip(rebuilt.rows.tolist(), rebuilt.years.tolist(), rebuilt.complete.tolist(),
+                                         rebuilt.missing):
+        if year >= base_year:  # (in year order within a row)
+            years, gaps = words.setdefault(row, ([], []))
+            if whole:
+                years.append(str(year))
+            else:
+                gaps.append(f"{year}:{'|'.join(missing)}")
+    for row, (years, gaps) in words.items():
+        done[row], lacking[row] = ";".join(years), ";".join(gaps)
+    return done, lacking
+
+
 def _records(card, target: Target, scope: Roster, units: np.ndarray, year: int, grid: Grid, judged: dict,
-             carriers: np.ndarray) -> pd.DataFrame:
+             carriers: np.ndarray, rebuilt: Reconstructions) -> pd.DataFrame:
     """The columns of ``StatusRow.as_record``, for the rows judged here (``units``: their places in ``scope``)."""
     n = len(units)
+    reconstructed, reconstruction_missing = _reconstructed(rebuilt, int(target.base_year), n)
     col = judged["actual_col"]
     has = col >= 0
     years = np.array(grid.years + [0])
@@ -797,7 +927,7 @@ def _records(card, target: Target, scope: Roster, units: np.ndarray, year: int, 
         "reported_units": whole(reported, has), "expected_units": whole(expected_units, has),
         "series_break": _breaks(grid, carriers), "provenance": names[which.reshape(-1)],
         "trend": judged["trend"],
-        "reconstructed": "", "reconstruction_missing": "", "target_as_written": None, "rebase_factor": None,
+        "reconstructed": reconstructed, "reconstruction_missing": reconstruction_missing, "target_as_written": None, "rebase_factor": None,
         "quota": None, "judged_against": "target",  # a unit given a quota is judged one by one
         "provisional": (masks & rollups.PROVENANCE_BITS["provisional"]) != 0,
     }, columns=list(RECORD_COLUMNS))
