@@ -13,7 +13,7 @@ import pytest
 from metrics.storage import db, dialect, migrations, postgres
 from metrics.storage.store import Store
 from metrics.vocabulary.errors import UserError
-from tests.helpers import copy_database, run_cli, texts
+from tests.helpers import cli, copy_database, run_cli, texts
 
 pytestmark = pytest.mark.postgres
 
@@ -405,3 +405,28 @@ def test_two_processes_opening_a_new_database_at_once_migrate_it_once(postgres_u
         assert con.execute("SELECT count(*) FROM schema_migrations").fetchall()[0][0] == len(migrations.MIGRATIONS)
     finally:
         con.close()
+
+
+def test_a_long_read_sees_one_state_while_another_process_imports_and_a_write_in_it_sees_its_own(
+        postgres_demo_url, demo_db, tmp_path):
+    """``Store.reading()`` (a page run, ``status``, a report) holds one snapshot on PostgreSQL as on DuckDB: an
+    import committed by another process meanwhile is in none of the block's reads, and in all of the next
+    block's. A write inside the block (the import page's confirm) sees the newest data and the block's reads
+    after it see the write."""
+    store = Store.open(demo_db, read_only=True)
+    leaves = [u for (u,) in store.rows("SELECT code FROM unit_years WHERE year = 2026 AND children = 0 "
+                                        "AND parent = ? ORDER BY code", [PROVINCES[0]])]
+    store.close()
+    count = "SELECT count(*) FROM observations WHERE replaced_by IS NULL"
+    store = Store.open(postgres_demo_url)
+    with store.reading():
+        before = store.rows(count)[0][0]
+        cli("import", _province_file(tmp_path, PROVINCES[0], leaves), db=postgres_demo_url)  # another process
+        assert store.rows(count)[0][0] == before  # its import: not in this block
+        with store.transaction() as cur:  # a write of this block begins after the import, and is seen after it
+            cur.execute("INSERT INTO audit (user_name, action, detail, source) "
+                        "VALUES ('test', 'note', 'inside a read', 'cli')")
+        assert store.rows(count)[0][0] == before + len(leaves) * 6
+        assert store.rows("SELECT count(*) FROM audit WHERE detail = 'inside a read'")[0][0] == 1
+    with store.reading():
+        assert store.rows(count)[0][0] == before + len(leaves) * 6

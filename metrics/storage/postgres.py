@@ -165,11 +165,15 @@ class Cursor:
     def execute(self, sql: str, params: Any = None) -> Cursor:
         values = _params(params)
         *before, statement = _statements(translate(sql))
-        with _conflicts_named():
-            for plain in before:  # (DROP TABLE IF EXISTS: no parameters)
-                self._cur.execute(plain)
-            # parameters always given, even none: psycopg then reads %% as %
-            self._cur.execute(statement, values if values is not None else [])
+        try:
+            with _conflicts_named():
+                for plain in before:  # (DROP TABLE IF EXISTS: no parameters)
+                    self._cur.execute(plain)
+                # parameters always given, even none: psycopg then reads %% as %
+                self._cur.execute(statement, values if values is not None else [])
+        except Exception:
+            self.connection.after_failure()
+            raise
         return self
 
     def fetchall(self) -> list[tuple]:
@@ -191,15 +195,24 @@ class Cursor:
 
     def begin(self) -> None:
         """A write sees one snapshot and fails, rather than waits and goes on, when another transaction changed
-        a row it changes (``value_writes``, ``catalogue_version``): as in DuckDB, the second writer is told."""
+        a row it changes (``value_writes``, ``catalogue_version``): as in DuckDB, the second writer is told. A
+        read's snapshot held on the connection ends first: the write sees the newest data."""
+        self.connection.end_snapshot()
         self._cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        self.connection.writing = True
 
     def commit(self) -> None:
-        with _conflicts_named():
-            self._cur.execute("COMMIT")
+        try:
+            with _conflicts_named():
+                self._cur.execute("COMMIT")
+        finally:
+            self.connection.after_write()
 
     def rollback(self) -> None:
-        self._cur.execute("ROLLBACK")
+        try:
+            self._cur.execute("ROLLBACK")
+        finally:
+            self.connection.after_write()
 
     def register(self, name: str, frame: pd.DataFrame, like: str | None = None) -> None:
         """``frame`` as the temporary table ``name``, its columns typed as in table ``like`` (else from the
@@ -281,12 +294,20 @@ def _pg_type(column: pd.Series) -> str:
 
 
 class Connection:
-    """One PostgreSQL connection in autocommit mode: a transaction is the cursor's ``begin``…``commit``."""
+    """One PostgreSQL connection in autocommit mode: a transaction is the cursor's ``begin``…``commit``.
+
+    A read lease may hold a snapshot on it (``hold_snapshot``): its reads then run in one REPEATABLE READ
+    transaction and see one state of the data, as a DuckDB file held for reading does (an import committed by
+    another process meanwhile is in none of them). A write on the connection ends that snapshot first and
+    begins a new one after its commit, so the reads after it see it."""
 
     def __init__(self, url: str, raw: Any = None):
         """A new connection to ``url``, or ``raw``, one lent by the pool."""
         import psycopg
 
+        self.held = False  # a read lease wants its reads in one snapshot
+        self.snapshot = False  # that snapshot's transaction is open
+        self.writing = False  # a write's transaction is open
         if raw is not None:
             self.raw = raw
             return
@@ -300,6 +321,38 @@ class Connection:
 
     def execute(self, sql: str, params: Any = None) -> Cursor:
         return self.cursor().execute(sql, params)
+
+    def hold_snapshot(self) -> None:
+        self.held = True
+        self._begin_snapshot()
+
+    def release_snapshot(self) -> None:
+        self.held = False
+        self.end_snapshot()
+
+    def _begin_snapshot(self) -> None:
+        if self.held and not self.snapshot and not self.writing:
+            self.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+            self.snapshot = True
+
+    def end_snapshot(self) -> None:
+        """End the read's transaction (COMMIT keeps the temporary tables made in it; after a failed statement it
+        rolls back)."""
+        if self.snapshot:
+            self.snapshot = False
+            self.raw.execute("COMMIT")
+
+    def after_write(self) -> None:
+        self.writing = False
+        self._begin_snapshot()
+
+    def after_failure(self) -> None:
+        """A statement failed inside the read's snapshot: PostgreSQL refuses every later statement of that
+        transaction, so the reads go on in a new one (the caller hears of the failure all the same)."""
+        if self.snapshot:
+            self.snapshot = False
+            self.raw.execute("ROLLBACK")
+            self._begin_snapshot()
 
     def close(self) -> None:
         self.raw.close()
@@ -379,10 +432,24 @@ class Access:
 
     @contextlib.contextmanager
     def reading(self):
+        """A read lease: the outermost of a thread holds one snapshot over its block (``Connection``)."""
+        outermost = getattr(self._held, "con", None) is None
+        with self._lease() as con:
+            if not outermost:
+                yield con
+                return
+            con.hold_snapshot()
+            try:
+                yield con
+            finally:
+                con.release_snapshot()
+
+    @contextlib.contextmanager
+    def writing(self):
+        """A write lease: the thread's connection (PostgreSQL has no file lock to take); a write's transaction
+        ends the read's snapshot it may hold (``Cursor.begin``)."""
         with self._lease() as con:
             yield con
-
-    writing = reading  # the same: PostgreSQL has no file lock to take
 
     @contextlib.contextmanager
     def _lease(self):
