@@ -430,3 +430,18 @@ def test_a_long_read_sees_one_state_while_another_process_imports_and_a_write_in
         assert store.rows("SELECT count(*) FROM audit WHERE detail = 'inside a read'")[0][0] == 1
     with store.reading():
         assert store.rows(count)[0][0] == before + len(leaves) * 6
+
+
+def test_a_failed_statement_in_a_long_read_leaves_the_next_reads_working(postgres_demo_url):
+    """PostgreSQL refuses every statement after a failed one in the same transaction: the read's snapshot is
+    begun again, so a page that shows an error for one part still draws the rest."""
+    import psycopg
+
+    store = Store.open(postgres_demo_url)
+    with store.reading():
+        before = store.rows("SELECT count(*) FROM batches")[0][0]
+        with pytest.raises(psycopg.errors.UndefinedTable):
+            store.rows("SELECT * FROM no_such_table")
+        assert store.rows("SELECT count(*) FROM batches")[0][0] == before
+    with store.reading():  # the connection went back to the pool clean
+        assert store.rows("SELECT count(*) FROM batches")[0][0] == before
