@@ -445,3 +445,20 @@ def test_a_failed_statement_in_a_long_read_leaves_the_next_reads_working(postgre
         assert store.rows("SELECT count(*) FROM batches")[0][0] == before
     with store.reading():  # the connection went back to the pool clean
         assert store.rows("SELECT count(*) FROM batches")[0][0] == before
+
+
+def test_a_statement_refused_before_the_server_sees_it_keeps_the_reads_snapshot(postgres_demo_url, demo_db, tmp_path):
+    """A parameter Python cannot send fails in the client: the server's transaction is sound, so the block's
+    reads stay in the snapshot they began in (an import another process committed meanwhile stays out)."""
+    store = Store.open(demo_db, read_only=True)
+    leaves = [u for (u,) in store.rows("SELECT code FROM unit_years WHERE year = 2026 AND children = 0 "
+                                        "AND parent = ? ORDER BY code", [PROVINCES[1]])]
+    store.close()
+    count = "SELECT count(*) FROM observations WHERE replaced_by IS NULL"
+    store = Store.open(postgres_demo_url)
+    with store.reading():
+        before = store.rows(count)[0][0]
+        cli("import", _province_file(tmp_path, PROVINCES[1], leaves), db=postgres_demo_url)
+        with pytest.raises(Exception, match="adapt"):
+            store.rows("SELECT ?::text", [object()])
+        assert store.rows(count)[0][0] == before

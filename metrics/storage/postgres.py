@@ -165,16 +165,21 @@ class Cursor:
     def execute(self, sql: str, params: Any = None) -> Cursor:
         values = _params(params)
         *before, statement = _statements(translate(sql))
+        with self._recovering(), _conflicts_named():
+            for plain in before:  # (DROP TABLE IF EXISTS: no parameters)
+                self._cur.execute(plain)
+            # parameters always given, even none: psycopg then reads %% as %
+            self._cur.execute(statement, values if values is not None else [])
+        return self
+
+    @contextlib.contextmanager
+    def _recovering(self):
+        """A statement that fails inside a read's snapshot leaves it usable (``Connection.after_failure``)."""
         try:
-            with _conflicts_named():
-                for plain in before:  # (DROP TABLE IF EXISTS: no parameters)
-                    self._cur.execute(plain)
-                # parameters always given, even none: psycopg then reads %% as %
-                self._cur.execute(statement, values if values is not None else [])
+            yield
         except Exception:
             self.connection.after_failure()
             raise
-        return self
 
     def fetchall(self) -> list[tuple]:
         return list(self._cur.fetchall()) if self._cur.description else []
@@ -218,22 +223,23 @@ class Cursor:
         """``frame`` as the temporary table ``name``, its columns typed as in table ``like`` (else from the
         frame's own types), its rows sent with ``COPY … FROM STDIN``."""
         columns = list(frame.columns)
-        self._cur.execute(f"DROP TABLE IF EXISTS {name}")
-        if like:
+        with self._recovering():
+            self._cur.execute(f"DROP TABLE IF EXISTS {name}")
+            if like:
+                listed = ", ".join(f'"{c}"' for c in columns)
+                self._cur.execute(f"CREATE TEMP TABLE {name} AS SELECT {listed} FROM {like} LIMIT 0")
+            else:
+                typed = ", ".join(f'"{c}" {_pg_type(frame[c])}' for c in columns)
+                self._cur.execute(f"CREATE TEMP TABLE {name} ({typed})")
             listed = ", ".join(f'"{c}"' for c in columns)
-            self._cur.execute(f"CREATE TEMP TABLE {name} AS SELECT {listed} FROM {like} LIMIT 0")
-        else:
-            typed = ", ".join(f'"{c}" {_pg_type(frame[c])}' for c in columns)
-            self._cur.execute(f"CREATE TEMP TABLE {name} ({typed})")
-        listed = ", ".join(f'"{c}"' for c in columns)
-        with self._cur.copy(f"COPY {name} ({listed}) FROM STDIN") as copy:
-            for row in frame.itertuples(index=False, name=None):
-                copy.write_row([_plain(v) for v in row])
+            with self._cur.copy(f"COPY {name} ({listed}) FROM STDIN") as copy:
+                for row in frame.itertuples(index=False, name=None):
+                    copy.write_row([_plain(v) for v in row])
 
     def copy_out(self, copy_sql: str, path: str | Path) -> None:
         """``COPY … TO STDOUT`` into the file ``path`` on this machine (the server's ``COPY … TO 'file'`` would
         write on the server, as its own account)."""
-        with open(path, "wb") as out, self._cur.copy(copy_sql) as copy:
+        with self._recovering(), open(path, "wb") as out, self._cur.copy(copy_sql) as copy:
             for chunk in copy:
                 out.write(chunk)
 
@@ -326,10 +332,6 @@ class Connection:
         self.held = True
         self._begin_snapshot()
 
-    def release_snapshot(self) -> None:
-        self.held = False
-        self.end_snapshot()
-
     def _begin_snapshot(self) -> None:
         if self.held and not self.snapshot and not self.writing:
             self.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
@@ -342,17 +344,40 @@ class Connection:
             self.snapshot = False
             self.raw.execute("COMMIT")
 
+    def release_snapshot(self) -> None:
+        """The read lease ends: its snapshot too. A connection lost meanwhile says nothing more here (the read's
+        own error, if any, is the one to hear; the pool drops a broken connection)."""
+        import psycopg
+
+        self.held = False
+        try:
+            self.end_snapshot()
+        except psycopg.Error:
+            if not self.raw.closed:
+                raise
+
     def after_write(self) -> None:
         self.writing = False
         self._begin_snapshot()
 
     def after_failure(self) -> None:
-        """A statement failed inside the read's snapshot: PostgreSQL refuses every later statement of that
-        transaction, so the reads go on in a new one (the caller hears of the failure all the same)."""
-        if self.snapshot:
-            self.snapshot = False
+        """A statement failed inside the read's snapshot and the server aborted its transaction: PostgreSQL
+        refuses every later statement of it, so the reads go on in a new one (the caller hears of the failure
+        all the same). A failure the server never saw (a parameter Python could not send) leaves the snapshot
+        as it was; a connection lost leaves the first error to be heard."""
+        import psycopg
+
+        if not self.snapshot or self.raw.closed:
+            return
+        if self.raw.info.transaction_status != psycopg.pq.TransactionStatus.INERROR:
+            return
+        self.snapshot = False
+        try:
             self.raw.execute("ROLLBACK")
             self._begin_snapshot()
+        except psycopg.Error:
+            if not self.raw.closed:
+                raise
 
     def close(self) -> None:
         self.raw.close()

@@ -128,10 +128,14 @@ class Store:
             with self.transaction() as cur:
                 yield cur, False
             return
-        with (self.access.writing() as con,
-              postgres.advisory_lock(con, postgres.VALUE_WRITES_LOCK, postgres.WRITE_WAIT) as waited,
-              self.transaction() as cur):
-            yield cur, waited
+        with self.access.writing() as con:
+            con.end_snapshot()  # (a read's snapshot held by the page run: not kept open while the writer queues)
+            try:
+                with (postgres.advisory_lock(con, postgres.VALUE_WRITES_LOCK, postgres.WRITE_WAIT) as waited,
+                      self.transaction() as cur):
+                    yield cur, waited
+            finally:
+                con.after_write()  # (the page run's reads go on in a snapshot of their own, also after a wait given up)
 
     def frame(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
         with self.cursor() as cur:
