@@ -268,6 +268,19 @@ def test_a_connection_given_back_to_the_pool_runs_the_same_statement_again(postg
 PROVINCES = ("CD-KKT-2025", "CDN-GD-2025", "CDN-YT-2025", "CD-P-TINHBIEN")  # four subtrees of the demo's tree
 
 
+IN_FORCE = "SELECT count(*) FROM observations WHERE replaced_by IS NULL"
+
+
+def _grassroots(demo_db, province: str) -> list[str]:
+    """The grassroots unions directly below ``province`` in 2026, read from the DuckDB demo."""
+    store = Store.open(demo_db, read_only=True)
+    try:
+        return [u for (u,) in store.rows("SELECT code FROM unit_years WHERE year = 2026 AND children = 0 "
+                                          "AND parent = ? ORDER BY code", [province])]
+    finally:
+        store.close()
+
+
 def _province_file(folder, province: str, leaves: list[str], value: int = 100):
     """Figures for 2024–2026 of every grassroots union under ``province``."""
     path = folder / f"{province.lower()}-{value}.csv"
@@ -287,10 +300,7 @@ def test_four_processes_import_four_provinces_at_once_and_every_row_lands(postgr
 
     from tests.helpers import ROOT
 
-    store = Store.open(demo_db, read_only=True)
-    leaves = {p: [u for (u,) in store.rows("SELECT code FROM unit_years WHERE year = 2026 AND children = 0 "
-                                            "AND parent = ? ORDER BY code", [p])] for p in PROVINCES}
-    store.close()
+    leaves = {p: _grassroots(demo_db, p) for p in PROVINCES}
     files = [_province_file(tmp_path, p, leaves[p]) for p in PROVINCES]
     env = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
     running = [subprocess.Popen([sys.executable, "-m", "metrics", "import", str(f), "--user", f.stem[:12],
@@ -413,23 +423,19 @@ def test_a_long_read_sees_one_state_while_another_process_imports_and_a_write_in
     import committed by another process meanwhile is in none of the block's reads, and in all of the next
     block's. A write inside the block (the import page's confirm) sees the newest data and the block's reads
     after it see the write."""
-    store = Store.open(demo_db, read_only=True)
-    leaves = [u for (u,) in store.rows("SELECT code FROM unit_years WHERE year = 2026 AND children = 0 "
-                                        "AND parent = ? ORDER BY code", [PROVINCES[0]])]
-    store.close()
-    count = "SELECT count(*) FROM observations WHERE replaced_by IS NULL"
+    leaves = _grassroots(demo_db, PROVINCES[0])
     store = Store.open(postgres_demo_url)
     with store.reading():
-        before = store.rows(count)[0][0]
+        before = store.rows(IN_FORCE)[0][0]
         cli("import", _province_file(tmp_path, PROVINCES[0], leaves), db=postgres_demo_url)  # another process
-        assert store.rows(count)[0][0] == before  # its import: not in this block
+        assert store.rows(IN_FORCE)[0][0] == before  # its import: not in this block
         with store.transaction() as cur:  # a write of this block begins after the import, and is seen after it
             cur.execute("INSERT INTO audit (user_name, action, detail, source) "
                         "VALUES ('test', 'note', 'inside a read', 'cli')")
-        assert store.rows(count)[0][0] == before + len(leaves) * 6
+        assert store.rows(IN_FORCE)[0][0] == before + len(leaves) * 6
         assert store.rows("SELECT count(*) FROM audit WHERE detail = 'inside a read'")[0][0] == 1
     with store.reading():
-        assert store.rows(count)[0][0] == before + len(leaves) * 6
+        assert store.rows(IN_FORCE)[0][0] == before + len(leaves) * 6
 
 
 def test_a_failed_statement_in_a_long_read_leaves_the_next_reads_working(postgres_demo_url):
@@ -450,15 +456,11 @@ def test_a_failed_statement_in_a_long_read_leaves_the_next_reads_working(postgre
 def test_a_statement_refused_before_the_server_sees_it_keeps_the_reads_snapshot(postgres_demo_url, demo_db, tmp_path):
     """A parameter Python cannot send fails in the client: the server's transaction is sound, so the block's
     reads stay in the snapshot they began in (an import another process committed meanwhile stays out)."""
-    store = Store.open(demo_db, read_only=True)
-    leaves = [u for (u,) in store.rows("SELECT code FROM unit_years WHERE year = 2026 AND children = 0 "
-                                        "AND parent = ? ORDER BY code", [PROVINCES[1]])]
-    store.close()
-    count = "SELECT count(*) FROM observations WHERE replaced_by IS NULL"
+    leaves = _grassroots(demo_db, PROVINCES[1])
     store = Store.open(postgres_demo_url)
     with store.reading():
-        before = store.rows(count)[0][0]
+        before = store.rows(IN_FORCE)[0][0]
         cli("import", _province_file(tmp_path, PROVINCES[1], leaves), db=postgres_demo_url)
         with pytest.raises(Exception, match="adapt"):
             store.rows("SELECT ?::text", [object()])
-        assert store.rows(count)[0][0] == before
+        assert store.rows(IN_FORCE)[0][0] == before
