@@ -347,14 +347,9 @@ class Connection:
     def release_snapshot(self) -> None:
         """The read lease ends: its snapshot too. A connection lost meanwhile says nothing more here (the read's
         own error, if any, is the one to hear; the pool drops a broken connection)."""
-        import psycopg
-
         self.held = False
-        try:
+        with self._unless_lost():
             self.end_snapshot()
-        except psycopg.Error:
-            if not self.raw.closed:
-                raise
 
     def after_write(self) -> None:
         self.writing = False
@@ -372,9 +367,17 @@ class Connection:
         if self.raw.info.transaction_status != psycopg.pq.TransactionStatus.INERROR:
             return
         self.snapshot = False
-        try:
+        with self._unless_lost():
             self.raw.execute("ROLLBACK")
             self._begin_snapshot()
+
+    @contextlib.contextmanager
+    def _unless_lost(self):
+        """A statement that only tidies up: a connection lost meanwhile raises nothing more here."""
+        import psycopg
+
+        try:
+            yield
         except psycopg.Error:
             if not self.raw.closed:
                 raise
