@@ -212,13 +212,15 @@ def number_cells_sql(layout: Layout) -> tuple[str, tuple[str, ...]]:
 
 
 def long_texts_sql(layout: Layout, name: str) -> str:
-    """SQL: each distinct source or note as written (``raw``), as stored (NFC) and its number. A note is
-    kept exactly as written (a leading tab or space may be the person's layout); a source is trimmed like
-    every other cell. Blank text is no text."""
+    """SQL: each distinct source or note as written (``raw``), as stored (NFC), its number (``id``) and the
+    number of its stored text (``nid``: the same for two cells written differently that store the same text;
+    NULL for no text). A note is kept exactly as written (a leading tab or space may be the person's layout);
+    a source is trimmed like every other cell. Blank text is no text."""
     stored = "raw" if name == "note" else trimmed("raw")
-    return f"""SELECT raw, nfc_normalize(CASE WHEN {trimmed("raw")} IS NOT NULL THEN {stored} END) AS nfc,
-                      row_number() OVER () AS id
-               FROM ({_distinct_cells(layout, name)})"""
+    return f"""SELECT *, CASE WHEN nfc IS NOT NULL THEN dense_rank() OVER (ORDER BY nfc) END AS nid
+               FROM (SELECT raw, nfc_normalize(CASE WHEN {trimmed("raw")} IS NOT NULL THEN {stored} END) AS nfc,
+                            row_number() OVER () AS id
+                     FROM ({_distinct_cells(layout, name)}))"""
 
 
 

@@ -28,19 +28,20 @@ def compare(cur, layout: Layout) -> dict[str, int]:
     value in force (its texts are not copied: ``changes`` looks up those of the cells it lists). ``change``: created, updated (the figure changes), annotated (only its source, note or
     provenance changes) or unchanged; texts are compared only when the file has their column."""
     texts: list[str] = [name for name in ("source", "note") if name in layout.columns]
-    same_text = " AND ".join(f"n.{name} IS NOT DISTINCT FROM c.{name}" for name in texts) or "true"
+    # the texts by their numbers (``source_nid``: the same number for the same stored text, ``validate._current``)
+    same_text = " AND ".join(f"n.{name}_nid IS NOT DISTINCT FROM c.{name}_nid" for name in texts) or "true"
     same_provenance = ("coalesce(n.provenance, 'imported') = c.provenance" if "provenance" in layout.columns
                        else "true")
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE diff AS
         WITH incoming AS (
             SELECT c.row, c.unit, c.indicator, c.unit_id, c.indicator_id, c.year, c.value, c.numerator, c.denominator, c.kind,
-                   c.source_id, s.nfc AS source, c.note_id, n.nfc AS note, c.provenance_text AS provenance
+                   c.source_id, s.nid AS source_nid, c.note_id, n.nid AS note_nid, c.provenance_text AS provenance
             FROM checked c
             LEFT JOIN source_nfc s ON s.id = c.source_id
             LEFT JOIN note_nfc n ON n.id = c.note_id
             WHERE NOT EXISTS (SELECT 1 FROM error_rows e WHERE e.row = c.row))
-        SELECT n.* EXCLUDE (source, note), c.value AS old_value, c.numerator AS old_numerator,
+        SELECT n.* EXCLUDE (source_nid, note_nid), c.value AS old_value, c.numerator AS old_numerator,
                c.denominator AS old_denominator,
                {_texts_changed(texts)} AS texts_changed,
                CASE WHEN c.unit IS NULL THEN 'created'
@@ -59,7 +60,7 @@ CHANGES = ("created", "updated", "annotated", "unchanged")
 
 def _texts_changed(texts: list[str]) -> str:
     """SQL: the source or the note of an existing cell changes (for the preview's second list)."""
-    changed = " OR ".join(f"n.{name} IS DISTINCT FROM c.{name}" for name in texts)
+    changed = " OR ".join(f"n.{name}_nid IS DISTINCT FROM c.{name}_nid" for name in texts)
     return f"(c.unit IS NOT NULL AND ({changed}))" if changed else "false"
 
 
@@ -123,18 +124,24 @@ def written_frame(report) -> pd.DataFrame:
 def changes(cur, limit: int = SAMPLE_CHANGES) -> pd.DataFrame:
     """The first ``limit`` cells whose figure changes, then the first ``limit`` whose source or note changes
     (a file may re-source hundreds of figures and correct four), old beside new, with unit and indicator names."""
+    years = [int(y) for (y,) in cur.execute("SELECT DISTINCT year FROM diff").fetchall()]
+    in_force, _ = in_force_sql(years=years)  # (no parameter: the years are constants, other years' blocks skipped)
     return cur.execute(f"""
         WITH chosen AS (
             (SELECT * FROM diff WHERE change IN ('created', 'updated') ORDER BY row, year LIMIT $limit)
             UNION  -- a cell whose figure and source both change is listed once
-            (SELECT * FROM diff WHERE texts_changed ORDER BY row, year LIMIT $limit))
+            (SELECT * FROM diff WHERE texts_changed ORDER BY row, year LIMIT $limit)),
+        cu AS (  -- the old texts of these few cells only (``current`` numbers them)
+            SELECT o.unit, o.indicator, o.year, o.source, o.note FROM ({in_force}) o
+            WHERE EXISTS (SELECT 1 FROM chosen k WHERE k.unit = o.unit AND k.indicator = o.indicator
+                                                   AND k.year = o.year))
         SELECT d.row, d.unit, u.name_vi AS unit_name_vi, u.name_en AS unit_name_en, d.indicator,
                i.name_vi AS indicator_name_vi, i.name_en AS indicator_name_en, d.kind, i.decimals, d.year,
                {effective('d.kind', 'd.old_value', 'd.old_numerator', 'd.old_denominator')} AS old,
                {effective('d.kind', 'd.value', 'd.numerator', 'd.denominator')} AS new, d.change,
                d.texts_changed, cu.source AS old_source, s.nfc AS new_source, cu.note AS old_note, n.nfc AS new_note
         FROM chosen d
-        LEFT JOIN current cu USING (unit, indicator, year)  -- the old texts of these few cells only
+        LEFT JOIN cu USING (unit, indicator, year)
         LEFT JOIN (SELECT code, arg_max(name_vi, valid_from) AS name_vi, arg_max(name_en, valid_from) AS name_en
                    FROM units GROUP BY code) u ON u.code = d.unit
         LEFT JOIN indicators i ON i.code = d.indicator

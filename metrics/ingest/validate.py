@@ -4,7 +4,8 @@
 ``checked``    one row per figure, typed: the unit and indicator it names (and the numbers of their texts in
                ``unit_match``/``indicator_match``), the year, the numbers read under the file's convention, the
                value a ratio's parts give, and ``flagged``: whether any rule holds for it
-``current``    the values in force in the database for the file's cells and the year before each
+``current``    the values in force in the database for the file's cells and the year before each (their source and
+               note as numbers: ``source_nid``, ``note_nid``)
 ``problems``   one row per problem: row, column, value, code, detail (``messages.py`` words them)
 ``error_rows`` the rows with at least one error (they are not written; warnings are not errors)
 
@@ -189,9 +190,18 @@ def _current(cur) -> None:
         JOIN unit_ids u USING (unit_id) JOIN indicator_ids i USING (indicator_id)""")
     years = {int(y) for (y,) in cur.execute("SELECT DISTINCT year FROM series").fetchall()}
     sql, params = in_force_sql(years=sorted(years | {y - 1 for y in years}))
+    # the stored source and note as the number of the same text among the file's (``nid``; -1: a text the file
+    # does not have; NULL: none), not the texts: the comparison needs only whether they are the same, and
+    # copying the long texts of every cell cost the re-import of a file more than the rest of this table
+    numbered = {name: f"""CASE WHEN o.{name} IS NOT NULL THEN coalesce({name[0]}.nid, -1) END AS {name}_nid"""
+                for name in layouts.LONG_TEXT_FIELDS}
     cur.execute(f"""CREATE OR REPLACE TEMP TABLE current AS
-                    SELECT o.*, k.unit_id, k.indicator_id
-                    FROM ({sql}) o JOIN cell_series k ON o.unit = k.unit AND o.indicator = k.indicator""", params)
+                    SELECT o.* EXCLUDE (source, note), k.unit_id, k.indicator_id, {numbered["source"]},
+                           {numbered["note"]}
+                    FROM ({sql}) o JOIN cell_series k ON o.unit = k.unit AND o.indicator = k.indicator
+                    LEFT JOIN (SELECT DISTINCT nfc, nid FROM source_nfc WHERE nfc IS NOT NULL) s ON s.nfc = o.source
+                    LEFT JOIN (SELECT DISTINCT nfc, nid FROM note_nfc WHERE nfc IS NOT NULL) n ON n.nfc = o.note""",
+                params)
 
 
 def _rules(convention: str) -> list[tuple[str, str, str, str, str]]:
