@@ -110,6 +110,21 @@ def written_sql(report) -> str:
                        f"SELECT * FROM read_parquet({sql_text(report.staged_texts)})")
 
 
+def written_in_order_sql(report) -> str:
+    """SQL: ``written_sql`` in (indicator, year, unit) order, the order DuckDB stores the values in
+    (``store.write_batch``): the cells are sorted first and their texts put back after, each looked up in a
+    list of its field's texts by its number (``id``: 1 … n); sorting the cells with their long texts cost
+    DuckDB about twice as much. A projection over the sorted cells keeps their order."""
+    texts = f"read_parquet({sql_text(report.staged_texts)})"
+
+    def listed(field: str) -> str:
+        return f"(SELECT list(text ORDER BY id) FROM {texts} WHERE field = '{field}')"
+
+    return f"""SELECT c.unit, c.indicator, c.year, c.value, c.numerator, c.denominator,
+                      {listed('source')}[c.source_id] AS source, {listed('note')}[c.note_id] AS note, c.provenance
+               FROM (SELECT * FROM read_parquet({sql_text(report.staged)}) ORDER BY indicator, year, unit) c"""
+
+
 def written_frame(report) -> pd.DataFrame:
     """The staged cells with their texts as a frame, read by a private DuckDB (a PostgreSQL server cannot
     read the parquet files of this machine: the commit sends them with ``COPY … FROM STDIN``)."""
