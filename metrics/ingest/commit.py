@@ -150,7 +150,7 @@ def _rows(store: Store, cur, report: Report) -> str | pd.DataFrame:
     if store.engine == "postgresql":
         return preview.written_frame(report)
     cur.execute(f"CREATE TEMP VIEW import_rows AS {preview.written_sql(report)}")
-    cur.execute(f"CREATE TEMP VIEW import_rows_in_order AS {preview.written_in_order_sql(report)}")
+    cur.execute(f"CREATE TEMP VIEW import_rows_in_order AS {preview.written_sql(report, in_order=True)}")
     return "import_rows"
 
 

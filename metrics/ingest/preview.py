@@ -80,16 +80,23 @@ def _with_texts(cells: str, texts: str) -> str:
 WRITTEN = _with_texts("SELECT * FROM diff WHERE change <> 'unchanged'", TEXTS)
 
 
+# What is staged beside the cells: their source and note texts, unit and indicator codes, as (field, id, text).
+STAGED_TEXTS = (TEXTS + " UNION ALL SELECT 'unit', unit_id, unit FROM unit_ids"
+                " UNION ALL SELECT 'indicator', indicator_id, indicator FROM indicator_ids")
+
+
 def stage(cur, report, *, every_cell: bool = True) -> None:
     """Write the cells to be written (created or updated) where the commit will find them: the cells
-    with the number of their source and note, and the texts once (``written_sql`` joins them again).
+    with the numbers of their unit, indicator, source and note, and the codes and texts once (``written_sql``
+    puts them back: writing the codes of every cell cost the parquet writer more than the rest of the cells).
     ``every_cell``: also every cell of the file, changed or not, which a commit on PostgreSQL compares with
     what other writers did meanwhile (``cells_frame``); on DuckDB one process writes, and any write since
     the check makes it stale, so that list (a third of a second per million cells) is not written."""
-    cur.execute(f"""COPY (SELECT unit, indicator, year, value, numerator, denominator, source_id, note_id, provenance
+    cur.execute(f"""COPY (SELECT unit_id, indicator_id, year, value, numerator, denominator, source_id, note_id,
+                                 provenance
                           FROM diff WHERE change <> 'unchanged')
                     TO {sql_text(report.staged)} (FORMAT parquet, COMPRESSION lz4_raw)""")
-    cur.execute(f"COPY ({TEXTS}) TO {sql_text(report.staged_texts)} (FORMAT parquet)")
+    cur.execute(f"COPY ({STAGED_TEXTS}) TO {sql_text(report.staged_texts)} (FORMAT parquet)")
     if every_cell:
         cur.execute(f"COPY (SELECT DISTINCT unit, indicator, year FROM diff) TO {sql_text(report.cells_path)} "
                     "(FORMAT parquet)")
@@ -104,25 +111,22 @@ def cells_frame(report) -> pd.DataFrame:
         con.close()
 
 
-def written_sql(report) -> str:
-    """SQL: the staged cells with their texts, as the commit writes them."""
-    return _with_texts(f"SELECT * FROM read_parquet({sql_text(report.staged)})",
-                       f"SELECT * FROM read_parquet({sql_text(report.staged_texts)})")
-
-
-def written_in_order_sql(report) -> str:
-    """SQL: ``written_sql`` in (indicator, year, unit) order, the order DuckDB stores the values in
-    (``store.write_batch``): the cells are sorted first and their texts put back after, each looked up in a
-    list of its field's texts by its number (``id``: 1 … n); sorting the cells with their long texts cost
-    DuckDB about twice as much. A projection over the sorted cells keeps their order."""
+def written_sql(report, in_order: bool = False) -> str:
+    """SQL: the staged cells with their codes and texts, as the commit writes them; each is looked up in a list
+    of its field's codes or texts by its number (``id``: 1 … n), a projection, so the cells keep their order.
+    ``in_order``: in (indicator, year, unit) order, the order DuckDB stores the values in (``store.write_batch``),
+    the cells sorted by the numbers (they follow the codes' order, ``units.resolve``) before anything is put
+    back: sorting the cells with their codes and long texts cost DuckDB about twice as much."""
     texts = f"read_parquet({sql_text(report.staged_texts)})"
 
     def listed(field: str) -> str:
         return f"(SELECT list(text ORDER BY id) FROM {texts} WHERE field = '{field}')"
 
-    return f"""SELECT c.unit, c.indicator, c.year, c.value, c.numerator, c.denominator,
-                      {listed('source')}[c.source_id] AS source, {listed('note')}[c.note_id] AS note, c.provenance
-               FROM (SELECT * FROM read_parquet({sql_text(report.staged)}) ORDER BY indicator, year, unit) c"""
+    order = "ORDER BY indicator_id, year, unit_id" if in_order else ""
+    return f"""SELECT {listed('unit')}[c.unit_id] AS unit, {listed('indicator')}[c.indicator_id] AS indicator,
+                      c.year, c.value, c.numerator, c.denominator, {listed('source')}[c.source_id] AS source,
+                      {listed('note')}[c.note_id] AS note, c.provenance
+               FROM (SELECT * FROM read_parquet({sql_text(report.staged)}) {order}) c"""
 
 
 def written_frame(report) -> pd.DataFrame:

@@ -385,7 +385,7 @@ def write_batch(cur, frame: pd.DataFrame | str, kind: str, *, file_name: str | N
     ``provisional``: the batch waits for an approver (``approve_batch``); otherwise it is approved as it is
     written (the shipped figures, a catalogue's published values). ``in_order``: the name of a relation holding
     the rows of ``frame`` in (indicator, year, unit) order, written as they come instead of ``frame`` sorted (an
-    import sorts its cells before putting their long texts back, ``preview.written_in_order_sql``).
+    import sorts its cells before putting their codes and long texts back, ``preview.written_sql``).
     """
     if kind not in VALUE_BATCH_KINDS:
         raise ValueError(f"unknown batch kind {kind!r}")
