@@ -152,9 +152,9 @@ def _compute_scope(cur, source: str, params: list, pairs: str | None, target: st
     — aggregating source texts per unit costs more than all the sums together, and listing thousands
     would say nothing.
     """
-    # the pairs as a filter (EXISTS), not an inner join: DuckDB ordered a join with them first against the tree of
-    # every year (2.5 M rows for a file of ten years) and probed it with the values; as a semi join on the values
-    # the roll-up of a 1.59 M-value first import took 0.37 s of CPU instead of 0.94-1.15 s
+    # the pairs as a filter (EXISTS), not an inner join: on some databases DuckDB ordered a join with them first
+    # against the tree of every year (2.5 M rows for a file of ten years) and probed it with the values (0.94-1.15 s
+    # of CPU for a 1.59 M-value first import); a semi join on the values cannot be ordered so (0.33-0.39 s)
     in_pairs = (f"EXISTS (SELECT 1 FROM {pairs} pr WHERE pr.indicator = o.indicator AND pr.year = o.year)"
                 if pairs else "true")
     scoped = "JOIN (SELECT indicator FROM scope_indicators WHERE scope = ?) si ON si.indicator = o.indicator"
