@@ -150,7 +150,8 @@ def _rows(store: Store, cur, report: Report) -> str | pd.DataFrame:
     if store.engine == "postgresql":
         return preview.written_frame(report)
     cur.execute(f"CREATE TEMP VIEW import_rows AS {preview.written_sql(report)}")
-    cur.execute(f"CREATE TEMP VIEW import_rows_in_order AS {preview.written_sql(report, in_order=True)}")
+    small = preview.small_fields(cur, report)
+    cur.execute(f"CREATE TEMP VIEW import_rows_in_order AS {preview.written_sql(report, in_order=True, small=small)}")
     return "import_rows"
 
 
