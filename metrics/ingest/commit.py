@@ -61,9 +61,11 @@ def commit(store: Store, report: Report, *, user: str | None = None, progress: P
             limit_writes_to(cur, scope)
             batch = write_batch(cur, _rows(store, cur, report), "import", file_name=report.file_name,
                                 sha256=report.sha256, user=user, note=note,
-                                replaces=bool(counts["updated"] or counts["annotated"]), provisional=True)
+                                replaces=bool(counts["updated"] or counts["annotated"]), provisional=True,
+                                in_order="import_rows_in_order" if store.engine == "duckdb" else None)
             if store.engine == "duckdb":
                 cur.execute("DROP VIEW import_rows")
+                cur.execute("DROP VIEW import_rows_in_order")
             audit.record(cur, actor or user, "import", {
                 "batch": batch, "file": report.file_name, "sha256": report.sha256, "rows": report.to_write,
                 "plan": report.plan, "recorded_as": user, **_scoped(scope)}, source=source)
@@ -142,11 +144,14 @@ def _changed_under(store: Store, cur, report: Report) -> bool:
 
 
 def _rows(store: Store, cur, report: Report) -> str | pd.DataFrame:
-    """The cells to write: a view over the staged parquet on DuckDB; on PostgreSQL a frame that ``write_batch``
-    sends with ``COPY … FROM STDIN`` (the server cannot read this machine's files)."""
+    """The cells to write: a view over the staged parquet on DuckDB (and ``import_rows_in_order``, the same in the
+    order DuckDB stores them); on PostgreSQL a frame that ``write_batch`` sends with ``COPY … FROM STDIN`` (the
+    server cannot read this machine's files)."""
     if store.engine == "postgresql":
         return preview.written_frame(report)
     cur.execute(f"CREATE TEMP VIEW import_rows AS {preview.written_sql(report)}")
+    small = preview.small_fields(cur, report)
+    cur.execute(f"CREATE TEMP VIEW import_rows_in_order AS {preview.written_sql(report, in_order=True, small=small)}")
     return "import_rows"
 
 

@@ -44,6 +44,7 @@ YEAR_HEADER = re.compile(r"^(?:nam|year)?\s*(\d{4})(?:\.0+)?$")
 TEXT_FIELDS = ("unit", "indicator", "year", "source", "note", "provenance")
 NUMBER_FIELDS = ("value", "numerator", "denominator")
 LONG_TEXT_FIELDS = ("source", "note")
+NAMED_FIELDS = ("unit", "indicator")  # looked up in the catalogue by name or code
 BLANKS = guarded.BLANKS
 
 _KEYS = {header_key(alias): name for name, aliases in (FIELDS | HELPER_FIELDS).items() for alias in aliases}
@@ -158,24 +159,30 @@ def trimmed(column: str) -> str:
 
 
 def _rows_sql(layout: Layout, source: str = "raw") -> str:
-    """The data rows, each field trimmed (``unit_text`` …, ``y<i>`` for a year column), blank rows left out.
+    """The data rows, each field trimmed (``unit_text`` …, ``y<i>`` for a year column), blank rows left out;
+    the unit and indicator also as written (``unit_raw``, ``indicator_raw``: the check looks their names up by
+    the cell as written, ``unit_lookup``, so those two are trimmed once per distinct cell, not per row).
 
     Sources and notes are passed as written (``LONG_TEXT_FIELDS``): a file repeats a few long texts
     millions of times, so they are trimmed and normalised once per distinct text (``long_texts_sql``)."""
     fields = ("unit", "indicator", "year", "value", "numerator", "denominator", "source", "note", "provenance")
 
+    def column(name: str) -> str:
+        return f"c{layout.columns[name]}" if name in layout.columns else "CAST(NULL AS VARCHAR)"
+
     def cell(name: str) -> str:
-        if name not in layout.columns:
-            return "CAST(NULL AS VARCHAR)"
-        column = f"c{layout.columns[name]}"
-        return column if name in LONG_TEXT_FIELDS else trimmed(column)
+        return column(name) if name in LONG_TEXT_FIELDS or name not in layout.columns else trimmed(column(name))
 
     texts = [f"{cell(n)} AS {n}_text" for n in fields]
+    raws = [f"{column(n)} AS {n}_raw" for n in NAMED_FIELDS]
     years = [f"{trimmed(f'c{i}')} AS y{i}" for i in layout.years]
-    filled = [trimmed(f"{n}_text") if n in LONG_TEXT_FIELDS else f"{n}_text" for n in fields if n in layout.columns]
-    filled += [f"y{i}" for i in layout.years]
-    return f"""SELECT * FROM (SELECT row, {", ".join(texts + years)} FROM {source} WHERE row > {int(layout.header_row)})
-               WHERE coalesce({", ".join(filled) or "NULL"}) IS NOT NULL"""
+    present = [column(n) for n in fields if n in layout.columns] + [f"c{i}" for i in layout.years]
+    # a row is blank when every cell trims to nothing; one whose first cell starts with a visible ASCII character
+    # is not (nearly every row: the trims of the test run only for the others, an OR in a filter is lazy)
+    filled = f"coalesce({', '.join(trimmed(c) for c in present)}) IS NOT NULL" if present else "false"
+    quick = f"ascii({present[0]}) BETWEEN 33 AND 126 OR " if present else ""
+    return f"""SELECT row, {", ".join(texts + raws + years)} FROM {source}
+               WHERE row > {int(layout.header_row)} AND ({quick}{filled})"""
 
 
 def _distinct_cells(layout: Layout, name: str) -> str:
@@ -186,9 +193,10 @@ def _distinct_cells(layout: Layout, name: str) -> str:
     return f"SELECT DISTINCT {column} AS raw FROM raw WHERE row > {int(layout.header_row)} AND {column} IS NOT NULL"
 
 
-def distinct_texts_sql(layout: Layout, name: str) -> str:
-    """SQL: the distinct trimmed texts of one field, trimmed once per distinct cell, not once per row."""
-    return f"SELECT DISTINCT {trimmed('raw')} AS text FROM ({_distinct_cells(layout, name)})"
+def distinct_cells_sql(layout: Layout, name: str) -> str:
+    """SQL: each distinct cell of one field as written (``raw``) and trimmed (``text``, NULL when blank): the
+    cells are trimmed once per distinct cell, not once per row."""
+    return f"SELECT raw, {trimmed('raw')} AS text FROM ({_distinct_cells(layout, name)})"
 
 
 def number_cells_sql(layout: Layout) -> tuple[str, tuple[str, ...]]:
@@ -204,13 +212,15 @@ def number_cells_sql(layout: Layout) -> tuple[str, tuple[str, ...]]:
 
 
 def long_texts_sql(layout: Layout, name: str) -> str:
-    """SQL: each distinct source or note as written (``raw``), as stored (NFC) and its number. A note is
-    kept exactly as written (a leading tab or space may be the person's layout); a source is trimmed like
-    every other cell. Blank text is no text."""
+    """SQL: each distinct source or note as written (``raw``), as stored (NFC), its number (``id``) and the
+    number of its stored text (``nid``: the same for two cells written differently that store the same text;
+    NULL for no text). A note is kept exactly as written (a leading tab or space may be the person's layout);
+    a source is trimmed like every other cell. Blank text is no text."""
     stored = "raw" if name == "note" else trimmed("raw")
-    return f"""SELECT raw, nfc_normalize(CASE WHEN {trimmed("raw")} IS NOT NULL THEN {stored} END) AS nfc,
-                      row_number() OVER () AS id
-               FROM ({_distinct_cells(layout, name)})"""
+    return f"""SELECT *, CASE WHEN nfc IS NOT NULL THEN dense_rank() OVER (ORDER BY nfc) END AS nid
+               FROM (SELECT raw, nfc_normalize(CASE WHEN {trimmed("raw")} IS NOT NULL THEN {stored} END) AS nfc,
+                            row_number() OVER () AS id
+                     FROM ({_distinct_cells(layout, name)}))"""
 
 
 
@@ -227,7 +237,7 @@ def cells_sql(layout: Layout) -> tuple[str, list]:
 def cells_select(layout: Layout, source: str = "raw") -> str:
     """SQL: the rows of ``cells`` (``cells_sql``) read from ``source``, a relation with the columns of ``raw``
     (a few of its rows: the texts of the rows a problem names)."""
-    rest = "numerator_text, denominator_text, source_text, note_text, provenance_text"
+    rest = "numerator_text, denominator_text, source_text, note_text, provenance_text, unit_raw, indicator_raw"
     if not layout.wide:
         return f"""
             SELECT row, unit_text, indicator_text, year_text, {sql_text(layout.header("year"))} AS year_col,

@@ -28,19 +28,20 @@ def compare(cur, layout: Layout) -> dict[str, int]:
     value in force (its texts are not copied: ``changes`` looks up those of the cells it lists). ``change``: created, updated (the figure changes), annotated (only its source, note or
     provenance changes) or unchanged; texts are compared only when the file has their column."""
     texts: list[str] = [name for name in ("source", "note") if name in layout.columns]
-    same_text = " AND ".join(f"n.{name} IS NOT DISTINCT FROM c.{name}" for name in texts) or "true"
+    # the texts by their numbers (``source_nid``: the same number for the same stored text, ``validate._current``)
+    same_text = " AND ".join(f"n.{name}_nid IS NOT DISTINCT FROM c.{name}_nid" for name in texts) or "true"
     same_provenance = ("coalesce(n.provenance, 'imported') = c.provenance" if "provenance" in layout.columns
                        else "true")
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE diff AS
         WITH incoming AS (
             SELECT c.row, c.unit, c.indicator, c.unit_id, c.indicator_id, c.year, c.value, c.numerator, c.denominator, c.kind,
-                   c.source_id, s.nfc AS source, c.note_id, n.nfc AS note, c.provenance_text AS provenance
+                   c.source_id, s.nid AS source_nid, c.note_id, n.nid AS note_nid, c.provenance_text AS provenance
             FROM checked c
             LEFT JOIN source_nfc s ON s.id = c.source_id
             LEFT JOIN note_nfc n ON n.id = c.note_id
             WHERE NOT EXISTS (SELECT 1 FROM error_rows e WHERE e.row = c.row))
-        SELECT n.* EXCLUDE (source, note), c.value AS old_value, c.numerator AS old_numerator,
+        SELECT n.* EXCLUDE (source_nid, note_nid), c.value AS old_value, c.numerator AS old_numerator,
                c.denominator AS old_denominator,
                {_texts_changed(texts)} AS texts_changed,
                CASE WHEN c.unit IS NULL THEN 'created'
@@ -59,7 +60,7 @@ CHANGES = ("created", "updated", "annotated", "unchanged")
 
 def _texts_changed(texts: list[str]) -> str:
     """SQL: the source or the note of an existing cell changes (for the preview's second list)."""
-    changed = " OR ".join(f"n.{name} IS DISTINCT FROM c.{name}" for name in texts)
+    changed = " OR ".join(f"n.{name}_nid IS DISTINCT FROM c.{name}_nid" for name in texts)
     return f"(c.unit IS NOT NULL AND ({changed}))" if changed else "false"
 
 
@@ -79,16 +80,23 @@ def _with_texts(cells: str, texts: str) -> str:
 WRITTEN = _with_texts("SELECT * FROM diff WHERE change <> 'unchanged'", TEXTS)
 
 
+# What is staged beside the cells: their source and note texts, unit and indicator codes, as (field, id, text).
+STAGED_TEXTS = (TEXTS + " UNION ALL SELECT 'unit', unit_id, unit FROM unit_ids"
+                " UNION ALL SELECT 'indicator', indicator_id, indicator FROM indicator_ids")
+
+
 def stage(cur, report, *, every_cell: bool = True) -> None:
     """Write the cells to be written (created or updated) where the commit will find them: the cells
-    with the number of their source and note, and the texts once (``written_sql`` joins them again).
+    with the numbers of their unit, indicator, source and note, and the codes and texts once (``written_sql``
+    puts them back: writing the codes of every cell cost the parquet writer more than the rest of the cells).
     ``every_cell``: also every cell of the file, changed or not, which a commit on PostgreSQL compares with
     what other writers did meanwhile (``cells_frame``); on DuckDB one process writes, and any write since
     the check makes it stale, so that list (a third of a second per million cells) is not written."""
-    cur.execute(f"""COPY (SELECT unit, indicator, year, value, numerator, denominator, source_id, note_id, provenance
+    cur.execute(f"""COPY (SELECT unit_id, indicator_id, year, value, numerator, denominator, source_id, note_id,
+                                 provenance
                           FROM diff WHERE change <> 'unchanged')
                     TO {sql_text(report.staged)} (FORMAT parquet, COMPRESSION lz4_raw)""")
-    cur.execute(f"COPY ({TEXTS}) TO {sql_text(report.staged_texts)} (FORMAT parquet)")
+    cur.execute(f"COPY ({STAGED_TEXTS}) TO {sql_text(report.staged_texts)} (FORMAT parquet)")
     if every_cell:
         cur.execute(f"COPY (SELECT DISTINCT unit, indicator, year FROM diff) TO {sql_text(report.cells_path)} "
                     "(FORMAT parquet)")
@@ -103,10 +111,45 @@ def cells_frame(report) -> pd.DataFrame:
         con.close()
 
 
-def written_sql(report) -> str:
-    """SQL: the staged cells with their texts, as the commit writes them."""
-    return _with_texts(f"SELECT * FROM read_parquet({sql_text(report.staged)})",
-                       f"SELECT * FROM read_parquet({sql_text(report.staged_texts)})")
+# A field's codes or texts are looked up in a list by number after the sort only when there are this many at
+# most: a list lookup costs as the list grows (a file with its own note on each of 1.59 M rows: 6.4 s against
+# 2.7 s joined before the sort); a join does not keep the sorted order, so larger fields are joined before it.
+LISTED_AT_MOST = 20_000
+WRITTEN_NUMBERS = {"unit": "unit_id", "indicator": "indicator_id", "source": "source_id", "note": "note_id"}
+
+
+def small_fields(cur, report) -> frozenset[str]:
+    """The staged fields (unit, indicator, source, note) with at most ``LISTED_AT_MOST`` codes or texts."""
+    return frozenset(field for (field,) in cur.execute(
+        f"SELECT field FROM read_parquet({sql_text(report.staged_texts)}) GROUP BY field HAVING count(*) <= ?",
+        [LISTED_AT_MOST]).fetchall())
+
+
+def written_sql(report, in_order: bool = False, small: frozenset[str] = frozenset()) -> str:
+    """SQL: the staged cells with their codes and texts, as the commit writes them.
+
+    ``in_order``: in (indicator, year, unit) order, the order DuckDB stores the values in (``store.write_batch``).
+    The cells are sorted by the numbers of their unit and indicator (which follow the codes' order,
+    ``units.resolve``), and the codes and texts of the ``small`` fields (``small_fields``) are put back after the
+    sort, each looked up in a list of its field's by its number (``id``: 1 … n; a projection keeps the order):
+    sorting the cells with their codes and long texts cost DuckDB about twice as much. The other fields are
+    joined before the sort, as all are when the order does not matter."""
+    texts = f"read_parquet({sql_text(report.staged_texts)})"
+    after = [f for f in WRITTEN_NUMBERS if in_order and f in small]
+    before = [f for f in WRITTEN_NUMBERS if f not in after]
+    joined = "".join(f", t_{f}.text AS {f}" for f in before)
+    joins = " ".join(f"LEFT JOIN {texts} t_{f} ON t_{f}.field = '{f}' AND t_{f}.id = c.{WRITTEN_NUMBERS[f]}"
+                     for f in before)
+    order = "ORDER BY indicator_id, year, unit_id" if in_order else ""
+
+    def value(field: str) -> str:
+        if field in before:
+            return f"c.{field}"
+        return f"(SELECT list(text ORDER BY id) FROM {texts} WHERE field = '{field}')[c.{WRITTEN_NUMBERS[field]}]"
+
+    return f"""SELECT {value('unit')} AS unit, {value('indicator')} AS indicator, c.year, c.value, c.numerator,
+                      c.denominator, {value('source')} AS source, {value('note')} AS note, c.provenance
+               FROM (SELECT c.*{joined} FROM read_parquet({sql_text(report.staged)}) c {joins} {order}) c"""
 
 
 def written_frame(report) -> pd.DataFrame:
@@ -123,18 +166,24 @@ def written_frame(report) -> pd.DataFrame:
 def changes(cur, limit: int = SAMPLE_CHANGES) -> pd.DataFrame:
     """The first ``limit`` cells whose figure changes, then the first ``limit`` whose source or note changes
     (a file may re-source hundreds of figures and correct four), old beside new, with unit and indicator names."""
+    years = [int(y) for (y,) in cur.execute("SELECT DISTINCT year FROM diff").fetchall()]
+    in_force, _ = in_force_sql(years=years)  # (no parameter: the years are constants, other years' blocks skipped)
     return cur.execute(f"""
         WITH chosen AS (
             (SELECT * FROM diff WHERE change IN ('created', 'updated') ORDER BY row, year LIMIT $limit)
             UNION  -- a cell whose figure and source both change is listed once
-            (SELECT * FROM diff WHERE texts_changed ORDER BY row, year LIMIT $limit))
+            (SELECT * FROM diff WHERE texts_changed ORDER BY row, year LIMIT $limit)),
+        cu AS (  -- the old texts of these few cells only (``current`` numbers them)
+            SELECT o.unit, o.indicator, o.year, o.source, o.note FROM ({in_force}) o
+            WHERE EXISTS (SELECT 1 FROM chosen k WHERE k.unit = o.unit AND k.indicator = o.indicator
+                                                   AND k.year = o.year))
         SELECT d.row, d.unit, u.name_vi AS unit_name_vi, u.name_en AS unit_name_en, d.indicator,
                i.name_vi AS indicator_name_vi, i.name_en AS indicator_name_en, d.kind, i.decimals, d.year,
                {effective('d.kind', 'd.old_value', 'd.old_numerator', 'd.old_denominator')} AS old,
                {effective('d.kind', 'd.value', 'd.numerator', 'd.denominator')} AS new, d.change,
                d.texts_changed, cu.source AS old_source, s.nfc AS new_source, cu.note AS old_note, n.nfc AS new_note
         FROM chosen d
-        LEFT JOIN current cu USING (unit, indicator, year)  -- the old texts of these few cells only
+        LEFT JOIN cu USING (unit, indicator, year)
         LEFT JOIN (SELECT code, arg_max(name_vi, valid_from) AS name_vi, arg_max(name_en, valid_from) AS name_en
                    FROM units GROUP BY code) u ON u.code = d.unit
         LEFT JOIN indicators i ON i.code = d.indicator

@@ -51,10 +51,11 @@ def resolve(cur, what: str, texts: str) -> None:
         SELECT t.text AS {what}_text, f.codes AS {what}_codes, CAST(row_number() OVER () AS INTEGER) AS {what}_tid
         FROM texts t LEFT JOIN found f ON f.text = t.text""")
     # each code named by some text gets a number: the checked rows carry it, and the file's series, duplicates,
-    # change check and comparison with the database group and join on these integers instead of the codes
+    # change check and comparison with the database group and join on these integers instead of the codes. The
+    # numbers follow the codes' order (1 … n), so the staged cells sort by them as by the codes (``preview.stage``)
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE {what}_ids AS
-        SELECT code AS {what}, CAST(row_number() OVER () AS INTEGER) AS {what}_id
+        SELECT code AS {what}, CAST(row_number() OVER (ORDER BY code) AS INTEGER) AS {what}_id
         FROM (SELECT DISTINCT {what}_codes[1] AS code FROM {what}_texts WHERE len({what}_codes) = 1)""")
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE {what}_match AS

@@ -4,7 +4,8 @@
 ``checked``    one row per figure, typed: the unit and indicator it names (and the numbers of their texts in
                ``unit_match``/``indicator_match``), the year, the numbers read under the file's convention, the
                value a ratio's parts give, and ``flagged``: whether any rule holds for it
-``current``    the values in force in the database for the file's cells and the year before each
+``current``    the values in force in the database for the file's cells and the year before each (their source and
+               note as numbers: ``source_nid``, ``note_nid``)
 ``problems``   one row per problem: row, column, value, code, detail (``messages.py`` words them)
 ``error_rows`` the rows with at least one error (they are not written; warnings are not errors)
 
@@ -65,8 +66,15 @@ def check(cur, layout: Layout, years: list[int], progress=None, *, controls: boo
     (``csv_reader.scan``), which spares a look at every cell. ``values``: called with the cursor once
     ``checked`` exists, to bring in the values in force it is compared with (a check away from the database:
     ``metrics.ingest.scratch``)."""
-    for what in ("unit", "indicator"):
-        units.resolve(cur, what, layouts.distinct_texts_sql(layout, what))
+    for what in layouts.NAMED_FIELDS:
+        # the distinct cells as written, each trimmed once; resolved per trimmed text; looked up by the cell
+        # as written (``{what}_lookup``), so no row of the file is trimmed for it
+        cur.execute(f"CREATE OR REPLACE TEMP TABLE {what}_cells AS {layouts.distinct_cells_sql(layout, what)}")
+        units.resolve(cur, what, f"SELECT DISTINCT text FROM {what}_cells")
+        cur.execute(f"""CREATE OR REPLACE TEMP TABLE {what}_lookup AS
+                        SELECT c.raw AS {what}_raw, m.* FROM {what}_cells c
+                        LEFT JOIN {what}_match m ON m.{what}_text = c.text""")
+        cur.execute(f"DROP TABLE {what}_cells")
     for name in layouts.LONG_TEXT_FIELDS:  # sources and notes: cleaned once per distinct text, then numbered
         cur.execute(f"CREATE OR REPLACE TEMP TABLE {name}_nfc AS {layouts.long_texts_sql(layout, name)}")
     cells, fields = layouts.number_cells_sql(layout)
@@ -117,7 +125,8 @@ def _wide_sql(convention: str, cells: str = "cells", where: str = "") -> str:
                          for f in NUMBER_FIELDS)
     parsed = ", ".join(f"{numbers.parse(f'{f}_body', f'{f}_form', f'{f}_reading')} AS {f}" for f in NUMBER_FIELDS)
     named = rf"""
-        SELECT c.* EXCLUDE (source_text, note_text), s.id AS source_id, n.id AS note_id,
+        SELECT c.* EXCLUDE (source_text, note_text, unit_text, indicator_text, unit_raw, indicator_raw),
+               um.unit_text, im.indicator_text, s.id AS source_id, n.id AS note_id,
                um.unit_tid, im.indicator_tid, um.unit_id, im.indicator_id,
                um.unit_codes IS NOT NULL AS unit_found, im.indicator_codes IS NOT NULL AS indicator_found,
                CASE WHEN len(um.unit_codes) > 1 THEN um.unit_codes END AS unit_choices,
@@ -128,8 +137,8 @@ def _wide_sql(convention: str, cells: str = "cells", where: str = "") -> str:
                     THEN CAST(left(c.year_text, 4) AS INTEGER) END AS year,
                i.kind, i."limit" AS upper_limit, coalesce(i.decimals, 0) AS decimals
         FROM {cells} c
-        LEFT JOIN unit_match um ON um.unit_text = c.unit_text
-        LEFT JOIN indicator_match im ON im.indicator_text = c.indicator_text
+        LEFT JOIN unit_lookup um ON um.unit_raw = c.unit_raw  -- (the trimmed text: ``um.unit_text``, NULL when blank)
+        LEFT JOIN indicator_lookup im ON im.indicator_raw = c.indicator_raw
         LEFT JOIN source_nfc s ON s.raw = c.source_text
         LEFT JOIN note_nfc n ON n.raw = c.note_text
         LEFT JOIN indicators i ON i.code = CASE WHEN len(im.indicator_codes) = 1 THEN im.indicator_codes[1] END
@@ -181,9 +190,18 @@ def _current(cur) -> None:
         JOIN unit_ids u USING (unit_id) JOIN indicator_ids i USING (indicator_id)""")
     years = {int(y) for (y,) in cur.execute("SELECT DISTINCT year FROM series").fetchall()}
     sql, params = in_force_sql(years=sorted(years | {y - 1 for y in years}))
+    # the stored source and note as the number of the same text among the file's (``nid``; -1: a text the file
+    # does not have; NULL: none), not the texts: the comparison needs only whether they are the same, and
+    # copying the long texts of every cell cost the re-import of a file more than the rest of this table
+    numbered = {name: f"""CASE WHEN o.{name} IS NOT NULL THEN coalesce({name[0]}.nid, -1) END AS {name}_nid"""
+                for name in layouts.LONG_TEXT_FIELDS}
     cur.execute(f"""CREATE OR REPLACE TEMP TABLE current AS
-                    SELECT o.*, k.unit_id, k.indicator_id
-                    FROM ({sql}) o JOIN cell_series k ON o.unit = k.unit AND o.indicator = k.indicator""", params)
+                    SELECT o.* EXCLUDE (source, note), k.unit_id, k.indicator_id, {numbered["source"]},
+                           {numbered["note"]}
+                    FROM ({sql}) o JOIN cell_series k ON o.unit = k.unit AND o.indicator = k.indicator
+                    LEFT JOIN (SELECT DISTINCT nfc, nid FROM source_nfc WHERE nfc IS NOT NULL) s ON s.nfc = o.source
+                    LEFT JOIN (SELECT DISTINCT nfc, nid FROM note_nfc WHERE nfc IS NOT NULL) n ON n.nfc = o.note""",
+                params)
 
 
 def _rules(convention: str) -> list[tuple[str, str, str, str, str]]:

@@ -373,7 +373,7 @@ def change_stamp(cur) -> tuple[int, int]:
 
 def write_batch(cur, frame: pd.DataFrame | str, kind: str, *, file_name: str | None = None,
                 sha256: str | None = None, user: str | None = None, note: str | None = None,
-                replaces: bool = True, provisional: bool = False) -> int:
+                replaces: bool = True, provisional: bool = False, in_order: str | None = None) -> int:
     """Record a batch and its observation versions in the caller's transaction; return the batch id.
 
     ``frame`` has the columns of ``OBSERVATION_COLUMNS`` (``provenance`` may be missing: it then
@@ -383,7 +383,9 @@ def write_batch(cur, frame: pd.DataFrame | str, kind: str, *, file_name: str | N
     appended open: each value is written once. ``replaces=False``: the caller knows no cell has a value
     yet (an import whose check found only new cells), and the search for versions to close is skipped.
     ``provisional``: the batch waits for an approver (``approve_batch``); otherwise it is approved as it is
-    written (the shipped figures, a catalogue's published values).
+    written (the shipped figures, a catalogue's published values). ``in_order``: the name of a relation holding
+    the rows of ``frame`` in (indicator, year, unit) order, written as they come instead of ``frame`` sorted (an
+    import sorts its cells before putting their codes and long texts back, ``preview.written_sql``).
     """
     if kind not in VALUE_BATCH_KINDS:
         raise ValueError(f"unknown batch kind {kind!r}")
@@ -407,13 +409,13 @@ def write_batch(cur, frame: pd.DataFrame | str, kind: str, *, file_name: str | N
     # On DuckDB in (indicator, year, unit) order, as migration 0024 stored the values before: a file comes unit by
     # unit, and a target's read of its indicator then skips the blocks of the others (DuckDB's ranges per block).
     # PostgreSQL reads every page of the table whatever their order: no sort there.
-    order = "" if dialect.of(cur).postgres else "ORDER BY indicator, year, unit"
+    order = "" if dialect.of(cur).postgres or in_order else "ORDER BY indicator, year, unit"
     cur.execute(f"""
         INSERT INTO observations (unit, indicator, year, value, numerator, denominator, source, note,
                                   provenance, batch, replaced_by)
         SELECT unit, indicator, year, value, numerator, denominator, source, note,
                coalesce(provenance, ?), ?, NULL
-        FROM {source} {order}""", [default_provenance, batch])
+        FROM {in_order or source} {order}""", [default_provenance, batch])
     if source == "incoming_observations":
         dialect.unstage(cur, source)
     if dialect.of(cur).postgres and count >= ANALYZE_AFTER:
