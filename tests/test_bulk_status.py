@@ -85,9 +85,8 @@ def _compare_every_target(path, years_of=None, as_of: int | None = None) -> int:
             for plan in store.plans()["code"]:
                 card, oracle = Scorecard(store, as_of=as_of), Scorecard(store, as_of=as_of)
                 years = years_of(card, plan) if years_of else [card.latest_year(plan)]
-                for year in years:
-                    for target in card.targets(plan):
-                        found = bulk.status_frame(card, plan, year, target)
+                for year in years:  # (as ``status`` lists them: each next target's figures read ahead on a thread)
+                    for target, found in bulk.status_frames(card, plan, year, card.targets(plan)):
                         wanted = _one_by_one(oracle, plan, year, target)
                         assert found.to_csv(index=False) == wanted.to_csv(index=False), (plan, year, target["code"])
                         if bulk._bulk_ready(card, target) and not found.empty:

@@ -243,12 +243,13 @@ def _write_status(store: Store, args) -> tuple[str, int]:
     year = card.judged_year(plan, args.year)
     units = [args.unit] if args.unit else None
     written = 0
+    targets = card.targets(plan)
+    if units is None:  # the whole plan: every unit judged at once (metrics.judging.bulk)
+        frames = bulk.status_frames(card, plan, year, targets)
+    else:
+        frames = ((t, records(card.evaluate(plan, year, units=units, targets=[t.code]))) for t in targets)
     with TableWriter(args.format, digits=6) as out:
-        for target in card.targets(plan):
-            if units is None:  # the whole plan: every unit judged at once (metrics.judging.bulk)
-                frame = bulk.status_frame(card, plan, year, target)
-            else:
-                frame = records(card.evaluate(plan, year, units=units, targets=[target.code]))
+        for _, frame in frames:
             if not frame.empty:
                 out.write(frame)
                 written += len(frame)

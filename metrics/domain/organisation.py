@@ -176,20 +176,28 @@ class Organisation:
         begins, until = self._columns["valid_from"], self._columns["valid_to"]
         return [(begins[i], until[i]) for i in order[bounds[number]:bounds[number + 1]]]
 
+    def lifetime(self, code: str) -> tuple[dt.date, dt.date | None] | None:
+        """First and last day of a unit over all its periods (None = still valid); None for an unknown code
+        (asked per unit: a dict of the nation's 134,000 units was 0.2 s of its ``status``)."""
+        number = self._code_numbers.get(code)
+        if number is None:
+            return None
+        first, ending = self._lifetime_periods
+        return self._columns["valid_from"][first[number]], self._columns["valid_to"][ending[number]]
+
     @cached_property
-    def lifetimes(self) -> dict[str, tuple[dt.date, dt.date | None]]:
-        """First and last day of each unit over all its periods (None = still valid)."""
+    def _lifetime_periods(self) -> tuple[list[int], list[int]]:
+        """Each code number's period that began first, and its period that ends last (an open one: the largest
+        last day; of two, the later in ``periods``)."""
         keys, distinct, _ = self._numbered
         if not len(keys):
-            return {}
+            return [], []
         _, ends = self._day_numbers
         last = np.full(len(distinct), np.iinfo(np.int64).min)
         np.maximum.at(last, keys, ends)  # an open period's last day is the largest: the unit is still valid
         ending = np.full(len(distinct), -1)
         ending[keys[ends == last[keys]]] = np.flatnonzero(ends == last[keys])
-        begins, until = self._columns["valid_from"], self._columns["valid_to"]
-        first = self._first_and_latest[0].tolist()
-        return {code: (begins[f], until[e]) for code, f, e in zip(distinct, first, ending.tolist())}
+        return self._first_and_latest[0].tolist(), ending.tolist()
 
     def covers(self, code: str, years: list[int]) -> bool:
         """Whether one period of the unit covers the year end of every year listed."""
@@ -405,10 +413,10 @@ class Organisation:
         return list(self._carried[key])
 
     def _carriers(self, code: str | None, year: int, seen: set[str]) -> list[str]:
-        if not code or code in seen or code not in self.lifetimes:
+        if not code or code in seen or (life := self.lifetime(code)) is None:
             return []
         seen.add(code)
-        start, end = self.lifetimes[code]
+        start, end = life
         day = year_end(year)
         if start > day:
             found = [c for p in self.predecessors.get(code, []) for c in self._carriers(p, year, seen)]
@@ -460,7 +468,8 @@ class Organisation:
         day that unit began; None when it never merged with others."""
         for later in self.successors(code)[1:]:
             if len(self.predecessors.get(later, [])) > 1:
-                return later, self.lifetimes[later][0]
+                life = self.lifetime(later)
+                return (later, life[0]) if life is not None else None
         return None
 
     def merged_parts(self, code: str) -> set[str]:

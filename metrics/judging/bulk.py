@@ -13,6 +13,8 @@ Python's own ``**``, sums part by part as ``sum`` adds them), so the listing is 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -156,6 +158,31 @@ def _roster(card, plan: str, year: int) -> Roster:
     level_order = np.array([LEVEL_ORDER.get(level, 9) for level in distinct], dtype=np.int64)[kinds]
     order = np.lexsort((by_code, ranks.astype(np.int64), level_order))  # ``Unit.sort_key("vi")``
     return Roster(codes[order], names[order], levels[order], sectors[order], root, year, org)
+
+
+def status_frames(card, plan: str, year: int, targets: list[Target]) -> Iterator[tuple[Target, pd.DataFrame]]:
+    """``status_frame`` of each target in turn. On DuckDB the next target's figures are read on a thread while
+    this one is judged and written: the engine reads them without holding Python's interpreter lock, so the
+    second core does it (the nation's listing is otherwise one core's work). On PostgreSQL a read's snapshot
+    is its thread's connection (``postgres.Access``): there every target is read in turn."""
+    ahead = ThreadPoolExecutor(1, thread_name_prefix="kpi-read-ahead") if card.store.engine == "duckdb" else None
+    futures = _cache(card).setdefault("read-ahead", {})
+
+    def read_ahead(i: int) -> None:
+        if ahead is not None and i < len(targets) and _bulk_ready(card, targets[i]):
+            futures[(plan, targets[i].code, year)] = ahead.submit(_read_ahead, card, targets[i], year)
+
+    try:
+        read_ahead(0)
+        for i, target in enumerate(targets):
+            read_ahead(i + 1)  # (the thread reads it once this target's own tables are read)
+            frame = status_frame(card, plan, year, target)
+            futures.pop((plan, target.code, year), None)  # (not taken: no unit of the target judged in bulk)
+            yield target, frame
+    finally:
+        _cache(card).pop("read-ahead", None)
+        if ahead is not None:
+            ahead.shutdown(wait=True, cancel_futures=True)
 
 
 def status_frame(card, plan: str, year: int, target: Target) -> pd.DataFrame:
@@ -361,17 +388,32 @@ def read_grid(card, target: Target, lines: list[tuple[Cell, ...]], year: int
         cache["carrier-key"], cache["carrier-ids"], cache["rebuilt-cells"] = key, *_carrier_ids(
             lines, uneven, codes, len(by_code.years))
     ids, cells = cache["carrier-ids"], cache["rebuilt-cells"]
-    cols = np.broadcast_to(np.arange(len(by_code.years)), ids.shape)
-    known = ids >= 0
-    known[cells.rows, cells.cols] = False  # (the merged unit's own figure is not read in a year before it)
-    safe = np.where(known, ids, 0)
     grid = _empty_grid([""] * len(lines), by_code.years)
-    for name in ("value", "numerator", "denominator", "reported", "own", "provenance", "children"):
-        source = getattr(by_code, name)
-        picked = source[safe, cols] if len(codes) else getattr(grid, name)
-        getattr(grid, name)[:] = np.where(known, picked, getattr(grid, name))
+    if len(codes):
+        _gather(grid, by_code, ids, cells, uneven)
     rebuilt = _rebuild(grid, by_code, cells, card.indicators[target.indicator].kind)
     return grid, np.where(ids >= 0, ids, -1), rebuilt
+
+
+def _gather(grid: Grid, by_code: Grid, ids: np.ndarray, cells: RebuiltCells, uneven: list[int]) -> None:
+    """Each line's figures from the rows of the codes that carry it (``ids``). A line of one unit every year is
+    that unit's row whole (one copy of rows, not a lookup per cell: 134,000 grassroots lines of ten years);
+    only the ``uneven`` lines are read cell by cell, where a cell without a carrier, or rebuilt from several
+    units, keeps the empty grid's value (the merged unit's own figure is not read in a year before it)."""
+    rows = ids[:, 0] if ids.shape[1] else np.zeros(len(ids), dtype=np.int64)
+    rows = np.where(rows >= 0, rows, 0)  # (an uneven line's first cell may have no carrier: written below)
+    odd = np.array(uneven, dtype=np.int64)
+    known = ids[odd] >= 0
+    rebuilt = np.isin(cells.rows, odd)
+    known[np.searchsorted(odd, cells.rows[rebuilt]), cells.cols[rebuilt]] = False
+    safe = np.where(known, ids[odd], 0)
+    cols = np.broadcast_to(np.arange(ids.shape[1]), safe.shape)
+    for name in ("value", "numerator", "denominator", "reported", "own", "provenance", "children"):
+        source, into = getattr(by_code, name), getattr(grid, name)
+        empty = into[odd].copy()
+        into[:] = source.take(rows, axis=0)
+        if len(odd):
+            into[odd] = np.where(known, source[safe, cols], empty)
 
 
 def _codes_of(cell: str | Rebuilt) -> tuple[str, ...]:
@@ -470,34 +512,70 @@ def read_codes(card, target: Target, codes: list[str], year: int) -> Grid:
 
     Each query reads the indicator's rows whole and the codes are found in them here, by hash (``_rows_of``):
     joining 1.3 M grassroots values to a list of 133,000 wanted codes and to ``unit_years`` in the database
-    took most of the nation's listing (issue 17)."""
-    indicator, sectors = target.indicator, _sectors(target)
-    years = [y for y in card.source.years(indicator) if y <= year]
-    if card.approved_only:  # the values in force leaving out batches not yet approved
-        values_sql, params, figures = "SELECT * FROM approved_values o WHERE o.indicator = ?", [indicator], "approved_figures"
-    else:
-        (values_sql, params), figures = in_force_sql(None, indicators=[indicator]), "figures"
+    took most of the nation's listing (issue 17). The tables may have been read ahead (``read_ahead``)."""
+    years = [y for y in card.source.years(target.indicator) if y <= year]
     grid = _empty_grid(codes, years)
     if not codes or not years:
         return grid
     keys = pa.array(codes, type=pa.string())
+    # the leaves' own values are millions of rows: read them only when some unit of the line is a leaf
+    leaves = _any_leaf(card, codes, year)
+    tables = _read_ahead_for(card, target, year) or FigureTables(_rolled_up(card, target, year), None)
+    if leaves and tables.own is None:
+        tables = FigureTables(tables.rolled_up, _own_values(card, target, year))
     # the roll-ups of the units with units below them, then the leaves' own values over them (a leaf's own
     # value comes first, as ``StoredFigures`` reads it)
-    _place(grid, keys, card.store.arrow(f"""
+    _place(grid, keys, tables.rolled_up)
+    if leaves:
+        _place(grid, keys, tables.own, _leaf_cells(card, keys, codes, years, year))
+    grid.provenance[np.isnan(grid.value)] = 0
+    grid.children[:] = _children_in_scope(card, codes, years, _sectors(target))
+    return grid
+
+
+@dataclass(frozen=True)
+class FigureTables:
+    """A target's figures as ``read_codes`` reads them: the roll-ups of its scope and every unit's own value
+    (None when not read)."""
+
+    rolled_up: pa.Table
+    own: pa.Table | None
+
+
+def _rolled_up(card, target: Target, year: int) -> pa.Table:
+    """The roll-ups of the target's indicator in its scope, each year up to ``year``."""
+    figures = "approved_figures" if card.approved_only else "figures"
+    return card.store.arrow(f"""
         SELECT f.unit, f.year, f.value, f.numerator, f.denominator, f.reported, f.own, f.provenance
         FROM {figures} f WHERE f.indicator = ? AND f.scope = ? AND f.year <= ?""",
-        [indicator, rollups.scope_key(sectors), year]))
-    # the leaves' own values are millions of rows: read them only when some unit of the line is a leaf
-    if _any_leaf(card, codes, year):
-        leaf = _leaf_cells(card, keys, codes, years, year)
-        own = card.store.arrow(f"""
-            SELECT o.unit, o.year, {rollups.OWN_VALUE} AS value, o.numerator, o.denominator, 1 AS reported,
-                   TRUE AS own, {rollups.PROVENANCE_BIT} AS provenance
-            FROM ({values_sql}) o JOIN indicators i ON i.code = o.indicator WHERE o.year <= ?""", [*params, year])
-        _place(grid, keys, own, leaf)
-    grid.provenance[np.isnan(grid.value)] = 0
-    grid.children[:] = _children_in_scope(card, codes, years, sectors)
-    return grid
+        [target.indicator, rollups.scope_key(_sectors(target)), year])
+
+
+def _own_values(card, target: Target, year: int) -> pa.Table:
+    """Every unit's own value of the target's indicator in force, each year up to ``year`` (the nation's
+    grassroots indicator: 1.3 M rows)."""
+    if card.approved_only:  # the values in force leaving out batches not yet approved
+        values_sql, params = "SELECT * FROM approved_values o WHERE o.indicator = ?", [target.indicator]
+    else:
+        values_sql, params = in_force_sql(None, indicators=[target.indicator])
+    return card.store.arrow(f"""
+        SELECT o.unit, o.year, {rollups.OWN_VALUE} AS value, o.numerator, o.denominator, 1 AS reported,
+               TRUE AS own, {rollups.PROVENANCE_BIT} AS provenance
+        FROM ({values_sql}) o JOIN indicators i ON i.code = o.indicator WHERE o.year <= ?""", [*params, year])
+
+
+def _read_ahead_for(card, target: Target, year: int) -> FigureTables | None:
+    """The tables ``status_frames`` read ahead for this target, if it did (taken once)."""
+    ahead = _cache(card).get("read-ahead", {}).pop((target.plan, target.code, year), None)
+    return None if ahead is None else ahead.result()
+
+
+def _read_ahead(card, target: Target, year: int) -> FigureTables:
+    """What ``read_codes`` will read for the target, read on the read-ahead thread. The own values are read
+    for a target of grassroots unions (the units without units below: the leaves); any other target whose
+    line holds a leaf reads them when judged."""
+    leaves = "grassroots" in (target.applies_to or "").split("|")
+    return FigureTables(_rolled_up(card, target, year), _own_values(card, target, year) if leaves else None)
 
 
 def _cells(table: pa.Table, keys: pa.Array, years: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -544,27 +622,34 @@ def _place(grid: Grid, keys: pa.Array, table: pa.Table, where: np.ndarray | None
 
 
 def _any_leaf(card, codes: list[str], year: int) -> bool:
-    """Whether any of ``codes`` had no unit below it in some year up to ``year`` (kept per set of codes)."""
-    key = ("any-leaf", year, tuple(codes))
-    cache = _cache(card)
-    if key not in cache:
-        cache[key] = bool(card.store.rows(
-            "SELECT count(*) FROM unit_years WHERE children = 0 AND year <= ? "
-            "AND code IN (SELECT unnest(?::VARCHAR[]))", [year, list(codes)])[0][0])
-    return cache[key]
+    """Whether any of ``codes`` had no unit below it in some year up to ``year``."""
+    return bool(len(_leaf_years(card, codes, year)[0]))
 
 
 def _leaf_cells(card, keys: pa.Array, codes: list[str], years: list[int], year: int) -> np.ndarray:
-    """Which cells of the grid are a unit in a year with no unit below it; read once per grid's shape and kept
-    for the other targets of the same units (each read is every grassroots union of every year)."""
-    key = ("leaf-cells", year, tuple(codes), tuple(years))
+    """Which cells of the grid are a unit in a year with no unit below it."""
+    rows, found = _leaf_years(card, codes, year)
+    cols = pd.Index(years).get_indexer(found)
+    leaf = np.zeros((len(codes), len(years)), dtype=bool)
+    leaf[rows[cols >= 0], cols[cols >= 0]] = True
+    return leaf
+
+
+def _leaf_years(card, codes: list[str], year: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each (unit, year) up to ``year`` in which one of ``codes`` had no unit below it: its row in ``codes`` and
+    the year. The leaves (every grassroots union of every year) are read once and kept; each set of codes is
+    found in them by hash, once (a list of the nation's 133,000 codes as a query's parameter was 0.2 s)."""
     cache = _cache(card)
+    key = ("leaf-years", year, tuple(codes))
     if key not in cache:
-        leaves = card.store.arrow("SELECT code AS unit, year FROM unit_years WHERE children = 0 AND year <= ?", [year])
-        leaf = np.zeros((len(codes), len(years)), dtype=bool)
-        rows, cols = _cells(leaves, keys, years)
-        leaf[rows, cols] = True
-        cache[key] = leaf
+        if ("leaves", year) not in cache:
+            cache[("leaves", year)] = card.store.arrow(
+                "SELECT code AS unit, year FROM unit_years WHERE children = 0 AND year <= ?", [year])
+        leaves = cache[("leaves", year)]
+        rows = _rows_of(leaves.column("unit"), pa.array(codes, type=pa.string())) if leaves.num_rows else \
+            np.zeros(0, dtype=np.int64)
+        keep = rows >= 0
+        cache[key] = rows[keep], _numbers(leaves, "year", np.int64)[keep] if leaves.num_rows else rows
     return cache[key]
 
 
