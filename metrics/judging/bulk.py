@@ -14,7 +14,7 @@ Python's own ``**``, sums part by part as ``sum`` adds them), so the listing is 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -166,13 +166,16 @@ def status_frames(card, plan: str, year: int, targets: list[Target]) -> Iterator
     second core does it (the nation's listing is otherwise one core's work). On PostgreSQL a read's snapshot
     is its thread's connection (``postgres.Access``): there every target is read in turn."""
     ahead = ThreadPoolExecutor(1, thread_name_prefix="kpi-read-ahead") if card.store.engine == "duckdb" else None
-    futures = _cache(card).setdefault("read-ahead", {})
+    futures = _cache(card).setdefault("read-ahead", {})  # (target -> its tables, being read)
 
     def read_ahead(i: int) -> None:
         if ahead is not None and i < len(targets) and _bulk_ready(card, targets[i]):
             futures[(plan, targets[i].code, year)] = ahead.submit(_read_ahead, card, targets[i], year)
 
+    cache = _cache(card)
     try:
+        if ahead is not None and ("leaves", year) not in cache:
+            cache[("leaves", year)] = ahead.submit(_read_leaves, card, year)
         read_ahead(0)
         for i, target in enumerate(targets):
             read_ahead(i + 1)  # (the thread reads it once this target's own tables are read)
@@ -180,9 +183,12 @@ def status_frames(card, plan: str, year: int, targets: list[Target]) -> Iterator
             futures.pop((plan, target.code, year), None)  # (not taken: no unit of the target judged in bulk)
             yield target, frame
     finally:
-        _cache(card).pop("read-ahead", None)
+        cache.pop("read-ahead", None)
         if ahead is not None:
             ahead.shutdown(wait=True, cancel_futures=True)
+            leaves = cache.get(("leaves", year))
+            if isinstance(leaves, Future) and (leaves.cancelled() or leaves.exception() is not None):
+                del cache[("leaves", year)]  # (read again when asked)
 
 
 def status_frame(card, plan: str, year: int, target: Target) -> pd.DataFrame:
@@ -642,15 +648,26 @@ def _leaf_years(card, codes: list[str], year: int) -> tuple[np.ndarray, np.ndarr
     cache = _cache(card)
     key = ("leaf-years", year, tuple(codes))
     if key not in cache:
-        if ("leaves", year) not in cache:
-            cache[("leaves", year)] = card.store.arrow(
-                "SELECT code AS unit, year FROM unit_years WHERE children = 0 AND year <= ?", [year])
-        leaves = cache[("leaves", year)]
+        leaves = _leaves(card, year)
         rows = _rows_of(leaves.column("unit"), pa.array(codes, type=pa.string())) if leaves.num_rows else \
             np.zeros(0, dtype=np.int64)
         keep = rows >= 0
         cache[key] = rows[keep], _numbers(leaves, "year", np.int64)[keep] if leaves.num_rows else rows
     return cache[key]
+
+
+def _leaves(card, year: int) -> pa.Table:
+    """Every (unit, year) up to ``year`` in which the unit had no unit below it (1.3 M for the nation), read once
+    (or read ahead: ``status_frames``)."""
+    cache = _cache(card)
+    found = cache.get(("leaves", year))
+    if found is None:
+        found = cache[("leaves", year)] = _read_leaves(card, year)
+    return found.result() if isinstance(found, Future) else found
+
+
+def _read_leaves(card, year: int) -> pa.Table:
+    return card.store.arrow("SELECT code AS unit, year FROM unit_years WHERE children = 0 AND year <= ?", [year])
 
 
 def _empty_grid(codes: list[str], years: list[int]) -> Grid:
