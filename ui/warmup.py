@@ -27,6 +27,7 @@ process behind the proxy) within a few seconds.
 from __future__ import annotations
 
 import ast
+import atexit
 import datetime as dt
 import importlib
 import importlib.util
@@ -81,7 +82,9 @@ def start() -> threading.Thread:
 def _warm_logged() -> None:
     try:
         with WARMER.turn():  # never beside a warm-up after a write (both fill the same caches)
-            done = warm()
+            if WARMER.closed:
+                return
+            done = warm(WARMER.superseded)
     except Superseded:  # a write meanwhile: the watcher asks for the new data to be warmed
         log.info("Warm-up at start left for a newer version of the data")
         return
@@ -94,14 +97,15 @@ def _warm_logged() -> None:
                  done.plan, done.year, done.unit, done.figures)
 
 
-def warm() -> Warmed | None:
-    """Import what the pages import, then fill the caches of the default view; None when there is no plan."""
+def warm(stop: Callable[[], bool] = lambda: False) -> Warmed | None:
+    """Import what the pages import, then fill the caches of the default view; None when there is no plan.
+    ``stop``: as ``default_view``'s."""
     began = time.perf_counter()
     modules = page_imports()
     for module in modules:
         importlib.import_module(module)
     memory.settle()  # the modules imported now are out of the collector's way too (not the data below: it changes)
-    found = default_view()
+    found = default_view(stop)
     return None if found is None else Warmed(len(modules), *found, time.perf_counter() - began)
 
 
@@ -173,6 +177,8 @@ def after_write() -> None:
 # A warm-up that failed (the file held by a long import from the command line, past ``KPI_LOCK_WAIT``) is tried
 # again after these pauses, one after the other; after the last the first visitor builds what it needs.
 RETRY_SECONDS = (2.0, 10.0, 30.0)
+# How long a process that ends waits for a warm-up under way to stop at its next step (``Warmer.close``).
+EXIT_WAIT_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -200,6 +206,7 @@ class Warmer:
         self._card: weakref.ref | None = None  # the scorecard last warmed (no need to warm it twice)
         self._thread: threading.Thread | None = None
         self._failures = 0  # warm-ups failed in a row (``RETRY_SECONDS``)
+        self.closed = False  # the process is ending: no warm-up begins, one under way stops at its next step
         self.done: list[Done] = []  # the last few, newest last
 
     def turn(self) -> threading.Lock:
@@ -210,13 +217,26 @@ class Warmer:
         """Ask for the data as they are now to be warmed; ``stamp`` (the database and its change stamp, as
         ``current_stamp`` says) when known: one already warmed, or being warmed, is not asked for again."""
         with self._cond:
-            if stamp is not None and stamp in (self._warming, self._warmed):
+            if self.closed or (stamp is not None and stamp in (self._warming, self._warmed)):
                 return
             self._wanted = None if (stamp is None or self._wanted is None) else stamp
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._serve, name="kpi-warm-up-after-write", daemon=True)
                 self._thread.start()
             self._cond.notify_all()
+
+    def close(self, timeout: float = EXIT_WAIT_SECONDS) -> bool:
+        """At the process's end: no warm-up begins after this, one under way stops at its next step, and this
+        waits for it (up to ``timeout`` seconds; False if it had not ended). The interpreter's end halts a daemon
+        thread wherever it is, and one halted inside the engine's C++ code (DuckDB, Arrow) aborts the whole
+        process ("terminate called …", exit status 134) as it ends."""
+        with self._cond:
+            self.closed = True
+            self._cond.notify_all()
+        if not self._running.acquire(timeout=timeout):
+            return False
+        self._running.release()
+        return True
 
     def settled(self, timeout: float) -> bool:
         """Wait until nothing is asked for and no warm-up runs; False if ``timeout`` seconds passed first."""
@@ -241,23 +261,25 @@ class Warmer:
         timer.daemon = True
         timer.start()
 
-    @staticmethod
-    def _superseded() -> bool:
-        """A write of this process waits for the warm-up's read to end. (Data changed since the warm-up began,
-        by anyone, stop it at its next step anyway: ``default_view`` compares the change stamp. A request alone
-        does not: it may ask for the very data being warmed.)"""
-        return bool(getattr(data.store().access, "writer_waiting", False))  # PostgreSQL: writes never wait
+    def superseded(self) -> bool:
+        """The process is ending, or a write of this process waits for the warm-up's read to end. (Data changed
+        since the warm-up began, by anyone, stop it at its next step anyway: ``default_view`` compares the
+        change stamp. A request alone does not: it may ask for the very data being warmed.)"""
+        return self.closed or bool(getattr(data.store().access, "writer_waiting", False))  # (PostgreSQL: never)
 
     def _serve(self) -> None:
         while True:
             with self._cond:
-                self._cond.wait_for(lambda: self._wanted is not False)
+                self._cond.wait_for(lambda: self._wanted is not False or self.closed)
+                if self.closed:
+                    return
                 self._wanted, self._busy = False, True
             try:
                 with self._running:
                     self._warm_now()
             except Superseded:  # done again once the write is over (a write may leave the data as they were)
-                log.info("Warm-up after a write left for a newer version of the data")
+                if not self.closed:
+                    log.info("Warm-up after a write left for a newer version of the data")
                 with self._cond:
                     if self._wanted is False:
                         self._wanted = None
@@ -278,7 +300,7 @@ class Warmer:
             with self._cond:
                 self._warming = stamp
         if self._card is None or self._card() is not card:
-            view = default_view(self._superseded, (stamp, card))  # (its steps read under leases of their own)
+            view = default_view(self.superseded, (stamp, card))  # (its steps read under leases of their own)
             self._card = weakref.ref(card)
         else:
             view = None
@@ -292,6 +314,7 @@ class Warmer:
 
 
 WARMER = Warmer()
+atexit.register(WARMER.close)  # (run before the interpreter halts its daemon threads)
 
 
 def current_stamp() -> tuple:
