@@ -518,7 +518,7 @@ def read_codes(card, target: Target, codes: list[str], year: int) -> Grid:
 
     Each query reads the indicator's rows whole and the codes are found in them here, by hash (``_rows_of``):
     joining 1.3 M grassroots values to a list of 133,000 wanted codes and to ``unit_years`` in the database
-    took most of the nation's listing (issue 17). The tables may have been read ahead (``read_ahead``)."""
+    took most of the nation's listing (issue 17). The tables may have been read ahead (``status_frames``)."""
     years = [y for y in card.source.years(target.indicator) if y <= year]
     grid = _empty_grid(codes, years)
     if not codes or not years:
