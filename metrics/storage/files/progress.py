@@ -31,12 +31,17 @@ def run(cur, sql: str, params: list | None, progress: Progress | None, low: floa
 
     cur.execute("SET enable_progress_bar = true")
     cur.execute("SET enable_progress_bar_print = false")
-    worker = threading.Thread(target=work, daemon=True)
+    worker = threading.Thread(target=work, name="kpi-statement", daemon=True)
     worker.start()
-    while worker.is_alive():
-        worker.join(POLL_SECONDS)
-        done = cur.query_progress() if worker.is_alive() else 100.0
-        if done >= 0:
-            progress(low + (high - low) * min(done, 100.0) / 100.0, step)
+    try:
+        while worker.is_alive():
+            worker.join(POLL_SECONDS)
+            done = cur.query_progress() if worker.is_alive() else 100.0
+            if done >= 0:
+                progress(low + (high - low) * min(done, 100.0) / 100.0, step)
+    except BaseException:  # (Ctrl-C, or the page's run stopped by a rerun): the statement is stopped and waited
+        cur.interrupt()    # for, so the caller's rollback finds no statement running and nothing outlives it
+        worker.join()
+        raise
     if failure:
         raise failure[0]
