@@ -84,9 +84,10 @@ def _warm_logged() -> None:
         with WARMER.turn():  # never beside a warm-up after a write (both fill the same caches)
             if WARMER.closed:
                 return
-            done = warm(WARMER.superseded)
+            done = warm(lambda: WARMER.closed)  # (stopped at its next step when the process ends)
     except Superseded:  # a write meanwhile: the watcher asks for the new data to be warmed
-        log.info("Warm-up at start left for a newer version of the data")
+        if not WARMER.closed:
+            log.info("Warm-up at start left for a newer version of the data")
         return
     except Exception:  # a database that cannot be read now (an import holds the file): tried again a little later
         log.warning("Warm-up not done; tried again later", exc_info=True)
