@@ -261,9 +261,8 @@ class _BlankLines:
         """Look at one chunk without copying it (two copies of every chunk cost more than the hash)."""
         if self.first_blank is None:
             edge = self.tail + block[:2]  # a blank line split between two chunks
-            found = [i - len(self.tail) for i in (edge.find(b"\n\n"), edge.find(b"\n\r\n")) if i >= 0]
-            inside = BLANK_LINE.search(block)
-            found += [inside.start()] if inside else []
+            found = [match.start() + shift for match, shift in ((BLANK_LINE.search(edge), -len(self.tail)),
+                                                                 (BLANK_LINE.search(block), 0)) if match]
             if found:
                 self.first_blank = self.offset + min(found)
         end = len(block) - 1
