@@ -526,14 +526,14 @@ def read_codes(card, target: Target, codes: list[str], year: int) -> Grid:
     keys = pa.array(codes, type=pa.string())
     # the leaves' own values are millions of rows: read them only when some unit of the line is a leaf
     leaves = _any_leaf(card, codes, year)
-    tables = _read_ahead_for(card, target, year) or FigureTables(_rolled_up(card, target, year), None)
-    if leaves and tables.own is None:
+    tables = _read_ahead_for(card, target, year) or _figure_tables(card, target, year, leaves)
+    if leaves and tables.own is None:  # (read ahead without them: a target not of grassroots unions)
         tables = FigureTables(tables.rolled_up, _own_values(card, target, year))
     # the roll-ups of the units with units below them, then the leaves' own values over them (a leaf's own
     # value comes first, as ``StoredFigures`` reads it)
     _place(grid, keys, tables.rolled_up)
     if leaves:
-        _place(grid, keys, tables.own, _leaf_cells(card, keys, codes, years, year))
+        _place(grid, keys, tables.own, _leaf_cells(card, codes, years, year))
     grid.provenance[np.isnan(grid.value)] = 0
     grid.children[:] = _children_in_scope(card, codes, years, _sectors(target))
     return grid
@@ -580,8 +580,12 @@ def _read_ahead(card, target: Target, year: int) -> FigureTables:
     """What ``read_codes`` will read for the target, read on the read-ahead thread. The own values are read
     for a target of grassroots unions (the units without units below: the leaves); any other target whose
     line holds a leaf reads them when judged."""
-    leaves = "grassroots" in (target.applies_to or "").split("|")
-    return FigureTables(_rolled_up(card, target, year), _own_values(card, target, year) if leaves else None)
+    return _figure_tables(card, target, year, "grassroots" in (target.applies_to or "").split("|"))
+
+
+def _figure_tables(card, target: Target, year: int, own: bool) -> FigureTables:
+    """The target's roll-ups, and every unit's own value when ``own``."""
+    return FigureTables(_rolled_up(card, target, year), _own_values(card, target, year) if own else None)
 
 
 def _cells(table: pa.Table, keys: pa.Array, years: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -632,7 +636,7 @@ def _any_leaf(card, codes: list[str], year: int) -> bool:
     return bool(len(_leaf_years(card, codes, year)[0]))
 
 
-def _leaf_cells(card, keys: pa.Array, codes: list[str], years: list[int], year: int) -> np.ndarray:
+def _leaf_cells(card, codes: list[str], years: list[int], year: int) -> np.ndarray:
     """Which cells of the grid are a unit in a year with no unit below it."""
     rows, found = _leaf_years(card, codes, year)
     cols = pd.Index(years).get_indexer(found)
@@ -649,10 +653,11 @@ def _leaf_years(card, codes: list[str], year: int) -> tuple[np.ndarray, np.ndarr
     key = ("leaf-years", year, tuple(codes))
     if key not in cache:
         leaves = _leaves(card, year)
-        rows = _rows_of(leaves.column("unit"), pa.array(codes, type=pa.string())) if leaves.num_rows else \
-            np.zeros(0, dtype=np.int64)
-        keep = rows >= 0
-        cache[key] = rows[keep], _numbers(leaves, "year", np.int64)[keep] if leaves.num_rows else rows
+        if not leaves.num_rows:
+            cache[key] = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        else:
+            rows = _rows_of(leaves.column("unit"), pa.array(codes, type=pa.string()))
+            cache[key] = rows[rows >= 0], _numbers(leaves, "year", np.int64)[rows >= 0]
     return cache[key]
 
 
