@@ -193,14 +193,13 @@ def _current(cur) -> None:
     # the stored source and note as the number of the same text among the file's (``nid``; -1: a text the file
     # does not have; NULL: none), not the texts: the comparison needs only whether they are the same, and
     # copying the long texts of every cell cost the re-import of a file more than the rest of this table
-    numbered = {name: f"""CASE WHEN o.{name} IS NOT NULL THEN coalesce({name[0]}.nid, -1) END AS {name}_nid"""
-                for name in layouts.LONG_TEXT_FIELDS}
+    fields = layouts.LONG_TEXT_FIELDS
+    numbered = ", ".join(f"CASE WHEN o.{f} IS NOT NULL THEN coalesce({f}_n.nid, -1) END AS {f}_nid" for f in fields)
+    joins = " ".join(f"LEFT JOIN (SELECT DISTINCT nfc, nid FROM {f}_nfc WHERE nfc IS NOT NULL) {f}_n ON {f}_n.nfc = o.{f}"
+                     for f in fields)
     cur.execute(f"""CREATE OR REPLACE TEMP TABLE current AS
-                    SELECT o.* EXCLUDE (source, note), k.unit_id, k.indicator_id, {numbered["source"]},
-                           {numbered["note"]}
-                    FROM ({sql}) o JOIN cell_series k ON o.unit = k.unit AND o.indicator = k.indicator
-                    LEFT JOIN (SELECT DISTINCT nfc, nid FROM source_nfc WHERE nfc IS NOT NULL) s ON s.nfc = o.source
-                    LEFT JOIN (SELECT DISTINCT nfc, nid FROM note_nfc WHERE nfc IS NOT NULL) n ON n.nfc = o.note""",
+                    SELECT o.* EXCLUDE ({", ".join(fields)}), k.unit_id, k.indicator_id, {numbered}
+                    FROM ({sql}) o JOIN cell_series k ON o.unit = k.unit AND o.indicator = k.indicator {joins}""",
                 params)
 
 
